@@ -1,0 +1,150 @@
+// Package cli holds the wxpos command line: the root command, global flags and
+// the subcommands. main only builds the root and runs it.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+)
+
+// AppID is the application id used by Fyne for preferences and storage.
+const AppID = "io.github.wxpos"
+
+// Version is the release version, set at build time with -ldflags "-X".
+var Version = "0.1.0-dev"
+
+// Env is what every subcommand and the UI receive once the global flags have
+// been applied: the loaded configuration, where data lives, and a logger.
+type Env struct {
+	DataDir string
+	Logger  *slog.Logger
+	Stdout  io.Writer
+	Stderr  io.Writer
+}
+
+// UIRunner starts the graphical terminal. main supplies it so that only main
+// creates the Fyne app.
+type UIRunner func(ctx context.Context, env *Env) error
+
+// Exit codes shared by the subcommands (documented in README).
+const (
+	ExitOK       = 0
+	ExitFailure  = 1
+	ExitUsage    = 2
+	ExitDeclined = 3
+	ExitUnknown  = 4
+)
+
+// ExitError carries a specific exit status out of a subcommand.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+type globalFlags struct {
+	config         string
+	dataDir        string
+	sandboxProfile string
+}
+
+// NewRoot builds the wxpos command tree. Running it without a subcommand
+// starts the UI through runUI.
+func NewRoot(runUI UIRunner) *cobra.Command {
+	var g globalFlags
+	root := &cobra.Command{
+		Use:           "wxpos",
+		Short:         "WeChat Pay point-of-sale terminal",
+		Long:          "wxpos is a point-of-sale terminal for WeChat Pay (micropay/codepay and Native QR) and cash.\nWithout a subcommand it opens the cashier window; with no merchant configured it runs in training mode on the embedded sandbox.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			return runUI(cmd.Context(), env)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.config, "config", "", "config file (default: <user config dir>/wxpos/config.toml)")
+	pf.StringVar(&g.dataDir, "data", "", "data directory (default: from config, else <user config dir>/wxpos/data)")
+	pf.StringVar(&g.sandboxProfile, "sandbox-profile", "", "use an external `wxpos sandbox` described by this profile file")
+
+	root.AddCommand(
+		newVersionCmd(),
+	)
+	return root
+}
+
+func (g *globalFlags) env(cmd *cobra.Command) (*Env, error) {
+	return &Env{
+		DataDir: g.dataDir,
+		Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)),
+		Stdout:  cmd.OutOrStdout(),
+		Stderr:  cmd.ErrOrStderr(),
+	}, nil
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the wxpos version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "wxpos %s\n", Version)
+			return err
+		},
+	}
+}
+
+// Execute runs root and maps its error to a process exit status: usage
+// errors are 2, an *ExitError keeps its code, anything else is 1.
+func Execute(ctx context.Context, root *cobra.Command) int {
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintln(root.ErrOrStderr(), "wxpos:", ee.Err)
+		}
+		return ee.Code
+	}
+	fmt.Fprintln(root.ErrOrStderr(), "wxpos:", err)
+	if isUsageError(err) {
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+// usageError marks bad command-line input (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// Usagef returns an error that makes the process exit with status 2.
+func Usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func isUsageError(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}

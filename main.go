@@ -1,0 +1,25 @@
+// Command wxpos is a WeChat Pay point-of-sale terminal. main only wires: the
+// command line lives in package cli, the window in package ui.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"fyne.io/fyne/v2/app"
+
+	"github.com/wxpos/wxpos/cli"
+	"github.com/wxpos/wxpos/ui"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	root := cli.NewRoot(func(ctx context.Context, env *cli.Env) error {
+		return ui.Run(ctx, app.NewWithID(cli.AppID))
+	})
+	code := cli.Execute(ctx, root)
+	stop()
+	os.Exit(code)
+}
