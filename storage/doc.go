@@ -1,0 +1,26 @@
+// Package storage is the terminal's local database: one bbolt file per
+// terminal, the source of truth for every sale, refund and audit event.
+//
+// Rules every caller relies on:
+//
+//   - One Update is one atomic, durable commit. A payment transition (the
+//     order record, its event and the open-order index) is written in a single
+//     Update, so a power cut leaves either all of it or none of it.
+//   - No network I/O inside a transaction: a transaction holds the single
+//     writer lock, and a slow WeChat call must never stall the counter.
+//   - Values are JSON objects. A record type carries its own "v" field so a
+//     later schema can read older values; the database as a whole has a
+//     schema version in the meta bucket, moved forward only by the explicit,
+//     tested migrations in migrate.go. A newer file is refused (ErrSchemaTooNew).
+//   - Values read inside a transaction are decoded (copied) before it ends;
+//     nothing hands out bbolt's memory-mapped bytes.
+//   - Keys: records are keyed by their natural id (out_trade_no,
+//     out_refund_no, receipt number); day indexes are "yyyymmdd/<id>";
+//     the event log and sequences use 8-byte big-endian integers so that
+//     byte order is numeric order.
+//
+// A second process opening the same file fails after Options.Timeout with
+// ErrLocked instead of hanging, and a file that is not a wxpos database
+// (truncated, random bytes, another program's bbolt file) is refused with
+// ErrNotDatabase before anything is written to it.
+package storage

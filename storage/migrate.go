@@ -1,0 +1,103 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the schema this build writes. Bump it only together with
+// a new entry in migrations and a test that migrates a file of the previous
+// version.
+const SchemaVersion = 1
+
+// migration moves a database from version to-1 to version to, inside the
+// same transaction as the version bump.
+type migration struct {
+	to   uint64
+	name string
+	run  func(tx *bolt.Tx) error
+}
+
+var migrations = []migration{
+	{to: 1, name: "create the buckets of DESIGN.md §5", run: func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte(BucketMeta)).Put([]byte("app"), []byte(appMarker))
+	}},
+}
+
+var versionKey = []byte("schema_version")
+
+func readVersion(tx *bolt.Tx) uint64 {
+	meta := tx.Bucket([]byte(BucketMeta))
+	if meta == nil {
+		return 0
+	}
+	v := meta.Get(versionKey)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+func checkVersion(tx *bolt.Tx) error {
+	if v := readVersion(tx); v > SchemaVersion {
+		return fmt.Errorf("%w: file has schema %d, this build knows up to %d", ErrSchemaTooNew, v, SchemaVersion)
+	}
+	return nil
+}
+
+// migrate applies every pending migration, each in its own transaction, so
+// a crash between two leaves a consistent, resumable file.
+func (s *Store) migrate() error {
+	return s.migrateTo(SchemaVersion, migrations)
+}
+
+func (s *Store) migrateTo(target uint64, steps []migration) error {
+	for _, m := range steps {
+		if m.to > target {
+			break
+		}
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			cur := readVersion(tx)
+			if cur > target {
+				return fmt.Errorf("%w: file has schema %d, this build knows up to %d", ErrSchemaTooNew, cur, target)
+			}
+			if cur >= m.to {
+				return nil
+			}
+			if cur != m.to-1 {
+				return fmt.Errorf("migration %d (%s): file is at schema %d", m.to, m.name, cur)
+			}
+			if err := m.run(tx); err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.to, m.name, err)
+			}
+			meta, err := tx.CreateBucketIfNotExists([]byte(BucketMeta))
+			if err != nil {
+				return err
+			}
+			return meta.Put(versionKey, u64key(m.to))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		if v := readVersion(tx); v > target {
+			return fmt.Errorf("%w: file has schema %d, this build knows up to %d", ErrSchemaTooNew, v, target)
+		}
+		return nil
+	})
+}
+
+// Version reports the schema version stored in the file.
+func (s *Store) Version() (uint64, error) {
+	var v uint64
+	err := s.db.View(func(tx *bolt.Tx) error { v = readVersion(tx); return nil })
+	return v, err
+}

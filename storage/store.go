@@ -1,0 +1,373 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Sentinel errors. Callers compare with errors.Is.
+var (
+	// ErrLocked is returned by Open when another process holds the database.
+	ErrLocked = errors.New("another wxpos is running")
+	// ErrNotDatabase is returned by Open for a file that is not a wxpos
+	// database: truncated, corrupt, random bytes or another program's file.
+	ErrNotDatabase = errors.New("not a wxpos database")
+	// ErrSchemaTooNew is returned by Open when the file was written by a newer
+	// wxpos whose schema this build does not know.
+	ErrSchemaTooNew = errors.New("database schema is newer than this wxpos")
+	// ErrNotFound is returned when a record does not exist.
+	ErrNotFound = errors.New("not found")
+)
+
+// Bucket names a top-level bucket. The set is fixed by the schema.
+type Bucket string
+
+// Buckets of schema version 1 (DESIGN.md §5).
+const (
+	BucketMeta        Bucket = "meta"
+	BucketOrders      Bucket = "orders"        // out_trade_no → order record
+	BucketOrdersByDay Bucket = "orders_by_day" // yyyymmdd/out_trade_no → empty
+	BucketOpen        Bucket = "open"          // out_trade_no or out_refund_no of non-terminal records
+	BucketRefunds     Bucket = "refunds"       // out_refund_no → refund record
+	BucketReceipts    Bucket = "receipts"      // receipt no → receipt
+	BucketEvents      Bucket = "events"        // seq → event (append-only audit trail)
+	BucketSessions    Bucket = "sessions"      // day sessions, X/Z reports
+	BucketBills       Bucket = "bills"         // raw downloaded bills (gzip)
+	BucketRecon       Bucket = "recon"         // reconciliation results and resolutions
+	BucketOutbox      Bucket = "outbox"        // queued reverse/close/refund calls
+	BucketUsers       Bucket = "users"         // staff, PIN hashes, roles
+	BucketSequences   Bucket = "sequences"     // name → last value
+	BucketCodes       Bucket = "codes"         // hashed payment codes already used
+)
+
+var allBuckets = []Bucket{
+	BucketMeta, BucketOrders, BucketOrdersByDay, BucketOpen, BucketRefunds,
+	BucketReceipts, BucketEvents, BucketSessions, BucketBills, BucketRecon,
+	BucketOutbox, BucketUsers, BucketSequences, BucketCodes,
+}
+
+const appMarker = "wxpos"
+
+// Options configures Open. The zero value (or nil) is usable.
+type Options struct {
+	// Timeout is how long Open waits for another process's lock before
+	// failing with ErrLocked. Zero means one second.
+	Timeout time.Duration
+	// ReadOnly opens the file without writing to it (shared lock).
+	ReadOnly bool
+	// NoSync skips fsync on commit. Only for benchmarks and throwaway tests:
+	// a power cut may then lose committed transactions.
+	NoSync bool
+}
+
+// Store is an open terminal database. It is safe for concurrent use.
+type Store struct {
+	db      *bolt.DB
+	path    string
+	commits atomic.Uint64
+}
+
+// Open opens or creates the database at path. A new file is initialised at
+// the current schema; an older schema is migrated; anything else is refused
+// without being written to.
+func Open(path string, opts *Options) (*Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = time.Second
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return nil, fmt.Errorf("open %s: %w: it is a directory", path, ErrNotDatabase)
+	case err == nil && fi.Size() == 0:
+		return nil, fmt.Errorf("open %s: %w: the file is empty", path, ErrNotDatabase)
+	case err == nil:
+		// Validate read-only first so a foreign or damaged file is never
+		// touched by bbolt's read-write open.
+		if err := precheck(path); err != nil {
+			return nil, err
+		}
+		if err := check(path, o.Timeout); err != nil {
+			return nil, err
+		}
+	case errors.Is(err, os.ErrNotExist):
+		if o.ReadOnly {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	default:
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly, NoSync: o.NoSync})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	s := &Store{db: db, path: path}
+	if !o.ReadOnly {
+		if err := s.migrate(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	} else if err := s.View(func(tx *Tx) error { return checkVersion(tx.tx) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// check opens an existing file read-only and confirms it is a wxpos database
+// (or an empty bbolt file we may initialise) at a schema we understand.
+func check(path string, timeout time.Duration) (err error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
+	if err != nil {
+		return openError(path, err)
+	}
+	defer db.Close()
+	defer func() {
+		// bbolt panics on some corrupt pages; a damaged file must be an
+		// error, not a crash at the counter.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("open %s: %w: %v", path, ErrNotDatabase, r)
+		}
+	}()
+	return db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket([]byte(BucketMeta))
+		if meta == nil {
+			empty := true
+			_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+			if empty {
+				return nil
+			}
+			return fmt.Errorf("open %s: %w: a bbolt file of another program", path, ErrNotDatabase)
+		}
+		if string(meta.Get([]byte("app"))) != appMarker {
+			return fmt.Errorf("open %s: %w: a bbolt file of another program", path, ErrNotDatabase)
+		}
+		if err := checkVersion(tx); err != nil {
+			return fmt.Errorf("open %s: %w", path, err)
+		}
+		return nil
+	})
+}
+
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return fmt.Errorf("%w on %s", ErrLocked, path)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
+		errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
+		return fmt.Errorf("open %s: %w: %v", path, ErrNotDatabase, err)
+	}
+	// bbolt reports some truncations as plain I/O errors; the file exists,
+	// so it is damaged rather than missing.
+	return fmt.Errorf("open %s: %w: %v", path, ErrNotDatabase, err)
+}
+
+// Path is the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the database and its lock.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Commits reports how many read-write transactions have committed since Open.
+// The payment core's benchmark uses it to show one commit per transition.
+func (s *Store) Commits() uint64 { return s.commits.Load() }
+
+// Update runs fn in a read-write transaction. It commits if fn returns nil,
+// and rolls back if fn returns an error or panics.
+func (s *Store) Update(fn func(*Tx) error) error {
+	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	if err == nil {
+		s.commits.Add(1)
+	}
+	return err
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(fn func(*Tx) error) error {
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+}
+
+// Tx is a transaction handed to Update and View callbacks. It must not be
+// used after the callback returns.
+type Tx struct {
+	tx *bolt.Tx
+}
+
+func (t *Tx) bucket(b Bucket) (*bolt.Bucket, error) {
+	bk := t.tx.Bucket([]byte(b))
+	if bk == nil {
+		return nil, fmt.Errorf("bucket %s missing: %w", b, ErrNotDatabase)
+	}
+	return bk, nil
+}
+
+// Put stores v as JSON under key in bucket b.
+func (t *Tx) Put(b Bucket, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s/%s: %w", b, key, err)
+	}
+	return t.PutRaw(b, key, data)
+}
+
+// PutRaw stores raw bytes under key in bucket b (used for gzip bills and
+// index entries).
+func (t *Tx) PutRaw(b Bucket, key string, value []byte) error {
+	bk, err := t.bucket(b)
+	if err != nil {
+		return err
+	}
+	if err := bk.Put([]byte(key), value); err != nil {
+		return fmt.Errorf("put %s/%s: %w", b, key, err)
+	}
+	return nil
+}
+
+// Get decodes the JSON value under key in bucket b into v. It returns an
+// error wrapping ErrNotFound when there is none.
+func (t *Tx) Get(b Bucket, key string, v any) error {
+	data, err := t.GetRaw(b, key)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("decode %s/%s: %w", b, key, err)
+	}
+	return nil
+}
+
+// GetRaw returns a copy of the bytes under key in bucket b, or an error
+// wrapping ErrNotFound.
+func (t *Tx) GetRaw(b Bucket, key string) ([]byte, error) {
+	bk, err := t.bucket(b)
+	if err != nil {
+		return nil, err
+	}
+	v := bk.Get([]byte(key))
+	if v == nil {
+		return nil, fmt.Errorf("%s/%s: %w", b, key, ErrNotFound)
+	}
+	return bytes.Clone(v), nil
+}
+
+// Has reports whether key exists in bucket b.
+func (t *Tx) Has(b Bucket, key string) bool {
+	bk, err := t.bucket(b)
+	return err == nil && bk.Get([]byte(key)) != nil
+}
+
+// Delete removes key from bucket b; deleting a missing key is not an error.
+func (t *Tx) Delete(b Bucket, key string) error {
+	bk, err := t.bucket(b)
+	if err != nil {
+		return err
+	}
+	return bk.Delete([]byte(key))
+}
+
+// ForEach calls fn for every key in bucket b that starts with prefix, in key
+// order. value is only valid during the call; fn must copy what it keeps.
+// Returning a non-nil error from fn stops the walk and returns that error.
+func (t *Tx) ForEach(b Bucket, prefix string, fn func(key string, value []byte) error) error {
+	bk, err := t.bucket(b)
+	if err != nil {
+		return err
+	}
+	c := bk.Cursor()
+	p := []byte(prefix)
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		if err := fn(string(k), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NextSeq returns the next value of the named sequence, starting at 1. It
+// survives restarts and never repeats, even if the surrounding transaction
+// later commits other writes; a rolled-back transaction does not consume it.
+func (t *Tx) NextSeq(name string) (uint64, error) {
+	bk, err := t.bucket(BucketSequences)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	if v := bk.Get([]byte(name)); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	if err := bk.Put([]byte(name), u64key(n)); err != nil {
+		return 0, fmt.Errorf("sequence %s: %w", name, err)
+	}
+	return n, nil
+}
+
+func u64key(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
+
+// Backup writes a consistent copy of the whole database to w while the
+// terminal keeps running (a read transaction; writers are not blocked).
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// BackupFile writes a backup to path atomically: a temporary file in the same
+// directory, synced, then renamed, so a crash never leaves half a backup
+// under the final name. It refuses to overwrite the live database.
+func (s *Store) BackupFile(path string) (int64, error) {
+	if abs, err := filepath.Abs(path); err == nil {
+		if live, err := filepath.Abs(s.path); err == nil && abs == live {
+			return 0, fmt.Errorf("backup %s: refusing to overwrite the live database", path)
+		}
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".wxpos-backup-*")
+	if err != nil {
+		return 0, fmt.Errorf("backup %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	n, err := s.Backup(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o600)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("backup %s: %w", path, err)
+	}
+	return n, nil
+}
