@@ -1,0 +1,459 @@
+// Package config loads the terminal's TOML configuration. A missing file
+// means training mode on the embedded sandbox; a file with mistakes is
+// refused as a whole, with every problem naming its field, so the terminal
+// never starts half-configured. Secrets are never inline: the file names the
+// files that hold them.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Mode selects which WeChat Pay the terminal talks to.
+type Mode string
+
+// Modes.
+const (
+	ModeSandbox Mode = "sandbox" // training: the simulator, no real money
+	ModeV3      Mode = "v3"      // API v3 (JSON, RSA): the default for new merchants
+	ModeV2      Mode = "v2"      // API v2 (XML, MD5/HMAC): existing merchants
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Store   Store   `toml:"store"`
+	WeChat  WeChat  `toml:"wechat"`
+	Payment Payment `toml:"payment"`
+	Scanner Scanner `toml:"scanner"`
+	Printer Printer `toml:"printer"`
+	UI      UI      `toml:"ui"`
+	Bill    Bill    `toml:"bill"`
+	// DataDir holds the database, logs and sandbox state. Empty means
+	// <user config dir>/wxpos/data.
+	DataDir string `toml:"data_dir"`
+
+	// Path is the file this was loaded from ("" when defaults were used).
+	Path string `toml:"-"`
+}
+
+// Store identifies the shop and this terminal. Both ids go into every
+// out_trade_no, so they must stay short and stable.
+type Store struct {
+	ID         string `toml:"id"`
+	Name       string `toml:"name"`
+	TerminalID string `toml:"terminal_id"`
+	Address    string `toml:"address"`
+}
+
+// WeChat is the merchant account and its key files.
+type WeChat struct {
+	Mode           Mode     `toml:"mode"`
+	AppID          string   `toml:"appid"`
+	MchID          string   `toml:"mchid"`
+	SandboxProfile string   `toml:"sandbox_profile"` // external `wxpos sandbox` profile (mode sandbox)
+	BaseURL        string   `toml:"base_url"`        // default https://api.mch.weixin.qq.com
+	BackupURL      string   `toml:"backup_url"`      // default https://api2.mch.weixin.qq.com
+	Timeout        Duration `toml:"timeout"`         // per call; default 15s
+
+	// v3
+	MerchantSerialNo       string `toml:"merchant_serial_no"`
+	MerchantPrivateKeyFile string `toml:"merchant_private_key_file"`
+	APIv3KeyFile           string `toml:"apiv3_key_file"`
+	PlatformPublicKeyID    string `toml:"platform_public_key_id"`
+	PlatformPublicKeyFile  string `toml:"platform_public_key_file"`
+
+	// v2
+	APIKeyFile     string `toml:"api_key_file"`
+	SignType       string `toml:"sign_type"` // MD5 (default) or HMAC-SHA256
+	ClientCertFile string `toml:"client_cert_file"`
+	ClientKeyFile  string `toml:"client_key_file"`
+	ClientP12File  string `toml:"client_p12_file"`
+}
+
+// Payment tunes the payment flows.
+type Payment struct {
+	// PasswordPoll is how often a scan payment waiting for the customer's
+	// password is queried; PasswordTimeout is when it is given up and reversed.
+	PasswordPoll    Duration `toml:"password_poll"`
+	PasswordTimeout Duration `toml:"password_timeout"`
+	// QRExpiry is how long a Native QR stays payable.
+	QRExpiry Duration `toml:"qr_expiry"`
+}
+
+// Scanner is the serial barcode scanner.
+type Scanner struct {
+	Port     string `toml:"port"` // empty: keyboard-wedge only
+	Baud     int    `toml:"baud"`
+	Parity   string `toml:"parity"`    // N, E, O
+	StopBits int    `toml:"stop_bits"` // 1 or 2
+	Suffix   string `toml:"suffix"`    // CR, LF, CRLF or any
+}
+
+// Printer is the receipt printer.
+type Printer struct {
+	Target string `toml:"target"` // none, usb:/dev/usb/lp0, serial:/dev/ttyUSB0:9600, tcp:host:9100
+	Width  int    `toml:"width"`  // 58 or 80 (mm)
+}
+
+// UI holds display preferences.
+type UI struct {
+	Locale string `toml:"locale"` // zh-CN or en
+}
+
+// Bill controls the daily bill download.
+type Bill struct {
+	FetchAfter string `toml:"fetch_after"` // HH:MM Asia/Shanghai, default 10:00
+}
+
+// Duration is a time.Duration written as "5s", "2m" in TOML.
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("not a duration like \"30s\": %q", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration as a Go duration string.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// FieldError is one problem in the file, named by its dotted TOML key.
+type FieldError struct {
+	Field   string
+	Problem string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
+
+// ErrInvalid wraps every load failure caused by the file's content.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Warning is a problem that does not stop the terminal, e.g. a key file that
+// other users can read.
+type Warning string
+
+// Default returns the configuration used when there is no file: training
+// mode on the embedded sandbox.
+func Default() *Config {
+	c := &Config{}
+	c.applyDefaults()
+	return c
+}
+
+func (c *Config) applyDefaults() {
+	if c.Store.ID == "" {
+		c.Store.ID = "S1"
+	}
+	if c.Store.TerminalID == "" {
+		c.Store.TerminalID = "T1"
+	}
+	if c.Store.Name == "" {
+		c.Store.Name = "wxpos"
+	}
+	if c.WeChat.Mode == "" {
+		c.WeChat.Mode = ModeSandbox
+	}
+	if c.WeChat.BaseURL == "" && c.WeChat.Mode != ModeSandbox {
+		c.WeChat.BaseURL = "https://api.mch.weixin.qq.com"
+	}
+	if c.WeChat.BackupURL == "" && c.WeChat.Mode != ModeSandbox {
+		c.WeChat.BackupURL = "https://api2.mch.weixin.qq.com"
+	}
+	if c.WeChat.Timeout.Duration == 0 {
+		c.WeChat.Timeout.Duration = 15 * time.Second
+	}
+	if c.WeChat.SignType == "" {
+		c.WeChat.SignType = "MD5"
+	}
+	if c.Payment.PasswordPoll.Duration == 0 {
+		c.Payment.PasswordPoll.Duration = 5 * time.Second
+	}
+	if c.Payment.PasswordTimeout.Duration == 0 {
+		c.Payment.PasswordTimeout.Duration = 30 * time.Second
+	}
+	if c.Payment.QRExpiry.Duration == 0 {
+		c.Payment.QRExpiry.Duration = 5 * time.Minute
+	}
+	if c.Scanner.Baud == 0 {
+		c.Scanner.Baud = 9600
+	}
+	if c.Scanner.Parity == "" {
+		c.Scanner.Parity = "N"
+	}
+	if c.Scanner.StopBits == 0 {
+		c.Scanner.StopBits = 1
+	}
+	if c.Scanner.Suffix == "" {
+		c.Scanner.Suffix = "any"
+	}
+	if c.Printer.Target == "" {
+		c.Printer.Target = "none"
+	}
+	if c.Printer.Width == 0 {
+		c.Printer.Width = 58
+	}
+	if c.UI.Locale == "" {
+		c.UI.Locale = "zh-CN"
+	}
+	if c.Bill.FetchAfter == "" {
+		c.Bill.FetchAfter = "10:00"
+	}
+}
+
+// DefaultPath is <user config dir>/wxpos/config.toml.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no user config directory: %w", err)
+	}
+	return filepath.Join(dir, "wxpos", "config.toml"), nil
+}
+
+// Load reads the file at path. When explicit is false and the file does not
+// exist, it returns Default() (training mode); an explicitly named file must
+// exist. Relative key-file paths are resolved against the file's directory.
+func Load(path string, explicit bool) (*Config, []Warning, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		c := Default()
+		return c, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	c.Path = path
+	c.resolvePaths(filepath.Dir(path))
+	var warnings []Warning
+	var problems []error
+	for _, f := range c.keyFiles() {
+		w, err := checkSecretFile(f.field, f.path)
+		if err != nil {
+			problems = append(problems, err)
+		}
+		if w != "" {
+			warnings = append(warnings, w)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, warnings, fmt.Errorf("config %s: %w", path, errors.Join(append([]error{ErrInvalid}, problems...)...))
+	}
+	return c, warnings, nil
+}
+
+// Parse decodes and validates TOML. Unknown keys are errors: a misspelt key
+// silently ignored is how a terminal ends up half-configured.
+func Parse(data []byte) (*Config, error) {
+	var c Config
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%w: line %d: %s", ErrInvalid, pe.Position.Line, pe.Message)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	var problems []error
+	for _, k := range md.Undecoded() {
+		problems = append(problems, &FieldError{Field: k.String(), Problem: "unknown setting"})
+	}
+	c.applyDefaults()
+	problems = append(problems, c.validate()...)
+	if len(problems) > 0 {
+		return nil, errors.Join(append([]error{ErrInvalid}, problems...)...)
+	}
+	return &c, nil
+}
+
+var (
+	idPattern    = regexp.MustCompile(`^[0-9A-Za-z]{1,6}$`)
+	mchidPattern = regexp.MustCompile(`^[0-9]{8,10}$`)
+	appidPattern = regexp.MustCompile(`^wx[0-9a-f]{16}$`)
+)
+
+func (c *Config) validate() []error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	}
+	if !idPattern.MatchString(c.Store.ID) {
+		bad("store.id", "must be 1–6 letters or digits (it is part of every order number), got %q", c.Store.ID)
+	}
+	if !idPattern.MatchString(c.Store.TerminalID) {
+		bad("store.terminal_id", "must be 1–6 letters or digits (it is part of every order number), got %q", c.Store.TerminalID)
+	}
+	w := c.WeChat
+	switch w.Mode {
+	case ModeSandbox:
+	case ModeV3, ModeV2:
+		if !appidPattern.MatchString(w.AppID) {
+			bad("wechat.appid", "must look like wx followed by 16 hex digits, got %q", w.AppID)
+		}
+		if !mchidPattern.MatchString(w.MchID) {
+			bad("wechat.mchid", "must be the 8–10 digit merchant number, got %q", w.MchID)
+		}
+		for _, u := range []struct{ field, v string }{{"wechat.base_url", w.BaseURL}, {"wechat.backup_url", w.BackupURL}} {
+			if pu, err := url.Parse(u.v); err != nil || pu.Scheme != "https" || pu.Host == "" {
+				bad(u.field, "must be an https:// URL, got %q", u.v)
+			}
+		}
+	default:
+		bad("wechat.mode", "must be \"sandbox\", \"v3\" or \"v2\", got %q", w.Mode)
+	}
+	if w.Mode == ModeV3 {
+		if w.MerchantSerialNo == "" {
+			bad("wechat.merchant_serial_no", "required in mode v3 (the serial of your merchant API certificate)")
+		}
+		if w.MerchantPrivateKeyFile == "" {
+			bad("wechat.merchant_private_key_file", "required in mode v3 (apiclient_key.pem)")
+		}
+		if w.APIv3KeyFile == "" {
+			bad("wechat.apiv3_key_file", "required in mode v3 (a file holding the 32-character APIv3 key)")
+		}
+		if (w.PlatformPublicKeyID == "") != (w.PlatformPublicKeyFile == "") {
+			bad("wechat.platform_public_key_id", "set both platform_public_key_id and platform_public_key_file, or neither (then platform certificates are used)")
+		} else if w.PlatformPublicKeyID != "" && !strings.HasPrefix(w.PlatformPublicKeyID, "PUB_KEY_ID_") {
+			bad("wechat.platform_public_key_id", "must start with PUB_KEY_ID_, got %q", w.PlatformPublicKeyID)
+		}
+	}
+	if w.Mode == ModeV2 {
+		if w.APIKeyFile == "" {
+			bad("wechat.api_key_file", "required in mode v2 (a file holding the 32-character API key)")
+		}
+		if w.SignType != "MD5" && w.SignType != "HMAC-SHA256" {
+			bad("wechat.sign_type", "must be MD5 or HMAC-SHA256, got %q", w.SignType)
+		}
+		if w.ClientP12File == "" && (w.ClientCertFile == "" || w.ClientKeyFile == "") {
+			bad("wechat.client_cert_file", "mode v2 needs the merchant API certificate for refunds and reverses: client_cert_file + client_key_file, or client_p12_file")
+		}
+	}
+	if w.Timeout.Duration < time.Second || w.Timeout.Duration > 2*time.Minute {
+		bad("wechat.timeout", "must be between 1s and 2m, got %s", w.Timeout.Duration)
+	}
+	p := c.Payment
+	if p.PasswordPoll.Duration < time.Second {
+		bad("payment.password_poll", "must be at least 1s, got %s", p.PasswordPoll.Duration)
+	}
+	if p.PasswordTimeout.Duration < 15*time.Second || p.PasswordTimeout.Duration > 5*time.Minute {
+		bad("payment.password_timeout", "must be between 15s (WeChat forbids an earlier reverse) and 5m, got %s", p.PasswordTimeout.Duration)
+	}
+	if p.QRExpiry.Duration < 5*time.Minute || p.QRExpiry.Duration > 2*time.Hour {
+		bad("payment.qr_expiry", "must be between 5m and 2h (WeChat's limits for time_expire), got %s", p.QRExpiry.Duration)
+	}
+	s := c.Scanner
+	switch s.Baud {
+	case 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200:
+	default:
+		bad("scanner.baud", "must be a standard rate such as 9600 or 115200, got %d", s.Baud)
+	}
+	if s.Parity != "N" && s.Parity != "E" && s.Parity != "O" {
+		bad("scanner.parity", "must be N, E or O, got %q", s.Parity)
+	}
+	if s.StopBits != 1 && s.StopBits != 2 {
+		bad("scanner.stop_bits", "must be 1 or 2, got %d", s.StopBits)
+	}
+	switch strings.ToUpper(s.Suffix) {
+	case "CR", "LF", "CRLF", "ANY":
+	default:
+		bad("scanner.suffix", "must be CR, LF, CRLF or any, got %q", s.Suffix)
+	}
+	if t := c.Printer.Target; t != "none" && !strings.HasPrefix(t, "usb:") && !strings.HasPrefix(t, "serial:") && !strings.HasPrefix(t, "tcp:") {
+		bad("printer.target", "must be none, usb:<device>, serial:<port>:<baud> or tcp:<host>:<port>, got %q", t)
+	}
+	if c.Printer.Width != 58 && c.Printer.Width != 80 {
+		bad("printer.width", "must be 58 or 80 (mm), got %d", c.Printer.Width)
+	}
+	if c.UI.Locale != "zh-CN" && c.UI.Locale != "en" {
+		bad("ui.locale", "must be zh-CN or en, got %q", c.UI.Locale)
+	}
+	if _, err := time.Parse("15:04", c.Bill.FetchAfter); err != nil {
+		bad("bill.fetch_after", "must be a time of day like 10:00, got %q", c.Bill.FetchAfter)
+	}
+	return errs
+}
+
+type keyFile struct{ field, path string }
+
+func (c *Config) keyFiles() []keyFile {
+	w := c.WeChat
+	all := []keyFile{
+		{"wechat.merchant_private_key_file", w.MerchantPrivateKeyFile},
+		{"wechat.apiv3_key_file", w.APIv3KeyFile},
+		{"wechat.api_key_file", w.APIKeyFile},
+		{"wechat.client_key_file", w.ClientKeyFile},
+		{"wechat.client_p12_file", w.ClientP12File},
+	}
+	var out []keyFile
+	for _, f := range all {
+		if f.path != "" {
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].field < out[j].field })
+	return out
+}
+
+// checkSecretFile confirms a key file exists and warns when other users can
+// read it. Only metadata is read here; the content is loaded by the client.
+func checkSecretFile(field, path string) (Warning, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", &FieldError{Field: field, Problem: fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err))}
+	}
+	if fi.IsDir() {
+		return "", &FieldError{Field: field, Problem: path + " is a directory, not a key file"}
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return Warning(fmt.Sprintf("%s: %s is readable by other users (mode %v); run: chmod 600 %s", field, path, fi.Mode().Perm(), path)), nil
+	}
+	return "", nil
+}
+
+func (c *Config) resolvePaths(dir string) {
+	for _, p := range []*string{
+		&c.WeChat.MerchantPrivateKeyFile, &c.WeChat.APIv3KeyFile, &c.WeChat.PlatformPublicKeyFile,
+		&c.WeChat.APIKeyFile, &c.WeChat.ClientCertFile, &c.WeChat.ClientKeyFile, &c.WeChat.ClientP12File,
+		&c.WeChat.SandboxProfile, &c.DataDir,
+	} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+}
+
+// ResolveDataDir returns the data directory: the override if given, else
+// the configured one, else <user config dir>/wxpos/data.
+func (c *Config) ResolveDataDir(override string) (string, error) {
+	if override != "" {
+		return override, nil
+	}
+	if c.DataDir != "" {
+		return c.DataDir, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no data directory: set data_dir in the config or pass --data: %w", err)
+	}
+	return filepath.Join(dir, "wxpos", "data"), nil
+}
+
+// Training reports whether the terminal moves no real money.
+func (c *Config) Training() bool { return c.WeChat.Mode == ModeSandbox }

@@ -1,0 +1,175 @@
+package config_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxpos/wxpos/config"
+)
+
+func TestLoad_MissingFileMeansTraining(t *testing.T) {
+	c, warnings, err := config.Load(filepath.Join(t.TempDir(), "none.toml"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Training() || c.WeChat.Mode != config.ModeSandbox || len(warnings) != 0 {
+		t.Fatalf("got mode %q, warnings %v", c.WeChat.Mode, warnings)
+	}
+	if c.Payment.PasswordTimeout.Duration != 30*time.Second || c.Payment.PasswordPoll.Duration != 5*time.Second {
+		t.Errorf("payment defaults = %+v", c.Payment)
+	}
+}
+
+func TestLoad_ExplicitMissingFileIsError(t *testing.T) {
+	_, _, err := config.Load(filepath.Join(t.TempDir(), "none.toml"), true)
+	if err == nil || !strings.Contains(err.Error(), "none.toml") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestParse_ErrorsNameTheField(t *testing.T) {
+	cases := []struct {
+		name  string
+		toml  string
+		field string
+		says  string
+	}{
+		{"unknown key", "[wechat]\nmchd = \"1\"\n", "wechat.mchd", "unknown setting"},
+		{"bad mode", "[wechat]\nmode = \"v4\"\n", "wechat.mode", `"v4"`},
+		{"bad store id", "[store]\nid = \"store-001\"\n", "store.id", "letters or digits"},
+		{"bad terminal id", "[store]\nterminal_id = \"\"\nid=\"x!\"\n", "store.id", "letters or digits"},
+		{"v3 bad appid", "[wechat]\nmode = \"v3\"\nappid = \"abc\"\n", "wechat.appid", "wx followed by 16 hex"},
+		{"v3 bad mchid", "[wechat]\nmode = \"v3\"\nmchid = \"12ab\"\n", "wechat.mchid", "8–10 digit"},
+		{"v3 missing key", "[wechat]\nmode = \"v3\"\n", "wechat.merchant_private_key_file", "required in mode v3"},
+		{"v3 missing apiv3 key", "[wechat]\nmode = \"v3\"\n", "wechat.apiv3_key_file", "required in mode v3"},
+		{"v3 public key half set", "[wechat]\nmode = \"v3\"\nplatform_public_key_id = \"PUB_KEY_ID_1\"\n", "wechat.platform_public_key_id", "both"},
+		{"v3 http base url", "[wechat]\nmode = \"v3\"\nbase_url = \"http://x\"\n", "wechat.base_url", "https://"},
+		{"v2 sign type", "[wechat]\nmode = \"v2\"\nsign_type = \"SHA1\"\n", "wechat.sign_type", "MD5 or HMAC-SHA256"},
+		{"v2 no cert", "[wechat]\nmode = \"v2\"\n", "wechat.client_cert_file", "certificate"},
+		{"bad duration", "[payment]\npassword_poll = \"soon\"\n", "", "not a duration"},
+		{"timeout too short", "[payment]\npassword_timeout = \"5s\"\n", "payment.password_timeout", "15s"},
+		{"qr expiry too long", "[payment]\nqr_expiry = \"3h\"\n", "payment.qr_expiry", "2h"},
+		{"baud", "[scanner]\nbaud = 1000\n", "scanner.baud", "standard rate"},
+		{"parity", "[scanner]\nparity = \"X\"\n", "scanner.parity", "N, E or O"},
+		{"suffix", "[scanner]\nsuffix = \"TAB\"\n", "scanner.suffix", "CR, LF"},
+		{"printer target", "[printer]\ntarget = \"lpt1\"\n", "printer.target", "usb:"},
+		{"printer width", "[printer]\nwidth = 76\n", "printer.width", "58 or 80"},
+		{"locale", "[ui]\nlocale = \"fr\"\n", "ui.locale", "zh-CN or en"},
+		{"fetch time", "[bill]\nfetch_after = \"25:00\"\n", "bill.fetch_after", "10:00"},
+		{"syntax", "[store]\nid = 1\nname = \"x\"\nbad line\n", "", "line 4"},
+		{"wrong type", "[scanner]\nbaud = \"fast\"\n", "", "baud"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := config.Parse([]byte(tc.toml))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !errors.Is(err, config.ErrInvalid) {
+				t.Errorf("error %v does not wrap ErrInvalid", err)
+			}
+			if tc.field != "" {
+				var fe *config.FieldError
+				found := false
+				for _, e := range flatten(err) {
+					if errors.As(e, &fe) && fe.Field == tc.field {
+						found = true
+						if !strings.Contains(fe.Problem, tc.says) {
+							t.Errorf("%s: problem %q does not say %q", tc.field, fe.Problem, tc.says)
+						}
+					}
+				}
+				if !found {
+					t.Errorf("no error names %s in: %v", tc.field, err)
+				}
+			} else if !strings.Contains(err.Error(), tc.says) {
+				t.Errorf("error %q does not say %q", err, tc.says)
+			}
+		})
+	}
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func TestLoad_ValidV3WithKeyFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, mode os.FileMode) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("secret"), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("apiclient_key.pem", 0o600)
+	write("apiv3.key", 0o644) // readable by others: a warning, not an error
+	write("pub_key.pem", 0o644)
+	cfg := `
+[store]
+id = "S01"
+name = "测试门店"
+terminal_id = "T02"
+
+[wechat]
+mode = "v3"
+appid = "wx0123456789abcdef"
+mchid = "1900000109"
+merchant_serial_no = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
+merchant_private_key_file = "apiclient_key.pem"
+apiv3_key_file = "apiv3.key"
+platform_public_key_id = "PUB_KEY_ID_0119000001092025"
+platform_public_key_file = "pub_key.pem"
+
+[payment]
+password_timeout = "45s"
+password_poll = "10s"
+`
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, warnings, err := config.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Training() || c.Store.Name != "测试门店" || c.Payment.PasswordTimeout.Duration != 45*time.Second {
+		t.Errorf("loaded %+v", c)
+	}
+	if c.WeChat.MerchantPrivateKeyFile != filepath.Join(dir, "apiclient_key.pem") {
+		t.Errorf("key path not resolved against the config dir: %s", c.WeChat.MerchantPrivateKeyFile)
+	}
+	if c.WeChat.BaseURL != "https://api.mch.weixin.qq.com" || c.WeChat.BackupURL != "https://api2.mch.weixin.qq.com" {
+		t.Errorf("hosts = %s, %s", c.WeChat.BaseURL, c.WeChat.BackupURL)
+	}
+	if len(warnings) != 1 || !strings.Contains(string(warnings[0]), "wechat.apiv3_key_file") || !strings.Contains(string(warnings[0]), "chmod 600") {
+		t.Errorf("warnings = %v, want one about apiv3_key_file", warnings)
+	}
+	for _, w := range warnings {
+		if strings.Contains(string(w), "secret") {
+			t.Error("a warning leaked key material")
+		}
+	}
+}
+
+func TestLoad_MissingKeyFileNamesField(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	cfg := "[wechat]\nmode = \"v2\"\nappid = \"wx0123456789abcdef\"\nmchid = \"1900000109\"\napi_key_file = \"nope.key\"\nclient_p12_file = \"apiclient_cert.p12\"\n"
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := config.Load(path, true)
+	if err == nil || !strings.Contains(err.Error(), "wechat.api_key_file: cannot read") || !strings.Contains(err.Error(), "wechat.client_p12_file") {
+		t.Fatalf("got %v", err)
+	}
+}
