@@ -1,0 +1,47 @@
+package ui
+
+import "fmt"
+
+// Lang is a UI language, named by its BCP 47 tag.
+type Lang string
+
+// Languages the catalogue carries. Chinese is the default.
+const (
+	LangZH Lang = "zh-CN"
+	LangEN Lang = "en"
+)
+
+// msg is the key of one translatable string. Every string the UI shows goes
+// through the catalogue by one of these keys, so a missing translation is a
+// test failure, not a blank label.
+type msg string
+
+// catalog turns message keys into text in one language.
+type catalog struct{ lang Lang }
+
+// newCatalog returns a catalogue for l, falling back to Chinese for an
+// unknown language.
+func newCatalog(l Lang) *catalog {
+	if l != LangEN {
+		l = LangZH
+	}
+	return &catalog{lang: l}
+}
+
+// T returns the text for m, formatted with args when given.
+func (c *catalog) T(m msg, args ...any) string {
+	tr, ok := messages[m]
+	if !ok {
+		return string(m)
+	}
+	s := tr.zh
+	if c.lang == LangEN {
+		s = tr.en
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+type translation struct{ zh, en string }

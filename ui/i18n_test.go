@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+var verbRe = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
+
+// TestCatalogComplete checks that every declared key has both texts with the
+// same formatting verbs.
+func TestCatalogComplete(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "messages.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []msg
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, s := range g.Specs {
+			vs := s.(*ast.ValueSpec)
+			for _, v := range vs.Values {
+				lit, ok := v.(*ast.BasicLit)
+				if !ok {
+					continue
+				}
+				k, _ := strconv.Unquote(lit.Value)
+				keys = append(keys, msg(k))
+			}
+		}
+	}
+	if len(keys) < 50 {
+		t.Fatalf("parsed only %d keys from messages.go", len(keys))
+	}
+	for _, k := range keys {
+		t.Run(string(k), func(t *testing.T) {
+			tr, ok := messages[k]
+			if !ok {
+				t.Fatal("no translation")
+			}
+			if tr.zh == "" || tr.en == "" {
+				t.Fatalf("empty text: %+v", tr)
+			}
+			if a, b := verbRe.FindAllString(tr.zh, -1), verbRe.FindAllString(tr.en, -1); strings.Join(a, ",") != strings.Join(b, ",") {
+				t.Fatalf("verbs differ: zh %v en %v", a, b)
+			}
+		})
+	}
+	if len(messages) != len(keys) {
+		t.Errorf("messages has %d entries, %d keys declared", len(messages), len(keys))
+	}
+}
+
+// TestNoChineseOutsideCatalog fails when a source file other than the
+// catalogue holds a Chinese string literal: every text goes through T.
+func TestNoChineseOutsideCatalog(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if name == "messages.go" || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fset := token.NewFileSet()
+			f, err := parser.ParseFile(fset, name, src, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				lit, ok := n.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					return true
+				}
+				for _, r := range lit.Value {
+					if unicode.Is(unicode.Han, r) {
+						t.Errorf("%s: Chinese literal %s outside the catalogue", fset.Position(lit.Pos()), lit.Value)
+						break
+					}
+				}
+				return true
+			})
+		})
+	}
+}
+
+func TestCatalogLanguages(t *testing.T) {
+	tests := []struct {
+		name string
+		lang Lang
+		key  msg
+		args []any
+		want string
+	}{
+		{"chinese default", LangZH, msgScanPrompt, nil, "请出示付款码"},
+		{"english", LangEN, msgScanPrompt, nil, "Please show your payment code"},
+		{"unknown language falls back to chinese", Lang("fr"), msgCashTitle, nil, "现金收款"},
+		{"formatted", LangZH, msgStatusPending, []any{3}, "待处理 3"},
+		{"missing key shows the key", LangEN, msg("no.such"), nil, "no.such"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := newCatalog(tt.lang).T(tt.key, tt.args...); got != tt.want {
+				t.Errorf("T(%q) = %q, want %q", tt.key, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,243 @@
+package ui
+
+// Message keys, grouped by screen. The texts live in messages below.
+const (
+	msgAppTitle msg = "app.title"
+
+	msgSaleTitle    msg = "sale.title"
+	msgSaleTotal    msg = "sale.total"
+	msgSaleItem     msg = "sale.item"
+	msgSaleAddLine  msg = "sale.addLine"
+	msgSaleScan     msg = "sale.scan"
+	msgSaleQR       msg = "sale.qr"
+	msgSaleCash     msg = "sale.cash"
+	msgSaleClear    msg = "sale.clear"
+	msgSaleHistory  msg = "sale.history"
+	msgSaleSettings msg = "sale.settings"
+	msgSaleNoAmount msg = "sale.noAmount"
+	msgSaleHint     msg = "sale.hint"
+
+	msgScanTitle      msg = "scan.title"
+	msgScanPrompt     msg = "scan.prompt"
+	msgScanHow        msg = "scan.how"
+	msgScanSubmitting msg = "scan.submitting"
+	msgScanWaiting    msg = "scan.waiting"
+	msgScanChecking   msg = "scan.checking"
+	msgScanReversing  msg = "scan.reversing"
+	msgScanReversed   msg = "scan.reversed"
+	msgScanAgain      msg = "scan.again"
+	msgScanTyped      msg = "scan.typed"
+
+	msgQRTitle    msg = "qr.title"
+	msgQRPrompt   msg = "qr.prompt"
+	msgQRCreating msg = "qr.creating"
+	msgQRExpires  msg = "qr.expires"
+	msgQRExpired  msg = "qr.expired"
+	msgQRClosing  msg = "qr.closing"
+	msgQRClosed   msg = "qr.closed"
+
+	msgCashTitle    msg = "cash.title"
+	msgCashDue      msg = "cash.due"
+	msgCashTendered msg = "cash.tendered"
+	msgCashChange   msg = "cash.change"
+	msgCashShort    msg = "cash.short"
+	msgCashExact    msg = "cash.exact"
+	msgCashConfirm  msg = "cash.confirm"
+
+	msgUnknownTitle     msg = "unknown.title"
+	msgUnknownChecking  msg = "unknown.checking"
+	msgUnknownExplain   msg = "unknown.explain"
+	msgUnknownRetry     msg = "unknown.retry"
+	msgUnknownForcePaid msg = "unknown.forcePaid"
+	msgUnknownForceVoid msg = "unknown.forceVoid"
+	msgUnknownManager   msg = "unknown.manager"
+	msgUnknownLater     msg = "unknown.later"
+
+	msgReceiptTitle    msg = "receipt.title"
+	msgReceiptStore    msg = "receipt.store"
+	msgReceiptAmount   msg = "receipt.amount"
+	msgReceiptTender   msg = "receipt.tender"
+	msgReceiptOrderNo  msg = "receipt.orderNo"
+	msgReceiptTxnID    msg = "receipt.txnID"
+	msgReceiptTime     msg = "receipt.time"
+	msgReceiptNo       msg = "receipt.no"
+	msgReceiptTendered msg = "receipt.tendered"
+	msgReceiptChange   msg = "receipt.change"
+	msgReceiptPrint    msg = "receipt.print"
+	msgReceiptReprint  msg = "receipt.reprint"
+	msgReceiptPrinting msg = "receipt.printing"
+	msgReceiptPrinted  msg = "receipt.printed"
+	msgReceiptPrintErr msg = "receipt.printErr"
+	msgReceiptNoPrint  msg = "receipt.noPrinter"
+	msgReceiptTraining msg = "receipt.training"
+	msgReceiptLine     msg = "receipt.line"
+
+	msgTenderScan msg = "tender.wechat_scan"
+	msgTenderQR   msg = "tender.wechat_qr"
+	msgTenderCash msg = "tender.cash"
+
+	msgHistoryTitle   msg = "history.title"
+	msgHistorySearch  msg = "history.search"
+	msgHistoryEmpty   msg = "history.empty"
+	msgHistoryReprint msg = "history.reprint"
+	msgHistoryLoadErr msg = "history.loadErr"
+
+	msgStatePaid     msg = "state.paid"
+	msgStateFailed   msg = "state.failed"
+	msgStateUnknown  msg = "state.unknown"
+	msgStateReversed msg = "state.reversed"
+	msgStateClosed   msg = "state.closed"
+	msgStatePending  msg = "state.pending"
+
+	msgReasonNotEnough     msg = "reason.NOTENOUGH"
+	msgReasonCodeExpired   msg = "reason.AUTHCODEEXPIRE"
+	msgReasonCodeError     msg = "reason.AUTH_CODE_ERROR"
+	msgReasonCodeInvalid   msg = "reason.AUTH_CODE_INVALID"
+	msgReasonCardNotUsable msg = "reason.NOTSUPORTCARD"
+	msgReasonNoPassword    msg = "reason.PASSWORD_TIMEOUT"
+	msgReasonDeclined      msg = "reason.TRADE_ERROR"
+	msgReasonOther         msg = "reason.other"
+
+	msgStatusNetOK       msg = "status.netOK"
+	msgStatusNetFail     msg = "status.netFail"
+	msgStatusScannerOK   msg = "status.scannerOK"
+	msgStatusScannerNone msg = "status.scannerNone"
+	msgStatusPending     msg = "status.pending"
+	msgStatusTraining    msg = "status.training"
+
+	msgSimTitle    msg = "sim.title"
+	msgSimPayQR    msg = "sim.payQR"
+	msgSimScenario msg = "sim.scenario"
+
+	msgSettingsTitle    msg = "settings.title"
+	msgSettingsLanguage msg = "settings.language"
+
+	msgCommonCancel  msg = "common.cancel"
+	msgCommonBack    msg = "common.back"
+	msgCommonNewSale msg = "common.newSale"
+	msgCommonPaid    msg = "common.paid"
+	msgCommonFailed  msg = "common.failed"
+	msgCommonError   msg = "common.error"
+	msgCommonNoCore  msg = "common.noCore"
+)
+
+// messages holds every UI text in Chinese (the default) and English.
+var messages = map[msg]translation{
+	msgAppTitle: {"wxpos 收银台", "wxpos checkout"},
+
+	msgSaleTitle:    {"收款", "Sale"},
+	msgSaleTotal:    {"合计", "Total"},
+	msgSaleItem:     {"商品 %d", "Item %d"},
+	msgSaleAddLine:  {"加入明细 +", "Add line +"},
+	msgSaleScan:     {"扫码收款 F1", "Scan code F1"},
+	msgSaleQR:       {"二维码收款 F2", "QR code F2"},
+	msgSaleCash:     {"现金 F3", "Cash F3"},
+	msgSaleClear:    {"清除 Esc", "Clear Esc"},
+	msgSaleHistory:  {"今日交易 F5", "Today F5"},
+	msgSaleSettings: {"设置 F9", "Settings F9"},
+	msgSaleNoAmount: {"请先输入金额", "Enter an amount first"},
+	msgSaleHint:     {"输入金额，然后选择收款方式", "Key the amount, then choose how the customer pays"},
+
+	msgScanTitle:      {"扫码收款", "Scan to pay"},
+	msgScanPrompt:     {"请出示付款码", "Please show your payment code"},
+	msgScanHow:        {"用扫码枪扫描顾客的付款码（也可键盘输入后按 Enter）", "Scan the customer's payment code (or type it and press Enter)"},
+	msgScanSubmitting: {"正在提交…", "Submitting…"},
+	msgScanWaiting:    {"等待顾客输入密码… 剩余 %d 秒", "Waiting for the customer's password… %d s left"},
+	msgScanChecking:   {"正在向微信确认…", "Checking with WeChat…"},
+	msgScanReversing:  {"正在撤销…", "Reversing…"},
+	msgScanReversed:   {"已撤销 — 顾客不会被扣款（如已扣款将原路退回）", "Reversed — the customer is not charged (any charge goes back)"},
+	msgScanAgain:      {"重新扫码 Enter", "Scan again Enter"},
+	msgScanTyped:      {"已输入 %d 位", "%d digits typed"},
+
+	msgQRTitle:    {"二维码收款", "QR code payment"},
+	msgQRPrompt:   {"请顾客用微信扫一扫", "Ask the customer to scan with WeChat"},
+	msgQRCreating: {"正在生成二维码…", "Creating the QR code…"},
+	msgQRExpires:  {"%d:%02d 后过期", "Expires in %d:%02d"},
+	msgQRExpired:  {"二维码已过期，订单已关闭", "The QR code expired; the order is closed"},
+	msgQRClosing:  {"正在关闭订单…", "Closing the order…"},
+	msgQRClosed:   {"订单已关闭，顾客未付款", "Order closed; the customer did not pay"},
+
+	msgCashTitle:    {"现金收款", "Cash"},
+	msgCashDue:      {"应收", "Due"},
+	msgCashTendered: {"实收", "Tendered"},
+	msgCashChange:   {"找零", "Change"},
+	msgCashShort:    {"还差 %s", "Short by %s"},
+	msgCashExact:    {"刚好", "Exact"},
+	msgCashConfirm:  {"确认收款 Enter", "Confirm Enter"},
+
+	msgUnknownTitle:     {"支付结果待确认", "Payment result unknown"},
+	msgUnknownChecking:  {"正在向微信确认…", "Checking with WeChat…"},
+	msgUnknownExplain:   {"网络异常，暂时不知道是否已扣款。请勿让顾客重复付款。", "The network failed; we do not know yet whether money moved. Do not let the customer pay again."},
+	msgUnknownRetry:     {"立即重试 F4", "Retry now F4"},
+	msgUnknownForcePaid: {"强制成功", "Force paid"},
+	msgUnknownForceVoid: {"强制撤销", "Force void"},
+	msgUnknownManager:   {"经理操作", "Manager actions"},
+	msgUnknownLater:     {"后台继续确认，先做下一笔", "Keep checking in the background; next sale"},
+
+	msgReceiptTitle:    {"收据", "Receipt"},
+	msgReceiptStore:    {"门店", "Store"},
+	msgReceiptAmount:   {"金额", "Amount"},
+	msgReceiptTender:   {"支付方式", "Paid by"},
+	msgReceiptOrderNo:  {"订单号", "Order no."},
+	msgReceiptTxnID:    {"微信交易号", "Transaction ID"},
+	msgReceiptTime:     {"时间", "Time"},
+	msgReceiptNo:       {"收据号", "Receipt no."},
+	msgReceiptTendered: {"实收", "Tendered"},
+	msgReceiptChange:   {"找零", "Change"},
+	msgReceiptPrint:    {"打印 F6", "Print F6"},
+	msgReceiptReprint:  {"重打 F6", "Reprint F6"},
+	msgReceiptPrinting: {"正在打印…", "Printing…"},
+	msgReceiptPrinted:  {"已发送到打印机", "Sent to the printer"},
+	msgReceiptPrintErr: {"打印失败：%s", "Printing failed: %s"},
+	msgReceiptNoPrint:  {"未配置打印机", "No printer configured"},
+	msgReceiptTraining: {"训练模式 — 非真实交易", "Training — not a real sale"},
+	msgReceiptLine:     {"%s ×%d", "%s ×%d"},
+
+	msgTenderScan: {"微信付款码", "WeChat (scanned code)"},
+	msgTenderQR:   {"微信二维码", "WeChat (QR code)"},
+	msgTenderCash: {"现金", "Cash"},
+
+	msgHistoryTitle:   {"今日交易", "Today's sales"},
+	msgHistorySearch:  {"订单号或交易号后 4 位", "Order no. or last 4 of transaction ID"},
+	msgHistoryEmpty:   {"没有交易", "No sales"},
+	msgHistoryReprint: {"重打", "Reprint"},
+	msgHistoryLoadErr: {"无法读取交易记录：%s", "Cannot read the sales: %s"},
+
+	msgStatePaid:     {"已支付", "Paid"},
+	msgStateFailed:   {"失败", "Failed"},
+	msgStateUnknown:  {"待确认", "Unknown"},
+	msgStateReversed: {"已撤销", "Reversed"},
+	msgStateClosed:   {"已关闭", "Closed"},
+	msgStatePending:  {"处理中", "In progress"},
+
+	msgReasonNotEnough:     {"余额不足 — 请顾客换卡或换一种方式付款", "Insufficient balance — ask for another card or way to pay"},
+	msgReasonCodeExpired:   {"付款码已过期 — 请顾客刷新付款码后重新扫码", "Payment code expired — ask the customer to refresh it, then scan again"},
+	msgReasonCodeError:     {"付款码无效或已用过 — 请顾客刷新付款码", "Payment code invalid or already used — ask for a fresh code"},
+	msgReasonCodeInvalid:   {"这不是微信付款码 — 请扫描微信付款码", "Not a WeChat Pay code — scan a WeChat payment code"},
+	msgReasonCardNotUsable: {"该卡不支持此交易 — 请顾客换一张卡", "This card cannot be used — ask for another card"},
+	msgReasonNoPassword:    {"顾客没有完成密码输入，已撤销", "The customer did not enter the password; reversed"},
+	msgReasonDeclined:      {"交易被微信拒绝 — 请换一种方式付款", "Declined by WeChat — ask for another way to pay"},
+	msgReasonOther:         {"支付未成功", "The payment did not go through"},
+
+	msgStatusNetOK:       {"网络正常", "Network OK"},
+	msgStatusNetFail:     {"网络故障", "Network failing"},
+	msgStatusScannerOK:   {"扫码枪已连接", "Scanner connected"},
+	msgStatusScannerNone: {"扫码枪未连接", "Scanner not connected"},
+	msgStatusPending:     {"待处理 %d", "Pending %d"},
+	msgStatusTraining:    {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
+
+	msgSimTitle:    {"模拟顾客（训练）", "Simulate customer (training)"},
+	msgSimPayQR:    {"顾客扫码并付款", "Customer scans and pays"},
+	msgSimScenario: {"选择场景付款码", "Pick a scenario code"},
+
+	msgSettingsTitle:    {"设置", "Settings"},
+	msgSettingsLanguage: {"语言", "Language"},
+
+	msgCommonCancel:  {"取消 Esc", "Cancel Esc"},
+	msgCommonBack:    {"返回 Esc", "Back Esc"},
+	msgCommonNewSale: {"新交易 Enter", "New sale Enter"},
+	msgCommonPaid:    {"支付成功", "Paid"},
+	msgCommonFailed:  {"支付失败", "Payment failed"},
+	msgCommonError:   {"操作失败：%s", "Failed: %s"},
+	msgCommonNoCore:  {"支付核心未连接", "Payment core not connected"},
+}
