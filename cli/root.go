@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 
 	"github.com/spf13/cobra"
 )
@@ -17,15 +15,6 @@ const AppID = "io.github.wxpos"
 
 // Version is the release version, set at build time with -ldflags "-X".
 var Version = "0.1.0-dev"
-
-// Env is what every subcommand and the UI receive once the global flags have
-// been applied: the loaded configuration, where data lives, and a logger.
-type Env struct {
-	DataDir string
-	Logger  *slog.Logger
-	Stdout  io.Writer
-	Stderr  io.Writer
-}
 
 // UIRunner starts the graphical terminal. main supplies it so that only main
 // creates the Fyne app.
@@ -59,6 +48,7 @@ type globalFlags struct {
 	config         string
 	dataDir        string
 	sandboxProfile string
+	verbose        bool
 }
 
 // NewRoot builds the wxpos command tree. Running it without a subcommand
@@ -73,10 +63,11 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := g.env(cmd)
+			env, err := g.open(cmd)
 			if err != nil {
 				return err
 			}
+			defer env.Close()
 			return runUI(cmd.Context(), env)
 		},
 	}
@@ -85,19 +76,13 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 	pf.StringVar(&g.dataDir, "data", "", "data directory (default: from config, else <user config dir>/wxpos/data)")
 	pf.StringVar(&g.sandboxProfile, "sandbox-profile", "", "use an external `wxpos sandbox` described by this profile file")
 
+	pf.BoolVarP(&g.verbose, "verbose", "v", false, "also print info-level log lines on stderr")
+
 	root.AddCommand(
 		newVersionCmd(),
+		newBackupCmd(&g),
 	)
 	return root
-}
-
-func (g *globalFlags) env(cmd *cobra.Command) (*Env, error) {
-	return &Env{
-		DataDir: g.dataDir,
-		Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)),
-		Stdout:  cmd.OutOrStdout(),
-		Stderr:  cmd.ErrOrStderr(),
-	}, nil
 }
 
 func newVersionCmd() *cobra.Command {

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/logging"
+	"github.com/wxpos/wxpos/storage"
+)
+
+// Env is what every subcommand and the UI receive once the global flags have
+// been applied: the loaded configuration, where data lives, a logger, and
+// the terminal database opened on first use.
+type Env struct {
+	Config  *config.Config
+	DataDir string
+	Logger  *slog.Logger
+	Stdout  io.Writer
+	Stderr  io.Writer
+
+	closeLog func() error
+	mu       sync.Mutex
+	store    *storage.Store
+	closers  []func() error
+}
+
+// DBPath is the terminal database inside the data directory.
+func (e *Env) DBPath() string { return filepath.Join(e.DataDir, "wxpos.db") }
+
+// Store opens the terminal database on first use. A second wxpos on the same
+// data directory gets storage.ErrLocked at once.
+func (e *Env) Store() (*storage.Store, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.store != nil {
+		return e.store, nil
+	}
+	s, err := storage.Open(e.DBPath(), nil)
+	if err != nil {
+		return nil, err
+	}
+	e.store = s
+	return s, nil
+}
+
+// OnClose registers fn to run when the environment closes, newest first.
+func (e *Env) OnClose(fn func() error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.closers = append(e.closers, fn)
+}
+
+// Close releases everything the environment opened.
+func (e *Env) Close() error {
+	e.mu.Lock()
+	closers := e.closers
+	e.closers = nil
+	store := e.store
+	e.store = nil
+	e.mu.Unlock()
+	var errs []error
+	for i := len(closers) - 1; i >= 0; i-- {
+		errs = append(errs, closers[i]())
+	}
+	if store != nil {
+		errs = append(errs, store.Close())
+	}
+	if e.closeLog != nil {
+		errs = append(errs, e.closeLog())
+	}
+	return errors.Join(errs...)
+}
+
+// open loads the configuration named by the global flags and builds the
+// environment. A config with mistakes stops here, before anything starts.
+func (g *globalFlags) open(cmd *cobra.Command) (*Env, error) {
+	path, explicit := g.config, g.config != ""
+	if !explicit {
+		p, err := config.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	cfg, warnings, err := config.Load(path, explicit)
+	if err != nil {
+		return nil, err
+	}
+	if g.sandboxProfile != "" {
+		cfg.WeChat.Mode = config.ModeSandbox
+		cfg.WeChat.SandboxProfile = g.sandboxProfile
+	}
+	dataDir, err := cfg.ResolveDataDir(g.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", dataDir, err)
+	}
+	logger, closeLog, err := logging.New(logging.Options{
+		Dir:     filepath.Join(dataDir, "logs"),
+		Stderr:  cmd.ErrOrStderr(),
+		Verbose: g.verbose,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("log directory: %w", err)
+	}
+	for _, w := range warnings {
+		logger.Warn(string(w))
+	}
+	return &Env{
+		Config:   cfg,
+		DataDir:  dataDir,
+		Logger:   logger,
+		Stdout:   cmd.OutOrStdout(),
+		Stderr:   cmd.ErrOrStderr(),
+		closeLog: closeLog,
+	}, nil
+}
+
+// withEnv adapts a subcommand body that needs the environment.
+func (g *globalFlags) withEnv(fn func(cmd *cobra.Command, env *Env, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		env, err := g.open(cmd)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		return fn(cmd, env, args)
+	}
+}
