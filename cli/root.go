@@ -72,9 +72,9 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 		},
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.config, "config", "", "config file (default: <user config dir>/wxpos/config.toml)")
-	pf.StringVar(&g.dataDir, "data", "", "data directory (default: from config, else <user config dir>/wxpos/data)")
-	pf.StringVar(&g.sandboxProfile, "sandbox-profile", "", "use an external `wxpos sandbox` described by this profile file")
+	pf.StringVar(&g.config, "config", "", "config `file` (default: <user config dir>/wxpos/config.toml)")
+	pf.StringVar(&g.dataDir, "data", "", "data `dir`ectory (default: from config, else <user config dir>/wxpos/data)")
+	pf.StringVar(&g.sandboxProfile, "sandbox-profile", "", "use the external wxpos sandbox described by this profile `file`")
 
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "also print info-level log lines on stderr")
 
