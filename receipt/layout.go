@@ -1,0 +1,212 @@
+package receipt
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Marks printed on special receipts.
+const (
+	ReprintMark  = "重印"
+	TrainingMark = "训练模式 — 不会真实扣款"
+)
+
+// china is Beijing time. China has kept UTC+8 without daylight saving since
+// 1991, so a fixed zone is exact and needs no tz database.
+var china = time.FixedZone("CST", 8*3600)
+
+// Options control a layout. The zero value lays out for 58 mm paper.
+type Options struct {
+	// Cols is the line width in columns: 32 (58 mm) or 48 (80 mm); 0 means 32.
+	Cols int
+	// Reprint marks the receipt 重印; ReprintTime, when set, is printed too.
+	Reprint     bool
+	ReprintTime time.Time
+	// Location is the time zone for printed times; nil means Beijing time.
+	Location *time.Location
+	// Footer replaces the default closing line; "-" prints none.
+	Footer string
+}
+
+func (o Options) cols() (int, error) {
+	c := o.Cols
+	if c == 0 {
+		c = 32
+	}
+	if c < MinCols {
+		return 0, fmt.Errorf("%w: %d columns (minimum %d)", ErrLayout, c, MinCols)
+	}
+	return c, nil
+}
+
+func (o Options) clock(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	loc := o.Location
+	if loc == nil {
+		loc = china
+	}
+	return t.In(loc).Format("2006-01-02 15:04:05")
+}
+
+// TenderLabel is the Chinese name of a tender as printed on receipts.
+func TenderLabel(t Tender) string {
+	switch t {
+	case TenderWeChatScan:
+		return "微信支付(付款码)"
+	case TenderWeChatQR:
+		return "微信支付(扫码)"
+	case TenderCash:
+		return "现金"
+	}
+	return string(t)
+}
+
+// LookupCode is the content of the QR code printed on a receipt: the
+// out_trade_no that refunds and history search by, or the local receipt
+// number for a cash sale.
+func LookupCode(r Receipt) string {
+	if r.OutTradeNo != "" {
+		return r.OutTradeNo
+	}
+	return r.No
+}
+
+// Layout lays out a sale or refund receipt.
+func Layout(r Receipt, o Options) (Doc, error) {
+	cols, err := o.cols()
+	if err != nil {
+		return Doc{}, err
+	}
+	b := &builder{cols: cols}
+	switch r.Kind {
+	case KindSale:
+		layoutSale(b, r, o)
+	case KindRefund:
+		layoutRefund(b, r, o)
+	default:
+		return Doc{}, fmt.Errorf("%w: receipt %s has kind %q", ErrLayout, r.No, r.Kind)
+	}
+	return b.doc(), nil
+}
+
+func header(b *builder, store, title string, training bool, o Options) {
+	if store != "" {
+		b.para(store, AlignCenter, Bold|Wide|Tall)
+	}
+	if training {
+		b.para(TrainingMark, AlignCenter, Bold)
+	}
+	b.para(title, AlignCenter, Bold)
+	if o.Reprint {
+		b.para("** "+ReprintMark+" **", AlignCenter, Bold|Wide|Tall)
+		if !o.ReprintTime.IsZero() {
+			b.kv("重印时间", o.clock(o.ReprintTime), 0)
+		}
+	}
+	b.rule("-")
+}
+
+func footer(b *builder, training bool, o Options) {
+	switch o.Footer {
+	case "":
+		b.para("谢谢惠顾，欢迎再次光临", AlignCenter, 0)
+	case "-":
+	default:
+		b.para(o.Footer, AlignCenter, 0)
+	}
+	if training {
+		b.para(TrainingMark, AlignCenter, Bold)
+	}
+	if o.Reprint {
+		b.para("** "+ReprintMark+" **", AlignCenter, Bold)
+	}
+}
+
+func ids(b *builder, r Receipt, o Options) {
+	b.kv("小票号", r.No, 0)
+	b.kv("时间", o.clock(r.Time), 0)
+	b.kvIf("门店", r.StoreID)
+	b.kvIf("终端", r.TerminalID)
+	b.kvIf("收银员", r.Cashier)
+}
+
+// Item table column widths (the name column gets the rest).
+const (
+	qtyW   = 5
+	priceW = 9
+	totalW = 10
+)
+
+func items(b *builder, lines []Line) {
+	nameW := b.cols - qtyW - priceW - totalW
+	b.add(padRight("商品", nameW)+padLeft("数量", qtyW)+padLeft("单价", priceW)+padLeft("金额", totalW), AlignLeft, 0)
+	for _, l := range lines {
+		name := clean(l.Name)
+		qty, unit, total := strconv.FormatInt(l.Qty, 10), Yuan(l.UnitFen), Yuan(l.TotalFen)
+		if StringWidth(qty) >= qtyW || StringWidth(unit) >= priceW || StringWidth(total) >= totalW {
+			// Numbers too long for the table: name, then "qty x unit   total".
+			b.para(name, AlignLeft, 0)
+			b.kv("  "+qty+" x "+unit, total, 0)
+			continue
+		}
+		nums := padLeft(qty, qtyW) + padLeft(unit, priceW) + padLeft(total, totalW)
+		if StringWidth(name) <= nameW {
+			b.add(padRight(name, nameW)+nums, AlignLeft, 0)
+			continue
+		}
+		b.para(name, AlignLeft, 0)
+		b.add(padLeft(nums, b.cols), AlignLeft, 0)
+	}
+	b.rule("-")
+}
+
+func layoutSale(b *builder, r Receipt, o Options) {
+	header(b, r.StoreName, "销售小票", r.Training, o)
+	ids(b, r, o)
+	b.rule("-")
+	if len(r.Lines) > 0 {
+		items(b, r.Lines)
+	}
+	b.kv("合计", "￥"+Yuan(r.TotalFen), Bold|Tall)
+	b.kv("支付方式", TenderLabel(r.Tender), 0)
+	if r.Tender == TenderCash {
+		b.kv("实收", Yuan(r.TenderedFen), 0)
+		b.kv("找零", Yuan(r.ChangeFen), 0)
+	}
+	b.kvIf("商户单号", r.OutTradeNo)
+	b.kvIf("微信支付单号", r.TransactionID)
+	b.rule("-")
+	b.qr(clean(LookupCode(r)))
+	b.para("退款或查询请出示此码", AlignCenter, 0)
+	footer(b, r.Training, o)
+}
+
+func layoutRefund(b *builder, r Receipt, o Options) {
+	header(b, r.StoreName, "退款凭证", r.Training, o)
+	ids(b, r, o)
+	b.rule("-")
+	b.kvIf("原小票号", r.SaleReceipt)
+	b.kvIf("原商户单号", r.OutTradeNo)
+	b.kvIf("原微信支付单号", r.TransactionID)
+	if r.TotalFen != 0 {
+		b.kv("原订单金额", Yuan(r.TotalFen), 0)
+	}
+	b.kvIf("退款单号", r.OutRefundNo)
+	b.kvIf("微信退款单号", r.RefundID)
+	b.kv("退款方式", TenderLabel(r.Tender), 0)
+	b.kvIf("退款原因", r.Reason)
+	b.rule("-")
+	b.kv("退款金额", "￥"+Yuan(r.RefundFen), Bold|Tall)
+	if r.Tender != TenderCash {
+		b.para("款项原路退回，到账时间以微信支付为准", AlignLeft, 0)
+	}
+	b.blank()
+	b.add("经办人签字: ", AlignLeft, 0)
+	b.blank()
+	b.rule("-")
+	b.qr(clean(LookupCode(r)))
+	footer(b, r.Training, Options{Footer: "-", Reprint: o.Reprint})
+}
