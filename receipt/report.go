@@ -99,7 +99,7 @@ func LayoutReport(d DayReport, o Options) (Doc, error) {
 	b.kv("报表时间", o.clock(d.TakenAt), 0)
 	b.rule("-")
 
-	countW, amtW := 6, 12
+	countW, amtW := 5, 11
 	nameW := cols - countW - amtW
 	row := func(name string, count int64, fen int64, s Style) {
 		c, a := strconv.FormatInt(count, 10), Yuan(fen)

@@ -1,0 +1,256 @@
+package receipt_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden file\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
+
+func TestYuan(t *testing.T) {
+	tests := []struct {
+		fen  int64
+		want string
+	}{
+		{0, "0.00"}, {1, "0.01"}, {10, "0.10"}, {99, "0.99"}, {100, "1.00"},
+		{123456, "1234.56"}, {-5, "-0.05"}, {-100, "-1.00"}, {-123456, "-1234.56"},
+		{math.MaxInt64, "92233720368547758.07"}, {math.MinInt64, "-92233720368547758.08"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := receipt.Yuan(tt.fen); got != tt.want {
+				t.Errorf("Yuan(%d) = %q, want %q", tt.fen, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStringWidth(t *testing.T) {
+	tests := []struct {
+		name, s string
+		want    int
+	}{
+		{"empty", "", 0},
+		{"ascii", "Coke 330ml", 10},
+		{"han", "可口可乐", 8},
+		{"mixed", "可乐 x2", 7},
+		{"fullwidth yen and comma", "￥，", 4},
+		{"ambiguous em dash prints double", "—", 2},
+		{"halfwidth katakana", "ｱ", 1},
+		{"emoji is wide", "😀", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := receipt.StringWidth(tt.s); got != tt.want {
+				t.Errorf("StringWidth(%q) = %d, want %d", tt.s, got, tt.want)
+			}
+		})
+	}
+}
+
+func training(r receipt.Receipt) receipt.Receipt { r.Training = true; return r }
+
+func TestLayoutGolden(t *testing.T) {
+	xReport := zReport()
+	xReport.Kind, xReport.ZNo, xReport.CashCounted, xReport.PendingCount = receipt.ReportX, 0, false, 0
+	reprint := receipt.Options{Reprint: true, ReprintTime: saleTime.Add(3 * time.Hour)}
+	tests := []struct {
+		name    string
+		receipt *receipt.Receipt
+		report  *receipt.DayReport
+		opts    receipt.Options
+	}{
+		{name: "sale_wechat", receipt: ptr(wechatSale())},
+		{name: "sale_cash", receipt: ptr(cashSale())},
+		{name: "sale_reprint", receipt: ptr(wechatSale()), opts: reprint},
+		{name: "sale_training", receipt: ptr(training(wechatSale()))},
+		{name: "refund", receipt: ptr(refund())},
+		{name: "report_x", report: &xReport},
+		{name: "report_z", report: ptr(zReport())},
+	}
+	for _, tt := range tests {
+		for _, cols := range []int{32, 48} {
+			name := tt.name + "_" + map[int]string{32: "58", 48: "80"}[cols]
+			t.Run(name, func(t *testing.T) {
+				o := tt.opts
+				o.Cols = cols
+				var d receipt.Doc
+				var err error
+				if tt.receipt != nil {
+					d, err = receipt.Layout(*tt.receipt, o)
+				} else {
+					d, err = receipt.LayoutReport(*tt.report, o)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkFits(t, d)
+				golden(t, name+".txt", []byte(d.Text()))
+			})
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// checkFits asserts the layout invariant: no line wider than the paper.
+func checkFits(t *testing.T, d receipt.Doc) {
+	t.Helper()
+	for i, l := range d.Lines {
+		w := receipt.StringWidth(l.Text)
+		if l.Style.Has(receipt.Wide) {
+			w *= 2
+		}
+		if w > d.Cols {
+			t.Errorf("line %d %q is %d columns wide, paper has %d", i, l.Text, w, d.Cols)
+		}
+		if strings.ContainsFunc(l.Text, func(r rune) bool { return r < 0x20 || r == 0x7F }) {
+			t.Errorf("line %d %q holds a control character", i, l.Text)
+		}
+	}
+}
+
+func TestLayoutMarks(t *testing.T) {
+	tests := []struct {
+		name      string
+		r         receipt.Receipt
+		opts      receipt.Options
+		want      []string
+		forbidden []string
+	}{
+		{"plain sale has no marks", wechatSale(), receipt.Options{}, []string{"合计", "33.00", "S001T01202611260000123"}, []string{receipt.ReprintMark, receipt.TrainingMark}},
+		{"reprint is marked", wechatSale(), receipt.Options{Reprint: true}, []string{receipt.ReprintMark}, []string{receipt.TrainingMark}},
+		{"training is marked", training(wechatSale()), receipt.Options{}, []string{receipt.TrainingMark}, []string{receipt.ReprintMark}},
+		{"cash shows change", cashSale(), receipt.Options{}, []string{"找零", "17.00", "实收", "50.00", "[QR: T01-000124]"}, []string{"商户单号"}},
+		{"refund shows amount and original", refund(), receipt.Options{}, []string{"退款金额", "12.50", "T01-000123", "面包过期"}, []string{"合计"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := receipt.Layout(tt.r, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := d.Text()
+			for _, s := range tt.want {
+				if !strings.Contains(text, s) {
+					t.Errorf("missing %q in\n%s", s, text)
+				}
+			}
+			for _, s := range tt.forbidden {
+				if strings.Contains(text, s) {
+					t.Errorf("unexpected %q in\n%s", s, text)
+				}
+			}
+		})
+	}
+}
+
+func TestLayoutErrors(t *testing.T) {
+	bad := wechatSale()
+	bad.Kind = "void"
+	tests := []struct {
+		name string
+		run  func() error
+	}{
+		{"unknown receipt kind", func() error { _, err := receipt.Layout(bad, receipt.Options{}); return err }},
+		{"too narrow", func() error { _, err := receipt.Layout(wechatSale(), receipt.Options{Cols: 20}); return err }},
+		{"unknown report kind", func() error {
+			_, err := receipt.LayoutReport(receipt.DayReport{Kind: "Y"}, receipt.Options{})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.run(); !errors.Is(err, receipt.ErrLayout) {
+				t.Errorf("err = %v, want ErrLayout", err)
+			}
+		})
+	}
+}
+
+func TestDayReportTotals(t *testing.T) {
+	tests := []struct {
+		name                string
+		d                   receipt.DayReport
+		sales, refunds, net int64
+		diff                int64
+	}{
+		{"empty day", receipt.DayReport{}, 0, 0, 0, 0},
+		{"z report", zReport(), 177856, 2150, 175706, -50},
+		{"not counted has no difference", receipt.DayReport{ExpectedCashFen: 100, CountedCashFen: 0}, 0, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, r, net := tt.d.Totals()
+			if s.SaleFen != tt.sales || r.RefundFen != tt.refunds || net != tt.net {
+				t.Errorf("Totals = %d, %d, %d; want %d, %d, %d", s.SaleFen, r.RefundFen, net, tt.sales, tt.refunds, tt.net)
+			}
+			if got := tt.d.CashDiffFen(); got != tt.diff {
+				t.Errorf("CashDiffFen = %d, want %d", got, tt.diff)
+			}
+		})
+	}
+}
+
+func FuzzLayoutFits(f *testing.F) {
+	f.Add("可口可乐 330ml", "老王便利店", int64(350), int64(2), "T01-1", true)
+	f.Add("a\x1bp\x00\x19\xfa\nb", "\t", int64(math.MaxInt64), int64(-1), "", false)
+	f.Fuzz(func(t *testing.T, name, store string, unit, qty int64, no string, wide bool) {
+		r := wechatSale()
+		r.StoreName, r.No, r.Cashier, r.Reason = store, no, name, name
+		r.Lines = []receipt.Line{{Name: name, Qty: qty, UnitFen: unit, TotalFen: unit * qty}}
+		r.TotalFen = unit
+		cols := 32
+		if wide {
+			cols = 48
+		}
+		for _, k := range []receipt.Kind{receipt.KindSale, receipt.KindRefund} {
+			r.Kind = k
+			d, err := receipt.Layout(r, receipt.Options{Cols: cols})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFits(t, d)
+		}
+	})
+}
+
+func BenchmarkLayoutSale(b *testing.B) {
+	r := wechatSale()
+	for range 7 {
+		r.Lines = append(r.Lines, r.Lines[0])
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := receipt.Layout(r, receipt.Options{Cols: 48}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
