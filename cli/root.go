@@ -80,6 +80,7 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 
 	root.AddCommand(
 		newVersionCmd(),
+		newScannerCmd(&g),
 		newBackupCmd(&g),
 	)
 	return root
