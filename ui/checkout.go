@@ -49,6 +49,7 @@ const (
 	ReasonCardNotUsable   Reason = "NOTSUPORTCARD"
 	ReasonPasswordTimeout Reason = "PASSWORD_TIMEOUT"
 	ReasonDeclined        Reason = "TRADE_ERROR"
+	ReasonExpired         Reason = "EXPIRED" // a QR order closed at its expiry
 )
 
 // Sale is what the cashier keyed: optional item lines and the total in fen.

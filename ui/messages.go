@@ -35,6 +35,7 @@ const (
 	msgQRExpired  msg = "qr.expired"
 	msgQRClosing  msg = "qr.closing"
 	msgQRClosed   msg = "qr.closed"
+	msgQRNoCode   msg = "qr.noCode"
 
 	msgCashTitle    msg = "cash.title"
 	msgCashDue      msg = "cash.due"
@@ -111,6 +112,8 @@ const (
 
 	msgSettingsTitle    msg = "settings.title"
 	msgSettingsLanguage msg = "settings.language"
+	msgLangZH           msg = "lang.zh"
+	msgLangEN           msg = "lang.en"
 
 	msgCommonCancel  msg = "common.cancel"
 	msgCommonBack    msg = "common.back"
@@ -156,6 +159,7 @@ var messages = map[msg]translation{
 	msgQRExpired:  {"二维码已过期，订单已关闭", "The QR code expired; the order is closed"},
 	msgQRClosing:  {"正在关闭订单…", "Closing the order…"},
 	msgQRClosed:   {"订单已关闭，顾客未付款", "Order closed; the customer did not pay"},
+	msgQRNoCode:   {"无法生成二维码：%s", "Cannot draw the QR code: %s"},
 
 	msgCashTitle:    {"现金收款", "Cash"},
 	msgCashDue:      {"应收", "Due"},
@@ -232,6 +236,8 @@ var messages = map[msg]translation{
 
 	msgSettingsTitle:    {"设置", "Settings"},
 	msgSettingsLanguage: {"语言", "Language"},
+	msgLangZH:           {"中文", "中文"},
+	msgLangEN:           {"English", "English"},
 
 	msgCommonCancel:  {"取消 Esc", "Cancel Esc"},
 	msgCommonBack:    {"返回 Esc", "Back Esc"},

@@ -1,18 +1,27 @@
-// Package ui is the Fyne cashier and manager interface. It renders state that
-// package pos owns and never holds payment state itself.
+// Package ui is the Fyne cashier interface. It renders state that package pos
+// owns and never holds payment state itself.
 package ui
 
 import (
 	"context"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/assets"
 )
 
-// Run shows the main window on a and blocks until it is closed or ctx ends.
-func Run(ctx context.Context, a fyne.App) error {
+// Run shows the cashier window on a and blocks until it is closed or ctx
+// ends. The options connect the payment core, printer, status feed, scanner
+// and, in training mode, the simulated customer.
+func Run(ctx context.Context, a fyne.App, opts ...Option) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a.Settings().SetTheme(NewTheme())
 	w := a.NewWindow("wxpos")
-	w.SetContent(widget.NewLabel("wxpos — training mode (训练模式)"))
+	w.Resize(fyne.NewSize(1024, 720))
+	w.SetMaster()
+	w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	New(ctx, w, opts...)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)

@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// cashNotesFen are the quick buttons for common banknotes.
+var cashNotesFen = []int64{1000, 2000, 5000, 10000}
+
+// cashScreen takes cash: the amount due, what the customer handed over
+// (keypad, keyboard or a note button) and the change. Enter confirms once
+// enough is tendered; Esc goes back to the sale.
+type cashScreen struct {
+	t    *Terminal
+	sale Sale
+
+	due, tendered, change *AmountDisplay
+	short                 *widget.Label
+	keypad                *Keypad
+	notes                 []*widget.Button
+	exactBtn, confirmBtn  *widget.Button
+	backBtn               *widget.Button
+
+	input amountInput
+	busy  bool
+}
+
+func newCashScreen(t *Terminal, sale Sale) *cashScreen {
+	c := t.cat
+	s := &cashScreen{
+		t:        t,
+		sale:     sale,
+		due:      NewAmountDisplay(c.T(msgCashDue)),
+		tendered: NewAmountDisplay(c.T(msgCashTendered)),
+		change:   NewAmountDisplay(c.T(msgCashChange)),
+		short:    widget.NewLabel(""),
+	}
+	s.due.SetFen(sale.TotalFen)
+	s.short.Importance = widget.DangerImportance
+	s.keypad = NewKeypad(s.press)
+	s.exactBtn = widget.NewButton(c.T(msgCashExact), func() { s.setTendered(sale.TotalFen) })
+	for _, fen := range cashNotesFen {
+		fen := fen
+		s.notes = append(s.notes, widget.NewButton("¥"+strconv.FormatInt(fen/100, 10), func() { s.setTendered(fen) }))
+	}
+	s.confirmBtn = widget.NewButtonWithIcon(c.T(msgCashConfirm), theme.ConfirmIcon(), s.confirm)
+	s.confirmBtn.Importance = widget.HighImportance
+	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
+	s.refresh()
+	return s
+}
+
+func (s *cashScreen) view() fyne.CanvasObject {
+	notes := container.NewGridWithColumns(len(s.notes)+1, s.exactBtn)
+	for _, b := range s.notes {
+		notes.Add(b)
+	}
+	left := container.NewVBox(s.due, s.tendered, s.change, s.short, layout.NewSpacer(), notes)
+	right := container.NewVBox(s.keypad)
+	bottom := container.NewHBox(s.backBtn, layout.NewSpacer(), container.NewGridWrap(fyne.NewSize(240, 72), s.confirmBtn))
+	return container.NewPadded(container.NewBorder(nil, bottom, nil, right, left))
+}
+
+func (s *cashScreen) press(key string) {
+	if s.input.Press(key) {
+		s.refresh()
+	}
+}
+
+func (s *cashScreen) setTendered(fen int64) {
+	s.input.Clear()
+	for _, r := range strconv.FormatInt(fen/100, 10) {
+		s.input.Press(string(r))
+	}
+	if f := fen % 100; f != 0 {
+		s.input.Press(".")
+		for _, r := range twoDigits(f) {
+			s.input.Press(string(r))
+		}
+	}
+	s.refresh()
+}
+
+// changeFen is what goes back to the customer; negative when short.
+func (s *cashScreen) changeFen() int64 { return s.input.Fen() - s.sale.TotalFen }
+
+func (s *cashScreen) refresh() {
+	s.tendered.SetFen(s.input.Fen())
+	ch := s.changeFen()
+	if ch >= 0 {
+		s.change.SetFen(ch)
+		s.short.SetText("")
+	} else {
+		s.change.SetFen(0)
+		s.short.SetText(s.t.cat.T(msgCashShort, formatFen(-ch)))
+	}
+	if ch >= 0 && s.input.Fen() > 0 && !s.busy {
+		s.confirmBtn.Enable()
+	} else {
+		s.confirmBtn.Disable()
+	}
+}
+
+// confirm records the cash sale off the UI goroutine, then shows the receipt.
+func (s *cashScreen) confirm() {
+	t := s.t
+	if s.busy || s.changeFen() < 0 || s.input.Fen() <= 0 {
+		return
+	}
+	s.busy = true
+	s.refresh()
+	sale, tendered := s.sale, s.input.Fen()
+	t.async(t.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		r, err := t.opt.checkout.PayCash(ctx, sale, tendered)
+		return func() {
+			if t.cur != s {
+				return
+			}
+			s.busy = false
+			if err != nil {
+				s.short.SetText(t.cat.T(msgCommonError, err.Error()))
+				s.refresh()
+				return
+			}
+			t.draft.clear()
+			t.show(newReceiptScreen(t, r, false))
+		}
+	})
+}
+
+func (s *cashScreen) typedRune(r rune) {
+	if (r >= '0' && r <= '9') || r == '.' {
+		s.press(string(r))
+	}
+}
+
+func (s *cashScreen) typedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyBackspace:
+		s.press("\b")
+	case fyne.KeyEscape:
+		if !s.busy {
+			s.t.backToSale()
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		s.confirm()
+	}
+}

@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// qrSize is the side of the drawn QR code in pixels (at scale 1).
+const qrSize = 360
+
+// qrScreen creates a Native order and shows its code_url as a large QR code
+// with the amount and an expiry countdown. PAID moves on to the receipt by
+// itself; Esc closes the order.
+type qrScreen struct {
+	t    *Terminal
+	sale Sale
+
+	amount   *AmountDisplay
+	prompt   *widget.Label
+	img      *canvas.Image
+	expires  *widget.Label
+	progress *widget.Label
+	reason   *widget.Label
+	order    *widget.Label
+
+	cancelBtn, backBtn, simBtn *widget.Button
+
+	state    State
+	codeURL  string
+	deadline time.Time
+	done     bool
+}
+
+func newQRScreen(t *Terminal, sale Sale) *qrScreen {
+	c := t.cat
+	s := &qrScreen{
+		t:        t,
+		sale:     sale,
+		amount:   NewAmountDisplay(c.T(msgQRTitle)),
+		prompt:   widget.NewLabelWithStyle(c.T(msgQRPrompt), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		img:      canvas.NewImageFromResource(nil),
+		expires:  widget.NewLabel(""),
+		progress: widget.NewLabel(c.T(msgQRCreating)),
+		reason:   widget.NewLabel(""),
+		order:    widget.NewLabel(""),
+	}
+	s.amount.SetFen(sale.TotalFen)
+	s.img.FillMode = canvas.ImageFillContain
+	s.img.ScaleMode = canvas.ImageScalePixels
+	s.img.SetMinSize(fyne.NewSize(qrSize, qrSize))
+	s.img.Hide()
+	s.expires.Alignment = fyne.TextAlignCenter
+	s.progress.Alignment = fyne.TextAlignCenter
+	s.reason.Alignment = fyne.TextAlignCenter
+	s.reason.Importance = widget.DangerImportance
+	s.order.Alignment = fyne.TextAlignCenter
+	s.cancelBtn = widget.NewButtonWithIcon(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
+	s.cancelBtn.Disable()
+	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
+	s.backBtn.Hide()
+	s.simBtn = widget.NewButtonWithIcon(c.T(msgSimPayQR), theme.ConfirmIcon(), s.simulatePay)
+	s.simBtn.Disable()
+	if t.opt.customer == nil || !t.bar.Status().Training {
+		s.simBtn.Hide()
+	}
+	return s
+}
+
+func (s *qrScreen) view() fyne.CanvasObject {
+	info := container.NewVBox(
+		s.amount, s.prompt, s.expires, s.progress, s.reason, s.order,
+		layout.NewSpacer(),
+		container.NewHBox(s.cancelBtn, s.backBtn),
+		s.simBtn,
+	)
+	return container.NewPadded(container.NewBorder(nil, nil, nil, info, container.NewCenter(s.img)))
+}
+
+// start creates the order and follows it; the countdown stops with the screen.
+func (s *qrScreen) start(ctx context.Context) {
+	t := s.t
+	p := &payment{amountFen: s.sale.TotalFen}
+	t.pay = p
+	sale := s.sale
+	go func() {
+		ch, err := t.opt.checkout.PayQR(t.ctx, sale)
+		t.do(func() {
+			if t.pay != p {
+				return
+			}
+			if err != nil {
+				s.finish(t.cat.T(msgCommonError, err.Error()))
+				return
+			}
+			t.follow(p, ch)
+		})
+	}()
+	go s.tick(ctx)
+}
+
+func (s *qrScreen) tick(ctx context.Context) {
+	tk := time.NewTicker(time.Second)
+	defer tk.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tk.C:
+			s.t.do(func() {
+				if ctx.Err() == nil && !s.done {
+					s.showExpiry()
+				}
+			})
+		}
+	}
+}
+
+func (s *qrScreen) update(u Update) {
+	c := s.t.cat
+	s.state = u.State
+	if u.OutTradeNo != "" {
+		s.order.SetText(c.T(msgReceiptOrderNo) + " " + u.OutTradeNo)
+	}
+	if !u.Deadline.IsZero() {
+		s.deadline = u.Deadline
+	}
+	switch u.State {
+	case StateShowingQR:
+		if u.CodeURL != "" && u.CodeURL != s.codeURL {
+			if err := s.draw(u.CodeURL); err != nil {
+				s.reason.SetText(c.T(msgQRNoCode, err.Error()))
+			}
+		}
+		s.progress.SetText("")
+		s.cancelBtn.Enable()
+		s.simBtn.Enable()
+		s.showExpiry()
+	case StateClosing:
+		s.progress.SetText(c.T(msgQRClosing))
+		s.cancelBtn.Disable()
+		s.simBtn.Disable()
+	case StateClosed:
+		m := msgQRClosed
+		if u.Reason == ReasonExpired {
+			m = msgQRExpired
+		}
+		s.finish(c.T(m))
+	case StateFailed:
+		s.finish(c.T(reasonMsg(u.Reason)))
+	}
+}
+
+// draw encodes codeURL as a QR image.
+func (s *qrScreen) draw(codeURL string) error {
+	q, err := qrcode.New(codeURL, qrcode.Medium)
+	if err != nil {
+		return err
+	}
+	s.codeURL = codeURL
+	s.img.Image = q.Image(qrSize)
+	s.img.Show()
+	s.img.Refresh()
+	return nil
+}
+
+func (s *qrScreen) showExpiry() {
+	if s.deadline.IsZero() || s.state != StateShowingQR {
+		s.expires.SetText("")
+		return
+	}
+	left := time.Until(s.deadline).Round(time.Second)
+	if left < 0 {
+		left = 0
+	}
+	sec := int(left / time.Second)
+	s.expires.SetText(s.t.cat.T(msgQRExpires, sec/60, sec%60))
+}
+
+// finish ends the attempt with text and offers the way back to the sale.
+func (s *qrScreen) finish(text string) {
+	s.done = true
+	s.img.Hide()
+	s.expires.SetText("")
+	s.progress.SetText("")
+	s.reason.SetText(text)
+	s.cancelBtn.Hide()
+	s.simBtn.Disable()
+	s.backBtn.Show()
+}
+
+func (s *qrScreen) cancel() {
+	t := s.t
+	p := t.pay
+	if s.state != StateShowingQR || p == nil || p.outTradeNo == "" {
+		return
+	}
+	s.state = StateClosing
+	s.progress.SetText(t.cat.T(msgQRClosing))
+	s.cancelBtn.Disable()
+	no := p.outTradeNo
+	go func() {
+		ctx, cancel := context.WithTimeout(t.ctx, callTimeout)
+		defer cancel()
+		if err := t.opt.checkout.Cancel(ctx, no); err != nil {
+			t.do(func() {
+				if t.pay == p {
+					s.reason.SetText(t.cat.T(msgCommonError, err.Error()))
+				}
+			})
+		}
+	}()
+}
+
+// simulatePay has the sandbox customer pay the order (training only).
+func (s *qrScreen) simulatePay() {
+	t := s.t
+	p := t.pay
+	if t.opt.customer == nil || p == nil || p.outTradeNo == "" {
+		return
+	}
+	s.simBtn.Disable()
+	no := p.outTradeNo
+	go func() {
+		ctx, cancel := context.WithTimeout(t.ctx, callTimeout)
+		defer cancel()
+		if err := t.opt.customer.PayNative(ctx, no); err != nil {
+			t.do(func() {
+				if t.pay == p {
+					s.reason.SetText(t.cat.T(msgCommonError, err.Error()))
+					s.simBtn.Enable()
+				}
+			})
+		}
+	}()
+}
+
+func (s *qrScreen) typedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		if s.done {
+			s.t.backToSale()
+			return
+		}
+		s.cancel()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if s.done {
+			s.t.backToSale()
+		}
+	}
+}

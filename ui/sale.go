@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// tender is a way to pay, chosen on the sale screen.
+type tender int
+
+const (
+	tenderScan tender = iota
+	tenderQR
+	tenderCash
+)
+
+// saleScreen is where a sale is keyed: the big total, optional item lines,
+// the keypad and the tender buttons.
+//
+// Keys: digits and "." key the amount, Backspace deletes, "+" adds the amount
+// as an item line, Enter or F1 takes the scan tender, F2 the QR tender, F3
+// cash, Esc clears the amount (a second Esc clears the lines), F5 opens
+// today's sales and F9 the settings.
+type saleScreen struct {
+	t *Terminal
+
+	total  *AmountDisplay
+	keyed  *widget.Label
+	lines  *fyne.Container
+	hint   *widget.Label
+	keypad *Keypad
+
+	addBtn, scanBtn, qrBtn, cashBtn, clearBtn, historyBtn, settingsBtn *widget.Button
+}
+
+func newSaleScreen(t *Terminal) *saleScreen {
+	c := t.cat
+	s := &saleScreen{
+		t:     t,
+		total: NewAmountDisplay(c.T(msgSaleTotal)),
+		keyed: widget.NewLabel(""),
+		lines: container.NewVBox(),
+		hint:  widget.NewLabel(c.T(msgSaleHint)),
+	}
+	s.keypad = NewKeypad(s.press)
+	s.addBtn = widget.NewButtonWithIcon(c.T(msgSaleAddLine), theme.ContentAddIcon(), s.addLine)
+	s.scanBtn = widget.NewButton(c.T(msgSaleScan), func() { s.pay(tenderScan) })
+	s.scanBtn.Importance = widget.HighImportance
+	s.qrBtn = widget.NewButton(c.T(msgSaleQR), func() { s.pay(tenderQR) })
+	s.qrBtn.Importance = widget.HighImportance
+	s.cashBtn = widget.NewButton(c.T(msgSaleCash), func() { s.pay(tenderCash) })
+	s.clearBtn = widget.NewButton(c.T(msgSaleClear), s.clear)
+	s.historyBtn = widget.NewButtonWithIcon(c.T(msgSaleHistory), theme.HistoryIcon(), func() { t.show(newHistoryScreen(t)) })
+	s.settingsBtn = widget.NewButtonWithIcon(c.T(msgSaleSettings), theme.SettingsIcon(), func() { t.show(newSettingsScreen(t)) })
+	s.refresh()
+	return s
+}
+
+func (s *saleScreen) view() fyne.CanvasObject {
+	left := container.NewBorder(
+		container.NewVBox(s.total, s.keyed, widget.NewSeparator()),
+		s.hint, nil, nil,
+		container.NewVScroll(s.lines),
+	)
+	right := container.NewVBox(s.keypad, s.addBtn, s.clearBtn)
+	tenders := container.NewGridWithColumns(3,
+		tall(s.scanBtn), tall(s.qrBtn), tall(s.cashBtn))
+	footer := container.NewHBox(s.historyBtn, layout.NewSpacer(), s.settingsBtn)
+	return container.NewPadded(container.NewBorder(nil,
+		container.NewVBox(tenders, footer), nil, right, left))
+}
+
+// tall makes a button at least 72 px high, comfortable for a finger.
+func tall(b *widget.Button) fyne.CanvasObject {
+	return container.NewStack(container.NewGridWrap(fyne.NewSize(1, 72)), b)
+}
+
+func (s *saleScreen) press(key string) {
+	if s.t.draft.input.Press(key) {
+		s.refresh()
+	}
+}
+
+func (s *saleScreen) addLine() {
+	if s.t.draft.addLine(s.t.cat) {
+		s.refresh()
+	}
+}
+
+func (s *saleScreen) clear() {
+	d := &s.t.draft
+	if d.input.Text() != "" {
+		d.input.Clear()
+	} else {
+		d.lines = nil
+	}
+	s.hint.SetText(s.t.cat.T(msgSaleHint))
+	s.hint.Importance = widget.MediumImportance
+	s.refresh()
+}
+
+func (s *saleScreen) refresh() {
+	d := &s.t.draft
+	s.total.SetFen(d.totalFen())
+	s.keyed.SetText(d.input.Text())
+	objs := make([]fyne.CanvasObject, 0, len(d.lines))
+	for _, l := range d.lines {
+		objs = append(objs, container.NewHBox(widget.NewLabel(l.Name), layout.NewSpacer(), widget.NewLabel(formatFen(l.TotalFen))))
+	}
+	s.lines.Objects = objs
+	s.lines.Refresh()
+}
+
+func (s *saleScreen) warn(m msg) {
+	s.hint.Importance = widget.DangerImportance
+	s.hint.SetText(s.t.cat.T(m))
+}
+
+// pay opens the screen of tender k for the keyed sale.
+func (s *saleScreen) pay(k tender) {
+	t := s.t
+	if t.draft.totalFen() <= 0 {
+		s.warn(msgSaleNoAmount)
+		return
+	}
+	if t.opt.checkout == nil {
+		s.warn(msgCommonNoCore)
+		return
+	}
+	sale := t.draft.sale(t.cat)
+	switch k {
+	case tenderScan:
+		t.show(newScanScreen(t, sale))
+	case tenderQR:
+		t.show(newQRScreen(t, sale))
+	case tenderCash:
+		t.show(newCashScreen(t, sale))
+	}
+}
+
+// scanned starts a scan payment straight away when a code arrives while an
+// amount is keyed: the cashier need not press F1 first.
+func (s *saleScreen) scanned(code string) {
+	t := s.t
+	if t.draft.totalFen() <= 0 || t.opt.checkout == nil {
+		return
+	}
+	sc := newScanScreen(t, t.draft.sale(t.cat))
+	t.show(sc)
+	sc.submit(code)
+}
+
+func (s *saleScreen) typedRune(r rune) {
+	switch {
+	case r >= '0' && r <= '9', r == '.':
+		s.press(string(r))
+	case r == '+':
+		s.addLine()
+	}
+}
+
+func (s *saleScreen) typedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyBackspace:
+		s.press("\b")
+	case fyne.KeyEscape:
+		s.clear()
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyF1:
+		s.pay(tenderScan)
+	case fyne.KeyF2:
+		s.pay(tenderQR)
+	case fyne.KeyF3:
+		s.pay(tenderCash)
+	case fyne.KeyF5:
+		s.historyBtn.OnTapped()
+	case fyne.KeyF9:
+		s.settingsBtn.OnTapped()
+	}
+}

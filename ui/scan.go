@@ -1,0 +1,320 @@
+package ui
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// wechatCode matches a WeChat Pay payment code: 18 digits, prefix 10–15.
+var wechatCode = regexp.MustCompile(`^1[0-5][0-9]{16}$`)
+
+// scanPhase is where a scan-to-pay attempt stands on screen.
+type scanPhase int
+
+const (
+	scanAwaitingCode scanPhase = iota // prompt shown, no code yet
+	scanInFlight                      // a code was sent; following the payment
+	scanDone                          // failed or reversed; the cashier decides
+)
+
+// scanScreen takes a payment code (serial scanner, keyboard-wedge scanner or
+// typed digits + Enter), sends it and follows the payment: submitting, the
+// customer's password with a countdown, reversing; PAID and UNKNOWN move to
+// their own screens. Esc cancels: before a code it returns to the sale, while
+// waiting for the password it reverses the payment.
+type scanScreen struct {
+	t    *Terminal
+	sale Sale
+	ctx  context.Context
+
+	amount   *AmountDisplay
+	prompt   *canvas.Text
+	how      *widget.Label
+	typed    *widget.Label
+	progress *widget.Label
+	reason   *widget.Label
+	order    *widget.Label
+	sim      *fyne.Container
+
+	cancelBtn, againBtn *widget.Button
+
+	phase    scanPhase
+	buf      []rune
+	state    State
+	deadline time.Time
+}
+
+func newScanScreen(t *Terminal, sale Sale) *scanScreen {
+	c := t.cat
+	s := &scanScreen{
+		t:        t,
+		sale:     sale,
+		ctx:      t.ctx,
+		amount:   NewAmountDisplay(c.T(msgScanTitle)),
+		prompt:   canvas.NewText(c.T(msgScanPrompt), theme.Color(theme.ColorNamePrimary)),
+		how:      widget.NewLabel(c.T(msgScanHow)),
+		typed:    widget.NewLabel(""),
+		progress: widget.NewLabel(""),
+		reason:   widget.NewLabel(""),
+		order:    widget.NewLabel(""),
+	}
+	s.amount.SetFen(sale.TotalFen)
+	s.prompt.TextSize = 40
+	s.prompt.TextStyle = fyne.TextStyle{Bold: true}
+	s.prompt.Alignment = fyne.TextAlignCenter
+	s.how.Alignment = fyne.TextAlignCenter
+	s.progress.Alignment = fyne.TextAlignCenter
+	s.progress.TextStyle = fyne.TextStyle{Bold: true}
+	s.reason.Alignment = fyne.TextAlignCenter
+	s.reason.Importance = widget.DangerImportance
+	s.reason.Wrapping = fyne.TextWrapWord
+	s.cancelBtn = widget.NewButtonWithIcon(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
+	s.againBtn = widget.NewButtonWithIcon(c.T(msgScanAgain), theme.ViewRefreshIcon(), s.again)
+	s.againBtn.Importance = widget.HighImportance
+	s.againBtn.Hide()
+	s.sim = s.simPanel()
+	return s
+}
+
+// simPanel lists the sandbox scenario codes in training mode.
+func (s *scanScreen) simPanel() *fyne.Container {
+	cu := s.t.opt.customer
+	if cu == nil || !s.t.bar.Status().Training {
+		return container.NewVBox()
+	}
+	box := container.NewVBox(widget.NewLabelWithStyle(s.t.cat.T(msgSimTitle)+" · "+s.t.cat.T(msgSimScenario), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	grid := container.NewGridWithColumns(3)
+	for _, sc := range cu.Scenarios() {
+		code := sc.Code
+		grid.Add(widget.NewButton(sc.Label, func() { s.scanned(code) }))
+	}
+	box.Add(grid)
+	return box
+}
+
+func (s *scanScreen) view() fyne.CanvasObject {
+	center := container.NewVBox(
+		container.NewCenter(s.amount),
+		layout.NewSpacer(),
+		s.prompt, s.how, s.typed,
+		s.progress, s.reason, s.order,
+		layout.NewSpacer(),
+	)
+	buttons := container.NewHBox(layout.NewSpacer(), s.cancelBtn, s.againBtn, layout.NewSpacer())
+	return container.NewPadded(container.NewBorder(nil, container.NewVBox(buttons, s.sim), nil, nil, center))
+}
+
+// start keeps the screen's goroutines (the countdown) tied to its lifetime.
+func (s *scanScreen) start(ctx context.Context) {
+	s.ctx = ctx
+	go s.tick(ctx)
+}
+
+// tick redraws the password countdown once a second.
+func (s *scanScreen) tick(ctx context.Context) {
+	tk := time.NewTicker(time.Second)
+	defer tk.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tk.C:
+			s.t.do(func() {
+				if ctx.Err() == nil && s.state == StateWaitingPassword {
+					s.showProgress()
+				}
+			})
+		}
+	}
+}
+
+func (s *scanScreen) scanned(code string) {
+	if s.phase == scanAwaitingCode {
+		s.submit(code)
+	}
+}
+
+// submit validates the code and hands it to the core off the UI goroutine.
+func (s *scanScreen) submit(code string) {
+	t := s.t
+	s.buf = s.buf[:0]
+	s.typed.SetText("")
+	if !wechatCode.MatchString(code) {
+		s.reason.SetText(t.cat.T(reasonMsg(ReasonCodeInvalid)))
+		return
+	}
+	s.phase = scanInFlight
+	s.reason.SetText("")
+	s.state = StateSubmitting
+	s.showProgress()
+	p := &payment{amountFen: s.sale.TotalFen}
+	t.pay = p
+	sale := s.sale
+	go func() {
+		// The payment outlives this screen (UNKNOWN, receipt), so it runs
+		// under the terminal's context, not the screen's.
+		ch, err := t.opt.checkout.PayScan(t.ctx, sale, code)
+		t.do(func() {
+			if t.pay != p {
+				return
+			}
+			if err != nil {
+				s.phase = scanDone
+				s.state = StateFailed
+				s.progress.SetText("")
+				s.reason.SetText(t.cat.T(msgCommonError, err.Error()))
+				s.showButtons()
+				return
+			}
+			t.follow(p, ch)
+		})
+	}()
+}
+
+// update renders one state of the payment (PAID and UNKNOWN never get here).
+func (s *scanScreen) update(u Update) {
+	s.state = u.State
+	if u.OutTradeNo != "" {
+		s.order.SetText(s.t.cat.T(msgReceiptOrderNo) + " " + u.OutTradeNo)
+	}
+	if !u.Deadline.IsZero() {
+		s.deadline = u.Deadline
+	}
+	switch u.State {
+	case StateFailed:
+		s.phase = scanDone
+		s.reason.SetText(s.t.cat.T(reasonMsg(u.Reason)))
+	case StateReversed:
+		s.phase = scanDone
+		m := msgScanReversed
+		if u.Reason == ReasonPasswordTimeout {
+			m = msgReasonNoPassword
+		}
+		s.reason.SetText(s.t.cat.T(m))
+	}
+	s.showProgress()
+}
+
+func (s *scanScreen) showProgress() {
+	c := s.t.cat
+	switch s.state {
+	case StateSubmitting, StateNew:
+		s.progress.SetText(c.T(msgScanSubmitting))
+	case StateWaitingPassword:
+		left := int(time.Until(s.deadline).Round(time.Second) / time.Second)
+		if left < 0 || s.deadline.IsZero() {
+			left = 0
+		}
+		s.progress.SetText(c.T(msgScanWaiting, left))
+	case StateReversing:
+		s.progress.SetText(c.T(msgScanReversing))
+	case StateFailed:
+		s.progress.SetText(c.T(msgCommonFailed))
+	case StateReversed:
+		s.progress.SetText(c.T(msgStateReversed))
+	default:
+		s.progress.SetText(c.T(msgScanChecking))
+	}
+	s.showButtons()
+}
+
+func (s *scanScreen) showButtons() {
+	switch s.phase {
+	case scanAwaitingCode:
+		s.prompt.Show()
+		s.how.Show()
+		s.cancelBtn.Enable()
+		s.againBtn.Hide()
+	case scanInFlight:
+		s.prompt.Hide()
+		s.how.Hide()
+		// A reverse is only possible once the order number is known.
+		if s.state == StateWaitingPassword && s.t.pay != nil && s.t.pay.outTradeNo != "" {
+			s.cancelBtn.Enable()
+		} else {
+			s.cancelBtn.Disable()
+		}
+		s.againBtn.Hide()
+	case scanDone:
+		s.prompt.Hide()
+		s.how.Hide()
+		s.cancelBtn.Enable()
+		s.againBtn.Show()
+	}
+}
+
+// cancel is Esc / the cancel button.
+func (s *scanScreen) cancel() {
+	t := s.t
+	switch s.phase {
+	case scanAwaitingCode, scanDone:
+		t.backToSale()
+	case scanInFlight:
+		p := t.pay
+		if s.state != StateWaitingPassword || p == nil || p.outTradeNo == "" {
+			return
+		}
+		s.state = StateReversing
+		s.showProgress()
+		no := p.outTradeNo
+		go func() {
+			ctx, cancel := context.WithTimeout(t.ctx, callTimeout)
+			defer cancel()
+			if err := t.opt.checkout.Cancel(ctx, no); err != nil {
+				t.do(func() {
+					if t.pay == p {
+						s.reason.SetText(t.cat.T(msgCommonError, err.Error()))
+					}
+				})
+			}
+		}()
+	}
+}
+
+// again resets the screen for a fresh code after a failure.
+func (s *scanScreen) again() {
+	s.t.pay = nil
+	s.phase = scanAwaitingCode
+	s.state = ""
+	s.progress.SetText("")
+	s.reason.SetText("")
+	s.order.SetText("")
+	s.showButtons()
+}
+
+func (s *scanScreen) typedRune(r rune) {
+	if s.phase != scanAwaitingCode || r < '0' || r > '9' || len(s.buf) >= 32 {
+		return
+	}
+	s.buf = append(s.buf, r)
+	s.typed.SetText(s.t.cat.T(msgScanTyped, len(s.buf)))
+}
+
+func (s *scanScreen) typedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		s.cancel()
+	case fyne.KeyBackspace:
+		if s.phase == scanAwaitingCode && len(s.buf) > 0 {
+			s.buf = s.buf[:len(s.buf)-1]
+			s.typed.SetText(s.t.cat.T(msgScanTyped, len(s.buf)))
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		switch s.phase {
+		case scanAwaitingCode:
+			if len(s.buf) > 0 {
+				s.submit(string(s.buf))
+			}
+		case scanDone:
+			s.again()
+		}
+	}
+}

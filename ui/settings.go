@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// settingsScreen holds the cashier-level settings: the UI language. The
+// manager settings come with their own issue.
+type settingsScreen struct {
+	t    *Terminal
+	lang *widget.RadioGroup
+	back *widget.Button
+}
+
+func newSettingsScreen(t *Terminal) *settingsScreen {
+	c := t.cat
+	zh, en := c.T(msgLangZH), c.T(msgLangEN)
+	s := &settingsScreen{t: t}
+	s.lang = widget.NewRadioGroup([]string{zh, en}, nil)
+	if t.Language() == LangEN {
+		s.lang.SetSelected(en)
+	} else {
+		s.lang.SetSelected(zh)
+	}
+	s.lang.OnChanged = func(v string) {
+		if v == en {
+			t.SetLanguage(LangEN)
+		} else if v == zh {
+			t.SetLanguage(LangZH)
+		}
+	}
+	s.back = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale)
+	return s
+}
+
+func (s *settingsScreen) view() fyne.CanvasObject {
+	c := s.t.cat
+	return container.NewPadded(container.NewVBox(
+		widget.NewLabelWithStyle(c.T(msgSettingsTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewCard("", c.T(msgSettingsLanguage), s.lang),
+		s.back,
+	))
+}
+
+func (s *settingsScreen) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		s.t.showSale()
+	}
+}

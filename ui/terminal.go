@@ -1,0 +1,295 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// callTimeout bounds every short call the screens make into the core
+// (cancel, recheck, history, printing); payments carry their own deadlines.
+const callTimeout = 30 * time.Second
+
+// Option configures a Terminal.
+type Option func(*options)
+
+type options struct {
+	checkout Checkout
+	printer  Printer
+	status   StatusFeed
+	codes    <-chan string
+	customer Customer
+	lang     Lang
+	training bool
+}
+
+// WithCheckout connects the payment core. Without it the sale screen works
+// but every tender reports that the core is not connected.
+func WithCheckout(c Checkout) Option { return func(o *options) { o.checkout = c } }
+
+// WithPrinter connects the receipt printer.
+func WithPrinter(p Printer) Option { return func(o *options) { o.printer = p } }
+
+// WithStatus feeds the status bar.
+func WithStatus(f StatusFeed) Option { return func(o *options) { o.status = f } }
+
+// WithScanner delivers payment codes read by the serial scanner. Codes are
+// expected to be validated already (18 digits, 10–15 prefix).
+func WithScanner(codes <-chan string) Option { return func(o *options) { o.codes = codes } }
+
+// WithCustomer enables the training "simulate customer" panel.
+func WithCustomer(c Customer) Option { return func(o *options) { o.customer = c } }
+
+// WithLanguage picks the starting language (default zh-CN).
+func WithLanguage(l Lang) Option { return func(o *options) { o.lang = l } }
+
+// WithTraining shows the training banner from the start, before the status
+// feed reports it.
+func WithTraining(on bool) Option { return func(o *options) { o.training = on } }
+
+// screen is one full-window view below the status bar.
+type screen interface {
+	view() fyne.CanvasObject
+}
+
+// Optional screen behaviours, checked with type assertions.
+type (
+	starter       interface{ start(ctx context.Context) } // after shown; ctx ends when it leaves
+	keyHandler    interface{ typedKey(ev *fyne.KeyEvent) }
+	runeHandler   interface{ typedRune(r rune) }
+	updateHandler interface{ update(u Update) }
+	codeHandler   interface{ scanned(code string) }
+)
+
+// payment is one WeChat payment the terminal follows; updates of a payment
+// the cashier has left (e.g. UNKNOWN sent to the background) no longer move
+// the screens.
+type payment struct {
+	outTradeNo string
+	amountFen  int64
+}
+
+// Terminal is the cashier window's content: the status bar and the current
+// screen, the sale being keyed and the payment in view. All its methods run
+// on the UI goroutine; work that may block runs in goroutines it owns that
+// report back through do.
+type Terminal struct {
+	ctx  context.Context
+	w    fyne.Window
+	opt  options
+	cat  *catalog
+	do   func(func())
+	bar  *StatusBar
+	body *fyne.Container
+
+	cur     screen
+	stopCur context.CancelFunc
+	draft   saleDraft
+	pay     *payment
+}
+
+// New builds the terminal into w and shows the sale screen. Background work
+// stops when ctx ends. It must be called on the UI goroutine.
+func New(ctx context.Context, w fyne.Window, opts ...Option) *Terminal {
+	return newTerminal(ctx, w, fyne.Do, opts...)
+}
+
+func newTerminal(ctx context.Context, w fyne.Window, do func(func()), opts ...Option) *Terminal {
+	t := &Terminal{ctx: ctx, w: w, do: do}
+	for _, o := range opts {
+		o(&t.opt)
+	}
+	t.cat = newCatalog(t.opt.lang)
+	t.bar = newStatusBar(t.cat, Status{Training: t.opt.training, NetworkOK: true})
+	t.body = container.NewStack()
+	w.SetContent(container.NewBorder(t.bar, nil, nil, nil, t.body))
+	w.SetTitle(t.cat.T(msgAppTitle))
+	w.Canvas().SetOnTypedKey(t.typedKey)
+	w.Canvas().SetOnTypedRune(t.typedRune)
+	t.showSale()
+	t.watchStatus()
+	t.watchScanner()
+	return t
+}
+
+// Language returns the current UI language.
+func (t *Terminal) Language() Lang { return t.cat.lang }
+
+// SetLanguage switches the UI language and redraws the sale screen.
+func (t *Terminal) SetLanguage(l Lang) {
+	t.cat = newCatalog(l)
+	st := t.bar.Status()
+	t.bar.cat = t.cat
+	t.bar.SetStatus(st)
+	t.w.SetTitle(t.cat.T(msgAppTitle))
+	t.showSale()
+}
+
+// show replaces the current screen, ending the old one's goroutines.
+func (t *Terminal) show(s screen) {
+	if t.stopCur != nil {
+		t.stopCur()
+	}
+	ctx, cancel := context.WithCancel(t.ctx)
+	t.cur, t.stopCur = s, cancel
+	t.w.Canvas().Unfocus()
+	t.body.Objects = []fyne.CanvasObject{s.view()}
+	t.body.Refresh()
+	if st, ok := s.(starter); ok {
+		st.start(ctx)
+	}
+}
+
+func (t *Terminal) showSale() { t.show(newSaleScreen(t)) }
+
+// backToSale leaves a finished or abandoned tender for the sale, keeping
+// what was keyed.
+func (t *Terminal) backToSale() {
+	t.pay = nil
+	t.showSale()
+}
+
+// newSale forgets the finished sale and the payment in view.
+func (t *Terminal) newSale() {
+	t.draft.clear()
+	t.pay = nil
+	t.showSale()
+}
+
+func (t *Terminal) typedKey(ev *fyne.KeyEvent) {
+	if h, ok := t.cur.(keyHandler); ok {
+		h.typedKey(ev)
+	}
+}
+
+func (t *Terminal) typedRune(r rune) {
+	if h, ok := t.cur.(runeHandler); ok {
+		h.typedRune(r)
+	}
+}
+
+// async runs work off the UI goroutine; the function it returns, if any, is
+// applied on the UI goroutine unless ctx has ended by then.
+func (t *Terminal) async(ctx context.Context, work func(ctx context.Context) func()) {
+	go func() {
+		apply := work(ctx)
+		if apply == nil {
+			return
+		}
+		t.do(func() {
+			if ctx.Err() == nil {
+				apply()
+			}
+		})
+	}()
+}
+
+// follow makes p the payment in view and feeds its updates to the screens
+// until the channel closes or the terminal stops.
+func (t *Terminal) follow(p *payment, ch <-chan Update) {
+	t.pay = p
+	go func() {
+		for {
+			select {
+			case <-t.ctx.Done():
+				return
+			case u, ok := <-ch:
+				if !ok {
+					return
+				}
+				t.do(func() { t.handleUpdate(p, u) })
+			}
+		}
+	}()
+}
+
+// handleUpdate routes one payment update: PAID opens the receipt, UNKNOWN the
+// explicit unknown screen, anything else goes to the current screen.
+func (t *Terminal) handleUpdate(p *payment, u Update) {
+	if p != t.pay {
+		return // the cashier has moved on; history shows the outcome
+	}
+	if p.outTradeNo == "" {
+		p.outTradeNo = u.OutTradeNo
+	}
+	if u.AmountFen == 0 {
+		u.AmountFen = p.amountFen
+	}
+	switch {
+	case u.State == StatePaid:
+		r := receiptFor(u, t.draft.sale(t.cat))
+		t.draft.clear()
+		t.pay = nil
+		t.show(newReceiptScreen(t, r, false))
+	case u.State == StateUnknown:
+		if s, ok := t.cur.(*unknownScreen); ok {
+			s.update(u)
+			return
+		}
+		t.show(newUnknownScreen(t, u))
+	default:
+		if h, ok := t.cur.(updateHandler); ok {
+			h.update(u)
+		}
+	}
+}
+
+// receiptFor returns the core's receipt for a PAID update, or a minimal one
+// if the core sent none.
+func receiptFor(u Update, s Sale) receipt.Receipt {
+	if u.Receipt != nil {
+		return *u.Receipt
+	}
+	return receipt.Receipt{Kind: receipt.KindSale, Time: time.Now(), Lines: s.Lines,
+		TotalFen: u.AmountFen, OutTradeNo: u.OutTradeNo}
+}
+
+func (t *Terminal) watchStatus() {
+	if t.opt.status == nil {
+		return
+	}
+	ch := t.opt.status.Status(t.ctx)
+	go func() {
+		for {
+			select {
+			case <-t.ctx.Done():
+				return
+			case st, ok := <-ch:
+				if !ok {
+					return
+				}
+				t.do(func() { t.bar.SetStatus(st) })
+			}
+		}
+	}()
+}
+
+// watchScanner hands serial-scanner codes to the screen in view.
+func (t *Terminal) watchScanner() {
+	if t.opt.codes == nil {
+		return
+	}
+	go func() {
+		for {
+			select {
+			case <-t.ctx.Done():
+				return
+			case code, ok := <-t.opt.codes:
+				if !ok {
+					return
+				}
+				t.do(func() { t.scanned(code) })
+			}
+		}
+	}()
+}
+
+func (t *Terminal) scanned(code string) {
+	if h, ok := t.cur.(codeHandler); ok {
+		h.scanned(code)
+	}
+}

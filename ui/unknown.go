@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// unknownScreen is the explicit "we do not know yet" state of a WeChat
+// payment: the amount, the order number, that the core is checking with
+// WeChat, a retry-now button and the manager actions. It is not a spinner:
+// the cashier sees why, and may park the payment and serve the next
+// customer while recovery keeps checking.
+type unknownScreen struct {
+	t *Terminal
+
+	title    *canvas.Text
+	amount   *AmountDisplay
+	order    *widget.Label
+	checking *widget.Label
+	explain  *widget.Label
+	result   *widget.Label
+	last     *widget.Label
+
+	retryBtn, laterBtn, newSaleBtn *widget.Button
+	forcePaidBtn, forceVoidBtn     *widget.Button
+
+	outTradeNo string
+	done       bool
+}
+
+func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
+	c := t.cat
+	s := &unknownScreen{
+		t:          t,
+		title:      canvas.NewText(c.T(msgUnknownTitle), colorWarning),
+		amount:     NewAmountDisplay(c.T(msgReceiptAmount)),
+		order:      widget.NewLabel(c.T(msgReceiptOrderNo) + " " + u.OutTradeNo),
+		checking:   widget.NewLabelWithStyle(c.T(msgUnknownChecking), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		explain:    widget.NewLabel(c.T(msgUnknownExplain)),
+		result:     widget.NewLabel(""),
+		last:       widget.NewLabel(""),
+		outTradeNo: u.OutTradeNo,
+	}
+	s.title.TextSize = theme.TextHeadingSize()
+	s.title.TextStyle = fyne.TextStyle{Bold: true}
+	s.amount.SetFen(u.AmountFen)
+	s.explain.Wrapping = fyne.TextWrapWord
+	s.result.Importance = widget.DangerImportance
+	s.result.Wrapping = fyne.TextWrapWord
+	s.retryBtn = widget.NewButtonWithIcon(c.T(msgUnknownRetry), theme.ViewRefreshIcon(), s.retry)
+	s.retryBtn.Importance = widget.HighImportance
+	s.laterBtn = widget.NewButtonWithIcon(c.T(msgUnknownLater), theme.MailForwardIcon(), t.newSale)
+	s.newSaleBtn = widget.NewButtonWithIcon(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)
+	s.newSaleBtn.Hide()
+	// Force paid / force void need a manager PIN; the manager issue wires them.
+	s.forcePaidBtn = widget.NewButton(c.T(msgUnknownForcePaid), nil)
+	s.forceVoidBtn = widget.NewButton(c.T(msgUnknownForceVoid), nil)
+	s.forcePaidBtn.Disable()
+	s.forceVoidBtn.Disable()
+	s.stamp()
+	return s
+}
+
+func (s *unknownScreen) view() fyne.CanvasObject {
+	manager := widget.NewCard("", s.t.cat.T(msgUnknownManager),
+		container.NewGridWithColumns(2, s.forcePaidBtn, s.forceVoidBtn))
+	return container.NewPadded(container.NewVBox(
+		s.title, s.amount, s.order, s.checking, s.last, s.explain, s.result,
+		layout.NewSpacer(),
+		container.NewHBox(s.retryBtn, s.laterBtn, s.newSaleBtn),
+		manager,
+	))
+}
+
+// stamp notes when the screen last heard about the payment.
+func (s *unknownScreen) stamp() {
+	s.last.SetText(time.Now().Format("15:04:05"))
+}
+
+// update shows the outcome once recovery learns it (PAID goes to the receipt
+// before it gets here).
+func (s *unknownScreen) update(u Update) {
+	s.stamp()
+	if !u.State.Final() {
+		return
+	}
+	s.done = true
+	c := s.t.cat
+	switch u.State {
+	case StateReversed:
+		s.result.SetText(c.T(msgScanReversed))
+	case StateClosed:
+		s.result.SetText(c.T(msgQRClosed))
+	default:
+		s.result.SetText(c.T(reasonMsg(u.Reason)))
+	}
+	s.checking.Hide()
+	s.retryBtn.Hide()
+	s.laterBtn.Hide()
+	s.newSaleBtn.Show()
+}
+
+// retry asks the core to query WeChat now.
+func (s *unknownScreen) retry() {
+	t := s.t
+	if s.done || s.outTradeNo == "" {
+		return
+	}
+	s.retryBtn.Disable()
+	no := s.outTradeNo
+	t.async(t.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		err := t.opt.checkout.Recheck(ctx, no)
+		return func() {
+			if t.cur != s {
+				return
+			}
+			s.retryBtn.Enable()
+			s.stamp()
+			if err != nil {
+				s.result.SetText(t.cat.T(msgCommonError, err.Error()))
+			}
+		}
+	})
+}
+
+func (s *unknownScreen) typedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyF4:
+		s.retry()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if s.done {
+			s.t.newSale()
+		}
+	}
+}
