@@ -1,0 +1,315 @@
+package pos
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/storage"
+)
+
+// BoltStore is the Store on the terminal's bbolt database.
+type BoltStore struct {
+	s *storage.Store
+}
+
+// NewBoltStore wraps an open database.
+func NewBoltStore(s *storage.Store) *BoltStore { return &BoltStore{s: s} }
+
+// DB returns the underlying database.
+func (b *BoltStore) DB() *storage.Store { return b.s }
+
+func notFound(err error) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	return err
+}
+
+// NextSeq returns the next value of a named sequence (its own commit).
+func (b *BoltStore) NextSeq(name string) (uint64, error) {
+	var n uint64
+	err := b.s.Update(func(tx *storage.Tx) error {
+		var err error
+		n, err = tx.NextSeq(name)
+		return err
+	})
+	return n, err
+}
+
+// Apply writes c in one Update.
+func (b *BoltStore) Apply(c *Change) error {
+	return b.s.Update(func(tx *storage.Tx) error {
+		if c.CodeHash != "" && c.Order != nil {
+			ok, err := tx.UseCode(c.CodeHash, c.Order.OutTradeNo)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return ErrCodeUsed
+			}
+		}
+		if c.Order != nil {
+			if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, string(c.OrderFrom), string(StateNew),
+				func(o *storage.Order) string { return o.State }, c.Order.Flow()); err != nil {
+				return err
+			}
+		}
+		if c.Refund != nil {
+			if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, string(c.RefundFrom), string(RefundNew),
+				func(r *storage.Refund) string { return r.State }, FlowRefund); err != nil {
+				return err
+			}
+		}
+		if c.Receipt != nil {
+			seq, err := tx.NextSeq("receipt")
+			if err != nil {
+				return err
+			}
+			c.Receipt.No = c.ReceiptNo(seq)
+			if err := tx.PutReceipt(c.Receipt); err != nil {
+				return err
+			}
+			if c.Order != nil {
+				c.Order.ReceiptNo = c.Receipt.No
+			}
+			if c.Refund != nil {
+				c.Refund.ReceiptNo = c.Receipt.No
+			}
+		}
+		if c.Order != nil {
+			if err := tx.PutOrder(orderRecord(c.Order)); err != nil {
+				return err
+			}
+		}
+		if c.Refund != nil {
+			if err := tx.PutRefund(refundRecord(c.Refund)); err != nil {
+				return err
+			}
+		}
+		if c.OutboxPut != nil {
+			if err := tx.PutOutbox(outboxRecord(*c.OutboxPut)); err != nil {
+				return err
+			}
+		}
+		if c.OutboxDelete != "" {
+			if err := tx.Delete(storage.BucketOutbox, c.OutboxDelete); err != nil {
+				return err
+			}
+		}
+		n, err := tx.OutboxLen()
+		if err != nil {
+			return err
+		}
+		c.Event.Outbox = n
+		seq, err := tx.AppendEvent(eventRecord(c))
+		c.Event.Seq = seq
+		return err
+	})
+}
+
+func checkFrom[R any](get func(string) (*R, error), key, want, newState string, state func(*R) string, f Flow) error {
+	cur, err := get(key)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		if want == newState {
+			return nil
+		}
+		return &TransitionError{Flow: f, Ref: key, From: want, Stale: true}
+	case err != nil:
+		return err
+	case state(cur) != want:
+		return &TransitionError{Flow: f, Ref: key, From: want, To: state(cur), Stale: true}
+	}
+	return nil
+}
+
+// Order reads one order.
+func (b *BoltStore) Order(no string) (*Order, error) {
+	var o *Order
+	err := b.s.View(func(tx *storage.Tx) error {
+		r, err := tx.GetOrder(no)
+		if err != nil {
+			return err
+		}
+		o = orderFromRecord(r)
+		return nil
+	})
+	return o, notFound(err)
+}
+
+// Refund reads one refund.
+func (b *BoltStore) Refund(no string) (*Refund, error) {
+	var r *Refund
+	err := b.s.View(func(tx *storage.Tx) error {
+		rec, err := tx.GetRefund(no)
+		if err != nil {
+			return err
+		}
+		r = refundFromRecord(rec)
+		return nil
+	})
+	return r, notFound(err)
+}
+
+func (b *BoltStore) orders(list func(*storage.Tx) ([]*storage.Order, error)) ([]*Order, error) {
+	var out []*Order
+	err := b.s.View(func(tx *storage.Tx) error {
+		recs, err := list(tx)
+		for _, r := range recs {
+			out = append(out, orderFromRecord(r))
+		}
+		return err
+	})
+	return out, err
+}
+
+// OpenOrders lists the orders in the open index.
+func (b *BoltStore) OpenOrders() ([]*Order, error) {
+	return b.orders((*storage.Tx).OpenOrders)
+}
+
+// OrdersOnDay lists one day's orders.
+func (b *BoltStore) OrdersOnDay(day string) ([]*Order, error) {
+	return b.orders(func(tx *storage.Tx) ([]*storage.Order, error) { return tx.OrdersOnDay(day) })
+}
+
+// AllOrders lists every order.
+func (b *BoltStore) AllOrders() ([]*Order, error) {
+	return b.orders(func(tx *storage.Tx) ([]*storage.Order, error) {
+		var all []*storage.Order
+		err := tx.EachOrder(func(o *storage.Order) error { all = append(all, o); return nil })
+		return all, err
+	})
+}
+
+func (b *BoltStore) refunds(list func(*storage.Tx) ([]*storage.Refund, error)) ([]*Refund, error) {
+	var out []*Refund
+	err := b.s.View(func(tx *storage.Tx) error {
+		recs, err := list(tx)
+		for _, r := range recs {
+			out = append(out, refundFromRecord(r))
+		}
+		return err
+	})
+	return out, err
+}
+
+// OpenRefunds lists the refunds in the open index.
+func (b *BoltStore) OpenRefunds() ([]*Refund, error) {
+	return b.refunds((*storage.Tx).OpenRefunds)
+}
+
+// RefundsOf lists one order's refunds.
+func (b *BoltStore) RefundsOf(outTradeNo string) ([]*Refund, error) {
+	return b.refunds(func(tx *storage.Tx) ([]*storage.Refund, error) { return tx.RefundsOf(outTradeNo) })
+}
+
+// Outbox lists the queued calls.
+func (b *BoltStore) Outbox() ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := b.s.View(func(tx *storage.Tx) error {
+		recs, err := tx.Outbox()
+		for _, r := range recs {
+			out = append(out, OutboxEntry{Kind: OutboxKind(r.Kind), Ref: r.Ref, Attempts: r.Attempts,
+				NextAt: r.NextAt, LastError: r.LastError, CreatedAt: r.CreatedAt})
+		}
+		return err
+	})
+	return out, err
+}
+
+// SaveOutbox updates a queued call's bookkeeping if it is still queued.
+func (b *BoltStore) SaveOutbox(e OutboxEntry) error {
+	return b.s.Update(func(tx *storage.Tx) error {
+		if !tx.Has(storage.BucketOutbox, e.Key()) {
+			return nil
+		}
+		return tx.PutOutbox(outboxRecord(e))
+	})
+}
+
+// Receipt reads one receipt.
+func (b *BoltStore) Receipt(no string) (*receipt.Receipt, error) {
+	var r *receipt.Receipt
+	err := b.s.View(func(tx *storage.Tx) error {
+		var err error
+		r, err = tx.GetReceipt(no)
+		return err
+	})
+	return r, notFound(err)
+}
+
+func outboxRecord(e OutboxEntry) *storage.OutboxEntry {
+	return &storage.OutboxEntry{Kind: string(e.Kind), Ref: e.Ref, Attempts: e.Attempts,
+		NextAt: e.NextAt, LastError: e.LastError, CreatedAt: e.CreatedAt}
+}
+
+// eventData is what the audit trail keeps beyond the event's own fields.
+type eventData struct {
+	AmountFen     int64  `json:"amount_fen,omitempty"`
+	TransactionID string `json:"transaction_id,omitempty"`
+	RefundID      string `json:"refund_id,omitempty"`
+	ErrorCode     string `json:"error_code,omitempty"`
+	ReceiptNo     string `json:"receipt_no,omitempty"`
+	OutTradeNo    string `json:"out_trade_no,omitempty"` // for refunds
+}
+
+func eventRecord(c *Change) storage.Event {
+	e := c.Event
+	var d eventData
+	if o := c.Order; o != nil {
+		d = eventData{AmountFen: o.AmountFen, TransactionID: o.TransactionID, ErrorCode: o.ErrorCode, ReceiptNo: o.ReceiptNo}
+	}
+	if r := c.Refund; r != nil {
+		d = eventData{AmountFen: r.AmountFen, RefundID: r.RefundID, ErrorCode: r.ErrorCode, ReceiptNo: r.ReceiptNo, OutTradeNo: r.OutTradeNo}
+	}
+	data, _ := json.Marshal(d) // plain struct: cannot fail
+	return storage.Event{Time: e.Time, Kind: string(e.Kind), Ref: e.Ref, Actor: e.Actor,
+		From: e.From, To: e.To, Reason: e.Reason, Data: data}
+}
+
+func orderRecord(o *Order) *storage.Order {
+	return &storage.Order{
+		OutTradeNo: o.OutTradeNo, Tender: string(o.Tender), State: string(o.State), AmountFen: o.AmountFen,
+		Lines: o.Lines, Description: o.Description, Cashier: o.Cashier,
+		CodeLast4: o.CodeLast4, CodeHash: o.CodeHash, CodeURL: o.CodeURL, ExpiresAt: o.ExpiresAt,
+		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
+		TransactionID: o.TransactionID, ErrorCode: o.ErrorCode, Message: o.Message,
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, SubmittedAt: o.SubmittedAt, Deadline: o.Deadline, PaidAt: o.PaidAt,
+		ReceiptNo: o.ReceiptNo, Forced: o.Forced, ForcedBy: o.ForcedBy, ForceReason: o.ForceReason, Training: o.Training,
+		Open: !o.State.Terminal(), Day: DayOf(o.CreatedAt),
+	}
+}
+
+func orderFromRecord(r *storage.Order) *Order {
+	return &Order{
+		OutTradeNo: r.OutTradeNo, Tender: receipt.Tender(r.Tender), State: State(r.State), AmountFen: r.AmountFen,
+		Lines: r.Lines, Description: r.Description, Cashier: r.Cashier,
+		CodeLast4: r.CodeLast4, CodeHash: r.CodeHash, CodeURL: r.CodeURL, ExpiresAt: r.ExpiresAt,
+		TenderedFen: r.TenderedFen, ChangeFen: r.ChangeFen,
+		TransactionID: r.TransactionID, ErrorCode: r.ErrorCode, Message: r.Message,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,
+		ReceiptNo: r.ReceiptNo, Forced: r.Forced, ForcedBy: r.ForcedBy, ForceReason: r.ForceReason, Training: r.Training,
+	}
+}
+
+func refundRecord(r *Refund) *storage.Refund {
+	return &storage.Refund{
+		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: string(r.State),
+		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
+		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
+		Open: !r.State.Terminal(),
+	}
+}
+
+func refundFromRecord(r *storage.Refund) *Refund {
+	return &Refund{
+		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: RefundState(r.State),
+		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
+		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
+	}
+}

@@ -1,0 +1,34 @@
+package pos
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// PayCash records a cash sale: tendered must cover the amount; the change
+// is computed and the order goes NEW ▶ PAID with its receipt in one commit.
+func (t *Terminal) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (*Order, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := validateSale(sale); err != nil {
+		return nil, err
+	}
+	if tenderedFen < sale.AmountFen || tenderedFen > MaxFen {
+		return nil, fmt.Errorf("cash tendered %s for %s: %w", FormatYuan(tenderedFen), FormatYuan(sale.AmountFen), ErrBadAmount)
+	}
+	no, err := t.mint("P")
+	if err != nil {
+		return nil, err
+	}
+	now := t.clk.Now()
+	o := &Order{
+		OutTradeNo: no, Tender: receipt.TenderCash, State: StateNew,
+		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
+		TenderedFen: tenderedFen, ChangeFen: tenderedFen - sale.AmountFen,
+		CreatedAt: now, PaidAt: now, Training: t.cfg.Training,
+	}
+	return t.move(o, StatePaid, sale.Cashier, "cash", nil, nil)
+}

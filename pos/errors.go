@@ -1,0 +1,79 @@
+package pos
+
+import "errors"
+
+// Sentinel errors of the payment core. Callers compare with errors.Is.
+var (
+	// ErrInvalidTransition is returned when a state change is not in the
+	// flow's table or the record moved on concurrently (see TransitionError).
+	ErrInvalidTransition = errors.New("invalid state transition")
+	// ErrBadRequest is returned for a sale, tender or refund that can never
+	// be sent: zero amount, bad payment code, unknown tender.
+	ErrBadRequest = errors.New("bad request")
+	// ErrBadAmount is returned by ParseYuan and ParseFen for anything that is
+	// not an exact, positive amount with at most two decimals.
+	ErrBadAmount = errors.New("bad amount")
+	// ErrCodeUsed is returned when a payment code that was already submitted
+	// by this terminal is scanned again. A code is good for one payment.
+	ErrCodeUsed = errors.New("payment code already used")
+	// ErrNotFound is returned when an order, refund or receipt does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrBusy is returned when an order is being driven by another flow
+	// (the cashier's screen or the recovery worker) right now.
+	ErrBusy = errors.New("order busy")
+	// ErrRefundLimit is returned when a refund breaks a local limit: more
+	// than the paid amount in total, more than 50 refunds, or older than a year.
+	ErrRefundLimit = errors.New("refund limit")
+	// ErrNotAuthorised is returned when the Authorizer refuses an action.
+	ErrNotAuthorised = errors.New("not authorised")
+	// ErrNotPaid is returned when a refund is asked for a sale that is not PAID.
+	ErrNotPaid = errors.New("order not paid")
+	// ErrClosed is returned by a Terminal after Close.
+	ErrClosed = errors.New("terminal closed")
+)
+
+// Gateway errors. A Gateway reports definite refusals with *DeclineError and
+// the special cases below; every other error means the outcome is unknown
+// (transport failure, timeout, 5xx, SYSTEMERROR, unverifiable response) and
+// the payment core queries before doing anything else.
+var (
+	// ErrOrderNotExist is returned by Query, Reverse and Close when WeChat has
+	// no order with that out_trade_no (or by QueryRefund for a refund).
+	ErrOrderNotExist = errors.New("order does not exist at WeChat")
+	// ErrOrderPaid is returned by Close when the order was paid meanwhile.
+	ErrOrderPaid = errors.New("order already paid")
+)
+
+// DeclineError is a definite business refusal from WeChat: the operation
+// did not happen and will not happen. Code is WeChat's error code.
+type DeclineError struct {
+	Code    string
+	Message string
+}
+
+func (e *DeclineError) Error() string {
+	if e.Message == "" {
+		return "declined: " + e.Code
+	}
+	return "declined: " + e.Code + ": " + e.Message
+}
+
+// IsDefinite reports whether err says for certain that the operation did not
+// take place (a *DeclineError or ErrOrderNotExist). Anything else, including
+// nil-less transport errors, leaves the outcome unknown.
+func IsDefinite(err error) bool {
+	var d *DeclineError
+	return errors.As(err, &d) || errors.Is(err, ErrOrderNotExist)
+}
+
+// declineCode returns the WeChat code of a definite error, if any.
+func declineCode(err error) (code, msg string) {
+	var d *DeclineError
+	if errors.As(err, &d) {
+		return d.Code, d.Message
+	}
+	if errors.Is(err, ErrOrderNotExist) {
+		return "ORDER_NOT_EXIST", "order does not exist at WeChat"
+	}
+	return "", ""
+}

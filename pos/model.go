@@ -1,0 +1,123 @@
+package pos
+
+import (
+	"time"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// Sale is what the cashier rang up: a total and optional item lines.
+// When Lines are given, their totals must add up to AmountFen.
+type Sale struct {
+	AmountFen   int64
+	Lines       []receipt.Line
+	Description string // sent to WeChat as body/description; defaults to the store name
+	Cashier     string
+}
+
+// Order is one sale's payment record, as persisted. Every change is a
+// transition of its flow's table, written before the call it announces.
+type Order struct {
+	OutTradeNo  string         `json:"out_trade_no"`
+	Tender      receipt.Tender `json:"tender"`
+	State       State          `json:"state"`
+	AmountFen   int64          `json:"amount_fen"`
+	Lines       []receipt.Line `json:"lines,omitempty"`
+	Description string         `json:"description,omitempty"`
+	Cashier     string         `json:"cashier,omitempty"`
+
+	// Scan: the payment code is never stored; only its last four digits
+	// (for people) and a keyed hash (for the used-once check).
+	CodeLast4 string `json:"code_last4,omitempty"`
+	CodeHash  string `json:"code_hash,omitempty"`
+
+	// QR.
+	CodeURL   string    `json:"code_url,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+
+	// Cash.
+	TenderedFen int64 `json:"tendered_fen,omitempty"`
+	ChangeFen   int64 `json:"change_fen,omitempty"`
+
+	TransactionID string `json:"transaction_id,omitempty"`
+	ErrorCode     string `json:"error_code,omitempty"` // WeChat's code for FAILED, or why it ended
+	Message       string `json:"message,omitempty"`
+
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	SubmittedAt time.Time `json:"submitted_at,omitzero"` // first network call
+	Deadline    time.Time `json:"deadline,omitzero"`     // scan: stop waiting for the password; QR: expiry
+	PaidAt      time.Time `json:"paid_at,omitzero"`
+
+	ReceiptNo string `json:"receipt_no,omitempty"`
+
+	// Manager overrides.
+	Forced      bool   `json:"forced,omitempty"`
+	ForcedBy    string `json:"forced_by,omitempty"`
+	ForceReason string `json:"force_reason,omitempty"`
+
+	Training bool `json:"training,omitempty"`
+}
+
+// Flow returns the state machine that drives o.
+func (o *Order) Flow() Flow {
+	f, _ := FlowOf(o.Tender)
+	return f
+}
+
+// IsSale reports whether o counts as a sale: paid, and not reversed.
+func (o *Order) IsSale() bool { return o.State == StatePaid }
+
+func (o *Order) clone() *Order {
+	c := *o
+	c.Lines = append([]receipt.Line(nil), o.Lines...)
+	return &c
+}
+
+// Refund is one refund of a paid sale, as persisted.
+type Refund struct {
+	OutRefundNo   string      `json:"out_refund_no"`
+	OutTradeNo    string      `json:"out_trade_no"`
+	TransactionID string      `json:"transaction_id,omitempty"`
+	State         RefundState `json:"state"`
+	AmountFen     int64       `json:"amount_fen"`
+	TotalFen      int64       `json:"total_fen"` // the sale's amount
+	Reason        string      `json:"reason,omitempty"`
+	AuthorisedBy  string      `json:"authorised_by,omitempty"`
+	RefundID      string      `json:"refund_id,omitempty"`
+	ErrorCode     string      `json:"error_code,omitempty"`
+	Message       string      `json:"message,omitempty"`
+	CreatedAt     time.Time   `json:"created_at"`
+	UpdatedAt     time.Time   `json:"updated_at"`
+	SuccessAt     time.Time   `json:"success_at,omitempty"`
+	ReceiptNo     string      `json:"receipt_no,omitempty"`
+	Training      bool        `json:"training,omitempty"`
+}
+
+func (r *Refund) clone() *Refund { c := *r; return &c }
+
+// OutboxKind says which call an outbox entry stands for.
+type OutboxKind string
+
+// Outbox kinds.
+const (
+	OutboxReverse OutboxKind = "reverse"
+	OutboxClose   OutboxKind = "close"
+	OutboxRefund  OutboxKind = "refund"
+)
+
+// OutboxEntry is a reverse, close or refund that must reach WeChat. It is
+// written in the same transaction as the state that needs it and removed in
+// the transaction that records its result, so a crash can neither lose it
+// nor run it twice under a different number.
+type OutboxEntry struct {
+	Kind      OutboxKind `json:"kind"`
+	Ref       string     `json:"ref"` // out_trade_no (reverse/close) or out_refund_no (refund)
+	Attempts  int        `json:"attempts"`
+	NextAt    time.Time  `json:"next_at"`
+	LastError string     `json:"last_error,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+// Key is the entry's storage key.
+func (e OutboxEntry) Key() string { return string(e.Kind) + "/" + e.Ref }

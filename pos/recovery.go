@@ -1,0 +1,244 @@
+package pos
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// backoffFor is RetryMin doubled per attempt, capped at RetryMax.
+func (t *Terminal) backoffFor(attempts int) time.Duration {
+	d := t.cfg.RetryMin
+	for i := 1; i < attempts && d < t.cfg.RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, t.cfg.RetryMax)
+}
+
+// retryLater records a failed attempt on a queued call: one more attempt,
+// the next try after a backoff, and the reason (without secrets).
+func (t *Terminal) retryLater(e OutboxEntry, cause error) error {
+	entries, err := t.store.Outbox()
+	if err != nil {
+		return err
+	}
+	for _, cur := range entries {
+		if cur.Key() == e.Key() {
+			e = cur
+			break
+		}
+	}
+	e.Attempts++
+	e.NextAt = t.clk.Now().Add(t.backoffFor(e.Attempts))
+	e.LastError = errText(cause)
+	t.log.Warn("outbox: will retry", "kind", e.Kind, "ref", e.Ref, "attempts", e.Attempts, "next_at", e.NextAt, "err", e.LastError)
+	if err := t.store.SaveOutbox(e); err != nil {
+		return fmt.Errorf("outbox %s: %w", e.Key(), err)
+	}
+	return nil
+}
+
+// bump records an unresolved recovery attempt on ref and returns when to
+// try again.
+func (t *Terminal) bump(ref string) time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ri := t.backoff[ref]
+	ri.attempts++
+	ri.next = t.clk.Now().Add(t.backoffFor(ri.attempts))
+	t.backoff[ref] = ri
+	return ri.next
+}
+
+func (t *Terminal) dueAt(ref string) time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.backoff[ref].next
+}
+
+// RecoveryResult counts what one recovery run did and what is left.
+type RecoveryResult struct {
+	Resolved   map[string]int // final state → number of orders/refunds that reached it
+	Unresolved int            // open orders and refunds still not final
+	Outbox     int            // calls still queued
+}
+
+// resolveOnce makes one attempt on every open order and refund that is
+// due and not being driven elsewhere. It returns when the next attempt is
+// due and how many records remain open.
+func (t *Terminal) resolveOnce(ctx context.Context, res *RecoveryResult) (next time.Time, open int, err error) {
+	now := t.clk.Now()
+	next = now.Add(t.cfg.RetryMax)
+	entries, err := t.store.Outbox()
+	if err != nil {
+		return next, 0, err
+	}
+	queued := make(map[string]OutboxEntry, len(entries))
+	for _, e := range entries {
+		queued[e.Key()] = e
+	}
+	due := func(ref string, kind OutboxKind, usesOutbox bool) time.Time {
+		if usesOutbox {
+			if e, ok := queued[OutboxEntry{Kind: kind, Ref: ref}.Key()]; ok {
+				return e.NextAt
+			}
+		}
+		return t.dueAt(ref)
+	}
+	note := func(final bool, to string, ref string, usesOutbox bool) {
+		if final {
+			if res != nil {
+				res.Resolved[to]++
+			}
+			return
+		}
+		open++
+		if !usesOutbox {
+			if n := t.bump(ref); n.Before(next) {
+				next = n
+			}
+		}
+	}
+
+	orders, err := t.store.OpenOrders()
+	if err != nil {
+		return next, 0, err
+	}
+	for _, o := range orders {
+		if ctx.Err() != nil {
+			return next, open, ctx.Err()
+		}
+		kind := OutboxReverse
+		if o.Flow() == FlowQR {
+			kind = OutboxClose
+		}
+		usesOutbox := o.State == StateReversing || o.State == StateClosing
+		if d := due(o.OutTradeNo, kind, usesOutbox); d.After(now) {
+			open++
+			if d.Before(next) {
+				next = d
+			}
+			continue
+		}
+		if !t.acquire(o.OutTradeNo) {
+			open++
+			continue
+		}
+		var n *Order
+		if o.Flow() == FlowQR {
+			n, err = t.settleQR(ctx, nil, o, false)
+		} else {
+			n, err = t.settleScan(ctx, nil, o, false)
+		}
+		t.release(o.OutTradeNo)
+		if err != nil && !isStale(err) && ctx.Err() == nil {
+			t.log.Warn("recovery", "out_trade_no", o.OutTradeNo, "err", err)
+		}
+		if n == nil {
+			n = o
+		}
+		nowOutbox := n.State == StateReversing || n.State == StateClosing
+		note(n.State.Terminal(), string(n.State), n.OutTradeNo, nowOutbox)
+		if nowOutbox {
+			if e, err := t.store.Outbox(); err == nil {
+				for _, x := range e {
+					if x.Ref == n.OutTradeNo && x.NextAt.Before(next) {
+						next = x.NextAt
+					}
+				}
+			}
+		}
+	}
+
+	refunds, err := t.store.OpenRefunds()
+	if err != nil {
+		return next, open, err
+	}
+	for _, r := range refunds {
+		if ctx.Err() != nil {
+			return next, open, ctx.Err()
+		}
+		usesOutbox := r.State == RefundSubmitted
+		if d := due(r.OutRefundNo, OutboxRefund, usesOutbox); d.After(now) {
+			open++
+			if d.Before(next) {
+				next = d
+			}
+			continue
+		}
+		if !t.acquire(r.OutRefundNo) {
+			open++
+			continue
+		}
+		n, err := t.driveRefund(ctx, r)
+		t.release(r.OutRefundNo)
+		if err != nil && ctx.Err() == nil {
+			t.log.Warn("recovery", "out_refund_no", r.OutRefundNo, "err", err)
+		}
+		note(n.State.Terminal(), "refund "+string(n.State), n.OutRefundNo, n.State == RefundSubmitted)
+	}
+	return next, open, nil
+}
+
+// Start runs the recovery worker until ctx ends or the terminal closes: at
+// once (the last run may have crashed mid-payment), then whenever an
+// attempt is due or a payment finishes. Every open order is resumed from
+// its last persisted state; every queued call is retried with backoff.
+func (t *Terminal) Start(ctx context.Context) {
+	t.mu.Lock()
+	if t.started {
+		t.mu.Unlock()
+		return
+	}
+	t.started = true
+	t.mu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(t.ctx, cancel)
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		defer stop()
+		defer cancel()
+		for {
+			next, _, err := t.resolveOnce(ctx, nil)
+			if err != nil && ctx.Err() == nil {
+				t.log.Error("recovery pass", "err", err)
+			}
+			wait := max(next.Sub(t.clk.Now()), 10*time.Millisecond)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.wake:
+			case <-t.clk.After(wait):
+			}
+		}
+	}()
+}
+
+// Recover runs recovery passes until every open order, refund and queued
+// call is resolved, or ctx ends (wxpos recover --timeout). It waits out
+// backoffs on the terminal clock.
+func (t *Terminal) Recover(ctx context.Context) (RecoveryResult, error) {
+	res := RecoveryResult{Resolved: map[string]int{}}
+	for {
+		next, open, err := t.resolveOnce(ctx, &res)
+		if err != nil && ctx.Err() == nil {
+			return res, err
+		}
+		if open == 0 || ctx.Err() != nil {
+			break
+		}
+		wait := max(next.Sub(t.clk.Now()), time.Millisecond)
+		select {
+		case <-ctx.Done():
+		case <-t.clk.After(wait):
+		}
+	}
+	p, err := t.Pending()
+	res.Unresolved = p.Open + p.Refunds
+	res.Outbox = p.Outbox
+	if err != nil {
+		return res, err
+	}
+	return res, ctx.Err()
+}

@@ -1,0 +1,237 @@
+package pos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// Action names what a manager approves.
+type Action string
+
+// Actions that need a manager.
+const (
+	ActionRefund    Action = "refund"
+	ActionForcePaid Action = "force_paid"
+	ActionForceVoid Action = "force_void"
+)
+
+// Approval is what the person at the counter presents for an action: who
+// and a credential (a PIN, checked by the Authorizer; never stored).
+type Approval struct {
+	User       string
+	Credential string
+}
+
+// Authorizer decides whether an approval is good for an action on ref
+// (out_trade_no) and returns the approver's name for the audit trail. The
+// manager issue supplies the PIN-checking implementation.
+type Authorizer interface {
+	Authorize(ctx context.Context, a Approval, act Action, ref string) (approver string, err error)
+}
+
+// AuthorizerFunc adapts a function to Authorizer.
+type AuthorizerFunc func(ctx context.Context, a Approval, act Action, ref string) (string, error)
+
+// Authorize calls f.
+func (f AuthorizerFunc) Authorize(ctx context.Context, a Approval, act Action, ref string) (string, error) {
+	return f(ctx, a, act, ref)
+}
+
+func (t *Terminal) authorize(ctx context.Context, a Approval, act Action, ref string) (string, error) {
+	if t.cfg.Authorizer == nil {
+		return "", fmt.Errorf("%s %s: no authorizer configured: %w", act, ref, ErrNotAuthorised)
+	}
+	who, err := t.cfg.Authorizer.Authorize(ctx, a, act, ref)
+	if err != nil {
+		if errors.Is(err, ErrNotAuthorised) {
+			return "", err
+		}
+		return "", fmt.Errorf("%s %s: %w: %w", act, ref, ErrNotAuthorised, err)
+	}
+	if who == "" {
+		who = a.User
+	}
+	return who, nil
+}
+
+// Refund limits enforced before anything is sent (PROTOCOL.md A.11).
+const (
+	MaxRefundsPerOrder = 50
+	RefundWindow       = 365 * 24 * time.Hour
+)
+
+// RefundOrder asks to refund part or all of a paid sale.
+type RefundOrder struct {
+	OutTradeNo string
+	AmountFen  int64
+	Reason     string
+	Approval   Approval
+}
+
+// Refundable returns how much of a sale can still be refunded: the paid
+// amount minus every refund that is not CLOSED.
+func (t *Terminal) Refundable(outTradeNo string) (int64, error) {
+	o, err := t.store.Order(outTradeNo)
+	if err != nil {
+		return 0, err
+	}
+	if o.State != StatePaid {
+		return 0, nil
+	}
+	rs, err := t.store.RefundsOf(outTradeNo)
+	if err != nil {
+		return 0, err
+	}
+	left := o.AmountFen
+	for _, r := range rs {
+		if r.State.Holds() {
+			left -= r.AmountFen
+		}
+	}
+	return left, nil
+}
+
+// Refund refunds a paid sale. It checks the approval and the local limits
+// (sum ≤ paid, ≤ 50 refunds, ≤ 1 year), mints the out_refund_no, persists
+// SUBMITTED with an outbox entry, sends it, and polls the refund for up to
+// Config.RefundWait. It returns the refund in whatever state it reached;
+// PROCESSING and SUBMITTED ones are finished by the recovery worker.
+// A cash sale is refunded from the drawer: SUCCESS at once.
+func (t *Terminal) Refund(ctx context.Context, req RefundOrder) (*Refund, error) {
+	who, err := t.authorize(ctx, req.Approval, ActionRefund, req.OutTradeNo)
+	if err != nil {
+		return nil, err
+	}
+	if req.AmountFen <= 0 || req.AmountFen > MaxFen {
+		return nil, fmt.Errorf("refund %s: amount %d fen: %w", req.OutTradeNo, req.AmountFen, ErrBadAmount)
+	}
+	// One refund of a sale at a time, so the limits hold.
+	lock := "refunds/" + req.OutTradeNo
+	if !t.acquire(lock) {
+		return nil, fmt.Errorf("refund %s: %w", req.OutTradeNo, ErrBusy)
+	}
+	defer t.release(lock)
+
+	o, err := t.store.Order(req.OutTradeNo)
+	if err != nil {
+		return nil, fmt.Errorf("refund %s: %w", req.OutTradeNo, err)
+	}
+	if o.State != StatePaid {
+		return nil, fmt.Errorf("refund %s: sale is %s: %w", o.OutTradeNo, o.State, ErrNotPaid)
+	}
+	rs, err := t.store.RefundsOf(o.OutTradeNo)
+	if err != nil {
+		return nil, err
+	}
+	now := t.clk.Now()
+	left := o.AmountFen
+	for _, r := range rs {
+		if r.State.Holds() {
+			left -= r.AmountFen
+		}
+	}
+	switch {
+	case req.AmountFen > left:
+		return nil, fmt.Errorf("refund %s: %s asked, %s left to refund: %w", o.OutTradeNo, FormatYuan(req.AmountFen), FormatYuan(left), ErrRefundLimit)
+	case len(rs) >= MaxRefundsPerOrder:
+		return nil, fmt.Errorf("refund %s: already %d refunds: %w", o.OutTradeNo, len(rs), ErrRefundLimit)
+	case now.Sub(o.PaidAt) > RefundWindow:
+		return nil, fmt.Errorf("refund %s: paid %s, more than a year ago: %w", o.OutTradeNo, o.PaidAt.Format(time.DateOnly), ErrRefundLimit)
+	}
+	no, err := t.mint("R")
+	if err != nil {
+		return nil, err
+	}
+	r := &Refund{OutRefundNo: no, OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, State: RefundNew,
+		AmountFen: req.AmountFen, TotalFen: o.AmountFen, Reason: req.Reason, AuthorisedBy: who,
+		CreatedAt: now, Training: o.Training}
+	if o.Tender == receipt.TenderCash {
+		return t.moveRefund(r, RefundSuccess, who, req.Reason, nil, nil)
+	}
+	if !t.acquire(no) {
+		return nil, ErrBusy
+	}
+	defer t.release(no)
+	if r, err = t.moveRefund(r, RefundSubmitted, who, req.Reason, nil, nil); err != nil {
+		return nil, err
+	}
+	deadline := now.Add(t.cfg.RefundWait)
+	wait := t.cfg.QRPollMin
+	for !r.State.Terminal() {
+		prev := r.State
+		r, err = t.driveRefund(ctx, r)
+		if err != nil || r.State == RefundSubmitted || !t.clk.Now().Before(deadline) {
+			break
+		}
+		if r.State == prev && !t.sleep(ctx, wait, nil) {
+			break
+		}
+		wait = min(wait*2, t.cfg.QRPollMax)
+	}
+	if ctx.Err() != nil {
+		return r, nil // persisted; recovery finishes it
+	}
+	return r, err
+}
+
+// driveRefund makes one step of a refund: send it (SUBMITTED) or query it
+// (PROCESSING).
+func (t *Terminal) driveRefund(ctx context.Context, r *Refund) (*Refund, error) {
+	switch r.State {
+	case RefundSubmitted:
+		req := RefundRequest{OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, OutRefundNo: r.OutRefundNo,
+			AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason}
+		res, err := call(t, ctx, func(ctx context.Context) (RefundResult, error) { return t.gw.Refund(ctx, req) })
+		if ctx.Err() != nil {
+			return r, ctx.Err()
+		}
+		switch {
+		case err == nil:
+			return t.moveRefund(r, refundStateOf(res.Status), "", "refund accepted: "+string(res.Status), refundFrom(res), nil)
+		case IsDefinite(err):
+			code, msg := declineCode(err)
+			return t.moveRefund(r, RefundClosed, "", "refund refused: "+code,
+				func(n *Refund) { n.ErrorCode, n.Message = code, msg }, nil)
+		}
+		return r, t.retryLater(OutboxEntry{Kind: OutboxRefund, Ref: r.OutRefundNo}, err)
+	case RefundProcessing:
+		res, err := call(t, ctx, func(ctx context.Context) (RefundResult, error) { return t.gw.QueryRefund(ctx, r.OutRefundNo) })
+		if ctx.Err() != nil {
+			return r, ctx.Err()
+		}
+		if err != nil {
+			return r, nil // try again later
+		}
+		if to := refundStateOf(res.Status); to != RefundProcessing {
+			return t.moveRefund(r, to, "", "refund query: "+string(res.Status), refundFrom(res), nil)
+		}
+	}
+	return r, nil
+}
+
+func refundStateOf(s RefundStatus) RefundState {
+	switch s {
+	case RefundStatusSuccess:
+		return RefundSuccess
+	case RefundStatusClosed:
+		return RefundClosed
+	case RefundStatusAbnormal:
+		return RefundAbnormal
+	}
+	return RefundProcessing
+}
+
+func refundFrom(res RefundResult) func(*Refund) {
+	return func(n *Refund) {
+		if res.RefundID != "" {
+			n.RefundID = res.RefundID
+		}
+		if !res.SuccessAt.IsZero() {
+			n.SuccessAt = res.SuccessAt
+		}
+	}
+}

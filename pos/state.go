@@ -1,0 +1,202 @@
+package pos
+
+import (
+	"fmt"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// State is the persisted state of a sale's payment. States are stored as
+// these strings; never renumber or rename one (DESIGN.md §4).
+type State string
+
+// Payment states. The scan, QR and cash flows each use a subset, fixed by
+// their transition tables below.
+const (
+	StateNew             State = "NEW"              // in memory only: never persisted
+	StateSubmitting      State = "SUBMITTING"       // scan: persisted before codepay/micropay is sent
+	StateWaitingPassword State = "WAITING_PASSWORD" // scan: USERPAYING, polling query
+	StateUnknown         State = "UNKNOWN"          // outcome not known: query before anything else
+	StateReversing       State = "REVERSING"        // scan: reverse queued/being sent
+	StateReversed        State = "REVERSED"         // scan: reversed (closed or refunded by WeChat)
+	StateCreating        State = "CREATING"         // QR: persisted before native prepay is sent
+	StateShowingQR       State = "SHOWING_QR"       // QR: code_url shown, polling query
+	StateClosing         State = "CLOSING"          // QR: close queued/being sent
+	StateClosed          State = "CLOSED"           // QR: closed unpaid
+	StatePaid            State = "PAID"             // money received: the sale is complete
+	StateFailed          State = "FAILED"           // definitely not paid
+)
+
+// Terminal reports whether s is final: nothing more will happen to the order.
+func (s State) Terminal() bool {
+	switch s {
+	case StatePaid, StateFailed, StateReversed, StateClosed:
+		return true
+	}
+	return false
+}
+
+// RefundState is the persisted state of a refund.
+type RefundState string
+
+// Refund states (DESIGN.md §4): NEW ▶ SUBMITTED ▶ PROCESSING ▶ SUCCESS | CLOSED | ABNORMAL.
+// A refund WeChat rejects outright (e.g. merchant balance too low) ends
+// CLOSED with the error code kept on the record.
+const (
+	RefundNew        RefundState = "NEW"        // in memory only
+	RefundSubmitted  RefundState = "SUBMITTED"  // persisted and queued; the request may or may not have arrived
+	RefundProcessing RefundState = "PROCESSING" // accepted by WeChat, not yet done
+	RefundSuccess    RefundState = "SUCCESS"    // money returned
+	RefundClosed     RefundState = "CLOSED"     // closed or rejected: no money moved
+	RefundAbnormal   RefundState = "ABNORMAL"   // stuck at WeChat (card frozen…): handle in the merchant console
+)
+
+// Terminal reports whether r is final.
+func (r RefundState) Terminal() bool {
+	return r == RefundSuccess || r == RefundClosed || r == RefundAbnormal
+}
+
+// Holds reports whether a refund in state r reserves its amount against the
+// sale: everything except a closed refund counts toward "sum ≤ paid".
+func (r RefundState) Holds() bool { return r != RefundClosed && r != RefundNew }
+
+// Flow names a state machine.
+type Flow string
+
+// The payment flows, one per tender, plus refunds.
+const (
+	FlowScan   Flow = "scan"
+	FlowQR     Flow = "qr"
+	FlowCash   Flow = "cash"
+	FlowRefund Flow = "refund"
+)
+
+// FlowOf returns the payment flow that drives a sale paid with tender.
+func FlowOf(t receipt.Tender) (Flow, error) {
+	switch t {
+	case receipt.TenderWeChatScan:
+		return FlowScan, nil
+	case receipt.TenderWeChatQR:
+		return FlowQR, nil
+	case receipt.TenderCash:
+		return FlowCash, nil
+	}
+	return "", fmt.Errorf("tender %q: %w", t, ErrBadRequest)
+}
+
+// Edge is one allowed move of a state machine and why it happens.
+type Edge struct {
+	From, To string
+	Why      string
+}
+
+// Table lists the allowed moves of one flow. It is the single source of
+// truth: Terminal.move refuses anything not listed here.
+type Table []Edge
+
+// Allows reports whether from → to is listed.
+func (t Table) Allows(from, to string) bool {
+	for _, e := range t {
+		if e.From == from && e.To == to {
+			return true
+		}
+	}
+	return false
+}
+
+func edge(from, to State, why string) Edge { return Edge{string(from), string(to), why} }
+func redge(from, to RefundState, why string) Edge {
+	return Edge{string(from), string(to), why}
+}
+
+// ScanTable is the micropay/codepay state machine of DESIGN.md §4.
+var ScanTable = Table{
+	edge(StateNew, StateSubmitting, "persist before codepay/micropay"),
+	edge(StateSubmitting, StatePaid, "paid at once"),
+	edge(StateSubmitting, StateWaitingPassword, "USERPAYING"),
+	edge(StateSubmitting, StateFailed, "definite failure (NOTENOUGH, AUTHCODEEXPIRE, …)"),
+	edge(StateSubmitting, StateUnknown, "network error, timeout, SYSTEMERROR, BANKERROR, crash"),
+	edge(StateWaitingPassword, StatePaid, "query: SUCCESS"),
+	edge(StateWaitingPassword, StateFailed, "query: PAYERROR/CLOSED"),
+	edge(StateWaitingPassword, StateReversing, "wait timed out or cashier cancelled"),
+	edge(StateWaitingPassword, StateReversed, "query: REVOKED"),
+	edge(StateWaitingPassword, StateUnknown, "no answer by the end of the wait"),
+	edge(StateUnknown, StatePaid, "query: SUCCESS, or manager force-paid"),
+	edge(StateUnknown, StateFailed, "query: PAYERROR/CLOSED"),
+	edge(StateUnknown, StateWaitingPassword, "query: USERPAYING within the wait window"),
+	edge(StateUnknown, StateReversing, "query: not paid after the wait window, cashier cancel, or manager force-void"),
+	edge(StateUnknown, StateReversed, "query: REVOKED"),
+	edge(StateReversing, StateReversed, "reverse succeeded"),
+	edge(StateReversing, StateFailed, "reverse: order never reached WeChat"),
+	edge(StateReversing, StatePaid, "reverse refused definitively and query says SUCCESS"),
+}
+
+// QRTable is the Native (QR) state machine of DESIGN.md §4.
+var QRTable = Table{
+	edge(StateNew, StateCreating, "persist before native prepay/unifiedorder"),
+	edge(StateCreating, StateShowingQR, "code_url received"),
+	edge(StateCreating, StateFailed, "prepay refused definitively"),
+	edge(StateCreating, StateUnknown, "network error, timeout, SYSTEMERROR, crash"),
+	edge(StateShowingQR, StatePaid, "query: SUCCESS"),
+	edge(StateShowingQR, StateClosing, "expired or cashier cancelled"),
+	edge(StateShowingQR, StateClosed, "query: CLOSED"),
+	edge(StateShowingQR, StateUnknown, "crash while showing: query first"),
+	edge(StateUnknown, StatePaid, "query: SUCCESS, or manager force-paid"),
+	edge(StateUnknown, StateClosing, "query: not paid, or manager force-void"),
+	edge(StateUnknown, StateClosed, "query: CLOSED"),
+	edge(StateUnknown, StateFailed, "query: PAYERROR"),
+	edge(StateClosing, StateClosed, "close succeeded"),
+	edge(StateClosing, StatePaid, "close answered ORDERPAID"),
+}
+
+// CashTable is the cash flow: paid locally, change computed.
+var CashTable = Table{
+	edge(StateNew, StatePaid, "cash tendered ≥ amount"),
+}
+
+// RefundTable is the refund state machine of DESIGN.md §4.
+var RefundTable = Table{
+	redge(RefundNew, RefundSubmitted, "authorised, limits checked, persisted and queued"),
+	redge(RefundNew, RefundSuccess, "cash sale: paid back from the drawer"),
+	redge(RefundSubmitted, RefundProcessing, "accepted by WeChat"),
+	redge(RefundSubmitted, RefundSuccess, "accepted and already done"),
+	redge(RefundSubmitted, RefundClosed, "refused definitively"),
+	redge(RefundSubmitted, RefundAbnormal, "accepted as abnormal"),
+	redge(RefundProcessing, RefundSuccess, "refund query: SUCCESS"),
+	redge(RefundProcessing, RefundClosed, "refund query: CLOSED"),
+	redge(RefundProcessing, RefundAbnormal, "refund query: ABNORMAL"),
+}
+
+// TableOf returns the transition table of f.
+func TableOf(f Flow) Table {
+	switch f {
+	case FlowScan:
+		return ScanTable
+	case FlowQR:
+		return QRTable
+	case FlowCash:
+		return CashTable
+	case FlowRefund:
+		return RefundTable
+	}
+	return nil
+}
+
+// TransitionError is returned when a move is not in the flow's table, or
+// when the stored record is no longer in the state the caller saw.
+type TransitionError struct {
+	Flow     Flow
+	Ref      string
+	From, To string
+	Stale    bool // the record moved on concurrently (another worker got there first)
+}
+
+func (e *TransitionError) Error() string {
+	if e.Stale {
+		return fmt.Sprintf("%s %s: stored state is no longer %s (wanted → %s)", e.Flow, e.Ref, e.From, e.To)
+	}
+	return fmt.Sprintf("%s %s: transition %s → %s not allowed", e.Flow, e.Ref, e.From, e.To)
+}
+
+// Is makes errors.Is(err, ErrInvalidTransition) match.
+func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }

@@ -1,0 +1,62 @@
+package pos
+
+import (
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// Change is one atomic write of the payment core: a transition of one order
+// or refund, the event that explains it, and whatever must change with it.
+// A Store applies all of it in one transaction, or none of it.
+type Change struct {
+	// Order, when set, is written; OrderFrom is the state the stored record
+	// must still be in (StateNew: it must not exist yet). A mismatch fails
+	// with a *TransitionError marked Stale and writes nothing.
+	Order     *Order
+	OrderFrom State
+	// Refund and RefundFrom, likewise for a refund.
+	Refund     *Refund
+	RefundFrom RefundState
+	// Event is appended to the audit trail.
+	Event Event
+	// Receipt, when set, is stored immutably. The store assigns its number
+	// inside the transaction from the "receipt" sequence, formatted by
+	// ReceiptNo, and copies it to Order.ReceiptNo / Refund.ReceiptNo.
+	Receipt   *receipt.Receipt
+	ReceiptNo func(seq uint64) string
+	// CodeHash, when set, marks a payment code used; if it was used before
+	// the change fails with ErrCodeUsed and writes nothing.
+	CodeHash string
+	// OutboxPut queues a call; OutboxDelete removes the entry with that key.
+	OutboxPut    *OutboxEntry
+	OutboxDelete string
+}
+
+// Store is the persistence the payment core needs. The bbolt implementation
+// is NewBoltStore; tests may supply another.
+type Store interface {
+	// NextSeq returns the next value of a named, persistent sequence.
+	NextSeq(name string) (uint64, error)
+	// Apply writes c atomically and durably, and sets c.Event.Seq.
+	Apply(c *Change) error
+	// Order returns the order no, or ErrNotFound.
+	Order(no string) (*Order, error)
+	// Refund returns the refund no, or ErrNotFound.
+	Refund(no string) (*Refund, error)
+	// OpenOrders returns every order not in a final state.
+	OpenOrders() ([]*Order, error)
+	// OpenRefunds returns every refund not in a final state.
+	OpenRefunds() ([]*Refund, error)
+	// RefundsOf returns the refunds of one order.
+	RefundsOf(outTradeNo string) ([]*Refund, error)
+	// OrdersOnDay returns the orders created on day (yyyymmdd, Asia/Shanghai).
+	OrdersOnDay(day string) ([]*Order, error)
+	// AllOrders returns every order.
+	AllOrders() ([]*Order, error)
+	// Outbox returns the queued calls.
+	Outbox() ([]OutboxEntry, error)
+	// SaveOutbox records an attempt on a queued call (attempts, next time,
+	// last error). It does nothing if the entry is gone.
+	SaveOutbox(e OutboxEntry) error
+	// Receipt returns receipt no, or ErrNotFound.
+	Receipt(no string) (*receipt.Receipt, error)
+}

@@ -1,0 +1,528 @@
+package pos
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// Config sets up a Terminal. Zero durations take the defaults listed.
+type Config struct {
+	StoreID    string // [0-9A-Za-z], part of every out_trade_no
+	TerminalID string // [0-9A-Za-z], part of every out_trade_no
+	StoreName  string
+	Training   bool // money moves on the sandbox, receipts say so
+
+	Clock  Clock        // default SystemClock
+	Logger *slog.Logger // default: discard
+
+	// Authorizer approves refunds and force actions. Nil refuses them all.
+	Authorizer Authorizer
+
+	ScanPollEvery time.Duration // query interval while the customer enters the password; 5 s
+	ScanWait      time.Duration // how long to wait for the password before reversing; 30 s
+	QRTTL         time.Duration // Native order lifetime (time_expire); 10 min, at least 5 min
+	QRPollMin     time.Duration // first QR poll interval; 1 s
+	QRPollMax     time.Duration // QR poll backoff cap; 3 s
+	CallTimeout   time.Duration // deadline of one WeChat call; 20 s
+	RetryMin      time.Duration // recovery/outbox first backoff; 2 s
+	RetryMax      time.Duration // recovery/outbox backoff cap; 5 min
+	RefundWait    time.Duration // how long Refund polls before returning PROCESSING; 10 s
+}
+
+func (c *Config) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.ScanPollEvery, 5*time.Second)
+	def(&c.ScanWait, 30*time.Second)
+	def(&c.QRTTL, 10*time.Minute)
+	def(&c.QRPollMin, time.Second)
+	def(&c.QRPollMax, 3*time.Second)
+	def(&c.CallTimeout, 20*time.Second)
+	def(&c.RetryMin, 2*time.Second)
+	def(&c.RetryMax, 5*time.Minute)
+	def(&c.RefundWait, 10*time.Second)
+	if c.Clock == nil {
+		c.Clock = SystemClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.StoreName == "" {
+		c.StoreName = "wxpos"
+	}
+}
+
+var idPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,8}$`)
+
+// Terminal is the payment core of one counter: it mints order numbers,
+// drives the state machines, runs the recovery worker and publishes events.
+// It is safe for concurrent use.
+type Terminal struct {
+	cfg   Config
+	store Store
+	gw    Gateway
+	clk   Clock
+	log   *slog.Logger
+	bus   bus
+
+	ctx    context.Context // lifetime of payment goroutines
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	active  map[string]bool      // orders/refunds driven right now
+	backoff map[string]retryInfo // recovery backoff of open orders/refunds (in memory)
+	wake    chan struct{}
+	started bool
+}
+
+type retryInfo struct {
+	attempts int
+	next     time.Time
+}
+
+// New builds a Terminal on store and gateway. Call Start to run the
+// recovery worker and Close when done.
+func New(store Store, gw Gateway, cfg Config) (*Terminal, error) {
+	if !idPattern.MatchString(cfg.StoreID) || !idPattern.MatchString(cfg.TerminalID) {
+		return nil, fmt.Errorf("store id %q / terminal id %q: want 1–8 letters or digits: %w", cfg.StoreID, cfg.TerminalID, ErrBadRequest)
+	}
+	if store == nil || gw == nil {
+		return nil, fmt.Errorf("new terminal: store and gateway are required: %w", ErrBadRequest)
+	}
+	cfg.defaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Terminal{
+		cfg: cfg, store: store, gw: gw, clk: cfg.Clock, log: cfg.Logger,
+		ctx: ctx, cancel: cancel,
+		active:  make(map[string]bool),
+		backoff: make(map[string]retryInfo),
+		wake:    make(chan struct{}, 1),
+	}, nil
+}
+
+// Close stops the recovery worker and every payment goroutine and waits for
+// them. Orders stay in their last persisted state; the next Start resumes.
+func (t *Terminal) Close() error {
+	t.cancel()
+	t.wg.Wait()
+	return nil
+}
+
+// Subscribe returns the stream of committed state changes until ctx ends.
+// The UI renders from it and never polls the database. A subscriber that
+// falls more than 256 events behind misses some; every event carries a
+// full snapshot of its record.
+func (t *Terminal) Subscribe(ctx context.Context) <-chan Event {
+	return t.bus.subscribe(ctx, 256)
+}
+
+// Order returns the stored order no.
+func (t *Terminal) Order(no string) (*Order, error) { return t.store.Order(no) }
+
+// RefundRecord returns the stored refund no.
+func (t *Terminal) RefundRecord(no string) (*Refund, error) { return t.store.Refund(no) }
+
+// RefundsOf returns the refunds of a sale.
+func (t *Terminal) RefundsOf(outTradeNo string) ([]*Refund, error) {
+	return t.store.RefundsOf(outTradeNo)
+}
+
+// Receipt returns receipt no.
+func (t *Terminal) Receipt(no string) (*receipt.Receipt, error) { return t.store.Receipt(no) }
+
+// OrdersOnDay returns the orders of a day (yyyymmdd, Asia/Shanghai).
+func (t *Terminal) OrdersOnDay(day string) ([]*Order, error) { return t.store.OrdersOnDay(day) }
+
+// Pending counts what is not settled yet: open orders (UNKNOWN among them)
+// and queued outbox calls. The status bar shows these.
+type Pending struct {
+	Open    int
+	Unknown int
+	Outbox  int
+	Refunds int // open refunds
+}
+
+// Pending reports the current counts.
+func (t *Terminal) Pending() (Pending, error) {
+	var p Pending
+	open, err := t.store.OpenOrders()
+	if err != nil {
+		return p, err
+	}
+	for _, o := range open {
+		p.Open++
+		if o.State == StateUnknown {
+			p.Unknown++
+		}
+	}
+	ob, err := t.store.Outbox()
+	if err != nil {
+		return p, err
+	}
+	p.Outbox = len(ob)
+	refunds, err := t.store.OpenRefunds()
+	p.Refunds = len(refunds)
+	return p, err
+}
+
+// acquire marks ref as driven by the caller; false if someone else is.
+func (t *Terminal) acquire(ref string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.active[ref] {
+		return false
+	}
+	t.active[ref] = true
+	return true
+}
+
+func (t *Terminal) release(ref string) {
+	t.mu.Lock()
+	delete(t.active, ref)
+	t.mu.Unlock()
+	t.nudge()
+}
+
+// nudge wakes the recovery worker early.
+func (t *Terminal) nudge() {
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+}
+
+// mint returns a new out_trade_no ('P') or out_refund_no ('R'):
+// kind + store id + "-" + terminal id + "-" + sequence, ≤ 32 characters of
+// [0-9A-Za-z-]. The number is persisted before any network call.
+func (t *Terminal) mint(kind string) (string, error) {
+	seq, err := t.store.NextSeq("no_" + kind)
+	if err != nil {
+		return "", fmt.Errorf("mint %s number: %w", kind, err)
+	}
+	no := fmt.Sprintf("%s%s-%s-%08d", kind, t.cfg.StoreID, t.cfg.TerminalID, seq)
+	if len(no) > 32 {
+		return "", fmt.Errorf("mint %s number: %q longer than 32", kind, no)
+	}
+	return no, nil
+}
+
+// receiptNo formats the receipt number for a receipt sequence value.
+func (t *Terminal) receiptNo(seq uint64) string {
+	return fmt.Sprintf("%s-%s-%06d", t.cfg.StoreID, t.cfg.TerminalID, seq)
+}
+
+// codeHash is a keyed hash of a payment code, so the used-once check works
+// without storing the code.
+func (t *Terminal) codeHash(code string) string {
+	m := hmac.New(sha256.New, []byte("wxpos payment code/"+t.cfg.StoreID+"/"+t.cfg.TerminalID))
+	m.Write([]byte(code))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+var codePattern = regexp.MustCompile(`^1[0-5][0-9]{16}$`)
+
+// ValidCode reports whether code looks like a WeChat payment code (18
+// digits starting 10–15).
+func ValidCode(code string) bool { return codePattern.MatchString(code) }
+
+// last4 shows a payment code in logs and on screen.
+func last4(code string) string {
+	if len(code) <= 4 {
+		return code
+	}
+	return code[len(code)-4:]
+}
+
+// call runs one gateway call with the configured deadline.
+func call[T any](t *Terminal, ctx context.Context, fn func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.cfg.CallTimeout)
+	defer cancel()
+	return fn(ctx)
+}
+
+// move is the one place a payment state changes: it checks the flow's
+// table, persists the order, its event, the open index, the outbox entry and
+// (on PAID) the receipt in one Store.Apply, publishes the event, and only
+// then returns so the caller can act (make the network call announced).
+func (t *Terminal) move(o *Order, to State, actor, reason string, mutate func(*Order), extra func(*Change)) (*Order, error) {
+	from := o.State
+	f := o.Flow()
+	if !TableOf(f).Allows(string(from), string(to)) {
+		return o, &TransitionError{Flow: f, Ref: o.OutTradeNo, From: string(from), To: string(to)}
+	}
+	now := t.clk.Now()
+	n := o.clone()
+	n.State = to
+	n.UpdatedAt = now
+	if mutate != nil {
+		mutate(n)
+	}
+	if actor == "" {
+		actor = "system"
+	}
+	c := &Change{Order: n, OrderFrom: from,
+		Event: Event{Time: now, Kind: EventOrder, Ref: n.OutTradeNo, From: string(from), To: string(to), Actor: actor, Reason: reason}}
+	switch to {
+	case StateReversing:
+		c.OutboxPut = &OutboxEntry{Kind: OutboxReverse, Ref: n.OutTradeNo, NextAt: now, CreatedAt: now}
+	case StateClosing:
+		c.OutboxPut = &OutboxEntry{Kind: OutboxClose, Ref: n.OutTradeNo, NextAt: now, CreatedAt: now}
+	}
+	switch from {
+	case StateReversing:
+		c.OutboxDelete = OutboxEntry{Kind: OutboxReverse, Ref: n.OutTradeNo}.Key()
+	case StateClosing:
+		c.OutboxDelete = OutboxEntry{Kind: OutboxClose, Ref: n.OutTradeNo}.Key()
+	}
+	if to == StatePaid {
+		if n.PaidAt.IsZero() {
+			n.PaidAt = now
+		}
+		c.Receipt = t.saleReceipt(n)
+		c.ReceiptNo = t.receiptNo
+	}
+	if extra != nil {
+		extra(c)
+	}
+	if err := t.store.Apply(c); err != nil {
+		return o, fmt.Errorf("%s %s → %s: %w", n.OutTradeNo, from, to, err)
+	}
+	t.log.Info("order", "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", actor, "reason", reason)
+	c.Event.Order = n.clone()
+	t.bus.publish(c.Event)
+	if to.Terminal() {
+		t.mu.Lock()
+		delete(t.backoff, n.OutTradeNo)
+		t.mu.Unlock()
+	}
+	return n, nil
+}
+
+// moveRefund is move for refunds.
+func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, mutate func(*Refund), extra func(*Change)) (*Refund, error) {
+	from := r.State
+	if !RefundTable.Allows(string(from), string(to)) {
+		return r, &TransitionError{Flow: FlowRefund, Ref: r.OutRefundNo, From: string(from), To: string(to)}
+	}
+	now := t.clk.Now()
+	n := r.clone()
+	n.State = to
+	n.UpdatedAt = now
+	if mutate != nil {
+		mutate(n)
+	}
+	if actor == "" {
+		actor = "system"
+	}
+	c := &Change{Refund: n, RefundFrom: from,
+		Event: Event{Time: now, Kind: EventRefund, Ref: n.OutRefundNo, From: string(from), To: string(to), Actor: actor, Reason: reason}}
+	key := OutboxEntry{Kind: OutboxRefund, Ref: n.OutRefundNo}.Key()
+	if to == RefundSubmitted {
+		c.OutboxPut = &OutboxEntry{Kind: OutboxRefund, Ref: n.OutRefundNo, NextAt: now, CreatedAt: now}
+	}
+	if from == RefundSubmitted {
+		c.OutboxDelete = key
+	}
+	if to == RefundSuccess {
+		if n.SuccessAt.IsZero() {
+			n.SuccessAt = now
+		}
+		sale, err := t.store.Order(n.OutTradeNo)
+		if err != nil {
+			return r, fmt.Errorf("refund %s: sale: %w", n.OutRefundNo, err)
+		}
+		c.Receipt = t.refundReceipt(sale, n)
+		c.ReceiptNo = t.receiptNo
+	}
+	if extra != nil {
+		extra(c)
+	}
+	if err := t.store.Apply(c); err != nil {
+		return r, fmt.Errorf("%s %s → %s: %w", n.OutRefundNo, from, to, err)
+	}
+	t.log.Info("refund", "out_refund_no", n.OutRefundNo, "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", actor)
+	c.Event.Refund = n.clone()
+	t.bus.publish(c.Event)
+	if to.Terminal() {
+		t.mu.Lock()
+		delete(t.backoff, n.OutRefundNo)
+		t.mu.Unlock()
+	}
+	return n, nil
+}
+
+func (t *Terminal) saleReceipt(o *Order) *receipt.Receipt {
+	return &receipt.Receipt{
+		Kind: receipt.KindSale, StoreName: t.cfg.StoreName, StoreID: t.cfg.StoreID, TerminalID: t.cfg.TerminalID,
+		Cashier: o.Cashier, Time: o.PaidAt, Lines: o.Lines, TotalFen: o.AmountFen, Tender: o.Tender,
+		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
+		OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Training: o.Training,
+	}
+}
+
+func (t *Terminal) refundReceipt(sale *Order, r *Refund) *receipt.Receipt {
+	return &receipt.Receipt{
+		Kind: receipt.KindRefund, StoreName: t.cfg.StoreName, StoreID: t.cfg.StoreID, TerminalID: t.cfg.TerminalID,
+		Time: r.SuccessAt, TotalFen: sale.AmountFen, Tender: sale.Tender,
+		OutTradeNo: sale.OutTradeNo, TransactionID: sale.TransactionID,
+		OutRefundNo: r.OutRefundNo, RefundID: r.RefundID, RefundFen: r.AmountFen, SaleReceipt: sale.ReceiptNo,
+		Reason: r.Reason, Training: r.Training,
+	}
+}
+
+// Payment is a payment in progress on the cashier's screen.
+type Payment struct {
+	no     string
+	cancel chan struct{}
+	once   sync.Once
+	done   chan struct{}
+	mu     sync.Mutex
+	order  *Order
+	err    error
+}
+
+func newPayment(o *Order) *Payment {
+	return &Payment{no: o.OutTradeNo, cancel: make(chan struct{}), done: make(chan struct{}), order: o.clone()}
+}
+
+// OutTradeNo is the order number, minted before any network call.
+func (p *Payment) OutTradeNo() string { return p.no }
+
+// Cancel asks to stop: a scan payment waiting for the password is reversed,
+// a QR payment is closed. A payment that is already paid stays paid.
+func (p *Payment) Cancel() { p.once.Do(func() { close(p.cancel) }) }
+
+// Done is closed when the payment has reached the state it will stay in
+// while the cashier watches (final, UNKNOWN, or queued REVERSING/CLOSING).
+func (p *Payment) Done() <-chan struct{} { return p.done }
+
+// Order returns the latest snapshot.
+func (p *Payment) Order() *Order {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.order.clone()
+}
+
+// Wait blocks until Done or ctx ends and returns the result.
+func (p *Payment) Wait(ctx context.Context) (*Order, error) {
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		return p.Order(), ctx.Err()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.order.clone(), p.err
+}
+
+func (p *Payment) set(o *Order) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.order = o.clone()
+	p.mu.Unlock()
+}
+
+func (p *Payment) finish(o *Order, err error) {
+	p.mu.Lock()
+	p.order = o.clone()
+	p.err = err
+	p.mu.Unlock()
+	close(p.done)
+}
+
+func (p *Payment) cancelled() bool {
+	if p == nil {
+		return false
+	}
+	select {
+	case <-p.cancel:
+		return true
+	default:
+		return false
+	}
+}
+
+func (p *Payment) cancelChan() <-chan struct{} {
+	if p == nil {
+		return nil
+	}
+	return p.cancel
+}
+
+// sleep waits d on the terminal clock, or until cancel fires or ctx ends.
+// It reports false when ctx ended.
+func (t *Terminal) sleep(ctx context.Context, d time.Duration, cancel <-chan struct{}) bool {
+	select {
+	case <-t.clk.After(d):
+		return true
+	case <-cancel:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func validateSale(s Sale) error {
+	if s.AmountFen <= 0 || s.AmountFen > MaxFen {
+		return fmt.Errorf("sale amount %d fen: %w", s.AmountFen, ErrBadAmount)
+	}
+	if len(s.Lines) == 0 {
+		return nil
+	}
+	var sum int64
+	for i, l := range s.Lines {
+		if l.Qty <= 0 || l.UnitFen < 0 || l.TotalFen != l.Qty*l.UnitFen || l.TotalFen > MaxFen {
+			return fmt.Errorf("sale line %d (%q): qty %d × %d ≠ %d: %w", i+1, l.Name, l.Qty, l.UnitFen, l.TotalFen, ErrBadAmount)
+		}
+		sum += l.TotalFen
+	}
+	if sum != s.AmountFen {
+		return fmt.Errorf("sale lines add up to %d fen, amount is %d: %w", sum, s.AmountFen, ErrBadAmount)
+	}
+	return nil
+}
+
+func (t *Terminal) description(s Sale) string {
+	d := s.Description
+	if d == "" {
+		d = t.cfg.StoreName
+	}
+	r := []rune(d)
+	if len(r) > 40 {
+		d = string(r[:40])
+	}
+	return d
+}
+
+// errText is a short, secret-free text of a gateway error for the record.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+func isStale(err error) bool {
+	var te *TransitionError
+	return errors.As(err, &te) && te.Stale
+}

@@ -1,0 +1,180 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// Order is the stored payment record of one sale (bucket orders, key
+// out_trade_no). The payment core owns its meaning; storage only keeps it,
+// indexes it by day, and keeps the open index in step with Open.
+type Order struct {
+	V           int            `json:"v"`
+	OutTradeNo  string         `json:"out_trade_no"`
+	Tender      string         `json:"tender"`
+	State       string         `json:"state"`
+	AmountFen   int64          `json:"amount_fen"`
+	Lines       []receipt.Line `json:"lines,omitempty"`
+	Description string         `json:"description,omitempty"`
+	Cashier     string         `json:"cashier,omitempty"`
+
+	CodeLast4 string `json:"code_last4,omitempty"`
+	CodeHash  string `json:"code_hash,omitempty"`
+
+	CodeURL   string    `json:"code_url,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+
+	TenderedFen int64 `json:"tendered_fen,omitempty"`
+	ChangeFen   int64 `json:"change_fen,omitempty"`
+
+	TransactionID string `json:"transaction_id,omitempty"`
+	ErrorCode     string `json:"error_code,omitempty"`
+	Message       string `json:"message,omitempty"`
+
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+	Deadline    time.Time `json:"deadline,omitzero"`
+	PaidAt      time.Time `json:"paid_at,omitzero"`
+
+	ReceiptNo string `json:"receipt_no,omitempty"`
+
+	Forced      bool   `json:"forced,omitempty"`
+	ForcedBy    string `json:"forced_by,omitempty"`
+	ForceReason string `json:"force_reason,omitempty"`
+
+	Training        bool `json:"training,omitempty"`
+
+	// Open is true while the order is not in a final state; it decides the
+	// entry in the open index (what recovery scans). Not stored in the value.
+	Open bool `json:"-"`
+	// Day is the yyyymmdd (Asia/Shanghai) of the order's day index entry.
+	// Set once at creation; not stored in the value.
+	Day string `json:"-"`
+}
+
+// OrderVersion is the record version PutOrder writes in Order.V.
+const OrderVersion = 1
+
+// Values in the open index say which record a key names.
+const (
+	openOrder  = "order"
+	openRefund = "refund"
+)
+
+// PutOrder writes o, adds it to the day index (idempotent) and adds it to or
+// removes it from the open index according to o.Open. Call it inside the
+// same Update as the event that explains the change.
+func (t *Tx) PutOrder(o *Order) error {
+	if o.OutTradeNo == "" {
+		return fmt.Errorf("put order: empty out_trade_no")
+	}
+	rec := *o
+	rec.V = OrderVersion
+	if err := t.Put(BucketOrders, o.OutTradeNo, rec); err != nil {
+		return err
+	}
+	if o.Day != "" {
+		if err := t.PutRaw(BucketOrdersByDay, o.Day+"/"+o.OutTradeNo, []byte{}); err != nil {
+			return err
+		}
+	}
+	if o.Open {
+		return t.PutRaw(BucketOpen, o.OutTradeNo, []byte(openOrder))
+	}
+	return t.Delete(BucketOpen, o.OutTradeNo)
+}
+
+// GetOrder reads the order with out_trade_no no, or an error wrapping
+// ErrNotFound.
+func (t *Tx) GetOrder(no string) (*Order, error) {
+	var o Order
+	if err := t.Get(BucketOrders, no, &o); err != nil {
+		return nil, err
+	}
+	o.Open = t.isOpen(no, openOrder)
+	return &o, nil
+}
+
+func (t *Tx) isOpen(no, kind string) bool {
+	v, err := t.GetRaw(BucketOpen, no)
+	return err == nil && string(v) == kind
+}
+
+// OpenOrders returns every order in the open index, in key order.
+func (t *Tx) OpenOrders() ([]*Order, error) {
+	return openRecords(t, openOrder, t.GetOrder)
+}
+
+func openRecords[R any](t *Tx, kind string, get func(string) (*R, error)) ([]*R, error) {
+	var keys []string
+	err := t.ForEach(BucketOpen, "", func(k string, v []byte) error {
+		if string(v) == kind {
+			keys = append(keys, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*R, 0, len(keys))
+	for _, k := range keys {
+		r, err := get(k)
+		if err != nil {
+			return nil, fmt.Errorf("open index %s: %w", k, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// OrdersOnDay returns the orders of day (yyyymmdd), in out_trade_no order.
+func (t *Tx) OrdersOnDay(day string) ([]*Order, error) {
+	var keys []string
+	err := t.ForEach(BucketOrdersByDay, day+"/", func(k string, _ []byte) error {
+		keys = append(keys, k[len(day)+1:])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Order, 0, len(keys))
+	for _, k := range keys {
+		o, err := t.GetOrder(k)
+		if err != nil {
+			return nil, fmt.Errorf("day index %s/%s: %w", day, k, err)
+		}
+		o.Day = day
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// EachOrder calls fn for every order in out_trade_no order until fn returns
+// an error.
+func (t *Tx) EachOrder(fn func(*Order) error) error {
+	return t.ForEach(BucketOrders, "", func(k string, v []byte) error {
+		var o Order
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("decode %s/%s: %w", BucketOrders, k, err)
+		}
+		o.Open = t.isOpen(k, openOrder)
+		return fn(&o)
+	})
+}
+
+// UseCode records that the payment code with the given keyed hash has been
+// submitted. It returns false, writing nothing, if it was recorded before:
+// a payment code is good for one payment only.
+func (t *Tx) UseCode(hash, outTradeNo string) (bool, error) {
+	if hash == "" {
+		return false, fmt.Errorf("use code: empty hash")
+	}
+	if t.Has(BucketCodes, hash) {
+		return false, nil
+	}
+	return true, t.PutRaw(BucketCodes, hash, []byte(outTradeNo))
+}

@@ -1,0 +1,98 @@
+package storage
+
+import (
+	"fmt"
+	"time"
+)
+
+// Refund is the stored record of one refund (bucket refunds, key
+// out_refund_no).
+type Refund struct {
+	V             int       `json:"v"`
+	OutRefundNo   string    `json:"out_refund_no"`
+	OutTradeNo    string    `json:"out_trade_no"`
+	TransactionID string    `json:"transaction_id,omitempty"`
+	State         string    `json:"state"`
+	AmountFen     int64     `json:"amount_fen"`
+	TotalFen      int64     `json:"total_fen"`
+	Reason        string    `json:"reason,omitempty"`
+	AuthorisedBy  string    `json:"authorised_by,omitempty"`
+	RefundID      string    `json:"refund_id,omitempty"`
+	ErrorCode     string    `json:"error_code,omitempty"`
+	Message       string    `json:"message,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	SuccessAt     time.Time `json:"success_at,omitzero"`
+	ReceiptNo     string    `json:"receipt_no,omitempty"`
+	Training      bool      `json:"training,omitempty"`
+
+	// Open decides the entry in the open index; not stored in the value.
+	Open bool `json:"-"`
+}
+
+// RefundVersion is the record version PutRefund writes in Refund.V.
+const RefundVersion = 1
+
+// refundIndexKey is the per-order index of refunds, kept in the refunds
+// bucket under a prefix no out_refund_no can start with.
+func refundIndexKey(outTradeNo, outRefundNo string) string {
+	return "~by_order/" + outTradeNo + "/" + outRefundNo
+}
+
+// PutRefund writes r, indexes it under its order, and keeps the open index
+// in step with r.Open.
+func (t *Tx) PutRefund(r *Refund) error {
+	if r.OutRefundNo == "" || r.OutTradeNo == "" {
+		return fmt.Errorf("put refund: empty out_refund_no or out_trade_no")
+	}
+	rec := *r
+	rec.V = RefundVersion
+	if err := t.Put(BucketRefunds, r.OutRefundNo, rec); err != nil {
+		return err
+	}
+	if err := t.PutRaw(BucketRefunds, refundIndexKey(r.OutTradeNo, r.OutRefundNo), []byte{}); err != nil {
+		return err
+	}
+	if r.Open {
+		return t.PutRaw(BucketOpen, r.OutRefundNo, []byte(openRefund))
+	}
+	return t.Delete(BucketOpen, r.OutRefundNo)
+}
+
+// GetRefund reads the refund with out_refund_no no, or an error wrapping
+// ErrNotFound.
+func (t *Tx) GetRefund(no string) (*Refund, error) {
+	var r Refund
+	if err := t.Get(BucketRefunds, no, &r); err != nil {
+		return nil, err
+	}
+	r.Open = t.isOpen(no, openRefund)
+	return &r, nil
+}
+
+// OpenRefunds returns every refund in the open index.
+func (t *Tx) OpenRefunds() ([]*Refund, error) {
+	return openRecords(t, openRefund, t.GetRefund)
+}
+
+// RefundsOf returns the refunds of one order, oldest number first.
+func (t *Tx) RefundsOf(outTradeNo string) ([]*Refund, error) {
+	prefix := refundIndexKey(outTradeNo, "")
+	var keys []string
+	err := t.ForEach(BucketRefunds, prefix, func(k string, _ []byte) error {
+		keys = append(keys, k[len(prefix):])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Refund, 0, len(keys))
+	for _, k := range keys {
+		r, err := t.GetRefund(k)
+		if err != nil {
+			return nil, fmt.Errorf("refund index %s: %w", k, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
