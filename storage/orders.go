@@ -46,7 +46,7 @@ type Order struct {
 	ForcedBy    string `json:"forced_by,omitempty"`
 	ForceReason string `json:"force_reason,omitempty"`
 
-	Training        bool `json:"training,omitempty"`
+	Training bool `json:"training,omitempty"`
 
 	// Open is true while the order is not in a final state; it decides the
 	// entry in the open index (what recovery scans). Not stored in the value.
