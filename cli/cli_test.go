@@ -68,7 +68,9 @@ func TestBackupRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Update(func(tx *storage.Tx) error { return tx.Put(storage.BucketOrders, "S1T100000001", map[string]int{"amount_fen": 1}) })
+	s.Update(func(tx *storage.Tx) error {
+		return tx.Put(storage.BucketOrders, "S1T100000001", map[string]int{"amount_fen": 1})
+	})
 	s.Close()
 
 	dst := filepath.Join(dir, "copy", "wxpos.db")
