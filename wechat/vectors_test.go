@@ -3,6 +3,8 @@ package wechat_test
 import (
 	"bytes"
 	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"os"
 	"strings"
@@ -416,4 +418,13 @@ func FuzzDecodeXML(f *testing.F) {
 			}
 		}
 	})
+}
+
+func wechatPayPublicKeyPEM(t testing.TB) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(&testWechatPayKey(t).PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
