@@ -56,4 +56,3 @@ func TestSerialMissingPort(t *testing.T) {
 		t.Errorf("err = %v, want ErrOffline", err)
 	}
 }
-
