@@ -1,0 +1,187 @@
+package sandbox
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Bill headers (PROTOCOL A.15.1, current layout).
+var (
+	billHeaderAll = []string{"交易时间", "公众账号ID", "商户号", "特约商户号", "设备号", "微信订单号", "商户订单号", "用户标识", "交易类型", "交易状态", "付款银行", "货币种类", "应结订单金额", "代金券金额", "微信退款单号", "商户退款单号", "退款金额", "充值券退款金额", "退款类型", "退款状态", "商品名称", "商户数据包", "手续费", "费率", "订单金额", "申请退款金额", "费率备注"}
+	billHeaderSuccess = []string{"交易时间", "公众账号ID", "商户号", "特约商户号", "设备号", "微信订单号", "商户订单号", "用户标识", "交易类型", "交易状态", "付款银行", "货币种类", "应结订单金额", "代金券金额", "商品名称", "商户数据包", "手续费", "费率", "订单金额", "费率备注"}
+	billHeaderRefund  = []string{"交易时间", "公众账号ID", "商户号", "特约商户号", "设备号", "微信订单号", "商户订单号", "用户标识", "交易类型", "交易状态", "付款银行", "货币种类", "应结订单金额", "代金券金额", "退款申请时间", "退款成功时间", "微信退款单号", "商户退款单号", "退款金额", "充值券退款金额", "退款类型", "退款状态", "商品名称", "商户数据包", "手续费", "费率", "订单金额", "申请退款金额", "费率备注"}
+	billSummaryHeader = []string{"总交易单数", "应结订单总金额", "退款总金额", "充值券退款总金额", "手续费总金额", "订单总金额", "申请退款总金额"}
+)
+
+// billRate is the simulated merchant's fee rate: 0.60 %.
+const (
+	billRateText    = "0.60%"
+	billRatePerMill = 6
+	billRetention   = 92 * 24 * time.Hour // "3 months"
+	billReadyHour   = 10                  // bills for D are ready at 10:00 on D+1
+)
+
+// feeFen is the fee on amount fen at 0.60 %, rounded half up to a fen.
+func feeFen(amount int64) int64 { return (amount*billRatePerMill + 500) / 1000 }
+
+// yuan formats fen as yuan with two decimals; exact, no floats.
+func yuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+// yuan5 formats a fen amount with the five decimals of the fee columns.
+func yuan5(fen int64) string { return yuan(fen) + "000" }
+
+// billText keeps a free-text field from breaking the comma layout.
+func billText(s string) string {
+	return strings.NewReplacer(",", "，", "`", "'", "\r", " ", "\n", " ").Replace(s)
+}
+
+func billTime(t time.Time) string { return t.In(shanghai).Format(time.DateTime) }
+
+// billDay returns midnight (Beijing) of t's day.
+func billDay(t time.Time) time.Time {
+	y, m, d := t.In(shanghai).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, shanghai)
+}
+
+// billRow is one detail line before formatting.
+type billRow struct {
+	at     time.Time
+	fields []string
+}
+
+// billTotals accumulates the summary row.
+type billTotals struct {
+	count                                  int
+	settle, refund, fee, orderAmt, refReq int64
+}
+
+// bill renders the bill of day for billType from the ledger, or the refusal
+// the real service gives (not ready yet, too old, nothing that day).
+func (s *Server) bill(now, day time.Time, billType, deviceInfo string) ([]byte, *apiError) {
+	switch billType {
+	case "ALL", "SUCCESS", "REFUND", "RECHARGE_REFUND":
+	default:
+		return nil, errBillType
+	}
+	day = billDay(day)
+	ready := day.AddDate(0, 0, 1).Add(billReadyHour * time.Hour)
+	if !day.Before(billDay(now)) {
+		return nil, errBillDate
+	}
+	if now.Before(ready) {
+		return nil, errStatementNotYet
+	}
+	if now.Sub(day) > billRetention {
+		return nil, errBillDate
+	}
+	end := day.AddDate(0, 0, 1)
+	in := func(t time.Time) bool { return !t.Before(day) && t.Before(end) }
+	c := s.creds
+	var rows []billRow
+	var tot billTotals
+	if billType == "ALL" || billType == "SUCCESS" {
+		for _, no := range s.led.OrderSeq {
+			o := s.led.Orders[no]
+			if !o.paid() || !in(o.SuccessTime) || (deviceInfo != "" && o.DeviceInfo != deviceInfo) {
+				continue
+			}
+			state := stateSuccess
+			if o.State == stateRevoked {
+				state = stateRevoked
+			}
+			fee := feeFen(o.AmountFen)
+			head := []string{billTime(o.SuccessTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, state, o.BankType, "CNY", yuan(o.AmountFen), "0.00"}
+			var f []string
+			if billType == "ALL" {
+				f = append(head, "0", "0", "0.00", "0.00", "", "", billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, yuan(o.AmountFen), "0.00", "")
+			} else {
+				f = append(head, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, yuan(o.AmountFen), "")
+			}
+			rows = append(rows, billRow{o.SuccessTime, f})
+			tot.count++
+			tot.settle += o.AmountFen
+			tot.orderAmt += o.AmountFen
+			tot.fee += fee
+		}
+	}
+	if billType == "ALL" || billType == "REFUND" {
+		for _, no := range s.led.RefundSeq {
+			r := s.led.Refunds[no]
+			o := s.led.Orders[r.OutTradeNo]
+			if !in(r.CreateTime) || (deviceInfo != "" && o.DeviceInfo != deviceInfo) {
+				continue
+			}
+			fee := -feeFen(r.AmountFen)
+			var f []string
+			if billType == "ALL" {
+				f = []string{billTime(r.CreateTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
+					r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
+			} else {
+				succ := ""
+				if !r.SuccessTime.IsZero() {
+					succ = billTime(r.SuccessTime)
+				}
+				f = []string{billTime(o.SuccessTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
+					billTime(r.CreateTime), succ, r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
+			}
+			rows = append(rows, billRow{r.CreateTime, f})
+			tot.count++
+			tot.refund += r.AmountFen
+			tot.refReq += r.AmountFen
+			tot.fee += fee
+		}
+	}
+	if len(rows) == 0 {
+		return nil, errNoStatement
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].at.Before(rows[j].at) })
+	header := billHeaderAll
+	switch billType {
+	case "SUCCESS":
+		header = billHeaderSuccess
+	case "REFUND":
+		header = billHeaderRefund
+	}
+	var b bytes.Buffer
+	b.WriteString(strings.Join(header, ","))
+	for _, r := range rows {
+		b.WriteByte('\n')
+		writeBackquoted(&b, r.fields)
+	}
+	b.WriteByte('\n')
+	b.WriteString(strings.Join(billSummaryHeader, ","))
+	b.WriteByte('\n')
+	writeBackquoted(&b, []string{fmt.Sprint(tot.count), yuan(tot.settle), yuan(tot.refund), "0.00", yuan5(tot.fee), yuan(tot.orderAmt), yuan(tot.refReq)})
+	return b.Bytes(), nil
+}
+
+// writeBackquoted writes fields each prefixed with a backquote, joined by
+// commas, as every data line of a WeChat bill is.
+func writeBackquoted(b *bytes.Buffer, fields []string) {
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('`')
+		b.WriteString(f)
+	}
+}
+
+// gzipBytes compresses data (bills with tar_type=GZIP).
+func gzipBytes(data []byte) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	_, _ = zw.Write(data)
+	_ = zw.Close()
+	return b.Bytes()
+}

@@ -1,0 +1,376 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// ErrNotPayable is returned (wrapped) by PayNative when the order behind a
+// code_url cannot be paid any more (paid, closed or expired).
+var ErrNotPayable = errors.New("sandbox: order not payable")
+
+// ErrUnknownCodeURL is returned by PayNative for a code_url the sandbox
+// never issued.
+var ErrUnknownCodeURL = errors.New("sandbox: unknown code_url")
+
+// LedgerOrder is one order as GET /sandbox/ledger shows it.
+type LedgerOrder struct {
+	OutTradeNo    string `json:"out_trade_no"`
+	TransactionID string `json:"transaction_id"`
+	TradeType     string `json:"trade_type"`
+	TradeState    string `json:"trade_state"`
+	AmountFen     int64  `json:"amount_fen"`
+	RefundedFen   int64  `json:"refunded_fen"`
+	AuthCodeLast4 string `json:"auth_code_last4"`
+	CreateTime    string `json:"create_time"`
+	SuccessTime   string `json:"success_time"`
+}
+
+// LedgerRefund is one refund as GET /sandbox/ledger shows it.
+type LedgerRefund struct {
+	OutRefundNo string `json:"out_refund_no"`
+	OutTradeNo  string `json:"out_trade_no"`
+	Status      string `json:"status"`
+	AmountFen   int64  `json:"amount_fen"`
+}
+
+// Ledger is the sandbox's view of every order and refund: what tests
+// compare a terminal's records against. Times are RFC 3339 Beijing time;
+// success_time is empty for an order that never paid.
+type Ledger struct {
+	Orders  []LedgerOrder  `json:"orders"`
+	Refunds []LedgerRefund `json:"refunds"`
+}
+
+// Ledger returns a snapshot of all orders and refunds, in creation order,
+// after applying everything due on the sandbox clock.
+func (s *Server) Ledger() Ledger {
+	out := Ledger{Orders: []LedgerOrder{}, Refunds: []LedgerRefund{}}
+	s.update(func(time.Time) bool {
+		for _, no := range s.led.OrderSeq {
+			o := s.led.Orders[no]
+			out.Orders = append(out.Orders, LedgerOrder{
+				OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, TradeType: o.TradeType,
+				TradeState: o.State, AmountFen: o.AmountFen, RefundedFen: o.RefundedFen,
+				AuthCodeLast4: o.AuthLast4, CreateTime: fmtV3Time(o.CreateTime), SuccessTime: fmtV3Time(o.SuccessTime),
+			})
+		}
+		for _, no := range s.led.RefundSeq {
+			r := s.led.Refunds[no]
+			out.Refunds = append(out.Refunds, LedgerRefund{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, Status: r.Status, AmountFen: r.AmountFen})
+		}
+		return false
+	})
+	return out
+}
+
+// PayNative is the simulated customer scanning codeURL and paying it.
+func (s *Server) PayNative(codeURL string) error {
+	var err error
+	s.update(func(now time.Time) bool {
+		var o *order
+		o, err = s.payNative(now, codeURL)
+		if err != nil && o != nil {
+			err = fmt.Errorf("%w: %v", ErrNotPayable, err)
+		}
+		return err == nil
+	})
+	return err
+}
+
+// Drop modes of a Fault.
+const (
+	// DropBefore closes the connection without touching the ledger.
+	DropBefore = "before"
+	// DropAfter runs the request (the ledger commits) and then closes the
+	// connection instead of answering.
+	DropAfter = "after"
+)
+
+// Duration is a time.Duration written in JSON as a Go duration string
+// ("250ms", "26h").
+type Duration time.Duration
+
+// MarshalJSON implements json.Marshaler.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var str string
+	if err := json.Unmarshal(b, &str); err != nil {
+		return fmt.Errorf("duration must be a string like \"2s\": %w", err)
+	}
+	v, err := time.ParseDuration(str)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Fault is an injected failure for WeChat endpoints (never /sandbox/).
+type Fault struct {
+	// Path limits the fault to one path, or to a prefix when it ends in
+	// "/". Empty: every WeChat endpoint.
+	Path string `json:"path,omitempty"`
+	// Latency delays the request (real time; cut short if the client
+	// gives up).
+	Latency Duration `json:"latency,omitempty"`
+	// Status, when non-zero, answers with this HTTP status without running
+	// the request (a 5xx from the gateway).
+	Status int `json:"status,omitempty"`
+	// Drop is DropBefore or DropAfter.
+	Drop string `json:"drop,omitempty"`
+	// Count is how many requests the fault hits: 0 means 1, negative means
+	// until cleared.
+	Count int `json:"count,omitempty"`
+}
+
+func (f *Fault) matches(path string) bool {
+	switch {
+	case f.Path == "":
+		return true
+	case strings.HasSuffix(f.Path, "/"):
+		return strings.HasPrefix(path, f.Path)
+	default:
+		return path == f.Path
+	}
+}
+
+// AddFault queues f; faults apply in the order added.
+func (s *Server) AddFault(f Fault) error {
+	if f.Drop != "" && f.Drop != DropBefore && f.Drop != DropAfter {
+		return fmt.Errorf("sandbox: drop must be %q or %q", DropBefore, DropAfter)
+	}
+	if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
+		return fmt.Errorf("sandbox: fault status %d is not an error status", f.Status)
+	}
+	if f.Count == 0 {
+		f.Count = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+	return nil
+}
+
+// ClearFaults removes every pending fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// Faults returns the pending faults.
+func (s *Server) Faults() []Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Fault, 0, len(s.faults))
+	for _, f := range s.faults {
+		out = append(out, *f)
+	}
+	return out
+}
+
+// takeFault consumes the first fault matching path.
+func (s *Server) takeFault(path string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if !f.matches(path) {
+			continue
+		}
+		c := *f
+		if f.Count > 0 {
+			f.Count--
+			if f.Count == 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+		}
+		return &c
+	}
+	return nil
+}
+
+// withFaults applies injected faults to WeChat endpoints.
+func (s *Server) withFaults(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/sandbox/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		f := s.takeFault(r.URL.Path)
+		if f == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if f.Latency > 0 {
+			t := time.NewTimer(time.Duration(f.Latency))
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		switch {
+		case f.Drop == DropBefore:
+			dropConnection(w)
+		case f.Drop == DropAfter:
+			bw := &bufferedWriter{header: http.Header{}}
+			next.ServeHTTP(bw, r)
+			dropConnection(w)
+		case f.Status != 0:
+			s.writeGatewayError(w, r, f.Status)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// writeGatewayError answers an injected 5xx: a signed v3 error body on v3
+// paths, a bare text body on v2 paths (WeChat's v2 front answers HTML).
+func (s *Server) writeGatewayError(w http.ResponseWriter, r *http.Request, status int) {
+	if strings.HasPrefix(r.URL.Path, "/v3/") {
+		rep := v3JSON(status, v3ErrorBody{Code: "SYSTEM_ERROR", Message: "系统繁忙，请稍后重试"})
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		s.signV3(w.Header(), r, rep.body)
+		w.WriteHeader(status)
+		_, _ = w.Write(rep.body)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>", status, http.StatusText(status))
+}
+
+// dropConnection closes the client connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// HTTP/2 or a recorder: abort the response instead.
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+// bufferedWriter swallows a response (drop after commit).
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header         { return b.header }
+func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *bufferedWriter) WriteHeader(code int)        { b.status = code }
+
+// withClientCert requires the merchant certificate on /secapi/ when the
+// sandbox is served over TLS. Without one WeChat fails the handshake; the
+// sandbox closes the connection, which clients see the same way.
+func (s *Server) withClientCert(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil && strings.HasPrefix(r.URL.Path, "/secapi/") {
+			ok := len(r.TLS.VerifiedChains) > 0 && len(r.TLS.VerifiedChains[0]) > 0 &&
+				r.TLS.VerifiedChains[0][0].Subject.CommonName == s.creds.MchID
+			if !ok {
+				s.opts.Logger.Info("sandbox: /secapi/ without merchant certificate", "path", r.URL.Path)
+				dropConnection(w)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeControlJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func controlError(w http.ResponseWriter, status int, err error) {
+	writeControlJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+// decodeControl parses a small control-API body.
+func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		controlError(w, http.StatusBadRequest, fmt.Errorf("bad request body: %w", err))
+		return false
+	}
+	return true
+}
+
+func (s *Server) handleControlNativePay(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		CodeURL string `json:"code_url"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	err := s.PayNative(req.CodeURL)
+	switch {
+	case errors.Is(err, ErrUnknownCodeURL):
+		controlError(w, http.StatusNotFound, err)
+	case errors.Is(err, ErrNotPayable):
+		controlError(w, http.StatusConflict, err)
+	case err != nil:
+		controlError(w, http.StatusInternalServerError, err)
+	default:
+		out := map[string]string{}
+		s.mu.Lock()
+		for _, no := range s.led.OrderSeq {
+			if o := s.led.Orders[no]; o.CodeURL == req.CodeURL {
+				out = map[string]string{"out_trade_no": o.OutTradeNo, "transaction_id": o.TransactionID, "trade_state": o.State}
+			}
+		}
+		s.mu.Unlock()
+		writeControlJSON(w, http.StatusOK, out)
+	}
+}
+
+func (s *Server) handleControlClock(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		var req struct {
+			Advance Duration `json:"advance"`
+		}
+		if !decodeControl(w, r, &req) {
+			return
+		}
+		if req.Advance < 0 {
+			controlError(w, http.StatusBadRequest, errors.New("the sandbox clock only moves forward"))
+			return
+		}
+		s.Advance(time.Duration(req.Advance))
+	}
+	writeControlJSON(w, http.StatusOK, map[string]string{"now": fmtV3Time(s.Now())})
+}
+
+func (s *Server) handleControlLedger(w http.ResponseWriter, _ *http.Request) {
+	writeControlJSON(w, http.StatusOK, s.Ledger())
+}
+
+func (s *Server) handleControlFaults(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodPost:
+		var f Fault
+		if !decodeControl(w, r, &f) {
+			return
+		}
+		if err := s.AddFault(f); err != nil {
+			controlError(w, http.StatusBadRequest, err)
+			return
+		}
+	case http.MethodDelete:
+		s.ClearFaults()
+	}
+	writeControlJSON(w, http.StatusOK, map[string][]Fault{"faults": s.Faults()})
+}

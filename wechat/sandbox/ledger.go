@@ -1,0 +1,221 @@
+package sandbox
+
+import (
+	"fmt"
+	"time"
+)
+
+// Trade states (PROTOCOL A.7, "Simulator state machine"). Stored as strings.
+const (
+	stateNotPay     = "NOTPAY"
+	stateUserPaying = "USERPAYING"
+	stateSuccess    = "SUCCESS"
+	stateRefund     = "REFUND"
+	stateClosed     = "CLOSED"
+	stateRevoked    = "REVOKED"
+	statePayError   = "PAYERROR"
+)
+
+// Refund statuses, in v3 spelling; v2 names come from refundStatusV2.
+const (
+	refundProcessing = "PROCESSING"
+	refundSuccess    = "SUCCESS"
+	refundClosed     = "CLOSED"
+	refundAbnormal   = "ABNORMAL"
+)
+
+// Trade types the sandbox creates.
+const (
+	tradeMicropay = "MICROPAY"
+	tradeNative   = "NATIVE"
+)
+
+// Business limits (PROTOCOL A.8, A.11, C).
+const (
+	maxRefundsPerOrder = 50
+	reverseWindow      = 7 * 24 * time.Hour
+	refundWindow       = 365 * 24 * time.Hour
+	passwordAboveFen   = 100000 // > 1000 CNY always asks for the password
+)
+
+// order is one payment order of the simulated merchant.
+type order struct {
+	OutTradeNo    string    `json:"out_trade_no"`
+	TransactionID string    `json:"transaction_id,omitempty"`
+	TradeType     string    `json:"trade_type"`
+	State         string    `json:"state"`
+	AmountFen     int64     `json:"amount_fen"`
+	RefundedFen   int64     `json:"refunded_fen"`
+	Body          string    `json:"body"`
+	Attach        string    `json:"attach,omitempty"`
+	DeviceInfo    string    `json:"device_info,omitempty"`
+	NotifyURL     string    `json:"notify_url,omitempty"`
+	Fingerprint   string    `json:"fingerprint"`
+	AuthLast4     string    `json:"auth_code_last4,omitempty"`
+	CodeDigest    string    `json:"code_digest,omitempty"`
+	Scenario      Scenario  `json:"scenario,omitempty"`
+	FailCode      string    `json:"fail_code,omitempty"`
+	CodeURL       string    `json:"code_url,omitempty"`
+	PrepayID      string    `json:"prepay_id,omitempty"`
+	OpenID        string    `json:"openid,omitempty"`
+	BankType      string    `json:"bank_type,omitempty"`
+	CreateTime    time.Time `json:"create_time"`
+	SuccessTime   time.Time `json:"success_time,omitzero"`
+	ExpireTime    time.Time `json:"expire_time,omitzero"`
+	CodeURLExpiry time.Time `json:"code_url_expiry,omitzero"`
+	PayAt         time.Time `json:"pay_at,omitzero"`
+	FailAt        time.Time `json:"fail_at,omitzero"`
+	EndTime       time.Time `json:"end_time,omitzero"`
+	Refunds       []string  `json:"refunds,omitempty"`
+}
+
+// paid reports whether money moved for o at some point.
+func (o *order) paid() bool { return !o.SuccessTime.IsZero() }
+
+// refund is one refund request.
+type refund struct {
+	OutRefundNo   string    `json:"out_refund_no"`
+	RefundID      string    `json:"refund_id"`
+	OutTradeNo    string    `json:"out_trade_no"`
+	TransactionID string    `json:"transaction_id"`
+	AmountFen     int64     `json:"amount_fen"`
+	TotalFen      int64     `json:"total_fen"`
+	Status        string    `json:"status"`
+	Reason        string    `json:"reason,omitempty"`
+	CreateTime    time.Time `json:"create_time"`
+	CompleteAt    time.Time `json:"complete_at"`
+	SuccessTime   time.Time `json:"success_time,omitzero"`
+}
+
+// ledger is the whole simulated merchant state. It is guarded by Server.mu
+// and persisted as one JSON document when Options.DataDir is set.
+type ledger struct {
+	Version     int                `json:"version"`
+	Seq         int64              `json:"seq"`
+	ClockOffset time.Duration      `json:"clock_offset"`
+	Orders      map[string]*order  `json:"orders"`
+	OrderSeq    []string           `json:"order_seq"`
+	Refunds     map[string]*refund `json:"refunds"`
+	RefundSeq   []string           `json:"refund_seq"`
+	UsedCodes   map[string]string  `json:"used_codes"`
+}
+
+func newLedger() *ledger {
+	return &ledger{
+		Version:   1,
+		Orders:    map[string]*order{},
+		Refunds:   map[string]*refund{},
+		UsedCodes: map[string]string{},
+	}
+}
+
+// next returns a fresh sequence number for identifiers.
+func (l *ledger) next() int64 {
+	l.Seq++
+	return l.Seq
+}
+
+// findOrder looks an order up by transaction_id (preferred) or out_trade_no.
+func (l *ledger) findOrder(transactionID, outTradeNo string) *order {
+	if transactionID != "" {
+		for _, o := range l.Orders {
+			if o.TransactionID == transactionID {
+				return o
+			}
+		}
+		return nil
+	}
+	return l.Orders[outTradeNo]
+}
+
+// addOrder records a new order.
+func (l *ledger) addOrder(o *order) {
+	l.Orders[o.OutTradeNo] = o
+	l.OrderSeq = append(l.OrderSeq, o.OutTradeNo)
+}
+
+// markPaid moves o to SUCCESS at t.
+func (l *ledger) markPaid(o *order, t time.Time) {
+	o.State = stateSuccess
+	o.SuccessTime = t
+	o.EndTime = t
+	o.TransactionID = fmt.Sprintf("42000%s%015d", t.In(shanghai).Format("20060102"), l.next())
+	if o.BankType == "" {
+		o.BankType = "OTHERS"
+	}
+	o.FailAt, o.PayAt = time.Time{}, time.Time{}
+}
+
+// settle applies everything due at or before now: password payments that
+// complete or time out, Native orders that expire, refunds that finish. It
+// reports whether anything changed.
+func (l *ledger) settle(now time.Time) bool {
+	changed := false
+	for _, no := range l.OrderSeq {
+		o := l.Orders[no]
+		switch o.State {
+		case stateUserPaying:
+			switch {
+			case !o.PayAt.IsZero() && !now.Before(o.PayAt):
+				l.markPaid(o, o.PayAt)
+				changed = true
+			case !o.FailAt.IsZero() && !now.Before(o.FailAt):
+				o.State = statePayError
+				o.FailCode = "TRADE_ERROR"
+				o.EndTime = o.FailAt
+				o.FailAt = time.Time{}
+				changed = true
+			}
+		case stateNotPay:
+			if !o.ExpireTime.IsZero() && !now.Before(o.ExpireTime) {
+				o.State = stateClosed
+				o.EndTime = o.ExpireTime
+				changed = true
+			}
+		}
+	}
+	for _, no := range l.RefundSeq {
+		r := l.Refunds[no]
+		if r.Status == refundProcessing && !now.Before(r.CompleteAt) {
+			r.Status = refundSuccess
+			r.SuccessTime = r.CompleteAt
+			changed = true
+		}
+	}
+	return changed
+}
+
+// tradeState is the trade_state a query shows for o.
+func (o *order) tradeState() string { return o.State }
+
+// stateDesc is the human trade_state_desc for a state.
+func stateDesc(state string) string {
+	switch state {
+	case stateSuccess:
+		return "支付成功"
+	case stateRefund:
+		return "转入退款"
+	case stateNotPay:
+		return "订单未支付"
+	case stateClosed:
+		return "已关闭"
+	case stateRevoked:
+		return "已撤销（付款码支付）"
+	case stateUserPaying:
+		return "用户支付中（付款码支付）"
+	case statePayError:
+		return "支付失败"
+	}
+	return state
+}
+
+// refundStatusV2 maps a v3 refund status to its v2 spelling.
+func refundStatusV2(s string) string {
+	switch s {
+	case refundClosed:
+		return "REFUNDCLOSE"
+	case refundAbnormal:
+		return "CHANGE"
+	}
+	return s
+}

@@ -1,0 +1,331 @@
+package sandbox
+
+import (
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/wxpos/wxpos/wechat"
+)
+
+// shanghai is Beijing time. China has kept UTC+8 without DST since 1991, so
+// a fixed zone is exact and needs no tz database.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// KeyMode selects how v3 responses are signed.
+type KeyMode string
+
+// The two WeChat Pay verification modes (PROTOCOL B.4).
+const (
+	// PublicKeyMode signs with the WeChat Pay public key's private half;
+	// Wechatpay-Serial is the PUB_KEY_ID_… identifier. The default.
+	PublicKeyMode KeyMode = "public_key"
+	// PlatformCertMode signs with the platform certificate key;
+	// Wechatpay-Serial is the certificate serial.
+	PlatformCertMode KeyMode = "platform_cert"
+)
+
+// Options configures a Server. The zero value is usable: identities and keys
+// are generated, nothing is persisted, the sandbox clock follows time.Now.
+type Options struct {
+	// Credentials are the merchant identity and every key. Nil: loaded from
+	// DataDir when it holds them, else generated (and saved to DataDir).
+	Credentials *Credentials
+	// DataDir, when set, keeps credentials.json and ledger.json so keys,
+	// orders, refunds and the clock offset survive a restart.
+	DataDir string
+	// BaseURL is the externally visible base URL, used for the v3 bill
+	// download_url. Empty: derived from each request's Host.
+	BaseURL string
+	// Now is the base of the sandbox clock (business time only). Default
+	// time.Now. Advance moves the sandbox clock ahead of it.
+	Now func() time.Time
+	// KeyMode selects how v3 responses are signed by default: PublicKeyMode
+	// (default) or PlatformCertMode. A request carrying Wechatpay-Serial
+	// naming one of the two keys gets that key.
+	KeyMode KeyMode
+	// UserPayingDelay is how long the userpaying_success customer takes to
+	// enter the password. Default 5 s.
+	UserPayingDelay time.Duration
+	// UserPayingTimeout is when an order still waiting for the password
+	// fails (PAYERROR). Default 2 min.
+	UserPayingTimeout time.Duration
+	// NativeExpiry is the lifetime of a Native order sent without
+	// time_expire. Default 2 h.
+	NativeExpiry time.Duration
+	// RefundDelay is how long a refund stays PROCESSING. Default 1 min;
+	// negative completes refunds at once.
+	RefundDelay time.Duration
+	// CloseMinAge models "close no earlier than 5 min after creation": an
+	// earlier close answers SUCCESS but leaves the order payable. Default 0
+	// (off).
+	CloseMinAge time.Duration
+	// DownloadURLTTL is the validity of a v3 bill download_url. Default 5 min.
+	DownloadURLTTL time.Duration
+	// MaxBodyBytes bounds request bodies. Default 64 KiB.
+	MaxBodyBytes int64
+	// Logger receives one line per refused request. Default: discard.
+	Logger *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.KeyMode == "" {
+		o.KeyMode = PublicKeyMode
+	}
+	if o.UserPayingDelay == 0 {
+		o.UserPayingDelay = 5 * time.Second
+	}
+	if o.UserPayingTimeout == 0 {
+		o.UserPayingTimeout = 2 * time.Minute
+	}
+	if o.NativeExpiry == 0 {
+		o.NativeExpiry = 2 * time.Hour
+	}
+	if o.RefundDelay == 0 {
+		o.RefundDelay = time.Minute
+	}
+	if o.DownloadURLTTL == 0 {
+		o.DownloadURLTTL = 5 * time.Minute
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 64 << 10
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Server is the simulator: an http.Handler serving API v2, API v3 and the
+// control API on one mux, for one simulated merchant. It is safe for
+// concurrent use; several Servers in one process are independent.
+type Server struct {
+	opts    Options
+	creds   *Credentials
+	handler http.Handler
+
+	merchantCert *x509.Certificate
+	merchantPub  *rsa.PublicKey
+	pubKeyPriv   *rsa.PrivateKey
+	platformPriv *rsa.PrivateKey
+	platformCert *x509.Certificate
+	caCert       *x509.Certificate
+	caKey        *ecdsa.PrivateKey
+
+	mu        sync.Mutex
+	led       *ledger
+	faults    []*Fault
+	downloads map[string]download
+	saveErr   error
+}
+
+// download is a bill prepared by /v3/bill/tradebill for its download_url.
+type download struct {
+	data    []byte
+	expires time.Time
+}
+
+// New builds a Server from opts.
+func New(opts Options) (*Server, error) {
+	opts.defaults()
+	if opts.KeyMode != PublicKeyMode && opts.KeyMode != PlatformCertMode {
+		return nil, fmt.Errorf("sandbox: unknown key mode %q", opts.KeyMode)
+	}
+	creds, err := loadOrCreateCredentials(opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, creds: creds, led: newLedger(), downloads: map[string]download{}}
+	if err := s.parseCredentials(); err != nil {
+		return nil, err
+	}
+	if opts.DataDir != "" {
+		if err := s.loadLedger(); err != nil {
+			return nil, err
+		}
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// Credentials returns the merchant identity and keys the sandbox uses.
+func (s *Server) Credentials() Credentials { return *s.creds }
+
+// Now returns the sandbox (business) time.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowLocked()
+}
+
+func (s *Server) nowLocked() time.Time {
+	return s.opts.Now().Add(s.led.ClockOffset)
+}
+
+// Advance moves the sandbox clock forward by d (business time only) and
+// applies everything that became due.
+func (s *Server) Advance(d time.Duration) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d > 0 {
+		s.led.ClockOffset += d
+	}
+	now := s.nowLocked()
+	s.led.settle(now)
+	s.saveLocked()
+	return now
+}
+
+// update runs fn under the lock with the settled sandbox time and persists
+// the ledger when fn (or settling) changed it.
+func (s *Server) update(fn func(now time.Time) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.nowLocked()
+	changed := s.led.settle(now)
+	if fn(now) {
+		changed = true
+	}
+	if changed {
+		s.saveLocked()
+	}
+}
+
+// SaveError reports the last failure to persist the ledger, if any.
+func (s *Server) SaveError() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.saveErr
+}
+
+const ledgerFile = "ledger.json"
+
+func (s *Server) loadLedger() error {
+	data, err := os.ReadFile(filepath.Join(s.opts.DataDir, ledgerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sandbox: read ledger: %w", err)
+	}
+	l := newLedger()
+	if err := json.Unmarshal(data, l); err != nil {
+		return fmt.Errorf("sandbox: parse ledger %s: %w", ledgerFile, err)
+	}
+	if l.Orders == nil {
+		l.Orders = map[string]*order{}
+	}
+	if l.Refunds == nil {
+		l.Refunds = map[string]*refund{}
+	}
+	if l.UsedCodes == nil {
+		l.UsedCodes = map[string]string{}
+	}
+	s.led = l
+	return nil
+}
+
+// saveLocked writes the ledger atomically (temp file + rename).
+func (s *Server) saveLocked() {
+	if s.opts.DataDir == "" {
+		return
+	}
+	data, err := json.Marshal(s.led)
+	if err == nil {
+		err = writeFileAtomic(filepath.Join(s.opts.DataDir, ledgerFile), data)
+	}
+	if err != nil {
+		s.saveErr = fmt.Errorf("sandbox: save ledger: %w", err)
+		s.opts.Logger.Error("sandbox: save ledger", "err", err)
+	}
+}
+
+// writeFileAtomic replaces path with data so that a crash leaves either the
+// old or the new file, never a torn one.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// routes registers every endpoint on a standard mux and wraps it.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	// API v2 (XML). Registered without a method so that a GET gets the real
+	// REQUIRE_POST_METHOD answer instead of the mux's 405.
+	mux.Handle("/pay/micropay", s.v2(v2Micropay, s.handleMicropay))
+	mux.Handle("/pay/orderquery", s.v2(v2OrderQuery, s.handleOrderQuery))
+	mux.Handle("/secapi/pay/reverse", s.v2(v2Reverse, s.handleReverse))
+	mux.Handle("/pay/unifiedorder", s.v2(v2UnifiedOrder, s.handleUnifiedOrder))
+	mux.Handle("/pay/closeorder", s.v2(v2CloseOrder, s.handleCloseOrder))
+	mux.Handle("/secapi/pay/refund", s.v2(v2Refund, s.handleRefund))
+	mux.Handle("/pay/refundquery", s.v2(v2RefundQuery, s.handleRefundQuery))
+	mux.Handle("/pay/downloadbill", s.v2(v2DownloadBill, s.handleDownloadBill))
+
+	// API v3 (JSON).
+	mux.Handle("POST /v3/pay/transactions/native", s.v3(s.handleV3Native))
+	mux.Handle("GET /v3/pay/transactions/out-trade-no/{out_trade_no}", s.v3(s.handleV3QueryOutTradeNo))
+	mux.Handle("GET /v3/pay/transactions/id/{transaction_id}", s.v3(s.handleV3QueryID))
+	mux.Handle("POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close", s.v3(s.handleV3Close))
+	mux.Handle("POST /v3/pay/transactions/codepay", s.v3(s.handleV3Codepay))
+	mux.Handle("POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse", s.v3(s.handleV3Reverse))
+	mux.Handle("POST /v3/refund/domestic/refunds", s.v3(s.handleV3Refund))
+	mux.Handle("GET /v3/refund/domestic/refunds/{out_refund_no}", s.v3(s.handleV3RefundQuery))
+	mux.Handle("GET /v3/bill/tradebill", s.v3(s.handleV3TradeBill))
+	mux.Handle("GET /v3/billdownload/file", s.v3(s.handleV3BillFile))
+	mux.Handle("GET /v3/certificates", s.v3(s.handleV3Certificates))
+	mux.Handle("/v3/", s.v3(s.handleV3NotFound))
+
+	// Control API (not WeChat's).
+	mux.HandleFunc("POST /sandbox/native/pay", s.handleControlNativePay)
+	mux.HandleFunc("POST /sandbox/clock", s.handleControlClock)
+	mux.HandleFunc("GET /sandbox/clock", s.handleControlClock)
+	mux.HandleFunc("GET /sandbox/ledger", s.handleControlLedger)
+	mux.HandleFunc("GET /sandbox/faults", s.handleControlFaults)
+	mux.HandleFunc("POST /sandbox/faults", s.handleControlFaults)
+	mux.HandleFunc("DELETE /sandbox/faults", s.handleControlFaults)
+
+	return s.withFaults(s.withClientCert(mux))
+}
+
+// nonce returns a fresh response nonce.
+func nonce() string { return wechat.NonceString() }
