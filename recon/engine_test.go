@@ -15,7 +15,9 @@ const day = recon.Day("20261125")
 
 var term = recon.Terminal{DeviceInfo: "T1", Prefix: "S1T1"}
 
-func at(h, m int) time.Time { return day.Start().Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+func at(h, m int) time.Time {
+	return day.Start().Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+}
 
 func paid(no string, fen int64) recon.Order {
 	return recon.Order{OutTradeNo: no, Tender: receipt.TenderWeChatScan, State: "PAID", AmountFen: fen, Time: at(12, 0)}
