@@ -121,13 +121,13 @@ func (f *Framer) Reset() {
 func (f *Framer) emit(dst []Frame, unterminated bool) []Frame {
 	raw, overflow := f.buf, f.overflow
 	f.buf, f.overflow = f.buf[:0], false
-	s := strings.TrimSpace(string(raw))
+	s := trimSpaces(string(raw))
 	var fr Frame
 	if f.stripAIM && isAIM(s) {
-		fr.AIM, s = s[:3], strings.TrimSpace(s[3:])
+		fr.AIM, s = s[:3], trimSpaces(s[3:])
 	}
 	if f.prefix != "" {
-		s = strings.TrimSpace(strings.TrimPrefix(s, f.prefix))
+		s = trimSpaces(strings.TrimPrefix(s, f.prefix))
 	}
 	if len(s) > f.maxLen {
 		s, overflow = s[:f.maxLen], true
@@ -149,3 +149,6 @@ func isAIM(s string) bool {
 	return (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') &&
 		(m >= '0' && m <= '9' || m >= 'A' && m <= 'Z' || m >= 'a' && m <= 'z')
 }
+
+// trimSpaces removes ASCII spaces only; control bytes never reach it.
+func trimSpaces(s string) string { return strings.Trim(s, " ") }
