@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/wxpos/wxpos/wechat"
 )
@@ -45,9 +46,9 @@ type ProfileV3 struct {
 	PlatformCertPEM       string `json:"platform_cert_pem"`
 }
 
-// Profile describes this sandbox reachable at baseURL. withCA adds the CA
-// certificate (for a TLS listener).
-func (s *Server) Profile(baseURL string, withCA bool) Profile {
+// Profile describes this sandbox reachable at baseURL. An https base URL
+// also carries the sandbox CA certificate that issued the TLS certificate.
+func (s *Server) Profile(baseURL string) Profile {
 	c := s.creds
 	p := Profile{
 		BaseURL: baseURL,
@@ -66,7 +67,7 @@ func (s *Server) Profile(baseURL string, withCA bool) Profile {
 		ScenarioCodes:    map[string]string{},
 		ScenarioPrefixes: map[string]string{},
 	}
-	if withCA {
+	if strings.HasPrefix(baseURL, "https://") {
 		p.CACertPEM = c.CACertPEM
 	}
 	for _, sc := range Scenarios() {
