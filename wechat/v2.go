@@ -1,0 +1,440 @@
+package wechat
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// V2Client is the API v2 client (XML, MD5 or HMAC-SHA256, mutual TLS for
+// /secapi). Its neutral methods (Codepay, NativePrepay, QueryByOutTradeNo,
+// QueryByTransactionID, Close, Reverse, Refund, QueryRefund, TradeBill) have
+// the same shapes as Client's, so a terminal can use either generation; the
+// v2-named methods (Micropay, UnifiedOrderNative, OrderQuery, CloseOrder,
+// RefundQuery, DownloadBill) are the same calls under their v2 names.
+type V2Client struct {
+	s *settings
+	t *transport
+}
+
+// NewV2 builds an API v2 client. Required: WithMerchant and WithV2Key.
+// WithClientCertificate or WithClientPKCS12 is needed for Reverse and Refund.
+func NewV2(opts ...Option) (*V2Client, error) {
+	s, err := newSettings(opts)
+	if err != nil {
+		return nil, err
+	}
+	if s.v2Key == "" {
+		return nil, fmt.Errorf("%w: v2 needs WithV2Key", ErrNotConfigured)
+	}
+	t, err := newTransport(s)
+	if err != nil {
+		return nil, err
+	}
+	return &V2Client{s: s, t: t}, nil
+}
+
+// post signs params (adding appid, mch_id, nonce_str, sign_type, sign) and
+// POSTs them as XML to path.
+func (c *V2Client) post(ctx context.Context, op, path string, params map[string]string, mtls bool, limit int64) (*rawResponse, error) {
+	params["appid"] = c.s.appID
+	params["mch_id"] = c.s.mchID
+	params["nonce_str"] = NonceString()
+	if c.s.signType != SignMD5 {
+		params["sign_type"] = string(c.s.signType)
+	}
+	params["sign"] = SignV2(params, c.s.v2Key, c.s.signType)
+	h := http.Header{}
+	h.Set("Content-Type", "text/xml; charset=utf-8")
+	h.Set("User-Agent", c.s.userAgent)
+	return c.t.send(ctx, op, http.MethodPost, path, EncodeXML(params), h, mtls, limit)
+}
+
+// call performs a v2 exchange and checks it in PROTOCOL A.2's order: HTTP
+// status, XML, return_code, signature (and the appid/mch_id echo),
+// result_code. It returns the verified fields of a business success.
+func (c *V2Client) call(ctx context.Context, op, path string, params map[string]string, mtls bool) (map[string]string, error) {
+	ctx, cancel := c.t.withDeadline(ctx)
+	defer cancel()
+	r, err := c.post(ctx, op, path, params, mtls, maxResponseSize)
+	if err != nil {
+		return nil, err
+	}
+	return c.check(ctx, op, r)
+}
+
+func (c *V2Client) check(ctx context.Context, op string, r *rawResponse) (map[string]string, error) {
+	untrusted := func(err error) error {
+		c.t.log.WarnContext(ctx, "wechat: untrusted response", "op", op, "status", r.status, "err", err)
+		return &UntrustedResponseError{Op: op, StatusCode: r.status, Err: err}
+	}
+	if r.status >= 500 {
+		return nil, &APIError{Op: op, StatusCode: r.status, Message: http.StatusText(r.status)}
+	}
+	if r.status != http.StatusOK {
+		return nil, untrusted(fmt.Errorf("unexpected HTTP status %d", r.status))
+	}
+	m, err := DecodeXML(bytes.NewReader(r.body))
+	if err != nil {
+		return nil, untrusted(err)
+	}
+	if m["return_code"] != "SUCCESS" {
+		// Protocol rejection (signature, parameters, encoding); unsigned.
+		return nil, &APIError{Op: op, StatusCode: r.status, Code: CodeReturnFail, RawCode: truncate(m["return_code"], 64),
+			Message: truncate(m["return_msg"], 256)}
+	}
+	if !VerifyV2Type(m, c.s.v2Key, c.s.signType) {
+		return nil, untrusted(ErrBadSignature)
+	}
+	if (m["appid"] != "" && m["appid"] != c.s.appID) || (m["mch_id"] != "" && m["mch_id"] != c.s.mchID) {
+		return nil, untrusted(fmt.Errorf("answer for another merchant"))
+	}
+	if m["result_code"] != "SUCCESS" {
+		ae := &APIError{Op: op, StatusCode: r.status, RawCode: truncate(m["err_code"], 64), Message: truncate(m["err_code_des"], 256)}
+		ae.Code = NormalizeCode(ae.RawCode)
+		return m, ae
+	}
+	return m, nil
+}
+
+func v2Int(m map[string]string, k string) (int64, error) {
+	v := m[k]
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not integer fen", k, v)
+	}
+	return n, nil
+}
+
+func v2Time(layout, field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation(layout, v, Shanghai)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", field, err)
+	}
+	return t, nil
+}
+
+const (
+	v2TimeLayout   = "20060102150405"
+	v2RefundLayout = "2006-01-02 15:04:05"
+)
+
+func v2Transaction(m map[string]string) (*Transaction, error) {
+	total, err := v2Int(m, "total_fee")
+	if err != nil {
+		return nil, err
+	}
+	cash, err := v2Int(m, "cash_fee")
+	if err != nil {
+		return nil, err
+	}
+	end, err := v2Time(v2TimeLayout, "time_end", m["time_end"])
+	if err != nil {
+		return nil, err
+	}
+	cur := m["fee_type"]
+	if cur == "" {
+		cur = "CNY"
+	}
+	return &Transaction{
+		AppID: m["appid"], MchID: m["mch_id"], OutTradeNo: m["out_trade_no"], TransactionID: m["transaction_id"],
+		TradeType: m["trade_type"], State: TradeState(m["trade_state"]), StateDesc: m["trade_state_desc"],
+		BankType: m["bank_type"], Attach: m["attach"], SuccessTime: end, OpenID: m["openid"],
+		Total: total, PayerTotal: cash, Currency: cur, DeviceID: m["device_info"],
+	}, nil
+}
+
+func fen(v int64) string { return strconv.FormatInt(v, 10) }
+
+// Micropay charges a scanned payment code (POST /pay/micropay). USERPAYING,
+// SYSTEMERROR and BANKERROR come back as outcome-unknown *APIError.
+func (c *V2Client) Micropay(ctx context.Context, r CodepayRequest) (*Transaction, error) {
+	const op = "v2 micropay"
+	if err := firstErr(r.validate(), idChars("out_trade_no", r.OutTradeNo, 32)); err != nil {
+		return nil, err
+	}
+	p := map[string]string{
+		"body": r.Description, "out_trade_no": r.OutTradeNo, "total_fee": fen(r.Total), "fee_type": "CNY",
+		"spbill_create_ip": r.DeviceIP, "auth_code": r.AuthCode, "device_info": r.DeviceID,
+		"attach": r.Attach, "goods_tag": r.GoodsTag,
+	}
+	c.t.log.InfoContext(ctx, "wechat: micropay", "out_trade_no", r.OutTradeNo, "total_fen", r.Total, "auth_code", RedactCode(r.AuthCode))
+	m, err := c.call(ctx, op, "/pay/micropay", p, false)
+	if err != nil {
+		return nil, fmt.Errorf("micropay %s: %w", r.OutTradeNo, err)
+	}
+	t, err := v2Transaction(m)
+	if err != nil {
+		return nil, decodeFailed(op, err)
+	}
+	if t.OutTradeNo != r.OutTradeNo {
+		return nil, mismatch(op, "out_trade_no", t.OutTradeNo, r.OutTradeNo)
+	}
+	if t.Total != r.Total {
+		return nil, mismatch(op, "total_fee", t.Total, r.Total)
+	}
+	if t.State == "" {
+		t.State = TradeSuccess
+	}
+	return t, nil
+}
+
+// Codepay is Micropay under the generation-neutral name.
+func (c *V2Client) Codepay(ctx context.Context, r CodepayRequest) (*Transaction, error) {
+	return c.Micropay(ctx, r)
+}
+
+// UnifiedOrderNative creates a Native order (POST /pay/unifiedorder,
+// trade_type=NATIVE). ClientIP (spbill_create_ip) is required.
+func (c *V2Client) UnifiedOrderNative(ctx context.Context, r NativeRequest) (*NativeOrder, error) {
+	const op = "v2 unifiedorder"
+	if err := firstErr(r.validate(), idChars("out_trade_no", r.OutTradeNo, 32), need("client_ip", r.ClientIP, 64)); err != nil {
+		return nil, err
+	}
+	pid := r.ProductID
+	if pid == "" {
+		pid = r.OutTradeNo
+	}
+	p := map[string]string{
+		"body": r.Description, "out_trade_no": r.OutTradeNo, "total_fee": fen(r.Total), "fee_type": "CNY",
+		"spbill_create_ip": r.ClientIP, "notify_url": r.NotifyURL, "trade_type": "NATIVE", "product_id": pid,
+		"attach": r.Attach, "device_info": r.DeviceID,
+	}
+	if !r.TimeExpire.IsZero() {
+		p["time_expire"] = r.TimeExpire.In(Shanghai).Format(v2TimeLayout)
+	}
+	m, err := c.call(ctx, op, "/pay/unifiedorder", p, false)
+	if err != nil {
+		return nil, fmt.Errorf("unifiedorder %s: %w", r.OutTradeNo, err)
+	}
+	if m["code_url"] == "" {
+		return nil, decodeFailed(op, fmt.Errorf("empty code_url"))
+	}
+	return &NativeOrder{CodeURL: m["code_url"], PrepayID: m["prepay_id"]}, nil
+}
+
+// NativePrepay is UnifiedOrderNative under the generation-neutral name.
+func (c *V2Client) NativePrepay(ctx context.Context, r NativeRequest) (*NativeOrder, error) {
+	return c.UnifiedOrderNative(ctx, r)
+}
+
+// OrderQueryRequest names an order by transaction_id (preferred) or out_trade_no.
+type OrderQueryRequest struct {
+	OutTradeNo    string
+	TransactionID string
+}
+
+// OrderQuery queries an order (POST /pay/orderquery).
+func (c *V2Client) OrderQuery(ctx context.Context, r OrderQueryRequest) (*Transaction, error) {
+	const op = "v2 orderquery"
+	p := map[string]string{}
+	want, field := r.OutTradeNo, "out_trade_no"
+	if r.TransactionID != "" {
+		want, field = r.TransactionID, "transaction_id"
+	}
+	if err := idChars(field, want, 32); err != nil {
+		return nil, err
+	}
+	p[field] = want
+	m, err := c.call(ctx, op, "/pay/orderquery", p, false)
+	if err != nil {
+		return nil, fmt.Errorf("orderquery %s: %w", want, err)
+	}
+	t, err := v2Transaction(m)
+	if err != nil {
+		return nil, decodeFailed(op, err)
+	}
+	got := t.OutTradeNo
+	if field == "transaction_id" {
+		got = t.TransactionID
+	}
+	if got != want {
+		return nil, mismatch(op, field, got, want)
+	}
+	return t, nil
+}
+
+// QueryByOutTradeNo is OrderQuery by out_trade_no.
+func (c *V2Client) QueryByOutTradeNo(ctx context.Context, outTradeNo string) (*Transaction, error) {
+	return c.OrderQuery(ctx, OrderQueryRequest{OutTradeNo: outTradeNo})
+}
+
+// QueryByTransactionID is OrderQuery by transaction_id.
+func (c *V2Client) QueryByTransactionID(ctx context.Context, transactionID string) (*Transaction, error) {
+	return c.OrderQuery(ctx, OrderQueryRequest{TransactionID: transactionID})
+}
+
+// CloseOrder closes an unpaid order (POST /pay/closeorder). ORDERPAID means
+// it was paid; ORDERCLOSED that it already was closed.
+func (c *V2Client) CloseOrder(ctx context.Context, outTradeNo string) error {
+	if err := idChars("out_trade_no", outTradeNo, 32); err != nil {
+		return err
+	}
+	if _, err := c.call(ctx, "v2 closeorder", "/pay/closeorder", map[string]string{"out_trade_no": outTradeNo}, false); err != nil {
+		return fmt.Errorf("closeorder %s: %w", outTradeNo, err)
+	}
+	return nil
+}
+
+// Close is CloseOrder under the generation-neutral name.
+func (c *V2Client) Close(ctx context.Context, outTradeNo string) error { return c.CloseOrder(ctx, outTradeNo) }
+
+// Reverse reverses a payment-code order (POST /secapi/pay/reverse, mutual
+// TLS). Recall in the result, or an outcome-unknown error, means call again.
+func (c *V2Client) Reverse(ctx context.Context, outTradeNo string) (*ReverseResult, error) {
+	if err := idChars("out_trade_no", outTradeNo, 32); err != nil {
+		return nil, err
+	}
+	m, err := c.call(ctx, "v2 reverse", "/secapi/pay/reverse", map[string]string{"out_trade_no": outTradeNo}, true)
+	if err != nil {
+		return nil, fmt.Errorf("reverse %s: %w", outTradeNo, err)
+	}
+	return &ReverseResult{Recall: m["recall"] == "Y"}, nil
+}
+
+// Refund requests a refund (POST /secapi/pay/refund, mutual TLS). Success
+// means accepted: poll QueryRefund.
+func (c *V2Client) Refund(ctx context.Context, r RefundRequest) (*Refund, error) {
+	const op = "v2 refund"
+	if err := firstErr(r.validate(), idChars("out_refund_no", r.OutRefundNo, 64)); err != nil {
+		return nil, err
+	}
+	p := map[string]string{
+		"out_refund_no": r.OutRefundNo, "total_fee": fen(r.Total), "refund_fee": fen(r.Refund),
+		"refund_fee_type": "CNY", "refund_desc": r.Reason, "notify_url": r.NotifyURL,
+	}
+	if r.TransactionID != "" {
+		p["transaction_id"] = r.TransactionID
+	} else {
+		p["out_trade_no"] = r.OutTradeNo
+	}
+	m, err := c.call(ctx, op, "/secapi/pay/refund", p, true)
+	if err != nil {
+		return nil, fmt.Errorf("refund %s: %w", r.OutRefundNo, err)
+	}
+	refund, err1 := v2Int(m, "refund_fee")
+	total, err2 := v2Int(m, "total_fee")
+	cash, err3 := v2Int(m, "cash_refund_fee")
+	if err := firstErr(err1, err2, err3); err != nil {
+		return nil, decodeFailed(op, err)
+	}
+	if m["out_refund_no"] != r.OutRefundNo {
+		return nil, mismatch(op, "out_refund_no", m["out_refund_no"], r.OutRefundNo)
+	}
+	if refund != r.Refund {
+		return nil, mismatch(op, "refund_fee", refund, r.Refund)
+	}
+	return &Refund{RefundID: m["refund_id"], OutRefundNo: m["out_refund_no"], TransactionID: m["transaction_id"],
+		OutTradeNo: m["out_trade_no"], Status: RefundProcessing, Refund: refund, Total: total, PayerRefund: cash}, nil
+}
+
+// RefundQuery queries a refund by out_refund_no (POST /pay/refundquery).
+func (c *V2Client) RefundQuery(ctx context.Context, outRefundNo string) (*Refund, error) {
+	const op = "v2 refundquery"
+	if err := idChars("out_refund_no", outRefundNo, 64); err != nil {
+		return nil, err
+	}
+	m, err := c.call(ctx, op, "/pay/refundquery", map[string]string{"out_refund_no": outRefundNo}, false)
+	if err != nil {
+		return nil, fmt.Errorf("refundquery %s: %w", outRefundNo, err)
+	}
+	n, err := v2Int(m, "refund_count")
+	if err != nil {
+		return nil, decodeFailed(op, err)
+	}
+	for i := int64(0); i < n && i < 50; i++ {
+		sfx := "_" + strconv.FormatInt(i, 10)
+		if m["out_refund_no"+sfx] != outRefundNo {
+			continue
+		}
+		refund, err1 := v2Int(m, "refund_fee"+sfx)
+		total, err2 := v2Int(m, "total_fee")
+		st, err3 := v2Time(v2RefundLayout, "refund_success_time"+sfx, m["refund_success_time"+sfx])
+		if err := firstErr(err1, err2, err3); err != nil {
+			return nil, decodeFailed(op, err)
+		}
+		return &Refund{RefundID: m["refund_id"+sfx], OutRefundNo: outRefundNo, TransactionID: m["transaction_id"],
+			OutTradeNo: m["out_trade_no"], Channel: m["refund_channel"+sfx], UserReceivedAccount: m["refund_recv_accout"+sfx],
+			Status: normalizeRefundStatus(m["refund_status"+sfx]), SuccessTime: st, Refund: refund, Total: total}, nil
+	}
+	return nil, decodeFailed(op, fmt.Errorf("refund %s not in the answer", outRefundNo))
+}
+
+// QueryRefund is RefundQuery under the generation-neutral name.
+func (c *V2Client) QueryRefund(ctx context.Context, outRefundNo string) (*Refund, error) {
+	return c.RefundQuery(ctx, outRefundNo)
+}
+
+// DownloadBill downloads a daily trade bill (POST /pay/downloadbill, gzip)
+// and returns the CSV text. A day without a bill ("No Bill Exist", 20002) is
+// an *APIError with CodeNoStatementExist. v2 bills carry no signature or
+// hash: their integrity rests on TLS.
+func (c *V2Client) DownloadBill(ctx context.Context, r BillRequest) ([]byte, error) {
+	const op = "v2 downloadbill"
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	typ := r.Type
+	if typ == "" {
+		typ = BillAll
+	}
+	date := r.Date.In(Shanghai).Format("20060102")
+	ctx, cancel := c.t.withDeadline(ctx)
+	defer cancel()
+	raw, err := c.post(ctx, op, "/pay/downloadbill",
+		map[string]string{"bill_date": date, "bill_type": string(typ), "tar_type": "GZIP"}, false, c.s.maxBillSize)
+	if err != nil {
+		return nil, fmt.Errorf("downloadbill %s: %w", date, err)
+	}
+	if raw.status != http.StatusOK {
+		_, err := c.check(ctx, op, raw)
+		return nil, fmt.Errorf("downloadbill %s: %w", date, err)
+	}
+	if bytes.HasPrefix(bytes.TrimSpace(raw.body), []byte("<xml>")) {
+		return nil, fmt.Errorf("downloadbill %s: %w", date, billError(op, raw.body))
+	}
+	data, err := maybeGunzip(raw.body, c.s.maxBillSize)
+	if err != nil {
+		return nil, fmt.Errorf("downloadbill %s: %w", date, err)
+	}
+	return data, nil
+}
+
+// TradeBill is DownloadBill under the generation-neutral name.
+func (c *V2Client) TradeBill(ctx context.Context, r BillRequest) ([]byte, error) {
+	return c.DownloadBill(ctx, r)
+}
+
+// billError maps a downloadbill XML failure to an APIError (PROTOCOL A.15).
+func billError(op string, body []byte) error {
+	m, err := DecodeXML(bytes.NewReader(body))
+	if err != nil {
+		return &UntrustedResponseError{Op: op, StatusCode: http.StatusOK, Err: err}
+	}
+	raw := m["error_code"]
+	if raw == "" {
+		raw = m["err_code"]
+	}
+	ae := &APIError{Op: op, StatusCode: http.StatusOK, RawCode: truncate(raw, 64), Message: truncate(m["return_msg"], 256)}
+	switch {
+	case raw == "20002" || strings.EqualFold(m["return_msg"], "No Bill Exist"):
+		ae.Code = CodeNoStatementExist
+	case raw == "20100":
+		ae.Code = CodeSystemError
+	case raw != "":
+		ae.Code = NormalizeCode(raw)
+	default:
+		ae.Code = CodeReturnFail
+	}
+	return ae
+}
