@@ -91,4 +91,3 @@ func (f *fakeV2) start(t testing.TB, st wechat.SignType, extra ...wechat.Option)
 	}
 	return c
 }
-

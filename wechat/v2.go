@@ -287,7 +287,9 @@ func (c *V2Client) CloseOrder(ctx context.Context, outTradeNo string) error {
 }
 
 // Close is CloseOrder under the generation-neutral name.
-func (c *V2Client) Close(ctx context.Context, outTradeNo string) error { return c.CloseOrder(ctx, outTradeNo) }
+func (c *V2Client) Close(ctx context.Context, outTradeNo string) error {
+	return c.CloseOrder(ctx, outTradeNo)
+}
 
 // Reverse reverses a payment-code order (POST /secapi/pay/reverse, mutual
 // TLS). Recall in the result, or an outcome-unknown error, means call again.
