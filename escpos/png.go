@@ -12,7 +12,9 @@ import (
 	"github.com/skip2/go-qrcode"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/font/gofont/gomono"
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
 	"github.com/wxpos/wxpos/receipt"
@@ -38,17 +40,54 @@ func ParseFont(data []byte, sizePx float64) (font.Face, error) {
 	if err != nil {
 		return nil, fmt.Errorf("font face: %w", err)
 	}
-	return face, nil
+	return &coverFace{Face: face, f: f}, nil
+}
+
+// coverFace reports a missing glyph as missing: an opentype face answers
+// with the .notdef glyph instead, which would stop the fallback to the
+// next face.
+type coverFace struct {
+	font.Face
+	f   *sfnt.Font
+	buf sfnt.Buffer
+}
+
+func (c *coverFace) has(r rune) bool {
+	i, err := c.f.GlyphIndex(&c.buf, r)
+	return err == nil && i != 0
+}
+
+func (c *coverFace) GlyphAdvance(r rune) (fixed.Int26_6, bool) {
+	if !c.has(r) {
+		return 0, false
+	}
+	return c.Face.GlyphAdvance(r)
+}
+
+// PreviewFaces returns the faces WritePNG draws best with: Go Mono for
+// Latin text (it sets the grid) and the given CJK font (for example the
+// application's embedded one) for Chinese.
+func PreviewFaces(cjkFont []byte) ([]font.Face, error) {
+	mono, err := ParseFont(gomono.TTF, 16)
+	if err != nil {
+		return nil, err
+	}
+	cjk, err := ParseFont(cjkFont, 18)
+	if err != nil {
+		return nil, err
+	}
+	return []font.Face{mono, cjk}, nil
 }
 
 // WritePNG draws d as a picture of the printed paper: a fixed grid of
 // d.Cols columns in which wide characters take two cells, double-size lines
-// scaled up, QR codes drawn as on paper. face nil means basicfont 7x13,
-// which has no Chinese glyphs: those are drawn as empty boxes of the right
-// width, so the layout stays readable; pass a CJK face (LoadFont) for real
-// glyphs.
-func WritePNG(w io.Writer, d receipt.Doc, face font.Face) error {
-	img := RenderImage(d, face)
+// scaled up, QR codes drawn as on paper. Each character is drawn with the
+// first of faces that has it; the first face sets the grid. No faces means
+// basicfont 7x13, which has no Chinese glyphs: those are drawn as empty
+// boxes of the right width so the layout stays readable (PreviewFaces gives
+// real glyphs).
+func WritePNG(w io.Writer, d receipt.Doc, faces ...font.Face) error {
+	img := RenderImage(d, faces...)
 	if err := png.Encode(w, img); err != nil {
 		return fmt.Errorf("write png: %w", err)
 	}
@@ -56,10 +95,11 @@ func WritePNG(w io.Writer, d receipt.Doc, face font.Face) error {
 }
 
 // RenderImage is WritePNG without the encoding, for a screen preview.
-func RenderImage(d receipt.Doc, face font.Face) *image.Gray {
-	if face == nil {
-		face = basicfont.Face7x13
+func RenderImage(d receipt.Doc, faces ...font.Face) *image.Gray {
+	if len(faces) == 0 || faces[0] == nil {
+		faces = []font.Face{basicfont.Face7x13}
 	}
+	face := faces[0]
 	m := face.Metrics()
 	cellH := (m.Ascent + m.Descent).Ceil()
 	cellW := font.MeasureString(face, "0").Ceil()
@@ -98,7 +138,7 @@ func RenderImage(d receipt.Doc, face font.Face) *image.Gray {
 		if l.Style.Has(receipt.Tall) {
 			sy = 2
 		}
-		line := textLine(l.Text, face, cellW, cellH, l.Style.Has(receipt.Bold))
+		line := textLine(l.Text, faces, cellW, cellH, l.Style.Has(receipt.Bold))
 		line = scale(line, sx, sy)
 		lw := line.Bounds().Dx()
 		x := margin
@@ -127,16 +167,16 @@ func RenderImage(d receipt.Doc, face font.Face) *image.Gray {
 }
 
 // textLine draws s on a white strip, one grid cell per column.
-func textLine(s string, face font.Face, cellW, cellH int, bold bool) *image.Gray {
+func textLine(s string, faces []font.Face, cellW, cellH int, bold bool) *image.Gray {
 	cols := receipt.StringWidth(s)
 	img := image.NewGray(image.Rect(0, 0, max(cols, 1)*cellW, cellH))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	ascent := face.Metrics().Ascent
+	ascent := faces[0].Metrics().Ascent
 	col := 0
 	for _, r := range s {
 		rw := receipt.RuneWidth(r)
 		x := col * cellW
-		if _, ok := face.GlyphAdvance(r); ok && r != ' ' {
+		if face := faceFor(faces, r); face != nil && r != ' ' {
 			for pass := 0; pass < 1+boolInt(bold); pass++ {
 				dot := fixed.Point26_6{X: fixed.I(x + pass), Y: ascent}
 				if dr, mask, mp, _, ok := face.Glyph(dot, r); ok {
@@ -149,6 +189,19 @@ func textLine(s string, face font.Face, cellW, cellH int, bold bool) *image.Gray
 		col += rw
 	}
 	return img
+}
+
+// faceFor is the first face with a glyph for r, or nil.
+func faceFor(faces []font.Face, r rune) font.Face {
+	for _, f := range faces {
+		if f == nil {
+			continue
+		}
+		if _, ok := f.GlyphAdvance(r); ok {
+			return f
+		}
+	}
+	return nil
 }
 
 func boolInt(b bool) int {

@@ -254,3 +254,28 @@ func BenchmarkLayoutSale(b *testing.B) {
 		}
 	}
 }
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		name string
+		s    string
+		w    int
+		want []string
+	}{
+		{"fits", "可乐 x2", 8, []string{"可乐 x2"}},
+		{"han never split", "微信支付收款成功", 5, []string{"微信", "支付", "收款", "成功"}},
+		{"latin breaks at space", "The quick brown fox", 12, []string{"The quick", "brown fox"}},
+		{"long word is cut", "S001T01202611260000123", 10, []string{"S001T01202", "6112600001", "23"}},
+		{"space at the break is dropped", "abcd efgh", 4, []string{"abcd", "efgh"}},
+		{"mixed", "中文 English words", 10, []string{"中文", "English", "words"}},
+		{"controls cleaned", "a\nb", 10, []string{"a b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := receipt.Wrap(tt.s, tt.w)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("Wrap(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
+			}
+		})
+	}
+}

@@ -63,23 +63,50 @@ func clean(s string) string {
 	}, s)
 }
 
-// wrap splits s into pieces at most w columns wide without splitting a
-// character. A character wider than w gets a piece of its own.
+// Wrap splits s into pieces at most w columns wide without splitting a
+// character; a character wider than w gets a piece of its own. It does not
+// look for word boundaries: receipts are mostly Chinese.
+func Wrap(s string, w int) []string { return wrap(clean(s), w) }
+
 func wrap(s string, w int) []string {
 	if StringWidth(s) <= w {
 		return []string{s}
 	}
 	var out []string
 	start, col := 0, 0
+	var prev rune
 	for i, r := range s {
 		rw := RuneWidth(r)
 		if col+rw > w && i > start {
-			out = append(out, s[start:i])
-			start, col = i, 0
+			cut := i
+			// Inside a Latin word: break after the last space instead.
+			if isWordRune(r) && isWordRune(prev) {
+				if sp := strings.LastIndexByte(s[start:i], ' '); sp > 0 {
+					cut = start + sp + 1
+				}
+			}
+			out = append(out, strings.TrimRight(s[start:cut], " "))
+			for cut < i && s[cut] == ' ' {
+				cut++
+			}
+			start, col = cut, StringWidth(s[cut:i])
+			if r == ' ' && start == i {
+				start += 1 // no continuation line starts with a space
+				prev = r
+				continue
+			}
 		}
 		col += rw
+		prev = r
 	}
-	return append(out, s[start:])
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+func isWordRune(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '.' || r == ','
 }
 
 func padRight(s string, w int) string {
