@@ -82,6 +82,7 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 		newVersionCmd(),
 		newScannerCmd(&g),
 		newBackupCmd(&g),
+		newPrintCmd(&g),
 	)
 	return root
 }
