@@ -41,8 +41,8 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
-		defer t.release(no)
 		o, err := t.runQR(t.ctx, p, o)
+		t.release(no) // before finish: the caller may act on the order at once
 		p.finish(o, err)
 	}()
 	return p, nil

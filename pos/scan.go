@@ -49,8 +49,8 @@ func (t *Terminal) BeginScan(ctx context.Context, sale Sale, code string) (*Paym
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
-		defer t.release(no)
 		o, err := t.runScan(t.ctx, p, o, code)
+		t.release(no) // before finish: the caller may act on the order at once
 		p.finish(o, err)
 	}()
 	return p, nil
