@@ -159,7 +159,7 @@ func serialTest(ctx context.Context, env *Env, cfg scanner.Config, count int) er
 	out := env.Stdout
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sc, err := scanner.Start(ctx, cfg, scanner.WithLogger(env.Logger))
+	sc, err := scanner.Start(ctx, cfg) // status lines below replace the log
 	if err != nil {
 		if errors.Is(err, scanner.ErrConfig) {
 			return Usagef("%v", err)
@@ -179,12 +179,17 @@ func serialTest(ctx context.Context, env *Env, cfg scanner.Config, count int) er
 
 	fmt.Fprintf(out, "reading %s at %d baud, suffix %s; scan codes now (Ctrl-C to stop)\n", cfg.Port, cfg.WithDefaults().Baud, cfg.WithDefaults().Suffix)
 	n := 0
+	var shown scanner.Status
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case st := <-statuses:
-			printStatus(out, st)
+			// Retries tick on every attempt; show only what changed.
+			if st.State != shown.State || fmt.Sprint(st.Err) != fmt.Sprint(shown.Err) {
+				printStatus(out, st)
+				shown = st
+			}
 		case s, ok := <-sc.Scans():
 			if !ok {
 				return nil
@@ -282,7 +287,7 @@ func printStatus(out io.Writer, st scanner.Status) {
 	case st.Err == nil:
 	case errors.Is(st.Err, fs.ErrPermission):
 		fmt.Fprintln(out, "          hint: no permission; on Linux add this user to the dialout group and log in again")
-	case errors.Is(st.Err, fs.ErrNotExist) && st.Retries == 1:
+	case errors.Is(st.Err, fs.ErrNotExist):
 		fmt.Fprintln(out, "          hint: no such device yet; plug the scanner in or see `wxpos scanner list`")
 	}
 }

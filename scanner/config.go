@@ -3,6 +3,7 @@ package scanner
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,6 +54,9 @@ func ParseParity(s string) (Parity, error) {
 	}
 	return "", fmt.Errorf("scanner parity %q: %w", s, ErrConfig)
 }
+
+// standardBauds are the rates every platform tarm/serial supports can set.
+var standardBauds = []int{300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600}
 
 // ErrConfig is matched by every error about an invalid Config.
 var ErrConfig = errors.New("invalid scanner configuration")
@@ -149,8 +153,8 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Port) == "" {
 		bad("no port")
 	}
-	if c.Baud < 0 {
-		bad("baud %d", c.Baud)
+	if !slices.Contains(standardBauds, c.Baud) {
+		bad("baud %d (want a standard rate such as 9600 or 115200)", c.Baud)
 	}
 	if c.DataBits < 5 || c.DataBits > 8 {
 		bad("data bits %d", c.DataBits)

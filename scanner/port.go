@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -34,7 +35,7 @@ func (fn OpenerFunc) Open(ctx context.Context, cfg Config) (Port, error) { retur
 
 // ErrDisconnected is matched by the error a Port returns when the device
 // vanished (USB unplug, pty closed, the device path now names another device).
-var ErrDisconnected = errors.New("scanner disconnected")
+var ErrDisconnected = errors.New("device went away")
 
 // SerialOpener opens real serial ports with github.com/tarm/serial.
 type SerialOpener struct{}
@@ -56,7 +57,11 @@ func (SerialOpener) Open(ctx context.Context, cfg Config) (Port, error) {
 		StopBits:    serial.StopBits(cfg.StopBits),
 	}
 	p, err := serial.OpenPort(sc)
-	if err != nil {
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return nil, err // already says "open <port>: …"
+	case err != nil:
 		return nil, fmt.Errorf("open %s: %w", cfg.Port, err)
 	}
 	sp := &serialPort{p: p, name: cfg.Port, timeout: cfg.ReadTimeout}
@@ -106,11 +111,11 @@ func (sp *serialPort) Read(b []byte) (int, error) {
 	case err == nil:
 		return 0, nil
 	case !errors.Is(err, io.EOF):
-		return 0, fmt.Errorf("read %s: %w: %w", sp.name, ErrDisconnected, err)
+		return 0, fmt.Errorf("%w: %w", ErrDisconnected, err)
 	}
 	if time.Since(start) < sp.timeout/2 {
 		if _, werr := sp.p.Write(nil); werr != nil {
-			return 0, fmt.Errorf("read %s: %w: hung up: %w", sp.name, ErrDisconnected, werr)
+			return 0, fmt.Errorf("%w: %s hung up: %w", ErrDisconnected, sp.name, werr)
 		}
 		// Not hung up but not waiting either: pace the loop ourselves.
 		time.Sleep(sp.timeout - time.Since(start))
@@ -118,10 +123,10 @@ func (sp *serialPort) Read(b []byte) (int, error) {
 	if sp.id != nil {
 		fi, err := os.Stat(sp.name)
 		if err != nil {
-			return 0, fmt.Errorf("read %s: %w: %w", sp.name, ErrDisconnected, err)
+			return 0, fmt.Errorf("%w: %w", ErrDisconnected, err)
 		}
 		if !os.SameFile(fi, sp.id) {
-			return 0, fmt.Errorf("read %s: %w: now names another device", sp.name, ErrDisconnected)
+			return 0, fmt.Errorf("%w: %s now names another device", ErrDisconnected, sp.name)
 		}
 	}
 	return 0, nil

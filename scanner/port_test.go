@@ -123,7 +123,7 @@ func TestScannerRetriesUntilOpen(t *testing.T) {
 		return port, nil
 	})
 	s := start(t, fakeConfig(), WithOpener(opener))
-	log := watch(s)
+	log := watch(t, s)
 	log.waitFor(t, StateConnected)
 	var retries []int
 	for _, st := range log.snapshot() {
@@ -152,7 +152,7 @@ func TestScannerDropsOldestWhenNobodyReads(t *testing.T) {
 	cfg := fakeConfig()
 	cfg.Buffer = 2
 	s := start(t, cfg, WithOpener(OpenerFunc(func(context.Context, Config) (Port, error) { return port, nil })))
-	watch(s).waitFor(t, StateConnected)
+	watch(t, s).waitFor(t, StateConnected)
 	codes := []string{"104567890123456781", "104567890123456782", "104567890123456783", "104567890123456784"}
 	for _, c := range codes {
 		port.chunks <- []byte(c + "\r")
@@ -191,7 +191,7 @@ func TestSubscribeCancel(t *testing.T) {
 	checkGoroutines(t)
 	port := newFakePort()
 	s := start(t, fakeConfig(), WithOpener(OpenerFunc(func(context.Context, Config) (Port, error) { return port, nil })))
-	log := watch(s)
+	log := watch(t, s)
 	log.waitFor(t, StateConnected)
 	var calls int
 	cancel := s.Subscribe(func(Status) { calls++ })

@@ -42,7 +42,7 @@ func WithLogger(l *slog.Logger) Option { return func(s *Scanner) { s.log = l } }
 
 // Start validates cfg and starts reading cfg.Port in a new goroutine owned by
 // the returned Scanner. A missing device is not an error: the Scanner starts
-// disconnected and keeps retrying. Only an invalid cfg fails (ErrConfig).
+// connecting, turns disconnected and keeps retrying. Only an invalid cfg fails (ErrConfig).
 func Start(ctx context.Context, cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func Start(ctx context.Context, cfg Config, opts ...Option) (*Scanner, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	s.status = Status{State: StateDisconnected, Port: cfg.Port, Since: s.now()}
+	s.status = Status{State: StateConnecting, Port: cfg.Port, Since: s.now()}
 	ctx, s.cancel = context.WithCancel(ctx)
 	go s.run(ctx)
 	return s, nil
@@ -135,6 +135,9 @@ func (s *Scanner) setStatus(state State, err error, retries int) {
 	next := Status{State: state, Port: s.cfg.Port, Since: s.status.Since, Err: err, Retries: retries}
 	if next.State != s.status.State {
 		next.Since = s.now()
+	}
+	if !s.status.State.CanMove(next.State) {
+		s.log.Error("scanner: bug: illegal state change", "from", s.status.State, "to", next.State)
 	}
 	if sameStatus(next, s.status) {
 		s.mu.Unlock()

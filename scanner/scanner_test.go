@@ -134,10 +134,15 @@ type statusLog struct {
 	ch  chan Status
 }
 
-func watch(s *Scanner) *statusLog {
+// watch subscribes to s and fails t if s ever makes a move its state
+// table does not allow.
+func watch(t *testing.T, s *Scanner) *statusLog {
 	l := &statusLog{ch: make(chan Status, 256)}
 	s.Subscribe(func(st Status) {
 		l.mu.Lock()
+		if n := len(l.all); n > 0 && !l.all[n-1].State.CanMove(st.State) {
+			t.Errorf("illegal move %s -> %s", l.all[n-1].State, st.State)
+		}
 		l.all = append(l.all, st)
 		l.mu.Unlock()
 		l.ch <- st
@@ -245,7 +250,7 @@ func connected(t *testing.T, d *device, cfg Config) (*Scanner, *recordingOpener)
 	t.Helper()
 	o := &recordingOpener{}
 	s := start(t, cfg, WithOpener(o))
-	watch(s).waitFor(t, StateConnected)
+	watch(t, s).waitFor(t, StateConnected)
 	return s, o
 }
 
@@ -345,7 +350,7 @@ func TestScannerUnplugAndReplug(t *testing.T) {
 	d := newDevice(t)
 	o := &recordingOpener{}
 	s := start(t, testConfig(d.link), WithOpener(o))
-	log := watch(s)
+	log := watch(t, s)
 	log.waitFor(t, StateConnected)
 
 	// Half a code, then the cable is pulled while the read is waiting.
@@ -368,7 +373,7 @@ func TestScannerUnplugAndReplug(t *testing.T) {
 	// The half code from the old device must not prefix the new one.
 	expectScans(t, s, wantScan{codeB, ""})
 
-	want := []State{StateDisconnected, StateConnected, StateDisconnected, StateConnected}
+	want := []State{StateConnecting, StateConnected, StateDisconnected, StateConnected}
 	if got := log.states(); !equalStates(got, want) {
 		t.Fatalf("states %v, want %v", got, want)
 	}
@@ -386,7 +391,7 @@ func TestScannerDeviceReplaced(t *testing.T) {
 	checkGoroutines(t)
 	d := newDevice(t)
 	s := start(t, testConfig(d.link))
-	log := watch(s)
+	log := watch(t, s)
 	log.waitFor(t, StateConnected)
 	old := d.master
 	oldSlave := d.slave
@@ -406,7 +411,7 @@ func TestScannerStartsWithoutDevice(t *testing.T) {
 	checkGoroutines(t)
 	link := filepath.Join(t.TempDir(), "later")
 	s := start(t, testConfig(link))
-	log := watch(s)
+	log := watch(t, s)
 	time.Sleep(150 * time.Millisecond)
 	if st := s.Status(); st.State != StateDisconnected || !errors.Is(st.Err, fs.ErrNotExist) {
 		t.Fatalf("status = %+v", st)
@@ -444,7 +449,7 @@ func TestScannerClose(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			watch(s).waitFor(t, StateConnected)
+			watch(t, s).waitFor(t, StateConnected)
 			d.write("1345") // a read is in progress with data pending
 			tt.stop(s, cancel)
 			select {
@@ -480,6 +485,8 @@ func TestStartRejectsBadConfig(t *testing.T) {
 		{"bad parity", Config{Port: "/dev/x", Parity: "mark"}},
 		{"max len below a code", Config{Port: "/dev/x", MaxLen: 10}},
 		{"stop bits", Config{Port: "/dev/x", StopBits: 3}},
+		{"odd baud", Config{Port: "/dev/x", Baud: 1234}},
+		{"negative baud", Config{Port: "/dev/x", Baud: -9600}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

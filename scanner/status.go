@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -10,13 +11,30 @@ type State string
 
 // The states a Scanner reports.
 const (
-	// StateDisconnected: not (yet or any more) connected; retrying with backoff.
+	// StateConnecting: started, the first open has not finished yet.
+	StateConnecting State = "connecting"
+	// StateDisconnected: the last open failed or the device went away;
+	// retrying with backoff.
 	StateDisconnected State = "disconnected"
 	// StateConnected: the port is open and being read.
 	StateConnected State = "connected"
 	// StateStopped: Close was called or the context ended; final.
 	StateStopped State = "stopped"
 )
+
+// transitions is the Scanner's state machine: the states each state may
+// move to. The read loop follows it; tests check every observed move.
+var transitions = map[State][]State{
+	StateConnecting:   {StateConnected, StateDisconnected, StateStopped},
+	StateConnected:    {StateDisconnected, StateStopped},
+	StateDisconnected: {StateConnected, StateStopped},
+	StateStopped:      {},
+}
+
+// CanMove reports whether a Scanner may go from state s to next.
+func (s State) CanMove(next State) bool {
+	return s == next || slices.Contains(transitions[s], next)
+}
 
 // Status is what the UI status bar shows about the scanner.
 type Status struct {
