@@ -284,3 +284,38 @@ func nativeParams(no string, fen int64) map[string]string {
 		"spbill_create_ip": "10.0.0.8", "notify_url": "https://example.com/notify", "trade_type": "NATIVE", "product_id": "P1",
 	}
 }
+
+func (e *env) downloadBillV2(t testing.TB, date, billType, tar string) []byte {
+	t.Helper()
+	q := map[string]string{"appid": e.creds.AppID, "mch_id": e.creds.MchID, "nonce_str": wechat.NonceString(), "bill_date": date, "bill_type": billType, "tar_type": tar}
+	q["sign"] = wechat.SignV2(q, e.creds.APIKey, wechat.SignMD5)
+	resp, err := e.srv.Client().Post(e.srv.URL+"/pay/downloadbill", "text/xml", bytes.NewReader(wechat.EncodeXML(q)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (e *env) decodeXML(t testing.TB, b []byte) map[string]string {
+	t.Helper()
+	m, err := wechat.DecodeXML(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func jsonField(t testing.TB, body []byte, k string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("%s: %v", body, err)
+	}
+	s, _ := m[k].(string)
+	return s
+}
