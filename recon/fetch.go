@@ -1,0 +1,304 @@
+package recon
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/wxpos/wxpos/storage"
+)
+
+// ErrNotReady is returned by a BillSource when WeChat has not generated the
+// bill yet (v3 STATEMENT_CREATING, or asked before 10:00): retry later.
+var ErrNotReady = errors.New("bill not ready yet")
+
+// ErrNoTrades is returned by a BillSource when WeChat has no bill for the
+// day because nothing was paid or refunded (v3 NO_STATEMENT_EXIST, v2 "No
+// Bill Exist"/20002). The day is then reconciled against an empty bill.
+var ErrNoTrades = errors.New("no bill: no trade that day")
+
+// BillSource downloads the ALL trade bill of a day as plain text. Errors
+// that are neither ErrNotReady nor ErrNoTrades (offline, timeout, 5xx, a bad
+// hash) mean "try again later".
+type BillSource interface {
+	DownloadBill(ctx context.Context, day Day) ([]byte, error)
+}
+
+// FetchState is what the fetch worker is doing, for the status bar.
+type FetchState string
+
+// Fetch states.
+const (
+	FetchIdle     FetchState = "idle"      // everything fetched; waits for the next day
+	FetchWorking  FetchState = "fetching"  // downloading or reconciling
+	FetchNotReady FetchState = "not_ready" // WeChat has not made the bill yet; retry at NextAt
+	FetchFailed   FetchState = "failed"    // offline or a bad bill; retry at NextAt
+)
+
+// Status is the fetch worker's state as shown in the status bar.
+type Status struct {
+	State  FetchState
+	Day    Day       // the day being fetched or that failed
+	NextAt time.Time // when the worker tries again
+	Err    string    // why it waits, when it does
+	// Open is the number of unresolved differences over the reconciled
+	// days the worker knows of (refreshed after each reconciliation).
+	Open int
+}
+
+// Fetcher is the automatic daily bill worker: after FetchAfter (Asia/
+// Shanghai) it fetches the previous day's bill, catches up missed days
+// within the retention, stores each bill and reconciles it. A day whose
+// download fails or is not ready is retried later; no result is stored
+// for a day until its whole bill has been read and checked.
+type Fetcher struct {
+	Desk   *Desk
+	Source BillSource
+	// FetchAfter is the time of day (since midnight, Asia/Shanghai) after
+	// which yesterday's bill is fetched; default 10 h.
+	FetchAfter time.Duration
+	// Retention is how many days back bills can be fetched; default 90
+	// (WeChat keeps three months).
+	Retention int
+	// RetryNotReady and RetryFailed are the waits after "not ready" (30 min)
+	// and after a failure (5 min).
+	RetryNotReady, RetryFailed time.Duration
+	// CallTimeout bounds one download; default 2 min.
+	CallTimeout time.Duration
+	// Now and Wait are the clock; nil means the real one.
+	Now  func() time.Time
+	Wait func(ctx context.Context, d time.Duration) error
+	// OnStatus, if set, is called (from the worker goroutine) on every
+	// status change. It must not block.
+	OnStatus func(Status)
+	Logger   *slog.Logger
+
+	mu     sync.Mutex
+	status Status
+}
+
+func (f *Fetcher) defaults() {
+	if f.FetchAfter == 0 {
+		f.FetchAfter = 10 * time.Hour
+	}
+	if f.Retention == 0 {
+		f.Retention = 90
+	}
+	if f.RetryNotReady == 0 {
+		f.RetryNotReady = 30 * time.Minute
+	}
+	if f.RetryFailed == 0 {
+		f.RetryFailed = 5 * time.Minute
+	}
+	if f.CallTimeout == 0 {
+		f.CallTimeout = 2 * time.Minute
+	}
+	if f.Now == nil {
+		f.Now = time.Now
+	}
+	if f.Wait == nil {
+		f.Wait = func(ctx context.Context, d time.Duration) error {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				return nil
+			}
+		}
+	}
+	if f.Logger == nil {
+		f.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Status returns the worker's current status.
+func (f *Fetcher) Status() Status {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.status
+}
+
+func (f *Fetcher) setStatus(s Status) {
+	f.mu.Lock()
+	if s.State != FetchWorking {
+		s.Open = f.openDifferences()
+	} else {
+		s.Open = f.status.Open
+	}
+	f.status = s
+	cb := f.OnStatus
+	f.mu.Unlock()
+	if cb != nil {
+		cb(s)
+	}
+}
+
+func (f *Fetcher) openDifferences() int {
+	days, err := f.Desk.Book.Days()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, d := range days {
+		n += d.Open
+	}
+	return n
+}
+
+// Latest is the newest day whose bill should exist at now.
+func (f *Fetcher) Latest(now time.Time) Day {
+	f.defaults()
+	today := DayOf(now)
+	if now.Sub(today.Start()) >= f.FetchAfter {
+		return today.Add(-1)
+	}
+	return today.Add(-2)
+}
+
+// Due lists the days whose bill should be fetched at now, oldest first:
+// the latest available day and every earlier day within the retention,
+// since the terminal's first sale, that has no stored bill.
+func (f *Fetcher) Due(now time.Time) ([]Day, error) {
+	f.defaults()
+	latest := f.Latest(now)
+	first := DayOf(now).Add(-f.Retention)
+	if fd, ok, err := f.firstSaleDay(); err != nil {
+		return nil, err
+	} else if !ok {
+		first = latest // a new terminal: just the latest day
+	} else if fd > latest {
+		return nil, nil // the first sale is newer than any bill
+	} else if fd > first {
+		first = fd
+	}
+	var due []Day
+	for d := first; d <= latest; d = d.Add(1) {
+		if !f.Desk.Book.HasBill(d) {
+			due = append(due, d)
+		}
+	}
+	return due, nil
+}
+
+func (f *Fetcher) firstSaleDay() (Day, bool, error) {
+	var first Day
+	err := f.Desk.Book.s.View(func(tx *storage.Tx) error {
+		return tx.ForEach(storage.BucketOrdersByDay, "", func(k string, _ []byte) error {
+			first = Day(k[:min(8, len(k))])
+			return errStop
+		})
+	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
+	return first, first != "", err
+}
+
+var errStop = errors.New("stop")
+
+// Run fetches and reconciles until ctx ends.
+func (f *Fetcher) Run(ctx context.Context) error {
+	f.defaults()
+	for {
+		next := f.Cycle(ctx)
+		wait := max(next.Sub(f.Now()), time.Second)
+		if err := f.Wait(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// Cycle fetches every due day once, in order, stopping at the first one
+// that must be retried, and returns when to run again.
+func (f *Fetcher) Cycle(ctx context.Context) time.Time {
+	f.defaults()
+	now := f.Now()
+	due, err := f.Due(now)
+	if err != nil {
+		f.setStatus(Status{State: FetchFailed, Err: err.Error(), NextAt: now.Add(f.RetryFailed)})
+		return now.Add(f.RetryFailed)
+	}
+	for _, day := range due {
+		if ctx.Err() != nil {
+			return now
+		}
+		f.setStatus(Status{State: FetchWorking, Day: day})
+		_, err := f.FetchDay(ctx, day, "system")
+		if err == nil {
+			continue
+		}
+		st := f.Desk.Book.FetchStatusOf(day)
+		st.Attempts++
+		st.LastAt, st.LastErr = f.Now(), err.Error()
+		state, retry := FetchFailed, f.RetryFailed
+		if errors.Is(err, ErrNotReady) {
+			state, retry = FetchNotReady, f.RetryNotReady
+		}
+		st.NextAt = st.LastAt.Add(retry)
+		if serr := f.Desk.Book.SetFetchStatus(st); serr != nil {
+			f.Logger.Error("bill fetch status", "day", day, "err", serr)
+		}
+		f.Logger.Warn("bill fetch", "day", day, "attempt", st.Attempts, "err", err, "next", st.NextAt)
+		f.setStatus(Status{State: state, Day: day, NextAt: st.NextAt, Err: err.Error()})
+		return st.NextAt
+	}
+	next := DayOf(now).Add(1).Start().Add(f.FetchAfter)
+	if l := f.Latest(now); l == DayOf(now).Add(-2) {
+		next = DayOf(now).Start().Add(f.FetchAfter) // today's fetch time has not come yet
+	}
+	f.setStatus(Status{State: FetchIdle, NextAt: next})
+	return next
+}
+
+// FetchDay downloads day's bill, checks that it reads to the end with a
+// matching summary, stores it and reconciles the day. A bill that does not
+// read is not stored.
+func (f *Fetcher) FetchDay(ctx context.Context, day Day, actor string) (*Result, error) {
+	f.defaults()
+	if !day.Valid() {
+		return nil, fmt.Errorf("fetch bill: invalid day %q", day)
+	}
+	cctx, cancel := context.WithTimeout(ctx, f.CallTimeout)
+	plain, err := f.Source.DownloadBill(cctx, day)
+	cancel()
+	info := BillInfo{Source: "download", At: f.Now()}
+	switch {
+	case errors.Is(err, ErrNoTrades):
+		info.NoBill, plain = true, nil
+	case err != nil:
+		return nil, fmt.Errorf("fetch bill %s: %w", day, err)
+	default:
+		if err := CheckBill(f.Desk.Parse, plain); err != nil {
+			return nil, fmt.Errorf("fetch bill %s: %w", day, err)
+		}
+	}
+	if err := f.Desk.Book.SaveBill(day, plain, info, actor); err != nil {
+		return nil, err
+	}
+	return f.Desk.Reconcile(day, actor)
+}
+
+// CheckBill reads a whole bill with parse and returns the first error,
+// summary mismatches included.
+func CheckBill(parse ParseFunc, plain []byte) error {
+	rows, err := parse(bytes.NewReader(plain))
+	if err != nil {
+		return err
+	}
+	var r Row
+	for {
+		switch err := rows.Next(&r); {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+}

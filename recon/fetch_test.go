@@ -1,0 +1,169 @@
+package recon_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/storage/storagetest"
+)
+
+type fakeSource struct {
+	bills map[recon.Day]string
+	errs  map[recon.Day]error
+	asked []recon.Day
+}
+
+func (s *fakeSource) DownloadBill(ctx context.Context, d recon.Day) ([]byte, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		return nil, errors.New("download without a deadline")
+	}
+	s.asked = append(s.asked, d)
+	if err := s.errs[d]; err != nil {
+		return nil, err
+	}
+	b, ok := s.bills[d]
+	if !ok {
+		return nil, recon.ErrNoTrades
+	}
+	return []byte(b), nil
+}
+
+// parseOK accepts any text but "bad", which fails like a malformed file.
+func parseOK(r io.Reader) (recon.RowReader, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if string(b) == "bad" {
+		return nil, errors.New("line 3 column 7: not an amount")
+	}
+	return recon.NewRows(nil), nil
+}
+
+func TestFetcherCycle(t *testing.T) {
+	today := recon.Day("20261126")
+	offline := errors.New("dial tcp: network is unreachable")
+	tests := []struct {
+		name       string
+		now        time.Time
+		firstSale  recon.Day // "" = no sales at all
+		bills      map[recon.Day]string
+		errs       map[recon.Day]error
+		wantAsked  []recon.Day
+		wantStored []recon.Day
+		wantState  recon.FetchState
+		wantNext   time.Time
+	}{
+		{
+			name: "before ten nothing new", now: today.Start().Add(9 * time.Hour), firstSale: today.Add(-1),
+			wantState: recon.FetchIdle, wantNext: today.Start().Add(10 * time.Hour),
+		},
+		{
+			name: "after ten fetches yesterday", now: today.Start().Add(10*time.Hour + time.Minute), firstSale: today.Add(-1),
+			bills: map[recon.Day]string{today.Add(-1): "ok"}, wantAsked: []recon.Day{today.Add(-1)}, wantStored: []recon.Day{today.Add(-1)},
+			wantState: recon.FetchIdle, wantNext: today.Add(1).Start().Add(10 * time.Hour),
+		},
+		{
+			name: "catches up missed days since the first sale", now: today.Start().Add(11 * time.Hour), firstSale: today.Add(-3),
+			bills:     map[recon.Day]string{today.Add(-3): "ok", today.Add(-1): "ok"},
+			wantAsked: []recon.Day{today.Add(-3), today.Add(-2), today.Add(-1)}, wantStored: []recon.Day{today.Add(-3), today.Add(-2), today.Add(-1)},
+			wantState: recon.FetchIdle,
+		},
+		{
+			name: "catch-up stops at the retention", now: today.Start().Add(11 * time.Hour), firstSale: today.Add(-200),
+			wantState: recon.FetchIdle,
+		},
+		{
+			name: "not ready waits half an hour and stores nothing", now: today.Start().Add(10*time.Hour + time.Minute), firstSale: today.Add(-2),
+			bills: map[recon.Day]string{today.Add(-2): "ok", today.Add(-1): "ok"}, errs: map[recon.Day]error{today.Add(-1): recon.ErrNotReady},
+			wantAsked: []recon.Day{today.Add(-2), today.Add(-1)}, wantStored: []recon.Day{today.Add(-2)},
+			wantState: recon.FetchNotReady, wantNext: today.Start().Add(10*time.Hour + 31*time.Minute),
+		},
+		{
+			name: "offline stops the catch-up and retries soon", now: today.Start().Add(12 * time.Hour), firstSale: today.Add(-2),
+			errs:      map[recon.Day]error{today.Add(-2): offline},
+			wantAsked: []recon.Day{today.Add(-2)}, wantState: recon.FetchFailed, wantNext: today.Start().Add(12*time.Hour + 5*time.Minute),
+		},
+		{
+			name: "a malformed bill is not stored", now: today.Start().Add(12 * time.Hour), firstSale: today.Add(-1),
+			bills: map[recon.Day]string{today.Add(-1): "bad"}, wantAsked: []recon.Day{today.Add(-1)}, wantState: recon.FetchFailed,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := storagetest.Open(t)
+			if tc.firstSale != "" {
+				putOrder(t, s, storage.Order{OutTradeNo: "PS1-T1-00000001", Tender: "cash", State: "PAID", AmountFen: 1, CreatedAt: tc.firstSale.Start().Add(time.Hour)})
+			}
+			src := &fakeSource{bills: tc.bills, errs: tc.errs}
+			var seen []recon.Status
+			f := &recon.Fetcher{
+				Desk:   &recon.Desk{Book: recon.NewBook(s, func() time.Time { return tc.now }), Terminal: term, Parse: parseOK},
+				Source: src, Now: func() time.Time { return tc.now },
+				OnStatus: func(st recon.Status) { seen = append(seen, st) },
+			}
+			next := f.Cycle(context.Background())
+			if tc.name == "catch-up stops at the retention" {
+				if len(src.asked) != 90 || src.asked[0] != today.Add(-90) {
+					t.Fatalf("asked %d days from %v, want the 90 days of retention", len(src.asked), src.asked[:1])
+				}
+			} else if !slices.Equal(src.asked, tc.wantAsked) {
+				t.Fatalf("asked %v, want %v", src.asked, tc.wantAsked)
+			}
+			for _, d := range tc.wantStored {
+				if !f.Desk.Book.HasBill(d) {
+					t.Errorf("bill %s not stored", d)
+				}
+				if _, err := f.Desk.Book.Result(d); err != nil {
+					t.Errorf("day %s not reconciled: %v", d, err)
+				}
+			}
+			for _, d := range tc.wantAsked {
+				if !slices.Contains(tc.wantStored, d) && tc.name != "catch-up stops at the retention" {
+					if f.Desk.Book.HasBill(d) {
+						t.Errorf("bill %s stored after a failed fetch", d)
+					}
+					if _, err := f.Desk.Book.Result(d); !errors.Is(err, recon.ErrNoResult) {
+						t.Errorf("day %s has a result after a failed fetch: %v", d, err)
+					}
+				}
+			}
+			st := f.Status()
+			if st.State != tc.wantState || len(seen) == 0 || seen[len(seen)-1] != st {
+				t.Fatalf("status %+v (seen %d), want %s", st, len(seen), tc.wantState)
+			}
+			if !tc.wantNext.IsZero() && !next.Equal(tc.wantNext) {
+				t.Fatalf("next run %v, want %v", next, tc.wantNext)
+			}
+			if st.State != recon.FetchIdle && st.Err == "" {
+				t.Fatal("a waiting status must say why")
+			}
+		})
+	}
+}
+
+func TestFetcherNoTradesReconcilesEmptyBill(t *testing.T) {
+	s := storagetest.Open(t)
+	yesterday := recon.Day("20261125")
+	putOrder(t, s, storage.Order{OutTradeNo: "PS1-T1-00000001", Tender: "wechat_scan", State: "PAID", AmountFen: 100,
+		Forced: true, CreatedAt: yesterday.Start().Add(12 * time.Hour)})
+	now := yesterday.End().Add(11 * time.Hour)
+	f := &recon.Fetcher{Desk: &recon.Desk{Book: recon.NewBook(s, nil), Terminal: recon.TerminalOf("S1", "T1"), Parse: parseOK},
+		Source: &fakeSource{}, Now: func() time.Time { return now }}
+	res, err := f.FetchDay(context.Background(), yesterday, "system")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Differences) != 1 || res.Differences[0].Kind != recon.KindLocalOnly || !res.Differences[0].Forced {
+		t.Fatalf("differences %+v, want the forced-paid order as local-only", res.Differences)
+	}
+	if st := f.Status(); st.State != "" {
+		t.Fatalf("FetchDay alone must not touch the worker status: %+v", st)
+	}
+}
