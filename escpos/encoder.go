@@ -140,7 +140,7 @@ func (e *Encoder) Text(s string) {
 	if e.err != nil || s == "" {
 		return
 	}
-	e.buf = AppendGBK(e.buf[:0], e.gbk, s)
+	e.buf = appendGBK(e.buf[:0], e.gbk, s)
 	e.write(e.buf...)
 }
 
@@ -239,9 +239,9 @@ func boolByte(b bool) byte {
 	return 0
 }
 
-// AppendGBK appends s encoded as GBK to dst, with the replacements Text
+// appendGBK appends s encoded as GBK to dst, with the replacements Text
 // describes (controls become '?', unencodable characters '?' per column).
-func AppendGBK(dst []byte, enc *encoding.Encoder, s string) []byte {
+func appendGBK(dst []byte, enc *encoding.Encoder, s string) []byte {
 	var tmp [8]byte
 	for _, r := range s {
 		switch {

@@ -115,8 +115,29 @@ func (p *Printer) Send(ctx context.Context, data []byte) error {
 		if err := w.Flush(); err != nil {
 			return p.fail(ctx, "write", err)
 		}
+		if tc, ok := c.(*net.TCPConn); ok {
+			drain(tc)
+		}
 		return nil
 	})
+}
+
+// drainTimeout bounds how long a finished TCP job waits for the printer to
+// close its side.
+const drainTimeout = 500 * time.Millisecond
+
+// drain half-closes a TCP job and reads what the printer still sends (a late
+// status byte) until it closes or drainTimeout passes. Closing with unread
+// bytes would send a reset, and some printers drop the data they have not
+// printed yet when they get one.
+func drain(c *net.TCPConn) {
+	if err := c.CloseWrite(); err != nil {
+		return
+	}
+	if err := c.SetReadDeadline(time.Now().Add(drainTimeout)); err != nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, c)
 }
 
 func (p *Printer) fail(ctx context.Context, op string, err error) error {
@@ -166,6 +187,11 @@ func (p *Printer) job(ctx context.Context, fn func(context.Context, conn) error)
 	case err := <-done:
 		return err
 	case <-ctx.Done():
+		select {
+		case err := <-done: // finished just as the deadline passed
+			return err
+		default:
+		}
 		return p.fail(ctx, "write", ctx.Err())
 	}
 }
