@@ -1,0 +1,229 @@
+// Package paygate adapts the WeChat Pay client (package wechat) to the
+// payment core's pos.Gateway, for either API generation: v3 (codepay,
+// native, query, close, reverse, refund, refund query) or v2 (micropay,
+// unifiedorder NATIVE, orderquery, reverse, closeorder, refund,
+// refundquery).
+//
+// Its one job beyond renaming types is classifying every answer into the
+// outcome classes pos decides on, using the client's typed errors (never
+// strings):
+//
+//   - a *wechat.APIError that leaves the outcome open (5xx, SYSTEMERROR,
+//     BANKERROR, BIZERR_NEED_RETRY), transport errors, unverifiable answers,
+//     and FREQUENCY_LIMITED (back off and retry the same number) stay
+//     outcome-unknown;
+//   - USERPAYING from a payment becomes Trade.Status USERPAYING;
+//   - ORDERPAID from a payment is outcome-unknown (the same order number
+//     was paid: the core queries and finds it paid);
+//   - ORDERNOTEXIST / RESOURCE_NOT_EXISTS / REFUNDNOTEXIST become
+//     pos.ErrOrderNotExist; ORDERPAID from close becomes pos.ErrOrderPaid;
+//     ORDERCLOSED from close and ORDERREVERSED from reverse are success
+//     (already done: both calls are idempotent);
+//   - a reverse answered recall=Y (v2) is outcome-unknown: call again;
+//   - every other business code is a definite *pos.DeclineError, as is a
+//     request the client refused to send (wechat.ErrInvalidArgument).
+package paygate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/wechat"
+)
+
+// Options are the request fields WeChat requires that the core does not
+// carry.
+type Options struct {
+	// DeviceIP is the terminal's IP (codepay scene_info.device_ip, v2
+	// spbill_create_ip). Default 127.0.0.1.
+	DeviceIP string
+	// NotifyURL is required by Native prepay although the terminal polls;
+	// a store with a public endpoint may set its own. Default
+	// https://127.0.0.1/wxpos/notify (never called: the core polls).
+	NotifyURL string
+}
+
+func (o *Options) defaults() {
+	if o.DeviceIP == "" {
+		o.DeviceIP = "127.0.0.1"
+	}
+	if o.NotifyURL == "" {
+		o.NotifyURL = "https://127.0.0.1/wxpos/notify"
+	}
+}
+
+// V3API is the part of *wechat.Client the v3 gateway uses.
+type V3API interface {
+	Codepay(ctx context.Context, r wechat.CodepayRequest) (*wechat.Transaction, error)
+	NativePrepay(ctx context.Context, r wechat.NativeRequest) (*wechat.NativeOrder, error)
+	QueryByOutTradeNo(ctx context.Context, outTradeNo string) (*wechat.Transaction, error)
+	Close(ctx context.Context, outTradeNo string) error
+	Reverse(ctx context.Context, outTradeNo string) (*wechat.ReverseResult, error)
+	Refund(ctx context.Context, r wechat.RefundRequest) (*wechat.Refund, error)
+	QueryRefund(ctx context.Context, outRefundNo string) (*wechat.Refund, error)
+}
+
+// api is one generation's calls under common names.
+type api struct {
+	pay         func(context.Context, wechat.CodepayRequest) (*wechat.Transaction, error)
+	native      func(context.Context, wechat.NativeRequest) (*wechat.NativeOrder, error)
+	query       func(context.Context, string) (*wechat.Transaction, error)
+	close       func(context.Context, string) error
+	reverse     func(context.Context, string) (*wechat.ReverseResult, error)
+	refund      func(context.Context, wechat.RefundRequest) (*wechat.Refund, error)
+	queryRefund func(context.Context, string) (*wechat.Refund, error)
+}
+
+// Gateway implements pos.Gateway on a WeChat Pay client.
+type Gateway struct {
+	api  api
+	opts Options
+	gen  string
+}
+
+var _ pos.Gateway = (*Gateway)(nil)
+
+// NewV3 returns a gateway speaking API v3 through c.
+func NewV3(c V3API, opts Options) *Gateway {
+	opts.defaults()
+	return &Gateway{gen: "v3", opts: opts, api: api{
+		pay: c.Codepay, native: c.NativePrepay, query: c.QueryByOutTradeNo, close: c.Close,
+		reverse: c.Reverse, refund: c.Refund, queryRefund: c.QueryRefund,
+	}}
+}
+
+// Generation reports "v3" or "v2".
+func (g *Gateway) Generation() string { return g.gen }
+
+// ErrRecall is the outcome-unknown error of a reverse answered recall=Y:
+// WeChat asks for the reverse to be called again.
+var ErrRecall = errors.New("reverse: recall requested")
+
+// classify maps a client error to the core's outcome classes.
+func classify(err error, notExist, closeOp, reverseOp bool) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, wechat.ErrInvalidArgument) {
+		return &pos.DeclineError{Code: "INVALID_ARGUMENT", Message: err.Error()}
+	}
+	if wechat.OutcomeUnknown(err) {
+		return err
+	}
+	var ae *wechat.APIError
+	if !errors.As(err, &ae) {
+		return err // not an answer from WeChat: unknown
+	}
+	switch ae.Code {
+	case wechat.CodeFrequencyLimited, wechat.CodeSystemError, wechat.CodeBankError, wechat.CodeBizErrNeedRetry:
+		return err
+	case wechat.CodeOrderNotExist, wechat.CodeResourceNotExists, wechat.CodeRefundNotExist:
+		if notExist {
+			return fmt.Errorf("%w: %w", pos.ErrOrderNotExist, err)
+		}
+	case wechat.CodeOrderPaid:
+		if closeOp {
+			return fmt.Errorf("%w: %w", pos.ErrOrderPaid, err)
+		}
+		return err // on a payment: same number already paid → query
+	case wechat.CodeOrderClosed:
+		if closeOp {
+			return nil
+		}
+	case wechat.CodeOrderReversed:
+		if reverseOp {
+			return nil
+		}
+	}
+	return &pos.DeclineError{Code: string(ae.Code), Message: ae.Message}
+}
+
+func trade(t *wechat.Transaction) pos.Trade {
+	return pos.Trade{OutTradeNo: t.OutTradeNo, Status: pos.TradeStatus(t.State), TransactionID: t.TransactionID,
+		AmountFen: t.Total, PaidAt: t.SuccessTime, Desc: t.StateDesc}
+}
+
+// PayScan implements pos.Gateway (codepay / micropay).
+func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, error) {
+	t, err := g.api.pay(ctx, wechat.CodepayRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
+		AuthCode: r.AuthCode, Total: r.AmountFen, DeviceIP: g.opts.DeviceIP, DeviceID: r.DeviceID, StoreID: r.StoreID})
+	if wechat.IsUserPaying(err) {
+		return pos.Trade{OutTradeNo: r.OutTradeNo, Status: pos.TradeUserPaying, AmountFen: r.AmountFen}, nil
+	}
+	if err != nil {
+		return pos.Trade{}, classify(err, false, false, false)
+	}
+	tr := trade(t)
+	if tr.Status == "" {
+		tr.Status = pos.TradeSuccess
+	}
+	return tr, nil
+}
+
+// CreateQR implements pos.Gateway (native prepay / unifiedorder NATIVE).
+func (g *Gateway) CreateQR(ctx context.Context, r pos.QRRequest) (string, error) {
+	n, err := g.api.native(ctx, wechat.NativeRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
+		Total: r.AmountFen, NotifyURL: g.opts.NotifyURL, ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
+		TimeExpire: r.ExpiresAt, DeviceID: r.DeviceID})
+	if err != nil {
+		return "", classify(err, false, false, false)
+	}
+	return n.CodeURL, nil
+}
+
+// Query implements pos.Gateway.
+func (g *Gateway) Query(ctx context.Context, no string) (pos.Trade, error) {
+	t, err := g.api.query(ctx, no)
+	if err != nil {
+		return pos.Trade{}, classify(err, true, false, false)
+	}
+	return trade(t), nil
+}
+
+// Reverse implements pos.Gateway.
+func (g *Gateway) Reverse(ctx context.Context, no string) error {
+	res, err := g.api.reverse(ctx, no)
+	if err != nil {
+		return classify(err, true, false, true)
+	}
+	if res != nil && res.Recall {
+		return fmt.Errorf("reverse %s: %w", no, ErrRecall)
+	}
+	return nil
+}
+
+// Close implements pos.Gateway.
+func (g *Gateway) Close(ctx context.Context, no string) error {
+	return classify(g.api.close(ctx, no), true, true, false)
+}
+
+func refundResult(f *wechat.Refund) pos.RefundResult {
+	return pos.RefundResult{OutRefundNo: f.OutRefundNo, RefundID: f.RefundID, Status: pos.RefundStatus(f.Status),
+		AmountFen: f.Refund, SuccessAt: f.SuccessTime}
+}
+
+// Refund implements pos.Gateway.
+func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundResult, error) {
+	f, err := g.api.refund(ctx, wechat.RefundRequest{OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID,
+		OutRefundNo: r.OutRefundNo, Refund: r.AmountFen, Total: r.TotalFen, Reason: r.Reason})
+	if err != nil {
+		return pos.RefundResult{}, classify(err, true, false, false)
+	}
+	res := refundResult(f)
+	if res.Status == "" {
+		res.Status = pos.RefundStatusProcessing
+	}
+	return res, nil
+}
+
+// QueryRefund implements pos.Gateway.
+func (g *Gateway) QueryRefund(ctx context.Context, no string) (pos.RefundResult, error) {
+	f, err := g.api.queryRefund(ctx, no)
+	if err != nil {
+		return pos.RefundResult{}, classify(err, true, false, false)
+	}
+	return refundResult(f), nil
+}
+
