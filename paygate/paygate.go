@@ -226,4 +226,3 @@ func (g *Gateway) QueryRefund(ctx context.Context, no string) (pos.RefundResult,
 	}
 	return refundResult(f), nil
 }
-

@@ -30,7 +30,7 @@ type rig struct {
 func testConfig(clk pos.Clock) pos.Config {
 	return pos.Config{
 		StoreID: "S01", TerminalID: "T01", StoreName: "测试店", Clock: clk,
-		Authorizer: allowManagers{},
+		Authorizer:  allowManagers{},
 		CallTimeout: 2 * time.Second,
 	}
 }

@@ -42,10 +42,10 @@ func TestScanFlow(t *testing.T) {
 			want: pos.StateUnknown, ledger: pos.TradeSuccess, charged: 1, afterRecv: pos.StatePaid},
 		{name: "password timeout, reverse lost: queued, recovery reverses", sc: postest.UserPayingTimeout,
 			faults: []fault{{postest.OpReverse, []postest.Fault{postest.DropBefore}}},
-			want: pos.StateReversing, ledger: pos.TradeRevoked, afterRecv: pos.StateReversed},
+			want:   pos.StateReversing, ledger: pos.TradeRevoked, afterRecv: pos.StateReversed},
 		{name: "password timeout, reverse answer lost: retried, idempotent", sc: postest.UserPayingTimeout,
 			faults: []fault{{postest.OpReverse, []postest.Fault{postest.DropAfter}}},
-			want: pos.StateReversing, ledger: pos.TradeRevoked, afterRecv: pos.StateReversed},
+			want:   pos.StateReversing, ledger: pos.TradeRevoked, afterRecv: pos.StateReversed},
 		{name: "offline: unknown, recovery resolves once online", sc: postest.Success, down: true,
 			want: pos.StateUnknown, afterRecv: pos.StateFailed, wantCode: "ORDER_NOT_EXIST"},
 	}
