@@ -1,0 +1,27 @@
+// Package report keeps the terminal's business days and computes their X
+// and Z reports.
+//
+// A day is a calendar day in Asia/Shanghai (yyyymmdd), the same day WeChat
+// Pay's daily bill uses, so a Z report and the bill of its day can be
+// reconciled line for line. The manager opens the day with a float (备用金),
+// records cash put in or paid out with a reason, reads X reports at any
+// time (nothing changes), and closes the day with a Z report. Closing
+// computes the report, numbers it from the terminal's own sequence
+// (1, 2, 3 … with no gaps: the number is taken in the commit that stores
+// the report) and freezes it with the session. A closed day refuses every
+// change; its Z is read back, never recomputed, so a reprint is identical.
+//
+// Figures come from what the payment core stores (storage orders, refunds,
+// receipts) and follow the receipts: a sale counts on the day it was paid,
+// a refund on the day it succeeded. Payments and refunds not settled when
+// the report is taken are listed as pending and kept out of the money;
+// abnormal refunds are listed for the merchant console. Expected cash is
+// float + cash sales − cash refunds + cash in − cash out; the difference
+// is counted minus expected (positive: over, 长款; negative: short, 短款).
+//
+// Sessions live in the sessions bucket: "day/yyyymmdd" → Session (JSON,
+// with a "v" version field) and "z/<number>" → day. Opening, cash
+// movements and closing each append an audit event (day.open,
+// day.cash_in, day.cash_out, day.close). Who may do what is decided by the
+// caller (package staff); this package records the names it is given.
+package report
