@@ -33,7 +33,9 @@ func fastDB(tb testing.TB) *storage.Store {
 
 var info = report.Info{StoreName: "Test store", StoreID: "S1", TerminalID: "T1"}
 
-func fixedNow(t time.Time) *report.Options { return &report.Options{Now: func() time.Time { return t }} }
+func fixedNow(t time.Time) *report.Options {
+	return &report.Options{Now: func() time.Time { return t }}
+}
 
 // TestZTotalsEqualReceipts is the property: over random days (random
 // sales, tenders, states, late payments, refunds in every state, cash
