@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 )
 
 func TestSerialPortRead(t *testing.T) {
@@ -23,10 +21,7 @@ func TestSerialPortRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, s, err := pty.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, s := openPTY(t)
 			defer m.Close()
 			defer s.Close()
 			p, err := SerialOpener{}.Open(context.Background(), testConfig(s.Name()))

@@ -38,6 +38,19 @@ func checkGoroutines(t *testing.T) {
 	})
 }
 
+// openPTY opens a pseudo-terminal pair, skipping where there is none.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, s, err := pty.Open()
+	if errors.Is(err, pty.ErrUnsupported) {
+		t.Skip("no pseudo-terminals on this platform")
+	}
+	if err != nil {
+		t.Fatalf("pty: %v", err)
+	}
+	return m, s
+}
+
 // device is a fake serial scanner: a pty pair reached through a symlink, so
 // the test can unplug it (close the master, remove the link) and plug in a
 // new one under the same name, like /dev/serial/by-id/… on a real machine.
@@ -59,10 +72,7 @@ func newDevice(t *testing.T) *device {
 // whatever the link pointed at).
 func (d *device) plug() {
 	d.t.Helper()
-	m, s, err := pty.Open()
-	if err != nil {
-		d.t.Fatalf("pty: %v", err)
-	}
+	m, s := openPTY(d.t)
 	tmp := d.link + ".new"
 	if err := os.Symlink(s.Name(), tmp); err != nil {
 		d.t.Fatal(err)
@@ -416,10 +426,7 @@ func TestScannerStartsWithoutDevice(t *testing.T) {
 	if st := s.Status(); st.State != StateDisconnected || !errors.Is(st.Err, fs.ErrNotExist) {
 		t.Fatalf("status = %+v", st)
 	}
-	m, sl, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, sl := openPTY(t)
 	defer m.Close()
 	defer sl.Close()
 	if err := os.Symlink(sl.Name(), link); err != nil {
