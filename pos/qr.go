@@ -38,10 +38,12 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 		return nil, err
 	}
 	p := newPayment(o)
+	t.track(p)
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
 		o, err := t.runQR(t.ctx, p, o)
+		t.untrack(p)
 		t.release(no) // before finish: the caller may act on the order at once
 		p.finish(o, err)
 	}()

@@ -2,7 +2,9 @@ package pos_test
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
@@ -85,6 +87,131 @@ func TestSandboxScan(t *testing.T) {
 				t.Errorf("transaction id %q, ledger %q", o.TransactionID, l.TransactionID)
 			}
 			checkReceipt(t, s.rig, o)
+		})
+	}
+}
+
+func TestSandboxQR(t *testing.T) {
+	tests := []struct {
+		name  string
+		close time.Duration // sandbox CloseMinAge
+		act   func(s *sbRig, p *pos.Payment)
+		want  pos.State
+	}{
+		{name: "customer pays", act: func(s *sbRig, p *pos.Payment) {
+			if err := s.env.Sandbox.PayNative(p.Order().CodeURL); err != nil {
+				s.t.Error(err)
+			}
+		}, want: pos.StatePaid},
+		{name: "expires", want: pos.StateClosed},
+		{name: "cashier cancels", act: func(s *sbRig, p *pos.Payment) { s.term.Cancel(p.OutTradeNo()) }, want: pos.StateClosed},
+		{name: "paid just before the close", act: func(s *sbRig, p *pos.Payment) {
+			s.env.Sandbox.AddFault(sandbox.Fault{Path: "/v3/pay/transactions/out-trade-no/" + p.OutTradeNo(), Drop: sandbox.DropBefore})
+			if err := s.env.Sandbox.PayNative(p.Order().CodeURL); err != nil {
+				s.t.Error(err)
+			}
+			p.Cancel()
+		}, want: pos.StatePaid},
+		{name: "early close leaves it payable: not CLOSED until confirmed", close: 5 * time.Minute,
+			act: func(s *sbRig, p *pos.Payment) { p.Cancel() }, want: pos.StateClosing},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSandboxRig(t, false, func(o *sandbox.Options) { o.CloseMinAge = tc.close })
+			p, err := s.term.BeginQR(context.Background(), sale(2500))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.act != nil {
+				s.clk.WaitForWaiter(p.Done())
+				if p.Order().State != pos.StateShowingQR || p.Order().CodeURL == "" {
+					t.Fatalf("not showing a QR: %+v", p.Order())
+				}
+				tc.act(s, p)
+			}
+			o := s.wait(p)
+			if o.State != tc.want {
+				t.Fatalf("state %s (%s), want %s", o.State, o.Message, tc.want)
+			}
+			s.clk.SetAuto(true)
+			s.recover()
+			checkInvariants(t, s.store, s.env.Sandbox.Ledger())
+		})
+	}
+}
+
+func TestSandboxRefund(t *testing.T) {
+	s := newSandboxRig(t, true, nil)
+	ctx := context.Background()
+	o, err := s.term.PayScan(ctx, sale(1000), gatetest.Code(sandbox.ScenarioSuccess))
+	if err != nil || o.State != pos.StatePaid {
+		t.Fatalf("%v %+v", err, o)
+	}
+	r1, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 400, Reason: "partial", Approval: manager})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.env.Sandbox.AddFault(sandbox.Fault{Path: "/v3/refund/domestic/refunds", Drop: sandbox.DropAfter})
+	r2, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 600, Reason: "rest", Approval: manager})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.State != pos.RefundSubmitted {
+		t.Errorf("refund with lost answer: %s, want SUBMITTED (queued)", r2.State)
+	}
+	s.recover()
+	for _, no := range []string{r1.OutRefundNo, r2.OutRefundNo} {
+		r, _ := s.term.RefundRecord(no)
+		if r.State != pos.RefundSuccess {
+			t.Errorf("%s: %s", no, r.State)
+		}
+	}
+	checkInvariants(t, s.store, s.env.Sandbox.Ledger())
+}
+
+func TestSandboxScanFaults(t *testing.T) {
+	const pay = "/v3/pay/transactions/codepay"
+	const first = "PS01-T01-00000001"
+	query := "/v3/pay/transactions/out-trade-no/" + first
+	tests := []struct {
+		name   string
+		sc     sandbox.Scenario
+		faults []sandbox.Fault
+		want   []pos.State // acceptable live outcomes
+	}{
+		{"pay dropped before commit", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Drop: sandbox.DropBefore}}, []pos.State{pos.StateFailed}},
+		{"pay dropped after commit", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Drop: sandbox.DropAfter}}, []pos.State{pos.StatePaid}},
+		{"pay 500", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Status: 500}}, []pos.State{pos.StateFailed}},
+		{"pay 502 then queries 503", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Status: 502}, {Path: query, Status: 503, Count: 3}}, []pos.State{pos.StateFailed}},
+		{"pay times out", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Latency: sandbox.Duration(time.Second)}}, []pos.State{pos.StatePaid, pos.StateFailed}},
+		{"password wait, queries dropped after", sandbox.ScenarioUserPayingSuccess, []sandbox.Fault{{Path: query, Drop: sandbox.DropAfter, Count: 2}}, []pos.State{pos.StatePaid}},
+		{"reverse 500 then ok", sandbox.ScenarioUserPayingTimeout, []sandbox.Fault{{Path: query + "/reverse", Status: 500}}, []pos.State{pos.StateReversing}},
+		{"reverse dropped after commit", sandbox.ScenarioUserPayingTimeout, []sandbox.Fault{{Path: query + "/reverse", Drop: sandbox.DropAfter}}, []pos.State{pos.StateReversing}},
+		{"network down throughout", sandbox.ScenarioSuccess, []sandbox.Fault{{Status: 503, Count: 1000}}, []pos.State{pos.StateUnknown}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSandboxRig(t, false, nil)
+			s.cfg.CallTimeout = 200 * time.Millisecond
+			s.term = s.newTerminal(s.store, s.env.Gateway)
+			for _, f := range tc.faults {
+				if err := s.env.Sandbox.AddFault(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p, err := s.term.BeginScan(context.Background(), sale(990), gatetest.Code(tc.sc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := s.wait(p)
+			if !slices.Contains(tc.want, o.State) {
+				t.Fatalf("state %s (%s), want one of %v", o.State, o.Message, tc.want)
+			}
+			s.env.Sandbox.ClearFaults()
+			s.restartSandbox()
+			s.clk.SetAuto(true)
+			s.recover()
+			checkInvariants(t, s.store, s.env.Sandbox.Ledger())
 		})
 	}
 }

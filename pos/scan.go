@@ -46,10 +46,12 @@ func (t *Terminal) BeginScan(ctx context.Context, sale Sale, code string) (*Paym
 		return nil, err
 	}
 	p := newPayment(o)
+	t.track(p)
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
 		o, err := t.runScan(t.ctx, p, o, code)
+		t.untrack(p)
 		t.release(no) // before finish: the caller may act on the order at once
 		p.finish(o, err)
 	}()

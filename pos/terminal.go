@@ -84,6 +84,7 @@ type Terminal struct {
 
 	mu      sync.Mutex
 	active  map[string]bool      // orders/refunds driven right now
+	live    map[string]*Payment  // payments on the cashier's screen
 	backoff map[string]retryInfo // recovery backoff of open orders/refunds (in memory)
 	wake    chan struct{}
 	started bool
@@ -109,6 +110,7 @@ func New(store Store, gw Gateway, cfg Config) (*Terminal, error) {
 		cfg: cfg, store: store, gw: gw, clk: cfg.Clock, log: cfg.Logger,
 		ctx: ctx, cancel: cancel,
 		active:  make(map[string]bool),
+		live:    make(map[string]*Payment),
 		backoff: make(map[string]retryInfo),
 		wake:    make(chan struct{}, 1),
 	}, nil
@@ -177,6 +179,32 @@ func (t *Terminal) Pending() (Pending, error) {
 	refunds, err := t.store.OpenRefunds()
 	p.Refunds = len(refunds)
 	return p, err
+}
+
+// Cancel asks the live payment no to stop (see Payment.Cancel). It
+// reports false when no such payment is in progress.
+func (t *Terminal) Cancel(no string) bool {
+	t.mu.Lock()
+	p := t.live[no]
+	t.mu.Unlock()
+	if p == nil {
+		return false
+	}
+	p.Cancel()
+	return true
+}
+
+// track registers p as live until it finishes.
+func (t *Terminal) track(p *Payment) {
+	t.mu.Lock()
+	t.live[p.no] = p
+	t.mu.Unlock()
+}
+
+func (t *Terminal) untrack(p *Payment) {
+	t.mu.Lock()
+	delete(t.live, p.no)
+	t.mu.Unlock()
 }
 
 // acquire marks ref as driven by the caller; false if someone else is.
