@@ -1,0 +1,84 @@
+// Package live connects reconciliation to the real world: the WeChat client
+// (bill downloads, order queries, and the bill parser) and the payment core
+// (refunds). Package recon itself only knows its small interfaces.
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/wechat"
+)
+
+// Client is what reconciliation needs from a WeChat client; the v3
+// *wechat.Client and the v2 *wechat.V2Client both provide it.
+type Client interface {
+	TradeBill(ctx context.Context, r wechat.BillRequest) ([]byte, error)
+	QueryByOutTradeNo(ctx context.Context, outTradeNo string) (*wechat.Transaction, error)
+}
+
+// Source downloads ALL trade bills through a Client.
+type Source struct{ Client Client }
+
+// DownloadBill implements recon.BillSource, mapping WeChat's answers:
+// STATEMENT_CREATING (and v2 20001, "not generated yet") to
+// recon.ErrNotReady, NO_STATEMENT_EXIST ("No Bill Exist", 20002) to
+// recon.ErrNoTrades.
+func (s Source) DownloadBill(ctx context.Context, day recon.Day) ([]byte, error) {
+	b, err := s.Client.TradeBill(ctx, wechat.BillRequest{Date: day.Start().Add(12 * time.Hour), Type: wechat.BillAll})
+	if err == nil {
+		return b, nil
+	}
+	var ae *wechat.APIError
+	if errors.As(err, &ae) {
+		switch ae.Code {
+		case wechat.CodeStatementCreating, "20001":
+			return nil, fmt.Errorf("%w: %w", recon.ErrNotReady, err)
+		case wechat.CodeNoStatementExist:
+			return nil, fmt.Errorf("%w: %w", recon.ErrNoTrades, err)
+		}
+	}
+	return nil, err
+}
+
+// Operator is the recon.Operator on a WeChat client (queries) and the
+// payment core (refunds, approved by Approval).
+type Operator struct {
+	Client   Client
+	Terminal *pos.Terminal
+	Approval pos.Approval
+}
+
+// Query asks WeChat about an order.
+func (o *Operator) Query(ctx context.Context, outTradeNo string) (recon.QueryAnswer, error) {
+	tx, err := o.Client.QueryByOutTradeNo(ctx, outTradeNo)
+	var ae *wechat.APIError
+	if errors.As(err, &ae) && (ae.Code == wechat.CodeOrderNotExist || ae.Code == wechat.CodeResourceNotExists) {
+		return recon.QueryAnswer{State: recon.StateNotExist}, nil
+	}
+	if err != nil {
+		return recon.QueryAnswer{}, err
+	}
+	return recon.QueryAnswer{State: string(tx.State), AmountFen: tx.Total, TransactionID: tx.TransactionID, PaidAt: tx.SuccessTime}, nil
+}
+
+// Refund refunds through the payment core, which checks the approval and
+// its limits and drives the refund to the end (or leaves it to recovery).
+func (o *Operator) Refund(ctx context.Context, outTradeNo string, amountFen int64, actor, reason string) (string, error) {
+	if o.Terminal == nil {
+		return "", recon.ErrNoOperator
+	}
+	a := o.Approval
+	if a.User == "" {
+		a.User = actor
+	}
+	r, err := o.Terminal.Refund(ctx, pos.RefundOrder{OutTradeNo: outTradeNo, AmountFen: amountFen, Reason: reason, Approval: a})
+	if err != nil {
+		return "", err
+	}
+	return r.OutRefundNo, nil
+}

@@ -1,0 +1,471 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/recon"
+)
+
+// Reconciler is what the reconciliation screen drives. Its methods may
+// block on the database or the network; the screen calls them only from
+// goroutines it owns. NewReconciler adapts recon.Desk and recon.Fetcher.
+type Reconciler interface {
+	// Days lists reconciled days, newest first.
+	Days(ctx context.Context) ([]recon.DaySummary, error)
+	// Result returns a day's reconciliation (recon.ErrNoResult if none).
+	Result(ctx context.Context, day recon.Day) (*recon.Result, error)
+	// Fetch downloads the day's bill now and reconciles it.
+	Fetch(ctx context.Context, day recon.Day) (*recon.Result, error)
+	// Resolve applies an action to a difference. For ActionQuery the text
+	// is WeChat's answer; the difference may stay open.
+	Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string) (*recon.Result, string, error)
+}
+
+// NewReconciler returns the Reconciler on a desk and, for Fetch, the fetch
+// worker (nil: Fetch only re-reconciles the stored bill). actor names who
+// acts at this terminal in the audit trail.
+func NewReconciler(desk *recon.Desk, fetch *recon.Fetcher, actor string) Reconciler {
+	return &deskReconciler{desk: desk, fetch: fetch, actor: actor}
+}
+
+type deskReconciler struct {
+	desk  *recon.Desk
+	fetch *recon.Fetcher
+	actor string
+}
+
+func (d *deskReconciler) Days(context.Context) ([]recon.DaySummary, error) { return d.desk.Book.Days() }
+
+func (d *deskReconciler) Result(_ context.Context, day recon.Day) (*recon.Result, error) {
+	return d.desk.Book.Result(day)
+}
+
+func (d *deskReconciler) Fetch(ctx context.Context, day recon.Day) (*recon.Result, error) {
+	if d.fetch == nil {
+		return d.desk.Reconcile(day, d.actor)
+	}
+	return d.fetch.FetchDay(ctx, day, d.actor)
+}
+
+func (d *deskReconciler) Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string) (*recon.Result, string, error) {
+	switch a {
+	case recon.ActionQuery:
+		res, ans, err := d.desk.Query(ctx, day, id, d.actor)
+		return res, ans.String(), err
+	case recon.ActionRefund:
+		res, err := d.desk.Refund(ctx, day, id, d.actor, note)
+		return res, "", err
+	case recon.ActionRecordSale:
+		res, err := d.desk.RecordSale(day, id, d.actor, note)
+		return res, "", err
+	case recon.ActionExplain:
+		res, err := d.desk.Explain(day, id, d.actor, note)
+		return res, "", err
+	}
+	return nil, "", fmt.Errorf("unknown action %q", a)
+}
+
+// ShowReconciliation opens the reconciliation screen (per day: counts per
+// category, totals side by side, the differences and their actions).
+func (t *Terminal) ShowReconciliation(r Reconciler) { t.show(newReconScreen(t, r)) }
+
+// reconScreen shows one day's reconciliation and the list of days.
+type reconScreen struct {
+	t *Terminal
+	r Reconciler
+
+	day     recon.Day
+	dayIn   *widget.Entry
+	days    *fyne.Container
+	summary *widget.Label
+	totals  *fyne.Container
+	diffs   *fyne.Container
+	message *widget.Label
+	ctx     context.Context
+	busy    bool
+}
+
+func newReconScreen(t *Terminal, r Reconciler) *reconScreen {
+	s := &reconScreen{
+		t: t, r: r,
+		day:     recon.DayOf(time.Now()).Add(-1),
+		dayIn:   widget.NewEntry(),
+		days:    container.NewVBox(),
+		summary: widget.NewLabel(""),
+		totals:  container.NewGridWithColumns(5),
+		diffs:   container.NewVBox(),
+		message: widget.NewLabel(""),
+		ctx:     t.ctx,
+	}
+	s.summary.Wrapping = fyne.TextWrapWord
+	s.message.Wrapping = fyne.TextWrapWord
+	s.dayIn.SetText(s.day.Dashed())
+	s.dayIn.OnSubmitted = func(string) { s.openTyped() }
+	return s
+}
+
+// rt translates a reconciliation text in the terminal's language.
+func (s *reconScreen) rt(m msg, args ...any) string {
+	tr, ok := reconMessages[m]
+	if !ok {
+		return s.t.cat.T(m, args...)
+	}
+	txt := tr.zh
+	if s.t.cat.lang == LangEN {
+		txt = tr.en
+	}
+	if len(args) == 0 {
+		return txt
+	}
+	return fmt.Sprintf(txt, args...)
+}
+
+func (s *reconScreen) view() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(s.rt(msgReconTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	open := widget.NewButtonWithIcon(s.rt(msgReconOpen), theme.SearchIcon(), s.openTyped)
+	fetch := widget.NewButtonWithIcon(s.rt(msgReconFetch), theme.DownloadIcon(), s.fetchNow)
+	back := widget.NewButtonWithIcon(s.t.cat.T(msgCommonBack), theme.NavigateBackIcon(), s.t.showSale)
+	top := container.NewBorder(nil, nil, title, container.NewHBox(open, fetch), s.dayIn)
+	left := container.NewBorder(widget.NewLabelWithStyle(s.rt(msgReconDays), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		nil, nil, nil, container.NewVScroll(s.days))
+	main := container.NewBorder(container.NewVBox(s.summary, s.totals, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(s.diffs))
+	split := container.NewHSplit(left, main)
+	split.Offset = 0.22
+	return container.NewPadded(container.NewBorder(top, container.NewHBox(back, s.message), nil, nil, split))
+}
+
+func (s *reconScreen) start(ctx context.Context) {
+	s.ctx = ctx
+	s.loadDays()
+	s.load(s.day)
+}
+
+func (s *reconScreen) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		s.t.showSale()
+	}
+}
+
+func (s *reconScreen) openTyped() {
+	d, err := recon.ParseDay(strings.TrimSpace(s.dayIn.Text))
+	if err != nil {
+		s.message.SetText(s.rt(msgReconBadDay))
+		return
+	}
+	s.load(d)
+}
+
+// run does work off the UI goroutine with a deadline, one action at a time,
+// and shows its result or error.
+func (s *reconScreen) run(work func(ctx context.Context) (*recon.Result, string, error)) {
+	if s.busy {
+		return
+	}
+	s.busy = true
+	s.message.SetText(s.rt(msgReconWorking))
+	s.t.async(s.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, 3*callTimeout)
+		defer cancel()
+		res, text, err := work(ctx)
+		return func() {
+			s.busy = false
+			switch {
+			case errors.Is(err, recon.ErrNoResult), errors.Is(err, recon.ErrNoBill):
+				s.message.SetText(s.rt(msgReconNone))
+				s.showResult(nil)
+			case err != nil:
+				s.message.SetText(s.rt(msgReconError, err.Error()))
+			default:
+				s.message.SetText(text)
+				s.showResult(res)
+				s.loadDays()
+			}
+		}
+	})
+}
+
+func (s *reconScreen) load(d recon.Day) {
+	s.day = d
+	s.dayIn.SetText(d.Dashed())
+	s.run(func(ctx context.Context) (*recon.Result, string, error) {
+		res, err := s.r.Result(ctx, d)
+		return res, "", err
+	})
+}
+
+func (s *reconScreen) fetchNow() {
+	d := s.day
+	s.run(func(ctx context.Context) (*recon.Result, string, error) {
+		res, err := s.r.Fetch(ctx, d)
+		return res, "", err
+	})
+}
+
+func (s *reconScreen) loadDays() {
+	s.t.async(s.ctx, func(ctx context.Context) func() {
+		days, err := s.r.Days(ctx)
+		return func() {
+			if err != nil {
+				return
+			}
+			objs := make([]fyne.CanvasObject, 0, len(days))
+			for _, ds := range days {
+				label := ds.Day.Dashed() + "  " + s.rt(msgReconBalanced)
+				imp := widget.SuccessImportance
+				if !ds.Balanced() {
+					label = ds.Day.Dashed() + "  " + s.rt(msgReconOpenCount, ds.Open)
+					imp = widget.WarningImportance
+				}
+				day := ds.Day
+				b := widget.NewButton(label, func() { s.load(day) })
+				b.Importance = imp
+				objs = append(objs, b)
+			}
+			s.days.Objects = objs
+			s.days.Refresh()
+		}
+	})
+}
+
+func (s *reconScreen) showResult(res *recon.Result) {
+	s.totals.Objects = nil
+	s.diffs.Objects = nil
+	if res == nil {
+		s.summary.SetText(s.rt(msgReconDayNone, s.day.Dashed()))
+		s.totals.Refresh()
+		s.diffs.Refresh()
+		return
+	}
+	var parts []string
+	for _, k := range recon.Kinds {
+		parts = append(parts, fmt.Sprintf("%s %d", s.rt(kindMsg(k)), res.Counts[k]))
+	}
+	state := s.rt(msgReconBalanced)
+	if !res.Balanced() {
+		state = s.rt(msgReconOpenCount, res.Open())
+	}
+	s.summary.SetText(fmt.Sprintf("%s · %s · %s\n%s\n%s", res.Day.Dashed(), state,
+		s.rt(msgReconRows, res.BillRows), strings.Join(parts, " · "),
+		s.rt(msgReconFees, feeYuan(res.Fees.TerminalMilliFen), feeYuan(res.Fees.OtherMilliFen))))
+
+	head := func(m msg) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(s.rt(m), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	s.totals.Objects = append(s.totals.Objects, head(msgReconTender), head(msgReconLocal), head(msgReconBill),
+		head(msgReconLocalRefunds), head(msgReconBillRefunds))
+	for _, tt := range res.Totals {
+		bill, billRef := formatFen(tt.BillFen), formatFen(tt.BillRefundFen)
+		if !tt.InBill {
+			bill, billRef = "—", "—"
+		}
+		name := s.rt(msgReconOtherTender)
+		if tt.Tender != recon.TenderOther {
+			name = s.t.cat.T(tenderMsg(tt.Tender))
+		}
+		s.totals.Objects = append(s.totals.Objects, widget.NewLabel(name),
+			widget.NewLabel(fmt.Sprintf("%s (%d)", formatFen(tt.LocalFen), tt.LocalCount)),
+			widget.NewLabel(fmt.Sprintf("%s (%d)", bill, tt.BillCount)),
+			widget.NewLabel(formatFen(tt.LocalRefundFen)), widget.NewLabel(billRef))
+	}
+	if len(res.Differences) == 0 {
+		s.diffs.Add(widget.NewLabel(s.rt(msgReconNoDiffs)))
+	}
+	for i := range res.Differences {
+		s.diffs.Add(s.diffRow(res.Differences[i]))
+	}
+	s.totals.Refresh()
+	s.diffs.Refresh()
+}
+
+func (s *reconScreen) diffRow(d recon.Difference) fyne.CanvasObject {
+	kind := widget.NewLabelWithStyle(s.rt(kindMsg(d.Kind)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	kind.Importance = widget.WarningImportance
+	no := d.OutTradeNo
+	if d.Subject == recon.SubjectRefund {
+		no = d.OutRefundNo + " ← " + d.OutTradeNo
+	}
+	amounts := s.rt(msgReconAmounts, formatFen(d.LocalFen), orDash(d.LocalState), formatFen(d.BillFen), orDash(d.BillState))
+	if d.Forced {
+		amounts += " · " + s.rt(msgReconForced)
+	}
+	info := container.NewVBox(container.NewHBox(kind, widget.NewLabel(no)), widget.NewLabel(amounts))
+	advice := widget.NewLabel(s.rt(adviceMsg(&d)))
+	advice.Wrapping = fyne.TextWrapWord
+	info.Add(advice)
+	if d.LastQuery != "" {
+		info.Add(widget.NewLabel(d.LastQuery))
+	}
+	var actions fyne.CanvasObject
+	if d.Resolved() {
+		kind.Importance = widget.SuccessImportance
+		r := d.Resolution
+		actions = widget.NewLabel(s.rt(msgReconResolved, s.rt(actionMsg(r.Action)), r.Actor, r.Note))
+	} else {
+		box := container.NewHBox(layout.NewSpacer())
+		for _, a := range d.Actions {
+			box.Add(widget.NewButton(s.rt(actionMsg(a)), func() { s.act(d, a) }))
+		}
+		actions = box
+	}
+	return container.NewVBox(info, actions, widget.NewSeparator())
+}
+
+// act runs a on d; everything but a query first asks for a note.
+func (s *reconScreen) act(d recon.Difference, a recon.Action) {
+	day := s.day
+	do := func(note string) {
+		s.run(func(ctx context.Context) (*recon.Result, string, error) {
+			return s.r.Resolve(ctx, day, d.ID, a, note)
+		})
+	}
+	if a == recon.ActionQuery {
+		do("")
+		return
+	}
+	note := widget.NewEntry()
+	note.Validator = func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New(s.rt(msgReconNoteRequired))
+		}
+		return nil
+	}
+	items := []*widget.FormItem{widget.NewFormItem(s.rt(msgReconNote), note)}
+	dialog.ShowForm(s.rt(actionMsg(a))+" · "+d.OutTradeNo, s.rt(msgReconConfirm), s.t.cat.T(msgCommonBack), items,
+		func(ok bool) {
+			if ok {
+				do(strings.TrimSpace(note.Text))
+			}
+		}, s.t.w)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// feeYuan formats a fee in thousandths of a fen as yuan with the bill's
+// five decimals.
+func feeYuan(milliFen int64) string {
+	sign := ""
+	if milliFen < 0 {
+		sign, milliFen = "-", -milliFen
+	}
+	return fmt.Sprintf("%s¥%d.%05d", sign, milliFen/100000, milliFen%100000)
+}
+
+func kindMsg(k recon.Kind) msg { return msg("recon.kind." + string(k)) }
+
+func actionMsg(a recon.Action) msg { return msg("recon.action." + string(a)) }
+
+func adviceMsg(d *recon.Difference) msg {
+	switch {
+	case d.Kind == recon.KindLocalOnly && d.Forced:
+		return msgReconAdviceForced
+	case d.Kind == recon.KindLocalOnly:
+		return msgReconAdviceLocal
+	case d.Kind == recon.KindWeChatOnly:
+		return msgReconAdviceWeChat
+	case d.Kind == recon.KindAmountMismatch:
+		return msgReconAdviceAmount
+	case d.Subject == recon.SubjectRefund:
+		return msgReconAdviceRefund
+	}
+	return msgReconAdviceStatus
+}
+
+// Texts of the reconciliation screen.
+const (
+	msgReconTitle        msg = "recon.title"
+	msgReconOpen         msg = "recon.open"
+	msgReconFetch        msg = "recon.fetch"
+	msgReconDays         msg = "recon.days"
+	msgReconBadDay       msg = "recon.badDay"
+	msgReconWorking      msg = "recon.working"
+	msgReconNone         msg = "recon.none"
+	msgReconError        msg = "recon.error"
+	msgReconBalanced     msg = "recon.balanced"
+	msgReconOpenCount    msg = "recon.openCount"
+	msgReconDayNone      msg = "recon.dayNone"
+	msgReconRows         msg = "recon.rows"
+	msgReconFees         msg = "recon.fees"
+	msgReconTender       msg = "recon.tender"
+	msgReconLocal        msg = "recon.local"
+	msgReconBill         msg = "recon.bill"
+	msgReconLocalRefunds msg = "recon.localRefunds"
+	msgReconBillRefunds  msg = "recon.billRefunds"
+	msgReconOtherTender  msg = "recon.otherTender"
+	msgReconNoDiffs      msg = "recon.noDiffs"
+	msgReconAmounts      msg = "recon.amounts"
+	msgReconForced       msg = "recon.forced"
+	msgReconResolved     msg = "recon.resolved"
+	msgReconNote         msg = "recon.note"
+	msgReconNoteRequired msg = "recon.noteRequired"
+	msgReconConfirm      msg = "recon.confirm"
+	msgReconAdviceForced msg = "recon.advice.forced"
+	msgReconAdviceLocal  msg = "recon.advice.local"
+	msgReconAdviceWeChat msg = "recon.advice.wechat"
+	msgReconAdviceAmount msg = "recon.advice.amount"
+	msgReconAdviceRefund msg = "recon.advice.refund"
+	msgReconAdviceStatus msg = "recon.advice.status"
+)
+
+var reconMessages = map[msg]translation{
+	msgReconTitle:        {"对账", "Reconciliation"},
+	msgReconOpen:         {"查看", "Open"},
+	msgReconFetch:        {"立即下载账单", "Fetch bill now"},
+	msgReconDays:         {"已对账日期", "Reconciled days"},
+	msgReconBadDay:       {"日期格式：2026-11-25", "Day format: 2026-11-25"},
+	msgReconWorking:      {"处理中…", "Working…"},
+	msgReconNone:         {"该日尚未对账：请下载账单", "Not reconciled yet: fetch the bill"},
+	msgReconError:        {"失败：%s", "Failed: %s"},
+	msgReconBalanced:     {"已平账", "balanced"},
+	msgReconOpenCount:    {"%d 项待处理", "%d open"},
+	msgReconDayNone:      {"%s：没有对账结果", "%s: no reconciliation"},
+	msgReconRows:         {"账单 %d 行", "%d bill rows"},
+	msgReconFees:         {"手续费：本机 %s，其他终端 %s", "Fees: this terminal %s, other terminals %s"},
+	msgReconTender:       {"支付方式", "Tender"},
+	msgReconLocal:        {"本机", "Terminal"},
+	msgReconBill:         {"微信账单", "WeChat bill"},
+	msgReconLocalRefunds: {"本机退款", "Terminal refunds"},
+	msgReconBillRefunds:  {"账单退款", "Bill refunds"},
+	msgReconOtherTender:  {"其他渠道", "Other channels"},
+	msgReconNoDiffs:      {"没有差异", "No differences"},
+	msgReconAmounts:      {"本机 %s（%s） · 账单 %s（%s）", "terminal %s (%s) · bill %s (%s)"},
+	msgReconForced:       {"人工确认收款", "forced paid"},
+	msgReconResolved:     {"已处理：%s，%s：%s", "Resolved: %s by %s: %s"},
+	msgReconNote:         {"说明", "Note"},
+	msgReconNoteRequired: {"请填写说明", "A note is required"},
+	msgReconConfirm:      {"确定", "Confirm"},
+	msgReconAdviceForced: {"人工确认收款但微信无此交易：请查询；未付款则重新收款或核销", "Forced paid here but WeChat has no payment: query it; if unpaid, collect again or write it off"},
+	msgReconAdviceLocal:  {"本机已收款但账单中没有：请查询（可能在次日账单）", "Paid here but not in the bill: query it (it may be on the next day's bill)"},
+	msgReconAdviceWeChat: {"微信已收款但本机无销售：退款或补录销售（补发货）", "Money arrived without a local sale: refund it or record the sale"},
+	msgReconAdviceAmount: {"金额不一致：请核对小票与账单", "Amounts differ: check the receipt against the bill"},
+	msgReconAdviceRefund: {"退款记录不一致：请查询该退款", "Refund differs between the bill and the terminal: query it"},
+	msgReconAdviceStatus: {"状态不一致：请查询该订单", "States differ: query the order"},
+
+	kindMsg(recon.KindMatched):        {"一致", "Matched"},
+	kindMsg(recon.KindAmountMismatch): {"金额不符", "Amount mismatch"},
+	kindMsg(recon.KindLocalOnly):      {"本机有、微信无", "Terminal only"},
+	kindMsg(recon.KindWeChatOnly):     {"微信有、本机无", "WeChat only"},
+	kindMsg(recon.KindStatusMismatch): {"状态不符", "Status mismatch"},
+	kindMsg(recon.KindOtherTerminal):  {"其他终端", "Other terminal"},
+
+	actionMsg(recon.ActionQuery):      {"立即查询", "Query now"},
+	actionMsg(recon.ActionRefund):     {"退款", "Refund"},
+	actionMsg(recon.ActionRecordSale): {"补录销售", "Record sale"},
+	actionMsg(recon.ActionExplain):    {"标记已说明", "Mark explained"},
+}

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/recon"
+)
+
+type fakeReconciler struct {
+	mu    sync.Mutex
+	res   *recon.Result
+	calls []recon.Action
+}
+
+func (f *fakeReconciler) Days(context.Context) ([]recon.DaySummary, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return []recon.DaySummary{{Day: f.res.Day, Counts: f.res.Counts, Differences: len(f.res.Differences), Open: f.res.Open()}}, nil
+}
+
+func (f *fakeReconciler) Result(context.Context, recon.Day) (*recon.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := *f.res
+	c.Differences = append([]recon.Difference(nil), f.res.Differences...)
+	return &c, nil
+}
+
+func (f *fakeReconciler) Fetch(ctx context.Context, d recon.Day) (*recon.Result, error) {
+	return f.Result(ctx, d)
+}
+
+func (f *fakeReconciler) Resolve(ctx context.Context, d recon.Day, id string, a recon.Action, note string) (*recon.Result, string, error) {
+	f.mu.Lock()
+	f.calls = append(f.calls, a)
+	f.res.Differences[0].Resolution = &recon.Resolution{Action: a, Actor: "boss", Note: "WeChat: SUCCESS"}
+	f.mu.Unlock()
+	res, err := f.Result(ctx, d)
+	return res, "WeChat: SUCCESS", err
+}
+
+// buttons returns the buttons under o, depth first.
+func buttons(o fyne.CanvasObject) []*widget.Button {
+	var out []*widget.Button
+	switch v := o.(type) {
+	case *widget.Button:
+		out = append(out, v)
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			out = append(out, buttons(c)...)
+		}
+	}
+	return out
+}
+
+func TestReconScreen(t *testing.T) {
+	h := newHarness(t, WithLanguage(LangEN))
+	day := recon.Day("20261125")
+	f := &fakeReconciler{res: &recon.Result{Day: day, BillRows: 7,
+		Counts: map[recon.Kind]int{recon.KindMatched: 5, recon.KindLocalOnly: 1, recon.KindOtherTerminal: 1},
+		Totals: []recon.TenderTotal{{Tender: receipt.TenderWeChatScan, LocalCount: 6, LocalFen: 6000, BillCount: 5, BillFen: 5000, InBill: true}},
+		Differences: []recon.Difference{{ID: "local_only/order/PS1-T1-00000002", Kind: recon.KindLocalOnly, Subject: recon.SubjectOrder,
+			OutTradeNo: "PS1-T1-00000002", LocalFen: 1000, LocalState: "PAID", Forced: true,
+			Actions: []recon.Action{recon.ActionQuery, recon.ActionExplain}}}}}
+	h.term.ShowReconciliation(f)
+	s := screenAs[*reconScreen](h)
+	h.waitFor("result shown", func() bool { return strings.Contains(s.summary.Text, "1 open") })
+	if !strings.Contains(s.summary.Text, "Terminal only 1") || !strings.Contains(s.summary.Text, "Other terminal 1") {
+		t.Fatalf("summary %q lacks the category counts", s.summary.Text)
+	}
+	var query *widget.Button
+	for _, b := range buttons(s.diffs) {
+		if b.Text == "Query now" {
+			query = b
+		}
+	}
+	if query == nil {
+		t.Fatal("no Query now button on the difference")
+	}
+	test.Tap(query)
+	h.waitFor("resolved", func() bool { return strings.Contains(s.summary.Text, "balanced") })
+	if len(f.calls) != 1 || f.calls[0] != recon.ActionQuery || s.message.Text != "WeChat: SUCCESS" {
+		t.Fatalf("calls %v, message %q", f.calls, s.message.Text)
+	}
+	for _, b := range buttons(s.diffs) {
+		if b.Text == "Query now" {
+			t.Fatal("a resolved difference still offers actions")
+		}
+	}
+	h.key(fyne.KeyEscape)
+	h.waitFor("back to sale", onScreen[*saleScreen](h))
+}
+
+func TestReconMessagesComplete(t *testing.T) {
+	for k, tr := range reconMessages {
+		if tr.zh == "" || tr.en == "" {
+			t.Errorf("%s: empty text", k)
+		}
+		if a, b := verbRe.FindAllString(tr.zh, -1), verbRe.FindAllString(tr.en, -1); strings.Join(a, ",") != strings.Join(b, ",") {
+			t.Errorf("%s: verbs differ: %v %v", k, a, b)
+		}
+	}
+}
