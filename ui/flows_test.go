@@ -1,0 +1,507 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+const goodCode = "134567890123456789"
+
+func zh(m msg, args ...any) string { return newCatalog(LangZH).T(m, args...) }
+
+func TestKeyAmount(t *testing.T) {
+	tests := []struct {
+		name      string
+		typed     string
+		keys      []fyne.KeyName
+		taps      []string
+		wantTotal string
+		wantLines int
+	}{
+		{"keyboard digits", "12.5", nil, nil, "¥12.50", 0},
+		{"keypad taps", "", nil, []string{"8", ".", "0", "8"}, "¥8.08", 0},
+		{"backspace", "123", []fyne.KeyName{fyne.KeyBackspace}, nil, "¥12.00", 0},
+		{"escape clears", "99", []fyne.KeyName{fyne.KeyEscape}, nil, "¥0.00", 0},
+		{"item lines add up", "3+4.5+1", nil, nil, "¥8.50", 2},
+		{"third decimal ignored", "1.999", nil, nil, "¥1.99", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.typeText(tt.typed)
+			for _, k := range tt.keys {
+				h.key(k)
+			}
+			s := screenAs[*saleScreen](h)
+			for _, k := range tt.taps {
+				test.Tap(s.keypad.Button(k))
+			}
+			if got := s.total.Text(); got != tt.wantTotal {
+				t.Errorf("total shows %q, want %q", got, tt.wantTotal)
+			}
+			if got := len(s.lines.Objects); got != tt.wantLines {
+				t.Errorf("%d item lines shown, want %d", got, tt.wantLines)
+			}
+		})
+	}
+}
+
+func TestTenderNeedsAmount(t *testing.T) {
+	h := newHarness(t)
+	h.key(fyne.KeyF1)
+	s := screenAs[*saleScreen](h)
+	if s.hint.Text != zh(msgSaleNoAmount) {
+		t.Errorf("hint %q", s.hint.Text)
+	}
+}
+
+// startScan keys amount, opens the scan screen and wedge-types a code.
+func startScan(t *testing.T, h *harness, amount, code string) *scanScreen {
+	t.Helper()
+	h.typeText(amount)
+	h.key(fyne.KeyF1)
+	s := screenAs[*scanScreen](h)
+	if !s.prompt.Visible() || s.prompt.Text != zh(msgScanPrompt) {
+		t.Fatalf("prompt %q visible=%v", s.prompt.Text, s.prompt.Visible())
+	}
+	n := h.fake.count()
+	h.typeText(code)
+	h.key(fyne.KeyReturn)
+	h.waitFor("payment to start", func() bool { return h.fake.count() == n+1 && h.term.pay != nil && h.term.pay.outTradeNo != "" })
+	return s
+}
+
+func TestScanSuccess(t *testing.T) {
+	h := newHarness(t)
+	s := startScan(t, h, "12.50", goodCode)
+	if s.progress.Text != zh(msgScanSubmitting) {
+		t.Errorf("progress %q", s.progress.Text)
+	}
+	if !s.cancelBtn.Disabled() {
+		t.Error("cancel enabled while submitting")
+	}
+	no := h.fake.last()
+	h.fake.emit(no, Update{State: StatePaid})
+	h.waitFor("receipt", onScreen[*receiptScreen](h))
+	r := screenAs[*receiptScreen](h)
+	for key, want := range map[msg]string{
+		msgReceiptAmount:  "¥12.50",
+		msgReceiptOrderNo: no,
+		msgReceiptTxnID:   "4200000000202611260000001234",
+		msgReceiptTender:  zh(msgTenderScan),
+	} {
+		if got := r.fields[key]; got == nil || got.Text != want {
+			t.Errorf("receipt %s = %v, want %q", key, got, want)
+		}
+	}
+	if codes, _, _, _ := h.fake.snapshot(); len(codes) != 1 || codes[0] != goodCode {
+		t.Errorf("codes sent %v", codes)
+	}
+	h.key(fyne.KeyReturn)
+	if got := screenAs[*saleScreen](h).total.Text(); got != "¥0.00" {
+		t.Errorf("new sale starts at %q", got)
+	}
+}
+
+func TestScanUserPayingThenPaid(t *testing.T) {
+	h := newHarness(t)
+	s := startScan(t, h, "1500", goodCode)
+	no := h.fake.last()
+	h.fake.emit(no, Update{State: StateWaitingPassword, Deadline: time.Now().Add(30 * time.Second)})
+	h.waitFor("waiting for password", func() bool { return s.state == StateWaitingPassword })
+	if !strings.HasPrefix(s.progress.Text, "等待顾客输入密码… 剩余 ") || !(strings.HasSuffix(s.progress.Text, " 30 秒") || strings.HasSuffix(s.progress.Text, " 29 秒")) {
+		t.Errorf("progress %q", s.progress.Text)
+	}
+	if s.cancelBtn.Disabled() {
+		t.Error("cancel disabled while waiting for the password")
+	}
+	h.fake.emit(no, Update{State: StatePaid})
+	h.waitFor("receipt", onScreen[*receiptScreen](h))
+	if got := screenAs[*receiptScreen](h).fields[msgReceiptAmount].Text; got != "¥1500.00" {
+		t.Errorf("amount %q", got)
+	}
+}
+
+func TestScanFailureReasons(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason Reason
+		want   string
+	}{
+		{"insufficient balance", ReasonNotEnough, "余额不足 — 请顾客换卡或换一种方式付款"},
+		{"expired code", ReasonCodeExpired, "付款码已过期 — 请顾客刷新付款码后重新扫码"},
+		{"used code", ReasonCodeError, zh(msgReasonCodeError)},
+		{"unexplained", Reason("SOMETHING_NEW"), zh(msgReasonOther)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			s := startScan(t, h, "20", goodCode)
+			h.fake.emit(h.fake.last(), Update{State: StateFailed, Reason: tt.reason})
+			h.waitFor("failure", func() bool { return s.phase == scanDone })
+			if s.reason.Text != tt.want {
+				t.Errorf("reason %q, want %q", s.reason.Text, tt.want)
+			}
+			if !s.againBtn.Visible() {
+				t.Error("no scan-again button")
+			}
+			// Enter: ready for a fresh code on the same sale.
+			h.key(fyne.KeyReturn)
+			if s.phase != scanAwaitingCode || !s.prompt.Visible() || s.reason.Text != "" {
+				t.Errorf("after again: phase %v prompt %v reason %q", s.phase, s.prompt.Visible(), s.reason.Text)
+			}
+			h.typeText("134567890123450000")
+			h.key(fyne.KeyReturn)
+			h.waitFor("second attempt", func() bool { return h.fake.count() == 2 })
+			// Esc after a failure goes back to the sale with the amount kept.
+			h.fake.emit(h.fake.last(), Update{State: StateFailed, Reason: tt.reason})
+			h.waitFor("second failure", func() bool { return s.phase == scanDone })
+			h.key(fyne.KeyEscape)
+			if got := screenAs[*saleScreen](h).total.Text(); got != "¥20.00" {
+				t.Errorf("sale total after failure %q", got)
+			}
+		})
+	}
+}
+
+func TestScanCancelReverses(t *testing.T) {
+	h := newHarness(t)
+	s := startScan(t, h, "88", goodCode)
+	no := h.fake.last()
+	h.fake.emit(no, Update{State: StateWaitingPassword, Deadline: time.Now().Add(30 * time.Second)})
+	h.waitFor("waiting", func() bool { return s.state == StateWaitingPassword })
+	h.key(fyne.KeyEscape)
+	h.waitFor("reversed", func() bool { return s.state == StateReversed })
+	if _, cancels, _, _ := h.fake.snapshot(); len(cancels) != 1 || cancels[0] != no {
+		t.Errorf("cancels %v, want [%s]", cancels, no)
+	}
+	if s.reason.Text != zh(msgScanReversed) || s.progress.Text != zh(msgStateReversed) {
+		t.Errorf("reason %q progress %q", s.reason.Text, s.progress.Text)
+	}
+}
+
+func TestScanCancelWhileSubmittingIgnored(t *testing.T) {
+	h := newHarness(t)
+	startScan(t, h, "5", goodCode)
+	h.key(fyne.KeyEscape)
+	screenAs[*scanScreen](h)
+	if _, cancels, _, _ := h.fake.snapshot(); len(cancels) != 0 {
+		t.Errorf("cancel sent while submitting: %v", cancels)
+	}
+}
+
+func TestScanRejectsNonWeChatCode(t *testing.T) {
+	tests := []struct{ name, code string }{
+		{"too short", "1345678901"},
+		{"alipay", "281234567890123456"},
+		{"product barcode", "6901234567892"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.typeText("3")
+			h.key(fyne.KeyF1)
+			s := screenAs[*scanScreen](h)
+			h.typeText(tt.code)
+			h.key(fyne.KeyReturn)
+			h.drain()
+			if s.reason.Text != zh(msgReasonCodeInvalid) || h.fake.count() != 0 || s.phase != scanAwaitingCode {
+				t.Errorf("reason %q, %d payments, phase %v", s.reason.Text, h.fake.count(), s.phase)
+			}
+		})
+	}
+}
+
+func TestSerialScannerStartsPayment(t *testing.T) {
+	h := newHarness(t)
+	h.typeText("9.9")
+	h.codes <- goodCode
+	h.waitFor("scan payment", func() bool { return h.fake.count() == 1 })
+	s := screenAs[*scanScreen](h)
+	if s.amount.Text() != "¥9.90" {
+		t.Errorf("amount %q", s.amount.Text())
+	}
+}
+
+func TestScanUnknownRetryThenPaid(t *testing.T) {
+	h := newHarness(t)
+	startScan(t, h, "66", goodCode)
+	no := h.fake.last()
+	h.fake.emit(no, Update{State: StateUnknown})
+	h.waitFor("unknown screen", onScreen[*unknownScreen](h))
+	u := screenAs[*unknownScreen](h)
+	if u.amount.Text() != "¥66.00" || !strings.HasSuffix(u.order.Text, no) || u.checking.Text != zh(msgUnknownChecking) {
+		t.Errorf("unknown shows %q / %q / %q", u.amount.Text(), u.order.Text, u.checking.Text)
+	}
+	if !u.forcePaidBtn.Disabled() || !u.forceVoidBtn.Disabled() {
+		t.Error("manager actions enabled before the manager issue")
+	}
+	test.Tap(u.retryBtn)
+	h.waitFor("recheck", func() bool { _, _, r, _ := h.fake.snapshot(); return len(r) == 1 })
+	h.fake.emit(no, Update{State: StatePaid})
+	h.waitFor("receipt", onScreen[*receiptScreen](h))
+}
+
+func TestUnknownParkedForNextSale(t *testing.T) {
+	h := newHarness(t)
+	startScan(t, h, "66", goodCode)
+	no := h.fake.last()
+	h.fake.emit(no, Update{State: StateUnknown})
+	h.waitFor("unknown screen", onScreen[*unknownScreen](h))
+	test.Tap(screenAs[*unknownScreen](h).laterBtn)
+	s := screenAs[*saleScreen](h)
+	h.fake.emit(no, Update{State: StatePaid})
+	h.drain()
+	if h.term.cur != screen(s) {
+		t.Errorf("a parked payment moved the screen to %T", h.term.cur)
+	}
+}
+
+// startQR keys amount, opens the QR screen and shows a code.
+func startQR(t *testing.T, h *harness, amount string, ttl time.Duration) (*qrScreen, string) {
+	t.Helper()
+	h.typeText(amount)
+	h.key(fyne.KeyF2)
+	s := screenAs[*qrScreen](h)
+	h.waitFor("order", func() bool { return h.fake.count() == 1 && h.term.pay != nil && h.term.pay.outTradeNo != "" })
+	no := h.fake.last()
+	h.fake.emit(no, Update{State: StateShowingQR, CodeURL: "weixin://wxpay/bizpayurl?pr=Ab12Cd3", Deadline: time.Now().Add(ttl)})
+	h.waitFor("QR", func() bool { return s.state == StateShowingQR })
+	return s, no
+}
+
+func TestQRPaid(t *testing.T) {
+	h := newHarness(t)
+	s, no := startQR(t, h, "45.6", 10*time.Minute)
+	if !s.img.Visible() || s.img.Image == nil || s.img.Image.Bounds().Dx() < qrSize {
+		t.Errorf("QR image visible=%v", s.img.Visible())
+	}
+	if s.expires.Text != zh(msgQRExpires, 10, 0) && s.expires.Text != zh(msgQRExpires, 9, 59) {
+		t.Errorf("expiry %q", s.expires.Text)
+	}
+	if s.amount.Text() != "¥45.60" {
+		t.Errorf("amount %q", s.amount.Text())
+	}
+	h.fake.emit(no, Update{State: StatePaid})
+	h.waitFor("receipt", onScreen[*receiptScreen](h))
+	if got := screenAs[*receiptScreen](h).fields[msgReceiptTender].Text; got != zh(msgTenderQR) {
+		t.Errorf("tender %q", got)
+	}
+}
+
+func TestQREnds(t *testing.T) {
+	tests := []struct {
+		name   string
+		end    func(h *harness, no string)
+		want   string
+		cancel bool
+	}{
+		{"expired", func(h *harness, no string) {
+			h.fake.emit(no, Update{State: StateClosing, Reason: ReasonExpired})
+			h.fake.emit(no, Update{State: StateClosed, Reason: ReasonExpired})
+		}, "二维码已过期，订单已关闭", false},
+		{"cashier cancels", func(h *harness, _ string) { h.key(fyne.KeyEscape) }, zh(msgQRClosed), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			s, no := startQR(t, h, "7", time.Minute)
+			tt.end(h, no)
+			h.waitFor("closed", func() bool { return s.done })
+			if s.reason.Text != tt.want || s.img.Visible() || !s.backBtn.Visible() {
+				t.Errorf("reason %q, QR visible %v, back visible %v", s.reason.Text, s.img.Visible(), s.backBtn.Visible())
+			}
+			if _, cancels, _, _ := h.fake.snapshot(); (len(cancels) == 1) != tt.cancel {
+				t.Errorf("cancels %v", cancels)
+			}
+			h.key(fyne.KeyReturn)
+			if got := screenAs[*saleScreen](h).total.Text(); got != "¥7.00" {
+				t.Errorf("back on sale with %q", got)
+			}
+		})
+	}
+}
+
+func TestTrainingSimulatedCustomer(t *testing.T) {
+	h := newHarness(t, WithTraining(true), WithCustomer(fakeCustomer{}))
+	h.term.opt.customer = fakeCustomer{f: h.fake}
+	if !h.term.bar.TrainingBannerVisible() {
+		t.Fatal("no training banner")
+	}
+	t.Run("customer pays the QR", func(t *testing.T) {
+		s, _ := startQR(t, h, "12", 5*time.Minute)
+		if !s.simBtn.Visible() || s.simBtn.Disabled() {
+			t.Fatal("simulate button not available")
+		}
+		test.Tap(s.simBtn)
+		h.waitFor("receipt", onScreen[*receiptScreen](h))
+		h.key(fyne.KeyReturn)
+	})
+	t.Run("scenario code", func(t *testing.T) {
+		h.typeText("30")
+		h.key(fyne.KeyF1)
+		s := screenAs[*scanScreen](h)
+		if len(s.sim.Objects) != 2 {
+			t.Fatalf("simulator panel has %d parts", len(s.sim.Objects))
+		}
+		grid := s.sim.Objects[1].(*fyne.Container)
+		test.Tap(grid.Objects[1].(interface{ fyne.Tappable }))
+		h.waitFor("scenario payment", func() bool { return h.fake.count() == 2 })
+		if codes, _, _, _ := h.fake.snapshot(); codes[len(codes)-1] != "134567890123450004" {
+			t.Errorf("scenario sent %v", codes)
+		}
+	})
+}
+
+func TestCashWithChange(t *testing.T) {
+	h := newHarness(t)
+	h.typeText("12.50")
+	h.key(fyne.KeyF3)
+	s := screenAs[*cashScreen](h)
+	h.typeText("10")
+	if s.short.Text != zh(msgCashShort, "¥2.50") || !s.confirmBtn.Disabled() {
+		t.Errorf("short %q, confirm disabled %v", s.short.Text, s.confirmBtn.Disabled())
+	}
+	test.Tap(s.notes[1]) // ¥20
+	if s.change.Text() != "¥7.50" {
+		t.Errorf("change for ¥20: %q", s.change.Text())
+	}
+	h.key(fyne.KeyBackspace)
+	h.key(fyne.KeyBackspace)
+	h.typeText("100")
+	if s.tendered.Text() != "¥100.00" || s.change.Text() != "¥87.50" || s.confirmBtn.Disabled() {
+		t.Errorf("tendered %q change %q confirm disabled %v", s.tendered.Text(), s.change.Text(), s.confirmBtn.Disabled())
+	}
+	h.key(fyne.KeyReturn)
+	h.waitFor("receipt", onScreen[*receiptScreen](h))
+	r := screenAs[*receiptScreen](h)
+	if r.fields[msgReceiptChange].Text != "¥87.50" || r.fields[msgReceiptTendered].Text != "¥100.00" {
+		t.Errorf("receipt change %q tendered %q", r.fields[msgReceiptChange].Text, r.fields[msgReceiptTendered].Text)
+	}
+	if _, _, _, cash := h.fake.snapshot(); len(cash) != 1 || cash[0] != 10000 {
+		t.Errorf("cash recorded %v", cash)
+	}
+}
+
+func TestPrintAndReprint(t *testing.T) {
+	h := newHarness(t)
+	paid := &receipt.Receipt{No: "01-T1-000007", Kind: receipt.KindSale, StoreName: "Test store", Time: time.Now(),
+		TotalFen: 990, Tender: receipt.TenderWeChatScan, OutTradeNo: "P01-T1-00000007", TransactionID: "4200000000202611265555555678"}
+	h.fake.today = []Record{
+		{OutTradeNo: "P01-T1-00000008", Tender: receipt.TenderWeChatQR, AmountFen: 500, State: StateClosed, Time: time.Now()},
+		{OutTradeNo: paid.OutTradeNo, TransactionID: paid.TransactionID, Tender: paid.Tender, AmountFen: 990, State: StatePaid, Time: time.Now(), Receipt: paid},
+		{OutTradeNo: "P01-T1-00000006", Tender: receipt.TenderWeChatScan, AmountFen: 100, State: StateUnknown, Time: time.Now()},
+	}
+	h.key(fyne.KeyF5)
+	hs := screenAs[*historyScreen](h)
+	h.waitFor("history", func() bool { return len(hs.shown) == 3 })
+	for _, tt := range []struct {
+		query string
+		want  int
+	}{{"5678", 1}, {"00000006", 1}, {"P01", 3}, {"9999", 0}, {"", 3}} {
+		test.Type(hs.search, "")
+		hs.search.SetText(tt.query)
+		if len(hs.shown) != tt.want {
+			t.Errorf("search %q shows %d, want %d", tt.query, len(hs.shown), tt.want)
+		}
+	}
+	hs.search.SetText("5678")
+	row := hs.list.Objects[0].(*fyne.Container)
+	reprint := row.Objects[len(row.Objects)-1].(fyne.Tappable)
+	test.Tap(reprint)
+	r := screenAs[*receiptScreen](h)
+	if r.printBtn.Text != zh(msgReceiptReprint) {
+		t.Errorf("button %q", r.printBtn.Text)
+	}
+	h.key(fyne.KeyF6)
+	h.waitFor("printed", func() bool { return len(h.print.printed()) == 1 })
+	if got := h.print.printed()[0]; got != (printJob{paid.No, true}) {
+		t.Errorf("printed %+v", got)
+	}
+	h.drain()
+	h.key(fyne.KeyEscape)
+	screenAs[*historyScreen](h)
+}
+
+func TestPrintAfterSale(t *testing.T) {
+	h := newHarness(t)
+	h.typeText("1")
+	h.key(fyne.KeyF3)
+	h.typeText("1")
+	h.key(fyne.KeyReturn)
+	h.waitFor("receipt", onScreen[*receiptScreen](h))
+	r := screenAs[*receiptScreen](h)
+	test.Tap(r.printBtn)
+	h.waitFor("printed", func() bool { return r.printed && !r.busy })
+	test.Tap(r.printBtn)
+	h.waitFor("reprinted", func() bool { return len(h.print.printed()) == 2 && !r.busy })
+	if got := h.print.printed(); got[0].reprint || !got[1].reprint {
+		t.Errorf("jobs %+v: want first original, then reprint", got)
+	}
+	h.print.err = errors.New("paper out")
+	test.Tap(r.printBtn)
+	h.waitFor("print error", func() bool { return !r.busy && strings.Contains(r.printMsg.Text, "paper out") })
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	h := newHarness(t)
+	h.key(fyne.KeyF9)
+	s := screenAs[*settingsScreen](h)
+	s.lang.SetSelected("English")
+	sale := screenAs[*saleScreen](h)
+	if sale.scanBtn.Text != "Scan code F1" || h.term.bar.net.Text != "Network OK" || h.w.Title() != "wxpos checkout" {
+		t.Errorf("english: %q / %q / %q", sale.scanBtn.Text, h.term.bar.net.Text, h.w.Title())
+	}
+	h.key(fyne.KeyF9)
+	screenAs[*settingsScreen](h).lang.SetSelected("中文")
+	if got := screenAs[*saleScreen](h).scanBtn.Text; got != "扫码收款 F1" {
+		t.Errorf("back to chinese: %q", got)
+	}
+}
+
+type chanFeed chan Status
+
+func (c chanFeed) Status(context.Context) <-chan Status { return c }
+
+func TestStatusFeed(t *testing.T) {
+	feed := make(chanFeed, 1)
+	h := newHarness(t, WithStatus(feed))
+	feed <- Status{NetworkOK: false, ScannerConnected: true, Pending: 3, Training: true}
+	h.waitFor("status", func() bool { return h.term.bar.Status().Pending == 3 })
+	b := h.term.bar
+	if b.net.Text != "网络故障" || b.scan.Text != "扫码枪已连接" || b.pending.Text != "待处理 3" || !b.TrainingBannerVisible() {
+		t.Errorf("bar %q %q %q banner %v", b.net.Text, b.scan.Text, b.pending.Text, b.TrainingBannerVisible())
+	}
+}
+
+func TestNoCoreConnected(t *testing.T) {
+	h := newHarness(t)
+	h.term.opt.checkout = nil
+	h.typeText("5")
+	h.key(fyne.KeyF2)
+	if s := screenAs[*saleScreen](h); s.hint.Text != zh(msgCommonNoCore) {
+		t.Errorf("hint %q", s.hint.Text)
+	}
+}
+
+func TestPayError(t *testing.T) {
+	h := newHarness(t)
+	h.fake.payErr = errors.New("code already used on this terminal")
+	h.typeText("5")
+	h.key(fyne.KeyF1)
+	s := screenAs[*scanScreen](h)
+	h.typeText(goodCode)
+	h.key(fyne.KeyReturn)
+	h.waitFor("error", func() bool { return s.phase == scanDone })
+	if !strings.Contains(s.reason.Text, "already used") {
+		t.Errorf("reason %q", s.reason.Text)
+	}
+}
