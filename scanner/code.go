@@ -46,9 +46,9 @@ var (
 	// ErrTooLong is matched when the scan is longer than a payment code.
 	ErrTooLong = errors.New("scan too long")
 	// ErrAlipay is matched when an Alipay payment code was scanned.
-	ErrAlipay = errors.New("Alipay payment code")
+	ErrAlipay = errors.New("scan is an Alipay payment code")
 	// ErrUnionPay is matched when a UnionPay payment code was scanned.
-	ErrUnionPay = errors.New("UnionPay payment code")
+	ErrUnionPay = errors.New("scan is a UnionPay payment code")
 	// ErrNotWeChat is matched when digits of an unknown family were scanned.
 	ErrNotWeChat = errors.New("unrecognised code")
 )
