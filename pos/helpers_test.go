@@ -114,10 +114,11 @@ func (r *rig) wait(p *pos.Payment) *pos.Order {
 // and every gateway call fails.
 type crashStore struct {
 	pos.Store
-	at    int
-	after bool
-	n     atomic.Int32
-	dead  atomic.Bool
+	at        int // 0: never crash (count only)
+	after     bool
+	n         atomic.Int32
+	dead      atomic.Bool
+	onApplied func(n int, c *pos.Change) // after each committed change
 }
 
 var errCrashed = errors.New("process crashed")
@@ -134,6 +135,9 @@ func (c *crashStore) Apply(ch *pos.Change) error {
 	err := c.Store.Apply(ch)
 	if n == c.at {
 		c.dead.Store(true)
+	}
+	if err == nil && c.onApplied != nil {
+		c.onApplied(n, ch)
 	}
 	return err
 }
