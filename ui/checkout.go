@@ -131,9 +131,11 @@ type StatusFeed interface {
 }
 
 // Scenario is a sandbox payment code with a known outcome, for training.
+// Name is the sandbox's scenario name ("notenough"); the panel shows its
+// translation when the catalogue has one, else the name.
 type Scenario struct {
-	Code  string
-	Label string
+	Code string
+	Name string
 }
 
 // Customer plays the customer's side on the sandbox in training mode.

@@ -267,5 +267,5 @@ func (c fakeCustomer) PayNative(_ context.Context, no string) error {
 }
 
 func (c fakeCustomer) Scenarios() []Scenario {
-	return []Scenario{{Code: "134567890123456789", Label: "success"}, {Code: "134567890123450004", Label: "NOTENOUGH"}}
+	return []Scenario{{Code: "134567890123456789", Name: "success"}, {Code: "134567890123450004", Name: "notenough"}}
 }

@@ -45,3 +45,12 @@ func (c *catalog) T(m msg, args ...any) string {
 }
 
 type translation struct{ zh, en string }
+
+// scenario names a sandbox scenario, falling back to its name.
+func (c *catalog) scenario(name string) string {
+	m := msg("scenario." + name)
+	if _, ok := messages[m]; !ok {
+		return name
+	}
+	return c.T(m)
+}

@@ -110,6 +110,14 @@ const (
 	msgSimPayQR    msg = "sim.payQR"
 	msgSimScenario msg = "sim.scenario"
 
+	// Sandbox scenario names (wechat/sandbox), looked up by name.
+	msgScenarioSuccess     msg = "scenario.success"
+	msgScenarioPaySuccess  msg = "scenario.userpaying_success"
+	msgScenarioPayTimeout  msg = "scenario.userpaying_timeout"
+	msgScenarioNotEnough   msg = "scenario.notenough"
+	msgScenarioCodeExpired msg = "scenario.authcode_expired"
+	msgScenarioSystemError msg = "scenario.system_error_then_success"
+
 	msgSettingsTitle    msg = "settings.title"
 	msgSettingsLanguage msg = "settings.language"
 	msgLangZH           msg = "lang.zh"
@@ -233,6 +241,13 @@ var messages = map[msg]translation{
 	msgSimTitle:    {"模拟顾客（训练）", "Simulate customer (training)"},
 	msgSimPayQR:    {"顾客扫码并付款", "Customer scans and pays"},
 	msgSimScenario: {"选择场景付款码", "Pick a scenario code"},
+
+	msgScenarioSuccess:     {"立即成功", "Pays at once"},
+	msgScenarioPaySuccess:  {"输入密码后成功", "Password, then pays"},
+	msgScenarioPayTimeout:  {"一直不输入密码", "Never enters the password"},
+	msgScenarioNotEnough:   {"余额不足", "Insufficient balance"},
+	msgScenarioCodeExpired: {"付款码已过期", "Expired code"},
+	msgScenarioSystemError: {"系统错误后成功", "System error, then paid"},
 
 	msgSettingsTitle:    {"设置", "Settings"},
 	msgSettingsLanguage: {"语言", "Language"},

@@ -94,7 +94,7 @@ func (s *scanScreen) simPanel() *fyne.Container {
 	grid := container.NewGridWithColumns(3)
 	for _, sc := range cu.Scenarios() {
 		code := sc.Code
-		grid.Add(widget.NewButton(sc.Label, func() { s.scanned(code) }))
+		grid.Add(widget.NewButton(s.t.cat.scenario(sc.Name), func() { s.scanned(code) }))
 	}
 	box.Add(grid)
 	return box

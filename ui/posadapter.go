@@ -1,0 +1,386 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/scanner"
+)
+
+// ErrNotLive is returned by PosCheckout.Cancel for a payment this window is
+// not driving (e.g. one left UNKNOWN before a restart: the recovery worker
+// owns it).
+var ErrNotLive = errors.New("payment not in progress on this terminal")
+
+// refreshEvery is how often a followed payment and the status bar re-read
+// the local store, in case the event stream dropped an event.
+const refreshEvery = 5 * time.Second
+
+// PosCore is what PosCheckout needs from the payment core; *pos.Terminal
+// satisfies it.
+type PosCore interface {
+	Subscribe(ctx context.Context) <-chan pos.Event
+	BeginScan(ctx context.Context, sale pos.Sale, code string) (*pos.Payment, error)
+	BeginQR(ctx context.Context, sale pos.Sale) (*pos.Payment, error)
+	PayCash(ctx context.Context, sale pos.Sale, tenderedFen int64) (*pos.Order, error)
+	Order(no string) (*pos.Order, error)
+	OrdersOnDay(day string) ([]*pos.Order, error)
+	Receipt(no string) (*receipt.Receipt, error)
+	Pending() (pos.Pending, error)
+	Recover(ctx context.Context) (pos.RecoveryResult, error)
+}
+
+// rechecker is a core that can query one payment now; used when present.
+type rechecker interface {
+	Recheck(ctx context.Context, outTradeNo string) error
+}
+
+// ScannerStatus reports the serial scanner's connection; *scanner.Scanner
+// satisfies it.
+type ScannerStatus interface {
+	Subscribe(fn func(scanner.Status)) (cancel func())
+}
+
+// PosCheckout adapts the payment core to Checkout and StatusFeed: it turns
+// the core's event stream into per-payment update channels and status-bar
+// updates. It holds no payment state beyond the *pos.Payment handles the
+// cashier can cancel.
+type PosCheckout struct {
+	core     PosCore
+	training bool
+	cashier  string
+	scanner  ScannerStatus
+	now      func() time.Time
+
+	mu   sync.Mutex
+	live map[string]*livePayment
+}
+
+type livePayment struct {
+	p         *pos.Payment
+	cancelled bool
+}
+
+// NewPosCheckout adapts core. training marks the status bar (sandbox);
+// scan may be nil when no serial scanner is configured.
+func NewPosCheckout(core PosCore, training bool, scan ScannerStatus) *PosCheckout {
+	return &PosCheckout{core: core, training: training, scanner: scan, now: time.Now, live: map[string]*livePayment{}}
+}
+
+func posSale(s Sale, cashier string) pos.Sale {
+	return pos.Sale{AmountFen: s.TotalFen, Lines: s.Lines, Cashier: cashier}
+}
+
+// PayScan starts a scan payment on the core and follows it.
+func (c *PosCheckout) PayScan(ctx context.Context, sale Sale, code string) (<-chan Update, error) {
+	return c.begin(ctx, func(ctx context.Context) (*pos.Payment, error) {
+		return c.core.BeginScan(ctx, posSale(sale, c.cashier), code)
+	})
+}
+
+// PayQR starts a Native payment on the core and follows it.
+func (c *PosCheckout) PayQR(ctx context.Context, sale Sale) (<-chan Update, error) {
+	return c.begin(ctx, func(ctx context.Context) (*pos.Payment, error) {
+		return c.core.BeginQR(ctx, posSale(sale, c.cashier))
+	})
+}
+
+// begin subscribes before starting the payment so no event is missed, then
+// relays the payment's events until a final state or ctx ends.
+func (c *PosCheckout) begin(ctx context.Context, start func(context.Context) (*pos.Payment, error)) (<-chan Update, error) {
+	subCtx, cancel := context.WithCancel(ctx)
+	events := c.core.Subscribe(subCtx)
+	p, err := start(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	no := p.OutTradeNo()
+	lp := &livePayment{p: p}
+	c.mu.Lock()
+	c.live[no] = lp
+	c.mu.Unlock()
+	out := make(chan Update, 16)
+	go func() {
+		defer cancel()
+		defer close(out)
+		defer func() {
+			c.mu.Lock()
+			delete(c.live, no)
+			c.mu.Unlock()
+		}()
+		c.relay(subCtx, no, lp, events, out)
+	}()
+	return out, nil
+}
+
+func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, events <-chan pos.Event, out chan<- Update) {
+	var last *pos.Order
+	// send reports whether to go on.
+	send := func(o *pos.Order) bool {
+		if o == nil || o.OutTradeNo != no {
+			return true
+		}
+		if last != nil && last.State == o.State && last.CodeURL == o.CodeURL && last.Deadline.Equal(o.Deadline) {
+			return true
+		}
+		last = o
+		select {
+		case out <- c.update(o, lp):
+		case <-ctx.Done():
+			return false
+		}
+		return !o.State.Terminal()
+	}
+	// drain takes every event already queued, in order.
+	drain := func() bool {
+		for {
+			select {
+			case e, ok := <-events:
+				if !ok {
+					return false
+				}
+				if e.Kind == pos.EventOrder && !send(e.Order) {
+					return false
+				}
+			default:
+				return true
+			}
+		}
+	}
+	// reread catches up from the store after draining the queue, so a
+	// dropped event cannot leave the screen behind.
+	reread := func() bool {
+		if !drain() {
+			return false
+		}
+		o, err := c.core.Order(no)
+		if err != nil {
+			return true
+		}
+		return send(o)
+	}
+	tick := time.NewTicker(refreshEvery)
+	defer tick.Stop()
+	done := lp.p.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			if e.Kind == pos.EventOrder && !send(e.Order) {
+				return
+			}
+		case <-done:
+			done = nil
+			if !reread() {
+				return
+			}
+		case <-tick.C:
+			if !reread() {
+				return
+			}
+		}
+	}
+}
+
+// update converts an order snapshot into what the screens show.
+func (c *PosCheckout) update(o *pos.Order, lp *livePayment) Update {
+	u := Update{
+		OutTradeNo: o.OutTradeNo, State: State(o.State), AmountFen: o.AmountFen,
+		Deadline: o.Deadline, CodeURL: o.CodeURL, Reason: Reason(o.ErrorCode),
+	}
+	c.mu.Lock()
+	cancelled := lp.cancelled
+	c.mu.Unlock()
+	// The core records why a WeChat call failed, not why the terminal gave
+	// up; the adapter knows whether the cashier asked.
+	switch {
+	case o.State == pos.StateReversed && !cancelled && u.Reason == "":
+		u.Reason = ReasonPasswordTimeout
+	case (o.State == pos.StateClosed || o.State == pos.StateClosing) && !cancelled && !o.Deadline.IsZero() && !c.now().Before(o.Deadline):
+		u.Reason = ReasonExpired
+	}
+	if o.State == pos.StatePaid {
+		r := c.receiptOf(o)
+		u.Receipt = &r
+	}
+	return u
+}
+
+// receiptOf loads the receipt the core wrote with the PAID transition, or
+// builds one from the order if it cannot be read.
+func (c *PosCheckout) receiptOf(o *pos.Order) receipt.Receipt {
+	if o.ReceiptNo != "" {
+		if r, err := c.core.Receipt(o.ReceiptNo); err == nil && r != nil {
+			return *r
+		}
+	}
+	return receipt.Receipt{
+		No: o.ReceiptNo, Kind: receipt.KindSale, Time: o.PaidAt, Lines: o.Lines, TotalFen: o.AmountFen,
+		Tender: o.Tender, TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
+		OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Training: o.Training, Cashier: o.Cashier,
+	}
+}
+
+// PayCash records a cash sale.
+func (c *PosCheckout) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (receipt.Receipt, error) {
+	o, err := c.core.PayCash(ctx, posSale(sale, c.cashier), tenderedFen)
+	if err != nil {
+		return receipt.Receipt{}, err
+	}
+	return c.receiptOf(o), nil
+}
+
+// Cancel asks the core to reverse or close a payment this window follows.
+func (c *PosCheckout) Cancel(_ context.Context, no string) error {
+	c.mu.Lock()
+	lp, ok := c.live[no]
+	if ok {
+		lp.cancelled = true
+	}
+	c.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("cancel %s: %w", no, ErrNotLive)
+	}
+	lp.p.Cancel()
+	return nil
+}
+
+// Recheck asks WeChat about no now: through the core's Recheck when it has
+// one, else by one recovery pass bounded by ctx.
+func (c *PosCheckout) Recheck(ctx context.Context, no string) error {
+	if r, ok := c.core.(rechecker); ok {
+		return r.Recheck(ctx, no)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	_, err := c.core.Recover(ctx)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("recheck %s: %w", no, err)
+	}
+	return nil
+}
+
+// Today lists today's orders (Asia/Shanghai day), newest first.
+func (c *PosCheckout) Today(ctx context.Context) ([]Record, error) {
+	orders, err := c.core.OrdersOnDay(pos.DayOf(c.now()))
+	if err != nil {
+		return nil, fmt.Errorf("today's sales: %w", err)
+	}
+	recs := make([]Record, 0, len(orders))
+	for _, o := range orders {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r := Record{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Tender: o.Tender,
+			AmountFen: o.AmountFen, State: State(o.State), Time: o.CreatedAt}
+		if o.State == pos.StatePaid {
+			rc := c.receiptOf(o)
+			r.Receipt = &rc
+		}
+		recs = append(recs, r)
+	}
+	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Time.After(recs[j].Time) })
+	return recs, nil
+}
+
+// Status feeds the status bar: pending counts after every event (and every
+// few seconds), the network as the last WeChat outcome shows it, and the
+// scanner's connection.
+func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
+	out := make(chan Status, 1)
+	events := c.core.Subscribe(ctx)
+	scan := make(chan bool, 1)
+	if c.scanner != nil {
+		stop := c.scanner.Subscribe(func(s scanner.Status) {
+			select {
+			case <-scan:
+			default:
+			}
+			scan <- s.State == scanner.StateConnected
+		})
+		context.AfterFunc(ctx, stop)
+	}
+	go func() {
+		defer close(out)
+		st := Status{NetworkOK: true, Training: c.training}
+		tick := time.NewTicker(refreshEvery)
+		defer tick.Stop()
+		for {
+			if p, err := c.core.Pending(); err == nil {
+				st.Pending = p.Open + p.Outbox + p.Refunds
+			}
+			select {
+			case <-out: // replace a status nobody read yet
+			default:
+			}
+			out <- st
+			select {
+			case <-ctx.Done():
+				return
+			case e, ok := <-events:
+				if !ok {
+					return
+				}
+				if e.Kind == pos.EventOrder {
+					if ok, known := networkFrom(pos.State(e.To)); known {
+						st.NetworkOK = ok
+					}
+				}
+			case on := <-scan:
+				st.ScannerConnected = on
+			case <-tick.C:
+			}
+		}
+	}()
+	return out
+}
+
+// networkFrom reads the network's health from a payment transition: UNKNOWN
+// means a WeChat call got no usable answer; a state only an answer can
+// produce means the last call worked.
+func networkFrom(to pos.State) (ok, known bool) {
+	switch to {
+	case pos.StateUnknown:
+		return false, true
+	case pos.StatePaid, pos.StateFailed, pos.StateWaitingPassword, pos.StateShowingQR, pos.StateReversed, pos.StateClosed:
+		return true, true
+	}
+	return false, false
+}
+
+// ScanCodes forwards the serial scanner's reads as codes for WithScanner
+// until ctx ends. Invalid reads are forwarded too: the scan screen tells
+// the cashier it is not a WeChat payment code.
+func ScanCodes(ctx context.Context, scans <-chan scanner.Scan) <-chan string {
+	out := make(chan string)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sc, ok := <-scans:
+				if !ok {
+					return
+				}
+				select {
+				case out <- sc.Code:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out
+}
