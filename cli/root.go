@@ -83,6 +83,9 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 		newScannerCmd(&g),
 		newBackupCmd(&g),
 		newPrintCmd(&g),
+		newReportCmd(&g),
+		newStaffCmd(&g),
+		newDoctorCmd(&g),
 	)
 	return root
 }

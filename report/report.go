@@ -33,8 +33,8 @@ var (
 	// ErrDayClosed is returned for any change to a day whose Z report has
 	// been taken: a closed day is immutable.
 	ErrDayClosed = errors.New("day is closed")
-	// ErrNotOpen is returned for cash movements or a close on a day that
-	// was never opened.
+	// ErrNotOpen is returned for cash movements on a day that was never
+	// opened.
 	ErrNotOpen = errors.New("day is not open")
 	// ErrAlreadyOpen is returned by Open on an open day.
 	ErrAlreadyOpen = errors.New("day is already open")
@@ -337,7 +337,8 @@ func (b *Book) X(day, operator string) (*Report, error) {
 // Close takes the Z report of day: it computes the report, numbers it from
 // the terminal's Z sequence and freezes it with the session, all in one
 // commit. counted is the cash the manager counted in the drawer (nil: not
-// counted). Afterwards the day refuses every change.
+// counted). A day that was never opened is closed with a float of 0.
+// Afterwards the day refuses every change.
 func (b *Book) Close(day, by string, counted *int64) (*Report, error) {
 	if _, err := dayStart(day); err != nil {
 		return nil, err
@@ -364,12 +365,11 @@ func (b *Book) closeTx(tx *storage.Tx, day, by string, counted *int64, now time.
 	if err != nil {
 		return nil, err
 	}
-	switch s.State {
-	case StateClosed:
+	if s.State == StateClosed {
 		return nil, ErrDayClosed
-	case StateNone:
-		return nil, ErrNotOpen
 	}
+	// A day nobody opened still gets its Z (float 0), so every trading day
+	// is numbered and closed.
 	r, err := b.compute(tx, s, now)
 	if err != nil {
 		return nil, err

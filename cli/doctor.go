@@ -1,0 +1,387 @@
+package cli
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/crypto/pkcs12"
+
+	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/wechat"
+)
+
+// Level grades one doctor finding.
+type Level string
+
+// Finding levels.
+const (
+	LevelOK   Level = "OK"
+	LevelInfo Level = "INFO"
+	LevelWarn Level = "WARN"
+	LevelFail Level = "FAIL"
+)
+
+// Finding is one result of a check: what was looked at, what is wrong and
+// how to fix it. The settings screen shows the same findings when keys are
+// imported.
+type Finding struct {
+	Level  Level
+	Topic  string
+	Detail string
+	Fix    string
+}
+
+// MaxSkew is the clock difference at which WeChat Pay v3 refuses signed
+// requests (the timestamp must be within five minutes of its clock).
+const MaxSkew = 5 * time.Minute
+
+// warnSkew is where the doctor starts to warn.
+const warnSkew = 30 * time.Second
+
+func newDoctorCmd(g *globalFlags) *cobra.Command {
+	var url string
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the configuration, key files, data directory and clock, and say how to fix problems",
+		Long: "doctor checks what a terminal needs before it takes money: the config file, the merchant key\n" +
+			"files (the private key matches the certificate serial, certificate dates, the APIv3 key is 32\n" +
+			"characters), that the data directory is writable and the database opens, that a manager exists,\n" +
+			"the scanner and printer devices, and the clock against the WeChat Pay server's Date header.\n" +
+			"It exits 1 when any check fails.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			findings := runDoctor(cmd.Context(), g, url, timeout)
+			fails, warns := 0, 0
+			out := cmd.OutOrStdout()
+			for _, f := range findings {
+				fmt.Fprintf(out, "%-4s  %-22s %s\n", f.Level, f.Topic, f.Detail)
+				if f.Fix != "" && f.Level != LevelOK {
+					fmt.Fprintf(out, "      %-22s fix: %s\n", "", f.Fix)
+				}
+				switch f.Level {
+				case LevelFail:
+					fails++
+				case LevelWarn:
+					warns++
+				}
+			}
+			if fails > 0 {
+				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("doctor: %d problem(s) to fix", fails)}
+			}
+			msg := "all checks passed"
+			if warns > 0 {
+				msg = fmt.Sprintf("no failures, %d warning(s)", warns)
+			}
+			_, err := fmt.Fprintln(out, msg)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "server `URL` for the clock check (default: the configured WeChat base URL)")
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "deadline of the clock check")
+	return cmd
+}
+
+func runDoctor(ctx context.Context, g *globalFlags, url string, timeout time.Duration) []Finding {
+	var out []Finding
+	path, explicit := g.config, g.config != ""
+	if !explicit {
+		p, err := config.DefaultPath()
+		if err != nil {
+			return append(out, Finding{LevelFail, "config", err.Error(), "pass --config FILE"})
+		}
+		path = p
+	}
+	cfg, warnings, err := config.Load(path, explicit)
+	if err != nil {
+		out = append(out, Finding{LevelFail, "config", err.Error(), "edit " + path + " and correct the settings named above"})
+		cfg = nil
+	} else {
+		where := path
+		if cfg.Path == "" {
+			where = path + " (absent: defaults, training mode)"
+		}
+		out = append(out, Finding{LevelOK, "config", where + ", mode " + string(cfg.WeChat.Mode), ""})
+		for _, w := range warnings {
+			field, fix, _ := strings.Cut(string(w), "; run: ")
+			out = append(out, Finding{LevelWarn, "key file permissions", field, fix})
+		}
+	}
+	if cfg != nil {
+		out = append(out, CheckKeyFiles(cfg.WeChat, time.Now())...)
+	}
+
+	dataDir := g.dataDir
+	if cfg != nil {
+		if d, err := cfg.ResolveDataDir(g.dataDir); err == nil {
+			dataDir = d
+		}
+	}
+	if dataDir != "" {
+		out = append(out, checkDataDir(dataDir)...)
+	}
+	if cfg != nil {
+		out = append(out, checkDevices(cfg)...)
+		if url == "" {
+			url = cfg.WeChat.BaseURL
+		}
+	}
+	if url == "" {
+		out = append(out, Finding{LevelInfo, "clock", "training mode: no WeChat server to compare with", "pass --url https://api.mch.weixin.qq.com to check anyway"})
+	} else {
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		out = append(out, CheckClock(cctx, http.DefaultClient, url, time.Now))
+		cancel()
+	}
+	return out
+}
+
+// CheckClock compares the local clock with the Date header of a HEAD
+// request to url (any status will do). ctx must carry the deadline.
+func CheckClock(ctx context.Context, client *http.Client, url string, now func() time.Time) Finding {
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)
+	if err != nil {
+		return Finding{LevelFail, "clock", fmt.Sprintf("bad URL %q: %v", url, err), "fix wechat.base_url"}
+	}
+	before := now()
+	resp, err := client.Do(req)
+	after := now()
+	if err != nil {
+		return Finding{LevelWarn, "clock", fmt.Sprintf("cannot reach %s: %v", url, errors.Unwrap(err)),
+			"check the network (proxy, firewall, DNS); payments need this server too"}
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	server, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return Finding{LevelWarn, "clock", url + " sent no usable Date header", "check again against https://api.mch.weixin.qq.com"}
+	}
+	local := before.Add(after.Sub(before) / 2)
+	skew := local.Sub(server).Round(time.Second) // Date has one-second resolution
+	abs := skew.Abs()
+	detail := fmt.Sprintf("local clock is %s %s the server (round trip %s)", abs, map[bool]string{true: "ahead of", false: "behind"}[skew > 0],
+		after.Sub(before).Round(time.Millisecond))
+	if abs <= time.Second {
+		detail = "in step with the server"
+	}
+	fix := "turn on network time: timedatectl set-ntp true (Linux) or Settings › Time › Set automatically (Windows)"
+	switch {
+	case abs >= MaxSkew:
+		return Finding{LevelFail, "clock", detail + ": WeChat Pay v3 refuses requests past 5 minutes", fix}
+	case abs >= warnSkew:
+		return Finding{LevelWarn, "clock", detail, fix}
+	}
+	return Finding{LevelOK, "clock", detail, ""}
+}
+
+// CheckKeyFiles checks the merchant key files named in w: that they parse,
+// that the private key belongs to the certificate with the configured
+// serial, the certificates' dates, and the length of the APIv3/API key.
+// For v3 the merchant certificate is looked for as apiclient_cert.pem next
+// to the private key (WeChat's download names it so); without it the
+// key ↔ serial match cannot be confirmed.
+func CheckKeyFiles(w config.WeChat, now time.Time) []Finding {
+	var out []Finding
+	switch w.Mode {
+	case config.ModeSandbox:
+		return append(out, Finding{LevelInfo, "merchant keys", "training mode: the sandbox makes its own keys", ""})
+	case config.ModeV3:
+		key, f := loadKey("merchant private key", w.MerchantPrivateKeyFile)
+		out = append(out, f)
+		certPath := filepath.Join(filepath.Dir(w.MerchantPrivateKeyFile), "apiclient_cert.pem")
+		if _, err := os.Stat(certPath); err != nil {
+			out = append(out, Finding{LevelWarn, "key ↔ serial", "no apiclient_cert.pem next to the key: cannot confirm the key matches serial " + w.MerchantSerialNo,
+				"copy apiclient_cert.pem from the merchant platform download into " + filepath.Dir(w.MerchantPrivateKeyFile)})
+		} else {
+			out = append(out, checkCertFile("merchant certificate", certPath, key, w.MerchantSerialNo, now)...)
+		}
+		out = append(out, checkSecretLen("APIv3 key", w.APIv3KeyFile,
+			"copy the 32-character APIv3 key from 商户平台 › 账户中心 › API安全 into the file, nothing else (a trailing newline is fine)")...)
+		if w.PlatformPublicKeyFile != "" {
+			data, err := os.ReadFile(w.PlatformPublicKeyFile)
+			if err == nil {
+				_, err = wechat.ParsePublicKeyPEM(data)
+			}
+			if err != nil {
+				out = append(out, Finding{LevelFail, "WeChat Pay public key", err.Error(), "download the 微信支付公钥 (pub_key.pem) again and point platform_public_key_file at it"})
+			} else {
+				out = append(out, Finding{LevelOK, "WeChat Pay public key", w.PlatformPublicKeyID, ""})
+			}
+		} else {
+			out = append(out, Finding{LevelInfo, "WeChat Pay public key", "not set: responses are verified with downloaded platform certificates", ""})
+		}
+	case config.ModeV2:
+		out = append(out, checkSecretLen("API key", w.APIKeyFile,
+			"copy the 32-character API key (v2) from 商户平台 › 账户中心 › API安全 into the file")...)
+		switch {
+		case w.ClientP12File != "":
+			data, err := os.ReadFile(w.ClientP12File)
+			if err != nil {
+				out = append(out, Finding{LevelFail, "client certificate", err.Error(), "check client_p12_file"})
+				break
+			}
+			k, cert, err := pkcs12.Decode(data, w.MchID)
+			if err != nil {
+				out = append(out, Finding{LevelFail, "client certificate", "apiclient_cert.p12: " + err.Error(), "the .p12 password is the mchid; download the certificate again if it still fails"})
+				break
+			}
+			rk, _ := k.(*rsa.PrivateKey)
+			out = append(out, certFindings("client certificate", cert, rk, "", now)...)
+		default:
+			key, f := loadKey("client key", w.ClientKeyFile)
+			out = append(out, f)
+			out = append(out, checkCertFile("client certificate", w.ClientCertFile, key, "", now)...)
+		}
+	}
+	return out
+}
+
+func loadKey(topic, path string) (*rsa.PrivateKey, Finding) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Finding{LevelFail, topic, err.Error(), "point the setting at apiclient_key.pem"}
+	}
+	k, err := wechat.ParsePrivateKeyPEM(data)
+	if err != nil {
+		return nil, Finding{LevelFail, topic, path + ": " + err.Error(), "use apiclient_key.pem from the certificate tool, not the certificate or a public key"}
+	}
+	if k.N.BitLen() < 2048 {
+		return k, Finding{LevelWarn, topic, fmt.Sprintf("%d-bit RSA key", k.N.BitLen()), "WeChat Pay issues 2048-bit keys; apply for a new certificate"}
+	}
+	return k, Finding{LevelOK, topic, fmt.Sprintf("%s (RSA %d)", path, k.N.BitLen()), ""}
+}
+
+func checkCertFile(topic, path string, key *rsa.PrivateKey, serial string, now time.Time) []Finding {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return []Finding{{LevelFail, topic, err.Error(), "point the setting at apiclient_cert.pem"}}
+	}
+	cert, err := wechat.ParseCertificatePEM(data)
+	if err != nil {
+		return []Finding{{LevelFail, topic, path + ": " + err.Error(), "use apiclient_cert.pem from the merchant platform"}}
+	}
+	return certFindings(topic, cert, key, serial, now)
+}
+
+// certFindings checks a certificate's serial, its key pair and its dates.
+func certFindings(topic string, cert *x509.Certificate, key *rsa.PrivateKey, serial string, now time.Time) []Finding {
+	var out []Finding
+	got := wechat.CertificateSerial(cert)
+	if serial != "" {
+		if !strings.EqualFold(got, serial) {
+			out = append(out, Finding{LevelFail, "key ↔ serial", fmt.Sprintf("merchant_serial_no is %s but the certificate's serial is %s", serial, got),
+				"set merchant_serial_no = \"" + got + "\" (or use the certificate that goes with that serial)"})
+		} else {
+			out = append(out, Finding{LevelOK, "key ↔ serial", "certificate serial " + got, ""})
+		}
+	}
+	if pub, ok := cert.PublicKey.(*rsa.PublicKey); ok && key != nil {
+		if !pub.Equal(&key.PublicKey) {
+			out = append(out, Finding{LevelFail, topic, "the private key does not belong to this certificate",
+				"use the apiclient_key.pem generated together with this certificate"})
+		}
+	}
+	switch days := int(cert.NotAfter.Sub(now).Hours() / 24); {
+	case now.Before(cert.NotBefore):
+		out = append(out, Finding{LevelFail, topic, "not valid before " + cert.NotBefore.Format(time.DateOnly), "check the clock, or wait"})
+	case now.After(cert.NotAfter):
+		out = append(out, Finding{LevelFail, topic, "expired on " + cert.NotAfter.Format(time.DateOnly),
+			"renew the API certificate in 商户平台 › 账户中心 › API安全 and import the new files"})
+	case days < 30:
+		out = append(out, Finding{LevelWarn, topic, fmt.Sprintf("expires in %d days (%s)", days, cert.NotAfter.Format(time.DateOnly)),
+			"renew the API certificate in 商户平台 › 账户中心 › API安全 before it expires"})
+	default:
+		out = append(out, Finding{LevelOK, topic, "valid until " + cert.NotAfter.Format(time.DateOnly), ""})
+	}
+	return out
+}
+
+// checkSecretLen checks that a key file holds exactly 32 bytes (ignoring a
+// final newline). The key itself is never printed.
+func checkSecretLen(topic, path, fix string) []Finding {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return []Finding{{LevelFail, topic, err.Error(), fix}}
+	}
+	k := strings.TrimRight(string(data), "\r\n")
+	if len(k) != 32 {
+		return []Finding{{LevelFail, topic, fmt.Sprintf("%s holds %d characters; the key is exactly 32", path, len(k)), fix}}
+	}
+	if strings.TrimSpace(k) != k {
+		return []Finding{{LevelFail, topic, path + " has spaces around the key", fix}}
+	}
+	return []Finding{{LevelOK, topic, "32 characters", ""}}
+}
+
+func checkDataDir(dir string) []Finding {
+	var out []Finding
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return append(out, Finding{LevelFail, "data directory", err.Error(), "create " + dir + " and make it writable by this user, or pass --data DIR"})
+	}
+	f, err := os.CreateTemp(dir, ".doctor-*")
+	if err != nil {
+		return append(out, Finding{LevelFail, "data directory", dir + " is not writable: " + errors.Unwrap(err).Error(),
+			"chown/chmod " + dir + " for the user running wxpos, or pass --data DIR"})
+	}
+	name := f.Name()
+	_, werr := f.Write([]byte("ok"))
+	serr := f.Sync()
+	f.Close()
+	os.Remove(name)
+	if err := errors.Join(werr, serr); err != nil {
+		return append(out, Finding{LevelFail, "data directory", dir + ": " + err.Error(), "check the disk (full? read-only?)"})
+	}
+	out = append(out, Finding{LevelOK, "data directory", dir + " is writable", ""})
+	path := filepath.Join(dir, "wxpos.db")
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return append(out, Finding{LevelInfo, "database", "not created yet (the first start creates it)", ""})
+	}
+	db, err := storage.Open(path, &storage.Options{Timeout: 500 * time.Millisecond, ReadOnly: true})
+	switch {
+	case errors.Is(err, storage.ErrLocked):
+		return append(out, Finding{LevelInfo, "database", "in use by a running wxpos (fine); close it to check users", ""})
+	case err != nil:
+		return append(out, Finding{LevelFail, "database", err.Error(), "restore the latest backup (wxpos backup) into " + path})
+	}
+	defer db.Close()
+	out = append(out, Finding{LevelOK, "database", path, ""})
+	if need, err := staff.New(db, nil).NeedsSetup(); err == nil && need {
+		out = append(out, Finding{LevelWarn, "staff", "no manager yet: refunds and closing the day are impossible", "wxpos staff setup NAME (PIN twice on stdin), or start the app"})
+	} else if err == nil {
+		out = append(out, Finding{LevelOK, "staff", "a manager exists", ""})
+	}
+	return out
+}
+
+func checkDevices(cfg *config.Config) []Finding {
+	var out []Finding
+	if p := cfg.Scanner.Port; p != "" {
+		if _, err := os.Stat(p); err != nil && !strings.HasPrefix(strings.ToUpper(p), "COM") {
+			out = append(out, Finding{LevelWarn, "scanner", p + " not found", "plug the scanner in, or run wxpos scanner list and set scanner.port"})
+		} else {
+			out = append(out, Finding{LevelOK, "scanner", p, ""})
+		}
+	}
+	if t := cfg.Printer.Target; strings.HasPrefix(t, "usb:") || strings.HasPrefix(t, "serial:") {
+		dev := strings.TrimPrefix(strings.TrimPrefix(t, "usb:"), "serial:")
+		dev, _, _ = strings.Cut(dev, ":")
+		if _, err := os.Stat(dev); err != nil {
+			out = append(out, Finding{LevelWarn, "printer", dev + " not found", "switch the printer on and check the cable, or set printer.target"})
+		} else {
+			out = append(out, Finding{LevelOK, "printer", t, ""})
+		}
+	}
+	return out
+}

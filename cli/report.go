@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/staff"
+)
+
+type reportFlags struct {
+	day     string
+	format  string
+	out     string
+	width   int
+	zNo     int64
+	close   bool
+	counted string
+	manager string
+}
+
+func newReportCmd(g *globalFlags) *cobra.Command {
+	var f reportFlags
+	cmd := &cobra.Command{
+		Use:   "report x|z",
+		Short: "Print the X (running) or Z (closing) report of a day",
+		Long: "report x prints the day's figures so far; nothing changes.\n" +
+			"report z prints the Z report of a closed day exactly as it was taken (a reprint), or with --no\n" +
+			"the Z report of that number. report z --close closes the day: it asks for the manager's PIN on\n" +
+			"standard input (one line), takes the Z report and makes the day immutable.\n" +
+			"Days are Asia/Shanghai calendar days; the default is today. --format csv writes a spreadsheet\n" +
+			"(amounts in fen and yuan), json the full report.",
+		Example: "  wxpos report x\n  wxpos report z --day 2026-11-25 --format csv --out z.csv\n" +
+			"  echo 2468 | wxpos report z --close --counted 1520.50 --manager Wang",
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"x", "z"},
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
+			return runReport(cmd, env, args[0], f)
+		}),
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.day, "day", "", "business `day` as YYYY-MM-DD (default: today, Asia/Shanghai)")
+	fl.StringVar(&f.format, "format", "text", "output `format`: text, csv or json")
+	fl.StringVarP(&f.out, "out", "o", "", "write to `file` instead of standard output")
+	fl.IntVar(&f.width, "width", 0, "text width in `mm` of paper: 58 or 80 (default: the printer's)")
+	fl.Int64Var(&f.zNo, "no", 0, "z: reprint the Z report with this `number`")
+	fl.BoolVar(&f.close, "close", false, "z: close the day (needs --manager and the PIN on stdin)")
+	fl.StringVar(&f.counted, "counted", "", "z --close: cash counted in the drawer, in `yuan` (omit if not counted)")
+	fl.StringVar(&f.manager, "manager", "", "z --close: the manager `name` whose PIN is on stdin")
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
+	if kind != "x" && kind != "z" {
+		return Usagef("report: want x or z, got %q", kind)
+	}
+	if f.format != "text" && f.format != "csv" && f.format != "json" {
+		return Usagef("report: --format must be text, csv or json, got %q", f.format)
+	}
+	if kind == "x" && (f.close || f.zNo != 0) {
+		return Usagef("report x: --close and --no are for z")
+	}
+	db, err := env.Store()
+	if err != nil {
+		return err
+	}
+	cfg := env.Config
+	book := report.New(db, report.Info{StoreName: cfg.Store.Name, StoreID: cfg.Store.ID,
+		TerminalID: cfg.Store.TerminalID, Training: cfg.Training()}, nil)
+	day := book.Today()
+	if f.day != "" {
+		if day, err = report.ParseDay(f.day); err != nil {
+			return Usagef("report: --day: %v", err)
+		}
+	}
+	var r *report.Report
+	reprint := false
+	switch {
+	case kind == "x":
+		r, err = book.X(day, "cli")
+	case f.close:
+		if f.manager == "" {
+			return Usagef("report z --close: --manager is required")
+		}
+		var counted *int64
+		if f.counted != "" {
+			fen, err := parseCounted(f.counted)
+			if err != nil {
+				return Usagef("report z --close: --counted: %v", err)
+			}
+			counted = &fen
+		}
+		pin, err := newLines(cmd.InOrStdin()).next()
+		if err != nil {
+			return fmt.Errorf("report z --close: reading the PIN from stdin: %w", err)
+		}
+		dir := staff.New(db, nil)
+		if _, err := dir.Authorize(cmd.Context(), staff.Request{Action: staff.ActionDayClose, Approver: f.manager,
+			PIN: pin, Ref: day, Reason: "Z report from the command line"}); err != nil {
+			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("close day %s: %w", day, err)}
+		}
+		r, err = book.Close(day, f.manager, counted)
+		if err != nil {
+			return err
+		}
+	case f.zNo != 0:
+		r, err = book.ZByNo(f.zNo)
+		reprint = true
+	default:
+		r, err = book.Z(day)
+		reprint = true
+	}
+	if err != nil {
+		if kind == "z" && !f.close {
+			return fmt.Errorf("%w (close the day first: wxpos report z --close, or the manager screen)", err)
+		}
+		return err
+	}
+	w := env.Stdout
+	if f.out != "" {
+		file, err := os.OpenFile(f.out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		w = file
+	}
+	if err := writeReport(w, r, f.format, reportCols(f.width, cfg.Printer.Width), reprint); err != nil {
+		return err
+	}
+	if f.out != "" {
+		_, err = fmt.Fprintf(env.Stdout, "wrote %s report of %s to %s\n", r.Kind, r.Day, f.out)
+	}
+	return err
+}
+
+func reportCols(flagMM, cfgMM int) int {
+	mm := flagMM
+	if mm == 0 {
+		mm = cfgMM
+	}
+	if mm == 80 {
+		return 48
+	}
+	return 32
+}
+
+func writeReport(w io.Writer, r *report.Report, format string, cols int, reprint bool) error {
+	switch format {
+	case "csv":
+		return report.WriteCSV(w, r)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	txt, err := report.Text(r, cols, reprint)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, txt)
+	return err
+}
+
+// parseCounted parses counted cash in yuan; unlike a sale amount, zero is
+// a valid count.
+func parseCounted(s string) (int64, error) {
+	if s == "0" || s == "0.0" || s == "0.00" {
+		return 0, nil
+	}
+	return pos.ParseYuan(s)
+}
+
+// lines reads PINs one per line from standard input, without echo
+// control: pipe them in, or type them where nobody is watching.
+type lines struct{ r *bufio.Reader }
+
+func newLines(r io.Reader) *lines { return &lines{bufio.NewReader(r)} }
+
+func (l *lines) next() (string, error) {
+	line, err := l.r.ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("reading a PIN from standard input: %w", err)
+	}
+	return strings.TrimSpace(line), nil
+}

@@ -1,0 +1,232 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/staff"
+)
+
+func newStaffCmd(g *globalFlags) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "staff",
+		Short: "Manage cashiers and managers, and read the audit trail",
+		Long: "staff manages the terminal's users. PINs are read from standard input, one per line\n" +
+			"(no echo control: pipe them in). Changes need a manager's name (--manager) and PIN.",
+	}
+	var manager string
+	var role string
+	auth := func(cmd *cobra.Command, env *Env, in *lines) (*staff.Directory, staff.Session, error) {
+		db, err := env.Store()
+		if err != nil {
+			return nil, staff.Session{}, err
+		}
+		dir := staff.New(db, nil)
+		if manager == "" {
+			return nil, staff.Session{}, Usagef("--manager is required")
+		}
+		pin, err := in.next()
+		if err != nil {
+			return nil, staff.Session{}, err
+		}
+		s, err := dir.Login(cmd.Context(), manager, pin)
+		return dir, s, err
+	}
+
+	setup := &cobra.Command{
+		Use:   "setup NAME",
+		Short: "Create the first manager (only on a terminal without users)",
+		Args:  cobra.ExactArgs(1),
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
+			db, err := env.Store()
+			if err != nil {
+				return err
+			}
+			in := newLines(cmd.InOrStdin())
+			pin, err := in.next()
+			if err != nil {
+				return err
+			}
+			again, err := in.next()
+			if err != nil {
+				return err
+			}
+			if pin != again {
+				return fmt.Errorf("the two PINs differ")
+			}
+			u, err := staff.New(db, nil).Setup(cmd.Context(), args[0], pin)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(env.Stdout, "manager %s created\n", u.Name)
+			return err
+		}),
+	}
+
+	add := &cobra.Command{
+		Use:   "add NAME",
+		Short: "Add a user (stdin: the manager's PIN, then the new user's PIN)",
+		Args:  cobra.ExactArgs(1),
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
+			in := newLines(cmd.InOrStdin())
+			dir, by, err := auth(cmd, env, in)
+			if err != nil {
+				return err
+			}
+			pin, err := in.next()
+			if err != nil {
+				return err
+			}
+			u, err := dir.Add(cmd.Context(), by, args[0], staff.Role(role), pin)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(env.Stdout, "%s %s added\n", u.Role, u.Name)
+			return err
+		}),
+	}
+	add.Flags().StringVar(&role, "role", string(staff.RoleCashier), "`role`: cashier or manager")
+
+	unlock := &cobra.Command{
+		Use:   "unlock NAME",
+		Short: "Lift a wrong-PIN lockout (stdin: the manager's PIN)",
+		Args:  cobra.ExactArgs(1),
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
+			dir, by, err := auth(cmd, env, newLines(cmd.InOrStdin()))
+			if err != nil {
+				return err
+			}
+			if err := dir.Update(cmd.Context(), by, args[0], staff.Change{Unlock: true}); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(env.Stdout, "%s unlocked\n", args[0])
+			return err
+		}),
+	}
+	for _, c := range []*cobra.Command{add, unlock} {
+		c.Flags().StringVar(&manager, "manager", "", "the manager `name` whose PIN is on stdin")
+	}
+
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List users, their roles and lockouts",
+		Args:  cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			db, err := env.Store()
+			if err != nil {
+				return err
+			}
+			users, err := staff.New(db, nil).List()
+			if err != nil {
+				return err
+			}
+			if len(users) == 0 {
+				_, err := fmt.Fprintln(env.Stdout, "no users yet: run wxpos staff setup NAME")
+				return err
+			}
+			tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tLAST LOGIN")
+			now := time.Now()
+			for _, u := range users {
+				status := "active"
+				switch {
+				case u.Disabled:
+					status = "disabled"
+				case u.Locked(now):
+					status = "locked until " + u.LockedUntil.In(report.Shanghai).Format("15:04")
+				case u.Failed > 0:
+					status = fmt.Sprintf("%d wrong PIN(s)", u.Failed)
+				}
+				last := "-"
+				if !u.LastLoginAt.IsZero() {
+					last = u.LastLoginAt.In(report.Shanghai).Format("2006-01-02 15:04")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, status, last)
+			}
+			return tw.Flush()
+		}),
+	}
+
+	var af struct {
+		kinds, who, text, from, to, out string
+		csv                             bool
+		limit                           int
+	}
+	audit := &cobra.Command{
+		Use:   "audit",
+		Short: "Show or export the audit trail (who did what when)",
+		Args:  cobra.NoArgs,
+		Example: "  wxpos staff audit --kind user.,override --from 2026-11-01\n" +
+			"  wxpos staff audit --who Wang --csv --out audit.csv",
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			db, err := env.Store()
+			if err != nil {
+				return err
+			}
+			flt := staff.Filter{Who: af.who, Text: af.text, Limit: af.limit}
+			if af.kinds != "" {
+				flt.Kinds = strings.Split(af.kinds, ",")
+			}
+			for _, d := range []struct {
+				s   string
+				t   *time.Time
+				add int
+			}{{af.from, &flt.From, 0}, {af.to, &flt.To, 1}} {
+				if d.s == "" {
+					continue
+				}
+				day, err := report.ParseDay(d.s)
+				if err != nil {
+					return Usagef("staff audit: %v", err)
+				}
+				t, _ := time.ParseInLocation("20060102", day, report.Shanghai)
+				*d.t = t.AddDate(0, 0, d.add)
+			}
+			events, err := staff.Trail(db, flt)
+			if err != nil {
+				return err
+			}
+			w := env.Stdout
+			if af.out != "" {
+				f, err := os.OpenFile(af.out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			if af.csv {
+				return staff.WriteCSV(w, events, report.Shanghai)
+			}
+			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "SEQ\tTIME\tKIND\tWHO\tREF\tCHANGE\tREASON")
+			for _, e := range events {
+				change := ""
+				if e.From != "" || e.To != "" {
+					change = e.From + "→" + e.To
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.In(report.Shanghai).Format("01-02 15:04:05"),
+					e.Kind, e.Actor, e.Ref, change, e.Reason)
+			}
+			return tw.Flush()
+		}),
+	}
+	fl := audit.Flags()
+	fl.StringVar(&af.kinds, "kind", "", "comma-separated `kinds`; a prefix ending in '.' matches a family (user.)")
+	fl.StringVar(&af.who, "who", "", "only events by or naming this `user`")
+	fl.StringVar(&af.text, "text", "", "only events containing this `text` (order number, reason …)")
+	fl.StringVar(&af.from, "from", "", "first `day` (YYYY-MM-DD)")
+	fl.StringVar(&af.to, "to", "", "last `day` (YYYY-MM-DD), inclusive")
+	fl.BoolVar(&af.csv, "csv", false, "write CSV")
+	fl.StringVarP(&af.out, "out", "o", "", "write to `file`")
+	fl.IntVar(&af.limit, "limit", 0, "only the newest `n` events")
+
+	cmd.AddCommand(setup, add, unlock, list, audit)
+	return cmd
+}
