@@ -417,7 +417,9 @@ func (c *V2Client) TradeBill(ctx context.Context, r BillRequest) ([]byte, error)
 	return c.DownloadBill(ctx, r)
 }
 
-// billError maps a downloadbill XML failure to an APIError (PROTOCOL A.15).
+// billError maps a downloadbill XML failure to an APIError (PROTOCOL A.15):
+// 20002 is CodeNoStatementExist, 20100 CodeSystemError; other codes (20001:
+// not generated yet or bad date) keep their digits as the Code.
 func billError(op string, body []byte) error {
 	m, err := DecodeXML(bytes.NewReader(body))
 	if err != nil {
@@ -429,7 +431,7 @@ func billError(op string, body []byte) error {
 	}
 	ae := &APIError{Op: op, StatusCode: http.StatusOK, RawCode: truncate(raw, 64), Message: truncate(m["return_msg"], 256)}
 	switch {
-	case raw == "20002" || strings.EqualFold(m["return_msg"], "No Bill Exist"):
+	case raw == "20002" || (raw == "" && strings.EqualFold(m["return_msg"], "No Bill Exist")):
 		ae.Code = CodeNoStatementExist
 	case raw == "20100":
 		ae.Code = CodeSystemError
