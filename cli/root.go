@@ -86,6 +86,8 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 		newReportCmd(&g),
 		newStaffCmd(&g),
 		newDoctorCmd(&g),
+		newBillCmd(&g),
+		newReconcileCmd(&g),
 	)
 	return root
 }

@@ -1,0 +1,361 @@
+package cli
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/recon/live"
+	"github.com/wxpos/wxpos/wechat"
+	"github.com/wxpos/wxpos/wechat/sandbox"
+)
+
+// maxBillFile bounds an imported bill once decompressed.
+const maxBillFile = 1 << 30
+
+func newBillCmd(g *globalFlags) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bill",
+		Short: "Download or inspect WeChat daily trade bills (对账单)",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newBillFetchCmd(g), newBillImportCmd(g))
+	return cmd
+}
+
+func newBillFetchCmd(g *globalFlags) *cobra.Command {
+	var dayFlag string
+	cmd := &cobra.Command{
+		Use:   "fetch",
+		Short: "Download a day's bill, store it and reconcile the day",
+		Long: "fetch downloads the ALL trade bill of --day (default: yesterday, Asia/Shanghai) from WeChat Pay\n" +
+			"(v3 tradebill or v2 downloadbill, or the sandbox in training mode), checks it reads to the end with a\n" +
+			"matching summary, stores it compressed in the terminal database and reconciles the day.\n" +
+			"Bills exist from about 10:00 the next day and for three months.",
+		Args: cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			day, err := billDay(dayFlag)
+			if err != nil {
+				return err
+			}
+			desk, err := reconDesk(env)
+			if err != nil {
+				return err
+			}
+			client, closeClient, err := billClient(cmd.Context(), env)
+			if err != nil {
+				return err
+			}
+			defer closeClient()
+			f := &recon.Fetcher{Desk: desk, Source: live.Source{Client: client}, Logger: env.Logger}
+			res, err := f.FetchDay(cmd.Context(), day, "cli")
+			if err != nil {
+				return err
+			}
+			_, info, _ := desk.Book.Bill(day)
+			if info != nil && info.NoBill {
+				fmt.Fprintf(env.Stdout, "%s: WeChat has no bill (no trade that day)\n", day.Dashed())
+			} else if info != nil {
+				fmt.Fprintf(env.Stdout, "%s: bill stored (%d bytes, sha1 %s)\n", day.Dashed(), info.Size, info.SHA1)
+			}
+			return printResult(env.Stdout, res)
+		}),
+	}
+	cmd.Flags().StringVar(&dayFlag, "day", "", "bill `day` as 2026-11-25 (default: yesterday)")
+	return cmd
+}
+
+func newBillImportCmd(g *globalFlags) *cobra.Command {
+	var asJSON, save bool
+	var dayFlag string
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Read a bill downloaded elsewhere: rows, totals, summary check",
+		Long: "import reads a trade bill file (plain or gzip; v2 or v3; ALL, SUCCESS or REFUND; the historic\n" +
+			"24-column or the current 27+-column headers; CRLF, BOM and full-width punctuation are fine) and\n" +
+			"prints its row count, totals computed from the rows and whether the summary row matches them.\n" +
+			"With --save it is also stored as the bill of its day and the day is reconciled.\n\n" +
+			"--json prints one object: bill_type, columns, rows, summary_rows_declared, settled_total_fen,\n" +
+			"refund_total_fen, fee_total_yuan, summary_matches.\n" +
+			"Exit status: 0 parsed and the summary matches; 1 parsed but the summary does not match;\n" +
+			"2 malformed (the line and column are on stderr).",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			plain, err := readBillFile(args[0])
+			if err != nil {
+				return &ExitError{Code: ExitFailure, Err: err}
+			}
+			rep, err := live.Inspect(plain)
+			if err != nil {
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w", args[0], err)}
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				printReport(out, args[0], rep)
+			}
+			if !rep.SummaryMatches {
+				if !asJSON {
+					return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s: %w", args[0], rep.Mismatch)}
+				}
+				return &ExitError{Code: ExitFailure}
+			}
+			if !save {
+				return nil
+			}
+			return g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+				return saveImported(env, args[0], plain, rep, dayFlag, asJSON)
+			})(cmd, args)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object (for scripts)")
+	cmd.Flags().BoolVar(&save, "save", false, "store the bill as its day's bill and reconcile the day")
+	cmd.Flags().StringVar(&dayFlag, "day", "", "with --save: the bill `day` (default: the day of its rows)")
+	return cmd
+}
+
+// readBillFile reads a bill file, gunzipping it when it is gzip.
+func readBillFile(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
+		return raw, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%s: gunzip: %w", path, err)
+	}
+	plain, err := io.ReadAll(io.LimitReader(zr, maxBillFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: gunzip: %w", path, err)
+	}
+	if len(plain) > maxBillFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes once decompressed", path, maxBillFile)
+	}
+	return plain, nil
+}
+
+func printReport(w io.Writer, name string, r *live.Report) {
+	layout := "current"
+	if r.Legacy {
+		layout = "legacy"
+	}
+	fmt.Fprintf(w, "%s: %s bill, %s layout, %d columns\n", name, r.BillType, layout, r.Columns)
+	if r.FirstDay != "" {
+		span := r.FirstDay.Dashed()
+		if r.LastDay != r.FirstDay {
+			span += " … " + r.LastDay.Dashed()
+		}
+		fmt.Fprintf(w, "days:          %s\n", span)
+	}
+	fmt.Fprintf(w, "rows:          %d (summary declares %d)\n", r.Rows, r.SummaryRowsDeclared)
+	fmt.Fprintf(w, "settled total: %s yuan (%d fen)\n", billYuan(r.SettledTotalFen), r.SettledTotalFen)
+	fmt.Fprintf(w, "refund total:  %s yuan (%d fen)\n", billYuan(r.RefundTotalFen), r.RefundTotalFen)
+	fmt.Fprintf(w, "fee total:     %s yuan\n", r.FeeTotalYuan)
+	if r.SummaryMatches {
+		fmt.Fprintln(w, "summary:       matches the rows")
+	} else {
+		fmt.Fprintln(w, "summary:       DOES NOT MATCH the rows")
+	}
+}
+
+func saveImported(env *Env, name string, plain []byte, rep *live.Report, dayFlag string, quiet bool) error {
+	day := rep.FirstDay
+	if dayFlag != "" {
+		d, err := recon.ParseDay(dayFlag)
+		if err != nil {
+			return Usagef("--day: %v", err)
+		}
+		day = d
+	} else if rep.FirstDay != rep.LastDay {
+		return Usagef("%s spans %s to %s: say which day it is with --day", name, rep.FirstDay.Dashed(), rep.LastDay.Dashed())
+	}
+	if !day.Valid() {
+		return Usagef("%s has no rows: say which day it is with --day", name)
+	}
+	desk, err := reconDesk(env)
+	if err != nil {
+		return err
+	}
+	if err := desk.Book.SaveBill(day, plain, recon.BillInfo{Source: "import:" + filepath.Base(name)}, "cli"); err != nil {
+		return err
+	}
+	res, err := desk.Reconcile(day, "cli")
+	if err != nil {
+		return err
+	}
+	if quiet {
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "stored as the bill of %s\n", day.Dashed())
+	return printResult(env.Stdout, res)
+}
+
+// billDay parses --day, defaulting to yesterday in Asia/Shanghai.
+func billDay(s string) (recon.Day, error) {
+	if s == "" {
+		return recon.DayOf(time.Now()).Add(-1), nil
+	}
+	d, err := recon.ParseDay(s)
+	if err != nil {
+		return "", Usagef("--day: %v", err)
+	}
+	return d, nil
+}
+
+// reconDesk is reconciliation on the terminal database for this store's till.
+func reconDesk(env *Env) (*recon.Desk, error) {
+	s, err := env.Store()
+	if err != nil {
+		return nil, err
+	}
+	return &recon.Desk{
+		Book:     recon.NewBook(s, nil),
+		Terminal: recon.TerminalOf(env.Config.Store.ID, env.Config.Store.TerminalID),
+		Parse:    live.Parse,
+	}, nil
+}
+
+// billClient builds the WeChat client the configuration names: the sandbox
+// profile's, an embedded sandbox (training mode without a profile; its
+// ledger lives in <data>/sandbox), or the merchant's v3 or v2 account. The
+// returned function releases what it started.
+func billClient(ctx context.Context, env *Env) (live.Client, func(), error) {
+	w := env.Config.WeChat
+	nop := func() {}
+	switch w.Mode {
+	case config.ModeSandbox:
+		if w.SandboxProfile != "" {
+			p, err := sandbox.LoadProfile(w.SandboxProfile)
+			if err != nil {
+				return nil, nop, err
+			}
+			c, err := profileClient(p, w.Timeout.Duration)
+			return c, nop, err
+		}
+		return embeddedSandbox(ctx, env)
+	case config.ModeV3:
+		key, err := os.ReadFile(w.MerchantPrivateKeyFile)
+		if err != nil {
+			return nil, nop, fmt.Errorf("wechat.merchant_private_key_file: %w", err)
+		}
+		v3key, err := billSecret(w.APIv3KeyFile)
+		if err != nil {
+			return nil, nop, fmt.Errorf("wechat.apiv3_key_file: %w", err)
+		}
+		opts := []wechat.Option{
+			wechat.WithBaseURL(w.BaseURL), wechat.WithBackupURL(w.BackupURL), wechat.WithMerchant(w.MchID, w.AppID),
+			wechat.WithMerchantKey(w.MerchantSerialNo, key), wechat.WithV3Key(v3key), wechat.WithTimeout(w.Timeout.Duration),
+			wechat.WithLogger(env.Logger),
+		}
+		if w.PlatformPublicKeyFile != "" {
+			pub, err := os.ReadFile(w.PlatformPublicKeyFile)
+			if err != nil {
+				return nil, nop, fmt.Errorf("wechat.platform_public_key_file: %w", err)
+			}
+			opts = append(opts, wechat.WithWechatPayPublicKey(w.PlatformPublicKeyID, pub))
+		} else {
+			opts = append(opts, wechat.WithPlatformCertificates())
+		}
+		c, err := wechat.New(opts...)
+		return c, nop, err
+	case config.ModeV2:
+		key, err := billSecret(w.APIKeyFile)
+		if err != nil {
+			return nil, nop, fmt.Errorf("wechat.api_key_file: %w", err)
+		}
+		c, err := wechat.NewV2(wechat.WithBaseURL(w.BaseURL), wechat.WithBackupURL(w.BackupURL),
+			wechat.WithMerchant(w.MchID, w.AppID), wechat.WithV2Key(key, wechat.SignType(w.SignType)),
+			wechat.WithTimeout(w.Timeout.Duration), wechat.WithLogger(env.Logger))
+		return c, nop, err
+	}
+	return nil, nop, fmt.Errorf("wechat.mode %q: no client", w.Mode)
+}
+
+func billSecret(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func profileClient(p *sandbox.Profile, timeout time.Duration) (*wechat.Client, error) {
+	opts := []wechat.Option{
+		wechat.WithBaseURL(p.BaseURL),
+		wechat.WithMerchant(p.MchID, p.AppID),
+		wechat.WithMerchantKey(p.V3.MerchantSerialNo, []byte(p.V3.MerchantPrivateKeyPEM)),
+		wechat.WithWechatPayPublicKey(p.V3.PlatformPublicKeyID, []byte(p.V3.PlatformPublicKeyPEM)),
+		wechat.WithV3Key(p.V3.APIV3Key),
+	}
+	if timeout > 0 {
+		opts = append(opts, wechat.WithTimeout(timeout))
+	}
+	if p.CACertPEM != "" {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM([]byte(p.CACertPEM)) {
+			return nil, errors.New("sandbox profile: bad ca_cert_pem")
+		}
+		opts = append(opts, wechat.WithHTTPClient(&http.Client{Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}))
+	}
+	return wechat.New(opts...)
+}
+
+// embeddedSandbox serves a sandbox on a loopback port for the command's
+// duration, keeping its keys and ledger in <data>/sandbox.
+func embeddedSandbox(ctx context.Context, env *Env) (live.Client, func(), error) {
+	sb, err := sandbox.New(sandbox.Options{DataDir: filepath.Join(env.DataDir, "sandbox"), Logger: env.Logger})
+	if err != nil {
+		return nil, func() {}, err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, func() {}, err
+	}
+	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with Close below
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx) //nolint:errcheck // best effort on exit
+	}
+	p := sb.Profile("http://" + ln.Addr().String())
+	c, err := profileClient(&p, env.Config.WeChat.Timeout.Duration)
+	if err != nil {
+		stop()
+		return nil, func() {}, err
+	}
+	return c, stop, nil
+}
+
+// billYuan formats fen as yuan with two decimals.
+func billYuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}

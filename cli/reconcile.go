@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/recon/live"
+)
+
+func newReconcileCmd(g *globalFlags) *cobra.Command {
+	var dayFlag string
+	var asJSON, noFetch bool
+	cmd := &cobra.Command{
+		Use:   "reconcile",
+		Short: "Reconcile a day: the WeChat bill against this terminal's sales and refunds",
+		Long: "reconcile compares the stored WeChat bill of --day (default: yesterday, Asia/Shanghai) with this\n" +
+			"terminal's records by out_trade_no / out_refund_no and prints the categories (matched, amount\n" +
+			"mismatch, local only, WeChat only, status mismatch, other terminal), the day totals side by side\n" +
+			"per tender, the fees, and every difference with what to do. A bill not stored yet is fetched first\n" +
+			"(unless --no-fetch). Resolutions made earlier (on the reconciliation screen) are kept.",
+		Args: cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			day, err := billDay(dayFlag)
+			if err != nil {
+				return err
+			}
+			desk, err := reconDesk(env)
+			if err != nil {
+				return err
+			}
+			var res *recon.Result
+			if !desk.Book.HasBill(day) && !noFetch {
+				client, closeClient, err := billClient(cmd.Context(), env)
+				if err != nil {
+					return err
+				}
+				defer closeClient()
+				f := &recon.Fetcher{Desk: desk, Source: live.Source{Client: client}, Logger: env.Logger}
+				res, err = f.FetchDay(cmd.Context(), day, "cli")
+				if err != nil {
+					return err
+				}
+			} else {
+				res, err = desk.Reconcile(day, "cli")
+				if errors.Is(err, recon.ErrNoBill) {
+					return fmt.Errorf("%w: run `wxpos bill fetch --day %s` or `wxpos bill import FILE --save`", err, day.Dashed())
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				enc := json.NewEncoder(env.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			return printResult(env.Stdout, res)
+		}),
+	}
+	cmd.Flags().StringVar(&dayFlag, "day", "", "`day` to reconcile, as 2026-11-25 (default: yesterday)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	cmd.Flags().BoolVar(&noFetch, "no-fetch", false, "use only a stored bill; never download")
+	return cmd
+}
+
+// printResult writes a reconciliation for people.
+func printResult(w io.Writer, r *recon.Result) error {
+	state := "BALANCED"
+	if !r.Balanced() {
+		state = fmt.Sprintf("%d of %d differences open", r.Open(), len(r.Differences))
+	}
+	fmt.Fprintf(w, "reconciliation %s: %s (%d bill rows)\n", r.Day.Dashed(), state, r.BillRows)
+	var parts []string
+	for _, k := range recon.Kinds {
+		parts = append(parts, fmt.Sprintf("%s %d", k, r.Counts[k]))
+	}
+	fmt.Fprintf(w, "categories: %s\n", strings.Join(parts, ", "))
+	fmt.Fprintf(w, "%-12s %16s %16s %14s %14s\n", "tender", "terminal", "bill", "term refunds", "bill refunds")
+	for _, t := range r.Totals {
+		bill, billRef := fmt.Sprintf("%s (%d)", billYuan(t.BillFen), t.BillCount), billYuan(t.BillRefundFen)
+		if !t.InBill {
+			bill, billRef = "—", "—"
+		}
+		fmt.Fprintf(w, "%-12s %16s %16s %14s %14s\n", t.Tender, fmt.Sprintf("%s (%d)", billYuan(t.LocalFen), t.LocalCount),
+			bill, billYuan(t.LocalRefundFen), billRef)
+	}
+	fmt.Fprintf(w, "fees: this terminal %s yuan, other terminals %s yuan\n",
+		reconFee(r.Fees.TerminalMilliFen), reconFee(r.Fees.OtherMilliFen))
+	if len(r.Differences) == 0 {
+		_, err := fmt.Fprintln(w, "differences: none")
+		return err
+	}
+	fmt.Fprintln(w, "differences:")
+	for _, d := range r.Differences {
+		no := d.OutTradeNo
+		if d.Subject == recon.SubjectRefund {
+			no = d.OutRefundNo + " (order " + d.OutTradeNo + ")"
+		}
+		mark := "open"
+		if d.Resolved() {
+			mark = "resolved"
+		}
+		forced := ""
+		if d.Forced {
+			forced = " forced-paid"
+		}
+		fmt.Fprintf(w, "  [%s] %s %s %s: terminal %s %s%s, bill %s %s\n", mark, d.Kind, d.Subject, no,
+			billYuan(d.LocalFen), reconNone(d.LocalState), forced, billYuan(d.BillFen), reconNone(d.BillState))
+		if d.Resolved() {
+			fmt.Fprintf(w, "      %s by %s: %s\n", d.Resolution.Action, d.Resolution.Actor, d.Resolution.Note)
+		} else {
+			fmt.Fprintf(w, "      %s\n", d.Advice)
+		}
+		if d.LastQuery != "" {
+			fmt.Fprintf(w, "      last query %s\n", d.LastQuery)
+		}
+	}
+	return nil
+}
+
+func reconNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// reconFee formats thousandths of a fen as yuan with five decimals.
+func reconFee(milliFen int64) string {
+	sign := ""
+	if milliFen < 0 {
+		sign, milliFen = "-", -milliFen
+	}
+	return fmt.Sprintf("%s%d.%05d", sign, milliFen/100000, milliFen%100000)
+}
