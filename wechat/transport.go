@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -74,6 +75,12 @@ func (t *transport) send(ctx context.Context, op, method, pathQuery string, body
 		start := time.Now()
 		resp, err := hc.Do(req)
 		if err != nil {
+			// Drop the URL (its query may hold a download token) but keep the
+			// cause for errors.Is (context.DeadlineExceeded, net errors).
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = fmt.Errorf("%s %s: %w", method, host, ue.Err)
+			}
 			lastErr = err
 			if i+1 < len(hosts) && isConnectError(err) && ctx.Err() == nil {
 				t.log.WarnContext(ctx, "wechat: primary host unreachable, failing over", "op", op, "err", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -712,4 +713,16 @@ func parseDecimal(v string, scale int) (int64, error) {
 		n = -n
 	}
 	return n, nil
+}
+
+// Rows returns an iterator over the remaining rows, for range loops. Check
+// Err after the loop; the yielded *Row is reused like Row's.
+func (p *Parser) Rows() iter.Seq[*Row] {
+	return func(yield func(*Row) bool) {
+		for p.Next() {
+			if !yield(&p.row) {
+				return
+			}
+		}
+	}
 }

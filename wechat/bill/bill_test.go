@@ -340,3 +340,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestRowsIterator(t *testing.T) {
+	p := bill.NewParser(bytes.NewReader(mustRead(t, "success.csv")))
+	var total int64
+	for r := range p.Rows() {
+		total += r.SettlementTotal
+	}
+	if err := p.Err(); err != nil || total != 305 || p.Summary().SettlementTotal != total {
+		t.Fatalf("total %d err %v", total, err)
+	}
+}
