@@ -13,6 +13,7 @@ import (
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/logging"
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -26,9 +27,15 @@ type Env struct {
 	Stdout  io.Writer
 	Stderr  io.Writer
 
+	// Actor names who is working the terminal (the logged-in cashier), for
+	// the audit trail of manager overrides. Nil: the approver acts alone.
+	Actor func() string
+
 	closeLog func() error
 	mu       sync.Mutex
 	store    *storage.Store
+	wechat   *WeChat
+	terminal *pos.Terminal
 	closers  []func() error
 }
 

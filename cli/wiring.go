@@ -1,0 +1,267 @@
+package cli
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/paygate"
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/wechat"
+	"github.com/wxpos/wxpos/wechat/sandbox"
+)
+
+// WeChat is the terminal's connection to WeChat Pay for the configured mode.
+// Exactly one of V3 and V2 is set. In training mode Profile describes the
+// sandbox in use, and Sandbox is set when it runs inside this process.
+type WeChat struct {
+	Mode    config.Mode
+	V3      *wechat.Client
+	V2      *wechat.V2Client
+	Gateway pos.Gateway
+	Profile *sandbox.Profile
+	Sandbox *sandbox.Server
+}
+
+// WeChat connects to WeChat Pay once per environment: the real service (v3
+// or v2, keys from the files the config names), an external sandbox (a
+// profile file), or — training mode without a profile — a sandbox started
+// here on loopback, its keys and ledger kept in <data>/sandbox so that
+// `wxpos pay` then `wxpos query` agree across runs. The terminal always talks
+// to it through the real client over HTTP.
+func (e *Env) WeChat(ctx context.Context) (*WeChat, error) {
+	e.mu.Lock()
+	if e.wechat != nil {
+		defer e.mu.Unlock()
+		return e.wechat, nil
+	}
+	e.mu.Unlock()
+	w, err := e.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.wechat = w
+	return w, nil
+}
+
+func (e *Env) connect(ctx context.Context) (*WeChat, error) {
+	c := e.Config.WeChat
+	common := []wechat.Option{wechat.WithLogger(e.Logger), wechat.WithTimeout(c.Timeout.Duration)}
+	switch c.Mode {
+	case config.ModeSandbox:
+		var (
+			p   *sandbox.Profile
+			srv *sandbox.Server
+			err error
+		)
+		if c.SandboxProfile != "" {
+			if p, err = sandbox.LoadProfile(c.SandboxProfile); err != nil {
+				return nil, fmt.Errorf("sandbox profile: %w", err)
+			}
+		} else if srv, p, err = e.startSandbox(ctx); err != nil {
+			return nil, err
+		}
+		v3, err := clientFromProfile(p, common)
+		if err != nil {
+			return nil, fmt.Errorf("sandbox client: %w", err)
+		}
+		return &WeChat{Mode: c.Mode, V3: v3, Gateway: paygate.NewV3(v3, paygate.Options{}), Profile: p, Sandbox: srv}, nil
+	case config.ModeV3:
+		v3, err := v3FromConfig(c, common)
+		if err != nil {
+			return nil, err
+		}
+		return &WeChat{Mode: c.Mode, V3: v3, Gateway: paygate.NewV3(v3, paygate.Options{})}, nil
+	case config.ModeV2:
+		v2, err := v2FromConfig(c, common)
+		if err != nil {
+			return nil, err
+		}
+		// The v2 client is complete; the payment core's v2 adapter is not
+		// wired in this build yet, so say so rather than start half-working.
+		_ = v2
+		return nil, errors.New("wechat.mode v2: payments through API v2 are not wired into the terminal in this build; use mode v3")
+	}
+	return nil, fmt.Errorf("wechat.mode %q is not supported", c.Mode)
+}
+
+// startSandbox serves the simulator on a loopback port for as long as the
+// environment lives.
+func (e *Env) startSandbox(ctx context.Context) (*sandbox.Server, *sandbox.Profile, error) {
+	dir := filepath.Join(e.DataDir, "sandbox")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("sandbox data: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("sandbox listener: %w", err)
+	}
+	base := "http://" + ln.Addr().String()
+	srv, err := sandbox.New(sandbox.Options{DataDir: dir, BaseURL: base, Logger: e.Logger})
+	if err != nil {
+		ln.Close()
+		return nil, nil, fmt.Errorf("sandbox: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	e.OnClose(func() error {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	})
+	p := srv.Profile(base)
+	e.Logger.Info("training sandbox listening", "base_url", base, "data", dir)
+	return srv, &p, nil
+}
+
+// clientFromProfile builds the v3 client a third party would build from a
+// sandbox profile: public-key verification, the sandbox CA trusted when TLS.
+func clientFromProfile(p *sandbox.Profile, common []wechat.Option) (*wechat.Client, error) {
+	opts := append([]wechat.Option{
+		wechat.WithBaseURL(p.BaseURL),
+		wechat.WithMerchant(p.MchID, p.AppID),
+		wechat.WithMerchantKey(p.V3.MerchantSerialNo, []byte(p.V3.MerchantPrivateKeyPEM)),
+		wechat.WithV3Key(p.V3.APIV3Key),
+		wechat.WithWechatPayPublicKey(p.V3.PlatformPublicKeyID, []byte(p.V3.PlatformPublicKeyPEM)),
+	}, common...)
+	if p.CACertPEM != "" {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM([]byte(p.CACertPEM)) {
+			return nil, errors.New("profile ca_cert_pem holds no certificate")
+		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig.RootCAs = pool
+		opts = append(opts, wechat.WithHTTPClient(&http.Client{Transport: tr}))
+	}
+	return wechat.New(opts...)
+}
+
+func v3FromConfig(c config.WeChat, common []wechat.Option) (*wechat.Client, error) {
+	key, err := readSecret("wechat.merchant_private_key_file", c.MerchantPrivateKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	apiv3, err := readSecret("wechat.apiv3_key_file", c.APIv3KeyFile)
+	if err != nil {
+		return nil, err
+	}
+	opts := append([]wechat.Option{
+		wechat.WithBaseURL(c.BaseURL),
+		wechat.WithBackupURL(c.BackupURL),
+		wechat.WithMerchant(c.MchID, c.AppID),
+		wechat.WithMerchantKey(c.MerchantSerialNo, key),
+		wechat.WithV3Key(strings.TrimSpace(string(apiv3))),
+	}, common...)
+	if c.PlatformPublicKeyID != "" {
+		pub, err := os.ReadFile(c.PlatformPublicKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("wechat.platform_public_key_file: %w", err)
+		}
+		opts = append(opts, wechat.WithWechatPayPublicKey(c.PlatformPublicKeyID, pub))
+	} else {
+		opts = append(opts, wechat.WithPlatformCertificates())
+	}
+	cl, err := wechat.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("wechat v3 client: %w", err)
+	}
+	return cl, nil
+}
+
+func v2FromConfig(c config.WeChat, common []wechat.Option) (*wechat.V2Client, error) {
+	key, err := readSecret("wechat.api_key_file", c.APIKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	opts := append([]wechat.Option{
+		wechat.WithBaseURL(c.BaseURL),
+		wechat.WithBackupURL(c.BackupURL),
+		wechat.WithMerchant(c.MchID, c.AppID),
+		wechat.WithV2Key(strings.TrimSpace(string(key)), wechat.SignType(c.SignType)),
+	}, common...)
+	if c.ClientP12File != "" {
+		p12, err := readSecret("wechat.client_p12_file", c.ClientP12File)
+		if err != nil {
+			return nil, err
+		}
+		// WeChat issues the .p12 with the merchant number as its password.
+		opts = append(opts, wechat.WithClientPKCS12(p12, c.MchID))
+	} else {
+		cert, err := os.ReadFile(c.ClientCertFile)
+		if err != nil {
+			return nil, fmt.Errorf("wechat.client_cert_file: %w", err)
+		}
+		ckey, err := readSecret("wechat.client_key_file", c.ClientKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, wechat.WithClientCertificate(cert, ckey))
+	}
+	cl, err := wechat.NewV2(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("wechat v2 client: %w", err)
+	}
+	return cl, nil
+}
+
+// readSecret reads a key file; errors name the setting, never the content.
+func readSecret(field, path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", field, err)
+	}
+	return b, nil
+}
+
+// Terminal builds the payment core on the terminal database and the
+// configured WeChat connection, and starts its recovery worker. It is built
+// once per environment and closed with it.
+func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
+	e.mu.Lock()
+	if e.terminal != nil {
+		defer e.mu.Unlock()
+		return e.terminal, nil
+	}
+	e.mu.Unlock()
+	st, err := e.Store()
+	if err != nil {
+		return nil, err
+	}
+	w, err := e.WeChat(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Config
+	t, err := pos.New(pos.NewBoltStore(st), w.Gateway, pos.Config{
+		StoreID:       c.Store.ID,
+		TerminalID:    c.Store.TerminalID,
+		StoreName:     c.Store.Name,
+		Training:      c.Training(),
+		Logger:        e.Logger,
+		Authorizer:    staff.PaymentAuthorizer{Dir: staff.New(st, nil), Actor: e.Actor},
+		ScanPollEvery: c.Payment.PasswordPoll.Duration,
+		ScanWait:      c.Payment.PasswordTimeout.Duration,
+		QRTTL:         c.Payment.QRExpiry.Duration,
+		CallTimeout:   c.WeChat.Timeout.Duration,
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.Start(ctx)
+	e.OnClose(t.Close)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.terminal = t
+	return t, nil
+}
