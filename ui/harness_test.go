@@ -50,14 +50,17 @@ func newHarness(t *testing.T, opts ...Option) *harness {
 	return h
 }
 
-// waitFor runs queued UI work until cond holds, failing after 5 s.
+// waitFor runs queued UI work until cond holds, failing after 10 s.
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(10 * time.Second)
+	poll := time.NewTicker(20 * time.Millisecond)
+	defer poll.Stop()
 	for !cond() {
 		select {
 		case f := <-h.q:
 			f()
+		case <-poll.C: // re-check conditions that do not depend on UI work
 		case <-deadline:
 			if os.Getenv("UI_TEST_STACKS") != "" {
 				buf := make([]byte, 1<<20)

@@ -207,7 +207,7 @@ func (c *PosCheckout) update(o *pos.Order, lp *livePayment) Update {
 	switch {
 	case o.State == pos.StateReversed && !cancelled && u.Reason == "":
 		u.Reason = ReasonPasswordTimeout
-	case (o.State == pos.StateClosed || o.State == pos.StateClosing) && !cancelled && !o.Deadline.IsZero() && !c.now().Before(o.Deadline):
+	case (o.State == pos.StateClosed || o.State == pos.StateClosing) && !cancelled && !o.Deadline.IsZero() && !o.UpdatedAt.Before(o.Deadline):
 		u.Reason = ReasonExpired
 	}
 	if o.State == pos.StatePaid {

@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/wxpos/wxpos/paygate/gatetest"
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/storage/storagetest"
+	"github.com/wxpos/wxpos/wechat/sandbox"
+)
+
+// posRig is the terminal UI on the real payment core, talking through the
+// real WeChat client to the sandbox over HTTP.
+type posRig struct {
+	*harness
+	env  *gatetest.Env
+	core *pos.Terminal
+}
+
+// newPosRig starts sandbox, core and UI. clk nil means the real clock.
+func newPosRig(t *testing.T, clk *postest.Clock) *posRig {
+	t.Helper()
+	now := time.Now
+	cfg := pos.Config{
+		StoreID: "S01", TerminalID: "T01", StoreName: "Test store", Training: true,
+		ScanPollEvery: 100 * time.Millisecond, ScanWait: 4 * time.Second,
+		QRPollMin: 50 * time.Millisecond, QRPollMax: 200 * time.Millisecond,
+		CallTimeout: 2 * time.Second, RetryMin: 100 * time.Millisecond, RetryMax: 500 * time.Millisecond,
+	}
+	if clk != nil {
+		now = clk.Now
+		cfg.Clock = clk
+	}
+	env := gatetest.Start(t, now, func(o *sandbox.Options) { o.UserPayingDelay = 300 * time.Millisecond })
+	core, err := pos.New(pos.NewBoltStore(storagetest.Open(t)), env.Gateway, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() { cancel(); core.Close() })
+	core.Start(ctx)
+	pc := NewPosCheckout(core, true, nil)
+	h := newHarness(t, WithCheckout(pc), WithStatus(pc), WithTraining(true),
+		WithCustomer(NewSandboxCustomer(env.Sandbox, core.Order)))
+	return &posRig{harness: h, env: env, core: core}
+}
+
+// slowWait is waitFor with room for real HTTP round trips.
+func (r *posRig) pay(t *testing.T, amount string, sc sandbox.Scenario) *scanScreen {
+	t.Helper()
+	r.typeText(amount)
+	r.key(fyne.KeyF1)
+	s := screenAs[*scanScreen](r.harness)
+	r.typeText(gatetest.Code(sc))
+	r.key(fyne.KeyReturn)
+	return s
+}
+
+func TestPosScanOutcomes(t *testing.T) {
+	tests := []struct {
+		name      string
+		sc        sandbox.Scenario
+		paid      bool
+		reason    string
+		sawWaitPW bool
+	}{
+		{name: "success", sc: sandbox.ScenarioSuccess, paid: true},
+		{name: "password then paid", sc: sandbox.ScenarioUserPayingSuccess, paid: true, sawWaitPW: true},
+		{name: "insufficient balance", sc: sandbox.ScenarioNotEnough, reason: zh(msgReasonNotEnough)},
+		{name: "expired code", sc: sandbox.ScenarioAuthCodeExpired, reason: zh(msgReasonCodeExpired)},
+		{name: "system error, then paid", sc: sandbox.ScenarioSystemErrorThenSuccess, paid: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newPosRig(t, nil)
+			s := r.pay(t, "12.34", tt.sc)
+			waited := false
+			r.waitFor("outcome", func() bool {
+				if s.state == StateWaitingPassword {
+					waited = true
+				}
+				_, onReceipt := r.term.cur.(*receiptScreen)
+				return onReceipt || s.phase == scanDone
+			})
+			if tt.sawWaitPW && !waited {
+				t.Error("never showed the password wait")
+			}
+			if !tt.paid {
+				if s.reason.Text != tt.reason {
+					t.Errorf("reason %q, want %q", s.reason.Text, tt.reason)
+				}
+				return
+			}
+			rc := screenAs[*receiptScreen](r.harness)
+			if rc.fields[msgReceiptAmount].Text != "¥12.34" || rc.r.TransactionID == "" || rc.r.No == "" || !rc.r.Training {
+				t.Errorf("receipt %+v", rc.r)
+			}
+			o, err := r.core.Order(rc.r.OutTradeNo)
+			if err != nil || o.State != pos.StatePaid {
+				t.Errorf("core has %v, %v", o, err)
+			}
+		})
+	}
+}
+
+func TestPosCancelReverses(t *testing.T) {
+	r := newPosRig(t, nil)
+	s := r.pay(t, "50", sandbox.ScenarioUserPayingTimeout)
+	r.waitFor("password wait", func() bool { return s.state == StateWaitingPassword && !s.cancelBtn.Disabled() })
+	no := r.term.pay.outTradeNo
+	r.key(fyne.KeyEscape)
+	r.waitFor("reversed", func() bool { return s.state == StateReversed })
+	if s.reason.Text != zh(msgScanReversed) {
+		t.Errorf("reason %q", s.reason.Text)
+	}
+	for _, o := range r.env.Sandbox.Ledger().Orders {
+		if o.OutTradeNo == no && o.TradeState != "REVOKED" {
+			t.Errorf("sandbox has %s", o.TradeState)
+		}
+	}
+}
+
+func TestPosUnknownThenPaid(t *testing.T) {
+	r := newPosRig(t, nil)
+	// The payment reaches WeChat but every answer is lost.
+	if err := r.env.Sandbox.AddFault(sandbox.Fault{Drop: sandbox.DropAfter, Count: -1}); err != nil {
+		t.Fatal(err)
+	}
+	r.pay(t, "8.88", sandbox.ScenarioSuccess)
+	r.waitFor("unknown screen", onScreen[*unknownScreen](r.harness))
+	u := screenAs[*unknownScreen](r.harness)
+	if u.amount.Text() != "¥8.88" || !strings.Contains(u.order.Text, "PS01-T01-") {
+		t.Errorf("unknown shows %q %q", u.amount.Text(), u.order.Text)
+	}
+	r.env.Sandbox.ClearFaults()
+	test.Tap(u.retryBtn)
+	r.waitFor("receipt", onScreen[*receiptScreen](r.harness))
+	r.waitFor("network ok again", func() bool { return r.term.bar.Status().NetworkOK })
+}
+
+func TestPosQRPaid(t *testing.T) {
+	r := newPosRig(t, nil)
+	r.typeText("23")
+	r.key(fyne.KeyF2)
+	s := screenAs[*qrScreen](r.harness)
+	r.waitFor("QR", func() bool { return s.state == StateShowingQR && !s.simBtn.Disabled() })
+	if !strings.HasPrefix(s.codeURL, "weixin://") || !s.img.Visible() {
+		t.Errorf("code_url %q visible %v", s.codeURL, s.img.Visible())
+	}
+	test.Tap(s.simBtn)
+	r.waitFor("receipt", onScreen[*receiptScreen](r.harness))
+	if got := screenAs[*receiptScreen](r.harness).r.Tender; got != "wechat_qr" {
+		t.Errorf("tender %q", got)
+	}
+}
+
+func TestPosQRExpired(t *testing.T) {
+	clk := postest.NewClock(time.Now())
+	r := newPosRig(t, clk)
+	r.typeText("23")
+	r.key(fyne.KeyF2)
+	s := screenAs[*qrScreen](r.harness)
+	r.waitFor("QR", func() bool { return s.state == StateShowingQR })
+	// Let the order's ten minutes pass on the core's and sandbox's clock.
+	r.waitFor("closed", func() bool {
+		if !s.done {
+			clk.Advance(30 * time.Second)
+		}
+		return s.done
+	})
+	if s.reason.Text != zh(msgQRExpired) {
+		t.Errorf("reason %q", s.reason.Text)
+	}
+}
+
+func TestPosCashAndReprint(t *testing.T) {
+	r := newPosRig(t, nil)
+	r.typeText("12.5")
+	r.key(fyne.KeyF3)
+	r.typeText("100")
+	r.key(fyne.KeyReturn)
+	r.waitFor("cash receipt", onScreen[*receiptScreen](r.harness))
+	if got := screenAs[*receiptScreen](r.harness).fields[msgReceiptChange].Text; got != "¥87.50" {
+		t.Errorf("change %q", got)
+	}
+	r.key(fyne.KeyReturn)
+	r.pay(t, "3", sandbox.ScenarioSuccess)
+	r.waitFor("scan receipt", onScreen[*receiptScreen](r.harness))
+	txn := screenAs[*receiptScreen](r.harness).r.TransactionID
+	r.key(fyne.KeyReturn)
+
+	r.key(fyne.KeyF5)
+	hs := screenAs[*historyScreen](r.harness)
+	r.waitFor("history", func() bool { return len(hs.shown) == 2 })
+	hs.search.SetText(txn[len(txn)-4:])
+	found := -1
+	for i, rec := range hs.shown {
+		if rec.TransactionID == txn {
+			found = i
+		}
+	}
+	if found < 0 {
+		t.Fatalf("search by last 4 of %s shows %+v", txn, hs.shown)
+	}
+	row := hs.list.Objects[found].(*fyne.Container)
+	test.Tap(row.Objects[len(row.Objects)-1].(fyne.Tappable))
+	r.key(fyne.KeyF6)
+	r.waitFor("reprint", func() bool { return len(r.print.printed()) == 1 })
+	if j := r.print.printed()[0]; !j.reprint || j.no == "" {
+		t.Errorf("printed %+v", j)
+	}
+}
+
+func TestPosStatusBar(t *testing.T) {
+	r := newPosRig(t, nil)
+	r.waitFor("status", func() bool { return r.term.bar.TrainingBannerVisible() })
+	if r.term.bar.bannerText.Text != "训练模式 — 不会真实扣款" {
+		t.Errorf("banner %q", r.term.bar.bannerText.Text)
+	}
+}
