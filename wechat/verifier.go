@@ -130,6 +130,7 @@ type certStore struct {
 	certs     map[string]*x509.Certificate
 	fetchedAt time.Time
 	missAt    time.Time
+	failedAt  time.Time // last failed refresh: no retry within certMissCooldown
 }
 
 func (s *certStore) stale(now time.Time) bool {
@@ -167,9 +168,13 @@ func (s *certStore) Verify(ctx context.Context, serial, message, signature strin
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	if s.stale(now) {
-		if err := s.refresh(ctx, now); err != nil && s.certs == nil {
-			return fmt.Errorf("platform certificates: %w", err)
+	if s.stale(now) && (s.certs == nil || now.Sub(s.failedAt) > certMissCooldown) {
+		if err := s.refresh(ctx, now); err != nil {
+			s.failedAt = now
+			if s.certs == nil {
+				return fmt.Errorf("platform certificates: %w", err)
+			}
+			// Keep verifying with the cached certificates until they expire.
 		}
 	}
 	c := s.certs[serial]
