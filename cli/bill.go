@@ -4,26 +4,17 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
-	"github.com/wxpos/wxpos/wechat"
-	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
 // maxBillFile bounds an imported bill once decompressed.
@@ -58,11 +49,10 @@ func newBillFetchCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			client, closeClient, err := billClient(cmd.Context(), env)
+			client, err := billClient(cmd.Context(), env)
 			if err != nil {
 				return err
 			}
-			defer closeClient()
 			f := &recon.Fetcher{Desk: desk, Source: live.Source{Client: client}, Logger: env.Logger}
 			res, err := f.FetchDay(cmd.Context(), day, "cli")
 			if err != nil {
@@ -238,117 +228,21 @@ func reconDesk(env *Env) (*recon.Desk, error) {
 	}, nil
 }
 
-// billClient builds the WeChat client the configuration names: the sandbox
-// profile's, an embedded sandbox (training mode without a profile; its
-// ledger lives in <data>/sandbox), or the merchant's v3 or v2 account. The
-// returned function releases what it started.
-func billClient(ctx context.Context, env *Env) (live.Client, func(), error) {
-	w := env.Config.WeChat
-	nop := func() {}
-	switch w.Mode {
-	case config.ModeSandbox:
-		if w.SandboxProfile != "" {
-			p, err := sandbox.LoadProfile(w.SandboxProfile)
-			if err != nil {
-				return nil, nop, err
-			}
-			c, err := profileClient(p, w.Timeout.Duration)
-			return c, nop, err
-		}
-		return embeddedSandbox(ctx, env)
-	case config.ModeV3:
-		key, err := os.ReadFile(w.MerchantPrivateKeyFile)
-		if err != nil {
-			return nil, nop, fmt.Errorf("wechat.merchant_private_key_file: %w", err)
-		}
-		v3key, err := billSecret(w.APIv3KeyFile)
-		if err != nil {
-			return nil, nop, fmt.Errorf("wechat.apiv3_key_file: %w", err)
-		}
-		opts := []wechat.Option{
-			wechat.WithBaseURL(w.BaseURL), wechat.WithBackupURL(w.BackupURL), wechat.WithMerchant(w.MchID, w.AppID),
-			wechat.WithMerchantKey(w.MerchantSerialNo, key), wechat.WithV3Key(v3key), wechat.WithTimeout(w.Timeout.Duration),
-			wechat.WithLogger(env.Logger),
-		}
-		if w.PlatformPublicKeyFile != "" {
-			pub, err := os.ReadFile(w.PlatformPublicKeyFile)
-			if err != nil {
-				return nil, nop, fmt.Errorf("wechat.platform_public_key_file: %w", err)
-			}
-			opts = append(opts, wechat.WithWechatPayPublicKey(w.PlatformPublicKeyID, pub))
-		} else {
-			opts = append(opts, wechat.WithPlatformCertificates())
-		}
-		c, err := wechat.New(opts...)
-		return c, nop, err
-	case config.ModeV2:
-		key, err := billSecret(w.APIKeyFile)
-		if err != nil {
-			return nil, nop, fmt.Errorf("wechat.api_key_file: %w", err)
-		}
-		c, err := wechat.NewV2(wechat.WithBaseURL(w.BaseURL), wechat.WithBackupURL(w.BackupURL),
-			wechat.WithMerchant(w.MchID, w.AppID), wechat.WithV2Key(key, wechat.SignType(w.SignType)),
-			wechat.WithTimeout(w.Timeout.Duration), wechat.WithLogger(env.Logger))
-		return c, nop, err
-	}
-	return nil, nop, fmt.Errorf("wechat.mode %q: no client", w.Mode)
-}
-
-func billSecret(path string) (string, error) {
-	b, err := os.ReadFile(path)
+// billClient is the WeChat client of the configured mode (the
+// environment's connection: real v3/v2, external sandbox profile, or the
+// embedded training sandbox).
+func billClient(ctx context.Context, env *Env) (live.Client, error) {
+	w, err := env.WeChat(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return strings.TrimSpace(string(b)), nil
-}
-
-func profileClient(p *sandbox.Profile, timeout time.Duration) (*wechat.Client, error) {
-	opts := []wechat.Option{
-		wechat.WithBaseURL(p.BaseURL),
-		wechat.WithMerchant(p.MchID, p.AppID),
-		wechat.WithMerchantKey(p.V3.MerchantSerialNo, []byte(p.V3.MerchantPrivateKeyPEM)),
-		wechat.WithWechatPayPublicKey(p.V3.PlatformPublicKeyID, []byte(p.V3.PlatformPublicKeyPEM)),
-		wechat.WithV3Key(p.V3.APIV3Key),
+	if w.V3 != nil {
+		return w.V3, nil
 	}
-	if timeout > 0 {
-		opts = append(opts, wechat.WithTimeout(timeout))
+	if w.V2 != nil {
+		return w.V2, nil
 	}
-	if p.CACertPEM != "" {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM([]byte(p.CACertPEM)) {
-			return nil, errors.New("sandbox profile: bad ca_cert_pem")
-		}
-		opts = append(opts, wechat.WithHTTPClient(&http.Client{Transport: &http.Transport{
-			TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}))
-	}
-	return wechat.New(opts...)
-}
-
-// embeddedSandbox serves a sandbox on a loopback port for the command's
-// duration, keeping its keys and ledger in <data>/sandbox.
-func embeddedSandbox(ctx context.Context, env *Env) (live.Client, func(), error) {
-	sb, err := sandbox.New(sandbox.Options{DataDir: filepath.Join(env.DataDir, "sandbox"), Logger: env.Logger})
-	if err != nil {
-		return nil, func() {}, err
-	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, func() {}, err
-	}
-	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // ends with Close below
-	stop := func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx) //nolint:errcheck // best effort on exit
-	}
-	p := sb.Profile("http://" + ln.Addr().String())
-	c, err := profileClient(&p, env.Config.WeChat.Timeout.Duration)
-	if err != nil {
-		stop()
-		return nil, func() {}, err
-	}
-	return c, stop, nil
+	return nil, fmt.Errorf("wechat.mode %q: no client", w.Mode)
 }
 
 // billYuan formats fen as yuan with two decimals.

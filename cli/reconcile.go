@@ -36,11 +36,10 @@ func newReconcileCmd(g *globalFlags) *cobra.Command {
 			}
 			var res *recon.Result
 			if !desk.Book.HasBill(day) && !noFetch {
-				client, closeClient, err := billClient(cmd.Context(), env)
+				client, err := billClient(cmd.Context(), env)
 				if err != nil {
 					return err
 				}
-				defer closeClient()
 				f := &recon.Fetcher{Desk: desk, Source: live.Source{Client: client}, Logger: env.Logger}
 				res, err = f.FetchDay(cmd.Context(), day, "cli")
 				if err != nil {
