@@ -1,5 +1,6 @@
 // Command wxpos is a WeChat Pay point-of-sale terminal. main only wires: the
-// command line lives in package cli, the window in package ui.
+// command line lives in package cli, the window in package ui, and wire.go
+// connects the window to the payment core, scanner and printer.
 package main
 
 import (
@@ -17,7 +18,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	root := cli.NewRoot(func(ctx context.Context, env *cli.Env) error {
-		return ui.Run(ctx, app.NewWithID(cli.AppID))
+		opts, err := uiOptions(ctx, env)
+		if err != nil {
+			return err
+		}
+		return ui.Run(ctx, app.NewWithID(cli.AppID), opts...)
 	})
 	code := cli.Execute(ctx, root)
 	stop()
