@@ -301,3 +301,23 @@ func (d *Directory) Authorize(ctx context.Context, r Request) (Approval, error) 
 	}
 	return ap, nil
 }
+
+// Check verifies r's PIN and that the approver's role allows the action,
+// without recording an approval: a screen calls it to keep its PIN prompt
+// open on a wrong PIN before handing the PIN to the payment core, whose
+// own Authorize call writes the override. Wrong PINs count and are
+// recorded as usual.
+func (d *Directory) Check(ctx context.Context, r Request) error {
+	forbidden := false
+	_, err := d.verify(ctx, r.Approver, r.PIN, string(r.Action), func(_ *storage.Tx, u *User, _ time.Time) error {
+		forbidden = !u.Role.Allows(r.Action)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if forbidden {
+		return fmt.Errorf("%s by %s: %w", r.Action, r.Approver, ErrForbidden)
+	}
+	return nil
+}

@@ -280,6 +280,16 @@ func TestCashierCannotRefundWithoutOverride(t *testing.T) {
 	if n := len(events(t, f.db, staff.KindDenied)); n != 1 {
 		t.Errorf("%d denied events, want 1", n)
 	}
+	// Check verifies without recording an approval.
+	if err := f.dir.Check(ctx, staff.Request{Action: staff.ActionRefund, Approver: "Wang", PIN: "2468"}); err != nil {
+		t.Errorf("Check with the manager PIN: %v", err)
+	}
+	if err := f.dir.Check(ctx, staff.Request{Action: staff.ActionRefund, Approver: "Li", PIN: "1357"}); !errors.Is(err, staff.ErrForbidden) {
+		t.Errorf("Check with the cashier PIN: %v", err)
+	}
+	if n := len(events(t, f.db, staff.KindOverride)); n != 1 {
+		t.Errorf("Check wrote an override: %d", n)
+	}
 	// Who filter finds the override from the cashier's side too.
 	got, err := staff.Trail(f.db, staff.Filter{Kinds: []string{"override"}, Who: "li"})
 	if err != nil || len(got) != 1 {
