@@ -302,3 +302,13 @@ func CheckBill(parse ParseFunc, plain []byte) error {
 		}
 	}
 }
+
+// ParseFetchAfter reads the configured bill.fetch_after ("10:00", Asia/
+// Shanghai) as a time of day for Fetcher.FetchAfter.
+func ParseFetchAfter(hhmm string) (time.Duration, error) {
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil {
+		return 0, fmt.Errorf("bill.fetch_after %q: want HH:MM", hhmm)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}

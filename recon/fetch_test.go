@@ -167,3 +167,24 @@ func TestFetcherNoTradesReconcilesEmptyBill(t *testing.T) {
 		t.Fatalf("FetchDay alone must not touch the worker status: %+v", st)
 	}
 }
+
+func TestParseFetchAfter(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"10:00", 10 * time.Hour, true},
+		{"09:45", 9*time.Hour + 45*time.Minute, true},
+		{"25:00", 0, false},
+		{"ten", 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := recon.ParseFetchAfter(tc.in)
+			if (err == nil) != tc.ok || got != tc.want {
+				t.Fatalf("ParseFetchAfter(%q) = %v, %v", tc.in, got, err)
+			}
+		})
+	}
+}
