@@ -215,7 +215,8 @@ type Parser struct {
 	cols    []field
 	names   []string
 	scols   []sfield
-	fields  []string
+	offs    [maxColumns][2]int32
+	nf      int
 	snames  []string
 	typ     Type
 	legacy  bool
@@ -345,6 +346,10 @@ func (p *Parser) Next() bool {
 
 func (p *Parser) parseHeader(b []byte) error {
 	parts := strings.Split(string(b), ",")
+	if len(parts) > maxColumns {
+		p.fail(0, "", fmt.Errorf("%d columns, at most %d", len(parts), maxColumns))
+		return p.err
+	}
 	p.cols = make([]field, len(parts))
 	p.names = make([]string, len(parts))
 	var seen [numFields]bool
@@ -387,6 +392,10 @@ func (p *Parser) parseHeader(b []byte) error {
 
 func (p *Parser) parseSummaryHeader(b []byte) error {
 	parts := strings.Split(string(b), ",")
+	if len(parts) > maxColumns {
+		p.fail(0, "", fmt.Errorf("%d columns, at most %d", len(parts), maxColumns))
+		return p.err
+	}
 	p.scols = make([]sfield, len(parts))
 	p.snames = make([]string, len(parts))
 	var seen [8]bool
@@ -422,36 +431,35 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// split cuts line s into its backquoted fields (without the backquote) in
-// p.fields. It fails on a field without backquote or a count different from
-// len(names).
+// maxColumns bounds the columns of a header line.
+const maxColumns = 128
+
+// split cuts line s into its backquoted fields, recording in p.offs the
+// start and end of each field's text (after the backquote). Offsets, not
+// strings, keep the hot loop free of pointer writes. It fails on a field
+// without backquote or a count different from len(names).
 func (p *Parser) split(s string, names []string) bool {
 	want := len(names)
-	p.fields = p.fields[:0]
-	for start := 0; ; {
-		end := strings.IndexByte(s[start:], ',')
-		var v string
-		if end < 0 {
-			v = s[start:]
-		} else {
-			v = s[start : start+end]
+	n := 0
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != ',' {
+			continue
 		}
-		i := len(p.fields)
-		if i >= want {
-			return p.fail(i+1, "", fmt.Errorf("more fields than the %d header columns", want))
+		if n >= want {
+			return p.fail(n+1, "", fmt.Errorf("more fields than the %d header columns", want))
 		}
-		if len(v) == 0 || v[0] != '`' {
-			return p.fail(i+1, names[i], errors.New("field does not start with a backquote"))
+		if i == start || s[start] != '`' {
+			return p.fail(n+1, names[n], errors.New("field does not start with a backquote"))
 		}
-		p.fields = append(p.fields, v[1:])
-		if end < 0 {
-			break
-		}
-		start += end + 1
+		p.offs[n] = [2]int32{int32(start + 1), int32(i)}
+		n++
+		start = i + 1
 	}
-	if len(p.fields) != want {
-		return p.fail(0, "", fmt.Errorf("%d fields, header has %d", len(p.fields), want))
+	if n != want {
+		return p.fail(0, "", fmt.Errorf("%d fields, header has %d", n, want))
 	}
+	p.nf = n
 	return true
 }
 
@@ -462,7 +470,8 @@ func (p *Parser) parseRow(b []byte) bool {
 	if !p.split(s, p.names) {
 		return false
 	}
-	for i, v := range p.fields {
+	for i := 0; i < p.nf; i++ {
+		v := s[p.offs[i][0]:p.offs[i][1]]
 		var err error
 		switch p.cols[i] {
 		case fTradeTime:
@@ -542,10 +551,12 @@ func (p *Parser) parseRow(b []byte) bool {
 func (p *Parser) parseSummaryRow(b []byte) error {
 	s := &p.sum
 	s.Line = p.line
-	if !p.split(string(b), p.snames) {
+	line := string(b)
+	if !p.split(line, p.snames) {
 		return p.err
 	}
-	for i, v := range p.fields {
+	for i := 0; i < p.nf; i++ {
+		v := line[p.offs[i][0]:p.offs[i][1]]
 		var err error
 		switch p.scols[i] {
 		case sCount:
