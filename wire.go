@@ -54,13 +54,11 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 // background, so an unplugged scanner at start-up is not an error.
 func startScanner(ctx context.Context, env *cli.Env) (*scanner.Scanner, error) {
 	c := env.Config.Scanner
-	sc, err := scanner.Start(ctx, scanner.Config{
-		Port:     c.Port,
-		Baud:     c.Baud,
-		Parity:   scanner.Parity(c.Parity),
-		StopBits: c.StopBits,
-		Suffix:   scanner.Suffix(c.Suffix),
-	})
+	cfg, err := cli.ScannerConfig(c)
+	if err != nil {
+		return nil, fmt.Errorf("scanner: %w", err)
+	}
+	sc, err := scanner.Start(ctx, cfg, scanner.WithLogger(env.Logger))
 	if err != nil {
 		return nil, fmt.Errorf("scanner %s: %w", c.Port, err)
 	}

@@ -106,7 +106,7 @@ func newScannerTestCmd(g *globalFlags) *cobra.Command {
 // resolve starts from the config file's [scanner] section and applies the
 // flags the user gave.
 func (f *scannerTestFlags) resolve(cmd *cobra.Command, env *Env) (scanner.Config, error) {
-	cfg, err := scannerConfig(env.Config.Scanner)
+	cfg, err := ScannerConfig(env.Config.Scanner)
 	if err != nil {
 		return cfg, err
 	}
@@ -142,8 +142,8 @@ func (f *scannerTestFlags) resolve(cmd *cobra.Command, env *Env) (scanner.Config
 	return cfg, nil
 }
 
-// scannerConfig maps the config file's [scanner] section to scanner.Config.
-func scannerConfig(c config.Scanner) (scanner.Config, error) {
+// ScannerConfig maps the config file's [scanner] section to scanner.Config.
+func ScannerConfig(c config.Scanner) (scanner.Config, error) {
 	parity, err := scanner.ParseParity(c.Parity)
 	if err != nil {
 		return scanner.Config{}, err
@@ -152,7 +152,10 @@ func scannerConfig(c config.Scanner) (scanner.Config, error) {
 	if err != nil {
 		return scanner.Config{}, err
 	}
-	return scanner.Config{Port: c.Port, Baud: c.Baud, Parity: parity, StopBits: c.StopBits, Suffix: suffix}, nil
+	return scanner.Config{
+		Port: c.Port, Baud: c.Baud, Parity: parity, StopBits: c.StopBits, Suffix: suffix,
+		Prefix: c.Prefix, StripAIM: c.StripAIM, MaxLen: c.MaxLen,
+	}, nil
 }
 
 func serialTest(ctx context.Context, env *Env, cfg scanner.Config, count int) error {

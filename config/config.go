@@ -97,7 +97,10 @@ type Scanner struct {
 	Baud     int    `toml:"baud"`
 	Parity   string `toml:"parity"`    // N, E, O
 	StopBits int    `toml:"stop_bits"` // 1 or 2
-	Suffix   string `toml:"suffix"`    // CR, LF, CRLF or any
+	Suffix   string `toml:"suffix"`    // CR, LF, CRLF, any or none
+	Prefix   string `toml:"prefix"`    // fixed prefix the scanner is programmed to send, removed
+	StripAIM bool   `toml:"strip_aim"` // remove AIM identifiers such as "]Q1"
+	MaxLen   int    `toml:"max_len"`   // longest accepted code; default 128
 }
 
 // Printer is the receipt printer.
@@ -360,9 +363,12 @@ func (c *Config) validate() []error {
 	}
 	s := c.Scanner
 	switch s.Baud {
-	case 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200:
+	case 300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600:
 	default:
 		bad("scanner.baud", "must be a standard rate such as 9600 or 115200, got %d", s.Baud)
+	}
+	if s.MaxLen < 0 || s.MaxLen > 4096 {
+		bad("scanner.max_len", "must be between 0 (default 128) and 4096, got %d", s.MaxLen)
 	}
 	if s.Parity != "N" && s.Parity != "E" && s.Parity != "O" {
 		bad("scanner.parity", "must be N, E or O, got %q", s.Parity)
@@ -371,9 +377,9 @@ func (c *Config) validate() []error {
 		bad("scanner.stop_bits", "must be 1 or 2, got %d", s.StopBits)
 	}
 	switch strings.ToUpper(s.Suffix) {
-	case "CR", "LF", "CRLF", "ANY":
+	case "CR", "LF", "CRLF", "ANY", "NONE":
 	default:
-		bad("scanner.suffix", "must be CR, LF, CRLF or any, got %q", s.Suffix)
+		bad("scanner.suffix", "must be CR, LF, CRLF, any or none, got %q", s.Suffix)
 	}
 	if t := c.Printer.Target; t != "none" && !strings.HasPrefix(t, "usb:") && !strings.HasPrefix(t, "serial:") && !strings.HasPrefix(t, "tcp:") {
 		bad("printer.target", "must be none, usb:<device>, serial:<port>:<baud> or tcp:<host>:<port>, got %q", t)
