@@ -88,8 +88,12 @@ var crashFaults = []struct {
 	{"drop before commit", &sandbox.Fault{Drop: sandbox.DropBefore}},
 	{"drop after commit", &sandbox.Fault{Drop: sandbox.DropAfter}},
 	{"HTTP 500", &sandbox.Fault{Status: 500}},
-	{"timeout", &sandbox.Fault{Latency: sandbox.Duration(400 * time.Millisecond)}},
+	{"timeout", &sandbox.Fault{Latency: sandbox.Duration(crashLatency)}},
 }
+
+// crashLatency is the injected network delay of the timeout fault, longer
+// than the crash terminal's call deadline.
+const crashLatency = 250 * time.Millisecond
 
 // crashRig builds a sandbox rig on a fast database; the crash terminal is
 // made separately.
@@ -115,7 +119,7 @@ func runCrash(t *testing.T, f crashFlow, k int, after bool, fault *sandbox.Fault
 		f.prepare(ctx, s)
 	}
 	s.term.Close()
-	s.cfg.CallTimeout = 150 * time.Millisecond // the timeout fault waits 400 ms
+	s.cfg.CallTimeout = 100 * time.Millisecond // shorter than crashLatency
 
 	cs := &crashStore{Store: s.store, at: k, after: after}
 	var term *pos.Terminal
@@ -137,6 +141,11 @@ func runCrash(t *testing.T, f crashFlow, k int, after bool, fault *sandbox.Fault
 
 	// Power back: reopen the file, start a fresh terminal, recover.
 	s.env.Sandbox.ClearFaults()
+	if fault != nil && fault.Latency > 0 {
+		// The latency is real time, the terminal clock fake: let a request
+		// the client gave up on reach the ledger before recovery looks.
+		time.Sleep(time.Duration(fault.Latency))
+	}
 	path := s.db.Path()
 	s.db.Close()
 	s.db = fastDB(t, path)
@@ -169,7 +178,7 @@ func TestCrashSafety(t *testing.T) {
 			for k := 1; k <= steps; k++ {
 				for _, after := range []bool{false, true} {
 					for _, fl := range crashFaults {
-						if fl.name == "timeout" && k > 2 {
+						if fl.name == "timeout" && k > 1 {
 							continue // real-time latency: keep the suite short
 						}
 						when := "before"

@@ -73,7 +73,7 @@ func violations(st pos.Store, led sandbox.Ledger) (tally, []string) {
 			}
 		default: // FAILED, CLOSED
 			if wechatPaid {
-				fail("%s %s locally but WeChat has it paid", o.OutTradeNo, o.State)
+				fail("%s %s locally (%s %s: %s) but WeChat has it paid", o.OutTradeNo, o.State, o.Tender, o.ErrorCode, o.Message)
 			}
 		}
 		if o.State != pos.StatePaid && o.ReceiptNo != "" {

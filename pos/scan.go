@@ -178,6 +178,10 @@ func (t *Terminal) driveReverse(ctx context.Context, o *Order) (*Order, error) {
 	switch {
 	case err == nil:
 		return t.move(o, StateReversed, "", "reverse succeeded", nil, nil)
+	case errors.Is(err, ErrOrderNotExist) && t.clk.Now().Before(o.SubmittedAt.Add(t.cfg.CallTimeout+t.cfg.NotExistGrace)):
+		// A payment request that timed out may still be processed late:
+		// "no such order" is final only once that cannot happen any more.
+		return o, t.retryLater(OutboxEntry{Kind: OutboxReverse, Ref: o.OutTradeNo}, err)
 	case errors.Is(err, ErrOrderNotExist):
 		return t.move(o, StateFailed, "", "reverse: order does not exist at WeChat",
 			func(n *Order) { n.ErrorCode, n.Message = "ORDER_NOT_EXIST", "the payment never reached WeChat" }, nil)

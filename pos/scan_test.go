@@ -35,7 +35,7 @@ func TestScanFlow(t *testing.T) {
 		{name: "answer lost after charge", sc: postest.Success, faults: []fault{{postest.OpPay, []postest.Fault{postest.DropAfter}}},
 			want: pos.StatePaid, ledger: pos.TradeSuccess, charged: 1},
 		{name: "request lost before WeChat: reversed to block, failed", sc: postest.Success,
-			faults: []fault{{postest.OpPay, []postest.Fault{postest.DropBefore}}}, want: pos.StateFailed, wantCode: "ORDER_NOT_EXIST"},
+			faults: []fault{{postest.OpPay, []postest.Fault{postest.DropBefore}}}, want: pos.StateReversing, afterRecv: pos.StateFailed, wantCode: "ORDER_NOT_EXIST"},
 		{name: "answer lost, queries lost: unknown, recovery finds paid", sc: postest.Success,
 			faults: []fault{{postest.OpPay, []postest.Fault{postest.DropAfter}},
 				{postest.OpQuery, []postest.Fault{postest.DropBefore, postest.DropBefore, postest.DropBefore, postest.DropBefore, postest.DropBefore, postest.DropBefore, postest.DropBefore}}},

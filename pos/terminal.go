@@ -37,6 +37,9 @@ type Config struct {
 	RetryMin      time.Duration // recovery/outbox first backoff; 2 s
 	RetryMax      time.Duration // recovery/outbox backoff cap; 5 min
 	RefundWait    time.Duration // how long Refund polls before returning PROCESSING; 10 s
+	// NotExistGrace is how long after a payment request's deadline WeChat's
+	// "no such order" is still distrusted (a late request may land); 60 s.
+	NotExistGrace time.Duration
 }
 
 func (c *Config) defaults() {
@@ -54,6 +57,7 @@ func (c *Config) defaults() {
 	def(&c.RetryMin, 2*time.Second)
 	def(&c.RetryMax, 5*time.Minute)
 	def(&c.RefundWait, 10*time.Second)
+	def(&c.NotExistGrace, time.Minute)
 	if c.Clock == nil {
 		c.Clock = SystemClock{}
 	}
