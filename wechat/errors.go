@@ -124,6 +124,7 @@ type APIError struct {
 	Code       Code   // normalised code
 	RawCode    string // the code as sent
 	Message    string // WeChat's description (err_code_des / message), truncated
+	Recall     bool   // v2 reverse answered recall=Y: call again
 }
 
 // Error implements error.
@@ -132,9 +133,10 @@ func (e *APIError) Error() string {
 }
 
 // OutcomeUnknown reports whether the answer leaves open whether WeChat acted
-// (HTTP 5xx, SYSTEMERROR, BANKERROR, USERPAYING, BIZERR_NEED_RETRY).
+// (HTTP 5xx, SYSTEMERROR, BANKERROR, USERPAYING, BIZERR_NEED_RETRY, or a v2
+// reverse failure with recall=Y).
 func (e *APIError) OutcomeUnknown() bool {
-	return e.StatusCode >= 500 || e.Code.outcomeUnknown()
+	return e.StatusCode >= 500 || e.Code.outcomeUnknown() || e.Recall
 }
 
 // Is lets errors.Is match ErrOutcomeUnknown and ErrUserPaying.

@@ -3,6 +3,7 @@ package wechat
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -299,6 +300,10 @@ func (c *V2Client) Reverse(ctx context.Context, outTradeNo string) (*ReverseResu
 	}
 	m, err := c.call(ctx, "v2 reverse", "/secapi/pay/reverse", map[string]string{"out_trade_no": outTradeNo}, true)
 	if err != nil {
+		var ae *APIError
+		if errors.As(err, &ae) && m["recall"] == "Y" {
+			ae.Recall = true
+		}
 		return nil, fmt.Errorf("reverse %s: %w", outTradeNo, err)
 	}
 	return &ReverseResult{Recall: m["recall"] == "Y"}, nil

@@ -118,6 +118,9 @@ func TestV2Calls(t *testing.T) {
 		return map[string]string{}
 	}
 	f.routes["/secapi/pay/reverse"] = func(p map[string]string) map[string]string {
+		if p["out_trade_no"] == "BUSY" {
+			return map[string]string{"result_code": "FAIL", "err_code": "INVALID_REQUEST", "recall": "Y"}
+		}
 		return map[string]string{"recall": map[bool]string{true: "Y", false: "N"}[p["out_trade_no"] == "AGAIN"]}
 	}
 	f.routes["/secapi/pay/refund"] = func(p map[string]string) map[string]string {
@@ -170,6 +173,10 @@ func TestV2Calls(t *testing.T) {
 		r, err = c.Reverse(ctx, "AGAIN")
 		if err != nil || !r.Recall {
 			t.Fatalf("%+v %v", r, err)
+		}
+		_, err = c.Reverse(ctx, "BUSY")
+		if !wechat.OutcomeUnknown(err) || wechat.ErrorCode(err) != wechat.CodeInvalidRequest {
+			t.Fatalf("FAIL with recall=Y: err = %v", err)
 		}
 	})
 	t.Run("refund over mTLS", func(t *testing.T) {
