@@ -4,6 +4,7 @@
 package gatetest
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -45,6 +46,26 @@ type Env struct {
 // and returns a v3 gateway to it through the real client. mod may adjust
 // the sandbox options.
 func Start(tb testing.TB, now func() time.Time, mod func(*sandbox.Options)) *Env {
+	return start(tb, now, mod, false)
+}
+
+// StartInProcess is Start without a socket: the client's transport calls
+// the sandbox handler directly, so benchmarks measure signing,
+// verification and the payment core, not the loopback network.
+func StartInProcess(tb testing.TB, now func() time.Time, mod func(*sandbox.Options)) *Env {
+	return start(tb, now, mod, true)
+}
+
+// handlerTransport serves requests with an http.Handler in process.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+func start(tb testing.TB, now func() time.Time, mod func(*sandbox.Options), inProcess bool) *Env {
 	tb.Helper()
 	opts := sandbox.Options{Credentials: Credentials(tb), Now: now}
 	if mod != nil {
@@ -57,16 +78,23 @@ func Start(tb testing.TB, now func() time.Time, mod func(*sandbox.Options)) *Env
 	srv := httptest.NewServer(sb)
 	tb.Cleanup(srv.Close)
 	p := sb.Profile(srv.URL)
-	c, err := wechat.New(
+	hc := srv.Client()
+	if inProcess {
+		hc = &http.Client{Transport: handlerTransport{sb}}
+	}
+	copts := []wechat.Option{
 		wechat.WithBaseURL(p.BaseURL),
-		wechat.WithHTTPClient(srv.Client()),
+		wechat.WithHTTPClient(hc),
 		wechat.WithMerchant(p.MchID, p.AppID),
 		wechat.WithMerchantKey(p.V3.MerchantSerialNo, []byte(p.V3.MerchantPrivateKeyPEM)),
 		wechat.WithWechatPayPublicKey(p.V3.PlatformPublicKeyID, []byte(p.V3.PlatformPublicKeyPEM)),
 		wechat.WithV3Key(p.V3.APIV3Key),
 		wechat.WithV2Key(p.V2.APIKey, wechat.SignHMACSHA256),
-		wechat.WithClientCertificate([]byte(p.V2.ClientCertPEM), []byte(p.V2.ClientKeyPEM)),
-	)
+	}
+	if !inProcess { // the v2 client certificate needs a real *http.Transport
+		copts = append(copts, wechat.WithClientCertificate([]byte(p.V2.ClientCertPEM), []byte(p.V2.ClientKeyPEM)))
+	}
+	c, err := wechat.New(copts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
