@@ -227,5 +227,3 @@ func firstErr(errs ...error) error {
 	}
 	return nil
 }
-
-func needID(field, v string) error { return need(field, v, 64) }

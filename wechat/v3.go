@@ -126,7 +126,8 @@ type v3Request struct {
 	limit     int64
 }
 
-// do signs, sends and verifies req. It returns the HTTP status of a success.
+// do signs, sends and verifies req and returns the raw answer of a success
+// (its body decoded into req.out).
 func (c *Client) do(ctx context.Context, req v3Request) (*rawResponse, error) {
 	ctx, cancel := c.t.withDeadline(ctx)
 	defer cancel()
