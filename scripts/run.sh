@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 go build -o wxpos .
+# Fyne reads the locale at start-up and complains about "C"/POSIX; the
+# window's language comes from the config (ui.locale), not from LANG.
+case "${LC_ALL:-${LANG:-C}}" in C|C.*|POSIX) export LANG=en_US.UTF-8 LC_ALL= ;; esac
 exec ./wxpos "$@"
