@@ -31,7 +31,19 @@ func newTransport(s *settings) (*transport, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &transport{s: s, hc: s.httpClient, mtls: m, log: log}, nil
+	return &transport{s: s, hc: noRedirects(s.httpClient), mtls: noRedirects(m), log: log}, nil
+}
+
+// noRedirects returns a copy of c that hands 3xx answers back instead of
+// following them: WeChat Pay never redirects, and a request must not be
+// replayed to a host the answer names.
+func noRedirects(c *http.Client) *http.Client {
+	if c == nil {
+		return nil
+	}
+	cp := *c
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
 // withDeadline gives ctx the default deadline when it has none.

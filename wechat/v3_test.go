@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -370,6 +371,24 @@ func TestV3FailoverAndDeadline(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+func TestV3RedirectNotFollowed(t *testing.T) {
+	f := newFakeV3(t)
+	var hits atomic.Int32
+	other := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	f.handle("POST /v3/pay/transactions/codepay", func(r *http.Request, _ []byte) (int, any) {
+		return http.StatusTemporaryRedirect, nil
+	})
+	f.setTamper(func(h http.Header, b []byte) []byte {
+		h.Set("Location", other+"/v3/pay/transactions/codepay")
+		return b
+	})
+	c := f.start(t)
+	_, err := c.Codepay(context.Background(), codepayReq())
+	if !errors.Is(err, wechat.ErrUntrusted) || hits.Load() != 0 {
+		t.Fatalf("err = %v, redirect hits %d", err, hits.Load())
+	}
 }
 
 func TestNewValidation(t *testing.T) {
