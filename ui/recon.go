@@ -468,4 +468,43 @@ var reconMessages = map[msg]translation{
 	actionMsg(recon.ActionRefund):     {"退款", "Refund"},
 	actionMsg(recon.ActionRecordSale): {"补录销售", "Record sale"},
 	actionMsg(recon.ActionExplain):    {"标记已说明", "Mark explained"},
+
+	msgReconStatusWorking:  {"正在下载 %s 账单", "Fetching the %s bill"},
+	msgReconStatusNotReady: {"账单未就绪，%s 重试", "Bill not ready, retry at %s"},
+	msgReconStatusFailed:   {"账单下载失败，%s 重试", "Bill download failed, retry at %s"},
+	msgReconStatusOpen:     {"对账差异 %d 项待处理", "%d reconciliation differences open"},
 }
+
+// reconStatusText is the status-bar text for the bill fetch worker ("" when
+// there is nothing to say), e.g. "账单未就绪，10:30 重试".
+func reconStatusText(c *catalog, st recon.Status) string {
+	pick := func(m msg, args ...any) string {
+		tr := reconMessages[m]
+		s := tr.zh
+		if c.lang == LangEN {
+			s = tr.en
+		}
+		return fmt.Sprintf(s, args...)
+	}
+	at := st.NextAt.In(recon.Shanghai).Format("15:04")
+	switch st.State {
+	case recon.FetchWorking:
+		return pick(msgReconStatusWorking, st.Day.Dashed())
+	case recon.FetchNotReady:
+		return pick(msgReconStatusNotReady, at)
+	case recon.FetchFailed:
+		return pick(msgReconStatusFailed, at)
+	}
+	if st.Open > 0 {
+		return pick(msgReconStatusOpen, st.Open)
+	}
+	return ""
+}
+
+// Status-bar texts of the bill fetch worker.
+const (
+	msgReconStatusWorking  msg = "recon.status.working"
+	msgReconStatusNotReady msg = "recon.status.notReady"
+	msgReconStatusFailed   msg = "recon.status.failed"
+	msgReconStatusOpen     msg = "recon.status.open"
+)

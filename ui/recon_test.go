@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -107,5 +108,27 @@ func TestReconMessagesComplete(t *testing.T) {
 		if a, b := verbRe.FindAllString(tr.zh, -1), verbRe.FindAllString(tr.en, -1); strings.Join(a, ",") != strings.Join(b, ",") {
 			t.Errorf("%s: verbs differ: %v %v", k, a, b)
 		}
+	}
+}
+
+func TestReconStatusText(t *testing.T) {
+	at := recon.Day("20261126").Start().Add(10*time.Hour + 30*time.Minute)
+	tests := []struct {
+		name string
+		st   recon.Status
+		want string
+	}{
+		{"idle and balanced", recon.Status{State: recon.FetchIdle}, ""},
+		{"idle with open differences", recon.Status{State: recon.FetchIdle, Open: 2}, "2 reconciliation differences open"},
+		{"not ready", recon.Status{State: recon.FetchNotReady, NextAt: at}, "Bill not ready, retry at 10:30"},
+		{"offline", recon.Status{State: recon.FetchFailed, NextAt: at}, "Bill download failed, retry at 10:30"},
+		{"working", recon.Status{State: recon.FetchWorking, Day: "20261125"}, "Fetching the 2026-11-25 bill"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := reconStatusText(newCatalog(LangEN), tc.st); got != tc.want {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
