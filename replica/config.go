@@ -1,0 +1,191 @@
+package replica
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Sentinel errors. Callers compare with errors.Is.
+var (
+	// ErrSchemaTooNew is returned when the database was migrated by a newer
+	// wxpos than this one.
+	ErrSchemaTooNew = errors.New("replica schema is newer than this wxpos")
+	// ErrSchemaTooOld is returned when the database has not been migrated
+	// to this build's schema yet.
+	ErrSchemaTooOld = errors.New("replica schema is older than this wxpos")
+	// ErrConflict is returned when the database already holds an event
+	// under this terminal's id and sequence with different content: another
+	// terminal is configured with the same store and terminal ids, or this
+	// terminal's database was restored from an older backup. The worker
+	// stops pushing rather than mix two histories.
+	ErrConflict = errors.New("another history is replicated under this terminal id")
+	// ErrNotFound is returned by lookups when there is no such record.
+	ErrNotFound = errors.New("not found in the replica")
+	// ErrInlinePassword is returned for a DSN that carries a password:
+	// secrets live in files (Config.PasswordFile or PGPASSFILE).
+	ErrInlinePassword = errors.New("the DSN must not contain a password")
+	// ErrBadConfig is returned for a Config that cannot work.
+	ErrBadConfig = errors.New("bad replica configuration")
+)
+
+// Config is how a terminal or head office reaches the PostgreSQL server.
+// The lead maps it from the [replica] section of config.toml.
+type Config struct {
+	// DSN names the server, role and database, in URL or keyword form,
+	// e.g. "postgres://wxpos@hq.example.com:5432/wxpos?sslmode=verify-full".
+	// It must not contain a password.
+	DSN string
+	// PasswordFile holds the role's password (first line). Empty means the
+	// libpq rules: PGPASSFILE, else ~/.pgpass, else no password.
+	PasswordFile string
+	// CAFile is a PEM file of the CA that signed the server certificate.
+	// Setting it makes TLS required and verified (host name included),
+	// whatever sslmode says. Empty leaves TLS to the DSN's sslmode and
+	// sslrootcert (verify-full recommended).
+	CAFile string
+	// CertFile and KeyFile are an optional client certificate.
+	CertFile, KeyFile string
+	// ServerName overrides the host name checked in the server certificate.
+	ServerName string
+	// ConnectTimeout bounds one connection attempt; zero means 5 s.
+	ConnectTimeout time.Duration
+	// MaxConns caps the pool; zero means 4.
+	MaxConns int32
+}
+
+// Enabled reports whether replication is configured at all.
+func (c Config) Enabled() bool { return strings.TrimSpace(c.DSN) != "" }
+
+// PoolConfig builds the pgx pool configuration: DSN, password from its
+// file, TLS, timeouts. It does not connect.
+func (c Config) PoolConfig() (*pgxpool.Config, error) {
+	if !c.Enabled() {
+		return nil, fmt.Errorf("%w: no DSN", ErrBadConfig)
+	}
+	if hasInlinePassword(c.DSN) {
+		return nil, ErrInlinePassword
+	}
+	pc, err := pgxpool.ParseConfig(c.DSN)
+	if err != nil {
+		// pgx's parse errors may quote the DSN; it has no password (checked above).
+		return nil, fmt.Errorf("%w: DSN: %w", ErrBadConfig, err)
+	}
+	if c.PasswordFile != "" {
+		b, err := os.ReadFile(c.PasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: password file: %w", ErrBadConfig, err)
+		}
+		pw, _, _ := strings.Cut(string(b), "\n")
+		pw = strings.TrimRight(pw, "\r")
+		if pw == "" {
+			return nil, fmt.Errorf("%w: password file %s is empty", ErrBadConfig, c.PasswordFile)
+		}
+		pc.ConnConfig.Password = pw
+	}
+	if c.CAFile != "" || c.CertFile != "" {
+		tc, err := c.tlsConfig(pc.ConnConfig.Host)
+		if err != nil {
+			return nil, err
+		}
+		pc.ConnConfig.TLSConfig = tc
+		pc.ConnConfig.Fallbacks = nil // never fall back to plain text
+	}
+	pc.ConnConfig.ConnectTimeout = c.ConnectTimeout
+	if pc.ConnConfig.ConnectTimeout <= 0 {
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	pc.MaxConns = c.MaxConns
+	if pc.MaxConns <= 0 {
+		pc.MaxConns = 4
+	}
+	pc.MinConns = 0 // connect lazily: a terminal starts while the server is down
+	pc.HealthCheckPeriod = 30 * time.Second
+	return pc, nil
+}
+
+func (c Config) tlsConfig(host string) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
+	if c.ServerName != "" {
+		tc.ServerName = c.ServerName
+	}
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: CA file: %w", ErrBadConfig, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%w: CA file %s has no PEM certificate", ErrBadConfig, c.CAFile)
+		}
+		tc.RootCAs = pool
+	}
+	if (c.CertFile == "") != (c.KeyFile == "") {
+		return nil, fmt.Errorf("%w: client certificate needs both cert and key files", ErrBadConfig)
+	}
+	if c.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: client certificate: %w", ErrBadConfig, err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
+}
+
+// hasInlinePassword reports whether dsn carries a password, in URL userinfo
+// or as a password= keyword.
+func hasInlinePassword(dsn string) bool {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return false // ParseConfig reports it
+		}
+		if _, ok := u.User.Password(); ok {
+			return true
+		}
+		return u.Query().Has("password")
+	}
+	for _, f := range strings.Fields(dsn) {
+		if strings.HasPrefix(strings.ToLower(f), "password=") {
+			return true
+		}
+	}
+	return false
+}
+
+// Connect builds a pool from c. It does not wait for the server: the first
+// query connects, so a terminal starts while PostgreSQL is down.
+func Connect(ctx context.Context, c Config) (*pgxpool.Pool, error) {
+	pc, err := c.PoolConfig()
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("replica pool: %w", err)
+	}
+	return pool, nil
+}
+
+// Querier is what the read-side functions (reports, lookups) need; a
+// *pgxpool.Pool, *pgx.Conn or pgx.Tx will do.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func isUndefinedTable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42P01"
+}

@@ -1,0 +1,316 @@
+package replica
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"time"
+	_ "time/tzdata" // Asia/Shanghai on machines without a tz database
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Shanghai is Asia/Shanghai, the zone of business days (as in package
+// report and the WeChat bills).
+var Shanghai = loadShanghai()
+
+func loadShanghai() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// Query selects a head-office report: business days From..To inclusive
+// (yyyymmdd, Asia/Shanghai), optionally one store.
+type Query struct {
+	From, To string
+	StoreID  string // empty: the whole chain
+	// Training includes training-mode (sandbox) sales, which are left out
+	// by default.
+	Training bool
+}
+
+// Line is one row of the report: a store's terminal's tender on a day.
+type Line struct {
+	Day         string `json:"day"` // yyyymmdd
+	StoreID     string `json:"store_id"`
+	TerminalID  string `json:"terminal_id"`
+	Tender      string `json:"tender"`
+	SaleCount   int64  `json:"sale_count"`
+	SaleFen     int64  `json:"sale_fen"`
+	RefundCount int64  `json:"refund_count"`
+	RefundFen   int64  `json:"refund_fen"`
+}
+
+// NetFen is sales minus refunds.
+func (l Line) NetFen() int64 { return l.SaleFen - l.RefundFen }
+
+// Open is an order or refund not settled (UNKNOWN, waiting, submitted…) or
+// a refund stuck ABNORMAL at WeChat. Its money is not in the lines.
+type Open struct {
+	Kind       string    `json:"kind"` // "order" or "refund"
+	No         string    `json:"no"`   // out_trade_no or out_refund_no
+	StoreID    string    `json:"store_id"`
+	TerminalID string    `json:"terminal_id"`
+	Tender     string    `json:"tender"`
+	State      string    `json:"state"`
+	AmountFen  int64     `json:"amount_fen"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// TerminalState is a terminal's replication position as HQ sees it.
+type TerminalState struct {
+	StoreID, TerminalID string
+	PushedSeq, LocalSeq int64
+	OldestPendingAt     time.Time // zero: nothing was waiting at the last push
+	LastPushAt          time.Time
+}
+
+// HQReport is the head-office report: sales and refunds per day, store,
+// terminal and tender, what is still open, and how current each terminal's
+// replica is (a terminal that has not replicated has figures missing).
+type HQReport struct {
+	Query     Query
+	TakenAt   time.Time
+	Lines     []Line
+	Open      []Open
+	Terminals []TerminalState
+}
+
+// Totals sums the lines.
+func (r *HQReport) Totals() Line {
+	var t Line
+	for _, l := range r.Lines {
+		t.SaleCount += l.SaleCount
+		t.SaleFen += l.SaleFen
+		t.RefundCount += l.RefundCount
+		t.RefundFen += l.RefundFen
+	}
+	return t
+}
+
+func dayRange(from, to string) (time.Time, time.Time, error) {
+	a, err := time.ParseInLocation("20060102", from, Shanghai)
+	if err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("from %q: want yyyymmdd", from)
+	}
+	b, err := time.ParseInLocation("20060102", to, Shanghai)
+	if err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("to %q: want yyyymmdd", to)
+	}
+	if b.Before(a) {
+		return time.Time{}, time.Time{}, fmt.Errorf("to %s is before from %s", to, from)
+	}
+	return a, b.AddDate(0, 0, 1), nil
+}
+
+// Report builds the head-office report from the projections. The rules are
+// the terminal's Z report's (package report): a sale counts on the day it
+// was paid, a refund on the day it succeeded and under its sale's tender,
+// days in Asia/Shanghai; open payments and refunds are listed, not counted.
+// A refund counts at the terminal that made it.
+func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
+	start, end, err := dayRange(q.From, q.To)
+	if err != nil {
+		return nil, err
+	}
+	r := &HQReport{Query: q, TakenAt: time.Now()}
+	lines := make(map[[4]string]*Line)
+	line := func(day, store, term, tender string) *Line {
+		k := [4]string{day, store, term, tender}
+		if l := lines[k]; l != nil {
+			return l
+		}
+		l := &Line{Day: day, StoreID: store, TerminalID: term, Tender: tender}
+		lines[k] = l
+		return l
+	}
+	// Day of an instant in Shanghai: China keeps +08:00 all year.
+	rows, err := db.Query(ctx, `SELECT to_char(paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), store_id, terminal_id, tender,
+			count(*), coalesce(sum(amount_fen), 0)::bigint
+		FROM orders
+		WHERE state = 'PAID' AND paid_at >= $1 AND paid_at < $2 AND ($3 = '' OR store_id = $3) AND (NOT training OR $4)
+		GROUP BY 1, 2, 3, 4`, start, end, q.StoreID, q.Training)
+	if err != nil {
+		return nil, fmt.Errorf("hq sales: %w", err)
+	}
+	err = forRows(rows, func(rows pgx.Rows) error {
+		var day, store, term, tender string
+		var n, fen int64
+		if err := rows.Scan(&day, &store, &term, &tender, &n, &fen); err != nil {
+			return err
+		}
+		l := line(day, store, term, tender)
+		l.SaleCount, l.SaleFen = n, fen
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hq sales: %w", err)
+	}
+	rows, err = db.Query(ctx, `SELECT to_char(r.success_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), r.store_id, r.terminal_id,
+			coalesce(o.tender, 'unknown'), count(*), coalesce(sum(r.amount_fen), 0)::bigint
+		FROM refunds r LEFT JOIN orders o ON o.out_trade_no = r.out_trade_no
+		WHERE r.state = 'SUCCESS' AND r.success_at >= $1 AND r.success_at < $2 AND ($3 = '' OR r.store_id = $3) AND (NOT r.training OR $4)
+		GROUP BY 1, 2, 3, 4`, start, end, q.StoreID, q.Training)
+	if err != nil {
+		return nil, fmt.Errorf("hq refunds: %w", err)
+	}
+	err = forRows(rows, func(rows pgx.Rows) error {
+		var day, store, term, tender string
+		var n, fen int64
+		if err := rows.Scan(&day, &store, &term, &tender, &n, &fen); err != nil {
+			return err
+		}
+		l := line(day, store, term, tender)
+		l.RefundCount, l.RefundFen = n, fen
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hq refunds: %w", err)
+	}
+	for _, l := range lines {
+		r.Lines = append(r.Lines, *l)
+	}
+	sort.Slice(r.Lines, func(i, j int) bool {
+		a, b := r.Lines[i], r.Lines[j]
+		if a.Day != b.Day {
+			return a.Day < b.Day
+		}
+		if a.StoreID != b.StoreID {
+			return a.StoreID < b.StoreID
+		}
+		if a.TerminalID != b.TerminalID {
+			return a.TerminalID < b.TerminalID
+		}
+		return a.Tender < b.Tender
+	})
+
+	rows, err = db.Query(ctx, `SELECT 'order', out_trade_no, store_id, terminal_id, tender, state, amount_fen, created_at
+			FROM orders
+			WHERE state NOT IN ('PAID', 'FAILED', 'REVERSED', 'CLOSED') AND created_at < $1
+				AND ($2 = '' OR store_id = $2) AND (NOT training OR $3)
+		UNION ALL
+		SELECT 'refund', r.out_refund_no, r.store_id, r.terminal_id, coalesce(o.tender, 'unknown'), r.state, r.amount_fen, r.created_at
+			FROM refunds r LEFT JOIN orders o ON o.out_trade_no = r.out_trade_no
+			WHERE r.state NOT IN ('SUCCESS', 'CLOSED') AND r.created_at < $1
+				AND ($2 = '' OR r.store_id = $2) AND (NOT r.training OR $3)
+		ORDER BY 8, 2`, end, q.StoreID, q.Training)
+	if err != nil {
+		return nil, fmt.Errorf("hq open: %w", err)
+	}
+	r.Open, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Open])
+	if err != nil {
+		return nil, fmt.Errorf("hq open: %w", err)
+	}
+
+	rows, err = db.Query(ctx, `SELECT store_id, terminal_id, pushed_seq, local_seq, coalesce(oldest_pending_at, 'epoch'), last_push_at
+		FROM terminals WHERE $1 = '' OR store_id = $1 ORDER BY 1, 2`, q.StoreID)
+	if err != nil {
+		return nil, fmt.Errorf("hq terminals: %w", err)
+	}
+	r.Terminals, err = pgx.CollectRows(rows, pgx.RowToStructByPos[TerminalState])
+	if err != nil {
+		return nil, fmt.Errorf("hq terminals: %w", err)
+	}
+	for i := range r.Terminals {
+		if r.Terminals[i].OldestPendingAt.Equal(time.Unix(0, 0)) {
+			r.Terminals[i].OldestPendingAt = time.Time{}
+		}
+	}
+	return r, nil
+}
+
+func forRows(rows pgx.Rows, fn func(pgx.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// yuan formats fen as yuan with two decimals, exactly.
+func yuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+// WriteCSV writes the lines as CSV (UTF-8, header row, amounts in yuan with
+// two decimals and in fen), then the open items after a blank line.
+func (r *HQReport) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"day", "store_id", "terminal_id", "tender", "sale_count", "sale_yuan", "refund_count", "refund_yuan", "net_yuan", "sale_fen", "refund_fen", "net_fen"})
+	for _, l := range r.Lines {
+		_ = cw.Write([]string{l.Day, l.StoreID, l.TerminalID, l.Tender,
+			strconv.FormatInt(l.SaleCount, 10), yuan(l.SaleFen), strconv.FormatInt(l.RefundCount, 10), yuan(l.RefundFen), yuan(l.NetFen()),
+			strconv.FormatInt(l.SaleFen, 10), strconv.FormatInt(l.RefundFen, 10), strconv.FormatInt(l.NetFen(), 10)})
+	}
+	t := r.Totals()
+	_ = cw.Write([]string{"total", "", "", "", strconv.FormatInt(t.SaleCount, 10), yuan(t.SaleFen), strconv.FormatInt(t.RefundCount, 10),
+		yuan(t.RefundFen), yuan(t.NetFen()), strconv.FormatInt(t.SaleFen, 10), strconv.FormatInt(t.RefundFen, 10), strconv.FormatInt(t.NetFen(), 10)})
+	if len(r.Open) > 0 {
+		_ = cw.Write(nil)
+		_ = cw.Write([]string{"open", "no", "store_id", "terminal_id", "tender", "state", "amount_yuan", "created_at"})
+		for _, o := range r.Open {
+			_ = cw.Write([]string{o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, yuan(o.AmountFen),
+				o.CreatedAt.In(Shanghai).Format(time.RFC3339)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteText writes the report for a terminal window.
+func (r *HQReport) WriteText(w io.Writer, now time.Time) error {
+	store := r.Query.StoreID
+	if store == "" {
+		store = "all stores"
+	}
+	bw := &errWriter{w: w}
+	bw.printf("HQ report %s–%s, %s\n\n", r.Query.From, r.Query.To, store)
+	bw.printf("%-8s %-8s %-8s %-12s %6s %14s %6s %12s %14s\n", "day", "store", "terminal", "tender", "sales", "yuan", "refs", "yuan", "net")
+	for _, l := range r.Lines {
+		bw.printf("%-8s %-8s %-8s %-12s %6d %14s %6d %12s %14s\n", l.Day, l.StoreID, l.TerminalID, l.Tender,
+			l.SaleCount, yuan(l.SaleFen), l.RefundCount, yuan(l.RefundFen), yuan(l.NetFen()))
+	}
+	t := r.Totals()
+	bw.printf("%-39s %6d %14s %6d %12s %14s\n", "total", t.SaleCount, yuan(t.SaleFen), t.RefundCount, yuan(t.RefundFen), yuan(t.NetFen()))
+	if len(r.Open) > 0 {
+		bw.printf("\nopen (not in the totals):\n")
+		for _, o := range r.Open {
+			bw.printf("  %-6s %-32s %s/%s %-12s %-16s %12s %s\n", o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State,
+				yuan(o.AmountFen), o.CreatedAt.In(Shanghai).Format("2006-01-02 15:04"))
+		}
+	}
+	if len(r.Terminals) > 0 {
+		bw.printf("\nreplication:\n")
+		for _, ts := range r.Terminals {
+			behind := "up to date at last push"
+			if ts.LocalSeq > ts.PushedSeq {
+				behind = fmt.Sprintf("%d events behind at last push", ts.LocalSeq-ts.PushedSeq)
+			}
+			bw.printf("  %s/%s: last push %s ago, %s\n", ts.StoreID, ts.TerminalID, now.Sub(ts.LastPushAt).Round(time.Second), behind)
+		}
+	}
+	return bw.err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}

@@ -1,0 +1,611 @@
+package replica
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/wxpos/wxpos/storage"
+)
+
+// Options configures a Worker. Zero durations and sizes take the defaults
+// listed.
+type Options struct {
+	// StoreID and TerminalID identify the terminal (config [store] id and
+	// terminal_id). Together with the event sequence they key every row.
+	StoreID, TerminalID string
+
+	Batch       int           // events per push; 500
+	Poll        time.Duration // how often an idle worker looks for new events; 1 s
+	RetryMin    time.Duration // first backoff after a failed push; 500 ms
+	RetryMax    time.Duration // backoff cap while the server is down; 30 s
+	PushTimeout time.Duration // deadline of one push (one PostgreSQL transaction); 15 s
+
+	Logger *slog.Logger     // default: discard
+	Now    func() time.Time // default: time.Now
+}
+
+func (o *Options) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if o.Batch <= 0 {
+		o.Batch = 500
+	}
+	def(&o.Poll, time.Second)
+	def(&o.RetryMin, 500*time.Millisecond)
+	def(&o.RetryMax, 30*time.Second)
+	def(&o.PushTimeout, 15*time.Second)
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+var idPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,16}$`)
+
+// Status is the replication state of one terminal, for the status bar and
+// wxpos doctor.
+type Status struct {
+	StoreID, TerminalID string
+	// Connected is true when the last exchange with PostgreSQL succeeded.
+	Connected bool
+	// LocalSeq is the newest event in the terminal's database; PushedSeq the
+	// newest known to be in PostgreSQL. Pending is the difference: events
+	// not yet replicated.
+	LocalSeq, PushedSeq, Pending uint64
+	// OldestPendingAt is the time of the oldest event not yet replicated
+	// (zero when nothing is pending).
+	OldestPendingAt time.Time
+	// LastPushAt is when a push last committed (zero: never, since start).
+	LastPushAt time.Time
+	// Pushed counts events this worker inserted since it started.
+	Pushed uint64
+	// Err is the last failure, nil when the last attempt succeeded.
+	// errors.Is(Err, ErrConflict) means replication stopped for a reason a
+	// person must fix.
+	Err error
+	// Since is when the current failure began (zero when healthy).
+	Since time.Time
+}
+
+// Lag is how long the oldest pending event has been waiting at now.
+func (s Status) Lag(now time.Time) time.Duration {
+	if s.Pending == 0 || s.OldestPendingAt.IsZero() {
+		return 0
+	}
+	return max(now.Sub(s.OldestPendingAt), 0)
+}
+
+// Summary is a one-line text for the status bar and doctor, e.g.
+// "HQ: up to date", "HQ: 12 waiting, oldest 3m0s (offline: …)".
+func (s Status) Summary(now time.Time) string {
+	switch {
+	case errors.Is(s.Err, ErrConflict):
+		return "HQ: stopped: " + s.Err.Error()
+	case s.Pending == 0 && s.Err == nil:
+		return "HQ: up to date"
+	case s.Err != nil:
+		return fmt.Sprintf("HQ: %d waiting, oldest %s (offline: %v)", s.Pending, s.Lag(now).Round(time.Second), s.Err)
+	}
+	return fmt.Sprintf("HQ: %d waiting, oldest %s", s.Pending, s.Lag(now).Round(time.Second))
+}
+
+// Worker pushes one terminal's events to PostgreSQL: in order, in batches,
+// idempotently (primary key store, terminal, sequence), resuming after a
+// crash or an outage from the highest sequence the server has. It reads the
+// terminal database only in short View transactions and never holds one
+// across network I/O, so a payment never waits for it.
+type Worker struct {
+	db   *storage.Store
+	pool *pgxpool.Pool
+	o    Options
+	kick chan struct{}
+
+	stepMu sync.Mutex // one push at a time (Run and Sync may overlap)
+	cursor uint64     // highest sequence known to be in PostgreSQL
+	known  bool       // cursor was read from PostgreSQL since the last failure
+
+	mu sync.Mutex
+	st Status
+}
+
+// NewWorker returns a worker for the terminal database db. It does not
+// connect; Run does, and keeps trying while the server is down.
+func NewWorker(db *storage.Store, pool *pgxpool.Pool, o Options) (*Worker, error) {
+	if db == nil || pool == nil {
+		return nil, fmt.Errorf("%w: database and pool are required", ErrBadConfig)
+	}
+	if !idPattern.MatchString(o.StoreID) || !idPattern.MatchString(o.TerminalID) {
+		return nil, fmt.Errorf("%w: store id %q / terminal id %q: want 1–16 letters or digits", ErrBadConfig, o.StoreID, o.TerminalID)
+	}
+	o.defaults()
+	w := &Worker{db: db, pool: pool, o: o, kick: make(chan struct{}, 1)}
+	w.st.StoreID, w.st.TerminalID = o.StoreID, o.TerminalID
+	return w, nil
+}
+
+// Kick asks the worker to look for new events now instead of at its next
+// poll. It never blocks; the payment core may call it after every commit.
+// It is ignored while the worker is backing off from a failure.
+func (w *Worker) Kick() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Status returns the current replication state.
+func (w *Worker) Status() Status {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.st
+}
+
+// Run replicates until ctx ends, then returns nil. Failures are retried
+// with exponential backoff (RetryMin doubling to RetryMax, with jitter) and
+// reported through Status; a failure never ends Run.
+func (w *Worker) Run(ctx context.Context) error {
+	failures := 0
+	for {
+		_, more, err := w.step(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var wait time.Duration
+		kick := w.kick
+		switch {
+		case err != nil:
+			failures++
+			wait = w.backoff(failures)
+			kick = nil // do not hammer a server that is down
+		case more:
+			failures = 0
+			continue
+		default:
+			failures = 0
+			wait = w.o.Poll
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-kick:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Worker) backoff(failures int) time.Duration {
+	d := w.o.RetryMin
+	for i := 1; i < failures && d < w.o.RetryMax; i++ {
+		d *= 2
+	}
+	d = min(d, w.o.RetryMax)
+	// ±20 % so that a store's terminals do not reconnect in lockstep.
+	return d - d/5 + rand.N(d*2/5+1)
+}
+
+// Sync pushes until every event committed before the call is in
+// PostgreSQL, or returns the first error. The CLI's --once and tests use it.
+func (w *Worker) Sync(ctx context.Context) error {
+	var target uint64
+	if err := w.db.View(func(tx *storage.Tx) error { target = tx.LastEventSeq(); return nil }); err != nil {
+		return fmt.Errorf("replicate: %w", err)
+	}
+	for {
+		_, _, err := w.step(ctx)
+		if err != nil {
+			return err
+		}
+		w.stepMu.Lock()
+		done := w.cursor >= target
+		w.stepMu.Unlock()
+		if done {
+			return nil
+		}
+	}
+}
+
+// batch is what one push carries, read in one View.
+type batch struct {
+	local   uint64 // newest local sequence in the snapshot
+	events  []storage.Event
+	next    *storage.Event // first event after the batch, if any
+	orders  []*storage.Order
+	refunds []*storage.Refund
+}
+
+// step pushes one batch. more is true when a full batch went and more may
+// be waiting.
+func (w *Worker) step(ctx context.Context) (n int, more bool, err error) {
+	w.stepMu.Lock()
+	defer w.stepMu.Unlock()
+	defer func() {
+		if err != nil {
+			w.known = false // re-read the server's position after any failure
+			w.fail(err)
+		}
+	}()
+	if !w.known {
+		pctx, cancel := context.WithTimeout(ctx, w.o.PushTimeout)
+		seq, err := RemoteSeq(pctx, w.pool, w.o.StoreID, w.o.TerminalID)
+		cancel()
+		if err != nil {
+			return 0, false, err
+		}
+		w.cursor, w.known = seq, true
+	}
+	b, err := w.read(w.cursor)
+	if err != nil {
+		return 0, false, err
+	}
+	if b.local < w.cursor {
+		return 0, false, fmt.Errorf("PostgreSQL has events up to %d for %s/%s, this database only %d (restored from a backup? same terminal id on two counters?): %w",
+			w.cursor, w.o.StoreID, w.o.TerminalID, b.local, ErrConflict)
+	}
+	if len(b.events) == 0 {
+		w.progress(b, w.cursor, 0, true)
+		return 0, false, nil
+	}
+	pctx, cancel := context.WithTimeout(ctx, w.o.PushTimeout)
+	inserted, err := w.push(pctx, b)
+	cancel()
+	if err != nil {
+		w.progress(b, w.cursor, 0, false)
+		return 0, false, err
+	}
+	w.cursor = b.events[len(b.events)-1].Seq
+	w.progress(b, w.cursor, inserted, true)
+	return len(b.events), b.next != nil, nil
+}
+
+// read copies up to Batch events after from, and the current records they
+// refer to, out of one short read transaction.
+func (w *Worker) read(from uint64) (*batch, error) {
+	b := &batch{}
+	err := w.db.View(func(tx *storage.Tx) error {
+		b.local = tx.LastEventSeq()
+		err := tx.Events(from+1, func(e storage.Event) (bool, error) {
+			if len(b.events) == w.o.Batch {
+				b.next = &e
+				return false, nil
+			}
+			b.events = append(b.events, e)
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		seen := make(map[string]bool)
+		for _, e := range b.events {
+			if e.Ref == "" || seen[e.Ref] {
+				continue
+			}
+			seen[e.Ref] = true
+			// Whatever record an event names is replicated as it stands
+			// now: the projection is the terminal's current view.
+			if o, err := tx.GetOrder(e.Ref); err == nil {
+				b.orders = append(b.orders, o)
+			} else if !errors.Is(err, storage.ErrNotFound) {
+				return err
+			}
+			if r, err := tx.GetRefund(e.Ref); err == nil {
+				b.refunds = append(b.refunds, r)
+			} else if !errors.Is(err, storage.ErrNotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read events after %d: %w", from, err)
+	}
+	return b, nil
+}
+
+// Digest is the content hash of an event as replicated. A replay of the
+// same event has the same digest; a different event under the same key
+// does not (ErrConflict).
+func Digest(e storage.Event) []byte {
+	data, _ := json.Marshal(e) // plain struct with RawMessage: cannot fail for a decoded event
+	sum := sha256.Sum256(data)
+	return sum[:]
+}
+
+// push writes one batch in one PostgreSQL transaction: the events (new ones
+// inserted, replays checked against their digest), the order and refund
+// projections, and the terminal's position. It returns how many events
+// were new.
+func (w *Worker) push(ctx context.Context, b *batch) (int, error) {
+	n := len(b.events)
+	seqs := make([]int64, n)
+	ats := make([]time.Time, n)
+	kinds, refs, actors, froms, tos, reasons, datas := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	digests := make([][]byte, n)
+	for i, e := range b.events {
+		seqs[i], ats[i], kinds[i], refs[i], actors[i] = int64(e.Seq), e.Time, e.Kind, e.Ref, e.Actor
+		froms[i], tos[i], reasons[i], datas[i] = e.From, e.To, e.Reason, string(e.Data)
+		digests[i] = Digest(e)
+	}
+	var inserted int
+	err := pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `INSERT INTO events (store_id, terminal_id, seq, at, kind, ref, actor, from_state, to_state, reason, data, digest)
+			SELECT $1, $2, u.seq, u.at, u.kind, u.ref, u.actor, u.fs, u.ts, u.reason, NULLIF(u.data, '')::jsonb, u.digest
+			FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bytea[])
+				AS u(seq, at, kind, ref, actor, fs, ts, reason, data, digest)
+			ON CONFLICT (store_id, terminal_id, seq) DO NOTHING
+			RETURNING seq`,
+			w.o.StoreID, w.o.TerminalID, seqs, ats, kinds, refs, actors, froms, tos, reasons, datas, digests)
+		if err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		got, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		inserted = len(got)
+		if inserted < n {
+			if err := w.checkReplays(ctx, tx, b, got); err != nil {
+				return err
+			}
+		}
+		if err := w.upsertOrders(ctx, tx, b); err != nil {
+			return err
+		}
+		if err := w.upsertRefunds(ctx, tx, b); err != nil {
+			return err
+		}
+		var oldest pgtype.Timestamptz
+		if b.next != nil {
+			oldest = pgtype.Timestamptz{Time: b.next.Time, Valid: true}
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO terminals (store_id, terminal_id, pushed_seq, local_seq, oldest_pending_at, last_push_at)
+			VALUES ($1, $2, $3, $4, $5, now())
+			ON CONFLICT (store_id, terminal_id) DO UPDATE SET
+				pushed_seq = GREATEST(terminals.pushed_seq, excluded.pushed_seq),
+				local_seq = GREATEST(terminals.local_seq, excluded.local_seq),
+				oldest_pending_at = excluded.oldest_pending_at,
+				last_push_at = now()`,
+			w.o.StoreID, w.o.TerminalID, seqs[n-1], int64(b.local), oldest)
+		if err != nil {
+			return fmt.Errorf("terminal position: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("push %s/%s events %d–%d: %w", w.o.StoreID, w.o.TerminalID, seqs[0], seqs[n-1], err)
+	}
+	return inserted, nil
+}
+
+// checkReplays compares the events that were already there (a push whose
+// commit we never heard back about, or a second worker) with ours.
+func (w *Worker) checkReplays(ctx context.Context, tx pgx.Tx, b *batch, inserted []int64) error {
+	isNew := make(map[int64]bool, len(inserted))
+	for _, s := range inserted {
+		isNew[s] = true
+	}
+	var old []int64
+	want := make(map[int64][]byte)
+	for _, e := range b.events {
+		if s := int64(e.Seq); !isNew[s] {
+			old = append(old, s)
+			want[s] = Digest(e)
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT seq, digest FROM events WHERE store_id = $1 AND terminal_id = $2 AND seq = ANY($3)`,
+		w.o.StoreID, w.o.TerminalID, old)
+	if err != nil {
+		return fmt.Errorf("check replayed events: %w", err)
+	}
+	type pair struct {
+		Seq    int64
+		Digest []byte
+	}
+	have, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pair])
+	if err != nil {
+		return fmt.Errorf("check replayed events: %w", err)
+	}
+	for _, p := range have {
+		if string(p.Digest) != string(want[p.Seq]) {
+			return fmt.Errorf("event %d of %s/%s differs from the one already replicated: %w", p.Seq, w.o.StoreID, w.o.TerminalID, ErrConflict)
+		}
+	}
+	return nil
+}
+
+func ts(t time.Time) pgtype.Timestamptz { return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()} }
+
+// upsertOrders writes the order projections. A row belongs to the terminal
+// that first replicated it; a snapshot replaces it only when taken at the
+// same or a later point of that terminal's log (src_seq).
+func (w *Worker) upsertOrders(ctx context.Context, tx pgx.Tx, b *batch) error {
+	if len(b.orders) == 0 {
+		return nil
+	}
+	n := len(b.orders)
+	nos, tenders, states, txids, cashiers, records := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n)
+	amounts := make([]int64, n)
+	created, updated, paid := make([]time.Time, n), make([]time.Time, n), make([]pgtype.Timestamptz, n)
+	training := make([]bool, n)
+	for i, o := range b.orders {
+		rec := *o
+		rec.CodeHash = "" // keyed hash of the payment code: stays on the terminal
+		data, err := json.Marshal(rec)
+		if err != nil {
+			return fmt.Errorf("encode order %s: %w", o.OutTradeNo, err)
+		}
+		nos[i], tenders[i], states[i], txids[i], cashiers[i], records[i] = o.OutTradeNo, o.Tender, o.State, o.TransactionID, o.Cashier, string(data)
+		amounts[i], created[i], updated[i], paid[i], training[i] = o.AmountFen, o.CreatedAt, o.UpdatedAt, ts(o.PaidAt), o.Training
+		if updated[i].IsZero() {
+			updated[i] = o.CreatedAt
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO orders (out_trade_no, store_id, terminal_id, tender, state, amount_fen, transaction_id, cashier,
+			created_at, updated_at, paid_at, training, record, src_seq)
+		SELECT u.no, $1, $2, u.tender, u.state, u.amount, u.txid, u.cashier, u.created, u.updated, u.paid, u.training, u.record::jsonb, $3
+		FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[],
+			$12::timestamptz[], $13::boolean[], $14::text[])
+			AS u(no, tender, state, amount, txid, cashier, created, updated, paid, training, record)
+		ON CONFLICT (out_trade_no) DO UPDATE SET
+			tender = excluded.tender, state = excluded.state, amount_fen = excluded.amount_fen,
+			transaction_id = excluded.transaction_id, cashier = excluded.cashier, created_at = excluded.created_at,
+			updated_at = excluded.updated_at, paid_at = excluded.paid_at, training = excluded.training,
+			record = excluded.record, src_seq = excluded.src_seq
+		WHERE orders.store_id = excluded.store_id AND orders.terminal_id = excluded.terminal_id
+			AND orders.src_seq <= excluded.src_seq`,
+		w.o.StoreID, w.o.TerminalID, int64(b.local), nos, tenders, states, amounts, txids, cashiers, created, updated, paid, training, records)
+	if err != nil {
+		return fmt.Errorf("order projections: %w", err)
+	}
+	return nil
+}
+
+// upsertRefunds writes the refund projections, with the same rules as
+// upsertOrders.
+func (w *Worker) upsertRefunds(ctx context.Context, tx pgx.Tx, b *batch) error {
+	if len(b.refunds) == 0 {
+		return nil
+	}
+	n := len(b.refunds)
+	nos, trades, states, records := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	amounts := make([]int64, n)
+	created, updated, success := make([]time.Time, n), make([]time.Time, n), make([]pgtype.Timestamptz, n)
+	training := make([]bool, n)
+	for i, r := range b.refunds {
+		data, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("encode refund %s: %w", r.OutRefundNo, err)
+		}
+		nos[i], trades[i], states[i], records[i] = r.OutRefundNo, r.OutTradeNo, r.State, string(data)
+		amounts[i], created[i], updated[i], success[i], training[i] = r.AmountFen, r.CreatedAt, r.UpdatedAt, ts(r.SuccessAt), r.Training
+		if updated[i].IsZero() {
+			updated[i] = r.CreatedAt
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO refunds (out_refund_no, out_trade_no, store_id, terminal_id, state, amount_fen,
+			created_at, updated_at, success_at, training, record, src_seq)
+		SELECT u.no, u.trade, $1, $2, u.state, u.amount, u.created, u.updated, u.success, u.training, u.record::jsonb, $3
+		FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
+			$11::boolean[], $12::text[])
+			AS u(no, trade, state, amount, created, updated, success, training, record)
+		ON CONFLICT (out_refund_no) DO UPDATE SET
+			out_trade_no = excluded.out_trade_no, state = excluded.state, amount_fen = excluded.amount_fen,
+			created_at = excluded.created_at, updated_at = excluded.updated_at, success_at = excluded.success_at,
+			training = excluded.training, record = excluded.record, src_seq = excluded.src_seq
+		WHERE refunds.store_id = excluded.store_id AND refunds.terminal_id = excluded.terminal_id
+			AND refunds.src_seq <= excluded.src_seq`,
+		w.o.StoreID, w.o.TerminalID, int64(b.local), nos, trades, states, amounts, created, updated, success, training, records)
+	if err != nil {
+		return fmt.Errorf("refund projections: %w", err)
+	}
+	return nil
+}
+
+// progress records a look at the log: ok when the step succeeded (a batch
+// pushed, or nothing to push), false when the push failed.
+func (w *Worker) progress(b *batch, cursor uint64, inserted int, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st := &w.st
+	st.LocalSeq, st.PushedSeq, st.Pending = b.local, cursor, 0
+	if b.local > cursor {
+		st.Pending = b.local - cursor
+	}
+	st.OldestPendingAt = time.Time{}
+	switch {
+	case st.Pending == 0:
+	case ok && b.next != nil:
+		st.OldestPendingAt = b.next.Time
+	case !ok && len(b.events) > 0:
+		st.OldestPendingAt = b.events[0].Time
+	}
+	if !ok {
+		return
+	}
+	if len(b.events) > 0 {
+		st.LastPushAt = w.o.Now()
+		st.Pushed += uint64(inserted)
+	}
+	st.Connected = true
+	if st.Err != nil {
+		w.o.Logger.Info("replication resumed", "store", w.o.StoreID, "terminal", w.o.TerminalID,
+			"down_for", w.o.Now().Sub(st.Since).Round(time.Second))
+		st.Err, st.Since = nil, time.Time{}
+	}
+}
+
+func (w *Worker) fail(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.st.Err == nil {
+		w.st.Since = w.o.Now()
+		w.o.Logger.Warn("replication failing; will retry", "store", w.o.StoreID, "terminal", w.o.TerminalID, "err", err)
+	}
+	w.st.Err = err
+	w.st.Connected = false
+}
+
+// RemoteSeq returns the highest event sequence PostgreSQL holds for a
+// terminal, 0 when none.
+func RemoteSeq(ctx context.Context, db Querier, storeID, terminalID string) (uint64, error) {
+	var seq int64
+	err := db.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM events WHERE store_id = $1 AND terminal_id = $2`,
+		storeID, terminalID).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("replicated position of %s/%s: %w", storeID, terminalID, err)
+	}
+	return uint64(seq), nil
+}
+
+// Probe reports a terminal's replication state without pushing: the local
+// log against the server's position. wxpos doctor calls it. When the
+// server cannot be reached the returned Status still has the local figures
+// (PushedSeq from the last known position is unknown: 0) and Err set.
+func Probe(ctx context.Context, db *storage.Store, q Querier, storeID, terminalID string) Status {
+	st := Status{StoreID: storeID, TerminalID: terminalID}
+	remote, err := RemoteSeq(ctx, q, storeID, terminalID)
+	if err != nil {
+		st.Err = err
+	} else {
+		st.Connected, st.PushedSeq = true, remote
+	}
+	verr := db.View(func(tx *storage.Tx) error {
+		st.LocalSeq = tx.LastEventSeq()
+		if st.LocalSeq <= st.PushedSeq {
+			return nil
+		}
+		st.Pending = st.LocalSeq - st.PushedSeq
+		return tx.Events(st.PushedSeq+1, func(e storage.Event) (bool, error) {
+			st.OldestPendingAt = e.Time
+			return false, nil
+		})
+	})
+	if verr != nil && st.Err == nil {
+		st.Err = verr
+	}
+	if st.Connected && st.PushedSeq > st.LocalSeq {
+		st.Err = fmt.Errorf("PostgreSQL has events up to %d, this database only %d: %w", st.PushedSeq, st.LocalSeq, ErrConflict)
+	}
+	return st
+}
