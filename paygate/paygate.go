@@ -54,8 +54,10 @@ func (o *Options) defaults() {
 	}
 }
 
-// V3API is the part of *wechat.Client the v3 gateway uses.
-type V3API interface {
+// API is what a gateway needs from a WeChat Pay client. *wechat.Client (v3)
+// and *wechat.V2Client (v2) both provide it under these
+// generation-neutral names.
+type API interface {
 	Codepay(ctx context.Context, r wechat.CodepayRequest) (*wechat.Transaction, error)
 	NativePrepay(ctx context.Context, r wechat.NativeRequest) (*wechat.NativeOrder, error)
 	QueryByOutTradeNo(ctx context.Context, outTradeNo string) (*wechat.Transaction, error)
@@ -85,14 +87,32 @@ type Gateway struct {
 
 var _ pos.Gateway = (*Gateway)(nil)
 
-// NewV3 returns a gateway speaking API v3 through c.
-func NewV3(c V3API, opts Options) *Gateway {
+// V3API is the v3 client's side of API.
+type V3API = API
+
+// V2API is the v2 client's side of API.
+type V2API = API
+
+// NewV3 returns a gateway speaking API v3 (codepay, native, …) through c.
+func NewV3(c V3API, opts Options) *Gateway { return newGateway("v3", c, opts) }
+
+// NewV2 returns a gateway speaking API v2 (micropay, unifiedorder NATIVE,
+// orderquery, reverse with recall, closeorder, refund, refundquery)
+// through c.
+func NewV2(c V2API, opts Options) *Gateway { return newGateway("v2", c, opts) }
+
+func newGateway(gen string, c API, opts Options) *Gateway {
 	opts.defaults()
-	return &Gateway{gen: "v3", opts: opts, api: api{
+	return &Gateway{gen: gen, opts: opts, api: api{
 		pay: c.Codepay, native: c.NativePrepay, query: c.QueryByOutTradeNo, close: c.Close,
 		reverse: c.Reverse, refund: c.Refund, queryRefund: c.QueryRefund,
 	}}
 }
+
+var (
+	_ API = (*wechat.Client)(nil)
+	_ API = (*wechat.V2Client)(nil)
+)
 
 // Generation reports "v3" or "v2".
 func (g *Gateway) Generation() string { return g.gen }

@@ -18,20 +18,35 @@ import (
 type sbRig struct {
 	*rig
 	env *gatetest.Env
+	gen string
 }
 
-func newSandboxRig(t *testing.T, auto bool, mod func(*sandbox.Options)) *sbRig {
+// gens are the API generations every sandbox test runs with.
+var gens = []string{"v3", "v2"}
+
+// paths are the endpoints faults target, per generation.
+type paths struct{ pay, query, reverse, refund string }
+
+func pathsOf(gen, outTradeNo string) paths {
+	if gen == "v2" {
+		return paths{pay: "/pay/micropay", query: "/pay/orderquery", reverse: "/secapi/pay/reverse", refund: "/secapi/pay/refund"}
+	}
+	q := "/v3/pay/transactions/out-trade-no/" + outTradeNo
+	return paths{pay: "/v3/pay/transactions/codepay", query: q, reverse: q + "/reverse", refund: "/v3/refund/domestic/refunds"}
+}
+
+func newSandboxRig(t *testing.T, gen string, auto bool, mod func(*sandbox.Options)) *sbRig {
 	t.Helper()
 	clk := postest.NewClock(t0)
 	if auto {
 		clk = postest.NewAutoClock(t0)
 	}
-	env := gatetest.Start(t, clk.Now, mod)
+	env := gatetest.StartGen(t, gen, clk.Now, mod)
 	r := &rig{t: t, clk: clk, cfg: testConfig(clk)}
 	r.db = storagetest.Open(t)
 	r.store = pos.NewBoltStore(r.db)
 	r.term = r.newTerminal(r.store, env.Gateway)
-	return &sbRig{rig: r, env: env}
+	return &sbRig{rig: r, env: env, gen: gen}
 }
 
 func (s *sbRig) restartSandbox() {
@@ -65,29 +80,31 @@ func TestSandboxScan(t *testing.T) {
 		{sc: sandbox.ScenarioAuthCodeExpired, want: pos.StateFailed, code: "AUTHCODEEXPIRE"},
 		{sc: sandbox.ScenarioSystemErrorThenSuccess, want: pos.StatePaid, ledger: "SUCCESS"},
 	}
-	for _, tc := range tests {
-		t.Run(string(tc.sc), func(t *testing.T) {
-			s := newSandboxRig(t, false, nil)
-			p, err := s.term.BeginScan(context.Background(), sale(1234), gatetest.Code(tc.sc))
-			if err != nil {
-				t.Fatal(err)
-			}
-			o := s.wait(p)
-			if o.State != tc.want || (tc.code != "" && o.ErrorCode != tc.code) {
-				t.Fatalf("state %s code %q (%s), want %s %q", o.State, o.ErrorCode, o.Message, tc.want, tc.code)
-			}
-			l, ok := s.ledger()[o.OutTradeNo]
-			if tc.ledger == "" && ok && (l.TradeState == "SUCCESS" || l.TradeState == "REFUND") {
-				t.Errorf("ledger %+v, want not paid", l)
-			}
-			if tc.ledger != "" && l.TradeState != tc.ledger {
-				t.Errorf("ledger %q, want %q", l.TradeState, tc.ledger)
-			}
-			if o.State == pos.StatePaid && l.TransactionID != o.TransactionID {
-				t.Errorf("transaction id %q, ledger %q", o.TransactionID, l.TransactionID)
-			}
-			checkReceipt(t, s.rig, o)
-		})
+	for _, gen := range gens {
+		for _, tc := range tests {
+			t.Run(gen+" "+string(tc.sc), func(t *testing.T) {
+				s := newSandboxRig(t, gen, false, nil)
+				p, err := s.term.BeginScan(context.Background(), sale(1234), gatetest.Code(tc.sc))
+				if err != nil {
+					t.Fatal(err)
+				}
+				o := s.wait(p)
+				if o.State != tc.want || (tc.code != "" && o.ErrorCode != tc.code) {
+					t.Fatalf("state %s code %q (%s), want %s %q", o.State, o.ErrorCode, o.Message, tc.want, tc.code)
+				}
+				l, ok := s.ledger()[o.OutTradeNo]
+				if tc.ledger == "" && ok && (l.TradeState == "SUCCESS" || l.TradeState == "REFUND") {
+					t.Errorf("ledger %+v, want not paid", l)
+				}
+				if tc.ledger != "" && l.TradeState != tc.ledger {
+					t.Errorf("ledger %q, want %q", l.TradeState, tc.ledger)
+				}
+				if o.State == pos.StatePaid && l.TransactionID != o.TransactionID {
+					t.Errorf("transaction id %q, ledger %q", o.TransactionID, l.TransactionID)
+				}
+				checkReceipt(t, s.rig, o)
+			})
+		}
 	}
 }
 
@@ -106,7 +123,7 @@ func TestSandboxQR(t *testing.T) {
 		{name: "expires", want: pos.StateClosed},
 		{name: "cashier cancels", act: func(s *sbRig, p *pos.Payment) { s.term.Cancel(p.OutTradeNo()) }, want: pos.StateClosed},
 		{name: "paid just before the close", act: func(s *sbRig, p *pos.Payment) {
-			s.env.Sandbox.AddFault(sandbox.Fault{Path: "/v3/pay/transactions/out-trade-no/" + p.OutTradeNo(), Drop: sandbox.DropBefore})
+			s.env.Sandbox.AddFault(sandbox.Fault{Path: pathsOf(s.gen, p.OutTradeNo()).query, Drop: sandbox.DropBefore})
 			if err := s.env.Sandbox.PayNative(p.Order().CodeURL); err != nil {
 				s.t.Error(err)
 			}
@@ -115,33 +132,41 @@ func TestSandboxQR(t *testing.T) {
 		{name: "early close leaves it payable: not CLOSED until confirmed", close: 5 * time.Minute,
 			act: func(s *sbRig, p *pos.Payment) { p.Cancel() }, want: pos.StateClosing},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := newSandboxRig(t, false, func(o *sandbox.Options) { o.CloseMinAge = tc.close })
-			p, err := s.term.BeginQR(context.Background(), sale(2500))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.act != nil {
-				s.clk.WaitForWaiter(p.Done())
-				if p.Order().State != pos.StateShowingQR || p.Order().CodeURL == "" {
-					t.Fatalf("not showing a QR: %+v", p.Order())
+	for _, gen := range gens {
+		for _, tc := range tests {
+			t.Run(gen+" "+tc.name, func(t *testing.T) {
+				s := newSandboxRig(t, gen, false, func(o *sandbox.Options) { o.CloseMinAge = tc.close })
+				p, err := s.term.BeginQR(context.Background(), sale(2500))
+				if err != nil {
+					t.Fatal(err)
 				}
-				tc.act(s, p)
-			}
-			o := s.wait(p)
-			if o.State != tc.want {
-				t.Fatalf("state %s (%s), want %s", o.State, o.Message, tc.want)
-			}
-			s.clk.SetAuto(true)
-			s.recover()
-			checkInvariants(t, s.store, s.env.Sandbox.Ledger())
-		})
+				if tc.act != nil {
+					s.clk.WaitForWaiter(p.Done())
+					if p.Order().State != pos.StateShowingQR || p.Order().CodeURL == "" {
+						t.Fatalf("not showing a QR: %+v", p.Order())
+					}
+					tc.act(s, p)
+				}
+				o := s.wait(p)
+				if o.State != tc.want {
+					t.Fatalf("state %s (%s), want %s", o.State, o.Message, tc.want)
+				}
+				s.clk.SetAuto(true)
+				s.recover()
+				checkInvariants(t, s.store, s.env.Sandbox.Ledger())
+			})
+		}
 	}
 }
 
 func TestSandboxRefund(t *testing.T) {
-	s := newSandboxRig(t, true, nil)
+	for _, gen := range gens {
+		t.Run(gen, func(t *testing.T) { testSandboxRefund(t, gen) })
+	}
+}
+
+func testSandboxRefund(t *testing.T, gen string) {
+	s := newSandboxRig(t, gen, true, nil)
 	ctx := context.Background()
 	o, err := s.term.PayScan(ctx, sale(1000), gatetest.Code(sandbox.ScenarioSuccess))
 	if err != nil || o.State != pos.StatePaid {
@@ -151,7 +176,7 @@ func TestSandboxRefund(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.env.Sandbox.AddFault(sandbox.Fault{Path: "/v3/refund/domestic/refunds", Drop: sandbox.DropAfter})
+	s.env.Sandbox.AddFault(sandbox.Fault{Path: pathsOf(gen, "").refund, Drop: sandbox.DropAfter})
 	r2, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 600, Reason: "rest", Approval: manager})
 	if err != nil {
 		t.Fatal(err)
@@ -170,10 +195,15 @@ func TestSandboxRefund(t *testing.T) {
 }
 
 func TestSandboxScanFaults(t *testing.T) {
-	const pay = "/v3/pay/transactions/codepay"
-	const first = "PS01-T01-00000001"
+	for _, gen := range gens {
+		t.Run(gen, func(t *testing.T) { testSandboxScanFaults(t, gen) })
+	}
+}
+
+func testSandboxScanFaults(t *testing.T, gen string) {
 	const latency = 300 * time.Millisecond
-	query := "/v3/pay/transactions/out-trade-no/" + first
+	ps := pathsOf(gen, "PS01-T01-00000001")
+	pay, query := ps.pay, ps.query
 	tests := []struct {
 		name   string
 		sc     sandbox.Scenario
@@ -186,13 +216,13 @@ func TestSandboxScanFaults(t *testing.T) {
 		{"pay 502 then queries 503", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Status: 502}, {Path: query, Status: 503, Count: 3}}, []pos.State{pos.StateReversing}},
 		{"pay times out", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Latency: sandbox.Duration(latency)}}, []pos.State{pos.StatePaid, pos.StateReversing}},
 		{"password wait, queries dropped after", sandbox.ScenarioUserPayingSuccess, []sandbox.Fault{{Path: query, Drop: sandbox.DropAfter, Count: 2}}, []pos.State{pos.StatePaid}},
-		{"reverse 500 then ok", sandbox.ScenarioUserPayingTimeout, []sandbox.Fault{{Path: query + "/reverse", Status: 500}}, []pos.State{pos.StateReversing}},
-		{"reverse dropped after commit", sandbox.ScenarioUserPayingTimeout, []sandbox.Fault{{Path: query + "/reverse", Drop: sandbox.DropAfter}}, []pos.State{pos.StateReversing}},
+		{"reverse 500 then ok", sandbox.ScenarioUserPayingTimeout, []sandbox.Fault{{Path: ps.reverse, Status: 500}}, []pos.State{pos.StateReversing}},
+		{"reverse dropped after commit", sandbox.ScenarioUserPayingTimeout, []sandbox.Fault{{Path: ps.reverse, Drop: sandbox.DropAfter}}, []pos.State{pos.StateReversing}},
 		{"network down throughout", sandbox.ScenarioSuccess, []sandbox.Fault{{Status: 503, Count: 1000}}, []pos.State{pos.StateUnknown}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newSandboxRig(t, false, nil)
+			s := newSandboxRig(t, gen, false, nil)
 			s.cfg.CallTimeout = 200 * time.Millisecond
 			s.term = s.newTerminal(s.store, s.env.Gateway)
 			for _, f := range tc.faults {

@@ -39,6 +39,7 @@ type Env struct {
 	Sandbox *sandbox.Server
 	HTTP    *httptest.Server
 	Client  *wechat.Client
+	V2      *wechat.V2Client // set by StartV2
 	Gateway *paygate.Gateway
 }
 
@@ -47,6 +48,36 @@ type Env struct {
 // the sandbox options.
 func Start(tb testing.TB, now func() time.Time, mod func(*sandbox.Options)) *Env {
 	return start(tb, now, mod, false)
+}
+
+// StartV2 is Start with the gateway speaking API v2 (XML, micropay, …)
+// through the real v2 client. Env.Client is still a v3 client to the same
+// sandbox.
+func StartV2(tb testing.TB, now func() time.Time, mod func(*sandbox.Options)) *Env {
+	tb.Helper()
+	e := start(tb, now, mod, false)
+	p := e.Sandbox.Profile(e.HTTP.URL)
+	c, err := wechat.NewV2(
+		wechat.WithBaseURL(p.BaseURL),
+		wechat.WithHTTPClient(e.HTTP.Client()),
+		wechat.WithMerchant(p.MchID, p.AppID),
+		wechat.WithV2Key(p.V2.APIKey, wechat.SignHMACSHA256),
+		wechat.WithClientCertificate([]byte(p.V2.ClientCertPEM), []byte(p.V2.ClientKeyPEM)),
+	)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.V2 = c
+	e.Gateway = paygate.NewV2(c, paygate.Options{})
+	return e
+}
+
+// StartGen starts the sandbox with a gateway of generation gen ("v3" or "v2").
+func StartGen(tb testing.TB, gen string, now func() time.Time, mod func(*sandbox.Options)) *Env {
+	if gen == "v2" {
+		return StartV2(tb, now, mod)
+	}
+	return Start(tb, now, mod)
 }
 
 // StartInProcess is Start without a socket: the client's transport calls
