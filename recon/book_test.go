@@ -38,7 +38,7 @@ func (f *fakeOperator) Query(_ context.Context, no string) (recon.QueryAnswer, e
 	return recon.QueryAnswer{State: recon.StateNotExist}, nil
 }
 
-func (f *fakeOperator) Refund(_ context.Context, no string, fen int64, actor, reason string) (string, error) {
+func (f *fakeOperator) Refund(_ context.Context, no string, fen int64, by recon.Approver, reason string) (string, error) {
 	if f.err != nil {
 		return "", f.err
 	}
@@ -172,7 +172,7 @@ func TestDeskResolutions(t *testing.T) {
 			name: "refund the lost sale",
 			id:   "wechat_only/order/PS1-T1-00000009",
 			act: func(ctx context.Context, k *recon.Desk, id string) (*recon.Result, error) {
-				return k.Refund(ctx, day, id, "boss", "goods not delivered")
+				return k.Refund(ctx, day, id, recon.Approver{User: "boss", Credential: "1234"}, "goods not delivered")
 			},
 			resolve: recon.ActionRefund,
 		},
@@ -181,7 +181,7 @@ func TestDeskResolutions(t *testing.T) {
 			id:   "wechat_only/order/PS1-T1-00000009",
 			op:   &fakeOperator{err: errors.New("offline")},
 			act: func(ctx context.Context, k *recon.Desk, id string) (*recon.Result, error) {
-				return k.Refund(ctx, day, id, "boss", "goods not delivered")
+				return k.Refund(ctx, day, id, recon.Approver{User: "boss", Credential: "1234"}, "goods not delivered")
 			},
 			wantErr: true,
 		},

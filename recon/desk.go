@@ -43,8 +43,16 @@ type Operator interface {
 	// Query asks WeChat about an order now.
 	Query(ctx context.Context, outTradeNo string) (QueryAnswer, error)
 	// Refund refunds amountFen of a local PAID sale through the payment
-	// core and returns the out_refund_no.
-	Refund(ctx context.Context, outTradeNo string, amountFen int64, actor, reason string) (string, error)
+	// core, approved by by, and returns the out_refund_no.
+	Refund(ctx context.Context, outTradeNo string, amountFen int64, by Approver, reason string) (string, error)
+}
+
+// Approver is who authorises a refund: a manager's name and credential
+// (PIN). The payment core checks it; reconciliation never stores the
+// credential.
+type Approver struct {
+	User       string
+	Credential string
 }
 
 // ParseFunc opens a bill's plain text as a stream of rows. The reader it
@@ -139,8 +147,8 @@ func (k *Desk) Query(ctx context.Context, day Day, id, actor string) (*Result, Q
 // Refund returns the money of a WeChat-only payment: the payment is first
 // recorded as a local sale (so the payment core can refund it within its
 // rules), then refunded in full. The difference is resolved with the
-// out_refund_no.
-func (k *Desk) Refund(ctx context.Context, day Day, id, actor, note string) (*Result, error) {
+// out_refund_no and the approver's name.
+func (k *Desk) Refund(ctx context.Context, day Day, id string, by Approver, note string) (*Result, error) {
 	if k.Operator == nil {
 		return nil, ErrNoOperator
 	}
@@ -151,12 +159,13 @@ func (k *Desk) Refund(ctx context.Context, day Day, id, actor, note string) (*Re
 	if d.Kind != KindWeChatOnly || d.Subject != SubjectOrder {
 		return nil, fmt.Errorf("refund %s: only a WeChat-only payment can be refunded from here", id)
 	}
+	actor := by.User
 	if d.LocalState != "PAID" {
 		if _, err := k.Book.RecordSale(d, actor, "to refund it: "+note); err != nil && !alreadyPaid(k.Book, d.OutTradeNo) {
 			return nil, err
 		}
 	}
-	no, err := k.Operator.Refund(ctx, d.OutTradeNo, d.BillFen, actor, note)
+	no, err := k.Operator.Refund(ctx, d.OutTradeNo, d.BillFen, by, note)
 	if err != nil {
 		return nil, fmt.Errorf("refund %s: %w", d.OutTradeNo, err)
 	}

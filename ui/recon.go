@@ -27,14 +27,15 @@ type Reconciler interface {
 	Result(ctx context.Context, day recon.Day) (*recon.Result, error)
 	// Fetch downloads the day's bill now and reconciles it.
 	Fetch(ctx context.Context, day recon.Day) (*recon.Result, error)
-	// Resolve applies an action to a difference. For ActionQuery the text
-	// is WeChat's answer; the difference may stay open.
-	Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string) (*recon.Result, string, error)
+	// Resolve applies an action to a difference. by is who does it; a
+	// refund needs a manager's credential. For ActionQuery the text is
+	// WeChat's answer; the difference may stay open.
+	Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string, by recon.Approver) (*recon.Result, string, error)
 }
 
 // NewReconciler returns the Reconciler on a desk and, for Fetch, the fetch
 // worker (nil: Fetch only re-reconciles the stored bill). actor names who
-// acts at this terminal in the audit trail.
+// acts at this terminal in the audit trail when an action names nobody.
 func NewReconciler(desk *recon.Desk, fetch *recon.Fetcher, actor string) Reconciler {
 	return &deskReconciler{desk: desk, fetch: fetch, actor: actor}
 }
@@ -58,19 +59,24 @@ func (d *deskReconciler) Fetch(ctx context.Context, day recon.Day) (*recon.Resul
 	return d.fetch.FetchDay(ctx, day, d.actor)
 }
 
-func (d *deskReconciler) Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string) (*recon.Result, string, error) {
+func (d *deskReconciler) Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string, by recon.Approver) (*recon.Result, string, error) {
+	actor := by.User
+	if actor == "" {
+		actor = d.actor
+		by.User = actor
+	}
 	switch a {
 	case recon.ActionQuery:
-		res, ans, err := d.desk.Query(ctx, day, id, d.actor)
+		res, ans, err := d.desk.Query(ctx, day, id, actor)
 		return res, ans.String(), err
 	case recon.ActionRefund:
-		res, err := d.desk.Refund(ctx, day, id, d.actor, note)
+		res, err := d.desk.Refund(ctx, day, id, by, note)
 		return res, "", err
 	case recon.ActionRecordSale:
-		res, err := d.desk.RecordSale(day, id, d.actor, note)
+		res, err := d.desk.RecordSale(day, id, actor, note)
 		return res, "", err
 	case recon.ActionExplain:
-		res, err := d.desk.Explain(day, id, d.actor, note)
+		res, err := d.desk.Explain(day, id, actor, note)
 		return res, "", err
 	}
 	return nil, "", fmt.Errorf("unknown action %q", a)
@@ -322,16 +328,17 @@ func (s *reconScreen) diffRow(d recon.Difference) fyne.CanvasObject {
 	return container.NewVBox(info, actions, widget.NewSeparator())
 }
 
-// act runs a on d; everything but a query first asks for a note.
+// act runs a on d; everything but a query first asks for a note, and a
+// refund for a manager's name and PIN.
 func (s *reconScreen) act(d recon.Difference, a recon.Action) {
 	day := s.day
-	do := func(note string) {
+	do := func(note string, by recon.Approver) {
 		s.run(func(ctx context.Context) (*recon.Result, string, error) {
-			return s.r.Resolve(ctx, day, d.ID, a, note)
+			return s.r.Resolve(ctx, day, d.ID, a, note, by)
 		})
 	}
 	if a == recon.ActionQuery {
-		do("")
+		do("", recon.Approver{})
 		return
 	}
 	note := widget.NewEntry()
@@ -342,10 +349,14 @@ func (s *reconScreen) act(d recon.Difference, a recon.Action) {
 		return nil
 	}
 	items := []*widget.FormItem{widget.NewFormItem(s.rt(msgReconNote), note)}
+	user, pin := widget.NewEntry(), widget.NewPasswordEntry()
+	if a == recon.ActionRefund {
+		items = append(items, widget.NewFormItem(s.rt(msgReconManager), user), widget.NewFormItem(s.rt(msgReconPIN), pin))
+	}
 	dialog.ShowForm(s.rt(actionMsg(a))+" · "+d.OutTradeNo, s.rt(msgReconConfirm), s.t.cat.T(msgCommonBack), items,
 		func(ok bool) {
 			if ok {
-				do(strings.TrimSpace(note.Text))
+				do(strings.TrimSpace(note.Text), recon.Approver{User: strings.TrimSpace(user.Text), Credential: pin.Text})
 			}
 		}, s.t.w)
 }
@@ -415,6 +426,8 @@ const (
 	msgReconNote         msg = "recon.note"
 	msgReconNoteRequired msg = "recon.noteRequired"
 	msgReconConfirm      msg = "recon.confirm"
+	msgReconManager      msg = "recon.manager"
+	msgReconPIN          msg = "recon.pin"
 	msgReconAdviceForced msg = "recon.advice.forced"
 	msgReconAdviceLocal  msg = "recon.advice.local"
 	msgReconAdviceWeChat msg = "recon.advice.wechat"
@@ -450,6 +463,8 @@ var reconMessages = map[msg]translation{
 	msgReconNote:         {"说明", "Note"},
 	msgReconNoteRequired: {"请填写说明", "A note is required"},
 	msgReconConfirm:      {"确定", "Confirm"},
+	msgReconManager:      {"主管", "Manager"},
+	msgReconPIN:          {"密码", "PIN"},
 	msgReconAdviceForced: {"人工确认收款但微信无此交易：请查询；未付款则重新收款或核销", "Forced paid here but WeChat has no payment: query it; if unpaid, collect again or write it off"},
 	msgReconAdviceLocal:  {"本机已收款但账单中没有：请查询（可能在次日账单）", "Paid here but not in the bill: query it (it may be on the next day's bill)"},
 	msgReconAdviceWeChat: {"微信已收款但本机无销售：退款或补录销售（补发货）", "Money arrived without a local sale: refund it or record the sale"},

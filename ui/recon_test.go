@@ -39,7 +39,7 @@ func (f *fakeReconciler) Fetch(ctx context.Context, d recon.Day) (*recon.Result,
 	return f.Result(ctx, d)
 }
 
-func (f *fakeReconciler) Resolve(ctx context.Context, d recon.Day, id string, a recon.Action, note string) (*recon.Result, string, error) {
+func (f *fakeReconciler) Resolve(ctx context.Context, d recon.Day, id string, a recon.Action, note string, _ recon.Approver) (*recon.Result, string, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, a)
 	f.res.Differences[0].Resolution = &recon.Resolution{Action: a, Actor: "boss", Note: "WeChat: SUCCESS"}

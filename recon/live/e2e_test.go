@@ -150,7 +150,8 @@ func TestEndToEndSandbox(t *testing.T) {
 	}
 
 	// Work through them: the forced one is queried (WeChat has nothing) and
-	// explained; the lost payment is recorded as a sale.
+	// explained; the lost payment is refunded to the customer (recorded as a
+	// sale first, then refunded through the payment core).
 	_, ans, err := f.Desk.Query(ctx, day, "local_only/order/"+unknown.OutTradeNo, "manager")
 	if err != nil || ans.State != recon.StateNotExist {
 		t.Fatalf("query: %v %+v", err, ans)
@@ -158,11 +159,23 @@ func TestEndToEndSandbox(t *testing.T) {
 	if _, err := f.Desk.Explain(day, "local_only/order/"+unknown.OutTradeNo, "manager", "collected in cash later"); err != nil {
 		t.Fatal(err)
 	}
-	res, err = f.Desk.RecordSale(day, "wechat_only/order/"+lost.OutTradeNo, "manager", "record lost in a crash")
+	res, err = f.Desk.Refund(ctx, day, "wechat_only/order/"+lost.OutTradeNo, recon.Approver{User: "manager", Credential: "1234"}, "goods not taken")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.Balanced() {
 		t.Fatalf("not balanced after resolving both: %+v", res.Differences)
+	}
+	refundNo := res.Difference("wechat_only/order/" + lost.OutTradeNo).Resolution.Ref
+	found := false
+	for _, r := range env.Sandbox.Ledger().Refunds {
+		found = found || (r.OutRefundNo == refundNo && r.OutTradeNo == lost.OutTradeNo && r.AmountFen == 700)
+	}
+	if !found {
+		t.Fatalf("refund %s of %s not in the sandbox ledger", refundNo, lost.OutTradeNo)
+	}
+	// Reconciling again keeps the resolutions: still balanced.
+	if res, err = f.Desk.Reconcile(day, "system"); err != nil || !res.Balanced() {
+		t.Fatalf("re-run: %v, %+v", err, res)
 	}
 }

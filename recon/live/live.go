@@ -46,7 +46,8 @@ func (s Source) DownloadBill(ctx context.Context, day recon.Day) ([]byte, error)
 }
 
 // Operator is the recon.Operator on a WeChat client (queries) and the
-// payment core (refunds, approved by Approval).
+// payment core (refunds). Approval is used when a refund comes without a
+// credential (e.g. a terminal whose manager is already signed in).
 type Operator struct {
 	Client   Client
 	Terminal *pos.Terminal
@@ -68,13 +69,14 @@ func (o *Operator) Query(ctx context.Context, outTradeNo string) (recon.QueryAns
 
 // Refund refunds through the payment core, which checks the approval and
 // its limits and drives the refund to the end (or leaves it to recovery).
-func (o *Operator) Refund(ctx context.Context, outTradeNo string, amountFen int64, actor, reason string) (string, error) {
+// An approver without a credential falls back to o.Approval.
+func (o *Operator) Refund(ctx context.Context, outTradeNo string, amountFen int64, by recon.Approver, reason string) (string, error) {
 	if o.Terminal == nil {
 		return "", recon.ErrNoOperator
 	}
-	a := o.Approval
-	if a.User == "" {
-		a.User = actor
+	a := pos.Approval{User: by.User, Credential: by.Credential}
+	if a.Credential == "" {
+		a = o.Approval
 	}
 	r, err := o.Terminal.Refund(ctx, pos.RefundOrder{OutTradeNo: outTradeNo, AmountFen: amountFen, Reason: reason, Approval: a})
 	if err != nil {
