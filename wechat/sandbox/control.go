@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -210,6 +211,14 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 			return
 		}
 		if f.Latency > 0 {
+			// Read the body first: only then does net/http notice a client
+			// that gives up, and cancel r.Context().
+			data, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodyBytes+1))
+			if err != nil {
+				dropConnection(w)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(data))
 			t := time.NewTimer(time.Duration(f.Latency))
 			select {
 			case <-t.C:

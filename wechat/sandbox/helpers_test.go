@@ -319,3 +319,10 @@ func jsonField(t testing.TB, body []byte, k string) string {
 	s, _ := m[k].(string)
 	return s
 }
+
+func newEnvWith(t testing.TB, sb *sandbox.Server) *env {
+	t.Helper()
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	return envFor(t, sb, srv)
+}
