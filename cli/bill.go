@@ -253,3 +253,41 @@ func billYuan(fen int64) string {
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }
+
+// ReconDesk is reconciliation on this environment with its actions
+// connected: queries through the WeChat client, refunds through the payment
+// core (which checks the approving manager's PIN). For the reconciliation
+// screen: ui.NewReconciler(desk, fetcher, actor).
+func (e *Env) ReconDesk(ctx context.Context) (*recon.Desk, error) {
+	desk, err := reconDesk(e)
+	if err != nil {
+		return nil, err
+	}
+	client, err := billClient(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	term, err := e.Terminal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	desk.Operator = &live.Operator{Client: client, Terminal: term}
+	return desk, nil
+}
+
+// BillFetcher is the daily bill worker of this environment (fetch after
+// bill.fetch_after, Asia/Shanghai; catch up within three months). Run it
+// with go f.Run(ctx); onStatus (may be nil) receives its status for the
+// status bar, from the worker goroutine.
+func (e *Env) BillFetcher(ctx context.Context, desk *recon.Desk, onStatus func(recon.Status)) (*recon.Fetcher, error) {
+	after, err := recon.ParseFetchAfter(e.Config.Bill.FetchAfter)
+	if err != nil {
+		return nil, err
+	}
+	client, err := billClient(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return &recon.Fetcher{Desk: desk, Source: live.Source{Client: client}, FetchAfter: after,
+		Logger: e.Logger, OnStatus: onStatus}, nil
+}
