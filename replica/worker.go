@@ -246,9 +246,12 @@ func (w *Worker) step(ctx context.Context) (n int, more bool, err error) {
 	}()
 	if !w.known {
 		pctx, cancel := context.WithTimeout(ctx, w.o.PushTimeout)
-		seq, err := RemoteSeq(pctx, w.pool, w.o.StoreID, w.o.TerminalID)
+		seq, digest, err := remoteHead(pctx, w.pool, w.o.StoreID, w.o.TerminalID)
 		cancel()
 		if err != nil {
+			return 0, false, err
+		}
+		if err := w.sameHistory(seq, digest); err != nil {
 			return 0, false, err
 		}
 		w.cursor, w.known = seq, true
@@ -275,6 +278,55 @@ func (w *Worker) step(ctx context.Context) (n int, more bool, err error) {
 	w.cursor = b.events[len(b.events)-1].Seq
 	w.progress(b, w.cursor, inserted, true)
 	return len(b.events), b.next != nil, nil
+}
+
+// sameHistory checks that the newest event the server holds for this
+// terminal is the local event with that sequence: a second counter with the
+// same ids, or a database restored from an older backup, is caught before
+// anything is pushed.
+func (w *Worker) sameHistory(seq uint64, digest []byte) error {
+	if seq == 0 {
+		return nil
+	}
+	var local *storage.Event
+	var last uint64
+	err := w.db.View(func(tx *storage.Tx) error {
+		last = tx.LastEventSeq()
+		return tx.Events(seq, func(e storage.Event) (bool, error) {
+			if e.Seq == seq {
+				local = &e
+			}
+			return false, nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("read event %d: %w", seq, err)
+	}
+	if local == nil {
+		return fmt.Errorf("PostgreSQL has events up to %d for %s/%s, this database only %d (restored from a backup? same terminal id on two counters?): %w",
+			seq, w.o.StoreID, w.o.TerminalID, last, ErrConflict)
+	}
+	if string(Digest(*local)) != string(digest) {
+		return fmt.Errorf("event %d of %s/%s in PostgreSQL differs from this database's (same terminal id on two counters?): %w",
+			seq, w.o.StoreID, w.o.TerminalID, ErrConflict)
+	}
+	return nil
+}
+
+// remoteHead returns the newest replicated event of a terminal: its
+// sequence (0 when none) and digest.
+func remoteHead(ctx context.Context, db Querier, storeID, terminalID string) (uint64, []byte, error) {
+	var seq int64
+	var digest []byte
+	err := db.QueryRow(ctx, `SELECT seq, digest FROM events WHERE store_id = $1 AND terminal_id = $2 ORDER BY seq DESC LIMIT 1`,
+		storeID, terminalID).Scan(&seq, &digest)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("replicated position of %s/%s: %w", storeID, terminalID, err)
+	}
+	return uint64(seq), digest, nil
 }
 
 // read copies up to Batch events after from, and the current records they
