@@ -298,6 +298,11 @@ func runGatewaySuite(t *testing.T, e *sandboxEnv, gw terminalGateway) {
 		if err := p.Err(); err != nil || !found || p.Type() != bill.TypeAll {
 			t.Fatalf("bill: err=%v found=%v\n%s", err, found, data)
 		}
+		var streamed bytes.Buffer
+		n, err := gw.TradeBillTo(ctx, wechat.BillRequest{Date: day}, &streamed)
+		if err != nil || n != int64(len(data)) || !bytes.Equal(streamed.Bytes(), data) {
+			t.Fatalf("TradeBillTo: n=%d err=%v", n, err)
+		}
 		_, err = gw.TradeBill(ctx, wechat.BillRequest{Date: day.AddDate(0, 0, -20)})
 		if wechat.ErrorCode(err) != wechat.CodeNoStatementExist {
 			t.Fatalf("empty day: err = %v", err)

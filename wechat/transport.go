@@ -60,10 +60,10 @@ type rawResponse struct {
 	body   []byte
 }
 
-// send performs method pathQuery with body and header on the primary host,
-// failing over to the backup host on a connection error. The response body is
-// read up to limit bytes; a longer body is a transport error.
-func (t *transport) send(ctx context.Context, op, method, pathQuery string, body []byte, header http.Header, useMTLS bool, limit int64) (*rawResponse, error) {
+// open performs method pathQuery with body and header on the primary host,
+// failing over to the backup host on a connection error, and returns the
+// response with its body unread (the caller closes it).
+func (t *transport) open(ctx context.Context, op, method, pathQuery string, body []byte, header http.Header, useMTLS bool) (*http.Response, error) {
 	hc := t.hc
 	if useMTLS {
 		if t.mtls == nil {
@@ -100,19 +100,24 @@ func (t *transport) send(ctx context.Context, op, method, pathQuery string, body
 			}
 			return nil, &TransportError{Op: op, Err: err}
 		}
-		data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		resp.Body.Close()
-		if err != nil {
-			return nil, &TransportError{Op: op, Err: fmt.Errorf("read body: %w", err)}
-		}
-		if int64(len(data)) > limit {
-			return nil, &TransportError{Op: op, Err: fmt.Errorf("response larger than %d bytes", limit)}
-		}
 		t.log.DebugContext(ctx, "wechat: call", "op", op, "host", host, "status", resp.StatusCode,
-			"request_id", resp.Header.Get("Request-Id"), "bytes", len(data), "elapsed", time.Since(start))
-		return &rawResponse{status: resp.StatusCode, header: resp.Header, body: data}, nil
+			"request_id", resp.Header.Get("Request-Id"), "elapsed", time.Since(start))
+		return resp, nil
 	}
 	return nil, &TransportError{Op: op, Err: lastErr}
+}
+
+// readResponse reads resp's body, up to limit bytes; a longer body is a
+// transport error.
+func readResponse(op string, resp *http.Response, limit int64) (*rawResponse, error) {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, &TransportError{Op: op, Err: fmt.Errorf("read body: %w", err)}
+	}
+	if int64(len(data)) > limit {
+		return nil, &TransportError{Op: op, Err: fmt.Errorf("response larger than %d bytes", limit)}
+	}
+	return &rawResponse{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }
 
 // isConnectError reports whether err happened before the request could have

@@ -1,10 +1,12 @@
 package wechat
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,9 +41,9 @@ func NewV2(opts ...Option) (*V2Client, error) {
 	return &V2Client{s: s, t: t}, nil
 }
 
-// post signs params (adding appid, mch_id, nonce_str, sign_type, sign) and
-// POSTs them as XML to path.
-func (c *V2Client) post(ctx context.Context, op, path string, params map[string]string, mtls bool, limit int64) (*rawResponse, error) {
+// open signs params (adding appid, mch_id, nonce_str, sign_type, sign) and
+// POSTs them as XML to path, returning the response with its body unread.
+func (c *V2Client) open(ctx context.Context, op, path string, params map[string]string, mtls bool) (*http.Response, error) {
 	params["appid"] = c.s.appID
 	params["mch_id"] = c.s.mchID
 	params["nonce_str"] = NonceString()
@@ -52,7 +54,7 @@ func (c *V2Client) post(ctx context.Context, op, path string, params map[string]
 	h := http.Header{}
 	h.Set("Content-Type", "text/xml; charset=utf-8")
 	h.Set("User-Agent", c.s.userAgent)
-	return c.t.send(ctx, op, http.MethodPost, path, EncodeXML(params), h, mtls, limit)
+	return c.t.open(ctx, op, http.MethodPost, path, EncodeXML(params), h, mtls)
 }
 
 // call performs a v2 exchange and checks it in PROTOCOL A.2's order: HTTP
@@ -61,7 +63,12 @@ func (c *V2Client) post(ctx context.Context, op, path string, params map[string]
 func (c *V2Client) call(ctx context.Context, op, path string, params map[string]string, mtls bool) (map[string]string, error) {
 	ctx, cancel := c.t.withDeadline(ctx)
 	defer cancel()
-	r, err := c.post(ctx, op, path, params, mtls, maxResponseSize)
+	resp, err := c.open(ctx, op, path, params, mtls)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	r, err := readResponse(op, resp, maxResponseSize)
 	if err != nil {
 		return nil, err
 	}
@@ -385,11 +392,21 @@ func (c *V2Client) QueryRefund(ctx context.Context, outRefundNo string) (*Refund
 // DownloadBill downloads a daily trade bill (POST /pay/downloadbill, gzip)
 // and returns the CSV text. A day without a bill ("No Bill Exist", 20002) is
 // an *APIError with CodeNoStatementExist. v2 bills carry no signature or
-// hash: their integrity rests on TLS.
+// hash: their integrity rests on TLS. See DownloadBillTo for streaming.
 func (c *V2Client) DownloadBill(ctx context.Context, r BillRequest) ([]byte, error) {
+	var buf bytes.Buffer
+	if _, err := c.DownloadBillTo(ctx, r, &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// DownloadBillTo is DownloadBill streaming the uncompressed bill into w in
+// constant memory.
+func (c *V2Client) DownloadBillTo(ctx context.Context, r BillRequest, w io.Writer) (int64, error) {
 	const op = "v2 downloadbill"
 	if err := r.validate(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	typ := r.Type
 	if typ == "" {
@@ -398,23 +415,37 @@ func (c *V2Client) DownloadBill(ctx context.Context, r BillRequest) ([]byte, err
 	date := r.Date.In(Shanghai).Format("20060102")
 	ctx, cancel := c.t.withDeadline(ctx)
 	defer cancel()
-	raw, err := c.post(ctx, op, "/pay/downloadbill",
-		map[string]string{"bill_date": date, "bill_type": string(typ), "tar_type": "GZIP"}, false, c.s.maxBillSize)
+	params := map[string]string{"bill_date": date, "bill_type": string(typ), "tar_type": "GZIP"}
+	resp, err := c.open(ctx, op, "/pay/downloadbill", params, false)
 	if err != nil {
-		return nil, fmt.Errorf("downloadbill %s: %w", date, err)
+		return 0, fmt.Errorf("downloadbill %s: %w", date, err)
 	}
-	if raw.status != http.StatusOK {
-		_, err := c.check(ctx, op, raw)
-		return nil, fmt.Errorf("downloadbill %s: %w", date, err)
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		raw, err := readResponse(op, resp, maxResponseSize)
+		if err == nil {
+			_, err = c.check(ctx, op, raw)
+		}
+		return 0, fmt.Errorf("downloadbill %s: %w", date, err)
 	}
-	if bytes.HasPrefix(bytes.TrimSpace(raw.body), []byte("<xml>")) {
-		return nil, fmt.Errorf("downloadbill %s: %w", date, billError(op, raw.body))
+	br := bufio.NewReader(resp.Body)
+	if head, _ := br.Peek(64); bytes.HasPrefix(bytes.TrimSpace(head), []byte("<xml>")) {
+		raw, err := readResponse(op, &http.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: io.NopCloser(br)}, maxResponseSize)
+		if err != nil {
+			return 0, fmt.Errorf("downloadbill %s: %w", date, err)
+		}
+		return 0, fmt.Errorf("downloadbill %s: %w", date, billError(op, raw.body))
 	}
-	data, err := maybeGunzip(raw.body, c.s.maxBillSize)
+	n, err := copyBill(op, br, w, c.s.maxBillSize, "")
 	if err != nil {
-		return nil, fmt.Errorf("downloadbill %s: %w", date, err)
+		return n, fmt.Errorf("downloadbill %s: %w", date, err)
 	}
-	return data, nil
+	return n, nil
+}
+
+// TradeBillTo is DownloadBillTo under the generation-neutral name.
+func (c *V2Client) TradeBillTo(ctx context.Context, r BillRequest, w io.Writer) (int64, error) {
+	return c.DownloadBillTo(ctx, r, w)
 }
 
 // TradeBill is DownloadBill under the generation-neutral name.

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ type terminalGateway interface {
 	Refund(context.Context, wechat.RefundRequest) (*wechat.Refund, error)
 	QueryRefund(context.Context, string) (*wechat.Refund, error)
 	TradeBill(context.Context, wechat.BillRequest) ([]byte, error)
+	TradeBillTo(context.Context, wechat.BillRequest, io.Writer) (int64, error)
 }
 
 var (

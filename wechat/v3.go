@@ -131,6 +131,24 @@ type v3Request struct {
 func (c *Client) do(ctx context.Context, req v3Request) (*rawResponse, error) {
 	ctx, cancel := c.t.withDeadline(ctx)
 	defer cancel()
+	resp, err := c.open(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	limit := req.limit
+	if limit == 0 {
+		limit = maxResponseSize
+	}
+	r, err := readResponse(req.op, resp, limit)
+	if err != nil {
+		return nil, err
+	}
+	return c.interpret(ctx, req, r)
+}
+
+// open signs req and sends it, returning the response with its body unread.
+func (c *Client) open(ctx context.Context, req v3Request) (*http.Response, error) {
 	var body []byte
 	if req.in != nil {
 		var err error
@@ -154,14 +172,11 @@ func (c *Client) do(ctx context.Context, req v3Request) (*rawResponse, error) {
 	if c.s.publicKeyID != "" {
 		h.Set("Wechatpay-Serial", c.s.publicKeyID)
 	}
-	limit := req.limit
-	if limit == 0 {
-		limit = maxResponseSize
-	}
-	r, err := c.t.send(ctx, req.op, req.method, req.pathQuery, body, h, false, limit)
-	if err != nil {
-		return nil, err
-	}
+	return c.t.open(ctx, req.op, req.method, req.pathQuery, body, h, false)
+}
+
+// interpret verifies an answer and classifies its status (PROTOCOL B.3, B.7).
+func (c *Client) interpret(ctx context.Context, req v3Request, r *rawResponse) (*rawResponse, error) {
 	v := req.verifier
 	if v == nil {
 		v = c.verifier

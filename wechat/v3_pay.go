@@ -1,6 +1,7 @@
 package wechat
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -378,11 +379,25 @@ var ErrBillHash = errors.New("wechat: bill hash mismatch")
 // TradeBill applies for and downloads a daily trade bill (GET
 // /v3/bill/tradebill, then the download_url), gunzips it, checks its SHA1 and
 // returns the CSV text (parse it with package wechat/bill). NO_STATEMENT_EXIST
-// and STATEMENT_CREATING come back as *APIError.
+// and STATEMENT_CREATING come back as *APIError. See TradeBillTo for bills
+// too large to hold in memory.
 func (c *Client) TradeBill(ctx context.Context, r BillRequest) ([]byte, error) {
-	if err := r.validate(); err != nil {
+	var buf bytes.Buffer
+	if _, err := c.TradeBillTo(ctx, r, &buf); err != nil {
 		return nil, err
 	}
+	return buf.Bytes(), nil
+}
+
+// TradeBillTo is TradeBill streaming the uncompressed bill into w in
+// constant memory. The SHA1 is known only at the end: on ErrBillHash (or any
+// error) discard what was written.
+func (c *Client) TradeBillTo(ctx context.Context, r BillRequest, w io.Writer) (int64, error) {
+	if err := r.validate(); err != nil {
+		return 0, err
+	}
+	ctx, cancel := c.t.withDeadline(ctx)
+	defer cancel()
 	typ := r.Type
 	if typ == "" {
 		typ = BillAll
@@ -395,58 +410,69 @@ func (c *Client) TradeBill(ctx context.Context, r BillRequest) ([]byte, error) {
 	}
 	q := url.Values{"bill_date": {date}, "bill_type": {string(typ)}, "tar_type": {"GZIP"}}
 	if _, err := c.do(ctx, v3Request{op: "v3 tradebill", method: http.MethodGet, pathQuery: "/v3/bill/tradebill?" + q.Encode(), out: &apply}); err != nil {
-		return nil, fmt.Errorf("trade bill %s: %w", date, err)
+		return 0, fmt.Errorf("trade bill %s: %w", date, err)
 	}
 	if !strings.EqualFold(apply.HashType, "SHA1") || len(apply.HashValue) != 40 {
-		return nil, decodeFailed("v3 tradebill", fmt.Errorf("unsupported hash %q", apply.HashType))
+		return 0, decodeFailed("v3 tradebill", fmt.Errorf("unsupported hash %q", apply.HashType))
 	}
 	u, err := url.Parse(apply.DownloadURL)
 	if err != nil || u.Path == "" {
-		return nil, decodeFailed("v3 tradebill", errors.New("bad download_url"))
+		return 0, decodeFailed("v3 tradebill", errors.New("bad download_url"))
 	}
 	// The file is fetched from our configured host(s) at the path of
 	// download_url: the same host in production, and never a host the
-	// response could redirect us to.
-	raw, err := c.do(ctx, v3Request{op: "v3 billdownload", method: http.MethodGet, pathQuery: u.RequestURI(),
-		noVerify: true, limit: c.s.maxBillSize})
+	// response could send us to. It is unsigned; the SHA1 vouches for it.
+	req := v3Request{op: "v3 billdownload", method: http.MethodGet, pathQuery: u.RequestURI(), noVerify: true}
+	resp, err := c.open(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("trade bill %s download: %w", date, err)
+		return 0, fmt.Errorf("trade bill %s download: %w", date, err)
 	}
-	data, err := maybeGunzip(raw.body, c.s.maxBillSize)
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		raw, err := readResponse(req.op, resp, maxResponseSize)
+		if err == nil {
+			_, err = c.interpret(ctx, req, raw)
+			if err == nil {
+				err = decodeFailed(req.op, fmt.Errorf("unexpected HTTP status %d", raw.status))
+			}
+		}
+		return 0, fmt.Errorf("trade bill %s download: %w", date, err)
+	}
+	n, err := copyBill(req.op, bufio.NewReader(resp.Body), w, c.s.maxBillSize, apply.HashValue)
 	if err != nil {
-		return nil, fmt.Errorf("trade bill %s: %w", date, err)
+		return n, fmt.Errorf("trade bill %s: %w", date, err)
 	}
-	if err := checkSHA1(data, apply.HashValue); err != nil {
-		return nil, fmt.Errorf("trade bill %s: %w", date, err)
-	}
-	return data, nil
+	return n, nil
 }
 
-func maybeGunzip(b []byte, limit int64) ([]byte, error) {
-	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
-		return b, nil
+// copyBill copies a bill body to w, gunzipping it when it starts with the
+// gzip magic, up to limit uncompressed bytes, and checks its SHA1 when
+// wantSHA1 is not empty.
+func copyBill(op string, br *bufio.Reader, w io.Writer, limit int64, wantSHA1 string) (int64, error) {
+	var src io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return 0, &TransportError{Op: op, Err: fmt.Errorf("gunzip: %w", err)}
+		}
+		defer zr.Close()
+		src = zr
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
+	h := sha1.New()
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(src, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("gunzip: %w", err)
+		return n, &TransportError{Op: op, Err: fmt.Errorf("bill body: %w", err)}
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("gunzip: %w", err)
+	if n > limit {
+		return n, &TransportError{Op: op, Err: fmt.Errorf("bill larger than %d bytes", limit)}
 	}
-	if int64(len(out)) > limit {
-		return nil, fmt.Errorf("bill larger than %d bytes", limit)
+	if wantSHA1 != "" {
+		got := hex.EncodeToString(h.Sum(nil))
+		if subtle.ConstantTimeCompare([]byte(got), []byte(strings.ToLower(wantSHA1))) != 1 {
+			return n, ErrBillHash
+		}
 	}
-	return out, nil
-}
-
-func checkSHA1(data []byte, wantHex string) error {
-	sum := sha1.Sum(data)
-	got := hex.EncodeToString(sum[:])
-	if subtle.ConstantTimeCompare([]byte(got), []byte(strings.ToLower(wantHex))) != 1 {
-		return ErrBillHash
-	}
-	return nil
+	return n, nil
 }
 
 // Certificates downloads and decrypts the platform certificates (GET
