@@ -88,6 +88,8 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 		newDoctorCmd(&g),
 		newBillCmd(&g),
 		newReconcileCmd(&g),
+		newPayCmd(&g), newQueryCmd(&g), newRefundCmd(&g), newOrdersCmd(&g), newRecoverCmd(&g),
+		newSandboxCmd(),
 	)
 	return root
 }

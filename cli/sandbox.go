@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/wechat/sandbox"
+)
+
+// newSandboxCmd is `wxpos sandbox`: the WeChat Pay simulator on a real
+// listener, described by a profile file written once it listens.
+func newSandboxCmd() *cobra.Command {
+	var addr, profile, dataDir string
+	var useTLS bool
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run the WeChat Pay simulator (API v2 + v3 + control API)",
+		Long: "sandbox serves a simulated WeChat Pay merchant: API v2 (XML) and API v3 (JSON) on one listener,\n" +
+			"plus the control API under /sandbox/. Once listening it writes the profile file (mode 0600)\n" +
+			"with the base URL, merchant ids, keys, certificates and scenario codes, then serves until interrupted.\n" +
+			"Keys are generated per run unless --data keeps them (with the ledger) across restarts.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if profile == "" {
+				return Usagef("sandbox: --profile FILE is required")
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			return runSandbox(ctx, sandboxRun{addr: addr, profile: profile, dataDir: dataDir, tls: useTLS, logger: logger,
+				ready: func(base string) {
+					fmt.Fprintf(cmd.OutOrStdout(), "wxpos sandbox listening on %s (profile %s)\n", base, profile)
+				}})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	f.StringVar(&profile, "profile", "", "write the JSON profile to this `FILE` once listening (required)")
+	f.StringVar(&dataDir, "data", "", "keep keys and ledger in this `DIR` across restarts (default: fresh keys, memory only)")
+	f.BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated CA (in the profile) and require the merchant client certificate on /secapi/")
+	return cmd
+}
+
+// sandboxRun is one `wxpos sandbox` invocation.
+type sandboxRun struct {
+	addr, profile, dataDir string
+	tls                    bool
+	logger                 *slog.Logger
+	ready                  func(baseURL string)
+}
+
+// runSandbox listens, writes the profile and serves until ctx ends.
+func runSandbox(ctx context.Context, r sandboxRun) error {
+	ln, err := net.Listen("tcp", r.addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: listen %s: %w", r.addr, err)
+	}
+	defer ln.Close()
+	tcp := ln.Addr().(*net.TCPAddr)
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	hostPort := net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+	scheme := "http"
+	if r.tls {
+		scheme = "https"
+	}
+	base := scheme + "://" + hostPort
+	sb, err := sandbox.New(sandbox.Options{DataDir: r.dataDir, BaseURL: base, Logger: r.logger})
+	if err != nil {
+		return err
+	}
+	if r.tls {
+		cfg, err := sb.TLSConfig(host, "127.0.0.1", "::1", "localhost", "api.mch.weixin.qq.com", "api2.mch.weixin.qq.com")
+		if err != nil {
+			return err
+		}
+		ln = tls.NewListener(ln, cfg)
+	}
+	if err := sb.Profile(base).WriteFile(r.profile); err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(r.logger.Handler(), slog.LevelDebug)}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	if r.ready != nil {
+		r.ready(base)
+	}
+	select {
+	case err := <-done:
+		return fmt.Errorf("sandbox: serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("sandbox: shutdown: %w", err)
+	}
+	return nil
+}
