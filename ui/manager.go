@@ -1,0 +1,315 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/staff"
+)
+
+// console is the manager side of the terminal: the back end and the PIN
+// prompt shared by the manager screens.
+type console struct {
+	t *Terminal
+	m Manager
+	// prompt is the PIN prompt on screen, if any (tests answer it).
+	prompt *pinPrompt
+	// lastManager prefills the approver name.
+	lastManager string
+}
+
+// ShowManager opens the manager menu (refunds, payments in doubt, day
+// open/close, Z reports, settings, audit trail). On a terminal without
+// users it first asks for the first manager.
+func (t *Terminal) ShowManager(m Manager) {
+	c := &console{t: t, m: m}
+	t.show(newManagerHome(c))
+}
+
+// ShowRefund opens the refund screen directly (history, a scanned receipt).
+func (t *Terminal) ShowRefund(m Manager, query string) {
+	c := &console{t: t, m: m}
+	s := newRefundScreen(c)
+	s.search.SetText(query)
+	t.show(s)
+}
+
+// mt translates a manager text, falling back to the shared catalogue.
+func (t *Terminal) mt(m msg, args ...any) string {
+	tr, ok := managerMessages[m]
+	if !ok {
+		return t.cat.T(m, args...)
+	}
+	s := tr.zh
+	if t.cat.lang == LangEN {
+		s = tr.en
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// errText explains an error from the manager back end in plain words.
+func (c *console) errText(err error) string {
+	t := c.t
+	var locked *staff.LockedError
+	switch {
+	case errors.As(err, &locked):
+		return t.mt(msgMgrLocked, locked.Until.Format("15:04"))
+	case errors.Is(err, staff.ErrBadPIN):
+		return t.mt(msgMgrBadPIN)
+	case errors.Is(err, staff.ErrForbidden):
+		return t.mt(msgMgrNotManager)
+	case errors.Is(err, staff.ErrWeakPIN):
+		return t.mt(msgMgrWeakPIN)
+	case errors.Is(err, pos.ErrRefundLimit):
+		return t.mt(msgMgrRefundLimit)
+	case errors.Is(err, pos.ErrBusy):
+		return t.mt(msgMgrBusy)
+	case errors.Is(err, report.ErrDayClosed):
+		return t.mt(msgDayErrClosed)
+	case errors.Is(err, report.ErrNotOpen):
+		return t.mt(msgDayErrNotOpen)
+	case errors.Is(err, report.ErrAlreadyOpen):
+		return t.mt(msgDayErrAlreadyOpen)
+	}
+	return t.cat.T(msgCommonError, err.Error())
+}
+
+func heading(text string) *canvas.Text {
+	h := canvas.NewText(text, theme.Color(theme.ColorNameForeground))
+	h.TextSize = theme.TextHeadingSize()
+	h.TextStyle = fyne.TextStyle{Bold: true}
+	return h
+}
+
+// managerHome is the menu of manager screens.
+type managerHome struct {
+	c       *console
+	message *widget.Label
+	body    *fyne.Container
+}
+
+func newManagerHome(c *console) *managerHome {
+	s := &managerHome{c: c, message: widget.NewLabel(""), body: container.NewVBox()}
+	s.message.Wrapping = fyne.TextWrapWord
+	return s
+}
+
+func (s *managerHome) view() fyne.CanvasObject {
+	return container.NewPadded(container.NewBorder(heading(s.c.t.mt(msgMgrTitle)), s.message, nil, nil, s.body))
+}
+
+func (s *managerHome) start(ctx context.Context) {
+	c := s.c
+	c.t.async(ctx, func(context.Context) func() {
+		need, err := c.m.NeedsSetup()
+		return func() {
+			switch {
+			case err != nil:
+				s.message.SetText(c.errText(err))
+			case need:
+				s.showSetup()
+			default:
+				s.showMenu()
+			}
+		}
+	})
+}
+
+func (s *managerHome) showMenu() {
+	c, t := s.c, s.c.t
+	btn := func(m msg, icon fyne.Resource, tap func()) *widget.Button {
+		b := widget.NewButtonWithIcon(t.mt(m), icon, tap)
+		b.Alignment = widget.ButtonAlignLeading
+		return b
+	}
+	s.body.Objects = []fyne.CanvasObject{container.NewGridWithColumns(2,
+		btn(msgMgrRefunds, theme.ContentUndoIcon(), func() { t.show(newRefundScreen(c)) }),
+		btn(msgMgrUnknown, theme.QuestionIcon(), func() { t.show(newForceScreen(c)) }),
+		btn(msgMgrDay, theme.CalendarIcon(), func() { t.show(newDayScreen(c)) }),
+		btn(msgMgrZHistory, theme.HistoryIcon(), func() { t.show(newZListScreen(c)) }),
+		btn(msgMgrSettings, theme.SettingsIcon(), func() {
+			c.askPIN(staff.ActionSettings, "", 0, func(ap staff.Approval) { t.show(newManagerSettings(c, ap.Approver)) })
+		}),
+		btn(msgMgrAudit, theme.ListIcon(), func() {
+			c.askPIN(staff.ActionStaff, "audit", 0, func(staff.Approval) { t.show(newAuditScreen(c)) })
+		}),
+	), widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale)}
+	s.body.Refresh()
+}
+
+// showSetup asks for the first manager: name and PIN twice.
+func (s *managerHome) showSetup() {
+	c, t := s.c, s.c.t
+	name := widget.NewEntry()
+	pin, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	var create *widget.Button
+	create = widget.NewButtonWithIcon(t.mt(msgMgrSetupCreate), theme.ConfirmIcon(), func() {
+		if pin.Text != again.Text {
+			s.message.SetText(t.mt(msgMgrPINsDiffer))
+			return
+		}
+		create.Disable()
+		n, p := name.Text, pin.Text
+		t.async(t.ctx, func(ctx context.Context) func() {
+			err := c.m.Setup(ctx, n, p)
+			return func() {
+				create.Enable()
+				if err != nil {
+					s.message.SetText(c.errText(err))
+					return
+				}
+				c.lastManager = n
+				s.message.SetText(t.mt(msgMgrSetupDone, n))
+				s.showMenu()
+			}
+		})
+	})
+	create.Importance = widget.HighImportance
+	s.body.Objects = []fyne.CanvasObject{widget.NewCard(t.mt(msgMgrSetupTitle), t.mt(msgMgrSetupHint),
+		container.NewVBox(widget.NewForm(
+			widget.NewFormItem(t.mt(msgMgrName), name),
+			widget.NewFormItem(t.mt(msgMgrPIN), pin),
+			widget.NewFormItem(t.mt(msgMgrPINAgain), again),
+		), create))}
+	s.body.Refresh()
+}
+
+func (s *managerHome) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		s.c.t.showSale()
+	}
+}
+
+// pinPrompt is the "manager PIN for this one action" dialog.
+type pinPrompt struct {
+	name, pin *widget.Entry
+	status    *widget.Label
+	d         dialog.Dialog
+	submit    func()
+}
+
+// askPIN asks a manager to approve action on ref (amount for refunds) and
+// calls ok on the UI goroutine with the approval. The approval is checked
+// and written to the audit trail by the back end (staff.Authorize); wrong
+// PINs count toward the approver's lockout and keep the dialog open.
+func (c *console) askPIN(action staff.Action, ref string, amountFen int64, ok func(staff.Approval)) {
+	c.pinDialog(action, ref, amountFen, true, func(ap staff.Approval, _ string) { ok(ap) })
+}
+
+// askPINFor asks for a PIN that is handed to the payment core, which
+// authorises and audits the action itself (refunds, force actions): the
+// prompt only checks it, so a wrong PIN keeps the prompt open.
+func (c *console) askPINFor(action staff.Action, ref string, amountFen int64, ok func(staff.Approval, string)) {
+	c.pinDialog(action, ref, amountFen, false, ok)
+}
+
+func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, record bool, ok func(staff.Approval, string)) {
+	t := c.t
+	p := &pinPrompt{name: widget.NewEntry(), pin: widget.NewPasswordEntry(), status: widget.NewLabel("")}
+	p.name.SetText(c.lastManager)
+	p.name.SetPlaceHolder(t.mt(msgMgrName))
+	p.status.Wrapping = fyne.TextWrapWord
+	p.status.Importance = widget.DangerImportance
+	what := t.mt(msgMgrPINFor, t.mt(mgrActionMsg(action)))
+	if amountFen > 0 {
+		what += " " + formatFen(amountFen)
+	}
+	busy := false
+	p.submit = func() {
+		if busy {
+			return
+		}
+		busy = true
+		name, pin := strings.TrimSpace(p.name.Text), p.pin.Text
+		p.status.SetText(t.mt(msgMgrChecking))
+		t.async(t.ctx, func(ctx context.Context) func() {
+			req := staff.Request{Action: action, Actor: c.m.Actor(), Approver: name, PIN: pin, Ref: ref, AmountFen: amountFen}
+			var ap staff.Approval
+			var err error
+			if record {
+				ap, err = c.m.Authorize(ctx, req)
+			} else if err = c.m.CheckPIN(ctx, req); err == nil {
+				ap = staff.Approval{Action: action, Actor: req.Actor, Approver: name, Ref: ref}
+			}
+			return func() {
+				busy = false
+				if err != nil {
+					p.pin.SetText("")
+					p.status.SetText(c.errText(err))
+					return
+				}
+				c.lastManager = ap.Approver
+				p.d.Hide()
+				c.prompt = nil
+				ok(ap, pin)
+			}
+		})
+	}
+	p.pin.OnSubmitted = func(string) { p.submit() }
+	form := container.NewVBox(widget.NewLabel(what), p.name, p.pin, p.status)
+	p.d = dialog.NewCustomConfirm(t.mt(msgMgrPINTitle), t.mt(msgMgrApprove), t.cat.T(msgCommonCancel), form, func(yes bool) {
+		if yes {
+			p.submit()
+			if c.prompt == p { // keep asking until right or cancelled
+				p.d.Show()
+			}
+			return
+		}
+		c.prompt = nil
+	}, t.w)
+	p.d.Resize(fyne.NewSize(420, 300))
+	c.prompt = p
+	p.d.Show()
+	if p.name.Text == "" {
+		t.w.Canvas().Focus(p.name)
+	} else {
+		t.w.Canvas().Focus(p.pin)
+	}
+}
+
+// mgrActionMsg names an action in the PIN prompt.
+func mgrActionMsg(a staff.Action) msg {
+	switch a {
+	case staff.ActionRefund:
+		return msgMgrActRefund
+	case staff.ActionForcePaid:
+		return msgMgrActForcePaid
+	case staff.ActionForceVoid:
+		return msgMgrActForceVoid
+	case staff.ActionDayClose:
+		return msgMgrActDayClose
+	case staff.ActionCashOut:
+		return msgMgrActCashOut
+	case staff.ActionSettings:
+		return msgMgrActSettings
+	}
+	return msgMgrActOther
+}
+
+// levelColor is the colour of a finding or state label.
+func levelColor(level string) color.Color {
+	switch level {
+	case "FAIL":
+		return colorDanger
+	case "WARN":
+		return colorWarning
+	case "OK":
+		return colorWeChatGreen
+	}
+	return theme.Color(theme.ColorNameForeground)
+}

@@ -1,0 +1,449 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/staff"
+)
+
+// ReportPrinter prints an X or Z report; a Printer that also implements it
+// gets a print button on the day screens.
+type ReportPrinter interface {
+	PrintReport(ctx context.Context, r receipt.DayReport, reprint bool) error
+}
+
+// dayScreen opens and closes a business day: the opening float, cash put
+// in or paid out (with a reason; a payout needs a manager), the X report at
+// any time and the Z report at closing (counted cash against expected,
+// manager PIN), each shown with a chart of sales by hour, exportable as CSV
+// and printable.
+type dayScreen struct {
+	c *console
+
+	dayIn   *widget.Entry
+	state   *widget.Label
+	float   *widget.Entry
+	moveAmt *widget.Entry
+	moveWhy *widget.Entry
+	counted *widget.Entry
+	message *widget.Label
+
+	openBtn, inBtn, outBtn, xBtn, zBtn *widget.Button
+
+	rep     *reportView
+	day     string
+	ctx     context.Context
+	session *report.Session
+}
+
+func newDayScreen(c *console) *dayScreen {
+	t := c.t
+	s := &dayScreen{c: c, dayIn: widget.NewEntry(), state: widget.NewLabel(""), float: widget.NewEntry(),
+		moveAmt: widget.NewEntry(), moveWhy: widget.NewEntry(), counted: widget.NewEntry(), message: widget.NewLabel(""),
+		ctx: t.ctx}
+	s.day = c.m.Days().Today()
+	s.dayIn.SetText(dashed(s.day))
+	s.dayIn.OnSubmitted = func(string) { s.load() }
+	s.float.SetPlaceHolder("0.00")
+	s.moveAmt.SetPlaceHolder("0.00")
+	s.moveWhy.SetPlaceHolder(t.mt(msgRefReason))
+	s.counted.SetPlaceHolder(t.mt(msgDayCountedHint))
+	s.message.Wrapping = fyne.TextWrapWord
+	s.state.TextStyle = fyne.TextStyle{Bold: true}
+	s.openBtn = widget.NewButtonWithIcon(t.mt(msgDayOpen), theme.LoginIcon(), s.open)
+	s.inBtn = widget.NewButtonWithIcon(t.mt(msgDayCashIn), theme.ContentAddIcon(), func() { s.move(report.CashIn) })
+	s.outBtn = widget.NewButtonWithIcon(t.mt(msgDayCashOut), theme.ContentRemoveIcon(), func() { s.move(report.CashOut) })
+	s.xBtn = widget.NewButtonWithIcon(t.mt(msgDayX), theme.DocumentIcon(), s.xReport)
+	s.zBtn = widget.NewButtonWithIcon(t.mt(msgDayZ), theme.LogoutIcon(), s.close)
+	s.zBtn.Importance = widget.DangerImportance
+	s.rep = newReportView(c)
+	return s
+}
+
+func dashed(day string) string {
+	if len(day) != 8 {
+		return day
+	}
+	return day[:4] + "-" + day[4:6] + "-" + day[6:]
+}
+
+func (s *dayScreen) view() fyne.CanvasObject {
+	t := s.c.t
+	load := widget.NewButtonWithIcon("", theme.SearchIcon(), s.load)
+	actions := container.NewVBox(
+		container.NewBorder(nil, nil, nil, load, s.dayIn), s.state,
+		widget.NewCard("", t.mt(msgDayOpenCard), container.NewVBox(widget.NewForm(widget.NewFormItem(t.mt(msgDayFloat), s.float)), s.openBtn)),
+		widget.NewCard("", t.mt(msgDayCashCard), container.NewVBox(widget.NewForm(
+			widget.NewFormItem(t.mt(msgRefAmount), s.moveAmt), widget.NewFormItem(t.mt(msgRefReason), s.moveWhy)),
+			container.NewGridWithColumns(2, s.inBtn, s.outBtn))),
+		widget.NewCard("", t.mt(msgDayCloseCard), container.NewVBox(s.xBtn,
+			widget.NewForm(widget.NewFormItem(t.mt(msgDayCounted), s.counted)), s.zBtn)),
+	)
+	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	split := container.NewHSplit(container.NewVScroll(actions), s.rep.view())
+	split.Offset = 0.3
+	return container.NewPadded(container.NewBorder(heading(t.mt(msgDayTitle)), container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
+}
+
+func (s *dayScreen) start(ctx context.Context) {
+	s.ctx = ctx
+	s.rep.ctx = ctx
+	s.load()
+}
+
+// load reads the day's session and shows its X (open) or Z (closed).
+func (s *dayScreen) load() {
+	c, t := s.c, s.c.t
+	day, err := report.ParseDay(strings.TrimSpace(s.dayIn.Text))
+	if err != nil {
+		s.message.SetText(t.mt(msgDayBadDay))
+		return
+	}
+	s.day = day
+	by := s.who()
+	t.async(s.ctx, func(context.Context) func() {
+		sess, err := c.m.Days().Session(day)
+		var r *report.Report
+		if err == nil {
+			if sess.State == report.StateClosed {
+				r = sess.Z
+			} else {
+				r, err = c.m.Days().X(day, by)
+			}
+		}
+		return func() {
+			if err != nil {
+				s.message.SetText(c.errText(err))
+				return
+			}
+			s.session = sess
+			s.showState()
+			s.rep.show(r, sess.State == report.StateClosed)
+		}
+	})
+}
+
+func (s *dayScreen) showState() {
+	t := s.c.t
+	sess := s.session
+	switch sess.State {
+	case report.StateOpen:
+		s.state.SetText(t.mt(msgDayStateOpen, sess.OpenedBy, sess.OpenedAt.Local().Format("15:04"), formatFen(sess.OpeningFloatFen)))
+	case report.StateClosed:
+		s.state.SetText(t.mt(msgDayStateClosed, sess.Z.ZNo, sess.ClosedBy, sess.ClosedAt.Local().Format("01-02 15:04")))
+	default:
+		s.state.SetText(t.mt(msgDayStateNone))
+	}
+	closed := sess.State == report.StateClosed
+	for _, b := range []*widget.Button{s.inBtn, s.outBtn, s.zBtn, s.openBtn} {
+		if closed {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+	if sess.State == report.StateOpen {
+		s.openBtn.Disable()
+	}
+}
+
+func (s *dayScreen) who() string {
+	if a := s.c.m.Actor(); a != "" {
+		return a
+	}
+	return s.c.lastManager
+}
+
+func (s *dayScreen) open() {
+	c, t := s.c, s.c.t
+	fen, ok := parseYuan(strings.TrimSpace(s.float.Text))
+	if !ok {
+		s.message.SetText(t.mt(msgRefBadAmount))
+		return
+	}
+	day, by := s.day, s.who()
+	t.async(s.ctx, func(context.Context) func() {
+		_, err := c.m.Days().Open(day, by, fen)
+		return func() {
+			if err != nil {
+				s.message.SetText(c.errText(err))
+				return
+			}
+			s.message.SetText(t.mt(msgDayOpened, formatFen(fen)))
+			s.load()
+		}
+	})
+}
+
+func (s *dayScreen) move(kind report.MoveKind) {
+	c, t := s.c, s.c.t
+	fen, ok := parseYuan(strings.TrimSpace(s.moveAmt.Text))
+	if !ok || fen <= 0 {
+		s.message.SetText(t.mt(msgRefBadAmount))
+		return
+	}
+	why := strings.TrimSpace(s.moveWhy.Text)
+	if why == "" {
+		s.message.SetText(t.mt(msgRefNeedReason))
+		return
+	}
+	day := s.day
+	record := func(approver string) {
+		m := report.Move{Kind: kind, AmountFen: fen, Reason: why, By: s.who(), ApprovedBy: approver}
+		if m.By == "" {
+			m.By = approver
+		}
+		t.async(s.ctx, func(context.Context) func() {
+			err := c.m.Days().Move(day, m)
+			return func() {
+				if err != nil {
+					s.message.SetText(c.errText(err))
+					return
+				}
+				s.moveAmt.SetText("")
+				s.moveWhy.SetText("")
+				s.message.SetText(t.mt(msgDayMoved))
+				s.load()
+			}
+		})
+	}
+	if kind == report.CashOut {
+		c.askPIN(staff.ActionCashOut, day, fen, func(ap staff.Approval) { record(ap.Approver) })
+		return
+	}
+	record("")
+}
+
+func (s *dayScreen) xReport() {
+	c, t := s.c, s.c.t
+	day, by := s.day, s.who()
+	t.async(s.ctx, func(context.Context) func() {
+		r, err := c.m.Days().X(day, by)
+		return func() {
+			if err != nil {
+				s.message.SetText(c.errText(err))
+				return
+			}
+			s.rep.show(r, false)
+		}
+	})
+}
+
+func (s *dayScreen) close() {
+	c, t := s.c, s.c.t
+	var counted *int64
+	if txt := strings.TrimSpace(s.counted.Text); txt != "" {
+		fen, ok := parseYuan(txt)
+		if !ok {
+			s.message.SetText(t.mt(msgRefBadAmount))
+			return
+		}
+		counted = &fen
+	}
+	day := s.day
+	c.askPIN(staff.ActionDayClose, day, 0, func(ap staff.Approval) {
+		t.async(s.ctx, func(context.Context) func() {
+			z, err := c.m.Days().Close(day, ap.Approver, counted)
+			return func() {
+				if err != nil {
+					s.message.SetText(c.errText(err))
+					return
+				}
+				s.message.SetText(t.mt(msgDayClosed, z.ZNo))
+				s.load()
+			}
+		})
+	})
+}
+
+func (s *dayScreen) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		s.c.t.show(newManagerHome(s.c))
+	}
+}
+
+// reportView shows one X or Z report: a summary, the chart of sales by
+// hour, the printable text, and export/print buttons.
+type reportView struct {
+	c       *console
+	title   *widget.Label
+	summary *widget.Label
+	chart   *HourChart
+	text    *widget.Label
+	export  *widget.Button
+	print   *widget.Button
+	status  *widget.Label
+	r       *report.Report
+	reprint bool
+	ctx     context.Context
+}
+
+func newReportView(c *console) *reportView {
+	t := c.t
+	v := &reportView{c: c, title: widget.NewLabel(""), summary: widget.NewLabel(""), chart: NewHourChart([24]int64{}, [24]int64{}),
+		text: widget.NewLabel(""), status: widget.NewLabel(""), ctx: t.ctx}
+	v.title.TextStyle = fyne.TextStyle{Bold: true}
+	v.summary.Wrapping = fyne.TextWrapWord
+	v.text.TextStyle = fyne.TextStyle{Monospace: true}
+	v.status.Wrapping = fyne.TextWrapWord
+	v.export = widget.NewButtonWithIcon(t.mt(msgDayExport), theme.DocumentSaveIcon(), v.exportCSV)
+	v.print = widget.NewButtonWithIcon(t.cat.T(msgReceiptPrint), theme.DocumentPrintIcon(), v.printIt)
+	v.export.Disable()
+	v.print.Disable()
+	return v
+}
+
+func (v *reportView) view() fyne.CanvasObject {
+	t := v.c.t
+	chartCard := widget.NewCard("", t.mt(msgDayChart), v.chart)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(v.export, v.print), v.title), v.summary, chartCard)
+	return container.NewBorder(top, v.status, nil, nil, container.NewScroll(v.text))
+}
+
+func (v *reportView) show(r *report.Report, reprint bool) {
+	t := v.c.t
+	v.r, v.reprint = r, reprint
+	if r == nil {
+		return
+	}
+	if r.Kind == receipt.ReportZ {
+		v.title.SetText(t.mt(msgDayZTitle, r.ZNo, dashed(r.Day)))
+	} else {
+		v.title.SetText(t.mt(msgDayXTitle, dashed(r.Day), r.TakenAt.Local().Format("15:04")))
+	}
+	sales, refunds, net := r.Totals()
+	sum := t.mt(msgDaySummary, sales.SaleCount, formatFen(sales.SaleFen), refunds.RefundCount, formatFen(refunds.RefundFen), formatFen(net),
+		formatFen(r.ExpectedCashFen))
+	if r.CashCounted {
+		sum += " " + t.mt(msgDayDiff, formatFen(r.CountedCashFen), formatFen(r.CashDiffFen()))
+	}
+	if len(r.Pending) > 0 {
+		sum += " " + t.mt(msgDayPending, len(r.Pending))
+	}
+	if r.ClosedDay {
+		sum += " " + t.mt(msgDayLive)
+	}
+	v.summary.SetText(sum)
+	v.chart.Set(r.HourlyFen, r.HourlyCount)
+	txt, err := report.Text(r, 32, reprint)
+	if err != nil {
+		txt = err.Error()
+	}
+	v.text.SetText(txt)
+	v.export.Enable()
+	if _, ok := t.opt.printer.(ReportPrinter); ok {
+		v.print.Enable()
+	}
+}
+
+func (v *reportView) exportCSV() {
+	c, t := v.c, v.c.t
+	r := v.r
+	if r == nil {
+		return
+	}
+	t.async(v.ctx, func(context.Context) func() {
+		path, err := c.m.ExportReport(r)
+		return func() {
+			if err != nil {
+				v.status.SetText(c.errText(err))
+				return
+			}
+			v.status.SetText(t.mt(msgDayExported, path))
+		}
+	})
+}
+
+func (v *reportView) printIt() {
+	c, t := v.c, v.c.t
+	p, ok := t.opt.printer.(ReportPrinter)
+	if !ok || v.r == nil {
+		return
+	}
+	d, reprint := v.r.DayReport, v.reprint
+	t.async(v.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		err := p.PrintReport(ctx, d, reprint)
+		return func() {
+			if err != nil {
+				v.status.SetText(c.errText(err))
+				return
+			}
+			v.status.SetText(t.cat.T(msgReceiptPrinted))
+		}
+	})
+}
+
+// zListScreen lists past Z reports for viewing, export and reprint.
+type zListScreen struct {
+	c    *console
+	list *fyne.Container
+	rep  *reportView
+	msg  *widget.Label
+	ctx  context.Context
+}
+
+func newZListScreen(c *console) *zListScreen {
+	return &zListScreen{c: c, list: container.NewVBox(), rep: newReportView(c), msg: widget.NewLabel(""), ctx: c.t.ctx}
+}
+
+func (s *zListScreen) view() fyne.CanvasObject {
+	t := s.c.t
+	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	split := container.NewHSplit(container.NewVScroll(s.list), s.rep.view())
+	split.Offset = 0.3
+	return container.NewPadded(container.NewBorder(heading(t.mt(msgMgrZHistory)), container.NewBorder(nil, nil, back, nil, s.msg), nil, nil, split))
+}
+
+func (s *zListScreen) start(ctx context.Context) {
+	c, t := s.c, s.c.t
+	s.ctx, s.rep.ctx = ctx, ctx
+	t.async(ctx, func(context.Context) func() {
+		zs, err := c.m.Days().Zs(400)
+		return func() {
+			if err != nil {
+				s.msg.SetText(c.errText(err))
+				return
+			}
+			for _, z := range zs {
+				no := z.No
+				b := widget.NewButton(t.mt(msgZRow, z.No, dashed(z.Day), formatFen(z.NetFen)), func() { s.open(no) })
+				b.Alignment = widget.ButtonAlignLeading
+				s.list.Add(b)
+			}
+			if len(zs) == 0 {
+				s.list.Add(widget.NewLabel(t.mt(msgZNone)))
+			}
+			s.list.Refresh()
+		}
+	})
+}
+
+func (s *zListScreen) open(no int64) {
+	c, t := s.c, s.c.t
+	t.async(s.ctx, func(context.Context) func() {
+		z, err := c.m.Days().ZByNo(no)
+		return func() {
+			if err != nil {
+				s.msg.SetText(c.errText(err))
+				return
+			}
+			s.rep.show(z, true)
+		}
+	})
+}
+
+func (s *zListScreen) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		s.c.t.show(newManagerHome(s.c))
+	}
+}

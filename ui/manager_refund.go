@@ -1,0 +1,321 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/staff"
+)
+
+// refundPoll is how often a refund in progress is re-read.
+const refundPoll = 2 * time.Second
+
+// refundScreen finds a sale (order number, receipt number, last digits of
+// the transaction id, or a scanned receipt code), takes a full or partial
+// amount up to what is left to refund and a reason, asks for a manager PIN,
+// runs the core's refund flow and follows the refund to SUCCESS, CLOSED or
+// ABNORMAL, printing the refund receipt on success.
+type refundScreen struct {
+	c *console
+
+	search  *widget.Entry
+	results *fyne.Container
+	detail  *fyne.Container
+	message *widget.Label
+
+	sale    *SaleRow
+	full    *widget.RadioGroup
+	amount  *widget.Entry
+	reason  *widget.SelectEntry
+	submit  *widget.Button
+	state   *canvas.Text
+	explain *widget.Label
+
+	ctx  context.Context
+	busy bool
+}
+
+func newRefundScreen(c *console) *refundScreen {
+	t := c.t
+	s := &refundScreen{c: c, search: widget.NewEntry(), results: container.NewVBox(), detail: container.NewVBox(),
+		message: widget.NewLabel(""), amount: widget.NewEntry(),
+		state: canvas.NewText("", theme.Color(theme.ColorNameForeground)), explain: widget.NewLabel(""), ctx: t.ctx}
+	s.search.SetPlaceHolder(t.mt(msgRefSearch))
+	s.search.OnSubmitted = func(string) { s.find() }
+	s.message.Wrapping = fyne.TextWrapWord
+	s.explain.Wrapping = fyne.TextWrapWord
+	s.state.TextSize = theme.TextSubHeadingSize()
+	s.state.TextStyle = fyne.TextStyle{Bold: true}
+	s.full = widget.NewRadioGroup([]string{t.mt(msgRefFull), t.mt(msgRefPartial)}, func(v string) {
+		if s.sale == nil {
+			return
+		}
+		if v == t.mt(msgRefFull) {
+			s.amount.SetText(strings.TrimPrefix(formatFen(s.left()), "¥"))
+			s.amount.Disable()
+		} else {
+			s.amount.Enable()
+			s.amount.SetText("")
+			t.w.Canvas().Focus(s.amount)
+		}
+	})
+	s.full.Horizontal = true
+	s.reason = widget.NewSelectEntry([]string{t.mt(msgRefReasonReturn), t.mt(msgRefReasonWrong), t.mt(msgRefReasonQuality), t.mt(msgRefReasonTwice)})
+	s.reason.SetPlaceHolder(t.mt(msgRefReason))
+	s.submit = widget.NewButtonWithIcon(t.mt(msgRefSubmit), theme.ContentUndoIcon(), s.ask)
+	s.submit.Importance = widget.HighImportance
+	return s
+}
+
+func (s *refundScreen) left() int64 {
+	if s.sale == nil {
+		return 0
+	}
+	return s.sale.AmountFen - s.sale.RefundedFen
+}
+
+func (s *refundScreen) view() fyne.CanvasObject {
+	t := s.c.t
+	find := widget.NewButtonWithIcon(t.mt(msgRefFind), theme.SearchIcon(), s.find)
+	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	top := container.NewVBox(heading(t.mt(msgRefTitle)), container.NewBorder(nil, nil, nil, find, s.search))
+	left := container.NewBorder(widget.NewLabelWithStyle(t.mt(msgRefResults), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		nil, nil, nil, container.NewVScroll(s.results))
+	split := container.NewHSplit(left, container.NewVScroll(s.detail))
+	split.Offset = 0.42
+	return container.NewPadded(container.NewBorder(top, container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
+}
+
+func (s *refundScreen) start(ctx context.Context) {
+	s.ctx = ctx
+	s.c.t.w.Canvas().Focus(s.search)
+	s.find()
+}
+
+// scanned takes a code read from the receipt (its order number).
+func (s *refundScreen) scanned(code string) {
+	s.search.SetText(code)
+	s.find()
+}
+
+func (s *refundScreen) find() {
+	c, t := s.c, s.c.t
+	q := s.search.Text
+	s.message.SetText(t.mt(msgMgrLoading))
+	t.async(s.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		rows, err := c.m.FindSales(ctx, q)
+		return func() {
+			if err != nil {
+				s.message.SetText(c.errText(err))
+				return
+			}
+			s.message.SetText("")
+			s.results.Objects = nil
+			for i := range rows {
+				r := rows[i]
+				label := r.OutTradeNo + "  " + formatFen(r.AmountFen) + "  " + t.cat.T(tenderMsg(r.Tender))
+				if r.RefundedFen > 0 {
+					label += "  " + t.mt(msgRefRefundedShort, formatFen(r.RefundedFen))
+				}
+				b := widget.NewButton(label, func() { s.pick(r) })
+				b.Alignment = widget.ButtonAlignLeading
+				s.results.Add(b)
+			}
+			if len(rows) == 0 {
+				s.results.Add(widget.NewLabel(t.mt(msgRefNone)))
+			}
+			s.results.Refresh()
+			if len(rows) == 1 {
+				s.pick(rows[0])
+			}
+		}
+	})
+}
+
+func (s *refundScreen) pick(r SaleRow) {
+	t := s.c.t
+	s.sale = &r
+	s.state.Text = ""
+	s.explain.SetText("")
+	kv := func(k, v string) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, widget.NewLabel(k), widget.NewLabelWithStyle(v, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+	}
+	info := container.NewVBox(
+		kv(t.cat.T(msgReceiptOrderNo), r.OutTradeNo),
+		kv(t.cat.T(msgReceiptTender), t.cat.T(tenderMsg(r.Tender))),
+		kv(t.cat.T(msgReceiptTime), r.PaidAt.Local().Format("2006-01-02 15:04")),
+		kv(t.mt(msgRefPaid), formatFen(r.AmountFen)),
+		kv(t.mt(msgRefRefunded), formatFen(r.RefundedFen)),
+		kv(t.mt(msgRefLeft), formatFen(s.left())),
+	)
+	if r.TransactionID != "" {
+		info.Add(kv(t.cat.T(msgReceiptTxnID), r.TransactionID))
+	}
+	s.amount.SetPlaceHolder(t.mt(msgRefAmountHint))
+	s.full.SetSelected(t.mt(msgRefFull))
+	s.submit.Enable()
+	if s.left() <= 0 {
+		s.submit.Disable()
+		s.explain.SetText(t.mt(msgRefNothingLeft))
+	}
+	s.detail.Objects = []fyne.CanvasObject{
+		widget.NewCard(t.mt(msgRefSale), "", info),
+		widget.NewForm(
+			widget.NewFormItem(t.mt(msgRefHowMuch), s.full),
+			widget.NewFormItem(t.mt(msgRefAmount), s.amount),
+			widget.NewFormItem(t.mt(msgRefReason), s.reason),
+		),
+		s.submit, s.state, s.explain,
+	}
+	s.detail.Refresh()
+}
+
+// ask checks the form and asks for the manager PIN.
+func (s *refundScreen) ask() {
+	t := s.c.t
+	if s.sale == nil || s.busy {
+		return
+	}
+	fen, ok := parseYuan(strings.TrimPrefix(strings.TrimSpace(s.amount.Text), "¥"))
+	switch {
+	case !ok || fen <= 0:
+		s.explain.SetText(t.mt(msgRefBadAmount))
+		return
+	case fen > s.left():
+		s.explain.SetText(t.mt(msgRefTooMuch, formatFen(s.left())))
+		return
+	case strings.TrimSpace(s.reason.Text) == "":
+		s.explain.SetText(t.mt(msgRefNeedReason))
+		return
+	}
+	no, reason := s.sale.OutTradeNo, strings.TrimSpace(s.reason.Text)
+	s.c.askPINFor(staff.ActionRefund, no, fen, func(ap staff.Approval, pin string) {
+		s.run(pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Reason: reason, Approval: pos.Approval{User: ap.Approver, Credential: pin}})
+	})
+}
+
+// run sends the refund through the core and follows it.
+func (s *refundScreen) run(req pos.RefundOrder) {
+	c, t := s.c, s.c.t
+	s.busy = true
+	s.submit.Disable()
+	s.setState(string(pos.RefundSubmitted))
+	t.async(s.ctx, func(ctx context.Context) func() {
+		r, err := c.m.Refund(ctx, req)
+		return func() {
+			if err != nil {
+				s.busy = false
+				s.submit.Enable()
+				s.state.Text = ""
+				s.state.Refresh()
+				s.explain.SetText(c.errText(err))
+				return
+			}
+			s.follow(r)
+		}
+	})
+}
+
+// follow shows r and re-reads it until it is final.
+func (s *refundScreen) follow(r *pos.Refund) {
+	c, t := s.c, s.c.t
+	s.setState(string(r.State))
+	if r.State.Terminal() {
+		s.busy = false
+		s.finish(r)
+		return
+	}
+	t.async(s.ctx, func(ctx context.Context) func() {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(refundPoll):
+		}
+		n, err := c.m.RefundRecord(ctx, r.OutRefundNo)
+		return func() {
+			if err != nil {
+				s.explain.SetText(c.errText(err))
+				n = r
+			}
+			s.follow(n)
+		}
+	})
+}
+
+func (s *refundScreen) setState(state string) {
+	t := s.c.t
+	s.state.Text = t.mt(msgRefState, t.mt(refundStateMsg(state)))
+	s.state.Color = levelColor(map[string]string{"SUCCESS": "OK", "CLOSED": "FAIL", "ABNORMAL": "WARN"}[state])
+	s.state.Refresh()
+	switch state {
+	case string(pos.RefundSubmitted), string(pos.RefundProcessing):
+		s.explain.SetText(t.mt(msgRefWaitExplain))
+	}
+}
+
+// finish explains the outcome and prints the refund receipt on success.
+func (s *refundScreen) finish(r *pos.Refund) {
+	c, t := s.c, s.c.t
+	switch r.State {
+	case pos.RefundSuccess:
+		s.explain.SetText(t.mt(msgRefDone, formatFen(r.AmountFen), r.OutRefundNo))
+		if s.sale != nil {
+			s.sale.RefundedFen += r.AmountFen
+		}
+	case pos.RefundClosed:
+		s.explain.SetText(t.mt(msgRefClosedExplain, r.ErrorCode))
+	case pos.RefundAbnormal:
+		s.explain.SetText(t.mt(msgRefAbnormalExplain))
+	}
+	if r.State != pos.RefundSuccess || r.ReceiptNo == "" || t.opt.printer == nil {
+		return
+	}
+	no := r.ReceiptNo
+	t.async(s.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		rc, err := c.m.Receipt(ctx, no)
+		if err == nil {
+			err = t.opt.printer.Print(ctx, *rc, false)
+		}
+		return func() {
+			if err != nil {
+				s.message.SetText(t.cat.T(msgReceiptPrintErr, err.Error()))
+			} else {
+				s.message.SetText(t.mt(msgRefPrinted, no))
+			}
+		}
+	})
+}
+
+func refundStateMsg(s string) msg {
+	switch s {
+	case string(pos.RefundSubmitted):
+		return msgRefStSubmitted
+	case string(pos.RefundProcessing):
+		return msgRefStProcessing
+	case string(pos.RefundSuccess):
+		return msgRefStSuccess
+	case string(pos.RefundClosed):
+		return msgRefStClosed
+	case string(pos.RefundAbnormal):
+		return msgRefStAbnormal
+	}
+	return msg(s)
+}
+
+func (s *refundScreen) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && !s.busy {
+		s.c.t.show(newManagerHome(s.c))
+	}
+}

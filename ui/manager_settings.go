@@ -1,0 +1,292 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/scanner"
+)
+
+// managerSettings edits the terminal configuration: merchant mode
+// (training/v3/v2) and ids, the key files (checked on import: key matches
+// the serial, certificate dates, APIv3 key length), the scanner port with a
+// live test field, the printer, and the language. Saving validates the
+// whole file as loading would, writes it atomically and audits which
+// settings changed.
+type managerSettings struct {
+	c  *console
+	by string
+
+	mode                      *widget.RadioGroup
+	storeID, storeName, term  *widget.Entry
+	appID, mchID, serial      *widget.Entry
+	keyFile, v3KeyFile, pubID *widget.Entry
+	pubFile, apiKeyFile       *widget.Entry
+	certFile, clientKey       *widget.Entry
+	port, baud                *widget.Entry
+	scanTest                  *widget.Entry
+	scanResult                *widget.Label
+	printer                   *widget.Entry
+	width                     *widget.RadioGroup
+	lang                      *widget.RadioGroup
+	findings                  *fyne.Container
+	message                   *widget.Label
+	v3Box, v2Box              *fyne.Container
+	ctx                       context.Context
+}
+
+func newManagerSettings(c *console, by string) *managerSettings {
+	t := c.t
+	cfg := c.m.Settings()
+	e := func(v, placeholder string) *widget.Entry {
+		w := widget.NewEntry()
+		w.SetText(v)
+		w.SetPlaceHolder(placeholder)
+		return w
+	}
+	w := cfg.WeChat
+	s := &managerSettings{c: c, by: by, ctx: t.ctx,
+		storeID: e(cfg.Store.ID, "S1"), storeName: e(cfg.Store.Name, ""), term: e(cfg.Store.TerminalID, "T1"),
+		appID: e(w.AppID, "wx…"), mchID: e(w.MchID, "1900000001"), serial: e(w.MerchantSerialNo, ""),
+		keyFile: e(w.MerchantPrivateKeyFile, "apiclient_key.pem"), v3KeyFile: e(w.APIv3KeyFile, "apiv3.key"),
+		pubID: e(w.PlatformPublicKeyID, "PUB_KEY_ID_…"), pubFile: e(w.PlatformPublicKeyFile, "pub_key.pem"),
+		apiKeyFile: e(w.APIKeyFile, "api.key"), certFile: e(w.ClientCertFile, "apiclient_cert.pem"), clientKey: e(w.ClientKeyFile, "apiclient_key.pem"),
+		port: e(cfg.Scanner.Port, "/dev/ttyUSB0"), baud: e(strconv.Itoa(cfg.Scanner.Baud), "9600"),
+		scanTest: widget.NewEntry(), scanResult: widget.NewLabel(""), printer: e(cfg.Printer.Target, "usb:/dev/usb/lp0"),
+		findings: container.NewVBox(), message: widget.NewLabel(""),
+	}
+	s.message.Wrapping = fyne.TextWrapWord
+	s.scanTest.SetPlaceHolder(t.mt(msgSetScanTestHint))
+	s.scanTest.OnChanged = s.testScan
+	s.scanTest.OnSubmitted = func(v string) { s.testScan(v); s.scanTest.SetText("") }
+	modes := []string{t.mt(msgSetModeTraining), "API v3", "API v2"}
+	s.mode = widget.NewRadioGroup(modes, func(string) { s.showMode() })
+	s.mode.Horizontal = true
+	switch w.Mode {
+	case config.ModeV3:
+		s.mode.SetSelected(modes[1])
+	case config.ModeV2:
+		s.mode.SetSelected(modes[2])
+	default:
+		s.mode.SetSelected(modes[0])
+	}
+	s.width = widget.NewRadioGroup([]string{"58 mm", "80 mm"}, nil)
+	s.width.Horizontal = true
+	s.width.SetSelected(strconv.Itoa(cfg.Printer.Width) + " mm")
+	s.lang = widget.NewRadioGroup([]string{t.cat.T(msgLangZH), t.cat.T(msgLangEN)}, nil)
+	s.lang.Horizontal = true
+	if cfg.UI.Locale == string(LangEN) {
+		s.lang.SetSelected(t.cat.T(msgLangEN))
+	} else {
+		s.lang.SetSelected(t.cat.T(msgLangZH))
+	}
+	return s
+}
+
+func (s *managerSettings) selectedMode() config.Mode {
+	switch s.mode.Selected {
+	case "API v3":
+		return config.ModeV3
+	case "API v2":
+		return config.ModeV2
+	}
+	return config.ModeSandbox
+}
+
+func (s *managerSettings) showMode() {
+	if s.v3Box == nil {
+		return
+	}
+	s.v3Box.Hidden = s.selectedMode() != config.ModeV3
+	s.v2Box.Hidden = s.selectedMode() != config.ModeV2
+	s.v3Box.Refresh()
+	s.v2Box.Refresh()
+}
+
+func (s *managerSettings) view() fyne.CanvasObject {
+	t := s.c.t
+	fi := widget.NewFormItem
+	s.v3Box = container.NewVBox(widget.NewForm(
+		fi(t.mt(msgSetSerial), s.serial), fi(t.mt(msgSetKeyFile), s.keyFile), fi(t.mt(msgSetV3Key), s.v3KeyFile),
+		fi(t.mt(msgSetPubID), s.pubID), fi(t.mt(msgSetPubFile), s.pubFile)))
+	s.v2Box = container.NewVBox(widget.NewForm(
+		fi(t.mt(msgSetAPIKey), s.apiKeyFile), fi(t.mt(msgSetCertFile), s.certFile), fi(t.mt(msgSetClientKey), s.clientKey)))
+	s.showMode()
+	check := widget.NewButtonWithIcon(t.mt(msgSetCheckKeys), theme.ConfirmIcon(), s.checkKeys)
+	merchant := widget.NewCard(t.mt(msgSetMerchant), "", container.NewVBox(
+		s.mode,
+		widget.NewForm(fi(t.mt(msgSetStoreID), s.storeID), fi(t.mt(msgSetStoreName), s.storeName), fi(t.mt(msgSetTerminal), s.term),
+			fi("AppID", s.appID), fi(t.mt(msgSetMchID), s.mchID)),
+		s.v3Box, s.v2Box, check, s.findings))
+	testPrint := widget.NewButtonWithIcon(t.mt(msgSetTestPrint), theme.DocumentPrintIcon(), s.testPrint)
+	devices := widget.NewCard(t.mt(msgSetDevices), "", container.NewVBox(widget.NewForm(
+		fi(t.mt(msgSetPort), s.port), fi(t.mt(msgSetBaud), s.baud), fi(t.mt(msgSetScanTest), s.scanTest)), s.scanResult,
+		widget.NewForm(fi(t.mt(msgSetPrinter), s.printer), fi(t.mt(msgSetWidth), s.width)), testPrint))
+	lang := widget.NewCard(t.cat.T(msgSettingsLanguage), "", s.lang)
+	save := widget.NewButtonWithIcon(t.mt(msgSetSave), theme.DocumentSaveIcon(), s.save)
+	save.Importance = widget.HighImportance
+	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	cols := container.NewGridWithColumns(2, merchant, container.NewVBox(devices, lang))
+	return container.NewPadded(container.NewBorder(heading(t.mt(msgMgrSettings)),
+		container.NewBorder(nil, nil, back, save, s.message), nil, nil, container.NewVScroll(cols)))
+}
+
+func (s *managerSettings) start(ctx context.Context) { s.ctx = ctx }
+
+// candidate is the configuration as edited.
+func (s *managerSettings) candidate() config.Config {
+	c := s.c.m.Settings()
+	tr := strings.TrimSpace
+	c.Store.ID, c.Store.Name, c.Store.TerminalID = tr(s.storeID.Text), tr(s.storeName.Text), tr(s.term.Text)
+	w := &c.WeChat
+	w.Mode = s.selectedMode()
+	w.AppID, w.MchID, w.MerchantSerialNo = tr(s.appID.Text), tr(s.mchID.Text), strings.ToUpper(tr(s.serial.Text))
+	w.MerchantPrivateKeyFile, w.APIv3KeyFile = tr(s.keyFile.Text), tr(s.v3KeyFile.Text)
+	w.PlatformPublicKeyID, w.PlatformPublicKeyFile = tr(s.pubID.Text), tr(s.pubFile.Text)
+	w.APIKeyFile, w.ClientCertFile, w.ClientKeyFile = tr(s.apiKeyFile.Text), tr(s.certFile.Text), tr(s.clientKey.Text)
+	if w.Mode != config.ModeSandbox {
+		if w.BaseURL == "" {
+			w.BaseURL = "https://api.mch.weixin.qq.com"
+		}
+		if w.BackupURL == "" {
+			w.BackupURL = "https://api2.mch.weixin.qq.com"
+		}
+	}
+	c.Scanner.Port = tr(s.port.Text)
+	if b, err := strconv.Atoi(tr(s.baud.Text)); err == nil {
+		c.Scanner.Baud = b
+	}
+	c.Printer.Target = tr(s.printer.Text)
+	if c.Printer.Target == "" {
+		c.Printer.Target = "none"
+	}
+	c.Printer.Width = 58
+	if s.width.Selected == "80 mm" {
+		c.Printer.Width = 80
+	}
+	c.UI.Locale = string(LangZH)
+	if s.lang.Selected == s.c.t.cat.T(msgLangEN) {
+		c.UI.Locale = string(LangEN)
+	}
+	return c
+}
+
+// checkKeys runs the same checks as wxpos doctor on the key files entered.
+func (s *managerSettings) checkKeys() {
+	c, t := s.c, s.c.t
+	w := s.candidate().WeChat
+	s.findings.Objects = []fyne.CanvasObject{widget.NewLabel(t.mt(msgMgrChecking))}
+	s.findings.Refresh()
+	t.async(s.ctx, func(context.Context) func() {
+		fs := c.m.CheckKeys(w)
+		return func() { s.showFindings(fs) }
+	})
+}
+
+func (s *managerSettings) showFindings(fs []KeyFinding) {
+	t := s.c.t
+	s.findings.Objects = nil
+	for _, f := range fs {
+		line := canvas.NewText(f.Level+"  "+f.Topic+": "+f.Detail, levelColor(f.Level))
+		line.TextSize = theme.CaptionTextSize() + 1
+		s.findings.Add(line)
+		if f.Fix != "" && f.Level != "OK" {
+			fix := widget.NewLabel("→ " + f.Fix)
+			fix.Wrapping = fyne.TextWrapWord
+			s.findings.Add(fix)
+		}
+	}
+	if len(fs) == 0 {
+		s.findings.Add(widget.NewLabel(t.mt(msgSetNoChecks)))
+	}
+	s.findings.Refresh()
+}
+
+// testScan shows whether what the scanner typed is a WeChat payment code,
+// masking all but the last four digits.
+func (s *managerSettings) testScan(v string) {
+	t := s.c.t
+	v = strings.TrimSpace(v)
+	if v == "" {
+		s.scanResult.SetText("")
+		return
+	}
+	masked := v
+	if len(v) > 4 {
+		masked = strings.Repeat("•", len(v)-4) + v[len(v)-4:]
+	}
+	if err := scanner.CheckPaymentCode(v); err != nil {
+		s.scanResult.Importance = widget.WarningImportance
+		s.scanResult.SetText(t.mt(msgSetScanBad, masked, len(v)))
+		return
+	}
+	s.scanResult.Importance = widget.SuccessImportance
+	s.scanResult.SetText(t.mt(msgSetScanOK, masked))
+}
+
+// scanned receives codes from the serial scanner while the screen is open.
+func (s *managerSettings) scanned(code string) { s.testScan(code) }
+
+func (s *managerSettings) testPrint() {
+	t := s.c.t
+	if t.opt.printer == nil {
+		s.message.SetText(t.cat.T(msgReceiptNoPrint))
+		return
+	}
+	r := testReceipt(s.c.m.Settings())
+	t.async(s.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		err := t.opt.printer.Print(ctx, r, false)
+		return func() {
+			if err != nil {
+				s.message.SetText(t.cat.T(msgReceiptPrintErr, err.Error()))
+				return
+			}
+			s.message.SetText(t.cat.T(msgReceiptPrinted))
+		}
+	})
+}
+
+func (s *managerSettings) save() {
+	c, t := s.c, s.c.t
+	cand := s.candidate()
+	by := s.by
+	t.async(s.ctx, func(ctx context.Context) func() {
+		err := c.m.SaveSettings(ctx, cand, by)
+		return func() {
+			if err != nil {
+				s.message.SetText(c.errText(err))
+				return
+			}
+			s.message.SetText(t.mt(msgSetSaved))
+			if Lang(cand.UI.Locale) != t.Language() {
+				t.SetLanguage(Lang(cand.UI.Locale))
+				t.show(newManagerSettings(c, by))
+			}
+		}
+	})
+}
+
+func (s *managerSettings) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		s.c.t.show(newManagerHome(s.c))
+	}
+}
+
+// testReceipt is the training receipt the test-print button prints.
+func testReceipt(c config.Config) receipt.Receipt {
+	return receipt.Receipt{No: "TEST", Kind: receipt.KindSale, StoreName: c.Store.Name, StoreID: c.Store.ID,
+		TerminalID: c.Store.TerminalID, Time: time.Now(), TotalFen: 1, Tender: receipt.TenderCash, Training: true,
+		Lines: []receipt.Line{{Name: "test", Qty: 1, UnitFen: 1, TotalFen: 1}}}
+}

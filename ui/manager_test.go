@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/storage/storagetest"
+)
+
+// TestManagerCatalogComplete checks every manager key has both texts with
+// the same formatting verbs.
+func TestManagerCatalogComplete(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "manager_messages.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []msg
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+			for _, s := range g.Specs {
+				for _, v := range s.(*ast.ValueSpec).Values {
+					if lit, ok := v.(*ast.BasicLit); ok {
+						k, _ := strconv.Unquote(lit.Value)
+						keys = append(keys, msg(k))
+					}
+				}
+			}
+		}
+	}
+	if len(keys) != len(managerMessages) || len(keys) < 100 {
+		t.Fatalf("%d keys, %d texts", len(keys), len(managerMessages))
+	}
+	for _, k := range keys {
+		t.Run(string(k), func(t *testing.T) {
+			tr, ok := managerMessages[k]
+			if !ok || tr.zh == "" || tr.en == "" {
+				t.Fatalf("missing text: %+v", tr)
+			}
+			if _, clash := messages[k]; clash {
+				t.Fatalf("key also in the shared catalogue")
+			}
+			if a, b := verbRe.FindAllString(tr.zh, -1), verbRe.FindAllString(tr.en, -1); strings.Join(a, ",") != strings.Join(b, ",") {
+				t.Fatalf("verbs differ: zh %v en %v", a, b)
+			}
+		})
+	}
+}
+
+// mgrWorld is a real back end for the manager screens: database, staff
+// (cheap hashes), day book, payment core on the fake WeChat.
+type mgrWorld struct {
+	db   *storage.Store
+	dir  *staff.Directory
+	core *pos.Terminal
+	desk *Desk
+	gw   *postest.Gateway
+}
+
+func newMgrWorld(t *testing.T) *mgrWorld {
+	t.Helper()
+	w := &mgrWorld{db: storagetest.Open(t)}
+	w.dir = staff.New(w.db, &staff.Options{Params: staff.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	ctx := context.Background()
+	if _, err := w.dir.Setup(ctx, "Wang", "2468"); err != nil {
+		t.Fatal(err)
+	}
+	boss, _ := w.dir.Login(ctx, "Wang", "2468")
+	w.dir.Add(ctx, boss, "Li", staff.RoleCashier, "1357")
+	clk := postest.NewAutoClock(time.Now())
+	w.gw = postest.NewGateway(clk.Now)
+	w.gw.RefundDelay = 0
+	core, err := pos.New(pos.NewBoltStore(w.db), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk,
+		Authorizer: staff.PaymentAuthorizer{Dir: w.dir, Actor: func() string { return "Li" }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close() })
+	w.core = core
+	book := report.New(w.db, report.Info{StoreName: "Test", StoreID: "S1", TerminalID: "T1"}, nil)
+	w.desk = NewDesk(DeskConfig{Core: core, Staff: w.dir, Book: book, DB: w.db, Config: *config.Default(),
+		ExportDir: t.TempDir(), Actor: func() string { return "Li" }})
+	return w
+}
+
+func answerPIN(h *harness, c *console, name, pin string) {
+	h.t.Helper()
+	h.waitFor("PIN prompt", func() bool { return c.prompt != nil })
+	c.prompt.name.SetText(name)
+	c.prompt.pin.SetText(pin)
+	c.prompt.submit()
+}
+
+func TestRefundScreenFlow(t *testing.T) {
+	w := newMgrWorld(t)
+	ctx := context.Background()
+	sale, err := w.core.PayScan(ctx, pos.Sale{AmountFen: 2500, Cashier: "Li"}, postest.Code(postest.Success, 1))
+	if err != nil || sale.State != pos.StatePaid {
+		t.Fatalf("sale %v %v", sale, err)
+	}
+	h := newHarness(t)
+	h.term.ShowRefund(w.desk, sale.OutTradeNo)
+	s := screenAs[*refundScreen](h)
+	h.waitFor("sale picked", func() bool { return s.sale != nil })
+	if s.left() != 2500 {
+		t.Fatalf("left %d", s.left())
+	}
+	s.full.SetSelected(h.term.mt(msgRefPartial))
+	s.amount.SetText("30.00")
+	s.reason.SetText("wrong size")
+	test.Tap(s.submit)
+	if !strings.Contains(s.explain.Text, "25.00") {
+		t.Fatalf("too much accepted: %q", s.explain.Text)
+	}
+	if s.c.prompt != nil {
+		t.Fatal("PIN asked for an impossible refund")
+	}
+	s.amount.SetText("10.00")
+	test.Tap(s.submit)
+	answerPIN(h, s.c, "Li", "1357") // the cashier cannot approve
+	h.waitFor("refusal", func() bool { return s.c.prompt.status.Text == h.term.mt(msgMgrNotManager) })
+	answerPIN(h, s.c, "Wang", "0000")
+	h.waitFor("wrong PIN", func() bool { return s.c.prompt.status.Text == h.term.mt(msgMgrBadPIN) })
+	answerPIN(h, s.c, "Wang", "2468")
+	h.waitFor("refund success", func() bool { return strings.Contains(s.state.Text, h.term.mt(msgRefStSuccess)) })
+	rs, _ := w.core.RefundsOf(sale.OutTradeNo)
+	if len(rs) != 1 || rs[0].AmountFen != 1000 || rs[0].AuthorisedBy != "Wang" {
+		t.Fatalf("refunds %+v", rs)
+	}
+	ov, _ := staff.Trail(w.db, staff.Filter{Kinds: []string{staff.KindOverride}})
+	if len(ov) != 1 || !strings.Contains(string(ov[0].Data), `"actor":"Li"`) {
+		t.Fatalf("override events %+v", ov)
+	}
+	h.waitFor("refund receipt printed", func() bool { return len(h.print.printed()) == 1 })
+}
+
+func TestDayScreenOpenXZ(t *testing.T) {
+	w := newMgrWorld(t)
+	ctx := context.Background()
+	if _, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 1234}, 2000); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t)
+	c := &console{t: h.term, m: w.desk}
+	h.term.show(newDayScreen(c))
+	s := screenAs[*dayScreen](h)
+	h.waitFor("session", func() bool { return s.session != nil })
+	s.float.SetText("500")
+	test.Tap(s.openBtn)
+	h.waitFor("opened", func() bool { return s.session.State == report.StateOpen })
+	s.moveAmt.SetText("20")
+	s.moveWhy.SetText("milk")
+	test.Tap(s.outBtn)
+	answerPIN(h, c, "Wang", "2468")
+	h.waitFor("moved", func() bool { return s.rep.r != nil && s.rep.r.CashOutFen == 2000 })
+	if s.rep.r.ExpectedCashFen != 50000+1234-2000 {
+		t.Fatalf("expected cash %d", s.rep.r.ExpectedCashFen)
+	}
+	s.counted.SetText("492.34")
+	test.Tap(s.zBtn)
+	answerPIN(h, c, "Wang", "2468")
+	h.waitFor("closed", func() bool { return s.session.State == report.StateClosed })
+	if z := s.rep.r; z.ZNo != 1 || z.CashDiffFen() != 0 || !s.inBtn.Disabled() || !s.zBtn.Disabled() {
+		t.Fatalf("Z %+v", z)
+	}
+	test.Tap(s.rep.export)
+	h.waitFor("exported", func() bool { return strings.Contains(s.rep.status.Text, "z-000001-") })
+}
+
+func TestSettingsScanTest(t *testing.T) {
+	w := newMgrWorld(t)
+	h := newHarness(t)
+	c := &console{t: h.term, m: w.desk}
+	h.term.show(newManagerSettings(c, "Wang"))
+	s := screenAs[*managerSettings](h)
+	tests := []struct {
+		name, code, want string
+	}{
+		{"wechat code", "134567890123456789", "6789"},
+		{"alipay code", "284567890123456789", h.term.mt(msgSetScanBad, "••••••••••••••6789", 18)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h.codes <- tt.code
+			h.waitFor("scan shown", func() bool { return strings.Contains(s.scanResult.Text, tt.want) })
+			if strings.Contains(s.scanResult.Text, tt.code[:10]) {
+				t.Fatalf("full code shown: %q", s.scanResult.Text)
+			}
+		})
+	}
+}
