@@ -118,3 +118,33 @@ func TestCertificateVerifierExpiry(t *testing.T) {
 		})
 	}
 }
+
+func TestPlatformCertificatesRefused(t *testing.T) {
+	f := newFakeV3(t)
+	f.serial = "D7CE59D1F522D701"
+	f.handle("GET /v3/certificates", func(*http.Request, []byte) (int, any) {
+		return 403, map[string]string{"code": "NO_AUTH", "message": "无权限"}
+	})
+	f.handle("GET /v3/pay/transactions/out-trade-no/{no}", func(r *http.Request, _ []byte) (int, any) {
+		return 200, paidTxn(r.PathValue("no"), 1)
+	})
+	c, err := wechat.New(wechat.WithBaseURL(newServer(t, f)), wechat.WithMerchant(testMchID, testAppID),
+		wechat.WithMerchantSigner(testMchSer, testMerchantKey(t)), wechat.WithV3Key(testV3Key),
+		wechat.WithPlatformCertificates(), wechat.WithTimeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.QueryByOutTradeNo(context.Background(), "P1")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, wechat.ErrUntrusted) || !wechat.OutcomeUnknown(err) {
+			t.Fatalf("err = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("verification deadlocked while fetching certificates")
+	}
+}
