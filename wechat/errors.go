@@ -133,10 +133,10 @@ func (e *APIError) Error() string {
 }
 
 // OutcomeUnknown reports whether the answer leaves open whether WeChat acted
-// (HTTP 5xx, SYSTEMERROR, BANKERROR, USERPAYING, BIZERR_NEED_RETRY, or a v2
-// reverse failure with recall=Y).
+// (HTTP 5xx or 202, SYSTEMERROR, BANKERROR, USERPAYING, BIZERR_NEED_RETRY,
+// or a v2 reverse failure with recall=Y).
 func (e *APIError) OutcomeUnknown() bool {
-	return e.StatusCode >= 500 || e.Code.outcomeUnknown() || e.Recall
+	return e.StatusCode >= 500 || e.StatusCode == 202 || e.Code.outcomeUnknown() || e.Recall
 }
 
 // Is lets errors.Is match ErrOutcomeUnknown and ErrUserPaying.

@@ -210,8 +210,13 @@ func (c *Client) Codepay(ctx context.Context, r CodepayRequest) (*Transaction, e
 	if t.Total != r.Total {
 		return nil, mismatch(op, "amount.total", t.Total, r.Total)
 	}
-	if t.State == "" {
+	switch t.State {
+	case "", TradeSuccess:
 		t.State = TradeSuccess // a 200 from codepay means paid
+	case TradeUserPaying:
+		return nil, &APIError{Op: op, StatusCode: http.StatusOK, Code: CodeUserPaying, RawCode: string(t.State), Message: truncate(t.StateDesc, 256)}
+	default:
+		return nil, mismatch(op, "trade_state", t.State, TradeSuccess)
 	}
 	return t, nil
 }

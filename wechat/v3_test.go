@@ -48,6 +48,8 @@ func TestV3Codepay(t *testing.T) {
 		{"bank error", 500, map[string]string{"code": "BANK_ERROR", "message": "银行错误"}, wechat.CodeBankError, true, false},
 		{"5xx garbage", 502, "<html>bad gateway</html>", "", true, false},
 		{"amount mismatch", 200, paidTxn("T1", 1), "", true, false},
+		{"200 still paying", 200, func() map[string]any { m := paidTxn("T1", 1234); m["trade_state"] = "USERPAYING"; return m }(), wechat.CodeUserPaying, true, true},
+		{"202 odd code", 202, map[string]string{"code": "PROCESSING", "message": "处理中"}, "PROCESSING", true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
