@@ -191,8 +191,13 @@ func (c *V2Client) Micropay(ctx context.Context, r CodepayRequest) (*Transaction
 	if t.Total != r.Total {
 		return nil, mismatch(op, "total_fee", t.Total, r.Total)
 	}
-	if t.State == "" {
-		t.State = TradeSuccess
+	switch t.State {
+	case "", TradeSuccess:
+		t.State = TradeSuccess // result_code=SUCCESS from micropay means paid
+	case TradeUserPaying:
+		return nil, &APIError{Op: op, StatusCode: http.StatusOK, Code: CodeUserPaying, RawCode: string(t.State), Message: truncate(t.StateDesc, 256)}
+	default:
+		return nil, mismatch(op, "trade_state", t.State, TradeSuccess)
 	}
 	return t, nil
 }
