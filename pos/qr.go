@@ -24,7 +24,7 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 		return nil, err
 	}
 	now := t.clk.Now()
-	ttl := max(t.cfg.QRTTL, 5*time.Minute) // WeChat wants time_expire ≥ 5 min ahead
+	ttl := max(t.cfg.QRTTL, minQRTTL)
 	o := &Order{
 		OutTradeNo: no, Tender: receipt.TenderWeChatQR, State: StateNew,
 		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
@@ -49,6 +49,11 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 	}()
 	return p, nil
 }
+
+// minQRTTL is the shortest Native order lifetime: WeChat refuses a
+// time_expire less than 5 minutes ahead of its own clock (PARAM_ERROR
+// "其他5分钟"); the margin absorbs clock skew and request time.
+const minQRTTL = 5*time.Minute + 30*time.Second
 
 // qrCreateTries is how often a prepay whose answer was lost is resent
 // (same out_trade_no, same parameters: WeChat returns the same code_url)

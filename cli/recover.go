@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func newRecoverCmd(g *globalFlags) *cobra.Command {
+	var (
+		timeout time.Duration
+		asJSON  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "recover",
+		Short: "Resolve every open order and queued call, or give up after --timeout",
+		Long: "recover runs the recovery worker until every order left open (UNKNOWN, interrupted by a crash,\n" +
+			"waiting for a reverse or close) and every queued reverse, close and refund is settled with\n" +
+			"WeChat, or --timeout passes. It prints what it resolved and what is left.\n" +
+			"Exit status: 0 all resolved, 4 some still open.",
+		Example: "  wxpos recover --timeout 2m",
+		Args:    cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			term, err := env.Terminal(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+			defer cancel()
+			res, err := term.Recover(ctx)
+			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				if err := json.NewEncoder(w).Encode(struct {
+					Resolved   map[string]int `json:"resolved"`
+					Unresolved int            `json:"unresolved"`
+					Outbox     int            `json:"outbox"`
+				}{res.Resolved, res.Unresolved, res.Outbox}); err != nil {
+					return err
+				}
+			} else {
+				states := make([]string, 0, len(res.Resolved))
+				for s := range res.Resolved {
+					states = append(states, s)
+				}
+				sort.Strings(states)
+				for _, s := range states {
+					fmt.Fprintf(w, "resolved %-18s %d\n", s, res.Resolved[s])
+				}
+				fmt.Fprintf(w, "unresolved %d, outbox %d\n", res.Unresolved, res.Outbox)
+			}
+			if res.Unresolved > 0 || res.Outbox > 0 {
+				return &ExitError{Code: ExitUnknown}
+			}
+			return nil
+		}),
+	}
+	cmd.Flags().DurationVar(&timeout, "timeout", time.Minute, "give up after this long")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/pos"
+)
+
+type refundFlags struct {
+	amount  amountFlags
+	full    bool
+	reason  string
+	manager string
+	json    bool
+	wait    time.Duration
+}
+
+func newRefundCmd(g *globalFlags) *cobra.Command {
+	var f refundFlags
+	cmd := &cobra.Command{
+		Use:   "refund NO",
+		Short: "Refund all or part of a paid sale (manager PIN on stdin)",
+		Long: "refund returns --amount yuan (or --fen, or --full: what is left) of the sale NO to the customer.\n" +
+			"A manager approves it: --manager names them and their PIN is read from standard input (one line).\n" +
+			"Local limits are checked before anything is sent: the refunds of a sale never exceed what was paid,\n" +
+			"at most 50 per sale, within a year of payment. A refund WeChat has accepted is followed until\n" +
+			"SUCCESS, CLOSED or ABNORMAL for up to --wait; offline, it stays queued with its number.\n" +
+			"Exit status: 0 refunded, 3 definitely not, 4 still processing, 2 bad usage, input or approval.",
+		Example: "  echo 2468 | wxpos refund PS01-T01-00000042 --amount 1.00 --reason 退货 --manager Wang",
+		Args:    cobra.ExactArgs(1),
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
+			return runRefund(cmd, env, args[0], f)
+		}),
+	}
+	f.amount.add(cmd, "refund amount")
+	fl := cmd.Flags()
+	fl.BoolVar(&f.full, "full", false, "refund everything not refunded yet")
+	fl.StringVar(&f.reason, "reason", "", "why (shown to the customer, ≤ 80 characters)")
+	fl.StringVar(&f.manager, "manager", "", "the approving manager's `name` (PIN on stdin)")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object")
+	fl.DurationVar(&f.wait, "wait", 30*time.Second, "how long to follow the refund before returning")
+	return cmd
+}
+
+func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
+	if f.manager == "" {
+		return Usagef("refund: --manager is required")
+	}
+	if len([]rune(f.reason)) > 80 {
+		return Usagef("refund: --reason: at most 80 characters")
+	}
+	ctx := cmd.Context()
+	term, err := env.Terminal(ctx)
+	if err != nil {
+		return err
+	}
+	var fen int64
+	if f.full {
+		if f.amount.yuan != "" || f.amount.fen != "" {
+			return Usagef("refund: --full and an amount exclude each other")
+		}
+		if fen, err = term.Refundable(no); err != nil {
+			if errors.Is(err, pos.ErrNotFound) {
+				return Usagef("refund: no sale %q on this terminal", no)
+			}
+			return err
+		}
+		if fen <= 0 {
+			return Usagef("refund: nothing left to refund on %s", no)
+		}
+	} else if fen, err = f.amount.parse("refund"); err != nil {
+		return err
+	}
+	pin, err := newLines(cmd.InOrStdin()).next()
+	if err != nil {
+		return Usagef("refund: %v", err)
+	}
+	r, err := term.Refund(ctx, pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Reason: f.reason,
+		Approval: pos.Approval{User: f.manager, Credential: pin}})
+	switch {
+	case errors.Is(err, pos.ErrNotFound), errors.Is(err, pos.ErrRefundLimit), errors.Is(err, pos.ErrNotPaid),
+		errors.Is(err, pos.ErrBadAmount), errors.Is(err, pos.ErrNotAuthorised), errors.Is(err, pos.ErrBusy):
+		return Usagef("refund: %v", err)
+	case err != nil && r == nil:
+		return err
+	}
+	r = waitRefund(ctx, term, r, f.wait)
+	if err := printRefund(cmd.OutOrStdout(), f.json, r); err != nil {
+		return err
+	}
+	return exitFor(refundExit(r))
+}
+
+// waitRefund follows a refund until final or d passes.
+func waitRefund(ctx context.Context, term *pos.Terminal, r *pos.Refund, d time.Duration) *pos.Refund {
+	if r.State.Terminal() || d <= 0 {
+		return r
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	events := term.Subscribe(ctx)
+	if cur, err := term.RefundRecord(r.OutRefundNo); err == nil {
+		r = cur
+	}
+	for !r.State.Terminal() {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				return r
+			}
+			if e.Refund != nil && e.Ref == r.OutRefundNo {
+				r = e.Refund
+			}
+		case <-ctx.Done():
+			return r
+		}
+	}
+	return r
+}
