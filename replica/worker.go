@@ -242,6 +242,7 @@ func (w *Worker) step(ctx context.Context) (n int, more bool, err error) {
 		if err != nil {
 			w.known = false // re-read the server's position after any failure
 			w.fail(err)
+			w.refreshLocal()
 		}
 	}()
 	if !w.known {
@@ -604,6 +605,33 @@ func (w *Worker) progress(b *batch, cursor uint64, inserted int, ok bool) {
 		w.o.Logger.Info("replication resumed", "store", w.o.StoreID, "terminal", w.o.TerminalID,
 			"down_for", w.o.Now().Sub(st.Since).Round(time.Second))
 		st.Err, st.Since = nil, time.Time{}
+	}
+}
+
+// refreshLocal updates the local half of the status (newest event, how
+// many and since when are waiting) when a step failed before reading the
+// log, so the status bar shows the backlog growing during an outage.
+func (w *Worker) refreshLocal() {
+	var local uint64
+	var oldest time.Time
+	err := w.db.View(func(tx *storage.Tx) error {
+		local = tx.LastEventSeq()
+		if local <= w.cursor {
+			return nil
+		}
+		return tx.Events(w.cursor+1, func(e storage.Event) (bool, error) {
+			oldest = e.Time
+			return false, nil
+		})
+	})
+	if err != nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.st.LocalSeq, w.st.PushedSeq, w.st.Pending, w.st.OldestPendingAt = local, w.cursor, 0, time.Time{}
+	if local > w.cursor {
+		w.st.Pending, w.st.OldestPendingAt = local-w.cursor, oldest
 	}
 }
 

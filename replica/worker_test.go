@@ -122,8 +122,8 @@ func TestWorkerOfflineStatus(t *testing.T) {
 		t.Fatal("Sync succeeded with no server")
 	}
 	st := w.Status()
-	if st.Connected || st.Err == nil || st.Since.IsZero() {
-		t.Errorf("status %+v: want disconnected with an error", st)
+	if st.Connected || st.Err == nil || st.Since.IsZero() || st.Pending != uint64(len(events)) || !st.OldestPendingAt.Equal(events[0].Time) {
+		t.Errorf("status %+v: want disconnected with an error and all %d events waiting", st, len(events))
 	}
 	// The worker never reached the server, so it does not know the
 	// position; Probe does the local arithmetic from what it can read.
@@ -171,7 +171,8 @@ func TestWorkerRunStopsWithContext(t *testing.T) {
 	go func() { done <- w.Run(ctx) }()
 	sellN(t, c, 5)
 	w.Kick()
-	waitFor(t, func() bool { st := w.Status(); return st.LocalSeq > 0 && st.Pending == 0 && st.Err == nil })
+	want := lastSeq(t, c)
+	waitFor(t, func() bool { st := w.Status(); return st.PushedSeq == want && st.Pending == 0 && st.Err == nil })
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run = %v, want nil after cancel", err)
