@@ -76,11 +76,14 @@ func refundClass(state string) class {
 	return classPending
 }
 
-// entry is one local record in the compact index: 32 bytes, so a million
-// orders fit in a few tens of megabytes.
+// entry is one local record in the compact index: 24 bytes and no
+// pointers (its number lives in the engine's key arena), so a million
+// orders cost a few tens of megabytes that the garbage collector never
+// has to scan.
 type entry struct {
-	no     string
 	amount int64
+	off    uint32 // number = keys[off : off+klen]
+	klen   uint8
 	state  uint8 // index into engine.states
 	tender uint8
 	inDay  bool
@@ -95,6 +98,7 @@ type engine struct {
 	start    int64
 	end      int64
 	term     Terminal
+	keys     []byte // arena of every local order and refund number
 	orders   []entry
 	byTrade  *index
 	refunds  []entry
@@ -104,6 +108,7 @@ type engine struct {
 	stateIx  map[string]uint8
 	res      *Result
 	totals   [4]TenderTotal
+	counts   [6]int // by position in Kinds
 }
 
 // Reconcile compares day's bill with the local records and returns the
@@ -180,17 +185,23 @@ func (e *engine) loadLocal(local Local) error {
 		n = s.NumOrders()
 	}
 	e.orders = make([]entry, 0, n)
-	e.byTrade = newIndex(n, func(i int32) string { return e.orders[i].no })
+	e.keys = make([]byte, 0, 20*n)
+	e.byTrade = newIndex(n, func(i int32) []byte { return e.key(&e.orders[i]) })
 	err := local.EachOrder(func(o *Order) error {
-		if _, fresh := e.byTrade.insert(o.OutTradeNo, int32(len(e.orders))); !fresh {
+		off, err := e.addKey(o.OutTradeNo)
+		if err != nil {
+			return err
+		}
+		e.orders = append(e.orders, entry{off: off, klen: uint8(len(o.OutTradeNo))})
+		if _, fresh := e.byTrade.insert(o.OutTradeNo, int32(len(e.orders)-1)); !fresh {
 			return fmt.Errorf("order %s listed twice", o.OutTradeNo)
 		}
 		en := entry{
-			no: o.OutTradeNo, amount: o.AmountFen, state: e.intern(o.State),
+			off: off, klen: uint8(len(o.OutTradeNo)), amount: o.AmountFen, state: e.intern(o.State),
 			tender: tenderIndex(o.Tender), inDay: e.inDay(o.Time), forced: o.Forced,
 			cls: orderClass(o.State),
 		}
-		e.orders = append(e.orders, en)
+		e.orders[len(e.orders)-1] = en
 		if en.inDay && en.cls == classPaid {
 			t := &e.totals[en.tender]
 			t.LocalCount++
@@ -201,16 +212,21 @@ func (e *engine) loadLocal(local Local) error {
 	if err != nil {
 		return err
 	}
-	e.byRefund = newIndex(0, func(i int32) string { return e.refunds[i].no })
+	e.byRefund = newIndex(0, func(i int32) []byte { return e.key(&e.refunds[i]) })
 	return local.EachRefund(func(r *Refund) error {
-		if _, fresh := e.byRefund.insert(r.OutRefundNo, int32(len(e.refunds))); !fresh {
+		off, err := e.addKey(r.OutRefundNo)
+		if err != nil {
+			return err
+		}
+		e.refunds = append(e.refunds, entry{off: off, klen: uint8(len(r.OutRefundNo))})
+		if _, fresh := e.byRefund.insert(r.OutRefundNo, int32(len(e.refunds)-1)); !fresh {
 			return fmt.Errorf("refund %s listed twice", r.OutRefundNo)
 		}
 		en := entry{
-			no: r.OutRefundNo, amount: r.AmountFen, state: e.intern(r.State),
+			off: off, klen: uint8(len(r.OutRefundNo)), amount: r.AmountFen, state: e.intern(r.State),
 			tender: tenderIndex(r.Tender), inDay: e.inDay(r.Time), cls: refundClass(r.State),
 		}
-		e.refunds = append(e.refunds, en)
+		e.refunds[len(e.refunds)-1] = en
 		e.refOf = append(e.refOf, r.OutTradeNo)
 		if en.inDay && en.cls == classPaid {
 			e.totals[en.tender].LocalRefundFen += en.amount
@@ -219,7 +235,37 @@ func (e *engine) loadLocal(local Local) error {
 	})
 }
 
-func (e *engine) count(k Kind) { e.res.Counts[k]++ }
+// addKey copies a record number into the arena.
+func (e *engine) addKey(no string) (uint32, error) {
+	if len(no) == 0 || len(no) > 255 {
+		return 0, fmt.Errorf("record number %q: want 1 to 255 bytes", no)
+	}
+	if len(e.keys)+len(no) > 1<<32-1 {
+		return 0, errors.New("too many local records")
+	}
+	off := uint32(len(e.keys))
+	e.keys = append(e.keys, no...)
+	return off, nil
+}
+
+func (e *engine) key(en *entry) []byte { return e.keys[en.off : en.off+uint32(en.klen)] }
+
+func (e *engine) count(k Kind) {
+	switch k {
+	case KindMatched:
+		e.counts[0]++
+	case KindAmountMismatch:
+		e.counts[1]++
+	case KindLocalOnly:
+		e.counts[2]++
+	case KindWeChatOnly:
+		e.counts[3]++
+	case KindStatusMismatch:
+		e.counts[4]++
+	case KindOtherTerminal:
+		e.counts[5]++
+	}
+}
 
 func (e *engine) diff(d Difference) {
 	no := d.OutTradeNo
@@ -362,7 +408,7 @@ func (e *engine) finish() {
 			continue
 		}
 		e.diff(Difference{
-			Kind: KindLocalOnly, Subject: SubjectOrder, OutTradeNo: en.no,
+			Kind: KindLocalOnly, Subject: SubjectOrder, OutTradeNo: string(e.key(en)),
 			Tender: tenders[en.tender], LocalState: e.state(en.state), LocalFen: en.amount, Forced: en.forced,
 		})
 	}
@@ -372,9 +418,14 @@ func (e *engine) finish() {
 			continue
 		}
 		e.diff(Difference{
-			Kind: KindStatusMismatch, Subject: SubjectRefund, OutTradeNo: e.refOf[i], OutRefundNo: en.no,
+			Kind: KindStatusMismatch, Subject: SubjectRefund, OutTradeNo: e.refOf[i], OutRefundNo: string(e.key(en)),
 			Tender: tenders[en.tender], LocalState: e.state(en.state), LocalFen: en.amount,
 		})
+	}
+	for i, k := range Kinds {
+		if e.counts[i] > 0 {
+			e.res.Counts[k] = e.counts[i]
+		}
 	}
 	for i := range e.totals {
 		t := e.totals[i]
