@@ -1,0 +1,153 @@
+package paygate_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/wxpos/wxpos/paygate"
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/wechat"
+)
+
+// fakeAPI answers every call with err (and a paid transaction when nil).
+type fakeAPI struct {
+	err    error
+	recall bool
+}
+
+func (f fakeAPI) Codepay(context.Context, wechat.CodepayRequest) (*wechat.Transaction, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &wechat.Transaction{OutTradeNo: "P1", State: wechat.TradeSuccess, TransactionID: "42", Total: 100}, nil
+}
+func (f fakeAPI) NativePrepay(context.Context, wechat.NativeRequest) (*wechat.NativeOrder, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &wechat.NativeOrder{CodeURL: "weixin://wxpay/bizpayurl?pr=x"}, nil
+}
+func (f fakeAPI) QueryByOutTradeNo(context.Context, string) (*wechat.Transaction, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &wechat.Transaction{OutTradeNo: "P1", State: wechat.TradeNotPay, Total: 100}, nil
+}
+func (f fakeAPI) Close(context.Context, string) error { return f.err }
+func (f fakeAPI) Reverse(context.Context, string) (*wechat.ReverseResult, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &wechat.ReverseResult{Recall: f.recall}, nil
+}
+func (f fakeAPI) Refund(context.Context, wechat.RefundRequest) (*wechat.Refund, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &wechat.Refund{OutRefundNo: "R1", Status: wechat.RefundProcessing, Refund: 50}, nil
+}
+func (f fakeAPI) QueryRefund(context.Context, string) (*wechat.Refund, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &wechat.Refund{OutRefundNo: "R1", Status: wechat.RefundSuccess, Refund: 50}, nil
+}
+
+func apiErr(status int, code wechat.Code) error {
+	return fmt.Errorf("call: %w", &wechat.APIError{Op: "test", StatusCode: status, Code: code, Message: "m"})
+}
+
+// outcome names the class an error falls in for the payment core.
+func outcome(err error) string {
+	var d *pos.DeclineError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, pos.ErrOrderNotExist):
+		return "not-exist"
+	case errors.Is(err, pos.ErrOrderPaid):
+		return "order-paid"
+	case errors.As(err, &d):
+		return "declined " + d.Code
+	}
+	return "unknown"
+}
+
+func TestClassification(t *testing.T) {
+	ctx := context.Background()
+	transport := &wechat.TransportError{Op: "test", Err: context.DeadlineExceeded}
+	tests := []struct {
+		name string
+		err  error
+		call func(g *paygate.Gateway) error
+		want string
+	}{
+		{"pay ok", nil, func(g *paygate.Gateway) error { _, err := g.PayScan(ctx, pos.ScanRequest{}); return err }, "ok"},
+		{"pay transport", transport, payScan, "unknown"},
+		{"pay SYSTEMERROR 500", apiErr(500, wechat.CodeSystemError), payScan, "unknown"},
+		{"pay BANKERROR", apiErr(200, wechat.CodeBankError), payScan, "unknown"},
+		{"pay ORDERPAID: same order, query", apiErr(400, wechat.CodeOrderPaid), payScan, "unknown"},
+		{"pay FREQUENCY_LIMITED", apiErr(429, wechat.CodeFrequencyLimited), payScan, "unknown"},
+		{"pay untrusted answer", &wechat.UntrustedResponseError{Op: "t", StatusCode: 200, Err: errors.New("bad sig")}, payScan, "unknown"},
+		{"pay NOTENOUGH", apiErr(403, wechat.CodeNotEnough), payScan, "declined NOTENOUGH"},
+		{"pay AUTHCODEEXPIRE", apiErr(400, wechat.CodeAuthCodeExpire), payScan, "declined AUTHCODEEXPIRE"},
+		{"pay invalid argument (not sent)", fmt.Errorf("x: %w", wechat.ErrInvalidArgument), payScan, "declined INVALID_ARGUMENT"},
+		{"query not found", apiErr(404, wechat.CodeOrderNotExist), query, "not-exist"},
+		{"query 503", apiErr(503, wechat.CodeSystemError), query, "unknown"},
+		{"close ORDERPAID", apiErr(400, wechat.CodeOrderPaid), closeOrder, "order-paid"},
+		{"close ORDERCLOSED is done", apiErr(400, wechat.CodeOrderClosed), closeOrder, "ok"},
+		{"close not found", apiErr(404, wechat.CodeOrderNotExist), closeOrder, "not-exist"},
+		{"reverse ORDERREVERSED is done", apiErr(200, wechat.CodeOrderReversed), reverse, "ok"},
+		{"reverse REVERSE_EXPIRE", apiErr(200, wechat.CodeReverseExpire), reverse, "declined REVERSE_EXPIRE"},
+		{"reverse recall=Y error", &wechat.APIError{Op: "t", StatusCode: 200, Code: wechat.CodeSystemError, Recall: true}, reverse, "unknown"},
+		{"refund not found", apiErr(404, wechat.CodeResourceNotExists), refund, "not-exist"},
+		{"refund merchant balance", apiErr(403, wechat.CodeNotEnough), refund, "declined NOTENOUGH"},
+		{"refund BIZERR_NEED_RETRY", apiErr(200, wechat.CodeBizErrNeedRetry), refund, "unknown"},
+		{"refund query not found", apiErr(404, wechat.CodeResourceNotExists), func(g *paygate.Gateway) error {
+			_, err := g.QueryRefund(ctx, "R1")
+			return err
+		}, "not-exist"},
+	}
+	for _, tc := range tests {
+		for _, gen := range []string{"v3", "v2"} {
+			t.Run(gen+" "+tc.name, func(t *testing.T) {
+				g := paygate.NewV3(fakeAPI{err: tc.err}, paygate.Options{})
+				if gen == "v2" {
+					g = paygate.NewV2(fakeAPI{err: tc.err}, paygate.Options{})
+				}
+				if got := outcome(tc.call(g)); got != tc.want {
+					t.Fatalf("%v → %s, want %s", tc.err, got, tc.want)
+				}
+			})
+		}
+	}
+}
+
+func payScan(g *paygate.Gateway) error {
+	_, err := g.PayScan(context.Background(), pos.ScanRequest{})
+	return err
+}
+func query(g *paygate.Gateway) error { _, err := g.Query(context.Background(), "P1"); return err }
+func closeOrder(g *paygate.Gateway) error {
+	return g.Close(context.Background(), "P1")
+}
+func reverse(g *paygate.Gateway) error { return g.Reverse(context.Background(), "P1") }
+func refund(g *paygate.Gateway) error {
+	_, err := g.Refund(context.Background(), pos.RefundRequest{OutRefundNo: "R1", AmountFen: 50, TotalFen: 100})
+	return err
+}
+
+func TestUserPayingAndRecall(t *testing.T) {
+	ctx := context.Background()
+	g := paygate.NewV2(fakeAPI{err: apiErr(200, wechat.CodeUserPaying)}, paygate.Options{})
+	tr, err := g.PayScan(ctx, pos.ScanRequest{OutTradeNo: "P1", AmountFen: 100})
+	if err != nil || tr.Status != pos.TradeUserPaying {
+		t.Fatalf("USERPAYING → %+v, %v", tr, err)
+	}
+	g = paygate.NewV2(fakeAPI{recall: true}, paygate.Options{})
+	if err := g.Reverse(ctx, "P1"); !errors.Is(err, paygate.ErrRecall) || pos.IsDefinite(err) {
+		t.Fatalf("recall=Y → %v, want ErrRecall (outcome unknown)", err)
+	}
+}
