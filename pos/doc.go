@@ -1,0 +1,75 @@
+// Package pos is the payment core of the terminal: sales, tenders (WeChat
+// scan, WeChat QR, cash), the payment and refund state machines of
+// DESIGN.md §4, the recovery worker, the outbox, receipts and the event
+// stream the UI renders. It knows nothing of Fyne or HTTP: WeChat is a
+// Gateway (package paygate adapts the wechat client, postest fakes it) and
+// persistence is a Store (BoltStore on package storage).
+//
+// # How a payment survives anything
+//
+// Every state change goes through one function (Terminal.move): it checks
+// the flow's table (ScanTable, QRTable, CashTable, RefundTable), then
+// writes the order record, an audit event, the open index, the outbox entry
+// and, on PAID, the receipt in one bbolt transaction — and only then does
+// the caller make the network call the new state announces. The
+// out_trade_no / out_refund_no is minted from a persistent sequence
+// ("P<store>-<terminal>-<seq>", "R…") before any call and reused on every
+// retry, which is what makes retries idempotent. After a crash the
+// recovery worker (Terminal.Start; Terminal.Recover for `wxpos recover`)
+// resumes each open order from its last written state: SUBMITTING and
+// CREATING become UNKNOWN, UNKNOWN is queried before anything else, a
+// queued reverse/close/refund is resent with backoff. A Gateway error is
+// "outcome unknown" unless it is a *DeclineError or ErrOrderNotExist /
+// ErrOrderPaid, so a surprise can only make the core ask again, never
+// conclude.
+//
+// # Using it
+//
+//	t, _ := pos.New(pos.NewBoltStore(db), gateway, pos.Config{StoreID: "S01", TerminalID: "T01"})
+//	t.Start(ctx)                                // recovery worker
+//	events := t.Subscribe(ctx)                  // state changes for the screen
+//	p, err := t.BeginScan(ctx, sale, code)      // or BeginQR, PayCash
+//	p.Cancel()                                  // cashier: reverse / close
+//	o, err := p.Wait(ctx)                       // PAID, FAILED, REVERSED, CLOSED, UNKNOWN, or a queued REVERSING/CLOSING
+//	r, err := t.Refund(ctx, pos.RefundOrder{…}) // manager-approved
+//
+// Amounts are int64 fen; ParseYuan/FormatYuan convert exactly.
+//
+// # Choices where the protocol is unconfirmed (PROTOCOL.md)
+//
+//   - Password wait: poll every 5 s for 30 s (the 2021 micropay guide; the
+//     2025 page says 10 s / 45 s) — both are Config fields.
+//   - A scan order that is still USERPAYING or NOTPAY, or that WeChat does
+//     not know, at the end of the wait is reversed, not declared failed:
+//     the reverse blocks the number against a late request. WeChat's "no
+//     such order" is trusted as final only NotExistGrace (60 s) after the
+//     request's own deadline; until then the reverse is retried.
+//   - Without any answer at the end of the wait the order stays UNKNOWN
+//     (shown to the cashier); the recovery worker keeps querying and a
+//     manager may force it. A cashier cancel reverses at once.
+//   - ORDERPAID on a payment means the same number was already paid: it is
+//     treated as outcome-unknown, and the query that follows finds it.
+//   - FREQUENCY_LIMITED, SYSTEMERROR, BANKERROR, BIZERR_NEED_RETRY and a v2
+//     reverse with recall=Y are retried later with the same number.
+//   - Close: WeChat may answer SUCCESS to a close within 5 minutes of
+//     creation and leave the order payable, so CLOSED is written only after a
+//     query says CLOSED (or the order's time_expire has passed); ORDERPAID
+//     on close makes the order PAID. time_expire is at least 5.5 minutes
+//     ahead (WeChat refuses less than 5).
+//   - A lost prepay answer is resent with the same parameters (up to 3
+//     times; WeChat returns the same code_url for a re-entry); after that
+//     the order is UNKNOWN and recovery closes it.
+//   - A refund WeChat refuses outright ends CLOSED with its code; an
+//     ABNORMAL refund keeps holding its amount against the sale. The
+//     one-minute spacing between refunds of one order is not enforced
+//     locally (WeChat's FREQUENCY_LIMITED is retried).
+//   - A payment code is never stored: only its last four digits and an
+//     HMAC of it (keyed by store and terminal id) for the used-once check.
+//
+// # Events
+//
+// Subscribe delivers every committed change with a snapshot of the record
+// and the outbox length. A subscriber more than 256 events behind loses
+// some (a payment never waits for the screen); the next event it reads
+// carries the full current state.
+package pos
