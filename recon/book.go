@@ -62,6 +62,8 @@ type FetchStatus struct {
 	LastAt   time.Time `json:"last_at"`
 	LastErr  string    `json:"last_error,omitempty"`
 	NextAt   time.Time `json:"next_at,omitzero"`
+	// NotReady is true when the last answer was "not generated yet".
+	NotReady bool `json:"not_ready,omitempty"`
 }
 
 func rawKey(d Day) string    { return "raw/" + string(d) }

@@ -215,8 +215,12 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	}
 }
 
-// Cycle fetches every due day once, in order, stopping at the first one
-// that must be retried, and returns when to run again.
+// Cycle fetches every due day once, oldest first, and returns when to run
+// again. "Not ready" and download failures (offline, 5xx) stop the round:
+// the next days would fail the same way. A bill that downloads but does
+// not read (malformed, summary mismatch) is skipped until its retry time so
+// that it never blocks the days after it. A day waiting for its retry time
+// is left alone until then.
 func (f *Fetcher) Cycle(ctx context.Context) time.Time {
 	f.defaults()
 	now := f.Now()
@@ -225,37 +229,69 @@ func (f *Fetcher) Cycle(ctx context.Context) time.Time {
 		f.setStatus(Status{State: FetchFailed, Err: err.Error(), NextAt: now.Add(f.RetryFailed)})
 		return now.Add(f.RetryFailed)
 	}
+	next := DayOf(now).Add(1).Start().Add(f.FetchAfter)
+	if f.Latest(now) == DayOf(now).Add(-2) {
+		next = DayOf(now).Start().Add(f.FetchAfter) // today's fetch time has not come yet
+	}
+	var failed *Status
 	for _, day := range due {
 		if ctx.Err() != nil {
 			return now
+		}
+		st := f.Desk.Book.FetchStatusOf(day)
+		if st.NextAt.After(now) {
+			if st.NextAt.Before(next) {
+				next = st.NextAt
+			}
+			if failed == nil {
+				state := FetchFailed
+				if st.NotReady {
+					state = FetchNotReady
+				}
+				failed = &Status{State: state, Day: day, NextAt: st.NextAt, Err: st.LastErr}
+			}
+			continue
 		}
 		f.setStatus(Status{State: FetchWorking, Day: day})
 		_, err := f.FetchDay(ctx, day, "system")
 		if err == nil {
 			continue
 		}
-		st := f.Desk.Book.FetchStatusOf(day)
 		st.Attempts++
 		st.LastAt, st.LastErr = f.Now(), err.Error()
 		state, retry := FetchFailed, f.RetryFailed
 		if errors.Is(err, ErrNotReady) {
 			state, retry = FetchNotReady, f.RetryNotReady
 		}
-		st.NextAt = st.LastAt.Add(retry)
+		st.NextAt, st.NotReady = st.LastAt.Add(retry), state == FetchNotReady
 		if serr := f.Desk.Book.SetFetchStatus(st); serr != nil {
 			f.Logger.Error("bill fetch status", "day", day, "err", serr)
 		}
 		f.Logger.Warn("bill fetch", "day", day, "attempt", st.Attempts, "err", err, "next", st.NextAt)
-		f.setStatus(Status{State: state, Day: day, NextAt: st.NextAt, Err: err.Error()})
+		cur := Status{State: state, Day: day, NextAt: st.NextAt, Err: err.Error()}
+		if errors.Is(err, ErrBadBill) {
+			if st.NextAt.Before(next) {
+				next = st.NextAt
+			}
+			if failed == nil {
+				failed = &cur
+			}
+			continue
+		}
+		f.setStatus(cur)
 		return st.NextAt
 	}
-	next := DayOf(now).Add(1).Start().Add(f.FetchAfter)
-	if l := f.Latest(now); l == DayOf(now).Add(-2) {
-		next = DayOf(now).Start().Add(f.FetchAfter) // today's fetch time has not come yet
+	if failed != nil {
+		f.setStatus(*failed)
+		return next
 	}
 	f.setStatus(Status{State: FetchIdle, NextAt: next})
 	return next
 }
+
+// ErrBadBill is wrapped by FetchDay's error for a bill that was downloaded
+// but does not read: malformed, or a summary that does not match its rows.
+var ErrBadBill = errors.New("bill does not read")
 
 // FetchDay downloads day's bill, checks that it reads to the end with a
 // matching summary, stores it and reconciles the day. A bill that does not
@@ -276,7 +312,7 @@ func (f *Fetcher) FetchDay(ctx context.Context, day Day, actor string) (*Result,
 		return nil, fmt.Errorf("fetch bill %s: %w", day, err)
 	default:
 		if err := CheckBill(f.Desk.Parse, plain); err != nil {
-			return nil, fmt.Errorf("fetch bill %s: %w", day, err)
+			return nil, fmt.Errorf("fetch bill %s: %w: %w", day, ErrBadBill, err)
 		}
 	}
 	if err := f.Desk.Book.SaveBill(day, plain, info, actor); err != nil {

@@ -93,6 +93,13 @@ func TestFetcherCycle(t *testing.T) {
 		{
 			name: "a malformed bill is not stored", now: today.Start().Add(12 * time.Hour), firstSale: today.Add(-1),
 			bills: map[recon.Day]string{today.Add(-1): "bad"}, wantAsked: []recon.Day{today.Add(-1)}, wantState: recon.FetchFailed,
+			wantNext: today.Start().Add(12*time.Hour + 5*time.Minute),
+		},
+		{
+			name: "a malformed bill does not block the days after it", now: today.Start().Add(12 * time.Hour), firstSale: today.Add(-3),
+			bills:     map[recon.Day]string{today.Add(-3): "bad", today.Add(-2): "ok", today.Add(-1): "ok"},
+			wantAsked: []recon.Day{today.Add(-3), today.Add(-2), today.Add(-1)}, wantStored: []recon.Day{today.Add(-2), today.Add(-1)},
+			wantState: recon.FetchFailed, wantNext: today.Start().Add(12*time.Hour + 5*time.Minute),
 		},
 	}
 	for _, tc := range tests {
@@ -186,5 +193,33 @@ func TestParseFetchAfter(t *testing.T) {
 				t.Fatalf("ParseFetchAfter(%q) = %v, %v", tc.in, got, err)
 			}
 		})
+	}
+}
+
+func TestFetcherWaitsForRetryTime(t *testing.T) {
+	s := storagetest.Open(t)
+	today := recon.Day("20261126")
+	now := today.Start().Add(11 * time.Hour)
+	putOrder(t, s, storage.Order{OutTradeNo: "PS1-T1-00000001", Tender: "cash", State: "PAID", AmountFen: 1, CreatedAt: today.Add(-1).Start()})
+	src := &fakeSource{errs: map[recon.Day]error{today.Add(-1): recon.ErrNotReady}}
+	f := &recon.Fetcher{Desk: &recon.Desk{Book: recon.NewBook(s, nil), Terminal: term, Parse: parseOK},
+		Source: src, Now: func() time.Time { return now }}
+	first := f.Cycle(context.Background())
+	if want := now.Add(30 * time.Minute); !first.Equal(want) {
+		t.Fatalf("next %v, want %v", first, want)
+	}
+	now = now.Add(10 * time.Minute)
+	if next := f.Cycle(context.Background()); !next.Equal(first) || len(src.asked) != 1 {
+		t.Fatalf("asked again before the retry time: %d calls, next %v", len(src.asked), next)
+	}
+	if st := f.Status(); st.State != recon.FetchNotReady || !st.NextAt.Equal(first) {
+		t.Fatalf("waiting status %+v, want not ready until %v", st, first)
+	}
+	now = first
+	delete(src.errs, today.Add(-1))
+	src.bills = map[recon.Day]string{today.Add(-1): "ok"}
+	f.Cycle(context.Background())
+	if len(src.asked) != 2 || !f.Desk.Book.HasBill(today.Add(-1)) || f.Status().State != recon.FetchIdle {
+		t.Fatalf("after the retry time: %d calls, status %+v", len(src.asked), f.Status())
 	}
 }
