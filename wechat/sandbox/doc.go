@@ -1,0 +1,98 @@
+// Package sandbox is a WeChat Pay simulator: one http.Handler serving API v2
+// (XML), API v3 (JSON) and a control API for one simulated merchant, faithful
+// enough that a client written against the real service works against it
+// unchanged. It is the default for training mode and demos, what the
+// project's tests run against, and `wxpos sandbox` serves it standalone.
+//
+//	sb, err := sandbox.New(sandbox.Options{})   // fresh merchant and keys
+//	srv := httptest.NewServer(sb)                // or any http.Server
+//	p := sb.Profile(srv.URL)                     // everything a client needs
+//
+// # One ledger, two generations
+//
+// Orders and refunds live in one ledger behind both API generations: an
+// order made with v2 micropay can be queried, reversed or refunded with v3
+// and the other way round. Trade states follow PROTOCOL "Simulator state
+// machine": NOTPAY → (USERPAYING) → SUCCESS → REFUND; NOTPAY/USERPAYING →
+// CLOSED | REVOKED | PAYERROR; SUCCESS → REVOKED (reverse of a paid
+// payment-code order). Refunds are PROCESSING until Options.RefundDelay has
+// passed on the sandbox clock, then SUCCESS.
+//
+// # Clocks
+//
+// The sandbox clock (Options.Now plus what Advance or POST /sandbox/clock
+// added) drives business time only: Native expiry, password payments, refund
+// completion, success_time, bill days and bill availability, download_url
+// validity. Signature timestamps in responses and the ±5 min check on v3
+// requests use the wall clock, because real clients check them against
+// their own clock.
+//
+// # Payment-code scenarios
+//
+// A payment code is 18 digits with a leading 10–15. Its first six digits
+// choose what the simulated customer does; the other twelve are free, so any
+// number of distinct codes exist per scenario. A code that paid (or is
+// waiting for its password) is spent: using it again for another order is
+// refused with AUTH_CODE_ERROR, as the real service does. Any other valid
+// code behaves like "success".
+//
+//	prefix  scenario                   v2 micropay answer     v3 codepay answer          then (trade_state)
+//	130001  success                    SUCCESS                200 transaction           SUCCESS
+//	130002  userpaying_success         FAIL USERPAYING        202 USERPAYING            SUCCESS after UserPayingDelay (5 s)
+//	130003  userpaying_timeout         FAIL USERPAYING        202 USERPAYING            USERPAYING; PAYERROR after UserPayingTimeout (2 min)
+//	130004  notenough                  FAIL NOTENOUGH         403 NOT_ENOUGH            PAYERROR (code not spent)
+//	130005  authcode_expired           FAIL AUTHCODEEXPIRE    400 AUTHCODEEXPIRE        no order (ORDERNOTEXIST)
+//	130006  system_error_then_success  FAIL SYSTEMERROR       500 SYSTEM_ERROR          SUCCESS (the order was paid)
+//	other   like success; above 1000 CNY (100000 fen) the customer is asked for the password (like 130002)
+//	not ^1[0-5]\d{16}$                 FAIL AUTH_CODE_INVALID 400 AUTH_CODE_INVALID     no order
+//
+// Repeating a payment with the same out_trade_no and the same parameters
+// answers with the order's outcome (ORDERPAID, USERPAYING, ORDERCLOSED,
+// ORDERREVERSED, NOTENOUGH); different parameters get OUT_TRADE_NO_USED.
+//
+// # Faults
+//
+// AddFault (or POST /sandbox/faults) makes the next matching WeChat request
+// slow (Latency), answer a 5xx without touching the ledger (Status), lose
+// its connection before anything happens (DropBefore) or after the ledger
+// committed (DropAfter: the request runs, then the connection is hijacked
+// and closed). The control API is never faulted.
+//
+// # Choices on unconfirmed points
+//
+// Where PROTOCOL.md marks behaviour unconfirmed the sandbox does this:
+//   - v2 missing, too long or malformed parameters, bad XML, bad signature,
+//     an unknown mch_id and oversized bodies answer return_code=FAIL with a
+//     Chinese return_msg and no signature; amount ≤ 0 and business refusals
+//     are result_code=FAIL with err_code, signed.
+//   - product_id is not required for NATIVE (documented as required; widely
+//     used SDKs omit it and the order works in practice).
+//   - closeorder on a closed order: v2 ORDERCLOSED; v3 204 (idempotent).
+//     Close of a payment-code order still waiting for the password is
+//     refused with INVALID_REQUEST (use reverse).
+//   - reverse: repeated reverse succeeds with recall=N; reverse of a Native
+//     order is INVALID_REQUEST; after a refund TRADE_ERROR; past 7 days
+//     REVERSE_EXPIRE. The v3 reverse answers 200 with appid/mchid/out_trade_no.
+//   - refunds: refund_fee above what remains and total_fee mismatch are
+//     PARAM_ERROR; a 51st refund is v2 ERROR / v3 INVALID_REQUEST; the
+//     1-minute spacing between refunds of one order is not enforced.
+//   - bills: lines end with "\n", no newline after the summary row; ASCII
+//     commas in 商品名称/商户数据包 become "，"; fee is 0.60 % rounded half up
+//     to the fen per row, written with five decimals; a reversed paid order
+//     keeps its pay row with 交易状态 REVOKED; refund rows belong to the day
+//     of the refund request. Before 10:00 on D+1: v2 error_code 20001 (v3 400
+//     STATEMENT_CREATING); today, future or older than 92 days: 20001 /
+//     INVALID_REQUEST; nothing that day: 20002 "No Bill Exist" / 400
+//     NO_STATEMENT_EXIST.
+//   - v3 error bodies, including injected 5xx, are signed; the bill file
+//     download is not. A request carrying Wechatpay-Serial naming the public
+//     key or the platform certificate gets its answer signed with that key.
+//   - v3 codepay spellings: NOT_ENOUGH (403), AUTHCODEEXPIRE, AUTH_CODE_ERROR,
+//     AUTH_CODE_INVALID (400), ORDERPAID (400), OUT_TRADE_NO_USED (403).
+//   - /secapi/ over TLS without the merchant certificate: the connection is
+//     closed (real WeChat fails the handshake). Over plain HTTP the check
+//     cannot be made and is skipped.
+//
+// Not simulated: payment and refund notifications to notify_url, fund-flow
+// bills, coupons/promotion_detail, rate limits (FREQUENCY_LIMITED).
+package sandbox
