@@ -95,8 +95,11 @@ type reconScreen struct {
 	dayIn   *widget.Entry
 	days    *fyne.Container
 	summary *widget.Label
+	counts  *fyne.Container
+	fees    *widget.Label
 	totals  *fyne.Container
 	diffs   *fyne.Container
+	body    *fyne.Container // summary, counts, totals, fees, differences
 	message *widget.Label
 	ctx     context.Context
 	busy    bool
@@ -108,13 +111,14 @@ func newReconScreen(t *Terminal, r Reconciler) *reconScreen {
 		day:     recon.DayOf(time.Now()).Add(-1),
 		dayIn:   widget.NewEntry(),
 		days:    container.NewVBox(),
-		summary: widget.NewLabel(""),
+		summary: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		counts:  container.NewGridWithColumns(3),
+		fees:    widget.NewLabel(""),
 		totals:  container.NewGridWithColumns(5),
 		diffs:   container.NewVBox(),
 		message: widget.NewLabel(""),
 		ctx:     t.ctx,
 	}
-	s.summary.Wrapping = fyne.TextWrapWord
 	s.message.Wrapping = fyne.TextWrapWord
 	s.dayIn.SetText(s.day.Dashed())
 	s.dayIn.OnSubmitted = func(string) { s.openTyped() }
@@ -145,8 +149,8 @@ func (s *reconScreen) view() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, title, container.NewHBox(open, fetch), s.dayIn)
 	left := container.NewBorder(widget.NewLabelWithStyle(s.rt(msgReconDays), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(s.days))
-	main := container.NewBorder(container.NewVBox(s.summary, s.totals, widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(s.diffs))
+	s.body = container.NewVBox(s.summary, s.counts, s.totals, s.fees, widget.NewSeparator(), s.diffs)
+	main := container.NewVScroll(s.body)
 	split := container.NewHSplit(left, main)
 	split.Offset = 0.22
 	return container.NewPadded(container.NewBorder(top, container.NewHBox(back, s.message), nil, nil, split))
@@ -247,24 +251,34 @@ func (s *reconScreen) loadDays() {
 
 func (s *reconScreen) showResult(res *recon.Result) {
 	s.totals.Objects = nil
+	s.counts.Objects = nil
 	s.diffs.Objects = nil
-	if res == nil {
-		s.summary.SetText(s.rt(msgReconDayNone, s.day.Dashed()))
+	defer func() {
+		s.counts.Refresh()
 		s.totals.Refresh()
 		s.diffs.Refresh()
+		if s.body != nil {
+			s.body.Refresh() // re-lay out: the grids changed size
+		}
+	}()
+	if res == nil {
+		s.summary.SetText(s.rt(msgReconDayNone, s.day.Dashed()))
+		s.fees.SetText("")
 		return
 	}
-	var parts []string
 	for _, k := range recon.Kinds {
-		parts = append(parts, fmt.Sprintf("%s %d", s.rt(kindMsg(k)), res.Counts[k]))
+		l := widget.NewLabel(fmt.Sprintf("%s %d", s.rt(kindMsg(k)), res.Counts[k]))
+		if k != recon.KindMatched && k != recon.KindOtherTerminal && res.Counts[k] > 0 {
+			l.Importance = widget.WarningImportance
+		}
+		s.counts.Add(l)
 	}
 	state := s.rt(msgReconBalanced)
 	if !res.Balanced() {
 		state = s.rt(msgReconOpenCount, res.Open())
 	}
-	s.summary.SetText(fmt.Sprintf("%s · %s · %s\n%s\n%s", res.Day.Dashed(), state,
-		s.rt(msgReconRows, res.BillRows), strings.Join(parts, " · "),
-		s.rt(msgReconFees, feeYuan(res.Fees.TerminalMilliFen), feeYuan(res.Fees.OtherMilliFen))))
+	s.summary.SetText(fmt.Sprintf("%s · %s · %s", res.Day.Dashed(), state, s.rt(msgReconRows, res.BillRows)))
+	s.fees.SetText(s.rt(msgReconFees, feeYuan(res.Fees.TerminalMilliFen), feeYuan(res.Fees.OtherMilliFen)))
 
 	head := func(m msg) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(s.rt(m), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -280,9 +294,14 @@ func (s *reconScreen) showResult(res *recon.Result) {
 		if tt.Tender != recon.TenderOther {
 			name = s.t.cat.T(tenderMsg(tt.Tender))
 		}
-		s.totals.Objects = append(s.totals.Objects, widget.NewLabel(name),
+		if tt.InBill {
+			bill = fmt.Sprintf("%s (%d)", bill, tt.BillCount)
+		}
+		nameLabel := widget.NewLabel(name)
+		nameLabel.Truncation = fyne.TextTruncateEllipsis
+		s.totals.Objects = append(s.totals.Objects, nameLabel,
 			widget.NewLabel(fmt.Sprintf("%s (%d)", formatFen(tt.LocalFen), tt.LocalCount)),
-			widget.NewLabel(fmt.Sprintf("%s (%d)", bill, tt.BillCount)),
+			widget.NewLabel(bill),
 			widget.NewLabel(formatFen(tt.LocalRefundFen)), widget.NewLabel(billRef))
 	}
 	if len(res.Differences) == 0 {
@@ -291,8 +310,6 @@ func (s *reconScreen) showResult(res *recon.Result) {
 	for i := range res.Differences {
 		s.diffs.Add(s.diffRow(res.Differences[i]))
 	}
-	s.totals.Refresh()
-	s.diffs.Refresh()
 }
 
 func (s *reconScreen) diffRow(d recon.Difference) fyne.CanvasObject {

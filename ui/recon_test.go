@@ -74,8 +74,12 @@ func TestReconScreen(t *testing.T) {
 	h.term.ShowReconciliation(f)
 	s := screenAs[*reconScreen](h)
 	h.waitFor("result shown", func() bool { return strings.Contains(s.summary.Text, "1 open") })
-	if !strings.Contains(s.summary.Text, "Terminal only 1") || !strings.Contains(s.summary.Text, "Other terminal 1") {
-		t.Fatalf("summary %q lacks the category counts", s.summary.Text)
+	var counts []string
+	for _, o := range s.counts.Objects {
+		counts = append(counts, o.(*widget.Label).Text)
+	}
+	if got := strings.Join(counts, ","); !strings.Contains(got, "Terminal only 1") || !strings.Contains(got, "Other terminal 1") || !strings.Contains(got, "Matched 5") {
+		t.Fatalf("category counts %q", got)
 	}
 	var query *widget.Button
 	for _, b := range buttons(s.diffs) {
