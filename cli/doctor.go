@@ -202,7 +202,7 @@ func CheckKeyFiles(w config.WeChat, now time.Time) []Finding {
 		out = append(out, f)
 		certPath := filepath.Join(filepath.Dir(w.MerchantPrivateKeyFile), "apiclient_cert.pem")
 		if _, err := os.Stat(certPath); err != nil {
-			out = append(out, Finding{LevelWarn, "key ↔ serial", "no apiclient_cert.pem next to the key: cannot confirm the key matches serial " + w.MerchantSerialNo,
+			out = append(out, Finding{LevelWarn, "key matches serial", "no apiclient_cert.pem next to the key: cannot confirm the key belongs to serial " + w.MerchantSerialNo,
 				"copy apiclient_cert.pem from the merchant platform download into " + filepath.Dir(w.MerchantPrivateKeyFile)})
 		} else {
 			out = append(out, checkCertFile("merchant certificate", certPath, key, w.MerchantSerialNo, now)...)
@@ -281,10 +281,10 @@ func certFindings(topic string, cert *x509.Certificate, key *rsa.PrivateKey, ser
 	got := wechat.CertificateSerial(cert)
 	if serial != "" {
 		if !strings.EqualFold(got, serial) {
-			out = append(out, Finding{LevelFail, "key ↔ serial", fmt.Sprintf("merchant_serial_no is %s but the certificate's serial is %s", serial, got),
+			out = append(out, Finding{LevelFail, "key matches serial", fmt.Sprintf("merchant_serial_no is %s but the certificate's serial is %s", serial, got),
 				"set merchant_serial_no = \"" + got + "\" (or use the certificate that goes with that serial)"})
 		} else {
-			out = append(out, Finding{LevelOK, "key ↔ serial", "certificate serial " + got, ""})
+			out = append(out, Finding{LevelOK, "key matches serial", "certificate serial " + got, ""})
 		}
 	}
 	if pub, ok := cert.PublicKey.(*rsa.PublicKey); ok && key != nil {

@@ -71,8 +71,8 @@ func TestCheckKeyFiles(t *testing.T) {
 		want   cli.Level
 		detail string
 	}{
-		{"all good", nil, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), false, "key ↔ serial", cli.LevelOK, "5157F09E"},
-		{"serial mismatch", func(w *config.WeChat, _ string) { w.MerchantSerialNo = "ABCDEF" }, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), false, "key ↔ serial", cli.LevelFail, "5157F09E"},
+		{"all good", nil, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), false, "key matches serial", cli.LevelOK, "5157F09E"},
+		{"serial mismatch", func(w *config.WeChat, _ string) { w.MerchantSerialNo = "ABCDEF" }, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), false, "key matches serial", cli.LevelFail, "5157F09E"},
 		{"key of another certificate", nil, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), true, "merchant certificate", cli.LevelFail, "does not belong"},
 		{"expired", nil, now.AddDate(-5, 0, 0), now.AddDate(0, 0, -1), false, "merchant certificate", cli.LevelFail, "expired"},
 		{"expires soon", nil, now.AddDate(-5, 0, 0), now.AddDate(0, 0, 10), false, "merchant certificate", cli.LevelWarn, "expires in"},
@@ -82,7 +82,7 @@ func TestCheckKeyFiles(t *testing.T) {
 		}, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), false, "APIv3 key", cli.LevelFail, "31 characters"},
 		{"no certificate beside the key", func(w *config.WeChat, dir string) {
 			os.Remove(filepath.Join(dir, "apiclient_cert.pem"))
-		}, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), false, "key ↔ serial", cli.LevelWarn, "cannot confirm"},
+		}, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), false, "key matches serial", cli.LevelWarn, "cannot confirm"},
 		{"certificate given as the key", func(w *config.WeChat, dir string) {
 			w.MerchantPrivateKeyFile = filepath.Join(dir, "apiclient_cert.pem")
 		}, now.AddDate(-1, 0, 0), now.AddDate(4, 0, 0), false, "merchant private key", cli.LevelFail, "apiclient_cert.pem"},

@@ -46,6 +46,18 @@ func (t *Terminal) ShowRefund(m Manager, query string) {
 	t.show(s)
 }
 
+// ShowDay opens the day screen (open, cash in/out, X and Z reports).
+func (t *Terminal) ShowDay(m Manager) { t.show(newDayScreen(&console{t: t, m: m})) }
+
+// ShowZReports opens the list of past Z reports.
+func (t *Terminal) ShowZReports(m Manager) { t.show(newZListScreen(&console{t: t, m: m})) }
+
+// ShowSettingsAs opens the manager settings for approver, whose PIN the
+// caller has already checked (the manager menu asks for it).
+func (t *Terminal) ShowSettingsAs(m Manager, approver string) {
+	t.show(newManagerSettings(&console{t: t, m: m, lastManager: approver}, approver))
+}
+
 // mt translates a manager text, falling back to the shared catalogue.
 func (t *Terminal) mt(m msg, args ...any) string {
 	tr, ok := managerMessages[m]

@@ -136,9 +136,9 @@ func (s *dayScreen) showState() {
 	sess := s.session
 	switch sess.State {
 	case report.StateOpen:
-		s.state.SetText(t.mt(msgDayStateOpen, sess.OpenedBy, sess.OpenedAt.Local().Format("15:04"), formatFen(sess.OpeningFloatFen)))
+		s.state.SetText(t.mt(msgDayStateOpen, sess.OpenedBy, sess.OpenedAt.In(report.Shanghai).Format("15:04"), formatFen(sess.OpeningFloatFen)))
 	case report.StateClosed:
-		s.state.SetText(t.mt(msgDayStateClosed, sess.Z.ZNo, sess.ClosedBy, sess.ClosedAt.Local().Format("01-02 15:04")))
+		s.state.SetText(t.mt(msgDayStateClosed, sess.Z.ZNo, sess.ClosedBy, sess.ClosedAt.In(report.Shanghai).Format("01-02 15:04")))
 	default:
 		s.state.SetText(t.mt(msgDayStateNone))
 	}
@@ -277,7 +277,7 @@ type reportView struct {
 	title   *widget.Label
 	summary *widget.Label
 	chart   *HourChart
-	text    *widget.Label
+	table   *fyne.Container
 	export  *widget.Button
 	print   *widget.Button
 	status  *widget.Label
@@ -289,10 +289,9 @@ type reportView struct {
 func newReportView(c *console) *reportView {
 	t := c.t
 	v := &reportView{c: c, title: widget.NewLabel(""), summary: widget.NewLabel(""), chart: NewHourChart([24]int64{}, [24]int64{}),
-		text: widget.NewLabel(""), status: widget.NewLabel(""), ctx: t.ctx}
+		table: container.NewVBox(), status: widget.NewLabel(""), ctx: t.ctx}
 	v.title.TextStyle = fyne.TextStyle{Bold: true}
 	v.summary.Wrapping = fyne.TextWrapWord
-	v.text.TextStyle = fyne.TextStyle{Monospace: true}
 	v.status.Wrapping = fyne.TextWrapWord
 	v.export = widget.NewButtonWithIcon(t.mt(msgDayExport), theme.DocumentSaveIcon(), v.exportCSV)
 	v.print = widget.NewButtonWithIcon(t.cat.T(msgReceiptPrint), theme.DocumentPrintIcon(), v.printIt)
@@ -305,7 +304,7 @@ func (v *reportView) view() fyne.CanvasObject {
 	t := v.c.t
 	chartCard := widget.NewCard("", t.mt(msgDayChart), v.chart)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(v.export, v.print), v.title), v.summary, chartCard)
-	return container.NewBorder(top, v.status, nil, nil, container.NewScroll(v.text))
+	return container.NewBorder(top, v.status, nil, nil, container.NewVScroll(v.table))
 }
 
 func (v *reportView) show(r *report.Report, reprint bool) {
@@ -317,7 +316,7 @@ func (v *reportView) show(r *report.Report, reprint bool) {
 	if r.Kind == receipt.ReportZ {
 		v.title.SetText(t.mt(msgDayZTitle, r.ZNo, dashed(r.Day)))
 	} else {
-		v.title.SetText(t.mt(msgDayXTitle, dashed(r.Day), r.TakenAt.Local().Format("15:04")))
+		v.title.SetText(t.mt(msgDayXTitle, dashed(r.Day), r.TakenAt.In(report.Shanghai).Format("15:04")))
 	}
 	sales, refunds, net := r.Totals()
 	sum := t.mt(msgDaySummary, sales.SaleCount, formatFen(sales.SaleFen), refunds.RefundCount, formatFen(refunds.RefundFen), formatFen(net),
@@ -333,15 +332,75 @@ func (v *reportView) show(r *report.Report, reprint bool) {
 	}
 	v.summary.SetText(sum)
 	v.chart.Set(r.HourlyFen, r.HourlyCount)
-	txt, err := report.Text(r, 32, reprint)
-	if err != nil {
-		txt = err.Error()
-	}
-	v.text.SetText(txt)
+	v.fillTable(r)
 	v.export.Enable()
 	if _, ok := t.opt.printer.(ReportPrinter); ok {
 		v.print.Enable()
 	}
+}
+
+// fillTable lays the report out as a table: per tender sales, refunds and
+// net, the totals, the cash drawer, cash movements and pending payments.
+func (v *reportView) fillTable(r *report.Report) {
+	t := v.c.t
+	cell := func(s string, bold bool) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold})
+	}
+	name := func(s string, bold bool) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
+	}
+	grid := container.NewGridWithColumns(5,
+		name(t.cat.T(msgReceiptTender), true), cell(t.mt(msgRptSales), true), cell(t.mt(msgRptRefunds), true),
+		cell(t.mt(msgRptNet), true), cell(t.mt(msgRptCount), true))
+	for _, ts := range r.Tenders {
+		grid.Add(name(t.cat.T(tenderMsg(ts.Tender)), false))
+		grid.Add(cell(formatFen(ts.SaleFen), false))
+		grid.Add(cell(formatFen(-ts.RefundFen), false))
+		grid.Add(cell(formatFen(ts.NetFen()), false))
+		grid.Add(cell(t.mt(msgRptCounts, ts.SaleCount, ts.RefundCount), false))
+	}
+	sales, refunds, net := r.Totals()
+	grid.Add(name(t.mt(msgRptTotal), true))
+	grid.Add(cell(formatFen(sales.SaleFen), true))
+	grid.Add(cell(formatFen(-refunds.RefundFen), true))
+	grid.Add(cell(formatFen(net), true))
+	grid.Add(cell(t.mt(msgRptCounts, sales.SaleCount, refunds.RefundCount), true))
+
+	cash := container.NewGridWithColumns(2)
+	kv := func(k, val string, bold bool) { cash.Add(name(k, false)); cash.Add(cell(val, bold)) }
+	kv(t.mt(msgRptFloat), formatFen(r.OpeningFloatFen), false)
+	kv(t.mt(msgRptCashIn), formatFen(r.CashInFen), false)
+	kv(t.mt(msgRptCashOut), formatFen(-r.CashOutFen), false)
+	kv(t.mt(msgRptExpected), formatFen(r.ExpectedCashFen), true)
+	if r.CashCounted {
+		kv(t.mt(msgRptCounted), formatFen(r.CountedCashFen), false)
+		kv(t.mt(msgRptDiff), formatFen(r.CashDiffFen()), true)
+	} else {
+		kv(t.mt(msgRptCounted), t.mt(msgRptNotCounted), false)
+	}
+	objs := []fyne.CanvasObject{grid, widget.NewSeparator(), cash}
+	if len(r.Moves) > 0 {
+		objs = append(objs, widget.NewSeparator(), name(t.mt(msgRptMoves), true))
+		for _, m := range r.Moves {
+			amt := m.AmountFen
+			if m.Kind == report.CashOut {
+				amt = -amt
+			}
+			who := m.By
+			if m.ApprovedBy != "" && m.ApprovedBy != m.By {
+				who += " / " + m.ApprovedBy
+			}
+			objs = append(objs, container.NewBorder(nil, nil, name(m.At.In(report.Shanghai).Format("15:04")+"  "+m.Reason+"  ("+who+")", false), cell(formatFen(amt), false)))
+		}
+	}
+	if len(r.Pending)+len(r.Abnormal) > 0 {
+		objs = append(objs, widget.NewSeparator(), name(t.mt(msgRptPending), true))
+		for _, p := range append(append([]report.Pending(nil), r.Pending...), r.Abnormal...) {
+			objs = append(objs, container.NewBorder(nil, nil, name(p.No+"  "+p.State+"  "+t.cat.T(tenderMsg(p.Tender)), false), cell(formatFen(p.AmountFen), false)))
+		}
+	}
+	v.table.Objects = objs
+	v.table.Refresh()
 }
 
 func (v *reportView) exportCSV() {

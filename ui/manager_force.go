@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
 )
 
@@ -73,7 +74,7 @@ func (s *forceScreen) load() {
 func (s *forceScreen) row(o *pos.Order) fyne.CanvasObject {
 	t := s.c.t
 	desc := o.OutTradeNo + "  " + formatFen(o.AmountFen) + "  " + t.cat.T(tenderMsg(o.Tender)) + "  " +
-		o.CreatedAt.Local().Format("01-02 15:04")
+		o.CreatedAt.In(report.Shanghai).Format("01-02 15:04")
 	if o.CodeLast4 != "" {
 		desc += "  …" + o.CodeLast4
 	}

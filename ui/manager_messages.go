@@ -114,6 +114,21 @@ const (
 	msgDayErrClosed      msg = "day.errClosed"
 	msgDayErrNotOpen     msg = "day.errNotOpen"
 	msgDayErrAlreadyOpen msg = "day.errAlreadyOpen"
+	msgRptSales          msg = "rpt.sales"
+	msgRptRefunds        msg = "rpt.refunds"
+	msgRptNet            msg = "rpt.net"
+	msgRptCount          msg = "rpt.count"
+	msgRptCounts         msg = "rpt.counts"
+	msgRptTotal          msg = "rpt.total"
+	msgRptFloat          msg = "rpt.float"
+	msgRptCashIn         msg = "rpt.cashIn"
+	msgRptCashOut        msg = "rpt.cashOut"
+	msgRptExpected       msg = "rpt.expected"
+	msgRptCounted        msg = "rpt.counted"
+	msgRptDiff           msg = "rpt.diff"
+	msgRptNotCounted     msg = "rpt.notCounted"
+	msgRptMoves          msg = "rpt.moves"
+	msgRptPending        msg = "rpt.pending"
 	msgZRow              msg = "z.row"
 	msgZNone             msg = "z.none"
 
@@ -224,7 +239,7 @@ var managerMessages = map[msg]translation{
 	msgRefState:           {"退款状态：%s", "Refund: %s"},
 	msgRefStSubmitted:     {"已提交", "submitted"},
 	msgRefStProcessing:    {"处理中", "processing"},
-	msgRefStSuccess:       {"退款成功", "refunded"},
+	msgRefStSuccess:       {"退款成功", "success, money returned"},
 	msgRefStClosed:        {"退款关闭（未退款）", "closed (no money moved)"},
 	msgRefStAbnormal:      {"退款异常", "abnormal"},
 	msgRefWaitExplain:     {"微信已受理，正在等待结果。零钱通常几秒到账，银行卡 1–3 个工作日。离开此页面不影响退款，后台会继续跟进。", "WeChat accepted it; waiting for the result. Balance refunds take seconds, bank cards 1–3 working days. Leaving this screen is fine: the terminal keeps following it."},
@@ -272,6 +287,21 @@ var managerMessages = map[msg]translation{
 	msgDayErrClosed:      {"该日已日结，不能再修改", "This day is closed and cannot change"},
 	msgDayErrNotOpen:     {"请先开班", "Open the day first"},
 	msgDayErrAlreadyOpen: {"该日已开班", "The day is already open"},
+	msgRptSales:          {"销售额", "Sales"},
+	msgRptRefunds:        {"退款", "Refunds"},
+	msgRptNet:            {"净额", "Net"},
+	msgRptCount:          {"笔数（销售/退款）", "Count (sales/refunds)"},
+	msgRptCounts:         {"%d / %d", "%d / %d"},
+	msgRptTotal:          {"合计", "Total"},
+	msgRptFloat:          {"备用金", "Opening float"},
+	msgRptCashIn:         {"现金存入", "Cash in"},
+	msgRptCashOut:        {"现金支出", "Cash out"},
+	msgRptExpected:       {"应有现金", "Expected cash"},
+	msgRptCounted:        {"实点现金", "Counted cash"},
+	msgRptDiff:           {"差额（长款+ / 短款-）", "Difference (over + / short −)"},
+	msgRptNotCounted:     {"未清点", "not counted"},
+	msgRptMoves:          {"现金存入 / 支出明细", "Cash movements"},
+	msgRptPending:        {"待确认（未计入金额）", "Pending (not in the totals)"},
 	msgZRow:              {"No.%06d  %s  净额 %s", "No.%06d  %s  net %s"},
 	msgZNone:             {"还没有 Z 报表", "No Z reports yet"},
 

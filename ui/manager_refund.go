@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
 )
 
@@ -60,14 +61,20 @@ func newRefundScreen(c *console) *refundScreen {
 		}
 		if v == t.mt(msgRefFull) {
 			s.amount.SetText(strings.TrimPrefix(formatFen(s.left()), "¥"))
-			s.amount.Disable()
-		} else {
-			s.amount.Enable()
+		} else if s.amount.Text == strings.TrimPrefix(formatFen(s.left()), "¥") {
 			s.amount.SetText("")
 			t.w.Canvas().Focus(s.amount)
 		}
 	})
 	s.full.Horizontal = true
+	s.full.Required = true
+	// Typing an amount other than the whole remainder makes it partial.
+	s.amount.OnChanged = func(v string) {
+		if s.sale != nil && v != strings.TrimPrefix(formatFen(s.left()), "¥") && v != "" {
+			s.full.Selected = t.mt(msgRefPartial)
+			s.full.Refresh()
+		}
+	}
 	s.reason = widget.NewSelectEntry([]string{t.mt(msgRefReasonReturn), t.mt(msgRefReasonWrong), t.mt(msgRefReasonQuality), t.mt(msgRefReasonTwice)})
 	s.reason.SetPlaceHolder(t.mt(msgRefReason))
 	s.submit = widget.NewButtonWithIcon(t.mt(msgRefSubmit), theme.ContentUndoIcon(), s.ask)
@@ -153,7 +160,7 @@ func (s *refundScreen) pick(r SaleRow) {
 	info := container.NewVBox(
 		kv(t.cat.T(msgReceiptOrderNo), r.OutTradeNo),
 		kv(t.cat.T(msgReceiptTender), t.cat.T(tenderMsg(r.Tender))),
-		kv(t.cat.T(msgReceiptTime), r.PaidAt.Local().Format("2006-01-02 15:04")),
+		kv(t.cat.T(msgReceiptTime), r.PaidAt.In(report.Shanghai).Format("2006-01-02 15:04")),
 		kv(t.mt(msgRefPaid), formatFen(r.AmountFen)),
 		kv(t.mt(msgRefRefunded), formatFen(r.RefundedFen)),
 		kv(t.mt(msgRefLeft), formatFen(s.left())),
@@ -268,10 +275,12 @@ func (s *refundScreen) finish(r *pos.Refund) {
 	c, t := s.c, s.c.t
 	switch r.State {
 	case pos.RefundSuccess:
-		s.explain.SetText(t.mt(msgRefDone, formatFen(r.AmountFen), r.OutRefundNo))
-		if s.sale != nil {
+		if s.sale != nil && s.sale.OutTradeNo == r.OutTradeNo {
 			s.sale.RefundedFen += r.AmountFen
+			s.pick(*s.sale) // show the new remainder
+			s.setState(string(r.State))
 		}
+		s.explain.SetText(t.mt(msgRefDone, formatFen(r.AmountFen), r.OutRefundNo))
 	case pos.RefundClosed:
 		s.explain.SetText(t.mt(msgRefClosedExplain, r.ErrorCode))
 	case pos.RefundAbnormal:

@@ -41,7 +41,7 @@ type managerSettings struct {
 	lang                      *widget.RadioGroup
 	findings                  *fyne.Container
 	message                   *widget.Label
-	v3Box, v2Box              *fyne.Container
+	form                      *widget.Form
 	ctx                       context.Context
 }
 
@@ -62,12 +62,18 @@ func newManagerSettings(c *console, by string) *managerSettings {
 		pubID: e(w.PlatformPublicKeyID, "PUB_KEY_ID_…"), pubFile: e(w.PlatformPublicKeyFile, "pub_key.pem"),
 		apiKeyFile: e(w.APIKeyFile, "api.key"), certFile: e(w.ClientCertFile, "apiclient_cert.pem"), clientKey: e(w.ClientKeyFile, "apiclient_key.pem"),
 		port: e(cfg.Scanner.Port, "/dev/ttyUSB0"), baud: e(strconv.Itoa(cfg.Scanner.Baud), "9600"),
-		scanTest: widget.NewEntry(), scanResult: widget.NewLabel(""), printer: e(cfg.Printer.Target, "usb:/dev/usb/lp0"),
+		scanTest: widget.NewPasswordEntry(), scanResult: widget.NewLabel(""), printer: e(cfg.Printer.Target, "usb:/dev/usb/lp0"),
 		findings: container.NewVBox(), message: widget.NewLabel(""),
 	}
 	s.message.Wrapping = fyne.TextWrapWord
 	s.scanTest.SetPlaceHolder(t.mt(msgSetScanTestHint))
-	s.scanTest.OnChanged = s.testScan
+	// A keyboard-wedge scanner types the code and Enter: judge it, then
+	// clear the field so the code does not stay on screen.
+	s.scanTest.OnChanged = func(v string) {
+		if v != "" {
+			s.testScan(v)
+		}
+	}
 	s.scanTest.OnSubmitted = func(v string) { s.testScan(v); s.scanTest.SetText("") }
 	modes := []string{t.mt(msgSetModeTraining), "API v3", "API v2"}
 	s.mode = widget.NewRadioGroup(modes, func(string) { s.showMode() })
@@ -85,7 +91,7 @@ func newManagerSettings(c *console, by string) *managerSettings {
 	s.width.SetSelected(strconv.Itoa(cfg.Printer.Width) + " mm")
 	s.lang = widget.NewRadioGroup([]string{t.cat.T(msgLangZH), t.cat.T(msgLangEN)}, nil)
 	s.lang.Horizontal = true
-	if cfg.UI.Locale == string(LangEN) {
+	if t.Language() == LangEN {
 		s.lang.SetSelected(t.cat.T(msgLangEN))
 	} else {
 		s.lang.SetSelected(t.cat.T(msgLangZH))
@@ -104,30 +110,32 @@ func (s *managerSettings) selectedMode() config.Mode {
 }
 
 func (s *managerSettings) showMode() {
-	if s.v3Box == nil {
+	if s.form == nil {
 		return
 	}
-	s.v3Box.Hidden = s.selectedMode() != config.ModeV3
-	s.v2Box.Hidden = s.selectedMode() != config.ModeV2
-	s.v3Box.Refresh()
-	s.v2Box.Refresh()
+	t := s.c.t
+	fi := widget.NewFormItem
+	items := []*widget.FormItem{fi(t.mt(msgSetStoreID), s.storeID), fi(t.mt(msgSetStoreName), s.storeName), fi(t.mt(msgSetTerminal), s.term)}
+	switch s.selectedMode() {
+	case config.ModeV3:
+		items = append(items, fi("AppID", s.appID), fi(t.mt(msgSetMchID), s.mchID),
+			fi(t.mt(msgSetSerial), s.serial), fi(t.mt(msgSetKeyFile), s.keyFile), fi(t.mt(msgSetV3Key), s.v3KeyFile),
+			fi(t.mt(msgSetPubID), s.pubID), fi(t.mt(msgSetPubFile), s.pubFile))
+	case config.ModeV2:
+		items = append(items, fi("AppID", s.appID), fi(t.mt(msgSetMchID), s.mchID),
+			fi(t.mt(msgSetAPIKey), s.apiKeyFile), fi(t.mt(msgSetCertFile), s.certFile), fi(t.mt(msgSetClientKey), s.clientKey))
+	}
+	s.form.Items = items
+	s.form.Refresh()
 }
 
 func (s *managerSettings) view() fyne.CanvasObject {
 	t := s.c.t
 	fi := widget.NewFormItem
-	s.v3Box = container.NewVBox(widget.NewForm(
-		fi(t.mt(msgSetSerial), s.serial), fi(t.mt(msgSetKeyFile), s.keyFile), fi(t.mt(msgSetV3Key), s.v3KeyFile),
-		fi(t.mt(msgSetPubID), s.pubID), fi(t.mt(msgSetPubFile), s.pubFile)))
-	s.v2Box = container.NewVBox(widget.NewForm(
-		fi(t.mt(msgSetAPIKey), s.apiKeyFile), fi(t.mt(msgSetCertFile), s.certFile), fi(t.mt(msgSetClientKey), s.clientKey)))
+	s.form = widget.NewForm()
 	s.showMode()
 	check := widget.NewButtonWithIcon(t.mt(msgSetCheckKeys), theme.ConfirmIcon(), s.checkKeys)
-	merchant := widget.NewCard(t.mt(msgSetMerchant), "", container.NewVBox(
-		s.mode,
-		widget.NewForm(fi(t.mt(msgSetStoreID), s.storeID), fi(t.mt(msgSetStoreName), s.storeName), fi(t.mt(msgSetTerminal), s.term),
-			fi("AppID", s.appID), fi(t.mt(msgSetMchID), s.mchID)),
-		s.v3Box, s.v2Box, check, s.findings))
+	merchant := widget.NewCard(t.mt(msgSetMerchant), "", container.NewVBox(s.mode, s.form, check, s.findings))
 	testPrint := widget.NewButtonWithIcon(t.mt(msgSetTestPrint), theme.DocumentPrintIcon(), s.testPrint)
 	devices := widget.NewCard(t.mt(msgSetDevices), "", container.NewVBox(widget.NewForm(
 		fi(t.mt(msgSetPort), s.port), fi(t.mt(msgSetBaud), s.baud), fi(t.mt(msgSetScanTest), s.scanTest)), s.scanResult,
