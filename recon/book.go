@@ -125,6 +125,20 @@ func (b *Book) SaveBill(day Day, plain []byte, info BillInfo, actor string) erro
 
 // Bill returns the stored bill of day as plain text, or ErrNoBill.
 func (b *Book) Bill(day Day) ([]byte, *BillInfo, error) {
+	r, info, err := b.OpenBill(day)
+	if err != nil {
+		return nil, nil, err
+	}
+	plain, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bill %s: stored copy damaged: %w", day, err)
+	}
+	return plain, info, nil
+}
+
+// OpenBill returns a reader of day's stored bill, decompressing as it is
+// read (only the compressed copy is held in memory), or ErrNoBill.
+func (b *Book) OpenBill(day Day) (io.Reader, *BillInfo, error) {
 	var gz []byte
 	var info BillInfo
 	err := b.s.View(func(tx *storage.Tx) error {
@@ -145,11 +159,7 @@ func (b *Book) Bill(day Day) ([]byte, *BillInfo, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("bill %s: stored copy damaged: %w", day, err)
 	}
-	plain, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bill %s: stored copy damaged: %w", day, err)
-	}
-	return plain, &info, nil
+	return zr, &info, nil
 }
 
 // HasBill reports whether day's bill (or "no bill") is stored.

@@ -1,7 +1,6 @@
 package recon
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -76,7 +75,7 @@ var ErrNoOperator = errors.New("reconciliation: no connection to WeChat configur
 // Reconcile reconciles day from its stored bill and the local records and
 // stores the result (keeping resolutions of differences still present).
 func (k *Desk) Reconcile(day Day, actor string) (*Result, error) {
-	plain, info, err := k.Book.Bill(day)
+	plain, info, err := k.Book.OpenBill(day)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +85,7 @@ func (k *Desk) Reconcile(day Day, actor string) (*Result, error) {
 	}
 	var rows RowReader = NewRows(nil)
 	if !info.NoBill {
-		if rows, err = k.Parse(bytes.NewReader(plain)); err != nil {
+		if rows, err = k.Parse(plain); err != nil {
 			return nil, fmt.Errorf("bill %s: %w", day, err)
 		}
 	}
