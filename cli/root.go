@@ -90,6 +90,7 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 		newReconcileCmd(&g),
 		newPayCmd(&g), newQueryCmd(&g), newRefundCmd(&g), newOrdersCmd(&g), newRecoverCmd(&g),
 		newSandboxCmd(),
+		newReplicateCmd(&g), newHQCmd(&g),
 	)
 	return root
 }

@@ -1,0 +1,234 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/replica"
+)
+
+func newHQCmd(g *globalFlags) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "hq",
+		Short: "Head office: reports and lookups across every terminal, from the PostgreSQL replica",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newHQReportCmd(g), newHQMigrateCmd(g), newHQOrderCmd(g), newHQStatusCmd(g))
+	return cmd
+}
+
+// hqDay accepts yyyymmdd or yyyy-mm-dd; empty means today in Asia/Shanghai.
+func hqDay(s string) (string, error) {
+	if s == "" {
+		return time.Now().In(replica.Shanghai).Format("20060102"), nil
+	}
+	for _, layout := range []string{"20060102", time.DateOnly} {
+		if t, err := time.ParseInLocation(layout, s, replica.Shanghai); err == nil {
+			return t.Format("20060102"), nil
+		}
+	}
+	return "", Usagef("day %q: want yyyymmdd or yyyy-mm-dd", s)
+}
+
+func newHQReportCmd(g *globalFlags) *cobra.Command {
+	var (
+		f               replicaFlags
+		from, to, store string
+		asCSV, training bool
+		out             string
+	)
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Sales and refunds per store, terminal, tender and day; open payments; replication positions",
+		Long: "report aggregates the replicated orders and refunds with the Z report's rules: a sale counts on the\n" +
+			"Asia/Shanghai day it was paid, a refund on the day it succeeded, under its sale's tender. Payments and\n" +
+			"refunds not settled are listed, not counted. A terminal that has not replicated is missing: check the\n" +
+			"replication lines at the end.",
+		Args: cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			fromDay, err := hqDay(from)
+			if err != nil {
+				return err
+			}
+			if to == "" {
+				to = fromDay
+			}
+			toDay, err := hqDay(to)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
+			pool, err := f.connect(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			if err := replica.RequireSchema(ctx, pool); err != nil {
+				return err
+			}
+			r, err := replica.Report(ctx, pool, replica.Query{From: fromDay, To: toDay, StoreID: store, Training: training})
+			if err != nil {
+				return err
+			}
+			w := env.Stdout
+			if out != "" {
+				file, err := os.Create(out)
+				if err != nil {
+					return err
+				}
+				defer file.Close()
+				w = file
+			}
+			if asCSV {
+				err = r.WriteCSV(w)
+			} else {
+				err = r.WriteText(w, time.Now())
+			}
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				fmt.Fprintf(env.Stdout, "wrote %s\n", out)
+			}
+			return nil
+		}),
+	}
+	f.bind(cmd.Flags())
+	fs := cmd.Flags()
+	fs.StringVar(&from, "from", "", "first `day` (yyyymmdd or yyyy-mm-dd; default today, Asia/Shanghai)")
+	fs.StringVar(&to, "to", "", "last `day`, inclusive (default: --from)")
+	fs.StringVar(&store, "store", "", "only this store `id` (default: the whole chain)")
+	fs.BoolVar(&asCSV, "csv", false, "write CSV instead of text")
+	fs.StringVar(&out, "out", "", "write to this `file` instead of stdout")
+	fs.BoolVar(&training, "training", false, "include training-mode (sandbox) sales")
+	return cmd
+}
+
+func newHQMigrateCmd(g *globalFlags) *cobra.Command {
+	var f replicaFlags
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Create or upgrade the replica's schema",
+		Args:  cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
+			pool, err := f.connect(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			applied, err := replica.Migrate(ctx, pool)
+			if err != nil {
+				return err
+			}
+			v, err := replica.SchemaVersion(ctx, pool)
+			if err != nil {
+				return err
+			}
+			if len(applied) == 0 {
+				_, err = fmt.Fprintf(env.Stdout, "schema up to date at version %d\n", v)
+				return err
+			}
+			_, err = fmt.Fprintf(env.Stdout, "applied %v; schema at version %d\n", applied, v)
+			return err
+		}),
+	}
+	f.bind(cmd.Flags())
+	return cmd
+}
+
+func newHQOrderCmd(g *globalFlags) *cobra.Command {
+	var f replicaFlags
+	cmd := &cobra.Command{
+		Use:   "order OUT_TRADE_NO",
+		Short: "Find a sale taken at any terminal, with its refunds and what may still be refunded",
+		Args:  cobra.ExactArgs(1),
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
+			pool, err := f.connect(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			ro, err := replica.FindOrder(ctx, pool, args[0])
+			if errors.Is(err, replica.ErrNotFound) {
+				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w (not replicated yet? ask WeChat: wxpos query %s)", err, args[0])}
+			}
+			if err != nil {
+				return err
+			}
+			o := ro.Order
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s  taken at %s/%s  %s  %s  ¥%s\n", o.OutTradeNo, ro.StoreID, ro.TerminalID, o.Tender, o.State, hqYuan(o.AmountFen))
+			if !o.PaidAt.IsZero() {
+				fmt.Fprintf(&b, "paid %s  transaction %s\n", o.PaidAt.In(replica.Shanghai).Format("2006-01-02 15:04:05"), o.TransactionID)
+			}
+			for _, r := range ro.Refunds {
+				fmt.Fprintf(&b, "refund %s  %s  ¥%s  %s\n", r.OutRefundNo, r.State, hqYuan(r.AmountFen), r.CreatedAt.In(replica.Shanghai).Format("2006-01-02 15:04"))
+			}
+			fmt.Fprintf(&b, "refundable (as replicated): ¥%s\n", hqYuan(ro.RefundableFen()))
+			_, err = fmt.Fprint(env.Stdout, b.String())
+			return err
+		}),
+	}
+	f.bind(cmd.Flags())
+	return cmd
+}
+
+func newHQStatusCmd(g *globalFlags) *cobra.Command {
+	var (
+		f     replicaFlags
+		store string
+	)
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "How far each terminal has replicated",
+		Args:  cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
+			pool, err := f.connect(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			ts, err := replica.Terminals(ctx, pool, store)
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			for _, t := range ts {
+				line := fmt.Sprintf("%s/%s  pushed %d of %d  last push %s ago", t.StoreID, t.TerminalID, t.PushedSeq, t.LocalSeq,
+					now.Sub(t.LastPushAt).Round(time.Second))
+				if !t.OldestPendingAt.IsZero() {
+					line += fmt.Sprintf("  oldest waiting since %s", t.OldestPendingAt.In(replica.Shanghai).Format("2006-01-02 15:04:05"))
+				}
+				if _, err := fmt.Fprintln(env.Stdout, line); err != nil {
+					return err
+				}
+			}
+			return nil
+		}),
+	}
+	f.bind(cmd.Flags())
+	cmd.Flags().StringVar(&store, "store", "", "only this store `id`")
+	return cmd
+}
+
+// hqYuan formats fen as yuan with two decimals, exactly.
+func hqYuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/wxpos/wxpos/replica"
+)
+
+// replicaFlags are the PostgreSQL connection flags shared by replicate and
+// hq, until config.toml has a [replica] section.
+type replicaFlags struct {
+	dsn, passwordFile, caFile, certFile, keyFile string
+	timeout                                      time.Duration
+}
+
+func (f *replicaFlags) bind(fs *pflag.FlagSet) {
+	fs.StringVar(&f.dsn, "dsn", "", "PostgreSQL `DSN` without a password, e.g. postgres://wxpos@hq.example.com/wxpos?sslmode=verify-full")
+	fs.StringVar(&f.passwordFile, "dsn-password-file", "", "`file` holding the PostgreSQL password (default: PGPASSFILE or ~/.pgpass)")
+	fs.StringVar(&f.caFile, "dsn-ca-file", "", "PEM `file` of the CA of the server certificate: TLS required and verified")
+	fs.StringVar(&f.certFile, "dsn-cert-file", "", "client certificate `file` (PEM), optional")
+	fs.StringVar(&f.keyFile, "dsn-key-file", "", "client key `file` (PEM), optional")
+	fs.DurationVar(&f.timeout, "timeout", time.Minute, "deadline of the whole command's database work (not of replicate without --once)")
+}
+
+func (f *replicaFlags) connect(ctx context.Context) (*pgxpool.Pool, error) {
+	if f.dsn == "" {
+		return nil, Usagef("--dsn is required")
+	}
+	return replica.Connect(ctx, replica.Config{DSN: f.dsn, PasswordFile: f.passwordFile,
+		CAFile: f.caFile, CertFile: f.certFile, KeyFile: f.keyFile})
+}
+
+func newReplicateCmd(g *globalFlags) *cobra.Command {
+	var (
+		f       replicaFlags
+		once    bool
+		migrate bool
+	)
+	cmd := &cobra.Command{
+		Use:   "replicate",
+		Short: "Push this terminal's events to the store's PostgreSQL replica",
+		Long: "replicate pushes the terminal's append-only event log, and the orders and refunds it names, to PostgreSQL:\n" +
+			"in order, in batches, exactly once, resuming where the server stopped. Without --once it keeps running,\n" +
+			"retrying with backoff while the server is down, until interrupted.\n" +
+			"The cashier window holds the database while it runs (and replicates itself when configured);\n" +
+			"run this when it is closed, e.g. to catch a terminal up.",
+		Args: cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			pool, err := f.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			sctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			if migrate {
+				_, err = replica.Migrate(sctx, pool)
+			} else {
+				err = replica.RequireSchema(sctx, pool)
+			}
+			cancel()
+			if err != nil {
+				return err
+			}
+			db, err := env.Store()
+			if err != nil {
+				return err
+			}
+			w, err := replica.NewWorker(db, pool, replica.Options{StoreID: env.Config.Store.ID,
+				TerminalID: env.Config.Store.TerminalID, Logger: env.Logger})
+			if err != nil {
+				return err
+			}
+			if once {
+				ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+				defer cancel()
+				err := w.Sync(ctx)
+				st := w.Status()
+				fmt.Fprintf(env.Stdout, "%s/%s: %d new events pushed, %s\n", st.StoreID, st.TerminalID, st.Pushed, st.Summary(time.Now()))
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			fmt.Fprintf(env.Stdout, "replicating %s/%s; Ctrl-C to stop\n", env.Config.Store.ID, env.Config.Store.TerminalID)
+			err = w.Run(ctx)
+			st := w.Status()
+			fmt.Fprintf(env.Stdout, "%d events pushed; %s\n", st.Pushed, st.Summary(time.Now()))
+			return err
+		}),
+	}
+	f.bind(cmd.Flags())
+	cmd.Flags().BoolVar(&once, "once", false, "push what is there now and exit")
+	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending schema migrations first")
+	return cmd
+}
