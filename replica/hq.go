@@ -208,21 +208,31 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 		return nil, fmt.Errorf("hq open: %w", err)
 	}
 
-	rows, err = db.Query(ctx, `SELECT store_id, terminal_id, pushed_seq, local_seq, coalesce(oldest_pending_at, 'epoch'), last_push_at
-		FROM terminals WHERE $1 = '' OR store_id = $1 ORDER BY 1, 2`, q.StoreID)
+	r.Terminals, err = Terminals(ctx, db, q.StoreID)
 	if err != nil {
-		return nil, fmt.Errorf("hq terminals: %w", err)
-	}
-	r.Terminals, err = pgx.CollectRows(rows, pgx.RowToStructByPos[TerminalState])
-	if err != nil {
-		return nil, fmt.Errorf("hq terminals: %w", err)
-	}
-	for i := range r.Terminals {
-		if r.Terminals[i].OldestPendingAt.Equal(time.Unix(0, 0)) {
-			r.Terminals[i].OldestPendingAt = time.Time{}
-		}
+		return nil, err
 	}
 	return r, nil
+}
+
+// Terminals lists the replication position of every terminal (of one
+// store, when storeID is set) as of its last push.
+func Terminals(ctx context.Context, db Querier, storeID string) ([]TerminalState, error) {
+	rows, err := db.Query(ctx, `SELECT store_id, terminal_id, pushed_seq, local_seq, coalesce(oldest_pending_at, 'epoch'), last_push_at
+		FROM terminals WHERE $1 = '' OR store_id = $1 ORDER BY 1, 2`, storeID)
+	if err != nil {
+		return nil, fmt.Errorf("hq terminals: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[TerminalState])
+	if err != nil {
+		return nil, fmt.Errorf("hq terminals: %w", err)
+	}
+	for i := range out {
+		if out[i].OldestPendingAt.Equal(time.Unix(0, 0)) {
+			out[i].OldestPendingAt = time.Time{}
+		}
+	}
+	return out, nil
 }
 
 func forRows(rows pgx.Rows, fn func(pgx.Rows) error) error {
