@@ -40,10 +40,11 @@ func yuan(fen int64) string {
 // yuan5 formats a fen amount with the five decimals of the fee columns.
 func yuan5(fen int64) string { return yuan(fen) + "000" }
 
-// billText keeps a free-text field from breaking the comma layout.
-func billText(s string) string {
-	return strings.NewReplacer(",", "，", "`", "'", "\r", " ", "\n", " ").Replace(s)
-}
+// billTextReplacer keeps a free-text field from breaking the comma layout
+// (a Replacer is immutable and safe for concurrent use).
+var billTextReplacer = strings.NewReplacer(",", "，", "`", "'", "\r", " ", "\n", " ")
+
+func billText(s string) string { return billTextReplacer.Replace(s) }
 
 func billTime(t time.Time) string { return t.In(shanghai).Format(time.DateTime) }
 
