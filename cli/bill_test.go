@@ -159,6 +159,29 @@ func TestBillFetchAndReconcileSandbox(t *testing.T) {
 	if !strings.Contains(out, "[open] wechat_only order PS1-T1-00000001") || strings.Contains(out, "PS1-T2-00000001") {
 		t.Fatalf("reconcile output:\n%s", out)
 	}
+	id := "wechat_only/order/PS1-T1-00000001"
+	if !strings.Contains(out, "id "+id) {
+		t.Fatalf("reconcile output lacks the difference id:\n%s", out)
+	}
+	code, out, errOut = run(t, "--data", data, "--sandbox-profile", profile, "reconcile", "--day", "2026-11-25",
+		"--resolve", id, "--action", "query", "--as", "boss")
+	if code != 0 || !strings.Contains(out, "WeChat: SUCCESS 1234 fen") || !strings.Contains(out, "[open] wechat_only") {
+		t.Fatalf("query: exit %d, %s\n%s", code, errOut, out)
+	}
+	code, _, errOut = run(t, "--data", data, "reconcile", "--day", "2026-11-25", "--resolve", id, "--action", "record_sale")
+	if code != cli.ExitUsage || !strings.Contains(errOut, "--note") {
+		t.Fatalf("record_sale without a note: exit %d, %q", code, errOut)
+	}
+	code, out, errOut = run(t, "--data", data, "reconcile", "--day", "2026-11-25", "--resolve", id, "--action", "record_sale",
+		"--note", "sold at till 1, record lost", "--as", "boss")
+	if code != 0 || !strings.Contains(out, "BALANCED") || !strings.Contains(out, "record_sale by boss") {
+		t.Fatalf("record sale: exit %d, %s\n%s", code, errOut, out)
+	}
+	// The recorded sale now matches the bill on a fresh run.
+	code, out, _ = run(t, "--data", data, "reconcile", "--day", "2026-11-25", "--no-fetch")
+	if code != 0 || !strings.Contains(out, "matched 1") || !strings.Contains(out, "differences: none") {
+		t.Fatalf("after recording: exit %d\n%s", code, out)
+	}
 	code, _, errOut = run(t, "--data", data, "reconcile", "--day", "2026-11-24", "--no-fetch")
 	if code != cli.ExitFailure || !strings.Contains(errOut, "bill fetch") {
 		t.Fatalf("reconcile of a day without a bill: exit %d, %q", code, errOut)

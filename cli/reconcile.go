@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,7 +15,7 @@ import (
 )
 
 func newReconcileCmd(g *globalFlags) *cobra.Command {
-	var dayFlag string
+	var dayFlag, resolveID, action, note, actor string
 	var asJSON, noFetch bool
 	cmd := &cobra.Command{
 		Use:   "reconcile",
@@ -23,7 +24,10 @@ func newReconcileCmd(g *globalFlags) *cobra.Command {
 			"terminal's records by out_trade_no / out_refund_no and prints the categories (matched, amount\n" +
 			"mismatch, local only, WeChat only, status mismatch, other terminal), the day totals side by side\n" +
 			"per tender, the fees, and every difference with what to do. A bill not stored yet is fetched first\n" +
-			"(unless --no-fetch). Resolutions made earlier (on the reconciliation screen) are kept.",
+			"(unless --no-fetch). Resolutions made earlier (on the reconciliation screen) are kept.\n\n" +
+			"--resolve ID --action query|explain|record_sale [--note TEXT] works on one difference of a\n" +
+			"reconciled day (ids are printed with the differences); refunds need a manager's PIN and are\n" +
+			"done on the reconciliation screen.",
 		Args: cobra.NoArgs,
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
 			day, err := billDay(dayFlag)
@@ -35,7 +39,18 @@ func newReconcileCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			var res *recon.Result
-			if !desk.Book.HasBill(day) && !noFetch {
+			if resolveID != "" {
+				if actor == "" && env.Actor != nil {
+					actor = env.Actor()
+				}
+				if actor == "" {
+					actor = "cli"
+				}
+				res, err = resolveCLI(cmd.Context(), env, desk, day, resolveID, recon.Action(action), note, actor)
+				if err != nil {
+					return err
+				}
+			} else if !desk.Book.HasBill(day) && !noFetch {
 				client, err := billClient(cmd.Context(), env)
 				if err != nil {
 					return err
@@ -65,7 +80,39 @@ func newReconcileCmd(g *globalFlags) *cobra.Command {
 	cmd.Flags().StringVar(&dayFlag, "day", "", "`day` to reconcile, as 2026-11-25 (default: yesterday)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().BoolVar(&noFetch, "no-fetch", false, "use only a stored bill; never download")
+	cmd.Flags().StringVar(&resolveID, "resolve", "", "resolve the difference with this `id`")
+	cmd.Flags().StringVar(&action, "action", "", "with --resolve: query, explain or record_sale")
+	cmd.Flags().StringVar(&note, "note", "", "with --resolve: why (required for explain and record_sale)")
+	cmd.Flags().StringVar(&actor, "as", "", "with --resolve: who resolves it, for the audit trail")
 	return cmd
+}
+
+// resolveCLI applies one resolution to a stored reconciliation.
+func resolveCLI(ctx context.Context, env *Env, desk *recon.Desk, day recon.Day, id string, a recon.Action, note, actor string) (*recon.Result, error) {
+	switch a {
+	case recon.ActionQuery:
+		client, err := billClient(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		desk.Operator = &live.Operator{Client: client}
+		res, ans, err := desk.Query(ctx, day, id, actor)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s\n", id, ans)
+		return res, nil
+	case recon.ActionExplain:
+		return desk.Explain(day, id, actor, note)
+	case recon.ActionRecordSale:
+		if strings.TrimSpace(note) == "" {
+			return nil, Usagef("--action record_sale needs --note")
+		}
+		return desk.RecordSale(day, id, actor, note)
+	case recon.ActionRefund:
+		return nil, Usagef("refunds need a manager's PIN: use the reconciliation screen")
+	}
+	return nil, Usagef("--action %q: want query, explain or record_sale", a)
 }
 
 // printResult writes a reconciliation for people.
@@ -111,6 +158,7 @@ func printResult(w io.Writer, r *recon.Result) error {
 		}
 		fmt.Fprintf(w, "  [%s] %s %s %s: terminal %s %s%s, bill %s %s\n", mark, d.Kind, d.Subject, no,
 			billYuan(d.LocalFen), reconNone(d.LocalState), forced, billYuan(d.BillFen), reconNone(d.BillState))
+		fmt.Fprintf(w, "      id %s\n", d.ID)
 		if d.Resolved() {
 			fmt.Fprintf(w, "      %s by %s: %s\n", d.Resolution.Action, d.Resolution.Actor, d.Resolution.Note)
 		} else {
