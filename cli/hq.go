@@ -2,14 +2,18 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/recon/live"
 	"github.com/wxpos/wxpos/replica"
 )
 
@@ -19,7 +23,7 @@ func newHQCmd(g *globalFlags) *cobra.Command {
 		Short: "Head office: reports and lookups across every terminal, from the PostgreSQL replica",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newHQReportCmd(g), newHQMigrateCmd(g), newHQOrderCmd(g), newHQStatusCmd(g))
+	cmd.AddCommand(newHQReportCmd(g), newHQMigrateCmd(g), newHQOrderCmd(g), newHQStatusCmd(g), newHQReconcileCmd(g))
 	return cmd
 }
 
@@ -231,4 +235,118 @@ func hqYuan(fen int64) string {
 		sign, fen = "-", -fen
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+func newHQReconcileCmd(g *globalFlags) *cobra.Command {
+	var (
+		f                      replicaFlags
+		dayFlag, store, billFn string
+		chain, asJSON          bool
+	)
+	cmd := &cobra.Command{
+		Use:   "reconcile",
+		Short: "Reconcile the merchant's WeChat bill against every terminal of a store (--store) or the chain (--chain)",
+		Long: "reconcile compares one day's WeChat bill, which covers the whole merchant number, with the replicated\n" +
+			"orders and refunds of all terminals of --store ID, or of every store with --chain. The bill is the plain\n" +
+			"CSV in --bill FILE, or else the one this terminal's database holds (wxpos bill fetch). Nothing is\n" +
+			"stored: differences are worked through at the terminal that made the sale (wxpos reconcile).\n" +
+			"A terminal that has not replicated its day shows up as WeChat-only rows: see wxpos hq status.",
+		Args: cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			if chain == (store != "") {
+				return Usagef("give exactly one of --store ID and --chain")
+			}
+			d := dayFlag
+			if d == "" {
+				d = time.Now().In(replica.Shanghai).AddDate(0, 0, -1).Format("20060102")
+			}
+			day, err := recon.ParseDay(d)
+			if err != nil {
+				return Usagef("--day: %v", err)
+			}
+			var bill io.Reader
+			if billFn != "" {
+				file, err := os.Open(billFn)
+				if err != nil {
+					return err
+				}
+				defer file.Close()
+				bill = file
+			} else {
+				db, err := env.Store()
+				if err != nil {
+					return err
+				}
+				plain, info, err := recon.NewBook(db, nil).OpenBill(day)
+				if err != nil {
+					return fmt.Errorf("%w: pass --bill FILE or run wxpos bill fetch --day %s", err, day.Dashed())
+				}
+				bill = plain
+				if info.NoBill {
+					bill = strings.NewReader("")
+				}
+			}
+			rows, err := live.Parse(bill)
+			if err != nil {
+				return fmt.Errorf("bill of %s: %w", day, err)
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
+			pool, err := f.connect(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			res, err := replica.ReconcileMerchant(ctx, pool, day, store, rows)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(env.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			return printMerchantResult(env.Stdout, res, store)
+		}),
+	}
+	f.bind(cmd.Flags())
+	fs := cmd.Flags()
+	fs.StringVar(&dayFlag, "day", "", "`day` (yyyymmdd or yyyy-mm-dd; default yesterday, Asia/Shanghai)")
+	fs.StringVar(&store, "store", "", "reconcile the terminals of this store `id`")
+	fs.BoolVar(&chain, "chain", false, "reconcile every store of the merchant")
+	fs.StringVar(&billFn, "bill", "", "plain bill CSV `file` as WeChat serves it (default: the one stored in this terminal)")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+func printMerchantResult(w io.Writer, res *recon.Result, store string) error {
+	scope := "chain"
+	if store != "" {
+		scope = "store " + store
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "reconciliation %s, %s: %d bill rows\n", res.Day.Dashed(), scope, res.BillRows)
+	for _, k := range recon.Kinds {
+		fmt.Fprintf(&b, "  %-16s %6d\n", k, res.Counts[k])
+	}
+	fmt.Fprintf(&b, "%-12s %6s %12s %6s %12s\n", "tender", "local", "yuan", "bill", "yuan")
+	for _, t := range res.Totals {
+		if !t.InBill && t.LocalCount == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "%-12s %6d %12s %6d %12s\n", t.Tender, t.LocalCount, hqYuan(t.LocalFen), t.BillCount, hqYuan(t.BillFen))
+	}
+	if len(res.Differences) == 0 {
+		b.WriteString("no differences\n")
+	}
+	for _, d := range res.Differences {
+		no := d.OutTradeNo
+		if d.OutRefundNo != "" {
+			no += " / " + d.OutRefundNo
+		}
+		fmt.Fprintf(&b, "%s  %s  local %s %s  bill %s %s\n    %s\n", d.Kind, no, d.LocalState, hqYuan(d.LocalFen),
+			d.BillState, hqYuan(d.BillFen), d.Advice)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
