@@ -99,7 +99,9 @@ func (d *Directory) verify(ctx context.Context, name, pin, purpose string, onOK 
 	err := d.db.Update(func(tx *storage.Tx) error {
 		u, err := getUser(tx, name)
 		if errors.Is(err, ErrNotFound) {
-			_, err := event(tx, now, KindUnknownUser, name, name, purpose, nil)
+			// The typed name is not recorded: people type PINs into the
+			// name field by mistake, and the trail must never hold a PIN.
+			_, err := event(tx, now, KindUnknownUser, "", "", purpose, nil)
 			if err != nil {
 				return err
 			}

@@ -146,6 +146,15 @@ func TestWrongPINRefusedAndCounted(t *testing.T) {
 		if !errors.Is(err, staff.ErrBadPIN) || errors.Is(err, staff.ErrNotFound) {
 			t.Fatalf("unknown name: %v", err)
 		}
+		// A PIN typed into the name field must not reach the audit trail.
+		f.dir.Login(ctx, "975312", "1357")
+		ev, _ := staff.Trail(f.db, staff.Filter{Text: "975312"})
+		if len(ev) != 0 {
+			t.Fatalf("typed name recorded: %+v", ev)
+		}
+		if n := len(events(t, f.db, staff.KindUnknownUser)); n != 2 {
+			t.Fatalf("%d unknown-name events, want 2", n)
+		}
 	})
 }
 

@@ -279,6 +279,7 @@ func (s *refundScreen) finish(r *pos.Refund) {
 			s.sale.RefundedFen += r.AmountFen
 			s.pick(*s.sale) // show the new remainder
 			s.setState(string(r.State))
+			s.reason.SetText("") // a second refund needs its own reason
 		}
 		s.explain.SetText(t.mt(msgRefDone, formatFen(r.AmountFen), r.OutRefundNo))
 	case pos.RefundClosed:
