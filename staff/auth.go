@@ -96,16 +96,16 @@ type checkResult func(tx *storage.Tx, u *User, now time.Time) error
 func (d *Directory) verify(ctx context.Context, name, pin, purpose string, onOK checkResult) (*User, error) {
 	now := d.now()
 	var hash string
+	unknown := false
 	err := d.db.Update(func(tx *storage.Tx) error {
 		u, err := getUser(tx, name)
 		if errors.Is(err, ErrNotFound) {
-			// The typed name is not recorded: people type PINs into the
-			// name field by mistake, and the trail must never hold a PIN.
+			// Committed (not returned as an error, which would roll it
+			// back). The typed name is not recorded: people type PINs into
+			// the name field by mistake, and the trail must never hold one.
+			unknown = true
 			_, err := event(tx, now, KindUnknownUser, "", "", purpose, nil)
-			if err != nil {
-				return err
-			}
-			return ErrNotFound
+			return err
 		}
 		if err != nil {
 			return err
@@ -127,7 +127,7 @@ func (d *Directory) verify(ctx context.Context, name, pin, purpose string, onOK 
 		hash = u.PINHash
 		return putUser(tx, u)
 	})
-	if errors.Is(err, ErrNotFound) {
+	if err == nil && unknown {
 		d.burn(pin) // as slow as a real check
 		return nil, fmt.Errorf("%s %q: %w", purpose, name, ErrBadPIN)
 	}
