@@ -283,16 +283,17 @@ func (s *Server) payInputV2(p map[string]string) (payInput, *v2Result) {
 
 // v2OrderFields are the order fields of micropay and orderquery answers.
 func v2OrderFields(o *order) map[string]string {
+	// An order that never paid shows only these (observed, PROTOCOL A.7).
 	f := map[string]string{
 		"out_trade_no":     o.OutTradeNo,
 		"total_fee":        strconv.FormatInt(o.AmountFen, 10),
 		"trade_state":      o.State,
 		"trade_state_desc": stateDesc(o.State),
-		"trade_type":       o.TradeType,
-		"device_info":      o.DeviceInfo,
-		"attach":           o.Attach,
 	}
 	if o.paid() {
+		f["trade_type"] = o.TradeType
+		f["device_info"] = o.DeviceInfo
+		f["attach"] = o.Attach
 		f["transaction_id"] = o.TransactionID
 		f["openid"] = o.OpenID
 		f["is_subscribe"] = "N"
