@@ -119,7 +119,9 @@ func runCrash(t *testing.T, gen string, f crashFlow, k int, after bool, fault *s
 		f.prepare(ctx, s)
 	}
 	s.term.Close()
-	s.cfg.CallTimeout = 100 * time.Millisecond // shorter than crashLatency
+	if fault != nil && fault.Latency > 0 {
+		s.cfg.CallTimeout = 100 * time.Millisecond // shorter than crashLatency
+	}
 
 	cs := &crashStore{Store: s.store, at: k, after: after}
 	var term *pos.Terminal
@@ -144,7 +146,7 @@ func runCrash(t *testing.T, gen string, f crashFlow, k int, after bool, fault *s
 	if fault != nil && fault.Latency > 0 {
 		// The latency is real time, the terminal clock fake: let a request
 		// the client gave up on reach the ledger before recovery looks.
-		time.Sleep(time.Duration(fault.Latency))
+		time.Sleep(2 * time.Duration(fault.Latency))
 	}
 	path := s.db.Path()
 	s.db.Close()

@@ -201,3 +201,38 @@ func TestForce(t *testing.T) {
 		}
 	})
 }
+
+func TestRetryNowSkipsBackoff(t *testing.T) {
+	r := newRig(t, false)
+	ctx := context.Background()
+	r.gw.SetDown(true)
+	p, err := r.term.BeginScan(ctx, sale(100), postest.Code(postest.UserPayingTimeout, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := r.wait(p)
+	if o.State != pos.StateUnknown {
+		t.Fatalf("state %s", o.State)
+	}
+	r.clk.Advance(time.Minute) // past the password wait: the next answer leads to a reverse
+	r.term.Start(ctx)
+	// The worker's first pass finds WeChat unreachable and backs off on the
+	// (manual) clock, which the test never advances: only RetryNow helps.
+	r.clk.WaitForWaiter(nil)
+	before := r.gw.Calls(postest.OpQuery)
+	r.gw.SetDown(false)
+	if err := r.term.RetryNow(o.OutTradeNo); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		cur, _ := r.term.Order(o.OutTradeNo)
+		if cur.State.Terminal() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %s after RetryNow (%d queries before)", cur.State, before)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

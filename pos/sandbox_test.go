@@ -223,8 +223,12 @@ func testSandboxScanFaults(t *testing.T, gen string) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSandboxRig(t, gen, false, nil)
-			s.cfg.CallTimeout = 200 * time.Millisecond
-			s.term = s.newTerminal(s.store, s.env.Gateway)
+			for _, f := range tc.faults {
+				if f.Latency > 0 {
+					s.cfg.CallTimeout = 100 * time.Millisecond // shorter than the latency
+					s.term = s.newTerminal(s.store, s.env.Gateway)
+				}
+			}
 			for _, f := range tc.faults {
 				if err := s.env.Sandbox.AddFault(f); err != nil {
 					t.Fatal(err)
@@ -244,7 +248,7 @@ func testSandboxScanFaults(t *testing.T, gen string) {
 			// the sandbox before recovery reads the outcome.
 			for _, f := range tc.faults {
 				if f.Latency > 0 {
-					time.Sleep(time.Duration(f.Latency))
+					time.Sleep(2 * time.Duration(f.Latency))
 				}
 			}
 			s.restartSandbox()

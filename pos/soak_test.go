@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/paygate"
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
@@ -30,11 +31,15 @@ func TestSoak(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(*soakSeed, 1))
 	clk := postest.NewAutoClock(t0)
-	env := gatetest.Start(t, clk.Now, func(o *sandbox.Options) { o.RefundDelay = 20 * time.Second })
+	env := gatetest.StartV2(t, clk.Now, func(o *sandbox.Options) { o.RefundDelay = 20 * time.Second })
+	// One ledger behind both API generations: each (re)start picks one, so
+	// orders begun on v3 are finished on v2 and the reverse.
+	gateways := []pos.Gateway{paygate.NewV3(env.Client, paygate.Options{}), env.Gateway}
+	var v2Starts int
 	r := &rig{t: t, clk: clk, cfg: testConfig(clk)}
-	r.cfg.CallTimeout = 300 * time.Millisecond
+	r.cfg.CallTimeout = 10 * time.Second // only injected faults, never a slow machine, make calls fail
 	r.cfg.QRTTL = 5 * time.Minute
-	r.cfg.QRPollMax = 20 * time.Second
+	r.cfg.QRPollMax = time.Minute
 	path := filepath.Join(t.TempDir(), "wxpos.db")
 	r.db = fastDB(t, path)
 	s := &sbRig{rig: r, env: env}
@@ -64,7 +69,11 @@ func TestSoak(t *testing.T) {
 			}
 		}
 		var err error
-		term, err = pos.New(cs, deadGateway{Gateway: env.Gateway, dead: &cs.dead}, r.cfg)
+		gw := gateways[rng.IntN(2)]
+		if gw == pos.Gateway(env.Gateway) {
+			v2Starts++
+		}
+		term, err = pos.New(cs, deadGateway{Gateway: gw, dead: &cs.dead}, r.cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,13 +90,11 @@ func TestSoak(t *testing.T) {
 	scenarios := sandbox.Scenarios()
 	faults := []sandbox.Fault{
 		{Drop: sandbox.DropBefore}, {Drop: sandbox.DropAfter}, {Status: 500}, {Status: 503},
-		// Timeouts only where a late landing is harmless to model: the
-		// sandbox's latency is real time while the terminal clock is fake,
-		// so a payment request landing "late" would land after the
-		// terminal's grace period had (instantly) passed. A lost payment
-		// answer is covered by DropAfter.
-		{Path: "/v3/pay/transactions/out-trade-no/", Latency: sandbox.Duration(400 * time.Millisecond)},
-		{Path: "/v3/refund/", Latency: sandbox.Duration(400 * time.Millisecond)},
+		// No injected latency here: it runs in real time while the terminal
+		// clock is fake, so a request landing "late" would land after the
+		// terminal's grace period had (instantly) passed. The fault and
+		// crash suites cover timeouts with controlled waits; to the core a
+		// timeout is the same outcome-unknown as a dropped answer.
 	}
 	var paid []string
 	ctx := context.Background()
@@ -97,9 +104,6 @@ func TestSoak(t *testing.T) {
 		done++
 		if rng.IntN(100) < 15 {
 			f := faults[rng.IntN(len(faults))]
-			if f.Latency > 0 && rng.IntN(4) != 0 {
-				f = faults[rng.IntN(len(faults)-2)] // timeouts cost real time: rarer
-			}
 			env.Sandbox.AddFault(f)
 			faulted++
 		}
@@ -161,8 +165,8 @@ func TestSoak(t *testing.T) {
 			lost++
 		}
 	}
-	t.Logf("soak seed=%d: %d payments in %s (%d faults, %d crashes, %d restarts): %s; lost=%d double-charged=%d unresolved=%d",
-		*soakSeed, done, time.Since(start).Round(time.Millisecond), faulted, crashes, restarts, count, lost, double, unresolved)
+	t.Logf("soak seed=%d: %d payments in %s (%d faults, %d crashes, %d restarts, %d of them on API v2): %s; lost=%d double-charged=%d unresolved=%d",
+		*soakSeed, done, time.Since(start).Round(time.Millisecond), faulted, crashes, restarts, v2Starts, count, lost, double, unresolved)
 }
 
 func contains(s, sub string) bool {

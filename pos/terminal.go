@@ -153,6 +153,33 @@ func (t *Terminal) Receipt(no string) (*receipt.Receipt, error) { return t.store
 // OrdersOnDay returns the orders of a day (yyyymmdd, Asia/Shanghai).
 func (t *Terminal) OrdersOnDay(day string) ([]*Order, error) { return t.store.OrdersOnDay(day) }
 
+// OpenOrders returns every order not in a final state (UNKNOWN ones
+// included), for the manager's screen.
+func (t *Terminal) OpenOrders() ([]*Order, error) { return t.store.OpenOrders() }
+
+// RetryNow drops the recovery backoff of an open order or refund and wakes
+// the worker (the cashier's "check again" button). Queued calls are retried
+// at once too.
+func (t *Terminal) RetryNow(ref string) error {
+	t.mu.Lock()
+	delete(t.backoff, ref)
+	t.mu.Unlock()
+	entries, err := t.store.Outbox()
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Ref == ref {
+			e.NextAt = t.clk.Now()
+			if err := t.store.SaveOutbox(e); err != nil {
+				return err
+			}
+		}
+	}
+	t.nudge()
+	return nil
+}
+
 // Pending counts what is not settled yet: open orders (UNKNOWN among them)
 // and queued outbox calls. The status bar shows these.
 type Pending struct {
