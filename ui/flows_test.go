@@ -505,3 +505,36 @@ func TestPayError(t *testing.T) {
 		t.Errorf("reason %q", s.reason.Text)
 	}
 }
+
+func TestManagerHooks(t *testing.T) {
+	t.Run("without a manager the actions stay disabled", func(t *testing.T) {
+		h := newHarness(t)
+		if screenAs[*saleScreen](h).managerBtn.Visible() {
+			t.Error("manager button shown without a manager")
+		}
+		startScan(t, h, "1", goodCode)
+		h.fake.emit(h.fake.last(), Update{State: StateUnknown})
+		h.waitFor("unknown", onScreen[*unknownScreen](h))
+		if u := screenAs[*unknownScreen](h); !u.forcePaidBtn.Disabled() || !u.forceVoidBtn.Disabled() {
+			t.Error("force buttons enabled without a manager")
+		}
+	})
+	t.Run("force actions open payments in doubt", func(t *testing.T) {
+		h := newHarness(t, WithManager(newMgrWorld(t).desk))
+		startScan(t, h, "1", goodCode)
+		h.fake.emit(h.fake.last(), Update{State: StateUnknown})
+		h.waitFor("unknown", onScreen[*unknownScreen](h))
+		test.Tap(screenAs[*unknownScreen](h).forceVoidBtn)
+		screenAs[*forceScreen](h)
+		if h.term.pay != nil {
+			t.Error("payment still in view after handing it to the manager")
+		}
+	})
+	t.Run("F10 opens the manager menu", func(t *testing.T) {
+		h := newHarness(t, WithManager(newMgrWorld(t).desk))
+		h.key(fyne.KeyF10)
+		if _, ok := h.term.cur.(*saleScreen); ok {
+			t.Error("F10 stayed on the sale screen")
+		}
+	})
+}

@@ -14,6 +14,7 @@ const (
 	msgSaleClear    msg = "sale.clear"
 	msgSaleHistory  msg = "sale.history"
 	msgSaleSettings msg = "sale.settings"
+	msgSaleManager  msg = "sale.manager"
 	msgSaleNoAmount msg = "sale.noAmount"
 	msgSaleHint     msg = "sale.hint"
 
@@ -146,6 +147,7 @@ var messages = map[msg]translation{
 	msgSaleClear:    {"清除 Esc", "Clear Esc"},
 	msgSaleHistory:  {"今日交易 F5", "Today F5"},
 	msgSaleSettings: {"设置 F9", "Settings F9"},
+	msgSaleManager:  {"经理 F10", "Manager F10"},
 	msgSaleNoAmount: {"请先输入金额", "Enter an amount first"},
 	msgSaleHint:     {"输入金额，然后选择收款方式", "Key the amount, then choose how the customer pays"},
 

@@ -23,7 +23,7 @@ const (
 // Keys: digits and "." key the amount, Backspace deletes, "+" adds the amount
 // as an item line, Enter or F1 takes the scan tender, F2 the QR tender, F3
 // cash, Esc clears the amount (a second Esc clears the lines), F5 opens
-// today's sales and F9 the settings.
+// today's sales, F9 the settings and F10 the manager menu.
 type saleScreen struct {
 	t *Terminal
 
@@ -34,6 +34,7 @@ type saleScreen struct {
 	keypad *Keypad
 
 	addBtn, scanBtn, qrBtn, cashBtn, clearBtn, historyBtn, settingsBtn *widget.Button
+	managerBtn                                                         *widget.Button
 }
 
 func newSaleScreen(t *Terminal) *saleScreen {
@@ -55,6 +56,14 @@ func newSaleScreen(t *Terminal) *saleScreen {
 	s.clearBtn = widget.NewButton(c.T(msgSaleClear), s.clear)
 	s.historyBtn = widget.NewButtonWithIcon(c.T(msgSaleHistory), theme.HistoryIcon(), func() { t.show(newHistoryScreen(t)) })
 	s.settingsBtn = widget.NewButtonWithIcon(c.T(msgSaleSettings), theme.SettingsIcon(), func() { t.show(newSettingsScreen(t)) })
+	s.managerBtn = widget.NewButtonWithIcon(c.T(msgSaleManager), theme.AccountIcon(), func() {
+		if t.opt.manager != nil {
+			t.ShowManager(t.opt.manager)
+		}
+	})
+	if t.opt.manager == nil {
+		s.managerBtn.Hide()
+	}
 	s.refresh()
 	return s
 }
@@ -68,7 +77,7 @@ func (s *saleScreen) view() fyne.CanvasObject {
 	right := container.NewVBox(s.keypad, s.addBtn, s.clearBtn)
 	tenders := container.NewGridWithColumns(3,
 		tall(s.scanBtn), tall(s.qrBtn), tall(s.cashBtn))
-	footer := container.NewHBox(s.historyBtn, layout.NewSpacer(), s.settingsBtn)
+	footer := container.NewHBox(s.historyBtn, layout.NewSpacer(), s.managerBtn, s.settingsBtn)
 	return container.NewPadded(container.NewBorder(nil,
 		container.NewVBox(tenders, footer), nil, right, left))
 }
@@ -105,7 +114,11 @@ func (s *saleScreen) clear() {
 func (s *saleScreen) refresh() {
 	d := &s.t.draft
 	s.total.SetFen(d.totalFen())
-	s.keyed.SetText(d.input.Text())
+	if t := d.input.Text(); t != "" && len(d.lines) > 0 {
+		s.keyed.SetText("+ ¥" + t)
+	} else {
+		s.keyed.SetText("")
+	}
 	objs := make([]fyne.CanvasObject, 0, len(d.lines))
 	for _, l := range d.lines {
 		objs = append(objs, container.NewHBox(widget.NewLabel(l.Name), layout.NewSpacer(), widget.NewLabel(formatFen(l.TotalFen))))
@@ -178,5 +191,7 @@ func (s *saleScreen) typedKey(ev *fyne.KeyEvent) {
 		s.historyBtn.OnTapped()
 	case fyne.KeyF9:
 		s.settingsBtn.OnTapped()
+	case fyne.KeyF10:
+		s.managerBtn.OnTapped()
 	}
 }

@@ -23,6 +23,7 @@ type options struct {
 	status   StatusFeed
 	codes    <-chan string
 	customer Customer
+	manager  Manager
 	lang     Lang
 	training bool
 }
@@ -43,6 +44,10 @@ func WithScanner(codes <-chan string) Option { return func(o *options) { o.codes
 
 // WithCustomer enables the training "simulate customer" panel.
 func WithCustomer(c Customer) Option { return func(o *options) { o.customer = c } }
+
+// WithManager connects the manager back end: the sale screen gets the
+// manager menu (F10) and the UNKNOWN screen its force paid / force void.
+func WithManager(m Manager) Option { return func(o *options) { o.manager = m } }
 
 // WithLanguage picks the starting language (default zh-CN).
 func WithLanguage(l Lang) Option { return func(o *options) { o.lang = l } }

@@ -59,11 +59,15 @@ func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
 	s.laterBtn = widget.NewButtonWithIcon(c.T(msgUnknownLater), theme.MailForwardIcon(), t.newSale)
 	s.newSaleBtn = widget.NewButtonWithIcon(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)
 	s.newSaleBtn.Hide()
-	// Force paid / force void need a manager PIN; the manager issue wires them.
-	s.forcePaidBtn = widget.NewButton(c.T(msgUnknownForcePaid), nil)
-	s.forceVoidBtn = widget.NewButton(c.T(msgUnknownForceVoid), nil)
-	s.forcePaidBtn.Disable()
-	s.forceVoidBtn.Disable()
+	// Force paid / force void happen on the manager's payments-in-doubt
+	// screen, behind the manager PIN; without a manager back end they stay
+	// disabled.
+	s.forcePaidBtn = widget.NewButton(c.T(msgUnknownForcePaid), s.manage)
+	s.forceVoidBtn = widget.NewButton(c.T(msgUnknownForceVoid), s.manage)
+	if t.opt.manager == nil {
+		s.forcePaidBtn.Disable()
+		s.forceVoidBtn.Disable()
+	}
 	s.stamp()
 	return s
 }
@@ -105,6 +109,18 @@ func (s *unknownScreen) update(u Update) {
 	s.retryBtn.Hide()
 	s.laterBtn.Hide()
 	s.newSaleBtn.Show()
+}
+
+// manage parks the payment and opens the manager's payments-in-doubt
+// screen, where force paid / force void are decided with a PIN.
+func (s *unknownScreen) manage() {
+	t := s.t
+	if t.opt.manager == nil {
+		return
+	}
+	t.draft.clear()
+	t.pay = nil
+	t.show(newForceScreen(&console{t: t, m: t.opt.manager}))
 }
 
 // retry asks the core to query WeChat now.
