@@ -3,7 +3,9 @@ package pos_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
@@ -191,5 +193,36 @@ func TestBeginScanRejectsBadInput(t *testing.T) {
 	}
 	if n := r.gw.Calls(postest.OpPay); n != 0 {
 		t.Errorf("%d pay calls for bad input", n)
+	}
+}
+
+func TestOrderNumbers(t *testing.T) {
+	tests := []struct{ store, term string }{{"S01", "T01"}, {"ABCDEFGH", "12345678"}, {"1", "2"}}
+	valid := regexp.MustCompile(`^[0-9A-Za-z_-]{6,32}$`)
+	for _, tc := range tests {
+		t.Run(tc.store+"/"+tc.term, func(t *testing.T) {
+			r := newRig(t, true)
+			r.cfg.StoreID, r.cfg.TerminalID = tc.store, tc.term
+			r.term = r.newTerminal(r.store, r.gw)
+			seen := map[string]bool{}
+			for i := range 3 {
+				o, err := r.term.PayCash(context.Background(), sale(100), 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !valid.MatchString(o.OutTradeNo) || seen[o.OutTradeNo] {
+					t.Fatalf("order %d: number %q invalid or repeated", i, o.OutTradeNo)
+				}
+				seen[o.OutTradeNo] = true
+			}
+			r.restart()
+			o, err := r.term.PayCash(context.Background(), sale(100), 100)
+			if err != nil || seen[o.OutTradeNo] {
+				t.Fatalf("after restart: %v, number %q reused", err, o.OutTradeNo)
+			}
+		})
+	}
+	if _, err := pos.New(newRig(t, true).store, postest.NewGateway(time.Now), pos.Config{StoreID: "S-01", TerminalID: "T1"}); !errors.Is(err, pos.ErrBadRequest) {
+		t.Errorf("store id with a dash accepted: %v", err)
 	}
 }
