@@ -137,7 +137,7 @@ func checkReplica(tb testing.TB, pool *pgxpool.Pool, c *counter) int {
 	}
 	for i, e := range local {
 		r := remote[i]
-		if r.Seq != int64(e.Seq) || r.Kind != e.Kind || r.Ref != e.Ref || !bytes.Equal(r.Digest, Digest(e)) {
+		if r.Seq != int64(e.Seq) || r.Kind != pgText(e.Kind) || r.Ref != pgText(e.Ref) || !bytes.Equal(r.Digest, Digest(e)) {
 			tb.Fatalf("%s/%s event %d: PostgreSQL has %d %s %s, local %d %s %s", c.store, c.term, i, r.Seq, r.Kind, r.Ref, e.Seq, e.Kind, e.Ref)
 		}
 	}

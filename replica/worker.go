@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -395,9 +396,9 @@ func (w *Worker) push(ctx context.Context, b *batch) (int, error) {
 		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	digests := make([][]byte, n)
 	for i, e := range b.events {
-		seqs[i], ats[i], kinds[i], refs[i], actors[i] = int64(e.Seq), e.Time, e.Kind, e.Ref, e.Actor
-		froms[i], tos[i], reasons[i], datas[i] = e.From, e.To, e.Reason, string(e.Data)
-		digests[i] = Digest(e)
+		seqs[i], ats[i], kinds[i], refs[i], actors[i] = int64(e.Seq), e.Time, pgText(e.Kind), pgText(e.Ref), pgText(e.Actor)
+		froms[i], tos[i], reasons[i], datas[i] = pgText(e.From), pgText(e.To), pgText(e.Reason), pgJSON(e.Data)
+		digests[i] = Digest(e) // of the event as the terminal has it
 	}
 	var inserted int
 	err := pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
@@ -486,6 +487,20 @@ func (w *Worker) checkReplays(ctx context.Context, tx pgx.Tx, b *batch, inserted
 	return nil
 }
 
+// pgText drops NUL characters, which PostgreSQL text cannot hold (the
+// digest keeps the terminal's exact event).
+func pgText(s string) string { return strings.ReplaceAll(s, "\x00", "") }
+
+// pgJSON makes JSON storable as jsonb: jsonb refuses the \u0000 escape, so
+// it becomes U+FFFD. Empty stays empty (stored as NULL).
+func pgJSON(data []byte) string {
+	s := string(data)
+	if strings.Contains(s, `\u0000`) {
+		s = strings.ReplaceAll(s, `\u0000`, `\ufffd`)
+	}
+	return s
+}
+
 func ts(t time.Time) pgtype.Timestamptz { return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()} }
 
 // upsertOrders writes the order projections. A row belongs to the terminal
@@ -508,7 +523,8 @@ func (w *Worker) upsertOrders(ctx context.Context, tx pgx.Tx, b *batch) error {
 		if err != nil {
 			return fmt.Errorf("encode order %s: %w", o.OutTradeNo, err)
 		}
-		nos[i], tenders[i], states[i], txids[i], cashiers[i], records[i] = o.OutTradeNo, o.Tender, o.State, o.TransactionID, o.Cashier, string(data)
+		nos[i], tenders[i], states[i], txids[i], cashiers[i], records[i] = pgText(o.OutTradeNo), pgText(o.Tender), pgText(o.State),
+			pgText(o.TransactionID), pgText(o.Cashier), pgJSON(data)
 		amounts[i], created[i], updated[i], paid[i], training[i] = o.AmountFen, o.CreatedAt, o.UpdatedAt, ts(o.PaidAt), o.Training
 		if updated[i].IsZero() {
 			updated[i] = o.CreatedAt
@@ -550,7 +566,7 @@ func (w *Worker) upsertRefunds(ctx context.Context, tx pgx.Tx, b *batch) error {
 		if err != nil {
 			return fmt.Errorf("encode refund %s: %w", r.OutRefundNo, err)
 		}
-		nos[i], trades[i], states[i], records[i] = r.OutRefundNo, r.OutTradeNo, r.State, string(data)
+		nos[i], trades[i], states[i], records[i] = pgText(r.OutRefundNo), pgText(r.OutTradeNo), pgText(r.State), pgJSON(data)
 		amounts[i], created[i], updated[i], success[i], training[i] = r.AmountFen, r.CreatedAt, r.UpdatedAt, ts(r.SuccessAt), r.Training
 		if updated[i].IsZero() {
 			updated[i] = r.CreatedAt

@@ -258,3 +258,32 @@ func TestProjectionsAndLookup(t *testing.T) {
 		}
 	})
 }
+
+func TestWorkerOddContent(t *testing.T) {
+	tests := []struct {
+		name string
+		e    storage.Event
+	}{
+		{"NUL in text", storage.Event{Kind: "user.note", Ref: "a\x00b", Actor: "王\x00", Reason: "x\x00y"}},
+		{"NUL escape in data", storage.Event{Kind: "user.note", Data: []byte(`{"note":"a\u0000b"}`)}},
+		{"array data", storage.Event{Kind: "user.note", Data: []byte(`[1,2,3]`)}},
+		{"string data", storage.Event{Kind: "user.note", Data: []byte(`"退货"`)}},
+		{"null data", storage.Event{Kind: "user.note", Data: []byte(`null`)}},
+		{"no data", storage.Event{Kind: "user.note", Reason: "顾客要求退款 🧧"}},
+	}
+	pool := migrated(t)
+	c := newCounter(t, "S01", "T01")
+	w := newWorker(t, c, pool, Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := c.db.Update(func(tx *storage.Tx) error { _, err := tx.AppendEvent(tt.e); return err })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Sync(context.Background()); err != nil {
+				t.Fatalf("Sync: %v", err)
+			}
+			checkReplica(t, pool, c)
+		})
+	}
+}
