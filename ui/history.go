@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/report"
 )
 
 // historyScreen lists today's sales with their state, filters them by order
@@ -102,7 +104,7 @@ func (s *historyScreen) filter() {
 			txn = "…" + r.TransactionID[n-4:]
 		}
 		row := container.NewHBox(
-			widget.NewLabel(r.Time.Format("15:04:05")),
+			widget.NewLabel(r.Time.In(report.Shanghai).Format("15:04:05")),
 			widget.NewLabelWithStyle(formatFen(r.AmountFen), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
 			widget.NewLabel(c.T(tenderMsg(r.Tender))),
 			state,

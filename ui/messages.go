@@ -54,6 +54,7 @@ const (
 	msgUnknownForceVoid msg = "unknown.forceVoid"
 	msgUnknownManager   msg = "unknown.manager"
 	msgUnknownLater     msg = "unknown.later"
+	msgUnknownLastHeard msg = "unknown.lastHeard"
 
 	msgReceiptTitle    msg = "receipt.title"
 	msgReceiptStore    msg = "receipt.store"
@@ -187,6 +188,7 @@ var messages = map[msg]translation{
 	msgUnknownForceVoid: {"强制撤销", "Force void"},
 	msgUnknownManager:   {"经理操作", "Manager actions"},
 	msgUnknownLater:     {"后台继续确认，先做下一笔", "Keep checking in the background; next sale"},
+	msgUnknownLastHeard: {"最近更新：%s", "Last update: %s"},
 
 	msgReceiptTitle:    {"收据", "Receipt"},
 	msgReceiptStore:    {"门店", "Store"},

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/report"
 )
 
 // receiptScreen shows a completed sale's receipt with print/reprint and the
@@ -94,7 +95,7 @@ func (s *receiptScreen) view() fyne.CanvasObject {
 	if r.TransactionID != "" {
 		s.field(grid, msgReceiptTxnID, r.TransactionID)
 	}
-	s.field(grid, msgReceiptTime, r.Time.Format("2006-01-02 15:04:05"))
+	s.field(grid, msgReceiptTime, r.Time.In(report.Shanghai).Format("2006-01-02 15:04:05"))
 	s.field(grid, msgReceiptNo, r.No)
 	top := container.NewVBox(s.title)
 	if r.Training {

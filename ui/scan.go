@@ -74,6 +74,7 @@ func newScanScreen(t *Terminal, sale Sale) *scanScreen {
 	s.progress.Alignment = fyne.TextAlignCenter
 	s.progress.TextStyle = fyne.TextStyle{Bold: true}
 	s.reason.Alignment = fyne.TextAlignCenter
+	s.order.Alignment = fyne.TextAlignCenter
 	s.reason.Importance = widget.DangerImportance
 	s.reason.Wrapping = fyne.TextWrapWord
 	s.cancelBtn = widget.NewButtonWithIcon(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)

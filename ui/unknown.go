@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/wxpos/wxpos/report"
 )
 
 // unknownScreen is the explicit "we do not know yet" state of a WeChat
@@ -76,7 +78,7 @@ func (s *unknownScreen) view() fyne.CanvasObject {
 	manager := widget.NewCard("", s.t.cat.T(msgUnknownManager),
 		container.NewGridWithColumns(2, s.forcePaidBtn, s.forceVoidBtn))
 	return container.NewPadded(container.NewVBox(
-		s.title, s.amount, s.order, s.checking, s.last, s.explain, s.result,
+		s.title, container.NewCenter(s.amount), s.order, s.checking, s.last, s.explain, s.result,
 		layout.NewSpacer(),
 		container.NewHBox(s.retryBtn, s.laterBtn, s.newSaleBtn),
 		manager,
@@ -85,7 +87,7 @@ func (s *unknownScreen) view() fyne.CanvasObject {
 
 // stamp notes when the screen last heard about the payment.
 func (s *unknownScreen) stamp() {
-	s.last.SetText(time.Now().Format("15:04:05"))
+	s.last.SetText(s.t.cat.T(msgUnknownLastHeard, time.Now().In(report.Shanghai).Format("15:04:05")))
 }
 
 // update shows the outcome once recovery learns it (PAID goes to the receipt

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# screenshots.sh — run the cashier window under Xvfb in training mode (real
+# payment core, real WeChat client, in-process sandbox), walk the main
+# screens with real keystrokes (xdotool) and save PNGs.
+#
+#   scripts/screenshots.sh [OUTDIR]        (default: screenshots/)
+#
+# Needs Xvfb, xdotool, ImageMagick (import) and curl:
+#   apt-get install xvfb xdotool imagemagick curl
+# Also prints the cold start: process start to the window's run loop ("ready")
+# and to the window being mapped, for a first launch (sandbox keys generated)
+# and a second one (keys on disk, as every later day starts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-screenshots}
+mkdir -p "$out"
+
+for tool in Xvfb xdotool import curl; do
+	command -v "$tool" >/dev/null || { echo "screenshots: $tool not found (apt-get install xvfb xdotool imagemagick curl)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+xvfb_pid="" app_pid=""
+cleanup() {
+	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A free display number.
+n=90
+while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+export DISPLAY=":$n"
+Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+
+echo "screenshots: building"
+go build -tags screenshots -o "$work/wxpos-tour" ./scripts/screenshots
+mkdir -p "$work/data"
+
+now_ms() { date +%s%3N; }
+
+# launch starts the app and waits for its window; it sets app_pid and wid.
+launch() {
+	local t0
+	t0=$(now_ms)
+	WXPOS_TOUR_DATA="$work/data" LANG=en_US.UTF-8 "$work/wxpos-tour" >"$work/app.out" 2>"$work/app.err" &
+	app_pid=$!
+	wid=$(timeout 30 xdotool search --sync --onlyvisible --name 'wxpos' | head -1)
+	local t1
+	t1=$(now_ms)
+	for _ in $(seq 100); do grep -q '^ready ' "$work/app.out" && break; sleep 0.05; done
+	echo "screenshots: $1: ready after $(sed -n 's/^ready //p' "$work/app.out") ms, window mapped after $((t1 - t0)) ms"
+	xdotool windowfocus --sync "$wid" 2>/dev/null || true
+	sandbox=$(sed -n 's/^sandbox //p' "$work/app.out")
+}
+
+stop_app() {
+	kill "$app_pid" 2>/dev/null || true
+	wait "$app_pid" 2>/dev/null || true
+	app_pid=""
+}
+
+shot() { # name [settle seconds]
+	sleep "${2:-0.8}"
+	import -window "$wid" "$out/$1.png"
+	echo "screenshots: $out/$1.png"
+}
+keys() { xdotool key --delay 60 "$@"; }
+typ() { xdotool type --delay 40 "$1"; }
+# code SCENARIO-PREFIX: a fresh 18-digit sandbox payment code.
+code() { printf '%s%06d%06d' "$1" $((RANDOM % 1000000)) $((RANDOM % 1000000)); }
+
+launch "first launch (sandbox keys generated)"
+stop_app
+launch "second launch"
+
+typ "128.5+36";                                   shot 01-sale
+keys F1;                                          shot 02-scan
+typ "$(code 130002)"; keys Return;                shot 03-scan-password 1.5
+sleep 5;                                          shot 04-receipt
+keys Return
+typ "58"; keys F1; typ "$(code 130004)"; keys Return; shot 05-scan-notenough 1.5
+keys Escape Escape
+typ "23"; keys F2;                                shot 06-qr 1.5
+keys Escape; sleep 1.5; keys Return
+keys Escape; typ "12.5"; keys F3; typ "100";     shot 07-cash
+keys Return; sleep 1; keys Return
+curl -fsS -X POST -d '{"drop":"after","count":-1}' "$sandbox/sandbox/faults" >/dev/null
+typ "66"; keys F1; typ "$(code 130001)"; keys Return; shot 08-unknown 4
+curl -fsS -X DELETE "$sandbox/sandbox/faults" >/dev/null
+keys F4; sleep 3; keys Return
+keys F5;                                          shot 09-history 1.2
+keys Escape
+# English: settings (F9), then the "English" radio button.
+keys F9; sleep 0.8
+xdotool mousemove --window "$wid" 70 220 click 1 2>/dev/null || true
+sleep 0.5; typ "9.9";                             shot 10-sale-en
+keys F1;                                          shot 11-scan-en
+stop_app
+echo "screenshots: done ($out)"
