@@ -242,7 +242,9 @@ func (w *Worker) step(ctx context.Context) (n int, more bool, err error) {
 	defer func() {
 		if err != nil {
 			w.known = false // re-read the server's position after any failure
-			w.fail(err)
+			if ctx.Err() == nil { // shutting down is not a failure
+				w.fail(err)
+			}
 			w.refreshLocal()
 		}
 	}()
