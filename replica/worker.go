@@ -241,7 +241,7 @@ func (w *Worker) step(ctx context.Context) (n int, more bool, err error) {
 	defer w.stepMu.Unlock()
 	defer func() {
 		if err != nil {
-			w.known = false // re-read the server's position after any failure
+			w.known = false       // re-read the server's position after any failure
 			if ctx.Err() == nil { // shutting down is not a failure
 				w.fail(err)
 			}
