@@ -94,6 +94,11 @@ func runSandbox(ctx context.Context, r sandboxRun) error {
 	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(r.logger.Handler(), slog.LevelDebug)}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	// Payment and refund notifications to notify_url, until ctx ends.
+	nctx, cancelNotify := context.WithCancel(ctx)
+	notifyDone := make(chan struct{})
+	go func() { _ = sb.Run(nctx); close(notifyDone) }()
+	defer func() { cancelNotify(); <-notifyDone }()
 	if r.ready != nil {
 		r.ready(base)
 	}

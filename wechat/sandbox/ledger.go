@@ -50,6 +50,8 @@ type order struct {
 	Attach        string    `json:"attach,omitempty"`
 	DeviceInfo    string    `json:"device_info,omitempty"`
 	NotifyURL     string    `json:"notify_url,omitempty"`
+	Gen           string    `json:"gen,omitempty"`
+	SignType      string    `json:"sign_type,omitempty"`
 	Fingerprint   string    `json:"fingerprint"`
 	AuthLast4     string    `json:"auth_code_last4,omitempty"`
 	CodeDigest    string    `json:"code_digest,omitempty"`
@@ -82,6 +84,8 @@ type refund struct {
 	TotalFen      int64     `json:"total_fen"`
 	Status        string    `json:"status"`
 	Reason        string    `json:"reason,omitempty"`
+	NotifyURL     string    `json:"notify_url,omitempty"`
+	Gen           string    `json:"gen,omitempty"`
 	CreateTime    time.Time `json:"create_time"`
 	CompleteAt    time.Time `json:"complete_at"`
 	SuccessTime   time.Time `json:"success_time,omitzero"`
@@ -98,6 +102,7 @@ type ledger struct {
 	Refunds     map[string]*refund `json:"refunds"`
 	RefundSeq   []string           `json:"refund_seq"`
 	UsedCodes   map[string]string  `json:"used_codes"`
+	Notices     []*notice          `json:"notices,omitempty"`
 }
 
 func newLedger() *ledger {
@@ -179,6 +184,7 @@ func (l *ledger) settle(now time.Time) bool {
 		if r.Status == refundProcessing && !now.Before(r.CompleteAt) {
 			r.Status = refundSuccess
 			r.SuccessTime = r.CompleteAt
+			l.queueRefundNotify(r, r.CompleteAt)
 			changed = true
 		}
 	}

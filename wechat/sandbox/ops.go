@@ -31,6 +31,8 @@ type payInput struct {
 	NotifyURL  string
 	AuthCode   string
 	TimeExpire time.Time
+	Gen        string // "v2" or "v3": the API generation that created the order
+	SignType   string // v2 sign_type of the creating request (for notifications)
 }
 
 func (in payInput) fingerprint(tradeType string) string {
@@ -188,6 +190,8 @@ func (s *Server) native(now time.Time, in payInput) (*order, *apiError) {
 		Attach:        in.Attach,
 		DeviceInfo:    in.DeviceInfo,
 		NotifyURL:     in.NotifyURL,
+		Gen:           in.Gen,
+		SignType:      in.SignType,
 		Fingerprint:   fp,
 		CreateTime:    now,
 		ExpireTime:    in.TimeExpire,
@@ -220,6 +224,7 @@ func (s *Server) payNative(now time.Time, codeURL string) (*order, error) {
 		}
 		o.OpenID = openIDFor("native:" + o.OutTradeNo)
 		s.led.markPaid(o, now)
+		s.led.queuePayNotify(o, now)
 		return o, nil
 	}
 	return nil, ErrUnknownCodeURL
@@ -293,6 +298,8 @@ type refundInput struct {
 	RefundFen     int64
 	TotalFen      int64
 	Reason        string
+	NotifyURL     string
+	Gen           string
 }
 
 // createRefund accepts a refund (PROCESSING); it completes after
@@ -340,6 +347,8 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 		TotalFen:      o.AmountFen,
 		Status:        refundProcessing,
 		Reason:        in.Reason,
+		NotifyURL:     in.NotifyURL,
+		Gen:           in.Gen,
 		CreateTime:    now,
 		CompleteAt:    now.Add(s.opts.RefundDelay),
 	}
@@ -351,6 +360,7 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 	if s.opts.RefundDelay <= 0 {
 		r.Status = refundSuccess
 		r.SuccessTime = now
+		l.queueRefundNotify(r, now)
 	}
 	return r, o, nil
 }

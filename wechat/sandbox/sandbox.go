@@ -73,6 +73,10 @@ type Options struct {
 	DownloadURLTTL time.Duration
 	// MaxBodyBytes bounds request bodies. Default 64 KiB.
 	MaxBodyBytes int64
+	// NotifyClient sends payment and refund notifications when
+	// DeliverNotifications or Run is called. Default: a client with a
+	// 5 s timeout.
+	NotifyClient *http.Client
 	// Logger receives one line per refused request. Default: discard.
 	Logger *slog.Logger
 }
@@ -101,6 +105,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = 64 << 10
+	}
+	if o.NotifyClient == nil {
+		o.NotifyClient = &http.Client{Timeout: 5 * time.Second}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -323,6 +330,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /sandbox/faults", s.handleControlFaults)
 	mux.HandleFunc("POST /sandbox/faults", s.handleControlFaults)
 	mux.HandleFunc("DELETE /sandbox/faults", s.handleControlFaults)
+	mux.HandleFunc("GET /sandbox/notifications", s.handleControlNotifications)
+	mux.HandleFunc("POST /sandbox/notifications", s.handleControlNotifications)
 
 	return s.withFaults(s.withClientCert(mux))
 }

@@ -265,6 +265,8 @@ func (s *Server) payInputV2(p map[string]string) (payInput, *v2Result) {
 		DeviceInfo: p["device_info"],
 		NotifyURL:  p["notify_url"],
 		AuthCode:   p["auth_code"],
+		Gen:        "v2",
+		SignType:   p["sign_type"],
 	}
 	if ft := p["fee_type"]; ft != "" && ft != "CNY" {
 		return in, &v2Result{err: errParam.with("fee_type参数错误，仅支持CNY")}
@@ -399,6 +401,8 @@ func (s *Server) handleRefund(p map[string]string) v2Result {
 		RefundFen:     atoi(p["refund_fee"]),
 		TotalFen:      atoi(p["total_fee"]),
 		Reason:        p["refund_desc"],
+		NotifyURL:     p["notify_url"],
+		Gen:           "v2",
 	}
 	var res v2Result
 	s.update(func(now time.Time) bool {

@@ -314,7 +314,7 @@ func (s *Server) handleV3Native(r *http.Request, body []byte) v3Reply {
 	if u, err := url.Parse(req.NotifyURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return v3Param("/notify_url", "格式规则校验失败，应为http(s)地址")
 	}
-	in := payInput{OutTradeNo: req.OutTradeNo, AmountFen: *req.Amount.Total, Body: req.Description, Attach: req.Attach, NotifyURL: req.NotifyURL}
+	in := payInput{OutTradeNo: req.OutTradeNo, AmountFen: *req.Amount.Total, Body: req.Description, Attach: req.Attach, NotifyURL: req.NotifyURL, Gen: "v3"}
 	if req.SceneInfo != nil {
 		in.DeviceInfo = req.SceneInfo.DeviceID
 	}
@@ -513,7 +513,7 @@ func (s *Server) handleV3Codepay(r *http.Request, body []byte) v3Reply {
 	if rep, ok := s.merchantMatches(req.AppID, req.MchID); !ok {
 		return rep
 	}
-	in := payInput{OutTradeNo: req.OutTradeNo, AmountFen: *req.Amount.Total, Body: req.Description, Attach: req.Attach, DeviceInfo: deviceID, AuthCode: authCode}
+	in := payInput{OutTradeNo: req.OutTradeNo, AmountFen: *req.Amount.Total, Body: req.Description, Attach: req.Attach, DeviceInfo: deviceID, AuthCode: authCode, Gen: "v3"}
 	var rep v3Reply
 	s.update(func(now time.Time) bool {
 		o, err := s.micropay(now, in)
@@ -653,6 +653,7 @@ func (s *Server) handleV3Refund(r *http.Request, body []byte) v3Reply {
 	in := refundInput{
 		TransactionID: req.TransactionID, OutTradeNo: req.OutTradeNo, OutRefundNo: req.OutRefundNo,
 		RefundFen: *req.Amount.Refund, TotalFen: *req.Amount.Total, Reason: req.Reason,
+		NotifyURL: req.NotifyURL, Gen: "v3",
 	}
 	var rep v3Reply
 	s.update(func(now time.Time) bool {

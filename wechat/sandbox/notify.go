@@ -1,0 +1,315 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wxpos/wxpos/wechat"
+)
+
+// notifyRetry is WeChat's re-send schedule after a failed notification
+// (PROTOCOL A.13/B.13): 15 retries over 24 h 4 min, on the sandbox clock.
+var notifyRetry = []time.Duration{
+	15 * time.Second, 15 * time.Second, 30 * time.Second, 3 * time.Minute, 10 * time.Minute,
+	20 * time.Minute, 30 * time.Minute, 30 * time.Minute, 30 * time.Minute, 60 * time.Minute,
+	3 * time.Hour, 3 * time.Hour, 3 * time.Hour, 6 * time.Hour, 6 * time.Hour,
+}
+
+// Notification kinds.
+const (
+	noticePay    = "pay"
+	noticeRefund = "refund"
+)
+
+// notice is one notification WeChat owes the merchant: a paid Native order
+// or a finished refund whose request named a notify_url.
+type notice struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"`
+	Gen      string    `json:"gen"`
+	URL      string    `json:"url"`
+	Ref      string    `json:"ref"` // out_trade_no or out_refund_no
+	Created  time.Time `json:"created"`
+	Due      time.Time `json:"due"`
+	Attempts int       `json:"attempts"`
+	Done     bool      `json:"done"`
+	GaveUp   bool      `json:"gave_up"`
+	LastErr  string    `json:"last_error,omitempty"`
+	// The order or refund as it was at the event: later changes (a refund
+	// after the payment) do not alter what was announced.
+	Order  *order  `json:"order,omitempty"`
+	Refund *refund `json:"refund,omitempty"`
+}
+
+func (l *ledger) queuePayNotify(o *order, now time.Time) {
+	if o.NotifyURL == "" {
+		return
+	}
+	snap := *o
+	snap.Refunds = nil
+	l.Notices = append(l.Notices, &notice{ID: fmt.Sprintf("EV-%d%06d", now.Unix(), l.next()), Kind: noticePay, Gen: o.Gen,
+		URL: o.NotifyURL, Ref: o.OutTradeNo, Created: now, Due: now, Order: &snap})
+}
+
+func (l *ledger) queueRefundNotify(r *refund, now time.Time) {
+	if r.NotifyURL == "" {
+		return
+	}
+	snap := *r
+	l.Notices = append(l.Notices, &notice{ID: fmt.Sprintf("EV-%d%06d", now.Unix(), l.next()), Kind: noticeRefund, Gen: r.Gen,
+		URL: r.NotifyURL, Ref: r.OutRefundNo, Created: now, Due: now, Refund: &snap})
+}
+
+// Notification is a notification as GET /sandbox/notifications lists it.
+type Notification struct {
+	ID        string `json:"id"`
+	Kind      string `json:"kind"` // "pay" or "refund"
+	API       string `json:"api"`  // "v2" or "v3"
+	URL       string `json:"url"`
+	Ref       string `json:"ref"` // out_trade_no or out_refund_no
+	Attempts  int    `json:"attempts"`
+	Delivered bool   `json:"delivered"`
+	GaveUp    bool   `json:"gave_up"`
+	NextTry   string `json:"next_try,omitempty"`
+	LastError string `json:"last_error,omitempty"`
+}
+
+// Notifications lists every notification and its delivery state.
+func (s *Server) Notifications() []Notification {
+	var out []Notification
+	s.update(func(time.Time) bool {
+		for _, n := range s.led.Notices {
+			v := Notification{ID: n.ID, Kind: n.Kind, API: n.Gen, URL: n.URL, Ref: n.Ref, Attempts: n.Attempts,
+				Delivered: n.Done && !n.GaveUp, GaveUp: n.GaveUp, LastError: n.LastErr}
+			if !n.Done {
+				v.NextTry = fmtV3Time(n.Due)
+			}
+			out = append(out, v)
+		}
+		return false
+	})
+	return out
+}
+
+// outgoing is one prepared notification request.
+type outgoing struct {
+	n      *notice
+	body   []byte
+	header http.Header
+}
+
+// DeliverNotifications sends every notification due on the sandbox clock
+// (with Options.NotifyClient) and reschedules failures on WeChat's retry
+// schedule. It returns how many were delivered. Nothing is sent unless it
+// (or Run) is called, so tests stay off the network.
+func (s *Server) DeliverNotifications(ctx context.Context) (int, error) {
+	var due []outgoing
+	s.update(func(now time.Time) bool {
+		for _, n := range s.led.Notices {
+			if n.Done || now.Before(n.Due) {
+				continue
+			}
+			body, hdr, err := s.noticeRequest(n)
+			if err != nil {
+				n.LastErr = err.Error()
+				n.Done, n.GaveUp = true, true
+				continue
+			}
+			due = append(due, outgoing{n: n, body: body, header: hdr})
+		}
+		return false
+	})
+	delivered := 0
+	for _, o := range due {
+		err := s.send(ctx, o)
+		if ctx.Err() != nil {
+			return delivered, ctx.Err()
+		}
+		s.update(func(now time.Time) bool {
+			n := o.n
+			n.Attempts++
+			if err == nil {
+				n.Done, n.LastErr = true, ""
+				delivered++
+				return true
+			}
+			n.LastErr = err.Error()
+			if n.Attempts > len(notifyRetry) {
+				n.Done, n.GaveUp = true, true
+			} else {
+				n.Due = now.Add(notifyRetry[n.Attempts-1])
+			}
+			return true
+		})
+	}
+	return delivered, nil
+}
+
+// Run delivers notifications once a second until ctx ends. The caller owns
+// the goroutine it runs in.
+func (s *Server) Run(ctx context.Context) error {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if _, err := s.DeliverNotifications(ctx); err != nil && ctx.Err() == nil {
+				s.opts.Logger.Warn("sandbox: notifications", "err", err)
+			}
+		}
+	}
+}
+
+// send posts one notification; only the merchant's success answer counts
+// (v2: HTTP 200 with return_code SUCCESS; v3: HTTP 200 or 204).
+func (s *Server) send(ctx context.Context, o outgoing) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.n.URL, bytes.NewReader(o.body))
+	if err != nil {
+		return err
+	}
+	for k, v := range o.header {
+		req.Header[k] = v
+	}
+	resp, err := s.opts.NotifyClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("notify %s: %w", o.n.ID, err)
+	}
+	defer resp.Body.Close()
+	reply, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if o.n.Gen == "v3" {
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+			return fmt.Errorf("notify %s: merchant answered HTTP %d", o.n.ID, resp.StatusCode)
+		}
+		return nil
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("notify %s: merchant answered HTTP %d", o.n.ID, resp.StatusCode)
+	}
+	m, err := wechat.DecodeXML(bytes.NewReader(reply))
+	if err != nil || m["return_code"] != "SUCCESS" {
+		return fmt.Errorf("notify %s: merchant did not answer return_code SUCCESS", o.n.ID)
+	}
+	return nil
+}
+
+// noticeRequest builds the body and headers of n from the ledger (s.mu held).
+func (s *Server) noticeRequest(n *notice) ([]byte, http.Header, error) {
+	hdr := http.Header{}
+	switch {
+	case n.Kind == noticePay && n.Gen == "v2":
+		o := n.Order
+		if o == nil {
+			return nil, nil, fmt.Errorf("notice %s has no order", n.ID)
+		}
+		p := map[string]string{
+			"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID, "mch_id": s.creds.MchID,
+			"nonce_str": nonce(), "result_code": "SUCCESS", "openid": o.OpenID, "is_subscribe": "N",
+			"trade_type": o.TradeType, "bank_type": o.BankType, "total_fee": strconv.FormatInt(o.AmountFen, 10),
+			"fee_type": "CNY", "cash_fee": strconv.FormatInt(o.AmountFen, 10), "transaction_id": o.TransactionID,
+			"out_trade_no": o.OutTradeNo, "attach": o.Attach, "time_end": fmtV2Time(o.SuccessTime), "device_info": o.DeviceInfo,
+		}
+		st := wechat.SignType(o.SignType)
+		if st == wechat.SignHMACSHA256 {
+			p["sign_type"] = string(st)
+		} else {
+			st = wechat.SignMD5
+		}
+		for k, v := range p {
+			if v == "" {
+				delete(p, k)
+			}
+		}
+		p["sign"] = wechat.SignV2(p, s.creds.APIKey, st)
+		hdr.Set("Content-Type", "text/xml")
+		return wechat.EncodeXML(p), hdr, nil
+	case n.Kind == noticeRefund && n.Gen == "v2":
+		r := n.Refund
+		if r == nil {
+			return nil, nil, fmt.Errorf("notice %s has no refund", n.ID)
+		}
+		inner := wechat.EncodeXML(map[string]string{
+			"transaction_id": r.TransactionID, "out_trade_no": r.OutTradeNo, "refund_id": r.RefundID,
+			"out_refund_no": r.OutRefundNo, "total_fee": strconv.FormatInt(r.TotalFen, 10),
+			"settlement_total_fee": strconv.FormatInt(r.TotalFen, 10), "refund_fee": strconv.FormatInt(r.AmountFen, 10),
+			"settlement_refund_fee": strconv.FormatInt(r.AmountFen, 10), "refund_status": refundStatusV2(r.Status),
+			"success_time": r.SuccessTime.In(shanghai).Format(time.DateTime), "refund_recv_accout": "支付用户的零钱",
+			"refund_account": "REFUND_SOURCE_UNSETTLED_FUNDS", "refund_request_source": "API",
+		})
+		root := "<root>" + strings.TrimSuffix(strings.TrimPrefix(string(inner), "<xml>"), "</xml>") + "</root>"
+		enc, err := wechat.EncryptRefundReqInfo(s.creds.APIKey, []byte(root))
+		if err != nil {
+			return nil, nil, err
+		}
+		hdr.Set("Content-Type", "text/xml")
+		return wechat.EncodeXML(map[string]string{"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID,
+			"mch_id": s.creds.MchID, "nonce_str": nonce(), "req_info": enc}), hdr, nil
+	}
+	// API v3: encrypted resource, signed like a response.
+	var plain any
+	event, summary, original := "TRANSACTION.SUCCESS", "支付成功", "transaction"
+	if n.Kind == noticePay {
+		o := n.Order
+		if o == nil {
+			return nil, nil, fmt.Errorf("notice %s has no order", n.ID)
+		}
+		plain = s.v3Tx(o)
+	} else {
+		r := n.Refund
+		if r == nil {
+			return nil, nil, fmt.Errorf("notice %s has no refund", n.ID)
+		}
+		event, summary, original = "REFUND.SUCCESS", "退款成功", "refund"
+		plain = map[string]any{
+			"mchid": s.creds.MchID, "out_trade_no": r.OutTradeNo, "transaction_id": r.TransactionID,
+			"out_refund_no": r.OutRefundNo, "refund_id": r.RefundID, "refund_status": r.Status,
+			"success_time": fmtV3Time(r.SuccessTime), "user_received_account": "支付用户零钱",
+			"amount": map[string]int64{"total": r.TotalFen, "refund": r.AmountFen, "payer_total": r.TotalFen, "payer_refund": r.AmountFen},
+		}
+	}
+	pt, err := json.Marshal(plain)
+	if err != nil {
+		return nil, nil, err
+	}
+	rn := randomToken(12)
+	ct, err := wechat.EncryptAEADAES256GCM(s.creds.APIV3Key, rn, original, pt)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := json.Marshal(map[string]any{
+		"id": n.ID, "create_time": fmtV3Time(n.Created), "resource_type": "encrypt-resource",
+		"event_type": event, "summary": summary,
+		"resource": map[string]string{"original_type": original, "algorithm": "AEAD_AES_256_GCM",
+			"ciphertext": ct, "associated_data": original, "nonce": rn},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	hdr.Set("Content-Type", "application/json")
+	s.signV3(hdr, &http.Request{Header: http.Header{}}, body)
+	return body, hdr, nil
+}
+
+func (s *Server) handleControlNotifications(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		if _, err := s.DeliverNotifications(r.Context()); err != nil {
+			controlError(w, http.StatusServiceUnavailable, err)
+			return
+		}
+	}
+	list := s.Notifications()
+	if list == nil {
+		list = []Notification{}
+	}
+	writeControlJSON(w, http.StatusOK, map[string][]Notification{"notifications": list})
+}
