@@ -3,6 +3,7 @@ package replica
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -379,11 +380,25 @@ func (w *Worker) read(from uint64) (*batch, error) {
 
 // Digest is the content hash of an event as replicated. A replay of the
 // same event has the same digest; a different event under the same key
-// does not (ErrConflict).
+// does not (ErrConflict). It covers the event's own fields in a fixed
+// length-prefixed layout (time as UTC RFC 3339 with nanoseconds), not
+// storage's JSON encoding, so a later wxpos that adds a field to
+// storage.Event still recognises the events it replicated before.
 func Digest(e storage.Event) []byte {
-	data, _ := json.Marshal(e) // plain struct with RawMessage: cannot fail for a decoded event
-	sum := sha256.Sum256(data)
-	return sum[:]
+	h := sha256.New()
+	var n [8]byte
+	put := func(s string) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	binary.BigEndian.PutUint64(n[:], e.Seq)
+	h.Write(n[:])
+	put(e.Time.UTC().Format(time.RFC3339Nano))
+	for _, s := range []string{e.Kind, e.Ref, e.Actor, e.From, e.To, e.Reason, string(e.Data)} {
+		put(s)
+	}
+	return h.Sum(nil)
 }
 
 // push writes one batch in one PostgreSQL transaction: the events (new ones

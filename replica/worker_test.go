@@ -287,3 +287,31 @@ func TestWorkerOddContent(t *testing.T) {
 		})
 	}
 }
+
+func TestDigest(t *testing.T) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 123456789, Shanghai)
+	base := storage.Event{Seq: 7, Time: at, Kind: "order.transition", Ref: "P1", Actor: "c1", From: "NEW", To: "PAID",
+		Reason: "cash", Data: []byte(`{"amount_fen":100}`)}
+	same := base
+	same.Time = at.UTC() // the same instant read back in another zone
+	same.V = 2           // a record version is not content
+	tests := []struct {
+		name   string
+		e      storage.Event
+		differ bool
+	}{
+		{"same event", same, false},
+		{"other sequence", func() storage.Event { e := base; e.Seq = 8; return e }(), true},
+		{"other instant", func() storage.Event { e := base; e.Time = at.Add(time.Nanosecond); return e }(), true},
+		{"other state", func() storage.Event { e := base; e.To = "FAILED"; return e }(), true},
+		{"other data", func() storage.Event { e := base; e.Data = []byte(`{"amount_fen":101}`); return e }(), true},
+		{"fields shifted", func() storage.Event { e := base; e.Ref, e.Actor = "P1c", "1"; return e }(), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if differ := string(Digest(tt.e)) != string(Digest(base)); differ != tt.differ {
+				t.Errorf("digests differ = %v, want %v", differ, tt.differ)
+			}
+		})
+	}
+}
