@@ -79,7 +79,16 @@ func setup(dir string) error {
 	if err := os.Setenv("SSL_CERT_FILE", ca); err != nil {
 		return err
 	}
-	sb, err := sandbox.New(sandbox.Options{Credentials: creds, RefundDelay: -1})
+	// Notifications may only go to receivers on this machine.
+	loopback := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if host, _, _ := net.SplitHostPort(addr); host != "127.0.0.1" {
+				return nil, fmt.Errorf("interop: no network for notifications to %s", addr)
+			}
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+	}}
+	sb, err := sandbox.New(sandbox.Options{Credentials: creds, RefundDelay: -1, NotifyClient: loopback})
 	if err != nil {
 		return err
 	}
