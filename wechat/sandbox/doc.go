@@ -58,6 +58,17 @@
 // committed (DropAfter: the request runs, then the connection is hijacked
 // and closed). The control API is never faulted.
 //
+// # Notifications
+//
+// A paid Native order and a finished refund whose request named a
+// notify_url owe the merchant a notification: v2 signed XML (the order's
+// sign_type) or, for refunds, XML with the AES-256-ECB req_info; v3 JSON
+// with an AES-256-GCM resource, signed like a response. Payment-code orders
+// get none. The content is fixed at the event. Nothing is sent until
+// DeliverNotifications (tests, POST /sandbox/notifications) or Run
+// (`wxpos sandbox`) is called; failures are retried on WeChat's schedule
+// (15 s, 15 s, 30 s, 3 min … 6 h) on the sandbox clock, then given up.
+//
 // # Choices on unconfirmed points
 //
 // Where PROTOCOL.md marks behaviour unconfirmed the sandbox does this:
@@ -93,6 +104,6 @@
 //     closed (real WeChat fails the handshake). Over plain HTTP the check
 //     cannot be made and is skipped.
 //
-// Not simulated: payment and refund notifications to notify_url, fund-flow
-// bills, coupons/promotion_detail, rate limits (FREQUENCY_LIMITED).
+// Not simulated: fund-flow bills, coupons/promotion_detail, rate limits
+// (FREQUENCY_LIMITED), refund CLOSED/ABNORMAL outcomes.
 package sandbox
