@@ -116,7 +116,7 @@ type managerHome struct {
 }
 
 func newManagerHome(c *console) *managerHome {
-	s := &managerHome{c: c, message: widget.NewLabel(""), body: container.NewVBox()}
+	s := &managerHome{c: c, message: widget.NewLabel(""), body: container.NewStack()}
 	s.message.Wrapping = fyne.TextWrapWord
 	return s
 }
@@ -149,18 +149,21 @@ func (s *managerHome) showMenu() {
 		b.Alignment = widget.ButtonAlignLeading
 		return b
 	}
-	s.body.Objects = []fyne.CanvasObject{container.NewGridWithColumns(2,
-		btn(msgMgrRefunds, theme.ContentUndoIcon(), func() { t.show(newRefundScreen(c)) }),
-		btn(msgMgrUnknown, theme.QuestionIcon(), func() { t.show(newForceScreen(c)) }),
-		btn(msgMgrDay, theme.CalendarIcon(), func() { t.show(newDayScreen(c)) }),
-		btn(msgMgrZHistory, theme.HistoryIcon(), func() { t.show(newZListScreen(c)) }),
-		btn(msgMgrSettings, theme.SettingsIcon(), func() {
-			c.askPIN(staff.ActionSettings, "", 0, func(ap staff.Approval) { t.show(newManagerSettings(c, ap.Approver)) })
-		}),
-		btn(msgMgrAudit, theme.ListIcon(), func() {
-			c.askPIN(staff.ActionStaff, "audit", 0, func(staff.Approval) { t.show(newAuditScreen(c)) })
-		}),
-	), widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale)}
+	// The menu fills the screen: big targets for a touch screen.
+	s.body.Objects = []fyne.CanvasObject{container.NewBorder(nil,
+		widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale), nil, nil,
+		container.NewGridWithColumns(2,
+			btn(msgMgrRefunds, theme.ContentUndoIcon(), func() { t.show(newRefundScreen(c)) }),
+			btn(msgMgrUnknown, theme.QuestionIcon(), func() { t.show(newForceScreen(c)) }),
+			btn(msgMgrDay, theme.CalendarIcon(), func() { t.show(newDayScreen(c)) }),
+			btn(msgMgrZHistory, theme.HistoryIcon(), func() { t.show(newZListScreen(c)) }),
+			btn(msgMgrSettings, theme.SettingsIcon(), func() {
+				c.askPIN(staff.ActionSettings, "", 0, func(ap staff.Approval) { t.show(newManagerSettings(c, ap.Approver)) })
+			}),
+			btn(msgMgrAudit, theme.ListIcon(), func() {
+				c.askPIN(staff.ActionStaff, "audit", 0, func(staff.Approval) { t.show(newAuditScreen(c)) })
+			}),
+		))}
 	s.body.Refresh()
 }
 
@@ -192,12 +195,12 @@ func (s *managerHome) showSetup() {
 		})
 	})
 	create.Importance = widget.HighImportance
-	s.body.Objects = []fyne.CanvasObject{widget.NewCard(t.mt(msgMgrSetupTitle), t.mt(msgMgrSetupHint),
+	s.body.Objects = []fyne.CanvasObject{container.NewVBox(widget.NewCard(t.mt(msgMgrSetupTitle), t.mt(msgMgrSetupHint),
 		container.NewVBox(widget.NewForm(
 			widget.NewFormItem(t.mt(msgMgrName), name),
 			widget.NewFormItem(t.mt(msgMgrPIN), pin),
 			widget.NewFormItem(t.mt(msgMgrPINAgain), again),
-		), create))}
+		), create)))}
 	s.body.Refresh()
 }
 

@@ -103,7 +103,8 @@ func (s *auditScreen) view() fyne.CanvasObject {
 	t := s.c.t
 	apply := widget.NewButtonWithIcon(t.mt(msgAudApply), theme.SearchIcon(), s.load)
 	export := widget.NewButtonWithIcon(t.mt(msgDayExport), theme.DocumentSaveIcon(), s.export)
-	filters := container.NewGridWithColumns(6, s.kind, s.who, s.text, s.from, s.to, container.NewGridWithColumns(2, apply, export))
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(apply, export),
+		container.NewGridWithColumns(5, s.kind, s.who, s.text, s.from, s.to))
 	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
 	return container.NewPadded(container.NewBorder(container.NewVBox(heading(t.mt(msgMgrAudit)), filters, s.count),
 		container.NewBorder(nil, nil, back, nil, s.message), nil, nil, s.list))
