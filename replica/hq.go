@@ -71,6 +71,17 @@ type TerminalState struct {
 	LastPushAt          time.Time
 }
 
+// ReconDay is one terminal's reconciliation of one bill day, from its
+// newest recon.run event and the resolutions after it.
+type ReconDay struct {
+	StoreID, TerminalID string
+	Day                 string    // yyyymmdd
+	At                  time.Time // when it was reconciled
+	BillRows            int
+	Differences         int
+	Open                int // differences not resolved yet
+}
+
 // HQReport is the head-office report: sales and refunds per day, store,
 // terminal and tender, what is still open, and how current each terminal's
 // replica is (a terminal that has not replicated has figures missing).
@@ -80,6 +91,9 @@ type HQReport struct {
 	Lines     []Line
 	Open      []Open
 	Terminals []TerminalState
+	// Recon lists the reconciliations of the days in range; a terminal
+	// missing for a day has not reconciled it (or not replicated it).
+	Recon []ReconDay
 }
 
 // Totals sums the lines.
@@ -212,7 +226,38 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Recon, err = reconDays(ctx, db, q)
+	if err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// reconDays reads the reconciliation status the terminals replicated:
+// recon.run events (Ref: the day; Data: counts, differences, open) and
+// recon.resolve events (Data: the day) after them.
+func reconDays(ctx context.Context, db Querier, q Query) ([]ReconDay, error) {
+	rows, err := db.Query(ctx, `WITH runs AS (
+			SELECT DISTINCT ON (store_id, terminal_id, ref) store_id, terminal_id, ref AS day, seq, at,
+				CASE WHEN jsonb_typeof(data->'bill_rows') = 'number' THEN (data->>'bill_rows')::numeric::int ELSE 0 END AS bill_rows,
+				CASE WHEN jsonb_typeof(data->'differences') = 'number' THEN (data->>'differences')::numeric::int ELSE 0 END AS diffs,
+				CASE WHEN jsonb_typeof(data->'open') = 'number' THEN (data->>'open')::numeric::int ELSE 0 END AS open_at_run
+			FROM events
+			WHERE kind = 'recon.run' AND ref >= $1 AND ref <= $2 AND ($3 = '' OR store_id = $3)
+			ORDER BY store_id, terminal_id, ref, seq DESC)
+		SELECT r.store_id, r.terminal_id, r.day, r.at, r.bill_rows, r.diffs,
+			greatest(r.open_at_run - (SELECT count(*) FROM events e
+				WHERE e.store_id = r.store_id AND e.terminal_id = r.terminal_id AND e.kind = 'recon.resolve'
+					AND e.seq > r.seq AND jsonb_typeof(e.data) = 'object' AND e.data->>'day' = r.day), 0)::int
+		FROM runs r ORDER BY r.day, r.store_id, r.terminal_id`, q.From, q.To, q.StoreID)
+	if err != nil {
+		return nil, fmt.Errorf("hq reconciliation: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ReconDay])
+	if err != nil {
+		return nil, fmt.Errorf("hq reconciliation: %w", err)
+	}
+	return out, nil
 }
 
 // Terminals lists the replication position of every terminal (of one
@@ -275,6 +320,14 @@ func (r *HQReport) WriteCSV(w io.Writer) error {
 				o.CreatedAt.In(Shanghai).Format(time.RFC3339)})
 		}
 	}
+	if len(r.Recon) > 0 {
+		_ = cw.Write(nil)
+		_ = cw.Write([]string{"reconciled", "store_id", "terminal_id", "at", "bill_rows", "differences", "open"})
+		for _, d := range r.Recon {
+			_ = cw.Write([]string{d.Day, d.StoreID, d.TerminalID, d.At.In(Shanghai).Format(time.RFC3339),
+				strconv.Itoa(d.BillRows), strconv.Itoa(d.Differences), strconv.Itoa(d.Open)})
+		}
+	}
 	cw.Flush()
 	return cw.Error()
 }
@@ -299,6 +352,16 @@ func (r *HQReport) WriteText(w io.Writer, now time.Time) error {
 		for _, o := range r.Open {
 			bw.printf("  %-6s %-32s %s/%s %-12s %-16s %12s %s\n", o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State,
 				yuan(o.AmountFen), o.CreatedAt.In(Shanghai).Format("2006-01-02 15:04"))
+		}
+	}
+	if len(r.Recon) > 0 {
+		bw.printf("\nreconciliation:\n")
+		for _, d := range r.Recon {
+			state := "balanced"
+			if d.Open > 0 {
+				state = fmt.Sprintf("%d of %d differences open", d.Open, d.Differences)
+			}
+			bw.printf("  %s %s/%s: %d bill rows, %s\n", d.Day, d.StoreID, d.TerminalID, d.BillRows, state)
 		}
 	}
 	if len(r.Terminals) > 0 {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -77,6 +79,21 @@ func hqFixture(t *testing.T) Querier {
 		{OutTradeNo: "C1", Tender: "cash", State: "PAID", AmountFen: 900, CreatedAt: sh("2026-11-25 09:00"), PaidAt: sh("2026-11-25 09:00")},
 		{OutTradeNo: "C2", Tender: "cash", State: "PAID", AmountFen: 50, CreatedAt: sh("2026-11-26 09:00"), PaidAt: sh("2026-11-26 09:00")},
 	}, nil)
+	// Reconciliations: T01 of S01 finds three differences and resolves
+	// one; S02's T01 balances; S01's T02 has not reconciled.
+	b1 := recon.NewBook(t1, nil)
+	res := &recon.Result{V: recon.ResultVersion, Day: "20261125", BillRows: 12, Counts: map[recon.Kind]int{}, Differences: []recon.Difference{
+		{ID: "local_only/order/A9", Kind: recon.KindLocalOnly}, {ID: "wechat_only/order/X1", Kind: recon.KindWeChatOnly},
+		{ID: "wechat_only/order/X2", Kind: recon.KindWeChatOnly}}}
+	if err := b1.SaveResult(res, "manager"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b1.Resolve("20261125", "wechat_only/order/X1", recon.Resolution{Action: recon.ActionExplain, Actor: "manager", Note: "other channel"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := recon.NewBook(t3, nil).SaveResult(&recon.Result{V: recon.ResultVersion, Day: "20261125", BillRows: 4, Counts: map[recon.Kind]int{}}, "manager"); err != nil {
+		t.Fatal(err)
+	}
 	for _, x := range []struct {
 		db          *storage.Store
 		store, term string
@@ -165,6 +182,25 @@ func TestReport(t *testing.T) {
 			if _, err := Report(context.Background(), pool, q); err == nil {
 				t.Errorf("Report(%+v) accepted", q)
 			}
+		}
+	})
+
+	t.Run("reconciliation status", func(t *testing.T) {
+		r, err := Report(context.Background(), pool, Query{From: "20261125", To: "20261125"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range r.Recon {
+			got = append(got, fmt.Sprintf("%s %s/%s rows=%d diffs=%d open=%d", d.Day, d.StoreID, d.TerminalID, d.BillRows, d.Differences, d.Open))
+		}
+		want := []string{"20261125 S01/T01 rows=12 diffs=3 open=2", "20261125 S02/T01 rows=4 diffs=0 open=0"}
+		if !slices.Equal(got, want) {
+			t.Errorf("recon %v, want %v", got, want)
+		}
+		r, err = Report(context.Background(), pool, Query{From: "20261124", To: "20261124"})
+		if err != nil || len(r.Recon) != 0 {
+			t.Errorf("a day nobody reconciled: %v, %v", r.Recon, err)
 		}
 	})
 
