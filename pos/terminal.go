@@ -87,8 +87,9 @@ type Terminal struct {
 	wg     sync.WaitGroup
 
 	mu      sync.Mutex
-	active  map[string]bool      // orders/refunds driven right now
-	live    map[string]*Payment  // payments on the cashier's screen
+	active  map[string]bool     // orders/refunds driven right now
+	live    map[string]*Payment // payments on the cashier's screen
+	blocks  map[string]numberBlock
 	backoff map[string]retryInfo // recovery backoff of open orders/refunds (in memory)
 	wake    chan struct{}
 	started bool
@@ -115,6 +116,7 @@ func New(store Store, gw Gateway, cfg Config) (*Terminal, error) {
 		ctx: ctx, cancel: cancel,
 		active:  make(map[string]bool),
 		live:    make(map[string]*Payment),
+		blocks:  make(map[string]numberBlock),
 		backoff: make(map[string]retryInfo),
 		wake:    make(chan struct{}, 1),
 	}, nil
@@ -264,15 +266,33 @@ func (t *Terminal) nudge() {
 	}
 }
 
+// noBlock is how many order/refund numbers one sequence commit reserves.
+// Numbers left unused when the process stops are skipped (gaps are
+// harmless; reuse would not be), and a payment costs one commit less.
+const noBlock = 64
+
+type numberBlock struct{ next, end uint64 }
+
 // mint returns a new out_trade_no ('P') or out_refund_no ('R'):
-// kind + store id + "-" + terminal id + "-" + sequence, ≤ 32 characters of
-// [0-9A-Za-z-]. The number is persisted before any network call.
+// kind + store id + "-" + terminal id + "-" + number, ≤ 32 characters of
+// [0-9A-Za-z-]. Numbers come from blocks reserved durably in the store, so
+// one is never handed out twice, even across crashes; the number is fixed
+// before any network call and kept for every retry.
 func (t *Terminal) mint(kind string) (string, error) {
-	seq, err := t.store.NextSeq("no_" + kind)
-	if err != nil {
-		return "", fmt.Errorf("mint %s number: %w", kind, err)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b := t.blocks[kind]
+	if b.next >= b.end {
+		blk, err := t.store.NextSeq("no_" + kind)
+		if err != nil {
+			return "", fmt.Errorf("mint %s number: %w", kind, err)
+		}
+		b = numberBlock{next: (blk-1)*noBlock + 1, end: blk*noBlock + 1}
 	}
-	no := fmt.Sprintf("%s%s-%s-%08d", kind, t.cfg.StoreID, t.cfg.TerminalID, seq)
+	n := b.next
+	b.next++
+	t.blocks[kind] = b
+	no := fmt.Sprintf("%s%s-%s-%08d", kind, t.cfg.StoreID, t.cfg.TerminalID, n)
 	if len(no) > 32 {
 		return "", fmt.Errorf("mint %s number: %q longer than 32", kind, no)
 	}
