@@ -4,6 +4,8 @@
 # screens with real keystrokes (xdotool) and save PNGs.
 #
 #   scripts/screenshots.sh [OUTDIR]        (default: screenshots/)
+#   SOAK=1000 scripts/screenshots.sh       also rings up 1000 sales by keyboard
+#                                          afterwards and reports the app's RSS
 #
 # Needs Xvfb, xdotool, ImageMagick (import) and curl:
 #   apt-get install xvfb xdotool imagemagick curl
@@ -69,8 +71,8 @@ shot() { # name [settle seconds]
 	import -window "$wid" "$out/$1.png"
 	echo "screenshots: $out/$1.png"
 }
-keys() { xdotool key --delay 60 "$@"; }
-typ() { xdotool type --delay 40 "$1"; }
+keys() { xdotool key --delay "${KEY_DELAY:-60}" "$@"; }
+typ() { xdotool type --delay "${KEY_DELAY:-40}" "$1"; }
 # code SCENARIO-PREFIX: a fresh 18-digit sandbox payment code.
 code() { printf '%s%06d%06d' "$1" $((RANDOM % 1000000)) $((RANDOM % 1000000)); }
 
@@ -100,5 +102,26 @@ keys F9; sleep 0.8
 xdotool mousemove --window "$wid" 70 220 click 1 2>/dev/null || true
 sleep 0.5; typ "9.9";                             shot 10-sale-en
 keys F1;                                          shot 11-scan-en
+keys Escape
+
+rss() { awk '/^VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$app_pid/status"; }
+if [ -n "${SOAK:-}" ]; then
+	echo "screenshots: soak: $SOAK sales (two cash, one scan in three); RSS before $(rss)"
+	export KEY_DELAY=8
+	for i in $(seq "$SOAK"); do
+		keys Escape Escape
+		if [ $((i % 3)) -eq 0 ]; then
+			typ "$((i % 200 + 1))"; keys F1; typ "$(code 130001)"; keys Return
+		else
+			typ "12.5"; keys F3; typ "20"; keys Return
+		fi
+		sleep 0.25; keys Return
+		[ $((i % 100)) -eq 0 ] && echo "screenshots: soak: $i sales, RSS $(rss)"
+	done
+	echo "screenshots: soak: RSS after $SOAK sales $(rss); waiting 70 s for Fyne's renderer cache to expire"
+	sleep 70
+	echo "screenshots: soak: RSS after idle $(rss)"
+fi
 stop_app
+grep '^orders ' "$work/app.out" || true
 echo "screenshots: done ($out)"

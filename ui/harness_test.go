@@ -21,7 +21,7 @@ import (
 // posts from its goroutines (what fyne.Do does in the app) is queued and run
 // on the test goroutine by waitFor, so tests are deterministic and race-free.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	w     fyne.Window
 	term  *Terminal
 	q     chan func()
@@ -30,7 +30,7 @@ type harness struct {
 	codes chan string
 }
 
-func newHarness(t *testing.T, opts ...Option) *harness {
+func newHarness(t testing.TB, opts ...Option) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(NewTheme())

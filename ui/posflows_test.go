@@ -25,7 +25,7 @@ type posRig struct {
 }
 
 // newPosRig starts sandbox, core and UI. clk nil means the real clock.
-func newPosRig(t *testing.T, clk *postest.Clock) *posRig {
+func newPosRig(t testing.TB, clk *postest.Clock) *posRig {
 	t.Helper()
 	now := time.Now
 	cfg := pos.Config{
@@ -52,8 +52,8 @@ func newPosRig(t *testing.T, clk *postest.Clock) *posRig {
 	return &posRig{harness: h, env: env, core: core}
 }
 
-// slowWait is waitFor with room for real HTTP round trips.
-func (r *posRig) pay(t *testing.T, amount string, sc sandbox.Scenario) *scanScreen {
+// pay keys amount and scans a code of scenario sc.
+func (r *posRig) pay(t testing.TB, amount string, sc sandbox.Scenario) *scanScreen {
 	t.Helper()
 	r.typeText(amount)
 	r.key(fyne.KeyF1)

@@ -1,5 +1,3 @@
-// Package ui is the Fyne cashier interface. It renders state that package pos
-// owns and never holds payment state itself.
 package ui
 
 import (

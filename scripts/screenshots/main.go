@@ -90,7 +90,17 @@ func run(start time.Time) error {
 	defer core.Close()
 	core.Start(ctx)
 	pc := ui.NewPosCheckout(core, true, nil)
-	return ui.Run(ctx, a,
+	err = ui.Run(ctx, a,
 		ui.WithCheckout(pc), ui.WithStatus(pc), ui.WithTraining(true),
 		ui.WithCustomer(ui.NewSandboxCustomer(sb, core.Order)))
+	if orders, oerr := core.OrdersOnDay(pos.DayOf(time.Now())); oerr == nil {
+		paid := 0
+		for _, o := range orders {
+			if o.State == pos.StatePaid {
+				paid++
+			}
+		}
+		fmt.Printf("orders %d paid %d\n", len(orders), paid)
+	}
+	return err
 }

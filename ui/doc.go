@@ -1,0 +1,63 @@
+// Package ui is the Fyne cashier window of wxpos. It renders state that the
+// payment core (package pos) owns and never holds payment state itself.
+//
+// # Shape
+//
+// A Terminal is the window's content: a StatusBar (network, scanner,
+// pending count, the red training banner) above one screen at a time —
+// sale, scan-to-pay, QR-to-pay, cash, UNKNOWN, receipt, history, settings,
+// and the manager and reconciliation screens that other files add. Screens
+// are small unexported types; AmountDisplay, Keypad and StatusBar are the
+// reusable widgets, one type per file.
+//
+// The screens drive the core through the narrow Checkout interface declared
+// here (the consumer's side): PayScan and PayQR return a channel of Update
+// values for one payment, PayCash a receipt, Cancel reverses or closes,
+// Recheck asks WeChat now, Today lists the day. PosCheckout adapts
+// *pos.Terminal to it (and to StatusFeed) from the core's event stream;
+// SandboxCustomer plays the customer in training mode.
+//
+// # Threads
+//
+// Fyne callbacks never block: every call into the core, the printer or the
+// sandbox runs in a goroutine owned by the Terminal (payments, which outlive
+// their screen) or by the current screen (countdowns, loading history; they
+// end with the screen's context). Results come back through fyne.Do. Tests
+// replace fyne.Do with a queue they drain on the test goroutine, so flows
+// are deterministic and race-free.
+//
+// # Keys
+//
+// Sale: digits and "." key the amount, Backspace, "+" adds an item line,
+// Enter or F1 scan, F2 QR, F3 cash, Esc clears, F5 today's sales, F9
+// settings, F10 manager. Scan: a keyboard-wedge scanner types the code and
+// Enter (a serial scanner's codes arrive through WithScanner); Esc cancels,
+// which reverses a payment waiting for the password. QR: Esc closes the
+// order. Cash: digits or a note button, Enter confirms. UNKNOWN: F4 retries
+// now. Receipt: F6 prints or reprints, Enter starts the next sale.
+//
+// # Text and font
+//
+// Every string comes from a typed catalogue (zh-CN by default, English
+// switchable in settings); a test fails on a Chinese literal outside a
+// translation table. The theme embeds Droid Sans Fallback Full (Apache 2.0,
+// about 4 MB, see package assets) for CJK; Latin falls back to Fyne's font.
+// Fyne parses the face once per text style, so Run starts those parses in
+// the background while the window is being created.
+//
+// # Choices where the protocol notes are open
+//
+//   - The password countdown shows the core's own deadline (pos
+//     Config.ScanWait, 30 s by default, the 2021 guide's figure), not
+//     WeChat's, which is not published.
+//   - A scan reversed without the cashier asking is explained as "the
+//     customer did not enter the password"; a QR order closed at or after
+//     its deadline without the cashier asking as "expired". The core records
+//     WeChat's error codes, not why it gave up, so PosCheckout infers these
+//     from whether Cancel was called and from the order's own times.
+//   - The network light turns red when a payment goes UNKNOWN (a WeChat call
+//     got no usable answer) and green on the next state only an answer can
+//     produce.
+//   - Retry now uses the core's Recheck when it has one, else one bounded
+//     recovery pass (which honours the core's backoff).
+package ui
