@@ -84,6 +84,32 @@ func (s *Server) PayNative(codeURL string) error {
 	return err
 }
 
+// ErrRefundNotProcessing is returned by SetRefundOutcome for a refund that
+// is unknown or already finished.
+var ErrRefundNotProcessing = errors.New("sandbox: no such PROCESSING refund")
+
+// SetRefundOutcome decides how a PROCESSING refund ends when its delay has
+// passed: "SUCCESS" (the default), "CLOSED" (the money stays with the
+// merchant) or "ABNORMAL" (the user's card is frozen or closed).
+func (s *Server) SetRefundOutcome(outRefundNo, status string) error {
+	switch status {
+	case refundSuccess, refundClosed, refundAbnormal:
+	default:
+		return fmt.Errorf("sandbox: refund outcome must be SUCCESS, CLOSED or ABNORMAL, not %q", status)
+	}
+	var err error
+	s.update(func(time.Time) bool {
+		r := s.led.Refunds[outRefundNo]
+		if r == nil || r.Status != refundProcessing {
+			err = fmt.Errorf("%w: %s", ErrRefundNotProcessing, outRefundNo)
+			return false
+		}
+		r.Outcome = status
+		return true
+	})
+	return err
+}
+
 // Drop modes of a Fault.
 const (
 	// DropBefore closes the connection without touching the ledger.
@@ -343,6 +369,25 @@ func (s *Server) handleControlNativePay(w http.ResponseWriter, r *http.Request) 
 		}
 		s.mu.Unlock()
 		writeControlJSON(w, http.StatusOK, out)
+	}
+}
+
+func (s *Server) handleControlRefundOutcome(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		OutRefundNo string `json:"out_refund_no"`
+		Status      string `json:"status"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	err := s.SetRefundOutcome(req.OutRefundNo, req.Status)
+	switch {
+	case errors.Is(err, ErrRefundNotProcessing):
+		controlError(w, http.StatusConflict, err)
+	case err != nil:
+		controlError(w, http.StatusBadRequest, err)
+	default:
+		writeControlJSON(w, http.StatusOK, map[string]string{"out_refund_no": req.OutRefundNo, "outcome": req.Status})
 	}
 }
 

@@ -104,6 +104,9 @@
 //     closed (real WeChat fails the handshake). Over plain HTTP the check
 //     cannot be made and is skipped.
 //
+// SetRefundOutcome (POST /sandbox/refund/outcome) makes a PROCESSING refund
+// end CLOSED or ABNORMAL instead of SUCCESS.
+//
 // Not simulated: fund-flow bills, coupons/promotion_detail, rate limits
-// (FREQUENCY_LIMITED), refund CLOSED/ABNORMAL outcomes.
+// (FREQUENCY_LIMITED).
 package sandbox

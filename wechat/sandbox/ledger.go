@@ -86,6 +86,7 @@ type refund struct {
 	Reason        string    `json:"reason,omitempty"`
 	NotifyURL     string    `json:"notify_url,omitempty"`
 	Gen           string    `json:"gen,omitempty"`
+	Outcome       string    `json:"outcome,omitempty"` // final status when due; "" = SUCCESS
 	CreateTime    time.Time `json:"create_time"`
 	CompleteAt    time.Time `json:"complete_at"`
 	SuccessTime   time.Time `json:"success_time,omitzero"`
@@ -182,13 +183,29 @@ func (l *ledger) settle(now time.Time) bool {
 	for _, no := range l.RefundSeq {
 		r := l.Refunds[no]
 		if r.Status == refundProcessing && !now.Before(r.CompleteAt) {
-			r.Status = refundSuccess
-			r.SuccessTime = r.CompleteAt
-			l.queueRefundNotify(r, r.CompleteAt)
+			l.finishRefund(r, r.CompleteAt)
 			changed = true
 		}
 	}
 	return changed
+}
+
+// finishRefund ends a PROCESSING refund with its outcome at t. A CLOSED
+// refund gives the amount back to the order's refundable balance.
+func (l *ledger) finishRefund(r *refund, t time.Time) {
+	r.Status = refundSuccess
+	if r.Outcome != "" {
+		r.Status = r.Outcome
+	}
+	switch r.Status {
+	case refundSuccess:
+		r.SuccessTime = t
+	case refundClosed:
+		if o := l.Orders[r.OutTradeNo]; o != nil {
+			o.RefundedFen -= r.AmountFen
+		}
+	}
+	l.queueRefundNotify(r, t)
 }
 
 // tradeState is the trade_state a query shows for o.

@@ -243,7 +243,7 @@ func (s *Server) noticeRequest(n *notice) ([]byte, http.Header, error) {
 			"out_refund_no": r.OutRefundNo, "total_fee": strconv.FormatInt(r.TotalFen, 10),
 			"settlement_total_fee": strconv.FormatInt(r.TotalFen, 10), "refund_fee": strconv.FormatInt(r.AmountFen, 10),
 			"settlement_refund_fee": strconv.FormatInt(r.AmountFen, 10), "refund_status": refundStatusV2(r.Status),
-			"success_time": r.SuccessTime.In(shanghai).Format(time.DateTime), "refund_recv_accout": "支付用户的零钱",
+			"success_time": fmtRefundTime(r.SuccessTime), "refund_recv_accout": "支付用户的零钱",
 			"refund_account": "REFUND_SOURCE_UNSETTLED_FUNDS", "refund_request_source": "API",
 		})
 		root := "<root>" + strings.TrimSuffix(strings.TrimPrefix(string(inner), "<xml>"), "</xml>") + "</root>"
@@ -269,7 +269,15 @@ func (s *Server) noticeRequest(n *notice) ([]byte, http.Header, error) {
 		if r == nil {
 			return nil, nil, fmt.Errorf("notice %s has no refund", n.ID)
 		}
-		event, summary, original = "REFUND.SUCCESS", "退款成功", "refund"
+		original = "refund"
+		switch r.Status {
+		case refundClosed:
+			event, summary = "REFUND.CLOSED", "退款关闭"
+		case refundAbnormal:
+			event, summary = "REFUND.ABNORMAL", "退款异常"
+		default:
+			event, summary = "REFUND.SUCCESS", "退款成功"
+		}
 		plain = map[string]any{
 			"mchid": s.creds.MchID, "out_trade_no": r.OutTradeNo, "transaction_id": r.TransactionID,
 			"out_refund_no": r.OutRefundNo, "refund_id": r.RefundID, "refund_status": r.Status,
@@ -298,6 +306,13 @@ func (s *Server) noticeRequest(n *notice) ([]byte, http.Header, error) {
 	hdr.Set("Content-Type", "application/json")
 	s.signV3(hdr, &http.Request{Header: http.Header{}}, body)
 	return body, hdr, nil
+}
+
+func fmtRefundTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(shanghai).Format(time.DateTime)
 }
 
 func (s *Server) handleControlNotifications(w http.ResponseWriter, r *http.Request) {

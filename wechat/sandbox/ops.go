@@ -358,9 +358,7 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 	o.RefundedFen += r.AmountFen
 	o.State = stateRefund
 	if s.opts.RefundDelay <= 0 {
-		r.Status = refundSuccess
-		r.SuccessTime = now
-		l.queueRefundNotify(r, now)
+		l.finishRefund(r, now)
 	}
 	return r, o, nil
 }

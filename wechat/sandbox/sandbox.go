@@ -330,6 +330,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /sandbox/faults", s.handleControlFaults)
 	mux.HandleFunc("POST /sandbox/faults", s.handleControlFaults)
 	mux.HandleFunc("DELETE /sandbox/faults", s.handleControlFaults)
+	mux.HandleFunc("POST /sandbox/refund/outcome", s.handleControlRefundOutcome)
 	mux.HandleFunc("GET /sandbox/notifications", s.handleControlNotifications)
 	mux.HandleFunc("POST /sandbox/notifications", s.handleControlNotifications)
 
