@@ -731,6 +731,11 @@ func (s *Server) handleV3TradeBill(r *http.Request, _ []byte) v3Reply {
 			rep = v3Err(aerr)
 			return false
 		}
+		for t, d := range s.downloads {
+			if !now.Before(d.expires) {
+				delete(s.downloads, t)
+			}
+		}
 		sum := sha1.Sum(data)
 		token := randomToken(48)
 		u := s.baseURL(r) + "/v3/billdownload/file?token=" + token
