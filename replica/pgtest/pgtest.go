@@ -46,6 +46,7 @@ type Cluster struct {
 	port int
 	user string // OS user the server runs as; "" = the current user
 	up   bool
+	tls  bool
 }
 
 // BinDir finds the directory of initdb and pg_ctl: pg_config --bindir,
@@ -80,14 +81,24 @@ func isExec(p string) bool {
 	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
+// Options configures StartWith. The zero value is Start's plain cluster.
+type Options struct {
+	// TLSCert and TLSKey (PEM) turn TLS on with this server certificate.
+	TLSCert, TLSKey []byte
+}
+
 // Start creates a cluster in a new temporary directory and starts it.
 // Close stops it and removes the directory.
-func Start(ctx context.Context) (*Cluster, error) {
+func Start(ctx context.Context) (*Cluster, error) { return StartWith(ctx, nil) }
+
+// StartWith is Start with options.
+func StartWith(ctx context.Context, o *Options) (*Cluster, error) {
 	bin, err := BinDir()
 	if err != nil {
 		return nil, err
 	}
 	c := &Cluster{bin: bin}
+	uid, gid := -1, -1
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -99,8 +110,8 @@ func Start(ctx context.Context) (*Cluster, error) {
 			return nil, fmt.Errorf("cluster dir: %w", err)
 		}
 		c.dir = dir
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
+		uid, _ = strconv.Atoi(u.Uid)
+		gid, _ = strconv.Atoi(u.Gid)
 		if err := os.Chown(dir, uid, gid); err != nil {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("cluster dir: %w", err)
@@ -121,12 +132,32 @@ func Start(ctx context.Context) (*Cluster, error) {
 		os.RemoveAll(c.dir)
 		return nil, fmt.Errorf("initdb: %w: %s", err, lastLines(out))
 	}
+	if o != nil && len(o.TLSCert) > 0 {
+		// postgres insists the key is private to the server's user.
+		for name, data := range map[string][]byte{"server.crt": o.TLSCert, "server.key": o.TLSKey} {
+			p := filepath.Join(c.dir, name)
+			if err := os.WriteFile(p, data, 0o600); err != nil {
+				os.RemoveAll(c.dir)
+				return nil, fmt.Errorf("tls files: %w", err)
+			}
+			if uid >= 0 {
+				if err := os.Chown(p, uid, gid); err != nil {
+					os.RemoveAll(c.dir)
+					return nil, fmt.Errorf("tls files: %w", err)
+				}
+			}
+		}
+		c.tls = true
+	}
 	if err := c.Resume(ctx); err != nil {
 		os.RemoveAll(c.dir)
 		return nil, err
 	}
 	return c, nil
 }
+
+// Port is the TCP port the server listens on (127.0.0.1).
+func (c *Cluster) Port() int { return c.port }
 
 func (c *Cluster) data() string { return filepath.Join(c.dir, "data") }
 
@@ -157,6 +188,10 @@ func (c *Cluster) Resume(ctx context.Context) error {
 		return nil
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200", c.port, c.dir)
+	if c.tls {
+		opts += fmt.Sprintf(" -c ssl=on -c ssl_cert_file=%s -c ssl_key_file=%s",
+			filepath.Join(c.dir, "server.crt"), filepath.Join(c.dir, "server.key"))
+	}
 	out, err := c.run(ctx, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "server.log"), "-w", "-t", "60", "-o", opts, "start")
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.dir, "server.log"))
