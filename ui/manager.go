@@ -145,9 +145,7 @@ func (s *managerHome) start(ctx context.Context) {
 func (s *managerHome) showMenu() {
 	c, t := s.c, s.c.t
 	btn := func(m msg, icon fyne.Resource, tap func()) *widget.Button {
-		b := widget.NewButtonWithIcon(t.mt(m), icon, tap)
-		b.Alignment = widget.ButtonAlignLeading
-		return b
+		return widget.NewButtonWithIcon(t.mt(m), icon, tap)
 	}
 	// The menu fills the screen: big targets for a touch screen.
 	s.body.Objects = []fyne.CanvasObject{container.NewBorder(nil,
