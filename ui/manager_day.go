@@ -111,10 +111,11 @@ func (s *dayScreen) load() {
 	by := s.who()
 	t.async(s.ctx, func(context.Context) func() {
 		sess, err := c.m.Days().Session(day)
-		var r *report.Report
+		var r, live *report.Report
 		if err == nil {
 			if sess.State == report.StateClosed {
 				r = sess.Z
+				live, _ = c.m.Days().X(day, by)
 			} else {
 				r, err = c.m.Days().X(day, by)
 			}
@@ -127,6 +128,15 @@ func (s *dayScreen) load() {
 			s.session = sess
 			s.showState()
 			s.rep.show(r, sess.State == report.StateClosed)
+			// Money that landed on the day after its Z (a sale after the
+			// close, a payment in doubt resolved later) is in no Z: say so.
+			if live != nil {
+				ls, lr, ln := live.Totals()
+				zs, zr, zn := r.Totals()
+				if ln != zn || ls.SaleCount != zs.SaleCount || lr.RefundCount != zr.RefundCount {
+					s.message.SetText(t.mt(msgDayLate, ls.SaleCount-zs.SaleCount, lr.RefundCount-zr.RefundCount, formatFen(ln-zn)))
+				}
+			}
 		}
 	})
 }

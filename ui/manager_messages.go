@@ -111,6 +111,7 @@ const (
 	msgDayChart          msg = "day.chart"
 	msgDayExport         msg = "day.export"
 	msgDayExported       msg = "day.exported"
+	msgDayLate           msg = "day.late"
 	msgDayErrClosed      msg = "day.errClosed"
 	msgDayErrNotOpen     msg = "day.errNotOpen"
 	msgDayErrAlreadyOpen msg = "day.errAlreadyOpen"
@@ -284,6 +285,7 @@ var managerMessages = map[msg]translation{
 	msgDayChart:          {"分时销售额", "Sales by hour"},
 	msgDayExport:         {"导出 CSV", "Export CSV"},
 	msgDayExported:       {"已导出：%s", "Exported: %s"},
+	msgDayLate:           {"注意：日结后该日又有 %d 笔销售、%d 笔退款（净额 %s），未计入 Z 报表，请核对", "Note: after the Z, %d more sales and %d refunds (net %s) landed on this day; they are in no Z report: check them"},
 	msgDayErrClosed:      {"该日已日结，不能再修改", "This day is closed and cannot change"},
 	msgDayErrNotOpen:     {"请先开班", "Open the day first"},
 	msgDayErrAlreadyOpen: {"该日已开班", "The day is already open"},

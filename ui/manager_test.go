@@ -180,6 +180,17 @@ func TestDayScreenOpenXZ(t *testing.T) {
 	}
 	test.Tap(s.rep.export)
 	h.waitFor("exported", func() bool { return strings.Contains(s.rep.status.Text, "z-000001-") })
+
+	// A sale after the Z is in no Z: the screen says so, the Z stays.
+	if _, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 500}, 500); err != nil {
+		t.Fatal(err)
+	}
+	s.load()
+	want := h.term.mt(msgDayLate, 1, 0, formatFen(500))
+	h.waitFor("late sale flagged", func() bool { return s.message.Text == want })
+	if s.rep.r.ZNo != 1 || s.rep.r.Tenders[0].SaleFen != 1234 {
+		t.Fatalf("Z changed: %+v", s.rep.r.Tenders)
+	}
 }
 
 func TestSettingsScanTest(t *testing.T) {
