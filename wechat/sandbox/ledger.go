@@ -208,9 +208,6 @@ func (l *ledger) finishRefund(r *refund, t time.Time) {
 	l.queueRefundNotify(r, t)
 }
 
-// tradeState is the trade_state a query shows for o.
-func (o *order) tradeState() string { return o.State }
-
 // stateDesc is the human trade_state_desc for a state.
 func stateDesc(state string) string {
 	switch state {

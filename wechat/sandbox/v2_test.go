@@ -90,6 +90,26 @@ func TestV2MicropayRefusals(t *testing.T) {
 			}
 		})
 	}
+	t.Run("declined_order_retried", func(t *testing.T) {
+		no, code := newNo("MP"), sandbox.NewCode(sandbox.ScenarioNotEnough)
+		for range 2 {
+			if r := e.v2("/pay/micropay", micropayParams(no, code, 100)); r["err_code"] != "NOTENOUGH" {
+				t.Fatal(r)
+			}
+		}
+		// The code was not spent: a new order may use it (and is declined again).
+		if r := e.v2("/pay/micropay", micropayParams(newNo("MP"), code, 100)); r["err_code"] != "NOTENOUGH" {
+			t.Fatal(r)
+		}
+	})
+	t.Run("waiting_order_retried", func(t *testing.T) {
+		no, code := newNo("MP"), sandbox.NewCode(sandbox.ScenarioUserPayingTimeout)
+		for range 2 {
+			if r := e.v2("/pay/micropay", micropayParams(no, code, 100)); r["err_code"] != "USERPAYING" {
+				t.Fatal(r)
+			}
+		}
+	})
 	t.Run("expired_code_creates_no_order", func(t *testing.T) {
 		no := newNo("MP")
 		e.v2("/pay/micropay", micropayParams(no, sandbox.NewCode(sandbox.ScenarioAuthCodeExpired), 100))
