@@ -257,3 +257,35 @@ func TestDocPrinter(t *testing.T) {
 		})
 	}
 }
+
+func TestForceScreen(t *testing.T) {
+	w := newMgrWorld(t)
+	ctx := context.Background()
+	w.gw.Down = true
+	o, err := w.core.PayScan(ctx, pos.Sale{AmountFen: 888}, postest.Code(postest.Success, 9))
+	if err != nil && o == nil {
+		t.Fatal(err)
+	}
+	if o.State != pos.StateUnknown {
+		t.Skipf("payment ended %s, not UNKNOWN", o.State)
+	}
+	h := newHarness(t)
+	c := &console{t: h.term, m: w.desk}
+	h.term.show(newForceScreen(c))
+	s := screenAs[*forceScreen](h)
+	h.waitFor("list", func() bool { return len(s.list.Objects) == 1 })
+	s.force(o, staff.ActionForcePaid)
+	if s.message.Text != h.term.mt(msgRefNeedReason) || c.prompt != nil {
+		t.Fatalf("forced without a reason: %q", s.message.Text)
+	}
+	s.reason.SetText("saw the customer's payment")
+	s.force(o, staff.ActionForcePaid)
+	answerPIN(h, c, "Li", "1357")
+	h.waitFor("cashier refused", func() bool { return c.prompt.status.Text == h.term.mt(msgMgrNotManager) })
+	answerPIN(h, c, "Wang", "2468")
+	h.waitFor("forced", func() bool { return strings.Contains(s.message.Text, string(pos.StatePaid)) })
+	got, _ := w.core.Order(o.OutTradeNo)
+	if got.State != pos.StatePaid || !got.Forced || got.ForcedBy != "Wang" {
+		t.Fatalf("order %+v", got)
+	}
+}
