@@ -123,7 +123,7 @@ func runCrash(t *testing.T, gen string, f crashFlow, k int, after bool, fault *s
 		s.cfg.CallTimeout = 100 * time.Millisecond // shorter than crashLatency
 	}
 
-	cs := &crashStore{Store: s.store, at: k, after: after}
+	cs := &crashStore{Store: recordingStore{s.store}, at: k, after: after}
 	var term *pos.Terminal
 	cs.onApplied = func(n int, c *pos.Change) {
 		if fault != nil && n == k-1 {

@@ -63,7 +63,7 @@ func newRig(t *testing.T, auto bool) *rig {
 
 func (r *rig) newTerminal(s pos.Store, gw pos.Gateway) *pos.Terminal {
 	r.t.Helper()
-	term, err := pos.New(s, gw, r.cfg)
+	term, err := pos.New(recordingStore{s}, gw, r.cfg)
 	if err != nil {
 		r.t.Fatal(err)
 	}

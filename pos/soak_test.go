@@ -56,7 +56,7 @@ func TestSoak(t *testing.T) {
 	var term *pos.Terminal
 	build := func(crashAt int) {
 		s.store = pos.NewBoltStore(s.db)
-		cs = &crashStore{Store: s.store, at: crashAt, after: rng.IntN(2) == 0}
+		cs = &crashStore{Store: recordingStore{s.store}, at: crashAt, after: rng.IntN(2) == 0}
 		cs.onApplied = func(_ int, c *pos.Change) {
 			if c.Order == nil || c.Order.State != pos.StateShowingQR {
 				return

@@ -36,6 +36,9 @@ const (
 	// DropAfter lets WeChat act, then loses the answer: the caller gets an
 	// outcome-unknown error.
 	DropAfter Fault = "drop_after"
+	// Decline refuses the call definitively (*pos.DeclineError, code
+	// "INJECTED_DECLINE"); nothing happens.
+	Decline Fault = "decline"
 )
 
 // ErrDropped is the outcome-unknown error an injected fault returns.
@@ -91,6 +94,25 @@ type Gateway struct {
 	RefundDelay time.Duration
 	// Down makes every call fail with an outcome-unknown error (offline).
 	Down bool
+	// RefundFinal is what a PROCESSING refund becomes after RefundDelay
+	// (default SUCCESS); RefundAtOnce makes the refund call answer it
+	// directly.
+	RefundFinal  pos.RefundStatus
+	RefundAtOnce bool
+}
+
+// SetStatus forces WeChat's status of an order (what a query will say),
+// as if something outside this terminal changed it.
+func (g *Gateway) SetStatus(no string, st pos.TradeStatus) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	tr, ok := g.trades[no]
+	if !ok {
+		return fmt.Errorf("no order %s", no)
+	}
+	tr.Status = st
+	tr.payAt = time.Time{}
+	return nil
 }
 
 // NewGateway returns an empty fake WeChat on the clock now.
@@ -164,8 +186,11 @@ func (g *Gateway) begin(op Op) (Fault, error) {
 	}
 	if q := g.faults[op]; len(q) > 0 {
 		g.faults[op] = q[1:]
-		if q[0] == DropBefore {
+		switch q[0] {
+		case DropBefore:
 			return "", fmt.Errorf("%s: %w (before)", op, ErrDropped)
+		case Decline:
+			return "", &pos.DeclineError{Code: "INJECTED_DECLINE", Message: string(op)}
 		}
 		return q[0], nil
 	}
@@ -351,13 +376,24 @@ func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundRe
 	rf := &refund{RefundResult: pos.RefundResult{OutRefundNo: r.OutRefundNo, RefundID: "50300" + strings.ReplaceAll(r.OutRefundNo, "-", ""),
 		Status: pos.RefundStatusProcessing, AmountFen: r.AmountFen}, outTradeNo: r.OutTradeNo, doneAt: g.now().Add(g.RefundDelay)}
 	g.refunds[r.OutRefundNo] = rf
+	if g.RefundAtOnce {
+		rf.doneAt = g.now()
+		g.advanceRefundLocked(rf)
+	}
 	return rf.RefundResult, g.end(OpRefund, f, nil)
 }
 
 func (g *Gateway) advanceRefundLocked(rf *refund) {
 	if rf.Status == pos.RefundStatusProcessing && !g.now().Before(rf.doneAt) {
 		rf.Status = pos.RefundStatusSuccess
-		rf.SuccessAt = rf.doneAt
+		if g.RefundFinal != "" {
+			rf.Status = g.RefundFinal
+		}
+		if rf.Status == pos.RefundStatusSuccess {
+			rf.SuccessAt = rf.doneAt
+		} else if tr, ok := g.trades[rf.outTradeNo]; ok {
+			tr.refunded -= rf.AmountFen // money did not move
+		}
 	}
 }
 
