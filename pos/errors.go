@@ -51,6 +51,7 @@ type DeclineError struct {
 	Message string
 }
 
+// Error implements error.
 func (e *DeclineError) Error() string {
 	if e.Message == "" {
 		return "declined: " + e.Code

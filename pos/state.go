@@ -191,6 +191,7 @@ type TransitionError struct {
 	Stale    bool // the record moved on concurrently (another worker got there first)
 }
 
+// Error implements error.
 func (e *TransitionError) Error() string {
 	if e.Stale {
 		return fmt.Sprintf("%s %s: stored state is no longer %s (wanted → %s)", e.Flow, e.Ref, e.From, e.To)

@@ -90,6 +90,7 @@ func StartInProcess(tb testing.TB, now func() time.Time, mod func(*sandbox.Optio
 // handlerTransport serves requests with an http.Handler in process.
 type handlerTransport struct{ h http.Handler }
 
+// RoundTrip serves r with the handler and returns its recorded answer.
 func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, r)
