@@ -51,13 +51,13 @@ func (b *BoltStore) Apply(c *Change) error {
 			}
 		}
 		if c.Order != nil {
-			if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, string(c.OrderFrom), string(StateNew),
+			if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, string(c.OrderFrom), string(c.Order.State), string(StateNew),
 				func(o *storage.Order) string { return o.State }, c.Order.Flow()); err != nil {
 				return err
 			}
 		}
 		if c.Refund != nil {
-			if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, string(c.RefundFrom), string(RefundNew),
+			if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, string(c.RefundFrom), string(c.Refund.State), string(RefundNew),
 				func(r *storage.Refund) string { return r.State }, FlowRefund); err != nil {
 				return err
 			}
@@ -109,18 +109,20 @@ func (b *BoltStore) Apply(c *Change) error {
 	})
 }
 
-func checkFrom[R any](get func(string) (*R, error), key, want, newState string, state func(*R) string, f Flow) error {
+// checkFrom confirms the stored record is still in state want (absent
+// when want is the flow's NEW) before it is moved to `to`.
+func checkFrom[R any](get func(string) (*R, error), key, want, to, newState string, state func(*R) string, f Flow) error {
 	cur, err := get(key)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		if want == newState {
 			return nil
 		}
-		return &TransitionError{Flow: f, Ref: key, From: want, Stale: true}
+		return &TransitionError{Flow: f, Ref: key, From: want, To: to, Stale: true}
 	case err != nil:
 		return err
-	case state(cur) != want:
-		return &TransitionError{Flow: f, Ref: key, From: want, To: state(cur), Stale: true}
+	case want == newState || state(cur) != want:
+		return &TransitionError{Flow: f, Ref: key, From: want, To: to, Stale: true, Stored: state(cur)}
 	}
 	return nil
 }

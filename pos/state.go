@@ -188,13 +188,14 @@ type TransitionError struct {
 	Flow     Flow
 	Ref      string
 	From, To string
-	Stale    bool // the record moved on concurrently (another worker got there first)
+	Stale    bool   // the record moved on concurrently (another worker got there first)
+	Stored   string // with Stale: the state actually stored ("" if none)
 }
 
 // Error implements error.
 func (e *TransitionError) Error() string {
 	if e.Stale {
-		return fmt.Sprintf("%s %s: stored state is no longer %s (wanted → %s)", e.Flow, e.Ref, e.From, e.To)
+		return fmt.Sprintf("%s %s: %s → %s: stored state is %q, not %s", e.Flow, e.Ref, e.From, e.To, e.Stored, e.From)
 	}
 	return fmt.Sprintf("%s %s: transition %s → %s not allowed", e.Flow, e.Ref, e.From, e.To)
 }
