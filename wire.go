@@ -3,11 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/wxpos/wxpos/cli"
+	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/escpos"
+	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/scanner"
+	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/ui"
 )
 
@@ -39,11 +46,46 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	checkout := ui.NewPosCheckout(term, training, status)
 	opts = append(opts, ui.WithCheckout(checkout), ui.WithStatus(checkout))
 
-	if p, err := receiptPrinter(env); err != nil {
+	printer, err := docPrinter(env)
+	if err != nil {
 		return nil, err
-	} else if p != nil {
-		opts = append(opts, ui.WithPrinter(p))
 	}
+	if printer != nil {
+		opts = append(opts, ui.WithPrinter(printer))
+	}
+
+	st, err := env.Store()
+	if err != nil {
+		return nil, err
+	}
+	exports := filepath.Join(env.DataDir, "exports")
+	if err := os.MkdirAll(exports, 0o700); err != nil {
+		return nil, fmt.Errorf("exports directory: %w", err)
+	}
+	opts = append(opts, ui.WithManager(ui.NewDesk(ui.DeskConfig{
+		Core:  term,
+		Staff: staff.New(st, nil),
+		Book: report.New(st, report.Info{
+			StoreName: cfg.Store.Name, StoreID: cfg.Store.ID, TerminalID: cfg.Store.TerminalID, Training: training,
+		}, nil),
+		DB:        st,
+		Config:    *cfg,
+		ExportDir: exports,
+		CheckKeys: checkKeys,
+		Actor:     env.Actor,
+	})))
+
+	// The daily bill: fetched after bill.fetch_after and reconciled in the
+	// background for as long as the window is open.
+	desk, err := env.ReconDesk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fetcher, err := env.BillFetcher(ctx, desk, nil)
+	if err != nil {
+		return nil, err
+	}
+	go fetcher.Run(ctx)
 	if wc.Sandbox != nil {
 		opts = append(opts, ui.WithCustomer(ui.NewSandboxCustomer(wc.Sandbox, term.Order)))
 	}
@@ -91,7 +133,16 @@ func scanCodes(ctx context.Context, sc *scanner.Scanner) <-chan string {
 	return out
 }
 
-func receiptPrinter(env *cli.Env) (*escpos.ReceiptPrinter, error) {
+// checkKeys runs the doctor's key-file checks for the settings screen.
+func checkKeys(w config.WeChat) []ui.KeyFinding {
+	var out []ui.KeyFinding
+	for _, f := range cli.CheckKeyFiles(w, time.Now()) {
+		out = append(out, ui.KeyFinding{Level: string(f.Level), Topic: f.Topic, Detail: f.Detail, Fix: f.Fix})
+	}
+	return out
+}
+
+func docPrinter(env *cli.Env) (ui.Printer, error) {
 	c := env.Config.Printer
 	if c.Target == "none" {
 		return nil, nil
@@ -104,5 +155,5 @@ func receiptPrinter(env *cli.Env) (*escpos.ReceiptPrinter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("printer.width: %w", err)
 	}
-	return &escpos.ReceiptPrinter{Printer: &escpos.Printer{Target: target}, Paper: paper}, nil
+	return ui.DocPrinter{Sink: &escpos.Printer{Target: target, Screen: io.Discard}, Cols: paper.Columns()}, nil
 }

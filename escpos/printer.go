@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/tarm/serial"
@@ -23,8 +24,9 @@ const (
 
 // Printer sends jobs to one Target. Each job opens the connection, writes,
 // and closes it again, so an unplugged or restarted printer is picked up on
-// the next receipt. A Printer is safe for concurrent use, but jobs are not
-// queued: two at once interleave on a shared device.
+// the next receipt. A Printer is safe for concurrent use: jobs run one at a
+// time, since two at once would interleave on a shared device. It must not
+// be copied after first use.
 type Printer struct {
 	Target Target
 	// JobTimeout bounds one job when ctx has no earlier deadline;
@@ -41,6 +43,8 @@ type Printer struct {
 	// Screen receives the plain-text receipt when Target is none; nil
 	// discards it.
 	Screen io.Writer
+
+	busy sync.Mutex // one job at a time; each is bounded by JobTimeout
 }
 
 // conn is an open connection to a printer.
@@ -160,6 +164,8 @@ func (p *Printer) job(ctx context.Context, fn func(context.Context, conn) error)
 	if timeout <= 0 {
 		timeout = DefaultJobTimeout
 	}
+	p.busy.Lock()
+	defer p.busy.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
