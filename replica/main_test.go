@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,6 +41,16 @@ func runTests(m *testing.M) int {
 		return m.Run()
 	}
 	defer c.Close()
+	// An interrupted run (Ctrl-C) must not leave a server behind.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	go func() {
+		if _, ok := <-sig; ok {
+			c.Close()
+			os.Exit(1)
+		}
+	}()
 	owned, adminDSN = c, c.DSN()
 	return m.Run()
 }

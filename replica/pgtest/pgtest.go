@@ -26,6 +26,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,14 +40,17 @@ const EnvDSN = "WXPOS_TEST_PG_DSN"
 // PostgreSQL server: no binaries, or root without a postgres user.
 var ErrUnavailable = errors.New("PostgreSQL cannot be started here")
 
-// Cluster is a running (or paused) throwaway server.
+// Cluster is a running (or paused) throwaway server. Its methods may be
+// called from several goroutines (a test and a signal handler).
 type Cluster struct {
-	dir  string
-	bin  string
-	port int
-	user string // OS user the server runs as; "" = the current user
-	up   bool
-	tls  bool
+	mu     sync.Mutex
+	closed bool
+	dir    string
+	bin    string
+	port   int
+	user   string // OS user the server runs as; "" = the current user
+	up     bool
+	tls    bool
 }
 
 // BinDir finds the directory of initdb and pg_ctl: pg_config --bindir,
@@ -149,7 +153,7 @@ func StartWith(ctx context.Context, o *Options) (*Cluster, error) {
 		}
 		c.tls = true
 	}
-	if err := c.Resume(ctx); err != nil {
+	if err := c.resume(ctx); err != nil {
 		os.RemoveAll(c.dir)
 		return nil, err
 	}
@@ -172,6 +176,8 @@ func (c *Cluster) DBDSN(db string) string {
 // Pause stops the server (pg_ctl stop -m fast) and keeps its data: clients
 // see the database go away, as in an outage.
 func (c *Cluster) Pause(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if !c.up {
 		return nil
 	}
@@ -184,6 +190,15 @@ func (c *Cluster) Pause(ctx context.Context) error {
 
 // Resume starts the server again on the same port.
 func (c *Cluster) Resume(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.resume(ctx)
+}
+
+func (c *Cluster) resume(ctx context.Context) error {
+	if c.closed {
+		return errors.New("cluster closed")
+	}
 	if c.up {
 		return nil
 	}
@@ -203,6 +218,12 @@ func (c *Cluster) Resume(ctx context.Context) error {
 
 // Close stops the server and removes its directory.
 func (c *Cluster) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
 	var err error
 	if c.up {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
