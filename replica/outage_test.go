@@ -45,11 +45,20 @@ func TestThreeTerminalsThroughOutage(t *testing.T) {
 	defer stopWorkers()
 	workers := make([]*Worker, len(counters))
 	var wwg sync.WaitGroup
-	for i, c := range counters {
-		workers[i] = newWorker(t, c, pool, Options{Batch: 50, Poll: 20 * time.Millisecond,
+	start := func(i int, ctx context.Context) {
+		w := newWorker(t, counters[i], pool, Options{Batch: 50, Poll: 20 * time.Millisecond,
 			RetryMin: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, PushTimeout: 3 * time.Second})
+		workers[i] = w
 		wwg.Add(1)
-		go func() { defer wwg.Done(); workers[i].Run(wctx) }()
+		go func() { defer wwg.Done(); w.Run(ctx) }()
+	}
+	// The first terminal's worker "crashes" during the outage and a new
+	// one takes over, knowing nothing but what the server says.
+	crashCtx, crash := context.WithCancel(wctx)
+	defer crash()
+	start(0, crashCtx)
+	for i := 1; i < len(counters); i++ {
+		start(i, wctx)
 	}
 
 	sctx, stopSales := context.WithCancel(context.Background())
@@ -111,6 +120,8 @@ func TestThreeTerminalsThroughOutage(t *testing.T) {
 			t.Errorf("%s/%s during the outage: %+v; want a backlog and disconnected", st.StoreID, st.TerminalID, st)
 		}
 	}
+	crash()
+	start(0, wctx)
 
 	// Phase 3: it comes back while they still sell.
 	if err := cl.Resume(context.Background()); err != nil {
