@@ -12,6 +12,7 @@ import (
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/escpos"
+	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/scanner"
 	"github.com/wxpos/wxpos/staff"
@@ -86,6 +87,10 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		return nil, err
 	}
 	go fetcher.Run(ctx)
+
+	if err := startReplication(ctx, env); err != nil {
+		return nil, err
+	}
 	if wc.Sandbox != nil {
 		opts = append(opts, ui.WithCustomer(ui.NewSandboxCustomer(wc.Sandbox, term.Order)))
 	}
@@ -156,4 +161,47 @@ func docPrinter(env *cli.Env) (ui.Printer, error) {
 		return nil, fmt.Errorf("printer.width: %w", err)
 	}
 	return ui.DocPrinter{Sink: &escpos.Printer{Target: target, Screen: io.Discard}, Cols: paper.Columns()}, nil
+}
+
+// startReplication pushes the terminal's events to the store's PostgreSQL
+// when [replica] is configured. The pool connects lazily and the worker
+// retries with backoff, so a server that is down never delays a payment.
+func startReplication(ctx context.Context, env *cli.Env) error {
+	rc := cli.ReplicaConfig(env.Config.Replica)
+	if !rc.Enabled() {
+		return nil
+	}
+	st, err := env.Store()
+	if err != nil {
+		return err
+	}
+	term, err := env.Terminal(ctx)
+	if err != nil {
+		return err
+	}
+	pool, err := replica.Connect(ctx, rc)
+	if err != nil {
+		return fmt.Errorf("replica: %w", err)
+	}
+	env.OnClose(func() error { pool.Close(); return nil })
+	w, err := replica.NewWorker(st, pool, replica.Options{
+		StoreID: env.Config.Store.ID, TerminalID: env.Config.Store.TerminalID, Logger: env.Logger,
+	})
+	if err != nil {
+		return fmt.Errorf("replica: %w", err)
+	}
+	go func() {
+		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if _, err := replica.Migrate(mctx, pool); err != nil {
+			env.Logger.Warn("replica schema not ready; the worker keeps retrying", "err", err)
+		}
+	}()
+	go w.Run(ctx)
+	go func() {
+		for range term.Subscribe(ctx) {
+			w.Kick()
+		}
+	}()
+	return nil
 }

@@ -69,7 +69,7 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 			defer cancel()
-			pool, err := f.connect(ctx)
+			pool, err := f.connect(ctx, env)
 			if err != nil {
 				return err
 			}
@@ -124,7 +124,7 @@ func newHQMigrateCmd(g *globalFlags) *cobra.Command {
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 			defer cancel()
-			pool, err := f.connect(ctx)
+			pool, err := f.connect(ctx, env)
 			if err != nil {
 				return err
 			}
@@ -158,7 +158,7 @@ func newHQOrderCmd(g *globalFlags) *cobra.Command {
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 			defer cancel()
-			pool, err := f.connect(ctx)
+			pool, err := f.connect(ctx, env)
 			if err != nil {
 				return err
 			}
@@ -200,7 +200,7 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 			defer cancel()
-			pool, err := f.connect(ctx)
+			pool, err := f.connect(ctx, env)
 			if err != nil {
 				return err
 			}
@@ -292,7 +292,7 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 			defer cancel()
-			pool, err := f.connect(ctx)
+			pool, err := f.connect(ctx, env)
 			if err != nil {
 				return err
 			}

@@ -12,11 +12,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/replica"
 )
 
 // replicaFlags are the PostgreSQL connection flags shared by replicate and
-// hq, until config.toml has a [replica] section.
+// hq; without --dsn the [replica] section of config.toml applies.
 type replicaFlags struct {
 	dsn, passwordFile, caFile, certFile, keyFile string
 	timeout                                      time.Duration
@@ -31,12 +32,21 @@ func (f *replicaFlags) bind(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "deadline of the whole command's database work (not of replicate without --once)")
 }
 
-func (f *replicaFlags) connect(ctx context.Context) (*pgxpool.Pool, error) {
-	if f.dsn == "" {
-		return nil, Usagef("--dsn is required")
+func (f *replicaFlags) connect(ctx context.Context, env *Env) (*pgxpool.Pool, error) {
+	c := ReplicaConfig(env.Config.Replica)
+	if f.dsn != "" {
+		c = replica.Config{DSN: f.dsn, PasswordFile: f.passwordFile, CAFile: f.caFile, CertFile: f.certFile, KeyFile: f.keyFile}
 	}
-	return replica.Connect(ctx, replica.Config{DSN: f.dsn, PasswordFile: f.passwordFile,
-		CAFile: f.caFile, CertFile: f.certFile, KeyFile: f.keyFile})
+	if c.DSN == "" {
+		return nil, Usagef("no PostgreSQL server: pass --dsn or set [replica] dsn in the config")
+	}
+	return replica.Connect(ctx, c)
+}
+
+// ReplicaConfig maps the config file's [replica] section to replica.Config.
+func ReplicaConfig(r config.Replica) replica.Config {
+	return replica.Config{DSN: r.DSN, PasswordFile: r.PasswordFile, CAFile: r.CAFile,
+		CertFile: r.CertFile, KeyFile: r.KeyFile, ServerName: r.ServerName}
 }
 
 func newReplicateCmd(g *globalFlags) *cobra.Command {
@@ -55,7 +65,7 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 			"run this when it is closed, e.g. to catch a terminal up.",
 		Args: cobra.NoArgs,
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
-			pool, err := f.connect(cmd.Context())
+			pool, err := f.connect(cmd.Context(), env)
 			if err != nil {
 				return err
 			}

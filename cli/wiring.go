@@ -88,10 +88,7 @@ func (e *Env) connect(ctx context.Context) (*WeChat, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The v2 client is complete; the payment core's v2 adapter is not
-		// wired in this build yet, so say so rather than start half-working.
-		_ = v2
-		return nil, errors.New("wechat.mode v2: payments through API v2 are not wired into the terminal in this build; use mode v3")
+		return &WeChat{Mode: c.Mode, V2: v2, Gateway: paygate.NewV2(v2, paygate.Options{})}, nil
 	}
 	return nil, fmt.Errorf("wechat.mode %q is not supported", c.Mode)
 }

@@ -39,6 +39,7 @@ type Config struct {
 	Printer Printer `toml:"printer"`
 	UI      UI      `toml:"ui"`
 	Bill    Bill    `toml:"bill"`
+	Replica Replica `toml:"replica"`
 	// DataDir holds the database, logs and sandbox state. Empty means
 	// <user config dir>/wxpos/data.
 	DataDir string `toml:"data_dir"`
@@ -117,6 +118,17 @@ type UI struct {
 // Bill controls the daily bill download.
 type Bill struct {
 	FetchAfter string `toml:"fetch_after"` // HH:MM Asia/Shanghai, default 10:00
+}
+
+// Replica is the store's PostgreSQL server that terminals replicate their
+// events to. Empty DSN: no replication. The password is never inline.
+type Replica struct {
+	DSN          string `toml:"dsn"`           // postgres://wxpos@hq.example.com/wxpos?sslmode=verify-full
+	PasswordFile string `toml:"password_file"` // first line is the password; empty: PGPASSFILE / ~/.pgpass
+	CAFile       string `toml:"ca_file"`       // CA of the server certificate; makes TLS required and verified
+	CertFile     string `toml:"cert_file"`     // optional client certificate
+	KeyFile      string `toml:"key_file"`
+	ServerName   string `toml:"server_name"`
 }
 
 // Duration is a time.Duration written as "5s", "2m" in TOML.
@@ -390,6 +402,19 @@ func (c *Config) validate() []error {
 	if c.UI.Locale != "zh-CN" && c.UI.Locale != "en" {
 		bad("ui.locale", "must be zh-CN or en, got %q", c.UI.Locale)
 	}
+	if r := c.Replica; r.DSN != "" {
+		if u, err := url.Parse(r.DSN); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				bad("replica.dsn", "must not contain the password: put it in replica.password_file")
+			}
+		}
+		if strings.Contains(r.DSN, "password=") {
+			bad("replica.dsn", "must not contain the password: put it in replica.password_file")
+		}
+	}
+	if (c.Replica.CertFile == "") != (c.Replica.KeyFile == "") {
+		bad("replica.cert_file", "set both cert_file and key_file for a client certificate, or neither")
+	}
 	if _, err := time.Parse("15:04", c.Bill.FetchAfter); err != nil {
 		bad("bill.fetch_after", "must be a time of day like 10:00, got %q", c.Bill.FetchAfter)
 	}
@@ -406,6 +431,8 @@ func (c *Config) keyFiles() []keyFile {
 		{"wechat.api_key_file", w.APIKeyFile},
 		{"wechat.client_key_file", w.ClientKeyFile},
 		{"wechat.client_p12_file", w.ClientP12File},
+		{"replica.password_file", c.Replica.PasswordFile},
+		{"replica.key_file", c.Replica.KeyFile},
 	}
 	var out []keyFile
 	for _, f := range all {
@@ -438,6 +465,7 @@ func (c *Config) resolvePaths(dir string) {
 		&c.WeChat.MerchantPrivateKeyFile, &c.WeChat.APIv3KeyFile, &c.WeChat.PlatformPublicKeyFile,
 		&c.WeChat.APIKeyFile, &c.WeChat.ClientCertFile, &c.WeChat.ClientKeyFile, &c.WeChat.ClientP12File,
 		&c.WeChat.SandboxProfile, &c.DataDir,
+		&c.Replica.PasswordFile, &c.Replica.CAFile, &c.Replica.CertFile, &c.Replica.KeyFile,
 	} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
