@@ -281,8 +281,18 @@ func orderRecord(o *Order) *storage.Order {
 		TransactionID: o.TransactionID, ErrorCode: o.ErrorCode, Message: o.Message,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, SubmittedAt: o.SubmittedAt, Deadline: o.Deadline, PaidAt: o.PaidAt,
 		ReceiptNo: o.ReceiptNo, Forced: o.Forced, ForcedBy: o.ForcedBy, ForceReason: o.ForceReason, Training: o.Training,
-		Open: !o.State.Terminal(), Day: DayOf(o.CreatedAt),
+		Foreign: o.Foreign, OriginStoreID: o.OriginStoreID, OriginTerminalID: o.OriginTerminalID,
+		Open: !o.State.Terminal(), Day: dayIndex(o),
 	}
+}
+
+// dayIndex is the day index entry of o: its creation day, or none for a
+// foreign sale, which is never one of this terminal's sales of any day.
+func dayIndex(o *Order) string {
+	if o.Foreign {
+		return ""
+	}
+	return DayOf(o.CreatedAt)
 }
 
 func orderFromRecord(r *storage.Order) *Order {
@@ -294,6 +304,7 @@ func orderFromRecord(r *storage.Order) *Order {
 		TransactionID: r.TransactionID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,
 		ReceiptNo: r.ReceiptNo, Forced: r.Forced, ForcedBy: r.ForcedBy, ForceReason: r.ForceReason, Training: r.Training,
+		Foreign: r.Foreign, OriginStoreID: r.OriginStoreID, OriginTerminalID: r.OriginTerminalID,
 	}
 }
 

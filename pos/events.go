@@ -17,6 +17,7 @@ const (
 	EventOutbox  EventKind = "outbox.change" // published only: queue length changed
 	EventCancel  EventKind = "order.cancel"  // cashier asked to cancel
 	EventReceipt EventKind = "receipt.issued"
+	EventAdopt   EventKind = "order.adopt" // a sale of another terminal recorded here to be refunded
 )
 
 // Event is one state change. It is persisted (without the snapshots'

@@ -57,6 +57,15 @@ type Order struct {
 	ForceReason string `json:"force_reason,omitempty"`
 
 	Training bool `json:"training,omitempty"`
+
+	// Foreign marks a sale taken at another terminal of the merchant and
+	// recorded here, after WeChat confirmed it paid, only to be refunded at
+	// this counter (Terminal.RefundAny). It is not a sale of this terminal:
+	// it has no receipt here and stays out of the day index, so day reports
+	// never count it. Origin* say where it was taken, when the replica knew.
+	Foreign          bool   `json:"foreign,omitempty"`
+	OriginStoreID    string `json:"origin_store_id,omitempty"`
+	OriginTerminalID string `json:"origin_terminal_id,omitempty"`
 }
 
 // Flow returns the state machine that drives o.
@@ -65,8 +74,9 @@ func (o *Order) Flow() Flow {
 	return f
 }
 
-// IsSale reports whether o counts as a sale: paid, and not reversed.
-func (o *Order) IsSale() bool { return o.State == StatePaid }
+// IsSale reports whether o counts as a sale of this terminal: paid, not
+// reversed, and taken here (not Foreign).
+func (o *Order) IsSale() bool { return o.State == StatePaid && !o.Foreign }
 
 func (o *Order) clone() *Order {
 	c := *o

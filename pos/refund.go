@@ -109,6 +109,13 @@ func (t *Terminal) Refund(ctx context.Context, req RefundOrder) (*Refund, error)
 	if req.AmountFen <= 0 || req.AmountFen > MaxFen {
 		return nil, fmt.Errorf("refund %s: amount %d fen: %w", req.OutTradeNo, req.AmountFen, ErrBadAmount)
 	}
+	return t.refund(ctx, req, who, nil)
+}
+
+// refund is Refund after the approval and the amount were checked. elsewhere
+// are refunds of the sale known from other terminals (the replica); those
+// not also recorded here count toward the limits like local ones.
+func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, elsewhere []RemoteRefund) (*Refund, error) {
 	// One refund of a sale at a time, so the limits hold.
 	lock := "refunds/" + req.OutTradeNo
 	if !t.acquire(lock) {
@@ -128,17 +135,13 @@ func (t *Terminal) Refund(ctx context.Context, req RefundOrder) (*Refund, error)
 		return nil, err
 	}
 	now := t.clk.Now()
-	left := o.AmountFen
-	for _, r := range rs {
-		if r.State.Holds() {
-			left -= r.AmountFen
-		}
-	}
+	held, count := heldBy(rs, elsewhere)
+	left := o.AmountFen - held
 	switch {
 	case req.AmountFen > left:
-		return nil, fmt.Errorf("refund %s: %s asked, %s left to refund: %w", o.OutTradeNo, FormatYuan(req.AmountFen), FormatYuan(left), ErrRefundLimit)
-	case len(rs) >= MaxRefundsPerOrder:
-		return nil, fmt.Errorf("refund %s: already %d refunds: %w", o.OutTradeNo, len(rs), ErrRefundLimit)
+		return nil, fmt.Errorf("refund %s: %s asked, %s left to refund: %w", o.OutTradeNo, FormatYuan(req.AmountFen), FormatYuan(max(left, 0)), ErrRefundLimit)
+	case count >= MaxRefundsPerOrder:
+		return nil, fmt.Errorf("refund %s: already %d refunds: %w", o.OutTradeNo, count, ErrRefundLimit)
 	case now.Sub(o.PaidAt) > RefundWindow:
 		return nil, fmt.Errorf("refund %s: paid %s, more than a year ago: %w", o.OutTradeNo, o.PaidAt.Format(time.DateOnly), ErrRefundLimit)
 	}

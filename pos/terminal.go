@@ -37,6 +37,7 @@ type Config struct {
 	RetryMin      time.Duration // recovery/outbox first backoff; 2 s
 	RetryMax      time.Duration // recovery/outbox backoff cap; 5 min
 	RefundWait    time.Duration // how long Refund polls before returning PROCESSING; 10 s
+	FinderTimeout time.Duration // deadline of one SaleFinder look-up (the replica); 5 s
 	// NotExistGrace is how long after a payment request's deadline WeChat's
 	// "no such order" is still distrusted (a late request may land); 60 s.
 	NotExistGrace time.Duration
@@ -57,6 +58,7 @@ func (c *Config) defaults() {
 	def(&c.RetryMin, 2*time.Second)
 	def(&c.RetryMax, 5*time.Minute)
 	def(&c.RefundWait, 10*time.Second)
+	def(&c.FinderTimeout, 5*time.Second)
 	def(&c.NotExistGrace, time.Minute)
 	if c.Clock == nil {
 		c.Clock = SystemClock{}

@@ -48,6 +48,15 @@ type Order struct {
 
 	Training bool `json:"training,omitempty"`
 
+	// Foreign marks a sale taken at another terminal and recorded here only
+	// so that it can be refunded at this counter. It is never one of this
+	// terminal's sales: the payment core keeps it out of the day index
+	// (Day is empty), so day reports and per-day lookups never see it.
+	// OriginStoreID/OriginTerminalID name where it was taken, when known.
+	Foreign          bool   `json:"foreign,omitempty"`
+	OriginStoreID    string `json:"origin_store_id,omitempty"`
+	OriginTerminalID string `json:"origin_terminal_id,omitempty"`
+
 	// Open is true while the order is not in a final state; it decides the
 	// entry in the open index (what recovery scans). Not stored in the value.
 	Open bool `json:"-"`
