@@ -66,6 +66,31 @@
 //   - A payment code is never stored: only its last four digits and an
 //     HMAC of it (keyed by store and terminal id) for the used-once check.
 //
+// # Refunding a sale taken at another counter
+//
+// Terminal.RefundAny refunds a sale this database does not have. It asks a
+// SaleFinder (the store's PostgreSQL replica when configured, else none)
+// and, whether or not that knows the sale, WeChat's order query by
+// out_trade_no: the order must be paid, and WeChat's amount and
+// transaction id are what is recorded. The sale is then written here as a
+// Foreign order in one transaction with an "order.adopt" audit event
+// naming the approving manager — before the refund is persisted and sent —
+// and refunded by the normal flow. Choices:
+//
+//   - A foreign order is not a sale of this terminal: no sale receipt is
+//     issued here and it is kept out of the day index, so X/Z reports,
+//     day lookups and the day's reconciliation never count it. The refund
+//     made here is this terminal's refund and counts in its report.
+//   - Limits count the refunds the finder knows from every terminal
+//     (matched by out_refund_no with the local ones). A refund made at a
+//     counter that has not replicated yet is unknown: WeChat refuses a
+//     refund beyond what is really left, which ends CLOSED, no money moved.
+//   - A finder that is down (or slower than Config.FinderTimeout, 5 s) is
+//     logged and skipped; WeChat unreachable means no adoption at all.
+//   - WeChat's query does not say scan or QR through the Gateway: the
+//     tender is the finder's when it knows it, else WeChat scan. A cash
+//     sale of another counter cannot be refunded here (its drawer has it).
+//
 // # Events
 //
 // Subscribe delivers every committed change with a snapshot of the record
