@@ -294,8 +294,9 @@ func (c *PosCheckout) Today(ctx context.Context) ([]Record, error) {
 	return recs, nil
 }
 
-// Status feeds the status bar: pending counts after every event (and every
-// few seconds), the network as the last WeChat outcome shows it, and the
+// Status feeds the status bar: the pending count (payments in doubt plus
+// queued reverse/close/refund calls) after every event and every few
+// seconds, the network as the last WeChat outcome shows it, and the
 // scanner's connection.
 func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
 	out := make(chan Status, 1)
@@ -318,7 +319,7 @@ func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
 		defer tick.Stop()
 		for {
 			if p, err := c.core.Pending(); err == nil {
-				st.Pending = p.Open + p.Outbox + p.Refunds
+				st.Pending = p.Unknown + p.Outbox
 			}
 			select {
 			case <-out: // replace a status nobody read yet
