@@ -139,10 +139,17 @@ func TestPosUnknownThenPaid(t *testing.T) {
 	if u.amount.Text() != "¥8.88" || !strings.Contains(u.order.Text, "PS01-T01-") {
 		t.Errorf("unknown shows %q %q", u.amount.Text(), u.order.Text)
 	}
+	r.waitFor("status bar shows the doubt", func() bool {
+		st := r.term.bar.Status()
+		return !st.NetworkOK && st.Pending == 1
+	})
 	r.env.Sandbox.ClearFaults()
 	test.Tap(u.retryBtn)
 	r.waitFor("receipt", onScreen[*receiptScreen](r.harness))
-	r.waitFor("network ok again", func() bool { return r.term.bar.Status().NetworkOK })
+	r.waitFor("network ok, nothing pending", func() bool {
+		st := r.term.bar.Status()
+		return st.NetworkOK && st.Pending == 0
+	})
 }
 
 func TestPosQRPaid(t *testing.T) {
