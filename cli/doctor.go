@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/pkcs12"
 
 	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/wechat"
@@ -59,7 +60,8 @@ func newDoctorCmd(g *globalFlags) *cobra.Command {
 		Long: "doctor checks what a terminal needs before it takes money: the config file, the merchant key\n" +
 			"files (the private key matches the certificate serial, certificate dates, the APIv3 key is 32\n" +
 			"characters), that the data directory is writable and the database opens, that a manager exists,\n" +
-			"the scanner and printer devices, and the clock against the WeChat Pay server's Date header.\n" +
+			"the scanner and printer devices, replication to the [replica] PostgreSQL server (how many events\n" +
+			"wait and for how long), and the clock against the WeChat Pay server's Date header.\n" +
 			"It exits 1 when any check fails.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -90,7 +92,7 @@ func newDoctorCmd(g *globalFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&url, "url", "", "server `URL` for the clock check (default: the configured WeChat base URL)")
-	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "deadline of the clock check")
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "deadline of the clock check and of the replica probe")
 	return cmd
 }
 
@@ -137,6 +139,9 @@ func runDoctor(ctx context.Context, g *globalFlags, url string, timeout time.Dur
 		if url == "" {
 			url = cfg.WeChat.BaseURL
 		}
+	}
+	if cfg != nil {
+		out = append(out, checkReplica(ctx, cfg, dataDir, timeout)...)
 	}
 	if url == "" {
 		out = append(out, Finding{LevelInfo, "clock", "training mode: no WeChat server to compare with", "pass --url https://api.mch.weixin.qq.com to check anyway"})
@@ -384,4 +389,59 @@ func checkDevices(cfg *config.Config) []Finding {
 		}
 	}
 	return out
+}
+
+// WarnLag is the replication lag at which the doctor warns: events older
+// than this have not reached the store's PostgreSQL server.
+const WarnLag = 5 * time.Minute
+
+// checkReplica reports replication to the [replica] server: the terminal's
+// event log against what PostgreSQL holds (replica.Probe).
+func checkReplica(ctx context.Context, cfg *config.Config, dataDir string, timeout time.Duration) []Finding {
+	rc := ReplicaConfig(cfg.Replica)
+	if !rc.Enabled() {
+		return []Finding{{LevelInfo, "replication", "no [replica] dsn: this terminal does not replicate", ""}}
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	pool, err := replica.Connect(ctx, rc)
+	if err != nil {
+		return []Finding{{LevelFail, "replication", err.Error(), "fix the [replica] settings named above"}}
+	}
+	defer pool.Close()
+	storeID, termID := cfg.Store.ID, cfg.Store.TerminalID
+	path := filepath.Join(dataDir, "wxpos.db")
+	db, err := storage.Open(path, &storage.Options{Timeout: 500 * time.Millisecond, ReadOnly: true})
+	if err != nil {
+		// In use by the running terminal (its status bar shows the lag) or
+		// not created yet: say what the server has.
+		seq, rerr := replica.RemoteSeq(ctx, pool, storeID, termID)
+		if rerr != nil {
+			return []Finding{ReplicaFinding(replica.Status{StoreID: storeID, TerminalID: termID, Err: rerr}, time.Now())}
+		}
+		return []Finding{{LevelInfo, "replication", fmt.Sprintf("PostgreSQL holds events up to %d of %s/%s; the local log cannot be read now (%v)",
+			seq, storeID, termID, err), "the running wxpos shows the lag in its status bar"}}
+	}
+	defer db.Close()
+	return []Finding{ReplicaFinding(replica.Probe(ctx, db, pool, storeID, termID), time.Now())}
+}
+
+// ReplicaFinding grades a replication status at now: FAIL when
+// replication stopped for a person to fix (another history under this
+// terminal id), WARN when the server cannot be reached or events have
+// waited WarnLag or more, OK otherwise. The detail is Status.Summary with
+// the sequence numbers.
+func ReplicaFinding(st replica.Status, now time.Time) Finding {
+	detail := fmt.Sprintf("%s (local %d, replicated %d)", st.Summary(now), st.LocalSeq, st.PushedSeq)
+	switch {
+	case errors.Is(st.Err, replica.ErrConflict):
+		return Finding{LevelFail, "replication", detail,
+			"another database replicates as " + st.StoreID + "/" + st.TerminalID + ": give this terminal its own store.terminal_id, or restore its own database"}
+	case st.Err != nil:
+		return Finding{LevelWarn, "replication", detail,
+			"check the network and the PostgreSQL server; events wait locally and are sent when it is back"}
+	case st.Lag(now) >= WarnLag:
+		return Finding{LevelWarn, "replication", detail, "is wxpos running? the worker sends waiting events while the window is open, or run wxpos replicate --once"}
+	}
+	return Finding{LevelOK, "replication", detail, ""}
 }

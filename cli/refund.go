@@ -3,11 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/replica"
 )
 
 type refundFlags struct {
@@ -26,6 +29,9 @@ func newRefundCmd(g *globalFlags) *cobra.Command {
 		Short: "Refund all or part of a paid sale (manager PIN on stdin)",
 		Long: "refund returns --amount yuan (or --fen, or --full: what is left) of the sale NO to the customer.\n" +
 			"A manager approves it: --manager names them and their PIN is read from standard input (one line).\n" +
+			"NO may be a sale taken at another counter: it is confirmed with WeChat (and looked up in the\n" +
+			"[replica] PostgreSQL server when configured, for where it was taken and its refunds elsewhere),\n" +
+			"recorded here as a foreign sale (never counted in this terminal's reports), then refunded.\n" +
 			"Local limits are checked before anything is sent: the refunds of a sale never exceed what was paid,\n" +
 			"at most 50 per sale, within a year of payment. A refund WeChat has accepted is followed until\n" +
 			"SUCCESS, CLOSED or ABNORMAL for up to --wait; offline, it stays queued with its number.\n" +
@@ -58,17 +64,25 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 	if err != nil {
 		return err
 	}
+	finder, err := SaleFinder(ctx, env)
+	if err != nil {
+		return err
+	}
 	var fen int64
 	if f.full {
 		if f.amount.yuan != "" || f.amount.fen != "" {
 			return Usagef("refund: --full and an amount exclude each other")
 		}
-		if fen, err = term.Refundable(no); err != nil {
-			if errors.Is(err, pos.ErrNotFound) {
-				return Usagef("refund: no sale %q on this terminal", no)
-			}
+		l, err := term.LookupSale(ctx, no, finder)
+		switch {
+		case errors.Is(err, pos.ErrNotFound):
+			return Usagef("refund: no sale %q on this terminal, in the replica or at WeChat", no)
+		case errors.Is(err, pos.ErrNotPaid):
+			return Usagef("refund: %v", err)
+		case err != nil:
 			return err
 		}
+		fen = l.LeftFen()
 		if fen <= 0 {
 			return Usagef("refund: nothing left to refund on %s", no)
 		}
@@ -79,11 +93,14 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 	if err != nil {
 		return Usagef("refund: %v", err)
 	}
-	r, err := term.Refund(ctx, pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Reason: f.reason,
-		Approval: pos.Approval{User: f.manager, Credential: pin}})
+	// A sale of another counter is confirmed with WeChat and recorded here
+	// as a foreign sale first (pos.Terminal.RefundAny).
+	r, err := term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Reason: f.reason,
+		Approval: pos.Approval{User: f.manager, Credential: pin}}, finder)
 	switch {
 	case errors.Is(err, pos.ErrNotFound), errors.Is(err, pos.ErrRefundLimit), errors.Is(err, pos.ErrNotPaid),
-		errors.Is(err, pos.ErrBadAmount), errors.Is(err, pos.ErrNotAuthorised), errors.Is(err, pos.ErrBusy):
+		errors.Is(err, pos.ErrBadAmount), errors.Is(err, pos.ErrNotAuthorised), errors.Is(err, pos.ErrBusy),
+		errors.Is(err, pos.ErrBadRequest):
 		return Usagef("refund: %v", err)
 	case err != nil && r == nil:
 		return err
@@ -120,4 +137,49 @@ func waitRefund(ctx context.Context, term *pos.Terminal, r *pos.Refund, d time.D
 		}
 	}
 	return r
+}
+
+// ReplicaFinder is the pos.SaleFinder on the store's PostgreSQL replica:
+// a sale from any terminal that has replicated, with every replicated
+// refund of it.
+type ReplicaFinder struct {
+	DB replica.Querier
+}
+
+var _ pos.SaleFinder = ReplicaFinder{}
+
+// FindSale implements pos.SaleFinder; a sale the replica does not have is
+// an error wrapping pos.ErrNotFound.
+func (f ReplicaFinder) FindSale(ctx context.Context, outTradeNo string) (*pos.RemoteSale, error) {
+	ro, err := replica.FindOrder(ctx, f.DB, outTradeNo)
+	if errors.Is(err, replica.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %w", pos.ErrNotFound, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	o := ro.Order
+	rs := &pos.RemoteSale{StoreID: ro.StoreID, TerminalID: ro.TerminalID, Tender: receipt.Tender(o.Tender),
+		State: pos.State(o.State), AmountFen: o.AmountFen, TransactionID: o.TransactionID, PaidAt: o.PaidAt}
+	for _, r := range ro.Refunds {
+		rs.Refunds = append(rs.Refunds, pos.RemoteRefund{OutRefundNo: r.OutRefundNo, State: pos.RefundState(r.State), AmountFen: r.AmountFen})
+	}
+	return rs, nil
+}
+
+// SaleFinder returns the finder on the [replica] server of env's config,
+// or nil when none is configured. Its connection pool connects on first
+// use (a server that is down costs a refund at most pos.Config's
+// FinderTimeout) and closes with env.
+func SaleFinder(ctx context.Context, env *Env) (pos.SaleFinder, error) {
+	rc := ReplicaConfig(env.Config.Replica)
+	if !rc.Enabled() {
+		return nil, nil
+	}
+	pool, err := replica.Connect(ctx, rc)
+	if err != nil {
+		return nil, fmt.Errorf("replica: %w", err)
+	}
+	env.OnClose(func() error { pool.Close(); return nil })
+	return ReplicaFinder{DB: pool}, nil
 }

@@ -1,0 +1,60 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/wxpos/wxpos/wechat/sandbox"
+)
+
+// TestDoctorReplication: with [replica] dsn set, doctor reports the events
+// waiting for PostgreSQL, and "up to date" once replicate has pushed them.
+func TestDoctorReplication(t *testing.T) {
+	_, dsn := replicaPool(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte("[replica]\ndsn = \""+dsn+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	base := []string{"--config", cfg, "--data", data}
+	if code, out, errOut := run(t, append(base, "pay", "--amount", "3.00", "--code", sandbox.NewCode(sandbox.ScenarioSuccess))...); code != 0 {
+		t.Fatalf("pay: exit %d\n%s\n%s", code, out, errOut)
+	}
+	line := regexp.MustCompile(`(?m)^(\w+)\s+replication\s+(.*)$`)
+	doctor := func() (level, detail string) {
+		t.Helper()
+		_, out, _ := run(t, append(base, "doctor", "--url", "")...)
+		m := line.FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no replication line in:\n%s", out)
+		}
+		return m[1], m[2]
+	}
+	tests := []struct {
+		name   string
+		before []string // command run first
+		level  string
+		detail string
+	}{
+		{"events waiting", nil, "OK", "waiting"},
+		{"after replicate --once", []string{"replicate", "--once"}, "OK", "up to date"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.before != nil {
+				if code, out, errOut := run(t, append(base, tc.before...)...); code != 0 {
+					t.Fatalf("%v: exit %d\n%s\n%s", tc.before, code, out, errOut)
+				}
+			}
+			level, detail := doctor()
+			if level != tc.level || !strings.Contains(detail, tc.detail) {
+				t.Fatalf("replication %s %q, want %s …%s…", level, detail, tc.level, tc.detail)
+			}
+		})
+	}
+}
