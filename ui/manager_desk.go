@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -38,6 +39,11 @@ type SaleRow struct {
 	RefundedFen   int64 // held by refunds that are not CLOSED
 	State         string
 	PaidAt        time.Time
+	// Foreign marks a sale taken at another counter (found through the
+	// replica or WeChat, or recorded here by an earlier refund of it);
+	// Origin is "store/terminal" where it was taken, "" when unknown.
+	Foreign bool
+	Origin  string
 }
 
 // Manager is what the manager screens drive. Its methods may block on the
@@ -85,6 +91,9 @@ type DeskConfig struct {
 	ExportDir string                           // where CSV exports go
 	CheckKeys func(config.WeChat) []KeyFinding // cli.CheckKeyFiles, adapted; nil: no checks
 	Actor     func() string                    // the cashier at the counter; nil: nobody
+	// Finder finds sales of other counters for refunds (cli.SaleFinder: the
+	// [replica] server); nil: WeChat's order query alone.
+	Finder pos.SaleFinder
 }
 
 // Desk is the Manager on the real payment core, staff directory, day book
@@ -126,11 +135,17 @@ func (d *Desk) Actor() string {
 
 // FindSales finds paid sales by order number, receipt number or the last
 // digits of the WeChat transaction id, over today and the previous 30 days
-// (refunds of older sales: type the full order number).
+// (refunds of older sales: type the full order number). A full order
+// number this terminal does not have is looked up as a sale of another
+// counter (pos.Terminal.LookupSale: the replica, then WeChat), without
+// recording anything until it is refunded.
 func (d *Desk) FindSales(ctx context.Context, q string) ([]SaleRow, error) {
 	q = strings.TrimSpace(q)
 	var orders []*pos.Order
 	if o, err := d.c.Core.Order(q); err == nil {
+		if o.Foreign {
+			return d.foreignRows(ctx, q)
+		}
 		orders = append(orders, o)
 	} else {
 		now := time.Now()
@@ -150,6 +165,9 @@ func (d *Desk) FindSales(ctx context.Context, q string) ([]SaleRow, error) {
 			}
 		}
 	}
+	if len(orders) == 0 && outTradeNoPattern.MatchString(q) && ctx.Err() == nil {
+		return d.foreignRows(ctx, q)
+	}
 	rows := make([]SaleRow, 0, len(orders))
 	for _, o := range orders {
 		row := SaleRow{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, ReceiptNo: o.ReceiptNo,
@@ -166,9 +184,34 @@ func (d *Desk) FindSales(ctx context.Context, q string) ([]SaleRow, error) {
 	return rows, ctx.Err()
 }
 
-// Refund runs the core's refund flow.
+// outTradeNoPattern is what a full out_trade_no may look like (WeChat: up
+// to 32 of [0-9A-Za-z_-]); shorter queries are never sent to WeChat.
+var outTradeNoPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{6,32}$`)
+
+// foreignRows looks a full order number up as a sale of another counter.
+// Not found anywhere is no rows, not an error.
+func (d *Desk) foreignRows(ctx context.Context, no string) ([]SaleRow, error) {
+	l, err := d.c.Core.LookupSale(ctx, no, d.c.Finder)
+	if errors.Is(err, pos.ErrNotFound) {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	o := l.Order
+	row := SaleRow{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, ReceiptNo: o.ReceiptNo,
+		Tender: o.Tender, AmountFen: o.AmountFen, RefundedFen: l.RefundedFen, State: string(o.State), PaidAt: o.PaidAt,
+		Foreign: o.Foreign}
+	if o.OriginTerminalID != "" {
+		row.Origin = o.OriginStoreID + "/" + o.OriginTerminalID
+	}
+	return []SaleRow{row}, nil
+}
+
+// Refund runs the core's refund flow; a sale of another counter is first
+// confirmed with WeChat and recorded here as foreign (pos.Terminal.RefundAny).
 func (d *Desk) Refund(ctx context.Context, r pos.RefundOrder) (*pos.Refund, error) {
-	return d.c.Core.Refund(ctx, r)
+	return d.c.Core.RefundAny(ctx, r, d.c.Finder)
 }
 
 // RefundRecord reads a refund's current state.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -18,6 +19,51 @@ import (
 
 // refundPoll is how often a refund in progress is re-read.
 const refundPoll = 2 * time.Second
+
+// Message keys of the cross-terminal refund, with their texts below (kept
+// with the screen that alone uses them).
+const (
+	msgRefCounter      msg = "ref.counter"
+	msgRefForeign      msg = "ref.foreign"
+	msgRefForeignAt    msg = "ref.foreignAt"
+	msgRefForeignHint  msg = "ref.foreignHint"
+	msgRefThisTerminal msg = "ref.thisTerminal"
+)
+
+var refundForeignMessages = map[msg]translation{
+	msgRefCounter:      {"收银台", "Counter"},
+	msgRefForeign:      {"其他收银台", "another counter"},
+	msgRefForeignAt:    {"其他收银台 %s", "another counter %s"},
+	msgRefForeignHint:  {"此单在其他收银台收款，已向微信支付核实；退款记在本收银台。", "Taken at another counter and confirmed with WeChat Pay; the refund is recorded at this counter."},
+	msgRefThisTerminal: {"本收银台", "this counter"},
+}
+
+// rt is Terminal.mt for the cross-terminal refund texts.
+func (s *refundScreen) rt(m msg, args ...any) string {
+	tr, ok := refundForeignMessages[m]
+	if !ok {
+		return s.c.t.mt(m, args...)
+	}
+	text := tr.zh
+	if s.c.t.cat.lang == LangEN {
+		text = tr.en
+	}
+	if len(args) == 0 {
+		return text
+	}
+	return fmt.Sprintf(text, args...)
+}
+
+// counterText says where a sale was taken.
+func (s *refundScreen) counterText(r SaleRow) string {
+	switch {
+	case !r.Foreign:
+		return s.rt(msgRefThisTerminal)
+	case r.Origin != "":
+		return s.rt(msgRefForeignAt, r.Origin)
+	}
+	return s.rt(msgRefForeign)
+}
 
 // refundScreen finds a sale (order number, receipt number, last digits of
 // the transaction id, or a scanned receipt code), takes a full or partial
@@ -134,6 +180,9 @@ func (s *refundScreen) find() {
 				if r.RefundedFen > 0 {
 					label += "  " + t.mt(msgRefRefundedShort, formatFen(r.RefundedFen))
 				}
+				if r.Foreign {
+					label += "  " + s.counterText(r)
+				}
 				b := widget.NewButton(label, func() { s.pick(r) })
 				b.Alignment = widget.ButtonAlignLeading
 				s.results.Add(b)
@@ -167,6 +216,12 @@ func (s *refundScreen) pick(r SaleRow) {
 	)
 	if r.TransactionID != "" {
 		info.Add(kv(t.cat.T(msgReceiptTxnID), r.TransactionID))
+	}
+	info.Add(kv(s.rt(msgRefCounter), s.counterText(r)))
+	if r.Foreign {
+		hint := widget.NewLabel(s.rt(msgRefForeignHint))
+		hint.Wrapping = fyne.TextWrapWord
+		info.Add(hint)
 	}
 	s.amount.SetPlaceHolder(t.mt(msgRefAmountHint))
 	s.full.SetSelected(t.mt(msgRefFull))
