@@ -19,7 +19,10 @@ git grep -l '^func Fuzz' -- '*_test.go' | while read -r f; do
   pkg=./$(dirname "$f")
   for name in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | cut -d' ' -f2); do
     echo "fuzz $pkg $name ($fuzztime)"
-    go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$pkg" >/dev/null
+    if ! out=$(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$pkg" 2>&1); then
+      echo "$out" | tail -40
+      exit 1
+    fi
   done
 done
 echo "fuzz: all targets ran clean"
