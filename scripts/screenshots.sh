@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# screenshots.sh — run the cashier window under Xvfb in training mode (real
-# payment core, real WeChat client, in-process sandbox), walk the main
-# screens with real keystrokes (xdotool) and save PNGs.
+# screenshots.sh — run the wxpos binary under Xvfb in training mode (no
+# merchant configured: real payment core, real WeChat client, the sandbox
+# in-process), walk the main screens with real keystrokes (xdotool) and
+# save PNGs.
 #
 #   scripts/screenshots.sh [OUTDIR]        (default: screenshots/)
 #   SOAK=1000 scripts/screenshots.sh       also rings up 1000 sales by keyboard
@@ -9,9 +10,10 @@
 #
 # Needs Xvfb, xdotool, ImageMagick (import) and curl:
 #   apt-get install xvfb xdotool imagemagick curl
-# Also prints the cold start: process start to the window's run loop ("ready")
-# and to the window being mapped, for a first launch (sandbox keys generated)
-# and a second one (keys on disk, as every later day starts).
+# Also prints the cold start, process start to the window being mapped, for a
+# first launch (sandbox keys generated) and a second one (keys on disk, as
+# every later day starts). HOME points at a scratch directory so no real
+# configuration is read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-screenshots}
@@ -40,24 +42,24 @@ xvfb_pid=$!
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 
 echo "screenshots: building"
-go build -tags screenshots -o "$work/wxpos-tour" ./scripts/screenshots
-mkdir -p "$work/data"
+go build -o "$work/wxpos" .
+mkdir -p "$work/data" "$work/home"
 
 now_ms() { date +%s%3N; }
 
-# launch starts the app and waits for its window; it sets app_pid and wid.
+# launch starts the app and waits for its window; it sets app_pid, wid and
+# sandbox (the embedded sandbox's base URL, for its control API).
 launch() {
-	local t0
+	local t0 t1
 	t0=$(now_ms)
-	WXPOS_TOUR_DATA="$work/data" LANG=en_US.UTF-8 "$work/wxpos-tour" >"$work/app.out" 2>"$work/app.err" &
+	HOME="$work/home" LANG=en_US.UTF-8 "$work/wxpos" --verbose --data "$work/data" >"$work/app.out" 2>"$work/app.err" &
 	app_pid=$!
 	wid=$(timeout 30 xdotool search --sync --onlyvisible --name 'wxpos' | head -1)
-	local t1
 	t1=$(now_ms)
-	for _ in $(seq 100); do grep -q '^ready ' "$work/app.out" && break; sleep 0.05; done
-	echo "screenshots: $1: ready after $(sed -n 's/^ready //p' "$work/app.out") ms, window mapped after $((t1 - t0)) ms"
+	echo "screenshots: $1: window mapped after $((t1 - t0)) ms"
 	xdotool windowfocus --sync "$wid" 2>/dev/null || true
-	sandbox=$(sed -n 's/^sandbox //p' "$work/app.out")
+	sandbox=$(sed -n 's/.*training sandbox listening.*base_url=\([^ ]*\).*/\1/p' "$work/app.err" | tail -1)
+	[ -n "$sandbox" ] || { echo "screenshots: no training sandbox in the log (is a merchant configured?)" >&2; exit 1; }
 }
 
 stop_app() {
@@ -123,5 +125,4 @@ if [ -n "${SOAK:-}" ]; then
 	echo "screenshots: soak: RSS after idle $(rss)"
 fi
 stop_app
-grep '^orders ' "$work/app.out" || true
 echo "screenshots: done ($out)"
