@@ -1,6 +1,9 @@
 package ui
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Lang is a UI language, named by its BCP 47 tag.
 type Lang string
@@ -19,13 +22,14 @@ type msg string
 // catalog turns message keys into text in one language.
 type catalog struct{ lang Lang }
 
-// newCatalog returns a catalogue for l, falling back to Chinese for an
-// unknown language.
+// newCatalog returns a catalogue for l: any English tag ("en", "en-US",
+// "en_GB") is English, anything else Chinese.
 func newCatalog(l Lang) *catalog {
-	if l != LangEN {
-		l = LangZH
+	s := strings.ToLower(string(l))
+	if s == "en" || strings.HasPrefix(s, "en-") || strings.HasPrefix(s, "en_") {
+		return &catalog{lang: LangEN}
 	}
-	return &catalog{lang: l}
+	return &catalog{lang: LangZH}
 }
 
 // T returns the text for m, formatted with args when given.
