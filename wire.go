@@ -63,6 +63,10 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	if err := os.MkdirAll(exports, 0o700); err != nil {
 		return nil, fmt.Errorf("exports directory: %w", err)
 	}
+	finder, err := cli.SaleFinder(ctx, env) // [replica]: sales of other counters for refunds; nil without
+	if err != nil {
+		return nil, err
+	}
 	opts = append(opts, ui.WithManager(ui.NewDesk(ui.DeskConfig{
 		Core:  term,
 		Staff: staff.New(st, nil),
@@ -74,6 +78,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		ExportDir: exports,
 		CheckKeys: checkKeys,
 		Actor:     env.Actor,
+		Finder:    finder,
 	})))
 
 	// The daily bill: fetched after bill.fetch_after and reconciled in the

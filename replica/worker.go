@@ -360,7 +360,9 @@ func (w *Worker) read(from uint64) (*batch, error) {
 			// Whatever record an event names is replicated as it stands
 			// now: the projection is the terminal's current view.
 			if o, err := tx.GetOrder(e.Ref); err == nil {
-				b.orders = append(b.orders, o)
+				if !o.Foreign { // a sale adopted for a refund belongs to the counter that took it
+					b.orders = append(b.orders, o)
+				}
 			} else if !errors.Is(err, storage.ErrNotFound) {
 				return err
 			}

@@ -315,3 +315,39 @@ func TestDigest(t *testing.T) {
 		})
 	}
 }
+
+// A sale adopted from another counter for a refund is that counter's: the
+// adopting counter replicates its events and its refund, never the order row.
+func TestWorkerLeavesForeignOrdersToTheirCounter(t *testing.T) {
+	ctx := context.Background()
+	pool := migrated(t)
+	a := newCounter(t, "S01", "TA")
+	b := newCounter(t, "S01", "TB")
+	no := "PS01-TA-00000001"
+	paid := sh("2026-11-25 10:00")
+	record(t, a.db, []storage.Order{{OutTradeNo: no, State: "PAID", AmountFen: 5000, CreatedAt: paid}}, nil)
+	record(t, b.db, []storage.Order{{OutTradeNo: no, State: "PAID", AmountFen: 5000, CreatedAt: paid,
+		Foreign: true, OriginStoreID: "S01", OriginTerminalID: "TA"}}, nil)
+
+	// B replicates first: its adopted copy must not claim the row.
+	if err := newWorker(t, b, pool, Options{}).Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM orders WHERE out_trade_no = $1`, no).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 {
+		t.Fatalf("counter B pushed the foreign order (%d rows)", rows)
+	}
+	if err := newWorker(t, a, pool, Options{}).Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var term string
+	if err := pool.QueryRow(ctx, `SELECT terminal_id FROM orders WHERE out_trade_no = $1`, no).Scan(&term); err != nil {
+		t.Fatal(err)
+	}
+	if term != "TA" {
+		t.Errorf("order row belongs to %s, want TA", term)
+	}
+}
