@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/wxpos/wxpos/recon"
@@ -55,7 +56,7 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 			"refunds not settled are listed, not counted. A terminal that has not replicated is missing: check the\n" +
 			"replication lines at the end.",
 		Args: cobra.NoArgs,
-		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, _ []string) error {
 			fromDay, err := hqDay(from)
 			if err != nil {
 				return err
@@ -67,13 +68,6 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			defer cancel()
-			pool, err := f.connect(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
 			if err := replica.RequireSchema(ctx, pool); err != nil {
 				return err
 			}
@@ -121,14 +115,7 @@ func newHQMigrateCmd(g *globalFlags) *cobra.Command {
 		Use:   "migrate",
 		Short: "Create or upgrade the replica's schema",
 		Args:  cobra.NoArgs,
-		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
-			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			defer cancel()
-			pool, err := f.connect(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
+		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, _ []string) error {
 			applied, err := replica.Migrate(ctx, pool)
 			if err != nil {
 				return err
@@ -155,14 +142,7 @@ func newHQOrderCmd(g *globalFlags) *cobra.Command {
 		Use:   "order OUT_TRADE_NO",
 		Short: "Find a sale taken at any terminal, with its refunds and what may still be refunded",
 		Args:  cobra.ExactArgs(1),
-		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
-			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			defer cancel()
-			pool, err := f.connect(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
+		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, args []string) error {
 			ro, err := replica.FindOrder(ctx, pool, args[0])
 			if errors.Is(err, replica.ErrNotFound) {
 				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%w (not replicated yet? ask WeChat: wxpos query %s)", err, args[0])}
@@ -197,14 +177,7 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 		Use:   "status",
 		Short: "How far each terminal has replicated",
 		Args:  cobra.NoArgs,
-		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
-			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			defer cancel()
-			pool, err := f.connect(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
+		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, _ []string) error {
 			ts, err := replica.Terminals(ctx, pool, store)
 			if err != nil {
 				return err
@@ -252,7 +225,7 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 			"stored: differences are worked through at the terminal that made the sale (wxpos reconcile).\n" +
 			"A terminal that has not replicated its day shows up as WeChat-only rows: see wxpos hq status.",
 		Args: cobra.NoArgs,
-		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, _ []string) error {
 			if chain == (store != "") {
 				return Usagef("give exactly one of --store ID and --chain")
 			}
@@ -290,13 +263,6 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("bill of %s: %w", day, err)
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			defer cancel()
-			pool, err := f.connect(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
 			res, err := replica.ReconcileMerchant(ctx, pool, day, store, rows)
 			if err != nil {
 				return err

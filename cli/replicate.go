@@ -43,6 +43,22 @@ func (f *replicaFlags) connect(ctx context.Context, env *Env) (*pgxpool.Pool, er
 	return replica.Connect(ctx, c)
 }
 
+// run wraps a head-office command body: the environment, a deadline of
+// --timeout for all its database work, and a pool closed afterwards. The
+// pool connects on first use, so flag errors still come first.
+func (f *replicaFlags) run(g *globalFlags, fn func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, args []string) error) func(*cobra.Command, []string) error {
+	return g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
+		ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+		defer cancel()
+		pool, err := f.connect(ctx, env)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		return fn(ctx, cmd, env, pool, args)
+	})
+}
+
 // ReplicaConfig maps the config file's [replica] section to replica.Config.
 func ReplicaConfig(r config.Replica) replica.Config {
 	return replica.Config{DSN: r.DSN, PasswordFile: r.PasswordFile, CAFile: r.CAFile,
