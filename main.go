@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"fyne.io/fyne/v2/app"
@@ -18,6 +19,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	root := cli.NewRoot(func(ctx context.Context, env *cli.Env) error {
+		// The window runs all day: keep the Go heap compact unless the
+		// operator chose a limit.
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(128 << 20)
+		}
 		opts, err := uiOptions(ctx, env)
 		if err != nil {
 			return err

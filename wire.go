@@ -41,7 +41,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 			return nil, err
 		}
 		status = sc
-		opts = append(opts, ui.WithScanner(scanCodes(ctx, sc)))
+		opts = append(opts, ui.WithScanner(ui.ScanCodes(ctx, sc.Scans())))
 	}
 
 	checkout := ui.NewPosCheckout(term, training, status)
@@ -92,6 +92,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		return nil, err
 	}
 	go fetcher.Run(ctx)
+	opts = append(opts, ui.WithReconciler(ui.NewReconciler(desk, fetcher, "terminal "+cfg.Store.TerminalID)))
 
 	if err := startReplication(ctx, env); err != nil {
 		return nil, err
@@ -116,31 +117,6 @@ func startScanner(ctx context.Context, env *cli.Env) (*scanner.Scanner, error) {
 	}
 	env.OnClose(sc.Close)
 	return sc, nil
-}
-
-// scanCodes forwards every scan's value to the window, which explains codes
-// that are not WeChat payment codes to the cashier.
-func scanCodes(ctx context.Context, sc *scanner.Scanner) <-chan string {
-	out := make(chan string)
-	go func() {
-		defer close(out)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case s, ok := <-sc.Scans():
-				if !ok {
-					return
-				}
-				select {
-				case out <- s.Code:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out
 }
 
 // checkKeys runs the doctor's key-file checks for the settings screen.

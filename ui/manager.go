@@ -59,8 +59,12 @@ func (t *Terminal) ShowSettingsAs(m Manager, approver string) {
 }
 
 // mt translates a manager text, falling back to the shared catalogue.
-func (t *Terminal) mt(m msg, args ...any) string {
-	tr, ok := managerMessages[m]
+func (t *Terminal) mt(m msg, args ...any) string { return t.tableT(managerMessages, m, args...) }
+
+// tableT translates m from a screen family's own table, falling back to the
+// shared catalogue for keys the table does not hold.
+func (t *Terminal) tableT(table map[msg]translation, m msg, args ...any) string {
+	tr, ok := table[m]
 	if !ok {
 		return t.cat.T(m, args...)
 	}
@@ -160,6 +164,13 @@ func (s *managerHome) showMenu() {
 			}),
 			btn(msgMgrAudit, theme.ListIcon(), func() {
 				c.askPIN(staff.ActionStaff, "audit", 0, func(staff.Approval) { t.show(newAuditScreen(c)) })
+			}),
+			btn(msgMgrRecon, theme.DocumentIcon(), func() {
+				if t.opt.recon == nil {
+					s.message.SetText(t.mt(msgMgrReconOff))
+					return
+				}
+				t.ShowReconciliation(t.opt.recon)
 			}),
 		))}
 	s.body.Refresh()

@@ -10,6 +10,8 @@ const (
 	msgMgrZHistory    msg = "mgr.zHistory"
 	msgMgrSettings    msg = "mgr.settings"
 	msgMgrAudit       msg = "mgr.audit"
+	msgMgrRecon       msg = "mgr.recon"
+	msgMgrReconOff    msg = "mgr.reconOff"
 	msgMgrLoading     msg = "mgr.loading"
 	msgMgrChecking    msg = "mgr.checking"
 	msgMgrName        msg = "mgr.name"
@@ -184,6 +186,8 @@ var managerMessages = map[msg]translation{
 	msgMgrZHistory:    {"历史 Z 报表", "Past Z reports"},
 	msgMgrSettings:    {"系统设置", "Settings"},
 	msgMgrAudit:       {"操作日志", "Audit trail"},
+	msgMgrRecon:       {"对账", "Reconciliation"},
+	msgMgrReconOff:    {"本机未接入对账", "Reconciliation is not connected on this terminal"},
 	msgMgrLoading:     {"读取中…", "Loading…"},
 	msgMgrChecking:    {"正在核对…", "Checking…"},
 	msgMgrName:        {"经理姓名", "Manager name"},

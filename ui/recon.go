@@ -126,20 +126,7 @@ func newReconScreen(t *Terminal, r Reconciler) *reconScreen {
 }
 
 // rt translates a reconciliation text in the terminal's language.
-func (s *reconScreen) rt(m msg, args ...any) string {
-	tr, ok := reconMessages[m]
-	if !ok {
-		return s.t.cat.T(m, args...)
-	}
-	txt := tr.zh
-	if s.t.cat.lang == LangEN {
-		txt = tr.en
-	}
-	if len(args) == 0 {
-		return txt
-	}
-	return fmt.Sprintf(txt, args...)
-}
+func (s *reconScreen) rt(m msg, args ...any) string { return s.t.tableT(reconMessages, m, args...) }
 
 func (s *reconScreen) view() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(s.rt(msgReconTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

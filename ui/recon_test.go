@@ -136,3 +136,40 @@ func TestReconStatusText(t *testing.T) {
 		})
 	}
 }
+
+// The manager menu opens reconciliation when the terminal has it, and says
+// so plainly when it does not.
+func TestManagerMenuOpensReconciliation(t *testing.T) {
+	w := newMgrWorld(t)
+	for _, tc := range []struct {
+		name   string
+		opts   []Option
+		opened bool
+	}{
+		{"connected", []Option{WithLanguage(LangEN), WithReconciler(&fakeReconciler{res: &recon.Result{Day: "20261125"}})}, true},
+		{"not connected", []Option{WithLanguage(LangEN)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, tc.opts...)
+			h.term.ShowManager(w.desk)
+			home := screenAs[*managerHome](h)
+			var btn *widget.Button
+			h.waitFor("menu", func() bool {
+				for _, b := range buttons(home.body) {
+					if b.Text == "Reconciliation" {
+						btn = b
+					}
+				}
+				return btn != nil
+			})
+			test.Tap(btn)
+			if tc.opened {
+				screenAs[*reconScreen](h)
+				return
+			}
+			if home.message.Text != h.term.mt(msgMgrReconOff) {
+				t.Errorf("message %q", home.message.Text)
+			}
+		})
+	}
+}

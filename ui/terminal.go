@@ -24,6 +24,7 @@ type options struct {
 	codes    <-chan string
 	customer Customer
 	manager  Manager
+	recon    Reconciler
 	lang     Lang
 	training bool
 }
@@ -48,6 +49,9 @@ func WithCustomer(c Customer) Option { return func(o *options) { o.customer = c 
 // WithManager connects the manager back end: the sale screen gets the
 // manager menu (F10) and the UNKNOWN screen its force paid / force void.
 func WithManager(m Manager) Option { return func(o *options) { o.manager = m } }
+
+// WithReconciler adds the daily bill reconciliation to the manager menu.
+func WithReconciler(r Reconciler) Option { return func(o *options) { o.recon = r } }
 
 // WithLanguage picks the starting language (default zh-CN).
 func WithLanguage(l Lang) Option { return func(o *options) { o.lang = l } }
