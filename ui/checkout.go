@@ -119,6 +119,9 @@ type Status struct {
 	NetworkOK bool
 	// ScannerConnected is true while the serial scanner is attached.
 	ScannerConnected bool
+	// KeyboardScanner is true when no serial scanner is configured: codes
+	// come from a keyboard-wedge scanner typing into the window.
+	KeyboardScanner bool
 	// Pending counts payments in doubt plus queued outbox work.
 	Pending int
 	// Training is true when payments go to the sandbox, not to WeChat.

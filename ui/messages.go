@@ -101,12 +101,13 @@ const (
 	msgReasonDeclined      msg = "reason.TRADE_ERROR"
 	msgReasonOther         msg = "reason.other"
 
-	msgStatusNetOK       msg = "status.netOK"
-	msgStatusNetFail     msg = "status.netFail"
-	msgStatusScannerOK   msg = "status.scannerOK"
-	msgStatusScannerNone msg = "status.scannerNone"
-	msgStatusPending     msg = "status.pending"
-	msgStatusTraining    msg = "status.training"
+	msgStatusNetOK           msg = "status.netOK"
+	msgStatusNetFail         msg = "status.netFail"
+	msgStatusScannerOK       msg = "status.scannerOK"
+	msgStatusScannerNone     msg = "status.scannerNone"
+	msgStatusScannerKeyboard msg = "status.scannerKeyboard"
+	msgStatusPending         msg = "status.pending"
+	msgStatusTraining        msg = "status.training"
 
 	msgSimTitle    msg = "sim.title"
 	msgSimPayQR    msg = "sim.payQR"
@@ -235,12 +236,13 @@ var messages = map[msg]translation{
 	msgReasonDeclined:      {"交易被微信拒绝 — 请换一种方式付款", "Declined by WeChat — ask for another way to pay"},
 	msgReasonOther:         {"支付未成功", "The payment did not go through"},
 
-	msgStatusNetOK:       {"网络正常", "Network OK"},
-	msgStatusNetFail:     {"网络故障", "Network failing"},
-	msgStatusScannerOK:   {"扫码枪已连接", "Scanner connected"},
-	msgStatusScannerNone: {"扫码枪未连接", "Scanner not connected"},
-	msgStatusPending:     {"待处理 %d", "Pending %d"},
-	msgStatusTraining:    {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
+	msgStatusNetOK:           {"网络正常", "Network OK"},
+	msgStatusNetFail:         {"网络故障", "Network failing"},
+	msgStatusScannerOK:       {"扫码枪已连接", "Scanner connected"},
+	msgStatusScannerNone:     {"扫码枪未连接", "Scanner not connected"},
+	msgStatusScannerKeyboard: {"键盘扫码枪", "Keyboard scanner"},
+	msgStatusPending:         {"待处理 %d", "Pending %d"},
+	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
 
 	msgSimTitle:    {"模拟顾客（训练）", "Simulate customer (training)"},
 	msgSimPayQR:    {"顾客扫码并付款", "Customer scans and pays"},

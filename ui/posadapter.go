@@ -314,7 +314,7 @@ func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
 	}
 	go func() {
 		defer close(out)
-		st := Status{NetworkOK: true, Training: c.training}
+		st := Status{NetworkOK: true, Training: c.training, KeyboardScanner: c.scanner == nil}
 		tick := time.NewTicker(refreshEvery)
 		defer tick.Stop()
 		for {

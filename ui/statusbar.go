@@ -54,9 +54,13 @@ func (s *StatusBar) SetStatus(st Status) {
 	if st.NetworkOK {
 		s.net.Text, s.netDot.FillColor = s.cat.T(msgStatusNetOK), colorWeChatGreen
 	}
-	s.scan.Text, s.scanDot.FillColor = s.cat.T(msgStatusScannerNone), colorWarning
-	if st.ScannerConnected {
+	switch {
+	case st.ScannerConnected:
 		s.scan.Text, s.scanDot.FillColor = s.cat.T(msgStatusScannerOK), colorWeChatGreen
+	case st.KeyboardScanner:
+		s.scan.Text, s.scanDot.FillColor = s.cat.T(msgStatusScannerKeyboard), colorWeChatGreen
+	default:
+		s.scan.Text, s.scanDot.FillColor = s.cat.T(msgStatusScannerNone), colorWarning
 	}
 	s.pending.Text = s.cat.T(msgStatusPending, st.Pending)
 	s.pending.Color = colorOnBar

@@ -42,6 +42,7 @@ func TestStatusBar(t *testing.T) {
 		{"all well, live", LangZH, Status{NetworkOK: true, ScannerConnected: true}, "网络正常", "扫码枪已连接", "待处理 0", false},
 		{"failing, training", LangZH, Status{Pending: 2, Training: true}, "网络故障", "扫码枪未连接", "待处理 2", true},
 		{"english", LangEN, Status{NetworkOK: true, Training: true}, "Network OK", "Scanner not connected", "Pending 0", true},
+		{"keyboard-wedge scanner", LangZH, Status{NetworkOK: true, KeyboardScanner: true}, "网络正常", "键盘扫码枪", "待处理 0", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
