@@ -47,7 +47,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	checkout := ui.NewPosCheckout(term, training, status)
 	opts = append(opts, ui.WithCheckout(checkout), ui.WithStatus(checkout))
 
-	printer, err := docPrinter(env)
+	printer, drawer, err := receiptPrinter(env)
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +79,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		CheckKeys: checkKeys,
 		Actor:     env.Actor,
 		Finder:    finder,
+		Drawer:    drawer,
 	})))
 
 	// The daily bill: fetched after bill.fetch_after and reconciled in the
@@ -128,20 +129,23 @@ func checkKeys(w config.WeChat) []ui.KeyFinding {
 	return out
 }
 
-func docPrinter(env *cli.Env) (ui.Printer, error) {
+// receiptPrinter is the configured ESC/POS printer for receipts and X/Z
+// reports, and the cash drawer wired to it; both nil for printer "none".
+func receiptPrinter(env *cli.Env) (ui.Printer, ui.Drawer, error) {
 	c := env.Config.Printer
 	if c.Target == "none" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	target, err := escpos.ParseTarget(c.Target)
 	if err != nil {
-		return nil, fmt.Errorf("printer.target: %w", err)
+		return nil, nil, fmt.Errorf("printer.target: %w", err)
 	}
 	paper, err := escpos.ParsePaper(strconv.Itoa(c.Width))
 	if err != nil {
-		return nil, fmt.Errorf("printer.width: %w", err)
+		return nil, nil, fmt.Errorf("printer.width: %w", err)
 	}
-	return ui.DocPrinter{Sink: &escpos.Printer{Target: target, Screen: io.Discard}, Cols: paper.Columns()}, nil
+	p := &escpos.Printer{Target: target, Screen: io.Discard}
+	return ui.DocPrinter{Sink: p, Cols: paper.Columns()}, p, nil
 }
 
 // startReplication pushes the terminal's events to the store's PostgreSQL

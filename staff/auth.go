@@ -41,6 +41,7 @@ const (
 	ActionSale      Action = "sale"
 	ActionCashIn    Action = "cash_in"
 	ActionXReport   Action = "x_report"
+	ActionDrawer    Action = "open_drawer" // open the cash drawer without a sale
 )
 
 // required lists the role each action needs; the permission table.
@@ -56,6 +57,7 @@ var required = map[Action]Role{
 	ActionCashOut:   RoleManager,
 	ActionSettings:  RoleManager,
 	ActionStaff:     RoleManager,
+	ActionDrawer:    RoleManager,
 }
 
 // Allows reports whether role r may perform a by itself. Unknown actions

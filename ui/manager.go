@@ -101,6 +101,8 @@ func (c *console) errText(err error) string {
 		return t.mt(msgDayErrNotOpen)
 	case errors.Is(err, report.ErrAlreadyOpen):
 		return t.mt(msgDayErrAlreadyOpen)
+	case errors.Is(err, ErrNoDrawer):
+		return t.mt(msgMgrNoDrawer)
 	}
 	return t.cat.T(msgCommonError, err.Error())
 }
@@ -164,6 +166,20 @@ func (s *managerHome) showMenu() {
 			}),
 			btn(msgMgrAudit, theme.ListIcon(), func() {
 				c.askPIN(staff.ActionStaff, "audit", 0, func(staff.Approval) { t.show(newAuditScreen(c)) })
+			}),
+			btn(msgMgrDrawer, theme.LogoutIcon(), func() {
+				c.askPIN(staff.ActionDrawer, "", 0, func(ap staff.Approval) {
+					t.async(t.ctx, func(ctx context.Context) func() {
+						err := c.m.OpenDrawer(ctx, ap)
+						return func() {
+							if err != nil {
+								s.message.SetText(c.errText(err))
+								return
+							}
+							s.message.SetText(t.mt(msgMgrDrawerOpened, ap.Approver))
+						}
+					})
+				})
 			}),
 			btn(msgMgrRecon, theme.DocumentIcon(), func() {
 				if t.opt.recon == nil {
@@ -319,6 +335,8 @@ func mgrActionMsg(a staff.Action) msg {
 		return msgMgrActDayClose
 	case staff.ActionCashOut:
 		return msgMgrActCashOut
+	case staff.ActionDrawer:
+		return msgMgrActDrawer
 	case staff.ActionSettings:
 		return msgMgrActSettings
 	}

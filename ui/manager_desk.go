@@ -73,6 +73,10 @@ type Manager interface {
 	Days() *report.Book
 	ExportReport(r *report.Report) (path string, err error)
 
+	// OpenDrawer opens the cash drawer for an approved manager, outside a
+	// sale, and records it in the audit trail whether or not it worked.
+	OpenDrawer(ctx context.Context, ap staff.Approval) error
+
 	// Settings and the audit trail.
 	Settings() config.Config
 	CheckKeys(w config.WeChat) []KeyFinding
@@ -91,6 +95,7 @@ type DeskConfig struct {
 	ExportDir string                           // where CSV exports go
 	CheckKeys func(config.WeChat) []KeyFinding // cli.CheckKeyFiles, adapted; nil: no checks
 	Actor     func() string                    // the cashier at the counter; nil: nobody
+	Drawer    Drawer                           // the cash drawer (through the printer); nil: none
 	// Finder finds sales of other counters for refunds (cli.SaleFinder: the
 	// [replica] server); nil: WeChat's order query alone.
 	Finder pos.SaleFinder
@@ -374,6 +379,35 @@ func changedFields(a, b config.Config) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Drawer opens a cash drawer; *escpos.Printer satisfies it.
+type Drawer interface {
+	OpenDrawer(ctx context.Context) error
+}
+
+// ErrNoDrawer is returned by OpenDrawer when no printer (and so no drawer)
+// is configured.
+var ErrNoDrawer = errors.New("no cash drawer: configure a receipt printer")
+
+// OpenDrawer pulses the drawer and appends a drawer.open event naming the
+// approving manager and the cashier at the counter.
+func (d *Desk) OpenDrawer(ctx context.Context, ap staff.Approval) error {
+	if d.c.Drawer == nil {
+		return ErrNoDrawer
+	}
+	err := d.c.Drawer.OpenDrawer(ctx)
+	reason := "opened"
+	if err != nil {
+		reason = "failed: " + err.Error()
+	}
+	if aerr := d.c.DB.Update(func(tx *storage.Tx) error {
+		_, err := tx.AppendEvent(storage.Event{Kind: "drawer.open", Actor: ap.Approver, Ref: ap.Actor, Reason: reason})
+		return err
+	}); aerr != nil && err == nil {
+		err = fmt.Errorf("drawer opened but not recorded: %w", aerr)
+	}
+	return err
 }
 
 // Trail reads the audit trail.

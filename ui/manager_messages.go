@@ -3,34 +3,38 @@ package ui
 // Message keys of the manager screens. Their texts are in managerMessages;
 // Terminal.mt looks them up and falls back to the shared catalogue.
 const (
-	msgMgrTitle       msg = "mgr.title"
-	msgMgrRefunds     msg = "mgr.refunds"
-	msgMgrUnknown     msg = "mgr.unknown"
-	msgMgrDay         msg = "mgr.day"
-	msgMgrZHistory    msg = "mgr.zHistory"
-	msgMgrSettings    msg = "mgr.settings"
-	msgMgrAudit       msg = "mgr.audit"
-	msgMgrRecon       msg = "mgr.recon"
-	msgMgrReconOff    msg = "mgr.reconOff"
-	msgMgrLoading     msg = "mgr.loading"
-	msgMgrChecking    msg = "mgr.checking"
-	msgMgrName        msg = "mgr.name"
-	msgMgrPIN         msg = "mgr.pin"
-	msgMgrPINAgain    msg = "mgr.pinAgain"
-	msgMgrPINsDiffer  msg = "mgr.pinsDiffer"
-	msgMgrSetupTitle  msg = "mgr.setupTitle"
-	msgMgrSetupHint   msg = "mgr.setupHint"
-	msgMgrSetupCreate msg = "mgr.setupCreate"
-	msgMgrSetupDone   msg = "mgr.setupDone"
-	msgMgrPINTitle    msg = "mgr.pinTitle"
-	msgMgrPINFor      msg = "mgr.pinFor"
-	msgMgrApprove     msg = "mgr.approve"
-	msgMgrLocked      msg = "mgr.locked"
-	msgMgrBadPIN      msg = "mgr.badPIN"
-	msgMgrNotManager  msg = "mgr.notManager"
-	msgMgrWeakPIN     msg = "mgr.weakPIN"
-	msgMgrRefundLimit msg = "mgr.refundLimit"
-	msgMgrBusy        msg = "mgr.busy"
+	msgMgrTitle        msg = "mgr.title"
+	msgMgrRefunds      msg = "mgr.refunds"
+	msgMgrUnknown      msg = "mgr.unknown"
+	msgMgrDay          msg = "mgr.day"
+	msgMgrZHistory     msg = "mgr.zHistory"
+	msgMgrSettings     msg = "mgr.settings"
+	msgMgrAudit        msg = "mgr.audit"
+	msgMgrRecon        msg = "mgr.recon"
+	msgMgrDrawer       msg = "mgr.drawer"
+	msgMgrDrawerOpened msg = "mgr.drawerOpened"
+	msgMgrActDrawer    msg = "mgr.act.drawer"
+	msgMgrNoDrawer     msg = "mgr.noDrawer"
+	msgMgrReconOff     msg = "mgr.reconOff"
+	msgMgrLoading      msg = "mgr.loading"
+	msgMgrChecking     msg = "mgr.checking"
+	msgMgrName         msg = "mgr.name"
+	msgMgrPIN          msg = "mgr.pin"
+	msgMgrPINAgain     msg = "mgr.pinAgain"
+	msgMgrPINsDiffer   msg = "mgr.pinsDiffer"
+	msgMgrSetupTitle   msg = "mgr.setupTitle"
+	msgMgrSetupHint    msg = "mgr.setupHint"
+	msgMgrSetupCreate  msg = "mgr.setupCreate"
+	msgMgrSetupDone    msg = "mgr.setupDone"
+	msgMgrPINTitle     msg = "mgr.pinTitle"
+	msgMgrPINFor       msg = "mgr.pinFor"
+	msgMgrApprove      msg = "mgr.approve"
+	msgMgrLocked       msg = "mgr.locked"
+	msgMgrBadPIN       msg = "mgr.badPIN"
+	msgMgrNotManager   msg = "mgr.notManager"
+	msgMgrWeakPIN      msg = "mgr.weakPIN"
+	msgMgrRefundLimit  msg = "mgr.refundLimit"
+	msgMgrBusy         msg = "mgr.busy"
 
 	msgMgrActRefund    msg = "mgr.act.refund"
 	msgMgrActForcePaid msg = "mgr.act.forcePaid"
@@ -179,34 +183,38 @@ const (
 )
 
 var managerMessages = map[msg]translation{
-	msgMgrTitle:       {"经理功能", "Manager"},
-	msgMgrRefunds:     {"退款", "Refunds"},
-	msgMgrUnknown:     {"待确认支付", "Payments in doubt"},
-	msgMgrDay:         {"开班 / 日结", "Open / close the day"},
-	msgMgrZHistory:    {"历史 Z 报表", "Past Z reports"},
-	msgMgrSettings:    {"系统设置", "Settings"},
-	msgMgrAudit:       {"操作日志", "Audit trail"},
-	msgMgrRecon:       {"对账", "Reconciliation"},
-	msgMgrReconOff:    {"本机未接入对账", "Reconciliation is not connected on this terminal"},
-	msgMgrLoading:     {"读取中…", "Loading…"},
-	msgMgrChecking:    {"正在核对…", "Checking…"},
-	msgMgrName:        {"经理姓名", "Manager name"},
-	msgMgrPIN:         {"PIN 码", "PIN"},
-	msgMgrPINAgain:    {"再输一次 PIN", "PIN again"},
-	msgMgrPINsDiffer:  {"两次输入的 PIN 不一致", "The two PINs differ"},
-	msgMgrSetupTitle:  {"首次使用：设置经理", "First start: set up the manager"},
-	msgMgrSetupHint:   {"退款、日结和设置需要经理 PIN。PIN 为 4–12 位数字，不能是 1234 或 0000 这类。", "Refunds, closing the day and settings need a manager PIN: 4–12 digits, not 1234 or 0000."},
-	msgMgrSetupCreate: {"创建经理", "Create manager"},
-	msgMgrSetupDone:   {"经理 %s 已创建", "Manager %s created"},
-	msgMgrPINTitle:    {"经理授权", "Manager approval"},
-	msgMgrPINFor:      {"需要经理 PIN：%s", "Manager PIN needed: %s"},
-	msgMgrApprove:     {"授权", "Approve"},
-	msgMgrLocked:      {"PIN 错误次数过多，已锁定到 %s", "Too many wrong PINs: locked until %s"},
-	msgMgrBadPIN:      {"姓名或 PIN 不正确（错误次数已记录）", "Wrong name or PIN (the attempt is counted)"},
-	msgMgrNotManager:  {"此人不是经理，不能授权此操作", "This person is not a manager and cannot approve this"},
-	msgMgrWeakPIN:     {"PIN 需 4–12 位数字，且不能是重复或连续数字", "PIN must be 4–12 digits, not a repeat or a run"},
-	msgMgrRefundLimit: {"超出可退金额（或退款次数、时间限制）", "More than can be refunded (or past the count/time limits)"},
-	msgMgrBusy:        {"这笔交易正在处理中，请稍后再试", "This sale is being processed; try again shortly"},
+	msgMgrTitle:        {"经理功能", "Manager"},
+	msgMgrRefunds:      {"退款", "Refunds"},
+	msgMgrUnknown:      {"待确认支付", "Payments in doubt"},
+	msgMgrDay:          {"开班 / 日结", "Open / close the day"},
+	msgMgrZHistory:     {"历史 Z 报表", "Past Z reports"},
+	msgMgrSettings:     {"系统设置", "Settings"},
+	msgMgrAudit:        {"操作日志", "Audit trail"},
+	msgMgrRecon:        {"对账", "Reconciliation"},
+	msgMgrDrawer:       {"开钱箱", "Open drawer"},
+	msgMgrDrawerOpened: {"钱箱已打开（%s 批准）", "Drawer opened (approved by %s)"},
+	msgMgrActDrawer:    {"打开钱箱", "open the cash drawer"},
+	msgMgrNoDrawer:     {"未配置打印机，无法打开钱箱", "No printer configured, so there is no cash drawer to open"},
+	msgMgrReconOff:     {"本机未接入对账", "Reconciliation is not connected on this terminal"},
+	msgMgrLoading:      {"读取中…", "Loading…"},
+	msgMgrChecking:     {"正在核对…", "Checking…"},
+	msgMgrName:         {"经理姓名", "Manager name"},
+	msgMgrPIN:          {"PIN 码", "PIN"},
+	msgMgrPINAgain:     {"再输一次 PIN", "PIN again"},
+	msgMgrPINsDiffer:   {"两次输入的 PIN 不一致", "The two PINs differ"},
+	msgMgrSetupTitle:   {"首次使用：设置经理", "First start: set up the manager"},
+	msgMgrSetupHint:    {"退款、日结和设置需要经理 PIN。PIN 为 4–12 位数字，不能是 1234 或 0000 这类。", "Refunds, closing the day and settings need a manager PIN: 4–12 digits, not 1234 or 0000."},
+	msgMgrSetupCreate:  {"创建经理", "Create manager"},
+	msgMgrSetupDone:    {"经理 %s 已创建", "Manager %s created"},
+	msgMgrPINTitle:     {"经理授权", "Manager approval"},
+	msgMgrPINFor:       {"需要经理 PIN：%s", "Manager PIN needed: %s"},
+	msgMgrApprove:      {"授权", "Approve"},
+	msgMgrLocked:       {"PIN 错误次数过多，已锁定到 %s", "Too many wrong PINs: locked until %s"},
+	msgMgrBadPIN:       {"姓名或 PIN 不正确（错误次数已记录）", "Wrong name or PIN (the attempt is counted)"},
+	msgMgrNotManager:   {"此人不是经理，不能授权此操作", "This person is not a manager and cannot approve this"},
+	msgMgrWeakPIN:      {"PIN 需 4–12 位数字，且不能是重复或连续数字", "PIN must be 4–12 digits, not a repeat or a run"},
+	msgMgrRefundLimit:  {"超出可退金额（或退款次数、时间限制）", "More than can be refunded (or past the count/time limits)"},
+	msgMgrBusy:         {"这笔交易正在处理中，请稍后再试", "This sale is being processed; try again shortly"},
 
 	msgMgrActRefund:    {"退款", "refund"},
 	msgMgrActForcePaid: {"强制成功", "force paid"},

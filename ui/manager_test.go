@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/escpos"
@@ -287,5 +289,48 @@ func TestForceScreen(t *testing.T) {
 	got, _ := w.core.Order(o.OutTradeNo)
 	if got.State != pos.StatePaid || !got.Forced || got.ForcedBy != "Wang" {
 		t.Fatalf("order %+v", got)
+	}
+}
+
+type fakeDrawer struct{ opened int }
+
+func (d *fakeDrawer) OpenDrawer(context.Context) error { d.opened++; return nil }
+
+// Opening the drawer outside a sale needs a manager's PIN and leaves an
+// audit event naming the manager and the cashier at the counter.
+func TestOpenDrawerAudited(t *testing.T) {
+	w := newMgrWorld(t)
+	drawer := &fakeDrawer{}
+	cfg := w.desk.c
+	cfg.Drawer = drawer
+	desk := NewDesk(cfg)
+	h := newHarness(t, WithLanguage(LangEN))
+	h.term.ShowManager(desk)
+	home := screenAs[*managerHome](h)
+	var btn *widget.Button
+	h.waitFor("menu", func() bool {
+		for _, b := range buttons(home.body) {
+			if b.Text == "Open drawer" {
+				btn = b
+			}
+		}
+		return btn != nil
+	})
+	test.Tap(btn)
+	answerPIN(h, home.c, "Li", "1357") // a cashier cannot
+	h.waitFor("refusal", func() bool { return home.c.prompt.status.Text == h.term.mt(msgMgrNotManager) })
+	answerPIN(h, home.c, "Wang", "2468")
+	h.waitFor("opened", func() bool { return home.message.Text == h.term.mt(msgMgrDrawerOpened, "Wang") })
+	if drawer.opened != 1 {
+		t.Fatalf("drawer pulsed %d times, want 1", drawer.opened)
+	}
+	ev, err := staff.Trail(w.db, staff.Filter{Kinds: []string{"drawer.open"}})
+	if err != nil || len(ev) != 1 || ev[0].Actor != "Wang" || ev[0].Ref != "Li" || ev[0].Reason != "opened" {
+		t.Fatalf("drawer events %+v, %v", ev, err)
+	}
+
+	// Without a printer there is no drawer, and the manager is told so.
+	if err := w.desk.OpenDrawer(context.Background(), staff.Approval{Approver: "Wang"}); !errors.Is(err, ErrNoDrawer) {
+		t.Errorf("no drawer: got %v", err)
 	}
 }
