@@ -93,10 +93,16 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		return nil, err
 	}
 	go fetcher.Run(ctx)
-	opts = append(opts, ui.WithReconciler(ui.NewReconciler(desk, fetcher, "terminal "+cfg.Store.TerminalID)))
+	opts = append(opts,
+		ui.WithReconciler(ui.NewReconciler(desk, fetcher, "terminal "+cfg.Store.TerminalID)),
+		ui.WithBillStatus(fetcher.Status))
 
-	if err := startReplication(ctx, env); err != nil {
+	rw, err := startReplication(ctx, env)
+	if err != nil {
 		return nil, err
+	}
+	if rw != nil {
+		opts = append(opts, ui.WithReplicaStatus(rw.Status))
 	}
 	if wc.Sandbox != nil {
 		opts = append(opts, ui.WithCustomer(ui.NewSandboxCustomer(wc.Sandbox, term.Order)))
@@ -151,29 +157,29 @@ func receiptPrinter(env *cli.Env) (ui.Printer, ui.Drawer, error) {
 // startReplication pushes the terminal's events to the store's PostgreSQL
 // when [replica] is configured. The pool connects lazily and the worker
 // retries with backoff, so a server that is down never delays a payment.
-func startReplication(ctx context.Context, env *cli.Env) error {
+func startReplication(ctx context.Context, env *cli.Env) (*replica.Worker, error) {
 	rc := cli.ReplicaConfig(env.Config.Replica)
 	if !rc.Enabled() {
-		return nil
+		return nil, nil
 	}
 	st, err := env.Store()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	term, err := env.Terminal(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pool, err := replica.Connect(ctx, rc)
 	if err != nil {
-		return fmt.Errorf("replica: %w", err)
+		return nil, fmt.Errorf("replica: %w", err)
 	}
 	env.OnClose(func() error { pool.Close(); return nil })
 	w, err := replica.NewWorker(st, pool, replica.Options{
 		StoreID: env.Config.Store.ID, TerminalID: env.Config.Store.TerminalID, Logger: env.Logger,
 	})
 	if err != nil {
-		return fmt.Errorf("replica: %w", err)
+		return nil, fmt.Errorf("replica: %w", err)
 	}
 	go func() {
 		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -188,5 +194,5 @@ func startReplication(ctx context.Context, env *cli.Env) error {
 			w.Kick()
 		}
 	}()
-	return nil
+	return w, nil
 }

@@ -106,6 +106,8 @@ const (
 	msgStatusScannerOK       msg = "status.scannerOK"
 	msgStatusScannerNone     msg = "status.scannerNone"
 	msgStatusScannerKeyboard msg = "status.scannerKeyboard"
+	msgStatusReplicaDown     msg = "status.replicaDown"
+	msgStatusReplicaBehind   msg = "status.replicaBehind"
 	msgStatusPending         msg = "status.pending"
 	msgStatusTraining        msg = "status.training"
 
@@ -241,6 +243,8 @@ var messages = map[msg]translation{
 	msgStatusScannerOK:       {"扫码枪已连接", "Scanner connected"},
 	msgStatusScannerNone:     {"扫码枪未连接", "Scanner not connected"},
 	msgStatusScannerKeyboard: {"键盘扫码枪", "Keyboard scanner"},
+	msgStatusReplicaDown:     {"总部同步中断（待传 %d 条）", "HQ sync offline (%d waiting)"},
+	msgStatusReplicaBehind:   {"总部同步落后：%d 条，%s", "HQ sync behind: %d events, %s"},
 	msgStatusPending:         {"待处理 %d", "Pending %d"},
 	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
 

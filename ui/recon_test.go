@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/replica"
 )
 
 type fakeReconciler struct {
@@ -169,6 +171,50 @@ func TestManagerMenuOpensReconciliation(t *testing.T) {
 			}
 			if home.message.Text != h.term.mt(msgMgrReconOff) {
 				t.Errorf("message %q", home.message.Text)
+			}
+		})
+	}
+}
+
+// The status bar speaks up about the daily bill and head-office replication
+// only when they need attention.
+func TestStatusBarBackgroundWorkers(t *testing.T) {
+	now := time.Now()
+	tests := []struct {
+		name     string
+		bill     recon.Status
+		rep      replica.Status
+		want     []string
+		wantWarn bool
+	}{
+		{"all healthy", recon.Status{}, replica.Status{Connected: true}, nil, false},
+		{"bill failed, hq offline", recon.Status{State: recon.FetchFailed, NextAt: now.Add(5 * time.Minute)},
+			replica.Status{Err: errors.New("dial tcp: refused"), Pending: 12}, []string{"Bill download failed, retry at", "HQ sync offline (12 waiting)"}, true},
+		{"hq behind", recon.Status{}, replica.Status{Connected: true, Pending: 3, OldestPendingAt: now.Add(-5 * time.Minute)},
+			[]string{"HQ sync behind: 3 events, 5m0s"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, WithLanguage(LangEN),
+				WithBillStatus(func() recon.Status { return tc.bill }),
+				WithReplicaStatus(func() replica.Status { return tc.rep }))
+			var text string
+			var warn bool
+			h.waitFor("background line", func() bool {
+				text = h.term.bar.Background()
+				warn = h.term.bar.background.Color == colorWarning
+				return len(tc.want) == 0 || text != ""
+			})
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("status bar %q lacks %q", text, w)
+				}
+			}
+			if len(tc.want) == 0 && text != "" {
+				t.Errorf("healthy workers made the bar say %q", text)
+			}
+			if warn != tc.wantWarn {
+				t.Errorf("warn = %v, want %v", warn, tc.wantWarn)
 			}
 		})
 	}

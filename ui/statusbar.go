@@ -23,6 +23,7 @@ type StatusBar struct {
 	netDot, scanDot *canvas.Circle
 	net, scan       *canvas.Text
 	pending         *canvas.Text
+	background      *canvas.Text // daily bill and replication, when they need a word
 	banner          *fyne.Container
 	bannerText      *canvas.Text
 }
@@ -36,6 +37,7 @@ func newStatusBar(cat *catalog, st Status) *StatusBar {
 		net:        canvas.NewText("", colorOnBar),
 		scan:       canvas.NewText("", colorOnBar),
 		pending:    canvas.NewText("", colorOnBar),
+		background: canvas.NewText("", colorOnBar),
 		bannerText: canvas.NewText("", color.White),
 	}
 	s.bannerText.TextStyle = fyne.TextStyle{Bold: true}
@@ -76,6 +78,20 @@ func (s *StatusBar) SetStatus(st Status) {
 	s.Refresh()
 }
 
+// SetBackground shows a line about the background workers (empty: none);
+// warn colours it as needing attention.
+func (s *StatusBar) SetBackground(text string, warn bool) {
+	s.background.Text = text
+	s.background.Color = colorOnBar
+	if warn {
+		s.background.Color = colorWarning
+	}
+	s.background.Refresh()
+}
+
+// Background returns the background-worker line the bar shows.
+func (s *StatusBar) Background() string { return s.background.Text }
+
 // Status returns what the bar shows.
 func (s *StatusBar) Status() Status { return s.status }
 
@@ -91,6 +107,7 @@ func (s *StatusBar) CreateRenderer() fyne.WidgetRenderer {
 	row := container.NewHBox(
 		dot(s.netDot), s.net, layout.NewSpacer(),
 		dot(s.scanDot), s.scan, layout.NewSpacer(),
+		s.background, layout.NewSpacer(),
 		s.pending,
 	)
 	bar := container.NewStack(canvas.NewRectangle(colorBar), container.NewPadded(row))

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/replica"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,7 +28,10 @@ type options struct {
 	manager  Manager
 	recon    Reconciler
 	lang     Lang
-	training bool
+
+	billStatus    func() recon.Status
+	replicaStatus func() replica.Status
+	training      bool
 }
 
 // WithCheckout connects the payment core. Without it the sale screen works
@@ -122,6 +127,7 @@ func newTerminal(ctx context.Context, w fyne.Window, do func(func()), opts ...Op
 	t.showSale()
 	t.watchStatus()
 	t.watchScanner()
+	go t.watchBackground(ctx)
 	return t
 }
 

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/replica"
+)
+
+// backgroundEvery is how often the status bar asks the background workers
+// (daily bill, head-office replication) how they are doing.
+const backgroundEvery = 3 * time.Second
+
+// WithBillStatus shows the daily bill worker's state in the status bar
+// (fetching, not ready yet, failed and when it retries, differences open).
+func WithBillStatus(f func() recon.Status) Option { return func(o *options) { o.billStatus = f } }
+
+// WithReplicaStatus shows head-office replication in the status bar when it
+// is behind or offline.
+func WithReplicaStatus(f func() replica.Status) Option {
+	return func(o *options) { o.replicaStatus = f }
+}
+
+// watchBackground polls the background workers off the UI goroutine and
+// puts one line about them in the status bar.
+func (t *Terminal) watchBackground(ctx context.Context) {
+	if t.opt.billStatus == nil && t.opt.replicaStatus == nil {
+		return
+	}
+	tick := time.NewTicker(backgroundEvery)
+	defer tick.Stop()
+	for {
+		// The workers are asked here; the text is made on the UI goroutine,
+		// which owns the catalogue (the language can change at any time).
+		var bill *recon.Status
+		var rep *replica.Status
+		if t.opt.billStatus != nil {
+			st := t.opt.billStatus()
+			bill = &st
+		}
+		if t.opt.replicaStatus != nil {
+			st := t.opt.replicaStatus()
+			rep = &st
+		}
+		now := time.Now()
+		t.do(func() { t.bar.SetBackground(t.backgroundLine(bill, rep, now)) })
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// backgroundLine is the status-bar text for the background workers (nil:
+// not running); warn is set when something needs attention. Healthy
+// workers say nothing.
+func (t *Terminal) backgroundLine(bill *recon.Status, rep *replica.Status, now time.Time) (string, bool) {
+	var parts []string
+	warn := false
+	if bill != nil {
+		st := *bill
+		if s := reconStatusText(t.cat, st); s != "" {
+			parts = append(parts, s)
+			warn = warn || st.State == recon.FetchFailed || st.Open > 0
+		}
+	}
+	if rep != nil {
+		st := *rep
+		switch {
+		case st.Err != nil:
+			parts = append(parts, t.cat.T(msgStatusReplicaDown, st.Pending))
+			warn = true
+		case st.Pending > 0 && st.Lag(now) > time.Minute:
+			parts = append(parts, t.cat.T(msgStatusReplicaBehind, st.Pending, st.Lag(now).Round(time.Second).String()))
+			warn = true
+		}
+	}
+	return strings.Join(parts, " · "), warn
+}
