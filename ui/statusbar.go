@@ -107,8 +107,7 @@ func (s *StatusBar) CreateRenderer() fyne.WidgetRenderer {
 	row := container.NewHBox(
 		dot(s.netDot), s.net, layout.NewSpacer(),
 		dot(s.scanDot), s.scan, layout.NewSpacer(),
-		s.background, layout.NewSpacer(),
-		s.pending,
+		s.background, s.pending,
 	)
 	bar := container.NewStack(canvas.NewRectangle(colorBar), container.NewPadded(row))
 	return widget.NewSimpleRenderer(container.NewVBox(bar, s.banner))
