@@ -74,7 +74,7 @@ func (t *Terminal) backgroundLine(bill *recon.Status, rep *replica.Status, now t
 			parts = append(parts, t.cat.T(msgStatusReplicaDown, st.Pending))
 			warn = true
 		case st.Pending > 0 && st.Lag(now) > time.Minute:
-			parts = append(parts, t.cat.T(msgStatusReplicaBehind, st.Pending, st.Lag(now).Round(time.Second).String()))
+			parts = append(parts, t.cat.T(msgStatusReplicaBehind, st.Pending, int(st.Lag(now)/time.Minute)))
 			warn = true
 		}
 	}

@@ -244,7 +244,7 @@ var messages = map[msg]translation{
 	msgStatusScannerNone:     {"扫码枪未连接", "Scanner not connected"},
 	msgStatusScannerKeyboard: {"键盘扫码枪", "Keyboard scanner"},
 	msgStatusReplicaDown:     {"总部同步中断（待传 %d 条）", "HQ sync offline (%d waiting)"},
-	msgStatusReplicaBehind:   {"总部同步落后：%d 条，%s", "HQ sync behind: %d events, %s"},
+	msgStatusReplicaBehind:   {"总部同步落后：%d 条，%d 分钟", "HQ sync behind: %d events, %d min"},
 	msgStatusPending:         {"待处理 %d", "Pending %d"},
 	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
 

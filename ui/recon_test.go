@@ -191,7 +191,7 @@ func TestStatusBarBackgroundWorkers(t *testing.T) {
 		{"bill failed, hq offline", recon.Status{State: recon.FetchFailed, NextAt: now.Add(5 * time.Minute)},
 			replica.Status{Err: errors.New("dial tcp: refused"), Pending: 12}, []string{"Bill download failed, retry at", "HQ sync offline (12 waiting)"}, true},
 		{"hq behind", recon.Status{}, replica.Status{Connected: true, Pending: 3, OldestPendingAt: now.Add(-5 * time.Minute)},
-			[]string{"HQ sync behind: 3 events, 5m0s"}, true},
+			[]string{"HQ sync behind: 3 events, 5 min"}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
