@@ -4,33 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wxpos/wxpos/escpos"
+	"github.com/wxpos/wxpos/receipt/receipttest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file\n got % x\nwant % x", name, got, want)
-	}
-}
 
 func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
@@ -91,7 +72,7 @@ func TestCommands(t *testing.T) {
 			if !bytes.Equal(b.Bytes(), tt.want) {
 				t.Errorf("got % x, want % x", b.Bytes(), tt.want)
 			}
-			golden(t, "cmd_"+tt.name+".bin", b.Bytes())
+			receipttest.Golden(t, *update, "cmd_"+tt.name+".bin", b.Bytes())
 		})
 	}
 }

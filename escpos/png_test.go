@@ -10,6 +10,7 @@ import (
 	"github.com/wxpos/wxpos/assets"
 	"github.com/wxpos/wxpos/escpos"
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/receipt/receipttest"
 )
 
 // TestPreviewFacesFallBack checks that a character the first face lacks is
@@ -60,7 +61,7 @@ func TestTestPageGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "testpage_"+p.String()+".bin", got)
+			receipttest.Golden(t, *update, "testpage_"+p.String()+".bin", got)
 		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/wxpos/wxpos/escpos"
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/receipt/receipttest"
 )
 
 // fakePrinter is a network printer on 127.0.0.1: it records every byte of
@@ -84,7 +85,7 @@ func TestTCPPrinterReceivesReceiptByteExact(t *testing.T) {
 	for _, p := range []escpos.Paper{escpos.Paper58, escpos.Paper80} {
 		t.Run(p.String(), func(t *testing.T) {
 			fp := newFakePrinter(t, nil)
-			d := layout(t, sale(), receipt.Options{Cols: p.Columns()})
+			d := layout(t, receipttest.Sale(), receipt.Options{Cols: p.Columns()})
 			want, err := escpos.Encode(d, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -108,7 +109,7 @@ func TestClosedPortIsOffline(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	pr := &escpos.Printer{Target: escpos.Target{Kind: escpos.TargetTCP, Addr: addr}}
-	err = pr.Print(context.Background(), layout(t, sale(), receipt.Options{}), nil)
+	err = pr.Print(context.Background(), layout(t, receipttest.Sale(), receipt.Options{}), nil)
 	if !errors.Is(err, escpos.ErrOffline) {
 		t.Fatalf("err = %v, want ErrOffline", err)
 	}
@@ -264,7 +265,7 @@ func TestCancelledContext(t *testing.T) {
 func TestNoneTarget(t *testing.T) {
 	var screen bytes.Buffer
 	pr := &escpos.Printer{Target: escpos.Target{Kind: escpos.TargetNone}, Screen: &screen}
-	d := layout(t, sale(), receipt.Options{})
+	d := layout(t, receipttest.Sale(), receipt.Options{})
 	if err := pr.Print(context.Background(), d, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -4,57 +4,11 @@ import (
 	"bytes"
 	"image/png"
 	"testing"
-	"time"
 
 	"github.com/wxpos/wxpos/escpos"
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/receipt/receipttest"
 )
-
-var saleTime = time.Date(2026, 11, 26, 1, 41, 5, 0, time.UTC)
-
-func sale() receipt.Receipt {
-	return receipt.Receipt{
-		No: "T01-000123", Kind: receipt.KindSale,
-		StoreName: "老王便利店", StoreID: "S001", TerminalID: "T01", Cashier: "张三",
-		Time: saleTime,
-		Lines: []receipt.Line{
-			{Name: "可口可乐 330ml", Qty: 2, UnitFen: 350, TotalFen: 700},
-			{Name: "面包", Qty: 1, UnitFen: 1250, TotalFen: 1250},
-			{Name: "Instant noodles (beef)", Qty: 3, UnitFen: 450, TotalFen: 1350},
-		},
-		TotalFen: 3300, Tender: receipt.TenderWeChatScan,
-		OutTradeNo: "S001T01202611260000123", TransactionID: "4200001234202611261234567890",
-	}
-}
-
-func cashSale() receipt.Receipt {
-	r := sale()
-	r.No, r.Tender, r.OutTradeNo, r.TransactionID = "T01-000124", receipt.TenderCash, "", ""
-	r.TenderedFen, r.ChangeFen = 5000, 1700
-	return r
-}
-
-func refund() receipt.Receipt {
-	return receipt.Receipt{
-		No: "T01-000130", Kind: receipt.KindRefund,
-		StoreName: "老王便利店", StoreID: "S001", TerminalID: "T01", Cashier: "李经理",
-		Time: saleTime.Add(2 * time.Hour), TotalFen: 3300, Tender: receipt.TenderWeChatScan,
-		OutTradeNo: "S001T01202611260000123", OutRefundNo: "S001T01R0000007",
-		RefundFen: 1250, SaleReceipt: "T01-000123", Reason: "面包过期",
-	}
-}
-
-func report() receipt.DayReport {
-	return receipt.DayReport{
-		Kind: receipt.ReportZ, ZNo: 42, StoreName: "老王便利店", StoreID: "S001", TerminalID: "T01",
-		OpenedAt: saleTime.Add(-2 * time.Hour), TakenAt: saleTime.Add(12 * time.Hour),
-		Tenders: []receipt.TenderSummary{
-			{Tender: receipt.TenderWeChatScan, SaleCount: 57, SaleFen: 123456, RefundCount: 1, RefundFen: 1250},
-			{Tender: receipt.TenderCash, SaleCount: 20, SaleFen: 45600},
-		},
-		OpeningFloatFen: 50000, ExpectedCashFen: 95600, CashCounted: true, CountedCashFen: 95600,
-	}
-}
 
 func layout(t testing.TB, r receipt.Receipt, o receipt.Options) receipt.Doc {
 	t.Helper()
@@ -66,21 +20,21 @@ func layout(t testing.TB, r receipt.Receipt, o receipt.Options) receipt.Doc {
 }
 
 func TestRenderGolden(t *testing.T) {
-	training := sale()
+	training := receipttest.Sale()
 	training.Training = true
 	tests := []struct {
 		name string
 		doc  func(cols int) receipt.Doc
 		opts *escpos.RenderOptions
 	}{
-		{"sale", func(c int) receipt.Doc { return layout(t, sale(), receipt.Options{Cols: c}) }, nil},
-		{"sale_cash_drawer", func(c int) receipt.Doc { return layout(t, cashSale(), receipt.Options{Cols: c}) },
+		{"sale", func(c int) receipt.Doc { return layout(t, receipttest.Sale(), receipt.Options{Cols: c}) }, nil},
+		{"sale_cash_drawer", func(c int) receipt.Doc { return layout(t, receipttest.CashSale(), receipt.Options{Cols: c}) },
 			&escpos.RenderOptions{KickDrawer: true}},
-		{"sale_reprint", func(c int) receipt.Doc { return layout(t, sale(), receipt.Options{Cols: c, Reprint: true}) }, nil},
+		{"sale_reprint", func(c int) receipt.Doc { return layout(t, receipttest.Sale(), receipt.Options{Cols: c, Reprint: true}) }, nil},
 		{"sale_training", func(c int) receipt.Doc { return layout(t, training, receipt.Options{Cols: c}) }, nil},
-		{"refund", func(c int) receipt.Doc { return layout(t, refund(), receipt.Options{Cols: c}) }, &escpos.RenderOptions{FullCut: true}},
+		{"refund", func(c int) receipt.Doc { return layout(t, receipttest.Refund(), receipt.Options{Cols: c}) }, &escpos.RenderOptions{FullCut: true}},
 		{"report_z", func(c int) receipt.Doc {
-			d, err := receipt.LayoutReport(report(), receipt.Options{Cols: c})
+			d, err := receipt.LayoutReport(receipttest.ZReport(), receipt.Options{Cols: c})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +51,7 @@ func TestRenderGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				checkFrame(t, got, tt.opts)
-				golden(t, name+".bin", got)
+				receipttest.Golden(t, *update, name+".bin", got)
 			})
 		}
 	}
@@ -162,7 +116,7 @@ func TestWritePNG(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := escpos.WritePNG(&b, layout(t, sale(), receipt.Options{Cols: tt.cols}), nil); err != nil {
+			if err := escpos.WritePNG(&b, layout(t, receipttest.Sale(), receipt.Options{Cols: tt.cols}), nil); err != nil {
 				t.Fatal(err)
 			}
 			img, err := png.Decode(&b)
@@ -181,7 +135,7 @@ func TestWritePNG(t *testing.T) {
 }
 
 func BenchmarkRenderSale(b *testing.B) {
-	r := sale()
+	r := receipttest.Sale()
 	for range 7 {
 		r.Lines = append(r.Lines, r.Lines[0])
 	}
@@ -201,7 +155,7 @@ func BenchmarkRenderSale(b *testing.B) {
 }
 
 func BenchmarkWritePNG(b *testing.B) {
-	d := layout(b, sale(), receipt.Options{Cols: 48})
+	d := layout(b, receipttest.Sale(), receipt.Options{Cols: 48})
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()

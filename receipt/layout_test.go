@@ -1,38 +1,18 @@
 package receipt_test
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/receipt/receipttest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
-}
 
 func TestYuan(t *testing.T) {
 	tests := []struct {
@@ -78,22 +58,22 @@ func TestStringWidth(t *testing.T) {
 func training(r receipt.Receipt) receipt.Receipt { r.Training = true; return r }
 
 func TestLayoutGolden(t *testing.T) {
-	xReport := zReport()
+	xReport := receipttest.ZReport()
 	xReport.Kind, xReport.ZNo, xReport.CashCounted, xReport.PendingCount = receipt.ReportX, 0, false, 0
-	reprint := receipt.Options{Reprint: true, ReprintTime: saleTime.Add(3 * time.Hour)}
+	reprint := receipt.Options{Reprint: true, ReprintTime: receipttest.SaleTime.Add(3 * time.Hour)}
 	tests := []struct {
 		name    string
 		receipt *receipt.Receipt
 		report  *receipt.DayReport
 		opts    receipt.Options
 	}{
-		{name: "sale_wechat", receipt: ptr(wechatSale())},
-		{name: "sale_cash", receipt: ptr(cashSale())},
-		{name: "sale_reprint", receipt: ptr(wechatSale()), opts: reprint},
-		{name: "sale_training", receipt: ptr(training(wechatSale()))},
-		{name: "refund", receipt: ptr(refund())},
+		{name: "sale_wechat", receipt: ptr(receipttest.Sale())},
+		{name: "sale_cash", receipt: ptr(receipttest.CashSale())},
+		{name: "sale_reprint", receipt: ptr(receipttest.Sale()), opts: reprint},
+		{name: "sale_training", receipt: ptr(training(receipttest.Sale()))},
+		{name: "refund", receipt: ptr(receipttest.Refund())},
 		{name: "report_x", report: &xReport},
-		{name: "report_z", report: ptr(zReport())},
+		{name: "report_z", report: ptr(receipttest.ZReport())},
 	}
 	for _, tt := range tests {
 		for _, cols := range []int{32, 48} {
@@ -112,7 +92,7 @@ func TestLayoutGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				checkFits(t, d)
-				golden(t, name+".txt", []byte(d.Text()))
+				receipttest.Golden(t, *update, name+".txt", []byte(d.Text()))
 			})
 		}
 	}
@@ -145,11 +125,11 @@ func TestLayoutMarks(t *testing.T) {
 		want      []string
 		forbidden []string
 	}{
-		{"plain sale has no marks", wechatSale(), receipt.Options{}, []string{"合计", "33.00", "S001T01202611260000123"}, []string{receipt.ReprintMark, receipt.TrainingMark}},
-		{"reprint is marked", wechatSale(), receipt.Options{Reprint: true}, []string{receipt.ReprintMark}, []string{receipt.TrainingMark}},
-		{"training is marked", training(wechatSale()), receipt.Options{}, []string{receipt.TrainingMark}, []string{receipt.ReprintMark}},
-		{"cash shows change", cashSale(), receipt.Options{}, []string{"找零", "17.00", "实收", "50.00", "[QR: T01-000124]"}, []string{"商户单号"}},
-		{"refund shows amount and original", refund(), receipt.Options{}, []string{"退款金额", "12.50", "T01-000123", "面包过期"}, []string{"合计"}},
+		{"plain sale has no marks", receipttest.Sale(), receipt.Options{}, []string{"合计", "33.00", "S001T01202611260000123"}, []string{receipt.ReprintMark, receipt.TrainingMark}},
+		{"reprint is marked", receipttest.Sale(), receipt.Options{Reprint: true}, []string{receipt.ReprintMark}, []string{receipt.TrainingMark}},
+		{"training is marked", training(receipttest.Sale()), receipt.Options{}, []string{receipt.TrainingMark}, []string{receipt.ReprintMark}},
+		{"cash shows change", receipttest.CashSale(), receipt.Options{}, []string{"找零", "17.00", "实收", "50.00", "[QR: T01-000124]"}, []string{"商户单号"}},
+		{"refund shows amount and original", receipttest.Refund(), receipt.Options{}, []string{"退款金额", "12.50", "T01-000123", "面包过期"}, []string{"合计"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,14 +153,14 @@ func TestLayoutMarks(t *testing.T) {
 }
 
 func TestLayoutErrors(t *testing.T) {
-	bad := wechatSale()
+	bad := receipttest.Sale()
 	bad.Kind = "void"
 	tests := []struct {
 		name string
 		run  func() error
 	}{
 		{"unknown receipt kind", func() error { _, err := receipt.Layout(bad, receipt.Options{}); return err }},
-		{"too narrow", func() error { _, err := receipt.Layout(wechatSale(), receipt.Options{Cols: 20}); return err }},
+		{"too narrow", func() error { _, err := receipt.Layout(receipttest.Sale(), receipt.Options{Cols: 20}); return err }},
 		{"unknown report kind", func() error {
 			_, err := receipt.LayoutReport(receipt.DayReport{Kind: "Y"}, receipt.Options{})
 			return err
@@ -203,7 +183,7 @@ func TestDayReportTotals(t *testing.T) {
 		diff                int64
 	}{
 		{"empty day", receipt.DayReport{}, 0, 0, 0, 0},
-		{"z report", zReport(), 177856, 2150, 175706, -50},
+		{"z report", receipttest.ZReport(), 177856, 2150, 175706, -50},
 		{"not counted has no difference", receipt.DayReport{ExpectedCashFen: 100, CountedCashFen: 0}, 0, 0, 0, 0},
 	}
 	for _, tt := range tests {
@@ -223,7 +203,7 @@ func FuzzLayoutFits(f *testing.F) {
 	f.Add("可口可乐 330ml", "老王便利店", int64(350), int64(2), "T01-1", true)
 	f.Add("a\x1bp\x00\x19\xfa\nb", "\t", int64(math.MaxInt64), int64(-1), "", false)
 	f.Fuzz(func(t *testing.T, name, store string, unit, qty int64, no string, wide bool) {
-		r := wechatSale()
+		r := receipttest.Sale()
 		r.StoreName, r.No, r.Cashier, r.Reason = store, no, name, name
 		r.Lines = []receipt.Line{{Name: name, Qty: qty, UnitFen: unit, TotalFen: unit * qty}}
 		r.TotalFen = unit
@@ -243,7 +223,7 @@ func FuzzLayoutFits(f *testing.F) {
 }
 
 func BenchmarkLayoutSale(b *testing.B) {
-	r := wechatSale()
+	r := receipttest.Sale()
 	for range 7 {
 		r.Lines = append(r.Lines, r.Lines[0])
 	}
