@@ -205,18 +205,7 @@ func (s *qrScreen) cancel() {
 	s.state = StateClosing
 	s.progress.SetText(t.cat.T(msgQRClosing))
 	s.cancelBtn.Disable()
-	no := p.outTradeNo
-	go func() {
-		ctx, cancel := context.WithTimeout(t.ctx, callTimeout)
-		defer cancel()
-		if err := t.opt.checkout.Cancel(ctx, no); err != nil {
-			t.do(func() {
-				if t.pay == p {
-					s.reason.SetText(t.cat.T(msgCommonError, err.Error()))
-				}
-			})
-		}
-	}()
+	t.cancelPayment(p, s.reason)
 }
 
 // simulatePay has the sandbox customer pay the order (training only).

@@ -265,18 +265,7 @@ func (s *scanScreen) cancel() {
 		}
 		s.state = StateReversing
 		s.showProgress()
-		no := p.outTradeNo
-		go func() {
-			ctx, cancel := context.WithTimeout(t.ctx, callTimeout)
-			defer cancel()
-			if err := t.opt.checkout.Cancel(ctx, no); err != nil {
-				t.do(func() {
-					if t.pay == p {
-						s.reason.SetText(t.cat.T(msgCommonError, err.Error()))
-					}
-				})
-			}
-		}()
+		t.cancelPayment(p, s.reason)
 	}
 }
 

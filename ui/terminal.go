@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/receipt"
 )
@@ -307,4 +308,22 @@ func (t *Terminal) scanned(code string) {
 	if h, ok := t.cur.(codeHandler); ok {
 		h.scanned(code)
 	}
+}
+
+// cancelPayment asks the core, off the UI goroutine, to cancel payment p
+// (reverse a scan, close a QR); a failure is shown in reason while p is
+// still the payment on screen. The outcome itself arrives as an update.
+func (t *Terminal) cancelPayment(p *payment, reason *widget.Label) {
+	no := p.outTradeNo
+	go func() {
+		ctx, cancel := context.WithTimeout(t.ctx, callTimeout)
+		defer cancel()
+		if err := t.opt.checkout.Cancel(ctx, no); err != nil {
+			t.do(func() {
+				if t.pay == p {
+					reason.SetText(t.cat.T(msgCommonError, err.Error()))
+				}
+			})
+		}
+	}()
 }
