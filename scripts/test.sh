@@ -20,6 +20,16 @@ git grep -l '^func Fuzz' -- '*_test.go' | while read -r f; do
   for name in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | cut -d' ' -f2); do
     echo "fuzz $pkg $name ($fuzztime)"
     if ! out=$(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$pkg" 2>&1); then
+      # Go's fuzz coordinator can report a bare "context deadline exceeded"
+      # when -fuzztime ends while a starved worker is mid-input (a known
+      # toolchain race). A real finding always writes its failing input;
+      # anything else still fails the run.
+      if ! grep -q 'Failing input written to' <<<"$out" &&
+         [ "$(grep -c -e '^--- FAIL' -e 'context deadline exceeded' <<<"$out")" -eq 2 ] &&
+         ! grep -v -e '^fuzz: ' -e '^--- FAIL' -e 'context deadline exceeded' -e '^FAIL' -e '^exit status' <<<"$out" | grep -q .; then
+        echo "fuzz $pkg $name: the fuzzing engine's deadline race at the end of -fuzztime, no failing input: not a finding"
+        continue
+      fi
       echo "$out" | tail -40
       exit 1
     fi
