@@ -67,7 +67,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, ui.WithManager(ui.NewDesk(ui.DeskConfig{
+	mgr := ui.NewDesk(ui.DeskConfig{
 		Core:  term,
 		Staff: staff.New(st, nil),
 		Book: report.New(st, report.Info{
@@ -80,7 +80,8 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		Actor:     env.Actor,
 		Finder:    finder,
 		Drawer:    drawer,
-	})))
+	})
+	opts = append(opts, ui.WithManager(mgr), ui.WithLanguageStore(mgr.SaveLanguage))
 
 	// The daily bill: fetched after bill.fetch_after and reconciled in the
 	// background for as long as the window is open.

@@ -381,6 +381,14 @@ func changedFields(a, b config.Config) []string {
 	return out
 }
 
+// SaveLanguage keeps the cashier's language choice in the config file
+// (audited like any settings change, by "counter").
+func (d *Desk) SaveLanguage(ctx context.Context, l Lang) error {
+	c := d.cfg
+	c.UI.Locale = string(l)
+	return d.SaveSettings(ctx, c, "counter")
+}
+
 // Drawer opens a cash drawer; *escpos.Printer satisfies it.
 type Drawer interface {
 	OpenDrawer(ctx context.Context) error

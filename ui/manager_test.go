@@ -6,11 +6,13 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -332,5 +334,30 @@ func TestOpenDrawerAudited(t *testing.T) {
 	// Without a printer there is no drawer, and the manager is told so.
 	if err := w.desk.OpenDrawer(context.Background(), staff.Approval{Approver: "Wang"}); !errors.Is(err, ErrNoDrawer) {
 		t.Errorf("no drawer: got %v", err)
+	}
+}
+
+// The language a cashier picks is kept in the config file for the next
+// start, and the change is audited.
+func TestLanguageChoiceIsKept(t *testing.T) {
+	w := newMgrWorld(t)
+	cfg := w.desk.c
+	cfg.Config.Path = filepath.Join(t.TempDir(), "config.toml")
+	desk := NewDesk(cfg)
+	h := newHarness(t, WithLanguageStore(desk.SaveLanguage))
+	h.key(fyne.KeyF9)
+	screenAs[*settingsScreen](h).lang.SetSelected("English")
+	var got *config.Config
+	h.waitFor("config written", func() bool {
+		c, _, err := config.Load(cfg.Config.Path, true)
+		got = c
+		return err == nil
+	})
+	if got.UI.Locale != "en" {
+		t.Fatalf("saved locale %q, want en", got.UI.Locale)
+	}
+	ev, err := staff.Trail(w.db, staff.Filter{Kinds: []string{staff.KindSettings}})
+	if err != nil || len(ev) != 1 || ev[0].Actor != "counter" || !strings.Contains(ev[0].Reason, "ui.locale") {
+		t.Fatalf("settings events %+v, %v", ev, err)
 	}
 }

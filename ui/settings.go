@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -26,14 +29,32 @@ func newSettingsScreen(t *Terminal) *settingsScreen {
 		s.lang.SetSelected(zh)
 	}
 	s.lang.OnChanged = func(v string) {
-		if v == en {
-			t.SetLanguage(LangEN)
-		} else if v == zh {
-			t.SetLanguage(LangZH)
+		switch v {
+		case en:
+			t.chooseLanguage(LangEN)
+		case zh:
+			t.chooseLanguage(LangZH)
 		}
 	}
 	s.back = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale)
 	return s
+}
+
+// chooseLanguage switches the UI language and, when a store is connected,
+// keeps the choice for the next start (off the UI goroutine; a failure is
+// shown, the switch itself stays).
+func (t *Terminal) chooseLanguage(l Lang) {
+	t.SetLanguage(l)
+	save := t.opt.saveLang
+	if save == nil {
+		return
+	}
+	t.async(t.ctx, func(ctx context.Context) func() {
+		if err := save(ctx, l); err != nil {
+			return func() { dialog.ShowError(err, t.w) }
+		}
+		return nil
+	})
 }
 
 func (s *settingsScreen) view() fyne.CanvasObject {

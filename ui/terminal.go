@@ -30,6 +30,7 @@ type options struct {
 	recon    Reconciler
 	lang     Lang
 
+	saveLang      func(ctx context.Context, l Lang) error
 	billStatus    func() recon.Status
 	replicaStatus func() replica.Status
 	training      bool
@@ -58,6 +59,12 @@ func WithManager(m Manager) Option { return func(o *options) { o.manager = m } }
 
 // WithReconciler adds the daily bill reconciliation to the manager menu.
 func WithReconciler(r Reconciler) Option { return func(o *options) { o.recon = r } }
+
+// WithLanguageStore keeps the language a cashier picks in settings, so the
+// next start uses it.
+func WithLanguageStore(save func(ctx context.Context, l Lang) error) Option {
+	return func(o *options) { o.saveLang = save }
+}
 
 // WithLanguage picks the starting language (default zh-CN).
 func WithLanguage(l Lang) Option { return func(o *options) { o.lang = l } }
