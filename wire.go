@@ -74,7 +74,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 			StoreName: cfg.Store.Name, StoreID: cfg.Store.ID, TerminalID: cfg.Store.TerminalID, Training: training,
 		}, nil),
 		DB:        st,
-		Config:    *cfg,
+		Config:    env.Saved,
 		ExportDir: exports,
 		CheckKeys: checkKeys,
 		Actor:     env.Actor,

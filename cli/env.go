@@ -21,7 +21,11 @@ import (
 // been applied: the loaded configuration, where data lives, a logger, and
 // the terminal database opened on first use.
 type Env struct {
-	Config  *config.Config
+	Config *config.Config
+	// Saved is the configuration as the file has it, before command-line
+	// overrides (--sandbox-profile): what a settings screen edits and
+	// writes back.
+	Saved   config.Config
 	DataDir string
 	Logger  *slog.Logger
 	Stdout  io.Writer
@@ -101,6 +105,7 @@ func (g *globalFlags) open(cmd *cobra.Command) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	saved := *cfg
 	if g.sandboxProfile != "" {
 		cfg.WeChat.Mode = config.ModeSandbox
 		cfg.WeChat.SandboxProfile = g.sandboxProfile
@@ -125,6 +130,7 @@ func (g *globalFlags) open(cmd *cobra.Command) (*Env, error) {
 	}
 	return &Env{
 		Config:   cfg,
+		Saved:    saved,
 		DataDir:  dataDir,
 		Logger:   logger,
 		Stdout:   cmd.OutOrStdout(),

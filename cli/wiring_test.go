@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/pos"
 )
@@ -73,5 +75,24 @@ func TestTrainingMode_RealPathAcrossRestarts(t *testing.T) {
 	}
 	if st.Path() != filepath.Join(dir, "wxpos.db") {
 		t.Errorf("db at %s", st.Path())
+	}
+}
+
+// A command-line override applies to this run only: the configuration a
+// settings screen saves back is the file's.
+func TestSavedConfigLeavesOutFlagOverrides(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	g := &globalFlags{dataDir: filepath.Join(dir, "data"), sandboxProfile: filepath.Join(dir, "profile.json")}
+	env, err := g.open(&cobra.Command{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if env.Config.WeChat.SandboxProfile == "" {
+		t.Error("the override did not reach the running configuration")
+	}
+	if env.Saved.WeChat.SandboxProfile != "" {
+		t.Errorf("the override leaked into the saved configuration: %q", env.Saved.WeChat.SandboxProfile)
 	}
 }
