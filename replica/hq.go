@@ -144,48 +144,40 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 		lines[k] = l
 		return l
 	}
+	// Each query yields (day, store, terminal, tender, count, fen) rows;
+	// set puts the totals on the line they belong to.
+	tally := func(what, sql string, set func(l *Line, n, fen int64)) error {
+		rows, err := db.Query(ctx, sql, start, end, q.StoreID, q.Training)
+		if err == nil {
+			err = forRows(rows, func(rows pgx.Rows) error {
+				var day, store, term, tender string
+				var n, fen int64
+				if err := rows.Scan(&day, &store, &term, &tender, &n, &fen); err != nil {
+					return err
+				}
+				set(line(day, store, term, tender), n, fen)
+				return nil
+			})
+		}
+		if err != nil {
+			return fmt.Errorf("hq %s: %w", what, err)
+		}
+		return nil
+	}
 	// Day of an instant in Shanghai: China keeps +08:00 all year.
-	rows, err := db.Query(ctx, `SELECT to_char(paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), store_id, terminal_id, tender,
+	if err := tally("sales", `SELECT to_char(paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), store_id, terminal_id, tender,
 			count(*), coalesce(sum(amount_fen), 0)::bigint
 		FROM orders
 		WHERE state = 'PAID' AND paid_at >= $1 AND paid_at < $2 AND ($3 = '' OR store_id = $3) AND (NOT training OR $4)
-		GROUP BY 1, 2, 3, 4`, start, end, q.StoreID, q.Training)
-	if err != nil {
-		return nil, fmt.Errorf("hq sales: %w", err)
+		GROUP BY 1, 2, 3, 4`, func(l *Line, n, fen int64) { l.SaleCount, l.SaleFen = n, fen }); err != nil {
+		return nil, err
 	}
-	err = forRows(rows, func(rows pgx.Rows) error {
-		var day, store, term, tender string
-		var n, fen int64
-		if err := rows.Scan(&day, &store, &term, &tender, &n, &fen); err != nil {
-			return err
-		}
-		l := line(day, store, term, tender)
-		l.SaleCount, l.SaleFen = n, fen
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("hq sales: %w", err)
-	}
-	rows, err = db.Query(ctx, `SELECT to_char(r.success_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), r.store_id, r.terminal_id,
+	if err := tally("refunds", `SELECT to_char(r.success_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), r.store_id, r.terminal_id,
 			coalesce(o.tender, 'unknown'), count(*), coalesce(sum(r.amount_fen), 0)::bigint
 		FROM refunds r LEFT JOIN orders o ON o.out_trade_no = r.out_trade_no
 		WHERE r.state = 'SUCCESS' AND r.success_at >= $1 AND r.success_at < $2 AND ($3 = '' OR r.store_id = $3) AND (NOT r.training OR $4)
-		GROUP BY 1, 2, 3, 4`, start, end, q.StoreID, q.Training)
-	if err != nil {
-		return nil, fmt.Errorf("hq refunds: %w", err)
-	}
-	err = forRows(rows, func(rows pgx.Rows) error {
-		var day, store, term, tender string
-		var n, fen int64
-		if err := rows.Scan(&day, &store, &term, &tender, &n, &fen); err != nil {
-			return err
-		}
-		l := line(day, store, term, tender)
-		l.RefundCount, l.RefundFen = n, fen
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("hq refunds: %w", err)
+		GROUP BY 1, 2, 3, 4`, func(l *Line, n, fen int64) { l.RefundCount, l.RefundFen = n, fen }); err != nil {
+		return nil, err
 	}
 	for _, l := range lines {
 		r.Lines = append(r.Lines, *l)
@@ -204,7 +196,7 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 		return a.Tender < b.Tender
 	})
 
-	rows, err = db.Query(ctx, `SELECT 'order', out_trade_no, store_id, terminal_id, tender, state, amount_fen, created_at
+	rows, err := db.Query(ctx, `SELECT 'order', out_trade_no, store_id, terminal_id, tender, state, amount_fen, created_at
 			FROM orders
 			WHERE state NOT IN ('PAID', 'FAILED', 'REVERSED', 'CLOSED') AND created_at < $1
 				AND ($2 = '' OR store_id = $2) AND (NOT training OR $3)
