@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
-go build -o wxpos .
+# no_emoji: Fyne would otherwise parse its 4 MB colour-emoji font once per
+# text style (about 4 MB of memory each); a till has no use for it.
+go build -tags no_emoji -o wxpos .
 # Fyne reads the locale at start-up and complains about "C"/POSIX; the
 # window's language comes from the config (ui.locale), not from LANG.
 case "${LC_ALL:-${LANG:-C}}" in C|C.*|POSIX) export LANG=en_US.UTF-8 LC_ALL= ;; esac

@@ -42,7 +42,7 @@ xvfb_pid=$!
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 
 echo "screenshots: building"
-go build -o "$work/wxpos" .
+go build -tags no_emoji -o "$work/wxpos" .  # as scripts/run.sh builds it
 mkdir -p "$work/data" "$work/home"
 
 now_ms() { date +%s%3N; }

@@ -40,10 +40,12 @@
 //
 // Every string comes from a typed catalogue (zh-CN by default, English
 // switchable in settings); a test fails on a Chinese literal outside a
-// translation table. The theme embeds Droid Sans Fallback Full (Apache 2.0,
-// about 4 MB, see package assets) for CJK; Latin falls back to Fyne's font.
-// Fyne parses the face once per text style, so Run starts those parses in
-// the background while the window is being created.
+// translation table. The theme embeds a GB2312 subset of Droid Sans
+// Fallback (Apache 2.0, about 1 MB, see package assets) for CJK; Latin falls
+// back to Fyne's font and a rarer hanzi to the machine's fonts. A test fails
+// when a translation uses a rune the embedded font lacks. Fyne parses the
+// face once per text style, so Run starts those parses in the background
+// while the window is being created.
 //
 // # Choices where the protocol notes are open
 //

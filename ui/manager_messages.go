@@ -312,7 +312,7 @@ var managerMessages = map[msg]translation{
 	msgRptCashOut:        {"现金支出", "Cash out"},
 	msgRptExpected:       {"应有现金", "Expected cash"},
 	msgRptCounted:        {"实点现金", "Counted cash"},
-	msgRptDiff:           {"差额（长款+ / 短款-）", "Difference (over + / short −)"},
+	msgRptDiff:           {"差额（长款+ / 短款-）", "Difference (over + / short -)"},
 	msgRptNotCounted:     {"未清点", "not counted"},
 	msgRptMoves:          {"现金存入 / 支出明细", "Cash movements"},
 	msgRptPending:        {"待确认（未计入金额）", "Pending (not in the totals)"},

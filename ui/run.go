@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"runtime/debug"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -16,7 +19,8 @@ func Run(ctx context.Context, a fyne.App, opts ...Option) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a.Settings().SetTheme(NewTheme())
-	warmFonts()
+	fontsReady := warmFonts()
+	a.Lifecycle().SetOnStarted(func() { go releaseStartupMemory(ctx, fontsReady) })
 	w := a.NewWindow("wxpos")
 	w.Resize(fyne.NewSize(1024, 720))
 	w.SetMaster()
@@ -31,11 +35,40 @@ func Run(ctx context.Context, a fyne.App, opts ...Option) error {
 }
 
 // warmFonts parses the embedded CJK font for the regular and bold styles in
-// the background while the window is being created: each parse of the 4 MB
-// face costs a few hundred milliseconds that would otherwise delay the
-// first frame. Fyne caches the faces; a lost race only parses twice.
-func warmFonts() {
+// the background while the window is being created, so the parses do not
+// delay the first frame; the returned channel closes when both are done.
+// Fyne caches the faces; a lost race only parses twice.
+func warmFonts() <-chan struct{} {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
 	for _, st := range []fyne.TextStyle{{}, {Bold: true}} {
-		go fyne.MeasureText("\u4e2d", theme.TextSize(), st)
+		wg.Go(func() { fyne.MeasureText("\u4e2d", theme.TextSize(), st) })
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	return done
+}
+
+// startupSettle is how long after the event loop starts the window's
+// start-up work (first layout and frames, the background bill fetch) is
+// taken to be over.
+const startupSettle = 2 * time.Second
+
+// releaseStartupMemory hands the start-up garbage back to the OS once the
+// fonts are parsed and the first frames drawn. Font parsing alone leaves
+// megabytes of scratch; with the heap idle at the counter most of the day
+// the Go runtime would keep those pages mapped for hours.
+func releaseStartupMemory(ctx context.Context, fontsReady <-chan struct{}) {
+	select {
+	case <-fontsReady:
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-time.After(startupSettle):
+		debug.FreeOSMemory()
+	case <-ctx.Done():
 	}
 }
