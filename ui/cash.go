@@ -28,24 +28,25 @@ type cashScreen struct {
 	exactBtn, confirmBtn  *widget.Button
 	backBtn               *widget.Button
 
+	root  fyne.CanvasObject
 	input amountInput
 	busy  bool
+	armed int // which sale the screen shows: results for an earlier one are dropped
 }
 
-func newCashScreen(t *Terminal, sale Sale) *cashScreen {
+// newCashScreen builds the screen; reset arms it for a sale.
+func newCashScreen(t *Terminal) *cashScreen {
 	c := t.cat
 	s := &cashScreen{
 		t:        t,
-		sale:     sale,
 		due:      NewAmountDisplay(c.T(msgCashDue)),
 		tendered: NewAmountDisplay(c.T(msgCashTendered)),
 		change:   NewAmountDisplay(c.T(msgCashChange)),
 		short:    widget.NewLabel(""),
 	}
-	s.due.SetFen(sale.TotalFen)
 	s.short.Importance = widget.DangerImportance
 	s.keypad = NewKeypad(s.press)
-	s.exactBtn = widget.NewButton(c.T(msgCashExact), func() { s.setTendered(sale.TotalFen) })
+	s.exactBtn = widget.NewButton(c.T(msgCashExact), func() { s.setTendered(s.sale.TotalFen) })
 	for _, fen := range cashNotesFen {
 		fen := fen
 		s.notes = append(s.notes, widget.NewButton("¥"+strconv.FormatInt(fen/100, 10), func() { s.setTendered(fen) }))
@@ -53,11 +54,23 @@ func newCashScreen(t *Terminal, sale Sale) *cashScreen {
 	s.confirmBtn = widget.NewButtonWithIcon(c.T(msgCashConfirm), theme.ConfirmIcon(), s.confirm)
 	s.confirmBtn.Importance = widget.HighImportance
 	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
-	s.refresh()
+	s.root = s.build()
 	return s
 }
 
-func (s *cashScreen) view() fyne.CanvasObject {
+// reset arms the screen for sale, with nothing tendered yet.
+func (s *cashScreen) reset(sale Sale) {
+	s.sale = sale
+	s.armed++
+	s.busy = false
+	s.input.Clear()
+	s.due.SetFen(sale.TotalFen)
+	s.refresh()
+}
+
+func (s *cashScreen) view() fyne.CanvasObject { return s.root }
+
+func (s *cashScreen) build() fyne.CanvasObject {
 	notes := container.NewGridWithColumns(len(s.notes)+1, s.exactBtn)
 	for _, b := range s.notes {
 		notes.Add(b)
@@ -116,13 +129,13 @@ func (s *cashScreen) confirm() {
 	}
 	s.busy = true
 	s.refresh()
-	sale, tendered := s.sale, s.input.Fen()
+	sale, tendered, armed := s.sale, s.input.Fen(), s.armed
 	t.async(t.ctx, func(ctx context.Context) func() {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		r, err := t.opt.checkout.PayCash(ctx, sale, tendered)
 		return func() {
-			if t.cur != s {
+			if t.cur != s || s.armed != armed {
 				return
 			}
 			s.busy = false
@@ -132,7 +145,7 @@ func (s *cashScreen) confirm() {
 				return
 			}
 			t.draft.clear()
-			t.show(newReceiptScreen(t, r, false))
+			t.showReceipt(r)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import "github.com/wxpos/wxpos/receipt"
 type saleDraft struct {
 	input amountInput
 	lines []receipt.Line
+	rev   int // bumped whenever lines change, so the screen redraws them only then
 }
 
 // addLine turns the keyed amount into an item line.
@@ -17,6 +18,7 @@ func (d *saleDraft) addLine(cat *catalog) bool {
 	}
 	n := len(d.lines) + 1
 	d.lines = append(d.lines, receipt.Line{Name: cat.T(msgSaleItem, n), Qty: 1, UnitFen: fen, TotalFen: fen})
+	d.rev++
 	d.input.Clear()
 	return true
 }
@@ -45,5 +47,10 @@ func (d *saleDraft) sale(cat *catalog) Sale {
 
 func (d *saleDraft) clear() {
 	d.input.Clear()
+	d.clearLines()
+}
+
+func (d *saleDraft) clearLines() {
 	d.lines = nil
+	d.rev++
 }

@@ -538,3 +538,63 @@ func TestManagerHooks(t *testing.T) {
 		}
 	})
 }
+
+// TestSaleLoopReusesScreens rings up three sales in a row: the sale, cash,
+// scan and receipt screens are the same objects each time (no widget tree
+// per sale for Fyne's caches to hold) and each sale starts from a clean
+// screen, with nothing left over from the one before.
+func TestSaleLoopReusesScreens(t *testing.T) {
+	h := newHarness(t)
+	sale := screenAs[*saleScreen](h)
+
+	// 1: item lines, cash with change.
+	h.typeText("5+7")
+	h.key(fyne.KeyF3)
+	cash := screenAs[*cashScreen](h)
+	h.typeText("20")
+	h.key(fyne.KeyReturn)
+	h.waitFor("receipt 1", onScreen[*receiptScreen](h))
+	rc := screenAs[*receiptScreen](h)
+	if rc.fields[msgReceiptChange].Text != "¥8.00" || len(rc.grid.Objects) != 2*9 {
+		t.Fatalf("receipt 1: change %q, %d grid cells", rc.fields[msgReceiptChange].Text, len(rc.grid.Objects))
+	}
+	h.key(fyne.KeyReturn)
+
+	// 2: cash again, same screens, nothing tendered, no lines drawn.
+	if screenAs[*saleScreen](h) != sale || len(sale.lines.Objects) != 0 || sale.total.Text() != "¥0.00" {
+		t.Fatalf("sale screen: same %v, %d lines, total %q", screenAs[*saleScreen](h) == sale, len(sale.lines.Objects), sale.total.Text())
+	}
+	h.typeText("3")
+	h.key(fyne.KeyF3)
+	if screenAs[*cashScreen](h) != cash {
+		t.Fatal("a new cash screen for the second sale")
+	}
+	if cash.tendered.Text() != "¥0.00" || cash.due.Text() != "¥3.00" || !cash.confirmBtn.Disabled() || cash.busy {
+		t.Fatalf("cash re-armed: tendered %q due %q confirm disabled %v busy %v",
+			cash.tendered.Text(), cash.due.Text(), cash.confirmBtn.Disabled(), cash.busy)
+	}
+	test.Tap(cash.exactBtn)
+	h.key(fyne.KeyReturn)
+	h.waitFor("receipt 2", func() bool { return h.term.cur == rc && rc.fields[msgReceiptAmount].Text == "¥3.00" })
+	h.key(fyne.KeyReturn)
+
+	// 3: scan; the receipt has no cash rows and the order number.
+	s := startScan(t, h, "9", goodCode)
+	if s.typed.Text != "" || s.reason.Text != "" || s.amount.Text() != "¥9.00" {
+		t.Fatalf("scan screen: typed %q reason %q amount %q", s.typed.Text, s.reason.Text, s.amount.Text())
+	}
+	h.fake.emit(h.fake.last(), Update{State: StatePaid})
+	h.waitFor("receipt 3", func() bool { return h.term.cur == rc && rc.fields[msgReceiptAmount].Text == "¥9.00" })
+	if _, ok := rc.fields[msgReceiptChange]; ok || rc.fields[msgReceiptOrderNo] == nil {
+		t.Errorf("receipt 3 fields %v", rc.fields)
+	}
+	if len(rc.grid.Objects) != 2*7 || rc.printed {
+		t.Errorf("receipt 3: %d grid cells, printed %v", len(rc.grid.Objects), rc.printed)
+	}
+	h.key(fyne.KeyReturn)
+	h.typeText("1")
+	h.key(fyne.KeyF1)
+	if screenAs[*scanScreen](h) != s || s.phase != scanAwaitingCode || !s.prompt.Visible() || s.order.Text != "" {
+		t.Errorf("scan re-armed: phase %v prompt %v order %q", s.phase, s.prompt.Visible(), s.order.Text)
+	}
+}

@@ -115,7 +115,9 @@ func (s *historyScreen) filter() {
 		if r.Receipt != nil {
 			rec := *r.Receipt
 			row.Add(widget.NewButtonWithIcon(c.T(msgHistoryReprint), theme.DocumentPrintIcon(), func() {
-				s.t.show(newReceiptScreen(s.t, rec, true))
+				rs := newReceiptScreen(s.t, true)
+				rs.reset(rec)
+				s.t.show(rs)
 			}))
 		}
 		rows = append(rows, row)

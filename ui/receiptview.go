@@ -15,27 +15,39 @@ import (
 )
 
 // receiptScreen shows a completed sale's receipt with print/reprint and the
-// way to the next sale (or back to history for a reprint).
+// way to the next sale (or back to history for a reprint). The sale loop
+// keeps one and re-arms it per receipt, reusing its label rows.
 type receiptScreen struct {
 	t *Terminal
 	r receipt.Receipt
 
 	title    *canvas.Text
+	training *widget.Label
+	grid     *fyne.Container
+	rows     []receiptRow
 	fields   map[msg]*widget.Label
 	printMsg *widget.Label
 
 	printBtn, nextBtn *widget.Button
+	root              fyne.CanvasObject
 
 	fromHistory bool
 	printed     bool
 	busy        bool
+	armed       int // which receipt is shown: a print result for an earlier one is dropped
 }
 
-func newReceiptScreen(t *Terminal, r receipt.Receipt, fromHistory bool) *receiptScreen {
+// receiptRow is one caption/value pair of the receipt grid.
+type receiptRow struct{ key, value *widget.Label }
+
+// newReceiptScreen builds the screen; reset shows a receipt on it.
+func newReceiptScreen(t *Terminal, fromHistory bool) *receiptScreen {
 	c := t.cat
 	s := &receiptScreen{
-		t: t, r: r, fromHistory: fromHistory, printed: fromHistory,
+		t: t, fromHistory: fromHistory,
 		title:    canvas.NewText(c.T(msgCommonPaid), colorWeChatGreen),
+		training: widget.NewLabelWithStyle(c.T(msgReceiptTraining), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		grid:     container.New(layout.NewFormLayout()),
 		fields:   map[msg]*widget.Label{},
 		printMsg: widget.NewLabel(""),
 	}
@@ -51,12 +63,74 @@ func newReceiptScreen(t *Terminal, r receipt.Receipt, fromHistory bool) *receipt
 		s.nextBtn = widget.NewButtonWithIcon(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)
 		s.nextBtn.Importance = widget.HighImportance
 	}
-	if t.opt.printer == nil {
+	buttons := container.NewHBox(s.printBtn, layout.NewSpacer(), container.NewGridWrap(fyne.NewSize(240, 64), s.nextBtn))
+	s.root = container.NewPadded(container.NewBorder(container.NewVBox(s.title, s.training),
+		container.NewVBox(s.printMsg, buttons), nil, nil, container.NewVScroll(s.grid)))
+	return s
+}
+
+// reset shows r, not yet printed unless it comes from history.
+func (s *receiptScreen) reset(r receipt.Receipt) {
+	c := s.t.cat
+	s.r = r
+	s.armed++
+	s.busy = false
+	s.printed = s.fromHistory
+	clear(s.fields)
+
+	n := 0
+	row := func(caption, value string, bold bool) *widget.Label {
+		if n == len(s.rows) {
+			s.rows = append(s.rows, receiptRow{widget.NewLabel(""), widget.NewLabel("")})
+		}
+		rw := s.rows[n]
+		n++
+		rw.key.SetText(caption)
+		rw.value.TextStyle = fyne.TextStyle{Bold: bold}
+		rw.value.SetText(value)
+		return rw.value
+	}
+	field := func(key msg, value string) {
+		s.fields[key] = row(c.T(key), value, key == msgReceiptAmount)
+	}
+	field(msgReceiptStore, r.StoreName)
+	for _, l := range r.Lines {
+		row(c.T(msgReceiptLine, l.Name, l.Qty), formatFen(l.TotalFen), false)
+	}
+	field(msgReceiptAmount, formatFen(r.TotalFen))
+	field(msgReceiptTender, c.T(tenderMsg(r.Tender)))
+	if r.Tender == receipt.TenderCash {
+		field(msgReceiptTendered, formatFen(r.TenderedFen))
+		field(msgReceiptChange, formatFen(r.ChangeFen))
+	}
+	if r.OutTradeNo != "" {
+		field(msgReceiptOrderNo, r.OutTradeNo)
+	}
+	if r.TransactionID != "" {
+		field(msgReceiptTxnID, r.TransactionID)
+	}
+	field(msgReceiptTime, r.Time.In(report.Shanghai).Format("2006-01-02 15:04:05"))
+	field(msgReceiptNo, r.No)
+	objs := make([]fyne.CanvasObject, 0, 2*n)
+	for _, rw := range s.rows[:n] {
+		objs = append(objs, rw.key, rw.value)
+	}
+	s.grid.Objects = objs
+	s.grid.Refresh()
+
+	if r.Training {
+		s.training.Show()
+	} else {
+		s.training.Hide()
+	}
+	if s.t.opt.printer == nil {
 		s.printBtn.Disable()
 		s.printMsg.SetText(c.T(msgReceiptNoPrint))
+	} else {
+		s.printBtn.Enable()
+		s.printMsg.SetText("")
 	}
 	s.setPrintLabel()
-	return s
 }
 
 func (s *receiptScreen) setPrintLabel() {
@@ -67,44 +141,7 @@ func (s *receiptScreen) setPrintLabel() {
 	}
 }
 
-// field adds one labelled row and remembers the value label.
-func (s *receiptScreen) field(grid *fyne.Container, key msg, value string) {
-	v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: key == msgReceiptAmount})
-	s.fields[key] = v
-	grid.Add(widget.NewLabel(s.t.cat.T(key)))
-	grid.Add(v)
-}
-
-func (s *receiptScreen) view() fyne.CanvasObject {
-	c, r := s.t.cat, s.r
-	grid := container.New(layout.NewFormLayout())
-	s.field(grid, msgReceiptStore, r.StoreName)
-	for _, l := range r.Lines {
-		grid.Add(widget.NewLabel(c.T(msgReceiptLine, l.Name, l.Qty)))
-		grid.Add(widget.NewLabel(formatFen(l.TotalFen)))
-	}
-	s.field(grid, msgReceiptAmount, formatFen(r.TotalFen))
-	s.field(grid, msgReceiptTender, c.T(tenderMsg(r.Tender)))
-	if r.Tender == receipt.TenderCash {
-		s.field(grid, msgReceiptTendered, formatFen(r.TenderedFen))
-		s.field(grid, msgReceiptChange, formatFen(r.ChangeFen))
-	}
-	if r.OutTradeNo != "" {
-		s.field(grid, msgReceiptOrderNo, r.OutTradeNo)
-	}
-	if r.TransactionID != "" {
-		s.field(grid, msgReceiptTxnID, r.TransactionID)
-	}
-	s.field(grid, msgReceiptTime, r.Time.In(report.Shanghai).Format("2006-01-02 15:04:05"))
-	s.field(grid, msgReceiptNo, r.No)
-	top := container.NewVBox(s.title)
-	if r.Training {
-		top.Add(widget.NewLabelWithStyle(c.T(msgReceiptTraining), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	}
-	buttons := container.NewHBox(s.printBtn, layout.NewSpacer(), container.NewGridWrap(fyne.NewSize(240, 64), s.nextBtn))
-	return container.NewPadded(container.NewBorder(top, container.NewVBox(s.printMsg, buttons), nil, nil,
-		container.NewVScroll(grid)))
-}
+func (s *receiptScreen) view() fyne.CanvasObject { return s.root }
 
 // print sends the receipt to the printer off the UI goroutine.
 func (s *receiptScreen) print() {
@@ -115,12 +152,15 @@ func (s *receiptScreen) print() {
 	s.busy = true
 	s.printBtn.Disable()
 	s.printMsg.SetText(t.cat.T(msgReceiptPrinting))
-	r, reprint := s.r, s.printed
+	r, reprint, armed := s.r, s.printed, s.armed
 	t.async(t.ctx, func(ctx context.Context) func() {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		err := t.opt.printer.Print(ctx, r, reprint)
 		return func() {
+			if s.armed != armed {
+				return
+			}
 			s.busy = false
 			s.printBtn.Enable()
 			if err != nil {

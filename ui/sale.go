@@ -35,6 +35,10 @@ type saleScreen struct {
 
 	addBtn, scanBtn, qrBtn, cashBtn, clearBtn, historyBtn, settingsBtn *widget.Button
 	managerBtn                                                         *widget.Button
+
+	root       fyne.CanvasObject
+	linesRev   int // the draft's lines revision drawn
+	linesDrawn bool
 }
 
 func newSaleScreen(t *Terminal) *saleScreen {
@@ -64,11 +68,21 @@ func newSaleScreen(t *Terminal) *saleScreen {
 	if t.opt.manager == nil {
 		s.managerBtn.Hide()
 	}
-	s.refresh()
+	s.root = s.build()
 	return s
 }
 
-func (s *saleScreen) view() fyne.CanvasObject {
+// reset re-arms the screen for the sale being keyed (t.draft).
+func (s *saleScreen) reset() {
+	s.hint.SetText(s.t.cat.T(msgSaleHint))
+	s.hint.Importance = widget.MediumImportance
+	s.hint.Refresh()
+	s.refresh()
+}
+
+func (s *saleScreen) view() fyne.CanvasObject { return s.root }
+
+func (s *saleScreen) build() fyne.CanvasObject {
 	left := container.NewBorder(
 		container.NewVBox(s.total, s.keyed, widget.NewSeparator()),
 		s.hint, nil, nil,
@@ -104,7 +118,7 @@ func (s *saleScreen) clear() {
 	if d.input.Text() != "" {
 		d.input.Clear()
 	} else {
-		d.lines = nil
+		d.clearLines()
 	}
 	s.hint.SetText(s.t.cat.T(msgSaleHint))
 	s.hint.Importance = widget.MediumImportance
@@ -119,12 +133,16 @@ func (s *saleScreen) refresh() {
 	} else {
 		s.keyed.SetText("")
 	}
+	if s.linesDrawn && d.rev == s.linesRev {
+		return // a keypress: the lines are as drawn
+	}
 	objs := make([]fyne.CanvasObject, 0, len(d.lines))
 	for _, l := range d.lines {
 		objs = append(objs, container.NewHBox(widget.NewLabel(l.Name), layout.NewSpacer(), widget.NewLabel(formatFen(l.TotalFen))))
 	}
 	s.lines.Objects = objs
 	s.lines.Refresh()
+	s.linesRev, s.linesDrawn = d.rev, true
 }
 
 func (s *saleScreen) warn(m msg) {
@@ -146,11 +164,11 @@ func (s *saleScreen) pay(k tender) {
 	sale := t.draft.sale(t.cat)
 	switch k {
 	case tenderScan:
-		t.show(newScanScreen(t, sale))
+		t.showScan(sale)
 	case tenderQR:
 		t.show(newQRScreen(t, sale))
 	case tenderCash:
-		t.show(newCashScreen(t, sale))
+		t.showCash(sale)
 	}
 }
 
@@ -161,9 +179,7 @@ func (s *saleScreen) scanned(code string) {
 	if t.draft.totalFen() <= 0 || t.opt.checkout == nil {
 		return
 	}
-	sc := newScanScreen(t, t.draft.sale(t.cat))
-	t.show(sc)
-	sc.submit(code)
+	t.showScan(t.draft.sale(t.cat)).submit(code)
 }
 
 func (s *saleScreen) typedRune(r rune) {

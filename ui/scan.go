@@ -33,7 +33,6 @@ const (
 type scanScreen struct {
 	t    *Terminal
 	sale Sale
-	ctx  context.Context
 
 	amount   *AmountDisplay
 	prompt   *canvas.Text
@@ -46,18 +45,18 @@ type scanScreen struct {
 
 	cancelBtn, againBtn *widget.Button
 
+	root     fyne.CanvasObject
 	phase    scanPhase
 	buf      []rune
 	state    State
 	deadline time.Time
 }
 
-func newScanScreen(t *Terminal, sale Sale) *scanScreen {
+// newScanScreen builds the screen; reset arms it for a sale.
+func newScanScreen(t *Terminal) *scanScreen {
 	c := t.cat
 	s := &scanScreen{
 		t:        t,
-		sale:     sale,
-		ctx:      t.ctx,
 		amount:   NewAmountDisplay(c.T(msgScanTitle)),
 		prompt:   canvas.NewText(c.T(msgScanPrompt), theme.Color(theme.ColorNamePrimary)),
 		how:      widget.NewLabel(c.T(msgScanHow)),
@@ -66,7 +65,6 @@ func newScanScreen(t *Terminal, sale Sale) *scanScreen {
 		reason:   widget.NewLabel(""),
 		order:    widget.NewLabel(""),
 	}
-	s.amount.SetFen(sale.TotalFen)
 	s.prompt.TextSize = 40
 	s.prompt.TextStyle = fyne.TextStyle{Bold: true}
 	s.prompt.Alignment = fyne.TextAlignCenter
@@ -82,7 +80,18 @@ func newScanScreen(t *Terminal, sale Sale) *scanScreen {
 	s.againBtn.Importance = widget.HighImportance
 	s.againBtn.Hide()
 	s.sim = s.simPanel()
+	s.root = s.build()
 	return s
+}
+
+// reset arms the screen for sale: waiting for a code.
+func (s *scanScreen) reset(sale Sale) {
+	s.sale = sale
+	s.amount.SetFen(sale.TotalFen)
+	s.typed.SetText("")
+	s.buf = s.buf[:0]
+	s.deadline = time.Time{}
+	s.again()
 }
 
 // simPanel lists the sandbox scenario codes in training mode.
@@ -101,7 +110,9 @@ func (s *scanScreen) simPanel() *fyne.Container {
 	return box
 }
 
-func (s *scanScreen) view() fyne.CanvasObject {
+func (s *scanScreen) view() fyne.CanvasObject { return s.root }
+
+func (s *scanScreen) build() fyne.CanvasObject {
 	center := container.NewVBox(
 		container.NewCenter(s.amount),
 		layout.NewSpacer(),
@@ -115,7 +126,6 @@ func (s *scanScreen) view() fyne.CanvasObject {
 
 // start keeps the screen's goroutines (the countdown) tied to its lifetime.
 func (s *scanScreen) start(ctx context.Context) {
-	s.ctx = ctx
 	go s.tick(ctx)
 }
 

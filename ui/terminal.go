@@ -112,6 +112,18 @@ type Terminal struct {
 	stopCur context.CancelFunc
 	draft   saleDraft
 	pay     *payment
+	loop    loopScreens
+}
+
+// loopScreens are the screens every sale passes through. They are built once
+// per language and re-armed for each sale: a till rings up thousands of sales
+// a day, and a fresh widget tree per sale would leave Fyne's renderer and
+// texture caches a minute's worth of dead screens to hold.
+type loopScreens struct {
+	sale    *saleScreen
+	cash    *cashScreen
+	scan    *scanScreen
+	receipt *receiptScreen
 }
 
 // New builds the terminal into w and shows the sale screen. Background work
@@ -149,6 +161,7 @@ func (t *Terminal) SetLanguage(l Lang) {
 	t.bar.cat = t.cat
 	t.bar.SetStatus(st)
 	t.w.SetTitle(t.cat.T(msgAppTitle))
+	t.loop = loopScreens{}
 	t.showSale()
 }
 
@@ -167,7 +180,40 @@ func (t *Terminal) show(s screen) {
 	}
 }
 
-func (t *Terminal) showSale() { t.show(newSaleScreen(t)) }
+func (t *Terminal) showSale() {
+	if t.loop.sale == nil {
+		t.loop.sale = newSaleScreen(t)
+	}
+	t.loop.sale.reset()
+	t.show(t.loop.sale)
+}
+
+// showScan opens the scan screen for sale and returns it.
+func (t *Terminal) showScan(sale Sale) *scanScreen {
+	if t.loop.scan == nil {
+		t.loop.scan = newScanScreen(t)
+	}
+	t.loop.scan.reset(sale)
+	t.show(t.loop.scan)
+	return t.loop.scan
+}
+
+func (t *Terminal) showCash(sale Sale) {
+	if t.loop.cash == nil {
+		t.loop.cash = newCashScreen(t)
+	}
+	t.loop.cash.reset(sale)
+	t.show(t.loop.cash)
+}
+
+// showReceipt shows the receipt of the sale just paid.
+func (t *Terminal) showReceipt(r receipt.Receipt) {
+	if t.loop.receipt == nil {
+		t.loop.receipt = newReceiptScreen(t, false)
+	}
+	t.loop.receipt.reset(r)
+	t.show(t.loop.receipt)
+}
 
 // backToSale leaves a finished or abandoned tender for the sale, keeping
 // what was keyed.
@@ -247,7 +293,7 @@ func (t *Terminal) handleUpdate(p *payment, u Update) {
 		r := receiptFor(u, t.draft.sale(t.cat))
 		t.draft.clear()
 		t.pay = nil
-		t.show(newReceiptScreen(t, r, false))
+		t.showReceipt(r)
 	case u.State == StateUnknown:
 		if s, ok := t.cur.(*unknownScreen); ok {
 			s.update(u)
