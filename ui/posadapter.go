@@ -33,12 +33,7 @@ type PosCore interface {
 	OrdersOnDay(day string) ([]*pos.Order, error)
 	Receipt(no string) (*receipt.Receipt, error)
 	Pending() (pos.Pending, error)
-	Recover(ctx context.Context) (pos.RecoveryResult, error)
-}
-
-// rechecker is a core that can query one payment now; used when present.
-type rechecker interface {
-	Recheck(ctx context.Context, outTradeNo string) error
+	RetryNow(ref string) error
 }
 
 // ScannerStatus reports the serial scanner's connection; *scanner.Scanner
@@ -256,16 +251,12 @@ func (c *PosCheckout) Cancel(_ context.Context, no string) error {
 	return nil
 }
 
-// Recheck asks WeChat about no now: through the core's Recheck when it has
-// one, else by one recovery pass bounded by ctx.
-func (c *PosCheckout) Recheck(ctx context.Context, no string) error {
-	if r, ok := c.core.(rechecker); ok {
-		return r.Recheck(ctx, no)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	_, err := c.core.Recover(ctx)
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+// Recheck asks WeChat about no now: the core drops the order's recovery
+// backoff and wakes its worker, which queries (or re-sends the queued
+// reverse or close) at once. The outcome arrives as an update, like any
+// other; ctx is unused because nothing here waits on the network.
+func (c *PosCheckout) Recheck(_ context.Context, no string) error {
+	if err := c.core.RetryNow(no); err != nil {
 		return fmt.Errorf("recheck %s: %w", no, err)
 	}
 	return nil

@@ -24,8 +24,9 @@ type posRig struct {
 	core *pos.Terminal
 }
 
-// newPosRig starts sandbox, core and UI. clk nil means the real clock.
-func newPosRig(t testing.TB, clk *postest.Clock) *posRig {
+// newPosRig starts sandbox, core and UI. clk nil means the real clock; tune
+// adjusts the core's configuration.
+func newPosRig(t testing.TB, clk *postest.Clock, tune ...func(*pos.Config)) *posRig {
 	t.Helper()
 	now := time.Now
 	cfg := pos.Config{
@@ -37,6 +38,9 @@ func newPosRig(t testing.TB, clk *postest.Clock) *posRig {
 	if clk != nil {
 		now = clk.Now
 		cfg.Clock = clk
+	}
+	for _, f := range tune {
+		f(&cfg)
 	}
 	env := gatetest.Start(t, now, func(o *sandbox.Options) { o.UserPayingDelay = 300 * time.Millisecond })
 	core, err := pos.New(pos.NewBoltStore(storagetest.Open(t)), env.Gateway, cfg)
@@ -127,8 +131,14 @@ func TestPosCancelReverses(t *testing.T) {
 	}
 }
 
+// TestPosUnknownThenPaid: the answers come back only after the live attempt
+// has given up, and the recovery worker would wait an hour before asking
+// again, so only the cashier's "retry now" can settle the payment.
 func TestPosUnknownThenPaid(t *testing.T) {
-	r := newPosRig(t, nil)
+	r := newPosRig(t, nil, func(c *pos.Config) {
+		c.ScanWait = 300 * time.Millisecond
+		c.RetryMin, c.RetryMax = time.Hour, time.Hour
+	})
 	// The payment reaches WeChat but every answer is lost.
 	if err := r.env.Sandbox.AddFault(sandbox.Fault{Drop: sandbox.DropAfter, Count: -1}); err != nil {
 		t.Fatal(err)
@@ -143,6 +153,13 @@ func TestPosUnknownThenPaid(t *testing.T) {
 		st := r.term.bar.Status()
 		return !st.NetworkOK && st.Pending == 1
 	})
+	o, err := r.core.Order(r.term.pay.outTradeNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Dropped calls fail at once, so a second past the deadline the live
+	// attempt has made its last query.
+	r.waitFor("the live attempt to give up", func() bool { return time.Now().After(o.Deadline.Add(time.Second)) })
 	r.env.Sandbox.ClearFaults()
 	test.Tap(u.retryBtn)
 	r.waitFor("receipt", onScreen[*receiptScreen](r.harness))
