@@ -8,8 +8,8 @@
 #   SOAK=1000 scripts/screenshots.sh       also rings up 1000 sales by keyboard
 #                                          afterwards and reports the app's RSS
 #
-# Needs Xvfb, xdotool, ImageMagick (import) and curl:
-#   apt-get install xvfb xdotool imagemagick curl
+# Needs Xvfb, xdotool, ImageMagick (import) and curl; installs them with apt
+# when missing, like the build packages (scripts/deps.sh).
 # Also prints the cold start, process start to the window being mapped, for a
 # first launch (sandbox keys generated) and a second one (keys on disk, as
 # every later day starts). HOME points at a scratch directory so no real
@@ -19,9 +19,15 @@ cd "$(dirname "$0")/.."
 out=${1:-screenshots}
 mkdir -p "$out"
 
-for tool in Xvfb xdotool import curl; do
-	command -v "$tool" >/dev/null || { echo "screenshots: $tool not found (apt-get install xvfb xdotool imagemagick curl)" >&2; exit 1; }
-done
+source scripts/deps.sh
+if ! command -v Xvfb >/dev/null || ! command -v xdotool >/dev/null || ! command -v import >/dev/null ||
+	! command -v xdpyinfo >/dev/null || ! command -v curl >/dev/null; then
+	echo "screenshots: installing xvfb xauth x11-utils xdotool imagemagick curl" >&2
+	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+		xvfb xauth x11-utils xdotool imagemagick curl >/dev/null
+fi
 
 work=$(mktemp -d)
 xvfb_pid="" app_pid=""
@@ -107,6 +113,21 @@ keys F1;                                          shot 11-scan-en
 keys Escape
 
 rss() { awk '/^VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$app_pid/status"; }
+# breakdown: where the RSS lives, so the GL driver's share (Mesa's llvmpipe
+# on a machine without a GPU) can be told from wxpos's own.
+breakdown() {
+	awk -v bin="$work/wxpos" '
+		/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "" }
+		/^Rss:/ {
+			k = "other files"
+			if (name == "") k = "anonymous (Go heap, GL buffers)"
+			else if (name == "[heap]") k = "C heap (Mesa, GLFW, X11)"
+			else if (name == bin) k = "wxpos binary"
+			else if (name ~ /libLLVM|dri\//) k = "Mesa llvmpipe and LLVM code"
+			r[k] += $2
+		}
+		END { for (k in r) printf "screenshots:   %7.1f MB  %s\n", r[k] / 1024, k }' "/proc/$app_pid/smaps" | sort -k2 -rn
+}
 if [ -n "${SOAK:-}" ]; then
 	echo "screenshots: soak: $SOAK sales (two cash, one scan in three); RSS before $(rss)"
 	export KEY_DELAY=8
@@ -122,7 +143,8 @@ if [ -n "${SOAK:-}" ]; then
 	done
 	echo "screenshots: soak: RSS after $SOAK sales $(rss); waiting 70 s for Fyne's renderer cache to expire"
 	sleep 70
-	echo "screenshots: soak: RSS after idle $(rss)"
+	echo "screenshots: soak: RSS after idle $(rss), of which:"
+	breakdown
 fi
 stop_app
 echo "screenshots: done ($out)"
