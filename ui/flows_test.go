@@ -598,3 +598,28 @@ func TestSaleLoopReusesScreens(t *testing.T) {
 		t.Errorf("scan re-armed: phase %v prompt %v order %q", s.phase, s.prompt.Visible(), s.order.Text)
 	}
 }
+
+// TestQRScreenRearmed: after an expired QR the next QR sale reuses the
+// screen with nothing of the old order left on it.
+func TestQRScreenRearmed(t *testing.T) {
+	h := newHarness(t)
+	s, no := startQR(t, h, "7", time.Minute)
+	h.fake.emit(no, Update{State: StateClosed, Reason: ReasonExpired})
+	h.waitFor("closed", func() bool { return s.done })
+	h.key(fyne.KeyReturn)
+	h.key(fyne.KeyF2)
+	if screenAs[*qrScreen](h) != s {
+		t.Fatal("a new QR screen for the second order")
+	}
+	if s.done || s.img.Visible() || s.backBtn.Visible() || !s.cancelBtn.Visible() || s.reason.Text != "" || s.order.Text != "" {
+		t.Fatalf("re-armed: done %v img %v back %v cancel %v reason %q order %q",
+			s.done, s.img.Visible(), s.backBtn.Visible(), s.cancelBtn.Visible(), s.reason.Text, s.order.Text)
+	}
+	h.waitFor("second order", func() bool { return h.fake.count() == 2 && h.term.pay != nil && h.term.pay.outTradeNo != "" })
+	const url2 = "weixin://wxpay/bizpayurl?pr=Zz98Yx7"
+	h.fake.emit(h.fake.last(), Update{State: StateShowingQR, CodeURL: url2, Deadline: time.Now().Add(time.Minute)})
+	h.waitFor("second QR", func() bool { return s.state == StateShowingQR })
+	if s.codeURL != url2 || !s.img.Visible() || s.cancelBtn.Disabled() {
+		t.Errorf("second QR: url %q visible %v cancel disabled %v", s.codeURL, s.img.Visible(), s.cancelBtn.Disabled())
+	}
+}

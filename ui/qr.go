@@ -33,17 +33,18 @@ type qrScreen struct {
 
 	cancelBtn, backBtn, simBtn *widget.Button
 
+	root     fyne.CanvasObject
 	state    State
 	codeURL  string
 	deadline time.Time
 	done     bool
 }
 
-func newQRScreen(t *Terminal, sale Sale) *qrScreen {
+// newQRScreen builds the screen; reset arms it for a sale.
+func newQRScreen(t *Terminal) *qrScreen {
 	c := t.cat
 	s := &qrScreen{
 		t:        t,
-		sale:     sale,
 		amount:   NewAmountDisplay(c.T(msgQRTitle)),
 		prompt:   widget.NewLabelWithStyle(c.T(msgQRPrompt), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		img:      canvas.NewImageFromResource(nil),
@@ -52,29 +53,44 @@ func newQRScreen(t *Terminal, sale Sale) *qrScreen {
 		reason:   widget.NewLabel(""),
 		order:    widget.NewLabel(""),
 	}
-	s.amount.SetFen(sale.TotalFen)
 	s.img.FillMode = canvas.ImageFillContain
 	s.img.ScaleMode = canvas.ImageScalePixels
 	s.img.SetMinSize(fyne.NewSize(qrSize, qrSize))
-	s.img.Hide()
 	s.expires.Alignment = fyne.TextAlignCenter
 	s.progress.Alignment = fyne.TextAlignCenter
 	s.reason.Alignment = fyne.TextAlignCenter
 	s.reason.Importance = widget.DangerImportance
 	s.order.Alignment = fyne.TextAlignCenter
 	s.cancelBtn = widget.NewButtonWithIcon(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
-	s.cancelBtn.Disable()
 	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
-	s.backBtn.Hide()
 	s.simBtn = widget.NewButtonWithIcon(c.T(msgSimPayQR), theme.ConfirmIcon(), s.simulatePay)
-	s.simBtn.Disable()
 	if t.opt.customer == nil || !t.bar.Status().Training {
 		s.simBtn.Hide()
 	}
+	s.root = s.build()
 	return s
 }
 
-func (s *qrScreen) view() fyne.CanvasObject {
+// reset arms the screen for sale: no order yet, so no code to show.
+func (s *qrScreen) reset(sale Sale) {
+	s.sale = sale
+	s.state, s.codeURL, s.deadline, s.done = "", "", time.Time{}, false
+	s.amount.SetFen(sale.TotalFen)
+	s.img.Image = nil
+	s.img.Hide()
+	s.expires.SetText("")
+	s.progress.SetText(s.t.cat.T(msgQRCreating))
+	s.reason.SetText("")
+	s.order.SetText("")
+	s.cancelBtn.Show()
+	s.cancelBtn.Disable()
+	s.backBtn.Hide()
+	s.simBtn.Disable()
+}
+
+func (s *qrScreen) view() fyne.CanvasObject { return s.root }
+
+func (s *qrScreen) build() fyne.CanvasObject {
 	info := container.NewVBox(
 		s.amount, s.prompt, s.expires, s.progress, s.reason, s.order,
 		layout.NewSpacer(),

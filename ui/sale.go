@@ -166,7 +166,7 @@ func (s *saleScreen) pay(k tender) {
 	case tenderScan:
 		t.showScan(sale)
 	case tenderQR:
-		t.show(newQRScreen(t, sale))
+		t.showQR(sale)
 	case tenderCash:
 		t.showCash(sale)
 	}

@@ -123,6 +123,7 @@ type loopScreens struct {
 	sale    *saleScreen
 	cash    *cashScreen
 	scan    *scanScreen
+	qr      *qrScreen
 	receipt *receiptScreen
 }
 
@@ -196,6 +197,14 @@ func (t *Terminal) showScan(sale Sale) *scanScreen {
 	t.loop.scan.reset(sale)
 	t.show(t.loop.scan)
 	return t.loop.scan
+}
+
+func (t *Terminal) showQR(sale Sale) {
+	if t.loop.qr == nil {
+		t.loop.qr = newQRScreen(t)
+	}
+	t.loop.qr.reset(sale)
+	t.show(t.loop.qr)
 }
 
 func (t *Terminal) showCash(sale Sale) {
