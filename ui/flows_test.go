@@ -9,6 +9,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/receipt"
 )
@@ -621,5 +623,24 @@ func TestQRScreenRearmed(t *testing.T) {
 	h.waitFor("second QR", func() bool { return s.state == StateShowingQR })
 	if s.codeURL != url2 || !s.img.Visible() || s.cancelBtn.Disabled() {
 		t.Errorf("second QR: url %q visible %v cancel disabled %v", s.codeURL, s.img.Visible(), s.cancelBtn.Disabled())
+	}
+}
+
+// TestSaleHintColour: the "key an amount first" warning is red, and Esc
+// puts the hint back in the normal colour, not just the normal text.
+func TestSaleHintColour(t *testing.T) {
+	h := newHarness(t)
+	s := screenAs[*saleScreen](h)
+	colour := func() fyne.ThemeColorName {
+		rt := test.WidgetRenderer(s.hint).Objects()[0].(*widget.RichText)
+		return rt.Segments[0].(*widget.TextSegment).Style.ColorName
+	}
+	h.key(fyne.KeyF1)
+	if s.hint.Text != zh(msgSaleNoAmount) || colour() != theme.ColorNameError {
+		t.Fatalf("warning %q in %q", s.hint.Text, colour())
+	}
+	h.key(fyne.KeyEscape)
+	if s.hint.Text != zh(msgSaleHint) || colour() != theme.ColorNameForeground {
+		t.Errorf("after Esc: %q in %q", s.hint.Text, colour())
 	}
 }

@@ -74,9 +74,7 @@ func newSaleScreen(t *Terminal) *saleScreen {
 
 // reset re-arms the screen for the sale being keyed (t.draft).
 func (s *saleScreen) reset() {
-	s.hint.SetText(s.t.cat.T(msgSaleHint))
-	s.hint.Importance = widget.MediumImportance
-	s.hint.Refresh()
+	s.showHint(msgSaleHint, widget.MediumImportance)
 	s.refresh()
 }
 
@@ -120,8 +118,7 @@ func (s *saleScreen) clear() {
 	} else {
 		d.clearLines()
 	}
-	s.hint.SetText(s.t.cat.T(msgSaleHint))
-	s.hint.Importance = widget.MediumImportance
+	s.showHint(msgSaleHint, widget.MediumImportance)
 	s.refresh()
 }
 
@@ -145,8 +142,12 @@ func (s *saleScreen) refresh() {
 	s.linesRev, s.linesDrawn = d.rev, true
 }
 
-func (s *saleScreen) warn(m msg) {
-	s.hint.Importance = widget.DangerImportance
+func (s *saleScreen) warn(m msg) { s.showHint(m, widget.DangerImportance) }
+
+// showHint sets the hint line; the importance goes first because SetText
+// is what redraws the label.
+func (s *saleScreen) showHint(m msg, imp widget.Importance) {
+	s.hint.Importance = imp
 	s.hint.SetText(s.t.cat.T(m))
 }
 
