@@ -36,14 +36,7 @@ bindir() {
   return 1
 }
 
-install_pg() {
-  echo "postgres.sh: installing the postgresql package" >&2
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >&2
-  # The package starts its own system cluster; we never use it.
-}
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 # as runs a server command as the postgres OS user when we are root.
 as() {
@@ -80,7 +73,8 @@ server_start() {
 cmd=${1:-}
 case "$cmd" in
   start)
-    bin=$(bindir) || { install_pg; bin=$(bindir) || die "PostgreSQL still not found after install"; }
+    # The package starts its own system cluster; we never use it.
+    bin=$(bindir) || { install_missing postgresql; bin=$(bindir) || die "PostgreSQL still not found after install"; }
     dir=${2:-$(mktemp -d "${TMPDIR:-/tmp}/wxpos-pg.XXXXXX")}
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)

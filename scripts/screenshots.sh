@@ -20,14 +20,7 @@ out=${1:-screenshots}
 mkdir -p "$out"
 
 source scripts/deps.sh
-if ! command -v Xvfb >/dev/null || ! command -v xdotool >/dev/null || ! command -v import >/dev/null ||
-	! command -v xdpyinfo >/dev/null || ! command -v curl >/dev/null; then
-	echo "screenshots: installing xvfb xauth x11-utils xdotool imagemagick curl" >&2
-	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-	$SUDO apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-		xvfb xauth x11-utils xdotool imagemagick curl >/dev/null
-fi
+install_missing xvfb xauth x11-utils xdotool imagemagick curl
 
 work=$(mktemp -d)
 xvfb_pid="" app_pid=""

@@ -24,14 +24,8 @@ cd "$(dirname "$0")/.."
 src=/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 out=assets/DroidSansFallback-GB2312.ttf
 
-need=()
-[ -f "$src" ] || need+=(fonts-droid-fallback)
-/usr/bin/python3 -c 'import fontTools' 2>/dev/null || need+=(python3-fonttools)
-if [ ${#need[@]} -gt 0 ]; then
-	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-	$SUDO apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source scripts/apt.sh
+install_missing fonts-droid-fallback python3-fonttools
 
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
