@@ -119,24 +119,11 @@ func (s *qrScreen) start(ctx context.Context) {
 			t.follow(p, ch)
 		})
 	}()
-	go s.tick(ctx)
-}
-
-func (s *qrScreen) tick(ctx context.Context) {
-	tk := time.NewTicker(time.Second)
-	defer tk.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tk.C:
-			s.t.do(func() {
-				if ctx.Err() == nil && !s.done {
-					s.showExpiry()
-				}
-			})
+	t.everySecond(ctx, func() {
+		if !s.done {
+			s.showExpiry()
 		}
-	}
+	})
 }
 
 func (s *qrScreen) update(u Update) {

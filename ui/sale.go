@@ -36,9 +36,8 @@ type saleScreen struct {
 	addBtn, scanBtn, qrBtn, cashBtn, clearBtn, historyBtn, settingsBtn *widget.Button
 	managerBtn                                                         *widget.Button
 
-	root       fyne.CanvasObject
-	linesRev   int // the draft's lines revision drawn
-	linesDrawn bool
+	root     fyne.CanvasObject
+	linesRev int // the draft's lines revision drawn; -1 before the first draw
 }
 
 func newSaleScreen(t *Terminal) *saleScreen {
@@ -49,6 +48,8 @@ func newSaleScreen(t *Terminal) *saleScreen {
 		keyed: widget.NewLabel(""),
 		lines: container.NewVBox(),
 		hint:  widget.NewLabel(c.T(msgSaleHint)),
+
+		linesRev: -1,
 	}
 	s.keypad = NewKeypad(s.press)
 	s.addBtn = widget.NewButtonWithIcon(c.T(msgSaleAddLine), theme.ContentAddIcon(), s.addLine)
@@ -130,7 +131,7 @@ func (s *saleScreen) refresh() {
 	} else {
 		s.keyed.SetText("")
 	}
-	if s.linesDrawn && d.rev == s.linesRev {
+	if d.rev == s.linesRev {
 		return // a keypress: the lines are as drawn
 	}
 	objs := make([]fyne.CanvasObject, 0, len(d.lines))
@@ -139,7 +140,7 @@ func (s *saleScreen) refresh() {
 	}
 	s.lines.Objects = objs
 	s.lines.Refresh()
-	s.linesRev, s.linesDrawn = d.rev, true
+	s.linesRev = d.rev
 }
 
 func (s *saleScreen) warn(m msg) { s.showHint(m, widget.DangerImportance) }

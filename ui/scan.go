@@ -124,27 +124,14 @@ func (s *scanScreen) build() fyne.CanvasObject {
 	return container.NewPadded(container.NewBorder(nil, container.NewVBox(buttons, s.sim), nil, nil, center))
 }
 
-// start keeps the screen's goroutines (the countdown) tied to its lifetime.
+// start redraws the password countdown once a second while the screen is
+// shown.
 func (s *scanScreen) start(ctx context.Context) {
-	go s.tick(ctx)
-}
-
-// tick redraws the password countdown once a second.
-func (s *scanScreen) tick(ctx context.Context) {
-	tk := time.NewTicker(time.Second)
-	defer tk.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tk.C:
-			s.t.do(func() {
-				if ctx.Err() == nil && s.state == StateWaitingPassword {
-					s.showProgress()
-				}
-			})
+	s.t.everySecond(ctx, func() {
+		if s.state == StateWaitingPassword {
+			s.showProgress()
 		}
-	}
+	})
 }
 
 func (s *scanScreen) scanned(code string) {

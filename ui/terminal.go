@@ -266,6 +266,27 @@ func (t *Terminal) async(ctx context.Context, work func(ctx context.Context) fun
 	}()
 }
 
+// everySecond runs fn on the UI goroutine once a second until ctx ends (a
+// screen's countdown, tied to the screen's lifetime).
+func (t *Terminal) everySecond(ctx context.Context, fn func()) {
+	go func() {
+		tk := time.NewTicker(time.Second)
+		defer tk.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tk.C:
+				t.do(func() {
+					if ctx.Err() == nil {
+						fn()
+					}
+				})
+			}
+		}
+	}()
+}
+
 // follow makes p the payment in view and feeds its updates to the screens
 // until the channel closes or the terminal stops.
 func (t *Terminal) follow(p *payment, ch <-chan Update) {
