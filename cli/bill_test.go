@@ -13,6 +13,7 @@ import (
 
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/paygate/gatetest"
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -128,7 +129,7 @@ func TestBillImport(t *testing.T) {
 // this terminal has no records, so its payment is WeChat-only and the other
 // till's is not a difference.
 func TestBillFetchAndReconcileSandbox(t *testing.T) {
-	day := time.Date(2026, 11, 25, 12, 0, 0, 0, wechat.Shanghai)
+	day := time.Date(2026, 11, 25, 12, 0, 0, 0, tz.Shanghai)
 	env := gatetest.Start(t, func() time.Time { return day }, nil)
 	ctx := context.Background()
 	for _, p := range []struct{ no, dev string }{{"PS1-T1-00000001", "T1"}, {"PS1-T2-00000001", "T2"}} {

@@ -16,6 +16,7 @@ import (
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
 	"github.com/wxpos/wxpos/replica"
+	"github.com/wxpos/wxpos/tz"
 )
 
 func newHQCmd(g *globalFlags) *cobra.Command {
@@ -31,10 +32,10 @@ func newHQCmd(g *globalFlags) *cobra.Command {
 // hqDay accepts yyyymmdd or yyyy-mm-dd; empty means today in Asia/Shanghai.
 func hqDay(s string) (string, error) {
 	if s == "" {
-		return time.Now().In(replica.Shanghai).Format("20060102"), nil
+		return time.Now().In(tz.Shanghai).Format("20060102"), nil
 	}
 	for _, layout := range []string{"20060102", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, replica.Shanghai); err == nil {
+		if t, err := time.ParseInLocation(layout, s, tz.Shanghai); err == nil {
 			return t.Format("20060102"), nil
 		}
 	}
@@ -154,10 +155,10 @@ func newHQOrderCmd(g *globalFlags) *cobra.Command {
 			var b strings.Builder
 			fmt.Fprintf(&b, "%s  taken at %s/%s  %s  %s  ¥%s\n", o.OutTradeNo, ro.StoreID, ro.TerminalID, o.Tender, o.State, hqYuan(o.AmountFen))
 			if !o.PaidAt.IsZero() {
-				fmt.Fprintf(&b, "paid %s  transaction %s\n", o.PaidAt.In(replica.Shanghai).Format("2006-01-02 15:04:05"), o.TransactionID)
+				fmt.Fprintf(&b, "paid %s  transaction %s\n", o.PaidAt.In(tz.Shanghai).Format("2006-01-02 15:04:05"), o.TransactionID)
 			}
 			for _, r := range ro.Refunds {
-				fmt.Fprintf(&b, "refund %s  %s  ¥%s  %s\n", r.OutRefundNo, r.State, hqYuan(r.AmountFen), r.CreatedAt.In(replica.Shanghai).Format("2006-01-02 15:04"))
+				fmt.Fprintf(&b, "refund %s  %s  ¥%s  %s\n", r.OutRefundNo, r.State, hqYuan(r.AmountFen), r.CreatedAt.In(tz.Shanghai).Format("2006-01-02 15:04"))
 			}
 			fmt.Fprintf(&b, "refundable (as replicated): ¥%s\n", hqYuan(ro.RefundableFen()))
 			_, err = fmt.Fprint(env.Stdout, b.String())
@@ -187,7 +188,7 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 				line := fmt.Sprintf("%s/%s  pushed %d of %d  last push %s ago", t.StoreID, t.TerminalID, t.PushedSeq, t.LocalSeq,
 					now.Sub(t.LastPushAt).Round(time.Second))
 				if !t.OldestPendingAt.IsZero() {
-					line += fmt.Sprintf("  oldest waiting since %s", t.OldestPendingAt.In(replica.Shanghai).Format("2006-01-02 15:04:05"))
+					line += fmt.Sprintf("  oldest waiting since %s", t.OldestPendingAt.In(tz.Shanghai).Format("2006-01-02 15:04:05"))
 				}
 				if _, err := fmt.Fprintln(env.Stdout, line); err != nil {
 					return err
@@ -231,7 +232,7 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 			}
 			d := dayFlag
 			if d == "" {
-				d = time.Now().In(replica.Shanghai).AddDate(0, 0, -1).Format("20060102")
+				d = time.Now().In(tz.Shanghai).AddDate(0, 0, -1).Format("20060102")
 			}
 			day, err := recon.ParseDay(d)
 			if err != nil {

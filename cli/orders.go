@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/tz"
 )
 
 func newOrdersCmd(g *globalFlags) *cobra.Command {
@@ -23,10 +24,10 @@ func newOrdersCmd(g *globalFlags) *cobra.Command {
 		Example: "  wxpos orders --day 2026-11-25 --json",
 		Args:    cobra.NoArgs,
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
-			d := time.Now().In(shanghai())
+			d := time.Now().In(tz.Shanghai)
 			if day != "" {
 				var err error
-				if d, err = time.ParseInLocation(time.DateOnly, day, shanghai()); err != nil {
+				if d, err = time.ParseInLocation(time.DateOnly, day, tz.Shanghai); err != nil {
 					return Usagef("orders: --day: want YYYY-MM-DD: %v", err)
 				}
 			}
@@ -56,7 +57,7 @@ func newOrdersCmd(g *globalFlags) *cobra.Command {
 					continue
 				}
 				fmt.Fprintf(w, "%s  %-16s %12s  %-11s %s %s\n", o.OutTradeNo, o.State, pos.FormatYuan(o.AmountFen),
-					o.Tender, o.CreatedAt.In(shanghai()).Format("15:04:05"), o.ErrorCode)
+					o.Tender, o.CreatedAt.In(tz.Shanghai).Format("15:04:05"), o.ErrorCode)
 			}
 			if !asJSON {
 				fmt.Fprintf(w, "%d orders, %d paid (¥%s), %d unresolved\n", len(orders), paid, pos.FormatYuan(total), open)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // paymentJSON is the one object pay, query, refund (and each line of
@@ -272,7 +273,7 @@ func showQR(ctx context.Context, term *pos.Terminal, p *pos.Payment, errw, out i
 		fmt.Fprint(w, q.ToSmallString(false))
 	}
 	fmt.Fprintf(w, "%s  ¥%s  %s\nscan with WeChat before %s (Ctrl-C closes the order)\n",
-		o.OutTradeNo, pos.FormatYuan(o.AmountFen), o.CodeURL, o.ExpiresAt.In(shanghai()).Format("15:04:05"))
+		o.OutTradeNo, pos.FormatYuan(o.AmountFen), o.CodeURL, o.ExpiresAt.In(tz.Shanghai).Format("15:04:05"))
 }
 
 // waitFinal follows the event stream until order o is final or d passes,
@@ -298,12 +299,4 @@ func waitFinal(ctx context.Context, term *pos.Terminal, o *pos.Order, d time.Dur
 		}
 	}
 	return o
-}
-
-func shanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/tz"
 )
 
 func newStaffCmd(g *globalFlags) *cobra.Command {
@@ -139,13 +140,13 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 				case u.Disabled:
 					status = "disabled"
 				case u.Locked(now):
-					status = "locked until " + u.LockedUntil.In(report.Shanghai).Format("15:04")
+					status = "locked until " + u.LockedUntil.In(tz.Shanghai).Format("15:04")
 				case u.Failed > 0:
 					status = fmt.Sprintf("%d wrong PIN(s)", u.Failed)
 				}
 				last := "-"
 				if !u.LastLoginAt.IsZero() {
-					last = u.LastLoginAt.In(report.Shanghai).Format("2006-01-02 15:04")
+					last = u.LastLoginAt.In(tz.Shanghai).Format("2006-01-02 15:04")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, status, last)
 			}
@@ -185,7 +186,7 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 				if err != nil {
 					return Usagef("staff audit: %v", err)
 				}
-				t, _ := time.ParseInLocation("20060102", day, report.Shanghai)
+				t, _ := time.ParseInLocation("20060102", day, tz.Shanghai)
 				*d.t = t.AddDate(0, 0, d.add)
 			}
 			events, err := staff.Trail(db, flt)
@@ -202,7 +203,7 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 				w = f
 			}
 			if af.csv {
-				return staff.WriteCSV(w, events, report.Shanghai)
+				return staff.WriteCSV(w, events, tz.Shanghai)
 			}
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "SEQ\tTIME\tKIND\tWHO\tREF\tCHANGE\tREASON")
@@ -211,7 +212,7 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 				if e.From != "" || e.To != "" {
 					change = e.From + "→" + e.To
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.In(report.Shanghai).Format("01-02 15:04:05"),
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.In(tz.Shanghai).Format("01-02 15:04:05"),
 					e.Kind, e.Actor, e.Ref, change, e.Reason)
 			}
 			return tw.Flush()

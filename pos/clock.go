@@ -2,7 +2,8 @@ package pos
 
 import (
 	"time"
-	_ "time/tzdata" // Asia/Shanghai on machines without a tz database
+
+	"github.com/wxpos/wxpos/tz"
 )
 
 // Clock is the terminal's source of time. Tests inject a fake one so that
@@ -22,16 +23,5 @@ func (SystemClock) Now() time.Time { return time.Now() }
 // After returns time.After(d).
 func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
-// shanghai is Asia/Shanghai, the time zone of WeChat bill days.
-var shanghai = loadShanghai()
-
-func loadShanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
-
 // DayOf returns the yyyymmdd bill day of t in Asia/Shanghai.
-func DayOf(t time.Time) string { return t.In(shanghai).Format("20060102") }
+func DayOf(t time.Time) string { return t.In(tz.Shanghai).Format("20060102") }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/wxpos/wxpos/tz"
 )
 
 // Marks printed on special receipts.
@@ -11,10 +13,6 @@ const (
 	ReprintMark  = "重印"
 	TrainingMark = "训练模式 — 不会真实扣款"
 )
-
-// china is Beijing time. China has kept UTC+8 without daylight saving since
-// 1991, so a fixed zone is exact and needs no tz database.
-var china = time.FixedZone("CST", 8*3600)
 
 // Options control a layout. The zero value lays out for 58 mm paper.
 type Options struct {
@@ -46,7 +44,7 @@ func (o Options) clock(t time.Time) string {
 	}
 	loc := o.Location
 	if loc == nil {
-		loc = china
+		loc = tz.Shanghai
 	}
 	return t.In(loc).Format("2006-01-02 15:04:05")
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // ErrNoBill is returned when no bill of the day has been stored yet.
@@ -296,7 +297,7 @@ func (b *Book) NoteQuery(day Day, id, outcome, actor string) error {
 		if d == nil {
 			return fmt.Errorf("%w: %s on %s", ErrUnknownDifference, id, day)
 		}
-		d.LastQuery = now.In(Shanghai).Format("01-02 15:04 ") + outcome
+		d.LastQuery = now.In(tz.Shanghai).Format("01-02 15:04 ") + outcome
 		if err := tx.Put(storage.BucketRecon, resultKey(day), &res); err != nil {
 			return err
 		}

@@ -3,19 +3,9 @@ package recon
 import (
 	"fmt"
 	"time"
-	_ "time/tzdata" // Asia/Shanghai on machines without a tz database
+
+	"github.com/wxpos/wxpos/tz"
 )
-
-// Shanghai is Asia/Shanghai, the time zone of WeChat bill days.
-var Shanghai = loadShanghai()
-
-func loadShanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
 
 // Day is a bill day in Asia/Shanghai, written yyyymmdd (the storage key
 // form). The zero value is not a day.
@@ -24,7 +14,7 @@ type Day string
 // ParseDay accepts "2026-11-25" or "20261125".
 func ParseDay(s string) (Day, error) {
 	for _, layout := range []string{"20060102", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, Shanghai); err == nil {
+		if t, err := time.ParseInLocation(layout, s, tz.Shanghai); err == nil {
 			return DayOf(t), nil
 		}
 	}
@@ -32,11 +22,11 @@ func ParseDay(s string) (Day, error) {
 }
 
 // DayOf returns the bill day of the instant t.
-func DayOf(t time.Time) Day { return Day(t.In(Shanghai).Format("20060102")) }
+func DayOf(t time.Time) Day { return Day(t.In(tz.Shanghai).Format("20060102")) }
 
 // Start is 00:00 of d in Asia/Shanghai.
 func (d Day) Start() time.Time {
-	t, err := time.ParseInLocation("20060102", string(d), Shanghai)
+	t, err := time.ParseInLocation("20060102", string(d), tz.Shanghai)
 	if err != nil {
 		return time.Time{}
 	}

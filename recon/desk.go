@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/wxpos/wxpos/tz"
 )
 
 // QueryAnswer is WeChat's current view of an order.
@@ -29,7 +31,7 @@ func (a QueryAnswer) String() string {
 	if a.Paid() {
 		s += fmt.Sprintf(" %d fen", a.AmountFen)
 		if !a.PaidAt.IsZero() {
-			s += " paid " + a.PaidAt.In(Shanghai).Format(time.DateTime)
+			s += " paid " + a.PaidAt.In(tz.Shanghai).Format(time.DateTime)
 		}
 	}
 	return s

@@ -8,22 +8,11 @@ import (
 	"sort"
 	"strconv"
 	"time"
-	_ "time/tzdata" // Asia/Shanghai on machines without a tz database
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/wxpos/wxpos/tz"
 )
-
-// Shanghai is Asia/Shanghai, the zone of business days (as in package
-// report and the WeChat bills).
-var Shanghai = loadShanghai()
-
-func loadShanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
 
 // Query selects a head-office report: business days From..To inclusive
 // (yyyymmdd, Asia/Shanghai), optionally one store.
@@ -109,11 +98,11 @@ func (r *HQReport) Totals() Line {
 }
 
 func dayRange(from, to string) (time.Time, time.Time, error) {
-	a, err := time.ParseInLocation("20060102", from, Shanghai)
+	a, err := time.ParseInLocation("20060102", from, tz.Shanghai)
 	if err != nil {
 		return time.Time{}, time.Time{}, fmt.Errorf("from %q: want yyyymmdd", from)
 	}
-	b, err := time.ParseInLocation("20060102", to, Shanghai)
+	b, err := time.ParseInLocation("20060102", to, tz.Shanghai)
 	if err != nil {
 		return time.Time{}, time.Time{}, fmt.Errorf("to %q: want yyyymmdd", to)
 	}
@@ -309,14 +298,14 @@ func (r *HQReport) WriteCSV(w io.Writer) error {
 		_ = cw.Write([]string{"open", "no", "store_id", "terminal_id", "tender", "state", "amount_yuan", "created_at"})
 		for _, o := range r.Open {
 			_ = cw.Write([]string{o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, yuan(o.AmountFen),
-				o.CreatedAt.In(Shanghai).Format(time.RFC3339)})
+				o.CreatedAt.In(tz.Shanghai).Format(time.RFC3339)})
 		}
 	}
 	if len(r.Recon) > 0 {
 		_ = cw.Write(nil)
 		_ = cw.Write([]string{"reconciled", "store_id", "terminal_id", "at", "bill_rows", "differences", "open"})
 		for _, d := range r.Recon {
-			_ = cw.Write([]string{d.Day, d.StoreID, d.TerminalID, d.At.In(Shanghai).Format(time.RFC3339),
+			_ = cw.Write([]string{d.Day, d.StoreID, d.TerminalID, d.At.In(tz.Shanghai).Format(time.RFC3339),
 				strconv.Itoa(d.BillRows), strconv.Itoa(d.Differences), strconv.Itoa(d.Open)})
 		}
 	}
@@ -343,7 +332,7 @@ func (r *HQReport) WriteText(w io.Writer, now time.Time) error {
 		bw.printf("\nopen (not in the totals):\n")
 		for _, o := range r.Open {
 			bw.printf("  %-6s %-32s %s/%s %-12s %-16s %12s %s\n", o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State,
-				yuan(o.AmountFen), o.CreatedAt.In(Shanghai).Format("2006-01-02 15:04"))
+				yuan(o.AmountFen), o.CreatedAt.In(tz.Shanghai).Format("2006-01-02 15:04"))
 		}
 	}
 	if len(r.Recon) > 0 {

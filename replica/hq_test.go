@@ -12,10 +12,11 @@ import (
 
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 func sh(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, Shanghai)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, tz.Shanghai)
 	if err != nil {
 		panic(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 func sellN(t testing.TB, c *counter, n int) {
@@ -289,7 +290,7 @@ func TestWorkerOddContent(t *testing.T) {
 }
 
 func TestDigest(t *testing.T) {
-	at := time.Date(2026, 11, 25, 10, 0, 0, 123456789, Shanghai)
+	at := time.Date(2026, 11, 25, 10, 0, 0, 123456789, tz.Shanghai)
 	base := storage.Event{Seq: 7, Time: at, Kind: "order.transition", Ref: "P1", Actor: "c1", From: "NEW", To: "PAID",
 		Reason: "cash", Data: []byte(`{"amount_fen":100}`)}
 	same := base

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // yearBook builds a year of trading (~300 sales a day, refunds, pending
@@ -20,7 +21,7 @@ func yearBook(b *testing.B) (*Book, string) {
 	}
 	b.Cleanup(func() { db.Close() })
 	rng := rand.New(rand.NewPCG(1, 2))
-	first := time.Date(2025, 11, 27, 0, 0, 0, 0, Shanghai)
+	first := time.Date(2025, 11, 27, 0, 0, 0, 0, tz.Shanghai)
 	seq := 0
 	var last string
 	for d := range 365 {

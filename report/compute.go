@@ -10,6 +10,7 @@ import (
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // TenderOrder is the order tenders appear in on every report; all three
@@ -66,7 +67,7 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 			ts := add(receipt.Tender(o.Tender))
 			ts.SaleCount++
 			ts.SaleFen += o.AmountFen
-			h := o.PaidAt.In(Shanghai).Hour()
+			h := o.PaidAt.In(tz.Shanghai).Hour()
 			r.HourlyFen[h] += o.AmountFen
 			r.HourlyCount[h]++
 		})

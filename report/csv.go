@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // CSVHeader is the first row WriteCSV writes. Every row after it is one
@@ -32,7 +33,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(Shanghai).Format(time.RFC3339)
+		return t.In(tz.Shanghai).Format(time.RFC3339)
 	}
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
@@ -107,7 +108,7 @@ func safe(s string) string {
 // screen; cols is 32 (58 mm) or 48 (80 mm). Cash movements and pending
 // items follow the printed part.
 func Text(r *Report, cols int, reprint bool) (string, error) {
-	doc, err := receipt.LayoutReport(r.DayReport, receipt.Options{Cols: cols, Reprint: reprint, Location: Shanghai})
+	doc, err := receipt.LayoutReport(r.DayReport, receipt.Options{Cols: cols, Reprint: reprint, Location: tz.Shanghai})
 	if err != nil {
 		return "", err
 	}
@@ -119,7 +120,7 @@ func Text(r *Report, cols int, reprint bool) (string, error) {
 			if m.Kind == CashOut {
 				sign = "-"
 			}
-			out += fmt.Sprintf("  %s %s%s  %s (%s)\n", m.At.In(Shanghai).Format("15:04"), sign, receipt.Yuan(m.AmountFen), m.Reason, m.By)
+			out += fmt.Sprintf("  %s %s%s  %s (%s)\n", m.At.In(tz.Shanghai).Format("15:04"), sign, receipt.Yuan(m.AmountFen), m.Reason, m.By)
 		}
 	}
 	if len(r.Pending) > 0 {

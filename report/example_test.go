@@ -9,6 +9,7 @@ import (
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // ExampleBook_Close opens a day with a float, records a payout, takes an X
@@ -19,7 +20,7 @@ func ExampleBook_Close() {
 	db, _ := storage.Open(filepath.Join(dir, "wxpos.db"), nil)
 	defer db.Close()
 
-	at := time.Date(2026, 11, 26, 10, 30, 0, 0, report.Shanghai)
+	at := time.Date(2026, 11, 26, 10, 30, 0, 0, tz.Shanghai)
 	// What the payment core stores for a paid cash sale.
 	db.Update(func(tx *storage.Tx) error {
 		tx.PutReceipt(&receipt.Receipt{No: "000001", Kind: receipt.KindSale, Time: at, TotalFen: 1234, Tender: receipt.TenderCash})

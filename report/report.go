@@ -7,10 +7,10 @@ import (
 	"sort"
 	"strings"
 	"time"
-	_ "time/tzdata" // Asia/Shanghai on machines without a tz database
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // Persisted payment-core states this package reads (pos owns them; they are
@@ -49,24 +49,13 @@ var (
 	ErrNoZ = errors.New("no such Z report")
 )
 
-// Shanghai is Asia/Shanghai, the zone of business days and WeChat bills.
-var Shanghai = loadShanghai()
-
-func loadShanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
-
 // DayOf returns the business day (yyyymmdd, Asia/Shanghai) of t.
-func DayOf(t time.Time) string { return t.In(Shanghai).Format("20060102") }
+func DayOf(t time.Time) string { return t.In(tz.Shanghai).Format("20060102") }
 
 // ParseDay accepts yyyymmdd or yyyy-mm-dd and returns yyyymmdd.
 func ParseDay(s string) (string, error) {
 	for _, layout := range []string{"20060102", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, Shanghai); err == nil {
+		if t, err := time.ParseInLocation(layout, s, tz.Shanghai); err == nil {
 			return t.Format("20060102"), nil
 		}
 	}
@@ -74,7 +63,7 @@ func ParseDay(s string) (string, error) {
 }
 
 func dayStart(day string) (time.Time, error) {
-	t, err := time.ParseInLocation("20060102", day, Shanghai)
+	t, err := time.ParseInLocation("20060102", day, tz.Shanghai)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q: %w", day, ErrBadDay)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
+	"github.com/wxpos/wxpos/tz"
 )
 
 func fastDB(tb testing.TB) *storage.Store {
@@ -46,7 +47,7 @@ func TestZTotalsEqualReceipts(t *testing.T) {
 	prop := func(seed uint64) bool {
 		rng := rand.New(rand.NewPCG(seed, 42))
 		db := fastDB(t)
-		base := time.Date(2026, time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, report.Shanghai)
+		base := time.Date(2026, time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, tz.Shanghai)
 		var days []string
 		seq := 0
 		for d := range 4 {
@@ -134,7 +135,7 @@ func TestClosedDayImmutable(t *testing.T) {
 	db := fastDB(t)
 	rng := rand.New(rand.NewPCG(7, 7))
 	seq := 0
-	now := time.Date(2026, 11, 26, 22, 0, 0, 0, report.Shanghai)
+	now := time.Date(2026, 11, 26, 22, 0, 0, 0, tz.Shanghai)
 	book := report.New(db, info, fixedNow(now))
 	days := []string{"20261124", "20261125", "20261126"}
 	for i, day := range days {
@@ -220,7 +221,7 @@ func mustJSON(t *testing.T, r *report.Report) string {
 
 func TestDaySession(t *testing.T) {
 	db := fastDB(t)
-	book := report.New(db, info, fixedNow(time.Date(2026, 11, 26, 12, 0, 0, 0, report.Shanghai)))
+	book := report.New(db, info, fixedNow(time.Date(2026, 11, 26, 12, 0, 0, 0, tz.Shanghai)))
 	day := book.Today()
 	if day != "20261126" {
 		t.Fatalf("Today = %s", day)
@@ -287,7 +288,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	seq := 0
 	report.GenDay(t, db, rng, "20261126", 80, &seq)
-	book := report.New(db, info, fixedNow(time.Date(2026, 11, 27, 9, 0, 0, 0, report.Shanghai)))
+	book := report.New(db, info, fixedNow(time.Date(2026, 11, 27, 9, 0, 0, 0, tz.Shanghai)))
 	book.Open("20261126", "Li", 1000)
 	book.Move("20261126", report.Move{Kind: report.CashOut, AmountFen: 300, Reason: "=HYPERLINK(\"x\")", By: "Li"})
 	x, err := book.X("20261126", "Li")
@@ -328,7 +329,7 @@ func TestCSVRoundTrip(t *testing.T) {
 // was paid (pos serialises refunds of a sale and checks the remainder).
 func TestRefundsRacedCannotExceedPaid(t *testing.T) {
 	db := storagetest.Open(t)
-	clk := postest.NewAutoClock(time.Date(2026, 11, 26, 10, 0, 0, 0, report.Shanghai))
+	clk := postest.NewAutoClock(time.Date(2026, 11, 26, 10, 0, 0, 0, tz.Shanghai))
 	gw := postest.NewGateway(clk.Now)
 	gw.RefundDelay = 0
 	allow := pos.AuthorizerFunc(func(_ context.Context, a pos.Approval, _ pos.Action, _ string) (string, error) {

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // historyScreen lists today's sales with their state, filters them by order
@@ -104,7 +104,7 @@ func (s *historyScreen) filter() {
 			txn = "…" + r.TransactionID[n-4:]
 		}
 		row := container.NewHBox(
-			widget.NewLabel(r.Time.In(report.Shanghai).Format("15:04:05")),
+			widget.NewLabel(r.Time.In(tz.Shanghai).Format("15:04:05")),
 			widget.NewLabelWithStyle(formatFen(r.AmountFen), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
 			widget.NewLabel(c.T(tenderMsg(r.Tender))),
 			state,

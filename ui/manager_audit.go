@@ -13,6 +13,7 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // auditLimit is how many of the newest matching events the viewer lists.
@@ -83,7 +84,7 @@ func newAuditScreen(c *console) *auditScreen {
 
 // auditLine is one event in the list, newest first.
 func auditLine(e storage.Event) string {
-	parts := []string{e.Time.In(report.Shanghai).Format("01-02 15:04:05"), e.Kind, e.Actor}
+	parts := []string{e.Time.In(tz.Shanghai).Format("01-02 15:04:05"), e.Kind, e.Actor}
 	if e.Ref != "" {
 		parts = append(parts, e.Ref)
 	}
@@ -133,7 +134,7 @@ func (s *auditScreen) filter() (staff.Filter, bool) {
 		if err != nil {
 			return f, false
 		}
-		start, _ := time.ParseInLocation("20060102", day, report.Shanghai)
+		start, _ := time.ParseInLocation("20060102", day, tz.Shanghai)
 		*d.t = start.AddDate(0, 0, d.add)
 	}
 	return f, true

@@ -12,6 +12,7 @@ import (
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // ReportPrinter prints an X or Z report; a Printer that also implements it
@@ -146,9 +147,9 @@ func (s *dayScreen) showState() {
 	sess := s.session
 	switch sess.State {
 	case report.StateOpen:
-		s.state.SetText(t.mt(msgDayStateOpen, sess.OpenedBy, sess.OpenedAt.In(report.Shanghai).Format("15:04"), formatFen(sess.OpeningFloatFen)))
+		s.state.SetText(t.mt(msgDayStateOpen, sess.OpenedBy, sess.OpenedAt.In(tz.Shanghai).Format("15:04"), formatFen(sess.OpeningFloatFen)))
 	case report.StateClosed:
-		s.state.SetText(t.mt(msgDayStateClosed, sess.Z.ZNo, sess.ClosedBy, sess.ClosedAt.In(report.Shanghai).Format("01-02 15:04")))
+		s.state.SetText(t.mt(msgDayStateClosed, sess.Z.ZNo, sess.ClosedBy, sess.ClosedAt.In(tz.Shanghai).Format("01-02 15:04")))
 	default:
 		s.state.SetText(t.mt(msgDayStateNone))
 	}
@@ -326,7 +327,7 @@ func (v *reportView) show(r *report.Report, reprint bool) {
 	if r.Kind == receipt.ReportZ {
 		v.title.SetText(t.mt(msgDayZTitle, r.ZNo, dashed(r.Day)))
 	} else {
-		v.title.SetText(t.mt(msgDayXTitle, dashed(r.Day), r.TakenAt.In(report.Shanghai).Format("15:04")))
+		v.title.SetText(t.mt(msgDayXTitle, dashed(r.Day), r.TakenAt.In(tz.Shanghai).Format("15:04")))
 	}
 	sales, refunds, net := r.Totals()
 	sum := t.mt(msgDaySummary, sales.SaleCount, formatFen(sales.SaleFen), refunds.RefundCount, formatFen(refunds.RefundFen), formatFen(net),
@@ -400,7 +401,7 @@ func (v *reportView) fillTable(r *report.Report) {
 			if m.ApprovedBy != "" && m.ApprovedBy != m.By {
 				who += " / " + m.ApprovedBy
 			}
-			objs = append(objs, container.NewBorder(nil, nil, name(m.At.In(report.Shanghai).Format("15:04")+"  "+m.Reason+"  ("+who+")", false), cell(formatFen(amt), false)))
+			objs = append(objs, container.NewBorder(nil, nil, name(m.At.In(tz.Shanghai).Format("15:04")+"  "+m.Reason+"  ("+who+")", false), cell(formatFen(amt), false)))
 		}
 	}
 	if len(r.Pending)+len(r.Abnormal) > 0 {

@@ -21,6 +21,7 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // KeyFinding is one result of checking merchant key files, as `wxpos
@@ -282,7 +283,7 @@ func (d *Desk) exportFile(name string, write func(f *os.File) error) (string, er
 
 // ExportReport writes r as CSV into the export directory.
 func (d *Desk) ExportReport(r *report.Report) (string, error) {
-	name := fmt.Sprintf("x-%s-%s.csv", r.Day, r.TakenAt.In(report.Shanghai).Format("150405"))
+	name := fmt.Sprintf("x-%s-%s.csv", r.Day, r.TakenAt.In(tz.Shanghai).Format("150405"))
 	if r.Kind == receipt.ReportZ {
 		name = fmt.Sprintf("z-%06d-%s.csv", r.ZNo, r.Day)
 	}
@@ -423,8 +424,8 @@ func (d *Desk) Trail(f staff.Filter) ([]storage.Event, error) { return staff.Tra
 
 // ExportTrail writes events as CSV into the export directory.
 func (d *Desk) ExportTrail(events []storage.Event) (string, error) {
-	name := "audit-" + time.Now().In(report.Shanghai).Format("20060102-150405") + ".csv"
-	return d.exportFile(name, func(f *os.File) error { return staff.WriteCSV(f, events, report.Shanghai) })
+	name := "audit-" + time.Now().In(tz.Shanghai).Format("20060102-150405") + ".csv"
+	return d.exportFile(name, func(f *os.File) error { return staff.WriteCSV(f, events, tz.Shanghai) })
 }
 
 // DocSink prints a laid-out document; *escpos.Printer satisfies it.

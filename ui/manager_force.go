@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/pos"
-	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // forceScreen lists the payments in doubt (UNKNOWN) and lets a manager,
@@ -74,7 +74,7 @@ func (s *forceScreen) load() {
 func (s *forceScreen) row(o *pos.Order) fyne.CanvasObject {
 	t := s.c.t
 	desc := o.OutTradeNo + "  " + formatFen(o.AmountFen) + "  " + t.cat.T(tenderMsg(o.Tender)) + "  " +
-		o.CreatedAt.In(report.Shanghai).Format("01-02 15:04")
+		o.CreatedAt.In(tz.Shanghai).Format("01-02 15:04")
 	if o.CodeLast4 != "" {
 		desc += "  …" + o.CodeLast4
 	}

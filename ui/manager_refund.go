@@ -13,8 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/pos"
-	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // refundPoll is how often a refund in progress is re-read.
@@ -209,7 +209,7 @@ func (s *refundScreen) pick(r SaleRow) {
 	info := container.NewVBox(
 		kv(t.cat.T(msgReceiptOrderNo), r.OutTradeNo),
 		kv(t.cat.T(msgReceiptTender), t.cat.T(tenderMsg(r.Tender))),
-		kv(t.cat.T(msgReceiptTime), r.PaidAt.In(report.Shanghai).Format("2006-01-02 15:04")),
+		kv(t.cat.T(msgReceiptTime), r.PaidAt.In(tz.Shanghai).Format("2006-01-02 15:04")),
 		kv(t.mt(msgRefPaid), formatFen(r.AmountFen)),
 		kv(t.mt(msgRefRefunded), formatFen(r.RefundedFen)),
 		kv(t.mt(msgRefLeft), formatFen(s.left())),

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/receipt"
-	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // receiptScreen shows a completed sale's receipt with print/reprint and the
@@ -109,7 +109,7 @@ func (s *receiptScreen) reset(r receipt.Receipt) {
 	if r.TransactionID != "" {
 		field(msgReceiptTxnID, r.TransactionID)
 	}
-	field(msgReceiptTime, r.Time.In(report.Shanghai).Format("2006-01-02 15:04:05"))
+	field(msgReceiptTime, r.Time.In(tz.Shanghai).Format("2006-01-02 15:04:05"))
 	field(msgReceiptNo, r.No)
 	objs := make([]fyne.CanvasObject, 0, 2*n)
 	for _, rw := range s.rows[:n] {

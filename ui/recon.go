@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // Reconciler is what the reconciliation screen drives. Its methods may
@@ -505,7 +506,7 @@ func reconStatusText(c *catalog, st recon.Status) string {
 		}
 		return fmt.Sprintf(s, args...)
 	}
-	at := st.NextAt.In(recon.Shanghai).Format("15:04")
+	at := st.NextAt.In(tz.Shanghai).Format("15:04")
 	switch st.State {
 	case recon.FetchWorking:
 		return pick(msgReconStatusWorking, st.Day.Dashed())

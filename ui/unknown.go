@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // unknownScreen is the explicit "we do not know yet" state of a WeChat
@@ -87,7 +87,7 @@ func (s *unknownScreen) view() fyne.CanvasObject {
 
 // stamp notes when the screen last heard about the payment.
 func (s *unknownScreen) stamp() {
-	s.last.SetText(s.t.cat.T(msgUnknownLastHeard, time.Now().In(report.Shanghai).Format("15:04:05")))
+	s.last.SetText(s.t.cat.T(msgUnknownLastHeard, time.Now().In(tz.Shanghai).Format("15:04:05")))
 }
 
 // update shows the outcome once recovery learns it (PAID goes to the receipt

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wxpos/wxpos/tz"
 )
 
 // V2Client is the API v2 client (XML, MD5 or HMAC-SHA256, mutual TLS for
@@ -125,7 +127,7 @@ func v2Time(layout, field, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation(layout, v, Shanghai)
+	t, err := time.ParseInLocation(layout, v, tz.Shanghai)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%s: %w", field, err)
 	}
@@ -224,7 +226,7 @@ func (c *V2Client) UnifiedOrderNative(ctx context.Context, r NativeRequest) (*Na
 		"attach": r.Attach, "device_info": r.DeviceID,
 	}
 	if !r.TimeExpire.IsZero() {
-		p["time_expire"] = r.TimeExpire.In(Shanghai).Format(v2TimeLayout)
+		p["time_expire"] = r.TimeExpire.In(tz.Shanghai).Format(v2TimeLayout)
 	}
 	m, err := c.call(ctx, op, "/pay/unifiedorder", p, false)
 	if err != nil {
@@ -417,7 +419,7 @@ func (c *V2Client) DownloadBillTo(ctx context.Context, r BillRequest, w io.Write
 	if typ == "" {
 		typ = BillAll
 	}
-	date := r.Date.In(Shanghai).Format("20060102")
+	date := r.Date.In(tz.Shanghai).Format("20060102")
 	ctx, cancel := c.t.withDeadline(ctx)
 	defer cancel()
 	params := map[string]string{"bill_date": date, "bill_type": string(typ), "tar_type": "GZIP"}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
 )
 
@@ -232,7 +233,7 @@ func TestV2DownloadBill(t *testing.T) {
 			f := newFakeV2(t)
 			f.raw["/pay/downloadbill"] = tt.body
 			c := f.start(t, wechat.SignMD5)
-			got, err := c.DownloadBill(context.Background(), wechat.BillRequest{Date: time.Date(2026, 11, 25, 0, 0, 0, 0, wechat.Shanghai)})
+			got, err := c.DownloadBill(context.Background(), wechat.BillRequest{Date: time.Date(2026, 11, 25, 0, 0, 0, 0, tz.Shanghai)})
 			if wechat.ErrorCode(err) != tt.wantCode {
 				t.Fatalf("err = %v", err)
 			}

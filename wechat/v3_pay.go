@@ -17,6 +17,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/wxpos/wxpos/tz"
 )
 
 // v3 wire types (PROTOCOL B.8–B.12). Unexported: callers use the neutral
@@ -231,7 +233,7 @@ func (c *Client) NativePrepay(ctx context.Context, r NativeRequest) (*NativeOrde
 	b := v3NativeBody{AppID: c.s.appID, MchID: c.s.mchID, Description: r.Description, OutTradeNo: r.OutTradeNo,
 		Attach: r.Attach, NotifyURL: r.NotifyURL, Amount: v3Amount{Total: r.Total, Currency: "CNY"}}
 	if !r.TimeExpire.IsZero() {
-		b.TimeExpire = r.TimeExpire.In(Shanghai).Format(time.RFC3339)
+		b.TimeExpire = r.TimeExpire.In(tz.Shanghai).Format(time.RFC3339)
 	}
 	if r.ClientIP != "" {
 		b.SceneInfo = &struct {
@@ -407,7 +409,7 @@ func (c *Client) TradeBillTo(ctx context.Context, r BillRequest, w io.Writer) (i
 	if typ == "" {
 		typ = BillAll
 	}
-	date := r.Date.In(Shanghai).Format(time.DateOnly)
+	date := r.Date.In(tz.Shanghai).Format(time.DateOnly)
 	var apply struct {
 		HashType    string `json:"hash_type"`
 		HashValue   string `json:"hash_value"`

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
 )
 
@@ -320,7 +321,7 @@ func TestV3TradeBill(t *testing.T) {
 			})
 			f.handle("GET /v3/billdownload/file", func(r *http.Request, _ []byte) (int, any) { return 200, tt.file })
 			c := f.start(t)
-			got, err := c.TradeBill(context.Background(), wechat.BillRequest{Date: time.Date(2026, 11, 25, 12, 0, 0, 0, wechat.Shanghai)})
+			got, err := c.TradeBill(context.Background(), wechat.BillRequest{Date: time.Date(2026, 11, 25, 12, 0, 0, 0, tz.Shanghai)})
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err = %v", err)

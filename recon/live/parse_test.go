@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat/bill"
 )
 
@@ -51,7 +52,7 @@ func readAll(t *testing.T, text string) ([]recon.Row, error) {
 }
 
 func TestParseMapsLayouts(t *testing.T) {
-	at := func(s string) time.Time { t, _ := time.ParseInLocation(time.DateTime, s, recon.Shanghai); return t }
+	at := func(s string) time.Time { t, _ := time.ParseInLocation(time.DateTime, s, tz.Shanghai); return t }
 	tests := []struct {
 		name string
 		text string

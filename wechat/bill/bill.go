@@ -10,21 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // bill times are Asia/Shanghai on any machine
 
 	"golang.org/x/text/width"
+
+	"github.com/wxpos/wxpos/tz"
 )
-
-// Shanghai is the zone of every bill time.
-var Shanghai = loadShanghai()
-
-func loadShanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600) // unreachable with time/tzdata linked
-	}
-	return loc
-}
 
 // Type is the bill type, detected from the detail header.
 type Type string
@@ -642,7 +632,7 @@ func (p *Parser) parseTime(v string, required bool) (time.Time, error) {
 		if !oky || !okm || !okd || mo < 1 || mo > 12 || d < 1 || d > 31 {
 			return time.Time{}, fmt.Errorf("date %q out of range", v)
 		}
-		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, Shanghai)
+		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, tz.Shanghai)
 		if t.Day() != d {
 			return time.Time{}, fmt.Errorf("date %q does not exist", v)
 		}
@@ -656,7 +646,7 @@ func (p *Parser) parseTime(v string, required bool) (time.Time, error) {
 	// midnight is exact; earlier days go through time.Date.
 	if p.dayTime.Year() < 1992 {
 		y, mo, d := p.dayTime.Date()
-		return time.Date(y, mo, d, hh, mm, ss, 0, Shanghai), nil
+		return time.Date(y, mo, d, hh, mm, ss, 0, tz.Shanghai), nil
 	}
 	return p.dayTime.Add(time.Duration(hh*3600+mm*60+ss) * time.Second), nil
 }

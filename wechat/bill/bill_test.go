@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat/bill"
 )
 
@@ -32,7 +33,7 @@ func mustRead(t *testing.T, name string) []byte {
 }
 
 func sh(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateTime, s, bill.Shanghai)
+	t, err := time.ParseInLocation(time.DateTime, s, tz.Shanghai)
 	if err != nil {
 		panic(err)
 	}
@@ -65,7 +66,7 @@ func TestParseLayouts(t *testing.T) {
 			if !r.IsRefund() || r.Refund != 200 || r.Fee != -1000 || r.OutRefundNo != "R1" || r.RefundRequestAmount != 200 {
 				t.Errorf("row 2 = %+v", r)
 			}
-			if rows[2].Coupon != 500 || rows[2].SettlementTotal != 100000 || rows[2].Attach != "table=7" || rows[2].TradeTime.Location() != bill.Shanghai {
+			if rows[2].Coupon != 500 || rows[2].SettlementTotal != 100000 || rows[2].Attach != "table=7" || rows[2].TradeTime.Location() != tz.Shanghai {
 				t.Errorf("row 3 = %+v", rows[2])
 			}
 			if s.Count != 3 || s.SettlementTotal != 101234 || s.FeeTotal != 606000 || s.RefundRequestTotal != 200 || s.Line != 6 {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/wxpos/wxpos/tz"
 )
 
 // Bill headers (PROTOCOL A.15.1, current layout).
@@ -46,12 +48,12 @@ var billTextReplacer = strings.NewReplacer(",", "，", "`", "'", "\r", " ", "\n"
 
 func billText(s string) string { return billTextReplacer.Replace(s) }
 
-func billTime(t time.Time) string { return t.In(shanghai).Format(time.DateTime) }
+func billTime(t time.Time) string { return t.In(tz.Shanghai).Format(time.DateTime) }
 
 // billDay returns midnight (Beijing) of t's day.
 func billDay(t time.Time) time.Time {
-	y, m, d := t.In(shanghai).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, shanghai)
+	y, m, d := t.In(tz.Shanghai).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, tz.Shanghai)
 }
 
 // billRow is one detail line before formatting.

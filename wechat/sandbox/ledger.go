@@ -3,6 +3,8 @@ package sandbox
 import (
 	"fmt"
 	"time"
+
+	"github.com/wxpos/wxpos/tz"
 )
 
 // Trade states (PROTOCOL A.7, "Simulator state machine"). Stored as strings.
@@ -145,7 +147,7 @@ func (l *ledger) markPaid(o *order, t time.Time) {
 	o.State = stateSuccess
 	o.SuccessTime = t
 	o.EndTime = t
-	o.TransactionID = fmt.Sprintf("42000%s%015d", t.In(shanghai).Format("20060102"), l.next())
+	o.TransactionID = fmt.Sprintf("42000%s%015d", t.In(tz.Shanghai).Format("20060102"), l.next())
 	if o.BankType == "" {
 		o.BankType = "OTHERS"
 	}

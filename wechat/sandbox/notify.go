@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
 )
 
@@ -312,7 +313,7 @@ func fmtRefundTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(shanghai).Format(time.DateTime)
+	return t.In(tz.Shanghai).Format(time.DateTime)
 }
 
 func (s *Server) handleControlNotifications(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/wxpos/wxpos/tz"
 )
 
 // More refusals used only by the operations below.
@@ -197,7 +199,7 @@ func (s *Server) native(now time.Time, in payInput) (*order, *apiError) {
 		ExpireTime:    in.TimeExpire,
 		CodeURL:       "weixin://wxpay/bizpayurl?pr=" + randomToken(9),
 		CodeURLExpiry: now.Add(codeURLLifetime),
-		PrepayID:      "wx" + now.In(shanghai).Format("20060102150405") + randomToken(20),
+		PrepayID:      "wx" + now.In(tz.Shanghai).Format("20060102150405") + randomToken(20),
 	}
 	if o.ExpireTime.IsZero() {
 		o.ExpireTime = now.Add(s.opts.NativeExpiry)
@@ -340,7 +342,7 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 	}
 	r := &refund{
 		OutRefundNo:   in.OutRefundNo,
-		RefundID:      "503" + now.In(shanghai).Format("20060102") + strconv.FormatInt(1e17+l.next(), 10)[1:],
+		RefundID:      "503" + now.In(tz.Shanghai).Format("20060102") + strconv.FormatInt(1e17+l.next(), 10)[1:],
 		OutTradeNo:    o.OutTradeNo,
 		TransactionID: o.TransactionID,
 		AmountFen:     in.RefundFen,

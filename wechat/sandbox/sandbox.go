@@ -17,10 +17,6 @@ import (
 	"github.com/wxpos/wxpos/wechat"
 )
 
-// shanghai is Beijing time. China has kept UTC+8 without DST since 1991, so
-// a fixed zone is exact and needs no tz database.
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // KeyMode selects how v3 responses are signed.
 type KeyMode string
 

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
 )
 
@@ -244,7 +245,7 @@ func fmtV2Time(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(shanghai).Format(v2Time)
+	return t.In(tz.Shanghai).Format(v2Time)
 }
 
 // parseV2Expire parses an optional time_expire; ok is false for a bad value.
@@ -252,7 +253,7 @@ func parseV2Expire(v string) (time.Time, bool) {
 	if v == "" {
 		return time.Time{}, true
 	}
-	t, err := time.ParseInLocation(v2Time, v, shanghai)
+	t, err := time.ParseInLocation(v2Time, v, tz.Shanghai)
 	return t, err == nil
 }
 
@@ -491,7 +492,7 @@ func (s *Server) handleRefundQuery(p map[string]string) v2Result {
 			f["refund_account_"+n] = "REFUND_SOURCE_UNSETTLED_FUNDS"
 			f["refund_recv_accout_"+n] = "支付用户的零钱"
 			if !r.SuccessTime.IsZero() {
-				f["refund_success_time_"+n] = r.SuccessTime.In(shanghai).Format(time.DateTime)
+				f["refund_success_time_"+n] = r.SuccessTime.In(tz.Shanghai).Format(time.DateTime)
 			}
 		}
 		res.fields = f
@@ -501,7 +502,7 @@ func (s *Server) handleRefundQuery(p map[string]string) v2Result {
 }
 
 func (s *Server) handleDownloadBill(p map[string]string) v2Result {
-	day, err := time.ParseInLocation("20060102", p["bill_date"], shanghai)
+	day, err := time.ParseInLocation("20060102", p["bill_date"], tz.Shanghai)
 	if err != nil {
 		return v2Result{fail: errBillDate.msg, code: errBillDate.v2}
 	}

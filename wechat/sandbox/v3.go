@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
 )
 
@@ -238,7 +239,7 @@ func fmtV3Time(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(shanghai).Format(time.RFC3339)
+	return t.In(tz.Shanghai).Format(time.RFC3339)
 }
 
 type v3Amount struct {
@@ -701,7 +702,7 @@ func (s *Server) handleV3TradeBill(r *http.Request, _ []byte) v3Reply {
 	if date == "" {
 		return v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "缺少参数bill_date", Detail: &v3Detail{Field: "bill_date", Location: "query"}})
 	}
-	day, err := time.ParseInLocation(time.DateOnly, date, shanghai)
+	day, err := time.ParseInLocation(time.DateOnly, date, tz.Shanghai)
 	if err != nil {
 		return v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "bill_date格式错误，应为YYYY-MM-DD", Detail: &v3Detail{Field: "bill_date", Location: "query"}})
 	}
