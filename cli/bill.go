@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
 )
@@ -161,8 +162,8 @@ func printReport(w io.Writer, name string, r *live.Report) {
 		fmt.Fprintf(w, "days:          %s\n", span)
 	}
 	fmt.Fprintf(w, "rows:          %d (summary declares %d)\n", r.Rows, r.SummaryRowsDeclared)
-	fmt.Fprintf(w, "settled total: %s yuan (%d fen)\n", billYuan(r.SettledTotalFen), r.SettledTotalFen)
-	fmt.Fprintf(w, "refund total:  %s yuan (%d fen)\n", billYuan(r.RefundTotalFen), r.RefundTotalFen)
+	fmt.Fprintf(w, "settled total: %s yuan (%d fen)\n", receipt.Yuan(r.SettledTotalFen), r.SettledTotalFen)
+	fmt.Fprintf(w, "refund total:  %s yuan (%d fen)\n", receipt.Yuan(r.RefundTotalFen), r.RefundTotalFen)
 	fmt.Fprintf(w, "fee total:     %s yuan\n", r.FeeTotalYuan)
 	if r.SummaryMatches {
 		fmt.Fprintln(w, "summary:       matches the rows")
@@ -243,15 +244,6 @@ func billClient(ctx context.Context, env *Env) (live.Client, error) {
 		return w.V2, nil
 	}
 	return nil, fmt.Errorf("wechat.mode %q: no client", w.Mode)
-}
-
-// billYuan formats fen as yuan with two decimals.
-func billYuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }
 
 // ReconDesk is reconciliation on this environment with its actions

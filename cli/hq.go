@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
 	"github.com/wxpos/wxpos/replica"
@@ -153,14 +154,14 @@ func newHQOrderCmd(g *globalFlags) *cobra.Command {
 			}
 			o := ro.Order
 			var b strings.Builder
-			fmt.Fprintf(&b, "%s  taken at %s/%s  %s  %s  ¥%s\n", o.OutTradeNo, ro.StoreID, ro.TerminalID, o.Tender, o.State, hqYuan(o.AmountFen))
+			fmt.Fprintf(&b, "%s  taken at %s/%s  %s  %s  ¥%s\n", o.OutTradeNo, ro.StoreID, ro.TerminalID, o.Tender, o.State, receipt.Yuan(o.AmountFen))
 			if !o.PaidAt.IsZero() {
 				fmt.Fprintf(&b, "paid %s  transaction %s\n", o.PaidAt.In(tz.Shanghai).Format("2006-01-02 15:04:05"), o.TransactionID)
 			}
 			for _, r := range ro.Refunds {
-				fmt.Fprintf(&b, "refund %s  %s  ¥%s  %s\n", r.OutRefundNo, r.State, hqYuan(r.AmountFen), r.CreatedAt.In(tz.Shanghai).Format("2006-01-02 15:04"))
+				fmt.Fprintf(&b, "refund %s  %s  ¥%s  %s\n", r.OutRefundNo, r.State, receipt.Yuan(r.AmountFen), r.CreatedAt.In(tz.Shanghai).Format("2006-01-02 15:04"))
 			}
-			fmt.Fprintf(&b, "refundable (as replicated): ¥%s\n", hqYuan(ro.RefundableFen()))
+			fmt.Fprintf(&b, "refundable (as replicated): ¥%s\n", receipt.Yuan(ro.RefundableFen()))
 			_, err = fmt.Fprint(env.Stdout, b.String())
 			return err
 		}),
@@ -200,15 +201,6 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 	f.bind(cmd.Flags())
 	cmd.Flags().StringVar(&store, "store", "", "only this store `id`")
 	return cmd
-}
-
-// hqYuan formats fen as yuan with two decimals, exactly.
-func hqYuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }
 
 func newHQReconcileCmd(g *globalFlags) *cobra.Command {
@@ -301,7 +293,7 @@ func printMerchantResult(w io.Writer, res *recon.Result, store string) error {
 		if !t.InBill && t.LocalCount == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%-12s %6d %12s %6d %12s\n", t.Tender, t.LocalCount, hqYuan(t.LocalFen), t.BillCount, hqYuan(t.BillFen))
+		fmt.Fprintf(&b, "%-12s %6d %12s %6d %12s\n", t.Tender, t.LocalCount, receipt.Yuan(t.LocalFen), t.BillCount, receipt.Yuan(t.BillFen))
 	}
 	if len(res.Differences) == 0 {
 		b.WriteString("no differences\n")
@@ -311,8 +303,8 @@ func printMerchantResult(w io.Writer, res *recon.Result, store string) error {
 		if d.OutRefundNo != "" {
 			no += " / " + d.OutRefundNo
 		}
-		fmt.Fprintf(&b, "%s  %s  local %s %s  bill %s %s\n    %s\n", d.Kind, no, d.LocalState, hqYuan(d.LocalFen),
-			d.BillState, hqYuan(d.BillFen), d.Advice)
+		fmt.Fprintf(&b, "%s  %s  local %s %s  bill %s %s\n    %s\n", d.Kind, no, d.LocalState, receipt.Yuan(d.LocalFen),
+			d.BillState, receipt.Yuan(d.BillFen), d.Advice)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

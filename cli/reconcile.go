@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
 )
@@ -129,15 +130,15 @@ func printResult(w io.Writer, r *recon.Result) error {
 	fmt.Fprintf(w, "categories: %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(w, "%-12s %16s %16s %14s %14s\n", "tender", "terminal", "bill", "term refunds", "bill refunds")
 	for _, t := range r.Totals {
-		bill, billRef := fmt.Sprintf("%s (%d)", billYuan(t.BillFen), t.BillCount), billYuan(t.BillRefundFen)
+		bill, billRef := fmt.Sprintf("%s (%d)", receipt.Yuan(t.BillFen), t.BillCount), receipt.Yuan(t.BillRefundFen)
 		if !t.InBill {
 			bill, billRef = "—", "—"
 		}
-		fmt.Fprintf(w, "%-12s %16s %16s %14s %14s\n", t.Tender, fmt.Sprintf("%s (%d)", billYuan(t.LocalFen), t.LocalCount),
-			bill, billYuan(t.LocalRefundFen), billRef)
+		fmt.Fprintf(w, "%-12s %16s %16s %14s %14s\n", t.Tender, fmt.Sprintf("%s (%d)", receipt.Yuan(t.LocalFen), t.LocalCount),
+			bill, receipt.Yuan(t.LocalRefundFen), billRef)
 	}
 	fmt.Fprintf(w, "fees: this terminal %s yuan, other terminals %s yuan\n",
-		reconFee(r.Fees.TerminalMilliFen), reconFee(r.Fees.OtherMilliFen))
+		recon.FeeYuan(r.Fees.TerminalMilliFen), recon.FeeYuan(r.Fees.OtherMilliFen))
 	if len(r.Differences) == 0 {
 		_, err := fmt.Fprintln(w, "differences: none")
 		return err
@@ -157,7 +158,7 @@ func printResult(w io.Writer, r *recon.Result) error {
 			forced = " forced-paid"
 		}
 		fmt.Fprintf(w, "  [%s] %s %s %s: terminal %s %s%s, bill %s %s\n", mark, d.Kind, d.Subject, no,
-			billYuan(d.LocalFen), reconNone(d.LocalState), forced, billYuan(d.BillFen), reconNone(d.BillState))
+			receipt.Yuan(d.LocalFen), reconNone(d.LocalState), forced, receipt.Yuan(d.BillFen), reconNone(d.BillState))
 		fmt.Fprintf(w, "      id %s\n", d.ID)
 		if d.Resolved() {
 			fmt.Fprintf(w, "      %s by %s: %s\n", d.Resolution.Action, d.Resolution.Actor, d.Resolution.Note)
@@ -176,13 +177,4 @@ func reconNone(s string) string {
 		return "none"
 	}
 	return s
-}
-
-// reconFee formats thousandths of a fen as yuan with five decimals.
-func reconFee(milliFen int64) string {
-	sign := ""
-	if milliFen < 0 {
-		sign, milliFen = "-", -milliFen
-	}
-	return fmt.Sprintf("%s%d.%05d", sign, milliFen/100000, milliFen%100000)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/wxpos/wxpos/receipt"
 )
 
 // MaxFen is the largest amount the terminal accepts for one sale or refund:
@@ -85,13 +87,5 @@ func allDigits(s string) bool {
 }
 
 // FormatYuan renders fen as yuan with exactly two decimals ("12.34",
-// "-0.05").
-func FormatYuan(fen int64) string {
-	sign := ""
-	u := uint64(fen)
-	if fen < 0 {
-		sign = "-"
-		u = uint64(-(fen + 1)) + 1 // safe for math.MinInt64
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
-}
+// "-0.05"), the inverse of ParseYuan. It is receipt.Yuan, the one formatter.
+func FormatYuan(fen int64) string { return receipt.Yuan(fen) }

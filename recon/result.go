@@ -1,6 +1,7 @@
 package recon
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
@@ -120,6 +121,16 @@ type TenderTotal struct {
 type Fees struct {
 	TerminalMilliFen int64 `json:"terminal_milli_fen"`
 	OtherMilliFen    int64 `json:"other_milli_fen"`
+}
+
+// FeeYuan formats thousandths of a fen as yuan with the bill's five
+// decimals ("0.07200", "-1.00000"), exactly.
+func FeeYuan(milliFen int64) string {
+	sign := ""
+	if milliFen < 0 {
+		sign, milliFen = "-", -milliFen
+	}
+	return fmt.Sprintf("%s%d.%05d", sign, milliFen/100000, milliFen%100000)
 }
 
 // Result is one reconciliation of one day.

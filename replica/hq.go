@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/tz"
 )
 
@@ -271,15 +272,6 @@ func forRows(rows pgx.Rows, fn func(pgx.Rows) error) error {
 	return rows.Err()
 }
 
-// yuan formats fen as yuan with two decimals, exactly.
-func yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
-}
-
 // WriteCSV writes the lines as CSV (UTF-8, header row, amounts in yuan with
 // two decimals and in fen), then the open items after a blank line.
 func (r *HQReport) WriteCSV(w io.Writer) error {
@@ -287,17 +279,17 @@ func (r *HQReport) WriteCSV(w io.Writer) error {
 	_ = cw.Write([]string{"day", "store_id", "terminal_id", "tender", "sale_count", "sale_yuan", "refund_count", "refund_yuan", "net_yuan", "sale_fen", "refund_fen", "net_fen"})
 	for _, l := range r.Lines {
 		_ = cw.Write([]string{l.Day, l.StoreID, l.TerminalID, l.Tender,
-			strconv.FormatInt(l.SaleCount, 10), yuan(l.SaleFen), strconv.FormatInt(l.RefundCount, 10), yuan(l.RefundFen), yuan(l.NetFen()),
+			strconv.FormatInt(l.SaleCount, 10), receipt.Yuan(l.SaleFen), strconv.FormatInt(l.RefundCount, 10), receipt.Yuan(l.RefundFen), receipt.Yuan(l.NetFen()),
 			strconv.FormatInt(l.SaleFen, 10), strconv.FormatInt(l.RefundFen, 10), strconv.FormatInt(l.NetFen(), 10)})
 	}
 	t := r.Totals()
-	_ = cw.Write([]string{"total", "", "", "", strconv.FormatInt(t.SaleCount, 10), yuan(t.SaleFen), strconv.FormatInt(t.RefundCount, 10),
-		yuan(t.RefundFen), yuan(t.NetFen()), strconv.FormatInt(t.SaleFen, 10), strconv.FormatInt(t.RefundFen, 10), strconv.FormatInt(t.NetFen(), 10)})
+	_ = cw.Write([]string{"total", "", "", "", strconv.FormatInt(t.SaleCount, 10), receipt.Yuan(t.SaleFen), strconv.FormatInt(t.RefundCount, 10),
+		receipt.Yuan(t.RefundFen), receipt.Yuan(t.NetFen()), strconv.FormatInt(t.SaleFen, 10), strconv.FormatInt(t.RefundFen, 10), strconv.FormatInt(t.NetFen(), 10)})
 	if len(r.Open) > 0 {
 		_ = cw.Write(nil)
 		_ = cw.Write([]string{"open", "no", "store_id", "terminal_id", "tender", "state", "amount_yuan", "created_at"})
 		for _, o := range r.Open {
-			_ = cw.Write([]string{o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, yuan(o.AmountFen),
+			_ = cw.Write([]string{o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, receipt.Yuan(o.AmountFen),
 				o.CreatedAt.In(tz.Shanghai).Format(time.RFC3339)})
 		}
 	}
@@ -324,15 +316,15 @@ func (r *HQReport) WriteText(w io.Writer, now time.Time) error {
 	bw.printf("%-8s %-8s %-8s %-12s %6s %14s %6s %12s %14s\n", "day", "store", "terminal", "tender", "sales", "yuan", "refs", "yuan", "net")
 	for _, l := range r.Lines {
 		bw.printf("%-8s %-8s %-8s %-12s %6d %14s %6d %12s %14s\n", l.Day, l.StoreID, l.TerminalID, l.Tender,
-			l.SaleCount, yuan(l.SaleFen), l.RefundCount, yuan(l.RefundFen), yuan(l.NetFen()))
+			l.SaleCount, receipt.Yuan(l.SaleFen), l.RefundCount, receipt.Yuan(l.RefundFen), receipt.Yuan(l.NetFen()))
 	}
 	t := r.Totals()
-	bw.printf("%-39s %6d %14s %6d %12s %14s\n", "total", t.SaleCount, yuan(t.SaleFen), t.RefundCount, yuan(t.RefundFen), yuan(t.NetFen()))
+	bw.printf("%-39s %6d %14s %6d %12s %14s\n", "total", t.SaleCount, receipt.Yuan(t.SaleFen), t.RefundCount, receipt.Yuan(t.RefundFen), receipt.Yuan(t.NetFen()))
 	if len(r.Open) > 0 {
 		bw.printf("\nopen (not in the totals):\n")
 		for _, o := range r.Open {
 			bw.printf("  %-6s %-32s %s/%s %-12s %-16s %12s %s\n", o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State,
-				yuan(o.AmountFen), o.CreatedAt.In(tz.Shanghai).Format("2006-01-02 15:04"))
+				receipt.Yuan(o.AmountFen), o.CreatedAt.In(tz.Shanghai).Format("2006-01-02 15:04"))
 		}
 	}
 	if len(r.Recon) > 0 {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
@@ -273,8 +274,8 @@ func TestYuan(t *testing.T) {
 	}{{0, "0.00"}, {5, "0.05"}, {100, "1.00"}, {123456, "1234.56"}, {-250, "-2.50"}}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			if got := yuan(tt.fen); got != tt.want {
-				t.Errorf("yuan(%d) = %q", tt.fen, got)
+			if got := receipt.Yuan(tt.fen); got != tt.want {
+				t.Errorf("receipt.Yuan(%d) = %q", tt.fen, got)
 			}
 		})
 	}

@@ -374,13 +374,12 @@ func orDash(s string) string {
 }
 
 // feeYuan formats a fee in thousandths of a fen as yuan with the bill's
-// five decimals.
+// five decimals and the currency sign ("¥0.07200", "-¥1.00000").
 func feeYuan(milliFen int64) string {
-	sign := ""
 	if milliFen < 0 {
-		sign, milliFen = "-", -milliFen
+		return "-¥" + recon.FeeYuan(-milliFen)
 	}
-	return fmt.Sprintf("%s¥%d.%05d", sign, milliFen/100000, milliFen%100000)
+	return "¥" + recon.FeeYuan(milliFen)
 }
 
 func kindMsg(k recon.Kind) msg { return msg("recon.kind." + string(k)) }

@@ -107,7 +107,7 @@ func Inspect(plain []byte) (*Report, error) {
 		}
 	}
 	rep.BillType, rep.Columns, rep.Legacy = string(p.Type()), len(p.Columns()), p.Legacy()
-	rep.FeeTotalYuan = feeYuan(rep.feeMilli)
+	rep.FeeTotalYuan = recon.FeeYuan(rep.feeMilli)
 	var pe *bill.ParseError
 	switch err := p.Err(); {
 	case err == nil:
@@ -145,13 +145,4 @@ func declaredCount(plain []byte, line int) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("line %d: no 总交易单数", line-1)
-}
-
-// feeYuan formats thousandths of a fen as yuan with five decimals.
-func feeYuan(milliFen int64) string {
-	sign := ""
-	if milliFen < 0 {
-		sign, milliFen = "-", -milliFen
-	}
-	return fmt.Sprintf("%s%d.%05d", sign, milliFen/100000, milliFen%100000)
 }
