@@ -69,6 +69,9 @@ func newReceiptScreen(t *Terminal, fromHistory bool) *receiptScreen {
 	return s
 }
 
+// newSaleReceiptScreen builds the receipt screen of the sale loop.
+func newSaleReceiptScreen(t *Terminal) *receiptScreen { return newReceiptScreen(t, false) }
+
 // reset shows r, not yet printed unless it comes from history.
 func (s *receiptScreen) reset(r receipt.Receipt) {
 	c := s.t.cat

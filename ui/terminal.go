@@ -181,47 +181,41 @@ func (t *Terminal) show(s screen) {
 	}
 }
 
-func (t *Terminal) showSale() {
-	if t.loop.sale == nil {
-		t.loop.sale = newSaleScreen(t)
+// showLoop shows the sale loop's screen in slot, building it on first use
+// and re-arming it with arm every time.
+func showLoop[S interface {
+	screen
+	comparable
+}](t *Terminal, slot *S, build func(*Terminal) S, arm func(S)) S {
+	var none S
+	if *slot == none {
+		*slot = build(t)
 	}
-	t.loop.sale.reset()
-	t.show(t.loop.sale)
+	arm(*slot)
+	t.show(*slot)
+	return *slot
+}
+
+func (t *Terminal) showSale() {
+	showLoop(t, &t.loop.sale, newSaleScreen, (*saleScreen).reset)
 }
 
 // showScan opens the scan screen for sale and returns it.
 func (t *Terminal) showScan(sale Sale) *scanScreen {
-	if t.loop.scan == nil {
-		t.loop.scan = newScanScreen(t)
-	}
-	t.loop.scan.reset(sale)
-	t.show(t.loop.scan)
-	return t.loop.scan
+	return showLoop(t, &t.loop.scan, newScanScreen, func(s *scanScreen) { s.reset(sale) })
 }
 
 func (t *Terminal) showQR(sale Sale) {
-	if t.loop.qr == nil {
-		t.loop.qr = newQRScreen(t)
-	}
-	t.loop.qr.reset(sale)
-	t.show(t.loop.qr)
+	showLoop(t, &t.loop.qr, newQRScreen, func(s *qrScreen) { s.reset(sale) })
 }
 
 func (t *Terminal) showCash(sale Sale) {
-	if t.loop.cash == nil {
-		t.loop.cash = newCashScreen(t)
-	}
-	t.loop.cash.reset(sale)
-	t.show(t.loop.cash)
+	showLoop(t, &t.loop.cash, newCashScreen, func(s *cashScreen) { s.reset(sale) })
 }
 
 // showReceipt shows the receipt of the sale just paid.
 func (t *Terminal) showReceipt(r receipt.Receipt) {
-	if t.loop.receipt == nil {
-		t.loop.receipt = newReceiptScreen(t, false)
-	}
-	t.loop.receipt.reset(r)
-	t.show(t.loop.receipt)
+	showLoop(t, &t.loop.receipt, newSaleReceiptScreen, func(s *receiptScreen) { s.reset(r) })
 }
 
 // backToSale leaves a finished or abandoned tender for the sale, keeping
