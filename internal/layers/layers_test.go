@@ -1,0 +1,75 @@
+package layers
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/wxpos/wxpos/"
+
+// forbidden lists, for each package, what it must never depend on, directly
+// or through another package, with the reason a reviewer would give.
+var forbidden = []struct {
+	pkg, never, why string
+}{
+	{"pos", "ui", "the domain never knows the window"},
+	{"pos", "fyne.io/fyne/v2", "the domain never knows the window"},
+	{"pos", "net/http", "the core knows WeChat only as a Gateway; HTTP is paygate's and wechat's"},
+	{"pos", "wechat", "the core knows WeChat only as a Gateway"},
+	{"wechat", "pos", "the WeChat client knows nothing of the terminal"},
+	{"wechat", "storage", "the WeChat client knows nothing of the terminal"},
+	{"wechat/bill", "pos", "the bill parser knows nothing of the terminal"},
+	{"wechat/sandbox", "pos", "the simulator is WeChat's side, not ours"},
+	{"wechat/sandbox", "storage", "the simulator is WeChat's side, not ours"},
+	{"storage", "pos", "storage knows records, not the state machines"},
+	{"storage", "wechat", "storage knows records, not the network"},
+	{"scanner", "pos", "the scanner hands codes up; it does not decide"},
+	{"scanner", "storage", "the scanner hands codes up; it does not decide"},
+	{"report", "ui", "reports are read by the window, never the other way round"},
+	{"recon", "ui", "reconciliation is read by the window, never the other way round"},
+	{"staff", "ui", "staff is read by the window, never the other way round"},
+	{"receipt", "storage", "a receipt is a value, printed and stored by others"},
+	{"escpos", "storage", "the printer driver prints; it does not read the books"},
+	{"paygate", "ui", "the gateway adapter is below the window"},
+}
+
+func TestImportRules(t *testing.T) {
+	deps := map[string]map[string]bool{}
+	for _, r := range forbidden {
+		if deps[r.pkg] == nil {
+			deps[r.pkg] = depsOf(t, module+r.pkg)
+		}
+		never := r.never
+		if !strings.Contains(never, ".") {
+			never = module + never
+		}
+		if deps[r.pkg][never] {
+			t.Errorf("%s depends on %s: %s", r.pkg, r.never, r.why)
+		}
+	}
+}
+
+// TestImportRulesSeeDependencies keeps TestImportRules honest: a rule can only
+// fail if depsOf really lists what a package imports.
+func TestImportRulesSeeDependencies(t *testing.T) {
+	d := depsOf(t, module+"paygate")
+	for _, want := range []string{module + "pos", module + "wechat", "net/http"} {
+		if !d[want] {
+			t.Errorf("go list -deps paygate does not list %s", want)
+		}
+	}
+}
+
+func depsOf(t *testing.T, pkg string) map[string]bool {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", pkg).Output()
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v", pkg, err)
+	}
+	m := map[string]bool{}
+	for _, p := range strings.Fields(string(out)) {
+		m[p] = true
+	}
+	return m
+}
