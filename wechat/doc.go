@@ -77,7 +77,7 @@
 // V3ResponseMessage, SignSHA256RSA/VerifySHA256RSA, BuildAuthorization/
 // ParseAuthorization, EncryptAEADAES256GCM/DecryptAEADAES256GCM,
 // DecryptRefundReqInfo/EncryptRefundReqInfo, the PEM parsers and NonceString.
-// They follow /work/shared/wechatpay/PROTOCOL.md and are tested with the
+// They follow docs/wechatpay/PROTOCOL.md and are tested with the
 // public vectors of VECTORS.md.
 //
 // # Logging

@@ -13,7 +13,7 @@ import (
 	"github.com/wxpos/wxpos/wechat"
 )
 
-// Public test vectors, see /work/shared/wechatpay/VECTORS.md.
+// Public test vectors, see docs/wechatpay/VECTORS.md.
 
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
