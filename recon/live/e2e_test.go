@@ -67,14 +67,26 @@ func TestEndToEndSandbox(t *testing.T) {
 	if _, err := term.PayCash(ctx, sale(800), 1000); err != nil {
 		t.Fatal(err)
 	}
+	// The customer scans the QR once the core has committed SHOWING_QR; the
+	// event stream says when, and the deadline bounds the wait.
+	showing, stopWatching := context.WithTimeout(ctx, 30*time.Second)
+	events := term.Subscribe(showing)
 	p, err := term.BeginQR(ctx, sale(1500))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for p.Order().CodeURL == "" {
-		time.Sleep(time.Millisecond)
+	codeURL := ""
+	for codeURL == "" {
+		ev, ok := <-events
+		if !ok {
+			t.Fatalf("QR %s never reached SHOWING_QR: %+v", p.OutTradeNo(), p.Order())
+		}
+		if ev.Ref == p.OutTradeNo() && ev.To == string(pos.StateShowingQR) {
+			codeURL = ev.Order.CodeURL
+		}
 	}
-	if err := env.Sandbox.PayNative(p.Order().CodeURL); err != nil {
+	stopWatching()
+	if err := env.Sandbox.PayNative(codeURL); err != nil {
 		t.Fatal(err)
 	}
 	if o, err := p.Wait(ctx); err != nil || o.State != pos.StatePaid {
