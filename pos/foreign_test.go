@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
@@ -215,11 +216,23 @@ func TestRefundAnyRefused(t *testing.T) {
 	a := newRig(t, true)
 	b := counterB(a)
 	paid := paidScan(t, a, 900, 400)
+	// The unpaid QR must exist at WeChat before counter B asks about it:
+	// BeginQR returns before the prepay call, so wait for SHOWING_QR.
+	showing, stopWatching := context.WithTimeout(ctx, 30*time.Second)
+	defer stopWatching()
+	events := a.term.Subscribe(showing)
 	unpaid, err := a.term.BeginQR(ctx, sale(300))
 	if err != nil {
 		t.Fatal(err)
 	}
 	unpaidNo := unpaid.OutTradeNo()
+	for shown := false; !shown; {
+		ev, ok := <-events
+		if !ok {
+			t.Fatalf("QR %s never reached SHOWING_QR", unpaidNo)
+		}
+		shown = ev.Ref == unpaidNo && ev.To == string(pos.StateShowingQR)
+	}
 	cash, err := a.term.PayCash(ctx, sale(300), 500)
 	if err != nil {
 		t.Fatal(err)
