@@ -347,14 +347,15 @@ func TestLanguageChoiceIsKept(t *testing.T) {
 	h := newHarness(t, WithLanguageStore(desk.SaveLanguage))
 	h.key(fyne.KeyF9)
 	screenAs[*settingsScreen](h).lang.SetSelected("English")
-	var got *config.Config
-	h.waitFor("config written", func() bool {
-		c, _, err := config.Load(cfg.Config.Path, true)
-		got = c
-		return err == nil
+	// The file is renamed into place before the audit event is committed:
+	// wait for the event, then read both.
+	h.waitFor("settings change audited", func() bool {
+		ev, err := staff.Trail(w.db, staff.Filter{Kinds: []string{staff.KindSettings}})
+		return err == nil && len(ev) > 0
 	})
-	if got.UI.Locale != "en" {
-		t.Fatalf("saved locale %q, want en", got.UI.Locale)
+	got, _, err := config.Load(cfg.Config.Path, true)
+	if err != nil || got.UI.Locale != "en" {
+		t.Fatalf("saved config %+v, %v; want locale en", got, err)
 	}
 	ev, err := staff.Trail(w.db, staff.Filter{Kinds: []string{staff.KindSettings}})
 	if err != nil || len(ev) != 1 || ev[0].Actor != "counter" || !strings.Contains(ev[0].Reason, "ui.locale") {
