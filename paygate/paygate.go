@@ -20,6 +20,10 @@
 //     ORDERCLOSED from close and ORDERREVERSED from reverse are success
 //     (already done: both calls are idempotent);
 //   - a reverse answered recall=Y (v2) is outcome-unknown: call again;
+//   - OUT_TRADE_NO_USED (or v3's INVALID_REQUEST "201 商户订单号重复") from
+//     a payment or prepay becomes pos.ErrOutTradeNoUsed: this request did
+//     nothing, and whose the existing order is only a query can tell (the
+//     core queries and compares, never a generic failure);
 //   - every other business code is a definite *pos.DeclineError, as is a
 //     request the client refused to send (wechat.ErrInvalidArgument).
 package paygate
@@ -28,6 +32,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/wechat"
@@ -136,6 +141,9 @@ func classify(err error, notExist, closeOp, reverseOp bool) error {
 	if !errors.As(err, &ae) {
 		return err // not an answer from WeChat: unknown
 	}
+	if numberTaken(ae) {
+		return fmt.Errorf("%w: %w", pos.ErrOutTradeNoUsed, err)
+	}
 	switch ae.Code {
 	case wechat.CodeFrequencyLimited, wechat.CodeSystemError, wechat.CodeBankError, wechat.CodeBizErrNeedRetry:
 		return err
@@ -160,15 +168,26 @@ func classify(err error, notExist, closeOp, reverseOp bool) error {
 	return &pos.DeclineError{Code: string(ae.Code), Message: ae.Message}
 }
 
+// numberTaken reports whether WeChat refused a request because its
+// out_trade_no is already used by an order with other parameters: the
+// documented OUT_TRADE_NO_USED, or the INVALID_REQUEST "201 商户订单号重复"
+// that v3 Native prepay is reported to answer instead (PROTOCOL A.9; the
+// message is the only thing that tells this INVALID_REQUEST apart).
+func numberTaken(ae *wechat.APIError) bool {
+	return ae.Code == wechat.CodeOutTradeNoUsed ||
+		(ae.Code == wechat.CodeInvalidRequest && strings.Contains(ae.Message, "商户订单号重复"))
+}
+
 func trade(t *wechat.Transaction) pos.Trade {
 	return pos.Trade{OutTradeNo: t.OutTradeNo, Status: pos.TradeStatus(t.State), TransactionID: t.TransactionID,
-		AmountFen: t.Total, PaidAt: t.SuccessTime, Desc: t.StateDesc}
+		AmountFen: t.Total, PaidAt: t.SuccessTime, Desc: t.StateDesc, Attach: t.Attach, TradeType: t.TradeType}
 }
 
 // PayScan implements pos.Gateway (codepay / micropay).
 func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, error) {
 	t, err := g.api.pay(ctx, wechat.CodepayRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
-		AuthCode: r.AuthCode, Total: r.AmountFen, DeviceIP: g.opts.DeviceIP, DeviceID: r.DeviceID, StoreID: r.StoreID})
+		AuthCode: r.AuthCode, Total: r.AmountFen, DeviceIP: g.opts.DeviceIP, DeviceID: r.DeviceID, StoreID: r.StoreID,
+		Attach: r.Attach})
 	if wechat.IsUserPaying(err) {
 		return pos.Trade{OutTradeNo: r.OutTradeNo, Status: pos.TradeUserPaying, AmountFen: r.AmountFen}, nil
 	}
@@ -186,7 +205,7 @@ func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, er
 func (g *Gateway) CreateQR(ctx context.Context, r pos.QRRequest) (string, error) {
 	n, err := g.api.native(ctx, wechat.NativeRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
 		Total: r.AmountFen, NotifyURL: g.opts.NotifyURL, ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
-		TimeExpire: r.ExpiresAt, DeviceID: r.DeviceID})
+		TimeExpire: r.ExpiresAt, DeviceID: r.DeviceID, Attach: r.Attach})
 	if err != nil {
 		return "", classify(err, false, false, false)
 	}

@@ -256,6 +256,11 @@ type eventData struct {
 	ErrorCode     string `json:"error_code,omitempty"`
 	ReceiptNo     string `json:"receipt_no,omitempty"`
 	OutTradeNo    string `json:"out_trade_no,omitempty"` // for refunds
+	// A CONFLICT: the order WeChat has under this number.
+	RemoteAmountFen     int64  `json:"remote_amount_fen,omitempty"`
+	RemoteTransactionID string `json:"remote_transaction_id,omitempty"`
+	RemoteState         string `json:"remote_state,omitempty"`
+	RemoteTradeType     string `json:"remote_trade_type,omitempty"`
 }
 
 func eventRecord(c *Change) storage.Event {
@@ -263,6 +268,10 @@ func eventRecord(c *Change) storage.Event {
 	var d eventData
 	if o := c.Order; o != nil {
 		d = eventData{AmountFen: o.AmountFen, TransactionID: o.TransactionID, ErrorCode: o.ErrorCode, ReceiptNo: o.ReceiptNo}
+	}
+	if tr := c.Remote; tr != nil {
+		d.RemoteAmountFen, d.RemoteTransactionID = tr.AmountFen, tr.TransactionID
+		d.RemoteState, d.RemoteTradeType = string(tr.Status), tr.TradeType
 	}
 	if r := c.Refund; r != nil {
 		d = eventData{AmountFen: r.AmountFen, RefundID: r.RefundID, ErrorCode: r.ErrorCode, ReceiptNo: r.ReceiptNo, OutTradeNo: r.OutTradeNo}
@@ -276,7 +285,7 @@ func orderRecord(o *Order) *storage.Order {
 	return &storage.Order{
 		OutTradeNo: o.OutTradeNo, Tender: string(o.Tender), State: string(o.State), AmountFen: o.AmountFen,
 		Lines: o.Lines, Description: o.Description, Cashier: o.Cashier,
-		CodeLast4: o.CodeLast4, CodeHash: o.CodeHash, CodeURL: o.CodeURL, ExpiresAt: o.ExpiresAt,
+		CodeLast4: o.CodeLast4, CodeHash: o.CodeHash, Attach: o.Attach, CodeURL: o.CodeURL, ExpiresAt: o.ExpiresAt,
 		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
 		TransactionID: o.TransactionID, ErrorCode: o.ErrorCode, Message: o.Message,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, SubmittedAt: o.SubmittedAt, Deadline: o.Deadline, PaidAt: o.PaidAt,
@@ -299,7 +308,7 @@ func orderFromRecord(r *storage.Order) *Order {
 	return &Order{
 		OutTradeNo: r.OutTradeNo, Tender: receipt.Tender(r.Tender), State: State(r.State), AmountFen: r.AmountFen,
 		Lines: r.Lines, Description: r.Description, Cashier: r.Cashier,
-		CodeLast4: r.CodeLast4, CodeHash: r.CodeHash, CodeURL: r.CodeURL, ExpiresAt: r.ExpiresAt,
+		CodeLast4: r.CodeLast4, CodeHash: r.CodeHash, Attach: r.Attach, CodeURL: r.CodeURL, ExpiresAt: r.ExpiresAt,
 		TenderedFen: r.TenderedFen, ChangeFen: r.ChangeFen,
 		TransactionID: r.TransactionID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,

@@ -42,7 +42,17 @@ var (
 	ErrOrderNotExist = errors.New("order does not exist at WeChat")
 	// ErrOrderPaid is returned by Close when the order was paid meanwhile.
 	ErrOrderPaid = errors.New("order already paid")
+	// ErrOutTradeNoUsed is returned by PayScan and CreateQR when WeChat
+	// already has an order under this out_trade_no with other parameters
+	// (OUT_TRADE_NO_USED). This request moved no money; whose the existing
+	// order is, only a query can tell.
+	ErrOutTradeNoUsed = errors.New("order number already used at WeChat with other parameters")
 )
+
+// ErrTradeConflict is returned when WeChat's order under a number is not
+// the sale this terminal (or the replica) knows under it: another payment
+// owns the number. Nothing is recorded as paid from it.
+var ErrTradeConflict = errors.New("this order number belongs to another payment")
 
 // DeclineError is a definite business refusal from WeChat: the operation
 // did not happen and will not happen. Code is WeChat's error code.

@@ -18,6 +18,9 @@ const (
 	EventCancel  EventKind = "order.cancel"  // cashier asked to cancel
 	EventReceipt EventKind = "receipt.issued"
 	EventAdopt   EventKind = "order.adopt" // a sale of another terminal recorded here to be refunded
+	// EventConflict: WeChat's order under this sale's number is another
+	// payment; the event data keeps both amounts and transaction ids.
+	EventConflict EventKind = "order.conflict"
 )
 
 // Event is one state change. It is persisted (without the snapshots'

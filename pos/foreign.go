@@ -204,9 +204,14 @@ func (t *Terminal) confirmForeign(ctx context.Context, no string, f SaleFinder) 
 		if o.PaidAt.IsZero() {
 			o.PaidAt = rs.PaidAt
 		}
-		if rs.AmountFen != tr.AmountFen {
-			t.log.Warn("replica and WeChat disagree on a sale's amount; WeChat's is used",
-				"out_trade_no", no, "replica_fen", rs.AmountFen, "wechat_fen", tr.AmountFen)
+		if why := remoteMismatch(rs, tr); why != "" {
+			// The sale the counters know under this number is not the
+			// payment WeChat has: refunding would return another
+			// customer's money.
+			t.log.Error("order number belongs to another payment", "out_trade_no", no,
+				"replica_fen", rs.AmountFen, "replica_transaction_id", rs.TransactionID,
+				"wechat_fen", tr.AmountFen, "wechat_transaction_id", tr.TransactionID)
+			return nil, nil, fmt.Errorf("sale %s: %s: %w", no, why, ErrTradeConflict)
 		}
 		l.RefundedFen, l.Refunds = heldBy(nil, rs.Refunds)
 	}
@@ -267,4 +272,16 @@ func heldBy(local []*Refund, elsewhere []RemoteRefund) (held int64, count int) {
 		}
 	}
 	return held, count
+}
+
+// remoteMismatch says why WeChat's trade tr is not the sale rs that the
+// replica knows under the same number, or "" when they agree.
+func remoteMismatch(rs *RemoteSale, tr Trade) string {
+	switch {
+	case rs.AmountFen != tr.AmountFen:
+		return fmt.Sprintf("the counter's sale is %d fen, WeChat's order %d fen", rs.AmountFen, tr.AmountFen)
+	case rs.TransactionID != "" && tr.TransactionID != "" && rs.TransactionID != tr.TransactionID:
+		return fmt.Sprintf("the counter's sale was paid as %s, WeChat's order is %s", rs.TransactionID, tr.TransactionID)
+	}
+	return ""
 }

@@ -276,22 +276,43 @@ func TestRefundAnyRefused(t *testing.T) {
 	}
 }
 
-func TestRefundAnyTrustsWeChatAmount(t *testing.T) {
+// TestRefundAnyRefusesAnotherPayment: when the sale the counters know
+// under a number is not the order WeChat has under it (another amount or
+// transaction id: the number was reused by a restored or second database),
+// the refund is refused as a conflict, nothing is recorded and no refund
+// is sent: it would return another customer's money.
+func TestRefundAnyRefusesAnotherPayment(t *testing.T) {
 	ctx := context.Background()
-	a := newRig(t, true)
-	b := counterB(a)
-	o := paidScan(t, a, 1000, 500)
-	lying := pos.SaleFinderFunc(func(_ context.Context, no string) (*pos.RemoteSale, error) {
-		rs := remoteOf(t, a, no)
-		rs.AmountFen = 5000
-		return rs, nil
-	})
-	if _, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1001, Approval: manager}, lying); !errors.Is(err, pos.ErrRefundLimit) {
-		t.Fatalf("refund beyond WeChat's amount: %v", err)
-	}
-	fo, err := b.term.Order(o.OutTradeNo)
-	if err != nil || fo.AmountFen != 1000 {
-		t.Fatalf("recorded %+v %v", fo, err)
+	for _, tc := range []struct {
+		name  string
+		alter func(*pos.RemoteSale)
+	}{
+		{"other amount", func(rs *pos.RemoteSale) { rs.AmountFen = 5000 }},
+		{"other transaction", func(rs *pos.RemoteSale) { rs.TransactionID = "4200000000000000000000000001" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newRig(t, true)
+			b := counterB(a)
+			o := paidScan(t, a, 1000, 500)
+			other := pos.SaleFinderFunc(func(_ context.Context, no string) (*pos.RemoteSale, error) {
+				rs := remoteOf(t, a, no)
+				tc.alter(rs)
+				return rs, nil
+			})
+			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 100, Approval: manager}, other); !errors.Is(err, pos.ErrTradeConflict) {
+				t.Fatalf("refund of another payment's number: %v, want ErrTradeConflict", err)
+			}
+			if _, err := b.term.Order(o.OutTradeNo); !errors.Is(err, pos.ErrNotFound) {
+				t.Errorf("conflicting sale recorded: %v", err)
+			}
+			if n := a.gw.Calls(postest.OpRefund); n != 0 {
+				t.Errorf("%d refunds sent", n)
+			}
+			// The replica's own view agrees with WeChat: the refund goes through.
+			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 100, Approval: manager}, finderOf(t, a)); err != nil {
+				t.Fatalf("refund with a matching replica: %v", err)
+			}
+		})
 	}
 }
 

@@ -30,6 +30,8 @@ type Trade struct {
 	AmountFen     int64  // order total as WeChat has it
 	PaidAt        time.Time
 	Desc          string
+	Attach        string // echoed attach: the identity tag the order was made with
+	TradeType     string // MICROPAY, NATIVE, … ("" when the answer has none)
 }
 
 // ScanRequest is one payment-code payment. OutTradeNo is minted locally
@@ -41,6 +43,7 @@ type ScanRequest struct {
 	Description string
 	DeviceID    string // terminal id
 	StoreID     string
+	Attach      string // the order's identity tag (Order.Attach)
 }
 
 // QRRequest is one Native (QR) prepay.
@@ -51,6 +54,7 @@ type QRRequest struct {
 	DeviceID    string
 	StoreID     string
 	ExpiresAt   time.Time // time_expire sent to WeChat
+	Attach      string    // the order's identity tag (Order.Attach)
 }
 
 // RefundRequest is one refund of a paid order.
@@ -92,6 +96,8 @@ type RefundResult struct {
 //   - USERPAYING from PayScan: a nil error and Trade.Status TradeUserPaying;
 //   - definite failure: *DeclineError with WeChat's code (nothing happened),
 //     or ErrOrderNotExist / ErrOrderPaid where documented;
+//   - ErrOutTradeNoUsed from PayScan / CreateQR: WeChat has an order under
+//     this number with other parameters; the core queries and compares;
 //   - outcome unknown: any other error (transport, timeout, 5xx,
 //     SYSTEMERROR/BANKERROR, ORDERPAID on a pay call, unverifiable reply);
 //     the core queries before anything else.

@@ -31,6 +31,12 @@ type Order struct {
 	CodeLast4 string `json:"code_last4,omitempty"`
 	CodeHash  string `json:"code_hash,omitempty"`
 
+	// Attach is this sale's identity tag, minted with the order and sent as
+	// WeChat's attach, which every query echoes: a trade found under this
+	// number is this sale's only if it carries the same tag (and amount).
+	// Empty on orders made before tags existed.
+	Attach string `json:"attach,omitempty"`
+
 	// QR.
 	CodeURL   string    `json:"code_url,omitempty"`
 	ExpiresAt time.Time `json:"expires_at,omitzero"`

@@ -29,6 +29,7 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 		OutTradeNo: no, Tender: receipt.TenderWeChatQR, State: StateNew,
 		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
 		CreatedAt: now, Deadline: now.Add(ttl), ExpiresAt: now.Add(ttl), Training: t.cfg.Training,
+		Attach: newAttach(),
 	}
 	if !t.acquire(no) {
 		return nil, ErrBusy
@@ -62,14 +63,14 @@ const qrCreateTries = 3
 
 func (t *Terminal) runQR(ctx context.Context, p *Payment, o *Order) (*Order, error) {
 	req := QRRequest{OutTradeNo: o.OutTradeNo, AmountFen: o.AmountFen, Description: o.Description,
-		DeviceID: t.cfg.TerminalID, StoreID: t.cfg.StoreID, ExpiresAt: o.ExpiresAt}
+		DeviceID: t.cfg.TerminalID, StoreID: t.cfg.StoreID, ExpiresAt: o.ExpiresAt, Attach: o.Attach}
 	var (
 		url string
 		err error
 	)
 	for try := 0; try < qrCreateTries; try++ {
 		url, err = call(t, ctx, func(ctx context.Context) (string, error) { return t.gw.CreateQR(ctx, req) })
-		if err == nil || IsDefinite(err) || ctx.Err() != nil || p.cancelled() {
+		if err == nil || IsDefinite(err) || errors.Is(err, ErrOutTradeNoUsed) || ctx.Err() != nil || p.cancelled() {
 			break
 		}
 		if !t.sleep(ctx, t.cfg.QRPollMin, p.cancelChan()) {
@@ -82,6 +83,11 @@ func (t *Terminal) runQR(ctx context.Context, p *Payment, o *Order) (*Order, err
 	switch {
 	case err == nil:
 		o, err = t.move(o, StateShowingQR, "", "", func(n *Order) { n.CodeURL = url }, nil)
+	case errors.Is(err, ErrOutTradeNoUsed):
+		// The number is taken at WeChat: the query below compares (CONFLICT) or adopts.
+		t.log.Warn("QR prepay: order number already used at WeChat", "out_trade_no", o.OutTradeNo)
+		o, err = t.move(o, StateUnknown, "", "OUT_TRADE_NO_USED: checking whose order WeChat has under this number",
+			func(n *Order) { n.Message = errText(err) }, nil)
 	case IsDefinite(err):
 		code, msg := declineCode(err)
 		o, err = t.move(o, StateFailed, "", code, func(n *Order) { n.ErrorCode, n.Message = code, msg }, nil)
@@ -126,10 +132,17 @@ func (t *Terminal) settleQR(ctx context.Context, p *Payment, o *Order, live bool
 			}
 		case StateClosing:
 			return t.driveClose(ctx, o)
+		case StateConflict:
+			return o, nil // the manager's to acknowledge
 		}
 		tr, qerr := call(t, ctx, func(ctx context.Context) (Trade, error) { return t.gw.Query(ctx, o.OutTradeNo) })
 		if ctx.Err() != nil {
 			return o, ctx.Err()
+		}
+		if qerr == nil {
+			if why := mismatch(o, tr); why != "" {
+				return t.conflict(o, tr, why)
+			}
 		}
 		switch {
 		case qerr == nil && tr.Status.Paid():
@@ -186,7 +199,13 @@ func (t *Terminal) driveClose(ctx context.Context, o *Order) (*Order, error) {
 	}
 	if err == nil || errors.Is(err, ErrOrderPaid) || IsDefinite(err) {
 		tr, qerr := call(t, ctx, func(ctx context.Context) (Trade, error) { return t.gw.Query(ctx, o.OutTradeNo) })
+		why := ""
+		if qerr == nil {
+			why = mismatch(o, tr)
+		}
 		switch {
+		case why != "":
+			return t.conflict(o, tr, why)
 		case errors.Is(qerr, ErrOrderNotExist):
 			return t.move(o, StateClosed, "", "close: order does not exist at WeChat", nil, nil)
 		case qerr != nil:

@@ -59,8 +59,11 @@ func (t *Terminal) dueAt(ref string) time.Time {
 // RecoveryResult counts what one recovery run did and what is left.
 type RecoveryResult struct {
 	Resolved   map[string]int // final state → number of orders/refunds that reached it
-	Unresolved int            // open orders and refunds still not final
+	Unresolved int            // open orders and refunds still not final (conflicts not counted)
 	Outbox     int            // calls still queued
+	// Conflicts are orders whose number belongs to another payment at
+	// WeChat (CONFLICT): never paid, left for a manager to acknowledge.
+	Conflicts int
 }
 
 // resolveOnce makes one attempt on every open order and refund that is
@@ -107,6 +110,9 @@ func (t *Terminal) resolveOnce(ctx context.Context, res *RecoveryResult) (next t
 	for _, o := range orders {
 		if ctx.Err() != nil {
 			return next, open, ctx.Err()
+		}
+		if o.State == StateConflict {
+			continue // nothing to ask WeChat: the manager acknowledges it
 		}
 		kind := OutboxReverse
 		if o.Flow() == FlowQR {
@@ -235,8 +241,9 @@ func (t *Terminal) Recover(ctx context.Context) (RecoveryResult, error) {
 		}
 	}
 	p, err := t.Pending()
-	res.Unresolved = p.Open + p.Refunds
+	res.Unresolved = p.Open - p.Conflicts + p.Refunds
 	res.Outbox = p.Outbox
+	res.Conflicts = p.Conflicts
 	if err != nil {
 		return res, err
 	}

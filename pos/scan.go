@@ -30,7 +30,7 @@ func (t *Terminal) BeginScan(ctx context.Context, sale Sale, code string) (*Paym
 	o := &Order{
 		OutTradeNo: no, Tender: receipt.TenderWeChatScan, State: StateNew,
 		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
-		CodeLast4: last4(code), CodeHash: t.codeHash(code),
+		CodeLast4: last4(code), CodeHash: t.codeHash(code), Attach: newAttach(),
 		CreatedAt: now, Deadline: now.Add(t.cfg.ScanWait), Training: t.cfg.Training,
 	}
 	if !t.acquire(no) {
@@ -70,18 +70,29 @@ func (t *Terminal) PayScan(ctx context.Context, sale Sale, code string) (*Order,
 // runScan sends the payment, then settles the answer.
 func (t *Terminal) runScan(ctx context.Context, p *Payment, o *Order, code string) (*Order, error) {
 	req := ScanRequest{OutTradeNo: o.OutTradeNo, AuthCode: code, AmountFen: o.AmountFen, Description: o.Description,
-		DeviceID: t.cfg.TerminalID, StoreID: t.cfg.StoreID}
+		DeviceID: t.cfg.TerminalID, StoreID: t.cfg.StoreID, Attach: o.Attach}
 	tr, err := call(t, ctx, func(ctx context.Context) (Trade, error) { return t.gw.PayScan(ctx, req) })
 	if ctx.Err() != nil {
 		return o, ctx.Err() // terminal closing: recovery resumes from SUBMITTING
 	}
+	why := ""
+	if err == nil {
+		why = mismatch(o, tr)
+	}
 	switch {
+	case why != "":
+		o, err = t.conflict(o, tr, why)
 	case err == nil && tr.Status.Paid():
 		o, err = t.move(o, StatePaid, "", "", paidFrom(tr), nil)
 	case err == nil && tr.Status == TradeUserPaying:
 		o, err = t.move(o, StateWaitingPassword, "", "USERPAYING", nil, nil)
 	case err == nil:
 		o, err = t.move(o, StateUnknown, "", "unexpected pay status "+string(tr.Status), nil, nil)
+	case errors.Is(err, ErrOutTradeNoUsed):
+		// The number is taken at WeChat: query, then compare (CONFLICT) or adopt.
+		t.log.Warn("scan payment: order number already used at WeChat", "out_trade_no", o.OutTradeNo)
+		o, err = t.move(o, StateUnknown, "", "OUT_TRADE_NO_USED: checking whose order WeChat has under this number",
+			func(n *Order) { n.Message = errText(err) }, nil)
 	case IsDefinite(err):
 		code, msg := declineCode(err)
 		o, err = t.move(o, StateFailed, "", code, func(n *Order) { n.ErrorCode, n.Message = code, msg }, nil)
@@ -115,6 +126,8 @@ func (t *Terminal) settleScan(ctx context.Context, p *Payment, o *Order, live bo
 			continue
 		case StateReversing:
 			return t.driveReverse(ctx, o)
+		case StateConflict:
+			return o, nil // the manager's to acknowledge
 		}
 		// WAITING_PASSWORD or UNKNOWN: query.
 		tr, qerr := call(t, ctx, func(ctx context.Context) (Trade, error) { return t.gw.Query(ctx, o.OutTradeNo) })
@@ -122,6 +135,11 @@ func (t *Terminal) settleScan(ctx context.Context, p *Payment, o *Order, live bo
 			return o, ctx.Err()
 		}
 		answered := qerr == nil || errors.Is(qerr, ErrOrderNotExist)
+		if qerr == nil {
+			if why := mismatch(o, tr); why != "" {
+				return t.conflict(o, tr, why)
+			}
+		}
 		switch {
 		case qerr == nil && tr.Status.Paid():
 			return t.move(o, StatePaid, "", "query: "+string(tr.Status), paidFrom(tr), nil)
@@ -190,6 +208,9 @@ func (t *Terminal) driveReverse(ctx context.Context, o *Order) (*Order, error) {
 		// state decide.
 		tr, qerr := call(t, ctx, func(ctx context.Context) (Trade, error) { return t.gw.Query(ctx, o.OutTradeNo) })
 		if qerr == nil {
+			if why := mismatch(o, tr); why != "" {
+				return t.conflict(o, tr, why)
+			}
 			switch {
 			case tr.Status.Paid():
 				return t.move(o, StatePaid, "", "reverse refused, query: "+string(tr.Status), paidFrom(tr), nil)

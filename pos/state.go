@@ -25,6 +25,10 @@ const (
 	StateClosed          State = "CLOSED"           // QR: closed unpaid
 	StatePaid            State = "PAID"             // money received: the sale is complete
 	StateFailed          State = "FAILED"           // definitely not paid
+	// StateConflict: WeChat's order under this number is another payment
+	// (amount, attach tag or trade type differ). Never paid; it waits, out
+	// of recovery's hands, for a manager to acknowledge it (→ FAILED).
+	StateConflict State = "CONFLICT"
 )
 
 // Terminal reports whether s is final: nothing more will happen to the order.
@@ -129,6 +133,13 @@ var ScanTable = Table{
 	edge(StateReversing, StateReversed, "reverse succeeded"),
 	edge(StateReversing, StateFailed, "reverse: order never reached WeChat"),
 	edge(StateReversing, StatePaid, "reverse refused definitively and query says SUCCESS"),
+	// A number that belongs to another payment (a restored or second database):
+	// never accepted as this sale's state, never reversed.
+	edge(StateWaitingPassword, StateConflict, "query: the order under this number is another payment"),
+	edge(StateUnknown, StateConflict, "query: the order under this number is another payment"),
+	edge(StateReversing, StateConflict, "reverse refused, query: the order under this number is another payment"),
+	edge(StateSubmitting, StateConflict, "pay answered with another payment's order"),
+	edge(StateConflict, StateFailed, "manager acknowledged: not paid, the number is another payment's"),
 }
 
 // QRTable is the Native (QR) state machine of DESIGN.md §4.
@@ -147,6 +158,11 @@ var QRTable = Table{
 	edge(StateUnknown, StateFailed, "query: PAYERROR"),
 	edge(StateClosing, StateClosed, "close succeeded"),
 	edge(StateClosing, StatePaid, "close answered ORDERPAID"),
+	// A number that belongs to another payment: never accepted, never closed.
+	edge(StateShowingQR, StateConflict, "query: the order under this number is another payment"),
+	edge(StateUnknown, StateConflict, "query: the order under this number is another payment"),
+	edge(StateClosing, StateConflict, "close, query: the order under this number is another payment"),
+	edge(StateConflict, StateFailed, "manager acknowledged: not paid, the number is another payment's"),
 }
 
 // CashTable is the cash flow: paid locally, change computed.

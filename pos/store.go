@@ -29,6 +29,9 @@ type Change struct {
 	// OutboxPut queues a call; OutboxDelete removes the entry with that key.
 	OutboxPut    *OutboxEntry
 	OutboxDelete string
+	// Remote, on a move to CONFLICT, is the trade WeChat has under the
+	// number; the audit event keeps its amount, transaction id and state.
+	Remote *Trade
 }
 
 // Store is the persistence the payment core needs. The bbolt implementation

@@ -187,8 +187,9 @@ func (t *Terminal) RetryNow(ref string) error {
 // Pending counts what is not settled yet: open orders (UNKNOWN among them)
 // and queued outbox calls. The status bar shows these.
 type Pending struct {
-	Open    int
-	Unknown int
+	Open      int
+	Unknown   int
+	Conflicts int // CONFLICT orders (counted in Open too): a manager must look
 	Outbox  int
 	Refunds int // open refunds
 }
@@ -202,8 +203,11 @@ func (t *Terminal) Pending() (Pending, error) {
 	}
 	for _, o := range open {
 		p.Open++
-		if o.State == StateUnknown {
+		switch o.State {
+		case StateUnknown:
 			p.Unknown++
+		case StateConflict:
+			p.Conflicts++
 		}
 	}
 	ob, err := t.store.Outbox()

@@ -236,8 +236,8 @@ func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, er
 		return pos.Trade{}, err
 	}
 	if tr, ok := g.trades[r.OutTradeNo]; ok {
-		if tr.code != r.AuthCode || tr.AmountFen != r.AmountFen {
-			return pos.Trade{}, g.end(OpPay, f, &pos.DeclineError{Code: "OUT_TRADE_NO_USED"})
+		if tr.code != r.AuthCode || tr.AmountFen != r.AmountFen || tr.Attach != r.Attach || tr.native {
+			return pos.Trade{}, g.end(OpPay, f, fmt.Errorf("OUT_TRADE_NO_USED: %w", pos.ErrOutTradeNoUsed))
 		}
 		g.advanceLocked(tr)
 		if tr.Status.Paid() {
@@ -258,8 +258,8 @@ func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, er
 		}
 	}
 	now := g.now()
-	tr := &trade{Trade: pos.Trade{OutTradeNo: r.OutTradeNo, AmountFen: r.AmountFen, Status: pos.TradeNotPay},
-		code: r.AuthCode, created: now}
+	tr := &trade{Trade: pos.Trade{OutTradeNo: r.OutTradeNo, AmountFen: r.AmountFen, Status: pos.TradeNotPay,
+		Attach: r.Attach, TradeType: "MICROPAY"}, code: r.AuthCode, created: now}
 	g.trades[r.OutTradeNo] = tr
 	switch sc {
 	case UserPayingSuccess:
@@ -286,12 +286,12 @@ func (g *Gateway) CreateQR(ctx context.Context, r pos.QRRequest) (string, error)
 		return "", err
 	}
 	if tr, ok := g.trades[r.OutTradeNo]; ok {
-		if tr.AmountFen != r.AmountFen {
-			return "", g.end(OpCreateQR, f, &pos.DeclineError{Code: "OUT_TRADE_NO_USED"})
+		if tr.AmountFen != r.AmountFen || tr.Attach != r.Attach || !tr.native {
+			return "", g.end(OpCreateQR, f, fmt.Errorf("OUT_TRADE_NO_USED: %w", pos.ErrOutTradeNoUsed))
 		}
 	} else {
-		g.trades[r.OutTradeNo] = &trade{Trade: pos.Trade{OutTradeNo: r.OutTradeNo, AmountFen: r.AmountFen, Status: pos.TradeNotPay},
-			native: true, created: g.now(), expires: r.ExpiresAt}
+		g.trades[r.OutTradeNo] = &trade{Trade: pos.Trade{OutTradeNo: r.OutTradeNo, AmountFen: r.AmountFen, Status: pos.TradeNotPay,
+			Attach: r.Attach, TradeType: "NATIVE"}, native: true, created: g.now(), expires: r.ExpiresAt}
 	}
 	return "weixin://wxpay/bizpayurl?pr=" + r.OutTradeNo, g.end(OpCreateQR, f, nil)
 }
