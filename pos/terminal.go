@@ -190,8 +190,8 @@ type Pending struct {
 	Open      int
 	Unknown   int
 	Conflicts int // CONFLICT orders (counted in Open too): a manager must look
-	Outbox  int
-	Refunds int // open refunds
+	Outbox    int
+	Refunds   int // open refunds
 }
 
 // Pending reports the current counts.
