@@ -33,7 +33,7 @@ func (f fakeAPI) QueryByOutTradeNo(context.Context, string) (*wechat.Transaction
 	if f.err != nil {
 		return nil, f.err
 	}
-	return &wechat.Transaction{OutTradeNo: "P1", State: wechat.TradeNotPay, Total: 100}, nil
+	return &wechat.Transaction{OutTradeNo: "P1", State: wechat.TradeNotPay, Total: 100, Attach: "wxpos:TAG", TradeType: "MICROPAY"}, nil
 }
 func (f fakeAPI) Close(context.Context, string) error { return f.err }
 func (f fakeAPI) Reverse(context.Context, string) (*wechat.ReverseResult, error) {
@@ -69,6 +69,11 @@ func outcome(err error) string {
 		return "not-exist"
 	case errors.Is(err, pos.ErrOrderPaid):
 		return "order-paid"
+	case errors.Is(err, pos.ErrOutTradeNoUsed):
+		if pos.IsDefinite(err) {
+			return "number-used but definite"
+		}
+		return "number-used"
 	case errors.As(err, &d):
 		return "declined " + d.Code
 	}
@@ -93,6 +98,10 @@ func TestClassification(t *testing.T) {
 		{"pay untrusted answer", &wechat.UntrustedResponseError{Op: "t", StatusCode: 200, Err: errors.New("bad sig")}, payScan, "unknown"},
 		{"pay NOTENOUGH", apiErr(403, wechat.CodeNotEnough), payScan, "declined NOTENOUGH"},
 		{"pay AUTHCODEEXPIRE", apiErr(400, wechat.CodeAuthCodeExpire), payScan, "declined AUTHCODEEXPIRE"},
+		{"pay OUT_TRADE_NO_USED: query and compare", apiErr(403, wechat.CodeOutTradeNoUsed), payScan, "number-used"},
+		{"prepay OUT_TRADE_NO_USED: query and compare", apiErr(403, wechat.CodeOutTradeNoUsed), createQR, "number-used"},
+		{"prepay 201 商户订单号重复", &wechat.APIError{Op: "t", StatusCode: 400, Code: wechat.CodeInvalidRequest, Message: "201 商户订单号重复"}, createQR, "number-used"},
+		{"prepay other INVALID_REQUEST", apiErr(400, wechat.CodeInvalidRequest), createQR, "declined INVALID_REQUEST"},
 		{"pay invalid argument (not sent)", fmt.Errorf("x: %w", wechat.ErrInvalidArgument), payScan, "declined INVALID_ARGUMENT"},
 		{"query not found", apiErr(404, wechat.CodeOrderNotExist), query, "not-exist"},
 		{"query 503", apiErr(503, wechat.CodeSystemError), query, "unknown"},
@@ -129,6 +138,10 @@ func payScan(g *paygate.Gateway) error {
 	_, err := g.PayScan(context.Background(), pos.ScanRequest{})
 	return err
 }
+func createQR(g *paygate.Gateway) error {
+	_, err := g.CreateQR(context.Background(), pos.QRRequest{})
+	return err
+}
 func query(g *paygate.Gateway) error { _, err := g.Query(context.Background(), "P1"); return err }
 func closeOrder(g *paygate.Gateway) error {
 	return g.Close(context.Background(), "P1")
@@ -149,5 +162,16 @@ func TestUserPayingAndRecall(t *testing.T) {
 	g = paygate.NewV2(fakeAPI{recall: true}, paygate.Options{})
 	if err := g.Reverse(ctx, "P1"); !errors.Is(err, paygate.ErrRecall) || pos.IsDefinite(err) {
 		t.Fatalf("recall=Y → %v, want ErrRecall (outcome unknown)", err)
+	}
+}
+
+// TestQueryCarriesIdentity: the query answer keeps what proves whose order
+// it is (attach, trade type, amount) for the core to compare.
+func TestQueryCarriesIdentity(t *testing.T) {
+	for _, g := range []*paygate.Gateway{paygate.NewV3(fakeAPI{}, paygate.Options{}), paygate.NewV2(fakeAPI{}, paygate.Options{})} {
+		tr, err := g.Query(context.Background(), "P1")
+		if err != nil || tr.Attach != "wxpos:TAG" || tr.TradeType != "MICROPAY" || tr.AmountFen != 100 {
+			t.Fatalf("%s query → %+v, %v", g.Generation(), tr, err)
+		}
 	}
 }
