@@ -65,6 +65,36 @@
 //     locally (WeChat's FREQUENCY_LIMITED is retried).
 //   - A payment code is never stored: only its last four digits and an
 //     HMAC of it (keyed by store and terminal id) for the used-once check.
+//   - A trade found under a sale's number is accepted only if it is this
+//     sale's. Every order carries a random identity tag (Order.Attach,
+//     "wxpos:" + 26 base32 characters), sent as WeChat's attach, which
+//     every query echoes; WeChat's query never returns the payment code,
+//     so for scan orders the tag sent with the code stands in for its last
+//     four digits, and for QR a code_url answer to our own prepay proves
+//     the order was made with our parameters. Every answer that would
+//     settle a state — the pay answer, the password-wait and recovery
+//     queries, the query after a refused reverse or a close, the QR poll —
+//     is compared on amount, attach (when WeChat gives one, and always for
+//     a paid trade) and trade type. A mismatch moves the order to CONFLICT
+//     ("this order number belongs to another payment"): never paid, no
+//     receipt, nothing reversed or closed on it, an order.conflict audit
+//     event with both amounts and WeChat's transaction id, left out of
+//     recovery and kept in the open index for the manager's in-doubt list,
+//     where force void acknowledges it (→ FAILED) and force paid is
+//     refused. Orders from before tags are compared on amount and type.
+//   - OUT_TRADE_NO_USED: WeChat answers a reused out_trade_no with other
+//     parameters (amount, body, attach, code) with OUT_TRADE_NO_USED — v2
+//     err_code, v3 HTTP 403 (PROTOCOL A.6.1, B.7); v3 Native prepay is also
+//     reported to answer INVALID_REQUEST "201 商户订单号重复" (PROTOCOL A.9
+//     and SDK issue threads), which paygate reads as the same. Neither is a
+//     failure here: the order goes UNKNOWN and the query that follows
+//     compares (CONFLICT) or adopts the trade (the same sale). The sandbox
+//     answers the same (403 OUT_TRADE_NO_USED / err_code OUT_TRADE_NO_USED,
+//     checked before the order's own state).
+//   - RefundAny refuses (ErrTradeConflict) a sale the replica knows under
+//     a number when WeChat's order there has another amount or transaction
+//     id; reconciliation's "record sale" refuses a bill payment whose
+//     amount differs from the local sale under the same number.
 //
 // # Refunding a sale taken at another counter
 //

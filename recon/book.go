@@ -396,6 +396,12 @@ func (b *Book) RecordSale(d *Difference, actor, note string) (string, error) {
 			if orderClass(o.State) != classVoid {
 				return fmt.Errorf("record sale %s: local order is %s", d.OutTradeNo, o.State)
 			}
+			if o.AmountFen != d.BillFen {
+				// Another sale under the same number (a restored or second
+				// database): the bill's payment is not this sale's.
+				return fmt.Errorf("record sale %s: the local sale is %d fen, WeChat's payment %d fen: the number belongs to another payment",
+					d.OutTradeNo, o.AmountFen, d.BillFen)
+			}
 			from = o.State
 		case errors.Is(err, storage.ErrNotFound):
 			o = &storage.Order{OutTradeNo: d.OutTradeNo, Tender: string(tender), CreatedAt: t, Day: string(DayOf(t)),

@@ -281,3 +281,23 @@ func TestDeskBalancedAfterEveryResolution(t *testing.T) {
 		t.Fatalf("Days = %+v, %v", days, err)
 	}
 }
+
+// TestRecordSaleRefusesAnotherPayment: a local sale that was not paid
+// (here a conflict the manager acknowledged: FAILED) whose number carries
+// a payment of another amount on the bill is not booked on that payment.
+func TestRecordSaleRefusesAnotherPayment(t *testing.T) {
+	k, s := deskWith(t, &fakeOperator{}, billPay("PS1-T1-00000009", 5))
+	putOrder(t, s, storage.Order{OutTradeNo: "PS1-T1-00000009", Tender: "wechat_scan", State: "FAILED", AmountFen: 8888,
+		ErrorCode: "TRADE_CONFLICT", CreatedAt: at(11, 0), UpdatedAt: at(11, 5)})
+	if _, err := k.Reconcile(day, "system"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.RecordSale(day, "wechat_only/order/PS1-T1-00000009", "boss", "looks lost"); err == nil {
+		t.Fatal("the other payment was booked as this sale")
+	}
+	var o *storage.Order
+	_ = s.View(func(tx *storage.Tx) error { o, _ = tx.GetOrder("PS1-T1-00000009"); return nil })
+	if o == nil || o.State != "FAILED" || o.AmountFen != 8888 {
+		t.Fatalf("local sale now %+v", o)
+	}
+}

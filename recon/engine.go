@@ -62,6 +62,10 @@ func orderClass(state string) class {
 		return classPaid
 	case "REVERSED", "CLOSED", "FAILED":
 		return classVoid
+	case "CONFLICT":
+		// The number is another payment's at WeChat: never this sale's
+		// money, and not settled until a manager acknowledges it.
+		return classOpen
 	}
 	return classOpen
 }

@@ -25,12 +25,13 @@ const (
 	StateShowingQR       State = "SHOWING_QR"
 	StateClosing         State = "CLOSING"
 	StateClosed          State = "CLOSED"
+	StateConflict        State = "CONFLICT" // the number is another payment's: not paid
 )
 
 // Final reports whether s ends a payment.
 func (s State) Final() bool {
 	switch s {
-	case StatePaid, StateFailed, StateReversed, StateClosed:
+	case StatePaid, StateFailed, StateReversed, StateClosed, StateConflict:
 		return true
 	}
 	return false
@@ -49,7 +50,8 @@ const (
 	ReasonCardNotUsable   Reason = "NOTSUPORTCARD"
 	ReasonPasswordTimeout Reason = "PASSWORD_TIMEOUT"
 	ReasonDeclined        Reason = "TRADE_ERROR"
-	ReasonExpired         Reason = "EXPIRED" // a QR order closed at its expiry
+	ReasonExpired         Reason = "EXPIRED"        // a QR order closed at its expiry
+	ReasonConflict        Reason = "TRADE_CONFLICT" // the order number belongs to another payment
 )
 
 // Sale is what the cashier keyed: optional item lines and the total in fen.

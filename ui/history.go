@@ -96,7 +96,7 @@ func (s *historyScreen) filter() {
 			state.Importance = widget.SuccessImportance
 		case StateUnknown:
 			state.Importance = widget.WarningImportance
-		case StateFailed:
+		case StateFailed, StateConflict:
 			state.Importance = widget.DangerImportance
 		}
 		txn := ""

@@ -230,13 +230,15 @@ func (d *Desk) Receipt(_ context.Context, no string) (*receipt.Receipt, error) {
 	return d.c.Core.Receipt(no)
 }
 
-// Unknown lists the payments in doubt, oldest first.
+// Unknown lists the payments in doubt, oldest first: UNKNOWN, and CONFLICT
+// (the order number is another payment's at WeChat; the manager
+// acknowledges it with force void).
 func (d *Desk) Unknown(context.Context) ([]*pos.Order, error) {
 	var out []*pos.Order
 	err := d.c.DB.View(func(tx *storage.Tx) error {
 		open, err := tx.OpenOrders()
 		for _, o := range open {
-			if o.State == string(pos.StateUnknown) {
+			if o.State == string(pos.StateUnknown) || o.State == string(pos.StateConflict) {
 				if po, err := d.c.Core.Order(o.OutTradeNo); err == nil {
 					out = append(out, po)
 				}

@@ -81,7 +81,15 @@ func (s *forceScreen) row(o *pos.Order) fyne.CanvasObject {
 	paid := widget.NewButton(t.cat.T(msgUnknownForcePaid), func() { s.force(o, staff.ActionForcePaid) })
 	void := widget.NewButton(t.cat.T(msgUnknownForceVoid), func() { s.force(o, staff.ActionForceVoid) })
 	void.Importance = widget.DangerImportance
-	return container.NewBorder(nil, nil, nil, container.NewHBox(paid, void), widget.NewLabel(desc))
+	label := widget.NewLabel(desc)
+	if o.State == pos.StateConflict {
+		// Never paid: void is the acknowledgement, paid is refused by the core.
+		paid.Disable()
+		label.SetText(desc + "\n" + t.cat.T(msgStateConflict) + ": " + t.cat.T(msgReasonConflict))
+		label.Importance = widget.DangerImportance
+		label.Wrapping = fyne.TextWrapWord
+	}
+	return container.NewBorder(nil, nil, nil, container.NewHBox(paid, void), label)
 }
 
 func (s *forceScreen) force(o *pos.Order, act staff.Action) {

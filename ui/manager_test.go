@@ -362,3 +362,54 @@ func TestLanguageChoiceIsKept(t *testing.T) {
 		t.Fatalf("settings events %+v, %v", ev, err)
 	}
 }
+
+// TestForceScreenConflict: a sale whose order number belongs to another
+// payment at WeChat (a second database with the same ids paid under it
+// first) is on the manager's in-doubt list with the conflict message; it
+// cannot be forced paid, and force void acknowledges it (FAILED).
+func TestForceScreenConflict(t *testing.T) {
+	w := newMgrWorld(t)
+	ctx := context.Background()
+	other, err := pos.New(pos.NewBoltStore(storagetest.Open(t)), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1",
+		Clock: postest.NewAutoClock(time.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	if o, err := other.PayScan(ctx, pos.Sale{AmountFen: 5}, postest.Code(postest.Success, 1)); err != nil || o.State != pos.StatePaid {
+		t.Fatalf("the other database's payment: %v %+v", err, o)
+	}
+	o, err := w.core.PayScan(ctx, pos.Sale{AmountFen: 8888}, postest.Code(postest.Success, 2))
+	if err != nil || o.State != pos.StateConflict {
+		t.Fatalf("sale on the reused number: %v %+v, want CONFLICT", err, o)
+	}
+	h := newHarness(t)
+	c := &console{t: h.term, m: w.desk}
+	h.term.show(newForceScreen(c))
+	s := screenAs[*forceScreen](h)
+	h.waitFor("list", func() bool { return len(s.list.Objects) == 1 })
+	row := s.list.Objects[0].(*fyne.Container)
+	var label *widget.Label
+	var paid *widget.Button
+	for _, obj := range row.Objects {
+		switch v := obj.(type) {
+		case *widget.Label:
+			label = v
+		case *fyne.Container:
+			paid = v.Objects[0].(*widget.Button)
+		}
+	}
+	if label == nil || !strings.Contains(label.Text, h.term.cat.T(msgReasonConflict)) || !strings.Contains(label.Text, o.OutTradeNo) {
+		t.Fatalf("row does not say the number is another payment's: %+v", label)
+	}
+	if paid == nil || !paid.Disabled() {
+		t.Errorf("force paid offered on a conflict")
+	}
+	s.reason.SetText("customer paid again by cash")
+	s.force(o, staff.ActionForceVoid)
+	answerPIN(h, c, "Wang", "2468")
+	h.waitFor("acknowledged", func() bool { return strings.Contains(s.message.Text, string(pos.StateFailed)) })
+	if got, _ := w.core.Order(o.OutTradeNo); got.State != pos.StateFailed || got.ForcedBy != "Wang" {
+		t.Fatalf("order %+v", got)
+	}
+}

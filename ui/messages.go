@@ -91,6 +91,7 @@ const (
 	msgStateReversed msg = "state.reversed"
 	msgStateClosed   msg = "state.closed"
 	msgStatePending  msg = "state.pending"
+	msgStateConflict msg = "state.conflict"
 
 	msgReasonNotEnough     msg = "reason.NOTENOUGH"
 	msgReasonCodeExpired   msg = "reason.AUTHCODEEXPIRE"
@@ -100,6 +101,7 @@ const (
 	msgReasonNoPassword    msg = "reason.PASSWORD_TIMEOUT"
 	msgReasonDeclined      msg = "reason.TRADE_ERROR"
 	msgReasonOther         msg = "reason.other"
+	msgReasonConflict      msg = "reason.TRADE_CONFLICT"
 
 	msgStatusNetOK           msg = "status.netOK"
 	msgStatusNetFail         msg = "status.netFail"
@@ -228,6 +230,7 @@ var messages = map[msg]translation{
 	msgStateReversed: {"已撤销", "Reversed"},
 	msgStateClosed:   {"已关闭", "Closed"},
 	msgStatePending:  {"处理中", "In progress"},
+	msgStateConflict: {"单号冲突", "Number conflict"},
 
 	msgReasonNotEnough:     {"余额不足 — 请顾客换卡或换一种方式付款", "Insufficient balance — ask for another card or way to pay"},
 	msgReasonCodeExpired:   {"付款码已过期 — 请顾客刷新付款码后重新扫码", "Payment code expired — ask the customer to refresh it, then scan again"},
@@ -237,6 +240,8 @@ var messages = map[msg]translation{
 	msgReasonNoPassword:    {"顾客没有完成密码输入，已撤销", "The customer did not enter the password; reversed"},
 	msgReasonDeclined:      {"交易被微信拒绝 — 请换一种方式付款", "Declined by WeChat — ask for another way to pay"},
 	msgReasonOther:         {"支付未成功", "The payment did not go through"},
+	msgReasonConflict: {"此订单号属于另一笔支付（数据库被恢复或重装？）— 本笔未收款，请重新收款并告知经理",
+		"This order number belongs to another payment (database restored or reinstalled?) — this sale is NOT paid: take the payment again and tell the manager"},
 
 	msgStatusNetOK:           {"网络正常", "Network OK"},
 	msgStatusNetFail:         {"网络故障", "Network failing"},

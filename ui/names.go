@@ -19,6 +19,8 @@ func reasonMsg(r Reason) msg {
 		return msgReasonNoPassword
 	case ReasonDeclined:
 		return msgReasonDeclined
+	case ReasonConflict:
+		return msgReasonConflict
 	}
 	return msgReasonOther
 }
@@ -36,6 +38,8 @@ func stateMsg(s State) msg {
 		return msgStateReversed
 	case StateClosed:
 		return msgStateClosed
+	case StateConflict:
+		return msgStateConflict
 	}
 	return msgStatePending
 }

@@ -345,7 +345,8 @@ func networkFrom(to pos.State) (ok, known bool) {
 	switch to {
 	case pos.StateUnknown:
 		return false, true
-	case pos.StatePaid, pos.StateFailed, pos.StateWaitingPassword, pos.StateShowingQR, pos.StateReversed, pos.StateClosed:
+	case pos.StatePaid, pos.StateFailed, pos.StateWaitingPassword, pos.StateShowingQR, pos.StateReversed, pos.StateClosed,
+		pos.StateConflict:
 		return true, true
 	}
 	return false, false

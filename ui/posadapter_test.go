@@ -48,6 +48,7 @@ func TestNetworkFrom(t *testing.T) {
 		{pos.StateWaitingPassword, true, true},
 		{pos.StateSubmitting, false, false},
 		{pos.StateReversing, false, false},
+		{pos.StateConflict, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.to), func(t *testing.T) {

@@ -156,7 +156,7 @@ func (s *qrScreen) update(u Update) {
 			m = msgQRExpired
 		}
 		s.finish(c.T(m))
-	case StateFailed:
+	case StateFailed, StateConflict:
 		s.finish(c.T(reasonMsg(u.Reason)))
 	}
 }

@@ -187,7 +187,7 @@ func (s *scanScreen) update(u Update) {
 		s.deadline = u.Deadline
 	}
 	switch u.State {
-	case StateFailed:
+	case StateFailed, StateConflict:
 		s.phase = scanDone
 		s.reason.SetText(s.t.cat.T(reasonMsg(u.Reason)))
 	case StateReversed:
@@ -214,7 +214,7 @@ func (s *scanScreen) showProgress() {
 		s.progress.SetText(c.T(msgScanWaiting, left))
 	case StateReversing:
 		s.progress.SetText(c.T(msgScanReversing))
-	case StateFailed:
+	case StateFailed, StateConflict:
 		s.progress.SetText(c.T(msgCommonFailed))
 	case StateReversed:
 		s.progress.SetText(c.T(msgStateReversed))
