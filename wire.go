@@ -32,7 +32,8 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	}
 	cfg := env.Config
 	training := cfg.Training()
-	opts := []ui.Option{ui.WithTraining(training), ui.WithLanguage(ui.Lang(cfg.UI.Locale))}
+	opts := []ui.Option{ui.WithTraining(training), ui.WithLanguage(ui.Lang(cfg.UI.Locale)),
+		ui.WithAmountLimits(cfg.Payment.MaxAmount.Fen, cfg.Payment.ConfirmAbove.Fen)}
 
 	var status ui.ScannerStatus
 	if cfg.Scanner.Port != "" {

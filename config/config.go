@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/receipt"
 )
 
 // Mode selects which WeChat Pay the terminal talks to.
@@ -90,7 +93,36 @@ type Payment struct {
 	PasswordTimeout Duration `toml:"password_timeout"`
 	// QRExpiry is how long a Native QR stays payable.
 	QRExpiry Duration `toml:"qr_expiry"`
+	// MaxAmount is the most one sale may charge; ConfirmAbove is the
+	// amount above which the cashier confirms before the customer is
+	// charged. Both are yuan ("50000", "2000.00").
+	MaxAmount    Yuan `toml:"max_amount"`
+	ConfirmAbove Yuan `toml:"confirm_above"`
 }
+
+// Defaults of Payment.MaxAmount and Payment.ConfirmAbove, in fen.
+const (
+	DefaultMaxAmountFen    = 5_000_000 // ¥50,000
+	DefaultConfirmAboveFen = 200_000   // ¥2,000
+	maxAmountCeilingFen    = 99_999_999
+)
+
+// Yuan is an amount written in yuan in TOML ("12", "12.34") and held in fen.
+type Yuan struct{ Fen int64 }
+
+// UnmarshalText parses yuan exactly (pos.ParseYuan): no floats, at most two
+// decimals.
+func (y *Yuan) UnmarshalText(b []byte) error {
+	fen, err := pos.ParseYuan(string(b))
+	if err != nil {
+		return fmt.Errorf("not an amount in yuan like \"2000.00\": %q", b)
+	}
+	y.Fen = fen
+	return nil
+}
+
+// MarshalText writes the amount in yuan with two decimals.
+func (y Yuan) MarshalText() ([]byte, error) { return []byte(receipt.Yuan(y.Fen)), nil }
 
 // Scanner is the serial barcode scanner.
 type Scanner struct {
@@ -203,6 +235,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Payment.QRExpiry.Duration == 0 {
 		c.Payment.QRExpiry.Duration = 5 * time.Minute
+	}
+	if c.Payment.MaxAmount.Fen == 0 {
+		c.Payment.MaxAmount.Fen = DefaultMaxAmountFen
+	}
+	if c.Payment.ConfirmAbove.Fen == 0 {
+		c.Payment.ConfirmAbove.Fen = DefaultConfirmAboveFen
 	}
 	if c.Scanner.Baud == 0 {
 		c.Scanner.Baud = 9600
@@ -372,6 +410,12 @@ func (c *Config) validate() []error {
 	}
 	if p.QRExpiry.Duration < 5*time.Minute || p.QRExpiry.Duration > 2*time.Hour {
 		bad("payment.qr_expiry", "must be between 5m and 2h (WeChat's limits for time_expire), got %s", p.QRExpiry.Duration)
+	}
+	if p.MaxAmount.Fen > maxAmountCeilingFen {
+		bad("payment.max_amount", "must be at most 999999.99 (the keypad's limit), got %s", receipt.Yuan(p.MaxAmount.Fen))
+	}
+	if p.ConfirmAbove.Fen > p.MaxAmount.Fen {
+		bad("payment.confirm_above", "must not be above payment.max_amount (%s), got %s", receipt.Yuan(p.MaxAmount.Fen), receipt.Yuan(p.ConfirmAbove.Fen))
 	}
 	s := c.Scanner
 	switch s.Baud {

@@ -53,6 +53,10 @@ func TestParse_ErrorsNameTheField(t *testing.T) {
 		{"bad duration", "[payment]\npassword_poll = \"soon\"\n", "", "not a duration"},
 		{"timeout too short", "[payment]\npassword_timeout = \"5s\"\n", "payment.password_timeout", "15s"},
 		{"qr expiry too long", "[payment]\nqr_expiry = \"3h\"\n", "payment.qr_expiry", "2h"},
+		{"amount as a float", "[payment]\nmax_amount = \"500.001\"\n", "", "not an amount in yuan"},
+		{"amount as a number", "[payment]\nmax_amount = 500\n", "", "max_amount"},
+		{"max amount past the keypad", "[payment]\nmax_amount = \"1000000\"\n", "payment.max_amount", "999999.99"},
+		{"confirm above the max", "[payment]\nmax_amount = \"100\"\nconfirm_above = \"200\"\n", "payment.confirm_above", "100.00"},
 		{"baud", "[scanner]\nbaud = 1000\n", "scanner.baud", "standard rate"},
 		{"parity", "[scanner]\nparity = \"X\"\n", "scanner.parity", "N, E or O"},
 		{"suffix", "[scanner]\nsuffix = \"TAB\"\n", "scanner.suffix", "CR, LF"},
@@ -105,6 +109,20 @@ func flatten(err error) []error {
 		return out
 	}
 	return []error{err}
+}
+
+func TestParse_AmountLimits(t *testing.T) {
+	c, err := config.Parse([]byte("[payment]\nmax_amount = \"800\"\nconfirm_above = \"199.50\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Payment.MaxAmount.Fen != 80000 || c.Payment.ConfirmAbove.Fen != 19950 {
+		t.Errorf("limits %d / %d fen, want 80000 / 19950", c.Payment.MaxAmount.Fen, c.Payment.ConfirmAbove.Fen)
+	}
+	d := config.Default()
+	if d.Payment.MaxAmount.Fen != 5_000_000 || d.Payment.ConfirmAbove.Fen != 200_000 {
+		t.Errorf("default limits %d / %d fen, want ¥50,000 / ¥2,000", d.Payment.MaxAmount.Fen, d.Payment.ConfirmAbove.Fen)
+	}
 }
 
 func TestLoad_ValidV3WithKeyFiles(t *testing.T) {

@@ -36,6 +36,18 @@
 // order. Cash: digits or a note button, Enter confirms. UNKNOWN: F4 retries
 // now. Receipt: F6 prints or reprints, Enter starts the next sale.
 //
+// Every key the window gets goes through one classifier (keyBurst) before a
+// screen sees it: a run of keys a few ms apart is a keyboard-wedge scanner,
+// not a person. A burst shaped like a payment code is delivered as a scan
+// (on the sale screen it starts scan-pay with the keyed amount, or asks for
+// an amount); any other burst is shown as "not a payment code"; neither is
+// ever typed into an amount. Keys are held for one burst window (35 ms)
+// until that is decided. Amounts have a ceiling and, above a threshold, a
+// second press of the tender key to confirm (WithAmountLimits, config
+// [payment] max_amount and confirm_above). Widgets that take focus (the
+// manager's text fields) receive keys directly from Fyne and are not
+// covered.
+//
 // # Text and font
 //
 // Every string comes from a typed catalogue (zh-CN by default, English

@@ -28,7 +28,31 @@ type harness struct {
 	fake  *fakeCheckout
 	print *fakePrinter
 	codes chan string
+	clock *keyClock
 }
+
+// keyClock is the time the terminal reads when a key arrives. Tests move it
+// by hand: keys typed at a person's pace or a scanner's are then told
+// apart exactly as they are at the counter, without sleeping.
+type keyClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *keyClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *keyClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// humanGap is the time between two keys typed by a person.
+const humanGap = 300 * time.Millisecond
 
 func newHarness(t testing.TB, opts ...Option) *harness {
 	t.Helper()
@@ -42,10 +66,12 @@ func newHarness(t testing.TB, opts ...Option) *harness {
 		fake:  newFakeCheckout(),
 		print: &fakePrinter{},
 		codes: make(chan string, 4),
+		clock: &keyClock{now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)},
 	}
 	h.w = test.NewTempWindow(t, widget.NewLabel(""))
 	h.w.Resize(fyne.NewSize(1024, 720))
-	base := []Option{WithCheckout(h.fake), WithPrinter(h.print), WithScanner(h.codes)}
+	base := []Option{WithCheckout(h.fake), WithPrinter(h.print), WithScanner(h.codes),
+		func(o *options) { o.clock = h.clock.Now }}
 	h.term = newTerminal(ctx, h.w, func(f func()) { h.q <- f }, append(base, opts...)...)
 	return h
 }
@@ -83,9 +109,37 @@ func (h *harness) drain() {
 	}
 }
 
-func (h *harness) typeText(s string) { test.TypeOnCanvas(h.w.Canvas(), s) }
+// typeText types s at a person's pace and lets the input go quiet, so the
+// screen has every key.
+func (h *harness) typeText(s string) {
+	h.typeAt(humanGap, s)
+	h.quiet()
+}
 
-func (h *harness) key(k fyne.KeyName) { h.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k}) }
+// typeAt types s with gap before each key, the way a person (hundreds of
+// ms) or a keyboard-wedge scanner (a few ms) does; '\n' is Enter. Keys the
+// terminal still holds stay held until quiet or the next key.
+func (h *harness) typeAt(gap time.Duration, s string) {
+	for _, r := range s {
+		h.clock.advance(gap)
+		if r == '\n' {
+			h.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			continue
+		}
+		test.TypeOnCanvas(h.w.Canvas(), string(r))
+	}
+}
+
+// quiet lets the input go quiet and delivers what the terminal held.
+func (h *harness) quiet() {
+	h.clock.advance(time.Second)
+	h.term.flushKeys()
+}
+
+func (h *harness) key(k fyne.KeyName) {
+	h.clock.advance(humanGap)
+	h.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
+}
 
 // screen returns the current screen as S, failing the test if it is not.
 func screenAs[S screen](h *harness) S {

@@ -18,6 +18,11 @@ const (
 	msgSaleNoAmount msg = "sale.noAmount"
 	msgSaleHint     msg = "sale.hint"
 
+	msgSaleScanNoAmount msg = "sale.scanNoAmount"
+	msgSaleNotCode      msg = "sale.notCode"
+	msgSaleOverMax      msg = "sale.overMax"
+	msgSaleConfirm      msg = "sale.confirm"
+
 	msgScanTitle      msg = "scan.title"
 	msgScanPrompt     msg = "scan.prompt"
 	msgScanHow        msg = "scan.how"
@@ -28,6 +33,7 @@ const (
 	msgScanReversed   msg = "scan.reversed"
 	msgScanAgain      msg = "scan.again"
 	msgScanTyped      msg = "scan.typed"
+	msgScanNotCode    msg = "scan.notCode"
 
 	msgQRTitle    msg = "qr.title"
 	msgQRPrompt   msg = "qr.prompt"
@@ -157,6 +163,11 @@ var messages = map[msg]translation{
 	msgSaleNoAmount: {"请先输入金额", "Enter an amount first"},
 	msgSaleHint:     {"输入金额，然后选择收款方式", "Key the amount, then choose how the customer pays"},
 
+	msgSaleScanNoAmount: {"已扫到付款码，但还没有输入金额：请先输入金额，再扫一次付款码", "A payment code was scanned but no amount is keyed: key the amount, then scan the code again"},
+	msgSaleNotCode:      {"扫到的“%s”不是微信付款码，金额没有改变", "Scanned “%s”: not a WeChat payment code; the amount is unchanged"},
+	msgSaleOverMax:      {"金额 %s 超过每笔上限 %s，没有收款", "%s is over the limit of %s per sale; nothing was charged"},
+	msgSaleConfirm:      {"大额收款 %s：请核对，再按一次同一收款键（或 Enter）确认，Esc 返回", "Large amount %s: check it, then press the same tender key (or Enter) again to charge; Esc to go back"},
+
 	msgScanTitle:      {"扫码收款", "Scan to pay"},
 	msgScanPrompt:     {"请出示付款码", "Please show your payment code"},
 	msgScanHow:        {"用扫码枪扫描顾客的付款码（也可键盘输入后按 Enter）", "Scan the customer's payment code (or type it and press Enter)"},
@@ -167,6 +178,7 @@ var messages = map[msg]translation{
 	msgScanReversed:   {"已撤销 — 顾客不会被扣款（如已扣款将原路退回）", "Reversed — the customer is not charged (any charge goes back)"},
 	msgScanAgain:      {"重新扫码 Enter", "Scan again Enter"},
 	msgScanTyped:      {"已输入 %d 位", "%d digits typed"},
+	msgScanNotCode:    {"扫到的“%s”不是微信付款码，请扫顾客的付款码", "Scanned “%s”: not a WeChat payment code; scan the customer's payment code"},
 
 	msgQRTitle:    {"二维码收款", "QR code payment"},
 	msgQRPrompt:   {"请顾客用微信扫一扫", "Ask the customer to scan with WeChat"},

@@ -105,3 +105,29 @@ func parseYuan(s string) (int64, bool) {
 	}
 	return y*100 + f, true
 }
+
+// amountLimits bound what a sale may charge: above maxFen nothing is
+// charged, above confirmAboveFen the cashier confirms the amount first (a
+// slipped finger or a code typed into the amount is caught before the
+// customer pays it).
+type amountLimits struct {
+	maxFen          int64
+	confirmAboveFen int64
+}
+
+// Defaults of amountLimits: ¥50,000 and ¥2,000.
+const (
+	defaultMaxFen          = 5_000_000
+	defaultConfirmAboveFen = 200_000
+)
+
+func (l amountLimits) withDefaults() amountLimits {
+	if l.maxFen <= 0 {
+		l.maxFen = defaultMaxFen
+	}
+	l.maxFen = min(l.maxFen, maxAmountFen)
+	if l.confirmAboveFen <= 0 {
+		l.confirmAboveFen = defaultConfirmAboveFen
+	}
+	return l
+}

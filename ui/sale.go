@@ -37,7 +37,16 @@ type saleScreen struct {
 	managerBtn                                                         *widget.Button
 
 	root     fyne.CanvasObject
-	linesRev int // the draft's lines revision drawn; -1 before the first draw
+	linesRev int          // the draft's lines revision drawn; -1 before the first draw
+	confirm  *saleConfirm // a large amount waiting for the cashier's second press
+}
+
+// saleConfirm is a charge above the confirm threshold that the cashier has
+// asked for once: the same tender again (or Enter) goes ahead with it.
+type saleConfirm struct {
+	tender   tender
+	totalFen int64
+	code     string // a payment code scanned for it, if any
 }
 
 func newSaleScreen(t *Terminal) *saleScreen {
@@ -75,6 +84,7 @@ func newSaleScreen(t *Terminal) *saleScreen {
 
 // reset re-arms the screen for the sale being keyed (t.draft).
 func (s *saleScreen) reset() {
+	s.confirm = nil
 	s.showHint(msgSaleHint, widget.MediumImportance)
 	s.refresh()
 }
@@ -100,19 +110,40 @@ func tall(b *widget.Button) fyne.CanvasObject {
 	return container.NewStack(container.NewGridWrap(fyne.NewSize(1, 72)), b)
 }
 
+// press applies a keypad key; a key that would take the sale over the
+// ceiling is refused with a warning.
 func (s *saleScreen) press(key string) {
-	if s.t.draft.input.Press(key) {
-		s.refresh()
+	d := &s.t.draft
+	next := d.input
+	if !next.Press(key) {
+		return
 	}
+	s.dropConfirm()
+	if total := d.totalFen() - d.input.Fen() + next.Fen(); total > s.t.opt.limits.maxFen {
+		s.warnf(msgSaleOverMax, formatFen(total), formatFen(s.t.opt.limits.maxFen))
+		return
+	}
+	d.input = next
+	s.refresh()
 }
 
 func (s *saleScreen) addLine() {
+	s.dropConfirm()
 	if s.t.draft.addLine(s.t.cat) {
 		s.refresh()
 	}
 }
 
+// dropConfirm forgets a pending large-amount confirmation: the sale changed.
+func (s *saleScreen) dropConfirm() {
+	if s.confirm != nil {
+		s.confirm = nil
+		s.showHint(msgSaleHint, widget.MediumImportance)
+	}
+}
+
 func (s *saleScreen) clear() {
+	s.confirm = nil
 	d := &s.t.draft
 	if d.input.Text() != "" {
 		d.input.Clear()
@@ -145,6 +176,11 @@ func (s *saleScreen) refresh() {
 
 func (s *saleScreen) warn(m msg) { s.showHint(m, widget.DangerImportance) }
 
+func (s *saleScreen) warnf(m msg, args ...any) {
+	s.hint.Importance = widget.DangerImportance
+	s.hint.SetText(s.t.cat.T(m, args...))
+}
+
 // showHint sets the hint line; the importance goes first because SetText
 // is what redraws the label.
 func (s *saleScreen) showHint(m msg, imp widget.Importance) {
@@ -153,20 +189,45 @@ func (s *saleScreen) showHint(m msg, imp widget.Importance) {
 }
 
 // pay opens the screen of tender k for the keyed sale.
-func (s *saleScreen) pay(k tender) {
+func (s *saleScreen) pay(k tender) { s.charge(k, "") }
+
+// charge checks the keyed sale against the limits and starts tender k; code
+// is a payment code already scanned (scan tender only). Above the confirm
+// threshold the first request only asks the cashier to confirm; a fresh
+// scan never counts as that confirmation.
+func (s *saleScreen) charge(k tender, code string) {
 	t := s.t
-	if t.draft.totalFen() <= 0 {
+	total, lim := t.draft.totalFen(), t.opt.limits
+	switch {
+	case total <= 0 && code != "":
+		s.warn(msgSaleScanNoAmount)
+		return
+	case total <= 0:
 		s.warn(msgSaleNoAmount)
 		return
-	}
-	if t.opt.checkout == nil {
+	case t.opt.checkout == nil:
 		s.warn(msgCommonNoCore)
 		return
+	case total > lim.maxFen:
+		s.warnf(msgSaleOverMax, formatFen(total), formatFen(lim.maxFen))
+		return
+	case total > lim.confirmAboveFen && (code != "" || !s.confirming(k, total)):
+		s.confirm = &saleConfirm{tender: k, totalFen: total, code: code}
+		s.hint.Importance = widget.WarningImportance
+		s.hint.SetText(t.cat.T(msgSaleConfirm, formatFen(total)))
+		return
 	}
+	if code == "" && s.confirm != nil {
+		code = s.confirm.code
+	}
+	s.confirm = nil
 	sale := t.draft.sale(t.cat)
 	switch k {
 	case tenderScan:
-		t.showScan(sale)
+		sc := t.showScan(sale)
+		if code != "" {
+			sc.submit(code)
+		}
 	case tenderQR:
 		t.showQR(sale)
 	case tenderCash:
@@ -174,14 +235,19 @@ func (s *saleScreen) pay(k tender) {
 	}
 }
 
-// scanned starts a scan payment straight away when a code arrives while an
-// amount is keyed: the cashier need not press F1 first.
-func (s *saleScreen) scanned(code string) {
-	t := s.t
-	if t.draft.totalFen() <= 0 || t.opt.checkout == nil {
-		return
-	}
-	t.showScan(t.draft.sale(t.cat)).submit(code)
+func (s *saleScreen) confirming(k tender, totalFen int64) bool {
+	return s.confirm != nil && s.confirm.tender == k && s.confirm.totalFen == totalFen
+}
+
+// scanned starts a scan payment straight away when a code arrives (from the
+// serial scanner or a keyboard-wedge burst) while an amount is keyed: the
+// cashier need not press F1 first. Without an amount it asks for one.
+func (s *saleScreen) scanned(code string) { s.charge(tenderScan, code) }
+
+// notACode says what a scanner typed that is not a payment code; the
+// amount is left as it was.
+func (s *saleScreen) notACode(text string) {
+	s.warnf(msgSaleNotCode, shortScan(text))
 }
 
 func (s *saleScreen) typedRune(r rune) {
@@ -198,8 +264,18 @@ func (s *saleScreen) typedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyBackspace:
 		s.press("\b")
 	case fyne.KeyEscape:
+		if s.confirm != nil {
+			s.dropConfirm()
+			return
+		}
 		s.clear()
-	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyF1:
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if s.confirm != nil {
+			s.pay(s.confirm.tender)
+			return
+		}
+		s.pay(tenderScan)
+	case fyne.KeyF1:
 		s.pay(tenderScan)
 	case fyne.KeyF2:
 		s.pay(tenderQR)

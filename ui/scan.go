@@ -305,3 +305,10 @@ func (s *scanScreen) typedKey(ev *fyne.KeyEvent) {
 		}
 	}
 }
+
+// notACode says what a scanner typed that is not a payment code.
+func (s *scanScreen) notACode(text string) {
+	if s.phase == scanAwaitingCode {
+		s.reason.SetText(s.t.cat.T(msgScanNotCode, shortScan(text)))
+	}
+}

@@ -31,6 +31,8 @@ type options struct {
 	lang     Lang
 
 	saveLang      func(ctx context.Context, l Lang) error
+	limits        amountLimits
+	clock         func() time.Time // when keys arrive; tests set it
 	billStatus    func() recon.Status
 	replicaStatus func() replica.Status
 	training      bool
@@ -66,6 +68,13 @@ func WithLanguageStore(save func(ctx context.Context, l Lang) error) Option {
 	return func(o *options) { o.saveLang = save }
 }
 
+// WithAmountLimits sets the largest amount a sale may have and the amount
+// above which the cashier confirms it before the customer is charged, both
+// in fen. Zero keeps the defaults (¥50,000 and ¥2,000).
+func WithAmountLimits(maxFen, confirmAboveFen int64) Option {
+	return func(o *options) { o.limits = amountLimits{maxFen: maxFen, confirmAboveFen: confirmAboveFen} }
+}
+
 // WithLanguage picks the starting language (default zh-CN).
 func WithLanguage(l Lang) Option { return func(o *options) { o.lang = l } }
 
@@ -85,6 +94,9 @@ type (
 	runeHandler   interface{ typedRune(r rune) }
 	updateHandler interface{ update(u Update) }
 	codeHandler   interface{ scanned(code string) }
+	// notCodeHandler hears of a scanner burst that is not a payment code,
+	// so the screen can say what was scanned instead of typing it.
+	notCodeHandler interface{ notACode(text string) }
 )
 
 // payment is one WeChat payment the terminal follows; updates of a payment
@@ -113,6 +125,10 @@ type Terminal struct {
 	draft   saleDraft
 	pay     *payment
 	loop    loopScreens
+
+	keys     keyBurst    // every typed key passes here first
+	keyTimer *time.Timer // flushes keys held by keys once input is quiet
+	now      func() time.Time
 }
 
 // loopScreens are the screens every sale passes through. They are built once
@@ -139,6 +155,11 @@ func newTerminal(ctx context.Context, w fyne.Window, do func(func()), opts ...Op
 		o(&t.opt)
 	}
 	t.cat = newCatalog(t.opt.lang)
+	t.opt.limits = t.opt.limits.withDefaults()
+	t.now = time.Now
+	if t.opt.clock != nil {
+		t.now = t.opt.clock
+	}
 	t.bar = newStatusBar(t.cat, Status{Training: t.opt.training, NetworkOK: true})
 	t.body = container.NewStack()
 	w.SetContent(container.NewBorder(t.bar, nil, nil, nil, t.body))
@@ -232,16 +253,87 @@ func (t *Terminal) newSale() {
 	t.showSale()
 }
 
+// typedKey and typedRune receive every key the window gets while no widget
+// has focus. Both go through t.keys first, so a keyboard-wedge scan reaches
+// the screen as one scanned code (or a "not a payment code" notice), never
+// as digits and an Enter, whichever screen is showing.
 func (t *Terminal) typedKey(ev *fyne.KeyEvent) {
+	switch {
+	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
+		t.route(t.keys.Enter(t.now()), ev)
+	case len(ev.Name) == 1:
+		// A printable key: its rune follows through typedRune, which is
+		// what gets classified. Screens still see the key itself.
+		t.deliverKey(ev)
+	default:
+		t.route(t.keys.Key(), nil)
+		t.deliverKey(ev)
+	}
+	t.armKeys()
+}
+
+func (t *Terminal) typedRune(r rune) {
+	t.route(t.keys.Rune(t.now(), r), nil)
+	t.armKeys()
+}
+
+// route hands classified keystrokes to the screen in view; enter is the
+// Enter key event that ended a group typed by a person.
+func (t *Terminal) route(groups []classified, enter *fyne.KeyEvent) {
+	for _, g := range groups {
+		switch g.kind {
+		case inputCode:
+			t.scanned(g.text)
+		case inputNotCode:
+			if h, ok := t.cur.(notCodeHandler); ok {
+				h.notACode(g.text)
+			}
+		case inputTyped:
+			if h, ok := t.cur.(runeHandler); ok {
+				for _, r := range g.runes {
+					h.typedRune(r)
+				}
+			}
+			if g.enter {
+				if enter == nil {
+					enter = &fyne.KeyEvent{Name: fyne.KeyReturn}
+				}
+				t.deliverKey(enter)
+			}
+		}
+	}
+}
+
+func (t *Terminal) deliverKey(ev *fyne.KeyEvent) {
 	if h, ok := t.cur.(keyHandler); ok {
 		h.typedKey(ev)
 	}
 }
 
-func (t *Terminal) typedRune(r rune) {
-	if h, ok := t.cur.(runeHandler); ok {
-		h.typedRune(r)
+// armKeys makes sure keys held by the classifier are flushed once the
+// input has been quiet for a burst window.
+func (t *Terminal) armKeys() {
+	pending, due := t.keys.Pending()
+	if !pending {
+		return
 	}
+	d := max(due.Sub(t.now()), time.Millisecond)
+	if t.keyTimer == nil {
+		t.keyTimer = time.AfterFunc(d, func() {
+			if t.ctx.Err() == nil {
+				t.do(t.flushKeys)
+			}
+		})
+		return
+	}
+	t.keyTimer.Reset(d)
+}
+
+// flushKeys delivers the keys held by the classifier if the input has gone
+// quiet, else waits again.
+func (t *Terminal) flushKeys() {
+	t.route(t.keys.Flush(t.now()), nil)
+	t.armKeys()
 }
 
 // async runs work off the UI goroutine; the function it returns, if any, is

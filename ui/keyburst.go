@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/wxpos/wxpos/pos"
+)
+
+// Keyboard-wedge scanners type a code's characters a few milliseconds apart
+// (typically 1–20 ms, then Enter); a person at a keypad is 80 ms apart or
+// more, and a rolled pair of keys about 30–60 ms. A run of at least
+// burstMinLen characters each within burstGap of the last is a scanner's.
+const (
+	burstGap    = 35 * time.Millisecond
+	burstMinLen = 4
+)
+
+// inputKind says what a group of keystrokes turned out to be.
+type inputKind int
+
+const (
+	inputTyped   inputKind = iota // a person typed these runes: deliver them as keys
+	inputCode                     // a scanner typed a WeChat payment code
+	inputNotCode                  // a scanner typed something that is not a payment code
+)
+
+// classified is one group of keystrokes with its verdict. For inputTyped,
+// runes are delivered one by one and enter says an Enter followed them; for
+// the other kinds text is what was scanned (the Enter is part of the scan).
+type classified struct {
+	kind  inputKind
+	runes []rune
+	enter bool
+	text  string
+}
+
+// keyBurst tells a keyboard-wedge scan from a person typing, wherever focus
+// is, by timing and shape: every keystroke goes through it before any screen
+// sees it. Characters are held until the next keystroke is too far apart to
+// be part of the same burst (or Flush finds the input quiet), so a scan is
+// never delivered as keys, even for a moment. Timestamps are the caller's,
+// which keeps it testable without sleeping. It runs on the UI goroutine.
+type keyBurst struct {
+	pending []rune
+	last    time.Time
+}
+
+// Rune records one typed character at time at and returns the groups it
+// completed (the previous group, when at is past its burst window).
+func (k *keyBurst) Rune(at time.Time, r rune) []classified {
+	out := k.Flush(at)
+	k.pending = append(k.pending, r)
+	k.last = at
+	return out
+}
+
+// Enter records Enter at time at. Within a burst it ends the burst (a
+// scanner's suffix); otherwise the pending group, if any, is delivered and
+// the Enter after it as a key.
+func (k *keyBurst) Enter(at time.Time) []classified {
+	if len(k.pending) > 0 && at.Sub(k.last) < burstGap {
+		c := k.take()
+		if c.kind == inputTyped {
+			c.enter = true
+		}
+		return []classified{c}
+	}
+	return append(k.Flush(at), classified{kind: inputTyped, enter: true})
+}
+
+// Key records any other key (Esc, F1, Backspace…): what is pending is
+// classified now, whatever the timing, so the key acts after it.
+func (k *keyBurst) Key() []classified {
+	if len(k.pending) == 0 {
+		return nil
+	}
+	return []classified{k.take()}
+}
+
+// Flush classifies the pending group once the input has been quiet for a
+// burst window at time at; before that it returns nothing.
+func (k *keyBurst) Flush(at time.Time) []classified {
+	if len(k.pending) == 0 || at.Sub(k.last) < burstGap {
+		return nil
+	}
+	return []classified{k.take()}
+}
+
+// Pending reports whether keystrokes are held, and until when Flush needs
+// to be called.
+func (k *keyBurst) Pending() (bool, time.Time) {
+	return len(k.pending) > 0, k.last.Add(burstGap)
+}
+
+// take classifies and empties the pending group.
+func (k *keyBurst) take() classified {
+	runes := k.pending
+	k.pending = nil
+	text := string(runes)
+	switch {
+	case pos.ValidCode(text):
+		// Nobody keys 18 digits 35 ms apart: this is a scan, with or
+		// without the scanner's Enter.
+		return classified{kind: inputCode, text: text}
+	case len(runes) >= burstMinLen:
+		return classified{kind: inputNotCode, text: text}
+	}
+	return classified{kind: inputTyped, runes: runes}
+}
+
+// shortScan is scanned text fit for one line of a notice: at most 24
+// characters, the rest elided.
+func shortScan(text string) string {
+	r := []rune(text)
+	if len(r) <= 24 {
+		return text
+	}
+	return string(r[:24]) + "…"
+}
