@@ -285,7 +285,7 @@ func orderRecord(o *Order) *storage.Order {
 	return &storage.Order{
 		OutTradeNo: o.OutTradeNo, Tender: string(o.Tender), State: string(o.State), AmountFen: o.AmountFen,
 		Lines: o.Lines, Description: o.Description, Cashier: o.Cashier,
-		CodeLast4: o.CodeLast4, CodeHash: o.CodeHash, Attach: o.Attach, CodeURL: o.CodeURL, ExpiresAt: o.ExpiresAt,
+		CodeLast4: o.CodeLast4, CodeHash: o.CodeHash, Attach: o.Attach, Confirmed: o.Confirmed, CodeURL: o.CodeURL, ExpiresAt: o.ExpiresAt,
 		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
 		TransactionID: o.TransactionID, ErrorCode: o.ErrorCode, Message: o.Message,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, SubmittedAt: o.SubmittedAt, Deadline: o.Deadline, PaidAt: o.PaidAt,
@@ -308,7 +308,7 @@ func orderFromRecord(r *storage.Order) *Order {
 	return &Order{
 		OutTradeNo: r.OutTradeNo, Tender: receipt.Tender(r.Tender), State: State(r.State), AmountFen: r.AmountFen,
 		Lines: r.Lines, Description: r.Description, Cashier: r.Cashier,
-		CodeLast4: r.CodeLast4, CodeHash: r.CodeHash, Attach: r.Attach, CodeURL: r.CodeURL, ExpiresAt: r.ExpiresAt,
+		CodeLast4: r.CodeLast4, CodeHash: r.CodeHash, Attach: r.Attach, Confirmed: r.Confirmed, CodeURL: r.CodeURL, ExpiresAt: r.ExpiresAt,
 		TenderedFen: r.TenderedFen, ChangeFen: r.ChangeFen,
 		TransactionID: r.TransactionID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,

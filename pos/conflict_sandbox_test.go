@@ -239,3 +239,42 @@ func TestSandboxReusedNumberRecovery(t *testing.T) {
 		})
 	}
 }
+
+// TestSandboxReusedNumberForceVoid: B's answer is lost and WeChat stays
+// silent until the manager force-voids the sale. The reverse that would
+// follow would refund A's customer (a reverse of a paid order refunds it),
+// so B asks first whose order it is: CONFLICT, A's payment untouched.
+func TestSandboxReusedNumberForceVoid(t *testing.T) {
+	for _, gen := range gens {
+		t.Run(gen, func(t *testing.T) {
+			ctx := context.Background()
+			a, b := restoredRig(t, gen, true)
+			a0, err := a.term.PayScan(ctx, sale(5), gatetest.Code(sandbox.ScenarioSuccess))
+			if err != nil || a0.State != pos.StatePaid {
+				t.Fatalf("A pays 0.05: %v %+v", err, a0)
+			}
+			p := pathsOf(gen, a0.OutTradeNo)
+			for _, f := range []sandbox.Fault{{Path: p.pay, Drop: sandbox.DropAfter}, {Path: p.query, Status: 503, Count: -1}} {
+				if err := a.env.Sandbox.AddFault(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			o, err := b.term.PayScan(ctx, sale(8888), gatetest.Code(sandbox.ScenarioSuccess))
+			if err != nil || o.State != pos.StateUnknown {
+				t.Fatalf("B: %v %+v, want UNKNOWN", err, o)
+			}
+			if o, err = b.term.ForceVoid(ctx, o.OutTradeNo, manager, "customer walked away"); err != nil || o.State != pos.StateReversing {
+				t.Fatalf("force void: %v %+v", err, o)
+			}
+			a.env.Sandbox.ClearFaults()
+			if res := b.recover(); res.Conflicts != 1 {
+				t.Errorf("recovery %+v, want one conflict", res)
+			}
+			if l := a.ledger()[a0.OutTradeNo]; l.TradeState != "SUCCESS" || l.AmountFen != 5 {
+				t.Fatalf("A's payment after B's force void: %+v", l)
+			}
+			o, _ = b.term.Order(o.OutTradeNo)
+			checkConflict(t, a, b, o, a0)
+		})
+	}
+}

@@ -82,6 +82,10 @@
 //     recovery and kept in the open index for the manager's in-doubt list,
 //     where force void acknowledges it (→ FAILED) and force paid is
 //     refused. Orders from before tags are compared on amount and type.
+//   - No reverse or close is sent on an order WeChat never answered about
+//     (Order.Confirmed unset: a cashier cancel or a manager's force void
+//     while unanswered): it is queried first, since a reverse of another
+//     payment's paid order would refund that customer.
 //   - OUT_TRADE_NO_USED: WeChat answers a reused out_trade_no with other
 //     parameters (amount, body, attach, code) with OUT_TRADE_NO_USED — v2
 //     err_code, v3 HTTP 403 (PROTOCOL A.6.1, B.7); v3 Native prepay is also

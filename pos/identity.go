@@ -1,7 +1,9 @@
 package pos
 
 import (
+	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -67,3 +69,42 @@ func (t *Terminal) conflict(o *Order, tr Trade, why string) (*Order, error) {
 
 // ConflictCode is Order.ErrorCode of a CONFLICT order.
 const ConflictCode = "TRADE_CONFLICT"
+
+// confirmed returns o marked as WeChat's answer being about this very
+// order; the next move persists it.
+func (o *Order) confirmed() *Order {
+	if o.Confirmed {
+		return o
+	}
+	n := o.clone()
+	n.Confirmed = true
+	return n
+}
+
+// confirmBeforeVoid makes sure a reverse or close is sent only on this
+// sale's order: a reverse refunds a paid order, so sent on a number that is
+// another payment's it would return someone else's money. An order WeChat
+// never answered about (a cashier cancel or a manager's force void while
+// unanswered) is queried first: another payment's order makes it CONFLICT,
+// no answer queues the call for later; "no such order" lets the call go
+// (it blocks the number against a late request of ours). done reports
+// that the caller must return o, err.
+func (t *Terminal) confirmBeforeVoid(ctx context.Context, o *Order, kind OutboxKind) (_ *Order, done bool, _ error) {
+	if o.Confirmed {
+		return o, false, nil
+	}
+	tr, err := call(t, ctx, func(ctx context.Context) (Trade, error) { return t.gw.Query(ctx, o.OutTradeNo) })
+	switch {
+	case ctx.Err() != nil:
+		return o, true, ctx.Err()
+	case err == nil:
+		if why := mismatch(o, tr); why != "" {
+			o, err = t.conflict(o, tr, why)
+			return o, true, err
+		}
+		return o.confirmed(), false, nil
+	case errors.Is(err, ErrOrderNotExist):
+		return o, false, nil
+	}
+	return o, true, t.retryLater(OutboxEntry{Kind: kind, Ref: o.OutTradeNo}, fmt.Errorf("check whose order it is: %w", err))
+}

@@ -36,6 +36,11 @@ type Order struct {
 	// number is this sale's only if it carries the same tag (and amount).
 	// Empty on orders made before tags existed.
 	Attach string `json:"attach,omitempty"`
+	// Confirmed is set once WeChat answered about this very order (our
+	// pay or prepay answered, or a query matched it): before that, the
+	// order under the number may be another payment's, so no reverse or
+	// close is sent on it without a query first.
+	Confirmed bool `json:"confirmed,omitempty"`
 
 	// QR.
 	CodeURL   string    `json:"code_url,omitempty"`

@@ -82,7 +82,7 @@ func (t *Terminal) runQR(ctx context.Context, p *Payment, o *Order) (*Order, err
 	}
 	switch {
 	case err == nil:
-		o, err = t.move(o, StateShowingQR, "", "", func(n *Order) { n.CodeURL = url }, nil)
+		o, err = t.move(o, StateShowingQR, "", "", func(n *Order) { n.CodeURL, n.Confirmed = url, true }, nil)
 	case errors.Is(err, ErrOutTradeNoUsed):
 		// The number is taken at WeChat: the query below compares (CONFLICT) or adopts.
 		t.log.Warn("QR prepay: order number already used at WeChat", "out_trade_no", o.OutTradeNo)
@@ -143,6 +143,7 @@ func (t *Terminal) settleQR(ctx context.Context, p *Payment, o *Order, live bool
 			if why := mismatch(o, tr); why != "" {
 				return t.conflict(o, tr, why)
 			}
+			o = o.confirmed()
 		}
 		switch {
 		case qerr == nil && tr.Status.Paid():
@@ -190,7 +191,11 @@ func (t *Terminal) settleQR(ctx context.Context, p *Payment, o *Order, live bool
 // 5-minute rule), so CLOSED is written only once a query confirms it, or the
 // order's time_expire has passed.
 func (t *Terminal) driveClose(ctx context.Context, o *Order) (*Order, error) {
-	_, err := call(t, ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, t.gw.Close(ctx, o.OutTradeNo) })
+	o, done, err := t.confirmBeforeVoid(ctx, o, OutboxClose)
+	if done {
+		return o, err
+	}
+	_, err = call(t, ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, t.gw.Close(ctx, o.OutTradeNo) })
 	if ctx.Err() != nil {
 		return o, ctx.Err()
 	}

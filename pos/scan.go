@@ -85,7 +85,7 @@ func (t *Terminal) runScan(ctx context.Context, p *Payment, o *Order, code strin
 	case err == nil && tr.Status.Paid():
 		o, err = t.move(o, StatePaid, "", "", paidFrom(tr), nil)
 	case err == nil && tr.Status == TradeUserPaying:
-		o, err = t.move(o, StateWaitingPassword, "", "USERPAYING", nil, nil)
+		o, err = t.move(o, StateWaitingPassword, "", "USERPAYING", func(n *Order) { n.Confirmed = true }, nil)
 	case err == nil:
 		o, err = t.move(o, StateUnknown, "", "unexpected pay status "+string(tr.Status), nil, nil)
 	case errors.Is(err, ErrOutTradeNoUsed):
@@ -139,6 +139,7 @@ func (t *Terminal) settleScan(ctx context.Context, p *Payment, o *Order, live bo
 			if why := mismatch(o, tr); why != "" {
 				return t.conflict(o, tr, why)
 			}
+			o = o.confirmed()
 		}
 		switch {
 		case qerr == nil && tr.Status.Paid():
@@ -186,7 +187,11 @@ func (t *Terminal) settleScan(ctx context.Context, p *Payment, o *Order, live bo
 // driveReverse sends one reverse for a REVERSING order and records the
 // answer. Unanswered, it stays queued in the outbox with a backoff.
 func (t *Terminal) driveReverse(ctx context.Context, o *Order) (*Order, error) {
-	err := func() error {
+	o, done, err := t.confirmBeforeVoid(ctx, o, OutboxReverse)
+	if done {
+		return o, err
+	}
+	err = func() error {
 		_, err := call(t, ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, t.gw.Reverse(ctx, o.OutTradeNo) })
 		return err
 	}()

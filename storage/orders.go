@@ -24,6 +24,7 @@ type Order struct {
 	CodeLast4 string `json:"code_last4,omitempty"`
 	CodeHash  string `json:"code_hash,omitempty"`
 	Attach    string `json:"attach,omitempty"` // the sale's identity tag sent to WeChat
+	Confirmed bool   `json:"confirmed,omitempty"` // WeChat answered about this very order
 
 	CodeURL   string    `json:"code_url,omitempty"`
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
