@@ -30,11 +30,12 @@ type paymentJSON struct {
 }
 
 // orderJSON reports an order. Anything not final is "UNKNOWN" for
-// scripts; the message says which step it is at.
+// scripts, the message says which step it is at; CONFLICT (the number is
+// another payment's, never paid) is reported as itself.
 func orderJSON(o *pos.Order) paymentJSON {
 	j := paymentJSON{OutTradeNo: o.OutTradeNo, State: string(o.State), TransactionID: o.TransactionID,
 		AmountFen: o.AmountFen, ReceiptNo: o.ReceiptNo, ErrorCode: o.ErrorCode, Message: o.Message}
-	if !o.State.Terminal() {
+	if !o.State.Terminal() && o.State != pos.StateConflict {
 		j.State = string(pos.StateUnknown)
 		j.Message = stepText(o.State)
 	}
@@ -75,7 +76,7 @@ func orderExit(o *pos.Order) int {
 	switch {
 	case o.State == pos.StatePaid:
 		return ExitOK
-	case o.State.Terminal():
+	case o.State.Terminal(), o.State == pos.StateConflict: // a conflict is never paid
 		return ExitDeclined
 	}
 	return ExitUnknown

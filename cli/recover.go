@@ -42,7 +42,8 @@ func newRecoverCmd(g *globalFlags) *cobra.Command {
 					Resolved   map[string]int `json:"resolved"`
 					Unresolved int            `json:"unresolved"`
 					Outbox     int            `json:"outbox"`
-				}{res.Resolved, res.Unresolved, res.Outbox}); err != nil {
+					Conflicts  int            `json:"conflicts"`
+				}{res.Resolved, res.Unresolved, res.Outbox, res.Conflicts}); err != nil {
 					return err
 				}
 			} else {
@@ -55,6 +56,9 @@ func newRecoverCmd(g *globalFlags) *cobra.Command {
 					fmt.Fprintf(w, "resolved %-18s %d\n", s, res.Resolved[s])
 				}
 				fmt.Fprintf(w, "unresolved %d, outbox %d\n", res.Unresolved, res.Outbox)
+				if res.Conflicts > 0 {
+					fmt.Fprintf(w, "conflicts %d: the order number belongs to another payment at WeChat; not paid — a manager must look (payments in doubt)\n", res.Conflicts)
+				}
 			}
 			if res.Unresolved > 0 || res.Outbox > 0 {
 				return &ExitError{Code: ExitUnknown}
