@@ -232,22 +232,22 @@ func (d *Desk) Receipt(_ context.Context, no string) (*receipt.Receipt, error) {
 
 // Unknown lists the payments in doubt, oldest first: UNKNOWN, and CONFLICT
 // (the order number is another payment's at WeChat; the manager
-// acknowledges it with force void).
-func (d *Desk) Unknown(context.Context) ([]*pos.Order, error) {
+// acknowledges it with force void). It reads through the payment core in
+// one read: a screen never opens a transaction of its own (one opened
+// inside another deadlocks with a write that grows the map).
+func (d *Desk) Unknown(ctx context.Context) ([]*pos.Order, error) {
+	open, err := d.c.Core.OpenOrders()
+	if err != nil {
+		return nil, err
+	}
 	var out []*pos.Order
-	err := d.c.DB.View(func(tx *storage.Tx) error {
-		open, err := tx.OpenOrders()
-		for _, o := range open {
-			if o.State == string(pos.StateUnknown) || o.State == string(pos.StateConflict) {
-				if po, err := d.c.Core.Order(o.OutTradeNo); err == nil {
-					out = append(out, po)
-				}
-			}
+	for _, o := range open {
+		if o.State == pos.StateUnknown || o.State == pos.StateConflict {
+			out = append(out, o)
 		}
-		return err
-	})
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
-	return out, err
+	return out, ctx.Err()
 }
 
 // ForcePaid records an UNKNOWN payment as paid on a manager's word.
