@@ -8,7 +8,8 @@
 // # How a payment survives anything
 //
 // Every state change goes through one function (Terminal.move): it checks
-// the flow's table (ScanTable, QRTable, CashTable, RefundTable), then
+// the flow's table (ScanTable, QRTable, CashTable, RefundTable; BillTable
+// for the corrections a manager records from the WeChat bill), then
 // writes the order record, an audit event, the open index, the outbox entry
 // and, on PAID, the receipt in one bbolt transaction — and only then does
 // the caller make the network call the new state announces. The

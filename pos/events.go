@@ -23,6 +23,10 @@ const (
 	EventConflict EventKind = "order.conflict"
 )
 
+// EventRecord is the kind of a BillTable move: a payment the WeChat bill
+// shows, recorded as paid by a manager (Terminal.RecordBillSale).
+const EventRecord EventKind = "order.recorded"
+
 // Event is one state change. It is persisted (without the snapshots'
 // duplicate fields) in the store's append-only log and published to every
 // subscriber after the commit.

@@ -73,6 +73,9 @@ const (
 	FlowQR     Flow = "qr"
 	FlowCash   Flow = "cash"
 	FlowRefund Flow = "refund"
+	// FlowBill is not a tender: it holds the corrections a manager makes
+	// from the daily WeChat bill (BillTable).
+	FlowBill Flow = "bill"
 )
 
 // FlowOf returns the payment flow that drives a sale paid with tender.
@@ -183,6 +186,18 @@ var RefundTable = Table{
 	redge(RefundProcessing, RefundAbnormal, "refund query: ABNORMAL"),
 }
 
+// BillTable lists the corrections reconciliation may make to an order
+// (Terminal.RecordBillSale): WeChat's daily bill shows the money arrived,
+// so the order becomes PAID, with its audit event and receipt. They are
+// not moves of the payment flows, whose final states stay final: only a
+// manager working through a reconciliation difference makes them.
+var BillTable = Table{
+	edge(StateNew, StatePaid, "bill: a payment with this terminal's number and no local record (lost with a crash or a restored backup), recorded by a manager"),
+	edge(StateFailed, StatePaid, "bill: the money arrived for an order recorded FAILED, recorded by a manager"),
+	edge(StateReversed, StatePaid, "bill: the money arrived for an order recorded REVERSED, recorded by a manager"),
+	edge(StateClosed, StatePaid, "bill: the money arrived for an order recorded CLOSED, recorded by a manager"),
+}
+
 // TableOf returns the transition table of f.
 func TableOf(f Flow) Table {
 	switch f {
@@ -194,6 +209,8 @@ func TableOf(f Flow) Table {
 		return CashTable
 	case FlowRefund:
 		return RefundTable
+	case FlowBill:
+		return BillTable
 	}
 	return nil
 }

@@ -344,8 +344,13 @@ func call[T any](t *Terminal, ctx context.Context, fn func(context.Context) (T, 
 // (on PAID) the receipt in one Store.Apply, publishes the event, and only
 // then returns so the caller can act (make the network call announced).
 func (t *Terminal) move(o *Order, to State, actor, reason string, mutate func(*Order), extra func(*Change)) (*Order, error) {
+	return t.moveIn(o.Flow(), o, to, actor, reason, mutate, extra)
+}
+
+// moveIn is move checked against the table of flow f instead of the
+// order's own (FlowBill for reconciliation's corrections).
+func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, mutate func(*Order), extra func(*Change)) (*Order, error) {
 	from := o.State
-	f := o.Flow()
 	if !TableOf(f).Allows(string(from), string(to)) {
 		return o, &TransitionError{Flow: f, Ref: o.OutTradeNo, From: string(from), To: string(to)}
 	}

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,6 +126,14 @@ func TestRefundRecords(t *testing.T) {
 		}
 		if orders, _ := tx.OpenOrders(); len(orders) != 0 {
 			t.Errorf("refunds leaked into open orders: %+v", orders)
+		}
+		var all []string
+		err = tx.EachRefund(func(r *storage.Refund) error {
+			all = append(all, r.OutRefundNo+"/"+r.State+map[bool]string{true: "/open"}[r.Open])
+			return nil
+		})
+		if got := strings.Join(all, " "); err != nil || got != "R1/SUCCESS R2/SUCCESS R3/SUBMITTED/open" {
+			t.Errorf("each refund (no index keys): %q %v", got, err)
 		}
 		return nil
 	})

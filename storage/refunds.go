@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -33,10 +35,12 @@ type Refund struct {
 // RefundVersion is the record version PutRefund writes in Refund.V.
 const RefundVersion = 1
 
-// refundIndexKey is the per-order index of refunds, kept in the refunds
-// bucket under a prefix no out_refund_no can start with.
+// refundIndexPrefix starts the keys of the per-order index of refunds,
+// kept in the refunds bucket: no out_refund_no can start with it.
+const refundIndexPrefix = "~by_order/"
+
 func refundIndexKey(outTradeNo, outRefundNo string) string {
-	return "~by_order/" + outTradeNo + "/" + outRefundNo
+	return refundIndexPrefix + outTradeNo + "/" + outRefundNo
 }
 
 // PutRefund writes r, indexes it under its order, and keeps the open index
@@ -95,4 +99,20 @@ func (t *Tx) RefundsOf(outTradeNo string) ([]*Refund, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// EachRefund calls fn for every refund in out_refund_no order until fn
+// returns an error (the per-order index is skipped).
+func (t *Tx) EachRefund(fn func(*Refund) error) error {
+	return t.ForEach(BucketRefunds, "", func(k string, v []byte) error {
+		if strings.HasPrefix(k, refundIndexPrefix) {
+			return nil
+		}
+		var r Refund
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("decode %s/%s: %w", BucketRefunds, k, err)
+		}
+		r.Open = t.isOpen(k, openRefund)
+		return fn(&r)
+	})
 }
