@@ -248,8 +248,9 @@ func billClient(ctx context.Context, env *Env) (live.Client, error) {
 
 // ReconDesk is reconciliation on this environment with its actions
 // connected: queries through the WeChat client, refunds through the payment
-// core (which checks the approving manager's PIN). For the reconciliation
-// screen: ui.NewReconciler(desk, fetcher, actor).
+// core (which checks the approving manager's PIN), sales recorded through
+// the payment core. For the reconciliation screen:
+// ui.NewReconciler(desk, fetcher, actor).
 func (e *Env) ReconDesk(ctx context.Context) (*recon.Desk, error) {
 	desk, err := reconDesk(e)
 	if err != nil {
@@ -264,6 +265,7 @@ func (e *Env) ReconDesk(ctx context.Context) (*recon.Desk, error) {
 		return nil, err
 	}
 	desk.Operator = &live.Operator{Client: client, Terminal: term}
+	desk.Sales = live.Recorder{Terminal: term}
 	return desk, nil
 }
 

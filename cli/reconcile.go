@@ -109,6 +109,11 @@ func resolveCLI(ctx context.Context, env *Env, desk *recon.Desk, day recon.Day, 
 		if strings.TrimSpace(note) == "" {
 			return nil, Usagef("--action record_sale needs --note")
 		}
+		term, err := env.Terminal(ctx)
+		if err != nil {
+			return nil, err
+		}
+		desk.Sales = live.Recorder{Terminal: term}
 		return desk.RecordSale(day, id, actor, note)
 	case recon.ActionRefund:
 		return nil, Usagef("refunds need a manager's PIN: use the reconciliation screen")

@@ -26,9 +26,10 @@ type BillSale struct {
 // local record, or the local record moved from FAILED, REVERSED or CLOSED
 // to PAID. Like every transition it is written with its audit event
 // (EventRecord) and the sale's receipt in one commit. The order takes the
-// bill's amount and transaction id. An order in any other state is
-// refused with ErrInvalidTransition (PAID: nothing to record; open: the
-// recovery worker is still finding out).
+// bill's transaction id and time. An order in any other state is refused
+// with ErrInvalidTransition (PAID: nothing to record; open: the recovery
+// worker is still finding out), and a local sale of another amount with
+// ErrTradeConflict (the number carries another payment).
 func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
 	no := s.OutTradeNo
 	switch {
@@ -59,6 +60,11 @@ func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
 		return nil, fmt.Errorf("record bill sale %s: %w", no, err)
 	case o.Foreign:
 		return o, fmt.Errorf("record bill sale %s: a sale of another terminal: %w", no, ErrInvalidTransition)
+	case o.AmountFen != s.AmountFen && BillTable.Allows(string(o.State), string(StatePaid)):
+		// Another sale under the same number (a restored or second
+		// database): the bill's payment is not this sale's.
+		return o, fmt.Errorf("record bill sale %s: the local sale is %d fen, WeChat's payment %d fen: %w",
+			no, o.AmountFen, s.AmountFen, ErrTradeConflict)
 	}
 	reason := "recorded from the WeChat bill: " + s.Note
 	if s.Ref != "" {

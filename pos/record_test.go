@@ -60,21 +60,21 @@ func TestRecordBillSale(t *testing.T) {
 	}{
 		{name: "no local record", from: pos.StateNew},
 		{name: "recorded failed", from: pos.StateFailed, prepare: func(r *rig) string {
-			o, err := r.term.PayScan(context.Background(), sale(1200), postest.Code(postest.NotEnough, 1))
+			o, err := r.term.PayScan(context.Background(), sale(1500), postest.Code(postest.NotEnough, 1))
 			if err != nil && o == nil {
 				r.t.Fatal(err)
 			}
 			return o.OutTradeNo
 		}},
 		{name: "recorded reversed", from: pos.StateReversed, prepare: func(r *rig) string {
-			p, err := r.term.BeginScan(context.Background(), sale(1200), postest.Code(postest.UserPayingTimeout, 2))
+			p, err := r.term.BeginScan(context.Background(), sale(1500), postest.Code(postest.UserPayingTimeout, 2))
 			if err != nil {
 				r.t.Fatal(err)
 			}
 			return r.wait(p).OutTradeNo
 		}},
 		{name: "recorded closed", from: pos.StateClosed, prepare: func(r *rig) string {
-			p, err := r.term.BeginQR(context.Background(), sale(1200))
+			p, err := r.term.BeginQR(context.Background(), sale(1500))
 			if err != nil {
 				r.t.Fatal(err)
 			}
@@ -151,6 +151,10 @@ func TestRecordBillSaleRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	failed, _ := r.term.PayScan(context.Background(), sale(700), postest.Code(postest.NotEnough, 3))
+	if failed == nil || failed.State != pos.StateFailed {
+		t.Fatalf("declined payment %+v, want FAILED", failed)
+	}
 	r.gw.SetDown(true)
 	unknown, _ := r.term.PayScan(context.Background(), sale(900), postest.Code(postest.Success, 2))
 	if unknown == nil || unknown.State != pos.StateUnknown {
@@ -166,6 +170,8 @@ func TestRecordBillSaleRefused(t *testing.T) {
 	}{
 		{"already paid", with(func(s *pos.BillSale) { s.OutTradeNo = paid.OutTradeNo }), "boss", pos.ErrInvalidTransition},
 		{"still in doubt", with(func(s *pos.BillSale) { s.OutTradeNo = unknown.OutTradeNo }), "boss", pos.ErrInvalidTransition},
+		{"another payment under a failed sale's number", with(func(s *pos.BillSale) { s.OutTradeNo = failed.OutTradeNo; s.AmountFen = 5 }),
+			"boss", pos.ErrTradeConflict},
 		{"cash", with(func(s *pos.BillSale) { s.Tender = receipt.TenderCash }), "boss", pos.ErrBadRequest},
 		{"no amount", with(func(s *pos.BillSale) { s.AmountFen = 0 }), "boss", pos.ErrBadAmount},
 		{"no number", with(func(s *pos.BillSale) { s.OutTradeNo = "" }), "boss", pos.ErrBadRequest},
@@ -181,7 +187,7 @@ func TestRecordBillSaleRefused(t *testing.T) {
 	if evs := recordedEvents(t, r.db); len(evs) != 0 {
 		t.Fatalf("refusals audited as recorded: %+v", evs)
 	}
-	for _, o := range []*pos.Order{paid, unknown} {
+	for _, o := range []*pos.Order{paid, unknown, failed} {
 		if got, err := r.term.Order(o.OutTradeNo); err != nil || got.State != o.State || got.AmountFen != o.AmountFen {
 			t.Fatalf("refused record changed %s: %+v, %v", o.OutTradeNo, got, err)
 		}

@@ -38,6 +38,8 @@ const (
 	EventReconRun   = "recon.run"
 	EventResolve    = "recon.resolve"
 	EventQuery      = "recon.query"
+	// EventRecordSale is written by the payment core when it records a
+	// WeChat-only payment as a sale (SaleRecorder).
 	EventRecordSale = "order.recorded"
 )
 
@@ -337,14 +339,7 @@ func (b *Book) LocalDay(day Day) (*Records, error) {
 				recs.Orders = append(recs.Orders, orderOf(o))
 			}
 		}
-		return tx.ForEach(storage.BucketRefunds, "", func(k string, v []byte) error {
-			if strings.HasPrefix(k, "~") {
-				return nil // the per-order index
-			}
-			var r storage.Refund
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("refund %s: %w", k, err)
-			}
+		return tx.EachRefund(func(r *storage.Refund) error {
 			if r.CreatedAt.Before(from) || !r.CreatedAt.Before(to) {
 				return nil
 			}
@@ -368,61 +363,6 @@ func orderOf(o *storage.Order) Order {
 		t = o.CreatedAt
 	}
 	return Order{OutTradeNo: o.OutTradeNo, Tender: receipt.Tender(o.Tender), State: o.State, AmountFen: o.AmountFen, Forced: o.Forced, Time: t}
-}
-
-// RecordSale records a WeChat-only payment as a local sale: an order in
-// state PAID with the bill's amount and transaction id, written with its
-// audit event in one Update. An existing local record is only replaced when
-// it says no money moved (REVERSED, CLOSED, FAILED): the bill proves it did.
-// It returns the out_trade_no.
-func (b *Book) RecordSale(d *Difference, actor, note string) (string, error) {
-	if d.Kind != KindWeChatOnly || d.Subject != SubjectOrder {
-		return "", fmt.Errorf("record sale %s: only a WeChat-only payment can be recorded", d.ID)
-	}
-	now := b.now()
-	t := d.Time
-	if t.IsZero() {
-		t = now
-	}
-	tender := d.Tender
-	if tender == TenderOther || tender == "" {
-		tender = receipt.TenderWeChatQR
-	}
-	err := b.s.Update(func(tx *storage.Tx) error {
-		from := ""
-		o, err := tx.GetOrder(d.OutTradeNo)
-		switch {
-		case err == nil:
-			if orderClass(o.State) != classVoid {
-				return fmt.Errorf("record sale %s: local order is %s", d.OutTradeNo, o.State)
-			}
-			if o.AmountFen != d.BillFen {
-				// Another sale under the same number (a restored or second
-				// database): the bill's payment is not this sale's.
-				return fmt.Errorf("record sale %s: the local sale is %d fen, WeChat's payment %d fen: the number belongs to another payment",
-					d.OutTradeNo, o.AmountFen, d.BillFen)
-			}
-			from = o.State
-		case errors.Is(err, storage.ErrNotFound):
-			o = &storage.Order{OutTradeNo: d.OutTradeNo, Tender: string(tender), CreatedAt: t, Day: string(DayOf(t)),
-				Description: "recorded from the WeChat bill"}
-		default:
-			return err
-		}
-		o.State, o.AmountFen, o.TransactionID, o.PaidAt, o.UpdatedAt = "PAID", d.BillFen, d.TransactionID, t, now
-		o.Cashier, o.Message, o.Open = actor, "recorded from the WeChat bill: "+note, false
-		if err := tx.PutOrder(o); err != nil {
-			return err
-		}
-		_, err = tx.AppendEvent(storage.Event{Time: now, Kind: EventRecordSale, Ref: d.OutTradeNo, Actor: actor,
-			From: from, To: "PAID", Reason: note,
-			Data: mustJSON(map[string]any{"amount_fen": d.BillFen, "transaction_id": d.TransactionID, "difference": d.ID})})
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return d.OutTradeNo, nil
 }
 
 func mustJSON(v any) json.RawMessage {

@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/recon/live"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -74,8 +77,15 @@ func events(t *testing.T, s *storage.Store, kind string) []storage.Event {
 func deskWith(t *testing.T, op recon.Operator, rows ...recon.Row) (*recon.Desk, *storage.Store) {
 	t.Helper()
 	s := storagetest.Open(t)
-	k := &recon.Desk{Book: recon.NewBook(s, func() time.Time { return at(23, 0).AddDate(0, 0, 1) }),
-		Terminal: term, Parse: fixedBill(rows...), Operator: op}
+	now := func() time.Time { return at(23, 0).AddDate(0, 0, 1) }
+	core, err := pos.New(pos.NewBoltStore(s), postest.NewGateway(now), pos.Config{StoreID: "S1", TerminalID: "T1",
+		Clock: postest.NewAutoClock(now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close() })
+	k := &recon.Desk{Book: recon.NewBook(s, now), Terminal: term, Parse: fixedBill(rows...), Operator: op,
+		Sales: live.Recorder{Terminal: core}}
 	if err := k.Book.SaveBill(day, []byte("bill text"), recon.BillInfo{Source: "test"}, "system"); err != nil {
 		t.Fatal(err)
 	}
@@ -229,8 +239,11 @@ func TestDeskResolutions(t *testing.T) {
 			if tc.resolve == recon.ActionRecordSale || tc.resolve == recon.ActionRefund {
 				var o *storage.Order
 				_ = s.View(func(tx *storage.Tx) error { o, err = tx.GetOrder("PS1-T1-00000009"); return err })
-				if err != nil || o.State != "PAID" || o.AmountFen != 900 || o.TransactionID != lost.TransactionID {
+				if err != nil || o.State != "PAID" || o.AmountFen != 900 || o.TransactionID != lost.TransactionID || o.ReceiptNo == "" {
 					t.Fatalf("recorded order %+v, %v", o, err)
+				}
+				if evs := events(t, s, recon.EventRecordSale); len(evs) != 1 || evs[0].Actor != "boss" || evs[0].To != "PAID" {
+					t.Fatalf("recorded sale audited as %+v", evs)
 				}
 			}
 			if tc.resolve == recon.ActionRefund && len(op.refunded) != 1 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/tz"
 )
 
@@ -56,6 +57,31 @@ type Approver struct {
 	Credential string
 }
 
+// BillSale is a WeChat-only payment to be recorded as a sale of this
+// terminal: the bill's facts, who records it and why.
+type BillSale struct {
+	OutTradeNo    string
+	Tender        receipt.Tender // the bill does not say scan or QR: the difference's tender, else QR
+	AmountFen     int64
+	TransactionID string
+	PaidAt        time.Time
+	Actor, Note   string
+	Difference    string // the difference it resolves, for the audit trail
+}
+
+// SaleRecorder records WeChat-only payments as sales. The payment core
+// does it (recon/live.Recorder on pos.Terminal): reconciliation never
+// writes an order itself, so the record goes through the core's
+// transition table with its audit event and receipt. RecordSale refuses a
+// local order that is paid already or still open.
+type SaleRecorder interface {
+	RecordSale(s BillSale) error
+}
+
+// ErrNoRecorder is returned by actions that record a sale when the desk
+// has no SaleRecorder.
+var ErrNoRecorder = errors.New("reconciliation: no payment core to record the sale")
+
 // ParseFunc opens a bill's plain text as a stream of rows. The reader it
 // returns must report a summary row that disagrees with the rows as an
 // error at the end, so that no partial or inconsistent bill is reconciled.
@@ -67,7 +93,8 @@ type Desk struct {
 	Book     *Book
 	Terminal Terminal
 	Parse    ParseFunc
-	Operator Operator // nil: query and refund are unavailable
+	Operator Operator     // nil: query and refund are unavailable
+	Sales    SaleRecorder // nil: recording a sale (and refunding a WeChat-only payment) is unavailable
 }
 
 // ErrNoOperator is returned by actions that need WeChat when the desk has
@@ -162,7 +189,7 @@ func (k *Desk) Refund(ctx context.Context, day Day, id string, by Approver, note
 	}
 	actor := by.User
 	if d.LocalState != "PAID" {
-		if _, err := k.Book.RecordSale(d, actor, "to refund it: "+note); err != nil && !alreadyPaid(k.Book, d.OutTradeNo) {
+		if err := k.recordSale(d, actor, "to refund it: "+note); err != nil && !alreadyPaid(k.Book, d.OutTradeNo) {
 			return nil, err
 		}
 	}
@@ -178,18 +205,38 @@ func alreadyPaid(b *Book, no string) bool {
 	return err == nil && recs == "PAID"
 }
 
-// RecordSale records a WeChat-only payment as a local sale and resolves
-// the difference.
+// RecordSale records a WeChat-only payment as a local sale through the
+// payment core and resolves the difference.
 func (k *Desk) RecordSale(day Day, id, actor, note string) (*Result, error) {
 	d, err := k.difference(day, id)
 	if err != nil {
 		return nil, err
 	}
-	no, err := k.Book.RecordSale(d, actor, note)
-	if err != nil {
+	if err := k.recordSale(d, actor, note); err != nil {
 		return nil, err
 	}
-	return k.Book.Resolve(day, id, Resolution{Action: ActionRecordSale, Actor: actor, Note: note, Ref: no})
+	return k.Book.Resolve(day, id, Resolution{Action: ActionRecordSale, Actor: actor, Note: note, Ref: d.OutTradeNo})
+}
+
+// recordSale hands a WeChat-only payment to the SaleRecorder with the
+// bill's amount, transaction id and time.
+func (k *Desk) recordSale(d *Difference, actor, note string) error {
+	if d.Kind != KindWeChatOnly || d.Subject != SubjectOrder {
+		return fmt.Errorf("record sale %s: only a WeChat-only payment can be recorded", d.ID)
+	}
+	if k.Sales == nil {
+		return ErrNoRecorder
+	}
+	tender := d.Tender
+	if tender == TenderOther || tender == "" {
+		tender = receipt.TenderWeChatQR
+	}
+	err := k.Sales.RecordSale(BillSale{OutTradeNo: d.OutTradeNo, Tender: tender, AmountFen: d.BillFen,
+		TransactionID: d.TransactionID, PaidAt: d.Time, Actor: actor, Note: note, Difference: d.ID})
+	if err != nil {
+		return fmt.Errorf("record sale %s: %w", d.OutTradeNo, err)
+	}
+	return nil
 }
 
 // Explain marks a difference explained with a note.

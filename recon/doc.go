@@ -15,9 +15,10 @@
 //     bucket bills ("raw/<yyyymmdd>", with "info/<yyyymmdd>"), results and
 //     fetch attempts in bucket recon ("result/<yyyymmdd>",
 //     "fetch/<yyyymmdd>"). Each change is one storage Update together with
-//     its audit event (bill.stored, recon.run, recon.query, recon.resolve,
-//     order.recorded); compression and parsing happen before the
-//     transaction, network calls never inside one.
+//     its audit event (bill.stored, recon.run, recon.query, recon.resolve);
+//     compression and parsing happen before the transaction, network calls
+//     never inside one. It reads orders and refunds but never writes one:
+//     every order state change goes through the payment core.
 //   - Desk runs a day's reconciliation from the stored bill and applies the
 //     resolutions: query now, refund, record as manual sale, mark explained
 //     with a note. A day is balanced only when every difference has a
@@ -34,7 +35,7 @@
 //
 // Package recon/live connects the interfaces to the WeChat client
 // (BillSource, Operator.Query, the wechat/bill parser) and to pos.Terminal
-// (refunds).
+// (refunds, and sales recorded from the bill: Recorder).
 //
 // # Matching rules
 //
@@ -87,10 +88,11 @@
 //     mean not ready yet.
 //   - Retention: 90 days back from today ("3 months").
 //   - Fees keep the bill's five decimals of a yuan as thousandths of a fen.
-//   - Record as manual sale writes the order straight through storage (the
-//     payment core has no "adopt a payment" operation): state PAID, the
-//     bill's amount and transaction id, audited as order.recorded; it
-//     replaces a local record only when that says no money moved. A refund
-//     of a WeChat-only payment first records the sale, then refunds it
-//     through pos.Terminal so its limits, outbox and audit apply.
+//   - Record as manual sale goes through the payment core (SaleRecorder;
+//     recon/live.Recorder calls pos.Terminal.RecordBillSale): state PAID by
+//     the moves of pos.BillTable, the bill's amount and transaction id,
+//     audited as order.recorded, with a sale receipt; it changes a local
+//     record only when that says no money moved (FAILED, REVERSED, CLOSED).
+//     A refund of a WeChat-only payment first records the sale, then
+//     refunds it through pos.Terminal so its limits, outbox and audit apply.
 package recon

@@ -122,7 +122,7 @@ func TestEndToEndSandbox(t *testing.T) {
 
 	book := recon.NewBook(db, clk.Now)
 	f := &recon.Fetcher{Desk: &recon.Desk{Book: book, Terminal: recon.TerminalOf("S1", "T1"), Parse: live.Parse,
-		Operator: &live.Operator{Client: env.Client, Terminal: term, Approval: manager}},
+		Operator: &live.Operator{Client: env.Client, Terminal: term, Approval: manager}, Sales: live.Recorder{Terminal: term}},
 		Source: live.Source{Client: env.Client}, Now: clk.Now}
 
 	// Before 10:00 the next day the bill is not ready, and nothing is stored.

@@ -84,3 +84,18 @@ func (o *Operator) Refund(ctx context.Context, outTradeNo string, amountFen int6
 	}
 	return r.OutRefundNo, nil
 }
+
+// Recorder is the recon.SaleRecorder on the payment core: a WeChat-only
+// payment becomes a sale through pos.Terminal.RecordBillSale (the
+// BillTable's corrections, audited, with a receipt).
+type Recorder struct{ Terminal *pos.Terminal }
+
+// RecordSale records s through the payment core.
+func (r Recorder) RecordSale(s recon.BillSale) error {
+	if r.Terminal == nil {
+		return recon.ErrNoRecorder
+	}
+	_, err := r.Terminal.RecordBillSale(pos.BillSale{OutTradeNo: s.OutTradeNo, Tender: s.Tender, AmountFen: s.AmountFen,
+		TransactionID: s.TransactionID, PaidAt: s.PaidAt, Note: s.Note, Ref: s.Difference}, s.Actor)
+	return err
+}
