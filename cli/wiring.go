@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -133,15 +134,42 @@ func clientFromProfile(p *sandbox.Profile, common []wechat.Option) (*wechat.Clie
 		wechat.WithWechatPayPublicKey(p.V3.PlatformPublicKeyID, []byte(p.V3.PlatformPublicKeyPEM)),
 	}, common...)
 	if p.CACertPEM != "" {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM([]byte(p.CACertPEM)) {
-			return nil, errors.New("profile ca_cert_pem holds no certificate")
+		hc, err := trustingClient([]byte(p.CACertPEM))
+		if err != nil {
+			return nil, fmt.Errorf("profile ca_cert_pem: %w", err)
 		}
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.TLSClientConfig.RootCAs = pool
-		opts = append(opts, wechat.WithHTTPClient(&http.Client{Transport: tr}))
+		opts = append(opts, wechat.WithHTTPClient(hc))
 	}
 	return wechat.New(opts...)
+}
+
+// trustingClient is an HTTP client that trusts only the certificates in
+// bundle (PEM) for the servers it reaches. Verification stays on: the
+// bundle replaces the system roots, it never switches checking off.
+func trustingClient(bundle []byte) (*http.Client, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(bundle) {
+		return nil, errors.New("no PEM certificate in it")
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: tr}, nil
+}
+
+// caOption applies [wechat] ca_file: nil options when it is not set.
+func caOption(c config.WeChat) ([]wechat.Option, error) {
+	if c.CAFile == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(c.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("wechat.ca_file: %w", err)
+	}
+	hc, err := trustingClient(b)
+	if err != nil {
+		return nil, fmt.Errorf("wechat.ca_file %s: %w", c.CAFile, err)
+	}
+	return []wechat.Option{wechat.WithHTTPClient(hc)}, nil
 }
 
 func v3FromConfig(c config.WeChat, common []wechat.Option) (*wechat.Client, error) {
@@ -160,6 +188,11 @@ func v3FromConfig(c config.WeChat, common []wechat.Option) (*wechat.Client, erro
 		wechat.WithMerchantKey(c.MerchantSerialNo, key),
 		wechat.WithV3Key(strings.TrimSpace(string(apiv3))),
 	}, common...)
+	ca, err := caOption(c)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, ca...)
 	if c.PlatformPublicKeyID != "" {
 		pub, err := os.ReadFile(c.PlatformPublicKeyFile)
 		if err != nil {
@@ -187,6 +220,11 @@ func v2FromConfig(c config.WeChat, common []wechat.Option) (*wechat.V2Client, er
 		wechat.WithMerchant(c.MchID, c.AppID),
 		wechat.WithV2Key(strings.TrimSpace(string(key)), wechat.SignType(c.SignType)),
 	}, common...)
+	ca, err := caOption(c)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, ca...)
 	if c.ClientP12File != "" {
 		p12, err := readSecret("wechat.client_p12_file", c.ClientP12File)
 		if err != nil {

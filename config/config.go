@@ -69,6 +69,10 @@ type WeChat struct {
 	BaseURL        string   `toml:"base_url"`        // default https://api.mch.weixin.qq.com
 	BackupURL      string   `toml:"backup_url"`      // default https://api2.mch.weixin.qq.com
 	Timeout        Duration `toml:"timeout"`         // per call; default 15s
+	// CAFile is a PEM bundle trusted for base_url and backup_url instead of
+	// the system roots: a TLS-inspecting proxy, or `wxpos sandbox --tls`
+	// acting as the merchant's WeChat Pay. Verification is never skipped.
+	CAFile string `toml:"ca_file"`
 
 	// v3
 	MerchantSerialNo       string `toml:"merchant_serial_no"`
@@ -508,7 +512,7 @@ func (c *Config) resolvePaths(dir string) {
 	for _, p := range []*string{
 		&c.WeChat.MerchantPrivateKeyFile, &c.WeChat.APIv3KeyFile, &c.WeChat.PlatformPublicKeyFile,
 		&c.WeChat.APIKeyFile, &c.WeChat.ClientCertFile, &c.WeChat.ClientKeyFile, &c.WeChat.ClientP12File,
-		&c.WeChat.SandboxProfile, &c.DataDir,
+		&c.WeChat.SandboxProfile, &c.WeChat.CAFile, &c.DataDir,
 		&c.Replica.PasswordFile, &c.Replica.CAFile, &c.Replica.CertFile, &c.Replica.KeyFile,
 	} {
 		if *p != "" && !filepath.IsAbs(*p) {
