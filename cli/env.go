@@ -58,8 +58,35 @@ func (e *Env) Store() (*storage.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.ClaimMode(e.mode()); err != nil {
+		s.Close()
+		return nil, e.modeError(err)
+	}
 	e.store = s
 	return s, nil
+}
+
+// mode is whose books this run keeps.
+func (e *Env) mode() storage.Mode {
+	if e.Config.Training() {
+		return storage.ModeTraining
+	}
+	return storage.ModeLive
+}
+
+// modeError explains a database that holds the other mode's books and what
+// to do about it.
+func (e *Env) modeError(err error) error {
+	if !errors.Is(err, storage.ErrModeMismatch) {
+		return err
+	}
+	if e.Config.Training() {
+		return fmt.Errorf("%w\ntraining (no config, mode \"sandbox\" or --sandbox-profile) never writes into live books: "+
+			"leave out --data (training keeps its own books in %s) or give it another directory", err, config.TrainingDataDirHint())
+	}
+	return fmt.Errorf("%w\nlive books never start from training: sales, Z reports and staff of training stay there. "+
+		"Give this configuration a fresh data directory (data_dir or --data), or move the training data away "+
+		"(mv %s %s, when that directory does not exist yet) and start again", err, e.DataDir, config.TrainingDataDirHint())
 }
 
 // OnClose registers fn to run when the environment closes, newest first.
@@ -107,6 +134,12 @@ func (g *globalFlags) open(cmd *cobra.Command) (*Env, error) {
 	}
 	saved := *cfg
 	if g.sandboxProfile != "" {
+		if !cfg.Training() {
+			// A live config's data_dir and [replica] hold the live books:
+			// a simulator sale must reach neither.
+			cfg.DataDir = ""
+			cfg.Replica = config.Replica{}
+		}
 		cfg.WeChat.Mode = config.ModeSandbox
 		cfg.WeChat.SandboxProfile = g.sandboxProfile
 	}

@@ -156,8 +156,9 @@ func trustingClient(bundle []byte) (*http.Client, error) {
 	return &http.Client{Transport: tr}, nil
 }
 
-// caOption applies [wechat] ca_file: nil options when it is not set.
-func caOption(c config.WeChat) ([]wechat.Option, error) {
+// caClient is the HTTP client [wechat] ca_file asks for; nil when it is
+// not set (the system roots are trusted).
+func caClient(c config.WeChat) (*http.Client, error) {
 	if c.CAFile == "" {
 		return nil, nil
 	}
@@ -168,6 +169,15 @@ func caOption(c config.WeChat) ([]wechat.Option, error) {
 	hc, err := trustingClient(b)
 	if err != nil {
 		return nil, fmt.Errorf("wechat.ca_file %s: %w", c.CAFile, err)
+	}
+	return hc, nil
+}
+
+// caOption applies [wechat] ca_file: no options when it is not set.
+func caOption(c config.WeChat) ([]wechat.Option, error) {
+	hc, err := caClient(c)
+	if hc == nil || err != nil {
+		return nil, err
 	}
 	return []wechat.Option{wechat.WithHTTPClient(hc)}, nil
 }

@@ -44,7 +44,8 @@ type Config struct {
 	Bill    Bill    `toml:"bill"`
 	Replica Replica `toml:"replica"`
 	// DataDir holds the database, logs and sandbox state. Empty means
-	// <user config dir>/wxpos/data.
+	// <user config dir>/wxpos/data, or <user config dir>/wxpos/training in
+	// training mode (training and live books never share a database).
 	DataDir string `toml:"data_dir"`
 
 	// Path is the file this was loaded from ("" when defaults were used).
@@ -522,7 +523,9 @@ func (c *Config) resolvePaths(dir string) {
 }
 
 // ResolveDataDir returns the data directory: the override if given, else
-// the configured one, else <user config dir>/wxpos/data.
+// the configured one, else the default of the mode: <user config
+// dir>/wxpos/data for live books, <user config dir>/wxpos/training for
+// training, so that practice sales never share a database with live ones.
 func (c *Config) ResolveDataDir(override string) (string, error) {
 	if override != "" {
 		return override, nil
@@ -534,7 +537,20 @@ func (c *Config) ResolveDataDir(override string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("no data directory: set data_dir in the config or pass --data: %w", err)
 	}
+	if c.Training() {
+		return filepath.Join(dir, "wxpos", "training"), nil
+	}
 	return filepath.Join(dir, "wxpos", "data"), nil
+}
+
+// TrainingDataDirHint is the default training data directory, for messages
+// ("<user config dir>/wxpos/training" when there is no user config dir).
+func TrainingDataDirHint() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "<user config dir>/wxpos/training"
+	}
+	return filepath.Join(dir, "wxpos", "training")
 }
 
 // Training reports whether the terminal moves no real money.
