@@ -69,7 +69,7 @@ func TestBackupRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Update(func(tx *storage.Tx) error {
-		return tx.Put(storage.BucketOrders, "S1T100000001", map[string]int{"amount_fen": 1})
+		return tx.Put(storage.BucketOrders, "S1T100000001", map[string]any{"amount_fen": 1, "training": true}) // a training sale: no config below
 	})
 	s.Close()
 

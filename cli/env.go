@@ -35,6 +35,10 @@ type Env struct {
 	// the audit trail of manager overrides. Nil: the approver acts alone.
 	Actor func() string
 
+	// foreground: Terminal does not start the background recovery worker
+	// (wxpos recover is that worker, run in the foreground and counted).
+	foreground bool
+
 	closeLog func() error
 	mu       sync.Mutex
 	store    *storage.Store

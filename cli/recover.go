@@ -26,6 +26,7 @@ func newRecoverCmd(g *globalFlags) *cobra.Command {
 		Example: "  wxpos recover --timeout 2m",
 		Args:    cobra.NoArgs,
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			env.foreground = true // this command is the worker: what it settles, it counts
 			term, err := env.Terminal(cmd.Context())
 			if err != nil {
 				return err

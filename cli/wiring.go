@@ -270,8 +270,9 @@ func readSecret(field, path string) ([]byte, error) {
 }
 
 // Terminal builds the payment core on the terminal database and the
-// configured WeChat connection, and starts its recovery worker. It is built
-// once per environment and closed with it.
+// configured WeChat connection, and starts its recovery worker (unless
+// the command is that worker). It is built once per environment and closed
+// with it.
 func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
 	e.mu.Lock()
 	if e.terminal != nil {
@@ -303,7 +304,9 @@ func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.Start(ctx)
+	if !e.foreground {
+		t.Start(ctx)
+	}
 	e.OnClose(t.Close)
 	e.mu.Lock()
 	defer e.mu.Unlock()

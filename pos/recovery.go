@@ -223,11 +223,25 @@ func (t *Terminal) Start(ctx context.Context) {
 
 // Recover runs recovery passes until every open order, refund and queued
 // call is resolved, or ctx ends (wxpos recover --timeout). It waits out
-// backoffs on the terminal clock.
+// backoffs on the terminal clock, and wakes at every committed change, so
+// it returns as soon as nothing is open — also when the background worker
+// (or a payment still in flight) settled the last one. Resolved counts
+// what was open at the start and is final at the end, whoever settled it.
 func (t *Terminal) Recover(ctx context.Context) (RecoveryResult, error) {
 	res := RecoveryResult{Resolved: map[string]int{}}
+	orders, err := t.store.OpenOrders()
+	if err != nil {
+		return res, err
+	}
+	refunds, err := t.store.OpenRefunds()
+	if err != nil {
+		return res, err
+	}
+	sub, stop := context.WithCancel(ctx)
+	defer stop()
+	changes := t.Subscribe(sub)
 	for {
-		next, open, err := t.resolveOnce(ctx, &res)
+		next, open, err := t.resolveOnce(ctx, nil)
 		if err != nil && ctx.Err() == nil {
 			return res, err
 		}
@@ -238,6 +252,18 @@ func (t *Terminal) Recover(ctx context.Context) (RecoveryResult, error) {
 		select {
 		case <-ctx.Done():
 		case <-t.clk.After(wait):
+		case <-changes:
+			drain(changes)
+		}
+	}
+	for _, o := range orders {
+		if n, err := t.store.Order(o.OutTradeNo); err == nil && n.State.Terminal() {
+			res.Resolved[string(n.State)]++
+		}
+	}
+	for _, r := range refunds {
+		if n, err := t.store.Refund(r.OutRefundNo); err == nil && n.State.Terminal() {
+			res.Resolved["refund "+string(n.State)]++
 		}
 	}
 	p, err := t.Pending()
@@ -248,4 +274,19 @@ func (t *Terminal) Recover(ctx context.Context) (RecoveryResult, error) {
 		return res, err
 	}
 	return res, ctx.Err()
+}
+
+// drain empties ch without blocking: one pass answers every change that
+// had queued up.
+func drain(ch <-chan Event) {
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		default:
+			return
+		}
+	}
 }
