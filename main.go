@@ -13,12 +13,16 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/wxpos/wxpos/cli"
+	_ "github.com/wxpos/wxpos/fynelocale" // before Fyne reads the locale: see its doc
 	"github.com/wxpos/wxpos/ui"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	root := cli.NewRoot(func(ctx context.Context, env *cli.Env) error {
+		if err := needDisplay(); err != nil {
+			return err
+		}
 		// The window runs all day and is idle most of it, and most of its
 		// live heap is parsed font data that never changes: a quarter of
 		// that is ample room for a sale's garbage (the soak measured 6 MB

@@ -20,13 +20,13 @@ var Version = "0.1.0-dev"
 // creates the Fyne app.
 type UIRunner func(ctx context.Context, env *Env) error
 
-// Exit codes shared by the subcommands (documented in README).
+// Exit codes: one table for every command (README, "Exit status").
 const (
-	ExitOK       = 0
-	ExitFailure  = 1
-	ExitUsage    = 2
-	ExitDeclined = 3
-	ExitUnknown  = 4
+	ExitOK       = 0 // done; paid; refunded; all checks passed
+	ExitFailure  = 1 // could not do it: configuration, database, network, a doctor finding, no display
+	ExitUsage    = 2 // bad command line or input: unknown command or flag, wrong arguments, a malformed value
+	ExitDeclined = 3 // definitely not paid / not refunded: WeChat Pay refused it
+	ExitUnknown  = 4 // not known yet: still open, the recovery worker keeps resolving it
 )
 
 // ExitError carries a specific exit status out of a subcommand.
@@ -71,6 +71,8 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 			return runUI(cmd.Context(), env)
 		},
 	}
+	root.Version = Version
+	root.SetVersionTemplate("wxpos {{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.config, "config", "", "config `file` (default: <user config dir>/wxpos/config.toml)")
 	pf.StringVar(&g.dataDir, "data", "", "data `dir`ectory (default: from config, else <user config dir>/wxpos/data)")
@@ -92,7 +94,35 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 		newSandboxCmd(),
 		newReplicateCmd(&g), newHQCmd(&g),
 	)
+	usageErrors(root)
 	return root
+}
+
+// usageErrors makes cobra's own complaints — an unknown flag or command, a
+// wrong number of arguments — usage errors (exit 2) in the whole tree.
+func usageErrors(c *cobra.Command) {
+	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	if args := c.Args; args != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	if !c.Runnable() && c.HasSubCommands() {
+		// A group (hq, staff …) prints its help; a subcommand it does not
+		// have is a usage error, not that help with status 0.
+		c.RunE = func(cmd *cobra.Command, a []string) error {
+			if len(a) > 0 {
+				return usageError{fmt.Errorf("unknown command %q for %q", a[0], cmd.CommandPath())}
+			}
+			return cmd.Help()
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageErrors(sub)
+	}
 }
 
 func newVersionCmd() *cobra.Command {
