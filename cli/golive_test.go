@@ -6,14 +6,17 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/wechat/sandbox"
@@ -50,15 +53,16 @@ func tlsSandbox(t *testing.T) (string, *sandbox.Profile) {
 
 // liveConfig writes a v3 merchant configuration for the sandbox p — its
 // base_url, ca_file and key files, as a merchant would from the merchant
-// platform — signing with keyPEM, and returns the config file.
-func liveConfig(t *testing.T, p *sandbox.Profile, keyPEM string) string {
+// platform — signing with keyPEM and trusting caPEM, and returns the
+// config file.
+func liveConfig(t *testing.T, p *sandbox.Profile, keyPEM, caPEM string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
 		"apiclient_key.pem": keyPEM,
 		"apiv3.key":         p.V3.APIV3Key,
 		"pub_key.pem":       p.V3.PlatformPublicKeyPEM,
-		"ca.pem":            p.CACertPEM,
+		"ca.pem":            caPEM,
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
@@ -83,6 +87,23 @@ platform_public_key_file = "pub_key.pem"
 		t.Fatal(err)
 	}
 	return path
+}
+
+// otherCAPEM is a CA certificate that issued nothing the sandbox serves.
+func otherCAPEM(t *testing.T) string {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "some proxy CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
 
 func otherKeyPEM(t *testing.T) string {
@@ -124,7 +145,7 @@ func TestGoingLive(t *testing.T) {
 	xdg := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", xdg) // no config file: training mode
 	profile, p := tlsSandbox(t)
-	cfg := liveConfig(t, p, p.V3.MerchantPrivateKeyPEM)
+	cfg := liveConfig(t, p, p.V3.MerchantPrivateKeyPEM, p.CACertPEM)
 	pay := func(t *testing.T, args ...string) payOut {
 		t.Helper()
 		code, out, errOut := run(t, append(args, "pay", "--fen", "1", "--code", sandbox.NewCode(sandbox.ScenarioSuccess), "--json")...)
@@ -167,17 +188,41 @@ func TestGoingLive(t *testing.T) {
 		}
 	})
 
-	t.Run("a wrong merchant key", func(t *testing.T) {
-		wrong := liveConfig(t, p, otherKeyPEM(t))
-		data := t.TempDir()
-		code, out, _ := run(t, "--config", wrong, "--data", data, "doctor")
-		if code != cli.ExitFailure || !strings.Contains(out, "SIGN_ERROR") || !strings.Contains(out, "merchant_serial_no") {
-			t.Fatalf("doctor: exit %d\n%s", code, out)
-		}
-		code, out, errOut := run(t, "--config", wrong, "--data", data, "pay", "--fen", "1", "--code", sandbox.NewCode(sandbox.ScenarioSuccess), "--json")
-		var o payOut
-		if code != cli.ExitDeclined || json.Unmarshal([]byte(out), &o) != nil || o.State != "FAILED" || o.ErrorCode != "SIGNERROR" {
-			t.Fatalf("pay: exit %d %q %s", code, out, errOut)
-		}
-	})
+	// A wrong setup: doctor names it, pay and refund end definitely
+	// (exit 3) on the live books without waiting for an answer that
+	// cannot come.
+	if code, out, errOut := runIn(t, "2468\n2468\n", "--config", cfg, "staff", "setup", "boss"); code != 0 {
+		t.Fatalf("staff setup: exit %d %s %s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		name, key, ca string
+		doctor        []string // in doctor's output
+		payCode       string   // error_code of the failed payment
+		refundCode    string   // error_code of the closed refund; "" skips the refund
+	}{
+		{"a wrong merchant key", otherKeyPEM(t), p.CACertPEM, []string{"SIGN_ERROR", "merchant_serial_no"}, "SIGNERROR", "SIGNERROR"},
+		{"an untrusted server certificate", p.V3.MerchantPrivateKeyPEM, otherCAPEM(t), []string{"TLS trust", "ca_file"}, "NOT_SENT", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wrong := liveConfig(t, p, tc.key, tc.ca)
+			code, out, _ := run(t, "--config", wrong, "doctor")
+			for _, w := range tc.doctor {
+				if code != cli.ExitFailure || !strings.Contains(out, w) {
+					t.Fatalf("doctor: exit %d, %q missing\n%s", code, w, out)
+				}
+			}
+			code, out, errOut := run(t, "--config", wrong, "pay", "--fen", "1", "--code", sandbox.NewCode(sandbox.ScenarioSuccess), "--json")
+			var o payOut
+			if code != cli.ExitDeclined || json.Unmarshal([]byte(out), &o) != nil || o.State != "FAILED" || o.ErrorCode != tc.payCode {
+				t.Fatalf("pay: exit %d %q %s", code, out, errOut)
+			}
+			if tc.refundCode == "" {
+				return
+			}
+			code, out, errOut = runIn(t, "2468\n", "--config", wrong, "refund", live.OutTradeNo, "--full", "--reason", "test", "--manager", "boss", "--json")
+			if code != cli.ExitDeclined || json.Unmarshal([]byte(out), &o) != nil || o.State != "CLOSED" || o.ErrorCode != tc.refundCode {
+				t.Fatalf("refund: exit %d %q %s", code, out, errOut)
+			}
+		})
+	}
 }

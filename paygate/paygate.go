@@ -24,6 +24,9 @@
 //     a payment or prepay becomes pos.ErrOutTradeNoUsed: this request did
 //     nothing, and whose the existing order is only a query can tell (the
 //     core queries and compares, never a generic failure);
+//   - a payment or QR order that was never sent (wechat.ErrNotSent: the
+//     server's TLS certificate is not trusted) is a definite decline,
+//     NOT_SENT;
 //   - every other business code is a definite *pos.DeclineError, as is a
 //     request the client refused to send (wechat.ErrInvalidArgument).
 package paygate
@@ -192,7 +195,7 @@ func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, er
 		return pos.Trade{OutTradeNo: r.OutTradeNo, Status: pos.TradeUserPaying, AmountFen: r.AmountFen}, nil
 	}
 	if err != nil {
-		return pos.Trade{}, classify(err, false, false, false)
+		return pos.Trade{}, notSentOr(classify(err, false, false, false))
 	}
 	tr := trade(t)
 	if tr.Status == "" {
@@ -207,9 +210,22 @@ func (g *Gateway) CreateQR(ctx context.Context, r pos.QRRequest) (string, error)
 		Total: r.AmountFen, NotifyURL: g.opts.NotifyURL, ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
 		TimeExpire: r.ExpiresAt, DeviceID: r.DeviceID, Attach: r.Attach})
 	if err != nil {
-		return "", classify(err, false, false, false)
+		return "", notSentOr(classify(err, false, false, false))
 	}
 	return n.CodeURL, nil
+}
+
+// notSentOr declines a new payment whose request never left the terminal
+// (wechat.ErrNotSent: the server's certificate is not trusted): nothing
+// can have been charged, so the cashier learns it at once instead of
+// after a minute of "checking with WeChat". Other calls (query, reverse,
+// close, refund) keep such an error outcome-unknown and retry, since they
+// settle something that may already have happened.
+func notSentOr(err error) error {
+	if errors.Is(err, wechat.ErrNotSent) {
+		return &pos.DeclineError{Code: "NOT_SENT", Message: err.Error()}
+	}
+	return err
 }
 
 // Query implements pos.Gateway.

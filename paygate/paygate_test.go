@@ -2,6 +2,7 @@ package paygate_test
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"testing"
@@ -173,5 +174,44 @@ func TestQueryCarriesIdentity(t *testing.T) {
 		if err != nil || tr.Attach != "wxpos:TAG" || tr.TradeType != "MICROPAY" || tr.AmountFen != 100 {
 			t.Fatalf("%s query → %+v, %v", g.Generation(), tr, err)
 		}
+	}
+}
+
+// TestNotSent: a payment whose request never left the terminal (the
+// server's certificate is not trusted) is declined at once; calls that
+// settle something that may already have happened stay outcome-unknown.
+func TestNotSent(t *testing.T) {
+	ctx := context.Background()
+	untrusted := &wechat.TransportError{Op: "test", Err: fmt.Errorf("POST https://x: %w", x509.UnknownAuthorityError{})}
+	timeout := &wechat.TransportError{Op: "test", Err: context.DeadlineExceeded}
+	definite := func(err error) bool {
+		var d *pos.DeclineError
+		return errors.As(err, &d) && d.Code == "NOT_SENT"
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool // declined NOT_SENT
+	}{
+		{"untrusted certificate", untrusted, true},
+		{"timeout", timeout, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := paygate.NewV3(fakeAPI{err: tc.err}, paygate.Options{})
+			_, err := g.PayScan(ctx, pos.ScanRequest{OutTradeNo: "P1", AuthCode: "130001000000000001", AmountFen: 1})
+			if definite(err) != tc.want {
+				t.Errorf("PayScan: %v, want NOT_SENT=%v", err, tc.want)
+			}
+			_, err = g.CreateQR(ctx, pos.QRRequest{OutTradeNo: "P1", AmountFen: 1})
+			if definite(err) != tc.want {
+				t.Errorf("CreateQR: %v, want NOT_SENT=%v", err, tc.want)
+			}
+			if _, err := g.Query(ctx, "P1"); pos.IsDefinite(err) {
+				t.Errorf("Query: %v is definite; a query not sent still leaves the order unknown", err)
+			}
+			if _, err := g.Refund(ctx, pos.RefundRequest{OutTradeNo: "P1", OutRefundNo: "R1", AmountFen: 1, TotalFen: 1}); pos.IsDefinite(err) {
+				t.Errorf("Refund: %v is definite; a refund not sent stays queued", err)
+			}
+		})
 	}
 }

@@ -32,6 +32,9 @@
 // other *APIError is a definite business answer; its Code is normalised
 // across generations (ORDER_NOT_EXIST and ORDERNOTEXIST are both
 // CodeOrderNotExist). Errors never carry headers, bodies, signatures or keys.
+// A *TransportError whose request provably never left (the server's TLS
+// certificate failed verification) also matches ErrNotSent, for the caller
+// that may then treat a new payment as definitely not made.
 //
 // # Verification
 //

@@ -1,6 +1,8 @@
 package wechat
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -164,8 +166,37 @@ func (e *TransportError) Error() string { return fmt.Sprintf("wechat: %s: transp
 // Unwrap returns the underlying error (e.g. context.DeadlineExceeded).
 func (e *TransportError) Unwrap() error { return e.Err }
 
-// Is lets errors.Is match ErrOutcomeUnknown.
-func (e *TransportError) Is(target error) bool { return target == ErrOutcomeUnknown }
+// Is lets errors.Is match ErrOutcomeUnknown, and ErrNotSent when the
+// request provably never reached a server.
+func (e *TransportError) Is(target error) bool {
+	switch target {
+	case ErrOutcomeUnknown:
+		return true
+	case ErrNotSent:
+		return notSent(e.Err)
+	}
+	return false
+}
+
+// ErrNotSent is matched (errors.Is) by a TransportError whose request never
+// left this machine: the server's TLS certificate failed verification, so
+// the handshake stopped before a byte of the request was written (and the
+// backup host is tried only after a failed dial, which sends nothing
+// either). A payment that was not sent cannot have moved money. The error
+// still matches ErrOutcomeUnknown for every caller that does not ask.
+var ErrNotSent = errors.New("wechat: request not sent")
+
+// notSent reports whether a transport failure happened before the request
+// could be written: the server's certificate was not trusted.
+func notSent(err error) bool {
+	var (
+		cv *tls.CertificateVerificationError
+		ua x509.UnknownAuthorityError
+		he x509.HostnameError
+		ci x509.CertificateInvalidError
+	)
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
+}
 
 // UntrustedResponseError is an answer that failed verification: bad or
 // missing signature, unknown serial, timestamp skew, or a body that cannot be
