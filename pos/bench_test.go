@@ -2,12 +2,14 @@ package pos_test
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"testing"
 
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
@@ -69,5 +71,54 @@ func BenchmarkBoltCommit(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkBytesPerSale writes salesPerDB scan sales (three item lines
+// each, the in-process sandbox, the real core and store) into a fresh
+// database and reports the database's size per sale: what a busy counter's
+// year costs on disk. The size is what a backup writes (bbolt's high-water
+// mark), not the file, which bbolt grows in large steps ahead of use.
+// Run with -benchtime 1x: one op is a whole database.
+func BenchmarkBytesPerSale(b *testing.B) {
+	const salesPerDB = 2000
+	for b.Loop() {
+		b.StopTimer()
+		db, err := storage.Open(filepath.Join(b.TempDir(), "wxpos.db"), &storage.Options{NoSync: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		clk := postest.NewAutoClock(t0)
+		env := gatetest.StartInProcess(b, clk.Now, nil)
+		term, err := pos.New(pos.NewBoltStore(db), env.Gateway, testConfig(clk))
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines := []receipt.Line{
+			{Name: "拿铁 Latte", Qty: 2, UnitFen: 2800, TotalFen: 5600},
+			{Name: "可颂 Croissant", Qty: 1, UnitFen: 1600, TotalFen: 1600},
+			{Name: "矿泉水 Water", Qty: 3, UnitFen: 300, TotalFen: 900},
+		}
+		before, err := db.Backup(io.Discard)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		for range salesPerDB {
+			o, err := term.PayScan(context.Background(), pos.Sale{AmountFen: 8100, Lines: lines, Cashier: "alice"},
+				sandbox.NewCode(sandbox.ScenarioSuccess))
+			if err != nil || o.State != pos.StatePaid {
+				b.Fatalf("%v %+v", err, o)
+			}
+		}
+		b.StopTimer()
+		term.Close()
+		after, err := db.Backup(io.Discard)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(after-before)/salesPerDB, "bytes/sale")
+		db.Close()
+		b.StartTimer()
 	}
 }

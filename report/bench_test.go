@@ -106,3 +106,36 @@ func settle(b *testing.B, db *storage.Store, day string) {
 		b.Fatal(err)
 	}
 }
+
+// dayBook is yearBook with only its last day: the same day's report on a
+// database without history.
+func dayBook(b *testing.B) (*Book, string) {
+	b.Helper()
+	db, err := storage.Open(filepath.Join(b.TempDir(), "wxpos.db"), &storage.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	rng := rand.New(rand.NewPCG(1, 2))
+	day := time.Date(2025, 11, 27, 0, 0, 0, 0, tz.Shanghai).AddDate(0, 0, 364)
+	seq := 0
+	GenDay(b, db, rng, day.Format("20060102"), 300, &seq)
+	book := New(db, Info{StoreName: "bench", StoreID: "S1", TerminalID: "T1"},
+		&Options{Now: func() time.Time { return day.Add(22 * time.Hour) }})
+	if _, err := book.Open(day.Format("20060102"), "bench", 50000); err != nil {
+		b.Fatal(err)
+	}
+	return book, day.Format("20060102")
+}
+
+// BenchmarkXDay is BenchmarkXYear on a database holding only that day:
+// the X report's cost should not depend on the history before it.
+func BenchmarkXDay(b *testing.B) {
+	book, day := dayBook(b)
+	for b.Loop() {
+		r, err := book.X(day, "bench")
+		if err != nil || r.Tenders[0].SaleCount == 0 {
+			b.Fatal(r, err)
+		}
+	}
+}
