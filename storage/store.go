@@ -69,13 +69,29 @@ type Options struct {
 	// NoSync skips fsync on commit. Only for benchmarks and throwaway tests:
 	// a power cut may then lose committed transactions.
 	NoSync bool
+	// Reserve is the size of the slack file kept next to the database
+	// ("<file>.slack") and released when a commit runs out of space, so
+	// the outcome of a payment already sent can still be recorded. Zero
+	// means DefaultReserve; negative means none.
+	Reserve int64
+	// MinFree is the free space Room wants on the disk besides the
+	// reserve before money moves. Zero means DefaultMinFree; negative
+	// means none.
+	MinFree int64
 }
 
 // Store is an open terminal database. It is safe for concurrent use.
 type Store struct {
-	db      *bolt.DB
-	path    string
-	commits atomic.Uint64
+	db       *bolt.DB
+	path     string
+	commits  atomic.Uint64
+	readOnly bool
+	reserve  int64
+	minFree  int64
+	free     func(dir string) (int64, error) // freeBytes; tests inject a full disk
+	// commitFault, when set by a test, fails a commit after fn ran, as a
+	// write that hits a full disk does (the transaction rolls back).
+	commitFault func() error
 }
 
 // Open opens or creates the database at path. A new file is initialised at
@@ -119,11 +135,17 @@ func Open(path string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, readOnly: o.ReadOnly, reserve: orDefault(o.Reserve, DefaultReserve),
+		minFree: orDefault(o.MinFree, DefaultMinFree), free: freeBytes}
 	if !o.ReadOnly {
 		if err := s.migrate(); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		// Best effort: on a disk already full, Room reports it before the
+		// first payment.
+		if s.reserve > 0 && !s.slackPresent() {
+			_ = s.makeSlack()
 		}
 	} else if err := s.View(func(tx *Tx) error { return checkVersion(tx.tx) }); err != nil {
 		db.Close()
@@ -190,10 +212,47 @@ func (s *Store) Close() error { return s.db.Close() }
 // The payment core's benchmark uses it to show one commit per transition.
 func (s *Store) Commits() uint64 { return s.commits.Load() }
 
+func orDefault(v, def int64) int64 {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
+}
+
 // Update runs fn in a read-write transaction. It commits if fn returns nil,
 // and rolls back if fn returns an error or panics.
+//
+// A commit that fails because the disk is full releases the reserve file
+// and runs fn once more: the write it failed is usually a payment outcome
+// that WeChat has already decided. If that fails too, the error is a
+// *DiskFullError; the file keeps its last committed state either way.
+// fn may therefore run twice and must not keep state across runs.
 func (s *Store) Update(fn func(*Tx) error) error {
-	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	err := s.update(fn)
+	if isNoSpace(err) && s.releaseSlack() {
+		err = s.update(fn)
+	}
+	if isNoSpace(err) {
+		dir := filepath.Dir(s.path)
+		free, _ := s.free(dir)
+		return &DiskFullError{Dir: dir, FreeBytes: free, NeedBytes: s.minFree + s.reserve, Err: err}
+	}
+	return err
+}
+
+func (s *Store) update(fn func(*Tx) error) error {
+	err := s.db.Update(func(btx *bolt.Tx) error {
+		if err := fn(&Tx{tx: btx}); err != nil {
+			return err
+		}
+		if s.commitFault != nil {
+			return s.commitFault()
+		}
+		return nil
+	})
 	if err == nil {
 		s.commits.Add(1)
 	}
