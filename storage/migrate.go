@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the schema this build writes. Bump it only together with
 // a new entry in migrations and a test that migrates a file of the previous
 // version.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migration moves a database from version to-1 to version to, inside the
 // same transaction as the version bump.
@@ -29,6 +29,37 @@ var migrations = []migration{
 		}
 		return tx.Bucket([]byte(BucketMeta)).Put([]byte("app"), []byte(appMarker))
 	}},
+	{to: 2, name: "index sales and refunds by business day, record closed days", run: indexBusinessDays},
+}
+
+// indexBusinessDays adds the buckets of business days and fills them from
+// the records a version 1 file holds. A sale or refund of version 1 has no
+// BusinessDay: it counts on the day it was paid or refunded, as the Z
+// reports of version 1 counted it, so closed days stay exact.
+func indexBusinessDays(btx *bolt.Tx) error {
+	for _, b := range []Bucket{BucketSalesByDay, BucketRefundsByDay, BucketClosedDays} {
+		if _, err := btx.CreateBucketIfNotExists([]byte(b)); err != nil {
+			return err
+		}
+	}
+	t := &Tx{tx: btx}
+	err := t.EachOrder(func(o *Order) error {
+		if o.Foreign || o.SaleDay() == "" {
+			return nil
+		}
+		return t.PutRaw(BucketSalesByDay, dayIndexKey(o.SaleDay(), o.OutTradeNo), []byte{})
+	})
+	if err != nil {
+		return err
+	}
+	if err := t.EachRefund(t.indexRefund); err != nil {
+		return err
+	}
+	// The days already closed are those with a Z report: package report
+	// keeps "z/<number>" → yyyymmdd in the sessions bucket (report/doc.go).
+	return t.ForEach(BucketSessions, "z/", func(_ string, v []byte) error {
+		return t.CloseDay(string(v))
+	})
 }
 
 var versionKey = []byte("schema_version")

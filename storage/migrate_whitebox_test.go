@@ -4,7 +4,9 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/wxpos/wxpos/tz"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -17,19 +19,19 @@ func TestMigrate_FromEmptyAndRefuseNewer(t *testing.T) {
 	if v, _ := s.Version(); v != SchemaVersion {
 		t.Fatalf("new file at schema %d, want %d", v, SchemaVersion)
 	}
-	// A hypothetical version 2 adds a bucket; applying it moves the file on.
-	next := append(append([]migration{}, migrations...), migration{to: 2, name: "test", run: func(tx *bolt.Tx) error {
+	// A hypothetical next version adds a bucket; applying it moves the file on.
+	next := append(append([]migration{}, migrations...), migration{to: SchemaVersion + 1, name: "test", run: func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucket([]byte("v2only"))
 		return err
 	}})
-	if err := s.migrateTo(2, next); err != nil {
+	if err := s.migrateTo(SchemaVersion+1, next); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := s.Version(); v != 2 {
-		t.Fatalf("after migration schema %d, want 2", v)
+	if v, _ := s.Version(); v != SchemaVersion+1 {
+		t.Fatalf("after migration schema %d, want %d", v, SchemaVersion+1)
 	}
 	s.Close()
-	// This build knows only SchemaVersion: a file at 2 is refused.
+	// This build knows only SchemaVersion: a file past it is refused.
 	_, err = Open(path, nil)
 	if !errors.Is(err, ErrSchemaTooNew) {
 		t.Fatalf("got %v, want ErrSchemaTooNew", err)
@@ -52,5 +54,73 @@ func TestMigrate_ResumesPartialFile(t *testing.T) {
 	defer s.Close()
 	if v, _ := s.Version(); v != SchemaVersion {
 		t.Fatalf("schema %d, want %d", v, SchemaVersion)
+	}
+}
+
+// TestMigrate_IndexesBusinessDays builds a version 1 file the way version 1
+// wrote it and checks that version 2 indexes its sales and refunds by the
+// day they counted on then, and knows the days whose Z was taken.
+func TestMigrate_IndexesBusinessDays(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wxpos.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := &Store{db: db, path: path}
+	if err := v1.migrateTo(1, migrations); err != nil {
+		t.Fatal(err)
+	}
+	paid := time.Date(2026, 12, 3, 23, 30, 0, 0, tz.Shanghai) // 15:30 UTC
+	err = v1.db.Update(func(btx *bolt.Tx) error {
+		tx := &Tx{tx: btx}
+		for _, o := range []*Order{
+			{OutTradeNo: "P1", State: "PAID", CreatedAt: paid, PaidAt: paid, Day: "20261203"},
+			{OutTradeNo: "P2", State: "FAILED", CreatedAt: paid, Day: "20261203"},
+			{OutTradeNo: "P3", State: "PAID", CreatedAt: paid, PaidAt: paid, Foreign: true},
+		} {
+			rec := *o
+			if err := tx.Put(BucketOrders, o.OutTradeNo, rec); err != nil { // version 1: no sales index
+				return err
+			}
+		}
+		r := Refund{OutRefundNo: "R1", OutTradeNo: "P1", State: "SUCCESS", CreatedAt: paid, SuccessAt: paid.Add(time.Hour)}
+		if err := tx.Put(BucketRefunds, "R1", r); err != nil {
+			return err
+		}
+		if err := tx.PutRaw(BucketRefunds, refundIndexKey("P1", "R1"), []byte{}); err != nil {
+			return err
+		}
+		return tx.PutRaw(BucketSessions, "z/0000000001", []byte("20261202"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Version(); v != 2 {
+		t.Fatalf("schema %d, want 2", v)
+	}
+	err = s.View(func(tx *Tx) error {
+		sales, err := tx.SalesOnDay("20261203")
+		if err != nil || len(sales) != 1 || sales[0].OutTradeNo != "P1" {
+			t.Errorf("sales of 20261203: %v %v, want P1 only", sales, err)
+		}
+		created, _ := tx.RefundsOnDay("20261203")
+		settled, _ := tx.RefundsOnDay("20261204") // succeeded 00:30 on the 4th
+		if len(created) != 1 || len(settled) != 1 {
+			t.Errorf("refund R1 indexed on %d/%d of its days, want 1/1", len(created), len(settled))
+		}
+		if !tx.DayClosed("20261202") || tx.DayClosed("20261203") {
+			t.Error("closed days not taken from the Z reports")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -23,7 +23,7 @@ type Order struct {
 
 	CodeLast4 string `json:"code_last4,omitempty"`
 	CodeHash  string `json:"code_hash,omitempty"`
-	Attach    string `json:"attach,omitempty"` // the sale's identity tag sent to WeChat
+	Attach    string `json:"attach,omitempty"`    // the sale's identity tag sent to WeChat
 	Confirmed bool   `json:"confirmed,omitempty"` // WeChat answered about this very order
 
 	CodeURL   string    `json:"code_url,omitempty"`
@@ -43,6 +43,9 @@ type Order struct {
 	PaidAt      time.Time `json:"paid_at,omitzero"`
 
 	ReceiptNo string `json:"receipt_no,omitempty"`
+	// BusinessDay is the yyyymmdd the sale counts on in day reports, fixed
+	// when it is paid (see SaleDay and Tx.BusinessDay).
+	BusinessDay string `json:"business_day,omitempty"`
 
 	Forced      bool   `json:"forced,omitempty"`
 	ForcedBy    string `json:"forced_by,omitempty"`
@@ -76,9 +79,11 @@ const (
 	openRefund = "refund"
 )
 
-// PutOrder writes o, adds it to the day index (idempotent) and adds it to or
-// removes it from the open index according to o.Open. Call it inside the
-// same Update as the event that explains the change.
+// PutOrder writes o, adds it to the day index (idempotent), to the sales
+// index of its SaleDay once it is paid (a foreign sale, with no Day, never
+// is), and adds it to or removes it from the open index according to
+// o.Open. Call it inside the same Update as the event that explains the
+// change.
 func (t *Tx) PutOrder(o *Order) error {
 	if o.OutTradeNo == "" {
 		return fmt.Errorf("put order: empty out_trade_no")
@@ -89,8 +94,13 @@ func (t *Tx) PutOrder(o *Order) error {
 		return err
 	}
 	if o.Day != "" {
-		if err := t.PutRaw(BucketOrdersByDay, o.Day+"/"+o.OutTradeNo, []byte{}); err != nil {
+		if err := t.PutRaw(BucketOrdersByDay, dayIndexKey(o.Day, o.OutTradeNo), []byte{}); err != nil {
 			return err
+		}
+		if sd := o.SaleDay(); sd != "" {
+			if err := t.PutRaw(BucketSalesByDay, dayIndexKey(sd, o.OutTradeNo), []byte{}); err != nil {
+				return err
+			}
 		}
 	}
 	if o.Open {

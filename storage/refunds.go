@@ -26,7 +26,10 @@ type Refund struct {
 	UpdatedAt     time.Time `json:"updated_at"`
 	SuccessAt     time.Time `json:"success_at,omitzero"`
 	ReceiptNo     string    `json:"receipt_no,omitempty"`
-	Training      bool      `json:"training,omitempty"`
+	// BusinessDay is the yyyymmdd the refund counts on, fixed when it
+	// succeeds (see SettledDay and Tx.BusinessDay).
+	BusinessDay string `json:"business_day,omitempty"`
+	Training    bool   `json:"training,omitempty"`
 
 	// Open decides the entry in the open index; not stored in the value.
 	Open bool `json:"-"`
@@ -43,8 +46,9 @@ func refundIndexKey(outTradeNo, outRefundNo string) string {
 	return refundIndexPrefix + outTradeNo + "/" + outRefundNo
 }
 
-// PutRefund writes r, indexes it under its order, and keeps the open index
-// in step with r.Open.
+// PutRefund writes r, indexes it under its order and under its creation day
+// and (once settled) its business day, and keeps the open index in step
+// with r.Open.
 func (t *Tx) PutRefund(r *Refund) error {
 	if r.OutRefundNo == "" || r.OutTradeNo == "" {
 		return fmt.Errorf("put refund: empty out_refund_no or out_trade_no")
@@ -55,6 +59,9 @@ func (t *Tx) PutRefund(r *Refund) error {
 		return err
 	}
 	if err := t.PutRaw(BucketRefunds, refundIndexKey(r.OutTradeNo, r.OutRefundNo), []byte{}); err != nil {
+		return err
+	}
+	if err := t.indexRefund(&rec); err != nil {
 		return err
 	}
 	if r.Open {
@@ -115,4 +122,19 @@ func (t *Tx) EachRefund(fn func(*Refund) error) error {
 		r.Open = t.isOpen(k, openRefund)
 		return fn(&r)
 	})
+}
+
+// indexRefund adds r to the refunds_by_day index of its creation day and,
+// once it has one, its business day.
+func (t *Tx) indexRefund(r *Refund) error {
+	days := []string{DayOf(r.CreatedAt)}
+	if sd := r.SettledDay(); sd != "" && sd != days[0] {
+		days = append(days, sd)
+	}
+	for _, d := range days {
+		if err := t.PutRaw(BucketRefundsByDay, dayIndexKey(d, r.OutRefundNo), []byte{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

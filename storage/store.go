@@ -51,6 +51,13 @@ const (
 	BucketCodes       Bucket = "codes"         // hashed payment codes already used
 )
 
+// Buckets added by schema version 2 (business days, per-day indexes).
+const (
+	BucketSalesByDay   Bucket = "sales_by_day"   // yyyymmdd/out_trade_no → empty: paid sales by business day
+	BucketRefundsByDay Bucket = "refunds_by_day" // yyyymmdd/out_refund_no → empty: by creation and business day
+	BucketClosedDays   Bucket = "closed_days"    // yyyymmdd → empty: days whose Z report is taken
+)
+
 var allBuckets = []Bucket{
 	BucketMeta, BucketOrders, BucketOrdersByDay, BucketOpen, BucketRefunds,
 	BucketReceipts, BucketEvents, BucketSessions, BucketBills, BucketRecon,
