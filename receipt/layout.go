@@ -49,6 +49,24 @@ func (o Options) clock(t time.Time) string {
 	return t.In(loc).Format("2006-01-02 15:04:05")
 }
 
+// businessDay is r's business day as printed when it is not the calendar
+// day (Asia/Shanghai) of r.Time, else "": the date on the receipt says it.
+func businessDay(r Receipt) string {
+	if r.BusinessDay == "" || r.BusinessDay == r.Time.In(tz.Shanghai).Format("20060102") {
+		return ""
+	}
+	return dayLabel(r.BusinessDay)
+}
+
+// dayLabel prints a yyyymmdd day as yyyy-mm-dd ("" stays "").
+func dayLabel(day string) string {
+	t, err := time.Parse("20060102", day)
+	if err != nil {
+		return day
+	}
+	return t.Format(time.DateOnly)
+}
+
 // TenderLabel is the Chinese name of a tender as printed on receipts.
 func TenderLabel(t Tender) string {
 	switch t {
@@ -126,6 +144,7 @@ func footer(b *builder, training bool, o Options) {
 func ids(b *builder, r Receipt, o Options) {
 	b.kv("小票号", r.No, 0)
 	b.kv("时间", o.clock(r.Time), 0)
+	b.kvIf("营业日", businessDay(r))
 	b.kvIf("门店", r.StoreID)
 	b.kvIf("终端", r.TerminalID)
 	b.kvIf("收银员", r.Cashier)

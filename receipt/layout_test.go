@@ -10,6 +10,7 @@ import (
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/receipt/receipttest"
+	"github.com/wxpos/wxpos/tz"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")
@@ -257,5 +258,46 @@ func TestWrap(t *testing.T) {
 				t.Errorf("Wrap(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestBusinessDayPrinted(t *testing.T) {
+	late := receipttest.Sale() // dated on its own calendar day
+	day := late.Time.In(tz.Shanghai).Format("20060102")
+	next := late.Time.In(tz.Shanghai).AddDate(0, 0, 1)
+	tests := []struct {
+		name        string
+		businessDay string
+		want        string // "" : no business-day line
+	}{
+		{"same day as the receipt: the date says it", day, ""},
+		{"after the day's Z: the next day", next.Format("20060102"), next.Format(time.DateOnly)},
+		{"older record without one", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := late
+			r.BusinessDay = tc.businessDay
+			d, err := receipt.Layout(r, receipt.Options{Cols: 32})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := d.Text()
+			if got := strings.Contains(text, "营业日"); got != (tc.want != "") {
+				t.Fatalf("business-day line printed %v, want %v:\n%s", got, tc.want != "", text)
+			}
+			if tc.want != "" && !strings.Contains(text, tc.want) {
+				t.Errorf("receipt does not name %s:\n%s", tc.want, text)
+			}
+		})
+	}
+	rep := receipttest.ZReport()
+	rep.BusinessDay = "20261205"
+	d, err := receipt.LayoutReport(rep, receipt.Options{Cols: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(d.Text(), "2026-12-05") {
+		t.Errorf("report does not name its business day:\n%s", d.Text())
 	}
 }

@@ -61,6 +61,11 @@ type Receipt struct {
 	SaleReceipt string `json:"sale_receipt,omitempty"`
 	Reason      string `json:"reason,omitempty"`
 
+	// BusinessDay is the yyyymmdd whose day report counts this sale or
+	// refund. It is printed when it is not the calendar day of Time: money
+	// recorded after that day's Z report belongs to the next day.
+	BusinessDay string `json:"business_day,omitempty"`
+
 	// Training is true when the money was moved on the sandbox, not for real.
 	Training bool `json:"training,omitempty"`
 }

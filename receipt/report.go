@@ -39,6 +39,9 @@ type DayReport struct {
 	Operator   string     `json:"operator,omitempty"` // who took the report
 	OpenedAt   time.Time  `json:"opened_at"`          // session start
 	TakenAt    time.Time  `json:"taken_at"`           // when the report was taken (closing time for Z)
+	// BusinessDay is the yyyymmdd the report is of: the money recorded on
+	// that business day (after a day's Z, on the next day).
+	BusinessDay string `json:"business_day,omitempty"`
 
 	Tenders []TenderSummary `json:"tenders"`
 
@@ -95,6 +98,7 @@ func LayoutReport(d DayReport, o Options) (Doc, error) {
 	b.kvIf("门店", d.StoreID)
 	b.kvIf("终端", d.TerminalID)
 	b.kvIf("操作员", d.Operator)
+	b.kvIf("营业日", dayLabel(d.BusinessDay))
 	b.kv("营业开始", o.clock(d.OpenedAt), 0)
 	b.kv("报表时间", o.clock(d.TakenAt), 0)
 	b.rule("-")

@@ -12,15 +12,23 @@
 // change; its Z is read back, never recomputed, so a reprint is identical.
 //
 // Figures come from what the payment core stores (storage orders, refunds,
-// receipts) and follow the receipts: a sale counts on the day it was paid,
-// a refund on the day it succeeded. Payments and refunds not settled when
-// the report is taken are listed as pending and kept out of the money;
+// receipts), read through the per-day indexes so a report costs the same
+// after a year of trading as on the first day. A sale counts on its
+// business day: the day it was paid, or — when that day's Z has already
+// been taken — the next day still open (a sale at 23:00 after the Z of D
+// belongs to D+1; the Z of D stays exact, and an X of D still matches it).
+// A refund likewise, on the day it succeeded. The business day is fixed on
+// the record in the commit that records the money (storage.Tx.BusinessDay),
+// and printed on the receipt when it is not the receipt's date. Payments
+// and refunds not settled when the report is taken are listed as pending
+// and kept out of the money;
 // abnormal refunds are listed for the merchant console. Expected cash is
 // float + cash sales − cash refunds + cash in − cash out; the difference
 // is counted minus expected (positive: over, 长款; negative: short, 短款).
 //
 // Sessions live in the sessions bucket: "day/yyyymmdd" → Session (JSON,
-// with a "v" version field) and "z/<number>" → day. Opening, cash
+// with a "v" version field) and "z/<number>" → day; closing also marks the
+// day closed in storage (Tx.CloseDay) in the same commit. Opening, cash
 // movements and closing each append an audit event (day.open,
 // day.cash_in, day.cash_out, day.close). Who may do what is decided by the
 // caller (package staff); this package records the names it is given.

@@ -22,12 +22,6 @@ const (
 	refundAbnormal = "ABNORMAL"
 )
 
-// LookbackDays is how many days before the report day are searched for
-// sales paid on the report day: an order is indexed by the day it was
-// created, but a payment left UNKNOWN overnight is paid (and its receipt
-// dated) when it is resolved.
-const LookbackDays = 7
-
 // Sentinel errors. Callers compare with errors.Is.
 var (
 	// ErrDayClosed is returned for any change to a day whose Z report has
@@ -376,6 +370,10 @@ func (b *Book) closeTx(tx *storage.Tx, day, by string, counted *int64, now time.
 		return nil, err
 	}
 	if err := tx.PutRaw(storage.BucketSessions, zKey(r.ZNo), []byte(day)); err != nil {
+		return nil, err
+	}
+	// From this commit on, money recorded on this day goes to the next.
+	if err := tx.CloseDay(day); err != nil {
 		return nil, err
 	}
 	return r, audit(tx, now, KindDayClose, day, by, "", map[string]any{
