@@ -38,9 +38,10 @@ func (b *BoltStore) NextSeq(name string) (uint64, error) {
 	return n, err
 }
 
-// Apply writes c in one Update.
+// Apply writes c in one Update. A commit that finds the disk full fails
+// with an error wrapping ErrDiskFull.
 func (b *BoltStore) Apply(c *Change) error {
-	return b.s.Update(func(tx *storage.Tx) error {
+	err := b.s.Update(func(tx *storage.Tx) error {
 		if c.CodeHash != "" && c.Order != nil {
 			ok, err := tx.UseCode(c.CodeHash, c.Order.OutTradeNo)
 			if err != nil {
@@ -61,6 +62,9 @@ func (b *BoltStore) Apply(c *Change) error {
 				func(r *storage.Refund) string { return r.State }, FlowRefund); err != nil {
 				return err
 			}
+		}
+		if err := settleDay(tx, c); err != nil {
+			return err
 		}
 		if c.Receipt != nil {
 			seq, err := tx.NextSeq("receipt")
@@ -107,7 +111,56 @@ func (b *BoltStore) Apply(c *Change) error {
 		c.Event.Seq = seq
 		return err
 	})
+	if errors.Is(err, storage.ErrDiskFull) {
+		return marked{err, ErrDiskFull}
+	}
+	return err
 }
+
+// settleDay fixes the business day of a sale being recorded PAID or a
+// refund recorded SUCCESS, inside the commit that records it: the calendar
+// day of the money, or the next open day if that day's Z was taken. The Z
+// marks its day closed in its own commit and bbolt has one writer at a
+// time, so a day's Z and its sales cannot disagree. A foreign sale is no
+// sale of this terminal and gets none.
+func settleDay(tx *storage.Tx, c *Change) error {
+	var day string
+	var err error
+	switch {
+	case c.Order != nil && c.Order.State == StatePaid && !c.Order.Foreign && c.Order.BusinessDay == "":
+		if day, err = tx.BusinessDay(DayOf(c.Order.PaidAt)); err != nil {
+			return err
+		}
+		c.Order.BusinessDay = day
+	case c.Refund != nil && c.Refund.State == RefundSuccess && c.Refund.BusinessDay == "":
+		if day, err = tx.BusinessDay(DayOf(c.Refund.SuccessAt)); err != nil {
+			return err
+		}
+		c.Refund.BusinessDay = day
+	default:
+		return nil
+	}
+	if c.Receipt != nil {
+		c.Receipt.BusinessDay = day
+	}
+	return nil
+}
+
+// Room reports whether the database can take the outcome of a payment
+// about to be sent; a full disk is an error wrapping ErrDiskFull.
+func (b *BoltStore) Room() error {
+	err := b.s.Room()
+	if errors.Is(err, storage.ErrDiskFull) {
+		return marked{err, ErrDiskFull}
+	}
+	return err
+}
+
+// marked is err, also matching mark with errors.Is.
+type marked struct{ err, mark error }
+
+func (m marked) Error() string   { return m.err.Error() }
+func (m marked) Unwrap() []error { return []error{m.err, m.mark} }
 
 // checkFrom confirms the stored record is still in state want (absent
 // when want is the flow's NEW) before it is moved to `to`.
@@ -291,7 +344,7 @@ func orderRecord(o *Order) *storage.Order {
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, SubmittedAt: o.SubmittedAt, Deadline: o.Deadline, PaidAt: o.PaidAt,
 		ReceiptNo: o.ReceiptNo, Forced: o.Forced, ForcedBy: o.ForcedBy, ForceReason: o.ForceReason, Training: o.Training,
 		Foreign: o.Foreign, OriginStoreID: o.OriginStoreID, OriginTerminalID: o.OriginTerminalID,
-		Open: !o.State.Terminal(), Day: dayIndex(o),
+		BusinessDay: o.BusinessDay, Open: !o.State.Terminal(), Day: dayIndex(o),
 	}
 }
 
@@ -314,6 +367,7 @@ func orderFromRecord(r *storage.Order) *Order {
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,
 		ReceiptNo: r.ReceiptNo, Forced: r.Forced, ForcedBy: r.ForcedBy, ForceReason: r.ForceReason, Training: r.Training,
 		Foreign: r.Foreign, OriginStoreID: r.OriginStoreID, OriginTerminalID: r.OriginTerminalID,
+		BusinessDay: r.BusinessDay,
 	}
 }
 
@@ -323,7 +377,7 @@ func refundRecord(r *Refund) *storage.Refund {
 		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
-		Open: !r.State.Terminal(),
+		BusinessDay: r.BusinessDay, Open: !r.State.Terminal(),
 	}
 }
 
@@ -333,5 +387,6 @@ func refundFromRecord(r *storage.Refund) *Refund {
 		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
+		BusinessDay: r.BusinessDay,
 	}
 }

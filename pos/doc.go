@@ -101,6 +101,32 @@
 //     id; reconciliation's "record sale" refuses a bill payment whose
 //     amount differs from the local sale under the same number.
 //
+// # Business days
+//
+// A sale belongs to one business day, fixed on the order (BusinessDay) in
+// the commit that records it PAID: the day it was paid (Asia/Shanghai) —
+// or, after that day's Z report, the next day that is still open. So a
+// sale at 23:00 on D after the Z of D belongs to D+1: the Z of D stays
+// exact, an X of D still matches it, and D+1's X and Z count the sale. A
+// refund likewise, fixed when it succeeds. The Z marks its day closed in
+// its own commit (storage.Tx.CloseDay) and the store decides the day
+// inside the PAID commit; bbolt runs one writer at a time, so no sale can
+// slip into a closed day. The receipt carries the business day and prints
+// it when it is not the receipt's date.
+//
+// # A full disk
+//
+// BeginScan, BeginQR and Refund (of a WeChat sale) first ask the Store for
+// Room: if the disk could not take the outcome they fail with ErrDiskFull
+// ("disk full: free space on <dir> before taking WeChat payments") before
+// a number is minted or WeChat is asked. BoltStore keeps a reserve file
+// that storage gives up when a commit finds the disk full, so an outcome
+// WeChat has already decided is still written. If even that fails, the
+// Payment ends with a *NotRecordedError ("paid at WeChat, not recorded —
+// free space and run `wxpos recover`"), its snapshot says so, and the
+// database keeps the state before the call, from which recovery asks
+// WeChat again.
+//
 // # Refunding a sale taken at another counter
 //
 // Terminal.RefundAny refunds a sale this database does not have. It asks a

@@ -30,7 +30,44 @@ var (
 	ErrNotPaid = errors.New("order not paid")
 	// ErrClosed is returned by a Terminal after Close.
 	ErrClosed = errors.New("terminal closed")
+	// ErrDiskFull is returned when the disk under the database is too full
+	// to record a payment's outcome: by BeginScan, BeginQR and Refund
+	// before any call to WeChat, and inside a *NotRecordedError when a
+	// commit after WeChat's answer failed anyway.
+	ErrDiskFull = errors.New("disk full")
 )
+
+// NotRecordedError is returned when WeChat answered (or was asked) and the
+// outcome could not be written: the database still holds the state before
+// the call, which `wxpos recover` (or the recovery worker, once the
+// commit succeeds again) resolves by asking WeChat. Paid says the answer
+// was money received; the cashier must not take the payment again.
+type NotRecordedError struct {
+	Ref  string // out_trade_no or out_refund_no
+	From string // the state the database still holds
+	To   string // the state that could not be written
+	Paid bool   // WeChat said the money moved (PAID, refund SUCCESS)
+	Err  error
+}
+
+// Error implements error.
+func (e *NotRecordedError) Error() string {
+	what := "WeChat's answer (" + e.To + ")"
+	if e.Paid {
+		what = "paid at WeChat"
+		if e.To == "SUCCESS" {
+			what = "refunded at WeChat"
+		}
+	}
+	fix := "run `wxpos recover`"
+	if errors.Is(e.Err, ErrDiskFull) {
+		fix = "free space and run `wxpos recover`"
+	}
+	return e.Ref + ": " + what + ", not recorded — " + fix + ": " + e.Err.Error()
+}
+
+// Unwrap returns the store's error.
+func (e *NotRecordedError) Unwrap() error { return e.Err }
 
 // Gateway errors. A Gateway reports definite refusals with *DeclineError and
 // the special cases below; every other error means the outcome is unknown

@@ -61,6 +61,10 @@ type Order struct {
 	PaidAt      time.Time `json:"paid_at,omitzero"`
 
 	ReceiptNo string `json:"receipt_no,omitempty"`
+	// BusinessDay is the yyyymmdd whose day report counts the sale, fixed
+	// in the commit that records it PAID: the day it was paid, or the next
+	// open day when that day's Z report was already taken.
+	BusinessDay string `json:"business_day,omitempty"`
 
 	// Manager overrides.
 	Forced      bool   `json:"forced,omitempty"`
@@ -112,6 +116,7 @@ type Refund struct {
 	UpdatedAt     time.Time   `json:"updated_at"`
 	SuccessAt     time.Time   `json:"success_at,omitempty"`
 	ReceiptNo     string      `json:"receipt_no,omitempty"`
+	BusinessDay   string      `json:"business_day,omitempty"` // like Order.BusinessDay, fixed at SUCCESS
 	Training      bool        `json:"training,omitempty"`
 }
 

@@ -19,6 +19,9 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 	if err := validateSale(sale); err != nil {
 		return nil, err
 	}
+	if err := t.room("QR payment"); err != nil {
+		return nil, err
+	}
 	no, err := t.mint("P")
 	if err != nil {
 		return nil, err

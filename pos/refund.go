@@ -145,6 +145,11 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 	case now.Sub(o.PaidAt) > RefundWindow:
 		return nil, fmt.Errorf("refund %s: paid %s, more than a year ago: %w", o.OutTradeNo, o.PaidAt.Format(time.DateOnly), ErrRefundLimit)
 	}
+	if o.Tender != receipt.TenderCash {
+		if err := t.room("refund " + o.OutTradeNo); err != nil {
+			return nil, err
+		}
+	}
 	no, err := t.mint("R")
 	if err != nil {
 		return nil, err

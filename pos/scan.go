@@ -22,6 +22,9 @@ func (t *Terminal) BeginScan(ctx context.Context, sale Sale, code string) (*Paym
 	if !ValidCode(code) {
 		return nil, fmt.Errorf("payment code …%s: not a WeChat payment code (18 digits starting 10–15): %w", last4(code), ErrBadRequest)
 	}
+	if err := t.room("scan payment"); err != nil {
+		return nil, err
+	}
 	no, err := t.mint("P")
 	if err != nil {
 		return nil, err

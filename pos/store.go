@@ -21,6 +21,9 @@ type Change struct {
 	// Receipt, when set, is stored immutably. The store assigns its number
 	// inside the transaction from the "receipt" sequence, formatted by
 	// ReceiptNo, and copies it to Order.ReceiptNo / Refund.ReceiptNo.
+	// Likewise, a sale going PAID or a refund going SUCCESS gets its
+	// BusinessDay inside the transaction (the next open day if its own
+	// day's Z report is taken), copied to the receipt.
 	Receipt   *receipt.Receipt
 	ReceiptNo func(seq uint64) string
 	// CodeHash, when set, marks a payment code used; if it was used before
@@ -39,7 +42,8 @@ type Change struct {
 type Store interface {
 	// NextSeq returns the next value of a named, persistent sequence.
 	NextSeq(name string) (uint64, error)
-	// Apply writes c atomically and durably, and sets c.Event.Seq.
+	// Apply writes c atomically and durably, and sets c.Event.Seq. A
+	// disk too full for the commit is an error wrapping ErrDiskFull.
 	Apply(c *Change) error
 	// Order returns the order no, or ErrNotFound.
 	Order(no string) (*Order, error)
@@ -62,4 +66,8 @@ type Store interface {
 	SaveOutbox(e OutboxEntry) error
 	// Receipt returns receipt no, or ErrNotFound.
 	Receipt(no string) (*receipt.Receipt, error)
+	// Room reports whether the store can record the outcome of a payment
+	// about to be sent; a full disk is an error wrapping ErrDiskFull. It
+	// writes nothing and is called before any request that moves money.
+	Room() error
 }

@@ -389,7 +389,7 @@ func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, muta
 		extra(c)
 	}
 	if err := t.store.Apply(c); err != nil {
-		return o, fmt.Errorf("%s %s → %s: %w", n.OutTradeNo, from, to, err)
+		return t.notRecordedOrder(o, n, err)
 	}
 	t.log.Info("order", "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", actor, "reason", reason)
 	c.Event.Order = n.clone()
@@ -442,7 +442,11 @@ func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, m
 		extra(c)
 	}
 	if err := t.store.Apply(c); err != nil {
-		return r, fmt.Errorf("%s %s → %s: %w", n.OutRefundNo, from, to, err)
+		if from == RefundNew || isStale(err) {
+			return r, fmt.Errorf("%s %s → %s: %w", n.OutRefundNo, from, to, err)
+		}
+		t.log.Error("refund outcome not recorded", "out_refund_no", n.OutRefundNo, "from", from, "to", to, "err", err)
+		return r, &NotRecordedError{Ref: n.OutRefundNo, From: string(from), To: string(to), Paid: to == RefundSuccess, Err: err}
 	}
 	t.log.Info("refund", "out_refund_no", n.OutRefundNo, "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", actor)
 	c.Event.Refund = n.clone()
@@ -453,6 +457,36 @@ func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, m
 		t.mu.Unlock()
 	}
 	return n, nil
+}
+
+// notRecordedOrder is move's answer when the store refused the change n
+// of o. Before any call (from NEW) or when another flow moved the order
+// first (stale), that is a plain error. After a call it is a
+// *NotRecordedError, and the snapshot handed back says so in its message
+// and keeps what WeChat answered, so the screen can say "paid at WeChat,
+// not recorded" instead of showing the stale state as if nothing
+// happened; the database keeps the state before the call for recovery.
+func (t *Terminal) notRecordedOrder(o, n *Order, err error) (*Order, error) {
+	if o.State == StateNew || isStale(err) {
+		return o, fmt.Errorf("%s %s → %s: %w", n.OutTradeNo, o.State, n.State, err)
+	}
+	nr := &NotRecordedError{Ref: n.OutTradeNo, From: string(o.State), To: string(n.State), Paid: n.State == StatePaid, Err: err}
+	t.log.Error("payment outcome not recorded", "out_trade_no", n.OutTradeNo, "from", o.State, "to", n.State,
+		"amount_fen", n.AmountFen, "err", err)
+	shown := o.clone()
+	shown.TransactionID = n.TransactionID
+	shown.ErrorCode, shown.Message = "NOT_RECORDED", nr.Error()
+	return shown, nr
+}
+
+// room refuses a request that can move money when the store could not
+// record its outcome: before minting a number, so nothing is written and
+// nothing is sent.
+func (t *Terminal) room(what string) error {
+	if err := t.store.Room(); err != nil {
+		return fmt.Errorf("%s refused before any call to WeChat: %w", what, err)
+	}
+	return nil
 }
 
 func (t *Terminal) saleReceipt(o *Order) *receipt.Receipt {
