@@ -185,15 +185,27 @@ func TestDayScreenOpenXZ(t *testing.T) {
 	test.Tap(s.rep.export)
 	h.waitFor("exported", func() bool { return strings.Contains(s.rep.status.Text, "z-000001-") })
 
-	// A sale after the Z is in no Z: the screen says so, the Z stays.
-	if _, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 500}, 500); err != nil {
+	// A sale after the Z belongs to the next business day: the closed
+	// day's Z and X still agree (no late note), the next day's X has it.
+	late, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 500}, 500)
+	if err != nil {
 		t.Fatal(err)
 	}
+	closedDay := s.day
+	if late.BusinessDay <= closedDay {
+		t.Fatalf("sale after the Z of %s booked on %s", closedDay, late.BusinessDay)
+	}
+	s.dayIn.SetText(late.BusinessDay)
 	s.load()
-	want := h.term.mt(msgDayLate, 1, 0, formatFen(500))
-	h.waitFor("late sale flagged", func() bool { return s.message.Text == want })
-	if s.rep.r.ZNo != 1 || s.rep.r.Tenders[0].SaleFen != 1234 {
-		t.Fatalf("Z changed: %+v", s.rep.r.Tenders)
+	h.waitFor("next day's X", func() bool {
+		return s.rep.r != nil && s.rep.r.Day == late.BusinessDay && s.rep.r.Tenders[0].SaleFen == 500
+	})
+	s.dayIn.SetText(closedDay)
+	s.message.SetText("")
+	s.load()
+	h.waitFor("closed day reloaded", func() bool { return s.rep.r.Day == closedDay })
+	if s.message.Text != "" || s.rep.r.ZNo != 1 || s.rep.r.Tenders[0].SaleFen != 1234 {
+		t.Fatalf("closed day after a later sale: note %q, Z %+v", s.message.Text, s.rep.r.Tenders)
 	}
 }
 
