@@ -153,3 +153,28 @@ func TestConflictOnEveryPath(t *testing.T) {
 		wantConflict(t, r, o)
 	})
 }
+
+// TestRecordBillSaleRefusesAcknowledgedConflict: once a sale was found to
+// be a CONFLICT and acknowledged (FAILED), the bill's payment under its
+// number — the other payment — is never recorded as this sale, even when
+// the amounts are the same.
+func TestRecordBillSaleRefusesAcknowledgedConflict(t *testing.T) {
+	ctx := context.Background()
+	r, imp := impostorRig(t, true)
+	imp.on.Store(true)
+	o, err := r.term.PayScan(ctx, sale(500), postest.Code(postest.Success, 1))
+	if err != nil || o.State != pos.StateConflict {
+		t.Fatalf("%v %+v", err, o)
+	}
+	if o, err = r.term.ForceVoid(ctx, o.OutTradeNo, manager, "customer paid cash"); err != nil || o.State != pos.StateFailed {
+		t.Fatalf("acknowledge: %v %+v", err, o)
+	}
+	_, err = r.term.RecordBillSale(pos.BillSale{OutTradeNo: o.OutTradeNo, Tender: o.Tender, AmountFen: o.AmountFen,
+		TransactionID: "4200000000000000000000000099", Note: "on the bill"}, "boss")
+	if !errors.Is(err, pos.ErrTradeConflict) {
+		t.Fatalf("record the other payment as this sale: %v, want ErrTradeConflict", err)
+	}
+	if got, _ := r.term.Order(o.OutTradeNo); got.State != pos.StateFailed || got.TransactionID != "" {
+		t.Fatalf("order now %+v", got)
+	}
+}

@@ -28,8 +28,9 @@ type BillSale struct {
 // (EventRecord) and the sale's receipt in one commit. The order takes the
 // bill's transaction id and time. An order in any other state is refused
 // with ErrInvalidTransition (PAID: nothing to record; open: the recovery
-// worker is still finding out), and a local sale of another amount with
-// ErrTradeConflict (the number carries another payment).
+// worker is still finding out), and a local sale of another amount, or one
+// found to be a CONFLICT, with ErrTradeConflict (the number carries another
+// payment).
 func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
 	no := s.OutTradeNo
 	switch {
@@ -60,6 +61,10 @@ func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
 		return nil, fmt.Errorf("record bill sale %s: %w", no, err)
 	case o.Foreign:
 		return o, fmt.Errorf("record bill sale %s: a sale of another terminal: %w", no, ErrInvalidTransition)
+	case o.ErrorCode == ConflictCode:
+		// A conflict a manager acknowledged: WeChat's order under this
+		// number was shown to be another payment, whatever its amount.
+		return o, fmt.Errorf("record bill sale %s: the number was found to belong to another payment: %w", no, ErrTradeConflict)
 	case o.AmountFen != s.AmountFen && BillTable.Allows(string(o.State), string(StatePaid)):
 		// Another sale under the same number (a restored or second
 		// database): the bill's payment is not this sale's.
