@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -153,6 +154,12 @@ type Fault struct {
 	Status int `json:"status,omitempty"`
 	// Drop is DropBefore or DropAfter.
 	Drop string `json:"drop,omitempty"`
+	// Late makes the request reach WeChat after its caller has given up:
+	// it is held for Latency (or, with no Latency, until ReleaseLate) and
+	// then processed whether or not the client is still waiting; the answer
+	// goes nowhere if it is not. This is how a payment lands after the
+	// terminal's deadline, which WeChat's "no such order" must not outrun.
+	Late bool `json:"late,omitempty"`
 	// Count is how many requests the fault hits: 0 means 1, negative means
 	// until cleared.
 	Count int `json:"count,omitempty"`
@@ -186,8 +193,46 @@ func (s *Server) AddFault(f Fault) error {
 	return nil
 }
 
-// ClearFaults removes every pending fault.
+// ReleaseLate lets every request held by a Late fault without a Latency
+// go on to WeChat. Requests that arrive later are held again.
+func (s *Server) ReleaseLate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.release == nil {
+		s.release = make(chan struct{})
+	}
+	close(s.release)
+	s.release = make(chan struct{})
+}
+
+// Settle waits until every request slowed or held by a fault has finished:
+// processed, or abandoned with its client. Tests call it instead of
+// sleeping before they read the ledger.
+func (s *Server) Settle(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.slowed.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("sandbox: slowed requests still running: %w", ctx.Err())
+	}
+}
+
+// releaseChan is the channel the next ReleaseLate closes.
+func (s *Server) releaseChan() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.release == nil {
+		s.release = make(chan struct{})
+	}
+	return s.release
+}
+
+// ClearFaults removes every pending fault and lets requests held by a Late
+// fault go on (ReleaseLate).
 func (s *Server) ClearFaults() {
+	s.ReleaseLate()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
@@ -236,7 +281,9 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if f.Latency > 0 {
+		if f.Latency > 0 || f.Late {
+			s.slowed.Add(1)
+			defer s.slowed.Done()
 			// Read the body first: only then does net/http notice a client
 			// that gives up, and cancel r.Context().
 			data, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodyBytes+1))
@@ -245,11 +292,26 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(data))
-			t := time.NewTimer(time.Duration(f.Latency))
+			var wake <-chan time.Time
+			if f.Latency > 0 {
+				t := time.NewTimer(time.Duration(f.Latency))
+				defer t.Stop()
+				wake = t.C
+			}
+			gone := r.Context().Done()
+			if f.Late {
+				// WeChat has the request: the caller giving up changes nothing.
+				gone = nil
+				r = r.WithContext(context.WithoutCancel(r.Context()))
+			}
+			var release <-chan struct{}
+			if f.Late && f.Latency == 0 {
+				release = s.releaseChan()
+			}
 			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
+			case <-wake:
+			case <-release:
+			case <-gone:
 				return
 			}
 		}

@@ -159,6 +159,34 @@ func TestFaults(t *testing.T) {
 			t.Fatal("fault not consumed")
 		}
 	})
+	t.Run("late_request_lands_after_the_client_gave_up", func(t *testing.T) {
+		e := newEnv(t, nil)
+		if st := e.control("POST", "/sandbox/faults", map[string]any{"path": "/v3/pay/transactions/codepay", "late": true}, nil); st != 200 {
+			t.Fatal(st)
+		}
+		no := newNo("L")
+		body, _ := json.Marshal(codepayBody(e, no, sandbox.NewCode(sandbox.ScenarioSuccess), 100))
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "POST", e.srv.URL+"/v3/pay/transactions/codepay", strings.NewReader(string(body)))
+		req.Header.Set("Authorization", e.authorization("POST", "/v3/pay/transactions/codepay", body, time.Now()))
+		if _, err := e.srv.Client().Do(req); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("want the client's deadline, got %v", err)
+		}
+		// Held: WeChat does not know the order yet.
+		if st, _ := e.v3Query(no); st != 404 {
+			t.Fatalf("held request already visible: %d", st)
+		}
+		e.sb.ReleaseLate()
+		settle, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		if err := e.sb.Settle(settle); err != nil {
+			t.Fatal(err)
+		}
+		if st, q := e.v3Query(no); st != 200 || q.TradeState != "SUCCESS" {
+			t.Fatalf("late payment did not land: %d %+v", st, q)
+		}
+	})
 	t.Run("count_and_clear", func(t *testing.T) {
 		e := newEnv(t, nil)
 		if err := e.sb.AddFault(sandbox.Fault{Path: "/pay/", Status: 503, Count: -1}); err != nil {

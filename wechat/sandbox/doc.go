@@ -56,7 +56,10 @@
 // slow (Latency), answer a 5xx without touching the ledger (Status), lose
 // its connection before anything happens (DropBefore) or after the ledger
 // committed (DropAfter: the request runs, then the connection is hijacked
-// and closed). The control API is never faulted.
+// and closed), or reach WeChat after its caller gave up (Late: held for
+// Latency or until ReleaseLate, then processed; the answer goes nowhere).
+// Settle waits until every slowed or held request has finished, so a test
+// reads the ledger without sleeping. The control API is never faulted.
 //
 // # Notifications
 //

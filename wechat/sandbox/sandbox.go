@@ -129,6 +129,8 @@ type Server struct {
 	mu        sync.Mutex
 	led       *ledger
 	faults    []*Fault
+	release   chan struct{}  // closed by ReleaseLate
+	slowed    sync.WaitGroup // requests held by a Latency or Late fault
 	downloads map[string]download
 	saveErr   error
 }
