@@ -67,6 +67,21 @@ var crashFlows = []crashFlow{
 	scanFlow(sandbox.ScenarioNotEnough),
 	qrFlow("qr paid", func(s *sbRig, _ *pos.Terminal, o *pos.Order) { s.env.Sandbox.PayNative(o.CodeURL) }),
 	qrFlow("qr cancelled", func(_ *sbRig, term *pos.Terminal, o *pos.Order) { go term.Cancel(o.OutTradeNo) }),
+	// The cashier cancels, and the customer, whose phone still shows the
+	// code, pays once the terminal says CLOSED: WeChat must refuse, which
+	// it does only if CLOSED was written after WeChat confirmed the close
+	// (an early close leaves the order payable: CloseMinAge below).
+	{name: "qr cancelled, customer pays after CLOSED",
+		run: qrFlow("", nil).run,
+		onApply: func(s *sbRig, term *pos.Terminal, c *pos.Change) {
+			switch {
+			case c.Order == nil:
+			case c.Order.State == pos.StateShowingQR:
+				go term.Cancel(c.Order.OutTradeNo)
+			case c.Order.State == pos.StateClosed:
+				s.env.Sandbox.PayNative(c.Order.CodeURL) // refused when really closed
+			}
+		}},
 	{name: "refund",
 		prepare: func(ctx context.Context, s *sbRig) {
 			if o, err := s.term.PayScan(ctx, sale(5000), gatetest.Code(sandbox.ScenarioSuccess)); err != nil || o.State != pos.StatePaid {
@@ -100,7 +115,10 @@ const crashLatency = 250 * time.Millisecond
 func crashRig(t *testing.T, gen string) *sbRig {
 	t.Helper()
 	clk := postest.NewAutoClock(t0)
-	env := gatetest.StartGen(t, gen, clk.Now, func(o *sandbox.Options) { o.RefundDelay = 5 * time.Second })
+	env := gatetest.StartGen(t, gen, clk.Now, func(o *sandbox.Options) {
+		o.RefundDelay = 5 * time.Second
+		o.CloseMinAge = 5 * time.Minute // WeChat's rule: an early close leaves the order payable
+	})
 	r := &rig{t: t, clk: clk, cfg: testConfig(clk)}
 	r.db = fastDB(t, filepath.Join(t.TempDir(), "wxpos.db"))
 	r.store = pos.NewBoltStore(r.db)
@@ -143,11 +161,7 @@ func runCrash(t *testing.T, gen string, f crashFlow, k int, after bool, fault *s
 
 	// Power back: reopen the file, start a fresh terminal, recover.
 	s.env.Sandbox.ClearFaults()
-	if fault != nil && fault.Latency > 0 {
-		// The latency is real time, the terminal clock fake: let a request
-		// the client gave up on reach the ledger before recovery looks.
-		time.Sleep(2 * time.Duration(fault.Latency))
-	}
+	settle(t, s.env.Sandbox) // a slowed request finishes before recovery looks
 	path := s.db.Path()
 	s.db.Close()
 	s.db = fastDB(t, path)

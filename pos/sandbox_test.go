@@ -215,6 +215,12 @@ func testSandboxScanFaults(t *testing.T, gen string) {
 		{"pay 500", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Status: 500}}, []pos.State{pos.StateReversing}},
 		{"pay 502 then queries 503", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Status: 502}, {Path: query, Status: 503, Count: 3}}, []pos.State{pos.StateReversing}},
 		{"pay times out", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Latency: sandbox.Duration(latency)}}, []pos.State{pos.StatePaid, pos.StateReversing}},
+		// The payment reaches WeChat only after the terminal has queried
+		// ("no such order") and tried to reverse ("no such order" again):
+		// within NotExistGrace the reverse stays queued, and once the late
+		// payment lands the reverse refunds it. Trusting the first "no such
+		// order" would book FAILED on money WeChat took.
+		{"pay lands after WeChat said no such order", sandbox.ScenarioSuccess, []sandbox.Fault{{Path: pay, Late: true}}, []pos.State{pos.StateReversing}},
 		{"password wait, queries dropped after", sandbox.ScenarioUserPayingSuccess, []sandbox.Fault{{Path: query, Drop: sandbox.DropAfter, Count: 2}}, []pos.State{pos.StatePaid}},
 		{"reverse 500 then ok", sandbox.ScenarioUserPayingTimeout, []sandbox.Fault{{Path: ps.reverse, Status: 500}}, []pos.State{pos.StateReversing}},
 		{"reverse dropped after commit", sandbox.ScenarioUserPayingTimeout, []sandbox.Fault{{Path: ps.reverse, Drop: sandbox.DropAfter}}, []pos.State{pos.StateReversing}},
@@ -224,7 +230,7 @@ func testSandboxScanFaults(t *testing.T, gen string) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSandboxRig(t, gen, false, nil)
 			for _, f := range tc.faults {
-				if f.Latency > 0 {
+				if f.Latency > 0 || f.Late {
 					s.cfg.CallTimeout = 100 * time.Millisecond // shorter than the latency
 					s.term = s.newTerminal(s.store, s.env.Gateway)
 				}
@@ -242,19 +248,24 @@ func testSandboxScanFaults(t *testing.T, gen string) {
 			if !slices.Contains(tc.want, o.State) {
 				t.Fatalf("state %s (%s), want one of %v", o.State, o.Message, tc.want)
 			}
+			// Held requests go on now; recovery reads the outcome only once
+			// every slowed request has finished at the sandbox.
 			s.env.Sandbox.ClearFaults()
-			// An injected latency runs in real time while the terminal's
-			// clock is fake: let a request the client gave up on land at
-			// the sandbox before recovery reads the outcome.
-			for _, f := range tc.faults {
-				if f.Latency > 0 {
-					time.Sleep(2 * time.Duration(f.Latency))
-				}
-			}
+			settle(t, s.env.Sandbox)
 			s.restartSandbox()
 			s.clk.SetAuto(true)
 			s.recover()
 			checkInvariants(t, s.store, s.env.Sandbox.Ledger())
 		})
+	}
+}
+
+// settle waits until every request the sandbox slowed or held has finished.
+func settle(t *testing.T, sb *sandbox.Server) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := sb.Settle(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

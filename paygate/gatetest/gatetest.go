@@ -108,7 +108,8 @@ func start(tb testing.TB, now func() time.Time, mod func(*sandbox.Options), inPr
 		tb.Fatal(err)
 	}
 	srv := httptest.NewServer(sb)
-	tb.Cleanup(srv.Close)
+	// Release requests a Late fault still holds, or Close waits for them.
+	tb.Cleanup(func() { sb.ClearFaults(); srv.Close() })
 	p := sb.Profile(srv.URL)
 	hc := srv.Client()
 	if inProcess {
