@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"sync"
 	"testing"
 	"time"
 )
@@ -82,6 +83,11 @@ type fakePort struct {
 	chunks chan []byte
 	fail   chan error
 	closed chan struct{}
+
+	mu       sync.Mutex
+	reads    int // Read calls so far
+	handed   int // chunks handed out
+	lastHand int // the Read call that handed out the last chunk
 }
 
 func newFakePort() *fakePort {
@@ -89,8 +95,16 @@ func newFakePort() *fakePort {
 }
 
 func (p *fakePort) Read(b []byte) (int, error) {
+	p.mu.Lock()
+	p.reads++
+	call := p.reads
+	p.mu.Unlock()
 	select {
 	case c := <-p.chunks:
+		p.mu.Lock()
+		p.handed++
+		p.lastHand = call
+		p.mu.Unlock()
 		return copy(b, c), nil
 	case err := <-p.fail:
 		return 0, err
@@ -100,6 +114,15 @@ func (p *fakePort) Read(b []byte) (int, error) {
 }
 
 func (p *fakePort) Close() error { close(p.closed); return nil }
+
+// consumed reports whether n chunks were handed out and the reader has come
+// back for more since the last one: the scanner reads from one goroutine,
+// so by then it has framed and delivered everything it was given.
+func (p *fakePort) consumed(n int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.handed >= n && p.reads > p.lastHand
+}
 
 func fakeConfig() Config {
 	return Config{Port: "fake", RetryMin: time.Millisecond, RetryMax: 4 * time.Millisecond, FrameGap: time.Hour}
@@ -152,28 +175,14 @@ func TestScannerDropsOldestWhenNobodyReads(t *testing.T) {
 	for _, c := range codes {
 		port.chunks <- []byte(c + "\r")
 	}
-	// Wait until every chunk was consumed and delivered.
-	deadline := time.Now().Add(waitLong)
-	for len(port.chunks) > 0 || len(s.Scans()) < 2 {
-		if time.Now().After(deadline) {
-			t.Fatal("chunks not consumed")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(50 * time.Millisecond)
+	eventually(t, func() bool { return port.consumed(len(codes)) })
 	for _, want := range codes[2:] {
 		if got := nextScan(t, s); got.Code != want {
 			t.Fatalf("got %s, want the newest scans kept", Mask(got.Code))
 		}
 	}
 	port.chunks <- []byte(codes[0] + "\r" + codes[1] + "\r")
-	deadline = time.Now().Add(waitLong)
-	for len(s.Scans()) < 2 {
-		if time.Now().After(deadline) {
-			t.Fatal("scans not delivered")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually(t, func() bool { return port.consumed(len(codes) + 1) })
 	if n := s.Drain(); n != 2 {
 		t.Fatalf("Drain = %d, want 2", n)
 	}
