@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"regexp"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,10 +10,9 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-)
 
-// wechatCode matches a WeChat Pay payment code: 18 digits, prefix 10–15.
-var wechatCode = regexp.MustCompile(`^1[0-5][0-9]{16}$`)
+	"github.com/wxpos/wxpos/pos"
+)
 
 // scanPhase is where a scan-to-pay attempt stands on screen.
 type scanPhase int
@@ -145,7 +143,7 @@ func (s *scanScreen) submit(code string) {
 	t := s.t
 	s.buf = s.buf[:0]
 	s.typed.SetText("")
-	if !wechatCode.MatchString(code) {
+	if !pos.ValidCode(code) {
 		s.reason.SetText(t.cat.T(reasonMsg(ReasonCodeInvalid)))
 		return
 	}
