@@ -78,7 +78,6 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		Config:    env.Saved,
 		ExportDir: exports,
 		CheckKeys: checkKeys,
-		Actor:     env.Actor,
 		Finder:    finder,
 		Drawer:    drawer,
 	})

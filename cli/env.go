@@ -31,10 +31,6 @@ type Env struct {
 	Stdout  io.Writer
 	Stderr  io.Writer
 
-	// Actor names who is working the terminal (the logged-in cashier), for
-	// the audit trail of manager overrides. Nil: the approver acts alone.
-	Actor func() string
-
 	// foreground: Terminal does not start the background recovery worker
 	// (wxpos recover is that worker, run in the foreground and counted).
 	foreground bool

@@ -41,9 +41,6 @@ func newReconcileCmd(g *globalFlags) *cobra.Command {
 			}
 			var res *recon.Result
 			if resolveID != "" {
-				if actor == "" && env.Actor != nil {
-					actor = env.Actor()
-				}
 				if actor == "" {
 					actor = "cli"
 				}

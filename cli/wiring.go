@@ -295,7 +295,7 @@ func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
 		StoreName:     c.Store.Name,
 		Training:      c.Training(),
 		Logger:        e.Logger,
-		Authorizer:    staff.PaymentAuthorizer{Dir: staff.New(st, nil), Actor: e.Actor},
+		Authorizer:    staff.PaymentAuthorizer{Dir: staff.New(st, nil)},
 		ScanPollEvery: c.Payment.PasswordPoll.Duration,
 		ScanWait:      c.Payment.PasswordTimeout.Duration,
 		QRTTL:         c.Payment.QRExpiry.Duration,
