@@ -129,8 +129,21 @@ func (g *Gateway) Generation() string { return g.gen }
 // WeChat asks for the reverse to be called again.
 var ErrRecall = errors.New("reverse: recall requested")
 
-// classify maps a client error to the core's outcome classes.
-func classify(err error, notExist, closeOp, reverseOp bool) error {
+// operation is the kind of call an error answers: one WeChat code means
+// different things to a payment, a query, a reverse and a close.
+type operation int
+
+const (
+	opPay     operation = iota // codepay/micropay, native prepay: "no such order" is a decline
+	opQuery                    // order and refund queries: "no such order" is pos.ErrOrderNotExist
+	opRefund                   // refund: "no such order" is pos.ErrOrderNotExist
+	opReverse                  // as a query, and ORDER_REVERSED means done
+	opClose                    // as a query, ORDER_CLOSED means done and ORDERPAID is pos.ErrOrderPaid
+)
+
+// classify maps the client error of an op call to the core's outcome
+// classes.
+func classify(err error, op operation) error {
 	if err == nil {
 		return nil
 	}
@@ -151,20 +164,20 @@ func classify(err error, notExist, closeOp, reverseOp bool) error {
 	case wechat.CodeFrequencyLimited, wechat.CodeSystemError, wechat.CodeBankError, wechat.CodeBizErrNeedRetry:
 		return err
 	case wechat.CodeOrderNotExist, wechat.CodeResourceNotExists, wechat.CodeRefundNotExist:
-		if notExist {
+		if op != opPay {
 			return fmt.Errorf("%w: %w", pos.ErrOrderNotExist, err)
 		}
 	case wechat.CodeOrderPaid:
-		if closeOp {
+		if op == opClose {
 			return fmt.Errorf("%w: %w", pos.ErrOrderPaid, err)
 		}
 		return err // on a payment: same number already paid → query
 	case wechat.CodeOrderClosed:
-		if closeOp {
+		if op == opClose {
 			return nil
 		}
 	case wechat.CodeOrderReversed:
-		if reverseOp {
+		if op == opReverse {
 			return nil
 		}
 	}
@@ -195,7 +208,7 @@ func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, er
 		return pos.Trade{OutTradeNo: r.OutTradeNo, Status: pos.TradeUserPaying, AmountFen: r.AmountFen}, nil
 	}
 	if err != nil {
-		return pos.Trade{}, notSentOr(classify(err, false, false, false))
+		return pos.Trade{}, notSentOr(classify(err, opPay))
 	}
 	tr := trade(t)
 	if tr.Status == "" {
@@ -210,7 +223,7 @@ func (g *Gateway) CreateQR(ctx context.Context, r pos.QRRequest) (string, error)
 		Total: r.AmountFen, NotifyURL: g.opts.NotifyURL, ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
 		TimeExpire: r.ExpiresAt, DeviceID: r.DeviceID, Attach: r.Attach})
 	if err != nil {
-		return "", notSentOr(classify(err, false, false, false))
+		return "", notSentOr(classify(err, opPay))
 	}
 	return n.CodeURL, nil
 }
@@ -232,7 +245,7 @@ func notSentOr(err error) error {
 func (g *Gateway) Query(ctx context.Context, no string) (pos.Trade, error) {
 	t, err := g.api.query(ctx, no)
 	if err != nil {
-		return pos.Trade{}, classify(err, true, false, false)
+		return pos.Trade{}, classify(err, opQuery)
 	}
 	return trade(t), nil
 }
@@ -241,7 +254,7 @@ func (g *Gateway) Query(ctx context.Context, no string) (pos.Trade, error) {
 func (g *Gateway) Reverse(ctx context.Context, no string) error {
 	res, err := g.api.reverse(ctx, no)
 	if err != nil {
-		return classify(err, true, false, true)
+		return classify(err, opReverse)
 	}
 	if res != nil && res.Recall {
 		return fmt.Errorf("reverse %s: %w", no, ErrRecall)
@@ -251,7 +264,7 @@ func (g *Gateway) Reverse(ctx context.Context, no string) error {
 
 // Close implements pos.Gateway.
 func (g *Gateway) Close(ctx context.Context, no string) error {
-	return classify(g.api.close(ctx, no), true, true, false)
+	return classify(g.api.close(ctx, no), opClose)
 }
 
 func refundResult(f *wechat.Refund) pos.RefundResult {
@@ -264,7 +277,7 @@ func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundRe
 	f, err := g.api.refund(ctx, wechat.RefundRequest{OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID,
 		OutRefundNo: r.OutRefundNo, Refund: r.AmountFen, Total: r.TotalFen, Reason: r.Reason})
 	if err != nil {
-		return pos.RefundResult{}, classify(err, true, false, false)
+		return pos.RefundResult{}, classify(err, opRefund)
 	}
 	res := refundResult(f)
 	if res.Status == "" {
@@ -277,7 +290,7 @@ func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundRe
 func (g *Gateway) QueryRefund(ctx context.Context, no string) (pos.RefundResult, error) {
 	f, err := g.api.queryRefund(ctx, no)
 	if err != nil {
-		return pos.RefundResult{}, classify(err, true, false, false)
+		return pos.RefundResult{}, classify(err, opQuery)
 	}
 	return refundResult(f), nil
 }
