@@ -59,6 +59,9 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 	if len([]rune(f.reason)) > 80 {
 		return Usagef("refund: --reason: at most 80 characters")
 	}
+	if err := needManager(env); err != nil {
+		return err
+	}
 	ctx := cmd.Context()
 	term, err := env.Terminal(ctx)
 	if err != nil {
@@ -91,7 +94,7 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 	} else if fen, err = f.amount.parse("refund"); err != nil {
 		return err
 	}
-	pin, err := newLines(cmd.InOrStdin()).next()
+	pin, err := newPins(cmd.InOrStdin(), cmd.ErrOrStderr()).next("PIN of " + f.manager + ": ")
 	if err != nil {
 		return Usagef("refund: %v", err)
 	}

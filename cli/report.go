@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -97,9 +95,12 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 			}
 			counted = &fen
 		}
-		pin, err := newLines(cmd.InOrStdin()).next()
+		if err := needManager(env); err != nil {
+			return err
+		}
+		pin, err := newPins(cmd.InOrStdin(), cmd.ErrOrStderr()).next("PIN of " + f.manager + ": ")
 		if err != nil {
-			return fmt.Errorf("report z --close: reading the PIN from stdin: %w", err)
+			return fmt.Errorf("report z --close: %w", err)
 		}
 		dir := staff.New(db, nil)
 		if _, err := dir.Authorize(cmd.Context(), staff.Request{Action: staff.ActionDayClose, Approver: f.manager,
@@ -176,18 +177,4 @@ func parseCounted(s string) (int64, error) {
 		return 0, nil
 	}
 	return pos.ParseYuan(s)
-}
-
-// lines reads PINs one per line from standard input, without echo
-// control: pipe them in, or type them where nobody is watching.
-type lines struct{ r *bufio.Reader }
-
-func newLines(r io.Reader) *lines { return &lines{bufio.NewReader(r)} }
-
-func (l *lines) next() (string, error) {
-	line, err := l.r.ReadString('\n')
-	if err != nil && line == "" {
-		return "", fmt.Errorf("reading a PIN from standard input: %w", err)
-	}
-	return strings.TrimSpace(line), nil
 }

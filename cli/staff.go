@@ -18,12 +18,12 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "staff",
 		Short: "Manage cashiers and managers, and read the audit trail",
-		Long: "staff manages the terminal's users. PINs are read from standard input, one per line\n" +
-			"(no echo control: pipe them in). Changes need a manager's name (--manager) and PIN.",
+		Long: "staff manages the terminal's users. On a terminal PINs are asked for and typed without echo;\n" +
+			"from a pipe they are read one per line. Changes need a manager's name (--manager) and PIN.",
 	}
 	var manager string
 	var role string
-	auth := func(cmd *cobra.Command, env *Env, in *lines) (*staff.Directory, staff.Session, error) {
+	auth := func(cmd *cobra.Command, env *Env, in *pins) (*staff.Directory, staff.Session, error) {
 		db, err := env.Store()
 		if err != nil {
 			return nil, staff.Session{}, err
@@ -32,7 +32,7 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 		if manager == "" {
 			return nil, staff.Session{}, Usagef("--manager is required")
 		}
-		pin, err := in.next()
+		pin, err := in.next("PIN of " + manager + ": ")
 		if err != nil {
 			return nil, staff.Session{}, err
 		}
@@ -49,12 +49,12 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			in := newLines(cmd.InOrStdin())
-			pin, err := in.next()
+			in := newPins(cmd.InOrStdin(), cmd.ErrOrStderr())
+			pin, err := in.next("new PIN for " + args[0] + ": ")
 			if err != nil {
 				return err
 			}
-			again, err := in.next()
+			again, err := in.next("the same PIN again, to confirm: ")
 			if err != nil {
 				return err
 			}
@@ -75,12 +75,12 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 		Short: "Add a user (stdin: the manager's PIN, then the new user's PIN)",
 		Args:  cobra.ExactArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
-			in := newLines(cmd.InOrStdin())
+			in := newPins(cmd.InOrStdin(), cmd.ErrOrStderr())
 			dir, by, err := auth(cmd, env, in)
 			if err != nil {
 				return err
 			}
-			pin, err := in.next()
+			pin, err := in.next("new PIN for " + args[0] + ": ")
 			if err != nil {
 				return err
 			}
@@ -99,7 +99,7 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 		Short: "Lift a wrong-PIN lockout (stdin: the manager's PIN)",
 		Args:  cobra.ExactArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
-			dir, by, err := auth(cmd, env, newLines(cmd.InOrStdin()))
+			dir, by, err := auth(cmd, env, newPins(cmd.InOrStdin(), cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
