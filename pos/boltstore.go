@@ -92,6 +92,16 @@ func (b *BoltStore) Apply(c *Change) error {
 				return err
 			}
 		}
+		if c.Announce && c.Order != nil {
+			if err := tx.PutRaw(storage.BucketUnseen, c.Order.OutTradeNo, []byte{}); err != nil {
+				return err
+			}
+		}
+		if c.Acknowledge != "" {
+			if err := tx.Delete(storage.BucketUnseen, c.Acknowledge); err != nil {
+				return err
+			}
+		}
 		if c.OutboxPut != nil {
 			if err := tx.PutOutbox(outboxRecord(*c.OutboxPut)); err != nil {
 				return err
@@ -283,6 +293,18 @@ func (b *BoltStore) SaveOutbox(e OutboxEntry) error {
 		}
 		return tx.PutOutbox(outboxRecord(e))
 	})
+}
+
+// Unseen lists the unacknowledged outcomes, in key order.
+func (b *BoltStore) Unseen() ([]string, error) {
+	var nos []string
+	err := b.s.View(func(tx *storage.Tx) error {
+		return tx.ForEach(storage.BucketUnseen, "", func(k string, _ []byte) error {
+			nos = append(nos, k)
+			return nil
+		})
+	})
+	return nos, err
 }
 
 // Receipt reads one receipt.

@@ -33,6 +33,8 @@
 //	p.Cancel()                                  // cashier: reverse / close
 //	o, err := p.Wait(ctx)                       // PAID, FAILED, REVERSED, CLOSED, UNKNOWN, or a queued REVERSING/CLOSING
 //	r, err := t.Refund(ctx, pos.RefundOrder{…}) // manager-approved
+//	os, err := t.Unacknowledged()               // outcomes settled while nobody watched (a QR paid while the app was down)
+//	t.Acknowledge(no, cashier)                  // the screen has shown one: audited, durable
 //
 // Amounts are int64 fen; ParseYuan/FormatYuan convert exactly.
 //

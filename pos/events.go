@@ -17,7 +17,8 @@ const (
 	EventOutbox  EventKind = "outbox.change" // published only: queue length changed
 	EventCancel  EventKind = "order.cancel"  // cashier asked to cancel
 	EventReceipt EventKind = "receipt.issued"
-	EventAdopt   EventKind = "order.adopt" // a sale of another terminal recorded here to be refunded
+	EventAdopt   EventKind = "order.adopt"       // a sale of another terminal recorded here to be refunded
+	EventAck     EventKind = "order.acknowledge" // the cashier has seen an outcome resolved without them
 	// EventConflict: WeChat's order under this sale's number is another
 	// payment; the event data keeps both amounts and transaction ids.
 	EventConflict EventKind = "order.conflict"

@@ -35,6 +35,11 @@ type Change struct {
 	// Remote, on a move to CONFLICT, is the trade WeChat has under the
 	// number; the audit event keeps its amount, transaction id and state.
 	Remote *Trade
+	// Announce, with Order, marks the order's outcome as not yet seen by
+	// the cashier, until an Acknowledge change for it (Terminal.Unacknowledged).
+	Announce bool
+	// Acknowledge is an out_trade_no whose outcome the cashier has seen.
+	Acknowledge string
 }
 
 // Store is the persistence the payment core needs. The bbolt implementation
@@ -70,4 +75,7 @@ type Store interface {
 	// about to be sent; a full disk is an error wrapping ErrDiskFull. It
 	// writes nothing and is called before any request that moves money.
 	Room() error
+	// Unseen returns the out_trade_no of every announced outcome not yet
+	// acknowledged.
+	Unseen() ([]string, error)
 }

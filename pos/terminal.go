@@ -378,6 +378,9 @@ func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, muta
 	case StateClosing:
 		c.OutboxDelete = OutboxEntry{Kind: OutboxClose, Ref: n.OutTradeNo}.Key()
 	}
+	// An outcome the core reached on its own (a query, a reverse, recovery)
+	// may have come while nobody watched: it is shown until acknowledged.
+	c.Announce = to.Terminal() && actor == "system"
 	if to == StatePaid {
 		if n.PaidAt.IsZero() {
 			n.PaidAt = now

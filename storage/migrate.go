@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the schema this build writes. Bump it only together with
 // a new entry in migrations and a test that migrates a file of the previous
 // version.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migration moves a database from version to-1 to version to, inside the
 // same transaction as the version bump.
@@ -30,6 +30,10 @@ var migrations = []migration{
 		return tx.Bucket([]byte(BucketMeta)).Put([]byte("app"), []byte(appMarker))
 	}},
 	{to: 2, name: "index sales and refunds by business day, record closed days", run: indexBusinessDays},
+	{to: 3, name: "outcomes the cashier has not acknowledged", run: func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists([]byte(BucketUnseen))
+		return err
+	}},
 }
 
 // indexBusinessDays adds the buckets of business days and fills them from

@@ -102,8 +102,8 @@ func TestMigrate_IndexesBusinessDays(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Version(); v != 2 {
-		t.Fatalf("schema %d, want 2", v)
+	if v, _ := s.Version(); v != SchemaVersion {
+		t.Fatalf("schema %d, want %d", v, SchemaVersion)
 	}
 	err = s.View(func(tx *Tx) error {
 		sales, err := tx.SalesOnDay("20261203")
@@ -122,5 +122,47 @@ func TestMigrate_IndexesBusinessDays(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A file written by a version-2 build (before BucketUnseen) is moved on at
+// open, keeping its records, and gets the unseen bucket.
+func TestMigrate_AddsUnseen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wxpos.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := &Store{db: db, path: path}
+	if err := v2.migrateTo(2, migrations); err != nil {
+		t.Fatal(err)
+	}
+	err = v2.db.Update(func(btx *bolt.Tx) error {
+		if btx.Bucket([]byte(BucketUnseen)) != nil {
+			t.Error("a version 2 file has the unseen bucket")
+		}
+		return (&Tx{tx: btx}).Put(BucketOrders, "P1", Order{OutTradeNo: "P1", State: "PAID"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Version(); v != SchemaVersion {
+		t.Fatalf("schema %d after open, want %d", v, SchemaVersion)
+	}
+	err = s.Update(func(tx *Tx) error {
+		if _, err := tx.GetOrder("P1"); err != nil {
+			return err
+		}
+		return tx.PutRaw(BucketUnseen, "P1", []byte{})
+	})
+	if err != nil {
+		t.Fatalf("after migration: %v", err)
 	}
 }

@@ -70,6 +70,16 @@ var fillPercent = map[Bucket]float64{
 	BucketOrders: 0.9, BucketRefunds: 0.9,
 }
 
+// Buckets added by schema version 3.
+const (
+	// BucketUnseen holds the out_trade_no (→ empty) of every payment
+	// resolved without the cashier seeing it, until the cashier
+	// acknowledges it.
+	BucketUnseen Bucket = "unseen"
+)
+
+// allBuckets are the buckets of schema version 1; later versions add theirs
+// in their own migration.
 var allBuckets = []Bucket{
 	BucketMeta, BucketOrders, BucketOrdersByDay, BucketOpen, BucketRefunds,
 	BucketReceipts, BucketEvents, BucketSessions, BucketBills, BucketRecon,

@@ -36,6 +36,8 @@
 // order. Cash: digits or a note button, Enter confirms. UNKNOWN: F4 retries
 // now. Receipt: F6 prints or reprints, Enter starts the next sale.
 //
+// F7 acknowledges the oldest unseen outcome (below).
+//
 // Every key the window gets goes through one classifier (keyBurst) before a
 // screen sees it: a run of keys a few ms apart is a keyboard-wedge scanner,
 // not a person. A burst shaped like a payment code is delivered as a scan
@@ -47,6 +49,17 @@
 // [payment] max_amount and confirm_above). Widgets that take focus (the
 // manager's text fields) receive keys directly from Fyne and are not
 // covered.
+//
+// # Outcomes nobody saw
+//
+// A payment the core settled on its own — while the window was down, or
+// after the cashier parked it — stays listed by the core until acknowledged
+// (pos.Terminal.Unacknowledged, kept in the database). A banner under the
+// status bar shows each one above every screen ("while you were away:
+// ¥12.34 paid, receipt …") until the cashier presses its button or F7. A
+// payment the cashier watches to its end is acknowledged by being shown.
+// The pending count includes orders still in progress that this window is
+// not following (one resumed after a restart).
 //
 // # Text and font
 //

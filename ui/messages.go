@@ -23,6 +23,11 @@ const (
 	msgSaleOverMax      msg = "sale.overMax"
 	msgSaleConfirm      msg = "sale.confirm"
 
+	msgOutcomePaid    msg = "outcome.paid"
+	msgOutcomeNotPaid msg = "outcome.notPaid"
+	msgOutcomeMore    msg = "outcome.more"
+	msgOutcomeAck     msg = "outcome.ack"
+
 	msgScanTitle      msg = "scan.title"
 	msgScanPrompt     msg = "scan.prompt"
 	msgScanHow        msg = "scan.how"
@@ -166,6 +171,10 @@ var messages = map[msg]translation{
 	msgSaleScanNoAmount: {"已扫到付款码，但还没有输入金额：请先输入金额，再扫一次付款码", "A payment code was scanned but no amount is keyed: key the amount, then scan the code again"},
 	msgSaleNotCode:      {"扫到的“%s”不是微信付款码，金额没有改变", "Scanned “%s”: not a WeChat payment code; the amount is unchanged"},
 	msgSaleOverMax:      {"金额 %s 超过每笔上限 %s，没有收款", "%s is over the limit of %s per sale; nothing was charged"},
+	msgOutcomePaid:      {"离开期间已收款 %s · 小票 %s · 订单 %s", "While you were away: %s paid · receipt %s · order %s"},
+	msgOutcomeNotPaid:   {"离开期间 %s %s，顾客未被扣款 · 订单 %s", "While you were away: %s %s, the customer was not charged · order %s"},
+	msgOutcomeMore:      {"还有 %d 笔，确认上面的之后显示", "%d more, shown as you acknowledge these"},
+	msgOutcomeAck:       {"知道了 F7", "Seen F7"},
 	msgSaleConfirm:      {"大额收款 %s：请核对，再按一次同一收款键（或 Enter）确认，Esc 返回", "Large amount %s: check it, then press the same tender key (or Enter) again to charge; Esc to go back"},
 
 	msgScanTitle:      {"扫码收款", "Scan to pay"},

@@ -33,7 +33,10 @@ type PosCore interface {
 	OrdersOnDay(day string) ([]*pos.Order, error)
 	Receipt(no string) (*receipt.Receipt, error)
 	Pending() (pos.Pending, error)
+	OpenOrders() ([]*pos.Order, error)
 	RetryNow(ref string) error
+	Unacknowledged() ([]*pos.Order, error)
+	Acknowledge(outTradeNo, actor string) error
 }
 
 // ScannerStatus reports the serial scanner's connection; *scanner.Scanner
@@ -309,8 +312,8 @@ func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
 		tick := time.NewTicker(refreshEvery)
 		defer tick.Stop()
 		for {
-			if p, err := c.core.Pending(); err == nil {
-				st.Pending = p.Unknown + p.Outbox
+			if n, err := c.pending(); err == nil {
+				st.Pending = n
 			}
 			select {
 			case <-out: // replace a status nobody read yet
@@ -336,6 +339,50 @@ func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
 		}
 	}()
 	return out
+}
+
+// pending counts what the cashier should know is unsettled: payments in
+// doubt, payments still in progress that this window is not following (one
+// resumed after a restart: a password wait, a QR still payable), and queued
+// reverse/close/refund calls.
+func (c *PosCheckout) pending() (int, error) {
+	p, err := c.core.Pending()
+	if err != nil {
+		return 0, err
+	}
+	open, err := c.core.OpenOrders()
+	if err != nil {
+		return 0, err
+	}
+	n := p.Outbox
+	c.mu.Lock()
+	for _, o := range open {
+		if _, live := c.live[o.OutTradeNo]; o.State == pos.StateUnknown || !live {
+			n++
+		}
+	}
+	c.mu.Unlock()
+	return n, nil
+}
+
+// Unacknowledged lists the payments the core settled without the cashier
+// seeing them, oldest first.
+func (c *PosCheckout) Unacknowledged(context.Context) ([]Outcome, error) {
+	orders, err := c.core.Unacknowledged()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Outcome, 0, len(orders))
+	for _, o := range orders {
+		out = append(out, Outcome{OutTradeNo: o.OutTradeNo, State: State(o.State), AmountFen: o.AmountFen,
+			ReceiptNo: o.ReceiptNo, Time: o.UpdatedAt})
+	}
+	return out, nil
+}
+
+// Acknowledge records that the cashier has seen outcome outTradeNo.
+func (c *PosCheckout) Acknowledge(_ context.Context, outTradeNo string) error {
+	return c.core.Acknowledge(outTradeNo, c.cashier)
 }
 
 // networkFrom reads the network's health from a payment transition: UNKNOWN

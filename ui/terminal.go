@@ -119,12 +119,15 @@ type Terminal struct {
 	do   func(func())
 	bar  *StatusBar
 	body *fyne.Container
+	root *fyne.Container // the bar (and the outcome banner, when it has any) above body
 
 	cur     screen
 	stopCur context.CancelFunc
 	draft   saleDraft
 	pay     *payment
 	loop    loopScreens
+
+	outcomes *outcomeBanner // unseen outcomes, above every screen
 
 	keys     keyBurst    // every typed key passes here first
 	keyTimer *time.Timer // flushes keys held by keys once input is quiet
@@ -162,11 +165,14 @@ func newTerminal(ctx context.Context, w fyne.Window, do func(func()), opts ...Op
 	}
 	t.bar = newStatusBar(t.cat, Status{Training: t.opt.training, NetworkOK: true})
 	t.body = container.NewStack()
-	w.SetContent(container.NewBorder(t.bar, nil, nil, nil, t.body))
+	t.outcomes = newOutcomeBanner(t)
+	t.root = container.NewBorder(t.bar, nil, nil, nil, t.body)
+	w.SetContent(t.root)
 	w.SetTitle(t.cat.T(msgAppTitle))
 	w.Canvas().SetOnTypedKey(t.typedKey)
 	w.Canvas().SetOnTypedRune(t.typedRune)
 	t.showSale()
+	t.refreshOutcomes()
 	t.watchStatus()
 	t.watchScanner()
 	go t.watchBackground(ctx)
@@ -265,6 +271,9 @@ func (t *Terminal) typedKey(ev *fyne.KeyEvent) {
 		// A printable key: its rune follows through typedRune, which is
 		// what gets classified. Screens still see the key itself.
 		t.deliverKey(ev)
+	case ev.Name == fyne.KeyF7:
+		t.route(t.keys.Key(), nil)
+		t.outcomes.ackOldest()
 	default:
 		t.route(t.keys.Key(), nil)
 		t.deliverKey(ev)
@@ -404,6 +413,9 @@ func (t *Terminal) handleUpdate(p *payment, u Update) {
 	if u.AmountFen == 0 {
 		u.AmountFen = p.amountFen
 	}
+	if u.State.Final() {
+		t.acknowledge(u.OutTradeNo) // the cashier sees it now, on this screen
+	}
 	switch {
 	case u.State == StatePaid:
 		r := receiptFor(u, t.draft.sale(t.cat))
@@ -447,7 +459,10 @@ func (t *Terminal) watchStatus() {
 				if !ok {
 					return
 				}
-				t.do(func() { t.bar.SetStatus(st) })
+				t.do(func() {
+					t.bar.SetStatus(st)
+					t.refreshOutcomes()
+				})
 			}
 		}
 	}()

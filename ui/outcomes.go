@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Outcome is a payment the core settled without the cashier seeing it: the
+// window was closed while the customer paid, or the cashier had moved on
+// from a payment in doubt.
+type Outcome struct {
+	OutTradeNo string
+	State      State
+	AmountFen  int64
+	ReceiptNo  string
+	Time       time.Time
+}
+
+// Announcer lists the outcomes the cashier has not acknowledged and records
+// an acknowledgement. The list is the core's and survives restarts;
+// PosCheckout implements it. A Checkout without it shows no notices.
+type Announcer interface {
+	Unacknowledged(ctx context.Context) ([]Outcome, error)
+	Acknowledge(ctx context.Context, outTradeNo string) error
+}
+
+// maxNotices is how many unseen outcomes the banner lists; the rest are
+// counted and follow as the first are acknowledged.
+const maxNotices = 3
+
+// outcomeBanner is the strip under the status bar, above every screen, that
+// lists unseen outcomes ("while you were away: ¥12.34 paid, receipt …")
+// until the cashier acknowledges each one (its button or F7, oldest first).
+type outcomeBanner struct {
+	t     *Terminal
+	box   *fyne.Container
+	shown []Outcome
+	drawn bool
+	acked map[string]bool // acknowledged here, perhaps not yet in the core
+}
+
+func newOutcomeBanner(t *Terminal) *outcomeBanner {
+	return &outcomeBanner{t: t, box: container.NewVBox(), acked: map[string]bool{}}
+}
+
+func (t *Terminal) announcer() Announcer {
+	a, _ := t.opt.checkout.(Announcer)
+	return a
+}
+
+// refreshOutcomes reads the unseen outcomes off the UI goroutine and
+// redraws the banner.
+func (t *Terminal) refreshOutcomes() {
+	a := t.announcer()
+	if a == nil {
+		return
+	}
+	t.async(t.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		list, err := a.Unacknowledged(ctx)
+		if err != nil {
+			return nil // the next status tick tries again
+		}
+		return func() { t.outcomes.set(list) }
+	})
+}
+
+// acknowledge records that the cashier has seen outcome no: at once on the
+// banner, durably in the core off the UI goroutine.
+func (t *Terminal) acknowledge(no string) {
+	a := t.announcer()
+	if a == nil || no == "" {
+		return
+	}
+	b := t.outcomes
+	b.acked[no] = true
+	b.set(b.shown)
+	go func() {
+		ctx, cancel := context.WithTimeout(t.ctx, callTimeout)
+		defer cancel()
+		if err := a.Acknowledge(ctx, no); err != nil {
+			t.do(func() {
+				delete(b.acked, no) // not recorded: keep showing it
+				t.refreshOutcomes()
+			})
+		}
+	}()
+}
+
+// set shows list minus what was acknowledged here; it redraws only when
+// the set of outcomes changed.
+func (b *outcomeBanner) set(list []Outcome) {
+	list = slices.DeleteFunc(slices.Clone(list), func(o Outcome) bool { return b.acked[o.OutTradeNo] })
+	if b.drawn && slices.Equal(list, b.shown) {
+		return
+	}
+	b.shown, b.drawn = list, true
+	c := b.t.cat
+	objs := make([]fyne.CanvasObject, 0, maxNotices+1)
+	for i, o := range list {
+		if i == maxNotices {
+			objs = append(objs, widget.NewLabel(c.T(msgOutcomeMore, len(list)-maxNotices)))
+			break
+		}
+		text := widget.NewLabelWithStyle(b.text(o), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		text.Importance = widget.WarningImportance
+		text.Truncation = fyne.TextTruncateEllipsis
+		no := o.OutTradeNo
+		ok := widget.NewButton(c.T(msgOutcomeAck), func() { b.t.acknowledge(no) })
+		objs = append(objs, container.NewBorder(nil, nil, nil, ok, text))
+	}
+	if len(objs) > 0 {
+		objs = append(objs, widget.NewSeparator())
+	}
+	b.box.Objects = objs
+	b.box.Refresh()
+	b.place(len(list) > 0)
+}
+
+// place puts the banner under the status bar, or takes it out of the
+// window's tree when there is nothing to show.
+func (b *outcomeBanner) place(show bool) {
+	t := b.t
+	var top fyne.CanvasObject = t.bar
+	if show {
+		top = container.NewVBox(t.bar, b.box)
+	}
+	t.root.Objects = []fyne.CanvasObject{t.body, top}
+	t.root.Layout = layout.NewBorderLayout(top, nil, nil, nil)
+	t.root.Refresh()
+}
+
+func (b *outcomeBanner) text(o Outcome) string {
+	c := b.t.cat
+	if o.State == StatePaid {
+		return c.T(msgOutcomePaid, formatFen(o.AmountFen), o.ReceiptNo, o.OutTradeNo)
+	}
+	return c.T(msgOutcomeNotPaid, formatFen(o.AmountFen), c.T(stateMsg(o.State)), o.OutTradeNo)
+}
+
+// ackOldest acknowledges the first outcome shown (F7).
+func (b *outcomeBanner) ackOldest() bool {
+	if len(b.shown) == 0 {
+		return false
+	}
+	b.t.acknowledge(b.shown[0].OutTradeNo)
+	return true
+}
