@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -247,5 +248,53 @@ func TestPosStatusBar(t *testing.T) {
 	r.waitFor("status", func() bool { return r.term.bar.TrainingBannerVisible() })
 	if r.term.bar.bannerText.Text != "训练模式 — 不会真实扣款" {
 		t.Errorf("banner %q", r.term.bar.bannerText.Text)
+	}
+}
+
+// TestPosScanConflict: the terminal runs on a restored copy of a database
+// whose first order number another installation already paid (0.05) at the
+// same merchant. The cashier's 88.88 sale gets that number: the screen says
+// it is not paid because the number belongs to another payment, and never
+// shows a receipt.
+func TestPosScanConflict(t *testing.T) {
+	env := gatetest.Start(t, time.Now, nil)
+	cfg := pos.Config{StoreID: "S01", TerminalID: "T01", StoreName: "Test store", Training: true,
+		ScanPollEvery: 100 * time.Millisecond, ScanWait: 4 * time.Second, CallTimeout: 2 * time.Second,
+		RetryMin: 100 * time.Millisecond, RetryMax: 500 * time.Millisecond}
+	first := storagetest.Open(t)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := first.BackupFile(backup); err != nil {
+		t.Fatal(err)
+	}
+	other, err := pos.New(pos.NewBoltStore(first), env.Gateway, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	if o, err := other.PayScan(context.Background(), pos.Sale{AmountFen: 5}, gatetest.Code(sandbox.ScenarioSuccess)); err != nil || o.State != pos.StatePaid {
+		t.Fatalf("the other installation's payment: %v %+v", err, o)
+	}
+	core, err := pos.New(pos.NewBoltStore(storagetest.OpenPath(t, backup)), env.Gateway, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close() })
+	pc := NewPosCheckout(core, true, nil)
+	r := &posRig{harness: newHarness(t, WithCheckout(pc), WithTraining(true)), env: env, core: core}
+
+	s := r.pay(t, "88.88", sandbox.ScenarioSuccess)
+	want := zh(msgReasonConflict)
+	r.waitFor("conflict shown", func() bool {
+		if u, ok := r.term.cur.(*unknownScreen); ok {
+			return u.result.Text == want
+		}
+		if _, ok := r.term.cur.(*receiptScreen); ok {
+			t.Fatal("receipt shown for a sale on another payment's number")
+		}
+		return s.phase == scanDone && s.reason.Text == want
+	})
+	open, err := core.OpenOrders()
+	if err != nil || len(open) != 1 || open[0].State != pos.StateConflict || open[0].AmountFen != 8888 {
+		t.Fatalf("core's open orders %+v %v, want the 88.88 conflict", open, err)
 	}
 }
