@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
@@ -343,7 +344,7 @@ func (b *Book) LocalDay(day Day) (*Records, error) {
 			if r.CreatedAt.Before(from) || !r.CreatedAt.Before(to) {
 				return nil
 			}
-			lr := Refund{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, State: r.State, AmountFen: r.AmountFen, Time: r.CreatedAt}
+			lr := Refund{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, State: pos.RefundState(r.State), AmountFen: r.AmountFen, Time: r.CreatedAt}
 			if o, err := tx.GetOrder(r.OutTradeNo); err == nil {
 				lr.Tender = receipt.Tender(o.Tender)
 			}
@@ -362,7 +363,7 @@ func orderOf(o *storage.Order) Order {
 	if t.IsZero() {
 		t = o.CreatedAt
 	}
-	return Order{OutTradeNo: o.OutTradeNo, Tender: receipt.Tender(o.Tender), State: o.State, AmountFen: o.AmountFen, Forced: o.Forced, Time: t}
+	return Order{OutTradeNo: o.OutTradeNo, Tender: receipt.Tender(o.Tender), State: pos.State(o.State), AmountFen: o.AmountFen, Forced: o.Forced, Time: t}
 }
 
 func mustJSON(v any) json.RawMessage {
@@ -373,14 +374,14 @@ func mustJSON(v any) json.RawMessage {
 	return data
 }
 
-func (b *Book) orderState(no string) (string, error) {
-	var st string
+func (b *Book) orderState(no string) (pos.State, error) {
+	var st pos.State
 	err := b.s.View(func(tx *storage.Tx) error {
 		o, err := tx.GetOrder(no)
 		if err != nil {
 			return err
 		}
-		st = o.State
+		st = pos.State(o.State)
 		return nil
 	})
 	return st, err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -188,7 +189,7 @@ func (k *Desk) Refund(ctx context.Context, day Day, id string, by Approver, note
 		return nil, fmt.Errorf("refund %s: only a WeChat-only payment can be refunded from here", id)
 	}
 	actor := by.User
-	if d.LocalState != "PAID" {
+	if pos.State(d.LocalState) != pos.StatePaid {
 		if err := k.recordSale(d, actor, "to refund it: "+note); err != nil && !alreadyPaid(k.Book, d.OutTradeNo) {
 			return nil, err
 		}
@@ -202,7 +203,7 @@ func (k *Desk) Refund(ctx context.Context, day Day, id string, by Approver, note
 
 func alreadyPaid(b *Book, no string) bool {
 	recs, err := b.orderState(no)
-	return err == nil && recs == "PAID"
+	return err == nil && recs == pos.StatePaid
 }
 
 // RecordSale records a WeChat-only payment as a local sale through the

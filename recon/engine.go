@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 )
 
@@ -56,13 +57,13 @@ const (
 	classPending              // refund queued, may not have reached WeChat
 )
 
-func orderClass(state string) class {
+func orderClass(state pos.State) class {
 	switch state {
-	case "PAID":
+	case pos.StatePaid:
 		return classPaid
-	case "REVERSED", "CLOSED", "FAILED":
+	case pos.StateReversed, pos.StateClosed, pos.StateFailed:
 		return classVoid
-	case "CONFLICT":
+	case pos.StateConflict:
 		// The number is another payment's at WeChat: never this sale's
 		// money, and not settled until a manager acknowledges it.
 		return classOpen
@@ -70,11 +71,11 @@ func orderClass(state string) class {
 	return classOpen
 }
 
-func refundClass(state string) class {
+func refundClass(state pos.RefundState) class {
 	switch state {
-	case "SUCCESS", "PROCESSING", "ABNORMAL":
+	case pos.RefundSuccess, pos.RefundProcessing, pos.RefundAbnormal:
 		return classPaid
-	case "CLOSED":
+	case pos.RefundClosed:
 		return classVoid
 	}
 	return classPending
@@ -201,7 +202,7 @@ func (e *engine) loadLocal(local Local) error {
 			return fmt.Errorf("order %s listed twice", o.OutTradeNo)
 		}
 		en := entry{
-			off: off, klen: uint8(len(o.OutTradeNo)), amount: o.AmountFen, state: e.intern(o.State),
+			off: off, klen: uint8(len(o.OutTradeNo)), amount: o.AmountFen, state: e.intern(string(o.State)),
 			tender: tenderIndex(o.Tender), inDay: e.inDay(o.Time), forced: o.Forced,
 			cls: orderClass(o.State),
 		}
@@ -227,7 +228,7 @@ func (e *engine) loadLocal(local Local) error {
 			return fmt.Errorf("refund %s listed twice", r.OutRefundNo)
 		}
 		en := entry{
-			off: off, klen: uint8(len(r.OutRefundNo)), amount: r.AmountFen, state: e.intern(r.State),
+			off: off, klen: uint8(len(r.OutRefundNo)), amount: r.AmountFen, state: e.intern(string(r.State)),
 			tender: tenderIndex(r.Tender), inDay: e.inDay(r.Time), cls: refundClass(r.State),
 		}
 		e.refunds[len(e.refunds)-1] = en

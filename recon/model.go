@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 )
 
@@ -48,7 +49,7 @@ type RowReader interface {
 type Order struct {
 	OutTradeNo string
 	Tender     receipt.Tender
-	State      string // pos state: PAID, REVERSED, CLOSED, FAILED, UNKNOWN, …
+	State      pos.State // converted once from the stored record (Book.LocalDay)
 	AmountFen  int64
 	Forced     bool      // a manager force-paid it without WeChat's confirmation
 	Time       time.Time // when it was paid (created, when never paid)
@@ -59,7 +60,7 @@ type Refund struct {
 	OutRefundNo string
 	OutTradeNo  string
 	Tender      receipt.Tender // of the refunded sale
-	State       string         // SUBMITTED, PROCESSING, SUCCESS, CLOSED, ABNORMAL
+	State       pos.RefundState
 	AmountFen   int64
 	Time        time.Time // when it was requested
 }

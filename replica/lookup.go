@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -32,12 +33,12 @@ type RemoteOrder struct {
 // this is an upper bound: WeChat rejects a refund beyond the real remainder
 // (the refund fails definitely, no money moves).
 func (r *RemoteOrder) RefundableFen() int64 {
-	if r.Order.State != "PAID" {
+	if pos.State(r.Order.State) != pos.StatePaid {
 		return 0
 	}
 	left := r.Order.AmountFen
 	for _, rf := range r.Refunds {
-		if rf.State != "CLOSED" && rf.State != "NEW" {
+		if pos.RefundState(rf.State).Holds() {
 			left -= rf.AmountFen
 		}
 	}
