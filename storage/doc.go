@@ -18,6 +18,17 @@
 //     out_refund_no, receipt number); day indexes are "yyyymmdd/<id>";
 //     the event log and sequences use 8-byte big-endian integers so that
 //     byte order is numeric order.
+//   - Day indexes: orders_by_day by creation day; sales_by_day and
+//     refunds_by_day by business day (a day whose Z report is taken, in
+//     closed_days, passes its later money to the next open day: see
+//     Tx.BusinessDay), so one day's report reads one day's records.
+//   - Buckets whose keys only grow are filled to 90–95 % before a page
+//     splits (bbolt's 50 % default leaves them half empty for ever).
+//   - A full disk: Store.Room says before a payment whether its outcome
+//     can be recorded (free space against a margin, and a reserve file
+//     "<db>.slack" in place); a commit that hits ENOSPC gives up the
+//     reserve and runs once more, and otherwise fails with a
+//     *DiskFullError, leaving the file at its last commit.
 //
 // A second process opening the same file fails after Options.Timeout with
 // ErrLocked instead of hanging, and a file that is not a wxpos database
