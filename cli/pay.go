@@ -205,6 +205,7 @@ func runPay(cmd *cobra.Command, env *Env, f payFlags) error {
 	if err != nil {
 		return err
 	}
+	defer showProgress(ctx, term, cmd.ErrOrStderr())()
 	sale := pos.Sale{AmountFen: fen, Description: f.desc, Cashier: "cli"}
 	var p *pos.Payment
 	if f.qr {

@@ -33,7 +33,9 @@ func newRecoverCmd(g *globalFlags) *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
+			stop := showProgress(ctx, term, cmd.ErrOrStderr())
 			res, err := term.Recover(ctx)
+			stop()
 			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 				return err
 			}

@@ -67,6 +67,7 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 	if err != nil {
 		return err
 	}
+	defer showProgress(ctx, term, cmd.ErrOrStderr())()
 	finder, err := SaleFinder(ctx, env)
 	if err != nil {
 		// A refund of this terminal's own sale never needs the replica.
