@@ -3,6 +3,7 @@ package pos_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -54,6 +55,11 @@ func wantConflict(t *testing.T, r *rig, o *pos.Order) {
 		t.Fatalf("order %s %q txn %q (%s), want CONFLICT", o.State, o.ErrorCode, o.TransactionID, o.Message)
 	}
 	checkReceipt(t, r, o)
+	// Reached by the core on its own: shown to the cashier until acknowledged.
+	un, err := r.term.Unacknowledged()
+	if err != nil || !slices.ContainsFunc(un, func(u *pos.Order) bool { return u.OutTradeNo == o.OutTradeNo }) {
+		t.Errorf("conflict not announced to the cashier: %v %v", un, err)
+	}
 }
 
 // TestConflictOnEveryPath: wherever the core accepts a trade state — the

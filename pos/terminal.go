@@ -380,7 +380,7 @@ func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, muta
 	}
 	// An outcome the core reached on its own (a query, a reverse, recovery)
 	// may have come while nobody watched: it is shown until acknowledged.
-	c.Announce = to.Terminal() && actor == "system"
+	c.Announce = (to.Terminal() || to == StateConflict) && actor == "system"
 	if to == StatePaid {
 		if n.PaidAt.IsZero() {
 			n.PaidAt = now

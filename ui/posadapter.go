@@ -134,7 +134,7 @@ func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, eve
 		case <-ctx.Done():
 			return false
 		}
-		return !o.State.Terminal()
+		return !o.State.Terminal() && o.State != pos.StateConflict // a conflict waits for the manager, not the screen
 	}
 	// drain takes every event already queued, in order.
 	drain := func() bool {
@@ -144,7 +144,7 @@ func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, eve
 				if !ok {
 					return false
 				}
-				if e.Kind == pos.EventOrder && !send(e.Order) {
+				if isTransition(e) && !send(e.Order) {
 					return false
 				}
 			default:
@@ -175,7 +175,7 @@ func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, eve
 			if !ok {
 				return
 			}
-			if e.Kind == pos.EventOrder && !send(e.Order) {
+			if isTransition(e) && !send(e.Order) {
 				return
 			}
 		case <-done:
@@ -327,7 +327,7 @@ func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
 				if !ok {
 					return
 				}
-				if e.Kind == pos.EventOrder {
+				if isTransition(e) {
 					if ok, known := networkFrom(pos.State(e.To)); known {
 						st.NetworkOK = ok
 					}
@@ -383,6 +383,12 @@ func (c *PosCheckout) Unacknowledged(context.Context) ([]Outcome, error) {
 // Acknowledge records that the cashier has seen outcome outTradeNo.
 func (c *PosCheckout) Acknowledge(_ context.Context, outTradeNo string) error {
 	return c.core.Acknowledge(outTradeNo, c.cashier)
+}
+
+// isTransition reports whether e moved a payment the core drives itself
+// (a CONFLICT is audited under its own kind).
+func isTransition(e pos.Event) bool {
+	return (e.Kind == pos.EventOrder || e.Kind == pos.EventConflict) && e.Order != nil
 }
 
 // networkFrom reads the network's health from a payment transition: UNKNOWN
