@@ -28,6 +28,7 @@ const (
 	msgRefForeignAt    msg = "ref.foreignAt"
 	msgRefForeignHint  msg = "ref.foreignHint"
 	msgRefThisTerminal msg = "ref.thisTerminal"
+	msgRefBusy         msg = "ref.busy"
 )
 
 var refundForeignMessages = map[msg]translation{
@@ -36,6 +37,7 @@ var refundForeignMessages = map[msg]translation{
 	msgRefForeignAt:    {"其他收银台 %s", "another counter %s"},
 	msgRefForeignHint:  {"此单在其他收银台收款，已向微信支付核实；退款记在本收银台。", "Taken at another counter and confirmed with WeChat Pay; the refund is recorded at this counter."},
 	msgRefThisTerminal: {"本收银台", "this counter"},
+	msgRefBusy:         {"这笔交易的退款正在处理，请等结果出来再退", "A refund of this sale is in progress: wait for its result before refunding again"},
 }
 
 // rt is Terminal.mt for the cross-terminal refund texts.
@@ -86,15 +88,29 @@ type refundScreen struct {
 	state   *canvas.Text
 	explain *widget.Label
 
-	ctx  context.Context
-	busy bool
+	ctx context.Context
+	// progress is each order's refund as far as this screen has followed
+	// it: the detail shows the picked order's and never another's.
+	progress map[string]*refundProgress
+	// fresh is false while the picked sale is being re-read: a row from an
+	// earlier search may predate a refund, and offering what is no longer
+	// left would only be refused after the PIN.
+	fresh bool
+}
+
+// refundProgress is one order's refund on this screen.
+type refundProgress struct {
+	busy    bool   // being sent or followed
+	state   string // the refund's last state; "" none yet
+	explain string
 }
 
 func newRefundScreen(c *console) *refundScreen {
 	t := c.t
 	s := &refundScreen{c: c, search: widget.NewEntry(), results: container.NewVBox(), detail: container.NewVBox(),
 		message: widget.NewLabel(""), amount: widget.NewEntry(),
-		state: canvas.NewText("", theme.Color(theme.ColorNameForeground)), explain: widget.NewLabel(""), ctx: t.ctx}
+		state: canvas.NewText("", theme.Color(theme.ColorNameForeground)), explain: widget.NewLabel(""), ctx: t.ctx,
+		progress: map[string]*refundProgress{}}
 	s.search.SetPlaceHolder(t.mt(msgRefSearch))
 	s.search.OnSubmitted = func(string) { s.find() }
 	s.message.Wrapping = fyne.TextWrapWord
@@ -198,11 +214,48 @@ func (s *refundScreen) find() {
 	})
 }
 
+// pick shows sale r with a fresh form, then re-reads it so the amounts
+// offered are what is left now.
 func (s *refundScreen) pick(r SaleRow) {
+	s.show(r, true)
+	s.reload()
+}
+
+// reload re-reads the sale shown; the refund button waits for it.
+func (s *refundScreen) reload() {
+	c, t := s.c, s.c.t
+	no := s.sale.OutTradeNo
+	s.fresh = false
+	s.render()
+	t.async(s.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		rows, err := c.m.FindSales(ctx, no)
+		return func() {
+			if s.sale == nil || s.sale.OutTradeNo != no {
+				return // another sale was picked meanwhile
+			}
+			if err != nil {
+				s.message.SetText(c.errText(err))
+			}
+			for _, fr := range rows {
+				if fr.OutTradeNo == no {
+					s.show(fr, false)
+				}
+			}
+			s.fresh = true
+			s.render()
+		}
+	})
+}
+
+// show draws sale r. resetForm starts the form afresh (another sale: its
+// own amount, no reason); otherwise only an untouched amount follows the
+// new remainder.
+func (s *refundScreen) show(r SaleRow, resetForm bool) {
 	t := s.c.t
+	oldLeft := s.left()
 	s.sale = &r
-	s.state.Text = ""
-	s.explain.SetText("")
 	kv := func(k, v string) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(k), widget.NewLabelWithStyle(v, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 	}
@@ -224,11 +277,13 @@ func (s *refundScreen) pick(r SaleRow) {
 		info.Add(hint)
 	}
 	s.amount.SetPlaceHolder(t.mt(msgRefAmountHint))
-	s.full.SetSelected(t.mt(msgRefFull))
-	s.submit.Enable()
-	if s.left() <= 0 {
-		s.submit.Disable()
-		s.explain.SetText(t.mt(msgRefNothingLeft))
+	if resetForm || s.amount.Text == yuanText(oldLeft) {
+		s.full.Selected = t.mt(msgRefFull)
+		s.full.Refresh()
+		s.amount.SetText(yuanText(s.left()))
+	}
+	if resetForm {
+		s.reason.SetText("")
 	}
 	s.detail.Objects = []fyne.CanvasObject{
 		widget.NewCard(t.mt(msgRefSale), "", info),
@@ -242,14 +297,74 @@ func (s *refundScreen) pick(r SaleRow) {
 	s.detail.Refresh()
 }
 
+// yuanText is fen as the amount field holds it ("12.34"); nothing for zero.
+func yuanText(fen int64) string {
+	if fen <= 0 {
+		return ""
+	}
+	return strings.TrimPrefix(formatFen(fen), "¥")
+}
+
+// render shows the picked sale's refund progress and whether it can be
+// refunded now.
+func (s *refundScreen) render() {
+	t := s.c.t
+	if s.sale == nil {
+		return
+	}
+	p := s.progress[s.sale.OutTradeNo]
+	if p == nil {
+		p = &refundProgress{}
+	}
+	s.state.Text = ""
+	if p.state != "" {
+		s.state.Text = t.mt(msgRefState, t.mt(refundStateMsg(p.state)))
+		s.state.Color = levelColor(map[string]string{"SUCCESS": "OK", "CLOSED": "FAIL", "ABNORMAL": "WARN"}[p.state])
+	}
+	s.state.Refresh()
+	explain := p.explain
+	if explain == "" && s.fresh && s.left() <= 0 {
+		explain = t.mt(msgRefNothingLeft)
+	}
+	s.explain.SetText(explain)
+	if s.fresh && !p.busy && s.left() > 0 {
+		s.submit.Enable()
+	} else {
+		s.submit.Disable()
+	}
+}
+
+// renderIf redraws when order no is the one shown.
+func (s *refundScreen) renderIf(no string) {
+	if s.sale != nil && s.sale.OutTradeNo == no {
+		s.render()
+	}
+}
+
+func (s *refundScreen) progressOf(no string) *refundProgress {
+	p := s.progress[no]
+	if p == nil {
+		p = &refundProgress{}
+		s.progress[no] = p
+	}
+	return p
+}
+
 // ask checks the form and asks for the manager PIN.
 func (s *refundScreen) ask() {
 	t := s.c.t
-	if s.sale == nil || s.busy {
+	if s.sale == nil || !s.fresh {
+		return
+	}
+	if p := s.progress[s.sale.OutTradeNo]; p != nil && p.busy {
+		s.explain.SetText(s.rt(msgRefBusy))
 		return
 	}
 	fen, ok := parseYuan(strings.TrimPrefix(strings.TrimSpace(s.amount.Text), "¥"))
 	switch {
+	case s.left() <= 0:
+		s.explain.SetText(t.mt(msgRefNothingLeft))
+		return
 	case !ok || fen <= 0:
 		s.explain.SetText(t.mt(msgRefBadAmount))
 		return
@@ -269,18 +384,19 @@ func (s *refundScreen) ask() {
 // run sends the refund through the core and follows it.
 func (s *refundScreen) run(req pos.RefundOrder) {
 	c, t := s.c, s.c.t
-	s.busy = true
-	s.submit.Disable()
-	s.setState(string(pos.RefundSubmitted))
+	no := req.OutTradeNo
+	p := s.progressOf(no)
+	if p.busy {
+		return
+	}
+	*p = refundProgress{busy: true, state: string(pos.RefundSubmitted), explain: t.mt(msgRefWaitExplain)}
+	s.renderIf(no)
 	t.async(s.ctx, func(ctx context.Context) func() {
 		r, err := c.m.Refund(ctx, req)
 		return func() {
 			if err != nil {
-				s.busy = false
-				s.submit.Enable()
-				s.state.Text = ""
-				s.state.Refresh()
-				s.explain.SetText(c.errText(err))
+				*p = refundProgress{explain: c.errText(err)}
+				s.renderIf(no)
 				return
 			}
 			s.follow(r)
@@ -288,15 +404,19 @@ func (s *refundScreen) run(req pos.RefundOrder) {
 	})
 }
 
-// follow shows r and re-reads it until it is final.
+// follow records r's state for its order and re-reads it until it is
+// final.
 func (s *refundScreen) follow(r *pos.Refund) {
 	c, t := s.c, s.c.t
-	s.setState(string(r.State))
+	p := s.progressOf(r.OutTradeNo)
+	p.state = string(r.State)
 	if r.State.Terminal() {
-		s.busy = false
+		p.busy = false
 		s.finish(r)
 		return
 	}
+	p.explain = t.mt(msgRefWaitExplain)
+	s.renderIf(r.OutTradeNo)
 	t.async(s.ctx, func(ctx context.Context) func() {
 		select {
 		case <-ctx.Done():
@@ -306,7 +426,8 @@ func (s *refundScreen) follow(r *pos.Refund) {
 		n, err := c.m.RefundRecord(ctx, r.OutRefundNo)
 		return func() {
 			if err != nil {
-				s.explain.SetText(c.errText(err))
+				p.explain = c.errText(err)
+				s.renderIf(r.OutTradeNo)
 				n = r
 			}
 			s.follow(n)
@@ -314,42 +435,33 @@ func (s *refundScreen) follow(r *pos.Refund) {
 	})
 }
 
-func (s *refundScreen) setState(state string) {
-	t := s.c.t
-	s.state.Text = t.mt(msgRefState, t.mt(refundStateMsg(state)))
-	s.state.Color = levelColor(map[string]string{"SUCCESS": "OK", "CLOSED": "FAIL", "ABNORMAL": "WARN"}[state])
-	s.state.Refresh()
-	switch state {
-	case string(pos.RefundSubmitted), string(pos.RefundProcessing):
-		s.explain.SetText(t.mt(msgRefWaitExplain))
-	}
-}
-
 // finish explains the outcome and prints the refund receipt on success.
 func (s *refundScreen) finish(r *pos.Refund) {
 	c, t := s.c, s.c.t
+	no := r.OutTradeNo
+	p := s.progressOf(no)
 	switch r.State {
 	case pos.RefundSuccess:
-		if s.sale != nil && s.sale.OutTradeNo == r.OutTradeNo {
-			s.sale.RefundedFen += r.AmountFen
-			s.pick(*s.sale) // show the new remainder
-			s.setState(string(r.State))
+		p.explain = t.mt(msgRefDone, formatFen(r.AmountFen), r.OutRefundNo)
+	case pos.RefundClosed:
+		p.explain = t.mt(msgRefClosedExplain, r.ErrorCode)
+	case pos.RefundAbnormal:
+		p.explain = t.mt(msgRefAbnormalExplain)
+	}
+	if s.sale != nil && s.sale.OutTradeNo == no {
+		if r.State == pos.RefundSuccess {
 			s.reason.SetText("") // a second refund needs its own reason
 		}
-		s.explain.SetText(t.mt(msgRefDone, formatFen(r.AmountFen), r.OutRefundNo))
-	case pos.RefundClosed:
-		s.explain.SetText(t.mt(msgRefClosedExplain, r.ErrorCode))
-	case pos.RefundAbnormal:
-		s.explain.SetText(t.mt(msgRefAbnormalExplain))
+		s.reload() // the remainder changed
 	}
 	if r.State != pos.RefundSuccess || r.ReceiptNo == "" || t.opt.printer == nil {
 		return
 	}
-	no := r.ReceiptNo
+	rno := r.ReceiptNo
 	t.async(s.ctx, func(ctx context.Context) func() {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		rc, err := c.m.Receipt(ctx, no)
+		rc, err := c.m.Receipt(ctx, rno)
 		if err == nil {
 			err = t.opt.printer.Print(ctx, *rc, false)
 		}
@@ -357,7 +469,7 @@ func (s *refundScreen) finish(r *pos.Refund) {
 			if err != nil {
 				s.message.SetText(t.cat.T(msgReceiptPrintErr, err.Error()))
 			} else {
-				s.message.SetText(t.mt(msgRefPrinted, no))
+				s.message.SetText(t.mt(msgRefPrinted, rno))
 			}
 		}
 	})
@@ -380,7 +492,16 @@ func refundStateMsg(s string) msg {
 }
 
 func (s *refundScreen) typedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && !s.busy {
+	if ev.Name == fyne.KeyEscape && !s.anyBusy() {
 		s.c.t.show(newManagerHome(s.c))
 	}
+}
+
+func (s *refundScreen) anyBusy() bool {
+	for _, p := range s.progress {
+		if p.busy {
+			return true
+		}
+	}
+	return false
 }

@@ -56,7 +56,7 @@ func TestRefundScreenOtherCounter(t *testing.T) {
 			h := newHarness(t, WithLanguage(LangEN))
 			h.term.ShowRefund(w.desk, sale.OutTradeNo)
 			s := screenAs[*refundScreen](h)
-			h.waitFor("sale picked", func() bool { return s.sale != nil })
+			h.waitFor("sale picked", func() bool { return s.sale != nil && s.fresh })
 			if !s.sale.Foreign || s.left() != 1800 {
 				t.Fatalf("row %+v", s.sale)
 			}
@@ -74,6 +74,7 @@ func TestRefundScreenOtherCounter(t *testing.T) {
 			test.Tap(s.submit)
 			answerPIN(h, s.c, "Wang", "2468")
 			h.waitFor("refund success", func() bool { return strings.Contains(s.state.Text, h.term.mt(msgRefStSuccess)) })
+			h.waitFor("the sale re-read", func() bool { return s.fresh })
 			if got := w.gw.RefundedFen(sale.OutTradeNo); got != 1800 {
 				t.Errorf("WeChat refunded %d", got)
 			}
@@ -116,4 +117,94 @@ func rendersText(o fyne.CanvasObject, text string) bool {
 		}
 	}
 	return false
+}
+
+// TestRefundScreenStatePerOrder is issue 17 part 4: what the detail shows
+// belongs to the sale picked — never the amount, reason or "refund
+// succeeded" of the previous one; a sale with a refund in progress says so
+// instead of a button that does nothing; a fully refunded sale picked from
+// a list made before its refund offers nothing rather than its full amount.
+func TestRefundScreenStatePerOrder(t *testing.T) {
+	w := newMgrWorld(t)
+	ctx := context.Background()
+	var nos []string
+	for i, fen := range []int64{2500, 1000} {
+		o, err := w.core.PayScan(ctx, pos.Sale{AmountFen: fen, Cashier: "Li"}, postest.Code(postest.Success, 10+i))
+		if err != nil || o.State != pos.StatePaid {
+			t.Fatalf("sale %v %v", o, err)
+		}
+		nos = append(nos, o.OutTradeNo)
+	}
+	a, b := nos[0], nos[1]
+	h := newHarness(t, WithLanguage(LangEN))
+	h.term.ShowRefund(w.desk, "")
+	s := screenAs[*refundScreen](h)
+	h.waitFor("both sales listed", func() bool { return len(s.results.Objects) == 2 })
+	pickRow := func(no string) {
+		t.Helper()
+		for _, o := range s.results.Objects {
+			if btn, ok := o.(*widget.Button); ok && strings.HasPrefix(btn.Text, no) {
+				test.Tap(btn)
+				h.waitFor("sale "+no+" re-read", func() bool { return s.sale != nil && s.sale.OutTradeNo == no && s.fresh })
+				return
+			}
+		}
+		t.Fatalf("no row for %s", no)
+	}
+
+	// A form half filled for A is not B's.
+	pickRow(a)
+	s.full.SetSelected(h.term.mt(msgRefPartial))
+	s.amount.SetText("3.00")
+	s.reason.SetText("changed mind")
+	pickRow(b)
+	if s.amount.Text != "10.00" || s.reason.Text != "" || s.full.Selected != h.term.mt(msgRefFull) {
+		t.Errorf("B's form after A's: amount %q reason %q %q", s.amount.Text, s.reason.Text, s.full.Selected)
+	}
+
+	// Refund A in full.
+	pickRow(a)
+	if s.amount.Text != "25.00" {
+		t.Fatalf("A offers %q, want 25.00", s.amount.Text)
+	}
+	s.reason.SetText("wrong size")
+	test.Tap(s.submit)
+	answerPIN(h, s.c, "Wang", "2468")
+	success := h.term.mt(msgRefState, h.term.mt(msgRefStSuccess))
+	h.waitFor("A refunded", func() bool { return s.state.Text == success && s.fresh })
+
+	// B shows B: its own amount, no reason, no outcome, refundable.
+	pickRow(b)
+	if s.amount.Text != "10.00" || s.reason.Text != "" || s.state.Text != "" || s.explain.Text != "" || s.submit.Disabled() {
+		t.Errorf("B shows amount %q reason %q state %q explain %q, submit enabled %v; want 10.00 and a clean form",
+			s.amount.Text, s.reason.Text, s.state.Text, s.explain.Text, !s.submit.Disabled())
+	}
+
+	// A again, from the list made before its refund: nothing left, no offer.
+	pickRow(a)
+	if s.left() != 0 || s.amount.Text != "" || !s.submit.Disabled() || s.state.Text != success {
+		t.Errorf("refunded A: left %d amount %q submit enabled %v state %q", s.left(), s.amount.Text, !s.submit.Disabled(), s.state.Text)
+	}
+
+	// B's refund is accepted but its answer lost: it stays in progress.
+	w.gw.Inject(postest.OpRefund, postest.DropAfter)
+	pickRow(b)
+	s.reason.SetText("broken")
+	test.Tap(s.submit)
+	answerPIN(h, s.c, "Wang", "2468")
+	h.waitFor("B in progress", func() bool {
+		p := s.progress[b]
+		return p != nil && p.busy && p.state == string(pos.RefundSubmitted) && w.gw.Calls(postest.OpRefund) == 2
+	})
+	if !s.submit.Disabled() || !strings.Contains(s.state.Text, h.term.mt(msgRefStSubmitted)) {
+		t.Errorf("B in progress: submit enabled %v, state %q", !s.submit.Disabled(), s.state.Text)
+	}
+	s.ask() // what a key or a stale tap would do
+	if s.explain.Text != s.rt(msgRefBusy) {
+		t.Errorf("asking again while in progress: explain %q", s.explain.Text)
+	}
+	pickRow(a)
+	if s.state.Text != success {
+		t.Errorf("A shows state %q while B is in progress, want its own %q", s.state.Text, success)
+	}
 }

@@ -120,7 +120,7 @@ func TestRefundScreenFlow(t *testing.T) {
 	h := newHarness(t)
 	h.term.ShowRefund(w.desk, sale.OutTradeNo)
 	s := screenAs[*refundScreen](h)
-	h.waitFor("sale picked", func() bool { return s.sale != nil })
+	h.waitFor("sale picked", func() bool { return s.sale != nil && s.fresh })
 	if s.left() != 2500 {
 		t.Fatalf("left %d", s.left())
 	}
