@@ -219,6 +219,10 @@ func (s *Server) Settle(ctx context.Context) error {
 	}
 }
 
+// Slowed reports how many requests a Latency or Late fault is holding right
+// now: a test that kills a client mid-request waits for it to be there.
+func (s *Server) Slowed() int { return int(s.inFlight.Load()) }
+
 // releaseChan is the channel the next ReleaseLate closes.
 func (s *Server) releaseChan() <-chan struct{} {
 	s.mu.Lock()
@@ -283,7 +287,8 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 		}
 		if f.Latency > 0 || f.Late {
 			s.slowed.Add(1)
-			defer s.slowed.Done()
+			s.inFlight.Add(1)
+			defer func() { s.inFlight.Add(-1); s.slowed.Done() }()
 			// Read the body first: only then does net/http notice a client
 			// that gives up, and cancel r.Context().
 			data, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodyBytes+1))

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wxpos/wxpos/wechat"
@@ -131,6 +132,7 @@ type Server struct {
 	faults    []*Fault
 	release   chan struct{}  // closed by ReleaseLate
 	slowed    sync.WaitGroup // requests held by a Latency or Late fault
+	inFlight  atomic.Int32   // how many of them right now
 	downloads map[string]download
 	saveErr   error
 }
