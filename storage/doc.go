@@ -12,6 +12,10 @@
 //     later schema can read older values; the database as a whole has a
 //     schema version in the meta bucket, moved forward only by the explicit,
 //     tested migrations in migrate.go. A newer file is refused (ErrSchemaTooNew).
+//   - The meta bucket also holds the file's Lineage: a random epoch minted
+//     when the file is created and again on every restore, and how many
+//     restores the file has been through. The payment core builds order and
+//     receipt numbers from it so that they never repeat across databases.
 //   - Values read inside a transaction are decoded (copied) before it ends;
 //     nothing hands out bbolt's memory-mapped bytes.
 //   - Keys: records are keyed by their natural id (out_trade_no,

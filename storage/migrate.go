@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the schema this build writes. Bump it only together with
 // a new entry in migrations and a test that migrates a file of the previous
 // version.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migration moves a database from version to-1 to version to, inside the
 // same transaction as the version bump.
@@ -33,6 +33,12 @@ var migrations = []migration{
 	{to: 3, name: "outcomes the cashier has not acknowledged", run: func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists([]byte(BucketUnseen))
 		return err
+	}},
+	// Order numbers minted from the sequences alone repeat on a new or
+	// restored database; the epoch (lineage.go) makes them unique for ever.
+	// A new file gets its epoch here too, so there is one way to get one.
+	{to: 4, name: "give the database an installation epoch", run: func(tx *bolt.Tx) error {
+		return setLineage(tx, Lineage{Epoch: newEpoch()})
 	}},
 }
 

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -166,3 +168,99 @@ func TestMigrate_AddsUnseen(t *testing.T) {
 		t.Fatalf("after migration: %v", err)
 	}
 }
+
+// openAtSchema1 writes a database as a build of schema 1 left it: its
+// buckets, no epoch, and one order in the number format before epochs.
+func openAtSchema1(t *testing.T, path string) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrateTo(1, migrations); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Update(func(btx *bolt.Tx) error {
+		o := Order{OutTradeNo: "PS1-T1-00000001", State: "PAID", AmountFen: 5, ReceiptNo: "S1-T1-000001",
+			CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+		return (&Tx{tx: btx}).Put(BucketOrders, o.OutTradeNo, o) // as version 1 wrote it
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Version(); v != 1 {
+		t.Fatalf("old file at schema %d, want 1", v)
+	}
+	if l := s.lineageRaw(); l.Epoch != "" {
+		t.Fatalf("a schema-1 file has epoch %q", l.Epoch)
+	}
+	db.Close()
+}
+
+func (s *Store) lineageRaw() (l Lineage) {
+	s.db.View(func(tx *bolt.Tx) error { l = readLineage(tx); return nil })
+	return l
+}
+
+func TestMigrate_OldFileGetsAnEpochAndKeepsItsOrders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wxpos.db")
+	openAtSchema1(t, path)
+
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Version(); v != SchemaVersion {
+		t.Fatalf("migrated file at schema %d, want %d", v, SchemaVersion)
+	}
+	l, err := s.Lineage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !epochPattern.MatchString(l.Epoch) || l.Generation != 0 {
+		t.Fatalf("lineage after migration %+v, want a %d-character epoch and generation 0", l, EpochLen)
+	}
+	var o *Order
+	if err := s.View(func(tx *Tx) error { o, err = tx.GetOrder("PS1-T1-00000001"); return err }); err != nil {
+		t.Fatalf("old order after migration: %v", err)
+	}
+	if o.AmountFen != 5 || o.ReceiptNo != "S1-T1-000001" || o.State != "PAID" {
+		t.Fatalf("old order changed by the migration: %+v", o)
+	}
+	s.Close()
+
+	// The epoch is minted once: reopening keeps it.
+	s, err = Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if again, _ := s.Lineage(); again != l {
+		t.Fatalf("reopen changed the lineage from %+v to %+v", l, again)
+	}
+}
+
+func TestNewDatabasesGetDistinctEpochs(t *testing.T) {
+	dir := t.TempDir()
+	seen := map[string]bool{}
+	for i := range 5 {
+		s, err := Open(filepath.Join(dir, fmt.Sprintf("db%d", i)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.Lineage()
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !epochPattern.MatchString(l.Epoch) {
+			t.Fatalf("epoch %q is not %d characters of [A-Z2-7]", l.Epoch, EpochLen)
+		}
+		if seen[l.Epoch] {
+			t.Fatalf("epoch %q minted twice", l.Epoch)
+		}
+		seen[l.Epoch] = true
+	}
+}
+
+var epochPattern = regexp.MustCompile(`^[A-Z2-7]{6}$`)
