@@ -27,6 +27,12 @@ func notFound(err error) error {
 	return err
 }
 
+// Lineage returns the database's epoch and restore generation.
+func (b *BoltStore) Lineage() (Lineage, error) {
+	l, err := b.s.Lineage()
+	return Lineage{Epoch: l.Epoch, Generation: l.Generation}, err
+}
+
 // NextSeq returns the next value of a named sequence (its own commit).
 func (b *BoltStore) NextSeq(name string) (uint64, error) {
 	var n uint64

@@ -47,7 +47,7 @@ func TestSandboxRareBranches(t *testing.T) {
 			}, want: pos.StateUnknown},
 		{name: "unknown, reversed elsewhere: reversed",
 			run: func(t *testing.T, s *sbRig) *pos.Order {
-				s.env.Sandbox.AddFault(sandbox.Fault{Status: 503, Count: -1, Path: pathsOf(s.gen, "PS01-T01-00000001").query})
+				s.env.Sandbox.AddFault(sandbox.Fault{Status: 503, Count: -1, Path: pathsOf(s.gen, s.no("P", 1)).query})
 				s.env.Sandbox.AddFault(sandbox.Fault{Drop: sandbox.DropAfter, Path: pathsOf(s.gen, "").pay})
 				p, _ := s.term.BeginScan(ctx, sale(300), gatetest.Code(sandbox.ScenarioSuccess))
 				o := s.wait(p)
@@ -65,7 +65,7 @@ func TestSandboxRareBranches(t *testing.T) {
 			}, want: pos.StateReversed},
 		{name: "force-void after the reverse window: refused, query says paid",
 			run: func(t *testing.T, s *sbRig) *pos.Order {
-				s.env.Sandbox.AddFault(sandbox.Fault{Status: 503, Count: -1, Path: pathsOf(s.gen, "PS01-T01-00000001").query})
+				s.env.Sandbox.AddFault(sandbox.Fault{Status: 503, Count: -1, Path: pathsOf(s.gen, s.no("P", 1)).query})
 				s.env.Sandbox.AddFault(sandbox.Fault{Drop: sandbox.DropAfter, Path: pathsOf(s.gen, "").pay})
 				p, _ := s.term.BeginScan(ctx, sale(300), gatetest.Code(sandbox.ScenarioSuccess))
 				o := s.wait(p)

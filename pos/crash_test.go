@@ -89,7 +89,7 @@ var crashFlows = []crashFlow{
 			}
 		},
 		run: func(ctx context.Context, s *sbRig, term *pos.Terminal) {
-			term.Refund(ctx, pos.RefundOrder{OutTradeNo: "PS01-T01-00000001", AmountFen: 2000, Reason: "crash", Approval: manager})
+			term.Refund(ctx, pos.RefundOrder{OutTradeNo: s.no("P", 1), AmountFen: 2000, Reason: "crash", Approval: manager})
 		}},
 }
 

@@ -13,9 +13,9 @@
 // writes the order record, an audit event, the open index, the outbox entry
 // and, on PAID, the receipt in one bbolt transaction — and only then does
 // the caller make the network call the new state announces. The
-// out_trade_no / out_refund_no is minted from a persistent sequence
-// ("P<store>-<terminal>-<seq>", "R…") before any call and reused on every
-// retry, which is what makes retries idempotent. After a crash the
+// out_trade_no / out_refund_no is minted from a persistent sequence before
+// any call and reused on every retry, which is what makes retries
+// idempotent (see Numbers below). After a crash the
 // recovery worker (Terminal.Start; Terminal.Recover for `wxpos recover`)
 // resumes each open order from its last written state: SUBMITTING and
 // CREATING become UNKNOWN, UNKNOWN is queried before anything else, a
@@ -37,6 +37,30 @@
 //	t.Acknowledge(no, cashier)                  // the screen has shown one: audited, durable
 //
 // Amounts are int64 fen; ParseYuan/FormatYuan convert exactly.
+//
+// # Numbers
+//
+// An out_trade_no is "P<store>-<terminal>-<epoch>-<sequence>", an
+// out_refund_no the same with "R", e.g. "PS01-T01-K7QZ2M-00000042": store
+// and terminal ids of 1–6 letters or digits, the database's epoch (6 of
+// [A-Z2-7], random, minted when the database is created and again by every
+// restore) and a sequence of at least 8 digits — at most 32 characters of
+// [0-9A-Za-z-], inside WeChat's [0-9A-Za-z_-|*]. The sequence starts again
+// in a new or restored database; the epoch is what keeps a number from
+// ever being minted twice for the merchant. Numbers minted before the
+// epoch existed ("PS01-T01-00000042") stay valid and are never minted
+// again (a migrated database keeps its sequence and gets an epoch). Code
+// that reads a number relies only on the "P<store>-<terminal>-" prefix
+// (recon.TerminalOf) and the digit tail, which both formats share.
+//
+// A receipt number stays human: "<store>-<terminal>-<sequence>"
+// ("S01-T01-000124"). A restored database continues the backup's receipt
+// sequence but cannot know what was printed after the backup, and no gap
+// is provably wide enough, so once a database has been restored its
+// receipt numbers carry the restore generation: "S01-T01-2-000124" after
+// the second. A restore sets the generation above both the backup's and
+// the replaced database's, so a number printed before is never printed
+// again.
 //
 // # Choices where the protocol is unconfirmed (PROTOCOL.md)
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
@@ -43,13 +44,14 @@ func ExampleTerminal_PayScan() {
 
 	ctx := context.Background()
 	o, err := term.PayScan(ctx, pos.Sale{AmountFen: 1234}, postest.Code(postest.UserPayingSuccess, 1))
-	fmt.Println(o.OutTradeNo, o.State, o.ReceiptNo, err)
+	lin, _ := pos.NewBoltStore(db).Lineage() // the epoch is random per database
+	fmt.Println(strings.Replace(o.OutTradeNo, lin.Epoch, "<epoch>", 1), o.State, o.ReceiptNo, err)
 	_, err = term.PayScan(ctx, pos.Sale{AmountFen: 1234}, postest.Code(postest.UserPayingSuccess, 1))
 	fmt.Println(err)
 	c, _ := term.PayCash(ctx, pos.Sale{AmountFen: 1234}, 2000)
 	fmt.Println(c.State, "change", pos.FormatYuan(c.ChangeFen))
 	// Output:
-	// PS01-T01-00000001 PAID S01-T01-000001 <nil>
+	// PS01-T01-<epoch>-00000001 PAID S01-T01-000001 <nil>
 	// payment code …0001: payment code already used
 	// PAID change 7.66
 }

@@ -3,6 +3,7 @@ package pos_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -90,6 +91,17 @@ func (r *rig) recover() pos.RecoveryResult {
 		r.t.Fatalf("recover: %v (result %+v)", err, res)
 	}
 	return res
+}
+
+// no is the n-th order ('P') or refund ('R') number this rig's database
+// mints: its ids, its epoch, the sequence.
+func (r *rig) no(kind string, n int) string {
+	r.t.Helper()
+	l, err := r.store.Lineage()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return fmt.Sprintf("%s%s-%s-%s-%08d", kind, r.cfg.StoreID, r.cfg.TerminalID, l.Epoch, n)
 }
 
 func sale(fen int64) pos.Sale { return pos.Sale{AmountFen: fen, Cashier: "alice"} }

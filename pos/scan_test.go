@@ -197,8 +197,8 @@ func TestBeginScanRejectsBadInput(t *testing.T) {
 }
 
 func TestOrderNumbers(t *testing.T) {
-	tests := []struct{ store, term string }{{"S01", "T01"}, {"ABCDEFGH", "12345678"}, {"1", "2"}}
-	valid := regexp.MustCompile(`^[0-9A-Za-z_-]{6,32}$`)
+	tests := []struct{ store, term string }{{"S01", "T01"}, {"ABCDEF", "123456"}, {"1", "2"}}
+	valid := regexp.MustCompile(`^P[0-9A-Za-z]{1,6}-[0-9A-Za-z]{1,6}-[A-Z2-7]{6}-[0-9]{8}$`)
 	for _, tc := range tests {
 		t.Run(tc.store+"/"+tc.term, func(t *testing.T) {
 			r := newRig(t, true)
@@ -222,7 +222,9 @@ func TestOrderNumbers(t *testing.T) {
 			}
 		})
 	}
-	if _, err := pos.New(newRig(t, true).store, postest.NewGateway(time.Now), pos.Config{StoreID: "S-01", TerminalID: "T1"}); !errors.Is(err, pos.ErrBadRequest) {
-		t.Errorf("store id with a dash accepted: %v", err)
+	for _, ids := range [][2]string{{"S-01", "T1"}, {"ABCDEFG", "T1"}, {"S1", "1234567"}} {
+		if _, err := pos.New(newRig(t, true).store, postest.NewGateway(time.Now), pos.Config{StoreID: ids[0], TerminalID: ids[1]}); !errors.Is(err, pos.ErrBadRequest) {
+			t.Errorf("ids %q: %v, want ErrBadRequest (a number must fit 32 characters)", ids, err)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package pos
 
 import (
+	"regexp"
+
 	"github.com/wxpos/wxpos/receipt"
 )
 
@@ -45,6 +47,8 @@ type Change struct {
 // Store is the persistence the payment core needs. The bbolt implementation
 // is NewBoltStore; tests may supply another.
 type Store interface {
+	// Lineage returns the database's epoch and restore generation.
+	Lineage() (Lineage, error)
 	// NextSeq returns the next value of a named, persistent sequence.
 	NextSeq(name string) (uint64, error)
 	// Apply writes c atomically and durably, and sets c.Event.Seq. A
@@ -79,3 +83,14 @@ type Store interface {
 	// acknowledged.
 	Unseen() ([]string, error)
 }
+
+// Lineage tells one database apart from every other that took payments for
+// the merchant under the same store and terminal ids (a reinstall, a
+// restore). Order and refund numbers carry Epoch; receipt numbers carry
+// Generation once it is above 0.
+type Lineage struct {
+	Epoch      string // 1–8 letters or digits, random per database and per restore
+	Generation uint64 // restores in the database's history
+}
+
+var epochPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,8}$`)

@@ -17,8 +17,8 @@ import (
 
 // Config sets up a Terminal. Zero durations take the defaults listed.
 type Config struct {
-	StoreID    string // [0-9A-Za-z], part of every out_trade_no
-	TerminalID string // [0-9A-Za-z], part of every out_trade_no
+	StoreID    string // 1–6 of [0-9A-Za-z], part of every out_trade_no
+	TerminalID string // 1–6 of [0-9A-Za-z], part of every out_trade_no
 	StoreName  string
 	Training   bool // money moves on the sandbox, receipts say so
 
@@ -71,18 +71,21 @@ func (c *Config) defaults() {
 	}
 }
 
-var idPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,8}$`)
+// idPattern bounds the ids so that an order number with its epoch and a
+// sequence of up to 10 digits stays within WeChat's 32 characters (mint).
+var idPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,6}$`)
 
 // Terminal is the payment core of one counter: it mints order numbers,
 // drives the state machines, runs the recovery worker and publishes events.
 // It is safe for concurrent use.
 type Terminal struct {
-	cfg   Config
-	store Store
-	gw    Gateway
-	clk   Clock
-	log   *slog.Logger
-	bus   bus
+	cfg     Config
+	store   Store
+	lineage Lineage // of the database, fixed while it is open
+	gw      Gateway
+	clk     Clock
+	log     *slog.Logger
+	bus     bus
 
 	ctx    context.Context // lifetime of payment goroutines
 	cancel context.CancelFunc
@@ -106,15 +109,22 @@ type retryInfo struct {
 // recovery worker and Close when done.
 func New(store Store, gw Gateway, cfg Config) (*Terminal, error) {
 	if !idPattern.MatchString(cfg.StoreID) || !idPattern.MatchString(cfg.TerminalID) {
-		return nil, fmt.Errorf("store id %q / terminal id %q: want 1–8 letters or digits: %w", cfg.StoreID, cfg.TerminalID, ErrBadRequest)
+		return nil, fmt.Errorf("store id %q / terminal id %q: want 1–6 letters or digits: %w", cfg.StoreID, cfg.TerminalID, ErrBadRequest)
 	}
 	if store == nil || gw == nil {
 		return nil, fmt.Errorf("new terminal: store and gateway are required: %w", ErrBadRequest)
 	}
+	lin, err := store.Lineage()
+	if err != nil {
+		return nil, fmt.Errorf("new terminal: %w", err)
+	}
+	if !epochPattern.MatchString(lin.Epoch) {
+		return nil, fmt.Errorf("new terminal: database epoch %q: want 1–8 letters or digits", lin.Epoch)
+	}
 	cfg.defaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Terminal{
-		cfg: cfg, store: store, gw: gw, clk: cfg.Clock, log: cfg.Logger,
+		cfg: cfg, store: store, lineage: lin, gw: gw, clk: cfg.Clock, log: cfg.Logger,
 		ctx: ctx, cancel: cancel,
 		active:  make(map[string]bool),
 		live:    make(map[string]*Payment),
@@ -280,10 +290,14 @@ const noBlock = 64
 type numberBlock struct{ next, end uint64 }
 
 // mint returns a new out_trade_no ('P') or out_refund_no ('R'):
-// kind + store id + "-" + terminal id + "-" + number, ≤ 32 characters of
-// [0-9A-Za-z-]. Numbers come from blocks reserved durably in the store, so
-// one is never handed out twice, even across crashes; the number is fixed
-// before any network call and kept for every retry.
+// kind + store id + "-" + terminal id + "-" + epoch + "-" + number, e.g.
+// "PS01-T01-K7QZ2M-00000042": at most 1+6+1+6+1+6+1+10 = 32 characters of
+// [0-9A-Za-z-]. The epoch is the database's (Lineage), new for every
+// database and every restore, so a sequence that starts again never
+// repeats a number WeChat has seen. Numbers come from blocks reserved
+// durably in the store, so one is never handed out twice, even across
+// crashes; the number is fixed before any network call and kept for every
+// retry.
 func (t *Terminal) mint(kind string) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -298,16 +312,26 @@ func (t *Terminal) mint(kind string) (string, error) {
 	n := b.next
 	b.next++
 	t.blocks[kind] = b
-	no := fmt.Sprintf("%s%s-%s-%08d", kind, t.cfg.StoreID, t.cfg.TerminalID, n)
+	no := fmt.Sprintf("%s%s-%s-%s-%08d", kind, t.cfg.StoreID, t.cfg.TerminalID, t.lineage.Epoch, n)
 	if len(no) > 32 {
 		return "", fmt.Errorf("mint %s number: %q longer than 32", kind, no)
 	}
 	return no, nil
 }
 
-// receiptNo formats the receipt number for a receipt sequence value.
+// receiptNo formats the receipt number for a receipt sequence value:
+// store-terminal-sequence ("S01-T01-000124") in a database never restored,
+// and store-terminal-generation-sequence ("S01-T01-2-000124") after its
+// second restore. A restored database continues the backup's sequence, but
+// receipts printed after the backup was taken are unknown to it — no gap
+// is provably large enough — so the restore generation, which every
+// restore raises above both the backup's and the replaced database's,
+// keeps the new numbers apart from every number printed before.
 func (t *Terminal) receiptNo(seq uint64) string {
-	return fmt.Sprintf("%s-%s-%06d", t.cfg.StoreID, t.cfg.TerminalID, seq)
+	if t.lineage.Generation == 0 {
+		return fmt.Sprintf("%s-%s-%06d", t.cfg.StoreID, t.cfg.TerminalID, seq)
+	}
+	return fmt.Sprintf("%s-%s-%d-%06d", t.cfg.StoreID, t.cfg.TerminalID, t.lineage.Generation, seq)
 }
 
 // codeHash is a keyed hash of a payment code, so the used-once check works

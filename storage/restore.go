@@ -1,0 +1,277 @@
+package storage
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// BackupInfo describes a backup file that CheckBackup accepted.
+type BackupInfo struct {
+	Schema  uint64  // schema of the file; an older one is migrated when installed
+	Lineage Lineage // zero for a file written before schema 2
+	Orders  int     // orders it holds
+}
+
+// CheckBackup confirms that path is a wxpos database this build can open —
+// not truncated or damaged, not another program's file, not written by a
+// newer wxpos — without writing to it. Errors wrap ErrNotDatabase,
+// ErrSchemaTooNew or the file system's error.
+func CheckBackup(path string) (BackupInfo, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return BackupInfo{}, fmt.Errorf("backup %s: %w", path, err)
+	case fi.IsDir():
+		return BackupInfo{}, fmt.Errorf("backup %s: %w: it is a directory", path, ErrNotDatabase)
+	case fi.Size() == 0:
+		return BackupInfo{}, fmt.Errorf("backup %s: %w: the file is empty", path, ErrNotDatabase)
+	}
+	if err := precheck(path); err != nil {
+		return BackupInfo{}, err
+	}
+	if err := check(path, time.Second); err != nil {
+		return BackupInfo{}, err
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	if err != nil {
+		return BackupInfo{}, openError(path, err)
+	}
+	defer db.Close()
+	var info BackupInfo
+	err = db.View(func(tx *bolt.Tx) error {
+		info.Schema = readVersion(tx)
+		info.Lineage = readLineage(tx)
+		if b := tx.Bucket([]byte(BucketOrders)); b != nil {
+			info.Orders = b.Stats().KeyN
+		}
+		if info.Schema == 0 {
+			// check accepts an empty bbolt file as a database to initialise;
+			// as a backup it holds nothing.
+			return fmt.Errorf("backup %s: %w: an empty bbolt file", path, ErrNotDatabase)
+		}
+		// Open looked at the meta pages only; a backup is read whole once,
+		// so a damaged page is found now rather than after the swap.
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			return fmt.Errorf("backup %s: %w: %v", path, ErrNotDatabase, errors.Join(errs...))
+		}
+		return nil
+	})
+	return info, err
+}
+
+// RestoreOptions configures Restore. The zero value is usable.
+type RestoreOptions struct {
+	// Timeout is how long to wait for another process's lock on the live
+	// database before failing with ErrLocked. Zero means one second.
+	Timeout time.Duration
+	// Now names the set-aside file. Nil means time.Now.
+	Now func() time.Time
+}
+
+// Restored says what Restore did.
+type Restored struct {
+	Backup  BackupInfo
+	Lineage Lineage // of the installed database: a new epoch, the next generation
+	// Aside is where the replaced database now is, "" when there was none.
+	// It is never deleted.
+	Aside string
+}
+
+// RestoreEvent is the audit event kind Restore appends to the installed
+// database.
+const RestoreEvent = "db.restore"
+
+// Restore installs the backup at src as the database at live. It checks src
+// first (CheckBackup) and refuses a bad file without touching anything; it
+// refuses while another process holds live (ErrLocked). The installed copy
+// is migrated to this build's schema, gets a new epoch and a restore
+// generation above both the backup's and the replaced database's, and an
+// audit event. The replaced database is kept beside it as
+// "<live>.before-restore-<UTC time>" (a damaged one too); the swap is one
+// rename, so a crash leaves either the old or the new database under live.
+func Restore(live, src string, opts *RestoreOptions) (*Restored, error) {
+	var o RestoreOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if same, err := samePath(live, src); err != nil || same {
+		if err == nil {
+			err = errors.New("it is the live database")
+		}
+		return nil, fmt.Errorf("restore %s: %w", src, err)
+	}
+	info, err := CheckBackup(src)
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+
+	// Hold the live database's lock for the whole swap, so no wxpos is
+	// working on it. A damaged or newer file cannot be opened (nor be in
+	// use by this build); it is set aside all the same.
+	var current Lineage
+	exists := false
+	if _, err := os.Stat(live); err == nil {
+		exists = true
+		cur, err := Open(live, &Options{Timeout: o.Timeout})
+		switch {
+		case err == nil:
+			defer cur.Close()
+			current, _ = cur.Lineage()
+		case errors.Is(err, ErrNotDatabase), errors.Is(err, ErrSchemaTooNew):
+		default:
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+
+	lin := Lineage{Epoch: newEpoch(), Generation: max(info.Lineage.Generation, current.Generation) + 1}
+	tmp, err := stage(live, src, func(tx *Tx) error {
+		if err := setLineage(tx.tx, lin); err != nil {
+			return err
+		}
+		data, err := json.Marshal(map[string]any{
+			"backup_epoch": info.Lineage.Epoch, "replaced_epoch": current.Epoch, "generation": lin.Generation,
+		})
+		if err != nil {
+			return err
+		}
+		_, err = tx.AppendEvent(Event{Time: o.Now(), Kind: RestoreEvent, Ref: lin.Epoch, Actor: "system",
+			Reason: "restored from " + filepath.Base(src), Data: data})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("restore %s: %w", src, err)
+	}
+	defer os.Remove(tmp) // no-op once renamed
+
+	res := &Restored{Backup: info, Lineage: lin}
+	renamedAside := false
+	if exists {
+		res.Aside = asideName(live, o.Now())
+		// A hard link keeps a database under live until the rename below
+		// replaces it; where links are not possible the old file moves.
+		if err := os.Link(live, res.Aside); err != nil {
+			if err := os.Rename(live, res.Aside); err != nil {
+				return nil, fmt.Errorf("restore: keeping %s aside: %w", live, err)
+			}
+			renamedAside = true
+		}
+	}
+	if err := os.Rename(tmp, live); err != nil {
+		if renamedAside {
+			os.Rename(res.Aside, live)
+		}
+		return nil, fmt.Errorf("restore: installing %s: %w", live, err)
+	}
+	if err := syncDir(filepath.Dir(live)); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	return res, nil
+}
+
+// stage copies src next to live, migrates the copy and runs fn on it in one
+// transaction. It returns the copy's path.
+func stage(live, src string, fn func(*Tx) error) (string, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(live), 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(filepath.Dir(live), ".wxpos-restore-*")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	_, err = io.Copy(f, in)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o600)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	s, err := Open(tmp, nil)
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	err = s.Update(fn)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// asideName is where the replaced database goes: beside it, named by the
+// time, with a counter if that name is taken.
+func asideName(live string, now time.Time) string {
+	base := live + ".before-restore-" + now.UTC().Format("20060102T150405Z")
+	name := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+func samePath(a, b string) (bool, error) {
+	aa, err := filepath.Abs(a)
+	if err != nil {
+		return false, err
+	}
+	bb, err := filepath.Abs(b)
+	if err != nil {
+		return false, err
+	}
+	if aa == bb {
+		return true, nil
+	}
+	fa, errA := os.Stat(aa)
+	fb, errB := os.Stat(bb)
+	return errA == nil && errB == nil && os.SameFile(fa, fb), nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err
+	}
+	return nil
+}
