@@ -23,7 +23,7 @@ type BackupInfo struct {
 // not truncated or damaged, not another program's file, not written by a
 // newer wxpos — without writing to it. Errors wrap ErrNotDatabase,
 // ErrSchemaTooNew or the file system's error.
-func CheckBackup(path string) (BackupInfo, error) {
+func CheckBackup(path string) (info BackupInfo, err error) {
 	fi, err := os.Stat(path)
 	switch {
 	case err != nil:
@@ -44,13 +44,15 @@ func CheckBackup(path string) (BackupInfo, error) {
 		return BackupInfo{}, openError(path, err)
 	}
 	defer db.Close()
-	var info BackupInfo
+	defer func() {
+		// As in check: bbolt panics on some damaged pages.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("backup %s: %w: %v", path, ErrNotDatabase, r)
+		}
+	}()
 	err = db.View(func(tx *bolt.Tx) error {
 		info.Schema = readVersion(tx)
 		info.Lineage = readLineage(tx)
-		if b := tx.Bucket([]byte(BucketOrders)); b != nil {
-			info.Orders = b.Stats().KeyN
-		}
 		if info.Schema == 0 {
 			// check accepts an empty bbolt file as a database to initialise;
 			// as a backup it holds nothing.
@@ -64,6 +66,9 @@ func CheckBackup(path string) (BackupInfo, error) {
 		}
 		if len(errs) > 0 {
 			return fmt.Errorf("backup %s: %w: %v", path, ErrNotDatabase, errors.Join(errs...))
+		}
+		if b := tx.Bucket([]byte(BucketOrders)); b != nil {
+			info.Orders = b.Stats().KeyN
 		}
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,14 +182,7 @@ func TestRestore_RefusesBadFilesAndLeavesTheDatabase(t *testing.T) {
 			data, _ := os.ReadFile(p)
 			os.WriteFile(p, data[:len(data)/2], 0o600)
 		}, storage.ErrNotDatabase},
-		{"damaged page", func(t *testing.T, p string) {
-			putOrder(t, p, "A")
-			data, _ := os.ReadFile(p)
-			for i := 4 * 4096; i < len(data); i++ { // past the meta and freelist pages
-				data[i] ^= 0xA5
-			}
-			os.WriteFile(p, data, 0o600)
-		}, storage.ErrNotDatabase},
+		{"damaged data page", damagedOrdersPage, storage.ErrNotDatabase},
 		{"another program's bbolt file", func(t *testing.T, p string) {
 			db, err := bolt.Open(p, 0o600, nil)
 			if err != nil {
@@ -281,4 +275,37 @@ func sum(t *testing.T, path string) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(data)
+}
+
+// damagedOrdersPage writes a database whose meta pages, meta bucket and
+// root are sound but one page of the orders bucket has a broken header:
+// opening it works, reading it all does not.
+func damagedOrdersPage(t *testing.T, path string) {
+	t.Helper()
+	s, err := storage.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Update(func(tx *storage.Tx) error {
+		for i := range 200 {
+			no := fmt.Sprintf("PS1-T1-MARKER-%08d", i)
+			if err := tx.PutOrder(&storage.Order{OutTradeNo: no, State: "PAID", AmountFen: 1, Description: strings.Repeat("x", 100)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	s.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte("PS1-T1-MARKER-00000100"))
+	if i < 0 {
+		t.Fatal("marker not found")
+	}
+	const pageSize = 4096
+	page := i / pageSize * pageSize
+	data[page+8], data[page+9] = 0xFF, 0xFF // page flags: no such page type
+	os.WriteFile(path, data, 0o600)
 }
