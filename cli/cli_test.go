@@ -1,8 +1,10 @@
 package cli_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,9 +75,9 @@ func TestBackupRoundTrip(t *testing.T) {
 	})
 	s.Close()
 
-	dst := filepath.Join(dir, "copy", "wxpos.db")
+	dst := filepath.Join(dir, "copy", "backup.zip")
 	os.MkdirAll(filepath.Dir(dst), 0o700)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg")) // no config file: defaults
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg")) // no config file: training mode
 	code, out, errOut := run(t, "--data", data, "backup", dst)
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, errOut)
@@ -83,7 +85,9 @@ func TestBackupRoundTrip(t *testing.T) {
 	if !strings.Contains(out, dst) {
 		t.Errorf("stdout %q does not name the backup", out)
 	}
-	b, err := storage.Open(dst, nil)
+	// Training mode: a zip of the database and the simulator's state.
+	db := unzipDB(t, dst)
+	b, err := storage.Open(db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,4 +100,35 @@ func TestBackupRoundTrip(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// unzipDB extracts wxpos.db from a training backup into a temporary file.
+func unzipDB(t *testing.T, zipPath string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatalf("a training backup is a zip: %v", err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name != "wxpos.db" {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "wxpos.db")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Fatal("the zip holds no wxpos.db")
+	return ""
 }

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/pos"
 )
 
 func newRecoverCmd(g *globalFlags) *cobra.Command {
@@ -50,18 +53,7 @@ func newRecoverCmd(g *globalFlags) *cobra.Command {
 					return err
 				}
 			} else {
-				states := make([]string, 0, len(res.Resolved))
-				for s := range res.Resolved {
-					states = append(states, s)
-				}
-				sort.Strings(states)
-				for _, s := range states {
-					fmt.Fprintf(w, "resolved %-18s %d\n", s, res.Resolved[s])
-				}
-				fmt.Fprintf(w, "unresolved %d, outbox %d\n", res.Unresolved, res.Outbox)
-				if res.Conflicts > 0 {
-					fmt.Fprintf(w, "conflicts %d: the order number belongs to another payment at WeChat; not paid — a manager must look (payments in doubt)\n", res.Conflicts)
-				}
+				printRecovery(w, res)
 			}
 			if res.Unresolved > 0 || res.Outbox > 0 {
 				return &ExitError{Code: ExitUnknown}
@@ -72,4 +64,20 @@ func newRecoverCmd(g *globalFlags) *cobra.Command {
 	cmd.Flags().DurationVar(&timeout, "timeout", time.Minute, "give up after this long")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
+}
+
+// printRecovery lists what a recovery pass resolved and what is left.
+func printRecovery(w io.Writer, res pos.RecoveryResult) {
+	states := make([]string, 0, len(res.Resolved))
+	for s := range res.Resolved {
+		states = append(states, s)
+	}
+	sort.Strings(states)
+	for _, s := range states {
+		fmt.Fprintf(w, "resolved %-18s %d\n", s, res.Resolved[s])
+	}
+	fmt.Fprintf(w, "unresolved %d, outbox %d\n", res.Unresolved, res.Outbox)
+	if res.Conflicts > 0 {
+		fmt.Fprintf(w, "conflicts %d: the order number belongs to another payment at WeChat; not paid — a manager must look (payments in doubt)\n", res.Conflicts)
+	}
 }

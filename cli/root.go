@@ -83,7 +83,7 @@ func NewRoot(runUI UIRunner) *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newScannerCmd(&g),
-		newBackupCmd(&g),
+		newBackupCmd(&g), newRestoreCmd(&g),
 		newPrintCmd(&g),
 		newReportCmd(&g),
 		newStaffCmd(&g),

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -97,7 +96,7 @@ func (e *Env) connect(ctx context.Context) (*WeChat, error) {
 // startSandbox serves the simulator on a loopback port for as long as the
 // environment lives.
 func (e *Env) startSandbox(ctx context.Context) (*sandbox.Server, *sandbox.Profile, error) {
-	dir := filepath.Join(e.DataDir, "sandbox")
+	dir := e.trainingSandboxDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("sandbox data: %w", err)
 	}

@@ -17,6 +17,9 @@ type BackupInfo struct {
 	Schema  uint64  // schema of the file; an older one is migrated when installed
 	Lineage Lineage // zero for a file written before schema 2
 	Orders  int     // orders it holds
+	// LastActivity is the time of the backup's newest audit event: about
+	// when it was taken. Zero when it has none.
+	LastActivity time.Time
 }
 
 // CheckBackup confirms that path is a wxpos database this build can open —
@@ -70,6 +73,14 @@ func CheckBackup(path string) (info BackupInfo, err error) {
 		if b := tx.Bucket([]byte(BucketOrders)); b != nil {
 			info.Orders = b.Stats().KeyN
 		}
+		if b := tx.Bucket([]byte(BucketEvents)); b != nil {
+			if _, v := b.Cursor().Last(); v != nil {
+				var e Event
+				if json.Unmarshal(v, &e) == nil {
+					info.LastActivity = e.Time
+				}
+			}
+		}
 		return nil
 	})
 	return info, err
@@ -82,6 +93,11 @@ type RestoreOptions struct {
 	Timeout time.Duration
 	// Now names the set-aside file. Nil means time.Now.
 	Now func() time.Time
+	// WhileLocked, when set, runs once the backup is checked and staged,
+	// while the live database is locked and before it is replaced: the
+	// caller's chance to swap state that belongs with the database. An
+	// error aborts the restore with nothing replaced.
+	WhileLocked func() error
 }
 
 // Restored says what Restore did.
@@ -167,6 +183,11 @@ func Restore(live, src string, opts *RestoreOptions) (*Restored, error) {
 	}
 	defer os.Remove(tmp) // no-op once renamed
 
+	if o.WhileLocked != nil {
+		if err := o.WhileLocked(); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+	}
 	res := &Restored{Backup: info, Lineage: lin}
 	renamedAside := false
 	if exists {

@@ -1,0 +1,55 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// DataFiles are the files that make up the simulator's state in
+// Options.DataDir: its merchant identity and keys, and its ledger. A copy
+// of them, taken while no server runs on the directory, is a complete
+// backup of the simulated merchant.
+func DataFiles() []string { return []string{credentialsFile, ledgerFile} }
+
+// DataState summarises the simulator state kept in a data directory.
+type DataState struct {
+	MchID string // "" when the directory has no credentials
+	// Seq is the ledger's identifier counter (transaction and refund ids
+	// are drawn from it): of two states of one merchant, the one with the
+	// higher Seq has seen more. 0 when there is no ledger.
+	Seq    int64
+	Orders int
+}
+
+// ReadDataState reads the state in dir without starting a server.
+func ReadDataState(dir string) (DataState, error) {
+	var st DataState
+	data, err := os.ReadFile(filepath.Join(dir, credentialsFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return st, fmt.Errorf("sandbox: read credentials: %w", err)
+	default:
+		var c Credentials
+		if err := json.Unmarshal(data, &c); err != nil {
+			return st, fmt.Errorf("sandbox: parse %s: %w", credentialsFile, err)
+		}
+		st.MchID = c.MchID
+	}
+	data, err = os.ReadFile(filepath.Join(dir, ledgerFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return st, fmt.Errorf("sandbox: read ledger: %w", err)
+	default:
+		var l ledger
+		if err := json.Unmarshal(data, &l); err != nil {
+			return st, fmt.Errorf("sandbox: parse %s: %w", ledgerFile, err)
+		}
+		st.Seq, st.Orders = l.Seq, len(l.Orders)
+	}
+	return st, nil
+}
