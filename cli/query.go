@@ -22,7 +22,7 @@ func newQueryCmd(g *globalFlags) *cobra.Command {
 		Long: "query prints the terminal's record of an order or refund. One that is not settled yet is\n" +
 			"worked on by the recovery worker (it queries WeChat) for up to --wait before printing.\n" +
 			"Exit status: 0 paid/refunded, 3 definitely not, 4 still unknown, 2 no such number.",
-		Example: "  wxpos query PS01-T01-00000042 --json",
+		Example: "  wxpos query PS01-T01-K7QZ2M-00000042 --json",
 		Args:    cobra.ExactArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
 			ctx := cmd.Context()

@@ -36,7 +36,7 @@ func newRefundCmd(g *globalFlags) *cobra.Command {
 			"at most 50 per sale, within a year of payment. A refund WeChat has accepted is followed until\n" +
 			"SUCCESS, CLOSED or ABNORMAL for up to --wait; offline, it stays queued with its number.\n" +
 			"Exit status: 0 refunded, 3 definitely not, 4 still processing, 2 bad usage, input or approval.",
-		Example: "  echo 2468 | wxpos refund PS01-T01-00000042 --amount 1.00 --reason 退货 --manager Wang",
+		Example: "  echo 2468 | wxpos refund PS01-T01-K7QZ2M-00000042 --amount 1.00 --reason 退货 --manager Wang",
 		Args:    cobra.ExactArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
 			return runRefund(cmd, env, args[0], f)

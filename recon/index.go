@@ -7,7 +7,7 @@ import "hash/maphash"
 // position), about half the memory of a map[string]int32.
 //
 // Record numbers are mostly a fixed prefix and a sequence
-// ("PS1-T1-00000042"), and both the local records and the bill come roughly
+// ("PS1-T1-K7QZ2M-00000042"), and both the local records and the bill come roughly
 // in sequence order. So a number ending in digits is placed at
 // hash(prefix) + 2×sequence: consecutive numbers land in every other slot,
 // lookups walk the table, the entries and the key arena nearly in order

@@ -102,7 +102,8 @@ func (t Terminal) Owns(r *Row) bool {
 
 // TerminalOf returns the ownership rule of the till with these ids: it
 // sends its terminal id as device_info and mints out_trade_no as
-// "P<store>-<terminal>-<sequence>" (pos.Terminal). The dashes make the
+// "P<store>-<terminal>-<epoch>-<sequence>" (pos.Terminal; before epochs
+// "P<store>-<terminal>-<sequence>"). The dashes make the
 // prefix unambiguous: terminal T1 never claims T10's orders.
 func TerminalOf(storeID, terminalID string) Terminal {
 	return Terminal{DeviceInfo: terminalID, Prefix: "P" + storeID + "-" + terminalID + "-"}
