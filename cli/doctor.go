@@ -380,7 +380,7 @@ func checkDataDir(dir string) []Finding {
 	case errors.Is(err, storage.ErrLocked):
 		return append(out, Finding{LevelInfo, "database", "in use by a running wxpos (fine); close it to check users", ""})
 	case err != nil:
-		return append(out, Finding{LevelFail, "database", err.Error(), "restore the latest backup (wxpos backup) into " + path})
+		return append(out, Finding{LevelFail, "database", err.Error(), "restore the latest backup: wxpos restore FILE (the damaged file is kept aside)"})
 	}
 	defer db.Close()
 	out = append(out, Finding{LevelOK, "database", path, ""})

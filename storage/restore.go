@@ -143,18 +143,20 @@ func Restore(live, src string, opts *RestoreOptions) (*Restored, error) {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 
-	// Hold the live database's lock for the whole swap, so no wxpos is
-	// working on it. A damaged or newer file cannot be opened (nor be in
-	// use by this build); it is set aside all the same.
+	// Hold a lock on the live database for the whole swap, so no wxpos is
+	// working on it (a running one holds the exclusive lock). Read-only, so
+	// the file set aside is exactly what it was. A damaged or newer file
+	// cannot be opened (nor be in use by this build); it is set aside all
+	// the same.
 	var current Lineage
 	exists := false
 	if _, err := os.Stat(live); err == nil {
 		exists = true
-		cur, err := Open(live, &Options{Timeout: o.Timeout})
+		cur, err := Open(live, &Options{Timeout: o.Timeout, ReadOnly: true})
 		switch {
 		case err == nil:
 			defer cur.Close()
-			current, _ = cur.Lineage()
+			cur.View(func(tx *Tx) error { current = readLineage(tx.tx); return nil })
 		case errors.Is(err, ErrNotDatabase), errors.Is(err, ErrSchemaTooNew):
 		default:
 			return nil, fmt.Errorf("restore: %w", err)

@@ -76,6 +76,7 @@ func TestRestore_InstallsBackupSetsOldAsideWithNewLineage(t *testing.T) {
 	s.Close()
 	putOrder(t, live, "B") // a sale after the backup
 	before := lineageOf(t, live)
+	liveSum := sum(t, live)
 
 	now := time.Date(2026, 12, 4, 9, 30, 0, 0, time.UTC)
 	res, err := storage.Restore(live, backup, &storage.RestoreOptions{Now: func() time.Time { return now }})
@@ -87,6 +88,9 @@ func TestRestore_InstallsBackupSetsOldAsideWithNewLineage(t *testing.T) {
 	}
 	if want := live + ".before-restore-20261204T093000Z"; res.Aside != want {
 		t.Errorf("aside %q, want %q", res.Aside, want)
+	}
+	if sum(t, res.Aside) != liveSum {
+		t.Error("the database set aside is not byte for byte the one replaced")
 	}
 	if got := orders(t, res.Aside); strings.Join(got, ",") != "A,B" {
 		t.Errorf("the replaced database set aside holds %v, want [A B]", got)
