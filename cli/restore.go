@@ -22,7 +22,8 @@ func newRestoreCmd(g *globalFlags) *cobra.Command {
 		Short: "Put a backup back as the terminal database, then settle its open orders with WeChat",
 		Long: "restore checks FILE (a `wxpos backup`: a database file, or in training mode the zip with the\n" +
 			"simulator's state) and refuses a damaged file, another program's file or one written by a newer\n" +
-			"wxpos without changing anything. It refuses while another wxpos holds the database. Otherwise it\n" +
+			"wxpos, or one holding the other books (training vs live), without changing anything. It refuses\n" +
+			"while another wxpos holds the database. Otherwise it\n" +
 			"keeps the current database beside it as wxpos.db.before-restore-<time> (never deleted), installs\n" +
 			"the backup in one rename, gives it a new epoch so new order numbers never repeat one WeChat has\n" +
 			"seen (receipt numbers gain the restore generation, e.g. S01-T01-1-000124), and then runs recovery\n" +
@@ -68,7 +69,7 @@ func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration
 	}
 	now := time.Now()
 	var sandboxNote string
-	opts := &storage.RestoreOptions{Now: func() time.Time { return now }}
+	opts := &storage.RestoreOptions{Now: func() time.Time { return now }, Mode: env.mode()}
 	if sandboxFrom != "" {
 		opts.WhileLocked = func() error {
 			var err error
@@ -80,6 +81,8 @@ func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration
 	switch {
 	case errors.Is(err, storage.ErrLocked):
 		return fmt.Errorf("%w: close the cashier window (or the other wxpos command) and run restore again; nothing was changed", err)
+	case errors.Is(err, storage.ErrModeMismatch):
+		return fmt.Errorf("%w; nothing was changed. Training and live books never mix: restore a training backup with the training configuration, a live one with the merchant's", err)
 	case err != nil:
 		return fmt.Errorf("%w; nothing was changed", err)
 	}

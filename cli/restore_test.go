@@ -307,7 +307,19 @@ func TestRestoreRefusesAndLeavesTheDatabase(t *testing.T) {
 		db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
 		db.Close()
 	}()
+	liveBooks := filepath.Join(dir, "live.db")
+	func() {
+		s, err := storage.Open(liveBooks, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.ClaimMode(storage.ModeLive); err != nil {
+			t.Fatal(err)
+		}
+	}()
 	tests := []struct{ name, file, says string }{
+		{"a merchant's live books on a training terminal", liveBooks, "never mix"},
 		{"corrupt", write("corrupt.db", bytes.Repeat([]byte{0xA5}, 64<<10)), "not a wxpos database"},
 		{"truncated", write("truncated.db", goodBytes[:len(goodBytes)/3]), "not a wxpos database"},
 		{"foreign", foreign, "another program"},

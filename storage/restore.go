@@ -17,6 +17,7 @@ type BackupInfo struct {
 	Schema  uint64  // schema of the file; an older one is migrated when installed
 	Lineage Lineage // zero for a file written before schema 2
 	Orders  int     // orders it holds
+	Mode    Mode    // whose books it holds; "" when it cannot tell (no mode, no order)
 	// LastActivity is the time of the backup's newest audit event: about
 	// when it was taken. Zero when it has none.
 	LastActivity time.Time
@@ -73,6 +74,9 @@ func CheckBackup(path string) (info BackupInfo, err error) {
 		if b := tx.Bucket([]byte(BucketOrders)); b != nil {
 			info.Orders = b.Stats().KeyN
 		}
+		if info.Mode, err = readMode(tx); err != nil {
+			return fmt.Errorf("backup %s: %w: %v", path, ErrNotDatabase, err)
+		}
 		if b := tx.Bucket([]byte(BucketEvents)); b != nil {
 			if _, v := b.Cursor().Last(); v != nil {
 				var e Event
@@ -93,6 +97,9 @@ type RestoreOptions struct {
 	Timeout time.Duration
 	// Now names the set-aside file. Nil means time.Now.
 	Now func() time.Time
+	// Mode, when set, is whose books the live database keeps: a backup
+	// holding the other mode's books is refused with ErrModeMismatch.
+	Mode Mode
 	// WhileLocked, when set, runs once the backup is checked and staged,
 	// while the live database is locked and before it is replaced: the
 	// caller's chance to swap state that belongs with the database. An
@@ -141,6 +148,9 @@ func Restore(live, src string, opts *RestoreOptions) (*Restored, error) {
 	info, err := CheckBackup(src)
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
+	}
+	if o.Mode != "" && info.Mode != "" && info.Mode != o.Mode {
+		return nil, fmt.Errorf("restore %s: %w: it holds %s books, this terminal keeps %s books", src, ErrModeMismatch, info.Mode, o.Mode)
 	}
 
 	// Hold a lock on the live database for the whole swap, so no wxpos is

@@ -313,3 +313,22 @@ func damagedOrdersPage(t *testing.T, path string) {
 	data[page+8], data[page+9] = 0xFF, 0xFF // page flags: no such page type
 	os.WriteFile(path, data, 0o600)
 }
+
+func TestRestore_RefusesTheOtherModesBooks(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "live-backup.db")
+	putOrder(t, src, "A") // storage.Order's Training is false: live books
+	live := filepath.Join(dir, "training", "wxpos.db")
+	putOrder(t, live, "T")
+	before := sum(t, live)
+	_, err := storage.Restore(live, src, &storage.RestoreOptions{Mode: storage.ModeTraining})
+	if !errors.Is(err, storage.ErrModeMismatch) {
+		t.Fatalf("got %v, want ErrModeMismatch", err)
+	}
+	if sum(t, live) != before {
+		t.Error("the database changed")
+	}
+	if _, err := storage.Restore(live, src, &storage.RestoreOptions{Mode: storage.ModeLive}); err != nil {
+		t.Fatalf("the same backup on live books: %v", err)
+	}
+}
