@@ -255,7 +255,7 @@ func stage(live, src string, fn func(*Tx) error) (string, error) {
 		os.Remove(tmp)
 		return "", err
 	}
-	s, err := Open(tmp, nil)
+	s, err := Open(tmp, &Options{Reserve: -1}) // the live name's reserve file serves it once installed
 	if err != nil {
 		os.Remove(tmp)
 		return "", err
