@@ -376,13 +376,18 @@ func TestLanguageChoiceIsKept(t *testing.T) {
 }
 
 // TestForceScreenConflict: a sale whose order number belongs to another
-// payment at WeChat (a second database with the same ids paid under it
-// first) is on the manager's in-doubt list with the conflict message; it
-// cannot be forced paid, and force void acknowledges it (FAILED).
+// payment at WeChat (a copy of this database put in place by hand — same
+// ids, same epoch — paid under it first) is on the manager's in-doubt list
+// with the conflict message; it cannot be forced paid, and force void
+// acknowledges it (FAILED).
 func TestForceScreenConflict(t *testing.T) {
 	w := newMgrWorld(t)
 	ctx := context.Background()
-	other, err := pos.New(pos.NewBoltStore(storagetest.Open(t)), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1",
+	copied := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := w.db.BackupFile(copied); err != nil {
+		t.Fatal(err)
+	}
+	other, err := pos.New(pos.NewBoltStore(storagetest.OpenPath(t, copied)), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1",
 		Clock: postest.NewAutoClock(time.Now())})
 	if err != nil {
 		t.Fatal(err)
