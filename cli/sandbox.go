@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -20,7 +22,7 @@ import (
 // newSandboxCmd is `wxpos sandbox`: the WeChat Pay simulator on a real
 // listener, described by a profile file written once it listens.
 func newSandboxCmd() *cobra.Command {
-	var addr, profile, dataDir string
+	var addr, profile, dataDir, tokenFile string
 	var useTLS bool
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -37,9 +39,20 @@ func newSandboxCmd() *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-			return runSandbox(ctx, sandboxRun{addr: addr, profile: profile, dataDir: dataDir, tls: useTLS, logger: logger,
-				ready: func(base string) {
-					fmt.Fprintf(cmd.OutOrStdout(), "wxpos sandbox listening on %s (profile %s)\n", base, profile)
+			token, err := readControlToken(tokenFile)
+			if err != nil {
+				return err
+			}
+			return runSandbox(ctx, sandboxRun{addr: addr, profile: profile, dataDir: dataDir, tls: useTLS, logger: logger, controlToken: token,
+				ready: func(listen net.Addr, base string) {
+					w := cmd.OutOrStdout()
+					fmt.Fprintf(w, "wxpos sandbox listening on %s (profile %s)\n", listen, profile)
+					if base != "http://"+listen.String() && base != "https://"+listen.String() {
+						fmt.Fprintf(w, "  base URL in the profile: %s\n", base)
+					}
+					if token != "" {
+						fmt.Fprintln(w, "  control API (/sandbox/): Authorization: Bearer <the token in --control-token-file>")
+					}
 				}})
 		},
 	}
@@ -47,6 +60,7 @@ func newSandboxCmd() *cobra.Command {
 	f.StringVar(&addr, "addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
 	f.StringVar(&profile, "profile", "", "write the JSON profile to this `FILE` once listening (required)")
 	f.StringVar(&dataDir, "data", "", "keep keys and ledger in this `DIR` across restarts (default: fresh keys, memory only)")
+	f.StringVar(&tokenFile, "control-token-file", "", "guard the control API with the token in this `FILE` (required when --addr is not loopback)")
 	f.BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated CA (in the profile) and require the merchant client certificate on /secapi/")
 	return cmd
 }
@@ -55,8 +69,25 @@ func newSandboxCmd() *cobra.Command {
 type sandboxRun struct {
 	addr, profile, dataDir string
 	tls                    bool
+	controlToken           string
 	logger                 *slog.Logger
-	ready                  func(baseURL string)
+	ready                  func(listen net.Addr, baseURL string)
+}
+
+// readControlToken reads the control API token from path ("" for none).
+func readControlToken(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("sandbox: --control-token-file: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < 16 || strings.ContainsAny(tok, " \t\r\n") {
+		return "", Usagef("sandbox: the control token in %s must be one word of at least 16 characters", path)
+	}
+	return tok, nil
 }
 
 // runSandbox listens, writes the profile and serves until ctx ends.
@@ -67,6 +98,10 @@ func runSandbox(ctx context.Context, r sandboxRun) error {
 	}
 	defer ln.Close()
 	tcp := ln.Addr().(*net.TCPAddr)
+	if !tcp.IP.IsLoopback() && r.controlToken == "" {
+		return Usagef("sandbox: %s is reachable from other machines, and the control API moves the clock, injects faults and pays orders: "+
+			"give --control-token-file FILE, or listen on loopback (--addr 127.0.0.1:0)", tcp)
+	}
 	host := tcp.IP.String()
 	if tcp.IP.IsUnspecified() {
 		host = "127.0.0.1"
@@ -77,7 +112,7 @@ func runSandbox(ctx context.Context, r sandboxRun) error {
 		scheme = "https"
 	}
 	base := scheme + "://" + hostPort
-	sb, err := sandbox.New(sandbox.Options{DataDir: r.dataDir, BaseURL: base, Logger: r.logger})
+	sb, err := sandbox.New(sandbox.Options{DataDir: r.dataDir, BaseURL: base, Logger: r.logger, ControlToken: r.controlToken})
 	if err != nil {
 		return err
 	}
@@ -100,7 +135,7 @@ func runSandbox(ctx context.Context, r sandboxRun) error {
 	go func() { _ = sb.Run(nctx); close(notifyDone) }()
 	defer func() { cancelNotify(); <-notifyDone }()
 	if r.ready != nil {
-		r.ready(base)
+		r.ready(ln.Addr(), base)
 	}
 	select {
 	case err := <-done:

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/ecdsa"
 	"crypto/rsa"
+	"crypto/subtle"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,6 +45,11 @@ type Options struct {
 	// BaseURL is the externally visible base URL, used for the v3 bill
 	// download_url. Empty: derived from each request's Host.
 	BaseURL string
+	// ControlToken, when set, guards the control API: a request under
+	// /sandbox/ must carry "Authorization: Bearer <token>" or it is refused
+	// with 401. Set it whenever the listener is reachable from another
+	// machine: the control API moves the clock, injects faults and pays.
+	ControlToken string
 	// Now is the base of the sandbox clock (business time only). Default
 	// time.Now. Advance moves the sandbox clock ahead of it.
 	Now func() time.Time
@@ -168,7 +175,21 @@ func New(opts Options) (*Server, error) {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/sandbox/") && !s.controlAllowed(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="wxpos sandbox control"`)
+		http.Error(w, "sandbox control API: Authorization: Bearer <control token> required", http.StatusUnauthorized)
+		return
+	}
 	s.handler.ServeHTTP(w, r)
+}
+
+// controlAllowed reports whether r may use the control API.
+func (s *Server) controlAllowed(r *http.Request) bool {
+	if s.opts.ControlToken == "" {
+		return true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.ControlToken)) == 1
 }
 
 // Credentials returns the merchant identity and keys the sandbox uses.
