@@ -135,7 +135,11 @@ func runDoctor(ctx context.Context, g *globalFlags, url string, timeout time.Dur
 		}
 	}
 	if dataDir != "" {
-		out = append(out, checkDataDir(dataDir)...)
+		want := storage.Mode("")
+		if cfg != nil {
+			want = map[bool]storage.Mode{true: storage.ModeTraining, false: storage.ModeLive}[cfg.Training()]
+		}
+		out = append(out, checkDataDir(dataDir, want)...)
 	}
 	if cfg != nil {
 		out = append(out, checkDevices(cfg)...)
@@ -352,7 +356,9 @@ func checkSecretLen(topic, path, fix string) []Finding {
 	return []Finding{{LevelOK, topic, "32 characters", ""}}
 }
 
-func checkDataDir(dir string) []Finding {
+// checkDataDir checks that dir is writable and its database opens, holds
+// the books of mode want ("" when the config is unknown) and has a manager.
+func checkDataDir(dir string, want storage.Mode) []Finding {
 	var out []Finding
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return append(out, Finding{LevelFail, "data directory", err.Error(), "create " + dir + " and make it writable by this user, or pass --data DIR"})
@@ -383,6 +389,13 @@ func checkDataDir(dir string) []Finding {
 		return append(out, Finding{LevelFail, "database", err.Error(), "restore the latest backup: wxpos restore FILE (the damaged file is kept aside)"})
 	}
 	defer db.Close()
+	switch have, err := db.Mode(); {
+	case err != nil:
+		return append(out, Finding{LevelFail, "database", err.Error(), "restore the latest backup (wxpos backup) into " + path})
+	case want != "" && have != "" && have != want:
+		return append(out, Finding{LevelFail, "database", fmt.Sprintf("%s holds %s books; this configuration keeps %s books", path, have, want),
+			"training and live books never share a database: give this configuration its own data directory (data_dir or --data)"})
+	}
 	out = append(out, Finding{LevelOK, "database", path, ""})
 	if need, err := staff.New(db, nil).NeedsSetup(); err == nil && need {
 		out = append(out, Finding{LevelWarn, "staff", "no manager yet: refunds and closing the day are impossible", "wxpos staff setup NAME (PIN twice on stdin), or start the app"})

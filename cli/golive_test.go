@@ -180,6 +180,10 @@ func TestGoingLive(t *testing.T) {
 		if code != cli.ExitFailure || !strings.Contains(errOut, "holds training books") {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
+		code, out, _ := run(t, "--config", cfg, "--data", filepath.Join(xdg, "wxpos", "training"), "doctor")
+		if code != cli.ExitFailure || !strings.Contains(out, "holds training books; this configuration keeps live books") {
+			t.Fatalf("doctor: exit %d\n%s", code, out)
+		}
 	})
 	t.Run("a training run refuses the live books", func(t *testing.T) {
 		code, _, errOut := run(t, "--data", filepath.Join(xdg, "wxpos", "data"), "orders")
