@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -32,11 +34,29 @@ func (f *replicaFlags) bind(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "deadline of the whole command's database work (not of replicate without --once)")
 }
 
-func (f *replicaFlags) connect(ctx context.Context, env *Env) (*pgxpool.Pool, error) {
+// config is the connection to use: the [replica] section with each flag
+// given overriding its key; --dsn names another server, so with it nothing
+// of the section applies.
+func (f *replicaFlags) config(env *Env) replica.Config {
 	c := ReplicaConfig(env.Config.Replica)
 	if f.dsn != "" {
-		c = replica.Config{DSN: f.dsn, PasswordFile: f.passwordFile, CAFile: f.caFile, CertFile: f.certFile, KeyFile: f.keyFile}
+		c = replica.Config{DSN: f.dsn}
 	}
+	for _, o := range []struct {
+		flag string
+		key  *string
+	}{
+		{f.passwordFile, &c.PasswordFile}, {f.caFile, &c.CAFile}, {f.certFile, &c.CertFile}, {f.keyFile, &c.KeyFile},
+	} {
+		if o.flag != "" {
+			*o.key = o.flag
+		}
+	}
+	return c
+}
+
+func (f *replicaFlags) connect(ctx context.Context, env *Env) (*pgxpool.Pool, error) {
+	c := f.config(env)
 	if c.DSN == "" {
 		return nil, Usagef("no PostgreSQL server: pass --dsn or set [replica] dsn in the config")
 	}
@@ -86,13 +106,24 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer pool.Close()
-			sctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			if migrate {
-				_, err = replica.Migrate(sctx, pool)
-			} else {
-				err = replica.RequireSchema(sctx, pool)
+			schema := func(ctx context.Context) error {
+				sctx, cancel := context.WithTimeout(ctx, f.timeout)
+				defer cancel()
+				if migrate {
+					_, err := replica.Migrate(sctx, pool)
+					return err
+				}
+				return replica.RequireSchema(sctx, pool)
 			}
-			cancel()
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			if once {
+				err = schema(ctx)
+			} else {
+				// Running for good, it waits for a server that is down at
+				// start as it does for one that goes down later.
+				err = untilReachable(ctx, env.Stderr, schema)
+			}
 			if err != nil {
 				return err
 			}
@@ -106,15 +137,13 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			if once {
-				ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+				ctx, cancel := context.WithTimeout(ctx, f.timeout)
 				defer cancel()
 				err := w.Sync(ctx)
 				st := w.Status()
 				fmt.Fprintf(env.Stdout, "%s/%s: %d new events pushed, %s\n", st.StoreID, st.TerminalID, st.Pushed, st.Summary(time.Now()))
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
 			fmt.Fprintf(env.Stdout, "replicating %s/%s; Ctrl-C to stop\n", env.Config.Store.ID, env.Config.Store.TerminalID)
 			err = w.Run(ctx)
 			st := w.Status()
@@ -126,4 +155,26 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 	cmd.Flags().BoolVar(&once, "once", false, "push what is there now and exit")
 	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending schema migrations first")
 	return cmd
+}
+
+// untilReachable runs step until it succeeds, retrying with backoff (1 s
+// doubling to a minute) and one line on w per failure, until ctx ends. An
+// error that no retry can fix (a schema of another version, a bad
+// configuration) is returned at once.
+func untilReachable(ctx context.Context, w io.Writer, step func(context.Context) error) error {
+	wait := time.Second
+	for {
+		err := step(ctx)
+		if err == nil || ctx.Err() != nil || errors.Is(err, replica.ErrSchemaTooNew) ||
+			errors.Is(err, replica.ErrSchemaTooOld) || errors.Is(err, replica.ErrBadConfig) {
+			return err
+		}
+		fmt.Fprintf(w, "PostgreSQL not reachable (%v); retrying in %s\n", err, wait)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		wait = min(2*wait, time.Minute)
+	}
 }
