@@ -46,9 +46,11 @@
 // ever typed into an amount. Keys are held for one burst window (35 ms)
 // until that is decided. Amounts have a ceiling and, above a threshold, a
 // second press of the tender key to confirm (WithAmountLimits, config
-// [payment] max_amount and confirm_above). Widgets that take focus (the
-// manager's text fields) receive keys directly from Fyne and are not
-// covered.
+// [payment] max_amount and confirm_above). Fyne hands a focused text
+// field its keys directly, so the fields that take amounts or a sale's
+// number (refund search and amount, the day screen's cash amounts) are
+// keyEntry fields that go through the classifier too; the other text
+// fields (names, PINs, reasons, dates, settings) do not yet.
 //
 // # Outcomes nobody saw
 //

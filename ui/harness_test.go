@@ -122,6 +122,15 @@ func (h *harness) typeText(s string) {
 func (h *harness) typeAt(gap time.Duration, s string) {
 	for _, r := range s {
 		h.clock.advance(gap)
+		// Like the driver: a focused widget gets the keys, else the canvas.
+		if f := h.w.Canvas().Focused(); f != nil {
+			if r == '\n' {
+				f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			} else {
+				f.TypedRune(r)
+			}
+			continue
+		}
 		if r == '\n' {
 			h.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			continue

@@ -3,6 +3,9 @@ package ui
 import (
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/wxpos/wxpos/pos"
 )
 
@@ -117,3 +120,25 @@ func shortScan(text string) string {
 	}
 	return string(r[:24]) + "…"
 }
+
+// keyEntry is a text field whose keys go through the terminal's classifier
+// like every other key of the window: Fyne hands a focused widget its keys
+// directly, so a plain Entry would take a wedge scan as typed text. A scan
+// reaches the screen as a scanned code instead; a person's keys reach the
+// field as before.
+type keyEntry struct {
+	widget.Entry
+	t *Terminal
+}
+
+func newKeyEntry(t *Terminal) *keyEntry {
+	e := &keyEntry{t: t}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedRune implements fyne.Focusable through the classifier.
+func (e *keyEntry) TypedRune(r rune) { e.t.typedRune(r) }
+
+// TypedKey implements fyne.Focusable through the classifier.
+func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) { e.t.typedKey(ev) }

@@ -31,10 +31,10 @@ type dayScreen struct {
 
 	dayIn   *widget.Entry
 	state   *widget.Label
-	float   *widget.Entry
-	moveAmt *widget.Entry
+	float   *keyEntry // amounts: a stray wedge scan must not land in them
+	moveAmt *keyEntry
 	moveWhy *widget.Entry
-	counted *widget.Entry
+	counted *keyEntry
 	message *widget.Label
 
 	openBtn, inBtn, outBtn, xBtn, zBtn *widget.Button
@@ -47,8 +47,8 @@ type dayScreen struct {
 
 func newDayScreen(c *console) *dayScreen {
 	t := c.t
-	s := &dayScreen{c: c, dayIn: widget.NewEntry(), state: widget.NewLabel(""), float: widget.NewEntry(),
-		moveAmt: widget.NewEntry(), moveWhy: widget.NewEntry(), counted: widget.NewEntry(), message: widget.NewLabel(""),
+	s := &dayScreen{c: c, dayIn: widget.NewEntry(), state: widget.NewLabel(""), float: newKeyEntry(t),
+		moveAmt: newKeyEntry(t), moveWhy: widget.NewEntry(), counted: newKeyEntry(t), message: widget.NewLabel(""),
 		ctx: t.ctx}
 	s.day = c.m.Days().Today()
 	s.dayIn.SetText(dashed(s.day))

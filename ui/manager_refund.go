@@ -75,14 +75,14 @@ func (s *refundScreen) counterText(r SaleRow) string {
 type refundScreen struct {
 	c *console
 
-	search  *widget.Entry
+	search  *keyEntry
 	results *fyne.Container
 	detail  *fyne.Container
 	message *widget.Label
 
 	sale    *SaleRow
 	full    *widget.RadioGroup
-	amount  *widget.Entry
+	amount  *keyEntry
 	reason  *widget.SelectEntry
 	submit  *widget.Button
 	state   *canvas.Text
@@ -107,8 +107,8 @@ type refundProgress struct {
 
 func newRefundScreen(c *console) *refundScreen {
 	t := c.t
-	s := &refundScreen{c: c, search: widget.NewEntry(), results: container.NewVBox(), detail: container.NewVBox(),
-		message: widget.NewLabel(""), amount: widget.NewEntry(),
+	s := &refundScreen{c: c, search: newKeyEntry(t), results: container.NewVBox(), detail: container.NewVBox(),
+		message: widget.NewLabel(""), amount: newKeyEntry(t),
 		state: canvas.NewText("", theme.Color(theme.ColorNameForeground)), explain: widget.NewLabel(""), ctx: t.ctx,
 		progress: map[string]*refundProgress{}}
 	s.search.SetPlaceHolder(t.mt(msgRefSearch))

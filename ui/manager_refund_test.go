@@ -208,3 +208,31 @@ func TestRefundScreenStatePerOrder(t *testing.T) {
 		t.Errorf("A shows state %q while B is in progress, want its own %q", s.state.Text, success)
 	}
 }
+
+// A wedge scan while the refund amount has focus is taken as a scanned
+// code (it searches), never typed into the amount; a person's keys still
+// reach the field.
+func TestRefundAmountFieldIgnoresWedgeScan(t *testing.T) {
+	w := newMgrWorld(t)
+	sale, err := w.core.PayScan(context.Background(), pos.Sale{AmountFen: 2500, Cashier: "Li"}, postest.Code(postest.Success, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, WithLanguage(LangEN))
+	h.term.ShowRefund(w.desk, sale.OutTradeNo)
+	s := screenAs[*refundScreen](h)
+	h.waitFor("sale picked", func() bool { return s.sale != nil && s.fresh })
+	h.w.Canvas().Focus(s.amount)
+	s.amount.SetText("")
+	h.typeText("12")
+	if s.amount.Text != "12" {
+		t.Fatalf("typed by hand: amount %q, want 12", s.amount.Text)
+	}
+	h.wedgeScan(goodCode)
+	if s.amount.Text != "12" {
+		t.Errorf("after a wedge scan the amount is %q, want 12", s.amount.Text)
+	}
+	if s.search.Text != goodCode {
+		t.Errorf("search %q, want the scanned code", s.search.Text)
+	}
+}

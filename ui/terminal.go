@@ -298,10 +298,8 @@ func (t *Terminal) route(groups []classified, enter *fyne.KeyEvent) {
 				h.notACode(g.text)
 			}
 		case inputTyped:
-			if h, ok := t.cur.(runeHandler); ok {
-				for _, r := range g.runes {
-					h.typedRune(r)
-				}
+			for _, r := range g.runes {
+				t.deliverRune(r)
 			}
 			if g.enter {
 				if enter == nil {
@@ -313,9 +311,25 @@ func (t *Terminal) route(groups []classified, enter *fyne.KeyEvent) {
 	}
 }
 
+// deliverKey and deliverRune hand a person's key to the text field that
+// has focus, else to the screen.
 func (t *Terminal) deliverKey(ev *fyne.KeyEvent) {
+	if e, ok := t.w.Canvas().Focused().(*keyEntry); ok {
+		e.Entry.TypedKey(ev)
+		return
+	}
 	if h, ok := t.cur.(keyHandler); ok {
 		h.typedKey(ev)
+	}
+}
+
+func (t *Terminal) deliverRune(r rune) {
+	if e, ok := t.w.Canvas().Focused().(*keyEntry); ok {
+		e.Entry.TypedRune(r)
+		return
+	}
+	if h, ok := t.cur.(runeHandler); ok {
+		h.typedRune(r)
 	}
 }
 
