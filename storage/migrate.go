@@ -100,9 +100,18 @@ func (s *Store) migrate() error {
 }
 
 func (s *Store) migrateTo(target uint64, steps []migration) error {
+	// A read first: a file already at the schema is opened without a
+	// commit (each costs two fdatasync, on every `wxpos` command).
+	start, err := s.Version()
+	if err != nil {
+		return err
+	}
 	for _, m := range steps {
 		if m.to > target {
 			break
+		}
+		if m.to <= start {
+			continue
 		}
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			cur := readVersion(tx)

@@ -264,3 +264,23 @@ func TestNewDatabasesGetDistinctEpochs(t *testing.T) {
 }
 
 var epochPattern = regexp.MustCompile(`^[A-Z2-7]{6}$`)
+
+// Opening a file already at the schema writes nothing: no commit, so no
+// fdatasync, on every command that opens the database.
+func TestMigrate_CurrentFileOpensWithoutCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wxpos.db")
+	txid := func() int {
+		s, err := Open(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var id int
+		s.db.View(func(tx *bolt.Tx) error { id = tx.ID(); return nil })
+		return id
+	}
+	first := txid()
+	if again := txid(); again != first {
+		t.Fatalf("reopening a current file committed %d transactions", again-first)
+	}
+}
