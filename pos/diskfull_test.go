@@ -76,15 +76,18 @@ func TestDiskFull_RefusedBeforeAnyCall(t *testing.T) {
 	}
 }
 
-// fullAfter fails every Apply once full is set, as a disk that filled up
-// after the payment was sent; Room still says yes (the check came before).
+// fullAfter fails every Apply after the first `after` ones, as a disk that
+// filled up after the payment was sent; Room still says yes (the check came
+// before). Counting commits, not a flag the test sets, fixes the instant
+// whatever the payment's goroutine is doing.
 type fullAfter struct {
 	pos.Store
-	full atomic.Bool
+	after   int32
+	applies atomic.Int32
 }
 
 func (f *fullAfter) Apply(c *pos.Change) error {
-	if f.full.Load() {
+	if f.applies.Add(1) > f.after {
 		return fmt.Errorf("commit: write /var/lib/wxpos/wxpos.db: no space left on device: %w", pos.ErrDiskFull)
 	}
 	return f.Store.Apply(c)
@@ -96,15 +99,13 @@ func (f *fullAfter) Apply(c *pos.Change) error {
 // and once space is free `wxpos recover` books the sale PAID.
 func TestDiskFull_PaidNotRecorded(t *testing.T) {
 	r := newRig(t, true)
-	fa := &fullAfter{Store: r.store}
+	fa := &fullAfter{Store: r.store, after: 1} // SUBMITTING is written; the PAID commit is not
 	r.term = r.newTerminal(fa, r.gw)
 	code := postest.Code(postest.Success, 7)
 	p, err := r.term.BeginScan(context.Background(), sale(8888), code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// SUBMITTING is committed by BeginScan; the disk is full from now on.
-	fa.full.Store(true)
 	o, err := p.Wait(context.Background())
 
 	var nr *pos.NotRecordedError
