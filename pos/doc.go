@@ -1,6 +1,6 @@
 // Package pos is the payment core of the terminal: sales, tenders (WeChat
 // scan, WeChat QR, cash), the payment and refund state machines of
-// DESIGN.md §4, the recovery worker, the outbox, receipts and the event
+// docs/DESIGN.md §4, the recovery worker, the outbox, receipts and the event
 // stream the UI renders. It knows nothing of Fyne or HTTP: WeChat is a
 // Gateway (package paygate adapts the wechat client, postest fakes it) and
 // persistence is a Store (BoltStore on package storage).
@@ -62,7 +62,7 @@
 // the replaced database's, so a number printed before is never printed
 // again.
 //
-// # Choices where the protocol is unconfirmed (PROTOCOL.md)
+// # Choices where the protocol is unconfirmed (docs/wechatpay/PROTOCOL.md)
 //
 //   - Password wait: poll every 5 s for 30 s (the 2021 micropay guide; the
 //     2025 page says 10 s / 45 s) — both are Config fields.

@@ -8,7 +8,7 @@ import (
 // TradeStatus is WeChat's view of an order, as a query reports it.
 type TradeStatus string
 
-// Trade statuses (PROTOCOL.md A.7 / B.9 trade_state).
+// Trade statuses (docs/wechatpay/PROTOCOL.md A.7 / B.9 trade_state).
 const (
 	TradeSuccess    TradeStatus = "SUCCESS"    // paid
 	TradeRefund     TradeStatus = "REFUND"     // paid, then a refund was requested
@@ -70,7 +70,7 @@ type RefundRequest struct {
 // RefundStatus is WeChat's status of a refund.
 type RefundStatus string
 
-// Refund statuses (PROTOCOL.md B.11; v2 REFUNDCLOSE/CHANGE map to CLOSED/ABNORMAL).
+// Refund statuses (docs/wechatpay/PROTOCOL.md B.11; v2 REFUNDCLOSE/CHANGE map to CLOSED/ABNORMAL).
 const (
 	RefundStatusProcessing RefundStatus = "PROCESSING"
 	RefundStatusSuccess    RefundStatus = "SUCCESS"

@@ -18,7 +18,7 @@ func (c tally) String() string {
 		c[pos.StateUnknown]+c[pos.StateSubmitting]+c[pos.StateWaitingPassword]+c[pos.StateReversing]+c[pos.StateCreating]+c[pos.StateShowingQR]+c[pos.StateClosing])
 }
 
-// violations checks the crash-safety invariants of DESIGN.md §10 between
+// violations checks the crash-safety invariants of docs/DESIGN.md §10 between
 // the terminal's database and the sandbox ledger and returns what is wrong:
 //   - every order is in a final state, every refund too, the outbox is empty;
 //   - local state equals the ledger: PAID ⇔ SUCCESS/REFUND (same amount and

@@ -58,7 +58,7 @@ func (t *Terminal) authorize(ctx context.Context, a Approval, act Action, ref st
 	return who, nil
 }
 
-// Refund limits enforced before anything is sent (PROTOCOL.md A.11).
+// Refund limits enforced before anything is sent (docs/wechatpay/PROTOCOL.md A.11).
 const (
 	MaxRefundsPerOrder = 50
 	RefundWindow       = 365 * 24 * time.Hour

@@ -7,7 +7,7 @@ import (
 )
 
 // State is the persisted state of a sale's payment. States are stored as
-// these strings; never renumber or rename one (DESIGN.md §4).
+// these strings; never renumber or rename one (docs/DESIGN.md §4).
 type State string
 
 // Payment states. The scan, QR and cash flows each use a subset, fixed by
@@ -43,7 +43,7 @@ func (s State) Terminal() bool {
 // RefundState is the persisted state of a refund.
 type RefundState string
 
-// Refund states (DESIGN.md §4): NEW ▶ SUBMITTED ▶ PROCESSING ▶ SUCCESS | CLOSED | ABNORMAL.
+// Refund states (docs/DESIGN.md §4): NEW ▶ SUBMITTED ▶ PROCESSING ▶ SUCCESS | CLOSED | ABNORMAL.
 // A refund WeChat rejects outright (e.g. merchant balance too low) ends
 // CLOSED with the error code kept on the record.
 const (
@@ -116,7 +116,7 @@ func redge(from, to RefundState, why string) Edge {
 	return Edge{string(from), string(to), why}
 }
 
-// ScanTable is the micropay/codepay state machine of DESIGN.md §4.
+// ScanTable is the micropay/codepay state machine of docs/DESIGN.md §4.
 var ScanTable = Table{
 	edge(StateNew, StateSubmitting, "persist before codepay/micropay"),
 	edge(StateSubmitting, StatePaid, "paid at once"),
@@ -145,7 +145,7 @@ var ScanTable = Table{
 	edge(StateConflict, StateFailed, "manager acknowledged: not paid, the number is another payment's"),
 }
 
-// QRTable is the Native (QR) state machine of DESIGN.md §4.
+// QRTable is the Native (QR) state machine of docs/DESIGN.md §4.
 var QRTable = Table{
 	edge(StateNew, StateCreating, "persist before native prepay/unifiedorder"),
 	edge(StateCreating, StateShowingQR, "code_url received"),
@@ -173,7 +173,7 @@ var CashTable = Table{
 	edge(StateNew, StatePaid, "cash tendered ≥ amount"),
 }
 
-// RefundTable is the refund state machine of DESIGN.md §4.
+// RefundTable is the refund state machine of docs/DESIGN.md §4.
 var RefundTable = Table{
 	redge(RefundNew, RefundSubmitted, "authorised, limits checked, persisted and queued"),
 	redge(RefundNew, RefundSuccess, "cash sale: paid back from the drawer"),

@@ -6,7 +6,7 @@ import (
 	"github.com/wxpos/wxpos/pos"
 )
 
-// design lists the moves drawn in DESIGN.md §4, flow by flow. Every one
+// design lists the moves drawn in docs/DESIGN.md §4, flow by flow. Every one
 // must be in the table; the table may add only the documented extras.
 var design = map[pos.Flow][][2]string{
 	pos.FlowScan: {

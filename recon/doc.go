@@ -59,7 +59,7 @@
 //	refund amounts differ                        amount mismatch (subject refund)
 //	local refund SUCCESS/PROCESSING, not billed  status mismatch (subject refund)
 //
-// # Choices on points PROTOCOL.md marks unconfirmed
+// # Choices on points docs/wechatpay/PROTOCOL.md marks unconfirmed
 //
 //   - Day assignment. The bill puts a payment on the day of its success time
 //     and a refund on the day of its request time (交易时间). The local side

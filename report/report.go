@@ -14,7 +14,7 @@ import (
 )
 
 // Persisted payment-core states this package reads (pos owns them; they are
-// stored strings that never change, DESIGN.md §4).
+// stored strings that never change, docs/DESIGN.md §4).
 const (
 	statePaid      = "PAID"
 	refundSuccess  = "SUCCESS"

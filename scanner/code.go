@@ -111,7 +111,7 @@ func (e *CodeError) Is(target error) bool {
 }
 
 // CheckPaymentCode returns nil when s is a WeChat Pay payment code (18 digits,
-// prefix 10–15, PROTOCOL.md A.5) and otherwise a *CodeError whose Reason says
+// prefix 10–15, docs/wechatpay/PROTOCOL.md A.5) and otherwise a *CodeError whose Reason says
 // what s looks like. The error never contains s.
 func CheckPaymentCode(s string) error {
 	r := Classify(s)

@@ -5,7 +5,7 @@
 // The pieces, smallest first:
 //
 //   - CheckPaymentCode / Classify: the WeChat rule (18 digits, prefix 10–15,
-//     PROTOCOL.md A.5) and a typed *CodeError whose Reason tells a product
+//     docs/wechatpay/PROTOCOL.md A.5) and a typed *CodeError whose Reason tells a product
 //     barcode, a partial read, an over-long read and other wallets apart.
 //     Errors and Scan's String/LogValue show only the last four characters
 //     (Mask); Scan.Code holds the full value for the payment request only.

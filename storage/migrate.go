@@ -21,7 +21,7 @@ type migration struct {
 }
 
 var migrations = []migration{
-	{to: 1, name: "create the buckets of DESIGN.md §5", run: func(tx *bolt.Tx) error {
+	{to: 1, name: "create the buckets of docs/DESIGN.md §5", run: func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
 				return err

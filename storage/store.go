@@ -33,7 +33,7 @@ var (
 // Bucket names a top-level bucket. The set is fixed by the schema.
 type Bucket string
 
-// Buckets of schema version 1 (DESIGN.md §5).
+// Buckets of schema version 1 (docs/DESIGN.md §5).
 const (
 	BucketMeta        Bucket = "meta"
 	BucketOrders      Bucket = "orders"        // out_trade_no → order record

@@ -47,7 +47,7 @@
 // answer is trusted when its sign verifies with the algorithm of the request
 // (a response naming another sign_type is rejected).
 //
-// # Choices on points PROTOCOL.md leaves unconfirmed
+// # Choices on points docs/wechatpay/PROTOCOL.md leaves unconfirmed
 //
 //   - v3 error answers (202, 4xx) must be signed too: a forged "declined" is
 //     as harmful as a forged "paid". The one exception is a 401 without

@@ -25,7 +25,7 @@
 //	if err := p.Err(); err != nil { … }
 //	sum := p.Summary() // verified
 //
-// Choices on points PROTOCOL.md marks unconfirmed: 总交易单数 is the number
+// Choices on points docs/wechatpay/PROTOCOL.md marks unconfirmed: 总交易单数 is the number
 // of detail rows (pay and refund rows); each summary amount is the sum of
 // its column (应结订单总金额 = Σ应结订单金额, 退款总金额 = Σ退款金额,
 // 充值券退款总金额 = Σ充值券退款金额, 手续费总金额 = Σ手续费, 订单总金额 =

@@ -74,7 +74,7 @@
 //
 // # Choices on unconfirmed points
 //
-// Where PROTOCOL.md marks behaviour unconfirmed the sandbox does this:
+// Where docs/wechatpay/PROTOCOL.md marks behaviour unconfirmed the sandbox does this:
 //   - v2 missing, too long or malformed parameters, bad XML, bad signature,
 //     an unknown mch_id and oversized bodies answer return_code=FAIL with a
 //     Chinese return_msg and no signature; amount ≤ 0 and business refusals
