@@ -154,24 +154,11 @@ func openRecords[R any](t *Tx, kind string, get func(string) (*R, error)) ([]*R,
 
 // OrdersOnDay returns the orders of day (yyyymmdd), in out_trade_no order.
 func (t *Tx) OrdersOnDay(day string) ([]*Order, error) {
-	var keys []string
-	err := t.ForEach(BucketOrdersByDay, day+"/", func(k string, _ []byte) error {
-		keys = append(keys, k[len(day)+1:])
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*Order, 0, len(keys))
-	for _, k := range keys {
-		o, err := t.GetOrder(k)
-		if err != nil {
-			return nil, fmt.Errorf("day index %s/%s: %w", day, k, err)
-		}
+	orders, err := onDay(t, BucketOrdersByDay, day, t.GetOrder)
+	for _, o := range orders {
 		o.Day = day
-		out = append(out, o)
 	}
-	return out, nil
+	return orders, err
 }
 
 // EachOrder calls fn for every order in out_trade_no order until fn returns
