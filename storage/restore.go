@@ -236,23 +236,8 @@ func stage(live, src string, fn func(*Tx) error) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(live), 0o700); err != nil {
 		return "", err
 	}
-	f, err := os.CreateTemp(filepath.Dir(live), ".wxpos-restore-*")
+	tmp, _, err := writeTemp(filepath.Dir(live), ".wxpos-restore-*", func(w io.Writer) (int64, error) { return io.Copy(w, in) })
 	if err != nil {
-		return "", err
-	}
-	tmp := f.Name()
-	_, err = io.Copy(f, in)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o600)
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return "", err
 	}
 	s, err := Open(tmp, &Options{Reserve: -1}) // the live name's reserve file serves it once installed

@@ -440,13 +440,27 @@ func (s *Store) BackupFile(path string) (int64, error) {
 			return 0, fmt.Errorf("backup %s: refusing to overwrite the live database", path)
 		}
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".wxpos-backup-*")
+	tmp, n, err := writeTemp(filepath.Dir(path), ".wxpos-backup-*", s.Backup)
+	if err == nil {
+		defer os.Remove(tmp) // no-op after a successful rename
+		err = os.Rename(tmp, path)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("backup %s: %w", path, err)
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	n, err := s.Backup(f)
+	return n, nil
+}
+
+// writeTemp writes a new file in dir (named by pattern, as os.CreateTemp)
+// with write, syncs it and makes it owner-only; the caller renames it into
+// place. On any error nothing is left behind.
+func writeTemp(dir, pattern string, write func(io.Writer) (int64, error)) (tmp string, n int64, err error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", 0, err
+	}
+	tmp = f.Name()
+	n, err = write(f)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -456,11 +470,9 @@ func (s *Store) BackupFile(path string) (int64, error) {
 	if err == nil {
 		err = os.Chmod(tmp, 0o600)
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
 	if err != nil {
-		return 0, fmt.Errorf("backup %s: %w", path, err)
+		os.Remove(tmp)
+		return "", 0, err
 	}
-	return n, nil
+	return tmp, n, nil
 }
