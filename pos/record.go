@@ -16,6 +16,7 @@ type BillSale struct {
 	Tender        receipt.Tender // WeChat scan or QR (the bill does not say which: the caller's best guess)
 	AmountFen     int64          // the bill's order total
 	TransactionID string
+	Attach        string    // the bill's 商户数据包: the identity tag the payment was made with
 	PaidAt        time.Time // the bill's time; zero: now
 	Note          string    // the manager's reason
 	Ref           string    // what it answers (the reconciliation difference), for the audit trail
@@ -28,7 +29,8 @@ type BillSale struct {
 // (EventRecord) and the sale's receipt in one commit. The order takes the
 // bill's transaction id and time. An order in any other state is refused
 // with ErrInvalidTransition (PAID: nothing to record; open: the recovery
-// worker is still finding out), and a local sale of another amount, or one
+// worker is still finding out), and one whose local sale differs from the
+// bill's payment in amount or identity tag (the bill's 商户数据包), or was
 // found to be a CONFLICT, with ErrTradeConflict (the number carries another
 // payment).
 func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
@@ -65,11 +67,13 @@ func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
 		// A conflict a manager acknowledged: WeChat's order under this
 		// number was shown to be another payment, whatever its amount.
 		return o, fmt.Errorf("record bill sale %s: the number was found to belong to another payment: %w", no, ErrTradeConflict)
-	case o.AmountFen != s.AmountFen && BillTable.Allows(string(o.State), string(StatePaid)):
+	case BillTable.Allows(string(o.State), string(StatePaid)):
 		// Another sale under the same number (a restored or second
-		// database): the bill's payment is not this sale's.
-		return o, fmt.Errorf("record bill sale %s: the local sale is %d fen, WeChat's payment %d fen: %w",
-			no, o.AmountFen, s.AmountFen, ErrTradeConflict)
+		// database): the bill's payment is not this sale's. The same
+		// comparison as every answer from WeChat: amount and identity tag.
+		if why := mismatch(o, Trade{OutTradeNo: no, Status: TradeSuccess, AmountFen: s.AmountFen, Attach: s.Attach}); why != "" {
+			return o, fmt.Errorf("record bill sale %s: WeChat's payment is not this sale's (%s): %w", no, why, ErrTradeConflict)
+		}
 	}
 	reason := "recorded from the WeChat bill: " + s.Note
 	if s.Ref != "" {

@@ -95,8 +95,19 @@ func TestRecordBillSale(t *testing.T) {
 				}
 			}
 			ev := collect(t, r.term)
+			attach := "" // the bill's 商户数据包 is the tag the payment was made with
+			if before != nil {
+				attach = before.Attach
+				// The same number and amount under another sale's tag is another
+				// payment (a restored or second database): never this sale's.
+				_, err := r.term.RecordBillSale(pos.BillSale{OutTradeNo: no, Tender: receipt.TenderWeChatQR, AmountFen: 1500,
+					TransactionID: "4200000009", Attach: "wxpos:ANOTHERSALEANOTHERSALEAB", PaidAt: paidAt, Note: "x"}, "boss")
+				if !errors.Is(err, pos.ErrTradeConflict) {
+					t.Fatalf("a payment with another sale's tag: %v, want ErrTradeConflict", err)
+				}
+			}
 			o, err := r.term.RecordBillSale(pos.BillSale{OutTradeNo: no, Tender: receipt.TenderWeChatQR, AmountFen: 1500,
-				TransactionID: "4200000001", PaidAt: paidAt, Note: "lost in a crash", Ref: "wechat_only/order/" + no}, "boss")
+				TransactionID: "4200000001", Attach: attach, PaidAt: paidAt, Note: "lost in a crash", Ref: "wechat_only/order/" + no}, "boss")
 			if err != nil {
 				t.Fatal(err)
 			}

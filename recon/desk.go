@@ -65,6 +65,7 @@ type BillSale struct {
 	Tender        receipt.Tender // the bill does not say scan or QR: the difference's tender, else QR
 	AmountFen     int64
 	TransactionID string
+	Attach        string // the bill's 商户数据包: whose payment it is
 	PaidAt        time.Time
 	Actor, Note   string
 	Difference    string // the difference it resolves, for the audit trail
@@ -233,7 +234,7 @@ func (k *Desk) recordSale(d *Difference, actor, note string) error {
 		tender = receipt.TenderWeChatQR
 	}
 	err := k.Sales.RecordSale(BillSale{OutTradeNo: d.OutTradeNo, Tender: tender, AmountFen: d.BillFen,
-		TransactionID: d.TransactionID, PaidAt: d.Time, Actor: actor, Note: note, Difference: d.ID})
+		TransactionID: d.TransactionID, Attach: d.Attach, PaidAt: d.Time, Actor: actor, Note: note, Difference: d.ID})
 	if err != nil {
 		return fmt.Errorf("record sale %s: %w", d.OutTradeNo, err)
 	}

@@ -287,7 +287,7 @@ func rowDiff(k Kind, s Subject, r *Row) Difference {
 	d := Difference{
 		Kind: k, Subject: s, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID,
 		TradeType: r.TradeType, DeviceInfo: r.DeviceInfo, BillState: string(r.State),
-		BillFen: r.TotalFen, Time: r.Time, Tender: tenders[billTender(r.TradeType)],
+		BillFen: r.TotalFen, Time: r.Time, Tender: tenders[billTender(r.TradeType)], Attach: r.Attach,
 	}
 	if s == SubjectRefund {
 		d.OutRefundNo, d.RefundID, d.BillFen = r.OutRefundNo, r.RefundID, r.RefundFen

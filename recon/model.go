@@ -35,6 +35,7 @@ type Row struct {
 	RefundFen     int64      // 申请退款金额 if present, else 退款金额
 	RefundStatus  string     // 退款状态
 	FeeMilliFen   int64      // 手续费 in 1/1000 fen (negative on refunds)
+	Attach        string     // 商户数据包: the identity tag the payment was made with
 }
 
 // RowReader yields a bill's detail rows in file order.

@@ -61,6 +61,7 @@ type Difference struct {
 	BillState     string         `json:"bill_state,omitempty"`
 	LocalFen      int64          `json:"local_fen"`
 	BillFen       int64          `json:"bill_fen"`
+	Attach        string         `json:"attach,omitempty"` // the bill's 商户数据包
 	Forced        bool           `json:"forced,omitempty"`
 	Time          time.Time      `json:"time,omitzero"`
 	// Advice is what to do, in plain words.

@@ -96,6 +96,6 @@ func (r Recorder) RecordSale(s recon.BillSale) error {
 		return recon.ErrNoRecorder
 	}
 	_, err := r.Terminal.RecordBillSale(pos.BillSale{OutTradeNo: s.OutTradeNo, Tender: s.Tender, AmountFen: s.AmountFen,
-		TransactionID: s.TransactionID, PaidAt: s.PaidAt, Note: s.Note, Ref: s.Difference}, s.Actor)
+		TransactionID: s.TransactionID, Attach: s.Attach, PaidAt: s.PaidAt, Note: s.Note, Ref: s.Difference}, s.Actor)
 	return err
 }

@@ -15,7 +15,7 @@ import (
 
 const (
 	allHeader = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注"
-	allPay    = "`2026-11-25 10:00:01,`wx1,`1900000001,`0,`T1,`4200000001,`PS1-T1-00000001,`o1,`MICROPAY,`SUCCESS,`OTHERS,`CNY,`11.34,`1.00,`0,`0,`0.00,`0.00,`,`,`咖啡,`,`0.07000,`0.60%,`12.34,`0.00,`"
+	allPay    = "`2026-11-25 10:00:01,`wx1,`1900000001,`0,`T1,`4200000001,`PS1-T1-00000001,`o1,`MICROPAY,`SUCCESS,`OTHERS,`CNY,`11.34,`1.00,`0,`0,`0.00,`0.00,`,`,`咖啡,`wxpos:TAG1,`0.07000,`0.60%,`12.34,`0.00,`"
 	allRef    = "`2026-11-25 11:00:00,`wx1,`1900000001,`0,`T1,`4200000001,`PS1-T1-00000001,`o1,`MICROPAY,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`5030001,`RS1-T1-00000001,`1.50,`0.00,`ORIGINAL,`PROCESSING,`咖啡,`,`-0.01000,`0.60%,`0.00,`2.00,`"
 	allSumH   = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
 	allSum    = "`2,`11.34,`1.50,`0.00,`0.06000,`12.34,`2.00"
@@ -60,7 +60,7 @@ func TestParseMapsLayouts(t *testing.T) {
 	}{
 		{"ALL: order total and requested refund", join(allHeader, allPay, allRef, allSumH, allSum), []recon.Row{
 			{Time: at("2026-11-25 10:00:01"), DeviceInfo: "T1", TransactionID: "4200000001", OutTradeNo: "PS1-T1-00000001", TradeType: "MICROPAY",
-				State: recon.BillSuccess, TotalFen: 1234, SettledFen: 1134, RefundID: "0", OutRefundNo: "0", FeeMilliFen: 7000},
+				State: recon.BillSuccess, TotalFen: 1234, SettledFen: 1134, RefundID: "0", OutRefundNo: "0", FeeMilliFen: 7000, Attach: "wxpos:TAG1"},
 			{Time: at("2026-11-25 11:00:00"), DeviceInfo: "T1", TransactionID: "4200000001", OutTradeNo: "PS1-T1-00000001", TradeType: "MICROPAY",
 				State: recon.BillRefund, RefundID: "5030001", OutRefundNo: "RS1-T1-00000001", RefundFen: 200, RefundStatus: "PROCESSING", FeeMilliFen: -1000},
 		}},
