@@ -141,7 +141,10 @@ func (s *reconScreen) view() fyne.CanvasObject {
 	main := container.NewVScroll(s.body)
 	split := container.NewHSplit(left, main)
 	split.Offset = 0.22
-	return container.NewPadded(container.NewBorder(top, container.NewHBox(back, s.message), nil, nil, split))
+	// The message takes the width beside the back button: in an HBox a
+	// wrapping label gets its minimum width and is drawn a character a line.
+	bottom := container.NewBorder(nil, nil, back, nil, s.message)
+	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, split))
 }
 
 func (s *reconScreen) start(ctx context.Context) {
@@ -203,8 +206,15 @@ func (s *reconScreen) load(d recon.Day) {
 	})
 }
 
+// fetchNow downloads the bill of the day typed in the day field (the one
+// shown when the field does not hold a day).
 func (s *reconScreen) fetchNow() {
-	d := s.day
+	d, err := recon.ParseDay(strings.TrimSpace(s.dayIn.Text))
+	if err != nil {
+		s.message.SetText(s.rt(msgReconBadDay))
+		return
+	}
+	s.day = d
 	s.run(func(ctx context.Context) (*recon.Result, string, error) {
 		res, err := s.r.Fetch(ctx, d)
 		return res, "", err

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/receipt"
@@ -18,9 +19,10 @@ import (
 )
 
 type fakeReconciler struct {
-	mu    sync.Mutex
-	res   *recon.Result
-	calls []recon.Action
+	mu      sync.Mutex
+	res     *recon.Result
+	calls   []recon.Action
+	fetched []recon.Day
 }
 
 func (f *fakeReconciler) Days(context.Context) ([]recon.DaySummary, error) {
@@ -38,6 +40,9 @@ func (f *fakeReconciler) Result(context.Context, recon.Day) (*recon.Result, erro
 }
 
 func (f *fakeReconciler) Fetch(ctx context.Context, d recon.Day) (*recon.Result, error) {
+	f.mu.Lock()
+	f.fetched = append(f.fetched, d)
+	f.mu.Unlock()
 	return f.Result(ctx, d)
 }
 
@@ -217,5 +222,35 @@ func TestStatusBarBackgroundWorkers(t *testing.T) {
 				t.Errorf("warn = %v, want %v", warn, tc.wantWarn)
 			}
 		})
+	}
+}
+
+// "Fetch bill now" fetches the day typed in the field, and the status line
+// beside the back button is wide enough to read (it was drawn a character a
+// line in an HBox).
+func TestReconFetchTypedDayAndReadableMessage(t *testing.T) {
+	h := newHarness(t, WithLanguage(LangEN))
+	f := &fakeReconciler{res: &recon.Result{Day: "20261125", Counts: map[recon.Kind]int{}}}
+	h.term.ShowReconciliation(f)
+	s := screenAs[*reconScreen](h)
+	h.waitFor("first result", func() bool { return s.summary.Text != "" })
+	s.dayIn.SetText("2026-11-20")
+	var fetch *widget.Button
+	for _, b := range buttons(h.w.Content()) {
+		if b.Text == "Fetch bill now" {
+			fetch = b
+		}
+	}
+	if fetch == nil {
+		t.Fatal("no Fetch bill now button")
+	}
+	test.Tap(fetch)
+	h.waitFor("fetched", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.fetched) == 1 })
+	if f.fetched[0] != "20261120" {
+		t.Fatalf("fetched %s, want the typed day 20261120", f.fetched[0])
+	}
+	s.message.SetText(s.rt(msgReconNone))
+	if w, min := s.message.Size().Width, fyne.MeasureText("Not reconciled", theme.TextSize(), fyne.TextStyle{}).Width; w < min {
+		t.Fatalf("status line %.0f px wide, narrower than two words (%.0f px)", w, min)
 	}
 }
