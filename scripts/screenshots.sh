@@ -24,21 +24,9 @@ install_missing xvfb xauth x11-utils xdotool imagemagick curl
 
 work=$(mktemp -d)
 xvfb_pid="" app_pid=""
-cleanup() {
-	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
-	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
+source scripts/xvfb.sh
 trap cleanup EXIT
-
-# A free display number.
-n=90
-while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-export DISPLAY=":$n"
-Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+start_xvfb
 
 echo "screenshots: building"
 go build -tags no_emoji -o "$work/wxpos" .  # as scripts/run.sh builds it
