@@ -52,6 +52,7 @@ const (
 	ReasonDeclined        Reason = "TRADE_ERROR"
 	ReasonExpired         Reason = "EXPIRED"        // a QR order closed at its expiry
 	ReasonConflict        Reason = "TRADE_CONFLICT" // the order number belongs to another payment
+	ReasonNotRecorded     Reason = "NOT_RECORDED"   // WeChat answered, the disk could not take it
 )
 
 // Sale is what the cashier keyed: optional item lines and the total in fen.

@@ -113,6 +113,7 @@ const (
 	msgReasonDeclined      msg = "reason.TRADE_ERROR"
 	msgReasonOther         msg = "reason.other"
 	msgReasonConflict      msg = "reason.TRADE_CONFLICT"
+	msgReasonNotRecorded   msg = "reason.NOT_RECORDED"
 
 	msgStatusNetOK           msg = "status.netOK"
 	msgStatusNetFail         msg = "status.netFail"
@@ -261,6 +262,8 @@ var messages = map[msg]translation{
 	msgReasonNoPassword:    {"顾客没有完成密码输入，已撤销", "The customer did not enter the password; reversed"},
 	msgReasonDeclined:      {"交易被微信拒绝 — 请换一种方式付款", "Declined by WeChat — ask for another way to pay"},
 	msgReasonOther:         {"支付未成功", "The payment did not go through"},
+	msgReasonNotRecorded: {"微信已有结果，但磁盘已满、本机未能记录 — 请勿重复收款；清理磁盘空间后运行 wxpos recover",
+		"WeChat has the outcome, but the disk is full and this till could not record it — do not charge again; free disk space, then run wxpos recover"},
 	msgReasonConflict: {"此订单号属于另一笔支付（数据库被恢复或重装？）— 本笔未收款，请重新收款并告知经理",
 		"This order number belongs to another payment (database restored or reinstalled?) — this sale is NOT paid: take the payment again and tell the manager"},
 

@@ -21,6 +21,8 @@ func reasonMsg(r Reason) msg {
 		return msgReasonDeclined
 	case ReasonConflict:
 		return msgReasonConflict
+	case ReasonNotRecorded:
+		return msgReasonNotRecorded
 	}
 	return msgReasonOther
 }

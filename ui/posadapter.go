@@ -120,9 +120,16 @@ func (c *PosCheckout) begin(ctx context.Context, start func(context.Context) (*p
 
 func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, events <-chan pos.Event, out chan<- Update) {
 	var last *pos.Order
+	// notRecorded: WeChat answered but the store could not write it; the
+	// stored record is behind, so only a final state (recovery, once there
+	// is room) may replace what the screen says.
+	notRecorded := false
 	// send reports whether to go on.
 	send := func(o *pos.Order) bool {
 		if o == nil || o.OutTradeNo != no {
+			return true
+		}
+		if notRecorded && !o.State.Terminal() && o.State != pos.StateConflict {
 			return true
 		}
 		if last != nil && last.State == o.State && last.CodeURL == o.CodeURL && last.Deadline.Equal(o.Deadline) {
@@ -180,6 +187,15 @@ func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, eve
 			}
 		case <-done:
 			done = nil
+			var nr *pos.NotRecordedError
+			if o, err := lp.p.Wait(ctx); errors.As(err, &nr) && o != nil {
+				notRecorded = true
+				select {
+				case out <- Update{OutTradeNo: no, State: StateUnknown, AmountFen: o.AmountFen, Reason: ReasonNotRecorded}:
+				case <-ctx.Done():
+					return
+				}
+			}
 			if !reread() {
 				return
 			}

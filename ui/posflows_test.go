@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +31,12 @@ type posRig struct {
 // adjusts the core's configuration.
 func newPosRig(t testing.TB, clk *postest.Clock, tune ...func(*pos.Config)) *posRig {
 	t.Helper()
+	return newPosRigOn(t, clk, nil, tune...)
+}
+
+// newPosRigOn is newPosRig with the core's store wrapped by wrap (nil: as is).
+func newPosRigOn(t testing.TB, clk *postest.Clock, wrap func(pos.Store) pos.Store, tune ...func(*pos.Config)) *posRig {
+	t.Helper()
 	now := time.Now
 	cfg := pos.Config{
 		StoreID: "S01", TerminalID: "T01", StoreName: "Test store", Training: true,
@@ -44,7 +52,11 @@ func newPosRig(t testing.TB, clk *postest.Clock, tune ...func(*pos.Config)) *pos
 		f(&cfg)
 	}
 	env := gatetest.Start(t, now, func(o *sandbox.Options) { o.UserPayingDelay = 300 * time.Millisecond })
-	core, err := pos.New(pos.NewBoltStore(storagetest.Open(t)), env.Gateway, cfg)
+	var store pos.Store = pos.NewBoltStore(storagetest.Open(t))
+	if wrap != nil {
+		store = wrap(store)
+	}
+	core, err := pos.New(store, env.Gateway, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,5 +308,35 @@ func TestPosScanConflict(t *testing.T) {
 	open, err := core.OpenOrders()
 	if err != nil || len(open) != 1 || open[0].State != pos.StateConflict || open[0].AmountFen != 8888 {
 		t.Fatalf("core's open orders %+v %v, want the 88.88 conflict", open, err)
+	}
+}
+
+// diskFullAfter fails every commit after the first n, as a disk that fills
+// up while a payment is at WeChat.
+type diskFullAfter struct {
+	pos.Store
+	n       int32
+	applies atomic.Int32
+}
+
+func (d *diskFullAfter) Apply(c *pos.Change) error {
+	if d.applies.Add(1) > d.n {
+		return fmt.Errorf("commit: no space left on device: %w", pos.ErrDiskFull)
+	}
+	return d.Store.Apply(c)
+}
+
+// A payment WeChat took that the disk could not record is said as such on
+// the cashier's screen — never a plain "checking", never a receipt — so the
+// customer is not charged again.
+func TestPosPaidNotRecordedIsSaid(t *testing.T) {
+	r := newPosRigOn(t, nil, func(s pos.Store) pos.Store { return &diskFullAfter{Store: s, n: 1} })
+	r.pay(t, "12.34", sandbox.ScenarioSuccess)
+	r.waitFor("not-recorded screen", func() bool {
+		u, ok := r.term.cur.(*unknownScreen)
+		return ok && u.result.Text == zh(msgReasonNotRecorded)
+	})
+	if _, onReceipt := r.term.cur.(*receiptScreen); onReceipt {
+		t.Fatal("a receipt for a sale the till did not record")
 	}
 }

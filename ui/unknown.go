@@ -53,6 +53,9 @@ func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
 	s.title.TextSize = theme.TextHeadingSize()
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.amount.SetFen(u.AmountFen)
+	if u.Reason == ReasonNotRecorded {
+		s.result.SetText(c.T(msgReasonNotRecorded))
+	}
 	s.explain.Wrapping = fyne.TextWrapWord
 	s.result.Importance = widget.DangerImportance
 	s.result.Wrapping = fyne.TextWrapWord
@@ -95,6 +98,9 @@ func (s *unknownScreen) stamp() {
 func (s *unknownScreen) update(u Update) {
 	s.stamp()
 	if !u.State.Final() {
+		if u.Reason == ReasonNotRecorded {
+			s.result.SetText(s.t.cat.T(msgReasonNotRecorded))
+		}
 		return
 	}
 	s.done = true
