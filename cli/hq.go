@@ -35,12 +35,11 @@ func hqDay(s string) (string, error) {
 	if s == "" {
 		return time.Now().In(tz.Shanghai).Format("20060102"), nil
 	}
-	for _, layout := range []string{"20060102", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, tz.Shanghai); err == nil {
-			return t.Format("20060102"), nil
-		}
+	d, err := tz.ParseDay(s)
+	if err != nil {
+		return "", Usagef("%v", err)
 	}
-	return "", Usagef("day %q: want yyyymmdd or yyyy-mm-dd", s)
+	return d, nil
 }
 
 func newHQReportCmd(g *globalFlags) *cobra.Command {

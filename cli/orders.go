@@ -24,18 +24,18 @@ func newOrdersCmd(g *globalFlags) *cobra.Command {
 		Example: "  wxpos orders --day 2026-11-25 --json",
 		Args:    cobra.NoArgs,
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
-			d := time.Now().In(tz.Shanghai)
+			d := pos.DayOf(time.Now())
 			if day != "" {
 				var err error
-				if d, err = time.ParseInLocation(time.DateOnly, day, tz.Shanghai); err != nil {
-					return Usagef("orders: --day: want YYYY-MM-DD: %v", err)
+				if d, err = tz.ParseDay(day); err != nil {
+					return Usagef("orders: --day: %v", err)
 				}
 			}
 			st, err := env.Store()
 			if err != nil {
 				return err
 			}
-			orders, err := pos.NewBoltStore(st).OrdersOnDay(pos.DayOf(d))
+			orders, err := pos.NewBoltStore(st).OrdersOnDay(d)
 			if err != nil {
 				return err
 			}

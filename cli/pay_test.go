@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/wxpos/wxpos/cli"
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -72,6 +75,18 @@ func TestPayQueryOrders(t *testing.T) {
 	t.Run("query unknown number", func(t *testing.T) {
 		if code, _, _ := run(t, "--data", data, "query", "PX-1", "--json"); code != 2 {
 			t.Fatalf("exit %d", code)
+		}
+	})
+	t.Run("orders takes a day in either form", func(t *testing.T) {
+		today := time.Now().In(tz.Shanghai)
+		for _, day := range []string{today.Format("20060102"), today.Format(time.DateOnly)} {
+			code, out, errOut := run(t, "--data", data, "orders", "--day", day)
+			if code != 0 || !strings.Contains(out, paid.OutTradeNo) {
+				t.Errorf("orders --day %s: exit %d, %q %s", day, code, out, errOut)
+			}
+		}
+		if code, _, _ := run(t, "--data", data, "orders", "--day", "2026/12/04"); code != cli.ExitUsage {
+			t.Errorf("orders --day 2026/12/04: exit %d, want %d", code, cli.ExitUsage)
 		}
 	})
 	t.Run("orders lists every order", func(t *testing.T) {

@@ -1,7 +1,6 @@
 package recon
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/wxpos/wxpos/tz"
@@ -13,12 +12,8 @@ type Day string
 
 // ParseDay accepts "2026-11-25" or "20261125".
 func ParseDay(s string) (Day, error) {
-	for _, layout := range []string{"20060102", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, tz.Shanghai); err == nil {
-			return DayOf(t), nil
-		}
-	}
-	return "", fmt.Errorf("day %q: want yyyy-mm-dd or yyyymmdd", s)
+	d, err := tz.ParseDay(s)
+	return Day(d), err
 }
 
 // DayOf returns the bill day of the instant t.

@@ -48,12 +48,11 @@ func DayOf(t time.Time) string { return t.In(tz.Shanghai).Format("20060102") }
 
 // ParseDay accepts yyyymmdd or yyyy-mm-dd and returns yyyymmdd.
 func ParseDay(s string) (string, error) {
-	for _, layout := range []string{"20060102", time.DateOnly} {
-		if t, err := time.ParseInLocation(layout, s, tz.Shanghai); err == nil {
-			return t.Format("20060102"), nil
-		}
+	d, err := tz.ParseDay(s)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", err, ErrBadDay)
 	}
-	return "", fmt.Errorf("%q: %w", s, ErrBadDay)
+	return d, nil
 }
 
 func dayStart(day string) (time.Time, error) {

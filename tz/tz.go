@@ -4,6 +4,7 @@
 package tz
 
 import (
+	"fmt"
 	"time"
 	_ "time/tzdata" // so it loads on a machine without a zoneinfo database
 )
@@ -18,4 +19,16 @@ func load() *time.Location {
 		return time.FixedZone("CST", 8*3600)
 	}
 	return loc
+}
+
+// ParseDay reads a calendar day written yyyymmdd or yyyy-mm-dd — the two
+// forms every wxpos command accepts — and returns it as yyyymmdd, the form
+// bills, indexes and reports key days by.
+func ParseDay(s string) (string, error) {
+	for _, layout := range []string{"20060102", time.DateOnly} {
+		if t, err := time.ParseInLocation(layout, s, Shanghai); err == nil {
+			return t.Format("20060102"), nil
+		}
+	}
+	return "", fmt.Errorf("day %q: want yyyy-mm-dd or yyyymmdd", s)
 }

@@ -18,3 +18,16 @@ func TestShanghaiIsUTCPlus8WithoutDST(t *testing.T) {
 		t.Errorf("zone %q: the tz database was not linked", Shanghai)
 	}
 }
+
+func TestParseDay(t *testing.T) {
+	for in, want := range map[string]string{"20261204": "20261204", "2026-12-04": "20261204"} {
+		if got, err := ParseDay(in); err != nil || got != want {
+			t.Errorf("ParseDay(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "2026-13-01", "04.12.2026", "202612045", "2026/12/04"} {
+		if got, err := ParseDay(bad); err == nil {
+			t.Errorf("ParseDay(%q) = %q, want an error", bad, got)
+		}
+	}
+}
