@@ -77,6 +77,28 @@ func TestPayQueryOrders(t *testing.T) {
 			t.Fatalf("exit %d", code)
 		}
 	})
+	t.Run("query --remote asks WeChat", func(t *testing.T) {
+		code, out, errOut := run(t, "--data", data, "query", paid.OutTradeNo, "--remote", "--json")
+		var r struct {
+			TradeState    string `json:"trade_state"`
+			AmountFen     int64  `json:"amount_fen"`
+			TransactionID string `json:"transaction_id"`
+			LocalState    string `json:"local_state"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.TradeState != "SUCCESS" || r.AmountFen != paid.AmountFen ||
+			r.TransactionID != paid.TransactionID || r.LocalState != "PAID" {
+			t.Fatalf("exit %d, %q %s; want WeChat's SUCCESS for %+v", code, out, errOut, paid)
+		}
+		// A number WeChat never saw: definitely not paid, and nothing written.
+		code, out, _ = run(t, "--data", data, "query", "PS1-T1-AAAAAA-99999999", "--remote", "--json")
+		r.TradeState, r.LocalState = "", ""
+		if code != cli.ExitDeclined || json.Unmarshal([]byte(out), &r) != nil || r.TradeState != "NOT_EXIST" || r.LocalState != "" {
+			t.Fatalf("unknown number: exit %d, %q", code, out)
+		}
+		if code, _, _ := run(t, "--data", data, "query", "PS1-T1-AAAAAA-99999999"); code != cli.ExitUsage {
+			t.Fatalf("query --remote recorded the number it asked about (local query exit %d)", code)
+		}
+	})
 	t.Run("orders takes a day in either form", func(t *testing.T) {
 		today := time.Now().In(tz.Shanghai)
 		for _, day := range []string{today.Format("20060102"), today.Format(time.DateOnly)} {

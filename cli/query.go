@@ -13,14 +13,16 @@ import (
 
 func newQueryCmd(g *globalFlags) *cobra.Command {
 	var (
-		asJSON bool
-		wait   time.Duration
+		asJSON, remote bool
+		wait           time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "query NO",
 		Short: "Show an order (out_trade_no) or a refund (out_refund_no)",
 		Long: "query prints the terminal's record of an order or refund. One that is not settled yet is\n" +
 			"worked on by the recovery worker (it queries WeChat) for up to --wait before printing.\n" +
+			"With --remote it asks WeChat for the order as WeChat has it, beside this terminal's record,\n" +
+			"and changes nothing.\n" +
 			"Exit status: 0 paid/refunded, 3 definitely not, 4 still unknown, 2 no such number.",
 		Example: "  wxpos query PS01-T01-K7QZ2M-00000042 --json",
 		Args:    cobra.ExactArgs(1),
@@ -31,6 +33,9 @@ func newQueryCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			no, out := args[0], cmd.OutOrStdout()
+			if remote {
+				return queryRemote(cmd, term, no, asJSON)
+			}
 			if r, err := term.RefundRecord(no); err == nil {
 				r = waitRefund(ctx, term, r, wait)
 				if err := printRefund(out, asJSON, r); err != nil {
@@ -55,6 +60,7 @@ func newQueryCmd(g *globalFlags) *cobra.Command {
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&remote, "remote", false, "ask WeChat for the order (out_trade_no) as WeChat has it")
 	cmd.Flags().DurationVar(&wait, "wait", 10*time.Second, "how long to let an unsettled record resolve first")
 	return cmd
 }
@@ -77,4 +83,62 @@ func printRefund(w interface{ Write([]byte) (int, error) }, asJSON bool, r *pos.
 		fmt.Fprintf(w, "  %s %s\n", r.ErrorCode, r.Message)
 	}
 	return nil
+}
+
+// remoteJSON is WeChat's view of an order beside this terminal's record.
+type remoteJSON struct {
+	OutTradeNo    string `json:"out_trade_no"`
+	TradeState    string `json:"trade_state"` // WeChat's; NOT_EXIST when WeChat has no such order
+	AmountFen     int64  `json:"amount_fen"`
+	TransactionID string `json:"transaction_id,omitempty"`
+	LocalState    string `json:"local_state,omitempty"` // this terminal's, "" when it has no record
+	LocalFen      int64  `json:"local_fen,omitempty"`
+}
+
+// queryRemote prints WeChat's answer for order no: exit 0 paid at WeChat,
+// 4 not paid yet, 3 closed, reversed, failed or unknown to WeChat, 1 when
+// WeChat could not be asked.
+func queryRemote(cmd *cobra.Command, term *pos.Terminal, no string, asJSON bool) error {
+	r := remoteJSON{OutTradeNo: no}
+	if o, err := term.Order(no); err == nil {
+		r.LocalState, r.LocalFen = string(o.State), o.AmountFen
+	}
+	tr, err := term.RemoteTrade(cmd.Context(), no)
+	switch {
+	case errors.Is(err, pos.ErrOrderNotExist):
+		r.TradeState = "NOT_EXIST"
+	case err != nil:
+		return fmt.Errorf("query --remote %s: WeChat could not be asked: %w", no, err)
+	default:
+		r.TradeState, r.AmountFen, r.TransactionID = string(tr.Status), tr.AmountFen, tr.TransactionID
+	}
+	w := cmd.OutOrStdout()
+	if asJSON {
+		if err := json.NewEncoder(w).Encode(r); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(w, "%s  at WeChat: %s", no, r.TradeState)
+		if r.TradeState != "NOT_EXIST" {
+			fmt.Fprintf(w, "  ¥%s", pos.FormatYuan(r.AmountFen))
+		}
+		if r.TransactionID != "" {
+			fmt.Fprintf(w, "  transaction %s", r.TransactionID)
+		}
+		fmt.Fprintln(w)
+		if r.LocalState != "" {
+			fmt.Fprintf(w, "  this terminal: %s  ¥%s\n", r.LocalState, pos.FormatYuan(r.LocalFen))
+		} else {
+			fmt.Fprintln(w, "  this terminal has no record of it")
+		}
+	}
+	switch {
+	case err != nil: // no such order
+		return exitFor(ExitDeclined)
+	case tr.Status.Paid():
+		return nil
+	case tr.Status == pos.TradeNotPay || tr.Status == pos.TradeUserPaying:
+		return exitFor(ExitUnknown) // may still be paid
+	}
+	return exitFor(ExitDeclined)
 }

@@ -167,6 +167,14 @@ func (t *Terminal) Receipt(no string) (*receipt.Receipt, error) { return t.store
 // OrdersOnDay returns the orders of a day (yyyymmdd, Asia/Shanghai).
 func (t *Terminal) OrdersOnDay(day string) ([]*Order, error) { return t.store.OrdersOnDay(day) }
 
+// RemoteTrade asks WeChat for order no as WeChat has it (a manager
+// checking a disputed payment), within the call deadline. It changes
+// nothing here: settling an order stays the recovery worker's. A number
+// WeChat does not know is ErrOrderNotExist.
+func (t *Terminal) RemoteTrade(ctx context.Context, no string) (Trade, error) {
+	return call(t, ctx, func(ctx context.Context) (Trade, error) { return t.gw.Query(ctx, no) })
+}
+
 // OpenOrders returns every order not in a final state (UNKNOWN ones
 // included), for the manager's screen.
 func (t *Terminal) OpenOrders() ([]*Order, error) { return t.store.OpenOrders() }
