@@ -107,11 +107,17 @@ func onDay[R any](t *Tx, b Bucket, day string, get func(string) (*R, error)) ([]
 	if err != nil {
 		return nil, err
 	}
+	return records(keys, get, func(k string) string { return fmt.Sprintf("%s %s/%s", b, day, k) })
+}
+
+// records reads the record behind each key an index listed; an error names
+// the index entry (where) that points at a missing or unreadable record.
+func records[R any](keys []string, get func(string) (*R, error), where func(key string) string) ([]*R, error) {
 	out := make([]*R, 0, len(keys))
 	for _, k := range keys {
 		r, err := get(k)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s/%s: %w", b, day, k, err)
+			return nil, fmt.Errorf("%s: %w", where(k), err)
 		}
 		out = append(out, r)
 	}

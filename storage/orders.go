@@ -141,15 +141,7 @@ func openRecords[R any](t *Tx, kind string, get func(string) (*R, error)) ([]*R,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*R, 0, len(keys))
-	for _, k := range keys {
-		r, err := get(k)
-		if err != nil {
-			return nil, fmt.Errorf("open index %s: %w", k, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return records(keys, get, func(k string) string { return "open index " + k })
 }
 
 // OrdersOnDay returns the orders of day (yyyymmdd), in out_trade_no order.
