@@ -3,10 +3,8 @@ package pos_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/wxpos/wxpos/pos"
@@ -76,30 +74,13 @@ func TestDiskFull_RefusedBeforeAnyCall(t *testing.T) {
 	}
 }
 
-// fullAfter fails every Apply after the first `after` ones, as a disk that
-// filled up after the payment was sent; Room still says yes (the check came
-// before). Counting commits, not a flag the test sets, fixes the instant
-// whatever the payment's goroutine is doing.
-type fullAfter struct {
-	pos.Store
-	after   int32
-	applies atomic.Int32
-}
-
-func (f *fullAfter) Apply(c *pos.Change) error {
-	if f.applies.Add(1) > f.after {
-		return fmt.Errorf("commit: write /var/lib/wxpos/wxpos.db: no space left on device: %w", pos.ErrDiskFull)
-	}
-	return f.Store.Apply(c)
-}
-
 // TestDiskFull_PaidNotRecorded: WeChat takes the money, the disk refuses
 // the PAID commit. The payment says so (not a bare UNKNOWN), nothing is
 // charged twice, the database stays readable in its last committed state,
 // and once space is free `wxpos recover` books the sale PAID.
 func TestDiskFull_PaidNotRecorded(t *testing.T) {
 	r := newRig(t, true)
-	fa := &fullAfter{Store: r.store, after: 1} // SUBMITTING is written; the PAID commit is not
+	fa := &postest.FullAfter{Store: r.store, After: 1} // SUBMITTING is written; the PAID commit is not
 	r.term = r.newTerminal(fa, r.gw)
 	code := postest.Code(postest.Success, 7)
 	p, err := r.term.BeginScan(context.Background(), sale(8888), code)

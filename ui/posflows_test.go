@@ -2,10 +2,8 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -311,26 +309,11 @@ func TestPosScanConflict(t *testing.T) {
 	}
 }
 
-// diskFullAfter fails every commit after the first n, as a disk that fills
-// up while a payment is at WeChat.
-type diskFullAfter struct {
-	pos.Store
-	n       int32
-	applies atomic.Int32
-}
-
-func (d *diskFullAfter) Apply(c *pos.Change) error {
-	if d.applies.Add(1) > d.n {
-		return fmt.Errorf("commit: no space left on device: %w", pos.ErrDiskFull)
-	}
-	return d.Store.Apply(c)
-}
-
 // A payment WeChat took that the disk could not record is said as such on
 // the cashier's screen — never a plain "checking", never a receipt — so the
 // customer is not charged again.
 func TestPosPaidNotRecordedIsSaid(t *testing.T) {
-	r := newPosRigOn(t, nil, func(s pos.Store) pos.Store { return &diskFullAfter{Store: s, n: 1} })
+	r := newPosRigOn(t, nil, func(s pos.Store) pos.Store { return &postest.FullAfter{Store: s, After: 1} })
 	r.pay(t, "12.34", sandbox.ScenarioSuccess)
 	r.waitFor("not-recorded screen", func() bool {
 		u, ok := r.term.cur.(*unknownScreen)
