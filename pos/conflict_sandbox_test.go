@@ -202,22 +202,7 @@ func TestSandboxReusedNumberQR(t *testing.T) {
 func TestSandboxReusedNumberRecovery(t *testing.T) {
 	for _, gen := range gens {
 		t.Run(gen, func(t *testing.T) {
-			ctx := context.Background()
-			a, b := restoredRig(t, gen, true)
-			a0, err := a.term.PayScan(ctx, sale(5), gatetest.Code(sandbox.ScenarioSuccess))
-			if err != nil || a0.State != pos.StatePaid {
-				t.Fatalf("A pays 0.05: %v %+v", err, a0)
-			}
-			p := pathsOf(gen, a0.OutTradeNo)
-			for _, f := range []sandbox.Fault{{Path: p.pay, Drop: sandbox.DropAfter}, {Path: p.query, Status: 503, Count: -1}} {
-				if err := a.env.Sandbox.AddFault(f); err != nil {
-					t.Fatal(err)
-				}
-			}
-			o, err := b.term.PayScan(ctx, sale(8888), gatetest.Code(sandbox.ScenarioSuccess))
-			if err != nil || o.State != pos.StateUnknown {
-				t.Fatalf("B before the restart: %v %+v, want UNKNOWN", err, o)
-			}
+			a, b, a0, o := unknownOnReusedNumber(t, gen)
 			b.term.Close()
 			a.env.Sandbox.ClearFaults() // WeChat answers again after the restart
 			b.db = storagetest.Reopen(t, b.db)
@@ -227,7 +212,7 @@ func TestSandboxReusedNumberRecovery(t *testing.T) {
 			if res.Conflicts != 1 || res.Unresolved != 0 {
 				t.Errorf("recovery %+v, want one conflict and nothing unresolved", res)
 			}
-			o, err = b.term.Order(o.OutTradeNo)
+			o, err := b.term.Order(o.OutTradeNo)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -248,21 +233,8 @@ func TestSandboxReusedNumberForceVoid(t *testing.T) {
 	for _, gen := range gens {
 		t.Run(gen, func(t *testing.T) {
 			ctx := context.Background()
-			a, b := restoredRig(t, gen, true)
-			a0, err := a.term.PayScan(ctx, sale(5), gatetest.Code(sandbox.ScenarioSuccess))
-			if err != nil || a0.State != pos.StatePaid {
-				t.Fatalf("A pays 0.05: %v %+v", err, a0)
-			}
-			p := pathsOf(gen, a0.OutTradeNo)
-			for _, f := range []sandbox.Fault{{Path: p.pay, Drop: sandbox.DropAfter}, {Path: p.query, Status: 503, Count: -1}} {
-				if err := a.env.Sandbox.AddFault(f); err != nil {
-					t.Fatal(err)
-				}
-			}
-			o, err := b.term.PayScan(ctx, sale(8888), gatetest.Code(sandbox.ScenarioSuccess))
-			if err != nil || o.State != pos.StateUnknown {
-				t.Fatalf("B: %v %+v, want UNKNOWN", err, o)
-			}
+			a, b, a0, o := unknownOnReusedNumber(t, gen)
+			var err error
 			if o, err = b.term.ForceVoid(ctx, o.OutTradeNo, manager, "customer walked away"); err != nil || o.State != pos.StateReversing {
 				t.Fatalf("force void: %v %+v", err, o)
 			}
@@ -277,4 +249,29 @@ func TestSandboxReusedNumberForceVoid(t *testing.T) {
 			checkConflict(t, a, b, o, a0)
 		})
 	}
+}
+
+// unknownOnReusedNumber sets up A paying 0.05 and B, restored from A's
+// backup, charging 88.88 under the same number with its answer lost and
+// WeChat's queries failing until the faults are cleared: B's sale is
+// UNKNOWN. It returns both rigs, A's payment and B's order.
+func unknownOnReusedNumber(t *testing.T, gen string) (a *sbRig, b *rig, a0, o *pos.Order) {
+	t.Helper()
+	ctx := context.Background()
+	a, b = restoredRig(t, gen, true)
+	a0, err := a.term.PayScan(ctx, sale(5), gatetest.Code(sandbox.ScenarioSuccess))
+	if err != nil || a0.State != pos.StatePaid {
+		t.Fatalf("A pays 0.05: %v %+v", err, a0)
+	}
+	p := pathsOf(gen, a0.OutTradeNo)
+	for _, f := range []sandbox.Fault{{Path: p.pay, Drop: sandbox.DropAfter}, {Path: p.query, Status: 503, Count: -1}} {
+		if err := a.env.Sandbox.AddFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err = b.term.PayScan(ctx, sale(8888), gatetest.Code(sandbox.ScenarioSuccess))
+	if err != nil || o.State != pos.StateUnknown {
+		t.Fatalf("B: %v %+v, want UNKNOWN", err, o)
+	}
+	return a, b, a0, o
 }
