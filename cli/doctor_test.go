@@ -18,6 +18,7 @@ import (
 
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/tz"
 )
 
 func writePEM(t *testing.T, path, typ string, der []byte) {
@@ -165,6 +166,8 @@ func TestReportAndStaffCommands(t *testing.T) {
 		root.SetArgs(append([]string{"--data", data}, args...))
 		return cli.Execute(context.Background(), root), out.String(), errb.String()
 	}
+	today := time.Now().In(tz.Shanghai).Format("2006-01-02")
+	yesterday := time.Now().In(tz.Shanghai).AddDate(0, 0, -1).Format("2006-01-02")
 	steps := []struct {
 		name, stdin string
 		args        []string
@@ -180,6 +183,12 @@ func TestReportAndStaffCommands(t *testing.T) {
 		{"reprint", "", []string{"report", "z", "--no", "1"}, 0, "重印"},
 		{"bad day", "", []string{"report", "x", "--day", "26/11/2026"}, 2, ""},
 		{"audit", "", []string{"staff", "audit", "--kind", "day.,override"}, 0, "day.close"},
+		{"add without --manager", "2468\n1357\n", []string{"staff", "add", "Li"}, 2, ""},
+		{"add", "2468\n1357\n", []string{"staff", "add", "Li", "--manager", "Wang"}, 0, "cashier Li added"},
+		{"list", "", []string{"staff", "list"}, 0, "Li    cashier"},
+		{"unlock", "2468\n", []string{"staff", "unlock", "Li", "--manager", "Wang"}, 0, "Li unlocked"},
+		{"audit of today", "", []string{"staff", "audit", "--kind", "user.", "--from", today, "--to", today}, 0, "Li"},
+		{"audit, bad day", "", []string{"staff", "audit", "--from", "26/11/2026"}, 2, ""},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -189,4 +198,10 @@ func TestReportAndStaffCommands(t *testing.T) {
 			}
 		})
 	}
+	t.Run("audit before today", func(t *testing.T) {
+		code, out, errOut := runIn("", "staff", "audit", "--kind", "user.", "--to", yesterday)
+		if code != 0 || !strings.Contains(out, "SEQ") || strings.Contains(out, "Li") {
+			t.Fatalf("exit %d, want 0 and no event of today\nstdout: %s\nstderr: %s", code, out, errOut)
+		}
+	})
 }

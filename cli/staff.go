@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
 
@@ -21,26 +23,39 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 		Long: "staff manages the terminal's users. On a terminal PINs are asked for and typed without echo;\n" +
 			"from a pipe they are read one per line. Changes need a manager's name (--manager) and PIN.",
 	}
-	var manager string
-	var role string
-	auth := func(cmd *cobra.Command, env *Env, in *pins) (*staff.Directory, staff.Session, error) {
-		db, err := env.Store()
-		if err != nil {
-			return nil, staff.Session{}, err
-		}
-		dir := staff.New(db, nil)
-		if manager == "" {
-			return nil, staff.Session{}, Usagef("--manager is required")
-		}
-		pin, err := in.next("PIN of " + manager + ": ")
-		if err != nil {
-			return nil, staff.Session{}, err
-		}
-		s, err := dir.Login(cmd.Context(), manager, pin)
-		return dir, s, err
-	}
+	cmd.AddCommand(newStaffSetupCmd(g), newStaffAddCmd(g), newStaffUnlockCmd(g), newStaffListCmd(g), newStaffAuditCmd(g))
+	return cmd
+}
 
-	setup := &cobra.Command{
+// managerLogin is the --manager flag of the commands that change users:
+// the change is made in the session of that manager, whose PIN comes first
+// on stdin.
+type managerLogin struct{ name string }
+
+func (m *managerLogin) addFlag(c *cobra.Command) {
+	c.Flags().StringVar(&m.name, "manager", "", "the manager `name` whose PIN is on stdin")
+}
+
+// login reads the manager's PIN and opens a session in the terminal's directory.
+func (m *managerLogin) login(cmd *cobra.Command, env *Env, in *pins) (*staff.Directory, staff.Session, error) {
+	db, err := env.Store()
+	if err != nil {
+		return nil, staff.Session{}, err
+	}
+	dir := staff.New(db, nil)
+	if m.name == "" {
+		return nil, staff.Session{}, Usagef("--manager is required")
+	}
+	pin, err := in.next("PIN of " + m.name + ": ")
+	if err != nil {
+		return nil, staff.Session{}, err
+	}
+	s, err := dir.Login(cmd.Context(), m.name, pin)
+	return dir, s, err
+}
+
+func newStaffSetupCmd(g *globalFlags) *cobra.Command {
+	return &cobra.Command{
 		Use:   "setup NAME",
 		Short: "Create the first manager (only on a terminal without users)",
 		Args:  cobra.ExactArgs(1),
@@ -69,14 +84,18 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 			return err
 		}),
 	}
+}
 
-	add := &cobra.Command{
+func newStaffAddCmd(g *globalFlags) *cobra.Command {
+	var m managerLogin
+	var role string
+	c := &cobra.Command{
 		Use:   "add NAME",
 		Short: "Add a user (stdin: the manager's PIN, then the new user's PIN)",
 		Args:  cobra.ExactArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
 			in := newPins(cmd.InOrStdin(), cmd.ErrOrStderr())
-			dir, by, err := auth(cmd, env, in)
+			dir, by, err := m.login(cmd, env, in)
 			if err != nil {
 				return err
 			}
@@ -92,14 +111,19 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 			return err
 		}),
 	}
-	add.Flags().StringVar(&role, "role", string(staff.RoleCashier), "`role`: cashier or manager")
+	c.Flags().StringVar(&role, "role", string(staff.RoleCashier), "`role`: cashier or manager")
+	m.addFlag(c)
+	return c
+}
 
-	unlock := &cobra.Command{
+func newStaffUnlockCmd(g *globalFlags) *cobra.Command {
+	var m managerLogin
+	c := &cobra.Command{
 		Use:   "unlock NAME",
 		Short: "Lift a wrong-PIN lockout (stdin: the manager's PIN)",
 		Args:  cobra.ExactArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
-			dir, by, err := auth(cmd, env, newPins(cmd.InOrStdin(), cmd.ErrOrStderr()))
+			dir, by, err := m.login(cmd, env, newPins(cmd.InOrStdin(), cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
@@ -110,11 +134,12 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 			return err
 		}),
 	}
-	for _, c := range []*cobra.Command{add, unlock} {
-		c.Flags().StringVar(&manager, "manager", "", "the manager `name` whose PIN is on stdin")
-	}
+	m.addFlag(c)
+	return c
+}
 
-	list := &cobra.Command{
+func newStaffListCmd(g *globalFlags) *cobra.Command {
+	return &cobra.Command{
 		Use:   "list",
 		Short: "List users, their roles and lockouts",
 		Args:  cobra.NoArgs,
@@ -131,35 +156,44 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 				_, err := fmt.Fprintln(env.Stdout, "no users yet: run wxpos staff setup NAME")
 				return err
 			}
-			tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tLAST LOGIN")
-			now := time.Now()
-			for _, u := range users {
-				status := "active"
-				switch {
-				case u.Disabled:
-					status = "disabled"
-				case u.Locked(now):
-					status = "locked until " + u.LockedUntil.In(tz.Shanghai).Format("15:04")
-				case u.Failed > 0:
-					status = fmt.Sprintf("%d wrong PIN(s)", u.Failed)
-				}
-				last := "-"
-				if !u.LastLoginAt.IsZero() {
-					last = u.LastLoginAt.In(tz.Shanghai).Format("2006-01-02 15:04")
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, status, last)
-			}
-			return tw.Flush()
+			return printUsers(env.Stdout, users, time.Now())
 		}),
 	}
+}
 
-	var af struct {
-		kinds, who, text, from, to, out string
-		csv                             bool
-		limit                           int
+// printUsers writes the users as a table, each with its lockout status at now.
+func printUsers(w io.Writer, users []staff.User, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tLAST LOGIN")
+	for _, u := range users {
+		status := "active"
+		switch {
+		case u.Disabled:
+			status = "disabled"
+		case u.Locked(now):
+			status = "locked until " + u.LockedUntil.In(tz.Shanghai).Format("15:04")
+		case u.Failed > 0:
+			status = fmt.Sprintf("%d wrong PIN(s)", u.Failed)
+		}
+		last := "-"
+		if !u.LastLoginAt.IsZero() {
+			last = u.LastLoginAt.In(tz.Shanghai).Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, status, last)
 	}
-	audit := &cobra.Command{
+	return tw.Flush()
+}
+
+// auditFlags are the flags of staff audit.
+type auditFlags struct {
+	kinds, who, text, from, to, out string
+	csv                             bool
+	limit                           int
+}
+
+func newStaffAuditCmd(g *globalFlags) *cobra.Command {
+	var af auditFlags
+	c := &cobra.Command{
 		Use:   "audit",
 		Short: "Show or export the audit trail (who did what when)",
 		Args:  cobra.NoArgs,
@@ -170,24 +204,9 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			flt := staff.Filter{Who: af.who, Text: af.text, Limit: af.limit}
-			if af.kinds != "" {
-				flt.Kinds = strings.Split(af.kinds, ",")
-			}
-			for _, d := range []struct {
-				s   string
-				t   *time.Time
-				add int
-			}{{af.from, &flt.From, 0}, {af.to, &flt.To, 1}} {
-				if d.s == "" {
-					continue
-				}
-				day, err := report.ParseDay(d.s)
-				if err != nil {
-					return Usagef("staff audit: %v", err)
-				}
-				t, _ := time.ParseInLocation("20060102", day, tz.Shanghai)
-				*d.t = t.AddDate(0, 0, d.add)
+			flt, err := af.filter()
+			if err != nil {
+				return err
 			}
 			events, err := staff.Trail(db, flt)
 			if err != nil {
@@ -205,20 +224,10 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 			if af.csv {
 				return staff.WriteCSV(w, events, tz.Shanghai)
 			}
-			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "SEQ\tTIME\tKIND\tWHO\tREF\tCHANGE\tREASON")
-			for _, e := range events {
-				change := ""
-				if e.From != "" || e.To != "" {
-					change = e.From + "→" + e.To
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.In(tz.Shanghai).Format("01-02 15:04:05"),
-					e.Kind, e.Actor, e.Ref, change, e.Reason)
-			}
-			return tw.Flush()
+			return printAudit(w, events)
 		}),
 	}
-	fl := audit.Flags()
+	fl := c.Flags()
 	fl.StringVar(&af.kinds, "kind", "", "comma-separated `kinds`; a prefix ending in '.' matches a family (user.)")
 	fl.StringVar(&af.who, "who", "", "only events by or naming this `user`")
 	fl.StringVar(&af.text, "text", "", "only events containing this `text` (order number, reason …)")
@@ -227,7 +236,45 @@ func newStaffCmd(g *globalFlags) *cobra.Command {
 	fl.BoolVar(&af.csv, "csv", false, "write CSV")
 	fl.StringVarP(&af.out, "out", "o", "", "write to `file`")
 	fl.IntVar(&af.limit, "limit", 0, "only the newest `n` events")
+	return c
+}
 
-	cmd.AddCommand(setup, add, unlock, list, audit)
-	return cmd
+// filter turns the flags into the trail's filter: --from is the start of
+// its day, --to the start of the day after (the last day is inclusive).
+func (af *auditFlags) filter() (staff.Filter, error) {
+	flt := staff.Filter{Who: af.who, Text: af.text, Limit: af.limit}
+	if af.kinds != "" {
+		flt.Kinds = strings.Split(af.kinds, ",")
+	}
+	for _, d := range []struct {
+		s   string
+		t   *time.Time
+		add int
+	}{{af.from, &flt.From, 0}, {af.to, &flt.To, 1}} {
+		if d.s == "" {
+			continue
+		}
+		day, err := report.ParseDay(d.s)
+		if err != nil {
+			return staff.Filter{}, Usagef("staff audit: %v", err)
+		}
+		t, _ := time.ParseInLocation("20060102", day, tz.Shanghai)
+		*d.t = t.AddDate(0, 0, d.add)
+	}
+	return flt, nil
+}
+
+// printAudit writes the events as a table, times in Shanghai.
+func printAudit(w io.Writer, events []storage.Event) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tTIME\tKIND\tWHO\tREF\tCHANGE\tREASON")
+	for _, e := range events {
+		change := ""
+		if e.From != "" || e.To != "" {
+			change = e.From + "→" + e.To
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.In(tz.Shanghai).Format("01-02 15:04:05"),
+			e.Kind, e.Actor, e.Ref, change, e.Reason)
+	}
+	return tw.Flush()
 }
