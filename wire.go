@@ -32,7 +32,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	}
 	cfg := env.Config
 	training := cfg.Training()
-	opts := []ui.Option{ui.WithTraining(training), ui.WithLanguage(ui.Lang(cfg.UI.Locale)),
+	opts := []ui.Option{ui.WithTraining(training), ui.WithLanguage(ui.Lang(cfg.UI.Locale)), ui.WithLogger(env.Logger),
 		ui.WithAmountLimits(cfg.Payment.MaxAmount.Fen, cfg.Payment.ConfirmAbove.Fen)}
 
 	var status ui.ScannerStatus

@@ -140,7 +140,7 @@ func (s *cashScreen) confirm() {
 			}
 			s.busy = false
 			if err != nil {
-				s.short.SetText(t.cat.T(msgCommonError, err.Error()))
+				s.short.SetText(t.errorText(err))
 				s.refresh()
 				return
 			}

@@ -27,6 +27,7 @@ func TestEmbeddedFontCoversCatalogue(t *testing.T) {
 		"managerMessages":       managerMessages,
 		"refundForeignMessages": refundForeignMessages,
 		"reconMessages":         reconMessages,
+		"errorMessages":         errorMessages,
 	}
 	missing := map[rune]string{}
 	for name, table := range tables {

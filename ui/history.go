@@ -61,7 +61,7 @@ func (s *historyScreen) start(ctx context.Context) {
 		recs, err := t.opt.checkout.Today(ctx)
 		return func() {
 			if err != nil {
-				s.message.SetText(t.cat.T(msgHistoryLoadErr, err.Error()))
+				s.message.SetText(t.errorTextOr(msgHistoryLoadErr, err))
 				return
 			}
 			s.records = recs

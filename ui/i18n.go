@@ -32,9 +32,24 @@ func newCatalog(l Lang) *catalog {
 	return &catalog{lang: LangZH}
 }
 
-// T returns the text for m, formatted with args when given.
+// catalogue is every translation table, one per screen family; a key is
+// in exactly one of them (TestCatalogueKeys).
+var catalogue = []map[msg]translation{messages, managerMessages, refundForeignMessages, reconMessages, errorMessages}
+
+// lookup finds m's translation in whichever table holds it.
+func lookup(m msg) (translation, bool) {
+	for _, table := range catalogue {
+		if tr, ok := table[m]; ok {
+			return tr, true
+		}
+	}
+	return translation{}, false
+}
+
+// T returns the text for m, formatted with args when given. Every text a
+// user reads is made here.
 func (c *catalog) T(m msg, args ...any) string {
-	tr, ok := messages[m]
+	tr, ok := lookup(m)
 	if !ok {
 		return string(m)
 	}
@@ -53,7 +68,7 @@ type translation struct{ zh, en string }
 // scenario names a sandbox scenario, falling back to its name.
 func (c *catalog) scenario(name string) string {
 	m := msg("scenario." + name)
-	if _, ok := messages[m]; !ok {
+	if _, ok := lookup(m); !ok {
 		return name
 	}
 	return c.T(m)

@@ -146,3 +146,78 @@ func isTranslationTable(n ast.Node) bool {
 	v, ok2 := mt.Value.(*ast.Ident)
 	return ok1 && ok2 && k.Name == "msg" && v.Name == "translation"
 }
+
+// TestCatalogueKeys is the zh/en parity check over every table: each key
+// declared anywhere in the package (a const of type msg) has a text in both
+// languages, in exactly one table, with the same formatting verbs; and no
+// key is in two tables.
+func TestCatalogueKeys(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[msg]string{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, s := range g.Specs {
+				vs := s.(*ast.ValueSpec)
+				if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "msg" {
+					continue
+				}
+				for _, v := range vs.Values {
+					if lit, ok := v.(*ast.BasicLit); ok {
+						k, _ := strconv.Unquote(lit.Value)
+						declared[msg(k)] = name
+					}
+				}
+			}
+		}
+	}
+	if len(declared) < 300 {
+		t.Fatalf("found only %d declared keys", len(declared))
+	}
+	for k, file := range declared {
+		n := 0
+		for _, table := range catalogue {
+			if tr, ok := table[k]; ok {
+				n++
+				if tr.zh == "" || tr.en == "" {
+					t.Errorf("%s (%s): zh %q, en %q: a language is missing", k, file, tr.zh, tr.en)
+				}
+				if a, b := verbRe.FindAllString(tr.zh, -1), verbRe.FindAllString(tr.en, -1); strings.Join(a, ",") != strings.Join(b, ",") {
+					t.Errorf("%s: verbs differ: zh %v en %v", k, a, b)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s (%s) is in %d tables, want exactly 1", k, file, n)
+		}
+	}
+	// Keys built at run time (msg("recon.kind." + kind)) are not declared;
+	// they too must be in one table only, in both languages.
+	seen := map[msg]int{}
+	for _, table := range catalogue {
+		for k, tr := range table {
+			seen[k]++
+			if _, ok := declared[k]; !ok && (tr.zh == "" || tr.en == "") {
+				t.Errorf("%s: zh %q, en %q: a language is missing", k, tr.zh, tr.en)
+			}
+		}
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s is in %d tables, want exactly 1", k, n)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image/color"
 	"strings"
@@ -14,8 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/wxpos/wxpos/pos"
-	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
 )
 
@@ -79,33 +76,7 @@ func (t *Terminal) tableT(table map[msg]translation, m msg, args ...any) string 
 }
 
 // errText explains an error from the manager back end in plain words.
-func (c *console) errText(err error) string {
-	t := c.t
-	var locked *staff.LockedError
-	switch {
-	case errors.As(err, &locked):
-		return t.mt(msgMgrLocked, locked.Until.Format("15:04"))
-	case errors.Is(err, staff.ErrBadPIN):
-		return t.mt(msgMgrBadPIN)
-	case errors.Is(err, staff.ErrForbidden):
-		return t.mt(msgMgrNotManager)
-	case errors.Is(err, staff.ErrWeakPIN):
-		return t.mt(msgMgrWeakPIN)
-	case errors.Is(err, pos.ErrRefundLimit):
-		return t.mt(msgMgrRefundLimit)
-	case errors.Is(err, pos.ErrBusy):
-		return t.mt(msgMgrBusy)
-	case errors.Is(err, report.ErrDayClosed):
-		return t.mt(msgDayErrClosed)
-	case errors.Is(err, report.ErrNotOpen):
-		return t.mt(msgDayErrNotOpen)
-	case errors.Is(err, report.ErrAlreadyOpen):
-		return t.mt(msgDayErrAlreadyOpen)
-	case errors.Is(err, ErrNoDrawer):
-		return t.mt(msgMgrNoDrawer)
-	}
-	return t.cat.T(msgCommonError, err.Error())
-}
+func (c *console) errText(err error) string { return c.t.errorText(err) }
 
 func heading(text string) *canvas.Text {
 	h := canvas.NewText(text, theme.Color(theme.ColorNameForeground))

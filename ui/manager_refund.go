@@ -467,7 +467,7 @@ func (s *refundScreen) finish(r *pos.Refund) {
 		}
 		return func() {
 			if err != nil {
-				s.message.SetText(t.cat.T(msgReceiptPrintErr, err.Error()))
+				s.message.SetText(t.errorTextOr(msgReceiptPrintErr, err))
 			} else {
 				s.message.SetText(t.mt(msgRefPrinted, rno))
 			}

@@ -258,7 +258,7 @@ func (s *managerSettings) testPrint() {
 		err := t.opt.printer.Print(ctx, r, false)
 		return func() {
 			if err != nil {
-				s.message.SetText(t.cat.T(msgReceiptPrintErr, err.Error()))
+				s.message.SetText(t.errorTextOr(msgReceiptPrintErr, err))
 				return
 			}
 			s.message.SetText(t.cat.T(msgReceiptPrinted))

@@ -139,6 +139,7 @@ const (
 
 	msgSettingsTitle    msg = "settings.title"
 	msgSettingsLanguage msg = "settings.language"
+	msgSettingsNotKept  msg = "settings.notKept"
 	msgLangZH           msg = "lang.zh"
 	msgLangEN           msg = "lang.en"
 
@@ -147,7 +148,6 @@ const (
 	msgCommonNewSale msg = "common.newSale"
 	msgCommonPaid    msg = "common.paid"
 	msgCommonFailed  msg = "common.failed"
-	msgCommonError   msg = "common.error"
 	msgCommonNoCore  msg = "common.noCore"
 )
 
@@ -197,7 +197,7 @@ var messages = map[msg]translation{
 	msgQRExpired:  {"二维码已过期，订单已关闭", "The QR code expired; the order is closed"},
 	msgQRClosing:  {"正在关闭订单…", "Closing the order…"},
 	msgQRClosed:   {"订单已关闭，顾客未付款", "Order closed; the customer did not pay"},
-	msgQRNoCode:   {"无法生成二维码：%s", "Cannot draw the QR code: %s"},
+	msgQRNoCode:   {"无法生成二维码（参考号 %s）— 请改用扫码或现金收款，并告知经理", "Cannot draw the QR code (reference %s) — take the payment by scan or cash and tell the manager"},
 
 	msgCashTitle:    {"现金收款", "Cash"},
 	msgCashDue:      {"应收", "Due"},
@@ -231,7 +231,7 @@ var messages = map[msg]translation{
 	msgReceiptReprint:  {"重打 F6", "Reprint F6"},
 	msgReceiptPrinting: {"正在打印…", "Printing…"},
 	msgReceiptPrinted:  {"已发送到打印机", "Sent to the printer"},
-	msgReceiptPrintErr: {"打印失败：%s", "Printing failed: %s"},
+	msgReceiptPrintErr: {"打印失败（参考号 %s）— 请检查打印机的纸、电源和连接后重打", "Printing failed (reference %s) — check the printer's paper, power and cable, then reprint"},
 	msgReceiptNoPrint:  {"未配置打印机", "No printer configured"},
 	msgReceiptTraining: {"训练模式 — 非真实交易", "Training — not a real sale"},
 	msgReceiptLine:     {"%s ×%d", "%s ×%d"},
@@ -244,7 +244,7 @@ var messages = map[msg]translation{
 	msgHistorySearch:  {"订单号或交易号后 4 位", "Order no. or last 4 of transaction ID"},
 	msgHistoryEmpty:   {"没有交易", "No sales"},
 	msgHistoryReprint: {"重打", "Reprint"},
-	msgHistoryLoadErr: {"无法读取交易记录：%s", "Cannot read the sales: %s"},
+	msgHistoryLoadErr: {"无法读取交易记录（参考号 %s）— 请重试；如再次出现请告知经理", "Cannot read the sales (reference %s) — try again; tell the manager if it repeats"},
 
 	msgStatePaid:     {"已支付", "Paid"},
 	msgStateFailed:   {"失败", "Failed"},
@@ -290,6 +290,7 @@ var messages = map[msg]translation{
 
 	msgSettingsTitle:    {"设置", "Settings"},
 	msgSettingsLanguage: {"语言", "Language"},
+	msgSettingsNotKept:  {"语言已切换，但没有保存，下次启动会恢复原语言（参考号 %s）", "The language changed but was not saved; the next start uses the old one (reference %s)"},
 	msgLangZH:           {"中文", "中文"},
 	msgLangEN:           {"English", "English"},
 
@@ -298,6 +299,5 @@ var messages = map[msg]translation{
 	msgCommonNewSale: {"新交易 Enter", "New sale Enter"},
 	msgCommonPaid:    {"支付成功", "Paid"},
 	msgCommonFailed:  {"支付失败", "Payment failed"},
-	msgCommonError:   {"操作失败：%s", "Failed: %s"},
 	msgCommonNoCore:  {"支付核心未连接", "Payment core not connected"},
 }

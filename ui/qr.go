@@ -113,7 +113,7 @@ func (s *qrScreen) start(ctx context.Context) {
 				return
 			}
 			if err != nil {
-				s.finish(t.cat.T(msgCommonError, err.Error()))
+				s.finish(t.errorText(err))
 				return
 			}
 			t.follow(p, ch)
@@ -139,7 +139,7 @@ func (s *qrScreen) update(u Update) {
 	case StateShowingQR:
 		if u.CodeURL != "" && u.CodeURL != s.codeURL {
 			if err := s.draw(u.CodeURL); err != nil {
-				s.reason.SetText(c.T(msgQRNoCode, err.Error()))
+				s.reason.SetText(s.t.errorTextOr(msgQRNoCode, err))
 			}
 		}
 		s.progress.SetText("")
@@ -226,7 +226,7 @@ func (s *qrScreen) simulatePay() {
 		if err := t.opt.customer.PayNative(ctx, no); err != nil {
 			t.do(func() {
 				if t.pay == p {
-					s.reason.SetText(t.cat.T(msgCommonError, err.Error()))
+					s.reason.SetText(t.errorText(err))
 					s.simBtn.Enable()
 				}
 			})

@@ -167,7 +167,7 @@ func (s *receiptScreen) print() {
 			s.busy = false
 			s.printBtn.Enable()
 			if err != nil {
-				s.printMsg.SetText(t.cat.T(msgReceiptPrintErr, err.Error()))
+				s.printMsg.SetText(t.errorTextOr(msgReceiptPrintErr, err))
 				return
 			}
 			s.printed = true

@@ -187,7 +187,7 @@ func (s *reconScreen) run(work func(ctx context.Context) (*recon.Result, string,
 				s.message.SetText(s.rt(msgReconNone))
 				s.showResult(nil)
 			case err != nil:
-				s.message.SetText(s.rt(msgReconError, err.Error()))
+				s.message.SetText(s.t.errorTextOr(msgReconError, err))
 			default:
 				s.message.SetText(text)
 				s.showResult(res)
@@ -458,7 +458,7 @@ var reconMessages = map[msg]translation{
 	msgReconBadDay:       {"日期格式：2026-11-25", "Day format: 2026-11-25"},
 	msgReconWorking:      {"处理中…", "Working…"},
 	msgReconNone:         {"该日尚未对账：请下载账单", "Not reconciled yet: fetch the bill"},
-	msgReconError:        {"失败：%s", "Failed: %s"},
+	msgReconError:        {"对账没有完成（参考号 %s）— 请稍后重试；如再次出现请把参考号告诉经理", "Reconciliation did not finish (reference %s) — try again later; if it repeats, give the manager this reference"},
 	msgReconBalanced:     {"已平账", "balanced"},
 	msgReconOpenCount:    {"%d 项待处理", "%d open"},
 	msgReconDayNone:      {"%s：没有对账结果", "%s: no reconciliation"},

@@ -166,7 +166,7 @@ func (s *scanScreen) submit(code string) {
 				s.phase = scanDone
 				s.state = StateFailed
 				s.progress.SetText("")
-				s.reason.SetText(t.cat.T(msgCommonError, err.Error()))
+				s.reason.SetText(t.errorText(err))
 				s.showButtons()
 				return
 			}

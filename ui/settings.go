@@ -51,7 +51,7 @@ func (t *Terminal) chooseLanguage(l Lang) {
 	}
 	t.async(t.ctx, func(ctx context.Context) func() {
 		if err := save(ctx, l); err != nil {
-			return func() { dialog.ShowError(err, t.w) }
+			return func() { dialog.ShowInformation(t.cat.T(msgSettingsTitle), t.errorTextOr(msgSettingsNotKept, err), t.w) }
 		}
 		return nil
 	})

@@ -2,8 +2,7 @@ package ui
 
 import (
 	"context"
-	"github.com/wxpos/wxpos/recon"
-	"github.com/wxpos/wxpos/replica"
+	"log/slog"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/replica"
 )
 
 // callTimeout bounds every short call the screens make into the core
@@ -29,6 +30,7 @@ type options struct {
 	manager  Manager
 	recon    Reconciler
 	lang     Lang
+	logger   *slog.Logger
 
 	saveLang      func(ctx context.Context, l Lang) error
 	limits        amountLimits
@@ -74,6 +76,10 @@ func WithLanguageStore(save func(ctx context.Context, l Lang) error) Option {
 func WithAmountLimits(maxFen, confirmAboveFen int64) Option {
 	return func(o *options) { o.limits = amountLimits{maxFen: maxFen, confirmAboveFen: confirmAboveFen} }
 }
+
+// WithLogger is where an error the catalogue has no entry for is written,
+// under the reference the screen shows (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithLanguage picks the starting language (default zh-CN).
 func WithLanguage(l Lang) Option { return func(o *options) { o.lang = l } }
@@ -519,7 +525,7 @@ func (t *Terminal) cancelPayment(p *payment, reason *widget.Label) {
 		if err := t.opt.checkout.Cancel(ctx, no); err != nil {
 			t.do(func() {
 				if t.pay == p {
-					reason.SetText(t.cat.T(msgCommonError, err.Error()))
+					reason.SetText(t.errorText(err))
 				}
 			})
 		}

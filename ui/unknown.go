@@ -150,7 +150,7 @@ func (s *unknownScreen) retry() {
 			s.retryBtn.Enable()
 			s.stamp()
 			if err != nil {
-				s.result.SetText(t.cat.T(msgCommonError, err.Error()))
+				s.result.SetText(t.errorText(err))
 			}
 		}
 	})
