@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
@@ -86,7 +87,7 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 				w = file
 			}
 			if asCSV {
-				err = r.WriteCSV(w)
+				err = r.WriteCSV(w, csvout.LangFromEnv())
 			} else {
 				err = r.WriteText(w, time.Now())
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
@@ -156,7 +157,7 @@ func reportCols(flagMM, cfgMM int) int {
 func writeReport(w io.Writer, r *report.Report, format string, cols int, reprint bool) error {
 	switch format {
 	case "csv":
-		return report.WriteCSV(w, r)
+		return report.WriteCSV(w, r, csvout.LangFromEnv())
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
@@ -222,7 +223,7 @@ func newStaffAuditCmd(g *globalFlags) *cobra.Command {
 				w = f
 			}
 			if af.csv {
-				return staff.WriteCSV(w, events, tz.Shanghai)
+				return staff.WriteCSV(w, events, tz.Shanghai, csvout.LangFromEnv())
 			}
 			return printAudit(w, events)
 		}),

@@ -2,7 +2,6 @@ package replica
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -272,37 +272,54 @@ func forRows(rows pgx.Rows, fn func(pgx.Rows) error) error {
 	return rows.Err()
 }
 
-// WriteCSV writes the lines as CSV (UTF-8, header row, amounts in yuan with
-// two decimals and in fen), then the open items after a blank line.
-func (r *HQReport) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"day", "store_id", "terminal_id", "tender", "sale_count", "sale_yuan", "refund_count", "refund_yuan", "net_yuan", "sale_fen", "refund_fen", "net_fen"})
+// HQColumns, HQOpenColumns and HQReconColumns are the three tables
+// WriteCSV writes, one after the other.
+var (
+	HQColumns = []csvout.Column{
+		{Key: "day", ZH: "营业日"}, {Key: "store_id", ZH: "门店"}, {Key: "terminal_id", ZH: "终端"}, {Key: "tender", ZH: "支付方式"},
+		{Key: "sale_count", ZH: "销售笔数"}, {Key: "sale_yuan", ZH: "销售额（元）"}, {Key: "refund_count", ZH: "退款笔数"},
+		{Key: "refund_yuan", ZH: "退款额（元）"}, {Key: "net_yuan", ZH: "净额（元）"},
+		{Key: "sale_fen", ZH: "销售额（分）"}, {Key: "refund_fen", ZH: "退款额（分）"}, {Key: "net_fen", ZH: "净额（分）"},
+	}
+	HQOpenColumns = []csvout.Column{
+		{Key: "open", ZH: "未完成"}, {Key: "no", ZH: "单号"}, {Key: "store_id", ZH: "门店"}, {Key: "terminal_id", ZH: "终端"},
+		{Key: "tender", ZH: "支付方式"}, {Key: "state", ZH: "状态"}, {Key: "amount_yuan", ZH: "金额（元）"}, {Key: "created_at", ZH: "创建时间"},
+	}
+	HQReconColumns = []csvout.Column{
+		{Key: "reconciled", ZH: "对账日"}, {Key: "store_id", ZH: "门店"}, {Key: "terminal_id", ZH: "终端"}, {Key: "at", ZH: "对账时间"},
+		{Key: "bill_rows", ZH: "账单行数"}, {Key: "differences", ZH: "差异"}, {Key: "open", ZH: "未处理"},
+	}
+)
+
+// WriteCSV writes the lines under package csvout's rules (UTF-8 with a
+// BOM, headers in lang, amounts in yuan with two decimals and in fen),
+// then the open items and the reconciliations as tables of their own
+// after a blank line each.
+func (r *HQReport) WriteCSV(w io.Writer, lang csvout.Lang) error {
+	cw := csvout.New(w, lang, HQColumns)
 	for _, l := range r.Lines {
-		_ = cw.Write([]string{l.Day, l.StoreID, l.TerminalID, l.Tender,
-			strconv.FormatInt(l.SaleCount, 10), receipt.Yuan(l.SaleFen), strconv.FormatInt(l.RefundCount, 10), receipt.Yuan(l.RefundFen), receipt.Yuan(l.NetFen()),
-			strconv.FormatInt(l.SaleFen, 10), strconv.FormatInt(l.RefundFen, 10), strconv.FormatInt(l.NetFen(), 10)})
+		cw.Row(l.Day, l.StoreID, l.TerminalID, l.Tender,
+			strconv.FormatInt(l.SaleCount, 10), csvout.Yuan(l.SaleFen), strconv.FormatInt(l.RefundCount, 10), csvout.Yuan(l.RefundFen), csvout.Yuan(l.NetFen()),
+			csvout.Fen(l.SaleFen), csvout.Fen(l.RefundFen), csvout.Fen(l.NetFen()))
 	}
 	t := r.Totals()
-	_ = cw.Write([]string{"total", "", "", "", strconv.FormatInt(t.SaleCount, 10), receipt.Yuan(t.SaleFen), strconv.FormatInt(t.RefundCount, 10),
-		receipt.Yuan(t.RefundFen), receipt.Yuan(t.NetFen()), strconv.FormatInt(t.SaleFen, 10), strconv.FormatInt(t.RefundFen, 10), strconv.FormatInt(t.NetFen(), 10)})
+	cw.Row("total", "", "", "", strconv.FormatInt(t.SaleCount, 10), csvout.Yuan(t.SaleFen), strconv.FormatInt(t.RefundCount, 10),
+		csvout.Yuan(t.RefundFen), csvout.Yuan(t.NetFen()), csvout.Fen(t.SaleFen), csvout.Fen(t.RefundFen), csvout.Fen(t.NetFen()))
 	if len(r.Open) > 0 {
-		_ = cw.Write(nil)
-		_ = cw.Write([]string{"open", "no", "store_id", "terminal_id", "tender", "state", "amount_yuan", "created_at"})
+		cw.Table(HQOpenColumns)
 		for _, o := range r.Open {
-			_ = cw.Write([]string{o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, receipt.Yuan(o.AmountFen),
-				o.CreatedAt.In(tz.Shanghai).Format(time.RFC3339)})
+			cw.Row(o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, csvout.Yuan(o.AmountFen),
+				o.CreatedAt.In(tz.Shanghai).Format(time.RFC3339))
 		}
 	}
 	if len(r.Recon) > 0 {
-		_ = cw.Write(nil)
-		_ = cw.Write([]string{"reconciled", "store_id", "terminal_id", "at", "bill_rows", "differences", "open"})
+		cw.Table(HQReconColumns)
 		for _, d := range r.Recon {
-			_ = cw.Write([]string{d.Day, d.StoreID, d.TerminalID, d.At.In(tz.Shanghai).Format(time.RFC3339),
-				strconv.Itoa(d.BillRows), strconv.Itoa(d.Differences), strconv.Itoa(d.Open)})
+			cw.Row(d.Day, d.StoreID, d.TerminalID, d.At.In(tz.Shanghai).Format(time.RFC3339),
+				strconv.Itoa(d.BillRows), strconv.Itoa(d.Differences), strconv.Itoa(d.Open))
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // WriteText writes the report for a terminal window.

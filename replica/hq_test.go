@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/storage"
@@ -229,10 +230,13 @@ func TestReportCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := r.WriteCSV(&buf); err != nil {
+	if err := r.WriteCSV(&buf, csvout.English); err != nil {
 		t.Fatal(err)
 	}
-	cr := csv.NewReader(&buf)
+	if !bytes.HasPrefix(buf.Bytes(), []byte(csvout.BOM)) {
+		t.Fatalf("no UTF-8 BOM: %q", buf.String()[:8])
+	}
+	cr := csv.NewReader(bytes.NewReader(buf.Bytes()[len(csvout.BOM):]))
 	cr.FieldsPerRecord = -1
 	rows, err := cr.ReadAll()
 	if err != nil {

@@ -1,42 +1,46 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/tz"
 )
 
-// CSVHeader is the first row WriteCSV writes. Every row after it is one
-// figure of the report: its section, what it is, a count, the amount in fen
-// (exact) and in yuan (for people), and a free-text detail.
-var CSVHeader = []string{"section", "item", "count", "amount_fen", "amount_yuan", "detail"}
+// CSVColumns are the columns WriteCSV writes. Every row after the header
+// is one figure of the report: its section, what it is, a count, the
+// amount in fen (exact) and in yuan (for people), and a free-text detail.
+var CSVColumns = []csvout.Column{
+	{Key: "section", ZH: "部分"}, {Key: "item", ZH: "项目"}, {Key: "count", ZH: "笔数"},
+	{Key: "amount_fen", ZH: "金额（分）"}, {Key: "amount_yuan", ZH: "金额（元）"}, {Key: "detail", ZH: "说明"},
+}
 
-// WriteCSV writes r as CSV (RFC 4180, UTF-8, times RFC 3339 in
-// Asia/Shanghai). The file opens in a spreadsheet as one table; amounts are
-// integers in fen so nothing is lost to floating point.
-func WriteCSV(w io.Writer, r *Report) error {
-	cw := csv.NewWriter(w)
+// CSVHeader is the English header row of WriteCSV.
+var CSVHeader = csvout.Headers(CSVColumns, csvout.English)
+
+// WriteCSV writes r as CSV under package csvout's rules (UTF-8 with a BOM,
+// the header in lang, times RFC 3339 in Asia/Shanghai). The file opens in
+// a spreadsheet as one table; amounts are exact integers in fen beside
+// yuan with two decimals.
+func WriteCSV(w io.Writer, r *Report, lang csvout.Lang) error {
+	cw := csvout.New(w, lang, CSVColumns)
 	row := func(section, item string, count int64, fen int64, detail string) {
 		c := ""
 		if count >= 0 {
 			c = strconv.FormatInt(count, 10)
 		}
-		_ = cw.Write([]string{section, safe(item), c, strconv.FormatInt(fen, 10), receipt.Yuan(fen), safe(detail)})
+		cw.Row(section, item, c, csvout.Fen(fen), csvout.Yuan(fen), detail)
 	}
-	info := func(item, value string) { _ = cw.Write([]string{"report", item, "", "", "", safe(value)}) }
+	info := func(item, value string) { cw.Row("report", item, "", "", "", value) }
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
 		return t.In(tz.Shanghai).Format(time.RFC3339)
-	}
-	if err := cw.Write(CSVHeader); err != nil {
-		return err
 	}
 	info("kind", string(r.Kind))
 	if r.Kind == receipt.ReportZ {
@@ -68,7 +72,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		row("cash", "counted", -1, r.CountedCashFen, "")
 		row("cash", "difference", -1, r.CashDiffFen(), "counted minus expected")
 	} else {
-		_ = cw.Write([]string{"cash", "counted", "", "", "", "not counted"})
+		cw.Row("cash", "counted", "", "", "", "not counted")
 	}
 	for _, m := range r.Moves {
 		fen := m.AmountFen
@@ -92,16 +96,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 			row("hour", fmt.Sprintf("%02d:00", h), r.HourlyCount[h], r.HourlyFen[h], "")
 		}
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// safe defuses spreadsheet formulas in free text (a leading = + - @).
-func safe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
+	return cw.Flush()
 }
 
 // Text lays the report out as the printer would, for a terminal or a

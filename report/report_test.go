@@ -8,11 +8,13 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"testing/quick"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/receipt"
@@ -213,7 +215,7 @@ func TestClosedDayImmutable(t *testing.T) {
 func mustJSON(t *testing.T, r *report.Report) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := report.WriteCSV(&b, r); err != nil {
+	if err := report.WriteCSV(&b, r, csvout.English); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -296,12 +298,18 @@ func TestCSVRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := report.WriteCSV(&b, x); err != nil {
+	if err := report.WriteCSV(&b, x, csvout.Chinese); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&b).ReadAll()
+	if !bytes.HasPrefix(b.Bytes(), []byte(csvout.BOM)) {
+		t.Fatalf("no UTF-8 BOM: %q", b.String()[:8])
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b.Bytes()[len(csvout.BOM):])).ReadAll()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != "部分,项目,笔数,金额（分）,金额（元）,说明" {
+		t.Errorf("zh header %q", rows[0])
 	}
 	var salesFen, netFen int64
 	for _, r := range rows[1:] {
@@ -309,6 +317,9 @@ func TestCSVRoundTrip(t *testing.T) {
 			t.Fatalf("row %v", r)
 		}
 		fen, _ := strconv.ParseInt(r[3], 10, 64)
+		if r[3] != "" && r[4] != csvout.Yuan(fen) {
+			t.Errorf("row %v: yuan %q is not the fen %q with two decimals", r, r[4], r[3])
+		}
 		switch {
 		case r[0] == "sales":
 			salesFen += fen

@@ -1,13 +1,13 @@
 package staff
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -72,47 +72,32 @@ func Trail(db *storage.Store, f Filter) ([]storage.Event, error) {
 	return out, nil
 }
 
-// CSVHeader is the first row WriteCSV writes.
-var CSVHeader = []string{"seq", "time", "kind", "actor", "ref", "from", "to", "reason", "data"}
+// CSVColumns are the columns WriteCSV writes.
+var CSVColumns = []csvout.Column{
+	{Key: "seq", ZH: "序号"}, {Key: "time", ZH: "时间"}, {Key: "kind", ZH: "事件"}, {Key: "actor", ZH: "操作人"},
+	{Key: "ref", ZH: "单号"}, {Key: "from", ZH: "原状态"}, {Key: "to", ZH: "新状态"}, {Key: "reason", ZH: "原因"},
+	{Key: "data", ZH: "数据"},
+}
 
-// WriteCSV writes events as CSV (RFC 4180, UTF-8, times in RFC 3339 with
-// the offset of loc; nil means the events' own zone). Cells that a
-// spreadsheet would run as a formula are prefixed with a quote.
-func WriteCSV(w io.Writer, events []storage.Event, loc *time.Location) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
-		return err
-	}
+// CSVHeader is the English header row of WriteCSV.
+var CSVHeader = csvout.Headers(CSVColumns, csvout.English)
+
+// WriteCSV writes events as CSV under package csvout's rules (UTF-8 with
+// a BOM, the header in lang, formulas defused), times in RFC 3339 with the
+// offset of loc; nil means the events' own zone.
+func WriteCSV(w io.Writer, events []storage.Event, loc *time.Location, lang csvout.Lang) error {
+	cw := csvout.New(w, lang, CSVColumns)
 	for _, e := range events {
 		t := e.Time
 		if loc != nil {
 			t = t.In(loc)
 		}
-		row := []string{strconv.FormatUint(e.Seq, 10), t.Format(time.RFC3339), e.Kind, e.Actor, e.Ref, e.From, e.To, e.Reason, string(e.Data)}
-		for i := range row {
-			row[i] = SafeCell(row[i])
-		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+		cw.Row(strconv.FormatUint(e.Seq, 10), t.Format(time.RFC3339), e.Kind, e.Actor, e.Ref, e.From, e.To, e.Reason, string(e.Data))
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
-// SafeCell defuses CSV formula injection: a cell starting with = + - @ or a
-// tab/CR gets a leading apostrophe. Plain negative numbers are left alone.
-func SafeCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '@', '\t', '\r':
-		return "'" + s
-	case '-':
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
-			return "'" + s
-		}
-	}
-	return s
-}
+// SafeCell defuses CSV formula injection (see csvout.Safe).
+//
+// Deprecated: use csvout.Safe.
+func SafeCell(s string) string { return csvout.Safe(s) }

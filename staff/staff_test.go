@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
@@ -386,10 +387,14 @@ func TestCSVEscapesFormulas(t *testing.T) {
 	f := newFixture(t)
 	ev, _ := staff.Trail(f.db, staff.Filter{})
 	var b strings.Builder
-	if err := staff.WriteCSV(&b, ev, time.UTC); err != nil {
+	if err := staff.WriteCSV(&b, ev, time.UTC, csvout.English); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	body, ok := strings.CutPrefix(b.String(), csvout.BOM)
+	if !ok {
+		t.Fatalf("no UTF-8 BOM: %q", b.String()[:8])
+	}
+	lines := strings.Split(strings.TrimSpace(body), "\n")
 	if len(lines) != len(ev)+1 || !strings.HasPrefix(lines[0], "seq,time,kind") {
 		t.Errorf("csv has %d lines for %d events:\n%s", len(lines), len(ev), b.String())
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/escpos"
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
@@ -289,8 +290,12 @@ func (d *Desk) ExportReport(r *report.Report) (string, error) {
 	if r.Kind == receipt.ReportZ {
 		name = fmt.Sprintf("z-%06d-%s.csv", r.ZNo, r.Day)
 	}
-	return d.exportFile(name, func(f *os.File) error { return report.WriteCSV(f, r) })
+	return d.exportFile(name, func(f *os.File) error { return report.WriteCSV(f, r, d.csvLang()) })
 }
+
+// csvLang is the header language of the files the manager exports: the
+// window's language (csvout: Chinese headers for zh-CN, English for en).
+func (d *Desk) csvLang() csvout.Lang { return csvout.LangOf(d.cfg.UI.Locale) }
 
 // Settings returns the configuration in force.
 func (d *Desk) Settings() config.Config { return d.cfg }
@@ -427,7 +432,7 @@ func (d *Desk) Trail(f staff.Filter) ([]storage.Event, error) { return staff.Tra
 // ExportTrail writes events as CSV into the export directory.
 func (d *Desk) ExportTrail(events []storage.Event) (string, error) {
 	name := "audit-" + time.Now().In(tz.Shanghai).Format("20060102-150405") + ".csv"
-	return d.exportFile(name, func(f *os.File) error { return staff.WriteCSV(f, events, tz.Shanghai) })
+	return d.exportFile(name, func(f *os.File) error { return staff.WriteCSV(f, events, tz.Shanghai, d.csvLang()) })
 }
 
 // DocSink prints a laid-out document; *escpos.Printer satisfies it.

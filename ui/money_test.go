@@ -55,3 +55,27 @@ func TestAmountInput(t *testing.T) {
 		})
 	}
 }
+
+// TestFeeYuan: a bill fee (thousandths of a fen) is shown as money, two
+// decimals, never the bill's five ("¥0.30000").
+func TestFeeYuan(t *testing.T) {
+	tests := []struct {
+		name  string
+		milli int64
+		want  string
+	}{
+		{"whole fen", 30000, "¥0.30"},
+		{"rounds down below half", 29499, "¥0.29"},
+		{"half rounds away from zero", 29500, "¥0.30"},
+		{"tiny fee", 72, "¥0.00"},
+		{"refund fee", -100000, "-¥1.00"},
+		{"negative half", -1500, "-¥0.02"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := feeYuan(tt.milli); got != tt.want {
+				t.Errorf("feeYuan(%d) = %q, want %q", tt.milli, got, tt.want)
+			}
+		})
+	}
+}

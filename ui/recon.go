@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -383,14 +384,11 @@ func orDash(s string) string {
 	return s
 }
 
-// feeYuan formats a fee in thousandths of a fen as yuan with the bill's
-// five decimals and the currency sign ("¥0.07200", "-¥1.00000").
-func feeYuan(milliFen int64) string {
-	if milliFen < 0 {
-		return "-¥" + recon.FeeYuan(-milliFen)
-	}
-	return "¥" + recon.FeeYuan(milliFen)
-}
+// feeYuan formats a fee in thousandths of a fen as money: rounded to the
+// fen, half away from zero, like every other amount ("¥0.30", "-¥1.00").
+// The bill's exact five decimals stay in the bill and its CSV (package
+// csvout's rule).
+func feeYuan(milliFen int64) string { return formatFen(csvout.FeeFen(milliFen)) }
 
 func kindMsg(k recon.Kind) msg { return msg("recon.kind." + string(k)) }
 
