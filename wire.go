@@ -11,6 +11,7 @@ import (
 
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/counter"
 	"github.com/wxpos/wxpos/escpos"
 	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/report"
@@ -35,17 +36,17 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	opts := []ui.Option{ui.WithTraining(training), ui.WithLanguage(ui.Lang(cfg.UI.Locale)), ui.WithLogger(env.Logger),
 		ui.WithAmountLimits(cfg.Payment.MaxAmount.Fen, cfg.Payment.ConfirmAbove.Fen)}
 
-	var status ui.ScannerStatus
+	var status counter.ScannerStatus
 	if cfg.Scanner.Port != "" {
 		sc, err := startScanner(ctx, env)
 		if err != nil {
 			return nil, err
 		}
 		status = sc
-		opts = append(opts, ui.WithScanner(ui.ScanCodes(ctx, sc.Scans())))
+		opts = append(opts, ui.WithScanner(counter.ScanCodes(ctx, sc.Scans())))
 	}
 
-	checkout := ui.NewPosCheckout(term, training, status)
+	checkout := counter.NewCheckout(term, training, status)
 	opts = append(opts, ui.WithCheckout(checkout), ui.WithStatus(checkout))
 
 	printer, drawer, err := receiptPrinter(env)
@@ -68,7 +69,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	mgr := ui.NewDesk(ui.DeskConfig{
+	mgr := counter.NewManager(counter.ManagerConfig{
 		Core:  term,
 		Staff: staff.New(st, nil),
 		Book: report.New(st, report.Info{
@@ -95,7 +96,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	}
 	go fetcher.Run(ctx)
 	opts = append(opts,
-		ui.WithReconciler(ui.NewReconciler(desk, fetcher, "terminal "+cfg.Store.TerminalID)),
+		ui.WithReconciler(counter.NewReconciler(desk, fetcher, "terminal "+cfg.Store.TerminalID)),
 		ui.WithBillStatus(fetcher.Status))
 
 	rw, err := startReplication(ctx, env)
@@ -103,10 +104,10 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		return nil, err
 	}
 	if rw != nil {
-		opts = append(opts, ui.WithReplicaStatus(rw.Status))
+		opts = append(opts, ui.WithReplicaStatus(func() ui.ReplicaStatus { return counter.ReplicaStatus(rw.Status()) }))
 	}
 	if wc.Sandbox != nil {
-		opts = append(opts, ui.WithCustomer(ui.NewSandboxCustomer(wc.Sandbox, term.Order)))
+		opts = append(opts, ui.WithCustomer(counter.NewSandboxCustomer(wc.Sandbox, term.Order)))
 	}
 	return opts, nil
 }
@@ -138,7 +139,7 @@ func checkKeys(w config.WeChat) []ui.KeyFinding {
 
 // receiptPrinter is the configured ESC/POS printer for receipts and X/Z
 // reports, and the cash drawer wired to it; both nil for printer "none".
-func receiptPrinter(env *cli.Env) (ui.Printer, ui.Drawer, error) {
+func receiptPrinter(env *cli.Env) (ui.Printer, counter.Drawer, error) {
 	c := env.Config.Printer
 	if c.Target == "none" {
 		return nil, nil, nil
@@ -152,7 +153,7 @@ func receiptPrinter(env *cli.Env) (ui.Printer, ui.Drawer, error) {
 		return nil, nil, fmt.Errorf("printer.width: %w", err)
 	}
 	p := &escpos.Printer{Target: target, Screen: io.Discard}
-	return ui.DocPrinter{Sink: p, Cols: paper.Columns()}, p, nil
+	return counter.DocPrinter{Sink: p, Cols: paper.Columns()}, p, nil
 }
 
 // startReplication pushes the terminal's events to the store's PostgreSQL

@@ -72,6 +72,20 @@ func Trail(db *storage.Store, f Filter) ([]storage.Event, error) {
 	return out, nil
 }
 
+// Record appends e to the audit trail in its own commit: an action that is
+// not a payment (a settings change, the drawer opened outside a sale) but
+// must be on the record.
+func Record(db *storage.Store, e storage.Event) error {
+	err := db.Update(func(tx *storage.Tx) error {
+		_, err := tx.AppendEvent(e)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Kind, err)
+	}
+	return nil
+}
+
 // CSVColumns are the columns WriteCSV writes.
 var CSVColumns = []csvout.Column{
 	{Key: "seq", ZH: "序号"}, {Key: "time", ZH: "时间"}, {Key: "kind", ZH: "事件"}, {Key: "actor", ZH: "操作人"},

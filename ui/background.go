@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/recon"
-	"github.com/wxpos/wxpos/replica"
 )
 
 // backgroundEvery is how often the status bar asks the background workers
@@ -19,7 +18,7 @@ func WithBillStatus(f func() recon.Status) Option { return func(o *options) { o.
 
 // WithReplicaStatus shows head-office replication in the status bar when it
 // is behind or offline.
-func WithReplicaStatus(f func() replica.Status) Option {
+func WithReplicaStatus(f func() ReplicaStatus) Option {
 	return func(o *options) { o.replicaStatus = f }
 }
 
@@ -35,7 +34,7 @@ func (t *Terminal) watchBackground(ctx context.Context) {
 		// The workers are asked here; the text is made on the UI goroutine,
 		// which owns the catalogue (the language can change at any time).
 		var bill *recon.Status
-		var rep *replica.Status
+		var rep *ReplicaStatus
 		if t.opt.billStatus != nil {
 			st := t.opt.billStatus()
 			bill = &st
@@ -57,7 +56,7 @@ func (t *Terminal) watchBackground(ctx context.Context) {
 // backgroundLine is the status-bar text for the background workers (nil:
 // not running); warn is set when something needs attention. Healthy
 // workers say nothing.
-func (t *Terminal) backgroundLine(bill *recon.Status, rep *replica.Status, now time.Time) (string, bool) {
+func (t *Terminal) backgroundLine(bill *recon.Status, rep *ReplicaStatus, now time.Time) (string, bool) {
 	var parts []string
 	warn := false
 	if bill != nil {

@@ -13,9 +13,11 @@
 // The screens drive the core through the narrow Checkout interface declared
 // here (the consumer's side): PayScan and PayQR return a channel of Update
 // values for one payment, PayCash a receipt, Cancel reverses or closes,
-// Recheck asks WeChat now, Today lists the day. PosCheckout adapts
-// *pos.Terminal to it (and to StatusFeed) from the core's event stream;
-// SandboxCustomer plays the customer in training mode.
+// Recheck asks WeChat now, Today lists the day. The values they carry are
+// package view's (re-exported here); the implementations are the facade's,
+// package counter, which the wiring builds and hands in as Options: this
+// package imports no database, replication or simulator code, and a test
+// may hand it a fake instead.
 //
 // # Threads
 //
@@ -82,7 +84,7 @@
 //   - A scan reversed without the cashier asking is explained as "the
 //     customer did not enter the password"; a QR order closed at or after
 //     its deadline without the cashier asking as "expired". The core records
-//     WeChat's error codes, not why it gave up, so PosCheckout infers these
+//     WeChat's error codes, not why it gave up, so counter.Checkout infers these
 //     from whether Cancel was called and from the order's own times.
 //   - The network light turns red when a payment goes UNKNOWN (a WeChat call
 //     got no usable answer) and green on the next state only an answer can

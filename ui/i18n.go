@@ -5,15 +5,6 @@ import (
 	"strings"
 )
 
-// Lang is a UI language, named by its BCP 47 tag.
-type Lang string
-
-// Languages the catalogue carries. Chinese is the default.
-const (
-	LangZH Lang = "zh-CN"
-	LangEN Lang = "en"
-)
-
 // msg is the key of one translatable string. Every string the UI shows goes
 // through the catalogue by one of these keys, so a missing translation is a
 // test failure, not a blank label.

@@ -12,7 +12,6 @@ import (
 
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
-	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
 
@@ -33,7 +32,7 @@ type auditScreen struct {
 	count    *widget.Label
 	message  *widget.Label
 
-	events []storage.Event
+	events []AuditEvent
 	ctx    context.Context
 }
 
@@ -83,7 +82,7 @@ func newAuditScreen(c *console) *auditScreen {
 }
 
 // auditLine is one event in the list, newest first.
-func auditLine(e storage.Event) string {
+func auditLine(e AuditEvent) string {
 	parts := []string{e.Time.In(tz.Shanghai).Format("01-02 15:04:05"), e.Kind, e.Actor}
 	if e.Ref != "" {
 		parts = append(parts, e.Ref)

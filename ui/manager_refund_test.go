@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"github.com/wxpos/wxpos/counter"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func TestRefundScreenOtherCounter(t *testing.T) {
 				t.Fatalf("sale at T2: %v %v", sale, err)
 			}
 			if tc.finder {
-				w.desk.c.Finder = pos.SaleFinderFunc(func(_ context.Context, no string) (*pos.RemoteSale, error) {
+				w.cfg.Finder = pos.SaleFinderFunc(func(_ context.Context, no string) (*pos.RemoteSale, error) {
 					o, err := other.Order(no)
 					if err != nil {
 						return nil, err
@@ -52,6 +53,7 @@ func TestRefundScreenOtherCounter(t *testing.T) {
 					return &pos.RemoteSale{StoreID: "S1", TerminalID: "T2", Tender: o.Tender, State: o.State,
 						AmountFen: o.AmountFen, TransactionID: o.TransactionID, PaidAt: o.PaidAt}, nil
 				})
+				w.desk = counter.NewManager(w.cfg)
 			}
 			h := newHarness(t, WithLanguage(LangEN))
 			h.term.ShowRefund(w.desk, sale.OutTradeNo)

@@ -17,10 +17,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/config"
-	"github.com/wxpos/wxpos/escpos"
+	"github.com/wxpos/wxpos/counter"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
-	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
@@ -72,7 +71,8 @@ type mgrWorld struct {
 	db   *storage.Store
 	dir  *staff.Directory
 	core *pos.Terminal
-	desk *Desk
+	desk *counter.Manager
+	cfg  counter.ManagerConfig // what desk was built from, for a variant
 	gw   *postest.Gateway
 }
 
@@ -97,8 +97,9 @@ func newMgrWorld(t *testing.T) *mgrWorld {
 	t.Cleanup(func() { core.Close() })
 	w.core = core
 	book := report.New(w.db, report.Info{StoreName: "Test", StoreID: "S1", TerminalID: "T1"}, nil)
-	w.desk = NewDesk(DeskConfig{Core: core, Staff: w.dir, Book: book, DB: w.db, Config: *config.Default(),
-		ExportDir: t.TempDir(), Actor: func() string { return "Li" }})
+	w.cfg = counter.ManagerConfig{Core: core, Staff: w.dir, Book: book, DB: w.db, Config: *config.Default(),
+		ExportDir: t.TempDir(), Actor: func() string { return "Li" }}
+	w.desk = counter.NewManager(w.cfg)
 	return w
 }
 
@@ -232,48 +233,6 @@ func TestSettingsScanTest(t *testing.T) {
 	}
 }
 
-type sinkJob struct {
-	doc  receipt.Doc
-	kick bool
-}
-
-type fakeSink struct{ jobs []sinkJob }
-
-func (f *fakeSink) Print(_ context.Context, d receipt.Doc, o *escpos.RenderOptions) error {
-	f.jobs = append(f.jobs, sinkJob{d, o != nil && o.KickDrawer})
-	return nil
-}
-
-func TestDocPrinter(t *testing.T) {
-	tests := []struct {
-		name     string
-		print    func(p DocPrinter) error
-		kick     bool
-		contains string
-	}{
-		{"cash sale opens the drawer", func(p DocPrinter) error {
-			return p.Print(context.Background(), receipt.Receipt{No: "1", Kind: receipt.KindSale, Tender: receipt.TenderCash, TotalFen: 100}, false)
-		}, true, "1.00"},
-		{"reprint does not", func(p DocPrinter) error {
-			return p.Print(context.Background(), receipt.Receipt{No: "1", Kind: receipt.KindSale, Tender: receipt.TenderCash, TotalFen: 100}, true)
-		}, false, "1.00"},
-		{"Z report", func(p DocPrinter) error {
-			return p.PrintReport(context.Background(), receipt.DayReport{Kind: receipt.ReportZ, ZNo: 7}, true)
-		}, false, "000007"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sink := &fakeSink{}
-			if err := tt.print(DocPrinter{Sink: sink, Cols: 32}); err != nil {
-				t.Fatal(err)
-			}
-			if len(sink.jobs) != 1 || sink.jobs[0].kick != tt.kick || !strings.Contains(sink.jobs[0].doc.Text(), tt.contains) {
-				t.Fatalf("jobs %+v", sink.jobs)
-			}
-		})
-	}
-}
-
 func TestForceScreen(t *testing.T) {
 	w := newMgrWorld(t)
 	ctx := context.Background()
@@ -315,9 +274,9 @@ func (d *fakeDrawer) OpenDrawer(context.Context) error { d.opened++; return nil 
 func TestOpenDrawerAudited(t *testing.T) {
 	w := newMgrWorld(t)
 	drawer := &fakeDrawer{}
-	cfg := w.desk.c
+	cfg := w.cfg
 	cfg.Drawer = drawer
-	desk := NewDesk(cfg)
+	desk := counter.NewManager(cfg)
 	h := newHarness(t, WithLanguage(LangEN))
 	h.term.ShowManager(desk)
 	home := screenAs[*managerHome](h)
@@ -353,9 +312,9 @@ func TestOpenDrawerAudited(t *testing.T) {
 // start, and the change is audited.
 func TestLanguageChoiceIsKept(t *testing.T) {
 	w := newMgrWorld(t)
-	cfg := w.desk.c
+	cfg := w.cfg
 	cfg.Config.Path = filepath.Join(t.TempDir(), "config.toml")
-	desk := NewDesk(cfg)
+	desk := counter.NewManager(cfg)
 	h := newHarness(t, WithLanguageStore(desk.SaveLanguage))
 	h.key(fyne.KeyF9)
 	screenAs[*settingsScreen](h).lang.SetSelected("English")

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"slices"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,20 +10,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Outcome is a payment the core settled without the cashier seeing it: the
-// window was closed while the customer paid, or the cashier had moved on
-// from a payment in doubt.
-type Outcome struct {
-	OutTradeNo string
-	State      State
-	AmountFen  int64
-	ReceiptNo  string
-	Time       time.Time
-}
-
 // Announcer lists the outcomes the cashier has not acknowledged and records
 // an acknowledgement. The list is the core's and survives restarts;
-// PosCheckout implements it. A Checkout without it shows no notices.
+// counter.Checkout implements it. A Checkout without it shows no notices.
 type Announcer interface {
 	Unacknowledged(ctx context.Context) ([]Outcome, error)
 	Acknowledge(ctx context.Context, outTradeNo string) error

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"github.com/wxpos/wxpos/counter"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 // it is, nothing more reaches the disk.
 type window struct {
 	core *pos.Terminal
-	pc   *PosCheckout
+	pc   *counter.Checkout
 	h    *harness
 }
 
@@ -37,7 +38,7 @@ func openWindow(t *testing.T, db *storage.Store, env *gatetest.Env, start bool) 
 	if start {
 		core.Start(ctx)
 	}
-	pc := NewPosCheckout(core, true, nil)
+	pc := counter.NewCheckout(core, true, nil)
 	return &window{core: core, pc: pc, h: newHarness(t, WithCheckout(pc), WithStatus(pc), WithTraining(true))}
 }
 
@@ -76,16 +77,18 @@ func TestPaidWhileWindowDownShownUntilAcknowledged(t *testing.T) {
 	no := w.h.term.pay.outTradeNo
 	w.core.Close() // the window dies with the QR on screen
 
-	if err := NewSandboxCustomer(env.Sandbox, w.core.Order).PayNative(context.Background(), no); err != nil {
+	if err := counter.NewSandboxCustomer(env.Sandbox, w.core.Order).PayNative(context.Background(), no); err != nil {
 		t.Fatal(err)
 	}
 
 	// Start again, recovery not yet running: the order counts as pending.
 	db = storagetest.Reopen(t, db)
 	w = openWindow(t, db, env, false)
-	if n, err := w.pc.pending(); err != nil || n != 1 {
-		t.Errorf("pending %d (%v) after the restart, want 1 (the QR order still in progress)", n, err)
+	sctx, stopStatus := context.WithCancel(context.Background())
+	if st := <-w.pc.Status(sctx); st.Pending != 1 {
+		t.Errorf("pending %d after the restart, want 1 (the QR order still in progress)", st.Pending)
 	}
+	stopStatus()
 	w.h.drain()
 	if got := notices(w.h); len(got) != 0 || bannerShown(w.h) {
 		t.Errorf("banner %v before anything was resolved", got)
@@ -143,7 +146,7 @@ func TestPaymentSeenOnScreenIsNotAnnounced(t *testing.T) {
 	w.h.key(fyne.KeyF2)
 	qr := screenAs[*qrScreen](w.h)
 	w.h.waitFor("the QR", func() bool { return qr.state == StateShowingQR })
-	if err := NewSandboxCustomer(env.Sandbox, w.core.Order).PayNative(context.Background(), w.h.term.pay.outTradeNo); err != nil {
+	if err := counter.NewSandboxCustomer(env.Sandbox, w.core.Order).PayNative(context.Background(), w.h.term.pay.outTradeNo); err != nil {
 		t.Fatal(err)
 	}
 	w.h.waitFor("the receipt", onScreen[*receiptScreen](w.h))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"github.com/wxpos/wxpos/counter"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,9 +62,9 @@ func newPosRigOn(t testing.TB, clk *postest.Clock, wrap func(pos.Store) pos.Stor
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); core.Close() })
 	core.Start(ctx)
-	pc := NewPosCheckout(core, true, nil)
+	pc := counter.NewCheckout(core, true, nil)
 	h := newHarness(t, WithCheckout(pc), WithStatus(pc), WithTraining(true),
-		WithCustomer(NewSandboxCustomer(env.Sandbox, core.Order)))
+		WithCustomer(counter.NewSandboxCustomer(env.Sandbox, core.Order)))
 	return &posRig{harness: h, env: env, core: core}
 }
 
@@ -289,7 +290,7 @@ func TestPosScanConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { core.Close() })
-	pc := NewPosCheckout(core, true, nil)
+	pc := counter.NewCheckout(core, true, nil)
 	r := &posRig{harness: newHarness(t, WithCheckout(pc), WithTraining(true)), env: env, core: core}
 
 	s := r.pay(t, "88.88", sandbox.ScenarioSuccess)

@@ -21,7 +21,7 @@ import (
 
 // Reconciler is what the reconciliation screen drives. Its methods may
 // block on the database or the network; the screen calls them only from
-// goroutines it owns. NewReconciler adapts recon.Desk and recon.Fetcher.
+// goroutines it owns. counter.Reconciler adapts recon.Desk and recon.Fetcher.
 type Reconciler interface {
 	// Days lists reconciled days, newest first.
 	Days(ctx context.Context) ([]recon.DaySummary, error)
@@ -33,55 +33,6 @@ type Reconciler interface {
 	// refund needs a manager's credential. For ActionQuery the text is
 	// WeChat's answer; the difference may stay open.
 	Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string, by recon.Approver) (*recon.Result, string, error)
-}
-
-// NewReconciler returns the Reconciler on a desk and, for Fetch, the fetch
-// worker (nil: Fetch only re-reconciles the stored bill). actor names who
-// acts at this terminal in the audit trail when an action names nobody.
-func NewReconciler(desk *recon.Desk, fetch *recon.Fetcher, actor string) Reconciler {
-	return &deskReconciler{desk: desk, fetch: fetch, actor: actor}
-}
-
-type deskReconciler struct {
-	desk  *recon.Desk
-	fetch *recon.Fetcher
-	actor string
-}
-
-func (d *deskReconciler) Days(context.Context) ([]recon.DaySummary, error) { return d.desk.Book.Days() }
-
-func (d *deskReconciler) Result(_ context.Context, day recon.Day) (*recon.Result, error) {
-	return d.desk.Book.Result(day)
-}
-
-func (d *deskReconciler) Fetch(ctx context.Context, day recon.Day) (*recon.Result, error) {
-	if d.fetch == nil {
-		return d.desk.Reconcile(day, d.actor)
-	}
-	return d.fetch.FetchDay(ctx, day, d.actor)
-}
-
-func (d *deskReconciler) Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string, by recon.Approver) (*recon.Result, string, error) {
-	actor := by.User
-	if actor == "" {
-		actor = d.actor
-		by.User = actor
-	}
-	switch a {
-	case recon.ActionQuery:
-		res, ans, err := d.desk.Query(ctx, day, id, actor)
-		return res, ans.String(), err
-	case recon.ActionRefund:
-		res, err := d.desk.Refund(ctx, day, id, by, note)
-		return res, "", err
-	case recon.ActionRecordSale:
-		res, err := d.desk.RecordSale(day, id, actor, note)
-		return res, "", err
-	case recon.ActionExplain:
-		res, err := d.desk.Explain(day, id, actor, note)
-		return res, "", err
-	}
-	return nil, "", fmt.Errorf("unknown action %q", a)
 }
 
 // ShowReconciliation opens the reconciliation screen (per day: counts per

@@ -15,7 +15,6 @@ import (
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
-	"github.com/wxpos/wxpos/replica"
 )
 
 type fakeReconciler struct {
@@ -188,21 +187,21 @@ func TestStatusBarBackgroundWorkers(t *testing.T) {
 	tests := []struct {
 		name     string
 		bill     recon.Status
-		rep      replica.Status
+		rep      ReplicaStatus
 		want     []string
 		wantWarn bool
 	}{
-		{"all healthy", recon.Status{}, replica.Status{Connected: true}, nil, false},
+		{"all healthy", recon.Status{}, ReplicaStatus{}, nil, false},
 		{"bill failed, hq offline", recon.Status{State: recon.FetchFailed, NextAt: now.Add(5 * time.Minute)},
-			replica.Status{Err: errors.New("dial tcp: refused"), Pending: 12}, []string{"Bill download failed, retry at", "HQ sync offline (12 waiting)"}, true},
-		{"hq behind", recon.Status{}, replica.Status{Connected: true, Pending: 3, OldestPendingAt: now.Add(-5 * time.Minute)},
+			ReplicaStatus{Err: errors.New("dial tcp: refused"), Pending: 12}, []string{"Bill download failed, retry at", "HQ sync offline (12 waiting)"}, true},
+		{"hq behind", recon.Status{}, ReplicaStatus{Pending: 3, OldestPendingAt: now.Add(-5 * time.Minute)},
 			[]string{"HQ sync behind: 3 events, 5 min"}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, WithLanguage(LangEN),
 				WithBillStatus(func() recon.Status { return tc.bill }),
-				WithReplicaStatus(func() replica.Status { return tc.rep }))
+				WithReplicaStatus(func() ReplicaStatus { return tc.rep }))
 			var text string
 			var warn bool
 			h.waitFor("background line", func() bool {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
-	"github.com/wxpos/wxpos/replica"
 )
 
 // callTimeout bounds every short call the screens make into the core
@@ -36,7 +35,7 @@ type options struct {
 	limits        amountLimits
 	clock         func() time.Time // when keys arrive; tests set it
 	billStatus    func() recon.Status
-	replicaStatus func() replica.Status
+	replicaStatus func() ReplicaStatus
 	training      bool
 }
 

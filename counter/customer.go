@@ -1,15 +1,17 @@
-package ui
+package counter
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/ui/view"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
 // SandboxCustomer is the training customer on the in-process sandbox: it
-// pays a Native order's code_url and hands out fresh scenario codes.
+// pays a Native order's code_url and hands out fresh scenario codes. The
+// window knows it only as its Customer interface, never the simulator.
 type SandboxCustomer struct {
 	sb    *sandbox.Server
 	order func(no string) (*pos.Order, error)
@@ -40,11 +42,11 @@ func (c *SandboxCustomer) PayNative(ctx context.Context, no string) error {
 }
 
 // Scenarios returns one fresh single-use code per sandbox scenario.
-func (c *SandboxCustomer) Scenarios() []Scenario {
+func (c *SandboxCustomer) Scenarios() []view.Scenario {
 	scs := sandbox.Scenarios()
-	out := make([]Scenario, 0, len(scs))
+	out := make([]view.Scenario, 0, len(scs))
 	for _, sc := range scs {
-		out = append(out, Scenario{Code: sandbox.NewCode(sc), Name: string(sc)})
+		out = append(out, view.Scenario{Code: sandbox.NewCode(sc), Name: string(sc)})
 	}
 	return out
 }

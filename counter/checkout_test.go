@@ -1,4 +1,4 @@
-package ui
+package counter
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/wxpos/wxpos/scanner"
 )
 
-var _ PosCore = (*pos.Terminal)(nil)
+var _ Core = (*pos.Terminal)(nil)
 
 func TestScanCodes(t *testing.T) {
 	tests := []struct {

@@ -1,4 +1,4 @@
-package ui
+package counter
 
 import (
 	"context"
@@ -13,14 +13,14 @@ import (
 	"github.com/wxpos/wxpos/storage"
 )
 
-// TestDeskUnknownWithConcurrentRemap lists 20,000 payments in doubt while
+// TestManagerUnknownWithConcurrentRemap lists 20,000 payments in doubt while
 // another goroutine commits a write large enough to grow bbolt's memory
 // map. A listing that opens a transaction inside its own transaction
 // deadlocks with that write: the writer waits for the outer read to end
 // before remapping, the inner read waits behind the writer. The deadline
 // turns that hang into a failure (the database is then left open: closing
 // it would hang too).
-func TestDeskUnknownWithConcurrentRemap(t *testing.T) {
+func TestManagerUnknownWithConcurrentRemap(t *testing.T) {
 	const n = 20000
 	db, err := storage.Open(filepath.Join(t.TempDir(), "wxpos.db"), &storage.Options{NoSync: true})
 	if err != nil {
@@ -45,7 +45,7 @@ func TestDeskUnknownWithConcurrentRemap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	desk := NewDesk(DeskConfig{Core: core, DB: db})
+	mgr := NewManager(ManagerConfig{Core: core, DB: db})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -54,7 +54,7 @@ func TestDeskUnknownWithConcurrentRemap(t *testing.T) {
 	go func() { // the manager's screen, listing until the write is through
 		var once sync.Once
 		for {
-			got, err := desk.Unknown(ctx)
+			got, err := mgr.Unknown(ctx)
 			switch {
 			case err != nil:
 				listed <- err
@@ -93,7 +93,7 @@ func TestDeskUnknownWithConcurrentRemap(t *testing.T) {
 				t.Fatal(err)
 			}
 		case <-ctx.Done():
-			t.Fatal("Desk.Unknown and a concurrent write deadlocked: a transaction is opened inside a transaction")
+			t.Fatal("Manager.Unknown and a concurrent write deadlocked: a transaction is opened inside a transaction")
 		}
 	}
 	core.Close()

@@ -1,4 +1,4 @@
-package ui
+package counter
 
 import (
 	"context"
@@ -11,20 +11,16 @@ import (
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/scanner"
+	"github.com/wxpos/wxpos/ui/view"
 )
-
-// ErrNotLive is returned by PosCheckout.Cancel for a payment this window is
-// not driving (e.g. one left UNKNOWN before a restart: the recovery worker
-// owns it).
-var ErrNotLive = errors.New("payment not in progress on this terminal")
 
 // refreshEvery is how often a followed payment and the status bar re-read
 // the local store, in case the event stream dropped an event.
 const refreshEvery = 5 * time.Second
 
-// PosCore is what PosCheckout needs from the payment core; *pos.Terminal
+// Core is what Checkout needs from the payment core; *pos.Terminal
 // satisfies it.
-type PosCore interface {
+type Core interface {
 	Subscribe(ctx context.Context) <-chan pos.Event
 	BeginScan(ctx context.Context, sale pos.Sale, code string) (*pos.Payment, error)
 	BeginQR(ctx context.Context, sale pos.Sale) (*pos.Payment, error)
@@ -45,12 +41,12 @@ type ScannerStatus interface {
 	Subscribe(fn func(scanner.Status)) (cancel func())
 }
 
-// PosCheckout adapts the payment core to Checkout and StatusFeed: it turns
-// the core's event stream into per-payment update channels and status-bar
-// updates. It holds no payment state beyond the *pos.Payment handles the
+// Checkout adapts the payment core to the window's Checkout, StatusFeed and
+// Announcer: it turns the core's event stream into per-payment update
+// channels and status-bar updates. It holds no payment state beyond the *pos.Payment handles the
 // cashier can cancel.
-type PosCheckout struct {
-	core     PosCore
+type Checkout struct {
+	core     Core
 	training bool
 	cashier  string
 	scanner  ScannerStatus
@@ -65,25 +61,25 @@ type livePayment struct {
 	cancelled bool
 }
 
-// NewPosCheckout adapts core. training marks the status bar (sandbox);
+// NewCheckout adapts core. training marks the status bar (sandbox);
 // scan may be nil when no serial scanner is configured.
-func NewPosCheckout(core PosCore, training bool, scan ScannerStatus) *PosCheckout {
-	return &PosCheckout{core: core, training: training, scanner: scan, now: time.Now, live: map[string]*livePayment{}}
+func NewCheckout(core Core, training bool, scan ScannerStatus) *Checkout {
+	return &Checkout{core: core, training: training, scanner: scan, now: time.Now, live: map[string]*livePayment{}}
 }
 
-func posSale(s Sale, cashier string) pos.Sale {
+func posSale(s view.Sale, cashier string) pos.Sale {
 	return pos.Sale{AmountFen: s.TotalFen, Lines: s.Lines, Cashier: cashier}
 }
 
 // PayScan starts a scan payment on the core and follows it.
-func (c *PosCheckout) PayScan(ctx context.Context, sale Sale, code string) (<-chan Update, error) {
+func (c *Checkout) PayScan(ctx context.Context, sale view.Sale, code string) (<-chan view.Update, error) {
 	return c.begin(ctx, func(ctx context.Context) (*pos.Payment, error) {
 		return c.core.BeginScan(ctx, posSale(sale, c.cashier), code)
 	})
 }
 
 // PayQR starts a Native payment on the core and follows it.
-func (c *PosCheckout) PayQR(ctx context.Context, sale Sale) (<-chan Update, error) {
+func (c *Checkout) PayQR(ctx context.Context, sale view.Sale) (<-chan view.Update, error) {
 	return c.begin(ctx, func(ctx context.Context) (*pos.Payment, error) {
 		return c.core.BeginQR(ctx, posSale(sale, c.cashier))
 	})
@@ -91,7 +87,7 @@ func (c *PosCheckout) PayQR(ctx context.Context, sale Sale) (<-chan Update, erro
 
 // begin subscribes before starting the payment so no event is missed, then
 // relays the payment's events until a final state or ctx ends.
-func (c *PosCheckout) begin(ctx context.Context, start func(context.Context) (*pos.Payment, error)) (<-chan Update, error) {
+func (c *Checkout) begin(ctx context.Context, start func(context.Context) (*pos.Payment, error)) (<-chan view.Update, error) {
 	subCtx, cancel := context.WithCancel(ctx)
 	events := c.core.Subscribe(subCtx)
 	p, err := start(ctx)
@@ -104,7 +100,7 @@ func (c *PosCheckout) begin(ctx context.Context, start func(context.Context) (*p
 	c.mu.Lock()
 	c.live[no] = lp
 	c.mu.Unlock()
-	out := make(chan Update, 16)
+	out := make(chan view.Update, 16)
 	go func() {
 		defer cancel()
 		defer close(out)
@@ -118,7 +114,7 @@ func (c *PosCheckout) begin(ctx context.Context, start func(context.Context) (*p
 	return out, nil
 }
 
-func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, events <-chan pos.Event, out chan<- Update) {
+func (c *Checkout) relay(ctx context.Context, no string, lp *livePayment, events <-chan pos.Event, out chan<- view.Update) {
 	var last *pos.Order
 	// notRecorded: WeChat answered but the store could not write it; the
 	// stored record is behind, so only a final state (recovery, once there
@@ -191,7 +187,7 @@ func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, eve
 			if o, err := lp.p.Wait(ctx); errors.As(err, &nr) && o != nil {
 				notRecorded = true
 				select {
-				case out <- Update{OutTradeNo: no, State: StateUnknown, AmountFen: o.AmountFen, Reason: ReasonNotRecorded}:
+				case out <- view.Update{OutTradeNo: no, State: view.StateUnknown, AmountFen: o.AmountFen, Reason: view.ReasonNotRecorded}:
 				case <-ctx.Done():
 					return
 				}
@@ -208,10 +204,10 @@ func (c *PosCheckout) relay(ctx context.Context, no string, lp *livePayment, eve
 }
 
 // update converts an order snapshot into what the screens show.
-func (c *PosCheckout) update(o *pos.Order, lp *livePayment) Update {
-	u := Update{
-		OutTradeNo: o.OutTradeNo, State: State(o.State), AmountFen: o.AmountFen,
-		Deadline: o.Deadline, CodeURL: o.CodeURL, Reason: Reason(o.ErrorCode),
+func (c *Checkout) update(o *pos.Order, lp *livePayment) view.Update {
+	u := view.Update{
+		OutTradeNo: o.OutTradeNo, State: view.State(o.State), AmountFen: o.AmountFen,
+		Deadline: o.Deadline, CodeURL: o.CodeURL, Reason: view.Reason(o.ErrorCode),
 	}
 	c.mu.Lock()
 	cancelled := lp.cancelled
@@ -220,9 +216,9 @@ func (c *PosCheckout) update(o *pos.Order, lp *livePayment) Update {
 	// up; the adapter knows whether the cashier asked.
 	switch {
 	case o.State == pos.StateReversed && !cancelled && u.Reason == "":
-		u.Reason = ReasonPasswordTimeout
+		u.Reason = view.ReasonPasswordTimeout
 	case (o.State == pos.StateClosed || o.State == pos.StateClosing) && !cancelled && !o.Deadline.IsZero() && !o.UpdatedAt.Before(o.Deadline):
-		u.Reason = ReasonExpired
+		u.Reason = view.ReasonExpired
 	}
 	if o.State == pos.StatePaid {
 		r := c.receiptOf(o)
@@ -233,7 +229,7 @@ func (c *PosCheckout) update(o *pos.Order, lp *livePayment) Update {
 
 // receiptOf loads the receipt the core wrote with the PAID transition, or
 // builds one from the order if it cannot be read.
-func (c *PosCheckout) receiptOf(o *pos.Order) receipt.Receipt {
+func (c *Checkout) receiptOf(o *pos.Order) receipt.Receipt {
 	if o.ReceiptNo != "" {
 		if r, err := c.core.Receipt(o.ReceiptNo); err == nil && r != nil {
 			return *r
@@ -247,7 +243,7 @@ func (c *PosCheckout) receiptOf(o *pos.Order) receipt.Receipt {
 }
 
 // PayCash records a cash sale.
-func (c *PosCheckout) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (receipt.Receipt, error) {
+func (c *Checkout) PayCash(ctx context.Context, sale view.Sale, tenderedFen int64) (receipt.Receipt, error) {
 	o, err := c.core.PayCash(ctx, posSale(sale, c.cashier), tenderedFen)
 	if err != nil {
 		return receipt.Receipt{}, err
@@ -256,7 +252,7 @@ func (c *PosCheckout) PayCash(ctx context.Context, sale Sale, tenderedFen int64)
 }
 
 // Cancel asks the core to reverse or close a payment this window follows.
-func (c *PosCheckout) Cancel(_ context.Context, no string) error {
+func (c *Checkout) Cancel(_ context.Context, no string) error {
 	c.mu.Lock()
 	lp, ok := c.live[no]
 	if ok {
@@ -264,7 +260,7 @@ func (c *PosCheckout) Cancel(_ context.Context, no string) error {
 	}
 	c.mu.Unlock()
 	if !ok {
-		return fmt.Errorf("cancel %s: %w", no, ErrNotLive)
+		return fmt.Errorf("cancel %s: %w", no, view.ErrNotLive)
 	}
 	lp.p.Cancel()
 	return nil
@@ -274,7 +270,7 @@ func (c *PosCheckout) Cancel(_ context.Context, no string) error {
 // backoff and wakes its worker, which queries (or re-sends the queued
 // reverse or close) at once. The outcome arrives as an update, like any
 // other; ctx is unused because nothing here waits on the network.
-func (c *PosCheckout) Recheck(_ context.Context, no string) error {
+func (c *Checkout) Recheck(_ context.Context, no string) error {
 	if err := c.core.RetryNow(no); err != nil {
 		return fmt.Errorf("recheck %s: %w", no, err)
 	}
@@ -282,18 +278,18 @@ func (c *PosCheckout) Recheck(_ context.Context, no string) error {
 }
 
 // Today lists today's orders (Asia/Shanghai day), newest first.
-func (c *PosCheckout) Today(ctx context.Context) ([]Record, error) {
+func (c *Checkout) Today(ctx context.Context) ([]view.Record, error) {
 	orders, err := c.core.OrdersOnDay(pos.DayOf(c.now()))
 	if err != nil {
 		return nil, fmt.Errorf("today's sales: %w", err)
 	}
-	recs := make([]Record, 0, len(orders))
+	recs := make([]view.Record, 0, len(orders))
 	for _, o := range orders {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r := Record{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Tender: o.Tender,
-			AmountFen: o.AmountFen, State: State(o.State), Time: o.CreatedAt}
+		r := view.Record{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Tender: o.Tender,
+			AmountFen: o.AmountFen, State: view.State(o.State), Time: o.CreatedAt}
 		if o.State == pos.StatePaid {
 			rc := c.receiptOf(o)
 			r.Receipt = &rc
@@ -308,8 +304,8 @@ func (c *PosCheckout) Today(ctx context.Context) ([]Record, error) {
 // queued reverse/close/refund calls) after every event and every few
 // seconds, the network as the last WeChat outcome shows it, and the
 // scanner's connection.
-func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
-	out := make(chan Status, 1)
+func (c *Checkout) Status(ctx context.Context) <-chan view.Status {
+	out := make(chan view.Status, 1)
 	events := c.core.Subscribe(ctx)
 	scan := make(chan bool, 1)
 	if c.scanner != nil {
@@ -324,7 +320,7 @@ func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
 	}
 	go func() {
 		defer close(out)
-		st := Status{NetworkOK: true, Training: c.training, KeyboardScanner: c.scanner == nil}
+		st := view.Status{NetworkOK: true, Training: c.training, KeyboardScanner: c.scanner == nil}
 		tick := time.NewTicker(refreshEvery)
 		defer tick.Stop()
 		for {
@@ -361,7 +357,7 @@ func (c *PosCheckout) Status(ctx context.Context) <-chan Status {
 // doubt, payments still in progress that this window is not following (one
 // resumed after a restart: a password wait, a QR still payable), and queued
 // reverse/close/refund calls.
-func (c *PosCheckout) pending() (int, error) {
+func (c *Checkout) pending() (int, error) {
 	p, err := c.core.Pending()
 	if err != nil {
 		return 0, err
@@ -383,21 +379,21 @@ func (c *PosCheckout) pending() (int, error) {
 
 // Unacknowledged lists the payments the core settled without the cashier
 // seeing them, oldest first.
-func (c *PosCheckout) Unacknowledged(context.Context) ([]Outcome, error) {
+func (c *Checkout) Unacknowledged(context.Context) ([]view.Outcome, error) {
 	orders, err := c.core.Unacknowledged()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Outcome, 0, len(orders))
+	out := make([]view.Outcome, 0, len(orders))
 	for _, o := range orders {
-		out = append(out, Outcome{OutTradeNo: o.OutTradeNo, State: State(o.State), AmountFen: o.AmountFen,
+		out = append(out, view.Outcome{OutTradeNo: o.OutTradeNo, State: view.State(o.State), AmountFen: o.AmountFen,
 			ReceiptNo: o.ReceiptNo, Time: o.UpdatedAt})
 	}
 	return out, nil
 }
 
 // Acknowledge records that the cashier has seen outcome outTradeNo.
-func (c *PosCheckout) Acknowledge(_ context.Context, outTradeNo string) error {
+func (c *Checkout) Acknowledge(_ context.Context, outTradeNo string) error {
 	return c.core.Acknowledge(outTradeNo, c.cashier)
 }
 
@@ -419,38 +415,4 @@ func networkFrom(to pos.State) (ok, known bool) {
 		return true, true
 	}
 	return false, false
-}
-
-// maxScanAge drops scans nobody took in time: payment codes expire in about
-// a minute, and a stale read must not start a payment later.
-const maxScanAge = 20 * time.Second
-
-// ScanCodes forwards the serial scanner's reads as codes for WithScanner
-// until ctx ends. Invalid reads are forwarded too: the scan screen tells
-// the cashier it is not a WeChat payment code. Reads older than 20 s are
-// dropped.
-func ScanCodes(ctx context.Context, scans <-chan scanner.Scan) <-chan string {
-	out := make(chan string)
-	go func() {
-		defer close(out)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case sc, ok := <-scans:
-				if !ok {
-					return
-				}
-				if !sc.At.IsZero() && time.Since(sc.At) > maxScanAge {
-					continue
-				}
-				select {
-				case out <- sc.Code:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out
 }

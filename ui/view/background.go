@@ -1,0 +1,22 @@
+package view
+
+import "time"
+
+// ReplicaStatus is head-office replication as the status bar needs it: the
+// window learns it without knowing PostgreSQL.
+type ReplicaStatus struct {
+	// Err is the last failure, nil when the last attempt succeeded.
+	Err error
+	// Pending counts events not yet replicated; OldestPendingAt is the
+	// time of the oldest of them (zero when nothing is pending).
+	Pending         uint64
+	OldestPendingAt time.Time
+}
+
+// Lag is how long the oldest pending event has been waiting at now.
+func (s ReplicaStatus) Lag(now time.Time) time.Duration {
+	if s.Pending == 0 || s.OldestPendingAt.IsZero() {
+		return 0
+	}
+	return max(now.Sub(s.OldestPendingAt), 0)
+}

@@ -1,0 +1,128 @@
+package view
+
+import (
+	"errors"
+	"time"
+
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// State is a payment state as the payment core reports it (DESIGN §4). The
+// values are the persisted strings of package pos.
+type State string
+
+// States the screens render.
+const (
+	StateNew             State = "NEW"
+	StateSubmitting      State = "SUBMITTING"
+	StateWaitingPassword State = "WAITING_PASSWORD"
+	StateUnknown         State = "UNKNOWN"
+	StateReversing       State = "REVERSING"
+	StateReversed        State = "REVERSED"
+	StatePaid            State = "PAID"
+	StateFailed          State = "FAILED"
+	StateCreating        State = "CREATING"
+	StateShowingQR       State = "SHOWING_QR"
+	StateClosing         State = "CLOSING"
+	StateClosed          State = "CLOSED"
+	StateConflict        State = "CONFLICT" // the number is another payment's: not paid
+)
+
+// Final reports whether s ends a payment.
+func (s State) Final() bool {
+	switch s {
+	case StatePaid, StateFailed, StateReversed, StateClosed, StateConflict:
+		return true
+	}
+	return false
+}
+
+// Reason says in WeChat's words why a payment failed or was reversed, e.g.
+// "NOTENOUGH" or "AUTHCODEEXPIRE"; the screens turn it into plain words.
+type Reason string
+
+// Reasons the screens explain specifically; any other is shown generically.
+const (
+	ReasonNotEnough       Reason = "NOTENOUGH"
+	ReasonCodeExpired     Reason = "AUTHCODEEXPIRE"
+	ReasonCodeError       Reason = "AUTH_CODE_ERROR"
+	ReasonCodeInvalid     Reason = "AUTH_CODE_INVALID"
+	ReasonCardNotUsable   Reason = "NOTSUPORTCARD"
+	ReasonPasswordTimeout Reason = "PASSWORD_TIMEOUT"
+	ReasonDeclined        Reason = "TRADE_ERROR"
+	ReasonExpired         Reason = "EXPIRED"        // a QR order closed at its expiry
+	ReasonConflict        Reason = "TRADE_CONFLICT" // the order number belongs to another payment
+	ReasonNotRecorded     Reason = "NOT_RECORDED"   // WeChat answered, the disk could not take it
+)
+
+// Sale is what the cashier keyed: optional item lines and the total in fen.
+type Sale struct {
+	Lines    []receipt.Line
+	TotalFen int64
+}
+
+// Update is one step of a WeChat payment as the core reports it.
+type Update struct {
+	OutTradeNo string
+	State      State
+	AmountFen  int64
+	// Deadline is when the core stops waiting: for the customer's password
+	// in WAITING_PASSWORD, the QR code's expiry in SHOWING_QR.
+	Deadline time.Time
+	// CodeURL is the Native code_url to draw as a QR code (SHOWING_QR).
+	CodeURL string
+	// Reason explains FAILED, REVERSED and CLOSED.
+	Reason Reason
+	// Receipt is set when State is PAID.
+	Receipt *receipt.Receipt
+}
+
+// Record is one of today's sales as history lists it.
+type Record struct {
+	OutTradeNo    string
+	TransactionID string
+	Tender        receipt.Tender
+	AmountFen     int64
+	State         State
+	Time          time.Time
+	// Receipt is set once the sale is paid.
+	Receipt *receipt.Receipt
+}
+
+// Status is what the status bar shows.
+type Status struct {
+	// NetworkOK is false when the last WeChat call failed in transport.
+	NetworkOK bool
+	// ScannerConnected is true while the serial scanner is attached.
+	ScannerConnected bool
+	// KeyboardScanner is true when no serial scanner is configured: codes
+	// come from a keyboard-wedge scanner typing into the window.
+	KeyboardScanner bool
+	// Pending counts payments in doubt plus queued outbox work.
+	Pending int
+	// Training is true when payments go to the sandbox, not to WeChat.
+	Training bool
+}
+
+// Scenario is a sandbox payment code with a known outcome, for training.
+// Name is the sandbox's scenario name ("notenough"); the panel shows its
+// translation when the catalogue has one, else the name.
+type Scenario struct {
+	Code string
+	Name string
+}
+
+// Outcome is a payment the core settled without the cashier seeing it: the
+// window was closed while the customer paid, or the cashier had moved on
+// from a payment in doubt.
+type Outcome struct {
+	OutTradeNo string
+	State      State
+	AmountFen  int64
+	ReceiptNo  string
+	Time       time.Time
+}
+
+// ErrNotLive is returned by Cancel for a payment this window is not driving
+// (e.g. one left UNKNOWN before a restart: the recovery worker owns it).
+var ErrNotLive = errors.New("payment not in progress on this terminal")
