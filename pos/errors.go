@@ -1,6 +1,10 @@
 package pos
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/wxpos/wxpos/storage"
+)
 
 // Sentinel errors of the payment core. Callers compare with errors.Is.
 var (
@@ -33,8 +37,10 @@ var (
 	// ErrDiskFull is returned when the disk under the database is too full
 	// to record a payment's outcome: by BeginScan, BeginQR and Refund
 	// before any call to WeChat, and inside a *NotRecordedError when a
-	// commit after WeChat's answer failed anyway.
-	ErrDiskFull = errors.New("disk full")
+	// commit after WeChat's answer failed anyway. It is storage's own
+	// sentinel, so one errors.Is finds a full disk whichever package met it
+	// (a PIN check, a day close): the window tests for this one only.
+	ErrDiskFull = storage.ErrDiskFull
 )
 
 // NotRecordedError is returned when WeChat answered (or was asked) and the

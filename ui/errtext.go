@@ -12,7 +12,6 @@ import (
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
-	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
 
@@ -28,7 +27,6 @@ var errorSentinels = []struct {
 	{pos.ErrTradeConflict, msgReasonConflict},
 	{pos.ErrOutTradeNoUsed, msgErrNumberUsed},
 	{pos.ErrDiskFull, msgErrDiskFull},
-	{storage.ErrDiskFull, msgErrDiskFull},
 	{pos.ErrRefundLimit, msgMgrRefundLimit},
 	{pos.ErrBusy, msgMgrBusy},
 	{pos.ErrNotPaid, msgErrNotPaid},

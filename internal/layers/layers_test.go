@@ -32,6 +32,26 @@ var forbidden = []struct {
 	{"receipt", "storage", "a receipt is a value, printed and stored by others"},
 	{"escpos", "storage", "the printer driver prints; it does not read the books"},
 	{"paygate", "ui", "the gateway adapter is below the window"},
+	{"ui", "wechat/sandbox", "the window knows the simulator only as the Customer the wiring hands it"},
+	{"ui", "wechat", "the window knows WeChat only through the facade and the core"},
+	{"ui", "replica", "the window gets replication's health as a view.ReplicaStatus, not the worker"},
+	{"ui", "github.com/jackc/pgx/v5", "the window never links PostgreSQL's driver"},
+	{"ui", "counter", "the wiring hands the facade to the window; the window never builds it"},
+	{"ui/view", "fyne.io/fyne/v2", "the values the screens show are shared with the facade, which draws nothing"},
+	{"counter", "ui", "the facade implements the window's interfaces; it never drives the screens"},
+	{"counter", "fyne.io/fyne/v2", "the facade draws nothing and is tested without a display"},
+}
+
+// notImported lists packages a package must not import directly. ui still
+// reaches storage through the domain packages whose values it shows
+// (pos.Order, staff.Approval, report.Report, recon.Result live beside their
+// bbolt code), but it never opens the database itself.
+var notImported = []struct {
+	pkg, never, why string
+}{
+	{"ui", "storage", "the screens change state only through the facade and the domain"},
+	{"ui", "go.etcd.io/bbolt", "the screens never open a transaction"},
+	{"ui/view", "storage", "view values are the window's, not records"},
 }
 
 func TestImportRules(t *testing.T) {
@@ -46,6 +66,24 @@ func TestImportRules(t *testing.T) {
 		}
 		if deps[r.pkg][never] {
 			t.Errorf("%s depends on %s: %s", r.pkg, r.never, r.why)
+		}
+	}
+}
+
+func TestDirectImports(t *testing.T) {
+	for _, r := range notImported {
+		out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, module+r.pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", r.pkg, err)
+		}
+		never := r.never
+		if !strings.Contains(never, ".") {
+			never = module + never
+		}
+		for _, imp := range strings.Fields(string(out)) {
+			if imp == never {
+				t.Errorf("%s imports %s: %s", r.pkg, r.never, r.why)
+			}
 		}
 	}
 }
