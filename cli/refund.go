@@ -173,9 +173,9 @@ func (f ReplicaFinder) FindSale(ctx context.Context, outTradeNo string) (*pos.Re
 	}
 	o := ro.Order
 	rs := &pos.RemoteSale{StoreID: ro.StoreID, TerminalID: ro.TerminalID, Tender: receipt.Tender(o.Tender),
-		State: pos.State(o.State), AmountFen: o.AmountFen, TransactionID: o.TransactionID, PaidAt: o.PaidAt}
+		State: o.State, AmountFen: o.AmountFen, TransactionID: o.TransactionID, PaidAt: o.PaidAt}
 	for _, r := range ro.Refunds {
-		rs.Refunds = append(rs.Refunds, pos.RemoteRefund{OutRefundNo: r.OutRefundNo, State: pos.RefundState(r.State), AmountFen: r.AmountFen})
+		rs.Refunds = append(rs.Refunds, pos.RemoteRefund{OutRefundNo: r.OutRefundNo, State: r.State, AmountFen: r.AmountFen})
 	}
 	return rs, nil
 }

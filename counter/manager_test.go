@@ -29,7 +29,7 @@ func TestManagerUnknownWithConcurrentRemap(t *testing.T) {
 	created := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	err = db.Update(func(tx *storage.Tx) error { // seeded as a crash would leave them
 		for i := range n {
-			o := &storage.Order{OutTradeNo: fmt.Sprintf("PS1-T1-%06d", i), Tender: "wechat_scan", State: string(pos.StateUnknown),
+			o := &storage.Order{OutTradeNo: fmt.Sprintf("PS1-T1-%06d", i), Tender: "wechat_scan", State: pos.StateUnknown,
 				AmountFen: int64(100 + i), CreatedAt: created.Add(time.Duration(n-i) * time.Second), Open: true, Day: "20260302"}
 			if err := tx.PutOrder(o); err != nil {
 				return err

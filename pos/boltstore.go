@@ -58,14 +58,14 @@ func (b *BoltStore) Apply(c *Change) error {
 			}
 		}
 		if c.Order != nil {
-			if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, string(c.OrderFrom), string(c.Order.State), string(StateNew),
-				func(o *storage.Order) string { return o.State }, c.Order.Flow()); err != nil {
+			if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, c.OrderFrom, c.Order.State, StateNew,
+				func(o *storage.Order) State { return o.State }, c.Order.Flow()); err != nil {
 				return err
 			}
 		}
 		if c.Refund != nil {
-			if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, string(c.RefundFrom), string(c.Refund.State), string(RefundNew),
-				func(r *storage.Refund) string { return r.State }, FlowRefund); err != nil {
+			if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, c.RefundFrom, c.Refund.State, RefundNew,
+				func(r *storage.Refund) RefundState { return r.State }, FlowRefund); err != nil {
 				return err
 			}
 		}
@@ -180,18 +180,18 @@ func (m marked) Unwrap() []error { return []error{m.err, m.mark} }
 
 // checkFrom confirms the stored record is still in state want (absent
 // when want is the flow's NEW) before it is moved to `to`.
-func checkFrom[R any](get func(string) (*R, error), key, want, to, newState string, state func(*R) string, f Flow) error {
+func checkFrom[R any, S ~string](get func(string) (*R, error), key string, want, to, newState S, state func(*R) S, f Flow) error {
 	cur, err := get(key)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		if want == newState {
 			return nil
 		}
-		return &TransitionError{Flow: f, Ref: key, From: want, To: to, Stale: true}
+		return &TransitionError{Flow: f, Ref: key, From: string(want), To: string(to), Stale: true}
 	case err != nil:
 		return err
 	case want == newState || state(cur) != want:
-		return &TransitionError{Flow: f, Ref: key, From: want, To: to, Stale: true, Stored: state(cur)}
+		return &TransitionError{Flow: f, Ref: key, From: string(want), To: string(to), Stale: true, Stored: string(state(cur))}
 	}
 	return nil
 }
@@ -364,7 +364,7 @@ func eventRecord(c *Change) storage.Event {
 
 func orderRecord(o *Order) *storage.Order {
 	return &storage.Order{
-		OutTradeNo: o.OutTradeNo, Tender: string(o.Tender), State: string(o.State), AmountFen: o.AmountFen,
+		OutTradeNo: o.OutTradeNo, Tender: string(o.Tender), State: o.State, AmountFen: o.AmountFen,
 		Lines: o.Lines, Description: o.Description, Cashier: o.Cashier,
 		CodeLast4: o.CodeLast4, CodeHash: o.CodeHash, Attach: o.Attach, Confirmed: o.Confirmed, CodeURL: o.CodeURL, ExpiresAt: o.ExpiresAt,
 		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
@@ -387,7 +387,7 @@ func dayIndex(o *Order) string {
 
 func orderFromRecord(r *storage.Order) *Order {
 	return &Order{
-		OutTradeNo: r.OutTradeNo, Tender: receipt.Tender(r.Tender), State: State(r.State), AmountFen: r.AmountFen,
+		OutTradeNo: r.OutTradeNo, Tender: receipt.Tender(r.Tender), State: r.State, AmountFen: r.AmountFen,
 		Lines: r.Lines, Description: r.Description, Cashier: r.Cashier,
 		CodeLast4: r.CodeLast4, CodeHash: r.CodeHash, Attach: r.Attach, Confirmed: r.Confirmed, CodeURL: r.CodeURL, ExpiresAt: r.ExpiresAt,
 		TenderedFen: r.TenderedFen, ChangeFen: r.ChangeFen,
@@ -401,7 +401,7 @@ func orderFromRecord(r *storage.Order) *Order {
 
 func refundRecord(r *Refund) *storage.Refund {
 	return &storage.Refund{
-		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: string(r.State),
+		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: r.State,
 		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
@@ -411,7 +411,7 @@ func refundRecord(r *Refund) *storage.Refund {
 
 func refundFromRecord(r *storage.Refund) *Refund {
 	return &Refund{
-		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: RefundState(r.State),
+		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: r.State,
 		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,

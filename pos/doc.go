@@ -38,6 +38,20 @@
 //
 // Amounts are int64 fen; ParseYuan/FormatYuan convert exactly.
 //
+// # States: one type, named once
+//
+// The payment and refund states are named in package state, a leaf below
+// both pos and storage: storage cannot import pos, yet its records must
+// carry the typed state. storage.Order.State is a state.Order and
+// storage.Refund.State a state.Refund; State and RefundState here are
+// aliases of them (StatePaid is state.Paid), so a state is typed from the
+// disk to the screen (ui.State is the same alias) and never converted on
+// the way. pos owns what the states mean: the transition tables of
+// state.go and the one function that moves along them. A state spelled as
+// a string anywhere but package state fails storage's
+// TestStatesSpelledOnce; the head office's SQL spells them from the same
+// constants (replica.sqlStates).
+//
 // # Numbers
 //
 // An out_trade_no is "P<store>-<terminal>-<epoch>-<sequence>", an

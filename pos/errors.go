@@ -61,7 +61,7 @@ func (e *NotRecordedError) Error() string {
 	what := "WeChat's answer (" + e.To + ")"
 	if e.Paid {
 		what = "paid at WeChat"
-		if e.To == "SUCCESS" {
+		if e.To == string(RefundSuccess) {
 			what = "refunded at WeChat"
 		}
 	}

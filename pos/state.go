@@ -4,65 +4,45 @@ import (
 	"fmt"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/state"
 )
 
-// State is the persisted state of a sale's payment. States are stored as
-// these strings; never renumber or rename one (docs/DESIGN.md §4).
-type State string
+// State is the persisted state of a sale's payment. It is package state's
+// Order, the one type the records and their readers share: the states are
+// spelled there only, and converted nowhere (storage.Order.State has this
+// type). pos owns what they mean: the transition tables below.
+type State = state.Order
 
 // Payment states. The scan, QR and cash flows each use a subset, fixed by
-// their transition tables below.
+// their transition tables below (what each means: package state).
 const (
-	StateNew             State = "NEW"              // in memory only: never persisted
-	StateSubmitting      State = "SUBMITTING"       // scan: persisted before codepay/micropay is sent
-	StateWaitingPassword State = "WAITING_PASSWORD" // scan: USERPAYING, polling query
-	StateUnknown         State = "UNKNOWN"          // outcome not known: query before anything else
-	StateReversing       State = "REVERSING"        // scan: reverse queued/being sent
-	StateReversed        State = "REVERSED"         // scan: reversed (closed or refunded by WeChat)
-	StateCreating        State = "CREATING"         // QR: persisted before native prepay is sent
-	StateShowingQR       State = "SHOWING_QR"       // QR: code_url shown, polling query
-	StateClosing         State = "CLOSING"          // QR: close queued/being sent
-	StateClosed          State = "CLOSED"           // QR: closed unpaid
-	StatePaid            State = "PAID"             // money received: the sale is complete
-	StateFailed          State = "FAILED"           // definitely not paid
-	// StateConflict: WeChat's order under this number is another payment
-	// (amount, attach tag or trade type differ). Never paid; it waits, out
-	// of recovery's hands, for a manager to acknowledge it (→ FAILED).
-	StateConflict State = "CONFLICT"
+	StateNew             = state.New
+	StateSubmitting      = state.Submitting
+	StateWaitingPassword = state.WaitingPassword
+	StateUnknown         = state.Unknown
+	StateReversing       = state.Reversing
+	StateReversed        = state.Reversed
+	StateCreating        = state.Creating
+	StateShowingQR       = state.ShowingQR
+	StateClosing         = state.Closing
+	StateClosed          = state.Closed
+	StatePaid            = state.Paid
+	StateFailed          = state.Failed
+	StateConflict        = state.Conflict
 )
 
-// Terminal reports whether s is final: nothing more will happen to the order.
-func (s State) Terminal() bool {
-	switch s {
-	case StatePaid, StateFailed, StateReversed, StateClosed:
-		return true
-	}
-	return false
-}
-
-// RefundState is the persisted state of a refund.
-type RefundState string
+// RefundState is the persisted state of a refund: package state's Refund.
+type RefundState = state.Refund
 
 // Refund states (docs/DESIGN.md §4): NEW ▶ SUBMITTED ▶ PROCESSING ▶ SUCCESS | CLOSED | ABNORMAL.
-// A refund WeChat rejects outright (e.g. merchant balance too low) ends
-// CLOSED with the error code kept on the record.
 const (
-	RefundNew        RefundState = "NEW"        // in memory only
-	RefundSubmitted  RefundState = "SUBMITTED"  // persisted and queued; the request may or may not have arrived
-	RefundProcessing RefundState = "PROCESSING" // accepted by WeChat, not yet done
-	RefundSuccess    RefundState = "SUCCESS"    // money returned
-	RefundClosed     RefundState = "CLOSED"     // closed or rejected: no money moved
-	RefundAbnormal   RefundState = "ABNORMAL"   // stuck at WeChat (card frozen…): handle in the merchant console
+	RefundNew        = state.RefundNew
+	RefundSubmitted  = state.RefundSubmitted
+	RefundProcessing = state.RefundProcessing
+	RefundSuccess    = state.RefundSuccess
+	RefundClosed     = state.RefundClosed
+	RefundAbnormal   = state.RefundAbnormal
 )
-
-// Terminal reports whether r is final.
-func (r RefundState) Terminal() bool {
-	return r == RefundSuccess || r == RefundClosed || r == RefundAbnormal
-}
-
-// Holds reports whether a refund in state r reserves its amount against the
-// sale: everything except a closed refund counts toward "sum ≤ paid".
-func (r RefundState) Holds() bool { return r != RefundClosed && r != RefundNew }
 
 // Flow names a state machine.
 type Flow string

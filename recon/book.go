@@ -344,7 +344,7 @@ func (b *Book) LocalDay(day Day) (*Records, error) {
 			if r.CreatedAt.Before(from) || !r.CreatedAt.Before(to) {
 				return nil
 			}
-			lr := Refund{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, State: pos.RefundState(r.State), AmountFen: r.AmountFen, Time: r.CreatedAt}
+			lr := Refund{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, State: r.State, AmountFen: r.AmountFen, Time: r.CreatedAt}
 			if o, err := tx.GetOrder(r.OutTradeNo); err == nil {
 				lr.Tender = receipt.Tender(o.Tender)
 			}
@@ -363,7 +363,7 @@ func orderOf(o *storage.Order) Order {
 	if t.IsZero() {
 		t = o.CreatedAt
 	}
-	return Order{OutTradeNo: o.OutTradeNo, Tender: receipt.Tender(o.Tender), State: pos.State(o.State), AmountFen: o.AmountFen, Forced: o.Forced, Time: t}
+	return Order{OutTradeNo: o.OutTradeNo, Tender: receipt.Tender(o.Tender), State: o.State, AmountFen: o.AmountFen, Forced: o.Forced, Time: t}
 }
 
 func mustJSON(v any) json.RawMessage {
@@ -381,7 +381,7 @@ func (b *Book) orderState(no string) (pos.State, error) {
 		if err != nil {
 			return err
 		}
-		st = pos.State(o.State)
+		st = o.State
 		return nil
 	})
 	return st, err

@@ -6,14 +6,36 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/state"
 	"github.com/wxpos/wxpos/tz"
 )
+
+// The states the head-office queries select on, as SQL literals spelled
+// from package state. Literals, not parameters: the planner uses a partial
+// index only when the query's predicate matches it as written
+// (migrations/0002_projections.sql, frozen like every migration).
+var (
+	sqlPaid       = sqlStates(state.Paid)
+	sqlOrderFinal = sqlStates(state.Paid, state.Failed, state.Reversed, state.Closed)
+	sqlRefunded   = sqlStates(state.RefundSuccess)
+	sqlRefundDone = sqlStates(state.RefundSuccess, state.RefundClosed)
+)
+
+// sqlStates is states as a comma-separated list of SQL string literals.
+func sqlStates[S ~string](states ...S) string {
+	q := make([]string, len(states))
+	for i, s := range states {
+		q[i] = "'" + string(s) + "'" // state names are [A-Z_]: nothing to escape
+	}
+	return strings.Join(q, ", ")
+}
 
 // Query selects a head-office report: business days From..To inclusive
 // (yyyymmdd, Asia/Shanghai), optionally one store.
@@ -158,14 +180,14 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 	if err := tally("sales", `SELECT to_char(paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), store_id, terminal_id, tender,
 			count(*), coalesce(sum(amount_fen), 0)::bigint
 		FROM orders
-		WHERE state = 'PAID' AND paid_at >= $1 AND paid_at < $2 AND ($3 = '' OR store_id = $3) AND (NOT training OR $4)
+		WHERE state = `+sqlPaid+` AND paid_at >= $1 AND paid_at < $2 AND ($3 = '' OR store_id = $3) AND (NOT training OR $4)
 		GROUP BY 1, 2, 3, 4`, func(l *Line, n, fen int64) { l.SaleCount, l.SaleFen = n, fen }); err != nil {
 		return nil, err
 	}
 	if err := tally("refunds", `SELECT to_char(r.success_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), r.store_id, r.terminal_id,
 			coalesce(o.tender, 'unknown'), count(*), coalesce(sum(r.amount_fen), 0)::bigint
 		FROM refunds r LEFT JOIN orders o ON o.out_trade_no = r.out_trade_no
-		WHERE r.state = 'SUCCESS' AND r.success_at >= $1 AND r.success_at < $2 AND ($3 = '' OR r.store_id = $3) AND (NOT r.training OR $4)
+		WHERE r.state = `+sqlRefunded+` AND r.success_at >= $1 AND r.success_at < $2 AND ($3 = '' OR r.store_id = $3) AND (NOT r.training OR $4)
 		GROUP BY 1, 2, 3, 4`, func(l *Line, n, fen int64) { l.RefundCount, l.RefundFen = n, fen }); err != nil {
 		return nil, err
 	}
@@ -188,12 +210,12 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 
 	rows, err := db.Query(ctx, `SELECT 'order', out_trade_no, store_id, terminal_id, tender, state, amount_fen, created_at
 			FROM orders
-			WHERE state NOT IN ('PAID', 'FAILED', 'REVERSED', 'CLOSED') AND created_at < $1
+			WHERE state NOT IN (`+sqlOrderFinal+`) AND created_at < $1
 				AND ($2 = '' OR store_id = $2) AND (NOT training OR $3)
 		UNION ALL
 		SELECT 'refund', r.out_refund_no, r.store_id, r.terminal_id, coalesce(o.tender, 'unknown'), r.state, r.amount_fen, r.created_at
 			FROM refunds r LEFT JOIN orders o ON o.out_trade_no = r.out_trade_no
-			WHERE r.state NOT IN ('SUCCESS', 'CLOSED') AND r.created_at < $1
+			WHERE r.state NOT IN (`+sqlRefundDone+`) AND r.created_at < $1
 				AND ($2 = '' OR r.store_id = $2) AND (NOT r.training OR $3)
 		ORDER BY 8, 2`, end, q.StoreID, q.Training)
 	if err != nil {

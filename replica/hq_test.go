@@ -36,7 +36,7 @@ func record(t *testing.T, db *storage.Store, orders []storage.Order, refunds []s
 			if err := tx.PutOrder(&o); err != nil {
 				return err
 			}
-			if _, err := tx.AppendEvent(storage.Event{Time: o.CreatedAt, Kind: "order.transition", Ref: o.OutTradeNo, To: o.State}); err != nil {
+			if _, err := tx.AppendEvent(storage.Event{Time: o.CreatedAt, Kind: "order.transition", Ref: o.OutTradeNo, To: string(o.State)}); err != nil {
 				return err
 			}
 		}
@@ -46,7 +46,7 @@ func record(t *testing.T, db *storage.Store, orders []storage.Order, refunds []s
 			if err := tx.PutRefund(&r); err != nil {
 				return err
 			}
-			if _, err := tx.AppendEvent(storage.Event{Time: r.CreatedAt, Kind: "refund.transition", Ref: r.OutRefundNo, To: r.State}); err != nil {
+			if _, err := tx.AppendEvent(storage.Event{Time: r.CreatedAt, Kind: "refund.transition", Ref: r.OutRefundNo, To: string(r.State)}); err != nil {
 				return err
 			}
 		}

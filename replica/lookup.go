@@ -33,12 +33,12 @@ type RemoteOrder struct {
 // this is an upper bound: WeChat rejects a refund beyond the real remainder
 // (the refund fails definitely, no money moves).
 func (r *RemoteOrder) RefundableFen() int64 {
-	if pos.State(r.Order.State) != pos.StatePaid {
+	if r.Order.State != pos.StatePaid {
 		return 0
 	}
 	left := r.Order.AmountFen
 	for _, rf := range r.Refunds {
-		if pos.RefundState(rf.State).Holds() {
+		if rf.State.Holds() {
 			left -= rf.AmountFen
 		}
 	}

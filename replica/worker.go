@@ -508,7 +508,7 @@ func (w *Worker) checkReplays(ctx context.Context, tx pgx.Tx, b *batch, inserted
 
 // pgText drops NUL characters, which PostgreSQL text cannot hold (the
 // digest keeps the terminal's exact event).
-func pgText(s string) string { return strings.ReplaceAll(s, "\x00", "") }
+func pgText[S ~string](s S) string { return strings.ReplaceAll(string(s), "\x00", "") }
 
 // pgJSON makes JSON storable as jsonb: jsonb refuses the \u0000 escape, so
 // it becomes U+FFFD. Empty stays empty (stored as NULL).

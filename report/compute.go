@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/state"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -60,7 +61,7 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 		return nil, err
 	}
 	for _, o := range sales {
-		if o.State != statePaid || o.Foreign || o.SaleDay() != s.Day {
+		if o.State != state.Paid || o.Foreign || o.SaleDay() != s.Day {
 			continue
 		}
 		ts := add(receipt.Tender(o.Tender))
@@ -77,7 +78,7 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 	}
 	for _, rf := range refunds {
 		switch {
-		case rf.State == refundSuccess && rf.SettledDay() == s.Day:
+		case rf.State == state.RefundSuccess && rf.SettledDay() == s.Day:
 			tender, err := saleTender(tx, rf.OutTradeNo)
 			if err != nil {
 				return nil, err
@@ -85,10 +86,10 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 			ts := add(tender)
 			ts.RefundCount++
 			ts.RefundFen += rf.AmountFen
-		case rf.State == refundAbnormal && !rf.CreatedAt.Before(start) && rf.CreatedAt.Before(end):
+		case rf.State == state.RefundAbnormal && !rf.CreatedAt.Before(start) && rf.CreatedAt.Before(end):
 			tender, _ := saleTender(tx, rf.OutTradeNo)
 			r.Abnormal = append(r.Abnormal, Pending{Kind: "refund", No: rf.OutRefundNo, Tender: tender,
-				State: rf.State, AmountFen: rf.AmountFen, CreatedAt: rf.CreatedAt})
+				State: string(rf.State), AmountFen: rf.AmountFen, CreatedAt: rf.CreatedAt})
 		}
 	}
 
@@ -100,7 +101,7 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 		if rf.CreatedAt.Before(end) {
 			tender, _ := saleTender(tx, rf.OutTradeNo)
 			r.Pending = append(r.Pending, Pending{Kind: "refund", No: rf.OutRefundNo, Tender: tender,
-				State: rf.State, AmountFen: rf.AmountFen, CreatedAt: rf.CreatedAt})
+				State: string(rf.State), AmountFen: rf.AmountFen, CreatedAt: rf.CreatedAt})
 		}
 	}
 	open, err := tx.OpenOrders()
@@ -110,7 +111,7 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 	for _, o := range open {
 		if o.CreatedAt.Before(end) {
 			r.Pending = append(r.Pending, Pending{Kind: "order", No: o.OutTradeNo, Tender: receipt.Tender(o.Tender),
-				State: o.State, AmountFen: o.AmountFen, CreatedAt: o.CreatedAt})
+				State: string(o.State), AmountFen: o.AmountFen, CreatedAt: o.CreatedAt})
 		}
 	}
 	sort.SliceStable(r.Pending, func(i, j int) bool { return r.Pending[i].CreatedAt.Before(r.Pending[j].CreatedAt) })

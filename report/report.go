@@ -13,15 +13,6 @@ import (
 	"github.com/wxpos/wxpos/tz"
 )
 
-// Persisted payment-core states this package reads (pos owns them; they are
-// stored strings that never change, docs/DESIGN.md §4).
-const (
-	statePaid      = "PAID"
-	refundSuccess  = "SUCCESS"
-	refundClosed   = "CLOSED"
-	refundAbnormal = "ABNORMAL"
-)
-
 // Sentinel errors. Callers compare with errors.Is.
 var (
 	// ErrDayClosed is returned for any change to a day whose Z report has

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/state"
 )
 
 // Order is the stored payment record of one sale (bucket orders, key
@@ -15,7 +16,7 @@ type Order struct {
 	V           int            `json:"v"`
 	OutTradeNo  string         `json:"out_trade_no"`
 	Tender      string         `json:"tender"`
-	State       string         `json:"state"`
+	State       state.Order    `json:"state"`
 	AmountFen   int64          `json:"amount_fen"`
 	Lines       []receipt.Line `json:"lines,omitempty"`
 	Description string         `json:"description,omitempty"`

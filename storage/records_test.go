@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/state"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -14,10 +15,10 @@ import (
 func TestOrderRecords(t *testing.T) {
 	s := storagetest.Open(t)
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	put := func(no, state string, open bool, day string) {
+	put := func(no string, st state.Order, open bool, day string) {
 		t.Helper()
 		err := s.Update(func(tx *storage.Tx) error {
-			return tx.PutOrder(&storage.Order{OutTradeNo: no, State: state, AmountFen: 100, CreatedAt: now, Open: open, Day: day})
+			return tx.PutOrder(&storage.Order{OutTradeNo: no, State: st, AmountFen: 100, CreatedAt: now, Open: open, Day: day})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -129,7 +130,7 @@ func TestRefundRecords(t *testing.T) {
 		}
 		var all []string
 		err = tx.EachRefund(func(r *storage.Refund) error {
-			all = append(all, r.OutRefundNo+"/"+r.State+map[bool]string{true: "/open"}[r.Open])
+			all = append(all, r.OutRefundNo+"/"+string(r.State)+map[bool]string{true: "/open"}[r.Open])
 			return nil
 		})
 		if got := strings.Join(all, " "); err != nil || got != "R1/SUCCESS R2/SUCCESS R3/SUBMITTED/open" {

@@ -5,27 +5,29 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/wxpos/wxpos/state"
 )
 
 // Refund is the stored record of one refund (bucket refunds, key
 // out_refund_no).
 type Refund struct {
-	V             int       `json:"v"`
-	OutRefundNo   string    `json:"out_refund_no"`
-	OutTradeNo    string    `json:"out_trade_no"`
-	TransactionID string    `json:"transaction_id,omitempty"`
-	State         string    `json:"state"`
-	AmountFen     int64     `json:"amount_fen"`
-	TotalFen      int64     `json:"total_fen"`
-	Reason        string    `json:"reason,omitempty"`
-	AuthorisedBy  string    `json:"authorised_by,omitempty"`
-	RefundID      string    `json:"refund_id,omitempty"`
-	ErrorCode     string    `json:"error_code,omitempty"`
-	Message       string    `json:"message,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	SuccessAt     time.Time `json:"success_at,omitzero"`
-	ReceiptNo     string    `json:"receipt_no,omitempty"`
+	V             int          `json:"v"`
+	OutRefundNo   string       `json:"out_refund_no"`
+	OutTradeNo    string       `json:"out_trade_no"`
+	TransactionID string       `json:"transaction_id,omitempty"`
+	State         state.Refund `json:"state"`
+	AmountFen     int64        `json:"amount_fen"`
+	TotalFen      int64        `json:"total_fen"`
+	Reason        string       `json:"reason,omitempty"`
+	AuthorisedBy  string       `json:"authorised_by,omitempty"`
+	RefundID      string       `json:"refund_id,omitempty"`
+	ErrorCode     string       `json:"error_code,omitempty"`
+	Message       string       `json:"message,omitempty"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
+	SuccessAt     time.Time    `json:"success_at,omitzero"`
+	ReceiptNo     string       `json:"receipt_no,omitempty"`
 	// BusinessDay is the yyyymmdd the refund counts on, fixed when it
 	// succeeds (see SettledDay and Tx.BusinessDay).
 	BusinessDay string `json:"business_day,omitempty"`

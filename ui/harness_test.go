@@ -268,7 +268,7 @@ func (f *fakeCheckout) emit(no string, u Update) {
 			TransactionID: "4200000000202611260000001234", Lines: f.sales[no].Lines}
 	}
 	ch <- u
-	if u.State.Final() {
+	if final(u.State) {
 		close(ch)
 		delete(f.chans, no)
 	}

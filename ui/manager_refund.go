@@ -100,8 +100,8 @@ type refundScreen struct {
 
 // refundProgress is one order's refund on this screen.
 type refundProgress struct {
-	busy    bool   // being sent or followed
-	state   string // the refund's last state; "" none yet
+	busy    bool            // being sent or followed
+	state   pos.RefundState // the refund's last state; "" none yet
 	explain string
 }
 
@@ -319,7 +319,7 @@ func (s *refundScreen) render() {
 	s.state.Text = ""
 	if p.state != "" {
 		s.state.Text = t.mt(msgRefState, t.mt(refundStateMsg(p.state)))
-		s.state.Color = levelColor(map[string]string{"SUCCESS": "OK", "CLOSED": "FAIL", "ABNORMAL": "WARN"}[p.state])
+		s.state.Color = levelColor(map[pos.RefundState]string{pos.RefundSuccess: "OK", pos.RefundClosed: "FAIL", pos.RefundAbnormal: "WARN"}[p.state])
 	}
 	s.state.Refresh()
 	explain := p.explain
@@ -389,7 +389,7 @@ func (s *refundScreen) run(req pos.RefundOrder) {
 	if p.busy {
 		return
 	}
-	*p = refundProgress{busy: true, state: string(pos.RefundSubmitted), explain: t.mt(msgRefWaitExplain)}
+	*p = refundProgress{busy: true, state: pos.RefundSubmitted, explain: t.mt(msgRefWaitExplain)}
 	s.renderIf(no)
 	t.async(s.ctx, func(ctx context.Context) func() {
 		r, err := c.m.Refund(ctx, req)
@@ -409,7 +409,7 @@ func (s *refundScreen) run(req pos.RefundOrder) {
 func (s *refundScreen) follow(r *pos.Refund) {
 	c, t := s.c, s.c.t
 	p := s.progressOf(r.OutTradeNo)
-	p.state = string(r.State)
+	p.state = r.State
 	if r.State.Terminal() {
 		p.busy = false
 		s.finish(r)
@@ -475,17 +475,17 @@ func (s *refundScreen) finish(r *pos.Refund) {
 	})
 }
 
-func refundStateMsg(s string) msg {
+func refundStateMsg(s pos.RefundState) msg {
 	switch s {
-	case string(pos.RefundSubmitted):
+	case pos.RefundSubmitted:
 		return msgRefStSubmitted
-	case string(pos.RefundProcessing):
+	case pos.RefundProcessing:
 		return msgRefStProcessing
-	case string(pos.RefundSuccess):
+	case pos.RefundSuccess:
 		return msgRefStSuccess
-	case string(pos.RefundClosed):
+	case pos.RefundClosed:
 		return msgRefStClosed
-	case string(pos.RefundAbnormal):
+	case pos.RefundAbnormal:
 		return msgRefStAbnormal
 	}
 	return msg(s)

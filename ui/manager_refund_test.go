@@ -196,7 +196,7 @@ func TestRefundScreenStatePerOrder(t *testing.T) {
 	answerPIN(h, s.c, "Wang", "2468")
 	h.waitFor("B in progress", func() bool {
 		p := s.progress[b]
-		return p != nil && p.busy && p.state == string(pos.RefundSubmitted) && w.gw.Calls(postest.OpRefund) == 2
+		return p != nil && p.busy && p.state == pos.RefundSubmitted && w.gw.Calls(postest.OpRefund) == 2
 	})
 	if !s.submit.Disabled() || !strings.Contains(s.state.Text, h.term.mt(msgRefStSubmitted)) {
 		t.Errorf("B in progress: submit enabled %v, state %q", !s.submit.Disabled(), s.state.Text)

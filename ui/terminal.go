@@ -432,7 +432,7 @@ func (t *Terminal) handleUpdate(p *payment, u Update) {
 	if u.AmountFen == 0 {
 		u.AmountFen = p.amountFen
 	}
-	if u.State.Final() {
+	if final(u.State) {
 		t.acknowledge(u.OutTradeNo) // the cashier sees it now, on this screen
 	}
 	switch {

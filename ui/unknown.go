@@ -97,7 +97,7 @@ func (s *unknownScreen) stamp() {
 // before it gets here).
 func (s *unknownScreen) update(u Update) {
 	s.stamp()
-	if !u.State.Final() {
+	if !final(u.State) {
 		if u.Reason == ReasonNotRecorded {
 			s.result.SetText(s.t.cat.T(msgReasonNotRecorded))
 		}

@@ -65,3 +65,6 @@ var (
 	ErrNoDrawer        = view.ErrNoDrawer
 	ErrSettingsInvalid = view.ErrSettingsInvalid
 )
+
+// final reports whether s ends a payment on the cashier's screen (view.Final).
+func final(s State) bool { return view.Final(s) }

@@ -5,36 +5,34 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/state"
 )
 
-// State is a payment state as the payment core reports it (DESIGN §4). The
-// values are the persisted strings of package pos.
-type State string
+// State is a payment state as the payment core reports it (DESIGN §4):
+// package state's Order, the type the core and the records use.
+type State = state.Order
 
 // States the screens render.
 const (
-	StateNew             State = "NEW"
-	StateSubmitting      State = "SUBMITTING"
-	StateWaitingPassword State = "WAITING_PASSWORD"
-	StateUnknown         State = "UNKNOWN"
-	StateReversing       State = "REVERSING"
-	StateReversed        State = "REVERSED"
-	StatePaid            State = "PAID"
-	StateFailed          State = "FAILED"
-	StateCreating        State = "CREATING"
-	StateShowingQR       State = "SHOWING_QR"
-	StateClosing         State = "CLOSING"
-	StateClosed          State = "CLOSED"
-	StateConflict        State = "CONFLICT" // the number is another payment's: not paid
+	StateNew             = state.New
+	StateSubmitting      = state.Submitting
+	StateWaitingPassword = state.WaitingPassword
+	StateUnknown         = state.Unknown
+	StateReversing       = state.Reversing
+	StateReversed        = state.Reversed
+	StatePaid            = state.Paid
+	StateFailed          = state.Failed
+	StateCreating        = state.Creating
+	StateShowingQR       = state.ShowingQR
+	StateClosing         = state.Closing
+	StateClosed          = state.Closed
+	StateConflict        = state.Conflict // the number is another payment's: not paid
 )
 
-// Final reports whether s ends a payment.
-func (s State) Final() bool {
-	switch s {
-	case StatePaid, StateFailed, StateReversed, StateClosed, StateConflict:
-		return true
-	}
-	return false
+// Final reports whether s ends a payment on the cashier's screen: a final
+// state, or CONFLICT (not paid; it waits for a manager, not the cashier).
+func Final(s State) bool {
+	return s.Terminal() || s == StateConflict
 }
 
 // Reason says in WeChat's words why a payment failed or was reversed, e.g.
