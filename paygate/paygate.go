@@ -75,46 +75,29 @@ type API interface {
 	QueryRefund(ctx context.Context, outRefundNo string) (*wechat.Refund, error)
 }
 
-// api is one generation's calls under common names.
-type api struct {
-	pay         func(context.Context, wechat.CodepayRequest) (*wechat.Transaction, error)
-	native      func(context.Context, wechat.NativeRequest) (*wechat.NativeOrder, error)
-	query       func(context.Context, string) (*wechat.Transaction, error)
-	close       func(context.Context, string) error
-	reverse     func(context.Context, string) (*wechat.ReverseResult, error)
-	refund      func(context.Context, wechat.RefundRequest) (*wechat.Refund, error)
-	queryRefund func(context.Context, string) (*wechat.Refund, error)
-}
-
-// Gateway implements pos.Gateway on a WeChat Pay client.
+// Gateway implements pos.Gateway on a WeChat Pay client of either
+// generation: the client's methods already have generation-neutral names
+// (API), so each pos.Gateway call is one call of client.
 type Gateway struct {
-	api  api
-	opts Options
-	gen  string
+	client API
+	opts   Options
+	gen    string
 }
 
 var _ pos.Gateway = (*Gateway)(nil)
 
-// V3API is the v3 client's side of API.
-type V3API = API
-
-// V2API is the v2 client's side of API.
-type V2API = API
-
-// NewV3 returns a gateway speaking API v3 (codepay, native, …) through c.
-func NewV3(c V3API, opts Options) *Gateway { return newGateway("v3", c, opts) }
+// NewV3 returns a gateway speaking API v3 (codepay, native, …) through c,
+// a *wechat.Client.
+func NewV3(c API, opts Options) *Gateway { return newGateway("v3", c, opts) }
 
 // NewV2 returns a gateway speaking API v2 (micropay, unifiedorder NATIVE,
 // orderquery, reverse with recall, closeorder, refund, refundquery)
-// through c.
-func NewV2(c V2API, opts Options) *Gateway { return newGateway("v2", c, opts) }
+// through c, a *wechat.V2Client.
+func NewV2(c API, opts Options) *Gateway { return newGateway("v2", c, opts) }
 
 func newGateway(gen string, c API, opts Options) *Gateway {
 	opts.defaults()
-	return &Gateway{gen: gen, opts: opts, api: api{
-		pay: c.Codepay, native: c.NativePrepay, query: c.QueryByOutTradeNo, close: c.Close,
-		reverse: c.Reverse, refund: c.Refund, queryRefund: c.QueryRefund,
-	}}
+	return &Gateway{gen: gen, opts: opts, client: c}
 }
 
 var (
@@ -201,7 +184,7 @@ func trade(t *wechat.Transaction) pos.Trade {
 
 // PayScan implements pos.Gateway (codepay / micropay).
 func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, error) {
-	t, err := g.api.pay(ctx, wechat.CodepayRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
+	t, err := g.client.Codepay(ctx, wechat.CodepayRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
 		AuthCode: r.AuthCode, Total: r.AmountFen, DeviceIP: g.opts.DeviceIP, DeviceID: r.DeviceID, StoreID: r.StoreID,
 		Attach: r.Attach})
 	if wechat.IsUserPaying(err) {
@@ -219,7 +202,7 @@ func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, er
 
 // CreateQR implements pos.Gateway (native prepay / unifiedorder NATIVE).
 func (g *Gateway) CreateQR(ctx context.Context, r pos.QRRequest) (string, error) {
-	n, err := g.api.native(ctx, wechat.NativeRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
+	n, err := g.client.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
 		Total: r.AmountFen, NotifyURL: g.opts.NotifyURL, ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
 		TimeExpire: r.ExpiresAt, DeviceID: r.DeviceID, Attach: r.Attach})
 	if err != nil {
@@ -243,7 +226,7 @@ func notSentOr(err error) error {
 
 // Query implements pos.Gateway.
 func (g *Gateway) Query(ctx context.Context, no string) (pos.Trade, error) {
-	t, err := g.api.query(ctx, no)
+	t, err := g.client.QueryByOutTradeNo(ctx, no)
 	if err != nil {
 		return pos.Trade{}, classify(err, opQuery)
 	}
@@ -252,7 +235,7 @@ func (g *Gateway) Query(ctx context.Context, no string) (pos.Trade, error) {
 
 // Reverse implements pos.Gateway.
 func (g *Gateway) Reverse(ctx context.Context, no string) error {
-	res, err := g.api.reverse(ctx, no)
+	res, err := g.client.Reverse(ctx, no)
 	if err != nil {
 		return classify(err, opReverse)
 	}
@@ -264,7 +247,7 @@ func (g *Gateway) Reverse(ctx context.Context, no string) error {
 
 // Close implements pos.Gateway.
 func (g *Gateway) Close(ctx context.Context, no string) error {
-	return classify(g.api.close(ctx, no), opClose)
+	return classify(g.client.Close(ctx, no), opClose)
 }
 
 func refundResult(f *wechat.Refund) pos.RefundResult {
@@ -274,7 +257,7 @@ func refundResult(f *wechat.Refund) pos.RefundResult {
 
 // Refund implements pos.Gateway.
 func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundResult, error) {
-	f, err := g.api.refund(ctx, wechat.RefundRequest{OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID,
+	f, err := g.client.Refund(ctx, wechat.RefundRequest{OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID,
 		OutRefundNo: r.OutRefundNo, Refund: r.AmountFen, Total: r.TotalFen, Reason: r.Reason})
 	if err != nil {
 		return pos.RefundResult{}, classify(err, opRefund)
@@ -288,7 +271,7 @@ func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundRe
 
 // QueryRefund implements pos.Gateway.
 func (g *Gateway) QueryRefund(ctx context.Context, no string) (pos.RefundResult, error) {
-	f, err := g.api.queryRefund(ctx, no)
+	f, err := g.client.QueryRefund(ctx, no)
 	if err != nil {
 		return pos.RefundResult{}, classify(err, opQuery)
 	}
