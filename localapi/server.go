@@ -185,6 +185,15 @@ func (s *Server) accept() {
 // serve runs one request: peer check, request line, command, exit frame.
 func (s *Server) serve(c *net.UnixConn) {
 	w := &frames{conn: c}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReader(io.LimitReader(c, maxLine))
+	line, err := br.ReadBytes('\n')
+	if err != nil {
+		s.opt.Logger.Warn("window socket: no request", "err", err)
+		return
+	}
+	// The request is read before a refusal so that the client, still
+	// writing it, reads the refusal instead of a broken pipe.
 	uid, known, err := peerUID(c)
 	if err == nil && known {
 		err = s.opt.CheckPeer(uid)
@@ -192,13 +201,6 @@ func (s *Server) serve(c *net.UnixConn) {
 	if err != nil {
 		s.opt.Logger.Warn("window socket: caller refused", "err", err)
 		w.exit(1, "wxpos: refused by the window: "+err.Error()+"\n")
-		return
-	}
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	br := bufio.NewReader(io.LimitReader(c, maxLine))
-	line, err := br.ReadBytes('\n')
-	if err != nil {
-		s.opt.Logger.Warn("window socket: no request", "err", err)
 		return
 	}
 	var req Request
