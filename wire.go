@@ -109,6 +109,7 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	if wc.Sandbox != nil {
 		opts = append(opts, ui.WithCustomer(counter.NewSandboxCustomer(wc.Sandbox, term.Order)))
 	}
+	cli.Serve(env) // the CLI's orders, report, backup … run here while the window holds the database
 	return opts, nil
 }
 

@@ -68,7 +68,20 @@ func newDoctorCmd(g *globalFlags) *cobra.Command {
 			"It exits 1 when any check fails.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			findings := runDoctor(cmd.Context(), g, url, timeout)
+			scope := doctorScope{config: g.config, dataDir: g.dataDir}
+			if w := g.served; w != nil {
+				// The window's own configuration and database, open here.
+				db, err := w.Store()
+				if err != nil {
+					return err
+				}
+				scope = doctorScope{config: w.Config.Path, dataDir: w.DataDir, db: db}
+			} else if _, _, _, dir, err := g.load(); err == nil {
+				if done, err := forward(cmd, dir); done {
+					return err
+				}
+			}
+			findings := runDoctor(cmd.Context(), scope, url, timeout)
 			fails, warns := 0, 0
 			out := cmd.OutOrStdout()
 			for _, f := range findings {
@@ -99,7 +112,15 @@ func newDoctorCmd(g *globalFlags) *cobra.Command {
 	return cmd
 }
 
-func runDoctor(ctx context.Context, g *globalFlags, url string, timeout time.Duration) []Finding {
+// doctorScope is what the doctor looks at: the config file and data
+// directory named on the command line ("" for the defaults), and the
+// database when this process already holds it (the window serving a CLI).
+type doctorScope struct {
+	config, dataDir string
+	db              *storage.Store
+}
+
+func runDoctor(ctx context.Context, g doctorScope, url string, timeout time.Duration) []Finding {
 	var out []Finding
 	path, explicit := g.config, g.config != ""
 	if !explicit {
@@ -139,7 +160,7 @@ func runDoctor(ctx context.Context, g *globalFlags, url string, timeout time.Dur
 		if cfg != nil {
 			want = map[bool]storage.Mode{true: storage.ModeTraining, false: storage.ModeLive}[cfg.Training()]
 		}
-		out = append(out, checkDataDir(dataDir, want)...)
+		out = append(out, checkDataDir(dataDir, want, g.db)...)
 	}
 	if cfg != nil {
 		out = append(out, checkDevices(cfg)...)
@@ -148,7 +169,7 @@ func runDoctor(ctx context.Context, g *globalFlags, url string, timeout time.Dur
 		}
 	}
 	if cfg != nil {
-		out = append(out, checkReplica(ctx, cfg, dataDir, timeout)...)
+		out = append(out, checkReplica(ctx, cfg, dataDir, timeout, g.db)...)
 	}
 	client := http.DefaultClient
 	if cfg != nil {
@@ -358,7 +379,8 @@ func checkSecretLen(topic, path, fix string) []Finding {
 
 // checkDataDir checks that dir is writable and its database opens, holds
 // the books of mode want ("" when the config is unknown) and has a manager.
-func checkDataDir(dir string, want storage.Mode) []Finding {
+// held is the database when this process holds it (nil: open it here).
+func checkDataDir(dir string, want storage.Mode, held *storage.Store) []Finding {
 	var out []Finding
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return append(out, Finding{LevelFail, "data directory", err.Error(), "create " + dir + " and make it writable by this user, or pass --data DIR"})
@@ -381,14 +403,16 @@ func checkDataDir(dir string, want storage.Mode) []Finding {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return append(out, Finding{LevelInfo, "database", "not created yet (the first start creates it)", ""})
 	}
-	db, err := storage.Open(path, &storage.Options{Timeout: 500 * time.Millisecond, ReadOnly: true})
+	db, err := openForDoctor(path, held)
 	switch {
 	case errors.Is(err, storage.ErrLocked):
 		return append(out, Finding{LevelInfo, "database", "in use by a running wxpos (fine); close it to check users", ""})
 	case err != nil:
 		return append(out, Finding{LevelFail, "database", err.Error(), "restore the latest backup: wxpos restore FILE (the damaged file is kept aside)"})
 	}
-	defer db.Close()
+	if db != held {
+		defer db.Close()
+	}
 	switch have, err := db.Mode(); {
 	case err != nil:
 		return append(out, Finding{LevelFail, "database", err.Error(), "restore the latest backup (wxpos backup) into " + path})
@@ -432,7 +456,7 @@ const WarnLag = 5 * time.Minute
 
 // checkReplica reports replication to the [replica] server: the terminal's
 // event log against what PostgreSQL holds (replica.Probe).
-func checkReplica(ctx context.Context, cfg *config.Config, dataDir string, timeout time.Duration) []Finding {
+func checkReplica(ctx context.Context, cfg *config.Config, dataDir string, timeout time.Duration, held *storage.Store) []Finding {
 	rc := ReplicaConfig(cfg.Replica)
 	if !rc.Enabled() {
 		return []Finding{{LevelInfo, "replication", "no [replica] dsn: this terminal does not replicate", ""}}
@@ -446,7 +470,7 @@ func checkReplica(ctx context.Context, cfg *config.Config, dataDir string, timeo
 	defer pool.Close()
 	storeID, termID := cfg.Store.ID, cfg.Store.TerminalID
 	path := filepath.Join(dataDir, "wxpos.db")
-	db, err := storage.Open(path, &storage.Options{Timeout: 500 * time.Millisecond, ReadOnly: true})
+	db, err := openForDoctor(path, held)
 	if err != nil {
 		// In use by the running terminal (its status bar shows the lag) or
 		// not created yet: say what the server has.
@@ -457,7 +481,9 @@ func checkReplica(ctx context.Context, cfg *config.Config, dataDir string, timeo
 		return []Finding{{LevelInfo, "replication", fmt.Sprintf("PostgreSQL holds events up to %d of %s/%s; the local log cannot be read now (%v)",
 			seq, storeID, termID, err), "the running wxpos shows the lag in its status bar"}}
 	}
-	defer db.Close()
+	if db != held {
+		defer db.Close()
+	}
 	return []Finding{ReplicaFinding(replica.Probe(ctx, db, pool, storeID, termID), time.Now())}
 }
 
@@ -479,4 +505,13 @@ func ReplicaFinding(st replica.Status, now time.Time) Finding {
 		return Finding{LevelWarn, "replication", detail, "is wxpos running? the worker sends waiting events while the window is open, or run wxpos replicate --once"}
 	}
 	return Finding{LevelOK, "replication", detail, ""}
+}
+
+// openForDoctor opens the database at path read-only, or returns held when
+// this process already holds it (bbolt's lock would refuse a second open).
+func openForDoctor(path string, held *storage.Store) (*storage.Store, error) {
+	if held != nil {
+		return held, nil
+	}
+	return storage.Open(path, &storage.Options{Timeout: 500 * time.Millisecond, ReadOnly: true})
 }

@@ -35,6 +35,11 @@ type Env struct {
 	// (wxpos recover is that worker, run in the foreground and counted).
 	foreground bool
 
+	// window is the cashier window's environment when this one runs a
+	// command the window serves (Serve): the database, WeChat connection
+	// and payment core are the window's; only the output is this one's.
+	window *Env
+
 	closeLog func() error
 	mu       sync.Mutex
 	store    *storage.Store
@@ -49,6 +54,9 @@ func (e *Env) DBPath() string { return filepath.Join(e.DataDir, "wxpos.db") }
 // Store opens the terminal database on first use. A second wxpos on the same
 // data directory gets storage.ErrLocked at once.
 func (e *Env) Store() (*storage.Store, error) {
+	if e.window != nil {
+		return e.window.Store()
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.store != nil {
@@ -120,30 +128,7 @@ func (e *Env) Close() error {
 // open loads the configuration named by the global flags and builds the
 // environment. A config with mistakes stops here, before anything starts.
 func (g *globalFlags) open(cmd *cobra.Command) (*Env, error) {
-	path, explicit := g.config, g.config != ""
-	if !explicit {
-		p, err := config.DefaultPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
-	}
-	cfg, warnings, err := config.Load(path, explicit)
-	if err != nil {
-		return nil, err
-	}
-	saved := *cfg
-	if g.sandboxProfile != "" {
-		if !cfg.Training() {
-			// A live config's data_dir and [replica] hold the live books:
-			// a simulator sale must reach neither.
-			cfg.DataDir = ""
-			cfg.Replica = config.Replica{}
-		}
-		cfg.WeChat.Mode = config.ModeSandbox
-		cfg.WeChat.SandboxProfile = g.sandboxProfile
-	}
-	dataDir, err := cfg.ResolveDataDir(g.dataDir)
+	cfg, saved, warnings, dataDir, err := g.load()
 	if err != nil {
 		return nil, err
 	}
@@ -172,14 +157,71 @@ func (g *globalFlags) open(cmd *cobra.Command) (*Env, error) {
 	}, nil
 }
 
-// withEnv adapts a subcommand body that needs the environment.
+// load reads the configuration the global flags name, applies them, and
+// resolves the data directory; it creates nothing.
+func (g *globalFlags) load() (cfg *config.Config, saved config.Config, warnings []config.Warning, dataDir string, err error) {
+	path, explicit := g.config, g.config != ""
+	if !explicit {
+		if path, err = config.DefaultPath(); err != nil {
+			return nil, saved, nil, "", err
+		}
+	}
+	cfg, warnings, err = config.Load(path, explicit)
+	if err != nil {
+		return nil, saved, nil, "", err
+	}
+	saved = *cfg
+	if g.sandboxProfile != "" {
+		if !cfg.Training() {
+			// A live config's data_dir and [replica] hold the live books:
+			// a simulator sale must reach neither.
+			cfg.DataDir = ""
+			cfg.Replica = config.Replica{}
+		}
+		cfg.WeChat.Mode = config.ModeSandbox
+		cfg.WeChat.SandboxProfile = g.sandboxProfile
+	}
+	dataDir, err = cfg.ResolveDataDir(g.dataDir)
+	if err != nil {
+		return nil, saved, nil, "", err
+	}
+	return cfg, saved, warnings, dataDir, nil
+}
+
+// withEnv adapts a subcommand body that needs the environment. In the
+// window process (served) the body runs on the window's environment; in a
+// CLI whose data directory a window holds, a command the window serves is
+// sent there instead (forward).
 func (g *globalFlags) withEnv(fn func(cmd *cobra.Command, env *Env, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
+		if g.served != nil {
+			env := g.served.forCommand(cmd)
+			defer env.Close()
+			return fn(cmd, env, args)
+		}
 		env, err := g.open(cmd)
 		if err != nil {
 			return err
 		}
 		defer env.Close()
+		if done, err := forward(cmd, env.DataDir); done {
+			return err
+		}
 		return fn(cmd, env, args)
+	}
+}
+
+// forCommand is the environment of one command the window runs for the
+// CLI: the window's configuration, database and payment core, the
+// command's own output, and nothing of the window's closed with it.
+func (e *Env) forCommand(cmd *cobra.Command) *Env {
+	return &Env{
+		Config:  e.Config,
+		Saved:   e.Saved,
+		DataDir: e.DataDir,
+		Logger:  e.Logger,
+		Stdout:  cmd.OutOrStdout(),
+		Stderr:  cmd.ErrOrStderr(),
+		window:  e,
 	}
 }

@@ -23,9 +23,12 @@ import (
 const childEnv = "WXPOS_CLI_CHILD"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
+	switch os.Getenv(childEnv) {
+	case "1":
 		root := cli.NewRoot(func(context.Context, *cli.Env) error { return errors.New("no window in a test child") })
 		os.Exit(cli.Execute(context.Background(), root))
+	case "window":
+		os.Exit(cli.Execute(context.Background(), cli.NewRoot(windowStandIn)))
 	}
 	os.Exit(m.Run())
 }

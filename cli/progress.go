@@ -8,12 +8,16 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/wxpos/wxpos/localapi"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/tz"
 )
 
 // isTerminal reports whether w is a terminal (a person watching).
 func isTerminal(w io.Writer) bool {
+	if o, ok := w.(localapi.Output); ok {
+		return o.Terminal() // a command the window runs for a CLI at a terminal
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

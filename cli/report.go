@@ -85,6 +85,9 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 	case kind == "x":
 		r, err = book.X(day, "cli")
 	case f.close:
+		if env.window != nil {
+			return fmt.Errorf("report z --close is not served while the cashier window is open: close the day on its manager screen, or close the window first")
+		}
 		if f.manager == "" {
 			return Usagef("report z --close: --manager is required")
 		}

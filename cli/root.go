@@ -49,12 +49,20 @@ type globalFlags struct {
 	dataDir        string
 	sandboxProfile string
 	verbose        bool
+
+	// served is the cashier window's environment when this command tree
+	// runs a command for a CLI (Serve); nil in a CLI of its own.
+	served *Env
 }
 
 // NewRoot builds the wxpos command tree. Running it without a subcommand
 // starts the UI through runUI.
-func NewRoot(runUI UIRunner) *cobra.Command {
-	var g globalFlags
+func NewRoot(runUI UIRunner) *cobra.Command { return newRoot(runUI, nil) }
+
+// newRoot builds the tree; with served set, its commands run on the
+// window's environment (Serve).
+func newRoot(runUI UIRunner, served *Env) *cobra.Command {
+	g := globalFlags{served: served}
 	root := &cobra.Command{
 		Use:           "wxpos",
 		Short:         "WeChat Pay point-of-sale terminal",

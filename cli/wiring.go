@@ -39,6 +39,9 @@ type WeChat struct {
 // `wxpos pay` then `wxpos query` agree across runs. The terminal always talks
 // to it through the real client over HTTP.
 func (e *Env) WeChat(ctx context.Context) (*WeChat, error) {
+	if e.window != nil {
+		return e.window.WeChat(ctx)
+	}
 	e.mu.Lock()
 	if e.wechat != nil {
 		defer e.mu.Unlock()
@@ -273,6 +276,11 @@ func readSecret(field, path string) ([]byte, error) {
 // the command is that worker). It is built once per environment and closed
 // with it.
 func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
+	if e.window != nil {
+		// The window's core, its recovery worker already running: a
+		// served recover settles alongside it and counts the same.
+		return e.window.Terminal(ctx)
+	}
 	e.mu.Lock()
 	if e.terminal != nil {
 		defer e.mu.Unlock()
