@@ -110,6 +110,9 @@ func uiOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		opts = append(opts, ui.WithCustomer(counter.NewSandboxCustomer(wc.Sandbox, term.Order)))
 	}
 	cli.Serve(env) // the CLI's orders, report, backup … run here while the window holds the database
+	if backups := cli.ScheduleBackups(ctx, env); backups != nil {
+		opts = append(opts, ui.WithBackupStatus(func() ui.BackupStatus { return counter.BackupStatus(backups()) }))
+	}
 	return opts, nil
 }
 

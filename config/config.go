@@ -43,6 +43,7 @@ type Config struct {
 	UI      UI      `toml:"ui"`
 	Bill    Bill    `toml:"bill"`
 	Replica Replica `toml:"replica"`
+	Backup  Backup  `toml:"backup"`
 	// DataDir holds the database, logs and sandbox state. Empty means
 	// <user config dir>/wxpos/data, or <user config dir>/wxpos/training in
 	// training mode (training and live books never share a database).
@@ -168,6 +169,14 @@ type Replica struct {
 	ServerName   string `toml:"server_name"`
 }
 
+// Backup schedules backups inside the cashier window. Empty Dir: none
+// (wxpos backup FILE still works at any time).
+type Backup struct {
+	Dir  string `toml:"dir"`  // where the backups go; relative to the config file
+	At   string `toml:"at"`   // HH:MM, Asia/Shanghai; default 02:30
+	Keep int    `toml:"keep"` // how many to keep; default 7
+}
+
 // Duration is a time.Duration written as "5s", "2m" in TOML.
 type Duration struct{ time.Duration }
 
@@ -270,6 +279,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Bill.FetchAfter == "" {
 		c.Bill.FetchAfter = "10:00"
+	}
+	if c.Backup.At == "" {
+		c.Backup.At = "02:30"
+	}
+	if c.Backup.Keep == 0 {
+		c.Backup.Keep = 7
 	}
 }
 
@@ -467,6 +482,12 @@ func (c *Config) validate() []error {
 	if _, err := time.Parse("15:04", c.Bill.FetchAfter); err != nil {
 		bad("bill.fetch_after", "must be a time of day like 10:00, got %q", c.Bill.FetchAfter)
 	}
+	if _, err := time.Parse("15:04", c.Backup.At); err != nil {
+		bad("backup.at", "must be a time of day like 02:30 (Asia/Shanghai), got %q", c.Backup.At)
+	}
+	if c.Backup.Keep < 1 || c.Backup.Keep > 366 {
+		bad("backup.keep", "must be between 1 and 366 backups, got %d", c.Backup.Keep)
+	}
 	return errs
 }
 
@@ -515,6 +536,7 @@ func (c *Config) resolvePaths(dir string) {
 		&c.WeChat.APIKeyFile, &c.WeChat.ClientCertFile, &c.WeChat.ClientKeyFile, &c.WeChat.ClientP12File,
 		&c.WeChat.SandboxProfile, &c.WeChat.CAFile, &c.DataDir,
 		&c.Replica.PasswordFile, &c.Replica.CAFile, &c.Replica.CertFile, &c.Replica.KeyFile,
+		&c.Backup.Dir,
 	} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)

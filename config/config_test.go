@@ -67,6 +67,10 @@ func TestParse_ErrorsNameTheField(t *testing.T) {
 		{"replica password keyword", "[replica]\ndsn = \"host=hq user=wxpos password=secret\"\n", "replica.dsn", "password_file"},
 		{"replica half client cert", "[replica]\ndsn = \"postgres://wxpos@hq/wxpos\"\ncert_file = \"c.pem\"\n", "replica.cert_file", "key_file"},
 		{"fetch time", "[bill]\nfetch_after = \"25:00\"\n", "bill.fetch_after", "10:00"},
+		{"backup time", "[backup]\ndir = \"b\"\nat = \"2:30am\"\n", "backup.at", "02:30"},
+		{"backup keep none", "[backup]\ndir = \"b\"\nkeep = -1\n", "backup.keep", "between 1 and 366"},
+		{"backup keep too many", "[backup]\nkeep = 1000\n", "backup.keep", "between 1 and 366"},
+		{"backup unknown key", "[backup]\ndirectory = \"b\"\n", "backup.directory", "unknown setting"},
 		{"syntax", "[store]\nid = 1\nname = \"x\"\nbad line\n", "", "line 4"},
 		{"wrong type", "[scanner]\nbaud = \"fast\"\n", "", "baud"},
 	}
@@ -154,6 +158,9 @@ platform_public_key_file = "pub_key.pem"
 [payment]
 password_timeout = "45s"
 password_poll = "10s"
+
+[backup]
+dir = "backups"
 `
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
@@ -168,6 +175,9 @@ password_poll = "10s"
 	}
 	if c.WeChat.MerchantPrivateKeyFile != filepath.Join(dir, "apiclient_key.pem") {
 		t.Errorf("key path not resolved against the config dir: %s", c.WeChat.MerchantPrivateKeyFile)
+	}
+	if b := c.Backup; b.Dir != filepath.Join(dir, "backups") || b.At != "02:30" || b.Keep != 7 {
+		t.Errorf("backup = %+v, want dir resolved against the config dir, at 02:30, keep 7", b)
 	}
 	if c.WeChat.BaseURL != "https://api.mch.weixin.qq.com" || c.WeChat.BackupURL != "https://api2.mch.weixin.qq.com" {
 		t.Errorf("hosts = %s, %s", c.WeChat.BaseURL, c.WeChat.BackupURL)

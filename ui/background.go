@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // backgroundEvery is how often the status bar asks the background workers
@@ -22,10 +23,16 @@ func WithReplicaStatus(f func() ReplicaStatus) Option {
 	return func(o *options) { o.replicaStatus = f }
 }
 
+// WithBackupStatus shows a failed scheduled backup in the status bar,
+// until a later one succeeds.
+func WithBackupStatus(f func() BackupStatus) Option {
+	return func(o *options) { o.backupStatus = f }
+}
+
 // watchBackground polls the background workers off the UI goroutine and
 // puts one line about them in the status bar.
 func (t *Terminal) watchBackground(ctx context.Context) {
-	if t.opt.billStatus == nil && t.opt.replicaStatus == nil {
+	if t.opt.billStatus == nil && t.opt.replicaStatus == nil && t.opt.backupStatus == nil {
 		return
 	}
 	tick := time.NewTicker(backgroundEvery)
@@ -43,8 +50,13 @@ func (t *Terminal) watchBackground(ctx context.Context) {
 			st := t.opt.replicaStatus()
 			rep = &st
 		}
+		var bk *BackupStatus
+		if t.opt.backupStatus != nil {
+			st := t.opt.backupStatus()
+			bk = &st
+		}
 		now := time.Now()
-		t.do(func() { t.bar.SetBackground(t.backgroundLine(bill, rep, now)) })
+		t.do(func() { t.bar.SetBackground(t.backgroundLine(bill, rep, bk, now)) })
 		select {
 		case <-ctx.Done():
 			return
@@ -56,7 +68,7 @@ func (t *Terminal) watchBackground(ctx context.Context) {
 // backgroundLine is the status-bar text for the background workers (nil:
 // not running); warn is set when something needs attention. Healthy
 // workers say nothing.
-func (t *Terminal) backgroundLine(bill *recon.Status, rep *ReplicaStatus, now time.Time) (string, bool) {
+func (t *Terminal) backgroundLine(bill *recon.Status, rep *ReplicaStatus, bk *BackupStatus, now time.Time) (string, bool) {
 	var parts []string
 	warn := false
 	if bill != nil {
@@ -76,6 +88,10 @@ func (t *Terminal) backgroundLine(bill *recon.Status, rep *ReplicaStatus, now ti
 			parts = append(parts, t.cat.T(msgStatusReplicaBehind, st.Pending, int(st.Lag(now)/time.Minute)))
 			warn = true
 		}
+	}
+	if bk != nil && bk.Failed {
+		parts = append(parts, t.cat.T(msgStatusBackupFailed, bk.RetryAt.In(tz.Shanghai).Format("15:04")))
+		warn = true
 	}
 	return strings.Join(parts, " · "), warn
 }

@@ -122,6 +122,7 @@ const (
 	msgStatusScannerKeyboard msg = "status.scannerKeyboard"
 	msgStatusReplicaDown     msg = "status.replicaDown"
 	msgStatusReplicaBehind   msg = "status.replicaBehind"
+	msgStatusBackupFailed    msg = "status.backupFailed"
 	msgStatusPending         msg = "status.pending"
 	msgStatusTraining        msg = "status.training"
 
@@ -274,6 +275,7 @@ var messages = map[msg]translation{
 	msgStatusScannerKeyboard: {"键盘扫码枪", "Keyboard scanner"},
 	msgStatusReplicaDown:     {"总部同步中断（待传 %d 条）", "HQ sync offline (%d waiting)"},
 	msgStatusReplicaBehind:   {"总部同步落后：%d 条，%d 分钟", "HQ sync behind: %d events, %d min"},
+	msgStatusBackupFailed:    {"自动备份失败，%s 重试（见日志）", "Backup failed, retry at %s (see the log)"},
 	msgStatusPending:         {"待处理 %d", "Pending %d"},
 	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
 

@@ -36,6 +36,7 @@ type options struct {
 	clock         func() time.Time // when keys arrive; tests set it
 	billStatus    func() recon.Status
 	replicaStatus func() ReplicaStatus
+	backupStatus  func() BackupStatus
 	training      bool
 }
 

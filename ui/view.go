@@ -20,6 +20,7 @@ type (
 	AuditEvent    = view.AuditEvent
 	DayBook       = view.DayBook
 	ReplicaStatus = view.ReplicaStatus
+	BackupStatus  = view.BackupStatus
 )
 
 // States the screens render.

@@ -20,3 +20,11 @@ func (s ReplicaStatus) Lag(now time.Time) time.Duration {
 	}
 	return max(now.Sub(s.OldestPendingAt), 0)
 }
+
+// BackupStatus is the scheduled backups as the status bar needs them: only
+// a failure is shown, until a later backup succeeds.
+type BackupStatus struct {
+	Failed  bool
+	RetryAt time.Time // when the failed backup is tried again
+	Err     string    // why it failed (for the log; the bar says see the log)
+}
