@@ -145,8 +145,14 @@ func (h *harness) quiet() {
 	h.term.flushKeys()
 }
 
+// key presses k at a person's pace. Like the driver, a focused widget gets
+// it, else the canvas.
 func (h *harness) key(k fyne.KeyName) {
 	h.clock.advance(humanGap)
+	if f := h.w.Canvas().Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: k})
+		return
+	}
 	h.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
 }
 

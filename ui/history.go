@@ -18,7 +18,7 @@ import (
 type historyScreen struct {
 	t *Terminal
 
-	search  *widget.Entry
+	search  *keyEntry
 	list    *fyne.Container
 	message *widget.Label
 	backBtn *widget.Button
@@ -31,7 +31,7 @@ func newHistoryScreen(t *Terminal) *historyScreen {
 	c := t.cat
 	s := &historyScreen{
 		t:       t,
-		search:  widget.NewEntry(),
+		search:  newKeyEntry(t),
 		list:    container.NewVBox(),
 		message: widget.NewLabel(""),
 	}
@@ -51,6 +51,7 @@ func (s *historyScreen) view() fyne.CanvasObject {
 // start loads today's sales off the UI goroutine.
 func (s *historyScreen) start(ctx context.Context) {
 	t := s.t
+	t.w.Canvas().Focus(s.search) // keyboard first: type to search at once
 	if t.opt.checkout == nil {
 		s.message.SetText(t.cat.T(msgCommonNoCore))
 		return

@@ -121,11 +121,19 @@ func shortScan(text string) string {
 	return string(r[:24]) + "…"
 }
 
-// keyEntry is a text field whose keys go through the terminal's classifier
-// like every other key of the window: Fyne hands a focused widget its keys
-// directly, so a plain Entry would take a wedge scan as typed text. A scan
-// reaches the screen as a scanned code instead; a person's keys reach the
-// field as before.
+// classifiedField is a text field whose keys go through the terminal's
+// classifier like every other key of the window: Fyne hands a focused
+// widget its keys directly, so a plain Entry would take a wedge scan as
+// typed text (a customer's payment code in a name, a PIN or the audit
+// trail). A payment code reaches the screen as a scanned code instead,
+// never the field; a person's keys reach the field as before, except Esc,
+// which always goes back or cancels.
+type classifiedField interface {
+	fyne.Focusable
+	entry() *widget.Entry
+}
+
+// keyEntry is a classifiedField Entry.
 type keyEntry struct {
 	widget.Entry
 	t *Terminal
@@ -137,8 +145,43 @@ func newKeyEntry(t *Terminal) *keyEntry {
 	return e
 }
 
+// newKeyPasswordEntry is newKeyEntry for a PIN: the text is hidden (and
+// cannot be revealed).
+func newKeyPasswordEntry(t *Terminal) *keyEntry {
+	e := &keyEntry{t: t}
+	e.Password = true
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *keyEntry) entry() *widget.Entry { return &e.Entry }
+
 // TypedRune implements fyne.Focusable through the classifier.
 func (e *keyEntry) TypedRune(r rune) { e.t.typedRune(r) }
 
 // TypedKey implements fyne.Focusable through the classifier.
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) { e.t.typedKey(ev) }
+
+// keySelectEntry is a classifiedField SelectEntry (a reason typed or
+// picked from a list).
+type keySelectEntry struct {
+	widget.SelectEntry
+	t *Terminal
+}
+
+func newKeySelectEntry(t *Terminal, options []string) *keySelectEntry {
+	e := &keySelectEntry{t: t}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.SetOptions(options)
+	return e
+}
+
+func (e *keySelectEntry) entry() *widget.Entry { return &e.Entry }
+
+// TypedRune implements fyne.Focusable through the classifier.
+func (e *keySelectEntry) TypedRune(r rune) { e.t.typedRune(r) }
+
+// TypedKey implements fyne.Focusable through the classifier.
+func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) { e.t.typedKey(ev) }

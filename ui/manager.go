@@ -166,8 +166,8 @@ func (s *managerHome) showMenu() {
 // showSetup asks for the first manager: name and PIN twice.
 func (s *managerHome) showSetup() {
 	c, t := s.c, s.c.t
-	name := widget.NewEntry()
-	pin, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	name := newKeyEntry(t)
+	pin, again := newKeyPasswordEntry(t), newKeyPasswordEntry(t)
 	var create *widget.Button
 	create = widget.NewButtonWithIcon(t.mt(msgMgrSetupCreate), theme.ConfirmIcon(), func() {
 		if pin.Text != again.Text {
@@ -198,6 +198,16 @@ func (s *managerHome) showSetup() {
 			widget.NewFormItem(t.mt(msgMgrPINAgain), again),
 		), create)))}
 	s.body.Refresh()
+	// Keyboard only: type the name, Enter to the PIN, Enter to the second
+	// PIN, Enter to create.
+	name.OnSubmitted = func(string) { t.w.Canvas().Focus(pin) }
+	pin.OnSubmitted = func(string) { t.w.Canvas().Focus(again) }
+	again.OnSubmitted = func(string) {
+		if !create.Disabled() {
+			create.OnTapped()
+		}
+	}
+	t.w.Canvas().Focus(name)
 }
 
 func (s *managerHome) typedKey(ev *fyne.KeyEvent) {
@@ -208,7 +218,7 @@ func (s *managerHome) typedKey(ev *fyne.KeyEvent) {
 
 // pinPrompt is the "manager PIN for this one action" dialog.
 type pinPrompt struct {
-	name, pin *widget.Entry
+	name, pin *keyEntry
 	status    *widget.Label
 	d         dialog.Dialog
 	submit    func()
@@ -231,7 +241,7 @@ func (c *console) askPINFor(action staff.Action, ref string, amountFen int64, ok
 
 func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, record bool, ok func(staff.Approval, string)) {
 	t := c.t
-	p := &pinPrompt{name: widget.NewEntry(), pin: widget.NewPasswordEntry(), status: widget.NewLabel("")}
+	p := &pinPrompt{name: newKeyEntry(t), pin: newKeyPasswordEntry(t), status: widget.NewLabel("")}
 	p.name.SetText(c.lastManager)
 	p.name.SetPlaceHolder(t.mt(msgMgrName))
 	p.status.Wrapping = fyne.TextWrapWord
@@ -265,13 +275,13 @@ func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, re
 					return
 				}
 				c.lastManager = ap.Approver
-				p.d.Hide()
-				c.prompt = nil
+				c.closePrompt(p)
 				ok(ap, pin)
 			}
 		})
 	}
 	p.pin.OnSubmitted = func(string) { p.submit() }
+	p.name.OnSubmitted = func(string) { t.w.Canvas().Focus(p.pin) }
 	form := container.NewVBox(widget.NewLabel(what), p.name, p.pin, p.status)
 	p.d = dialog.NewCustomConfirm(t.mt(msgMgrPINTitle), t.mt(msgMgrApprove), t.cat.T(msgCommonCancel), form, func(yes bool) {
 		if yes {
@@ -281,16 +291,28 @@ func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, re
 			}
 			return
 		}
-		c.prompt = nil
+		c.closePrompt(p)
 	}, t.w)
 	p.d.Resize(fyne.NewSize(420, 300))
 	c.prompt = p
+	t.modal = func() { c.closePrompt(p) } // Esc cancels
 	p.d.Show()
 	if p.name.Text == "" {
 		t.w.Canvas().Focus(p.name)
 	} else {
 		t.w.Canvas().Focus(p.pin)
 	}
+}
+
+// closePrompt takes PIN prompt p off the screen. Hiding a dialog calls its
+// callback as a cancel, which comes back here with p already forgotten.
+func (c *console) closePrompt(p *pinPrompt) {
+	if c.prompt != p {
+		return
+	}
+	c.prompt = nil
+	c.t.modal = nil
+	p.d.Hide()
 }
 
 // mgrActionMsg names an action in the PIN prompt.

@@ -25,9 +25,9 @@ type auditScreen struct {
 	c *console
 
 	kind     *widget.Select
-	who      *widget.Entry
-	text     *widget.Entry
-	from, to *widget.Entry
+	who      *keyEntry
+	text     *keyEntry
+	from, to *keyEntry
 	list     *widget.List
 	count    *widget.Label
 	message  *widget.Label
@@ -53,7 +53,7 @@ var auditKinds = []struct {
 
 func newAuditScreen(c *console) *auditScreen {
 	t := c.t
-	s := &auditScreen{c: c, who: widget.NewEntry(), text: widget.NewEntry(), from: widget.NewEntry(), to: widget.NewEntry(),
+	s := &auditScreen{c: c, who: newKeyEntry(t), text: newKeyEntry(t), from: newKeyEntry(t), to: newKeyEntry(t),
 		count: widget.NewLabel(""), message: widget.NewLabel(""), ctx: t.ctx}
 	var names []string
 	for _, k := range auditKinds {
@@ -65,7 +65,7 @@ func newAuditScreen(c *console) *auditScreen {
 	s.text.SetPlaceHolder(t.mt(msgAudText))
 	s.from.SetPlaceHolder("2026-11-01")
 	s.to.SetPlaceHolder("2026-11-30")
-	for _, e := range []*widget.Entry{s.who, s.text, s.from, s.to} {
+	for _, e := range []*keyEntry{s.who, s.text, s.from, s.to} {
 		e.OnSubmitted = func(string) { s.load() }
 	}
 	s.message.Wrapping = fyne.TextWrapWord
@@ -121,7 +121,7 @@ func (s *auditScreen) filter() (staff.Filter, bool) {
 		f.Kinds = auditKinds[i].kinds
 	}
 	for _, d := range []struct {
-		e   *widget.Entry
+		e   *keyEntry
 		t   *time.Time
 		add int
 	}{{s.from, &f.From, 0}, {s.to, &f.To, 1}} {

@@ -29,11 +29,11 @@ type ReportPrinter interface {
 type dayScreen struct {
 	c *console
 
-	dayIn   *widget.Entry
+	dayIn   *keyEntry
 	state   *widget.Label
 	float   *keyEntry // amounts: a stray wedge scan must not land in them
 	moveAmt *keyEntry
-	moveWhy *widget.Entry
+	moveWhy *keyEntry
 	counted *keyEntry
 	message *widget.Label
 
@@ -47,8 +47,8 @@ type dayScreen struct {
 
 func newDayScreen(c *console) *dayScreen {
 	t := c.t
-	s := &dayScreen{c: c, dayIn: widget.NewEntry(), state: widget.NewLabel(""), float: newKeyEntry(t),
-		moveAmt: newKeyEntry(t), moveWhy: widget.NewEntry(), counted: newKeyEntry(t), message: widget.NewLabel(""),
+	s := &dayScreen{c: c, dayIn: newKeyEntry(t), state: widget.NewLabel(""), float: newKeyEntry(t),
+		moveAmt: newKeyEntry(t), moveWhy: newKeyEntry(t), counted: newKeyEntry(t), message: widget.NewLabel(""),
 		ctx: t.ctx}
 	s.day = c.m.Days().Today()
 	s.dayIn.SetText(dashed(s.day))

@@ -20,7 +20,7 @@ import (
 type forceScreen struct {
 	c       *console
 	list    *fyne.Container
-	reason  *widget.SelectEntry
+	reason  *keySelectEntry
 	message *widget.Label
 	ctx     context.Context
 }
@@ -28,7 +28,7 @@ type forceScreen struct {
 func newForceScreen(c *console) *forceScreen {
 	t := c.t
 	s := &forceScreen{c: c, list: container.NewVBox(), message: widget.NewLabel(""), ctx: t.ctx}
-	s.reason = widget.NewSelectEntry([]string{t.mt(msgForceReasonSeen), t.mt(msgForceReasonNotPaid), t.mt(msgForceReasonCash)})
+	s.reason = newKeySelectEntry(t, []string{t.mt(msgForceReasonSeen), t.mt(msgForceReasonNotPaid), t.mt(msgForceReasonCash)})
 	s.reason.SetPlaceHolder(t.mt(msgRefReason))
 	s.message.Wrapping = fyne.TextWrapWord
 	return s

@@ -83,7 +83,7 @@ type refundScreen struct {
 	sale    *SaleRow
 	full    *widget.RadioGroup
 	amount  *keyEntry
-	reason  *widget.SelectEntry
+	reason  *keySelectEntry
 	submit  *widget.Button
 	state   *canvas.Text
 	explain *widget.Label
@@ -137,7 +137,7 @@ func newRefundScreen(c *console) *refundScreen {
 			s.full.Refresh()
 		}
 	}
-	s.reason = widget.NewSelectEntry([]string{t.mt(msgRefReasonReturn), t.mt(msgRefReasonWrong), t.mt(msgRefReasonQuality), t.mt(msgRefReasonTwice)})
+	s.reason = newKeySelectEntry(t, []string{t.mt(msgRefReasonReturn), t.mt(msgRefReasonWrong), t.mt(msgRefReasonQuality), t.mt(msgRefReasonTwice)})
 	s.reason.SetPlaceHolder(t.mt(msgRefReason))
 	s.submit = widget.NewButtonWithIcon(t.mt(msgRefSubmit), theme.ContentUndoIcon(), s.ask)
 	s.submit.Importance = widget.HighImportance

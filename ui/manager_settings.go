@@ -28,15 +28,15 @@ type managerSettings struct {
 	by string
 
 	mode                      *widget.RadioGroup
-	storeID, storeName, term  *widget.Entry
-	appID, mchID, serial      *widget.Entry
-	keyFile, v3KeyFile, pubID *widget.Entry
-	pubFile, apiKeyFile       *widget.Entry
-	certFile, clientKey       *widget.Entry
-	port, baud                *widget.Entry
-	scanTest                  *widget.Entry
+	storeID, storeName, term  *keyEntry
+	appID, mchID, serial      *keyEntry
+	keyFile, v3KeyFile, pubID *keyEntry
+	pubFile, apiKeyFile       *keyEntry
+	certFile, clientKey       *keyEntry
+	port, baud                *keyEntry
+	scanTest                  *keyEntry
 	scanResult                *widget.Label
-	printer                   *widget.Entry
+	printer                   *keyEntry
 	width                     *widget.RadioGroup
 	lang                      *widget.RadioGroup
 	findings                  *fyne.Container
@@ -48,8 +48,8 @@ type managerSettings struct {
 func newManagerSettings(c *console, by string) *managerSettings {
 	t := c.t
 	cfg := c.m.Settings()
-	e := func(v, placeholder string) *widget.Entry {
-		w := widget.NewEntry()
+	e := func(v, placeholder string) *keyEntry {
+		w := newKeyEntry(t)
 		w.SetText(v)
 		w.SetPlaceHolder(placeholder)
 		return w
@@ -62,7 +62,7 @@ func newManagerSettings(c *console, by string) *managerSettings {
 		pubID: e(w.PlatformPublicKeyID, "PUB_KEY_ID_…"), pubFile: e(w.PlatformPublicKeyFile, "pub_key.pem"),
 		apiKeyFile: e(w.APIKeyFile, "api.key"), certFile: e(w.ClientCertFile, "apiclient_cert.pem"), clientKey: e(w.ClientKeyFile, "apiclient_key.pem"),
 		port: e(cfg.Scanner.Port, "/dev/ttyUSB0"), baud: e(strconv.Itoa(cfg.Scanner.Baud), "9600"),
-		scanTest: widget.NewPasswordEntry(), scanResult: widget.NewLabel(""), printer: e(cfg.Printer.Target, "usb:/dev/usb/lp0"),
+		scanTest: newKeyPasswordEntry(t), scanResult: widget.NewLabel(""), printer: e(cfg.Printer.Target, "usb:/dev/usb/lp0"),
 		findings: container.NewVBox(), message: widget.NewLabel(""),
 	}
 	s.message.Wrapping = fyne.TextWrapWord
@@ -244,6 +244,9 @@ func (s *managerSettings) testScan(v string) {
 
 // scanned receives codes from the serial scanner while the screen is open.
 func (s *managerSettings) scanned(code string) { s.testScan(code) }
+
+// notACode judges a wedge scan that is not a payment code, wherever focus is.
+func (s *managerSettings) notACode(text string) { s.testScan(text) }
 
 func (s *managerSettings) testPrint() {
 	t := s.c.t

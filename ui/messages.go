@@ -39,6 +39,7 @@ const (
 	msgScanAgain      msg = "scan.again"
 	msgScanTyped      msg = "scan.typed"
 	msgScanNotCode    msg = "scan.notCode"
+	msgScanNotHere    msg = "scan.notHere"
 
 	msgQRTitle    msg = "qr.title"
 	msgQRPrompt   msg = "qr.prompt"
@@ -189,6 +190,7 @@ var messages = map[msg]translation{
 	msgScanReversed:   {"已撤销 — 顾客不会被扣款（如已扣款将原路退回）", "Reversed — the customer is not charged (any charge goes back)"},
 	msgScanAgain:      {"重新扫码 Enter", "Scan again Enter"},
 	msgScanTyped:      {"已输入 %d 位", "%d digits typed"},
+	msgScanNotHere:    {"扫到了微信付款码，但这个界面不收款：付款码没有被使用", "A WeChat payment code was scanned, but this screen takes no payment: the code was not used"},
 	msgScanNotCode:    {"扫到的“%s”不是微信付款码，请扫顾客的付款码", "Scanned “%s”: not a WeChat payment code; scan the customer's payment code"},
 
 	msgQRTitle:    {"二维码收款", "QR code payment"},

@@ -31,6 +31,7 @@ type outcomeBanner struct {
 	shown []Outcome
 	drawn bool
 	acked map[string]bool // acknowledged here, perhaps not yet in the core
+	note  string          // a one-off notice (a scan nobody could use), until the screen changes
 }
 
 func newOutcomeBanner(t *Terminal) *outcomeBanner {
@@ -90,8 +91,30 @@ func (b *outcomeBanner) set(list []Outcome) {
 		return
 	}
 	b.shown, b.drawn = list, true
+	b.redraw()
+}
+
+// notify shows text above the screen until the screen changes.
+func (b *outcomeBanner) notify(text string) {
+	if text == b.note {
+		return
+	}
+	b.note = text
+	if b.drawn || text != "" {
+		b.redraw()
+	}
+}
+
+func (b *outcomeBanner) redraw() {
+	list := b.shown
 	c := b.t.cat
-	objs := make([]fyne.CanvasObject, 0, maxNotices+1)
+	objs := make([]fyne.CanvasObject, 0, maxNotices+3)
+	if b.note != "" {
+		note := widget.NewLabelWithStyle(b.note, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		note.Importance = widget.DangerImportance
+		note.Wrapping = fyne.TextWrapWord
+		objs = append(objs, note)
+	}
 	for i, o := range list {
 		if i == maxNotices {
 			objs = append(objs, widget.NewLabel(c.T(msgOutcomeMore, len(list)-maxNotices)))
@@ -109,7 +132,7 @@ func (b *outcomeBanner) set(list []Outcome) {
 	}
 	b.box.Objects = objs
 	b.box.Refresh()
-	b.place(len(list) > 0)
+	b.place(len(objs) > 0)
 }
 
 // place puts the banner under the status bar, or takes it out of the

@@ -45,7 +45,7 @@ type reconScreen struct {
 	r Reconciler
 
 	day     recon.Day
-	dayIn   *widget.Entry
+	dayIn   *keyEntry
 	days    *fyne.Container
 	summary *widget.Label
 	counts  *fyne.Container
@@ -62,7 +62,7 @@ func newReconScreen(t *Terminal, r Reconciler) *reconScreen {
 	s := &reconScreen{
 		t: t, r: r,
 		day:     recon.DayOf(time.Now()).Add(-1),
-		dayIn:   widget.NewEntry(),
+		dayIn:   newKeyEntry(t),
 		days:    container.NewVBox(),
 		summary: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		counts:  container.NewGridWithColumns(3),
@@ -308,7 +308,7 @@ func (s *reconScreen) act(d recon.Difference, a recon.Action) {
 		do("", recon.Approver{})
 		return
 	}
-	note := widget.NewEntry()
+	note := newKeyEntry(s.t)
 	note.Validator = func(v string) error {
 		if strings.TrimSpace(v) == "" {
 			return errors.New(s.rt(msgReconNoteRequired))
@@ -316,16 +316,20 @@ func (s *reconScreen) act(d recon.Difference, a recon.Action) {
 		return nil
 	}
 	items := []*widget.FormItem{widget.NewFormItem(s.rt(msgReconNote), note)}
-	user, pin := widget.NewEntry(), widget.NewPasswordEntry()
+	user, pin := newKeyEntry(s.t), newKeyPasswordEntry(s.t)
 	if a == recon.ActionRefund {
 		items = append(items, widget.NewFormItem(s.rt(msgReconManager), user), widget.NewFormItem(s.rt(msgReconPIN), pin))
 	}
-	dialog.ShowForm(s.rt(actionMsg(a))+" · "+d.OutTradeNo, s.rt(msgReconConfirm), s.t.cat.T(msgCommonBack), items,
+	form := dialog.NewForm(s.rt(actionMsg(a))+" · "+d.OutTradeNo, s.rt(msgReconConfirm), s.t.cat.T(msgCommonBack), items,
 		func(ok bool) {
+			s.t.modal = nil
 			if ok {
 				do(strings.TrimSpace(note.Text), recon.Approver{User: strings.TrimSpace(user.Text), Credential: pin.Text})
 			}
 		}, s.t.w)
+	s.t.modal = func() { s.t.modal = nil; form.Hide() } // Esc cancels
+	form.Show()
+	s.t.w.Canvas().Focus(note)
 }
 
 func orDash(s string) string {

@@ -134,6 +134,9 @@ type Terminal struct {
 	loop    loopScreens
 
 	outcomes *outcomeBanner // unseen outcomes, above every screen
+	// modal cancels the dialog on top of the screen (the PIN prompt), if
+	// any: Esc closes it before it reaches the screen.
+	modal func()
 
 	keys     keyBurst    // every typed key passes here first
 	keyTimer *time.Timer // flushes keys held by keys once input is quiet
@@ -206,6 +209,7 @@ func (t *Terminal) show(s screen) {
 	}
 	ctx, cancel := context.WithCancel(t.ctx)
 	t.cur, t.stopCur = s, cancel
+	t.outcomes.notify("")
 	t.w.Canvas().Unfocus()
 	t.body.Objects = []fyne.CanvasObject{s.view()}
 	t.body.Refresh()
@@ -293,7 +297,10 @@ func (t *Terminal) typedRune(r rune) {
 }
 
 // route hands classified keystrokes to the screen in view; enter is the
-// Enter key event that ended a group typed by a person.
+// Enter key event that ended a group typed by a person. A payment code is
+// never typed into a field: it goes to the screen as a scan. Other scanned
+// text goes to the screen when it wants it, else into the focused field
+// like typing (a receipt number scanned into a search).
 func (t *Terminal) route(groups []classified, enter *fyne.KeyEvent) {
 	for _, g := range groups {
 		switch g.kind {
@@ -302,6 +309,10 @@ func (t *Terminal) route(groups []classified, enter *fyne.KeyEvent) {
 		case inputNotCode:
 			if h, ok := t.cur.(notCodeHandler); ok {
 				h.notACode(g.text)
+			} else if f := t.focusedField(); f != nil {
+				for _, r := range g.text {
+					f.entry().TypedRune(r)
+				}
 			}
 		case inputTyped:
 			for _, r := range g.runes {
@@ -317,11 +328,24 @@ func (t *Terminal) route(groups []classified, enter *fyne.KeyEvent) {
 	}
 }
 
+// focusedField is the classified text field that has focus, if any.
+func (t *Terminal) focusedField() classifiedField {
+	f, _ := t.w.Canvas().Focused().(classifiedField)
+	return f
+}
+
 // deliverKey and deliverRune hand a person's key to the text field that
-// has focus, else to the screen.
+// has focus, else to the screen. Esc is never a field's: it closes the
+// dialog on top, else goes to the screen, which goes back or cancels.
 func (t *Terminal) deliverKey(ev *fyne.KeyEvent) {
-	if e, ok := t.w.Canvas().Focused().(*keyEntry); ok {
-		e.Entry.TypedKey(ev)
+	if ev.Name == fyne.KeyEscape {
+		t.w.Canvas().Unfocus()
+		if t.modal != nil {
+			t.modal()
+			return
+		}
+	} else if f := t.focusedField(); f != nil {
+		f.entry().TypedKey(ev)
 		return
 	}
 	if h, ok := t.cur.(keyHandler); ok {
@@ -330,8 +354,8 @@ func (t *Terminal) deliverKey(ev *fyne.KeyEvent) {
 }
 
 func (t *Terminal) deliverRune(r rune) {
-	if e, ok := t.w.Canvas().Focused().(*keyEntry); ok {
-		e.Entry.TypedRune(r)
+	if f := t.focusedField(); f != nil {
+		f.entry().TypedRune(r)
 		return
 	}
 	if h, ok := t.cur.(runeHandler); ok {
@@ -508,10 +532,14 @@ func (t *Terminal) watchScanner() {
 	}()
 }
 
+// scanned hands a payment code to the screen in view; a screen that takes
+// no payment says so, so a customer's scan is never silently lost.
 func (t *Terminal) scanned(code string) {
-	if h, ok := t.cur.(codeHandler); ok {
+	if h, ok := t.cur.(codeHandler); ok && t.modal == nil {
 		h.scanned(code)
+		return
 	}
+	t.outcomes.notify(t.cat.T(msgScanNotHere))
 }
 
 // cancelPayment asks the core, off the UI goroutine, to cancel payment p
