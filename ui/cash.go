@@ -27,6 +27,11 @@ type cashScreen struct {
 	notes                 []*widget.Button
 	exactBtn, confirmBtn  *widget.Button
 	backBtn               *widget.Button
+	scanBtn               *widget.Button // switch to scan-pay with a code scanned here
+
+	// offer is a payment code scanned on this screen: F1 (or scanBtn)
+	// charges it for the same amount, Esc drops it.
+	offer string
 
 	root  fyne.CanvasObject
 	input amountInput
@@ -54,6 +59,9 @@ func newCashScreen(t *Terminal) *cashScreen {
 	s.confirmBtn = widget.NewButtonWithIcon(c.T(msgCashConfirm), theme.ConfirmIcon(), s.confirm)
 	s.confirmBtn.Importance = widget.HighImportance
 	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
+	s.scanBtn = widget.NewButtonWithIcon(c.T(msgCashScanSwitch), theme.ConfirmIcon(), s.takeOffer)
+	s.scanBtn.Importance = widget.WarningImportance
+	s.scanBtn.Hide()
 	s.root = s.build()
 	return s
 }
@@ -63,6 +71,7 @@ func (s *cashScreen) reset(sale Sale) {
 	s.sale = sale
 	s.armed++
 	s.busy = false
+	s.dropOffer()
 	s.input.Clear()
 	s.due.SetFen(sale.TotalFen)
 	s.refresh()
@@ -75,7 +84,7 @@ func (s *cashScreen) build() fyne.CanvasObject {
 	for _, b := range s.notes {
 		notes.Add(b)
 	}
-	left := container.NewVBox(s.due, s.tendered, s.change, s.short, layout.NewSpacer(), notes)
+	left := container.NewVBox(s.due, s.tendered, s.change, s.short, s.scanBtn, layout.NewSpacer(), notes)
 	right := container.NewVBox(s.keypad)
 	bottom := container.NewHBox(s.backBtn, layout.NewSpacer(), container.NewGridWrap(fyne.NewSize(240, 72), s.confirmBtn))
 	return container.NewPadded(container.NewBorder(nil, bottom, nil, right, left))
@@ -150,6 +159,34 @@ func (s *cashScreen) confirm() {
 	})
 }
 
+// scanned offers to charge a payment code scanned on the cash screen by
+// scan-pay for the same amount instead: nothing is charged until the
+// cashier says so (F1), and Esc says plainly that the code was not used.
+func (s *cashScreen) scanned(code string) {
+	if s.busy {
+		s.t.outcomes.notify(s.t.cat.T(msgScanNotHere))
+		return
+	}
+	s.offer = code
+	s.short.SetText(s.t.cat.T(msgCashScanOffer, formatFen(s.sale.TotalFen)))
+	s.scanBtn.Show()
+}
+
+// takeOffer leaves cash for scan-pay of the same sale with the scanned code.
+func (s *cashScreen) takeOffer() {
+	code, sale := s.offer, s.sale
+	if code == "" || s.busy {
+		return
+	}
+	s.dropOffer()
+	s.t.showScan(sale).submit(code)
+}
+
+func (s *cashScreen) dropOffer() {
+	s.offer = ""
+	s.scanBtn.Hide()
+}
+
 func (s *cashScreen) typedRune(r rune) {
 	if (r >= '0' && r <= '9') || r == '.' {
 		s.press(string(r))
@@ -161,9 +198,18 @@ func (s *cashScreen) typedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyBackspace:
 		s.press("\b")
 	case fyne.KeyEscape:
+		if s.offer != "" {
+			s.dropOffer()
+			s.short.SetText(s.t.cat.T(msgCashScanDropped))
+			return
+		}
 		if !s.busy {
 			s.t.backToSale()
 		}
+	case fyne.KeyF1:
+		s.takeOffer()
+	case fyne.KeyF3:
+		s.setTendered(s.sale.TotalFen)
 	case fyne.KeyReturn, fyne.KeyEnter:
 		s.confirm()
 	}

@@ -35,8 +35,13 @@
 // settings, F10 manager. Scan: a keyboard-wedge scanner types the code and
 // Enter (a serial scanner's codes arrive through WithScanner); Esc cancels,
 // which reverses a payment waiting for the password. QR: Esc closes the
-// order. Cash: digits or a note button, Enter confirms. UNKNOWN: F4 retries
-// now. Receipt: F6 prints or reprints, Enter starts the next sale.
+// order. Cash: digits or a note button, F3 the exact amount, Enter
+// confirms. UNKNOWN: F4 retries now, F8 (or Esc) parks it for the next
+// sale. Receipt: F6 prints or reprints, Enter starts the next sale. The
+// manager menu: the digit shown on each tile opens it; the day screen's Z
+// asks once more (the same button or Enter) before the PIN and says it is
+// closing until the Z is made. Esc always goes back or cancels, from a
+// text field too, and closes the PIN prompt first.
 //
 // F7 acknowledges the oldest unseen outcome (below).
 //
@@ -49,10 +54,12 @@
 // until that is decided. Amounts have a ceiling and, above a threshold, a
 // second press of the tender key to confirm (WithAmountLimits, config
 // [payment] max_amount and confirm_above). Fyne hands a focused text
-// field its keys directly, so the fields that take amounts or a sale's
-// number (refund search and amount, the day screen's cash amounts) are
-// keyEntry fields that go through the classifier too; the other text
-// fields (names, PINs, reasons, dates, settings) do not yet.
+// field its keys directly, so every text field is a classifiedField
+// (keyEntry, keySelectEntry) whose keys go through the classifier too: a
+// payment code never becomes a field's text; the screen uses it (the cash
+// screen offers scan-pay for the same amount on F1) or a notice says it
+// was not used. Other bursts (a receipt number, a fast typist) reach the
+// field as typed text.
 //
 // # Outcomes nobody saw
 //
@@ -69,7 +76,10 @@
 //
 // Every string comes from a typed catalogue (zh-CN by default, English
 // switchable in settings); a test fails on a Chinese literal outside a
-// translation table. The theme embeds a GB2312 subset of Droid Sans
+// translation table. An error reaches the screen only through
+// Terminal.errorText, which picks the catalogue entry by the error's type
+// or sentinel (errors.Is/As); one it does not know shows a generic entry
+// with a reference that the log carries beside the error itself. The theme embeds a GB2312 subset of Droid Sans
 // Fallback (Apache 2.0, about 1 MB, see package assets) for CJK; Latin falls
 // back to Fyne's font and a rarer hanzi to the machine's fonts. A test fails
 // when a translation uses a rune the embedded font lacks. Fyne parses the

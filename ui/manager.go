@@ -90,6 +90,7 @@ type managerHome struct {
 	c       *console
 	message *widget.Label
 	body    *fyne.Container
+	tiles   []managerTile // the menu, once shown
 }
 
 func newManagerHome(c *console) *managerHome {
@@ -119,48 +120,64 @@ func (s *managerHome) start(ctx context.Context) {
 	})
 }
 
+// managerTile is one entry of the manager menu; its key is the digit shown
+// on it, so the menu works from the keyboard alone.
+type managerTile struct {
+	m    msg
+	icon fyne.Resource
+	tap  func()
+}
+
 func (s *managerHome) showMenu() {
 	c, t := s.c, s.c.t
-	btn := func(m msg, icon fyne.Resource, tap func()) *widget.Button {
-		return widget.NewButtonWithIcon(t.mt(m), icon, tap)
+	s.tiles = []managerTile{
+		{msgMgrRefunds, theme.ContentUndoIcon(), func() { t.show(newRefundScreen(c)) }},
+		{msgMgrUnknown, theme.QuestionIcon(), func() { t.show(newForceScreen(c)) }},
+		{msgMgrDay, theme.CalendarIcon(), func() { t.show(newDayScreen(c)) }},
+		{msgMgrZHistory, theme.HistoryIcon(), func() { t.show(newZListScreen(c)) }},
+		{msgMgrSettings, theme.SettingsIcon(), func() {
+			c.askPIN(staff.ActionSettings, "", 0, func(ap staff.Approval) { t.show(newManagerSettings(c, ap.Approver)) })
+		}},
+		{msgMgrAudit, theme.ListIcon(), func() {
+			c.askPIN(staff.ActionStaff, "audit", 0, func(staff.Approval) { t.show(newAuditScreen(c)) })
+		}},
+		{msgMgrDrawer, theme.LogoutIcon(), func() {
+			c.askPIN(staff.ActionDrawer, "", 0, func(ap staff.Approval) {
+				t.async(t.ctx, func(ctx context.Context) func() {
+					err := c.m.OpenDrawer(ctx, ap)
+					return func() {
+						if err != nil {
+							s.message.SetText(c.errText(err))
+							return
+						}
+						s.message.SetText(t.mt(msgMgrDrawerOpened, ap.Approver))
+					}
+				})
+			})
+		}},
+		{msgMgrRecon, theme.DocumentIcon(), func() {
+			if t.opt.recon == nil {
+				s.message.SetText(t.mt(msgMgrReconOff))
+				return
+			}
+			t.ShowReconciliation(t.opt.recon)
+		}},
+	}
+	grid := container.NewGridWithColumns(2)
+	for i, tile := range s.tiles {
+		grid.Add(widget.NewButtonWithIcon(t.mt(msgMgrTileKey, i+1, t.mt(tile.m)), tile.icon, tile.tap))
 	}
 	// The menu fills the screen: big targets for a touch screen.
 	s.body.Objects = []fyne.CanvasObject{container.NewBorder(nil,
-		widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale), nil, nil,
-		container.NewGridWithColumns(2,
-			btn(msgMgrRefunds, theme.ContentUndoIcon(), func() { t.show(newRefundScreen(c)) }),
-			btn(msgMgrUnknown, theme.QuestionIcon(), func() { t.show(newForceScreen(c)) }),
-			btn(msgMgrDay, theme.CalendarIcon(), func() { t.show(newDayScreen(c)) }),
-			btn(msgMgrZHistory, theme.HistoryIcon(), func() { t.show(newZListScreen(c)) }),
-			btn(msgMgrSettings, theme.SettingsIcon(), func() {
-				c.askPIN(staff.ActionSettings, "", 0, func(ap staff.Approval) { t.show(newManagerSettings(c, ap.Approver)) })
-			}),
-			btn(msgMgrAudit, theme.ListIcon(), func() {
-				c.askPIN(staff.ActionStaff, "audit", 0, func(staff.Approval) { t.show(newAuditScreen(c)) })
-			}),
-			btn(msgMgrDrawer, theme.LogoutIcon(), func() {
-				c.askPIN(staff.ActionDrawer, "", 0, func(ap staff.Approval) {
-					t.async(t.ctx, func(ctx context.Context) func() {
-						err := c.m.OpenDrawer(ctx, ap)
-						return func() {
-							if err != nil {
-								s.message.SetText(c.errText(err))
-								return
-							}
-							s.message.SetText(t.mt(msgMgrDrawerOpened, ap.Approver))
-						}
-					})
-				})
-			}),
-			btn(msgMgrRecon, theme.DocumentIcon(), func() {
-				if t.opt.recon == nil {
-					s.message.SetText(t.mt(msgMgrReconOff))
-					return
-				}
-				t.ShowReconciliation(t.opt.recon)
-			}),
-		))}
+		widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale), nil, nil, grid)}
 	s.body.Refresh()
+}
+
+// typedRune opens the tile whose digit was typed.
+func (s *managerHome) typedRune(r rune) {
+	if i := int(r - '1'); i >= 0 && i < len(s.tiles) {
+		s.tiles[i].tap()
+	}
 }
 
 // showSetup asks for the first manager: name and PIN twice.

@@ -40,6 +40,7 @@ type dayScreen struct {
 	openBtn, inBtn, outBtn, xBtn, zBtn *widget.Button
 
 	rep     *reportView
+	zArmed  bool // the Z was asked for once: the next press (or Enter) closes
 	day     string
 	ctx     context.Context
 	session *report.Session
@@ -57,6 +58,7 @@ func newDayScreen(c *console) *dayScreen {
 	s.moveAmt.SetPlaceHolder("0.00")
 	s.moveWhy.SetPlaceHolder(t.mt(msgRefReason))
 	s.counted.SetPlaceHolder(t.mt(msgDayCountedHint))
+	s.counted.OnSubmitted = func(string) { s.close() }
 	s.message.Wrapping = fyne.TextWrapWord
 	s.state.TextStyle = fyne.TextStyle{Bold: true}
 	s.openBtn = widget.NewButtonWithIcon(t.mt(msgDayOpen), theme.LoginIcon(), s.open)
@@ -260,10 +262,26 @@ func (s *dayScreen) close() {
 		counted = &fen
 	}
 	day := s.day
+	if !s.zArmed {
+		// Closing cannot be undone: say what it means and ask again.
+		cash := t.mt(msgRptNotCounted)
+		if counted != nil {
+			cash = formatFen(*counted)
+		}
+		s.zArmed = true
+		s.zBtn.SetText(t.mt(msgDayZConfirm))
+		s.message.Importance = widget.WarningImportance
+		s.message.SetText(t.mt(msgDayZAsk, dashed(day), cash))
+		return
+	}
+	s.disarmZ()
 	c.askPIN(staff.ActionDayClose, day, 0, func(ap staff.Approval) {
+		s.zBtn.Disable()
+		s.message.SetText(t.mt(msgDayClosing))
 		t.async(s.ctx, func(context.Context) func() {
 			z, err := c.m.Days().Close(day, ap.Approver, counted)
 			return func() {
+				s.zBtn.Enable()
 				if err != nil {
 					s.message.SetText(c.errText(err))
 					return
@@ -275,9 +293,22 @@ func (s *dayScreen) close() {
 	})
 }
 
+// disarmZ forgets a Z asked for once.
+func (s *dayScreen) disarmZ() {
+	s.zArmed = false
+	s.zBtn.SetText(s.c.t.mt(msgDayZ))
+	s.message.Importance = widget.MediumImportance
+	s.message.SetText("")
+}
+
 func (s *dayScreen) typedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape {
+	switch {
+	case ev.Name == fyne.KeyEscape && s.zArmed:
+		s.disarmZ()
+	case ev.Name == fyne.KeyEscape:
 		s.c.t.show(newManagerHome(s.c))
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && s.zArmed:
+		s.close()
 	}
 }
 

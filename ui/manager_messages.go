@@ -4,6 +4,7 @@ package ui
 // Terminal.mt looks them up and falls back to the shared catalogue.
 const (
 	msgMgrTitle        msg = "mgr.title"
+	msgMgrTileKey      msg = "mgr.tileKey"
 	msgMgrRefunds      msg = "mgr.refunds"
 	msgMgrUnknown      msg = "mgr.unknown"
 	msgMgrDay          msg = "mgr.day"
@@ -47,6 +48,7 @@ const (
 	msgRefTitle           msg = "ref.title"
 	msgRefSearch          msg = "ref.search"
 	msgRefFind            msg = "ref.find"
+	msgRefScannedPayCode  msg = "ref.scannedPayCode"
 	msgRefResults         msg = "ref.results"
 	msgRefNone            msg = "ref.none"
 	msgRefRefundedShort   msg = "ref.refundedShort"
@@ -102,6 +104,9 @@ const (
 	msgDayCloseCard      msg = "day.closeCard"
 	msgDayX              msg = "day.x"
 	msgDayZ              msg = "day.z"
+	msgDayZAsk           msg = "day.zAsk"
+	msgDayZConfirm       msg = "day.zConfirm"
+	msgDayClosing        msg = "day.closing"
 	msgDayCounted        msg = "day.counted"
 	msgDayCountedHint    msg = "day.countedHint"
 	msgDayClosed         msg = "day.closed"
@@ -184,6 +189,7 @@ const (
 
 var managerMessages = map[msg]translation{
 	msgMgrTitle:        {"经理功能", "Manager"},
+	msgMgrTileKey:      {"%d  %s", "%d  %s"},
 	msgMgrRefunds:      {"退款", "Refunds"},
 	msgMgrUnknown:      {"待确认支付", "Payments in doubt"},
 	msgMgrDay:          {"开班 / 日结", "Open / close the day"},
@@ -227,6 +233,7 @@ var managerMessages = map[msg]translation{
 	msgRefTitle:           {"退款", "Refund"},
 	msgRefSearch:          {"订单号、收据号、交易号后 4 位，或扫描收据条码", "Order no., receipt no., last 4 of the transaction ID, or scan the receipt"},
 	msgRefFind:            {"查找", "Find"},
+	msgRefScannedPayCode:  {"扫到的是顾客的付款码，不能用来查找交易：请扫收据上的条码，或输入订单号、收据号", "That is a customer's payment code, which finds no sale: scan the receipt's barcode, or type the order or receipt number"},
 	msgRefResults:         {"近 30 天已支付交易", "Paid sales, last 30 days"},
 	msgRefNone:            {"没有找到交易", "No sale found"},
 	msgRefRefundedShort:   {"已退 %s", "refunded %s"},
@@ -282,6 +289,9 @@ var managerMessages = map[msg]translation{
 	msgDayCloseCard:      {"报表", "Reports"},
 	msgDayX:              {"X 报表（不清零）", "X report (no reset)"},
 	msgDayZ:              {"日结 Z 报表（经理）", "Close day: Z report (manager)"},
+	msgDayZAsk:           {"日结 %s：日结后当天的销售和现金不能再修改；实点现金 %s。请核对，再按一次日结（或 Enter）确认，Esc 取消", "Close %s: after this the day's sales and cash cannot change; counted cash %s. Check, then press close again (or Enter) to confirm; Esc to cancel"},
+	msgDayZConfirm:       {"确认日结（经理）", "Confirm close (manager)"},
+	msgDayClosing:        {"正在日结，生成 Z 报表…", "Closing the day, making the Z report…"},
 	msgDayCounted:        {"实点现金（元）", "Counted cash (yuan)"},
 	msgDayCountedHint:    {"不填＝未清点", "empty = not counted"},
 	msgDayClosed:         {"日结完成：Z 报表 No.%06d", "Day closed: Z report No.%06d"},

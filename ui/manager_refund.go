@@ -170,8 +170,15 @@ func (s *refundScreen) start(ctx context.Context) {
 }
 
 // scanned takes a code read from the receipt (its order number).
-func (s *refundScreen) scanned(code string) {
-	s.search.SetText(code)
+// scanned refuses a customer's payment code: it finds no sale, and a code
+// that stays in a field is a code someone can copy.
+func (s *refundScreen) scanned(string) {
+	s.message.SetText(s.c.t.mt(msgRefScannedPayCode))
+}
+
+// notACode searches for what the scanner read (a receipt's barcode).
+func (s *refundScreen) notACode(text string) {
+	s.search.SetText(text)
 	s.find()
 }
 

@@ -234,7 +234,7 @@ func TestRefundAmountFieldIgnoresWedgeScan(t *testing.T) {
 	if s.amount.Text != "12" {
 		t.Errorf("after a wedge scan the amount is %q, want 12", s.amount.Text)
 	}
-	if s.search.Text != goodCode {
-		t.Errorf("search %q, want the scanned code", s.search.Text)
+	if s.search.Text == goodCode || s.message.Text != h.term.mt(msgRefScannedPayCode) {
+		t.Errorf("search %q, message %q: want the payment code refused, not searched", s.search.Text, s.message.Text)
 	}
 }

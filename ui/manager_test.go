@@ -178,6 +178,10 @@ func TestDayScreenOpenXZ(t *testing.T) {
 	}
 	s.counted.SetText("492.34")
 	test.Tap(s.zBtn)
+	if want := h.term.mt(msgDayZAsk, dashed(s.day), "¥492.34"); s.message.Text != want || c.prompt != nil {
+		t.Fatalf("first Z press: message %q (prompt %v), want only the question %q", s.message.Text, c.prompt != nil, want)
+	}
+	test.Tap(s.zBtn)
 	answerPIN(h, c, "Wang", "2468")
 	h.waitFor("closed", func() bool { return s.session.State == report.StateClosed })
 	if z := s.rep.r; z.ZNo != 1 || z.CashDiffFen() != 0 || !s.inBtn.Disabled() || !s.zBtn.Disabled() {
@@ -283,7 +287,7 @@ func TestOpenDrawerAudited(t *testing.T) {
 	var btn *widget.Button
 	h.waitFor("menu", func() bool {
 		for _, b := range buttons(home.body) {
-			if b.Text == "Open drawer" {
+			if strings.HasSuffix(b.Text, "  Open drawer") {
 				btn = b
 			}
 		}

@@ -58,6 +58,10 @@ const (
 	msgCashExact    msg = "cash.exact"
 	msgCashConfirm  msg = "cash.confirm"
 
+	msgCashScanOffer   msg = "cash.scanOffer"
+	msgCashScanSwitch  msg = "cash.scanSwitch"
+	msgCashScanDropped msg = "cash.scanDropped"
+
 	msgUnknownTitle     msg = "unknown.title"
 	msgUnknownChecking  msg = "unknown.checking"
 	msgUnknownExplain   msg = "unknown.explain"
@@ -207,8 +211,12 @@ var messages = map[msg]translation{
 	msgCashTendered: {"实收", "Tendered"},
 	msgCashChange:   {"找零", "Change"},
 	msgCashShort:    {"还差 %s", "Short by %s"},
-	msgCashExact:    {"刚好", "Exact"},
+	msgCashExact:    {"刚好 F3", "Exact F3"},
 	msgCashConfirm:  {"确认收款 Enter", "Confirm Enter"},
+
+	msgCashScanOffer:   {"扫到了微信付款码，还没有收款：按 F1 改用扫码收款 %s，或按 Esc 继续收现金", "A WeChat payment code was scanned; nothing is charged yet: F1 charges %s by scan instead, Esc keeps taking cash"},
+	msgCashScanSwitch:  {"改用扫码收款 F1", "Charge by scan F1"},
+	msgCashScanDropped: {"付款码没有使用，继续收现金", "The payment code was not used; taking cash"},
 
 	msgUnknownTitle:     {"支付结果待确认", "Payment result unknown"},
 	msgUnknownChecking:  {"正在向微信确认…", "Checking with WeChat…"},
@@ -217,7 +225,7 @@ var messages = map[msg]translation{
 	msgUnknownForcePaid: {"强制成功", "Force paid"},
 	msgUnknownForceVoid: {"强制撤销", "Force void"},
 	msgUnknownManager:   {"经理操作", "Manager actions"},
-	msgUnknownLater:     {"后台继续确认，先做下一笔", "Keep checking in the background; next sale"},
+	msgUnknownLater:     {"后台继续确认，先做下一笔 F8", "Keep checking in the background; next sale F8"},
 	msgUnknownLastHeard: {"最近更新：%s", "Last update: %s"},
 
 	msgReceiptTitle:    {"收据", "Receipt"},

@@ -162,7 +162,7 @@ func TestManagerMenuOpensReconciliation(t *testing.T) {
 			var btn *widget.Button
 			h.waitFor("menu", func() bool {
 				for _, b := range buttons(home.body) {
-					if b.Text == "Reconciliation" {
+					if strings.HasSuffix(b.Text, "  Reconciliation") {
 						btn = b
 					}
 				}

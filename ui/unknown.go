@@ -160,6 +160,9 @@ func (s *unknownScreen) typedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyF4:
 		s.retry()
+	case fyne.KeyF8, fyne.KeyEscape:
+		// Park: recovery keeps checking, the banner announces the outcome.
+		s.t.newSale()
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if s.done {
 			s.t.newSale()
