@@ -26,6 +26,18 @@ import (
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
 
+// The facade implements the interfaces the screens drive.
+var (
+	_ Manager       = (*counter.Manager)(nil)
+	_ Checkout      = (*counter.Checkout)(nil)
+	_ StatusFeed    = (*counter.Checkout)(nil)
+	_ Announcer     = (*counter.Checkout)(nil)
+	_ Reconciler    = (*counter.Reconciler)(nil)
+	_ Customer      = (*counter.SandboxCustomer)(nil)
+	_ Printer       = counter.DocPrinter{}
+	_ ReportPrinter = counter.DocPrinter{}
+)
+
 // TestManagerCatalogComplete checks every manager key has both texts with
 // the same formatting verbs.
 func TestManagerCatalogComplete(t *testing.T) {
