@@ -1,6 +1,8 @@
-// Command wxpos is a WeChat Pay point-of-sale terminal. main only wires: the
-// command line lives in package cli, the window in package ui, and wire.go
-// connects the window to the payment core, scanner and printer.
+// Command wxpos is a WeChat Pay point-of-sale terminal. main only starts
+// things: the command line lives in package cli, the window in package ui.
+// Every part of the terminal (database, WeChat, payment core, scanner,
+// printer, replication, the window's back end) is built in one place,
+// cli/wiring.go; window.go only hands the window's parts to ui as Options.
 package main
 
 import (
@@ -34,7 +36,7 @@ func main() {
 		if os.Getenv("GOMEMLIMIT") == "" {
 			debug.SetMemoryLimit(128 << 20)
 		}
-		opts, err := uiOptions(ctx, env)
+		opts, err := windowOptions(ctx, env)
 		if err != nil {
 			return err
 		}

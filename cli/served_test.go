@@ -24,7 +24,7 @@ import (
 
 // windowStandIn is the cashier window of a test child: it holds the
 // database and the payment core as the window does, serves the CLI
-// (cli.Serve, as wire.go does), says so on stdout and runs until its
+// (cli.Serve, as Env.Window does), says so on stdout and runs until its
 // standard input closes.
 func windowStandIn(ctx context.Context, env *cli.Env) error {
 	if _, err := env.Terminal(ctx); err != nil {

@@ -1,21 +1,38 @@
 package cli
 
+// This file is where the terminal is put together: every part (the
+// database, the WeChat connection, the payment core, the scanner, the
+// printer, replication, the bill worker, the window's back end) is built
+// here as a method of Env, once per process, and closed with it. Commands
+// ask Env for the parts they need; the window asks for Window. A new device
+// is one more method here (and, if the window shows it, one more field of
+// counter.Window and one Option in main's window.go).
+
 import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/wxpos/wxpos/config"
+	"github.com/wxpos/wxpos/counter"
+	"github.com/wxpos/wxpos/escpos"
 	"github.com/wxpos/wxpos/paygate"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/replica"
+	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/scanner"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/ui/view"
 	"github.com/wxpos/wxpos/wechat"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -319,4 +336,204 @@ func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
 	defer e.mu.Unlock()
 	e.terminal = t
 	return t, nil
+}
+
+// Window builds the cashier window's back end on this environment's parts:
+// the payment core, the serial scanner (if configured), the receipt
+// printer and its cash drawer, the manager's desk, the daily bill worker
+// (started: it fetches after bill.fetch_after for as long as ctx lives),
+// replication (if [replica] is configured), in training with the
+// in-process simulator the simulated customer, the socket the CLI reaches
+// the window by (Serve) and the scheduled backups (if [backup] is set).
+func (e *Env) Window(ctx context.Context) (*counter.Window, error) {
+	term, err := e.Terminal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &counter.Window{}
+	var scan counter.ScannerStatus
+	if e.Config.Scanner.Port != "" {
+		sc, err := e.startScanner(ctx)
+		if err != nil {
+			return nil, err
+		}
+		scan = sc
+		w.Codes = counter.ScanCodes(ctx, sc.Scans())
+	}
+	w.Checkout = counter.NewCheckout(term, e.Config.Training(), scan)
+
+	var drawer counter.Drawer
+	if p, err := e.receiptPrinter(); err != nil {
+		return nil, err
+	} else if p != nil {
+		w.Printer = &counter.DocPrinter{Sink: p, Cols: e.paperColumns()}
+		drawer = p
+	}
+	if w.Manager, err = e.managerDesk(ctx, term, drawer); err != nil {
+		return nil, err
+	}
+	if err := e.startBill(ctx, w); err != nil {
+		return nil, err
+	}
+	rw, err := e.startReplication(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if rw != nil {
+		w.ReplicaStatus = func() view.ReplicaStatus { return counter.ReplicaStatus(rw.Status()) }
+	}
+	wc, err := e.WeChat(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if wc.Sandbox != nil {
+		w.Customer = counter.NewSandboxCustomer(wc.Sandbox, term.Order)
+	}
+	Serve(e) // the CLI's orders, report, backup … run here while the window holds the database
+	if backups := ScheduleBackups(ctx, e); backups != nil {
+		w.BackupStatus = func() view.BackupStatus { return counter.BackupStatus(backups()) }
+	}
+	return w, nil
+}
+
+// managerDesk is the manager screens' back end: staff, the day book, the
+// audit trail, exports under <data>/exports, the doctor's key checks and,
+// for refunds of other counters' sales, the [replica] server.
+func (e *Env) managerDesk(ctx context.Context, term *pos.Terminal, drawer counter.Drawer) (*counter.Manager, error) {
+	st, err := e.Store()
+	if err != nil {
+		return nil, err
+	}
+	exports := filepath.Join(e.DataDir, "exports")
+	if err := os.MkdirAll(exports, 0o700); err != nil {
+		return nil, fmt.Errorf("exports directory: %w", err)
+	}
+	finder, err := SaleFinder(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Config
+	return counter.NewManager(counter.ManagerConfig{
+		Core:  term,
+		Staff: staff.New(st, nil),
+		Book: report.New(st, report.Info{
+			StoreName: c.Store.Name, StoreID: c.Store.ID, TerminalID: c.Store.TerminalID, Training: c.Training(),
+		}, nil),
+		DB:        st,
+		Config:    e.Saved,
+		ExportDir: exports,
+		CheckKeys: checkKeys,
+		Finder:    finder,
+		Drawer:    drawer,
+	}), nil
+}
+
+// checkKeys runs the doctor's key-file checks for the settings screen.
+func checkKeys(w config.WeChat) []view.KeyFinding {
+	var out []view.KeyFinding
+	for _, f := range CheckKeyFiles(w, time.Now()) {
+		out = append(out, view.KeyFinding{Level: string(f.Level), Topic: f.Topic, Detail: f.Detail, Fix: f.Fix})
+	}
+	return out
+}
+
+// startBill starts the daily bill worker: it fetches the bill after
+// bill.fetch_after and reconciles it in the background for as long as ctx
+// lives; the window gets its reconciliation screen and status.
+func (e *Env) startBill(ctx context.Context, w *counter.Window) error {
+	desk, err := e.ReconDesk(ctx)
+	if err != nil {
+		return err
+	}
+	fetcher, err := e.BillFetcher(ctx, desk, nil)
+	if err != nil {
+		return err
+	}
+	go fetcher.Run(ctx)
+	w.Reconciler = counter.NewReconciler(desk, fetcher, "terminal "+e.Config.Store.TerminalID)
+	w.BillStatus = fetcher.Status
+	return nil
+}
+
+// startScanner opens the serial scanner; it keeps reconnecting in the
+// background, so an unplugged scanner at start-up is not an error.
+func (e *Env) startScanner(ctx context.Context) (*scanner.Scanner, error) {
+	c := e.Config.Scanner
+	cfg, err := ScannerConfig(c)
+	if err != nil {
+		return nil, fmt.Errorf("scanner: %w", err)
+	}
+	sc, err := scanner.Start(ctx, cfg, scanner.WithLogger(e.Logger))
+	if err != nil {
+		return nil, fmt.Errorf("scanner %s: %w", c.Port, err)
+	}
+	e.OnClose(sc.Close)
+	return sc, nil
+}
+
+// receiptPrinter is the configured ESC/POS printer, which also drives the
+// cash drawer; nil for printer "none".
+func (e *Env) receiptPrinter() (*escpos.Printer, error) {
+	c := e.Config.Printer
+	if c.Target == "none" {
+		return nil, nil
+	}
+	target, err := escpos.ParseTarget(c.Target)
+	if err != nil {
+		return nil, fmt.Errorf("printer.target: %w", err)
+	}
+	if _, err := escpos.ParsePaper(strconv.Itoa(c.Width)); err != nil {
+		return nil, fmt.Errorf("printer.width: %w", err)
+	}
+	return &escpos.Printer{Target: target, Screen: io.Discard}, nil
+}
+
+// paperColumns is the characters per line of the configured paper
+// (checked by receiptPrinter).
+func (e *Env) paperColumns() int {
+	paper, _ := escpos.ParsePaper(strconv.Itoa(e.Config.Printer.Width))
+	return paper.Columns()
+}
+
+// startReplication pushes the terminal's events to the store's PostgreSQL
+// when [replica] is configured. The pool connects lazily and the worker
+// retries with backoff, so a server that is down never delays a payment.
+func (e *Env) startReplication(ctx context.Context) (*replica.Worker, error) {
+	rc := ReplicaConfig(e.Config.Replica)
+	if !rc.Enabled() {
+		return nil, nil
+	}
+	st, err := e.Store()
+	if err != nil {
+		return nil, err
+	}
+	term, err := e.Terminal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := replica.Connect(ctx, rc)
+	if err != nil {
+		return nil, fmt.Errorf("replica: %w", err)
+	}
+	e.OnClose(func() error { pool.Close(); return nil })
+	w, err := replica.NewWorker(st, pool, replica.Options{
+		StoreID: e.Config.Store.ID, TerminalID: e.Config.Store.TerminalID, Logger: e.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("replica: %w", err)
+	}
+	go func() {
+		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if _, err := replica.Migrate(mctx, pool); err != nil {
+			e.Logger.Warn("replica schema not ready; the worker keeps retrying", "err", err)
+		}
+	}()
+	go w.Run(ctx)
+	go func() {
+		for range term.Subscribe(ctx) {
+			w.Kick()
+		}
+	}()
+	return w, nil
 }

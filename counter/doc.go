@@ -14,9 +14,10 @@
 //   - SandboxCustomer: the training customer on the in-process simulator.
 //   - ReplicaStatus: replication's health without PostgreSQL's types.
 //
-// The window imports none of this: the wiring (wire.go) builds the facade
-// and hands it in through ui's Options, so ui links no database, driver or
-// simulator, and a screen test may use a fake in its place. Nothing here
+// The window imports none of this: the wiring (cli.Env.Window) builds the
+// facade as a Window and main hands its parts in through ui's Options, so
+// ui links no replication driver or simulator and opens no database, and a
+// screen test may use a fake in its place. Nothing here
 // opens a database transaction itself; every read and write goes through
 // the domain packages, which own their transactions.
 package counter

@@ -42,6 +42,7 @@ var forbidden = []struct {
 	{"ui/view", "fyne.io/fyne/v2", "the values the screens show are shared with the facade, which draws nothing"},
 	{"counter", "ui", "the facade implements the window's interfaces; it never drives the screens"},
 	{"counter", "fyne.io/fyne/v2", "the facade draws nothing and is tested without a display"},
+	{"cli", "fyne.io/fyne/v2", "the commands and the wiring work without a display"},
 }
 
 // notImported lists packages a package must not import directly. ui still

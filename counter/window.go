@@ -1,0 +1,29 @@
+package counter
+
+import (
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/ui/view"
+)
+
+// Window is the back end of one cashier window, as the wiring
+// (cli.Env.Window) builds it: main hands each part to the window as a ui
+// Option. A nil part is not configured and gets no Option.
+type Window struct {
+	Checkout   *Checkout   // payments, today's sales, the status bar, unseen outcomes
+	Manager    *Manager    // the manager screens; also keeps the language choice
+	Reconciler *Reconciler // the daily bill's reconciliation screen
+	// Codes are the serial scanner's reads (nil: keyboard-wedge scanner only).
+	Codes <-chan string
+	// Printer prints receipts and X/Z reports (nil: printer "none").
+	Printer *DocPrinter
+	// BillStatus and ReplicaStatus say how the background workers are
+	// doing, for the status bar (ReplicaStatus nil: no [replica]).
+	BillStatus    func() recon.Status
+	ReplicaStatus func() view.ReplicaStatus
+	// BackupStatus says how the scheduled backups are doing (nil: no
+	// [backup] dir).
+	BackupStatus func() view.BackupStatus
+	// Customer plays the customer in training (nil: not the in-process
+	// simulator).
+	Customer *SandboxCustomer
+}
