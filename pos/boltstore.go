@@ -246,6 +246,14 @@ func (b *BoltStore) OrdersOnDay(day string) ([]*Order, error) {
 	return b.orders(func(tx *storage.Tx) ([]*storage.Order, error) { return tx.OrdersOnDay(day) })
 }
 
+// FindOrdersOnDay lists the orders of one day that keep accepts, reading
+// only their briefs for the rest.
+func (b *BoltStore) FindOrdersOnDay(day string, keep func(OrderBrief) bool) ([]*Order, error) {
+	return b.orders(func(tx *storage.Tx) ([]*storage.Order, error) {
+		return tx.FindOrdersOnDay(day, func(s storage.OrderBrief) bool { return keep(OrderBrief(s)) })
+	})
+}
+
 // AllOrders lists every order.
 func (b *BoltStore) AllOrders() ([]*Order, error) {
 	return b.orders(func(tx *storage.Tx) ([]*storage.Order, error) {

@@ -66,6 +66,9 @@ type Store interface {
 	RefundsOf(outTradeNo string) ([]*Refund, error)
 	// OrdersOnDay returns the orders created on day (yyyymmdd, Asia/Shanghai).
 	OrdersOnDay(day string) ([]*Order, error)
+	// FindOrdersOnDay returns the orders created on day that keep accepts;
+	// keep sees a brief of each, so a search need not decode every order.
+	FindOrdersOnDay(day string, keep func(OrderBrief) bool) ([]*Order, error)
 	// AllOrders returns every order.
 	AllOrders() ([]*Order, error)
 	// Outbox returns the queued calls.

@@ -22,7 +22,10 @@
 //     out_refund_no, receipt number); day indexes are "yyyymmdd/<id>";
 //     the event log and sequences use 8-byte big-endian integers so that
 //     byte order is numeric order.
-//   - Day indexes: orders_by_day by creation day; sales_by_day and
+//   - Day indexes: orders_by_day by creation day, each entry holding the
+//     order's brief (amount, code's last four, transaction id, receipt
+//     number; FindOrdersOnDay) so a search over a month reads the index,
+//     not every order; sales_by_day and
 //     refunds_by_day by business day (a day whose Z report is taken, in
 //     closed_days, passes its later money to the next open day: see
 //     Tx.BusinessDay), so one day's report reads one day's records.

@@ -3,6 +3,8 @@ package storage
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
@@ -95,7 +97,7 @@ func (t *Tx) PutOrder(o *Order) error {
 		return err
 	}
 	if o.Day != "" {
-		if err := t.PutRaw(BucketOrdersByDay, dayIndexKey(o.Day, o.OutTradeNo), []byte{}); err != nil {
+		if err := t.PutRaw(BucketOrdersByDay, dayIndexKey(o.Day, o.OutTradeNo), briefOf(o).encode()); err != nil {
 			return err
 		}
 		if sd := o.SaleDay(); sd != "" {
@@ -152,6 +154,74 @@ func (t *Tx) OrdersOnDay(day string) ([]*Order, error) {
 		o.Day = day
 	}
 	return orders, err
+}
+
+// OrderBrief is what a search needs of an order, decoded without the
+// rest of the record (its lines, times and WeChat details).
+type OrderBrief struct {
+	OutTradeNo    string `json:"out_trade_no"`
+	AmountFen     int64  `json:"amount_fen"`
+	CodeLast4     string `json:"code_last4,omitempty"`
+	TransactionID string `json:"transaction_id,omitempty"`
+	ReceiptNo     string `json:"receipt_no,omitempty"`
+}
+
+// FindOrdersOnDay returns the orders of day (yyyymmdd) that keep accepts,
+// in out_trade_no order. keep sees each order's brief, which the day index
+// holds beside the key (PutOrder writes it), so a search over many days
+// reads the index alone and only the orders it accepts in full. An entry
+// written before the index held briefs has its brief read from the order.
+func (t *Tx) FindOrdersOnDay(day string, keep func(OrderBrief) bool) ([]*Order, error) {
+	var out []*Order
+	err := t.ForEach(BucketOrdersByDay, day+"/", func(k string, v []byte) error {
+		no := k[len(day)+1:]
+		b, ok := decodeBrief(no, v)
+		if !ok {
+			if err := t.Get(BucketOrders, no, &b); err != nil {
+				return fmt.Errorf("%s %s: %w", BucketOrdersByDay, k, err)
+			}
+		}
+		if !keep(b) {
+			return nil
+		}
+		o, err := t.GetOrder(no)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", BucketOrdersByDay, k, err)
+		}
+		o.Day = day
+		out = append(out, o)
+		return nil
+	})
+	return out, err
+}
+
+// briefOf is o's brief as the day index keeps it.
+func briefOf(o *Order) OrderBrief {
+	return OrderBrief{OutTradeNo: o.OutTradeNo, AmountFen: o.AmountFen, CodeLast4: o.CodeLast4,
+		TransactionID: o.TransactionID, ReceiptNo: o.ReceiptNo}
+}
+
+// briefV1 starts a brief in an index value: "1", then the amount in fen,
+// the code's last four, the transaction id and the receipt number, tab
+// separated (none of them can hold a tab: digits and [0-9A-Za-z-]).
+const briefV1 = "1"
+
+func (b OrderBrief) encode() []byte {
+	return []byte(strings.Join([]string{briefV1, strconv.FormatInt(b.AmountFen, 10), b.CodeLast4, b.TransactionID, b.ReceiptNo}, "\t"))
+}
+
+// decodeBrief reads the brief of order no from an index value; false when
+// the value holds none (an entry from before briefs, or another version).
+func decodeBrief(no string, v []byte) (OrderBrief, bool) {
+	f := strings.Split(string(v), "\t")
+	if len(f) != 5 || f[0] != briefV1 {
+		return OrderBrief{}, false
+	}
+	fen, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		return OrderBrief{}, false
+	}
+	return OrderBrief{OutTradeNo: no, AmountFen: fen, CodeLast4: f[2], TransactionID: f[3], ReceiptNo: f[4]}, true
 }
 
 // EachOrder calls fn for every order in out_trade_no order until fn returns

@@ -37,7 +37,7 @@ type Bucket string
 const (
 	BucketMeta        Bucket = "meta"
 	BucketOrders      Bucket = "orders"        // out_trade_no → order record
-	BucketOrdersByDay Bucket = "orders_by_day" // yyyymmdd/out_trade_no → empty
+	BucketOrdersByDay Bucket = "orders_by_day" // yyyymmdd/out_trade_no → the order's brief (empty before briefs)
 	BucketOpen        Bucket = "open"          // out_trade_no or out_refund_no of non-terminal records
 	BucketRefunds     Bucket = "refunds"       // out_refund_no → refund record
 	BucketReceipts    Bucket = "receipts"      // receipt no → receipt
