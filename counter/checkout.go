@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 
@@ -26,7 +25,7 @@ type Core interface {
 	BeginQR(ctx context.Context, sale pos.Sale) (*pos.Payment, error)
 	PayCash(ctx context.Context, sale pos.Sale, tenderedFen int64) (*pos.Order, error)
 	Order(no string) (*pos.Order, error)
-	OrdersOnDay(day string) ([]*pos.Order, error)
+	History(ctx context.Context, q pos.HistoryQuery) (pos.History, error)
 	Receipt(no string) (*receipt.Receipt, error)
 	Pending() (pos.Pending, error)
 	OpenOrders() ([]*pos.Order, error)
@@ -277,27 +276,51 @@ func (c *Checkout) Recheck(_ context.Context, no string) error {
 	return nil
 }
 
-// Today lists today's orders (Asia/Shanghai day), newest first.
-func (c *Checkout) Today(ctx context.Context) ([]view.Record, error) {
-	orders, err := c.core.OrdersOnDay(pos.DayOf(c.now()))
+// History lists the orders of the last q.Days days (Asia/Shanghai) that
+// q.Text names, newest first, through the core's day index.
+func (c *Checkout) History(ctx context.Context, q view.HistoryQuery) (view.HistoryPage, error) {
+	now := c.now()
+	days := max(q.Days, 1)
+	h, err := c.core.History(ctx, pos.HistoryQuery{From: pos.DayOf(now.AddDate(0, 0, 1-days)), To: pos.DayOf(now), Text: q.Text})
 	if err != nil {
-		return nil, fmt.Errorf("today's sales: %w", err)
+		return view.HistoryPage{}, fmt.Errorf("sales history: %w", err)
 	}
-	recs := make([]view.Record, 0, len(orders))
-	for _, o := range orders {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		r := view.Record{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Tender: o.Tender,
-			AmountFen: o.AmountFen, State: view.State(o.State), Time: o.CreatedAt}
-		if o.State == pos.StatePaid {
-			rc := c.receiptOf(o)
-			r.Receipt = &rc
-		}
-		recs = append(recs, r)
+	page := view.HistoryPage{Records: make([]view.Record, 0, len(h.Rows)), Truncated: h.Truncated}
+	for _, row := range h.Rows {
+		o := row.Order
+		page.Records = append(page.Records, view.Record{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, ReceiptNo: o.ReceiptNo,
+			Tender: o.Tender, AmountFen: o.AmountFen, State: view.State(o.State), Time: o.CreatedAt, Reason: reasonOf(o),
+			RefundedFen: row.RefundedFen, RefundableFen: row.Refundable()})
 	}
-	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Time.After(recs[j].Time) })
-	return recs, nil
+	return page, nil
+}
+
+// reasonOf is why o ended without being paid, as the screens name it.
+func reasonOf(o *pos.Order) view.Reason {
+	switch {
+	case o.State == pos.StatePaid:
+		return ""
+	case o.ErrorCode != "":
+		return view.Reason(o.ErrorCode)
+	case o.State == pos.StateConflict:
+		return view.ReasonConflict
+	case o.State == pos.StateClosed:
+		return view.ReasonExpired
+	}
+	return ""
+}
+
+// Receipt returns the receipt of paid sale no, rebuilt from the order if
+// the stored one cannot be read.
+func (c *Checkout) Receipt(_ context.Context, no string) (receipt.Receipt, error) {
+	o, err := c.core.Order(no)
+	if err != nil {
+		return receipt.Receipt{}, fmt.Errorf("receipt of %s: %w", no, err)
+	}
+	if o.State != pos.StatePaid {
+		return receipt.Receipt{}, fmt.Errorf("receipt of %s: the sale is %s, not paid", no, o.State)
+	}
+	return c.receiptOf(o), nil
 }
 
 // Status feeds the status bar: the pending count (payments in doubt plus

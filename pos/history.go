@@ -91,8 +91,8 @@ func (t *Terminal) History(ctx context.Context, q HistoryQuery) (History, error)
 			return History{}, fmt.Errorf("history of %s: %w", day, err)
 		}
 		found := make([]HistoryRow, len(orders))
-		for i, o := range orders {
-			found[i] = HistoryRow{Order: o}
+		for i, o := range orders { // the index lists by number: reverse it, so a tie in time puts the later number first
+			found[len(orders)-1-i] = HistoryRow{Order: o}
 		}
 		sortNewestFirst(found)
 		for _, r := range found {
@@ -162,8 +162,8 @@ func historyDays(from, to string) ([]string, error) {
 }
 
 func sortNewestFirst(rows []HistoryRow) {
-	// Insertion into order: a day index lists by order number, which is
-	// already nearly chronological, so this is close to linear.
+	// A stable insertion sort: the rows come newest number first, which
+	// is already nearly newest first, so this is close to linear.
 	for i := 1; i < len(rows); i++ {
 		for j := i; j > 0 && rows[j].Order.CreatedAt.After(rows[j-1].Order.CreatedAt); j-- {
 			rows[j], rows[j-1] = rows[j-1], rows[j]

@@ -24,8 +24,10 @@ type Checkout interface {
 	// Recheck asks WeChat about an UNKNOWN payment now, without waiting
 	// for the recovery worker's next turn.
 	Recheck(ctx context.Context, outTradeNo string) error
-	// Today lists today's sales, newest first.
-	Today(ctx context.Context) ([]Record, error)
+	// History lists the sales q asks for, newest first.
+	History(ctx context.Context, q HistoryQuery) (HistoryPage, error)
+	// Receipt returns the receipt of the paid sale outTradeNo (reprints).
+	Receipt(ctx context.Context, outTradeNo string) (receipt.Receipt, error)
 }
 
 // Printer prints a receipt; reprint marks the copy as a reprint.

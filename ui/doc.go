@@ -13,7 +13,8 @@
 // The screens drive the core through the narrow Checkout interface declared
 // here (the consumer's side): PayScan and PayQR return a channel of Update
 // values for one payment, PayCash a receipt, Cancel reverses or closes,
-// Recheck asks WeChat now, Today lists the day. The values they carry are
+// Recheck asks WeChat now, History lists and searches the sales (today,
+// or a search over 30 days, through the core's day index). The values they carry are
 // package view's (re-exported here); the implementations are the facade's,
 // package counter, which the wiring builds and hands in as Options: this
 // package imports no database, replication or simulator code, and a test

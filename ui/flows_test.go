@@ -401,26 +401,27 @@ func TestPrintAndReprint(t *testing.T) {
 		TotalFen: 990, Tender: receipt.TenderWeChatScan, OutTradeNo: "P01-T1-00000007", TransactionID: "4200000000202611265555555678"}
 	h.fake.today = []Record{
 		{OutTradeNo: "P01-T1-00000008", Tender: receipt.TenderWeChatQR, AmountFen: 500, State: StateClosed, Time: time.Now()},
-		{OutTradeNo: paid.OutTradeNo, TransactionID: paid.TransactionID, Tender: paid.Tender, AmountFen: 990, State: StatePaid, Time: time.Now(), Receipt: paid},
+		{OutTradeNo: paid.OutTradeNo, TransactionID: paid.TransactionID, ReceiptNo: paid.No, Tender: paid.Tender, AmountFen: 990, State: StatePaid, Time: time.Now()},
 		{OutTradeNo: "P01-T1-00000006", Tender: receipt.TenderWeChatScan, AmountFen: 100, State: StateUnknown, Time: time.Now()},
 	}
+	h.fake.receipts[paid.OutTradeNo] = *paid
 	h.key(fyne.KeyF5)
 	hs := screenAs[*historyScreen](h)
-	h.waitFor("history", func() bool { return len(hs.shown) == 3 })
+	h.waitFor("history", func() bool { return len(hs.records) == 3 })
 	for _, tt := range []struct {
 		query string
 		want  int
 	}{{"5678", 1}, {"00000006", 1}, {"P01", 3}, {"9999", 0}, {"", 3}} {
-		test.Type(hs.search, "")
 		hs.search.SetText(tt.query)
-		if len(hs.shown) != tt.want {
-			t.Errorf("search %q shows %d, want %d", tt.query, len(hs.shown), tt.want)
+		h.waitFor("search "+tt.query, func() bool { return !hs.loading.Visible() })
+		if len(hs.records) != tt.want {
+			t.Errorf("search %q shows %d, want %d", tt.query, len(hs.records), tt.want)
 		}
 	}
 	hs.search.SetText("5678")
-	row := hs.list.Objects[0].(*fyne.Container)
-	reprint := row.Objects[len(row.Objects)-1].(fyne.Tappable)
-	test.Tap(reprint)
+	h.waitFor("search", func() bool { return !hs.loading.Visible() && len(hs.records) == 1 })
+	test.Tap(historyActions(hs, 0).reprint)
+	h.waitFor("receipt", onScreen[*receiptScreen](h))
 	r := screenAs[*receiptScreen](h)
 	if r.printBtn.Text != zh(msgReceiptReprint) {
 		t.Errorf("button %q", r.printBtn.Text)
@@ -432,7 +433,9 @@ func TestPrintAndReprint(t *testing.T) {
 	}
 	h.drain()
 	h.key(fyne.KeyEscape)
-	screenAs[*historyScreen](h)
+	if back := screenAs[*historyScreen](h); back != hs || back.search.Text != "5678" {
+		t.Errorf("Esc on the reprint went to a new history (search %q), not the one it came from", back.search.Text)
+	}
 }
 
 func TestPrintAfterSale(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -183,11 +184,16 @@ type fakeCheckout struct {
 	cancels  []string
 	rechecks []string
 	today    []Record
-	payErr   error
+	receipts map[string]receipt.Receipt // paid sales' receipts, by order number
+	queries  []HistoryQuery
+	// historyErr, when set, is History's answer.
+	historyErr error
+	payErr     error
 }
 
 func newFakeCheckout() *fakeCheckout {
-	return &fakeCheckout{chans: map[string]chan Update{}, kinds: map[string]receipt.Tender{}, sales: map[string]Sale{}}
+	return &fakeCheckout{chans: map[string]chan Update{}, kinds: map[string]receipt.Tender{}, sales: map[string]Sale{},
+		receipts: map[string]receipt.Receipt{}}
 }
 
 func (f *fakeCheckout) start(kind receipt.Tender, sale Sale, first State) (<-chan Update, error) {
@@ -250,10 +256,35 @@ func (f *fakeCheckout) Recheck(_ context.Context, no string) error {
 	return nil
 }
 
-func (f *fakeCheckout) Today(context.Context) ([]Record, error) {
+// History answers from f.today (the real search is pos.History's): an
+// empty text lists them all, else those whose amount, transaction id's
+// last digits or order number the text names.
+func (f *fakeCheckout) History(_ context.Context, q HistoryQuery) (HistoryPage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]Record(nil), f.today...), nil
+	f.queries = append(f.queries, q)
+	if f.historyErr != nil {
+		return HistoryPage{}, f.historyErr
+	}
+	fen, amount := parseYuan(q.Text)
+	var page HistoryPage
+	for _, r := range f.today {
+		if q.Text == "" || (amount && r.AmountFen == fen) || (r.TransactionID != "" && strings.HasSuffix(r.TransactionID, q.Text)) ||
+			strings.Contains(r.OutTradeNo, q.Text) {
+			page.Records = append(page.Records, r)
+		}
+	}
+	return page, nil
+}
+
+func (f *fakeCheckout) Receipt(_ context.Context, no string) (receipt.Receipt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.receipts[no]
+	if !ok {
+		return receipt.Receipt{}, fmt.Errorf("receipt of %s: not paid", no)
+	}
+	return r, nil
 }
 
 // emit sends u on payment no's channel, closing it after a final state.

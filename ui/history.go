@@ -6,132 +6,361 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/tz"
 )
 
-// historyScreen lists today's sales with their state, filters them by order
-// number or the last four digits of the WeChat transaction id, and reprints.
-type historyScreen struct {
-	t *Terminal
+// historySearchDays is how far back a search reaches: a customer who
+// comes back with a receipt comes back within a month.
+const historySearchDays = 30
 
-	search  *keyEntry
-	list    *fyne.Container
+// The history table's columns, left to right.
+const (
+	histColTime = iota
+	histColNo
+	histColTender
+	histColAmount
+	histColState
+	histColReason
+	histColRefunded
+	histColActions
+	histCols
+)
+
+// histColWidth is each column's width: together they fit a 1024 px window.
+var histColWidth = [histCols]float32{histColTime: 100, histColNo: 190, histColTender: 84, histColAmount: 96,
+	histColState: 76, histColReason: 150, histColRefunded: 86, histColActions: 150}
+
+var histColTitle = [histCols]msg{histColTime: msgHistColTime, histColNo: msgHistColNo, histColTender: msgHistColTender,
+	histColAmount: msgHistColAmount, histColState: msgHistColState, histColReason: msgHistColReason,
+	histColRefunded: msgHistColRefunded, histColActions: msgHistColActions}
+
+// historyScreen lists today's sales, or the last 30 days' sales a search
+// names (amount, last four digits, order or receipt number), as a table
+// that draws only the rows in view, with totals of what it shows; a paid
+// sale can be reprinted, or refunded through the manager's refund screen.
+// Loading and searching run off the UI goroutine; a newer search makes an
+// older answer moot.
+type historyScreen struct {
+	t    *Terminal
+	back func() // where 返回 and Esc go: the screen history was opened from
+
+	title   *widget.Label
+	search  *keyEntry // a scan typed into it is a scan, not a search
+	table   *widget.Table
+	totals  *widget.Label
 	message *widget.Label
+	loading *widget.Activity
 	backBtn *widget.Button
 
+	ctx     context.Context // the screen's; searches end with it
+	stop    context.CancelFunc
+	seq     int // the latest search; answers to older ones are dropped
 	records []Record
-	shown   []Record
+	days    int // the days records cover
 }
 
-func newHistoryScreen(t *Terminal) *historyScreen {
+func newHistoryScreen(t *Terminal, back func()) *historyScreen {
 	c := t.cat
 	s := &historyScreen{
-		t:       t,
+		t: t, back: back,
+		title:   widget.NewLabelWithStyle(c.T(msgHistoryTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		search:  newKeyEntry(t),
-		list:    container.NewVBox(),
+		totals:  widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		message: widget.NewLabel(""),
+		loading: widget.NewActivity(),
+		ctx:     t.ctx,
+		days:    1,
 	}
-	s.search.SetPlaceHolder(c.T(msgHistorySearch))
-	s.search.OnChanged = func(string) { s.filter() }
-	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale)
+	s.search.SetPlaceHolder(c.T(msgHistSearchHint))
+	s.search.OnChanged = func(string) { s.load() }
+	s.message.Wrapping = fyne.TextWrapWord
+	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.back() })
+	s.table = s.newTable()
+	s.loading.Hide()
 	return s
 }
 
-func (s *historyScreen) view() fyne.CanvasObject {
-	title := widget.NewLabelWithStyle(s.t.cat.T(msgHistoryTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewBorder(nil, nil, title, nil, s.search)
-	return container.NewPadded(container.NewBorder(top, container.NewHBox(s.backBtn, s.message), nil, nil,
-		container.NewVScroll(s.list)))
+func (s *historyScreen) newTable() *widget.Table {
+	tb := widget.NewTable(
+		func() (int, int) { return len(s.records), histCols },
+		newHistoryCell,
+		func(id widget.TableCellID, o fyne.CanvasObject) { s.fillCell(id, o.(*historyCell)) })
+	tb.ShowHeaderRow = true
+	tb.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	tb.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		l.Alignment = histAlign(id.Col)
+		l.SetText(s.t.cat.T(histColTitle[id.Col]))
+	}
+	for col, w := range histColWidth {
+		tb.SetColumnWidth(col, w)
+	}
+	return tb
 }
 
-// start loads today's sales off the UI goroutine.
+func histAlign(col int) fyne.TextAlign {
+	if col == histColAmount || col == histColRefunded {
+		return fyne.TextAlignTrailing
+	}
+	return fyne.TextAlignLeading
+}
+
+func (s *historyScreen) view() fyne.CanvasObject {
+	top := container.NewBorder(nil, nil, s.title, s.loading, s.search)
+	bottom := container.NewVBox(s.totals, container.NewBorder(nil, nil, s.backBtn, nil, s.message))
+	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, s.table))
+}
+
+// start loads what the search asks for (today's sales at first).
 func (s *historyScreen) start(ctx context.Context) {
+	s.ctx = ctx
+	s.t.w.Canvas().Focus(s.search) // keyboard first: type to search at once
+	s.load()
+}
+
+// load asks the core, off the UI goroutine, for the sales the search
+// names: today's when it is empty, else the last 30 days'. The spinner
+// turns while an answer is due; an answer to an older search is dropped.
+func (s *historyScreen) load() {
 	t := s.t
-	t.w.Canvas().Focus(s.search) // keyboard first: type to search at once
 	if t.opt.checkout == nil {
 		s.message.SetText(t.cat.T(msgCommonNoCore))
 		return
 	}
+	if s.stop != nil {
+		s.stop() // the older search is moot
+	}
+	ctx, stop := context.WithCancel(s.ctx)
+	s.stop = stop
+	s.seq++
+	seq := s.seq
+	q := HistoryQuery{Text: strings.TrimSpace(s.search.Text), Days: 1}
+	if q.Text != "" {
+		q.Days = historySearchDays
+	}
+	s.loading.Show()
+	s.loading.Start()
 	t.async(ctx, func(ctx context.Context) func() {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		recs, err := t.opt.checkout.Today(ctx)
+		page, err := t.opt.checkout.History(ctx, q)
+		return func() {
+			if seq != s.seq {
+				return
+			}
+			s.loading.Stop()
+			s.loading.Hide()
+			if err != nil {
+				s.message.SetText(t.errorTextOr(msgHistoryLoadErr, err))
+				return
+			}
+			s.show(q, page)
+		}
+	})
+}
+
+// show puts page in the table, with its title, totals and notes.
+func (s *historyScreen) show(q HistoryQuery, page HistoryPage) {
+	c := s.t.cat
+	s.records, s.days = page.Records, q.Days
+	if q.Text == "" {
+		s.title.SetText(c.T(msgHistoryTitle))
+	} else {
+		s.title.SetText(c.T(msgHistSearchTitle, historySearchDays))
+	}
+	s.table.SetColumnWidth(histColTime, s.timeWidth())
+	s.table.ScrollToTop()
+	s.table.Refresh()
+	s.totals.SetText(historyTotals(page.Records).text(c))
+	switch {
+	case len(page.Records) == 0:
+		s.message.SetText(c.T(msgHistoryEmpty))
+	case page.Truncated:
+		s.message.SetText(c.T(msgHistTruncated, len(page.Records)))
+	default:
+		s.message.SetText("")
+	}
+}
+
+// timeWidth fits the time column: a search over days shows the date too.
+func (s *historyScreen) timeWidth() float32 {
+	if s.days > 1 {
+		return histColWidth[histColTime] + 50
+	}
+	return histColWidth[histColTime]
+}
+
+// historyCell is one table cell: text, or in the last column the row's
+// actions. Cells are reused as the table scrolls.
+type historyCell struct {
+	widget.BaseWidget
+	label           *widget.Label
+	reprint, refund *widget.Button
+	actions         *fyne.Container
+}
+
+func newHistoryCell() fyne.CanvasObject {
+	c := &historyCell{label: widget.NewLabel(""),
+		reprint: widget.NewButtonWithIcon("", theme.DocumentPrintIcon(), nil),
+		refund:  widget.NewButtonWithIcon("", theme.ContentUndoIcon(), nil)}
+	c.label.Truncation = fyne.TextTruncateEllipsis
+	c.actions = container.NewHBox(c.reprint, c.refund)
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// CreateRenderer draws the label and the actions stacked; one is hidden.
+func (c *historyCell) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(c.label, c.actions))
+}
+
+func (s *historyScreen) fillCell(id widget.TableCellID, cell *historyCell) {
+	if id.Row < 0 || id.Row >= len(s.records) {
+		return
+	}
+	c := s.t.cat
+	r := s.records[id.Row]
+	if id.Col == histColActions {
+		cell.label.Hide()
+		cell.actions.Show()
+		s.fillActions(r, cell)
+		return
+	}
+	cell.actions.Hide()
+	cell.label.Show()
+	l := cell.label
+	l.Alignment = histAlign(id.Col)
+	l.Importance = widget.MediumImportance
+	l.TextStyle = fyne.TextStyle{}
+	switch id.Col {
+	case histColTime:
+		layout := "15:04:05"
+		if s.days > 1 {
+			layout = "01-02 15:04:05"
+		}
+		l.Text = r.Time.In(tz.Shanghai).Format(layout)
+	case histColNo:
+		l.Text = r.OutTradeNo
+	case histColTender:
+		l.Text = c.T(tenderMsg(r.Tender))
+	case histColAmount:
+		l.Text = formatFen(r.AmountFen)
+		l.TextStyle = fyne.TextStyle{Bold: true}
+	case histColState:
+		l.Text = c.T(stateMsg(r.State))
+		l.Importance = stateImportance(r.State)
+	case histColReason:
+		l.Text = ""
+		if r.Reason != "" {
+			l.Text = c.T(reasonMsg(r.Reason))
+		}
+	case histColRefunded:
+		l.Text = ""
+		if r.RefundedFen > 0 {
+			l.Text = formatFen(r.RefundedFen)
+			l.Importance = widget.WarningImportance
+		}
+	}
+	l.Refresh()
+}
+
+// fillActions arms the row's buttons: reprint a paid sale's receipt;
+// refund what is left of it (with a manager back end).
+func (s *historyScreen) fillActions(r Record, cell *historyCell) {
+	c := s.t.cat
+	cell.reprint.SetText(c.T(msgHistoryReprint))
+	cell.refund.SetText(c.T(msgHistRefund))
+	no := r.OutTradeNo
+	if r.State == StatePaid {
+		cell.reprint.Enable()
+	} else {
+		cell.reprint.Disable()
+	}
+	cell.reprint.OnTapped = func() { s.reprint(no) }
+	if r.RefundableFen > 0 && s.t.opt.manager != nil {
+		cell.refund.Show()
+	} else {
+		cell.refund.Hide()
+	}
+	cell.refund.OnTapped = func() { s.refund(no) }
+}
+
+func stateImportance(st State) widget.Importance {
+	switch st {
+	case StatePaid:
+		return widget.SuccessImportance
+	case StateUnknown:
+		return widget.WarningImportance
+	case StateFailed, StateConflict:
+		return widget.DangerImportance
+	}
+	return widget.MediumImportance
+}
+
+// reprint reads the sale's receipt off the UI goroutine and shows it; its
+// 返回 comes back here.
+func (s *historyScreen) reprint(no string) {
+	t := s.t
+	t.async(s.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		rec, err := t.opt.checkout.Receipt(ctx, no)
 		return func() {
 			if err != nil {
 				s.message.SetText(t.errorTextOr(msgHistoryLoadErr, err))
 				return
 			}
-			s.records = recs
-			s.filter()
+			rs := newReceiptScreen(t, true)
+			rs.back = func() { t.show(s) }
+			rs.reset(rec)
+			t.show(rs)
 		}
 	})
 }
 
-// matches reports whether r fits the search: part of the order number, or
-// the last digits of the transaction id.
-func matches(r Record, q string) bool {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return true
+// refund opens the manager's refund screen on sale no (the manager PIN is
+// asked before anything is sent); its 返回 comes back here.
+func (s *historyScreen) refund(no string) {
+	t := s.t
+	if t.opt.manager == nil {
+		return
 	}
-	return strings.Contains(strings.ToLower(r.OutTradeNo), strings.ToLower(q)) ||
-		(r.TransactionID != "" && strings.HasSuffix(r.TransactionID, q))
-}
-
-func (s *historyScreen) filter() {
-	c := s.t.cat
-	s.shown = s.shown[:0]
-	rows := make([]fyne.CanvasObject, 0, len(s.records))
-	for _, r := range s.records {
-		if !matches(r, s.search.Text) {
-			continue
-		}
-		s.shown = append(s.shown, r)
-		state := widget.NewLabel(c.T(stateMsg(r.State)))
-		switch r.State {
-		case StatePaid:
-			state.Importance = widget.SuccessImportance
-		case StateUnknown:
-			state.Importance = widget.WarningImportance
-		case StateFailed, StateConflict:
-			state.Importance = widget.DangerImportance
-		}
-		txn := ""
-		if n := len(r.TransactionID); n >= 4 {
-			txn = "…" + r.TransactionID[n-4:]
-		}
-		row := container.NewHBox(
-			widget.NewLabel(r.Time.In(tz.Shanghai).Format("15:04:05")),
-			widget.NewLabelWithStyle(formatFen(r.AmountFen), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
-			widget.NewLabel(c.T(tenderMsg(r.Tender))),
-			state,
-			widget.NewLabel(r.OutTradeNo),
-			widget.NewLabel(txn),
-			layout.NewSpacer(),
-		)
-		if r.Receipt != nil {
-			rec := *r.Receipt
-			row.Add(widget.NewButtonWithIcon(c.T(msgHistoryReprint), theme.DocumentPrintIcon(), func() {
-				rs := newReceiptScreen(s.t, true)
-				rs.reset(rec)
-				s.t.show(rs)
-			}))
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) == 0 {
-		rows = append(rows, widget.NewLabel(c.T(msgHistoryEmpty)))
-	}
-	s.list.Objects = rows
-	s.list.Refresh()
+	t.showRefund(t.opt.manager, no, func() { t.show(s) })
 }
 
 func (s *historyScreen) typedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape {
-		s.t.showSale()
+		s.back()
 	}
+}
+
+// historySum is the totals line of what history shows.
+type historySum struct {
+	rows               int
+	paid               int   // sales in PAID
+	paidFen, refundFen int64 // their amounts, and what was refunded of them
+}
+
+// historyTotals adds up records: every row, the paid ones and their
+// amount, and the money refunded of them.
+func historyTotals(records []Record) historySum {
+	var sum historySum
+	for _, r := range records {
+		sum.rows++
+		if r.State == StatePaid {
+			sum.paid++
+			sum.paidFen += r.AmountFen
+			sum.refundFen += r.RefundedFen
+		}
+	}
+	return sum
+}
+
+func (h historySum) text(c *catalog) string {
+	return c.T(msgHistTotals, h.rows, h.paid, formatFen(h.paidFen), formatFen(h.refundFen), formatFen(h.paidFen-h.refundFen))
 }

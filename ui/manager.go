@@ -36,9 +36,14 @@ func (t *Terminal) ShowManager(m Manager) {
 }
 
 // ShowRefund opens the refund screen directly (history, a scanned receipt).
-func (t *Terminal) ShowRefund(m Manager, query string) {
+func (t *Terminal) ShowRefund(m Manager, query string) { t.showRefund(m, query, nil) }
+
+// showRefund opens the refund screen on query; back (nil: the manager
+// menu) is where its 返回 and Esc go.
+func (t *Terminal) showRefund(m Manager, query string, back func()) {
 	c := &console{t: t, m: m}
 	s := newRefundScreen(c)
+	s.back = back
 	s.search.SetText(query)
 	t.show(s)
 }

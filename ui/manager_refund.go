@@ -73,7 +73,8 @@ func (s *refundScreen) counterText(r SaleRow) string {
 // runs the core's refund flow and follows the refund to SUCCESS, CLOSED or
 // ABNORMAL, printing the refund receipt on success.
 type refundScreen struct {
-	c *console
+	c    *console
+	back func() // where 返回 and Esc go; nil: the manager menu
 
 	search  *keyEntry
 	results *fyne.Container
@@ -154,7 +155,7 @@ func (s *refundScreen) left() int64 {
 func (s *refundScreen) view() fyne.CanvasObject {
 	t := s.c.t
 	find := widget.NewButtonWithIcon(t.mt(msgRefFind), theme.SearchIcon(), s.find)
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), s.leave)
 	top := container.NewVBox(heading(t.mt(msgRefTitle)), container.NewBorder(nil, nil, nil, find, s.search))
 	left := container.NewBorder(widget.NewLabelWithStyle(t.mt(msgRefResults), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(s.results))
@@ -500,8 +501,17 @@ func refundStateMsg(s pos.RefundState) msg {
 
 func (s *refundScreen) typedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && !s.anyBusy() {
-		s.c.t.show(newManagerHome(s.c))
+		s.leave()
 	}
+}
+
+// leave goes back where the screen was opened from.
+func (s *refundScreen) leave() {
+	if s.back != nil {
+		s.back()
+		return
+	}
+	s.c.t.show(newManagerHome(s.c))
 }
 
 func (s *refundScreen) anyBusy() bool {

@@ -96,7 +96,6 @@ const (
 	msgTenderCash msg = "tender.cash"
 
 	msgHistoryTitle   msg = "history.title"
-	msgHistorySearch  msg = "history.search"
 	msgHistoryEmpty   msg = "history.empty"
 	msgHistoryReprint msg = "history.reprint"
 	msgHistoryLoadErr msg = "history.loadErr"
@@ -252,7 +251,6 @@ var messages = map[msg]translation{
 	msgTenderCash: {"现金", "Cash"},
 
 	msgHistoryTitle:   {"今日交易", "Today's sales"},
-	msgHistorySearch:  {"订单号或交易号后 4 位", "Order no. or last 4 of transaction ID"},
 	msgHistoryEmpty:   {"没有交易", "No sales"},
 	msgHistoryReprint: {"重打", "Reprint"},
 	msgHistoryLoadErr: {"无法读取交易记录（参考号 %s）— 请重试；如再次出现请告知经理", "Cannot read the sales (reference %s) — try again; tell the manager if it repeats"},

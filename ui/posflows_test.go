@@ -234,19 +234,20 @@ func TestPosCashAndReprint(t *testing.T) {
 
 	r.key(fyne.KeyF5)
 	hs := screenAs[*historyScreen](r.harness)
-	r.waitFor("history", func() bool { return len(hs.shown) == 2 })
+	r.waitFor("history", func() bool { return len(hs.records) == 2 })
 	hs.search.SetText(txn[len(txn)-4:])
+	r.waitFor("search", func() bool { return !hs.loading.Visible() })
 	found := -1
-	for i, rec := range hs.shown {
+	for i, rec := range hs.records {
 		if rec.TransactionID == txn {
 			found = i
 		}
 	}
 	if found < 0 {
-		t.Fatalf("search by last 4 of %s shows %+v", txn, hs.shown)
+		t.Fatalf("search by last 4 of %s shows %+v", txn, hs.records)
 	}
-	row := hs.list.Objects[found].(*fyne.Container)
-	test.Tap(row.Objects[len(row.Objects)-1].(fyne.Tappable))
+	test.Tap(historyActions(hs, found).reprint)
+	r.waitFor("receipt", onScreen[*receiptScreen](r.harness))
 	r.key(fyne.KeyF6)
 	r.waitFor("reprint", func() bool { return len(r.print.printed()) == 1 })
 	if j := r.print.printed()[0]; !j.reprint || j.no == "" {

@@ -32,6 +32,7 @@ type receiptScreen struct {
 	root              fyne.CanvasObject
 
 	fromHistory bool
+	back        func() // from history: the history screen it came from
 	printed     bool
 	busy        bool
 	armed       int // which receipt is shown: a print result for an earlier one is dropped
@@ -58,7 +59,13 @@ func newReceiptScreen(t *Terminal, fromHistory bool) *receiptScreen {
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.printBtn = widget.NewButtonWithIcon("", theme.DocumentPrintIcon(), s.print)
 	if fromHistory {
-		s.nextBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newHistoryScreen(t)) })
+		s.nextBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), func() {
+			if s.back != nil {
+				s.back()
+				return
+			}
+			t.show(newHistoryScreen(t, t.showSale))
+		})
 	} else {
 		s.nextBtn = widget.NewButtonWithIcon(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)
 		s.nextBtn.Importance = widget.HighImportance

@@ -11,6 +11,8 @@ type (
 	Sale          = view.Sale
 	Update        = view.Update
 	Record        = view.Record
+	HistoryQuery  = view.HistoryQuery
+	HistoryPage   = view.HistoryPage
 	Status        = view.Status
 	Scenario      = view.Scenario
 	Outcome       = view.Outcome

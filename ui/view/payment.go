@@ -75,16 +75,37 @@ type Update struct {
 	Receipt *receipt.Receipt
 }
 
-// Record is one of today's sales as history lists it.
+// Record is one sale as history lists it.
 type Record struct {
 	OutTradeNo    string
 	TransactionID string
+	ReceiptNo     string // set once the sale is paid
 	Tender        receipt.Tender
 	AmountFen     int64
 	State         State
 	Time          time.Time
-	// Receipt is set once the sale is paid.
-	Receipt *receipt.Receipt
+	// Reason says why a payment failed, was reversed or closed.
+	Reason Reason
+	// RefundedFen is the money already returned; RefundableFen what may
+	// still be refunded (0 unless paid).
+	RefundedFen   int64
+	RefundableFen int64
+}
+
+// HistoryQuery asks for the sales of the last Days days (1: today) that
+// Text names: an amount in yuan, the last four digits of the transaction
+// id or payment code, a sequence number or part of the order or receipt
+// number; empty Text names every sale.
+type HistoryQuery struct {
+	Text string
+	Days int
+}
+
+// HistoryPage is the answer to a HistoryQuery, newest first.
+type HistoryPage struct {
+	Records []Record
+	// Truncated is true when more sales matched than the page holds.
+	Truncated bool
 }
 
 // Status is what the status bar shows.
