@@ -131,11 +131,15 @@ func TestResolvedWhileDownIsShownUntilAcknowledged(t *testing.T) {
 }
 
 // Outcomes a person made are seen by that person: a cash sale is never
-// listed. A parked UNKNOWN that a later query resolves is.
+// listed, with a cashier signed in or not (the window has no sign-in). A
+// parked UNKNOWN that a later query resolves is.
 func TestWhichOutcomesAreAnnounced(t *testing.T) {
 	r := newRig(t, true)
 	ctx := context.Background()
 	if _, err := r.term.PayCash(ctx, sale(500), 500); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.term.PayCash(ctx, pos.Sale{AmountFen: 300}, 500); err != nil {
 		t.Fatal(err)
 	}
 	r.gw.Inject(postest.OpPay, postest.DropAfter)

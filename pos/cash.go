@@ -30,5 +30,12 @@ func (t *Terminal) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (*
 		TenderedFen: tenderedFen, ChangeFen: tenderedFen - sale.AmountFen,
 		CreatedAt: now, PaidAt: now, Training: t.cfg.Training,
 	}
-	return t.move(o, StatePaid, sale.Cashier, "cash", nil, nil)
+	// A cash sale is made by the person at the till, in front of them,
+	// even when no one is signed in: never the core on its own, whose
+	// outcomes are announced until acknowledged.
+	actor := sale.Cashier
+	if actor == "" {
+		actor = "cashier"
+	}
+	return t.move(o, StatePaid, actor, "cash", nil, nil)
 }
