@@ -1,5 +1,11 @@
 // Package cli holds the wxpos command line: the root command, global flags and
 // the subcommands. main only builds the root and runs it.
+//
+// It is also where the terminal is put together: cli/wiring.go builds every
+// part once per process as a method of Env (the database, the WeChat
+// connection, the payment core, the scanner, the printer, replication, the
+// bill worker) and, for the window, Env.Window, the back end the screens
+// drive (package counter). A new device belongs there.
 package cli
 
 import (
