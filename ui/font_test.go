@@ -28,6 +28,7 @@ func TestEmbeddedFontCoversCatalogue(t *testing.T) {
 		"refundForeignMessages": refundForeignMessages,
 		"reconMessages":         reconMessages,
 		"errorMessages":         errorMessages,
+		"auditMessages":         auditMessages,
 	}
 	missing := map[rune]string{}
 	for name, table := range tables {
