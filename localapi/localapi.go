@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 )
 
@@ -75,10 +75,13 @@ func Do(ctx context.Context, socket string, req Request, stdout, stderr io.Write
 	if len(socket) > maxPath {
 		return 0, fmt.Errorf("%w: %s (%d bytes, at most %d)", ErrPathTooLong, socket, len(socket), maxPath)
 	}
+	if _, err := os.Lstat(socket); errors.Is(err, os.ErrNotExist) {
+		return 0, ErrNoServer
+	}
 	d := net.Dialer{Timeout: 2 * time.Second}
 	conn, err := d.DialContext(ctx, "unix", socket)
 	if err != nil {
-		if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
+		if errors.Is(err, os.ErrNotExist) || refused(err) {
 			return 0, ErrNoServer
 		}
 		return 0, fmt.Errorf("window socket %s: %w", socket, err)
