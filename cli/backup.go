@@ -27,7 +27,7 @@ func newBackupCmd(g *globalFlags) *cobra.Command {
 			"The window also backs up on its own every day with [backup] dir, at and keep in the config.",
 		Args: cobra.ExactArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
-			path, n, what, err := env.backup(args[0])
+			path, n, what, err := env.backup(env.file(args[0]))
 			if err != nil {
 				return err
 			}

@@ -39,6 +39,8 @@ type Env struct {
 	// command the window serves (Serve): the database, WeChat connection
 	// and payment core are the window's; only the output is this one's.
 	window *Env
+	// dir is the CLI's working directory when the window runs its command.
+	dir string
 
 	closeLog func() error
 	mu       sync.Mutex
@@ -211,17 +213,27 @@ func (g *globalFlags) withEnv(fn func(cmd *cobra.Command, env *Env, args []strin
 	}
 }
 
-// forCommand is the environment of one command the window runs for the
-// CLI: the window's configuration, database and payment core, the
-// command's own output, and nothing of the window's closed with it.
+// forClient is the environment of the commands the window runs for one
+// CLI request: the window's configuration, database and payment core,
+// file names relative to the CLI's directory dir, and nothing of the
+// window's closed with it.
+func (e *Env) forClient(dir string) *Env {
+	return &Env{Config: e.Config, Saved: e.Saved, DataDir: e.DataDir, Logger: e.Logger, window: e, dir: dir}
+}
+
+// forCommand is env with the command's own output.
 func (e *Env) forCommand(cmd *cobra.Command) *Env {
-	return &Env{
-		Config:  e.Config,
-		Saved:   e.Saved,
-		DataDir: e.DataDir,
-		Logger:  e.Logger,
-		Stdout:  cmd.OutOrStdout(),
-		Stderr:  cmd.ErrOrStderr(),
-		window:  e,
+	c := e.forClient(e.dir)
+	c.window = e.window
+	c.Stdout, c.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
+	return c
+}
+
+// file is where a file name given on the command line is: relative to the
+// CLI's directory, also when the window runs the command.
+func (e *Env) file(name string) string {
+	if e.dir == "" || filepath.IsAbs(name) {
+		return name
 	}
+	return filepath.Join(e.dir, name)
 }

@@ -130,7 +130,7 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 	}
 	w := env.Stdout
 	if f.out != "" {
-		file, err := os.OpenFile(f.out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		file, err := os.OpenFile(env.file(f.out), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 		if err != nil {
 			return err
 		}

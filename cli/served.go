@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
+	"os"
 	"strings"
 	"time"
 
@@ -25,22 +25,18 @@ const (
 	moneyRefused                // it moves money: only the till does that while the window is open
 )
 
-// windowCommands lists the commands the window answers; pathArgs and
-// pathFlags name the file arguments the CLI makes absolute first (the
-// window runs in another directory).
-var windowCommands = map[string]struct {
-	serving   serving
-	pathArgs  bool
-	pathFlags []string
-}{
-	"orders":  {serving: served},
-	"query":   {serving: served},
-	"report":  {serving: served, pathFlags: []string{"out"}},
-	"backup":  {serving: served, pathArgs: true},
-	"recover": {serving: served},
-	"doctor":  {serving: served},
-	"pay":     {serving: moneyRefused},
-	"refund":  {serving: moneyRefused},
+// windowCommands says what the window does with each command. A command
+// it serves names its files with Env.file: relative to the CLI's
+// directory, not the window's.
+var windowCommands = map[string]serving{
+	"orders":  served,
+	"query":   served,
+	"report":  served,
+	"backup":  served,
+	"recover": served,
+	"doctor":  served,
+	"pay":     moneyRefused,
+	"refund":  moneyRefused,
 }
 
 // errMoneyRefused explains why pay and refund are not run by the window.
@@ -58,12 +54,10 @@ const forwardBase = 2 * time.Minute
 // same output and exit status as a run here. done is false when no window
 // answers (the command runs here) or cmd is not one the window serves.
 func forward(cmd *cobra.Command, dataDir string) (done bool, err error) {
-	name := cmd.Name()
-	wc, ok := windowCommands[name]
-	if !ok || cmd.Parent() != cmd.Root() {
+	if _, ok := windowCommands[cmd.Name()]; !ok || cmd.Parent() != cmd.Root() {
 		return false, nil
 	}
-	args, err := windowArgs(cmd, wc.pathArgs, wc.pathFlags)
+	wd, err := os.Getwd()
 	if err != nil {
 		return true, err
 	}
@@ -75,7 +69,7 @@ func forward(cmd *cobra.Command, dataDir string) (done bool, err error) {
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), limit)
 	defer cancel()
-	req := localapi.Request{Args: args, Terminal: isTerminal(cmd.ErrOrStderr())}
+	req := localapi.Request{Args: windowArgs(cmd), Dir: wd, Terminal: isTerminal(cmd.ErrOrStderr())}
 	code, err := localapi.Do(ctx, localapi.SocketPath(dataDir), req, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	switch {
 	case errors.Is(err, localapi.ErrNoServer), errors.Is(err, localapi.ErrPathTooLong):
@@ -90,45 +84,16 @@ func forward(cmd *cobra.Command, dataDir string) (done bool, err error) {
 
 // windowArgs is cmd's command line for the window: the subcommand, the
 // flags given (global ones left out: the window's own apply) and the
-// arguments, file names made absolute.
-func windowArgs(cmd *cobra.Command, pathArgs bool, pathFlags []string) ([]string, error) {
+// arguments.
+func windowArgs(cmd *cobra.Command) []string {
 	out := []string{cmd.Name()}
-	var err error
 	local := cmd.LocalFlags()
 	cmd.Flags().Visit(func(f *pflag.Flag) { // the flags set (LocalFlags is a copy that records none)
-		if local.Lookup(f.Name) == nil {
-			return
+		if local.Lookup(f.Name) != nil {
+			out = append(out, "--"+f.Name+"="+f.Value.String())
 		}
-		v := f.Value.String()
-		if contains(pathFlags, f.Name) && v != "" {
-			if v, err = filepath.Abs(v); err != nil {
-				return
-			}
-		}
-		out = append(out, "--"+f.Name+"="+v)
 	})
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, "--")
-	for _, a := range cmd.Flags().Args() {
-		if pathArgs {
-			if a, err = filepath.Abs(a); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, a)
-	}
-	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return append(append(out, "--"), cmd.Flags().Args()...)
 }
 
 // Serve makes the cashier window answer the CLI on the data directory's
@@ -154,9 +119,9 @@ func (e *Env) runForCLI(ctx context.Context, req localapi.Request, stdout, stder
 		name = req.Args[0]
 	}
 	var err error
-	switch windowCommands[name].serving {
+	switch windowCommands[name] {
 	case served:
-		root := newRoot(func(context.Context, *Env) error { return errors.New("the window is already open") }, e)
+		root := newRoot(func(context.Context, *Env) error { return errors.New("the window is already open") }, e.forClient(req.Dir))
 		root.SetArgs(req.Args)
 		root.SetOut(stdout)
 		root.SetErr(stderr)

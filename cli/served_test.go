@@ -114,7 +114,11 @@ func TestWindowServesCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := filepath.Join(dir, "data")
-	wx := func(args ...string) result { return runProcess(t, wxposProcess(t, data, profile, args...)) }
+	wx := func(args ...string) result {
+		cmd := wxposProcess(t, data, profile, args...)
+		cmd.Dir = dir // file names are relative to the CLI's directory, not the window's
+		return runProcess(t, cmd)
+	}
 
 	paid := wx("pay", "--fen", "1234", "--code", sandbox.NewCode(sandbox.ScenarioSuccess), "--json")
 	if paid.code != 0 {
@@ -134,16 +138,19 @@ func TestWindowServesCLI(t *testing.T) {
 		{"query", "--json", sale.OutTradeNo},
 		{"query", "P-NO-SUCH-ORDER"}, // exit 2
 		{"report", "x", "--format", "csv"},
+		{"report", "x", "--out", "x.txt"},
 		{"report", "z"}, // exit 1: the day is not closed
 		{"recover", "--timeout", "5s", "--json"},
 		{"doctor"},
-		{"backup", backup},
+		{"backup", "nightly.db"},
 	}
 	direct := make([]result, len(commands))
 	for i, args := range commands {
 		direct[i] = wx(args...)
 	}
 
+	os.Remove(backup) // the window writes them again
+	os.Remove(filepath.Join(dir, "x.txt"))
 	stop, _ := window(t, data, profile)
 	if r := wx("orders"); r.code != 0 {
 		t.Fatalf("orders while the window is open: %+v", r)
@@ -154,9 +161,6 @@ func TestWindowServesCLI(t *testing.T) {
 	}
 	for i, args := range commands {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			if args[0] == "backup" {
-				os.Remove(backup)
-			}
 			got, want := wx(args...), direct[i]
 			// An X report says when it was taken: a few seconds apart.
 			got.out, want.out = takenAt.ReplaceAllString(got.out, "$1…"), takenAt.ReplaceAllString(want.out, "$1…")
@@ -167,6 +171,9 @@ func TestWindowServesCLI(t *testing.T) {
 	}
 	if info, err := storage.CheckBackup(backup); err != nil || info.Orders != 1 {
 		t.Errorf("the backup the window wrote: %+v, %v", info, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "x.txt")); err != nil || !strings.Contains(string(b), "12.34") {
+		t.Errorf("the X report the window wrote for the CLI: %q, %v", b, err)
 	}
 
 	t.Run("pay refused", func(t *testing.T) {

@@ -36,6 +36,9 @@ type Request struct {
 	// Args is the subcommand and its arguments and flags, without the
 	// global flags (the window's configuration and data directory apply).
 	Args []string `json:"args"`
+	// Dir is the client's working directory: file names in Args are
+	// relative to it.
+	Dir string `json:"dir,omitempty"`
 	// Terminal says the client's standard error is a terminal: the command
 	// may print progress there as it would when run directly.
 	Terminal bool `json:"terminal,omitempty"`
