@@ -71,119 +71,147 @@ type RecoveryResult struct {
 // due and how many records remain open.
 func (t *Terminal) resolveOnce(ctx context.Context, res *RecoveryResult) (next time.Time, open int, err error) {
 	now := t.clk.Now()
-	next = now.Add(t.cfg.RetryMax)
+	s := &sweep{now: now, next: now.Add(t.cfg.RetryMax), res: res}
 	entries, err := t.store.Outbox()
 	if err != nil {
-		return next, 0, err
+		return s.next, 0, err
 	}
-	queued := make(map[string]OutboxEntry, len(entries))
+	s.queued = make(map[string]OutboxEntry, len(entries))
 	for _, e := range entries {
-		queued[e.Key()] = e
-	}
-	due := func(ref string, kind OutboxKind, usesOutbox bool) time.Time {
-		if usesOutbox {
-			if e, ok := queued[OutboxEntry{Kind: kind, Ref: ref}.Key()]; ok {
-				return e.NextAt
-			}
-		}
-		return t.dueAt(ref)
-	}
-	note := func(final bool, to string, ref string, usesOutbox bool) {
-		if final {
-			if res != nil {
-				res.Resolved[to]++
-			}
-			return
-		}
-		open++
-		if !usesOutbox {
-			if n := t.bump(ref); n.Before(next) {
-				next = n
-			}
-		}
+		s.queued[e.Key()] = e
 	}
 
 	orders, err := t.store.OpenOrders()
 	if err != nil {
-		return next, 0, err
+		return s.next, 0, err
 	}
 	for _, o := range orders {
 		if ctx.Err() != nil {
-			return next, open, ctx.Err()
+			return s.next, s.open, ctx.Err()
 		}
-		if o.State == StateConflict {
-			continue // nothing to ask WeChat: the manager acknowledges it
+		t.resolveOrder(ctx, s, o)
+	}
+	refunds, err := t.store.OpenRefunds()
+	if err != nil {
+		return s.next, s.open, err
+	}
+	for _, r := range refunds {
+		if ctx.Err() != nil {
+			return s.next, s.open, ctx.Err()
 		}
-		kind := OutboxReverse
-		if o.Flow() == FlowQR {
-			kind = OutboxClose
-		}
-		usesOutbox := o.State == StateReversing || o.State == StateClosing
-		if d := due(o.OutTradeNo, kind, usesOutbox); d.After(now) {
-			open++
-			if d.Before(next) {
-				next = d
-			}
-			continue
-		}
-		if !t.acquire(o.OutTradeNo) {
-			open++
-			continue
-		}
-		var n *Order
-		if o.Flow() == FlowQR {
-			n, err = t.settleQR(ctx, nil, o, false)
-		} else {
-			n, err = t.settleScan(ctx, nil, o, false)
-		}
-		t.release(o.OutTradeNo)
-		if err != nil && !isStale(err) && ctx.Err() == nil {
-			t.log.Warn("recovery", "out_trade_no", o.OutTradeNo, "err", err)
-		}
-		if n == nil {
-			n = o
-		}
-		nowOutbox := n.State == StateReversing || n.State == StateClosing
-		note(n.State.Terminal(), string(n.State), n.OutTradeNo, nowOutbox)
-		if nowOutbox {
-			if e, err := t.store.Outbox(); err == nil {
-				for _, x := range e {
-					if x.Ref == n.OutTradeNo && x.NextAt.Before(next) {
-						next = x.NextAt
-					}
+		t.resolveRefund(ctx, s, r)
+	}
+	return s.next, s.open, nil
+}
+
+// sweep is one pass of recovery over the open records: the calls queued
+// in the outbox when it began, when the next attempt is due, and how many
+// records stay open.
+type sweep struct {
+	now, next time.Time
+	queued    map[string]OutboxEntry // by OutboxEntry.Key
+	open      int
+	res       *RecoveryResult // nil: nobody is counting outcomes
+}
+
+// earlier brings the next attempt forward to at.
+func (s *sweep) earlier(at time.Time) {
+	if at.Before(s.next) {
+		s.next = at
+	}
+}
+
+// resolveOrder makes one attempt on an open order: the query, reverse or
+// close its state calls for.
+func (t *Terminal) resolveOrder(ctx context.Context, s *sweep, o *Order) {
+	if o.State == StateConflict {
+		return // nothing to ask WeChat: the manager acknowledges it
+	}
+	kind := OutboxReverse
+	if o.Flow() == FlowQR {
+		kind = OutboxClose
+	}
+	if !t.claim(s, o.OutTradeNo, kind, o.State == StateReversing || o.State == StateClosing) {
+		return
+	}
+	var n *Order
+	var err error
+	if o.Flow() == FlowQR {
+		n, err = t.settleQR(ctx, nil, o, false)
+	} else {
+		n, err = t.settleScan(ctx, nil, o, false)
+	}
+	t.release(o.OutTradeNo)
+	if err != nil && !isStale(err) && ctx.Err() == nil {
+		t.log.Warn("recovery", "out_trade_no", o.OutTradeNo, "err", err)
+	}
+	if n == nil {
+		n = o
+	}
+	nowOutbox := n.State == StateReversing || n.State == StateClosing
+	t.note(s, n.State.Terminal(), string(n.State), n.OutTradeNo, nowOutbox)
+	if nowOutbox { // just queued: the outbox says when it is due
+		if e, err := t.store.Outbox(); err == nil {
+			for _, x := range e {
+				if x.Ref == n.OutTradeNo {
+					s.earlier(x.NextAt)
 				}
 			}
 		}
 	}
+}
 
-	refunds, err := t.store.OpenRefunds()
-	if err != nil {
-		return next, open, err
+// resolveRefund makes one attempt on an open refund: the resend or query
+// its state calls for.
+func (t *Terminal) resolveRefund(ctx context.Context, s *sweep, r *Refund) {
+	if !t.claim(s, r.OutRefundNo, OutboxRefund, r.State == RefundSubmitted) {
+		return
 	}
-	for _, r := range refunds {
-		if ctx.Err() != nil {
-			return next, open, ctx.Err()
-		}
-		usesOutbox := r.State == RefundSubmitted
-		if d := due(r.OutRefundNo, OutboxRefund, usesOutbox); d.After(now) {
-			open++
-			if d.Before(next) {
-				next = d
-			}
-			continue
-		}
-		if !t.acquire(r.OutRefundNo) {
-			open++
-			continue
-		}
-		n, err := t.driveRefund(ctx, r)
-		t.release(r.OutRefundNo)
-		if err != nil && ctx.Err() == nil {
-			t.log.Warn("recovery", "out_refund_no", r.OutRefundNo, "err", err)
-		}
-		note(n.State.Terminal(), "refund "+string(n.State), n.OutRefundNo, n.State == RefundSubmitted)
+	n, err := t.driveRefund(ctx, r)
+	t.release(r.OutRefundNo)
+	if err != nil && ctx.Err() == nil {
+		t.log.Warn("recovery", "out_refund_no", r.OutRefundNo, "err", err)
 	}
-	return next, open, nil
+	t.note(s, n.State.Terminal(), "refund "+string(n.State), n.OutRefundNo, n.State == RefundSubmitted)
+}
+
+// claim reports whether ref may be driven now, and takes it: its attempt
+// is due (by the outbox entry of kind when its call is queued there, else
+// by the terminal's backoff) and nobody else is driving it. A record not
+// claimed stays open.
+func (t *Terminal) claim(s *sweep, ref string, kind OutboxKind, usesOutbox bool) bool {
+	d := t.dueAt(ref)
+	if usesOutbox {
+		if e, ok := s.queued[OutboxEntry{Kind: kind, Ref: ref}.Key()]; ok {
+			d = e.NextAt
+		}
+	}
+	if d.After(s.now) {
+		s.open++
+		s.earlier(d)
+		return false
+	}
+	if !t.acquire(ref) {
+		s.open++
+		return false
+	}
+	return true
+}
+
+// note counts a record after its attempt: a final state (to) in the
+// result, anything else as open, with its backoff moved on unless the
+// outbox times its next call.
+func (t *Terminal) note(s *sweep, final bool, to, ref string, usesOutbox bool) {
+	if final {
+		if s.res != nil {
+			s.res.Resolved[to]++
+		}
+		return
+	}
+	s.open++
+	if !usesOutbox {
+		s.earlier(t.bump(ref))
+	}
 }
 
 // Start runs the recovery worker until ctx ends or the terminal closes: at
