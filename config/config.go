@@ -362,133 +362,168 @@ var (
 	appidPattern = regexp.MustCompile(`^wx[0-9a-f]{16}$`)
 )
 
+// validate lists every problem of c, section by section, in file order.
 func (c *Config) validate() []error {
-	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	var p problems
+	p.store(c.Store)
+	p.wechat(c.WeChat)
+	p.payment(c.Payment)
+	p.scanner(c.Scanner)
+	if t := c.Printer.Target; t != "none" && !strings.HasPrefix(t, "usb:") && !strings.HasPrefix(t, "serial:") && !strings.HasPrefix(t, "tcp:") {
+		p.bad("printer.target", "must be none, usb:<device>, serial:<port>:<baud> or tcp:<host>:<port>, got %q", t)
 	}
-	if !idPattern.MatchString(c.Store.ID) {
-		bad("store.id", "must be 1–6 letters or digits (it is part of every order number), got %q", c.Store.ID)
+	if c.Printer.Width != 58 && c.Printer.Width != 80 {
+		p.bad("printer.width", "must be 58 or 80 (mm), got %d", c.Printer.Width)
 	}
-	if !idPattern.MatchString(c.Store.TerminalID) {
-		bad("store.terminal_id", "must be 1–6 letters or digits (it is part of every order number), got %q", c.Store.TerminalID)
+	if c.UI.Locale != "zh-CN" && c.UI.Locale != "en" {
+		p.bad("ui.locale", "must be zh-CN or en, got %q", c.UI.Locale)
 	}
-	w := c.WeChat
+	p.replica(c.Replica)
+	if _, err := time.Parse("15:04", c.Bill.FetchAfter); err != nil {
+		p.bad("bill.fetch_after", "must be a time of day like 10:00, got %q", c.Bill.FetchAfter)
+	}
+	if _, err := time.Parse("15:04", c.Backup.At); err != nil {
+		p.bad("backup.at", "must be a time of day like 02:30 (Asia/Shanghai), got %q", c.Backup.At)
+	}
+	if c.Backup.Keep < 1 || c.Backup.Keep > 366 {
+		p.bad("backup.keep", "must be between 1 and 366 backups, got %d", c.Backup.Keep)
+	}
+	return p
+}
+
+// problems collects the *FieldErrors of a validation.
+type problems []error
+
+func (p *problems) bad(field, format string, args ...any) {
+	*p = append(*p, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) store(s Store) {
+	if !idPattern.MatchString(s.ID) {
+		p.bad("store.id", "must be 1–6 letters or digits (it is part of every order number), got %q", s.ID)
+	}
+	if !idPattern.MatchString(s.TerminalID) {
+		p.bad("store.terminal_id", "must be 1–6 letters or digits (it is part of every order number), got %q", s.TerminalID)
+	}
+}
+
+// wechat checks the merchant's identity and endpoints, then what the mode
+// needs: keys and the platform's public key for v3, the key, signing and
+// the API certificate for v2.
+func (p *problems) wechat(w WeChat) {
 	switch w.Mode {
 	case ModeSandbox:
 	case ModeV3, ModeV2:
 		if !appidPattern.MatchString(w.AppID) {
-			bad("wechat.appid", "must look like wx followed by 16 hex digits, got %q", w.AppID)
+			p.bad("wechat.appid", "must look like wx followed by 16 hex digits, got %q", w.AppID)
 		}
 		if !mchidPattern.MatchString(w.MchID) {
-			bad("wechat.mchid", "must be the 8–10 digit merchant number, got %q", w.MchID)
+			p.bad("wechat.mchid", "must be the 8–10 digit merchant number, got %q", w.MchID)
 		}
 		for _, u := range []struct{ field, v string }{{"wechat.base_url", w.BaseURL}, {"wechat.backup_url", w.BackupURL}} {
 			if pu, err := url.Parse(u.v); err != nil || pu.Scheme != "https" || pu.Host == "" {
-				bad(u.field, "must be an https:// URL, got %q", u.v)
+				p.bad(u.field, "must be an https:// URL, got %q", u.v)
 			}
 		}
 	default:
-		bad("wechat.mode", "must be \"sandbox\", \"v3\" or \"v2\", got %q", w.Mode)
+		p.bad("wechat.mode", "must be \"sandbox\", \"v3\" or \"v2\", got %q", w.Mode)
 	}
-	if w.Mode == ModeV3 {
-		if w.MerchantSerialNo == "" {
-			bad("wechat.merchant_serial_no", "required in mode v3 (the serial of your merchant API certificate)")
-		}
-		if w.MerchantPrivateKeyFile == "" {
-			bad("wechat.merchant_private_key_file", "required in mode v3 (apiclient_key.pem)")
-		}
-		if w.APIv3KeyFile == "" {
-			bad("wechat.apiv3_key_file", "required in mode v3 (a file holding the 32-character APIv3 key)")
-		}
-		if (w.PlatformPublicKeyID == "") != (w.PlatformPublicKeyFile == "") {
-			bad("wechat.platform_public_key_id", "set both platform_public_key_id and platform_public_key_file, or neither (then platform certificates are used)")
-		} else if w.PlatformPublicKeyID != "" && !strings.HasPrefix(w.PlatformPublicKeyID, "PUB_KEY_ID_") {
-			bad("wechat.platform_public_key_id", "must start with PUB_KEY_ID_, got %q", w.PlatformPublicKeyID)
-		}
-	}
-	if w.Mode == ModeV2 {
-		if w.APIKeyFile == "" {
-			bad("wechat.api_key_file", "required in mode v2 (a file holding the 32-character API key)")
-		}
-		if w.SignType != "MD5" && w.SignType != "HMAC-SHA256" {
-			bad("wechat.sign_type", "must be MD5 or HMAC-SHA256, got %q", w.SignType)
-		}
-		if w.ClientP12File == "" && (w.ClientCertFile == "" || w.ClientKeyFile == "") {
-			bad("wechat.client_cert_file", "mode v2 needs the merchant API certificate for refunds and reverses: client_cert_file + client_key_file, or client_p12_file")
-		}
+	switch w.Mode {
+	case ModeV3:
+		p.wechatV3(w)
+	case ModeV2:
+		p.wechatV2(w)
 	}
 	if w.Timeout.Duration < time.Second || w.Timeout.Duration > 2*time.Minute {
-		bad("wechat.timeout", "must be between 1s and 2m, got %s", w.Timeout.Duration)
+		p.bad("wechat.timeout", "must be between 1s and 2m, got %s", w.Timeout.Duration)
 	}
-	p := c.Payment
-	if p.PasswordPoll.Duration < time.Second {
-		bad("payment.password_poll", "must be at least 1s, got %s", p.PasswordPoll.Duration)
+}
+
+func (p *problems) wechatV3(w WeChat) {
+	if w.MerchantSerialNo == "" {
+		p.bad("wechat.merchant_serial_no", "required in mode v3 (the serial of your merchant API certificate)")
 	}
-	if p.PasswordTimeout.Duration < 15*time.Second || p.PasswordTimeout.Duration > 5*time.Minute {
-		bad("payment.password_timeout", "must be between 15s (WeChat forbids an earlier reverse) and 5m, got %s", p.PasswordTimeout.Duration)
+	if w.MerchantPrivateKeyFile == "" {
+		p.bad("wechat.merchant_private_key_file", "required in mode v3 (apiclient_key.pem)")
 	}
-	if p.QRExpiry.Duration < 5*time.Minute || p.QRExpiry.Duration > 2*time.Hour {
-		bad("payment.qr_expiry", "must be between 5m and 2h (WeChat's limits for time_expire), got %s", p.QRExpiry.Duration)
+	if w.APIv3KeyFile == "" {
+		p.bad("wechat.apiv3_key_file", "required in mode v3 (a file holding the 32-character APIv3 key)")
 	}
-	if p.MaxAmount.Fen > maxAmountCeilingFen {
-		bad("payment.max_amount", "must be at most 999999.99 (the keypad's limit), got %s", receipt.Yuan(p.MaxAmount.Fen))
+	if (w.PlatformPublicKeyID == "") != (w.PlatformPublicKeyFile == "") {
+		p.bad("wechat.platform_public_key_id", "set both platform_public_key_id and platform_public_key_file, or neither (then platform certificates are used)")
+	} else if w.PlatformPublicKeyID != "" && !strings.HasPrefix(w.PlatformPublicKeyID, "PUB_KEY_ID_") {
+		p.bad("wechat.platform_public_key_id", "must start with PUB_KEY_ID_, got %q", w.PlatformPublicKeyID)
 	}
-	if p.ConfirmAbove.Fen > p.MaxAmount.Fen {
-		bad("payment.confirm_above", "must not be above payment.max_amount (%s), got %s", receipt.Yuan(p.MaxAmount.Fen), receipt.Yuan(p.ConfirmAbove.Fen))
+}
+
+func (p *problems) wechatV2(w WeChat) {
+	if w.APIKeyFile == "" {
+		p.bad("wechat.api_key_file", "required in mode v2 (a file holding the 32-character API key)")
 	}
-	s := c.Scanner
+	if w.SignType != "MD5" && w.SignType != "HMAC-SHA256" {
+		p.bad("wechat.sign_type", "must be MD5 or HMAC-SHA256, got %q", w.SignType)
+	}
+	if w.ClientP12File == "" && (w.ClientCertFile == "" || w.ClientKeyFile == "") {
+		p.bad("wechat.client_cert_file", "mode v2 needs the merchant API certificate for refunds and reverses: client_cert_file + client_key_file, or client_p12_file")
+	}
+}
+
+func (p *problems) payment(pm Payment) {
+	if pm.PasswordPoll.Duration < time.Second {
+		p.bad("payment.password_poll", "must be at least 1s, got %s", pm.PasswordPoll.Duration)
+	}
+	if pm.PasswordTimeout.Duration < 15*time.Second || pm.PasswordTimeout.Duration > 5*time.Minute {
+		p.bad("payment.password_timeout", "must be between 15s (WeChat forbids an earlier reverse) and 5m, got %s", pm.PasswordTimeout.Duration)
+	}
+	if pm.QRExpiry.Duration < 5*time.Minute || pm.QRExpiry.Duration > 2*time.Hour {
+		p.bad("payment.qr_expiry", "must be between 5m and 2h (WeChat's limits for time_expire), got %s", pm.QRExpiry.Duration)
+	}
+	if pm.MaxAmount.Fen > maxAmountCeilingFen {
+		p.bad("payment.max_amount", "must be at most 999999.99 (the keypad's limit), got %s", receipt.Yuan(pm.MaxAmount.Fen))
+	}
+	if pm.ConfirmAbove.Fen > pm.MaxAmount.Fen {
+		p.bad("payment.confirm_above", "must not be above payment.max_amount (%s), got %s", receipt.Yuan(pm.MaxAmount.Fen), receipt.Yuan(pm.ConfirmAbove.Fen))
+	}
+}
+
+func (p *problems) scanner(s Scanner) {
 	switch s.Baud {
 	case 300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600:
 	default:
-		bad("scanner.baud", "must be a standard rate such as 9600 or 115200, got %d", s.Baud)
+		p.bad("scanner.baud", "must be a standard rate such as 9600 or 115200, got %d", s.Baud)
 	}
 	if s.MaxLen < 0 || s.MaxLen > 4096 {
-		bad("scanner.max_len", "must be between 0 (default 128) and 4096, got %d", s.MaxLen)
+		p.bad("scanner.max_len", "must be between 0 (default 128) and 4096, got %d", s.MaxLen)
 	}
 	if s.Parity != "N" && s.Parity != "E" && s.Parity != "O" {
-		bad("scanner.parity", "must be N, E or O, got %q", s.Parity)
+		p.bad("scanner.parity", "must be N, E or O, got %q", s.Parity)
 	}
 	if s.StopBits != 1 && s.StopBits != 2 {
-		bad("scanner.stop_bits", "must be 1 or 2, got %d", s.StopBits)
+		p.bad("scanner.stop_bits", "must be 1 or 2, got %d", s.StopBits)
 	}
 	switch strings.ToUpper(s.Suffix) {
 	case "CR", "LF", "CRLF", "ANY", "NONE":
 	default:
-		bad("scanner.suffix", "must be CR, LF, CRLF, any or none, got %q", s.Suffix)
+		p.bad("scanner.suffix", "must be CR, LF, CRLF, any or none, got %q", s.Suffix)
 	}
-	if t := c.Printer.Target; t != "none" && !strings.HasPrefix(t, "usb:") && !strings.HasPrefix(t, "serial:") && !strings.HasPrefix(t, "tcp:") {
-		bad("printer.target", "must be none, usb:<device>, serial:<port>:<baud> or tcp:<host>:<port>, got %q", t)
-	}
-	if c.Printer.Width != 58 && c.Printer.Width != 80 {
-		bad("printer.width", "must be 58 or 80 (mm), got %d", c.Printer.Width)
-	}
-	if c.UI.Locale != "zh-CN" && c.UI.Locale != "en" {
-		bad("ui.locale", "must be zh-CN or en, got %q", c.UI.Locale)
-	}
-	if r := c.Replica; r.DSN != "" {
+}
+
+// replica refuses a password in the DSN (replica.password_file holds it)
+// and half a client certificate.
+func (p *problems) replica(r Replica) {
+	if r.DSN != "" {
 		if u, err := url.Parse(r.DSN); err == nil && u.User != nil {
 			if _, has := u.User.Password(); has {
-				bad("replica.dsn", "must not contain the password: put it in replica.password_file")
+				p.bad("replica.dsn", "must not contain the password: put it in replica.password_file")
 			}
 		}
 		if strings.Contains(r.DSN, "password=") {
-			bad("replica.dsn", "must not contain the password: put it in replica.password_file")
+			p.bad("replica.dsn", "must not contain the password: put it in replica.password_file")
 		}
 	}
-	if (c.Replica.CertFile == "") != (c.Replica.KeyFile == "") {
-		bad("replica.cert_file", "set both cert_file and key_file for a client certificate, or neither")
+	if (r.CertFile == "") != (r.KeyFile == "") {
+		p.bad("replica.cert_file", "set both cert_file and key_file for a client certificate, or neither")
 	}
-	if _, err := time.Parse("15:04", c.Bill.FetchAfter); err != nil {
-		bad("bill.fetch_after", "must be a time of day like 10:00, got %q", c.Bill.FetchAfter)
-	}
-	if _, err := time.Parse("15:04", c.Backup.At); err != nil {
-		bad("backup.at", "must be a time of day like 02:30 (Asia/Shanghai), got %q", c.Backup.At)
-	}
-	if c.Backup.Keep < 1 || c.Backup.Keep > 366 {
-		bad("backup.keep", "must be between 1 and 366 backups, got %d", c.Backup.Keep)
-	}
-	return errs
 }
 
 type keyFile struct{ field, path string }
