@@ -39,6 +39,23 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 		return nil, err
 	}
 	end := start.AddDate(0, 0, 1)
+	r := b.blank(s, now)
+	if err := r.addSales(tx, s.Day); err != nil {
+		return nil, err
+	}
+	if err := r.addRefunds(tx, s.Day, start, end); err != nil {
+		return nil, err
+	}
+	if err := r.addPending(tx, end); err != nil {
+		return nil, err
+	}
+	r.addMoves(s)
+	return r, nil
+}
+
+// blank is the report of session s taken at now, before any money: every
+// tender of TenderOrder listed at zero.
+func (b *Book) blank(s *Session, now time.Time) *Report {
 	r := &Report{Day: s.Day}
 	r.BusinessDay = s.Day
 	r.StoreName, r.StoreID, r.TerminalID, r.Training = b.info.StoreName, b.info.StoreID, b.info.TerminalID, b.info.Training
@@ -47,43 +64,56 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 	for i, t := range TenderOrder {
 		r.Tenders[i].Tender = t
 	}
-	add := func(t receipt.Tender) *receipt.TenderSummary {
-		i := tenderIndex(t)
-		if i < 0 {
-			r.Tenders = append(r.Tenders, receipt.TenderSummary{Tender: t})
-			return &r.Tenders[len(r.Tenders)-1]
-		}
-		return &r.Tenders[i]
-	}
+	return r
+}
 
-	sales, err := tx.SalesOnDay(s.Day)
+// tender is the summary line of t, added after TenderOrder's when t is
+// not one of them.
+func (r *Report) tender(t receipt.Tender) *receipt.TenderSummary {
+	i := tenderIndex(t)
+	if i < 0 {
+		r.Tenders = append(r.Tenders, receipt.TenderSummary{Tender: t})
+		return &r.Tenders[len(r.Tenders)-1]
+	}
+	return &r.Tenders[i]
+}
+
+// addSales counts the day's paid sales by tender and by hour. A sale
+// adopted from another counter (Foreign) is that counter's.
+func (r *Report) addSales(tx *storage.Tx, day string) error {
+	sales, err := tx.SalesOnDay(day)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, o := range sales {
-		if o.State != state.Paid || o.Foreign || o.SaleDay() != s.Day {
+		if o.State != state.Paid || o.Foreign || o.SaleDay() != day {
 			continue
 		}
-		ts := add(receipt.Tender(o.Tender))
+		ts := r.tender(receipt.Tender(o.Tender))
 		ts.SaleCount++
 		ts.SaleFen += o.AmountFen
 		h := o.PaidAt.In(tz.Shanghai).Hour()
 		r.HourlyFen[h] += o.AmountFen
 		r.HourlyCount[h]++
 	}
+	return nil
+}
 
-	refunds, err := tx.RefundsOnDay(s.Day)
+// addRefunds counts the refunds settled on the day under their sale's
+// tender, and lists the ABNORMAL ones made that day [start, end).
+func (r *Report) addRefunds(tx *storage.Tx, day string, start, end time.Time) error {
+	refunds, err := tx.RefundsOnDay(day)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, rf := range refunds {
 		switch {
-		case rf.State == state.RefundSuccess && rf.SettledDay() == s.Day:
+		case rf.State == state.RefundSuccess && rf.SettledDay() == day:
 			tender, err := saleTender(tx, rf.OutTradeNo)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			ts := add(tender)
+			ts := r.tender(tender)
 			ts.RefundCount++
 			ts.RefundFen += rf.AmountFen
 		case rf.State == state.RefundAbnormal && !rf.CreatedAt.Before(start) && rf.CreatedAt.Before(end):
@@ -92,10 +122,15 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 				State: string(rf.State), AmountFen: rf.AmountFen, CreatedAt: rf.CreatedAt})
 		}
 	}
+	return nil
+}
 
+// addPending lists the refunds and payments still open that began before
+// end, oldest first: their money is in no total.
+func (r *Report) addPending(tx *storage.Tx, end time.Time) error {
 	openRefunds, err := tx.OpenRefunds()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, rf := range openRefunds { // NEW/SUBMITTED/PROCESSING: not settled
 		if rf.CreatedAt.Before(end) {
@@ -106,7 +141,7 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 	}
 	open, err := tx.OpenOrders()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, o := range open {
 		if o.CreatedAt.Before(end) {
@@ -116,7 +151,13 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 	}
 	sort.SliceStable(r.Pending, func(i, j int) bool { return r.Pending[i].CreatedAt.Before(r.Pending[j].CreatedAt) })
 	r.PendingCount = int64(len(r.Pending))
+	return nil
+}
 
+// addMoves adds the session's cash in and out, and the cash the drawer
+// should hold: the float, plus cash sales, less cash refunds, plus in,
+// less out.
+func (r *Report) addMoves(s *Session) {
 	r.Moves = append([]Move(nil), s.Moves...)
 	for _, m := range s.Moves {
 		if m.Kind == CashIn {
@@ -127,7 +168,6 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 	}
 	cash := r.Tenders[tenderIndex(receipt.TenderCash)]
 	r.ExpectedCashFen = s.OpeningFloatFen + cash.SaleFen - cash.RefundFen + r.CashInFen - r.CashOutFen
-	return r, nil
 }
 
 func saleTender(tx *storage.Tx, outTradeNo string) (receipt.Tender, error) {
