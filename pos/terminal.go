@@ -383,39 +383,23 @@ func (t *Terminal) move(o *Order, to State, actor, reason string, mutate func(*O
 // order's own (FlowBill for reconciliation's corrections).
 func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, mutate func(*Order), extra func(*Change)) (*Order, error) {
 	from := o.State
-	if !TableOf(f).Allows(string(from), string(to)) {
-		return o, &TransitionError{Flow: f, Ref: o.OutTradeNo, From: string(from), To: string(to)}
+	m, err := t.begin(f, o.OutTradeNo, string(from), string(to), actor, reason)
+	if err != nil {
+		return o, err
 	}
-	now := t.clk.Now()
 	n := o.clone()
-	n.State = to
-	n.UpdatedAt = now
+	n.State, n.UpdatedAt = to, m.now
 	if mutate != nil {
 		mutate(n)
 	}
-	if actor == "" {
-		actor = "system"
-	}
-	c := &Change{Order: n, OrderFrom: from,
-		Event: Event{Time: now, Kind: EventOrder, Ref: n.OutTradeNo, From: string(from), To: string(to), Actor: actor, Reason: reason}}
-	switch to {
-	case StateReversing:
-		c.OutboxPut = &OutboxEntry{Kind: OutboxReverse, Ref: n.OutTradeNo, NextAt: now, CreatedAt: now}
-	case StateClosing:
-		c.OutboxPut = &OutboxEntry{Kind: OutboxClose, Ref: n.OutTradeNo, NextAt: now, CreatedAt: now}
-	}
-	switch from {
-	case StateReversing:
-		c.OutboxDelete = OutboxEntry{Kind: OutboxReverse, Ref: n.OutTradeNo}.Key()
-	case StateClosing:
-		c.OutboxDelete = OutboxEntry{Kind: OutboxClose, Ref: n.OutTradeNo}.Key()
-	}
+	c := m.change(EventOrder, n.OutTradeNo, orderQueues(to), orderQueues(from))
+	c.Order, c.OrderFrom = n, from
 	// An outcome the core reached on its own (a query, a reverse, recovery)
 	// may have come while nobody watched: it is shown until acknowledged.
-	c.Announce = (to.Terminal() || to == StateConflict) && actor == "system"
+	c.Announce = (to.Terminal() || to == StateConflict) && m.actor == "system"
 	if to == StatePaid {
 		if n.PaidAt.IsZero() {
-			n.PaidAt = now
+			n.PaidAt = m.now
 		}
 		c.Receipt = t.saleReceipt(n)
 		c.ReceiptNo = t.receiptNo
@@ -426,45 +410,29 @@ func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, muta
 	if err := t.store.Apply(c); err != nil {
 		return t.notRecordedOrder(o, n, err)
 	}
-	t.log.Info("order", "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", actor, "reason", reason)
+	t.log.Info("order", "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", m.actor, "reason", reason)
 	c.Event.Order = n.clone()
-	t.bus.publish(c.Event)
-	if to.Terminal() {
-		t.mu.Lock()
-		delete(t.backoff, n.OutTradeNo)
-		t.mu.Unlock()
-	}
+	t.published(c, n.OutTradeNo, to.Terminal())
 	return n, nil
 }
 
 // moveRefund is move for refunds.
 func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, mutate func(*Refund), extra func(*Change)) (*Refund, error) {
 	from := r.State
-	if !RefundTable.Allows(string(from), string(to)) {
-		return r, &TransitionError{Flow: FlowRefund, Ref: r.OutRefundNo, From: string(from), To: string(to)}
+	m, err := t.begin(FlowRefund, r.OutRefundNo, string(from), string(to), actor, reason)
+	if err != nil {
+		return r, err
 	}
-	now := t.clk.Now()
 	n := r.clone()
-	n.State = to
-	n.UpdatedAt = now
+	n.State, n.UpdatedAt = to, m.now
 	if mutate != nil {
 		mutate(n)
 	}
-	if actor == "" {
-		actor = "system"
-	}
-	c := &Change{Refund: n, RefundFrom: from,
-		Event: Event{Time: now, Kind: EventRefund, Ref: n.OutRefundNo, From: string(from), To: string(to), Actor: actor, Reason: reason}}
-	key := OutboxEntry{Kind: OutboxRefund, Ref: n.OutRefundNo}.Key()
-	if to == RefundSubmitted {
-		c.OutboxPut = &OutboxEntry{Kind: OutboxRefund, Ref: n.OutRefundNo, NextAt: now, CreatedAt: now}
-	}
-	if from == RefundSubmitted {
-		c.OutboxDelete = key
-	}
+	c := m.change(EventRefund, n.OutRefundNo, refundQueues(to), refundQueues(from))
+	c.Refund, c.RefundFrom = n, from
 	if to == RefundSuccess {
 		if n.SuccessAt.IsZero() {
-			n.SuccessAt = now
+			n.SuccessAt = m.now
 		}
 		sale, err := t.store.Order(n.OutTradeNo)
 		if err != nil {
@@ -483,15 +451,75 @@ func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, m
 		t.log.Error("refund outcome not recorded", "out_refund_no", n.OutRefundNo, "from", from, "to", to, "err", err)
 		return r, &NotRecordedError{Ref: n.OutRefundNo, From: string(from), To: string(to), Paid: to == RefundSuccess, Err: err}
 	}
-	t.log.Info("refund", "out_refund_no", n.OutRefundNo, "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", actor)
+	t.log.Info("refund", "out_refund_no", n.OutRefundNo, "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", m.actor)
 	c.Event.Refund = n.clone()
+	t.published(c, n.OutRefundNo, to.Terminal())
+	return n, nil
+}
+
+// moving is what every move shares, of an order or a refund: a step of
+// the flow's table, stamped now, by actor ("system" when the core
+// decides on its own).
+type moving struct {
+	from, to      string
+	actor, reason string
+	now           time.Time
+}
+
+// begin checks from → to against the table of f and stamps the move.
+func (t *Terminal) begin(f Flow, ref, from, to, actor, reason string) (moving, error) {
+	if !TableOf(f).Allows(from, to) {
+		return moving{}, &TransitionError{Flow: f, Ref: ref, From: from, To: to}
+	}
+	if actor == "" {
+		actor = "system"
+	}
+	return moving{from: from, to: to, actor: actor, reason: reason, now: t.clk.Now()}, nil
+}
+
+// change is the commit of m on record ref without the record: its audit
+// event, the outbox entry of the call the new state queues (put) and the
+// removal of the one the old state waited on (done); "" for none.
+func (m moving) change(kind EventKind, ref string, put, done OutboxKind) *Change {
+	c := &Change{Event: Event{Time: m.now, Kind: kind, Ref: ref, From: m.from, To: m.to, Actor: m.actor, Reason: m.reason}}
+	if put != "" {
+		c.OutboxPut = &OutboxEntry{Kind: put, Ref: ref, NextAt: m.now, CreatedAt: m.now}
+	}
+	if done != "" {
+		c.OutboxDelete = OutboxEntry{Kind: done, Ref: ref}.Key()
+	}
+	return c
+}
+
+// published announces a committed change; once ref is final, recovery
+// forgets its backoff.
+func (t *Terminal) published(c *Change, ref string, final bool) {
 	t.bus.publish(c.Event)
-	if to.Terminal() {
+	if final {
 		t.mu.Lock()
-		delete(t.backoff, n.OutRefundNo)
+		delete(t.backoff, ref)
 		t.mu.Unlock()
 	}
-	return n, nil
+}
+
+// orderQueues names the call an order in state s waits on in the outbox
+// ("" none): a reverse or a close the network may have to retry.
+func orderQueues(s State) OutboxKind {
+	switch s {
+	case StateReversing:
+		return OutboxReverse
+	case StateClosing:
+		return OutboxClose
+	}
+	return ""
+}
+
+// refundQueues names the call a refund in state s waits on in the outbox.
+func refundQueues(s RefundState) OutboxKind {
+	if s == RefundSubmitted {
+		return OutboxRefund
+	}
+	return ""
 }
 
 // notRecordedOrder is move's answer when the store refused the change n
