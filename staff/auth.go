@@ -96,16 +96,52 @@ type checkResult func(tx *storage.Tx, u *User, now time.Time) error
 // the commit that also runs onOK. The hash never runs inside a
 // transaction, so it cannot stall the payment core's writes.
 func (d *Directory) verify(ctx context.Context, name, pin, purpose string, onOK checkResult) (*User, error) {
+	hash, known, err := d.countAttempt(name, purpose)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", purpose, name, err)
+	}
+	if !known {
+		d.burn(pin) // as slow as a real check
+		return nil, fmt.Errorf("%s %q: %w", purpose, name, ErrBadPIN)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ok, rehash, err := checkPIN(hash, pin, d.params)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", purpose, name, err)
+	}
+	var newHash string
+	if rehash {
+		if h, err := hashPIN(pin, d.params); err == nil {
+			newHash = h
+		}
+	}
+	out, locked, err := d.settleAttempt(name, purpose, ok, hash, newHash, onOK)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%s %q: %w", purpose, name, err)
+	case locked != nil:
+		return nil, fmt.Errorf("%s: %w: %w", purpose, ErrBadPIN, locked)
+	case !ok:
+		return nil, fmt.Errorf("%s %q: %w", purpose, name, ErrBadPIN)
+	}
+	out.PINHash = ""
+	return out, nil
+}
+
+// countAttempt commits one more attempt on name's PIN, locking the user
+// provisionally when it is the last one the policy allows, and returns the
+// PIN hash to check. An unknown name is audited (without the name) and
+// reported as !known, not as an error, so that commit stands.
+func (d *Directory) countAttempt(name, purpose string) (hash string, known bool, err error) {
 	now := d.now()
-	var hash string
-	unknown := false
-	err := d.db.Update(func(tx *storage.Tx) error {
+	err = d.db.Update(func(tx *storage.Tx) error {
 		u, err := getUser(tx, name)
 		if errors.Is(err, ErrNotFound) {
 			// Committed (not returned as an error, which would roll it
 			// back). The typed name is not recorded: people type PINs into
 			// the name field by mistake, and the trail must never hold one.
-			unknown = true
 			_, err := event(tx, now, KindUnknownUser, "", "", purpose, nil)
 			return err
 		}
@@ -126,33 +162,22 @@ func (d *Directory) verify(ctx context.Context, name, pin, purpose string, onOK 
 			// Provisional: lifted below if this last attempt is right.
 			u.LockedUntil = now.Add(d.policy.LockFor)
 		}
-		hash = u.PINHash
+		hash, known = u.PINHash, true
 		return putUser(tx, u)
 	})
-	if err == nil && unknown {
-		d.burn(pin) // as slow as a real check
-		return nil, fmt.Errorf("%s %q: %w", purpose, name, ErrBadPIN)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s %q: %w", purpose, name, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	ok, rehash, err := checkPIN(hash, pin, d.params)
-	if err != nil {
-		return nil, fmt.Errorf("%s %q: %w", purpose, name, err)
-	}
-	var newHash string
-	if rehash {
-		if h, err := hashPIN(pin, d.params); err == nil {
-			newHash = h
-		}
-	}
+	return hash, known, err
+}
+
+// settleAttempt commits the outcome of a PIN check: a wrong PIN is
+// audited (and the lockout, when the count reached it, returned); a right
+// one clears the count, lifts the provisional lock, stores newHash when
+// the PIN was rehashed (unless the PIN changed meanwhile: its hash is no
+// longer hash) and runs onOK in the same commit.
+func (d *Directory) settleAttempt(name, purpose string, ok bool, hash, newHash string, onOK checkResult) (*User, *LockedError, error) {
 	done := d.now()
 	var out *User
 	var locked *LockedError
-	err = d.db.Update(func(tx *storage.Tx) error {
+	err := d.db.Update(func(tx *storage.Tx) error {
 		u, err := getUser(tx, name)
 		if err != nil {
 			return err
@@ -180,16 +205,7 @@ func (d *Directory) verify(ctx context.Context, name, pin, purpose string, onOK 
 		out = u
 		return putUser(tx, u)
 	})
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("%s %q: %w", purpose, name, err)
-	case locked != nil:
-		return nil, fmt.Errorf("%s: %w: %w", purpose, ErrBadPIN, locked)
-	case !ok:
-		return nil, fmt.Errorf("%s %q: %w", purpose, name, ErrBadPIN)
-	}
-	out.PINHash = ""
-	return out, nil
+	return out, locked, err
 }
 
 // burn spends the time of one PIN check on a fixed dummy hash.
