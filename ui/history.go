@@ -60,6 +60,20 @@ type historyScreen struct {
 	seq     int // the latest search; answers to older ones are dropped
 	records []Record
 	days    int // the days records cover
+	// resetting is set while reset clears the search, which is not a
+	// search of its own.
+	resetting bool
+}
+
+// reset re-arms the screen for another opening: an empty search (today's
+// sales), back as where 返回 goes, the rows of the last opening gone.
+func (s *historyScreen) reset(back func()) {
+	s.back = back
+	s.resetting = true
+	s.search.SetText("")
+	s.resetting = false
+	s.show(HistoryQuery{Days: 1}, HistoryPage{})
+	s.message.SetText("")
 }
 
 func newHistoryScreen(t *Terminal, back func()) *historyScreen {
@@ -75,7 +89,11 @@ func newHistoryScreen(t *Terminal, back func()) *historyScreen {
 		days:    1,
 	}
 	s.search.SetPlaceHolder(c.T(msgHistSearchHint))
-	s.search.OnChanged = func(string) { s.load() }
+	s.search.OnChanged = func(string) {
+		if !s.resetting {
+			s.load()
+		}
+	}
 	s.message.Wrapping = fyne.TextWrapWord
 	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.back() })
 	s.table = s.newTable()
@@ -173,9 +191,8 @@ func (s *historyScreen) show(q HistoryQuery, page HistoryPage) {
 	} else {
 		s.title.SetText(c.T(msgHistSearchTitle, historySearchDays))
 	}
-	s.table.SetColumnWidth(histColTime, s.timeWidth())
+	s.table.SetColumnWidth(histColTime, s.timeWidth()) // refreshes the table
 	s.table.ScrollToTop()
-	s.table.Refresh()
 	s.totals.SetText(historyTotals(page.Records).text(c))
 	switch {
 	case len(page.Records) == 0:
@@ -208,7 +225,6 @@ func newHistoryCell() fyne.CanvasObject {
 	c := &historyCell{label: widget.NewLabel(""),
 		reprint: widget.NewButtonWithIcon("", theme.DocumentPrintIcon(), nil),
 		refund:  widget.NewButtonWithIcon("", theme.ContentUndoIcon(), nil)}
-	c.label.Truncation = fyne.TextTruncateEllipsis
 	c.actions = container.NewHBox(c.reprint, c.refund)
 	c.ExtendBaseWidget(c)
 	return c
@@ -235,6 +251,10 @@ func (s *historyScreen) fillCell(id widget.TableCellID, cell *historyCell) {
 	cell.label.Show()
 	l := cell.label
 	l.Alignment = histAlign(id.Col)
+	l.Truncation = fyne.TextTruncateOff
+	if id.Col == histColNo || id.Col == histColReason { // the long ones; measuring the cut is not free
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
 	l.Importance = widget.MediumImportance
 	l.TextStyle = fyne.TextStyle{}
 	switch id.Col {

@@ -64,7 +64,7 @@ func newReceiptScreen(t *Terminal, fromHistory bool) *receiptScreen {
 				s.back()
 				return
 			}
-			t.show(newHistoryScreen(t, t.showSale))
+			t.showHistory(t.showSale)
 		})
 	} else {
 		s.nextBtn = widget.NewButtonWithIcon(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)

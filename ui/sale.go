@@ -68,7 +68,7 @@ func newSaleScreen(t *Terminal) *saleScreen {
 	s.qrBtn.Importance = widget.HighImportance
 	s.cashBtn = widget.NewButton(c.T(msgSaleCash), func() { s.pay(tenderCash) })
 	s.clearBtn = widget.NewButton(c.T(msgSaleClear), s.clear)
-	s.historyBtn = widget.NewButtonWithIcon(c.T(msgSaleHistory), theme.HistoryIcon(), func() { t.show(newHistoryScreen(t, t.showSale)) })
+	s.historyBtn = widget.NewButtonWithIcon(c.T(msgSaleHistory), theme.HistoryIcon(), func() { t.showHistory(t.showSale) })
 	s.settingsBtn = widget.NewButtonWithIcon(c.T(msgSaleSettings), theme.SettingsIcon(), func() { t.show(newSettingsScreen(t)) })
 	s.managerBtn = widget.NewButtonWithIcon(c.T(msgSaleManager), theme.AccountIcon(), func() {
 		if t.opt.manager != nil {

@@ -153,6 +153,7 @@ type loopScreens struct {
 	scan    *scanScreen
 	qr      *qrScreen
 	receipt *receiptScreen
+	history *historyScreen // opened many times a day: one table, re-armed
 }
 
 // New builds the terminal into w and shows the sale screen. Background work
@@ -248,6 +249,12 @@ func (t *Terminal) showQR(sale Sale) {
 
 func (t *Terminal) showCash(sale Sale) {
 	showLoop(t, &t.loop.cash, newCashScreen, func(s *cashScreen) { s.reset(sale) })
+}
+
+// showHistory opens today's sales; back is where its 返回 goes.
+func (t *Terminal) showHistory(back func()) {
+	showLoop(t, &t.loop.history, func(t *Terminal) *historyScreen { return newHistoryScreen(t, back) },
+		func(s *historyScreen) { s.reset(back) })
 }
 
 // showReceipt shows the receipt of the sale just paid.
