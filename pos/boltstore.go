@@ -33,21 +33,15 @@ func (b *BoltStore) Lineage() (Lineage, error) {
 	return Lineage{Epoch: l.Epoch, Generation: l.Generation}, err
 }
 
-// NextSeq returns the next value of a named sequence (its own commit).
-func (b *BoltStore) NextSeq(name string) (uint64, error) {
-	var n uint64
-	err := b.s.Update(func(tx *storage.Tx) error {
-		var err error
-		n, err = tx.NextSeq(name)
-		return err
-	})
-	return n, err
-}
-
 // Apply writes c in one Update. A commit that finds the disk full fails
 // with an error wrapping ErrDiskFull.
 func (b *BoltStore) Apply(c *Change) error {
 	err := b.s.Update(func(tx *storage.Tx) error {
+		if c.Mint != nil {
+			if err := mintIn(tx, c); err != nil {
+				return err
+			}
+		}
 		if c.CodeHash != "" && c.Order != nil {
 			ok, err := tx.UseCode(c.CodeHash, c.Order.OutTradeNo)
 			if err != nil {
@@ -131,6 +125,39 @@ func (b *BoltStore) Apply(c *Change) error {
 		return marked{err, ErrDiskFull}
 	}
 	return err
+}
+
+// mintIn numbers c's new order or refund (Change.Mint) inside its first
+// commit. "last_<kind>" is the last number minted; "no_<kind>" counts the
+// blocks of noBlock numbers reserved, as releases that reserved a block in
+// a commit of its own did (and would again after a downgrade). A number
+// comes from the last block reserved only while that block is the last
+// number's own; otherwise (a database that an older release numbered, or
+// the block used up) a new block is reserved in the same transaction, so
+// no number is ever handed out twice by either scheme.
+func mintIn(tx *storage.Tx, c *Change) error {
+	m := c.Mint
+	last, blocks := tx.Seq("last_"+m.Kind), tx.Seq("no_"+m.Kind)
+	n := last + 1
+	if last == 0 || (last-1)/noBlock+1 != blocks || last >= blocks*noBlock {
+		blk, err := tx.NextSeq("no_" + m.Kind)
+		if err != nil {
+			return fmt.Errorf("mint %s number: %w", m.Kind, err)
+		}
+		n = (blk-1)*noBlock + 1
+	}
+	if err := tx.SetSeq("last_"+m.Kind, n); err != nil {
+		return fmt.Errorf("mint %s number: %w", m.Kind, err)
+	}
+	no, err := m.Format(n)
+	if err != nil {
+		return err
+	}
+	if m.Claim != nil && !m.Claim(no) {
+		return fmt.Errorf("mint %s: %w", no, ErrBusy)
+	}
+	c.name(no)
+	return nil
 }
 
 // settleDay fixes the business day of a sale being recorded PAID or a

@@ -19,13 +19,9 @@ func (t *Terminal) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (*
 	if tenderedFen < sale.AmountFen || tenderedFen > MaxFen {
 		return nil, fmt.Errorf("cash tendered %s for %s: %w", FormatYuan(tenderedFen), FormatYuan(sale.AmountFen), ErrBadAmount)
 	}
-	no, err := t.mint("P")
-	if err != nil {
-		return nil, err
-	}
 	now := t.clk.Now()
 	o := &Order{
-		OutTradeNo: no, Tender: receipt.TenderCash, State: StateNew,
+		Tender: receipt.TenderCash, State: StateNew,
 		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
 		TenderedFen: tenderedFen, ChangeFen: tenderedFen - sale.AmountFen,
 		CreatedAt: now, PaidAt: now, Training: t.cfg.Training,
@@ -37,5 +33,5 @@ func (t *Terminal) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (*
 	if actor == "" {
 		actor = "cashier"
 	}
-	return t.move(o, StatePaid, actor, "cash", nil, nil)
+	return t.move(o, StatePaid, actor, "cash", nil, func(c *Change) { c.Mint = t.numbering("P", nil) })
 }

@@ -61,7 +61,9 @@
 // restore) and a sequence of at least 8 digits — at most 32 characters of
 // [0-9A-Za-z-], inside WeChat's [0-9A-Za-z_-|*]. The sequence starts again
 // in a new or restored database; the epoch is what keeps a number from
-// ever being minted twice for the merchant. Numbers minted before the
+// ever being minted twice for the merchant. A number is minted inside the
+// commit that records the order's or refund's first state (Change.Mint),
+// before any call: durable with the intent, at no commit of its own. Numbers minted before the
 // epoch existed ("PS01-T01-00000042") stay valid and are never minted
 // again (a migrated database keeps its sequence and gets an epoch). Code
 // that reads a number relies only on the "P<store>-<terminal>-" prefix

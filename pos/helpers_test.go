@@ -154,13 +154,6 @@ func (c *crashStore) Apply(ch *pos.Change) error {
 	return err
 }
 
-func (c *crashStore) NextSeq(name string) (uint64, error) {
-	if c.dead.Load() {
-		return 0, errCrashed
-	}
-	return c.Store.NextSeq(name)
-}
-
 // deadGateway fails every call once its store has crashed.
 type deadGateway struct {
 	pos.Gateway

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -62,4 +63,79 @@ func TestNumbersAfterRestore(t *testing.T) {
 	if _, err := r.term.Order(first.OutTradeNo); err != nil {
 		t.Errorf("the backup's sale: %v", err)
 	}
+}
+
+// TestNumberMintedInFirstCommit: a payment's number is minted inside the
+// commit that records its first state, so a scan that pays at once costs
+// two commits (SUBMITTING, PAID) and a cash sale one; numbers follow on.
+func TestNumberMintedInFirstCommit(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, true)
+	before := r.db.Commits()
+	p, err := r.term.BeginScan(ctx, sale(700), postest.Code(postest.Success, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.OutTradeNo() != r.no("P", 1) {
+		t.Errorf("first scan numbered %s, want %s", p.OutTradeNo(), r.no("P", 1))
+	}
+	if o := r.wait(p); o.State != pos.StatePaid {
+		t.Fatalf("scan %s is %s", o.OutTradeNo, o.State)
+	}
+	if n := r.db.Commits() - before; n != 2 {
+		t.Errorf("a scan paid at once took %d commits, want 2 (SUBMITTING, PAID)", n)
+	}
+	before = r.db.Commits()
+	o, err := r.term.PayCash(ctx, sale(100), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := r.db.Commits() - before; n != 1 || o.OutTradeNo != r.no("P", 2) {
+		t.Errorf("cash sale %s took %d commits, want %s in 1", o.OutTradeNo, n, r.no("P", 2))
+	}
+}
+
+// TestNumbersBesideOlderReleases: a release that reserved a block of
+// numbers per commit ("no_P" counts blocks of 64) may have numbered this
+// database before, or may again after a downgrade. Minting starts above
+// every block reserved, and keeps the block count above every number it
+// mints, so neither hands out a number the other did.
+func TestNumbersBesideOlderReleases(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, true)
+	reserve := func() uint64 { // what an older release does before it mints
+		t.Helper()
+		var blk uint64
+		if err := r.db.Update(func(tx *storage.Tx) (err error) { blk, err = tx.NextSeq("no_P"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return blk
+	}
+	blocks := func() uint64 {
+		var n uint64
+		_ = r.db.View(func(tx *storage.Tx) error { n = tx.Seq("no_P"); return nil })
+		return n
+	}
+	cash := func(want int) {
+		t.Helper()
+		o, err := r.term.PayCash(ctx, sale(100), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.OutTradeNo != r.no("P", want) {
+			t.Errorf("cash sale numbered %s, want %s", o.OutTradeNo, r.no("P", want))
+		}
+	}
+	for range 3 {
+		reserve() // an older release used blocks 1–3 (numbers up to 192)
+	}
+	cash(3*64 + 1)
+	cash(3*64 + 2)
+	if b := blocks(); b != 4 {
+		t.Errorf("after numbers 193–194 the block count is %d, want 4 (an older release then starts at 257)", b)
+	}
+	if blk := reserve(); blk != 5 { // a downgrade took block 5 after ours
+		t.Fatalf("older release reserved block %d", blk)
+	}
+	cash(5*64 + 1)
 }

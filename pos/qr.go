@@ -22,23 +22,21 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 	if err := t.room("QR payment"); err != nil {
 		return nil, err
 	}
-	no, err := t.mint("P")
-	if err != nil {
-		return nil, err
-	}
 	now := t.clk.Now()
 	ttl := max(t.cfg.QRTTL, minQRTTL)
 	o := &Order{
-		OutTradeNo: no, Tender: receipt.TenderWeChatQR, State: StateNew,
+		Tender: receipt.TenderWeChatQR, State: StateNew,
 		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
 		CreatedAt: now, Deadline: now.Add(ttl), ExpiresAt: now.Add(ttl), Training: t.cfg.Training,
 		Attach: newAttach(),
 	}
-	if !t.acquire(no) {
-		return nil, ErrBusy
-	}
-	if o, err = t.move(o, StateCreating, sale.Cashier, "", func(n *Order) { n.SubmittedAt = now }, nil); err != nil {
-		t.release(no)
+	var no string // claimed inside the commit that numbers the order
+	o, err := t.move(o, StateCreating, sale.Cashier, "", func(n *Order) { n.SubmittedAt = now },
+		func(c *Change) { c.Mint = t.numbering("P", &no) })
+	if err != nil {
+		if no != "" {
+			t.release(no)
+		}
 		return nil, err
 	}
 	p := newPayment(o)

@@ -150,21 +150,20 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 			return nil, err
 		}
 	}
-	no, err := t.mint("R")
-	if err != nil {
-		return nil, err
-	}
-	r := &Refund{OutRefundNo: no, OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, State: RefundNew,
+	r := &Refund{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, State: RefundNew,
 		AmountFen: req.AmountFen, TotalFen: o.AmountFen, Reason: req.Reason, AuthorisedBy: who,
 		CreatedAt: now, Training: o.Training}
 	if o.Tender == receipt.TenderCash {
-		return t.moveRefund(r, RefundSuccess, who, req.Reason, nil, nil)
+		return t.moveRefund(r, RefundSuccess, who, req.Reason, nil, func(c *Change) { c.Mint = t.numbering("R", nil) })
 	}
-	if !t.acquire(no) {
-		return nil, ErrBusy
-	}
-	defer t.release(no)
-	if r, err = t.moveRefund(r, RefundSubmitted, who, req.Reason, nil, nil); err != nil {
+	var no string // claimed inside the commit that numbers the refund
+	defer func() {
+		if no != "" {
+			t.release(no)
+		}
+	}()
+	r, err = t.moveRefund(r, RefundSubmitted, who, req.Reason, nil, func(c *Change) { c.Mint = t.numbering("R", &no) })
+	if err != nil {
 		return nil, err
 	}
 	deadline := now.Add(t.cfg.RefundWait)

@@ -25,24 +25,20 @@ func (t *Terminal) BeginScan(ctx context.Context, sale Sale, code string) (*Paym
 	if err := t.room("scan payment"); err != nil {
 		return nil, err
 	}
-	no, err := t.mint("P")
-	if err != nil {
-		return nil, err
-	}
 	now := t.clk.Now()
 	o := &Order{
-		OutTradeNo: no, Tender: receipt.TenderWeChatScan, State: StateNew,
+		Tender: receipt.TenderWeChatScan, State: StateNew,
 		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
 		CodeLast4: last4(code), CodeHash: t.codeHash(code), Attach: newAttach(),
 		CreatedAt: now, Deadline: now.Add(t.cfg.ScanWait), Training: t.cfg.Training,
 	}
-	if !t.acquire(no) {
-		return nil, ErrBusy
-	}
-	o, err = t.move(o, StateSubmitting, sale.Cashier, "", func(n *Order) { n.SubmittedAt = now },
-		func(c *Change) { c.CodeHash = o.CodeHash })
+	var no string // claimed inside the commit that numbers the order
+	o, err := t.move(o, StateSubmitting, sale.Cashier, "", func(n *Order) { n.SubmittedAt = now },
+		func(c *Change) { c.CodeHash, c.Mint = o.CodeHash, t.numbering("P", &no) })
 	if err != nil {
-		t.release(no)
+		if no != "" {
+			t.release(no)
+		}
 		if errors.Is(err, ErrCodeUsed) {
 			return nil, fmt.Errorf("payment code …%s: %w", last4(code), ErrCodeUsed)
 		}

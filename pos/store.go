@@ -42,6 +42,47 @@ type Change struct {
 	Announce bool
 	// Acknowledge is an out_trade_no whose outcome the cashier has seen.
 	Acknowledge string
+	// Mint, on the first change of a new order or refund, numbers it inside
+	// the same transaction: the number is durable with the record's first
+	// state, at no commit of its own.
+	Mint *Mint
+}
+
+// Mint asks the store to number a new order (Kind "P") or refund ("R")
+// inside Apply's transaction, before anything else in the change is
+// written. The store takes the next value of the kind's number sequence,
+// formats it with Format and names the change with it (Change.name); Claim,
+// when set, is then called with the number before the commit, so the
+// caller owns the record before any other reader can see it: false fails
+// the change with ErrBusy and writes nothing. Numbers of a failed change
+// are not handed out again (a gap is harmless; reuse would not be).
+type Mint struct {
+	Kind   string
+	Format func(seq uint64) (string, error)
+	Claim  func(no string) bool
+}
+
+// name gives the change's new order or refund its number no, wherever the
+// change carries it: the record, the event, a queued call and the receipt.
+func (c *Change) name(no string) {
+	if c.Event.Ref == "" {
+		c.Event.Ref = no
+	}
+	if c.OutboxPut != nil && c.OutboxPut.Ref == "" {
+		c.OutboxPut.Ref = no
+	}
+	switch {
+	case c.Refund != nil:
+		c.Refund.OutRefundNo = no
+		if c.Receipt != nil {
+			c.Receipt.OutRefundNo = no
+		}
+	case c.Order != nil:
+		c.Order.OutTradeNo = no
+		if c.Receipt != nil {
+			c.Receipt.OutTradeNo = no
+		}
+	}
 }
 
 // Store is the persistence the payment core needs. The bbolt implementation
@@ -49,8 +90,6 @@ type Change struct {
 type Store interface {
 	// Lineage returns the database's epoch and restore generation.
 	Lineage() (Lineage, error)
-	// NextSeq returns the next value of a named, persistent sequence.
-	NextSeq(name string) (uint64, error)
 	// Apply writes c atomically and durably, and sets c.Event.Seq. A
 	// disk too full for the commit is an error wrapping ErrDiskFull.
 	Apply(c *Change) error

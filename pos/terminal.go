@@ -1,6 +1,7 @@
 package pos
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -92,9 +93,8 @@ type Terminal struct {
 	wg     sync.WaitGroup
 
 	mu      sync.Mutex
-	active  map[string]bool     // orders/refunds driven right now
-	live    map[string]*Payment // payments on the cashier's screen
-	blocks  map[string]numberBlock
+	active  map[string]bool      // orders/refunds driven right now
+	live    map[string]*Payment  // payments on the cashier's screen
 	backoff map[string]retryInfo // recovery backoff of open orders/refunds (in memory)
 	wake    chan struct{}
 	started bool
@@ -128,7 +128,6 @@ func New(store Store, gw Gateway, cfg Config) (*Terminal, error) {
 		ctx: ctx, cancel: cancel,
 		active:  make(map[string]bool),
 		live:    make(map[string]*Payment),
-		blocks:  make(map[string]numberBlock),
 		backoff: make(map[string]retryInfo),
 		wake:    make(chan struct{}, 1),
 	}, nil
@@ -290,41 +289,40 @@ func (t *Terminal) nudge() {
 	}
 }
 
-// noBlock is how many order/refund numbers one sequence commit reserves.
-// Numbers left unused when the process stops are skipped (gaps are
-// harmless; reuse would not be), and a payment costs one commit less.
+// noBlock is how many order/refund numbers one block of the sequence
+// holds (Store "no_<kind>"): releases before numbers were minted inside the
+// payment's own commit reserved a block per commit, and the blocks still
+// keep both schemes apart (mintIn).
 const noBlock = 64
 
-type numberBlock struct{ next, end uint64 }
-
-// mint returns a new out_trade_no ('P') or out_refund_no ('R'):
+// numbering asks the store to number a new order ('P', out_trade_no) or
+// refund ('R', out_refund_no) inside its first commit (Change.Mint):
 // kind + store id + "-" + terminal id + "-" + epoch + "-" + number, e.g.
 // "PS01-T01-K7QZ2M-00000042": at most 1+6+1+6+1+6+1+10 = 32 characters of
 // [0-9A-Za-z-]. The epoch is the database's (Lineage), new for every
 // database and every restore, so a sequence that starts again never
-// repeats a number WeChat has seen. Numbers come from blocks reserved
-// durably in the store, so one is never handed out twice, even across
-// crashes; the number is fixed before any network call and kept for every
-// retry.
-func (t *Terminal) mint(kind string) (string, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	b := t.blocks[kind]
-	if b.next >= b.end {
-		blk, err := t.store.NextSeq("no_" + kind)
-		if err != nil {
-			return "", fmt.Errorf("mint %s number: %w", kind, err)
+// repeats a number WeChat has seen. The number is durable with the
+// record's first state, before any network call, and kept for every retry.
+// With claimed set, the number is claimed for the caller (acquire) before
+// the commit and written to *claimed, for the caller to release.
+func (t *Terminal) numbering(kind string, claimed *string) *Mint {
+	m := &Mint{Kind: kind, Format: func(seq uint64) (string, error) {
+		no := fmt.Sprintf("%s%s-%s-%s-%08d", kind, t.cfg.StoreID, t.cfg.TerminalID, t.lineage.Epoch, seq)
+		if len(no) > 32 {
+			return "", fmt.Errorf("mint %s number: %q longer than 32", kind, no)
 		}
-		b = numberBlock{next: (blk-1)*noBlock + 1, end: blk*noBlock + 1}
+		return no, nil
+	}}
+	if claimed != nil {
+		m.Claim = func(no string) bool {
+			if !t.acquire(no) {
+				return false
+			}
+			*claimed = no
+			return true
+		}
 	}
-	n := b.next
-	b.next++
-	t.blocks[kind] = b
-	no := fmt.Sprintf("%s%s-%s-%s-%08d", kind, t.cfg.StoreID, t.cfg.TerminalID, t.lineage.Epoch, n)
-	if len(no) > 32 {
-		return "", fmt.Errorf("mint %s number: %q longer than 32", kind, no)
-	}
-	return no, nil
+	return m
 }
 
 // receiptNo formats the receipt number for a receipt sequence value:
@@ -446,7 +444,7 @@ func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, m
 	}
 	if err := t.store.Apply(c); err != nil {
 		if from == RefundNew || isStale(err) {
-			return r, fmt.Errorf("%s %s → %s: %w", n.OutRefundNo, from, to, err)
+			return r, fmt.Errorf("%s %s → %s: %w", cmp.Or(n.OutRefundNo, "new refund of "+n.OutTradeNo), from, to, err)
 		}
 		t.log.Error("refund outcome not recorded", "out_refund_no", n.OutRefundNo, "from", from, "to", to, "err", err)
 		return r, &NotRecordedError{Ref: n.OutRefundNo, From: string(from), To: string(to), Paid: to == RefundSuccess, Err: err}
@@ -531,7 +529,7 @@ func refundQueues(s RefundState) OutboxKind {
 // happened; the database keeps the state before the call for recovery.
 func (t *Terminal) notRecordedOrder(o, n *Order, err error) (*Order, error) {
 	if o.State == StateNew || isStale(err) {
-		return o, fmt.Errorf("%s %s → %s: %w", n.OutTradeNo, o.State, n.State, err)
+		return o, fmt.Errorf("%s %s → %s: %w", cmp.Or(n.OutTradeNo, "new order"), o.State, n.State, err)
 	}
 	nr := &NotRecordedError{Ref: n.OutTradeNo, From: string(o.State), To: string(n.State), Paid: n.State == StatePaid, Err: err}
 	t.log.Error("payment outcome not recorded", "out_trade_no", n.OutTradeNo, "from", o.State, "to", n.State,

@@ -413,6 +413,34 @@ func (t *Tx) NextSeq(name string) (uint64, error) {
 	return n, nil
 }
 
+// Seq returns the named sequence's last value, 0 when it was never used.
+func (t *Tx) Seq(name string) uint64 {
+	bk, err := t.bucket(BucketSequences)
+	if err != nil {
+		return 0
+	}
+	if v := bk.Get([]byte(name)); len(v) == 8 {
+		return binary.BigEndian.Uint64(v)
+	}
+	return 0
+}
+
+// SetSeq moves the named sequence forward to n; a sequence never goes
+// back, so an n below its value is an error and changes nothing.
+func (t *Tx) SetSeq(name string, n uint64) error {
+	if cur := t.Seq(name); n < cur {
+		return fmt.Errorf("sequence %s: %d is below %d", name, n, cur)
+	}
+	bk, err := t.bucket(BucketSequences)
+	if err != nil {
+		return err
+	}
+	if err := bk.Put([]byte(name), u64key(n)); err != nil {
+		return fmt.Errorf("sequence %s: %w", name, err)
+	}
+	return nil
+}
+
 func u64key(n uint64) []byte {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], n)
