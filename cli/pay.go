@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +26,10 @@ type paymentJSON struct {
 	ReceiptNo     string `json:"receipt_no"`
 	ErrorCode     string `json:"error_code"`
 	Message       string `json:"message"`
+	Tender        string `json:"tender,omitempty"`     // orders: wechat_scan, wechat_qr, cash …
+	CreatedAt     string `json:"created_at,omitempty"` // RFC 3339, store's zone
+	PaidAt        string `json:"paid_at,omitempty"`    // orders: when the money moved; refunds: succeeded
+	Training      bool   `json:"training"`             // a training sale: not real money
 }
 
 // orderJSON reports an order. Anything not final is "UNKNOWN" for
@@ -34,7 +37,8 @@ type paymentJSON struct {
 // another payment's, never paid) is reported as itself.
 func orderJSON(o *pos.Order) paymentJSON {
 	j := paymentJSON{OutTradeNo: o.OutTradeNo, State: string(o.State), TransactionID: o.TransactionID,
-		AmountFen: o.AmountFen, ReceiptNo: o.ReceiptNo, ErrorCode: o.ErrorCode, Message: o.Message}
+		AmountFen: o.AmountFen, ReceiptNo: o.ReceiptNo, ErrorCode: o.ErrorCode, Message: o.Message,
+		Tender: string(o.Tender), CreatedAt: storeTime(o.CreatedAt), PaidAt: storeTime(o.PaidAt), Training: o.Training}
 	if !o.State.Terminal() && o.State != pos.StateConflict {
 		j.State = string(pos.StateUnknown)
 		j.Message = stepText(o.State)
@@ -62,7 +66,8 @@ func stepText(s pos.State) string {
 func refundJSON(r *pos.Refund) paymentJSON {
 	j := paymentJSON{OutTradeNo: r.OutTradeNo, OutRefundNo: r.OutRefundNo, State: string(r.State),
 		TransactionID: r.TransactionID, RefundID: r.RefundID, AmountFen: r.AmountFen, ReceiptNo: r.ReceiptNo,
-		ErrorCode: r.ErrorCode, Message: r.Message}
+		ErrorCode: r.ErrorCode, Message: r.Message, CreatedAt: storeTime(r.CreatedAt), PaidAt: storeTime(r.SuccessAt),
+		Training: r.Training}
 	if r.State == pos.RefundSubmitted {
 		j.State = string(pos.RefundProcessing)
 		j.Message = "queued: will be sent with the same out_refund_no"
@@ -100,11 +105,18 @@ func exitFor(code int) error {
 	return &ExitError{Code: code}
 }
 
+// printOrder prints one order: its JSON object, or its text between the
+// training banners of a training sale.
 func printOrder(w io.Writer, asJSON bool, o *pos.Order) error {
 	if asJSON {
-		return json.NewEncoder(w).Encode(orderJSON(o))
+		return writeJSON(w, orderJSON(o))
 	}
-	fmt.Fprintf(w, "%s  %s  ¥%s  %s\n", o.OutTradeNo, o.State, pos.FormatYuan(o.AmountFen), o.Tender)
+	return withBanner(w, o.Training, func(w io.Writer) error { return orderText(w, o) })
+}
+
+func orderText(w io.Writer, o *pos.Order) error {
+	fmt.Fprintf(w, "%s  %s  ¥%s  %s  %s\n", o.OutTradeNo, o.State, pos.FormatYuan(o.AmountFen), o.Tender,
+		o.CreatedAt.In(tz.Shanghai).Format(time.DateTime))
 	if o.TransactionID != "" {
 		fmt.Fprintf(w, "  transaction %s\n", o.TransactionID)
 	}

@@ -113,9 +113,11 @@ func TestPayQueryOrders(t *testing.T) {
 	})
 	t.Run("orders lists every order", func(t *testing.T) {
 		code, out, _ := run(t, "--data", data, "orders", "--json")
-		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if code != 0 || len(lines) < 2 {
-			t.Fatalf("exit %d, %d lines: %q", code, len(lines), out)
+		var list struct {
+			Orders []payOut `json:"orders"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list.Orders) != 2 {
+			t.Fatalf("exit %d, want one object with both orders: %q", code, out)
 		}
 	})
 	t.Run("recover with nothing open", func(t *testing.T) {

@@ -1,9 +1,9 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,7 +34,7 @@ func newQueryCmd(g *globalFlags) *cobra.Command {
 			}
 			no, out := args[0], cmd.OutOrStdout()
 			if remote {
-				return queryRemote(cmd, term, no, asJSON)
+				return queryRemote(cmd, term, no, asJSON, env.Config.Training())
 			}
 			if r, err := term.RefundRecord(no); err == nil {
 				r = waitRefund(ctx, term, r, wait)
@@ -65,10 +65,16 @@ func newQueryCmd(g *globalFlags) *cobra.Command {
 	return cmd
 }
 
-func printRefund(w interface{ Write([]byte) (int, error) }, asJSON bool, r *pos.Refund) error {
+// printRefund prints one refund: its JSON object, or its text between the
+// training banners of a training refund.
+func printRefund(w io.Writer, asJSON bool, r *pos.Refund) error {
 	if asJSON {
-		return json.NewEncoder(w).Encode(refundJSON(r))
+		return writeJSON(w, refundJSON(r))
 	}
+	return withBanner(w, r.Training, func(w io.Writer) error { return refundText(w, r) })
+}
+
+func refundText(w io.Writer, r *pos.Refund) error {
 	fmt.Fprintf(w, "%s  refund %s  ¥%s of %s\n", r.OutRefundNo, r.State, pos.FormatYuan(r.AmountFen), r.OutTradeNo)
 	if r.RefundID != "" {
 		fmt.Fprintf(w, "  refund id %s\n", r.RefundID)
@@ -93,13 +99,14 @@ type remoteJSON struct {
 	TransactionID string `json:"transaction_id,omitempty"`
 	LocalState    string `json:"local_state,omitempty"` // this terminal's, "" when it has no record
 	LocalFen      int64  `json:"local_fen,omitempty"`
+	Training      bool   `json:"training"` // asked of the training simulator
 }
 
 // queryRemote prints WeChat's answer for order no: exit 0 paid at WeChat,
 // 4 not paid yet, 3 closed, reversed, failed or unknown to WeChat, 1 when
 // WeChat could not be asked.
-func queryRemote(cmd *cobra.Command, term *pos.Terminal, no string, asJSON bool) error {
-	r := remoteJSON{OutTradeNo: no}
+func queryRemote(cmd *cobra.Command, term *pos.Terminal, no string, asJSON, training bool) error {
+	r := remoteJSON{OutTradeNo: no, Training: training}
 	if o, err := term.Order(no); err == nil {
 		r.LocalState, r.LocalFen = string(o.State), o.AmountFen
 	}
@@ -114,23 +121,11 @@ func queryRemote(cmd *cobra.Command, term *pos.Terminal, no string, asJSON bool)
 	}
 	w := cmd.OutOrStdout()
 	if asJSON {
-		if err := json.NewEncoder(w).Encode(r); err != nil {
+		if err := writeJSON(w, r); err != nil {
 			return err
 		}
-	} else {
-		fmt.Fprintf(w, "%s  at WeChat: %s", no, r.TradeState)
-		if r.TradeState != "NOT_EXIST" {
-			fmt.Fprintf(w, "  ¥%s", pos.FormatYuan(r.AmountFen))
-		}
-		if r.TransactionID != "" {
-			fmt.Fprintf(w, "  transaction %s", r.TransactionID)
-		}
-		fmt.Fprintln(w)
-		if r.LocalState != "" {
-			fmt.Fprintf(w, "  this terminal: %s  ¥%s\n", r.LocalState, pos.FormatYuan(r.LocalFen))
-		} else {
-			fmt.Fprintln(w, "  this terminal has no record of it")
-		}
+	} else if err := withBanner(w, training, func(w io.Writer) error { return remoteText(w, r) }); err != nil {
+		return err
 	}
 	switch {
 	case err != nil: // no such order
@@ -141,4 +136,21 @@ func queryRemote(cmd *cobra.Command, term *pos.Terminal, no string, asJSON bool)
 		return exitFor(ExitUnknown) // may still be paid
 	}
 	return exitFor(ExitDeclined)
+}
+
+func remoteText(w io.Writer, r remoteJSON) error {
+	fmt.Fprintf(w, "%s  at WeChat: %s", r.OutTradeNo, r.TradeState)
+	if r.TradeState != "NOT_EXIST" {
+		fmt.Fprintf(w, "  ¥%s", pos.FormatYuan(r.AmountFen))
+	}
+	if r.TransactionID != "" {
+		fmt.Fprintf(w, "  transaction %s", r.TransactionID)
+	}
+	fmt.Fprintln(w)
+	if r.LocalState == "" {
+		_, err := fmt.Fprintln(w, "  this terminal has no record of it")
+		return err
+	}
+	_, err := fmt.Fprintf(w, "  this terminal: %s  ¥%s\n", r.LocalState, pos.FormatYuan(r.LocalFen))
+	return err
 }

@@ -17,6 +17,7 @@ import (
 type reportFlags struct {
 	day     string
 	format  string
+	json    bool
 	out     string
 	width   int
 	zNo     int64
@@ -47,6 +48,7 @@ func newReportCmd(g *globalFlags) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&f.day, "day", "", "business `day` as YYYY-MM-DD (default: today, Asia/Shanghai)")
 	fl.StringVar(&f.format, "format", "text", "output `format`: text, csv or json")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object (--format json)")
 	fl.StringVarP(&f.out, "out", "o", "", "write to `file` instead of standard output")
 	fl.IntVar(&f.width, "width", 0, "text width in `mm` of paper: 58 or 80 (default: the printer's)")
 	fl.Int64Var(&f.zNo, "no", 0, "z: reprint the Z report with this `number`")
@@ -59,6 +61,12 @@ func newReportCmd(g *globalFlags) *cobra.Command {
 func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 	if kind != "x" && kind != "z" {
 		return Usagef("report: want x or z, got %q", kind)
+	}
+	if f.json {
+		if f.format != "text" && f.format != "json" {
+			return Usagef("report: --json and --format %s: give one", f.format)
+		}
+		f.format = "json"
 	}
 	if f.format != "text" && f.format != "csv" && f.format != "json" {
 		return Usagef("report: --format must be text, csv or json, got %q", f.format)
@@ -170,8 +178,10 @@ func writeReport(w io.Writer, r *report.Report, format string, cols int, reprint
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, txt)
-	return err
+	return withBanner(w, r.Training, func(w io.Writer) error {
+		_, err := io.WriteString(w, txt)
+		return err
+	})
 }
 
 // parseCounted parses counted cash in yuan; unlike a sale amount, zero is

@@ -1,0 +1,128 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxpos/wxpos/cli"
+	"github.com/wxpos/wxpos/tz"
+	"github.com/wxpos/wxpos/wechat/sandbox"
+)
+
+// inZone runs the test with the process's local zone set to loc, so that
+// output that follows time.Local instead of the store's zone shows.
+func inZone(t *testing.T, loc *time.Location) {
+	saved := time.Local
+	time.Local = loc
+	t.Cleanup(func() { time.Local = saved })
+}
+
+// bannered checks that text output opens and closes with the training
+// banner.
+func bannered(t *testing.T, what, out string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) < 3 || lines[0] != cli.TrainingBanner || lines[len(lines)-1] != cli.TrainingBanner {
+		t.Errorf("%s: text does not open and close with %q:\n%s", what, cli.TrainingBanner, out)
+	}
+}
+
+// TestTrainingOutput: pay, query, orders and report of a training terminal
+// say so (a banner first and last in text, "training": true in JSON);
+// orders has a header and its JSON carries tender and time, in the store's
+// zone whatever the process's zone.
+func TestTrainingOutput(t *testing.T) {
+	inZone(t, time.FixedZone("EST", -5*3600))
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	data := t.TempDir()
+
+	code, out, errOut := run(t, "--data", data, "pay", "--fen", "1234", "--code", sandbox.NewCode(sandbox.ScenarioSuccess))
+	if code != 0 {
+		t.Fatalf("pay: exit %d %s", code, errOut)
+	}
+	bannered(t, "pay", out)
+	no := strings.Fields(strings.Split(out, "\n")[1])[0]
+
+	code, out, _ = run(t, "--data", data, "pay", "--fen", "500", "--code", sandbox.NewCode(sandbox.ScenarioSuccess), "--json")
+	var p struct {
+		Training  bool   `json:"training"`
+		Tender    string `json:"tender"`
+		CreatedAt string `json:"created_at"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &p) != nil || !p.Training {
+		t.Fatalf("pay --json: exit %d %q, want \"training\": true", code, out)
+	}
+
+	code, out, _ = run(t, "--data", data, "query", no)
+	if code != 0 {
+		t.Fatalf("query: exit %d", code)
+	}
+	bannered(t, "query", out)
+
+	code, out, _ = run(t, "--data", data, "orders")
+	if code != 0 {
+		t.Fatalf("orders: exit %d", code)
+	}
+	bannered(t, "orders", out)
+	lines := strings.Split(out, "\n")
+	if h := strings.Fields(lines[1]); len(h) < 5 || h[0] != "OUT_TRADE_NO" || h[4] != "TIME" {
+		t.Errorf("orders: no header under the banner: %q", lines[1])
+	}
+
+	code, out, _ = run(t, "--data", data, "orders", "--json")
+	var list struct {
+		Day      string `json:"day"`
+		Training bool   `json:"training"`
+		Orders   []struct {
+			OutTradeNo string `json:"out_trade_no"`
+			Tender     string `json:"tender"`
+			CreatedAt  string `json:"created_at"`
+			PaidAt     string `json:"paid_at"`
+			Training   bool   `json:"training"`
+		} `json:"orders"`
+		Count   int   `json:"count"`
+		PaidFen int64 `json:"paid_fen"`
+	}
+	if code != 0 {
+		t.Fatalf("orders --json: exit %d", code)
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("orders --json is not one JSON object: %v\n%s", err, out)
+	}
+	if !list.Training || list.Count != 2 || len(list.Orders) != 2 || list.PaidFen != 1734 {
+		t.Fatalf("orders --json: %+v", list)
+	}
+	today := time.Now().In(tz.Shanghai)
+	if list.Day != today.Format(time.DateOnly) {
+		t.Errorf("orders day %s, want %s (Asia/Shanghai)", list.Day, today.Format(time.DateOnly))
+	}
+	for _, o := range list.Orders {
+		at, err := time.Parse(time.RFC3339, o.CreatedAt)
+		if err != nil || !strings.HasSuffix(o.CreatedAt, "+08:00") || time.Since(at) > time.Minute || at.After(time.Now()) {
+			t.Errorf("order %s created_at %q: want RFC 3339 in +08:00, just now", o.OutTradeNo, o.CreatedAt)
+		}
+		if o.Tender != "wechat_scan" || o.PaidAt == "" || !o.Training {
+			t.Errorf("order %+v: want tender wechat_scan, paid_at and training", o)
+		}
+	}
+	// The text shows the same clock time as the JSON: the store's, not EST.
+	created, _ := time.Parse(time.RFC3339, list.Orders[0].CreatedAt)
+	if !strings.Contains(lines[2], created.Format(time.TimeOnly)) {
+		t.Errorf("orders text %q does not show %s (Asia/Shanghai)", lines[2], created.Format(time.TimeOnly))
+	}
+
+	code, out, _ = run(t, "--data", data, "report", "x")
+	if code != 0 {
+		t.Fatalf("report x: exit %d", code)
+	}
+	bannered(t, "report x", out)
+	code, out, _ = run(t, "--data", data, "report", "x", "--json")
+	var rep struct {
+		Training bool `json:"training"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || !rep.Training {
+		t.Fatalf("report x --json: exit %d, want \"training\": true in %q", code, out)
+	}
+}
