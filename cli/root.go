@@ -105,7 +105,7 @@ func newRoot(runUI UIRunner, served *Env) *cobra.Command {
 		newBillCmd(&g),
 		newReconcileCmd(&g),
 		newPayCmd(&g), newQueryCmd(&g), newRefundCmd(&g), newOrdersCmd(&g), newRecoverCmd(&g),
-		newSandboxCmd(),
+		newSandboxCmd(), newTrainingCmd(&g),
 		newReplicateCmd(&g), newHQCmd(&g),
 	)
 	usageErrors(root)

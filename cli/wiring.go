@@ -132,7 +132,15 @@ func (e *Env) startSandbox(ctx context.Context) (*sandbox.Server, *sandbox.Profi
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
+	// `wxpos training` in another shell finds this simulator here.
+	listening := filepath.Join(dir, listeningFile)
+	if err := os.WriteFile(listening, []byte(base+"\n"), 0o600); err != nil {
+		e.Logger.Warn("training sandbox: cannot tell other commands where it listens", "err", err)
+	}
 	e.OnClose(func() error {
+		if b, err := os.ReadFile(listening); err == nil && strings.TrimSpace(string(b)) == base {
+			os.Remove(listening)
+		}
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		return hs.Shutdown(sctx)

@@ -85,6 +85,18 @@ func (s *Server) PayNative(codeURL string) error {
 	return err
 }
 
+// CodeURL returns the code_url of the Native order outTradeNo, so a
+// simulated customer can pay an order known by its number; an order the
+// sandbox does not have as Native is ErrUnknownCodeURL.
+func (s *Server) CodeURL(outTradeNo string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.led.Orders[outTradeNo]; o != nil && o.TradeType == tradeNative {
+		return o.CodeURL, nil
+	}
+	return "", fmt.Errorf("%w: no Native order %s", ErrUnknownCodeURL, outTradeNo)
+}
+
 // ErrRefundNotProcessing is returned by SetRefundOutcome for a refund that
 // is unknown or already finished.
 var ErrRefundNotProcessing = errors.New("sandbox: no such PROCESSING refund")
@@ -413,12 +425,19 @@ func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func (s *Server) handleControlNativePay(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		CodeURL string `json:"code_url"`
+		CodeURL    string `json:"code_url"`
+		OutTradeNo string `json:"out_trade_no"` // instead of code_url
 	}
 	if !decodeControl(w, r, &req) {
 		return
 	}
-	err := s.PayNative(req.CodeURL)
+	var err error
+	if req.CodeURL == "" && req.OutTradeNo != "" {
+		req.CodeURL, err = s.CodeURL(req.OutTradeNo)
+	}
+	if err == nil {
+		err = s.PayNative(req.CodeURL)
+	}
 	switch {
 	case errors.Is(err, ErrUnknownCodeURL):
 		controlError(w, http.StatusNotFound, err)
