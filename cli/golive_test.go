@@ -124,14 +124,7 @@ func orderNos(t *testing.T, args ...string) []string {
 		t.Fatalf("orders: exit %d: %s", code, errOut)
 	}
 	var nos []string
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		if line == "" {
-			continue
-		}
-		var p payOut
-		if err := json.Unmarshal([]byte(line), &p); err != nil {
-			t.Fatalf("orders line %q: %v", line, err)
-		}
+	for _, p := range parseOrders(t, []byte(out)) {
 		nos = append(nos, p.OutTradeNo)
 	}
 	return nos

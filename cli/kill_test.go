@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -158,16 +157,19 @@ func listOrders(t *testing.T, cmd *exec.Cmd) []payOut {
 	if err != nil {
 		t.Fatalf("orders: %v", err)
 	}
-	var orders []payOut
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		var o payOut
-		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
-			t.Fatalf("orders line %q: %v", sc.Text(), err)
-		}
-		orders = append(orders, o)
+	return parseOrders(t, out)
+}
+
+// parseOrders reads the one object `orders --json` prints.
+func parseOrders(t *testing.T, out []byte) []payOut {
+	t.Helper()
+	var list struct {
+		Orders []payOut `json:"orders"`
 	}
-	return orders
+	if err := json.Unmarshal(out, &list); err != nil {
+		t.Fatalf("orders --json %q: %v", out, err)
+	}
+	return list.Orders
 }
 
 // checkAgainstLedger is the invariant of a killed payment: the terminal and
