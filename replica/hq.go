@@ -146,56 +146,84 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 		return nil, err
 	}
 	r := &HQReport{Query: q, TakenAt: time.Now()}
-	lines := make(map[[4]string]*Line)
-	line := func(day, store, term, tender string) *Line {
-		k := [4]string{day, store, term, tender}
-		if l := lines[k]; l != nil {
-			return l
-		}
-		l := &Line{Day: day, StoreID: store, TerminalID: term, Tender: tender}
-		lines[k] = l
-		return l
+	t := tally{}
+	if err := t.add(ctx, db, q, start, end, "sales", hqSalesSQL, func(l *Line, n, fen int64) { l.SaleCount, l.SaleFen = n, fen }); err != nil {
+		return nil, err
 	}
-	// Each query yields (day, store, terminal, tender, count, fen) rows;
-	// set puts the totals on the line they belong to.
-	tally := func(what, sql string, set func(l *Line, n, fen int64)) error {
-		rows, err := db.Query(ctx, sql, start, end, q.StoreID, q.Training)
-		if err == nil {
-			err = forRows(rows, func(rows pgx.Rows) error {
-				var day, store, term, tender string
-				var n, fen int64
-				if err := rows.Scan(&day, &store, &term, &tender, &n, &fen); err != nil {
-					return err
-				}
-				set(line(day, store, term, tender), n, fen)
-				return nil
-			})
-		}
-		if err != nil {
-			return fmt.Errorf("hq %s: %w", what, err)
-		}
-		return nil
+	if err := t.add(ctx, db, q, start, end, "refunds", hqRefundsSQL, func(l *Line, n, fen int64) { l.RefundCount, l.RefundFen = n, fen }); err != nil {
+		return nil, err
 	}
-	// Day of an instant in Shanghai: China keeps +08:00 all year.
-	if err := tally("sales", `SELECT to_char(paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), store_id, terminal_id, tender,
+	r.Lines = t.sorted()
+	if r.Open, err = openItems(ctx, db, q, end); err != nil {
+		return nil, err
+	}
+	if r.Terminals, err = Terminals(ctx, db, q.StoreID); err != nil {
+		return nil, err
+	}
+	if r.Recon, err = reconDays(ctx, db, q); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// The money queries of Report: each yields (day, store, terminal, tender,
+// count, fen) rows for [$1, $2), store $3 (empty: every store), training
+// $4. The day of an instant is Shanghai's: China keeps +08:00 all year.
+var (
+	hqSalesSQL = `SELECT to_char(paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), store_id, terminal_id, tender,
 			count(*), coalesce(sum(amount_fen), 0)::bigint
 		FROM orders
-		WHERE state = `+sqlPaid+` AND paid_at >= $1 AND paid_at < $2 AND ($3 = '' OR store_id = $3) AND (NOT training OR $4)
-		GROUP BY 1, 2, 3, 4`, func(l *Line, n, fen int64) { l.SaleCount, l.SaleFen = n, fen }); err != nil {
-		return nil, err
-	}
-	if err := tally("refunds", `SELECT to_char(r.success_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), r.store_id, r.terminal_id,
+		WHERE state = ` + sqlPaid + ` AND paid_at >= $1 AND paid_at < $2 AND ($3 = '' OR store_id = $3) AND (NOT training OR $4)
+		GROUP BY 1, 2, 3, 4`
+	hqRefundsSQL = `SELECT to_char(r.success_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), r.store_id, r.terminal_id,
 			coalesce(o.tender, 'unknown'), count(*), coalesce(sum(r.amount_fen), 0)::bigint
 		FROM refunds r LEFT JOIN orders o ON o.out_trade_no = r.out_trade_no
-		WHERE r.state = `+sqlRefunded+` AND r.success_at >= $1 AND r.success_at < $2 AND ($3 = '' OR r.store_id = $3) AND (NOT r.training OR $4)
-		GROUP BY 1, 2, 3, 4`, func(l *Line, n, fen int64) { l.RefundCount, l.RefundFen = n, fen }); err != nil {
-		return nil, err
+		WHERE r.state = ` + sqlRefunded + ` AND r.success_at >= $1 AND r.success_at < $2 AND ($3 = '' OR r.store_id = $3) AND (NOT r.training OR $4)
+		GROUP BY 1, 2, 3, 4`
+)
+
+// tally is the report's lines by day, store, terminal and tender.
+type tally map[[4]string]*Line
+
+func (t tally) line(day, store, term, tender string) *Line {
+	k := [4]string{day, store, term, tender}
+	if l := t[k]; l != nil {
+		return l
 	}
-	for _, l := range lines {
-		r.Lines = append(r.Lines, *l)
+	l := &Line{Day: day, StoreID: store, TerminalID: term, Tender: tender}
+	t[k] = l
+	return l
+}
+
+// add runs one money query (what names it in an error) and set puts each
+// row's count and fen on the line it belongs to.
+func (t tally) add(ctx context.Context, db Querier, q Query, start, end time.Time, what, sql string, set func(l *Line, n, fen int64)) error {
+	rows, err := db.Query(ctx, sql, start, end, q.StoreID, q.Training)
+	if err == nil {
+		err = forRows(rows, func(rows pgx.Rows) error {
+			var day, store, term, tender string
+			var n, fen int64
+			if err := rows.Scan(&day, &store, &term, &tender, &n, &fen); err != nil {
+				return err
+			}
+			set(t.line(day, store, term, tender), n, fen)
+			return nil
+		})
 	}
-	sort.Slice(r.Lines, func(i, j int) bool {
-		a, b := r.Lines[i], r.Lines[j]
+	if err != nil {
+		return fmt.Errorf("hq %s: %w", what, err)
+	}
+	return nil
+}
+
+// sorted is the lines by day, store, terminal, tender.
+func (t tally) sorted() []Line {
+	var out []Line
+	for _, l := range t {
+		out = append(out, *l)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
 		if a.Day != b.Day {
 			return a.Day < b.Day
 		}
@@ -207,7 +235,12 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 		}
 		return a.Tender < b.Tender
 	})
+	return out
+}
 
+// openItems lists the payments and refunds still open that began before
+// end, oldest first: listed, never counted.
+func openItems(ctx context.Context, db Querier, q Query, end time.Time) ([]Open, error) {
 	rows, err := db.Query(ctx, `SELECT 'order', out_trade_no, store_id, terminal_id, tender, state, amount_fen, created_at
 			FROM orders
 			WHERE state NOT IN (`+sqlOrderFinal+`) AND created_at < $1
@@ -221,20 +254,11 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hq open: %w", err)
 	}
-	r.Open, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Open])
+	open, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Open])
 	if err != nil {
 		return nil, fmt.Errorf("hq open: %w", err)
 	}
-
-	r.Terminals, err = Terminals(ctx, db, q.StoreID)
-	if err != nil {
-		return nil, err
-	}
-	r.Recon, err = reconDays(ctx, db, q)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+	return open, nil
 }
 
 // reconDays reads the reconciliation status the terminals replicated:
