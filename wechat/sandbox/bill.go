@@ -77,76 +77,116 @@ func (s *Server) bill(now, day time.Time, billType, deviceInfo string) ([]byte, 
 		return nil, errBillType
 	}
 	day = billDay(day)
-	ready := day.AddDate(0, 0, 1).Add(billReadyHour * time.Hour)
-	if !day.Before(billDay(now)) {
-		return nil, errBillDate
+	if err := billAvailable(now, day); err != nil {
+		return nil, err
 	}
-	if now.Before(ready) {
-		return nil, errStatementNotYet
-	}
-	if now.Sub(day) > billRetention {
-		return nil, errBillDate
-	}
-	end := day.AddDate(0, 0, 1)
-	in := func(t time.Time) bool { return !t.Before(day) && t.Before(end) }
-	c := s.creds
+	q := billQuery{day: day, end: day.AddDate(0, 0, 1), billType: billType, deviceInfo: deviceInfo}
 	var rows []billRow
 	var tot billTotals
 	if billType == "ALL" || billType == "SUCCESS" {
-		for _, no := range s.led.OrderSeq {
-			o := s.led.Orders[no]
-			if !o.paid() || !in(o.SuccessTime) || (deviceInfo != "" && o.DeviceInfo != deviceInfo) {
-				continue
-			}
-			state := stateSuccess
-			if o.State == stateRevoked {
-				state = stateRevoked
-			}
-			fee := feeFen(o.AmountFen)
-			head := []string{billTime(o.SuccessTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, state, o.BankType, "CNY", yuan(o.AmountFen), "0.00"}
-			var f []string
-			if billType == "ALL" {
-				f = append(head, "0", "0", "0.00", "0.00", "", "", billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, yuan(o.AmountFen), "0.00", "")
-			} else {
-				f = append(head, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, yuan(o.AmountFen), "")
-			}
-			rows = append(rows, billRow{o.SuccessTime, f})
-			tot.count++
-			tot.settle += o.AmountFen
-			tot.orderAmt += o.AmountFen
-			tot.fee += fee
-		}
+		rows = s.paymentRows(q, rows, &tot)
 	}
 	if billType == "ALL" || billType == "REFUND" {
-		for _, no := range s.led.RefundSeq {
-			r := s.led.Refunds[no]
-			o := s.led.Orders[r.OutTradeNo]
-			if !in(r.CreateTime) || (deviceInfo != "" && o.DeviceInfo != deviceInfo) {
-				continue
-			}
-			fee := -feeFen(r.AmountFen)
-			var f []string
-			if billType == "ALL" {
-				f = []string{billTime(r.CreateTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
-					r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
-			} else {
-				succ := ""
-				if !r.SuccessTime.IsZero() {
-					succ = billTime(r.SuccessTime)
-				}
-				f = []string{billTime(o.SuccessTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
-					billTime(r.CreateTime), succ, r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
-			}
-			rows = append(rows, billRow{r.CreateTime, f})
-			tot.count++
-			tot.refund += r.AmountFen
-			tot.refReq += r.AmountFen
-			tot.fee += fee
-		}
+		rows = s.refundRows(q, rows, &tot)
 	}
 	if len(rows) == 0 {
 		return nil, errNoStatement
 	}
+	return renderBill(billType, rows, tot), nil
+}
+
+// billAvailable is the refusal of a bill of day asked at now, or nil: only
+// a past day, from billReadyHour the day after, for billRetention.
+func billAvailable(now, day time.Time) *apiError {
+	if !day.Before(billDay(now)) {
+		return errBillDate
+	}
+	if now.Before(day.AddDate(0, 0, 1).Add(billReadyHour * time.Hour)) {
+		return errStatementNotYet
+	}
+	if now.Sub(day) > billRetention {
+		return errBillDate
+	}
+	return nil
+}
+
+// billQuery is which lines a bill holds: the type's, of [day, end), of
+// one device when deviceInfo is set.
+type billQuery struct {
+	day, end             time.Time
+	billType, deviceInfo string
+}
+
+func (q billQuery) in(t time.Time) bool { return !t.Before(q.day) && t.Before(q.end) }
+
+func (q billQuery) device(d string) bool { return q.deviceInfo == "" || d == q.deviceInfo }
+
+// paymentRows appends a line for each payment of the day (REVOKED when
+// reversed after paying) and adds it to tot.
+func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []billRow {
+	c := s.creds
+	for _, no := range s.led.OrderSeq {
+		o := s.led.Orders[no]
+		if !o.paid() || !q.in(o.SuccessTime) || !q.device(o.DeviceInfo) {
+			continue
+		}
+		state := stateSuccess
+		if o.State == stateRevoked {
+			state = stateRevoked
+		}
+		fee := feeFen(o.AmountFen)
+		head := []string{billTime(o.SuccessTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, state, o.BankType, "CNY", yuan(o.AmountFen), "0.00"}
+		var f []string
+		if q.billType == "ALL" {
+			f = append(head, "0", "0", "0.00", "0.00", "", "", billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, yuan(o.AmountFen), "0.00", "")
+		} else {
+			f = append(head, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, yuan(o.AmountFen), "")
+		}
+		rows = append(rows, billRow{o.SuccessTime, f})
+		tot.count++
+		tot.settle += o.AmountFen
+		tot.orderAmt += o.AmountFen
+		tot.fee += fee
+	}
+	return rows
+}
+
+// refundRows appends a line for each refund asked on the day (its fee
+// returned, negative) and adds it to tot. The REFUND bill's lines carry
+// the payment's time and the refund's request and success times.
+func (s *Server) refundRows(q billQuery, rows []billRow, tot *billTotals) []billRow {
+	c := s.creds
+	for _, no := range s.led.RefundSeq {
+		r := s.led.Refunds[no]
+		o := s.led.Orders[r.OutTradeNo]
+		if !q.in(r.CreateTime) || !q.device(o.DeviceInfo) {
+			continue
+		}
+		fee := -feeFen(r.AmountFen)
+		var f []string
+		if q.billType == "ALL" {
+			f = []string{billTime(r.CreateTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
+				r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
+		} else {
+			succ := ""
+			if !r.SuccessTime.IsZero() {
+				succ = billTime(r.SuccessTime)
+			}
+			f = []string{billTime(o.SuccessTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
+				billTime(r.CreateTime), succ, r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
+		}
+		rows = append(rows, billRow{r.CreateTime, f})
+		tot.count++
+		tot.refund += r.AmountFen
+		tot.refReq += r.AmountFen
+		tot.fee += fee
+	}
+	return rows
+}
+
+// renderBill writes the bill as WeChat does: the type's header, the lines
+// in time order, the summary header and the summary line.
+func renderBill(billType string, rows []billRow, tot billTotals) []byte {
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].at.Before(rows[j].at) })
 	header := billHeaderAll
 	switch billType {
@@ -165,7 +205,7 @@ func (s *Server) bill(now, day time.Time, billType, deviceInfo string) ([]byte, 
 	b.WriteString(strings.Join(billSummaryHeader, ","))
 	b.WriteByte('\n')
 	writeBackquoted(&b, []string{fmt.Sprint(tot.count), yuan(tot.settle), yuan(tot.refund), "0.00", yuan5(tot.fee), yuan(tot.orderAmt), yuan(tot.refReq)})
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 // writeBackquoted writes fields each prefixed with a backquote, joined by

@@ -206,86 +206,76 @@ func (s *Server) send(ctx context.Context, o outgoing) error {
 
 // noticeRequest builds the body and headers of n from the ledger (s.mu held).
 func (s *Server) noticeRequest(n *notice) ([]byte, http.Header, error) {
-	hdr := http.Header{}
+	if n.Kind == noticePay && n.Order == nil {
+		return nil, nil, fmt.Errorf("notice %s has no order", n.ID)
+	}
+	if n.Kind != noticePay && n.Refund == nil {
+		return nil, nil, fmt.Errorf("notice %s has no refund", n.ID)
+	}
 	switch {
 	case n.Kind == noticePay && n.Gen == "v2":
-		o := n.Order
-		if o == nil {
-			return nil, nil, fmt.Errorf("notice %s has no order", n.ID)
-		}
-		p := map[string]string{
-			"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID, "mch_id": s.creds.MchID,
-			"nonce_str": nonce(), "result_code": "SUCCESS", "openid": o.OpenID, "is_subscribe": "N",
-			"trade_type": o.TradeType, "bank_type": o.BankType, "total_fee": strconv.FormatInt(o.AmountFen, 10),
-			"fee_type": "CNY", "cash_fee": strconv.FormatInt(o.AmountFen, 10), "transaction_id": o.TransactionID,
-			"out_trade_no": o.OutTradeNo, "attach": o.Attach, "time_end": fmtV2Time(o.SuccessTime), "device_info": o.DeviceInfo,
-		}
-		st := wechat.SignType(o.SignType)
-		if st == wechat.SignHMACSHA256 {
-			p["sign_type"] = string(st)
-		} else {
-			st = wechat.SignMD5
-		}
-		for k, v := range p {
-			if v == "" {
-				delete(p, k)
-			}
-		}
-		p["sign"] = wechat.SignV2(p, s.creds.APIKey, st)
-		hdr.Set("Content-Type", "text/xml")
-		return wechat.EncodeXML(p), hdr, nil
+		return s.v2PayNotice(n.Order), xmlHeader(), nil
 	case n.Kind == noticeRefund && n.Gen == "v2":
-		r := n.Refund
-		if r == nil {
-			return nil, nil, fmt.Errorf("notice %s has no refund", n.ID)
-		}
-		inner := wechat.EncodeXML(map[string]string{
-			"transaction_id": r.TransactionID, "out_trade_no": r.OutTradeNo, "refund_id": r.RefundID,
-			"out_refund_no": r.OutRefundNo, "total_fee": strconv.FormatInt(r.TotalFen, 10),
-			"settlement_total_fee": strconv.FormatInt(r.TotalFen, 10), "refund_fee": strconv.FormatInt(r.AmountFen, 10),
-			"settlement_refund_fee": strconv.FormatInt(r.AmountFen, 10), "refund_status": refundStatusV2(r.Status),
-			"success_time": fmtRefundTime(r.SuccessTime), "refund_recv_accout": "支付用户的零钱",
-			"refund_account": "REFUND_SOURCE_UNSETTLED_FUNDS", "refund_request_source": "API",
-		})
-		root := "<root>" + strings.TrimSuffix(strings.TrimPrefix(string(inner), "<xml>"), "</xml>") + "</root>"
-		enc, err := wechat.EncryptRefundReqInfo(s.creds.APIKey, []byte(root))
+		body, err := s.v2RefundNotice(n.Refund)
 		if err != nil {
 			return nil, nil, err
 		}
-		hdr.Set("Content-Type", "text/xml")
-		return wechat.EncodeXML(map[string]string{"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID,
-			"mch_id": s.creds.MchID, "nonce_str": nonce(), "req_info": enc}), hdr, nil
+		return body, xmlHeader(), nil
 	}
-	// API v3: encrypted resource, signed like a response.
-	var plain any
-	event, summary, original := "TRANSACTION.SUCCESS", "支付成功", "transaction"
-	if n.Kind == noticePay {
-		o := n.Order
-		if o == nil {
-			return nil, nil, fmt.Errorf("notice %s has no order", n.ID)
-		}
-		plain = s.v3Tx(o)
+	return s.v3Notice(n)
+}
+
+func xmlHeader() http.Header { return http.Header{"Content-Type": {"text/xml"}} }
+
+// v2PayNotice is API v2's payment notice: the order's fields in signed
+// XML, empty ones left out, signed the way the order was requested.
+func (s *Server) v2PayNotice(o *order) []byte {
+	p := map[string]string{
+		"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID, "mch_id": s.creds.MchID,
+		"nonce_str": nonce(), "result_code": "SUCCESS", "openid": o.OpenID, "is_subscribe": "N",
+		"trade_type": o.TradeType, "bank_type": o.BankType, "total_fee": strconv.FormatInt(o.AmountFen, 10),
+		"fee_type": "CNY", "cash_fee": strconv.FormatInt(o.AmountFen, 10), "transaction_id": o.TransactionID,
+		"out_trade_no": o.OutTradeNo, "attach": o.Attach, "time_end": fmtV2Time(o.SuccessTime), "device_info": o.DeviceInfo,
+	}
+	st := wechat.SignType(o.SignType)
+	if st == wechat.SignHMACSHA256 {
+		p["sign_type"] = string(st)
 	} else {
-		r := n.Refund
-		if r == nil {
-			return nil, nil, fmt.Errorf("notice %s has no refund", n.ID)
-		}
-		original = "refund"
-		switch r.Status {
-		case refundClosed:
-			event, summary = "REFUND.CLOSED", "退款关闭"
-		case refundAbnormal:
-			event, summary = "REFUND.ABNORMAL", "退款异常"
-		default:
-			event, summary = "REFUND.SUCCESS", "退款成功"
-		}
-		plain = map[string]any{
-			"mchid": s.creds.MchID, "out_trade_no": r.OutTradeNo, "transaction_id": r.TransactionID,
-			"out_refund_no": r.OutRefundNo, "refund_id": r.RefundID, "refund_status": r.Status,
-			"success_time": fmtV3Time(r.SuccessTime), "user_received_account": "支付用户零钱",
-			"amount": map[string]int64{"total": r.TotalFen, "refund": r.AmountFen, "payer_total": r.TotalFen, "payer_refund": r.AmountFen},
+		st = wechat.SignMD5
+	}
+	for k, v := range p {
+		if v == "" {
+			delete(p, k)
 		}
 	}
+	p["sign"] = wechat.SignV2(p, s.creds.APIKey, st)
+	return wechat.EncodeXML(p)
+}
+
+// v2RefundNotice is API v2's refund notice: the refund's fields as a
+// <root> document, encrypted with the API key into req_info.
+func (s *Server) v2RefundNotice(r *refund) ([]byte, error) {
+	inner := wechat.EncodeXML(map[string]string{
+		"transaction_id": r.TransactionID, "out_trade_no": r.OutTradeNo, "refund_id": r.RefundID,
+		"out_refund_no": r.OutRefundNo, "total_fee": strconv.FormatInt(r.TotalFen, 10),
+		"settlement_total_fee": strconv.FormatInt(r.TotalFen, 10), "refund_fee": strconv.FormatInt(r.AmountFen, 10),
+		"settlement_refund_fee": strconv.FormatInt(r.AmountFen, 10), "refund_status": refundStatusV2(r.Status),
+		"success_time": fmtRefundTime(r.SuccessTime), "refund_recv_accout": "支付用户的零钱",
+		"refund_account": "REFUND_SOURCE_UNSETTLED_FUNDS", "refund_request_source": "API",
+	})
+	root := "<root>" + strings.TrimSuffix(strings.TrimPrefix(string(inner), "<xml>"), "</xml>") + "</root>"
+	enc, err := wechat.EncryptRefundReqInfo(s.creds.APIKey, []byte(root))
+	if err != nil {
+		return nil, err
+	}
+	return wechat.EncodeXML(map[string]string{"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID,
+		"mch_id": s.creds.MchID, "nonce_str": nonce(), "req_info": enc}), nil
+}
+
+// v3Notice is API v3's notice of either kind: the resource encrypted with
+// the APIv3 key, the whole signed like a response.
+func (s *Server) v3Notice(n *notice) ([]byte, http.Header, error) {
+	event, summary, original, plain := s.v3NoticeResource(n)
 	pt, err := json.Marshal(plain)
 	if err != nil {
 		return nil, nil, err
@@ -304,9 +294,33 @@ func (s *Server) noticeRequest(n *notice) ([]byte, http.Header, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	hdr := http.Header{}
 	hdr.Set("Content-Type", "application/json")
 	s.signV3(hdr, &http.Request{Header: http.Header{}}, body)
 	return body, hdr, nil
+}
+
+// v3NoticeResource is what a v3 notice of n announces: its event type,
+// summary and original type, and the resource before encryption.
+func (s *Server) v3NoticeResource(n *notice) (event, summary, original string, plain any) {
+	if n.Kind == noticePay {
+		return "TRANSACTION.SUCCESS", "支付成功", "transaction", s.v3Tx(n.Order)
+	}
+	r := n.Refund
+	switch r.Status {
+	case refundClosed:
+		event, summary = "REFUND.CLOSED", "退款关闭"
+	case refundAbnormal:
+		event, summary = "REFUND.ABNORMAL", "退款异常"
+	default:
+		event, summary = "REFUND.SUCCESS", "退款成功"
+	}
+	return event, summary, "refund", map[string]any{
+		"mchid": s.creds.MchID, "out_trade_no": r.OutTradeNo, "transaction_id": r.TransactionID,
+		"out_refund_no": r.OutRefundNo, "refund_id": r.RefundID, "refund_status": r.Status,
+		"success_time": fmtV3Time(r.SuccessTime), "user_received_account": "支付用户零钱",
+		"amount": map[string]int64{"total": r.TotalFen, "refund": r.AmountFen, "payer_total": r.TotalFen, "payer_refund": r.AmountFen},
+	}
 }
 
 func fmtRefundTime(t time.Time) string {
