@@ -62,11 +62,17 @@ func TestSaleAfterZGoesToNextDay(t *testing.T) {
 		t.Fatalf("sales before the Z on %s/%s, want %s", morning.BusinessDay, cashSale.BusinessDay, day)
 	}
 
+	if got, err := book.BusinessDay(); err != nil || got != day {
+		t.Fatalf("business day before the Z: %q %v, want %s", got, err, day)
+	}
 	clk.Advance(12 * time.Hour) // 22:00
 	counted := int64(10500)
 	z, err := book.Close(day, "manager", &counted)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got, err := book.BusinessDay(); err != nil || got != next {
+		t.Fatalf("business day after the Z: %q %v, want %s (what the sale screen shows)", got, err, next)
 	}
 
 	clk.Advance(time.Hour) // 23:00 on the same calendar day

@@ -161,6 +161,19 @@ func New(db *storage.Store, info Info, o *Options) *Book {
 // Today is the current business day.
 func (b *Book) Today() string { return DayOf(b.now()) }
 
+// BusinessDay returns the business day a sale taken now is booked on: the
+// calendar day while it is open, else (after its Z) the first day after it
+// that is not closed.
+func (b *Book) BusinessDay() (string, error) {
+	var day string
+	err := b.db.View(func(tx *storage.Tx) error {
+		var err error
+		day, err = tx.BusinessDay(b.Today())
+		return err
+	})
+	return day, err
+}
+
 func sessionKey(day string) string { return "day/" + day }
 func zKey(no int64) string         { return fmt.Sprintf("z/%010d", no) }
 
