@@ -10,9 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// amountTextSize is the point size of the big amount, readable across a counter.
-const amountTextSize = 56
-
 // AmountDisplay shows one amount of money large, with a small caption above
 // it ("合计", "找零", …). It keeps the amount in fen and formats it itself.
 type AmountDisplay struct {
@@ -30,7 +27,7 @@ func NewAmountDisplay(caption string) *AmountDisplay {
 		amount:  canvas.NewText(formatFen(0), theme.Color(theme.ColorNameForeground)),
 	}
 	a.caption.TextSize = theme.TextSubHeadingSize()
-	a.amount.TextSize = amountTextSize
+	a.amount.TextSize = themeSize(sizeNameHero)
 	a.amount.TextStyle = fyne.TextStyle{Bold: true}
 	a.amount.Alignment = fyne.TextAlignTrailing
 	a.ExtendBaseWidget(a)
@@ -54,6 +51,18 @@ func (a *AmountDisplay) Text() string { return a.amount.Text }
 func (a *AmountDisplay) SetCaption(s string) {
 	a.caption.Text = s
 	a.caption.Refresh()
+}
+
+// SetSecondary draws the amount at the theme's amount size instead of the
+// hero size, for a screen where something else matters most (the change on
+// the cash screen, the countdown on the scan screen).
+func (a *AmountDisplay) SetSecondary(secondary bool) {
+	a.amount.TextSize = themeSize(sizeNameHero)
+	if secondary {
+		a.amount.TextSize = themeSize(sizeNameAmount)
+	}
+	a.amount.Refresh()
+	a.Refresh()
 }
 
 // SetColor draws the amount in c (e.g. red when cash is short).

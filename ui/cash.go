@@ -50,6 +50,10 @@ func newCashScreen(t *Terminal) *cashScreen {
 		short:    widget.NewLabel(""),
 	}
 	s.short.Importance = widget.DangerImportance
+	s.short.Wrapping = fyne.TextWrapWord
+	// The change is what the cashier hands back: the largest thing here.
+	s.due.SetSecondary(true)
+	s.tendered.SetSecondary(true)
 	s.keypad = NewKeypad(s.press)
 	s.exactBtn = widget.NewButton(c.T(msgCashExact), func() { s.setTendered(s.sale.TotalFen) })
 	for _, fen := range cashNotesFen {
@@ -84,7 +88,7 @@ func (s *cashScreen) build() fyne.CanvasObject {
 	for _, b := range s.notes {
 		notes.Add(b)
 	}
-	left := container.NewVBox(s.due, s.tendered, s.change, s.short, s.scanBtn, layout.NewSpacer(), notes)
+	left := container.NewVBox(container.NewGridWithColumns(2, s.due, s.tendered), widget.NewSeparator(), s.change, s.short, s.scanBtn, layout.NewSpacer(), notes)
 	right := container.NewVBox(s.keypad)
 	bottom := container.NewHBox(s.backBtn, layout.NewSpacer(), container.NewGridWrap(fyne.NewSize(240, 72), s.confirmBtn))
 	return container.NewPadded(container.NewBorder(nil, bottom, nil, right, left))
@@ -118,10 +122,10 @@ func (s *cashScreen) refresh() {
 	ch := s.changeFen()
 	if ch >= 0 {
 		s.change.SetFen(ch)
-		s.short.SetText("")
+		setLine(s.short, "")
 	} else {
 		s.change.SetFen(0)
-		s.short.SetText(s.t.cat.T(msgCashShort, formatFen(-ch)))
+		setLine(s.short, s.t.cat.T(msgCashShort, formatFen(-ch)))
 	}
 	if ch >= 0 && s.input.Fen() > 0 && !s.busy {
 		s.confirmBtn.Enable()
@@ -149,7 +153,7 @@ func (s *cashScreen) confirm() {
 			}
 			s.busy = false
 			if err != nil {
-				s.short.SetText(t.errorText(err))
+				setLine(s.short, t.errorText(err))
 				s.refresh()
 				return
 			}

@@ -311,7 +311,7 @@ func TestQREnds(t *testing.T) {
 		{"expired", func(h *harness, no string) {
 			h.fake.emit(no, Update{State: StateClosing, Reason: ReasonExpired})
 			h.fake.emit(no, Update{State: StateClosed, Reason: ReasonExpired})
-		}, "二维码已过期，订单已关闭", false},
+		}, "二维码已过期，顾客未付款。按 F2 生成新二维码", false},
 		{"cashier cancels", func(h *harness, _ string) { h.key(fyne.KeyEscape) }, zh(msgQRClosed), true},
 	}
 	for _, tt := range tests {
@@ -633,6 +633,48 @@ func TestQRScreenRearmed(t *testing.T) {
 	h.waitFor("second QR", func() bool { return s.state == StateShowingQR })
 	if s.codeURL != url2 || !s.img.Visible() || s.cancelBtn.Disabled() {
 		t.Errorf("second QR: url %q visible %v cancel disabled %v", s.codeURL, s.img.Visible(), s.cancelBtn.Disabled())
+	}
+}
+
+// TestQRNewAfterExpiry: an expired or closed QR offers a new code for the
+// same sale — F2 or the button — as a fresh Native order, not the old one.
+func TestQRNewAfterExpiry(t *testing.T) {
+	tests := []struct {
+		name  string
+		again func(h *harness, s *qrScreen)
+	}{
+		{"F2", func(h *harness, _ *qrScreen) { h.key(fyne.KeyF2) }},
+		{"button", func(_ *harness, s *qrScreen) { test.Tap(s.newBtn) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			s, no := startQR(t, h, "12.34", time.Minute)
+			if s.newBtn.Visible() {
+				t.Fatal("new QR offered while the first one is live")
+			}
+			h.key(fyne.KeyF2) // not while a code is live
+			if h.fake.count() != 1 {
+				t.Fatalf("F2 on a live QR made order %d", h.fake.count())
+			}
+			h.fake.emit(no, Update{State: StateClosed, Reason: ReasonExpired})
+			h.waitFor("expired", func() bool { return s.done })
+			if s.reason.Text != zh(msgQRExpired) || strings.Contains(s.reason.Text, "订单已关闭") || !s.newBtn.Visible() {
+				t.Fatalf("expired: %q, new QR button visible %v", s.reason.Text, s.newBtn.Visible())
+			}
+			tt.again(h, s)
+			h.waitFor("second order", func() bool { return h.fake.count() == 2 && h.term.pay != nil && h.term.pay.outTradeNo != "" })
+			last := h.fake.last()
+			h.fake.mu.Lock()
+			second := h.fake.sales[last]
+			h.fake.mu.Unlock()
+			if last == no || second.TotalFen != 1234 {
+				t.Fatalf("new order %s for %d fen, want a new number for 1234", last, second.TotalFen)
+			}
+			if s.done || s.newBtn.Visible() || s.reason.Text != "" {
+				t.Errorf("re-armed: done %v new %v reason %q", s.done, s.newBtn.Visible(), s.reason.Text)
+			}
+		})
 	}
 }
 

@@ -36,6 +36,10 @@ type dayScreen struct {
 	moveWhy *keyEntry
 	counted *keyEntry
 	message *widget.Label
+	bizDay  *widget.Label // the business day a sale now is booked on
+
+	// Errors in the field they are about, next to it, in the error colour.
+	dayErr, floatErr, moveErr, countedErr *widget.Label
 
 	openBtn, inBtn, outBtn, xBtn, zBtn *widget.Button
 
@@ -50,6 +54,8 @@ func newDayScreen(c *console) *dayScreen {
 	t := c.t
 	s := &dayScreen{c: c, dayIn: newKeyEntry(t), state: widget.NewLabel(""), float: newKeyEntry(t),
 		moveAmt: newKeyEntry(t), moveWhy: newKeyEntry(t), counted: newKeyEntry(t), message: widget.NewLabel(""),
+		bizDay: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
+		dayErr: newFieldError(), floatErr: newFieldError(), moveErr: newFieldError(), countedErr: newFieldError(),
 		ctx: t.ctx}
 	s.day = c.m.Days().Today()
 	s.dayIn.SetText(dashed(s.day))
@@ -82,18 +88,29 @@ func (s *dayScreen) view() fyne.CanvasObject {
 	t := s.c.t
 	load := widget.NewButtonWithIcon("", theme.SearchIcon(), s.load)
 	actions := container.NewVBox(
-		container.NewBorder(nil, nil, nil, load, s.dayIn), s.state,
-		widget.NewCard("", t.mt(msgDayOpenCard), container.NewVBox(widget.NewForm(widget.NewFormItem(t.mt(msgDayFloat), s.float)), s.openBtn)),
+		container.NewBorder(nil, nil, nil, load, s.dayIn), s.dayErr, s.state,
+		widget.NewCard("", t.mt(msgDayOpenCard), container.NewVBox(widget.NewForm(widget.NewFormItem(t.mt(msgDayFloat), s.float)), s.floatErr, s.openBtn)),
 		widget.NewCard("", t.mt(msgDayCashCard), container.NewVBox(widget.NewForm(
-			widget.NewFormItem(t.mt(msgRefAmount), s.moveAmt), widget.NewFormItem(t.mt(msgRefReason), s.moveWhy)),
+			widget.NewFormItem(t.mt(msgRefAmount), s.moveAmt), widget.NewFormItem(t.mt(msgRefReason), s.moveWhy)), s.moveErr,
 			container.NewGridWithColumns(2, s.inBtn, s.outBtn))),
 		widget.NewCard("", t.mt(msgDayCloseCard), container.NewVBox(s.xBtn,
-			widget.NewForm(widget.NewFormItem(t.mt(msgDayCounted), s.counted)), s.zBtn)),
+			widget.NewForm(widget.NewFormItem(t.mt(msgDayCounted), s.counted)), s.countedErr, s.zBtn)),
 	)
 	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
 	split := container.NewHSplit(container.NewVScroll(actions), s.rep.view())
 	split.Offset = 0.3
-	return container.NewPadded(container.NewBorder(heading(t.mt(msgDayTitle)), container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
+	top := container.NewBorder(nil, nil, heading(t.mt(msgDayTitle)), nil, s.bizDay)
+	return container.NewPadded(container.NewBorder(top, container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
+}
+
+// newFieldError is the error line under a form field: error colour, hidden
+// while there is nothing wrong.
+func newFieldError() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
 }
 
 func (s *dayScreen) start(ctx context.Context) {
@@ -107,12 +124,14 @@ func (s *dayScreen) load() {
 	c, t := s.c, s.c.t
 	day, err := report.ParseDay(strings.TrimSpace(s.dayIn.Text))
 	if err != nil {
-		s.message.SetText(t.mt(msgDayBadDay))
+		setLine(s.dayErr, t.mt(msgDayBadDay))
 		return
 	}
+	setLine(s.dayErr, "")
 	s.day = day
 	by := s.who()
 	t.async(s.ctx, func(context.Context) func() {
+		biz, bizErr := c.m.Days().BusinessDay()
 		sess, err := c.m.Days().Session(day)
 		var r, live *report.Report
 		if err == nil {
@@ -124,6 +143,9 @@ func (s *dayScreen) load() {
 			}
 		}
 		return func() {
+			if bizErr == nil {
+				s.bizDay.SetText(t.mt(msgDayBusinessDay, dashed(biz)))
+			}
 			if err != nil {
 				s.message.SetText(c.errText(err))
 				return
@@ -179,9 +201,10 @@ func (s *dayScreen) open() {
 	c, t := s.c, s.c.t
 	fen, ok := parseYuan(strings.TrimSpace(s.float.Text))
 	if !ok {
-		s.message.SetText(t.mt(msgRefBadAmount))
+		setLine(s.floatErr, t.mt(msgRefBadAmount))
 		return
 	}
+	setLine(s.floatErr, "")
 	day, by := s.day, s.who()
 	t.async(s.ctx, func(context.Context) func() {
 		_, err := c.m.Days().Open(day, by, fen)
@@ -200,14 +223,15 @@ func (s *dayScreen) move(kind report.MoveKind) {
 	c, t := s.c, s.c.t
 	fen, ok := parseYuan(strings.TrimSpace(s.moveAmt.Text))
 	if !ok || fen <= 0 {
-		s.message.SetText(t.mt(msgRefBadAmount))
+		setLine(s.moveErr, t.mt(msgRefBadAmount))
 		return
 	}
 	why := strings.TrimSpace(s.moveWhy.Text)
 	if why == "" {
-		s.message.SetText(t.mt(msgRefNeedReason))
+		setLine(s.moveErr, t.mt(msgRefNeedReason))
 		return
 	}
+	setLine(s.moveErr, "")
 	day := s.day
 	record := func(approver string) {
 		m := report.Move{Kind: kind, AmountFen: fen, Reason: why, By: s.who(), ApprovedBy: approver}
@@ -256,11 +280,12 @@ func (s *dayScreen) close() {
 	if txt := strings.TrimSpace(s.counted.Text); txt != "" {
 		fen, ok := parseYuan(txt)
 		if !ok {
-			s.message.SetText(t.mt(msgRefBadAmount))
+			setLine(s.countedErr, t.mt(msgRefBadAmount))
 			return
 		}
 		counted = &fen
 	}
+	setLine(s.countedErr, "")
 	day := s.day
 	if !s.zArmed {
 		// Closing cannot be undone: say what it means and ask again.
@@ -315,22 +340,24 @@ func (s *dayScreen) typedKey(ev *fyne.KeyEvent) {
 // reportView shows one X or Z report: a summary, the chart of sales by
 // hour, the printable text, and export/print buttons.
 type reportView struct {
-	c       *console
-	title   *widget.Label
-	summary *widget.Label
-	chart   *HourChart
-	table   *fyne.Container
-	export  *widget.Button
-	print   *widget.Button
-	status  *widget.Label
-	r       *report.Report
-	reprint bool
-	ctx     context.Context
+	c        *console
+	title    *widget.Label
+	summary  *widget.Label
+	variance *fyne.Container // the counted cash against expected, highlighted
+	chart    *HourChart
+	table    *fyne.Container
+	export   *widget.Button
+	print    *widget.Button
+	status   *widget.Label
+	r        *report.Report
+	reprint  bool
+	ctx      context.Context
 }
 
 func newReportView(c *console) *reportView {
 	t := c.t
-	v := &reportView{c: c, title: widget.NewLabel(""), summary: widget.NewLabel(""), chart: NewHourChart([24]int64{}, [24]int64{}),
+	v := &reportView{c: c, title: widget.NewLabel(""), summary: widget.NewLabel(""), variance: container.NewStack(),
+		chart: NewHourChart([24]int64{}, [24]int64{}),
 		table: container.NewVBox(), status: widget.NewLabel(""), ctx: t.ctx}
 	v.title.TextStyle = fyne.TextStyle{Bold: true}
 	v.summary.Wrapping = fyne.TextWrapWord
@@ -345,8 +372,10 @@ func newReportView(c *console) *reportView {
 func (v *reportView) view() fyne.CanvasObject {
 	t := v.c.t
 	chartCard := widget.NewCard("", t.mt(msgDayChart), v.chart)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(v.export, v.print), v.title), v.summary, chartCard)
-	return container.NewBorder(top, v.status, nil, nil, container.NewVScroll(v.table))
+	// Only the title and its buttons stay put; the rest scrolls, so a long
+	// report never makes the window taller.
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.export, v.print), v.title)
+	return container.NewBorder(top, v.status, nil, nil, container.NewVScroll(container.NewVBox(v.summary, v.variance, chartCard, v.table)))
 }
 
 func (v *reportView) show(r *report.Report, reprint bool) {
@@ -365,6 +394,12 @@ func (v *reportView) show(r *report.Report, reprint bool) {
 		formatFen(r.ExpectedCashFen))
 	if r.CashCounted {
 		sum += " " + t.mt(msgDayDiff, formatFen(r.CountedCashFen), formatFen(r.CashDiffFen()))
+		v.variance.Show()
+		v.variance.Objects = []fyne.CanvasObject{container.NewHBox(widget.NewLabelWithStyle(t.mt(msgRptDiff), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			varianceLabel(r.CashDiffFen()))}
+		v.variance.Refresh()
+	} else {
+		v.variance.Hide()
 	}
 	if len(r.Pending) > 0 {
 		sum += " " + t.mt(msgDayPending, len(r.Pending))
@@ -385,15 +420,24 @@ func (v *reportView) show(r *report.Report, reprint bool) {
 // net, the totals, the cash drawer, cash movements and pending payments.
 func (v *reportView) fillTable(r *report.Report) {
 	t := v.c.t
+	// Names and headings give way (ellipsis) so five columns fit beside
+	// the day's actions; amounts are never cut.
 	cell := func(s string, bold bool) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold})
 	}
+	head := func(s string) fyne.CanvasObject {
+		l := widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
 	name := func(s string, bold bool) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
+		l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
 	}
 	grid := container.NewGridWithColumns(5,
-		name(t.cat.T(msgReceiptTender), true), cell(t.mt(msgRptSales), true), cell(t.mt(msgRptRefunds), true),
-		cell(t.mt(msgRptNet), true), cell(t.mt(msgRptCount), true))
+		name(t.cat.T(msgReceiptTender), true), head(t.mt(msgRptSales)), head(t.mt(msgRptRefunds)),
+		head(t.mt(msgRptNet)), head(t.mt(msgRptCount)))
 	for _, ts := range r.Tenders {
 		grid.Add(name(t.cat.T(tenderMsg(ts.Tender)), false))
 		grid.Add(cell(formatFen(ts.SaleFen), false))
@@ -416,7 +460,8 @@ func (v *reportView) fillTable(r *report.Report) {
 	kv(t.mt(msgRptExpected), formatFen(r.ExpectedCashFen), true)
 	if r.CashCounted {
 		kv(t.mt(msgRptCounted), formatFen(r.CountedCashFen), false)
-		kv(t.mt(msgRptDiff), formatFen(r.CashDiffFen()), true)
+		cash.Add(name(t.mt(msgRptDiff), true))
+		cash.Add(varianceLabel(r.CashDiffFen()))
 	} else {
 		kv(t.mt(msgRptCounted), t.mt(msgRptNotCounted), false)
 	}
@@ -443,6 +488,22 @@ func (v *reportView) fillTable(r *report.Report) {
 	}
 	v.table.Objects = objs
 	v.table.Refresh()
+}
+
+// varianceLabel shows a cash difference with its sign, in the error colour
+// when the drawer is short, the warning colour when it is over, and the
+// success colour when it balances.
+func varianceLabel(diffFen int64) *widget.Label {
+	l := widget.NewLabelWithStyle(formatSignedFen(diffFen), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	switch {
+	case diffFen < 0:
+		l.Importance = widget.DangerImportance
+	case diffFen > 0:
+		l.Importance = widget.WarningImportance
+	default:
+		l.Importance = widget.SuccessImportance
+	}
+	return l
 }
 
 func (v *reportView) exportCSV() {

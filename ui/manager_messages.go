@@ -126,6 +126,7 @@ const (
 	msgDayErrClosed      msg = "day.errClosed"
 	msgDayErrNotOpen     msg = "day.errNotOpen"
 	msgDayErrAlreadyOpen msg = "day.errAlreadyOpen"
+	msgDayBusinessDay    msg = "day.businessDay"
 	msgRptSales          msg = "rpt.sales"
 	msgRptRefunds        msg = "rpt.refunds"
 	msgRptNet            msg = "rpt.net"
@@ -278,6 +279,7 @@ var managerMessages = map[msg]translation{
 
 	msgDayTitle:          {"开班 / 日结", "Open / close the day"},
 	msgDayBadDay:         {"日期格式：2026-11-26", "Day format: 2026-11-26"},
+	msgDayBusinessDay:    {"现在的销售计入营业日 %s", "Sales now go to business day %s"},
 	msgDayOpenCard:       {"开班", "Open the day"},
 	msgDayFloat:          {"备用金（元）", "Opening float (yuan)"},
 	msgDayOpen:           {"开班", "Open"},

@@ -40,6 +40,7 @@ const (
 	msgScanTyped      msg = "scan.typed"
 	msgScanNotCode    msg = "scan.notCode"
 	msgScanNotHere    msg = "scan.notHere"
+	msgScanSeconds    msg = "scan.seconds"
 
 	msgQRTitle    msg = "qr.title"
 	msgQRPrompt   msg = "qr.prompt"
@@ -49,6 +50,7 @@ const (
 	msgQRClosing  msg = "qr.closing"
 	msgQRClosed   msg = "qr.closed"
 	msgQRNoCode   msg = "qr.noCode"
+	msgQRNew      msg = "qr.new"
 
 	msgCashTitle    msg = "cash.title"
 	msgCashDue      msg = "cash.due"
@@ -129,6 +131,7 @@ const (
 	msgStatusBackupFailed    msg = "status.backupFailed"
 	msgStatusPending         msg = "status.pending"
 	msgStatusTraining        msg = "status.training"
+	msgStatusBusinessDay     msg = "status.businessDay"
 
 	msgSimTitle    msg = "sim.title"
 	msgSimPayQR    msg = "sim.payQR"
@@ -195,14 +198,16 @@ var messages = map[msg]translation{
 	msgScanTyped:      {"已输入 %d 位", "%d digits typed"},
 	msgScanNotHere:    {"扫到了微信付款码，但这个界面不收款：付款码没有被使用", "A WeChat payment code was scanned, but this screen takes no payment: the code was not used"},
 	msgScanNotCode:    {"扫到的“%s”不是微信付款码，请扫顾客的付款码", "Scanned “%s”: not a WeChat payment code; scan the customer's payment code"},
+	msgScanSeconds:    {"%d 秒", "%d s"},
 
 	msgQRTitle:    {"二维码收款", "QR code payment"},
 	msgQRPrompt:   {"请顾客用微信扫一扫", "Ask the customer to scan with WeChat"},
 	msgQRCreating: {"正在生成二维码…", "Creating the QR code…"},
 	msgQRExpires:  {"%d:%02d 后过期", "Expires in %d:%02d"},
-	msgQRExpired:  {"二维码已过期，订单已关闭", "The QR code expired; the order is closed"},
+	msgQRExpired:  {"二维码已过期，顾客未付款。按 F2 生成新二维码", "The QR code expired; the customer did not pay. F2 makes a new one"},
 	msgQRClosing:  {"正在关闭订单…", "Closing the order…"},
 	msgQRClosed:   {"订单已关闭，顾客未付款", "Order closed; the customer did not pay"},
+	msgQRNew:      {"新二维码 F2", "New QR code F2"},
 	msgQRNoCode:   {"无法生成二维码（参考号 %s）— 请改用扫码或现金收款，并告知经理", "Cannot draw the QR code (reference %s) — take the payment by scan or cash and tell the manager"},
 
 	msgCashTitle:    {"现金收款", "Cash"},
@@ -286,6 +291,7 @@ var messages = map[msg]translation{
 	msgStatusBackupFailed:    {"自动备份失败，%s 重试（见日志）", "Backup failed, retry at %s (see the log)"},
 	msgStatusPending:         {"待处理 %d", "Pending %d"},
 	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
+	msgStatusBusinessDay:     {"营业日 %s（已日结，算入下一营业日）", "Business day %s (today is closed)"},
 
 	msgSimTitle:    {"模拟顾客（训练）", "Simulate customer (training)"},
 	msgSimPayQR:    {"顾客扫码并付款", "Customer scans and pays"},

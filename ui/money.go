@@ -19,6 +19,15 @@ func formatFen(fen int64) string {
 	return sign + "¥" + strconv.FormatInt(fen/100, 10) + "." + twoDigits(fen%100)
 }
 
+// formatSignedFen is formatFen with a "+" on a positive amount, for a
+// difference whose sign is the news (cash over or short).
+func formatSignedFen(fen int64) string {
+	if fen > 0 {
+		return "+" + formatFen(fen)
+	}
+	return formatFen(fen)
+}
+
 func twoDigits(n int64) string {
 	if n < 10 {
 		return "0" + strconv.FormatInt(n, 10)

@@ -31,7 +31,7 @@ type qrScreen struct {
 	reason   *widget.Label
 	order    *widget.Label
 
-	cancelBtn, backBtn, simBtn *widget.Button
+	cancelBtn, backBtn, newBtn, simBtn *widget.Button
 
 	root     fyne.CanvasObject
 	state    State
@@ -63,6 +63,8 @@ func newQRScreen(t *Terminal) *qrScreen {
 	s.order.Alignment = fyne.TextAlignCenter
 	s.cancelBtn = widget.NewButtonWithIcon(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
 	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
+	s.newBtn = widget.NewButtonWithIcon(c.T(msgQRNew), theme.ViewRefreshIcon(), s.again)
+	s.newBtn.Importance = widget.HighImportance
 	s.simBtn = widget.NewButtonWithIcon(c.T(msgSimPayQR), theme.ConfirmIcon(), s.simulatePay)
 	if t.opt.customer == nil || !t.bar.Status().Training {
 		s.simBtn.Hide()
@@ -85,6 +87,7 @@ func (s *qrScreen) reset(sale Sale) {
 	s.cancelBtn.Show()
 	s.cancelBtn.Disable()
 	s.backBtn.Hide()
+	s.newBtn.Hide()
 	s.simBtn.Disable()
 }
 
@@ -94,7 +97,7 @@ func (s *qrScreen) build() fyne.CanvasObject {
 	info := container.NewVBox(
 		s.amount, s.prompt, s.expires, s.progress, s.reason, s.order,
 		layout.NewSpacer(),
-		container.NewHBox(s.cancelBtn, s.backBtn),
+		container.NewHBox(s.cancelBtn, s.backBtn, s.newBtn),
 		s.simBtn,
 	)
 	return container.NewPadded(container.NewBorder(nil, nil, nil, info, container.NewCenter(s.img)))
@@ -197,6 +200,15 @@ func (s *qrScreen) finish(text string) {
 	s.cancelBtn.Hide()
 	s.simBtn.Disable()
 	s.backBtn.Show()
+	s.newBtn.Show()
+}
+
+// again starts a fresh Native order for the same sale once the last one
+// expired or was closed: the customer who was too slow gets a new code.
+func (s *qrScreen) again() {
+	if s.done {
+		s.t.showQR(s.sale)
+	}
 }
 
 func (s *qrScreen) cancel() {
@@ -246,5 +258,7 @@ func (s *qrScreen) typedKey(ev *fyne.KeyEvent) {
 		if s.done {
 			s.t.backToSale()
 		}
+	case fyne.KeyF2:
+		s.again()
 	}
 }

@@ -22,6 +22,8 @@ type receiptScreen struct {
 	r receipt.Receipt
 
 	title    *canvas.Text
+	paid     *AmountDisplay // the amount paid, the largest thing on the screen
+	change   *AmountDisplay // the change due on a cash sale, as large
 	training *widget.Label
 	grid     *fyne.Container
 	rows     []receiptRow
@@ -47,6 +49,8 @@ func newReceiptScreen(t *Terminal, fromHistory bool) *receiptScreen {
 	s := &receiptScreen{
 		t: t, fromHistory: fromHistory,
 		title:    canvas.NewText(c.T(msgCommonPaid), colorWeChatGreen),
+		paid:     NewAmountDisplay(c.T(msgReceiptAmount)),
+		change:   NewAmountDisplay(c.T(msgReceiptChange)),
 		training: widget.NewLabelWithStyle(c.T(msgReceiptTraining), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		grid:     container.New(layout.NewFormLayout()),
 		fields:   map[msg]*widget.Label{},
@@ -71,7 +75,8 @@ func newReceiptScreen(t *Terminal, fromHistory bool) *receiptScreen {
 		s.nextBtn.Importance = widget.HighImportance
 	}
 	buttons := container.NewHBox(s.printBtn, layout.NewSpacer(), container.NewGridWrap(fyne.NewSize(240, 64), s.nextBtn))
-	s.root = container.NewPadded(container.NewBorder(container.NewVBox(s.title, s.training),
+	amounts := container.NewGridWithColumns(2, s.paid, s.change)
+	s.root = container.NewPadded(container.NewBorder(container.NewVBox(s.title, amounts, s.training),
 		container.NewVBox(s.printMsg, buttons), nil, nil, container.NewVScroll(s.grid)))
 	return s
 }
@@ -127,6 +132,9 @@ func (s *receiptScreen) reset(r receipt.Receipt) {
 	}
 	s.grid.Objects = objs
 	s.grid.Refresh()
+	s.paid.SetFen(r.TotalFen)
+	s.change.SetFen(r.ChangeFen)
+	showIf(s.change, r.Tender == receipt.TenderCash && r.ChangeFen > 0)
 
 	if r.Training {
 		s.training.Show()

@@ -60,6 +60,9 @@ func newSaleScreen(t *Terminal) *saleScreen {
 
 		linesRev: -1,
 	}
+	// A long hint (the large-amount confirmation) wraps instead of
+	// widening the window.
+	s.hint.Wrapping = fyne.TextWrapWord
 	s.keypad = NewKeypad(s.press)
 	s.addBtn = widget.NewButtonWithIcon(c.T(msgSaleAddLine), theme.ContentAddIcon(), s.addLine)
 	s.scanBtn = widget.NewButton(c.T(msgSaleScan), func() { s.pay(tenderScan) })
@@ -97,7 +100,7 @@ func (s *saleScreen) build() fyne.CanvasObject {
 		s.hint, nil, nil,
 		container.NewVScroll(s.lines),
 	)
-	right := container.NewVBox(s.keypad, s.addBtn, s.clearBtn)
+	right := container.NewVBox(s.keypad, container.NewGridWithColumns(2, s.addBtn, s.clearBtn))
 	tenders := container.NewGridWithColumns(3,
 		tall(s.scanBtn), tall(s.qrBtn), tall(s.cashBtn))
 	footer := container.NewHBox(s.historyBtn, layout.NewSpacer(), s.managerBtn, s.settingsBtn)
@@ -167,7 +170,9 @@ func (s *saleScreen) refresh() {
 	}
 	objs := make([]fyne.CanvasObject, 0, len(d.lines))
 	for _, l := range d.lines {
-		objs = append(objs, container.NewHBox(widget.NewLabel(l.Name), layout.NewSpacer(), widget.NewLabel(formatFen(l.TotalFen))))
+		name := widget.NewLabel(l.Name)
+		name.Truncation = fyne.TextTruncateEllipsis
+		objs = append(objs, container.NewBorder(nil, nil, nil, widget.NewLabel(formatFen(l.TotalFen)), name))
 	}
 	s.lines.Objects = objs
 	s.lines.Refresh()

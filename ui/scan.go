@@ -34,6 +34,7 @@ type scanScreen struct {
 
 	amount   *AmountDisplay
 	prompt   *canvas.Text
+	headline *canvas.Text // the countdown or "payment failed", the largest thing while shown
 	how      *widget.Label
 	typed    *widget.Label
 	progress *widget.Label
@@ -57,6 +58,7 @@ func newScanScreen(t *Terminal) *scanScreen {
 		t:        t,
 		amount:   NewAmountDisplay(c.T(msgScanTitle)),
 		prompt:   canvas.NewText(c.T(msgScanPrompt), theme.Color(theme.ColorNamePrimary)),
+		headline: canvas.NewText("", theme.Color(theme.ColorNameForeground)),
 		how:      widget.NewLabel(c.T(msgScanHow)),
 		typed:    widget.NewLabel(""),
 		progress: widget.NewLabel(""),
@@ -66,6 +68,9 @@ func newScanScreen(t *Terminal) *scanScreen {
 	s.prompt.TextSize = 40
 	s.prompt.TextStyle = fyne.TextStyle{Bold: true}
 	s.prompt.Alignment = fyne.TextAlignCenter
+	s.headline.TextSize = themeSize(sizeNameHero)
+	s.headline.TextStyle = fyne.TextStyle{Bold: true}
+	s.headline.Alignment = fyne.TextAlignCenter
 	s.how.Alignment = fyne.TextAlignCenter
 	s.progress.Alignment = fyne.TextAlignCenter
 	s.progress.TextStyle = fyne.TextStyle{Bold: true}
@@ -86,7 +91,7 @@ func newScanScreen(t *Terminal) *scanScreen {
 func (s *scanScreen) reset(sale Sale) {
 	s.sale = sale
 	s.amount.SetFen(sale.TotalFen)
-	s.typed.SetText("")
+	setLine(s.typed, "")
 	s.buf = s.buf[:0]
 	s.deadline = time.Time{}
 	s.again()
@@ -115,7 +120,7 @@ func (s *scanScreen) build() fyne.CanvasObject {
 		container.NewCenter(s.amount),
 		layout.NewSpacer(),
 		s.prompt, s.how, s.typed,
-		s.progress, s.reason, s.order,
+		s.headline, s.progress, s.reason, s.order,
 		layout.NewSpacer(),
 	)
 	buttons := container.NewHBox(layout.NewSpacer(), s.cancelBtn, s.againBtn, layout.NewSpacer())
@@ -142,13 +147,13 @@ func (s *scanScreen) scanned(code string) {
 func (s *scanScreen) submit(code string) {
 	t := s.t
 	s.buf = s.buf[:0]
-	s.typed.SetText("")
+	setLine(s.typed, "")
 	if !pos.ValidCode(code) {
-		s.reason.SetText(t.cat.T(reasonMsg(ReasonCodeInvalid)))
+		setLine(s.reason, t.cat.T(reasonMsg(ReasonCodeInvalid)))
 		return
 	}
 	s.phase = scanInFlight
-	s.reason.SetText("")
+	setLine(s.reason, "")
 	s.state = StateSubmitting
 	s.showProgress()
 	p := &payment{amountFen: s.sale.TotalFen}
@@ -165,8 +170,8 @@ func (s *scanScreen) submit(code string) {
 			if err != nil {
 				s.phase = scanDone
 				s.state = StateFailed
-				s.progress.SetText("")
-				s.reason.SetText(t.errorText(err))
+				setLine(s.progress, "")
+				setLine(s.reason, t.errorText(err))
 				s.showButtons()
 				return
 			}
@@ -179,7 +184,7 @@ func (s *scanScreen) submit(code string) {
 func (s *scanScreen) update(u Update) {
 	s.state = u.State
 	if u.OutTradeNo != "" {
-		s.order.SetText(s.t.cat.T(msgReceiptOrderNo) + " " + u.OutTradeNo)
+		setLine(s.order, s.t.cat.T(msgReceiptOrderNo)+" "+u.OutTradeNo)
 	}
 	if !u.Deadline.IsZero() {
 		s.deadline = u.Deadline
@@ -187,38 +192,48 @@ func (s *scanScreen) update(u Update) {
 	switch u.State {
 	case StateFailed, StateConflict:
 		s.phase = scanDone
-		s.reason.SetText(s.t.cat.T(reasonMsg(u.Reason)))
+		setLine(s.reason, s.t.cat.T(reasonMsg(u.Reason)))
 	case StateReversed:
 		s.phase = scanDone
 		m := msgScanReversed
 		if u.Reason == ReasonPasswordTimeout {
 			m = msgReasonNoPassword
 		}
-		s.reason.SetText(s.t.cat.T(m))
+		setLine(s.reason, s.t.cat.T(m))
 	}
 	s.showProgress()
 }
 
 func (s *scanScreen) showProgress() {
 	c := s.t.cat
+	s.headline.Text = ""
 	switch s.state {
 	case StateSubmitting, StateNew:
-		s.progress.SetText(c.T(msgScanSubmitting))
+		setLine(s.progress, c.T(msgScanSubmitting))
 	case StateWaitingPassword:
 		left := int(time.Until(s.deadline).Round(time.Second) / time.Second)
 		if left < 0 || s.deadline.IsZero() {
 			left = 0
 		}
-		s.progress.SetText(c.T(msgScanWaiting, left))
+		setLine(s.progress, c.T(msgScanWaiting, left))
+		s.headline.Text = c.T(msgScanSeconds, left)
+		s.headline.Color = theme.Color(theme.ColorNameForeground)
 	case StateReversing:
-		s.progress.SetText(c.T(msgScanReversing))
+		setLine(s.progress, c.T(msgScanReversing))
 	case StateFailed, StateConflict:
-		s.progress.SetText(c.T(msgCommonFailed))
+		setLine(s.progress, "")
+		s.headline.Text = c.T(msgCommonFailed)
+		s.headline.Color = theme.Color(theme.ColorNameError)
 	case StateReversed:
-		s.progress.SetText(c.T(msgStateReversed))
+		setLine(s.progress, c.T(msgStateReversed))
 	default:
-		s.progress.SetText(c.T(msgScanChecking))
+		setLine(s.progress, c.T(msgScanChecking))
 	}
+	// While the countdown or the failure is the news, the amount steps
+	// back to the amount size.
+	s.amount.SetSecondary(s.headline.Text != "")
+	showIf(s.headline, s.headline.Text != "")
+	s.headline.Refresh()
 	s.showButtons()
 }
 
@@ -269,9 +284,9 @@ func (s *scanScreen) again() {
 	s.t.pay = nil
 	s.phase = scanAwaitingCode
 	s.state = ""
-	s.progress.SetText("")
-	s.reason.SetText("")
-	s.order.SetText("")
+	setLine(s.progress, "")
+	setLine(s.reason, "")
+	setLine(s.order, "")
 	s.showButtons()
 }
 
@@ -280,7 +295,7 @@ func (s *scanScreen) typedRune(r rune) {
 		return
 	}
 	s.buf = append(s.buf, r)
-	s.typed.SetText(s.t.cat.T(msgScanTyped, len(s.buf)))
+	setLine(s.typed, s.t.cat.T(msgScanTyped, len(s.buf)))
 }
 
 func (s *scanScreen) typedKey(ev *fyne.KeyEvent) {
@@ -290,7 +305,7 @@ func (s *scanScreen) typedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyBackspace:
 		if s.phase == scanAwaitingCode && len(s.buf) > 0 {
 			s.buf = s.buf[:len(s.buf)-1]
-			s.typed.SetText(s.t.cat.T(msgScanTyped, len(s.buf)))
+			setLine(s.typed, s.t.cat.T(msgScanTyped, len(s.buf)))
 		}
 	case fyne.KeyReturn, fyne.KeyEnter:
 		switch s.phase {
@@ -307,6 +322,6 @@ func (s *scanScreen) typedKey(ev *fyne.KeyEvent) {
 // notACode says what a scanner typed that is not a payment code.
 func (s *scanScreen) notACode(text string) {
 	if s.phase == scanAwaitingCode {
-		s.reason.SetText(s.t.cat.T(msgScanNotCode, shortScan(text)))
+		setLine(s.reason, s.t.cat.T(msgScanNotCode, shortScan(text)))
 	}
 }

@@ -24,6 +24,7 @@ type StatusBar struct {
 	net, scan       *canvas.Text
 	pending         *canvas.Text
 	background      *canvas.Text // daily bill and replication, when they need a word
+	day             *canvas.Text // the business day, when it is not the calendar day
 	banner          *fyne.Container
 	bannerText      *canvas.Text
 }
@@ -38,9 +39,11 @@ func newStatusBar(cat *catalog, st Status) *StatusBar {
 		scan:       canvas.NewText("", colorOnBar),
 		pending:    canvas.NewText("", colorOnBar),
 		background: canvas.NewText("", colorOnBar),
+		day:        canvas.NewText("", colorWarning),
 		bannerText: canvas.NewText("", color.White),
 	}
 	s.bannerText.TextStyle = fyne.TextStyle{Bold: true}
+	s.day.TextStyle = fyne.TextStyle{Bold: true}
 	s.bannerText.TextSize = theme.TextSubHeadingSize()
 	s.bannerText.Alignment = fyne.TextAlignCenter
 	s.banner = container.NewStack(canvas.NewRectangle(colorDanger), container.NewPadded(s.bannerText))
@@ -89,6 +92,21 @@ func (s *StatusBar) SetBackground(text string, warn bool) {
 	s.background.Refresh()
 }
 
+// SetBusinessDay shows the business day (yyyymmdd) that sales are booked
+// on when it is not today's calendar day (after the Z report), and nothing
+// otherwise.
+func (s *StatusBar) SetBusinessDay(day, today string) {
+	s.day.Text = ""
+	if day != "" && day != today && len(day) == 8 {
+		s.day.Text = s.cat.T(msgStatusBusinessDay, day[4:6]+"-"+day[6:])
+	}
+	s.day.Refresh()
+}
+
+// BusinessDay returns the business-day note the bar shows ("" when sales
+// go to today).
+func (s *StatusBar) BusinessDay() string { return s.day.Text }
+
 // Background returns the background-worker line the bar shows.
 func (s *StatusBar) Background() string { return s.background.Text }
 
@@ -107,6 +125,7 @@ func (s *StatusBar) CreateRenderer() fyne.WidgetRenderer {
 	row := container.NewHBox(
 		dot(s.netDot), s.net, layout.NewSpacer(),
 		dot(s.scanDot), s.scan, layout.NewSpacer(),
+		s.day, layout.NewSpacer(),
 		s.background, s.pending,
 	)
 	bar := container.NewStack(canvas.NewRectangle(colorBar), container.NewPadded(row))

@@ -236,6 +236,25 @@ func showLoop[S interface {
 
 func (t *Terminal) showSale() {
 	showLoop(t, &t.loop.sale, newSaleScreen, (*saleScreen).reset)
+	t.refreshBusinessDay()
+}
+
+// refreshBusinessDay reads, off the UI goroutine, which business day a sale
+// now is booked on and shows it in the status bar when it is not today
+// (sales after the Z belong to the next day).
+func (t *Terminal) refreshBusinessDay() {
+	if t.opt.manager == nil {
+		return
+	}
+	book := t.opt.manager.Days()
+	t.async(t.ctx, func(context.Context) func() {
+		day, err := book.BusinessDay()
+		if err != nil {
+			return nil // the next sale screen tries again
+		}
+		today := book.Today()
+		return func() { t.bar.SetBusinessDay(day, today) }
+	})
 }
 
 // showScan opens the scan screen for sale and returns it.

@@ -19,6 +19,14 @@ var (
 	colorOnBar       = color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xFF}
 )
 
+// Sizes of the cashier theme beyond Fyne's named ones. Each screen has one
+// thing that matters most (the total, the change, the countdown, the
+// failure) drawn at sizeNameHero; other amounts at sizeNameAmount.
+const (
+	sizeNameHero   fyne.ThemeSizeName = "wxpos.hero"
+	sizeNameAmount fyne.ThemeSizeName = "wxpos.amount"
+)
+
 // Theme is the wxpos cashier theme: light, WeChat green as the primary
 // colour, slightly larger text for a counter screen, and the embedded CJK
 // font so Chinese renders on a machine without CJK fonts installed.
@@ -69,6 +77,19 @@ func (t *Theme) Size(name fyne.ThemeSizeName) float32 {
 		return 26
 	case theme.SizeNameSubHeadingText:
 		return 20
+	case sizeNameHero:
+		return 60
+	case sizeNameAmount:
+		return 36
 	}
 	return theme.DefaultTheme().Size(name)
+}
+
+// themeSize returns the current theme's size for name, or the cashier
+// theme's when the current theme does not define it (a test theme).
+func themeSize(name fyne.ThemeSizeName) float32 {
+	if v := theme.Size(name); v > 0 {
+		return v
+	}
+	return (&Theme{}).Size(name)
 }

@@ -54,7 +54,7 @@ func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.amount.SetFen(u.AmountFen)
 	if u.Reason == ReasonNotRecorded {
-		s.result.SetText(c.T(msgReasonNotRecorded))
+		setLine(s.result, c.T(msgReasonNotRecorded))
 	}
 	s.explain.Wrapping = fyne.TextWrapWord
 	s.result.Importance = widget.DangerImportance
@@ -73,18 +73,18 @@ func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
 		s.forcePaidBtn.Disable()
 		s.forceVoidBtn.Disable()
 	}
+	showIf(s.result, s.result.Text != "")
 	s.stamp()
 	return s
 }
 
 func (s *unknownScreen) view() fyne.CanvasObject {
-	manager := widget.NewCard("", s.t.cat.T(msgUnknownManager),
-		container.NewGridWithColumns(2, s.forcePaidBtn, s.forceVoidBtn))
+	// One row of actions: the cashier's, then the manager's behind a PIN.
+	manager := container.NewHBox(widget.NewLabel(s.t.cat.T(msgUnknownManager)), s.forcePaidBtn, s.forceVoidBtn)
 	return container.NewPadded(container.NewVBox(
 		s.title, container.NewCenter(s.amount), s.order, s.checking, s.last, s.explain, s.result,
 		layout.NewSpacer(),
-		container.NewHBox(s.retryBtn, s.laterBtn, s.newSaleBtn),
-		manager,
+		container.NewBorder(nil, nil, container.NewHBox(s.retryBtn, s.laterBtn, s.newSaleBtn), manager),
 	))
 }
 
@@ -99,7 +99,7 @@ func (s *unknownScreen) update(u Update) {
 	s.stamp()
 	if !final(u.State) {
 		if u.Reason == ReasonNotRecorded {
-			s.result.SetText(s.t.cat.T(msgReasonNotRecorded))
+			setLine(s.result, s.t.cat.T(msgReasonNotRecorded))
 		}
 		return
 	}
@@ -107,11 +107,11 @@ func (s *unknownScreen) update(u Update) {
 	c := s.t.cat
 	switch u.State {
 	case StateReversed:
-		s.result.SetText(c.T(msgScanReversed))
+		setLine(s.result, c.T(msgScanReversed))
 	case StateClosed:
-		s.result.SetText(c.T(msgQRClosed))
+		setLine(s.result, c.T(msgQRClosed))
 	default:
-		s.result.SetText(c.T(reasonMsg(u.Reason)))
+		setLine(s.result, c.T(reasonMsg(u.Reason)))
 	}
 	s.checking.Hide()
 	s.retryBtn.Hide()
@@ -150,7 +150,7 @@ func (s *unknownScreen) retry() {
 			s.retryBtn.Enable()
 			s.stamp()
 			if err != nil {
-				s.result.SetText(t.errorText(err))
+				setLine(s.result, t.errorText(err))
 			}
 		}
 	})

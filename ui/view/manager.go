@@ -57,6 +57,9 @@ type AuditEvent struct {
 // float, cash in and out, X and Z reports. *report.Book satisfies it.
 type DayBook interface {
 	Today() string
+	// BusinessDay is the day a sale taken now is booked on: after the Z
+	// of today, the next day.
+	BusinessDay() (string, error)
 	Session(day string) (*report.Session, error)
 	Open(day, by string, floatFen int64) (*report.Session, error)
 	Move(day string, m report.Move) error
