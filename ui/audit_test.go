@@ -70,6 +70,7 @@ func TestAuditTrailReadable(t *testing.T) {
 			s.to.SetText(time.Now().In(tz.Shanghai).AddDate(0, 0, 1).Format("2006-01-02"))
 			s.load()
 			h.waitFor("events", func() bool { return len(s.events) > 3 })
+			h.assertCatalogue(t, "audit trail", "system", "Wang", "Li")
 			refundRow := -1
 			for i := range s.events {
 				row := h.term.auditRow(s.event(i))

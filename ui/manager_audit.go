@@ -68,6 +68,7 @@ func newAuditScreen(c *console) *auditScreen {
 		names = append(names, t.mt(k.m))
 	}
 	s.kind = widget.NewSelect(names, nil)
+	s.kind.PlaceHolder = t.mt(msgAudAll)
 	s.kind.SetSelectedIndex(0)
 	s.kind.OnChanged = func(string) { s.load() }
 	s.who.SetPlaceHolder(t.mt(msgAudWho))
@@ -83,6 +84,7 @@ func newAuditScreen(c *console) *auditScreen {
 		periods = append(periods, t.cat.T(p.m))
 	}
 	s.period = widget.NewSelect(periods, func(string) { s.setPeriod(s.period.SelectedIndex()) })
+	s.period.PlaceHolder = t.cat.T(msgAudPeriod)
 	today := t.now().In(tz.Shanghai)
 	s.from.SetText(today.Format("2006-01-02"))
 	s.to.SetText(today.Format("2006-01-02"))

@@ -85,7 +85,7 @@ func (s *forceScreen) row(o *pos.Order) fyne.CanvasObject {
 	if o.State == pos.StateConflict {
 		// Never paid: void is the acknowledgement, paid is refused by the core.
 		paid.Disable()
-		label.SetText(desc + "\n" + t.cat.T(msgStateConflict) + ": " + t.cat.T(msgReasonConflict))
+		label.SetText(desc + "\n" + t.cat.T(msgForceConflict))
 		label.Importance = widget.DangerImportance
 		label.Wrapping = fyne.TextWrapWord
 	}

@@ -90,6 +90,7 @@ const (
 	msgForceReasonNotPaid msg = "force.reasonNotPaid"
 	msgForceReasonCash    msg = "force.reasonCash"
 	msgForceDone          msg = "force.done"
+	msgForceConflict      msg = "force.conflict"
 
 	msgDayTitle          msg = "day.title"
 	msgDayBadDay         msg = "day.badDay"
@@ -147,6 +148,8 @@ const (
 
 	msgSetMerchant     msg = "set.merchant"
 	msgSetModeTraining msg = "set.modeTraining"
+	msgSetModeV3       msg = "set.modeV3"
+	msgSetModeV2       msg = "set.modeV2"
 	msgSetStoreID      msg = "set.storeID"
 	msgSetStoreName    msg = "set.storeName"
 	msgSetTerminal     msg = "set.terminal"
@@ -275,6 +278,7 @@ var managerMessages = map[msg]translation{
 	msgForceReasonSeen:    {"已查看顾客支付成功记录", "Saw the customer's successful payment"},
 	msgForceReasonNotPaid: {"顾客确认未付款", "Customer confirms not paid"},
 	msgForceReasonCash:    {"顾客改用现金支付", "Customer paid cash instead"},
+	msgForceConflict:      {"单号冲突：此订单号属于另一笔支付，本笔没有收款 — 按强制撤销确认", "Number conflict: this order number belongs to another payment and this sale is not paid — press force void to acknowledge it"},
 	msgForceDone:          {"%s 已处理：%s", "%s done: %s"},
 
 	msgDayTitle:          {"开班 / 日结", "Open / close the day"},
@@ -333,6 +337,8 @@ var managerMessages = map[msg]translation{
 
 	msgSetMerchant:     {"商户", "Merchant"},
 	msgSetModeTraining: {"训练模式", "Training"},
+	msgSetModeV3:       {"API v3", "API v3"},
+	msgSetModeV2:       {"API v2", "API v2"},
 	msgSetStoreID:      {"门店编号", "Store ID"},
 	msgSetStoreName:    {"门店名称", "Store name"},
 	msgSetTerminal:     {"终端编号", "Terminal ID"},

@@ -75,7 +75,7 @@ func newManagerSettings(c *console, by string) *managerSettings {
 		}
 	}
 	s.scanTest.OnSubmitted = func(v string) { s.testScan(v); s.scanTest.SetText("") }
-	modes := []string{t.mt(msgSetModeTraining), "API v3", "API v2"}
+	modes := []string{t.mt(msgSetModeTraining), t.mt(msgSetModeV3), t.mt(msgSetModeV2)}
 	s.mode = widget.NewRadioGroup(modes, func(string) { s.showMode() })
 	s.mode.Horizontal = true
 	switch w.Mode {
@@ -101,9 +101,9 @@ func newManagerSettings(c *console, by string) *managerSettings {
 
 func (s *managerSettings) selectedMode() config.Mode {
 	switch s.mode.Selected {
-	case "API v3":
+	case s.c.t.mt(msgSetModeV3):
 		return config.ModeV3
-	case "API v2":
+	case s.c.t.mt(msgSetModeV2):
 		return config.ModeV2
 	}
 	return config.ModeSandbox

@@ -151,10 +151,13 @@ func TestRefundScreenFlow(t *testing.T) {
 	test.Tap(s.submit)
 	answerPIN(h, s.c, "Li", "1357") // the cashier cannot approve
 	h.waitFor("refusal", func() bool { return s.c.prompt.status.Text == h.term.mt(msgMgrNotManager) })
+	h.assertCatalogue(t, "refund: not a manager", "Li", "wrong size")
 	answerPIN(h, s.c, "Wang", "0000")
 	h.waitFor("wrong PIN", func() bool { return s.c.prompt.status.Text == h.term.mt(msgMgrBadPIN) })
+	h.assertCatalogue(t, "refund: wrong PIN", "Wang", "wrong size")
 	answerPIN(h, s.c, "Wang", "2468")
 	h.waitFor("refund success", func() bool { return strings.Contains(s.state.Text, h.term.mt(msgRefStSuccess)) })
+	h.assertCatalogue(t, "refund: success", "wrong size")
 	rs, _ := w.core.RefundsOf(sale.OutTradeNo)
 	if len(rs) != 1 || rs[0].AmountFen != 1000 || rs[0].AuthorisedBy != "Wang" {
 		t.Fatalf("refunds %+v", rs)
@@ -199,6 +202,7 @@ func TestDayScreenOpenXZ(t *testing.T) {
 	if z := s.rep.r; z.ZNo != 1 || z.CashDiffFen() != 0 || !s.inBtn.Disabled() || !s.zBtn.Disabled() {
 		t.Fatalf("Z %+v", z)
 	}
+	h.assertCatalogue(t, "day: Z", "Wang", "milk", "(Li / Wang)")
 	test.Tap(s.rep.export)
 	h.waitFor("exported", func() bool { return strings.Contains(s.rep.status.Text, "z-000001-") })
 
@@ -310,6 +314,7 @@ func TestOpenDrawerAudited(t *testing.T) {
 	h.waitFor("refusal", func() bool { return home.c.prompt.status.Text == h.term.mt(msgMgrNotManager) })
 	answerPIN(h, home.c, "Wang", "2468")
 	h.waitFor("opened", func() bool { return home.message.Text == h.term.mt(msgMgrDrawerOpened, "Wang") })
+	h.assertCatalogue(t, "manager menu", "Wang")
 	if drawer.opened != 1 {
 		t.Fatalf("drawer pulsed %d times, want 1", drawer.opened)
 	}
@@ -391,7 +396,7 @@ func TestForceScreenConflict(t *testing.T) {
 			paid = v.Objects[0].(*widget.Button)
 		}
 	}
-	if label == nil || !strings.Contains(label.Text, h.term.cat.T(msgReasonConflict)) || !strings.Contains(label.Text, o.OutTradeNo) {
+	if label == nil || !strings.Contains(label.Text, h.term.mt(msgForceConflict)) || !strings.Contains(label.Text, o.OutTradeNo) {
 		t.Fatalf("row does not say the number is another payment's: %+v", label)
 	}
 	if paid == nil || !paid.Disabled() {

@@ -79,6 +79,7 @@ const (
 	msgReceiptAmount   msg = "receipt.amount"
 	msgReceiptTender   msg = "receipt.tender"
 	msgReceiptOrderNo  msg = "receipt.orderNo"
+	msgOrderNoIs       msg = "receipt.orderNoIs"
 	msgReceiptTxnID    msg = "receipt.txnID"
 	msgReceiptTime     msg = "receipt.time"
 	msgReceiptNo       msg = "receipt.no"
@@ -133,9 +134,10 @@ const (
 	msgStatusTraining        msg = "status.training"
 	msgStatusBusinessDay     msg = "status.businessDay"
 
-	msgSimTitle    msg = "sim.title"
-	msgSimPayQR    msg = "sim.payQR"
-	msgSimScenario msg = "sim.scenario"
+	msgSimTitle     msg = "sim.title"
+	msgSimPayQR     msg = "sim.payQR"
+	msgSimScenario  msg = "sim.scenario"
+	msgSimTitlePick msg = "sim.titlePick"
 
 	// Sandbox scenario names (wechat/sandbox), looked up by name.
 	msgScenarioSuccess     msg = "scenario.success"
@@ -237,6 +239,7 @@ var messages = map[msg]translation{
 	msgReceiptAmount:   {"金额", "Amount"},
 	msgReceiptTender:   {"支付方式", "Paid by"},
 	msgReceiptOrderNo:  {"订单号", "Order no."},
+	msgOrderNoIs:       {"订单号 %s", "Order no. %s"},
 	msgReceiptTxnID:    {"微信交易号", "Transaction ID"},
 	msgReceiptTime:     {"时间", "Time"},
 	msgReceiptNo:       {"收据号", "Receipt no."},
@@ -293,9 +296,10 @@ var messages = map[msg]translation{
 	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
 	msgStatusBusinessDay:     {"营业日 %s（已日结，算入下一营业日）", "Business day %s (today is closed)"},
 
-	msgSimTitle:    {"模拟顾客（训练）", "Simulate customer (training)"},
-	msgSimPayQR:    {"顾客扫码并付款", "Customer scans and pays"},
-	msgSimScenario: {"选择场景付款码", "Pick a scenario code"},
+	msgSimTitle:     {"模拟顾客（训练）", "Simulate customer (training)"},
+	msgSimPayQR:     {"顾客扫码并付款", "Customer scans and pays"},
+	msgSimScenario:  {"选择场景付款码", "Pick a scenario code"},
+	msgSimTitlePick: {"模拟顾客（训练） · 选择场景付款码", "Simulate customer (training) · pick a scenario code"},
 
 	msgScenarioSuccess:     {"立即成功", "Pays at once"},
 	msgScenarioPaySuccess:  {"输入密码后成功", "Password, then pays"},

@@ -108,6 +108,7 @@ func TestPosScanOutcomes(t *testing.T) {
 			if tt.sawWaitPW && !waited {
 				t.Error("never showed the password wait")
 			}
+			r.assertCatalogue(t, tt.name)
 			if !tt.paid {
 				if s.reason.Text != tt.reason {
 					t.Errorf("reason %q, want %q", s.reason.Text, tt.reason)
@@ -165,6 +166,7 @@ func TestPosUnknownThenPaid(t *testing.T) {
 		st := r.term.bar.Status()
 		return !st.NetworkOK && st.Pending == 1
 	})
+	r.assertCatalogue(t, "network down: unknown")
 	o, err := r.core.Order(r.term.pay.outTradeNo)
 	if err != nil {
 		t.Fatal(err)
@@ -214,6 +216,7 @@ func TestPosQRExpired(t *testing.T) {
 	if s.reason.Text != zh(msgQRExpired) {
 		t.Errorf("reason %q", s.reason.Text)
 	}
+	r.assertCatalogue(t, "QR expired")
 }
 
 func TestPosCashAndReprint(t *testing.T) {
@@ -305,6 +308,7 @@ func TestPosScanConflict(t *testing.T) {
 		}
 		return s.phase == scanDone && s.reason.Text == want
 	})
+	r.assertCatalogue(t, "conflict")
 	open, err := core.OpenOrders()
 	if err != nil || len(open) != 1 || open[0].State != pos.StateConflict || open[0].AmountFen != 8888 {
 		t.Fatalf("core's open orders %+v %v, want the 88.88 conflict", open, err)
@@ -324,4 +328,5 @@ func TestPosPaidNotRecordedIsSaid(t *testing.T) {
 	if _, onReceipt := r.term.cur.(*receiptScreen); onReceipt {
 		t.Fatal("a receipt for a sale the till did not record")
 	}
+	r.assertCatalogue(t, "paid, not recorded")
 }

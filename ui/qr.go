@@ -133,7 +133,7 @@ func (s *qrScreen) update(u Update) {
 	c := s.t.cat
 	s.state = u.State
 	if u.OutTradeNo != "" {
-		s.order.SetText(c.T(msgReceiptOrderNo) + " " + u.OutTradeNo)
+		s.order.SetText(c.T(msgOrderNoIs, u.OutTradeNo))
 	}
 	if !u.Deadline.IsZero() {
 		s.deadline = u.Deadline

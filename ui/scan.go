@@ -103,7 +103,7 @@ func (s *scanScreen) simPanel() *fyne.Container {
 	if cu == nil || !s.t.bar.Status().Training {
 		return container.NewVBox()
 	}
-	box := container.NewVBox(widget.NewLabelWithStyle(s.t.cat.T(msgSimTitle)+" · "+s.t.cat.T(msgSimScenario), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	box := container.NewVBox(widget.NewLabelWithStyle(s.t.cat.T(msgSimTitlePick), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	grid := container.NewGridWithColumns(3)
 	for _, sc := range cu.Scenarios() {
 		code := sc.Code
@@ -184,7 +184,7 @@ func (s *scanScreen) submit(code string) {
 func (s *scanScreen) update(u Update) {
 	s.state = u.State
 	if u.OutTradeNo != "" {
-		setLine(s.order, s.t.cat.T(msgReceiptOrderNo)+" "+u.OutTradeNo)
+		setLine(s.order, s.t.cat.T(msgOrderNoIs, u.OutTradeNo))
 	}
 	if !u.Deadline.IsZero() {
 		s.deadline = u.Deadline

@@ -43,7 +43,7 @@ func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
 		t:          t,
 		title:      canvas.NewText(c.T(msgUnknownTitle), colorWarning),
 		amount:     NewAmountDisplay(c.T(msgReceiptAmount)),
-		order:      widget.NewLabel(c.T(msgReceiptOrderNo) + " " + u.OutTradeNo),
+		order:      widget.NewLabel(c.T(msgOrderNoIs, u.OutTradeNo)),
 		checking:   widget.NewLabelWithStyle(c.T(msgUnknownChecking), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		explain:    widget.NewLabel(c.T(msgUnknownExplain)),
 		result:     widget.NewLabel(""),
