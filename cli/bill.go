@@ -223,7 +223,7 @@ func reconDesk(env *Env) (*recon.Desk, error) {
 		return nil, err
 	}
 	return &recon.Desk{
-		Book:     recon.NewBook(s, nil),
+		Book:     recon.NewBillBook(s, nil),
 		Terminal: recon.TerminalOf(env.Config.Store.ID, env.Config.Store.TerminalID),
 		Parse:    live.Parse,
 	}, nil

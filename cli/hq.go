@@ -243,7 +243,7 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				plain, info, err := recon.NewBook(db, nil).OpenBill(day)
+				plain, info, err := recon.NewBillBook(db, nil).OpenBill(day)
 				if err != nil {
 					return fmt.Errorf("%w: pass --bill FILE or run wxpos bill fetch --day %s", err, day.Dashed())
 				}

@@ -26,7 +26,7 @@ import (
 type ManagerConfig struct {
 	Core      *pos.Terminal
 	Staff     *staff.Directory
-	Book      *report.Book
+	Book      *report.DayBook
 	DB        *storage.Store
 	Config    config.Config
 	ExportDir string                                // where CSV exports go

@@ -75,29 +75,39 @@ func infoKey(d Day) string   { return "info/" + string(d) }
 func resultKey(d Day) string { return "result/" + string(d) }
 func fetchKey(d Day) string  { return "fetch/" + string(d) }
 
-// Book keeps bills, results and resolutions in the terminal database:
+// BillBook keeps bills, results and resolutions in the terminal database:
 // raw bills gzip-compressed in bucket bills, results in bucket recon. Every
 // change is one Update together with its audit event; nothing slow (gzip,
 // parsing, network) happens inside a transaction.
-type Book struct {
+type BillBook struct {
 	s   *storage.Store
 	now func() time.Time
 }
 
-// NewBook returns a Book on s. now may be nil (time.Now).
-func NewBook(s *storage.Store, now func() time.Time) *Book {
+// NewBillBook returns a BillBook on s. now may be nil (time.Now).
+func NewBillBook(s *storage.Store, now func() time.Time) *BillBook {
 	if now == nil {
 		now = time.Now
 	}
-	return &Book{s: s, now: now}
+	return &BillBook{s: s, now: now}
 }
 
+// Book is the old name of BillBook.
+//
+// Deprecated: use BillBook (report's book of day sessions is report.DayBook).
+type Book = BillBook
+
+// NewBook is the old name of NewBillBook.
+//
+// Deprecated: use NewBillBook.
+func NewBook(s *storage.Store, now func() time.Time) *BillBook { return NewBillBook(s, now) }
+
 // Store is the database the book writes to.
-func (b *Book) Store() *storage.Store { return b.s }
+func (b *BillBook) Store() *storage.Store { return b.s }
 
 // SaveBill stores the plain text of day's bill, compressed, replacing any
 // earlier copy. A nil plain with info.NoBill records "no bill that day".
-func (b *Book) SaveBill(day Day, plain []byte, info BillInfo, actor string) error {
+func (b *BillBook) SaveBill(day Day, plain []byte, info BillInfo, actor string) error {
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed) // level is valid
 	if _, err := zw.Write(plain); err != nil {
@@ -128,7 +138,7 @@ func (b *Book) SaveBill(day Day, plain []byte, info BillInfo, actor string) erro
 }
 
 // Bill returns the stored bill of day as plain text, or ErrNoBill.
-func (b *Book) Bill(day Day) ([]byte, *BillInfo, error) {
+func (b *BillBook) Bill(day Day) ([]byte, *BillInfo, error) {
 	r, info, err := b.OpenBill(day)
 	if err != nil {
 		return nil, nil, err
@@ -142,7 +152,7 @@ func (b *Book) Bill(day Day) ([]byte, *BillInfo, error) {
 
 // OpenBill returns a reader of day's stored bill, decompressing as it is
 // read (only the compressed copy is held in memory), or ErrNoBill.
-func (b *Book) OpenBill(day Day) (io.Reader, *BillInfo, error) {
+func (b *BillBook) OpenBill(day Day) (io.Reader, *BillInfo, error) {
 	var gz []byte
 	var info BillInfo
 	err := b.s.View(func(tx *storage.Tx) error {
@@ -167,7 +177,7 @@ func (b *Book) OpenBill(day Day) (io.Reader, *BillInfo, error) {
 }
 
 // HasBill reports whether day's bill (or "no bill") is stored.
-func (b *Book) HasBill(day Day) bool {
+func (b *BillBook) HasBill(day Day) bool {
 	ok := false
 	_ = b.s.View(func(tx *storage.Tx) error { ok = tx.Has(storage.BucketBills, infoKey(day)); return nil })
 	return ok
@@ -177,7 +187,7 @@ func (b *Book) HasBill(day Day) bool {
 // previous result carry over to differences with the same id; differences
 // that disappeared take their resolution with them (the audit trail keeps
 // it). It writes one recon.run event.
-func (b *Book) SaveResult(res *Result, actor string) error {
+func (b *BillBook) SaveResult(res *Result, actor string) error {
 	if res.At.IsZero() {
 		res.At = b.now()
 	}
@@ -204,7 +214,7 @@ func (b *Book) SaveResult(res *Result, actor string) error {
 }
 
 // Result returns day's stored reconciliation, or ErrNoResult.
-func (b *Book) Result(day Day) (*Result, error) {
+func (b *BillBook) Result(day Day) (*Result, error) {
 	var res Result
 	err := b.s.View(func(tx *storage.Tx) error { return tx.Get(storage.BucketRecon, resultKey(day), &res) })
 	if errors.Is(err, storage.ErrNotFound) {
@@ -229,7 +239,7 @@ type DaySummary struct {
 func (s DaySummary) Balanced() bool { return s.Open == 0 }
 
 // Days lists reconciled days, newest first.
-func (b *Book) Days() ([]DaySummary, error) {
+func (b *BillBook) Days() ([]DaySummary, error) {
 	var out []DaySummary
 	err := b.s.View(func(tx *storage.Tx) error {
 		return tx.ForEach(storage.BucketRecon, "result/", func(_ string, v []byte) error {
@@ -247,7 +257,7 @@ func (b *Book) Days() ([]DaySummary, error) {
 
 // Resolve records how a difference was resolved, with its audit event, in
 // one Update, and returns the updated result.
-func (b *Book) Resolve(day Day, id string, r Resolution) (*Result, error) {
+func (b *BillBook) Resolve(day Day, id string, r Resolution) (*Result, error) {
 	if strings.TrimSpace(r.Actor) == "" {
 		return nil, fmt.Errorf("resolve %s: who resolved it is required", id)
 	}
@@ -289,7 +299,7 @@ func (b *Book) Resolve(day Day, id string, r Resolution) (*Result, error) {
 
 // NoteQuery records the outcome of a "query now" on a difference (audited),
 // without resolving it.
-func (b *Book) NoteQuery(day Day, id, outcome, actor string) error {
+func (b *BillBook) NoteQuery(day Day, id, outcome, actor string) error {
 	now := b.now()
 	return b.s.Update(func(tx *storage.Tx) error {
 		var res Result
@@ -311,13 +321,13 @@ func (b *Book) NoteQuery(day Day, id, outcome, actor string) error {
 }
 
 // SetFetchStatus records a fetch attempt of day.
-func (b *Book) SetFetchStatus(st FetchStatus) error {
+func (b *BillBook) SetFetchStatus(st FetchStatus) error {
 	st.V = 1
 	return b.s.Update(func(tx *storage.Tx) error { return tx.Put(storage.BucketRecon, fetchKey(st.Day), st) })
 }
 
 // FetchStatusOf returns the recorded fetch attempts of day (zero when none).
-func (b *Book) FetchStatusOf(day Day) FetchStatus {
+func (b *BillBook) FetchStatusOf(day Day) FetchStatus {
 	st := FetchStatus{Day: day}
 	_ = b.s.View(func(tx *storage.Tx) error { return tx.Get(storage.BucketRecon, fetchKey(day), &st) })
 	return st
@@ -327,7 +337,7 @@ func (b *Book) FetchStatusOf(day Day) FetchStatus {
 // orders created the day before, on, or after it (a payment started at
 // 23:59 is on the next bill) and refunds requested in that window. The
 // result is an in-memory Local; a day of a till is small.
-func (b *Book) LocalDay(day Day) (*Records, error) {
+func (b *BillBook) LocalDay(day Day) (*Records, error) {
 	recs := &Records{}
 	from, to := day.Add(-1).Start(), day.Add(2).Start()
 	err := b.s.View(func(tx *storage.Tx) error {
@@ -374,7 +384,7 @@ func mustJSON(v any) json.RawMessage {
 	return data
 }
 
-func (b *Book) orderState(no string) (pos.State, error) {
+func (b *BillBook) orderState(no string) (pos.State, error) {
 	var st pos.State
 	err := b.s.View(func(tx *storage.Tx) error {
 		o, err := tx.GetOrder(no)

@@ -11,7 +11,7 @@
 //     fees. It keeps only a compact index of the local side (32 bytes per
 //     order plus an 8-byte hash slot), so a million-row day stays well under
 //     200 MB (see BenchmarkReconcileMillion).
-//   - Book persists on the terminal database: raw bills gzip-compressed in
+//   - BillBook persists on the terminal database: raw bills gzip-compressed in
 //     bucket bills ("raw/<yyyymmdd>", with "info/<yyyymmdd>"), results and
 //     fetch attempts in bucket recon ("result/<yyyymmdd>",
 //     "fetch/<yyyymmdd>"). Each change is one storage Update together with

@@ -84,7 +84,7 @@ func hqFixture(t *testing.T) Querier {
 	}, nil)
 	// Reconciliations: T01 of S01 finds three differences and resolves
 	// one; S02's T01 balances; S01's T02 has not reconciled.
-	b1 := recon.NewBook(t1, nil)
+	b1 := recon.NewBillBook(t1, nil)
 	res := &recon.Result{V: recon.ResultVersion, Day: "20261125", BillRows: 12, Counts: map[recon.Kind]int{}, Differences: []recon.Difference{
 		{ID: "local_only/order/A9", Kind: recon.KindLocalOnly}, {ID: "wechat_only/order/X1", Kind: recon.KindWeChatOnly},
 		{ID: "wechat_only/order/X2", Kind: recon.KindWeChatOnly}}}
@@ -94,7 +94,7 @@ func hqFixture(t *testing.T) Querier {
 	if _, err := b1.Resolve("20261125", "wechat_only/order/X1", recon.Resolution{Action: recon.ActionExplain, Actor: "manager", Note: "other channel"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := recon.NewBook(t3, nil).SaveResult(&recon.Result{V: recon.ResultVersion, Day: "20261125", BillRows: 4, Counts: map[recon.Kind]int{}}, "manager"); err != nil {
+	if err := recon.NewBillBook(t3, nil).SaveResult(&recon.Result{V: recon.ResultVersion, Day: "20261125", BillRows: 4, Counts: map[recon.Kind]int{}}, "manager"); err != nil {
 		t.Fatal(err)
 	}
 	for _, x := range []struct {

@@ -13,7 +13,7 @@ import (
 
 // yearBook builds a year of trading (~300 sales a day, refunds, pending
 // payments) and returns a book whose "now" is the evening of the last day.
-func yearBook(b *testing.B) (*Book, string) {
+func yearBook(b *testing.B) (*DayBook, string) {
 	b.Helper()
 	db, err := storage.Open(filepath.Join(b.TempDir(), "wxpos.db"), &storage.Options{NoSync: true})
 	if err != nil {
@@ -109,7 +109,7 @@ func settle(b *testing.B, db *storage.Store, day string) {
 
 // dayBook is yearBook with only its last day: the same day's report on a
 // database without history.
-func dayBook(b *testing.B) (*Book, string) {
+func dayBook(b *testing.B) (*DayBook, string) {
 	b.Helper()
 	db, err := storage.Open(filepath.Join(b.TempDir(), "wxpos.db"), &storage.Options{NoSync: true})
 	if err != nil {

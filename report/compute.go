@@ -33,7 +33,7 @@ func tenderIndex(t receipt.Tender) int {
 // indexes (storage.Tx.SalesOnDay, RefundsOnDay), so the cost follows the
 // day's trade, not the history. Payments and refunds still open are listed
 // as pending and left out of the money.
-func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, error) {
+func (b *DayBook) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, error) {
 	start, err := dayStart(s.Day)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (b *Book) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, erro
 
 // blank is the report of session s taken at now, before any money: every
 // tender of TenderOrder listed at zero.
-func (b *Book) blank(s *Session, now time.Time) *Report {
+func (b *DayBook) blank(s *Session, now time.Time) *Report {
 	r := &Report{Day: s.Day}
 	r.BusinessDay = s.Day
 	r.StoreName, r.StoreID, r.TerminalID, r.Training = b.info.StoreName, b.info.StoreID, b.info.TerminalID, b.info.Training

@@ -136,22 +136,27 @@ type Info struct {
 	Training                       bool
 }
 
-// Options configures a Book. The zero value uses the defaults.
+// Options configures a DayBook. The zero value uses the defaults.
 type Options struct {
 	Now func() time.Time // zero: time.Now
 }
 
-// Book keeps the day sessions of one terminal and computes their reports
+// DayBook keeps the day sessions of one terminal and computes their reports
 // from the orders, refunds and receipts the payment core stores.
-type Book struct {
+type DayBook struct {
 	db   *storage.Store
 	info Info
 	now  func() time.Time
 }
 
+// Book is the old name of DayBook.
+//
+// Deprecated: use DayBook (recon's book of bills is recon.BillBook).
+type Book = DayBook
+
 // New returns the book on db.
-func New(db *storage.Store, info Info, o *Options) *Book {
-	b := &Book{db: db, info: info, now: time.Now}
+func New(db *storage.Store, info Info, o *Options) *DayBook {
+	b := &DayBook{db: db, info: info, now: time.Now}
 	if o != nil && o.Now != nil {
 		b.now = o.Now
 	}
@@ -159,7 +164,7 @@ func New(db *storage.Store, info Info, o *Options) *Book {
 }
 
 // Today is the current business day.
-func (b *Book) Today() string { return DayOf(b.now()) }
+func (b *DayBook) Today() string { return DayOf(b.now()) }
 
 // BusinessDay returns the business day a sale taken now is booked on: the
 // calendar day while it is open, else (after its Z) the first day after it
@@ -209,7 +214,7 @@ const (
 )
 
 // Session returns the session of day (State StateNone if never opened).
-func (b *Book) Session(day string) (*Session, error) {
+func (b *DayBook) Session(day string) (*Session, error) {
 	if _, err := dayStart(day); err != nil {
 		return nil, err
 	}
@@ -223,7 +228,7 @@ func (b *Book) Session(day string) (*Session, error) {
 }
 
 // Open starts day with an opening float (备用金) counted into the drawer.
-func (b *Book) Open(day, by string, floatFen int64) (*Session, error) {
+func (b *DayBook) Open(day, by string, floatFen int64) (*Session, error) {
 	if _, err := dayStart(day); err != nil {
 		return nil, err
 	}
@@ -257,7 +262,7 @@ func (b *Book) Open(day, by string, floatFen int64) (*Session, error) {
 
 // Move records cash put into (CashIn) or taken out of (CashOut) the drawer
 // on an open day. approvedBy names the manager who approved a payout.
-func (b *Book) Move(day string, m Move) error {
+func (b *DayBook) Move(day string, m Move) error {
 	if m.AmountFen <= 0 {
 		return fmt.Errorf("cash %s %d fen: %w", m.Kind, m.AmountFen, ErrBadAmount)
 	}
@@ -297,7 +302,7 @@ func (b *Book) Move(day string, m Move) error {
 
 // X computes the report of day so far without changing anything. On a
 // closed day it shows the live figures with ClosedDay set; the Z stands.
-func (b *Book) X(day, operator string) (*Report, error) {
+func (b *DayBook) X(day, operator string) (*Report, error) {
 	if _, err := dayStart(day); err != nil {
 		return nil, err
 	}
@@ -325,7 +330,7 @@ func (b *Book) X(day, operator string) (*Report, error) {
 // commit. counted is the cash the manager counted in the drawer (nil: not
 // counted). A day that was never opened is closed with a float of 0.
 // Afterwards the day refuses every change.
-func (b *Book) Close(day, by string, counted *int64) (*Report, error) {
+func (b *DayBook) Close(day, by string, counted *int64) (*Report, error) {
 	if _, err := dayStart(day); err != nil {
 		return nil, err
 	}
@@ -346,7 +351,7 @@ func (b *Book) Close(day, by string, counted *int64) (*Report, error) {
 }
 
 // closeTx is the transaction of Close.
-func (b *Book) closeTx(tx *storage.Tx, day, by string, counted *int64, now time.Time) (*Report, error) {
+func (b *DayBook) closeTx(tx *storage.Tx, day, by string, counted *int64, now time.Time) (*Report, error) {
 	s, err := getSession(tx, day)
 	if err != nil {
 		return nil, err
@@ -386,7 +391,7 @@ func (b *Book) closeTx(tx *storage.Tx, day, by string, counted *int64, now time.
 }
 
 // Z returns the frozen Z report of a closed day, or ErrNoZ.
-func (b *Book) Z(day string) (*Report, error) {
+func (b *DayBook) Z(day string) (*Report, error) {
 	s, err := b.Session(day)
 	if err != nil {
 		return nil, err
@@ -398,7 +403,7 @@ func (b *Book) Z(day string) (*Report, error) {
 }
 
 // ZByNo returns Z report number no, for reprints.
-func (b *Book) ZByNo(no int64) (*Report, error) {
+func (b *DayBook) ZByNo(no int64) (*Report, error) {
 	var day string
 	err := b.db.View(func(tx *storage.Tx) error {
 		v, err := tx.GetRaw(storage.BucketSessions, zKey(no))
@@ -424,7 +429,7 @@ type ZSummary struct {
 }
 
 // Zs lists the Z reports, newest first, at most limit (0: all).
-func (b *Book) Zs(limit int) ([]ZSummary, error) {
+func (b *DayBook) Zs(limit int) ([]ZSummary, error) {
 	var days []string
 	err := b.db.View(func(tx *storage.Tx) error {
 		return tx.ForEach(storage.BucketSessions, "z/", func(_ string, v []byte) error {

@@ -120,7 +120,7 @@ func TestEndToEndSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	book := recon.NewBook(db, clk.Now)
+	book := recon.NewBillBook(db, clk.Now)
 	f := &recon.Fetcher{Desk: &recon.Desk{Book: book, Terminal: recon.TerminalOf("S1", "T1"), Parse: live.Parse,
 		Operator: &live.Operator{Client: env.Client, Terminal: term, Approval: manager}, Sales: live.Recorder{Terminal: term}},
 		Source: live.Source{Client: env.Client}, Now: clk.Now}
