@@ -165,7 +165,7 @@ func (s *managerHome) showMenu() {
 				s.message.SetText(t.mt(msgMgrReconOff))
 				return
 			}
-			t.ShowReconciliation(t.opt.recon)
+			t.showReconciliation(t.opt.recon, func() { t.show(newManagerHome(c)) })
 		}},
 	}
 	grid := container.NewGridWithColumns(2)

@@ -37,12 +37,21 @@ type Reconciler interface {
 
 // ShowReconciliation opens the reconciliation screen (per day: counts per
 // category, totals side by side, the differences and their actions).
-func (t *Terminal) ShowReconciliation(r Reconciler) { t.show(newReconScreen(t, r)) }
+func (t *Terminal) ShowReconciliation(r Reconciler) { t.showReconciliation(r, t.showSale) }
+
+// showReconciliation opens the reconciliation screen; back is where its
+// 返回 goes.
+func (t *Terminal) showReconciliation(r Reconciler, back func()) {
+	s := newReconScreen(t, r)
+	s.back = back
+	t.show(s)
+}
 
 // reconScreen shows one day's reconciliation and the list of days.
 type reconScreen struct {
-	t *Terminal
-	r Reconciler
+	t    *Terminal
+	r    Reconciler
+	back func() // where 返回 and Esc go: the screen it was opened from
 
 	day     recon.Day
 	dayIn   *keyEntry
@@ -60,7 +69,7 @@ type reconScreen struct {
 
 func newReconScreen(t *Terminal, r Reconciler) *reconScreen {
 	s := &reconScreen{
-		t: t, r: r,
+		t: t, r: r, back: t.showSale,
 		day:     recon.DayOf(time.Now()).Add(-1),
 		dayIn:   newKeyEntry(t),
 		days:    container.NewVBox(),
@@ -85,7 +94,7 @@ func (s *reconScreen) view() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(s.rt(msgReconTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	open := widget.NewButtonWithIcon(s.rt(msgReconOpen), theme.SearchIcon(), s.openTyped)
 	fetch := widget.NewButtonWithIcon(s.rt(msgReconFetch), theme.DownloadIcon(), s.fetchNow)
-	back := widget.NewButtonWithIcon(s.t.cat.T(msgCommonBack), theme.NavigateBackIcon(), s.t.showSale)
+	back := widget.NewButtonWithIcon(s.t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.back() })
 	top := container.NewBorder(nil, nil, title, container.NewHBox(open, fetch), s.dayIn)
 	left := container.NewBorder(widget.NewLabelWithStyle(s.rt(msgReconDays), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(s.days))
@@ -107,7 +116,7 @@ func (s *reconScreen) start(ctx context.Context) {
 
 func (s *reconScreen) typedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape {
-		s.t.showSale()
+		s.back()
 	}
 }
 

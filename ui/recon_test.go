@@ -171,6 +171,8 @@ func TestManagerMenuOpensReconciliation(t *testing.T) {
 			test.Tap(btn)
 			if tc.opened {
 				screenAs[*reconScreen](h)
+				h.key(fyne.KeyEscape) // 返回 goes back where it came from: the menu, not the sale
+				h.waitFor("back to the menu", onScreen[*managerHome](h))
 				return
 			}
 			if home.message.Text != h.term.mt(msgMgrReconOff) {
