@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -81,4 +82,34 @@ func historyRowsShown(hs *historyScreen) int {
 		return -1
 	}
 	return len(hs.records)
+}
+
+// BenchmarkHistoryRetained opens history on a day of 1,000 sales and
+// leaves it, again and again: retained-B/op is how much live heap each
+// round leaves behind after a collection (what an opening costs for the
+// rest of the day).
+func BenchmarkHistoryRetained(b *testing.B) {
+	core := historyBenchCore(b, 1000)
+	h := newHarness(b, WithCheckout(counter.NewCheckout(core, true, nil)))
+	round := func() {
+		h.term.showSale()
+		h.key(fyne.KeyF5)
+		hs := screenAs[*historyScreen](h)
+		h.waitFor("history", func() bool { return historyRowsShown(hs) == 1000 })
+		h.w.Canvas().Capture()
+		h.term.showSale()
+		h.w.Canvas().Capture()
+	}
+	round() // the first opening builds what every later one reuses
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	n := 0
+	for b.Loop() {
+		round()
+		n++
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "retained-B/op")
 }
