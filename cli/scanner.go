@@ -14,6 +14,7 @@ import (
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/scanner"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // newScannerCmd builds `wxpos scanner`: hardware checks for the barcode scanner.
@@ -281,11 +282,11 @@ func printScan(out io.Writer, s scanner.Scan) {
 	if len(notes) > 0 {
 		extra = "  [" + strings.Join(notes, "; ") + "]"
 	}
-	fmt.Fprintf(out, "%s  %-8s %3d chars  %s%s\n", s.At.Format(time.TimeOnly), scanner.Mask(s.Code), len(s.Code), verdict, extra)
+	fmt.Fprintf(out, "%s  %-8s %3d chars  %s%s\n", s.At.In(tz.Shanghai).Format(time.TimeOnly), scanner.Mask(s.Code), len(s.Code), verdict, extra)
 }
 
 func printStatus(out io.Writer, st scanner.Status) {
-	fmt.Fprintf(out, "%s  %s\n", time.Now().Format(time.TimeOnly), st)
+	fmt.Fprintf(out, "%s  %s\n", time.Now().In(tz.Shanghai).Format(time.TimeOnly), st)
 	switch {
 	case st.Err == nil:
 	case errors.Is(st.Err, fs.ErrPermission):

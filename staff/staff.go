@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // Role is what a user may do. Roles are persisted as these strings.
@@ -61,7 +62,9 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("%s: %v until %s", e.Name, ErrLocked, e.Until.Format("15:04:05"))
+	// The store's clock, whatever the machine's zone or the zone the time
+	// was stored in (UTC).
+	return fmt.Sprintf("%s: %v until %s", e.Name, ErrLocked, e.Until.In(tz.Shanghai).Format("15:04:05"))
 }
 
 // Is makes errors.Is(err, ErrLocked) match.

@@ -13,6 +13,7 @@ import (
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // cheap keeps tests fast; the benchmark measures the real parameters.
@@ -173,6 +174,11 @@ func TestLockout(t *testing.T) {
 	}
 	if want := f.clk.Now().Add(10 * time.Minute); !le.Until.Equal(want) {
 		t.Errorf("locked until %v, want %v", le.Until, want)
+	}
+	// Said in the store's zone, whatever zone the time is held in.
+	utc := &staff.LockedError{Name: "Li", Until: le.Until.UTC()}
+	if want := le.Until.In(tz.Shanghai).Format("15:04:05"); !strings.HasSuffix(utc.Error(), "until "+want) {
+		t.Errorf("lockout says %q, want the store's time %s", utc.Error(), want)
 	}
 	if n := len(events(t, f.db, staff.KindLockedOut)); n != 1 {
 		t.Errorf("%d lock events, want 1", n)
