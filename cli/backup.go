@@ -14,7 +14,8 @@ import (
 )
 
 func newBackupCmd(g *globalFlags) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "backup FILE",
 		Short: "Write a consistent copy of the terminal database",
 		Long: "backup writes a consistent copy of the terminal database to FILE (a temporary file, synced, then renamed)\n" +
@@ -31,10 +32,21 @@ func newBackupCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if asJSON {
+				return writeJSON(env.Stdout, struct {
+					Database string `json:"database"`
+					File     string `json:"file"`
+					Bytes    int64  `json:"bytes"`
+					Training bool   `json:"training"`
+					Zip      bool   `json:"zip"` // with the embedded simulator's state
+				}{path, args[0], n, env.Config.Training(), env.trainingSandboxDir() != ""})
+			}
 			_, err = fmt.Fprintf(env.Stdout, "backed up %s (%s) to %s (%d bytes)\n", path, what, args[0], n)
 			return err
 		}),
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the database, the file written and its size")
+	return cmd
 }
 
 // backup writes the backup `wxpos backup` writes to dst: the database, or

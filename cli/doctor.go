@@ -55,6 +55,7 @@ const warnSkew = 30 * time.Second
 func newDoctorCmd(g *globalFlags) *cobra.Command {
 	var url string
 	var timeout time.Duration
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the configuration, key files, data directory and clock, and say how to fix problems",
@@ -83,34 +84,74 @@ func newDoctorCmd(g *globalFlags) *cobra.Command {
 				}
 			}
 			findings := runDoctor(cmd.Context(), scope, url, timeout)
-			fails, warns := 0, 0
-			out := cmd.OutOrStdout()
-			for _, f := range findings {
-				fmt.Fprintf(out, "%-4s  %-22s %s\n", f.Level, f.Topic, f.Detail)
-				if f.Fix != "" && f.Level != LevelOK {
-					fmt.Fprintf(out, "      %-22s fix: %s\n", "", f.Fix)
-				}
-				switch f.Level {
-				case LevelFail:
-					fails++
-				case LevelWarn:
-					warns++
-				}
+			fails, err := printFindings(cmd.OutOrStdout(), asJSON, findings)
+			if err != nil {
+				return err
 			}
 			if fails > 0 {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("doctor: %d problem(s) to fix", fails)}
+				err := fmt.Errorf("doctor: %d problem(s) to fix", fails)
+				if asJSON {
+					err = nil // the object says it; stdout stays one object
+				}
+				return &ExitError{Code: ExitFailure, Err: err}
 			}
-			msg := "all checks passed"
-			if warns > 0 {
-				msg = fmt.Sprintf("no failures, %d warning(s)", warns)
-			}
-			_, err := fmt.Fprintln(out, msg)
-			return err
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: every finding, and the counts")
 	cmd.Flags().StringVar(&url, "url", "", "server `URL` for the clock check (default: the configured WeChat base URL)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "deadline of the clock check and of the replica probe")
 	return cmd
+}
+
+// doctorJSON is what doctor --json prints.
+type doctorJSON struct {
+	OK       bool          `json:"ok"` // no failure (warnings allowed)
+	Fails    int           `json:"fails"`
+	Warnings int           `json:"warnings"`
+	Findings []findingJSON `json:"findings"`
+}
+
+type findingJSON struct {
+	Level  string `json:"level"` // ok, info, warn, fail
+	Topic  string `json:"topic"`
+	Detail string `json:"detail"`
+	Fix    string `json:"fix,omitempty"`
+}
+
+// printFindings prints the doctor's findings, each with its fix, and the
+// verdict, or one JSON object; it returns how many failed.
+func printFindings(w io.Writer, asJSON bool, findings []Finding) (int, error) {
+	j := doctorJSON{Findings: []findingJSON{}}
+	for _, f := range findings {
+		switch f.Level {
+		case LevelFail:
+			j.Fails++
+		case LevelWarn:
+			j.Warnings++
+		}
+		j.Findings = append(j.Findings, findingJSON{Level: strings.ToLower(string(f.Level)),
+			Topic: f.Topic, Detail: f.Detail, Fix: f.Fix})
+	}
+	j.OK = j.Fails == 0
+	if asJSON {
+		return j.Fails, writeJSON(w, j)
+	}
+	for _, f := range findings {
+		fmt.Fprintf(w, "%-4s  %-22s %s\n", f.Level, f.Topic, f.Detail)
+		if f.Fix != "" && f.Level != LevelOK {
+			fmt.Fprintf(w, "      %-22s fix: %s\n", "", f.Fix)
+		}
+	}
+	if j.Fails > 0 {
+		return j.Fails, nil
+	}
+	msg := "all checks passed"
+	if j.Warnings > 0 {
+		msg = fmt.Sprintf("no failures, %d warning(s)", j.Warnings)
+	}
+	_, err := fmt.Fprintln(w, msg)
+	return 0, err
 }
 
 // doctorScope is what the doctor looks at: the config file and data

@@ -48,6 +48,7 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 		f               replicaFlags
 		from, to, store string
 		asCSV, training bool
+		asJSON          bool
 		out             string
 	)
 	cmd := &cobra.Command{
@@ -77,6 +78,12 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			switch {
+			case asJSON:
+				return writeJSON(env.Stdout, r)
+			case asCSV:
+				return writeHQCSV(env, r.CSVTables(csvout.LangFromEnv()), out)
+			}
 			w := env.Stdout
 			if out != "" {
 				file, err := os.Create(out)
@@ -86,12 +93,7 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 				defer file.Close()
 				w = file
 			}
-			if asCSV {
-				err = r.WriteCSV(w, csvout.LangFromEnv())
-			} else {
-				err = r.WriteText(w, time.Now())
-			}
-			if err != nil {
+			if err := r.WriteText(w, time.Now()); err != nil {
 				return err
 			}
 			if out != "" {
@@ -105,10 +107,49 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 	fs.StringVar(&from, "from", "", "first `day` (yyyymmdd or yyyy-mm-dd; default today, Asia/Shanghai)")
 	fs.StringVar(&to, "to", "", "last `day`, inclusive (default: --from)")
 	fs.StringVar(&store, "store", "", "only this store `id` (default: the whole chain)")
-	fs.BoolVar(&asCSV, "csv", false, "write CSV instead of text")
-	fs.StringVar(&out, "out", "", "write to this `file` instead of stdout")
+	fs.BoolVar(&asCSV, "csv", false, "write CSV, one table per file: with --out PREFIX, PREFIX-sales.csv, PREFIX-open.csv and PREFIX-recon.csv (those with rows); without, the sales table on stdout")
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object: lines, open items, reconciliations, replication")
+	fs.StringVar(&out, "out", "", "write to this `file` instead of stdout (with --csv: the files' name prefix)")
 	fs.BoolVar(&training, "training", false, "include training-mode (sandbox) sales")
 	return cmd
+}
+
+// writeHQCSV writes each table of the HQ report as a CSV file of its own:
+// PREFIX-<table>.csv next to each other, or without a prefix the sales
+// table on stdout (a stream holds one table) and a note on stderr naming
+// what was left out.
+func writeHQCSV(env *Env, tables []replica.CSVTable, prefix string) error {
+	if prefix == "" {
+		if len(tables) > 1 {
+			var rest []string
+			for _, t := range tables[1:] {
+				rest = append(rest, t.Name)
+			}
+			fmt.Fprintf(env.Stderr, "hq report: stdout has the sales table only; give --out PREFIX for the %s tables too\n", strings.Join(rest, " and "))
+		}
+		return tables[0].Write(env.Stdout)
+	}
+	for _, t := range tables {
+		name := prefix + "-" + t.Name + ".csv"
+		if err := writeFileWith(name, t.Write); err != nil {
+			return fmt.Errorf("hq report: %s: %w", name, err)
+		}
+		fmt.Fprintf(env.Stdout, "wrote %s\n", name)
+	}
+	return nil
+}
+
+// writeFileWith creates name (0600) and writes it with write.
+func writeFileWith(name string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func newHQMigrateCmd(g *globalFlags) *cobra.Command {

@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +126,46 @@ func TestTrainingOutput(t *testing.T) {
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || !rep.Training {
 		t.Fatalf("report x --json: exit %d, want \"training\": true in %q", code, out)
+	}
+}
+
+// TestJSONOutputIsOneObject: doctor and backup --json print one JSON object
+// on stdout and nothing else; doctor's exit status agrees with its "ok".
+func TestJSONOutputIsOneObject(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	data := t.TempDir()
+
+	code, out, errOut := run(t, "--data", data, "doctor", "--json", "--timeout", "2s")
+	var doc struct {
+		OK       bool `json:"ok"`
+		Fails    int  `json:"fails"`
+		Findings []struct {
+			Level, Topic, Detail string
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Findings) == 0 {
+		t.Fatalf("doctor --json: %v\nstdout %q\nstderr %s", err, out, errOut)
+	}
+	if doc.OK != (code == 0) || doc.OK != (doc.Fails == 0) {
+		t.Errorf("doctor --json: exit %d with ok=%v, %d fails", code, doc.OK, doc.Fails)
+	}
+	for _, f := range doc.Findings {
+		if f.Level != "ok" && f.Level != "info" && f.Level != "warn" && f.Level != "fail" {
+			t.Errorf("finding %+v: level not one of ok, info, warn, fail", f)
+		}
+	}
+
+	dst := filepath.Join(t.TempDir(), "b.zip")
+	code, out, errOut = run(t, "--data", data, "backup", dst, "--json")
+	var b struct {
+		File     string `json:"file"`
+		Bytes    int64  `json:"bytes"`
+		Training bool   `json:"training"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &b) != nil || b.File != dst || b.Bytes == 0 || !b.Training {
+		t.Fatalf("backup --json: exit %d %q %s", code, out, errOut)
+	}
+	if st, err := os.Stat(dst); err != nil || st.Size() != b.Bytes {
+		t.Errorf("backup says %d bytes; the file: %v %v", b.Bytes, st, err)
 	}
 }

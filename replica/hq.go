@@ -337,35 +337,51 @@ var (
 	}
 )
 
-// WriteCSV writes the lines under package csvout's rules (UTF-8 with a
-// BOM, headers in lang, amounts in yuan with two decimals and in fen),
-// then the open items and the reconciliations as tables of their own
-// after a blank line each.
-func (r *HQReport) WriteCSV(w io.Writer, lang csvout.Lang) error {
-	cw := csvout.New(w, lang, HQColumns)
-	for _, l := range r.Lines {
-		cw.Row(l.Day, l.StoreID, l.TerminalID, l.Tender,
-			strconv.FormatInt(l.SaleCount, 10), csvout.Yuan(l.SaleFen), strconv.FormatInt(l.RefundCount, 10), csvout.Yuan(l.RefundFen), csvout.Yuan(l.NetFen()),
-			csvout.Fen(l.SaleFen), csvout.Fen(l.RefundFen), csvout.Fen(l.NetFen()))
-	}
-	t := r.Totals()
-	cw.Row("total", "", "", "", strconv.FormatInt(t.SaleCount, 10), csvout.Yuan(t.SaleFen), strconv.FormatInt(t.RefundCount, 10),
-		csvout.Yuan(t.RefundFen), csvout.Yuan(t.NetFen()), csvout.Fen(t.SaleFen), csvout.Fen(t.RefundFen), csvout.Fen(t.NetFen()))
-	if len(r.Open) > 0 {
-		cw.Table(HQOpenColumns)
-		for _, o := range r.Open {
-			cw.Row(o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, csvout.Yuan(o.AmountFen),
-				o.CreatedAt.In(tz.Shanghai).Format(time.RFC3339))
+// CSVTable is one table of a report, written as a CSV file of its own.
+type CSVTable struct {
+	Name  string // "sales", "open" or "recon": what the file holds
+	Write func(w io.Writer) error
+}
+
+// CSVTables returns the report as one CSV file per table, each under
+// package csvout's rules (UTF-8 with a BOM, one header row in lang, amounts
+// in yuan with two decimals and in fen): the sales lines with their total,
+// then the open items and the reconciliations when there are any. A
+// spreadsheet opens each as one sheet.
+func (r *HQReport) CSVTables(lang csvout.Lang) []CSVTable {
+	out := []CSVTable{{Name: "sales", Write: func(w io.Writer) error {
+		cw := csvout.New(w, lang, HQColumns)
+		for _, l := range r.Lines {
+			cw.Row(l.Day, l.StoreID, l.TerminalID, l.Tender,
+				strconv.FormatInt(l.SaleCount, 10), csvout.Yuan(l.SaleFen), strconv.FormatInt(l.RefundCount, 10), csvout.Yuan(l.RefundFen), csvout.Yuan(l.NetFen()),
+				csvout.Fen(l.SaleFen), csvout.Fen(l.RefundFen), csvout.Fen(l.NetFen()))
 		}
+		t := r.Totals()
+		cw.Row("total", "", "", "", strconv.FormatInt(t.SaleCount, 10), csvout.Yuan(t.SaleFen), strconv.FormatInt(t.RefundCount, 10),
+			csvout.Yuan(t.RefundFen), csvout.Yuan(t.NetFen()), csvout.Fen(t.SaleFen), csvout.Fen(t.RefundFen), csvout.Fen(t.NetFen()))
+		return cw.Flush()
+	}}}
+	if len(r.Open) > 0 {
+		out = append(out, CSVTable{Name: "open", Write: func(w io.Writer) error {
+			cw := csvout.New(w, lang, HQOpenColumns)
+			for _, o := range r.Open {
+				cw.Row(o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, csvout.Yuan(o.AmountFen),
+					o.CreatedAt.In(tz.Shanghai).Format(time.RFC3339))
+			}
+			return cw.Flush()
+		}})
 	}
 	if len(r.Recon) > 0 {
-		cw.Table(HQReconColumns)
-		for _, d := range r.Recon {
-			cw.Row(d.Day, d.StoreID, d.TerminalID, d.At.In(tz.Shanghai).Format(time.RFC3339),
-				strconv.Itoa(d.BillRows), strconv.Itoa(d.Differences), strconv.Itoa(d.Open))
-		}
+		out = append(out, CSVTable{Name: "recon", Write: func(w io.Writer) error {
+			cw := csvout.New(w, lang, HQReconColumns)
+			for _, d := range r.Recon {
+				cw.Row(d.Day, d.StoreID, d.TerminalID, d.At.In(tz.Shanghai).Format(time.RFC3339),
+					strconv.Itoa(d.BillRows), strconv.Itoa(d.Differences), strconv.Itoa(d.Open))
+			}
+			return cw.Flush()
+		}})
 	}
-	return cw.Flush()
+	return out
 }
 
 // WriteText writes the report for a terminal window.

@@ -229,32 +229,52 @@ func TestReportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := r.WriteCSV(&buf, csvout.English); err != nil {
-		t.Fatal(err)
+	tables := r.CSVTables(csvout.English)
+	var names []string
+	for _, tb := range tables {
+		names = append(names, tb.Name)
 	}
-	if !bytes.HasPrefix(buf.Bytes(), []byte(csvout.BOM)) {
-		t.Fatalf("no UTF-8 BOM: %q", buf.String()[:8])
+	if !slices.Equal(names, []string{"sales", "open", "recon"}) {
+		t.Fatalf("tables %v, want sales, open and recon", names)
 	}
-	cr := csv.NewReader(bytes.NewReader(buf.Bytes()[len(csvout.BOM):]))
-	cr.FieldsPerRecord = -1
-	rows, err := cr.ReadAll()
-	if err != nil {
-		t.Fatal(err)
+	read := func(tb CSVTable) [][]string {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := tb.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(buf.Bytes(), []byte(csvout.BOM)) {
+			t.Fatalf("%s: no UTF-8 BOM: %q", tb.Name, buf.String()[:8])
+		}
+		cr := csv.NewReader(bytes.NewReader(buf.Bytes()[len(csvout.BOM):])) // one table: every row as wide as the header
+		rows, err := cr.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", tb.Name, err)
+		}
+		return rows
 	}
+	rows := read(tables[0])
 	if rows[0][0] != "day" || rows[0][5] != "sale_yuan" {
 		t.Errorf("header %v", rows[0])
+	}
+	if len(rows) != len(r.Lines)+2 {
+		t.Errorf("sales file has %d rows, want header, %d lines and the total only", len(rows), len(r.Lines))
 	}
 	total := rows[len(r.Lines)+1]
 	want := []string{"total", "", "", "", "3", "36.00", "1", "2.00", "34.00", "3600", "200", "3400"}
 	if !slices.Equal(total, want) {
 		t.Errorf("total row %v, want %v", total, want)
 	}
+	open := read(tables[1])
+	if open[0][0] != "open" {
+		t.Errorf("open file header %v", open[0])
+	}
+	if recon := read(tables[2]); recon[0][0] != "reconciled" || len(recon) < 2 {
+		t.Errorf("recon file %v", recon)
+	}
 	var opens []string
-	for _, row := range rows[len(r.Lines)+2:] {
-		if row[0] == "order" || row[0] == "refund" {
-			opens = append(opens, row[1]+":"+row[5])
-		}
+	for _, row := range open[1:] {
+		opens = append(opens, row[1]+":"+row[5])
 	}
 	if want := []string{"A3:UNKNOWN", "R2:PROCESSING"}; !slices.Equal(opens, want) {
 		t.Errorf("open rows %v, want %v", opens, want)
