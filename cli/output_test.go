@@ -169,3 +169,49 @@ func TestJSONOutputIsOneObject(t *testing.T) {
 		t.Errorf("backup says %d bytes; the file: %v %v", b.Bytes, st, err)
 	}
 }
+
+// TestReportLanguage: report labels follow ui.locale (zh-CN by default),
+// and --lang overrides it, for text and CSV alike.
+func TestReportLanguage(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if code, _, errOut := run(t, "--data", data, "pay", "--fen", "100", "--code", sandbox.NewCode(sandbox.ScenarioSuccess)); code != 0 {
+		t.Fatalf("pay: %s", errOut)
+	}
+	en := filepath.Join(dir, "en.toml")
+	if err := os.WriteFile(en, []byte("[wechat]\nmode = \"sandbox\"\n[ui]\nlocale = \"en\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		want    []string
+		notWant string
+	}{
+		{"default zh text", []string{"report", "x"}, []string{"支付方式", "净额"}, "Net"},
+		{"--lang en text", []string{"report", "x", "--lang", "en"}, []string{"Tender", "Net", "WeChat Pay (code)"}, "净额"},
+		{"ui.locale en", []string{"--config", en, "report", "x"}, []string{"Tender", "Net"}, "净额"},
+		{"ui.locale en, --lang zh", []string{"--config", en, "report", "x", "--lang", "zh"}, []string{"净额"}, "Net "},
+		{"default zh csv", []string{"report", "x", "--format", "csv"}, []string{"部分"}, "section"},
+		{"ui.locale en csv", []string{"--config", en, "report", "x", "--format", "csv"}, []string{"section"}, "部分"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := run(t, append([]string{"--data", data}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(out, tc.notWant) {
+				t.Errorf("output has %q:\n%s", tc.notWant, out)
+			}
+		})
+	}
+	if code, _, _ := run(t, "--data", data, "report", "x", "--lang", "fr"); code != cli.ExitUsage {
+		t.Errorf("--lang fr: exit %d, want 2", code)
+	}
+}

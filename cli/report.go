@@ -18,6 +18,7 @@ type reportFlags struct {
 	day     string
 	format  string
 	json    bool
+	lang    string
 	out     string
 	width   int
 	zNo     int64
@@ -49,6 +50,7 @@ func newReportCmd(g *globalFlags) *cobra.Command {
 	fl.StringVar(&f.day, "day", "", "business `day` as YYYY-MM-DD (default: today, Asia/Shanghai)")
 	fl.StringVar(&f.format, "format", "text", "output `format`: text, csv or json")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object (--format json)")
+	fl.StringVar(&f.lang, "lang", "", "labels of text and CSV: `zh` or en (default: the config's ui.locale)")
 	fl.StringVarP(&f.out, "out", "o", "", "write to `file` instead of standard output")
 	fl.IntVar(&f.width, "width", 0, "text width in `mm` of paper: 58 or 80 (default: the printer's)")
 	fl.Int64Var(&f.zNo, "no", 0, "z: reprint the Z report with this `number`")
@@ -67,6 +69,10 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 			return Usagef("report: --json and --format %s: give one", f.format)
 		}
 		f.format = "json"
+	}
+	lang, err := reportLang(f.lang, env.Config.UI.Locale)
+	if err != nil {
+		return err
 	}
 	if f.format != "text" && f.format != "csv" && f.format != "json" {
 		return Usagef("report: --format must be text, csv or json, got %q", f.format)
@@ -145,7 +151,7 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 		defer file.Close()
 		w = file
 	}
-	if err := writeReport(w, r, f.format, reportCols(f.width, cfg.Printer.Width), reprint); err != nil {
+	if err := writeReport(w, r, f.format, lang, reportCols(f.width, cfg.Printer.Width), reprint); err != nil {
 		return err
 	}
 	if f.out != "" {
@@ -165,16 +171,16 @@ func reportCols(flagMM, cfgMM int) int {
 	return 32
 }
 
-func writeReport(w io.Writer, r *report.Report, format string, cols int, reprint bool) error {
+func writeReport(w io.Writer, r *report.Report, format string, lang csvout.Lang, cols int, reprint bool) error {
 	switch format {
 	case "csv":
-		return report.WriteCSV(w, r, csvout.LangFromEnv())
+		return report.WriteCSV(w, r, lang)
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	txt, err := report.Text(r, cols, reprint)
+	txt, err := report.TextIn(r, cols, reprint, lang)
 	if err != nil {
 		return err
 	}
@@ -191,4 +197,18 @@ func parseCounted(s string) (int64, error) {
 		return 0, nil
 	}
 	return pos.ParseYuan(s)
+}
+
+// reportLang is the language of a report's labels: --lang, else the
+// terminal's ui.locale (zh-CN or en), as the window shows it.
+func reportLang(flag, locale string) (csvout.Lang, error) {
+	switch flag {
+	case "":
+		return csvout.LangOf(locale), nil
+	case "zh", "zh-CN":
+		return csvout.Chinese, nil
+	case "en":
+		return csvout.English, nil
+	}
+	return 0, Usagef("report: --lang must be zh or en, got %q", flag)
 }

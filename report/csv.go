@@ -99,39 +99,13 @@ func WriteCSV(w io.Writer, r *Report, lang csvout.Lang) error {
 	return cw.Flush()
 }
 
-// Text lays the report out as the printer would, for a terminal or a
-// screen; cols is 32 (58 mm) or 48 (80 mm). Cash movements and pending
-// items follow the printed part.
+// Text lays the report out as the printer would (Chinese), for a terminal
+// or a screen; cols is 32 (58 mm) or 48 (80 mm). Cash movements and
+// pending items follow the printed part. TextIn gives English labels.
 func Text(r *Report, cols int, reprint bool) (string, error) {
 	doc, err := receipt.LayoutReport(r.DayReport, receipt.Options{Cols: cols, Reprint: reprint, Location: tz.Shanghai})
 	if err != nil {
 		return "", err
 	}
-	out := doc.Text()
-	if len(r.Moves) > 0 {
-		out += "\nCash movements:\n"
-		for _, m := range r.Moves {
-			sign := "+"
-			if m.Kind == CashOut {
-				sign = "-"
-			}
-			out += fmt.Sprintf("  %s %s%s  %s (%s)\n", m.At.In(tz.Shanghai).Format("15:04"), sign, receipt.Yuan(m.AmountFen), m.Reason, m.By)
-		}
-	}
-	if len(r.Pending) > 0 {
-		out += "\nPending (not in the totals):\n"
-		for _, p := range r.Pending {
-			out += fmt.Sprintf("  %s %-6s %-11s %-16s %s\n", p.No, p.Kind, p.Tender, p.State, receipt.Yuan(p.AmountFen))
-		}
-	}
-	if len(r.Abnormal) > 0 {
-		out += "\nAbnormal refunds (handle in the WeChat Pay merchant console):\n"
-		for _, p := range r.Abnormal {
-			out += fmt.Sprintf("  %s %s\n", p.No, receipt.Yuan(p.AmountFen))
-		}
-	}
-	if r.ClosedDay {
-		out += "\nThis day is closed: these are live figures; the Z report stands.\n"
-	}
-	return out, nil
+	return doc.Text() + appendix(r, csvout.Chinese), nil
 }
