@@ -37,78 +37,8 @@ func (b *BoltStore) Lineage() (Lineage, error) {
 // with an error wrapping ErrDiskFull.
 func (b *BoltStore) Apply(c *Change) error {
 	err := b.s.Update(func(tx *storage.Tx) error {
-		if c.Mint != nil {
-			if err := mintIn(tx, c); err != nil {
-				return err
-			}
-		}
-		if c.CodeHash != "" && c.Order != nil {
-			ok, err := tx.UseCode(c.CodeHash, c.Order.OutTradeNo)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return ErrCodeUsed
-			}
-		}
-		if c.Order != nil {
-			if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, c.OrderFrom, c.Order.State, StateNew,
-				func(o *storage.Order) State { return o.State }, c.Order.Flow()); err != nil {
-				return err
-			}
-		}
-		if c.Refund != nil {
-			if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, c.RefundFrom, c.Refund.State, RefundNew,
-				func(r *storage.Refund) RefundState { return r.State }, FlowRefund); err != nil {
-				return err
-			}
-		}
-		if err := settleDay(tx, c); err != nil {
-			return err
-		}
-		if c.Receipt != nil {
-			seq, err := tx.NextSeq("receipt")
-			if err != nil {
-				return err
-			}
-			c.Receipt.No = c.ReceiptNo(seq)
-			if err := tx.PutReceipt(c.Receipt); err != nil {
-				return err
-			}
-			if c.Order != nil {
-				c.Order.ReceiptNo = c.Receipt.No
-			}
-			if c.Refund != nil {
-				c.Refund.ReceiptNo = c.Receipt.No
-			}
-		}
-		if c.Order != nil {
-			if err := tx.PutOrder(orderRecord(c.Order)); err != nil {
-				return err
-			}
-		}
-		if c.Refund != nil {
-			if err := tx.PutRefund(refundRecord(c.Refund)); err != nil {
-				return err
-			}
-		}
-		if c.Announce && c.Order != nil {
-			if err := tx.PutRaw(storage.BucketUnseen, c.Order.OutTradeNo, []byte{}); err != nil {
-				return err
-			}
-		}
-		if c.Acknowledge != "" {
-			if err := tx.Delete(storage.BucketUnseen, c.Acknowledge); err != nil {
-				return err
-			}
-		}
-		if c.OutboxPut != nil {
-			if err := tx.PutOutbox(outboxRecord(*c.OutboxPut)); err != nil {
-				return err
-			}
-		}
-		if c.OutboxDelete != "" {
-			if err := tx.Delete(storage.BucketOutbox, c.OutboxDelete); err != nil {
+		for _, step := range []func(*storage.Tx, *Change) error{checkChange, settleDay, putReceipt, putRecords, putQueues} {
+			if err := step(tx, c); err != nil {
 				return err
 			}
 		}
@@ -125,6 +55,98 @@ func (b *BoltStore) Apply(c *Change) error {
 		return marked{err, ErrDiskFull}
 	}
 	return err
+}
+
+// checkChange refuses c unless it still applies: it mints its number, the
+// payment code is unused, and the records are in the states c moves them
+// from (nobody else moved them first).
+func checkChange(tx *storage.Tx, c *Change) error {
+	if c.Mint != nil {
+		if err := mintIn(tx, c); err != nil {
+			return err
+		}
+	}
+	if c.CodeHash != "" && c.Order != nil {
+		ok, err := tx.UseCode(c.CodeHash, c.Order.OutTradeNo)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrCodeUsed
+		}
+	}
+	if c.Order != nil {
+		if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, c.OrderFrom, c.Order.State, StateNew,
+			func(o *storage.Order) State { return o.State }, c.Order.Flow()); err != nil {
+			return err
+		}
+	}
+	if c.Refund != nil {
+		if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, c.RefundFrom, c.Refund.State, RefundNew,
+			func(r *storage.Refund) RefundState { return r.State }, FlowRefund); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putReceipt numbers c's receipt from the receipt sequence, stores it and
+// puts its number on the record it belongs to.
+func putReceipt(tx *storage.Tx, c *Change) error {
+	if c.Receipt == nil {
+		return nil
+	}
+	seq, err := tx.NextSeq("receipt")
+	if err != nil {
+		return err
+	}
+	c.Receipt.No = c.ReceiptNo(seq)
+	if err := tx.PutReceipt(c.Receipt); err != nil {
+		return err
+	}
+	if c.Order != nil {
+		c.Order.ReceiptNo = c.Receipt.No
+	}
+	if c.Refund != nil {
+		c.Refund.ReceiptNo = c.Receipt.No
+	}
+	return nil
+}
+
+// putRecords writes c's order and refund records.
+func putRecords(tx *storage.Tx, c *Change) error {
+	if c.Order != nil {
+		if err := tx.PutOrder(orderRecord(c.Order)); err != nil {
+			return err
+		}
+	}
+	if c.Refund != nil {
+		return tx.PutRefund(refundRecord(c.Refund))
+	}
+	return nil
+}
+
+// putQueues keeps the unseen outcomes and the outbox in step with c.
+func putQueues(tx *storage.Tx, c *Change) error {
+	if c.Announce && c.Order != nil {
+		if err := tx.PutRaw(storage.BucketUnseen, c.Order.OutTradeNo, []byte{}); err != nil {
+			return err
+		}
+	}
+	if c.Acknowledge != "" {
+		if err := tx.Delete(storage.BucketUnseen, c.Acknowledge); err != nil {
+			return err
+		}
+	}
+	if c.OutboxPut != nil {
+		if err := tx.PutOutbox(outboxRecord(*c.OutboxPut)); err != nil {
+			return err
+		}
+	}
+	if c.OutboxDelete != "" {
+		return tx.Delete(storage.BucketOutbox, c.OutboxDelete)
+	}
+	return nil
 }
 
 // mintIn numbers c's new order or refund (Change.Mint) inside its first
