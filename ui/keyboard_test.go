@@ -51,6 +51,11 @@ func TestFirstRunManagerFormByKeyboard(t *testing.T) {
 	if _, err := dir.Login(context.Background(), "Wang", "2468"); err != nil {
 		t.Errorf("the typed manager cannot log in: %v", err)
 	}
+	// The keys now reach the menu, not a field of the form that left.
+	h.typeText("3")
+	if _, ok := h.term.cur.(*dayScreen); !ok {
+		t.Errorf("3 on the menu after setup: screen %T, message %q", h.term.cur, home.message.Text)
+	}
 }
 
 // TestManagerTilesByDigit checks each tile's digit opens it.

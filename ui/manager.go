@@ -172,6 +172,9 @@ func (s *managerHome) showMenu() {
 	for i, tile := range s.tiles {
 		grid.Add(widget.NewButtonWithIcon(t.mt(msgMgrTileKey, i+1, t.mt(tile.m)), tile.icon, tile.tap))
 	}
+	// The setup form's fields leave the screen: their focus goes with
+	// them, or the next keys would still land in a PIN field.
+	t.w.Canvas().Unfocus()
 	// The menu fills the screen: big targets for a touch screen.
 	s.body.Objects = []fyne.CanvasObject{container.NewBorder(nil,
 		widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale), nil, nil, grid)}
