@@ -273,9 +273,8 @@ func (s *auditScreen) showDetail(e AuditEvent) {
 		v.Wrapping = fyne.TextWrapWord
 		form.Append(f.label, v)
 	}
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), s.hideDetail)
 	s.body.Objects = []fyne.CanvasObject{container.NewBorder(widget.NewLabelWithStyle(t.cat.T(msgAudDetail, e.Seq),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(back), nil, nil, container.NewVScroll(form))}
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, container.NewVScroll(form))}
 	s.detail = true
 	s.body.Refresh()
 }
@@ -293,7 +292,8 @@ func (s *auditScreen) view() fyne.CanvasObject {
 	export := widget.NewButtonWithIcon(t.mt(msgDayExport), theme.DocumentSaveIcon(), s.export)
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(apply, export),
 		container.NewGridWithColumns(3, s.kind, s.who, s.text, s.period, s.from, s.to))
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	// Back is Esc: from a row's details to the list, from the list to the menu.
+	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
 	return container.NewPadded(container.NewBorder(container.NewVBox(heading(t.mt(msgMgrAudit)), filters, s.count),
 		container.NewBorder(nil, nil, back, nil, s.message), nil, nil, s.body))
 }
