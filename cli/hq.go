@@ -153,7 +153,10 @@ func writeFileWith(name string, write func(io.Writer) error) error {
 }
 
 func newHQMigrateCmd(g *globalFlags) *cobra.Command {
-	var f replicaFlags
+	var (
+		f      replicaFlags
+		asJSON bool
+	)
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Create or upgrade the replica's schema",
@@ -167,6 +170,12 @@ func newHQMigrateCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if asJSON {
+				return writeJSON(env.Stdout, struct {
+					Applied []int `json:"applied"`
+					Version int   `json:"version"`
+				}{append([]int{}, applied...), v})
+			}
 			if len(applied) == 0 {
 				_, err = fmt.Fprintf(env.Stdout, "schema up to date at version %d\n", v)
 				return err
@@ -176,11 +185,15 @@ func newHQMigrateCmd(g *globalFlags) *cobra.Command {
 		}),
 	}
 	f.bind(cmd.Flags())
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the migrations applied and the schema version")
 	return cmd
 }
 
 func newHQOrderCmd(g *globalFlags) *cobra.Command {
-	var f replicaFlags
+	var (
+		f      replicaFlags
+		asJSON bool
+	)
 	cmd := &cobra.Command{
 		Use:   "order OUT_TRADE_NO",
 		Short: "Find a sale taken at any terminal, with its refunds and what may still be refunded",
@@ -194,6 +207,9 @@ func newHQOrderCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			o := ro.Order
+			if asJSON {
+				return writeJSON(env.Stdout, hqOrderJSON(ro))
+			}
 			var b strings.Builder
 			fmt.Fprintf(&b, "%s  taken at %s/%s  %s  %s  ¥%s\n", o.OutTradeNo, ro.StoreID, ro.TerminalID, o.Tender, o.State, receipt.Yuan(o.AmountFen))
 			if !o.PaidAt.IsZero() {
@@ -208,6 +224,7 @@ func newHQOrderCmd(g *globalFlags) *cobra.Command {
 		}),
 	}
 	f.bind(cmd.Flags())
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the sale, its refunds and what may still be refunded")
 	return cmd
 }
 
@@ -216,6 +233,7 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 		f     replicaFlags
 		store string
 	)
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "How far each terminal has replicated",
@@ -224,6 +242,16 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 			ts, err := replica.Terminals(ctx, pool, store)
 			if err != nil {
 				return err
+			}
+			if asJSON {
+				j := struct {
+					Terminals []hqTerminalJSON `json:"terminals"`
+				}{[]hqTerminalJSON{}}
+				for _, t := range ts {
+					j.Terminals = append(j.Terminals, hqTerminalJSON{t.StoreID, t.TerminalID, t.PushedSeq, t.LocalSeq,
+						storeTime(t.LastPushAt), storeTime(t.OldestPendingAt)})
+				}
+				return writeJSON(env.Stdout, j)
 			}
 			now := time.Now()
 			for _, t := range ts {
@@ -241,7 +269,49 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 	}
 	f.bind(cmd.Flags())
 	cmd.Flags().StringVar(&store, "store", "", "only this store `id`")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: each terminal's replication position")
 	return cmd
+}
+
+// hqTerminalJSON is one terminal in hq status --json.
+type hqTerminalJSON struct {
+	StoreID         string `json:"store_id"`
+	TerminalID      string `json:"terminal_id"`
+	PushedSeq       int64  `json:"pushed_seq"`
+	LocalSeq        int64  `json:"local_seq"`
+	LastPushAt      string `json:"last_push_at"`                // RFC 3339, store's zone
+	OldestPendingAt string `json:"oldest_pending_at,omitempty"` // "" when nothing waited
+}
+
+// hqOrderJSON is hq order --json: the sale as replicated, where it was
+// taken, its refunds and what may still be refunded.
+func hqOrderJSON(ro *replica.RemoteOrder) any {
+	type refund struct {
+		OutRefundNo string `json:"out_refund_no"`
+		State       string `json:"state"`
+		AmountFen   int64  `json:"amount_fen"`
+		CreatedAt   string `json:"created_at"`
+	}
+	o := ro.Order
+	j := struct {
+		OutTradeNo    string   `json:"out_trade_no"`
+		StoreID       string   `json:"store_id"`
+		TerminalID    string   `json:"terminal_id"`
+		Tender        string   `json:"tender"`
+		State         string   `json:"state"`
+		AmountFen     int64    `json:"amount_fen"`
+		TransactionID string   `json:"transaction_id,omitempty"`
+		PaidAt        string   `json:"paid_at,omitempty"`
+		Refunds       []refund `json:"refunds"`
+		RefundableFen int64    `json:"refundable_fen"`
+		Training      bool     `json:"training"`
+	}{OutTradeNo: o.OutTradeNo, StoreID: ro.StoreID, TerminalID: ro.TerminalID, Tender: string(o.Tender), State: string(o.State),
+		AmountFen: o.AmountFen, TransactionID: o.TransactionID, PaidAt: storeTime(o.PaidAt), Refunds: []refund{},
+		RefundableFen: ro.RefundableFen(), Training: o.Training}
+	for _, r := range ro.Refunds {
+		j.Refunds = append(j.Refunds, refund{r.OutRefundNo, string(r.State), r.AmountFen, storeTime(r.CreatedAt)})
+	}
+	return j
 }
 
 func newHQReconcileCmd(g *globalFlags) *cobra.Command {

@@ -1,0 +1,79 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wxpos/wxpos/wechat/sandbox"
+)
+
+// TestHQJSONAndCSV: every hq command a script reads prints one JSON object
+// with --json, and hq report --csv --out PREFIX writes one table per file.
+func TestHQJSONAndCSV(t *testing.T) {
+	_, dsn := replicaPool(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte("[replica]\ndsn = \""+dsn+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"--config", cfg, "--data", filepath.Join(dir, "data")}
+	cmd := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := run(t, append(base, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, errOut)
+		}
+		return out
+	}
+	var paid struct {
+		OutTradeNo string `json:"out_trade_no"`
+	}
+	if err := json.Unmarshal([]byte(cmd("pay", "--amount", "3.00", "--code", sandbox.NewCode(sandbox.ScenarioSuccess), "--json")), &paid); err != nil {
+		t.Fatal(err)
+	}
+	var mig struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal([]byte(cmd("hq", "migrate", "--json")), &mig); err != nil || mig.Version == 0 {
+		t.Fatalf("hq migrate --json: %+v %v", mig, err)
+	}
+	cmd("replicate", "--once")
+
+	var st struct {
+		Terminals []struct {
+			PushedSeq  int64  `json:"pushed_seq"`
+			LastPushAt string `json:"last_push_at"`
+		} `json:"terminals"`
+	}
+	if err := json.Unmarshal([]byte(cmd("hq", "status", "--json")), &st); err != nil || len(st.Terminals) != 1 ||
+		st.Terminals[0].PushedSeq == 0 || !strings.HasSuffix(st.Terminals[0].LastPushAt, "+08:00") {
+		t.Fatalf("hq status --json: %+v %v", st, err)
+	}
+	var o struct {
+		OutTradeNo    string `json:"out_trade_no"`
+		AmountFen     int64  `json:"amount_fen"`
+		RefundableFen int64  `json:"refundable_fen"`
+	}
+	if err := json.Unmarshal([]byte(cmd("hq", "order", paid.OutTradeNo, "--json")), &o); err != nil ||
+		o.OutTradeNo != paid.OutTradeNo || o.AmountFen != 300 || o.RefundableFen != 300 {
+		t.Fatalf("hq order --json: %+v %v", o, err)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(cmd("hq", "report", "--training", "--json")), &rep); err != nil || rep["Lines"] == nil {
+		t.Fatalf("hq report --json: %v %v", rep, err)
+	}
+
+	prefix := filepath.Join(dir, "hq")
+	out := cmd("hq", "report", "--training", "--csv", "--out", prefix)
+	sales, err := os.ReadFile(prefix + "-sales.csv")
+	if err != nil || !strings.Contains(out, prefix+"-sales.csv") {
+		t.Fatalf("hq report --csv --out: %q, %v", out, err)
+	}
+	if !strings.Contains(string(sales), "3.00") || strings.Contains(string(sales), "\n\n") {
+		t.Errorf("sales file: want the 3.00 sale and one table only:\n%s", sales)
+	}
+}
