@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"math/big"
 	"net/http"
@@ -186,6 +187,7 @@ func TestReportAndStaffCommands(t *testing.T) {
 		{"add without --manager", "2468\n1357\n", []string{"staff", "add", "Li"}, 2, ""},
 		{"add", "2468\n1357\n", []string{"staff", "add", "Li", "--manager", "Wang"}, 0, "cashier Li added"},
 		{"list", "", []string{"staff", "list"}, 0, "Li    cashier"},
+		{"list --json", "", []string{"staff", "list", "--json"}, 0, `{"name":"Li","role":"cashier","disabled":false,"failed_pins":0}`},
 		{"unlock", "2468\n", []string{"staff", "unlock", "Li", "--manager", "Wang"}, 0, "Li unlocked"},
 		{"audit of today", "", []string{"staff", "audit", "--kind", "user.", "--from", today, "--to", today}, 0, "Li"},
 		{"audit, bad day", "", []string{"staff", "audit", "--from", "26/11/2026"}, 2, ""},
@@ -198,6 +200,15 @@ func TestReportAndStaffCommands(t *testing.T) {
 			}
 		})
 	}
+	t.Run("list --json is one object", func(t *testing.T) {
+		code, out, _ := runIn("", "staff", "list", "--json")
+		var l struct {
+			Users []struct{ Name, Role string } `json:"users"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &l) != nil || len(l.Users) != 2 || strings.Contains(out, "2468") {
+			t.Fatalf("exit %d, %q: want Wang and Li, no PIN", code, out)
+		}
+	})
 	t.Run("audit before today", func(t *testing.T) {
 		code, out, errOut := runIn("", "staff", "audit", "--kind", "user.", "--to", yesterday)
 		if code != 0 || !strings.Contains(out, "SEQ") || strings.Contains(out, "Li") {

@@ -140,7 +140,8 @@ func newStaffUnlockCmd(g *globalFlags) *cobra.Command {
 }
 
 func newStaffListCmd(g *globalFlags) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List users, their roles and lockouts",
 		Args:  cobra.NoArgs,
@@ -153,6 +154,9 @@ func newStaffListCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if asJSON {
+				return writeJSON(env.Stdout, usersJSON(users, time.Now()))
+			}
 			if len(users) == 0 {
 				_, err := fmt.Fprintln(env.Stdout, "no users yet: run wxpos staff setup NAME")
 				return err
@@ -160,6 +164,32 @@ func newStaffListCmd(g *globalFlags) *cobra.Command {
 			return printUsers(env.Stdout, users, time.Now())
 		}),
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: every user with role and lockout")
+	return cmd
+}
+
+// userJSON is one user in staff list --json; never a PIN or its hash.
+type userJSON struct {
+	Name        string `json:"name"`
+	Role        string `json:"role"`
+	Disabled    bool   `json:"disabled"`
+	LockedUntil string `json:"locked_until,omitempty"` // RFC 3339, store's zone; "" when not locked now
+	FailedPINs  int    `json:"failed_pins"`
+	LastLoginAt string `json:"last_login_at,omitempty"`
+}
+
+func usersJSON(users []staff.User, now time.Time) any {
+	j := struct {
+		Users []userJSON `json:"users"`
+	}{[]userJSON{}}
+	for _, u := range users {
+		uj := userJSON{Name: u.Name, Role: string(u.Role), Disabled: u.Disabled, FailedPINs: u.Failed, LastLoginAt: storeTime(u.LastLoginAt)}
+		if u.Locked(now) {
+			uj.LockedUntil = storeTime(u.LockedUntil)
+		}
+		j.Users = append(j.Users, uj)
+	}
+	return j
 }
 
 // printUsers writes the users as a table, each with its lockout status at now.
