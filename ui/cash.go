@@ -34,6 +34,7 @@ type cashScreen struct {
 	offer string
 
 	root  fyne.CanvasObject
+	left  *fyne.Container // the amounts and the short line
 	input amountInput
 	busy  bool
 	armed int // which sale the screen shows: results for an earlier one are dropped
@@ -88,10 +89,10 @@ func (s *cashScreen) build() fyne.CanvasObject {
 	for _, b := range s.notes {
 		notes.Add(b)
 	}
-	left := container.NewVBox(container.NewGridWithColumns(2, s.due, s.tendered), widget.NewSeparator(), s.change, s.short, s.scanBtn, layout.NewSpacer(), notes)
+	s.left = container.NewVBox(container.NewGridWithColumns(2, s.due, s.tendered), widget.NewSeparator(), s.change, s.short, s.scanBtn, layout.NewSpacer(), notes)
 	right := container.NewVBox(s.keypad)
 	bottom := container.NewHBox(s.backBtn, layout.NewSpacer(), container.NewGridWrap(fyne.NewSize(240, 72), s.confirmBtn))
-	return container.NewPadded(container.NewBorder(nil, bottom, nil, right, left))
+	return container.NewPadded(container.NewBorder(nil, bottom, nil, right, s.left))
 }
 
 func (s *cashScreen) press(key string) {
@@ -122,10 +123,10 @@ func (s *cashScreen) refresh() {
 	ch := s.changeFen()
 	if ch >= 0 {
 		s.change.SetFen(ch)
-		setLine(s.short, "")
+		setLine(s.left, s.short, "")
 	} else {
 		s.change.SetFen(0)
-		setLine(s.short, s.t.cat.T(msgCashShort, formatFen(-ch)))
+		setLine(s.left, s.short, s.t.cat.T(msgCashShort, formatFen(-ch)))
 	}
 	if ch >= 0 && s.input.Fen() > 0 && !s.busy {
 		s.confirmBtn.Enable()
@@ -153,7 +154,7 @@ func (s *cashScreen) confirm() {
 			}
 			s.busy = false
 			if err != nil {
-				setLine(s.short, t.errorText(err))
+				setLine(s.left, s.short, t.errorText(err))
 				s.refresh()
 				return
 			}

@@ -283,6 +283,18 @@ func fitVisits() []fitVisit {
 	}
 }
 
+// newFitHarness is a window on w's data in lang, in training mode, with
+// the unseen outcomes' banner showing.
+func newFitHarness(t *testing.T, w *fitWorld, lang Lang) *harness {
+	t.Helper()
+	h := newHarness(t, WithLanguage(lang), WithTraining(true), WithManager(w.desk), WithReconciler(w.recon))
+	h.term.opt.checkout = announcingCheckout{fakeCheckout: h.fake, list: w.outcomes}
+	h.term.opt.customer = fitCustomer{fakeCustomer{h.fake}}
+	h.term.refreshOutcomes()
+	h.waitFor("banner", func() bool { return bannerShown(h) })
+	return h
+}
+
 // TestEveryScreenFits visits every screen, in both languages, with a busy
 // day's data, and checks that none needs more than the window Run opens:
 // the real window grows to its content's MinSize and never shrinks, which
@@ -292,11 +304,7 @@ func TestEveryScreenFits(t *testing.T) {
 		w := newFitWorld(t)
 		for _, v := range fitVisits() {
 			t.Run(fmt.Sprintf("%s/%s", lang, strings.ReplaceAll(v.name, " ", "_")), func(t *testing.T) {
-				h := newHarness(t, WithLanguage(lang), WithTraining(true), WithManager(w.desk), WithReconciler(w.recon))
-				h.term.opt.checkout = announcingCheckout{fakeCheckout: h.fake, list: w.outcomes}
-				h.term.opt.customer = fitCustomer{fakeCustomer{h.fake}}
-				h.term.refreshOutcomes()
-				h.waitFor("banner", func() bool { return bannerShown(h) })
+				h := newFitHarness(t, w, lang)
 				h.w.Resize(windowSize)
 				before := h.w.Canvas().Size()
 				v.open(h, w)

@@ -40,6 +40,7 @@ type dayScreen struct {
 
 	// Errors in the field they are about, next to it, in the error colour.
 	dayErr, floatErr, moveErr, countedErr *widget.Label
+	actions                               *fyne.Container // the forms, laid out again when an error comes or goes
 
 	openBtn, inBtn, outBtn, xBtn, zBtn *widget.Button
 
@@ -67,6 +68,7 @@ func newDayScreen(c *console) *dayScreen {
 	s.counted.OnSubmitted = func(string) { s.close() }
 	s.message.Wrapping = fyne.TextWrapWord
 	s.state.TextStyle = fyne.TextStyle{Bold: true}
+	s.state.Wrapping = fyne.TextWrapWord
 	s.openBtn = widget.NewButtonWithIcon(t.mt(msgDayOpen), theme.LoginIcon(), s.open)
 	s.inBtn = widget.NewButtonWithIcon(t.mt(msgDayCashIn), theme.ContentAddIcon(), func() { s.move(report.CashIn) })
 	s.outBtn = widget.NewButtonWithIcon(t.mt(msgDayCashOut), theme.ContentRemoveIcon(), func() { s.move(report.CashOut) })
@@ -87,7 +89,7 @@ func dashed(day string) string {
 func (s *dayScreen) view() fyne.CanvasObject {
 	t := s.c.t
 	load := widget.NewButtonWithIcon("", theme.SearchIcon(), s.load)
-	actions := container.NewVBox(
+	s.actions = container.NewVBox(
 		container.NewBorder(nil, nil, nil, load, s.dayIn), s.dayErr, s.state,
 		widget.NewCard("", t.mt(msgDayOpenCard), container.NewVBox(widget.NewForm(widget.NewFormItem(t.mt(msgDayFloat), s.float)), s.floatErr, s.openBtn)),
 		widget.NewCard("", t.mt(msgDayCashCard), container.NewVBox(widget.NewForm(
@@ -97,7 +99,7 @@ func (s *dayScreen) view() fyne.CanvasObject {
 			widget.NewForm(widget.NewFormItem(t.mt(msgDayCounted), s.counted)), s.countedErr, s.zBtn)),
 	)
 	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
-	split := container.NewHSplit(container.NewVScroll(actions), s.rep.view())
+	split := container.NewHSplit(container.NewVScroll(s.actions), s.rep.view())
 	split.Offset = 0.3
 	top := container.NewBorder(nil, nil, heading(t.mt(msgDayTitle)), nil, s.bizDay)
 	return container.NewPadded(container.NewBorder(top, container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
@@ -124,10 +126,10 @@ func (s *dayScreen) load() {
 	c, t := s.c, s.c.t
 	day, err := report.ParseDay(strings.TrimSpace(s.dayIn.Text))
 	if err != nil {
-		setLine(s.dayErr, t.mt(msgDayBadDay))
+		setLine(s.actions, s.dayErr, t.mt(msgDayBadDay))
 		return
 	}
-	setLine(s.dayErr, "")
+	setLine(s.actions, s.dayErr, "")
 	s.day = day
 	by := s.who()
 	t.async(s.ctx, func(context.Context) func() {
@@ -201,10 +203,10 @@ func (s *dayScreen) open() {
 	c, t := s.c, s.c.t
 	fen, ok := parseYuan(strings.TrimSpace(s.float.Text))
 	if !ok {
-		setLine(s.floatErr, t.mt(msgRefBadAmount))
+		setLine(s.actions, s.floatErr, t.mt(msgRefBadAmount))
 		return
 	}
-	setLine(s.floatErr, "")
+	setLine(s.actions, s.floatErr, "")
 	day, by := s.day, s.who()
 	t.async(s.ctx, func(context.Context) func() {
 		_, err := c.m.Days().Open(day, by, fen)
@@ -223,15 +225,15 @@ func (s *dayScreen) move(kind report.MoveKind) {
 	c, t := s.c, s.c.t
 	fen, ok := parseYuan(strings.TrimSpace(s.moveAmt.Text))
 	if !ok || fen <= 0 {
-		setLine(s.moveErr, t.mt(msgRefBadAmount))
+		setLine(s.actions, s.moveErr, t.mt(msgRefBadAmount))
 		return
 	}
 	why := strings.TrimSpace(s.moveWhy.Text)
 	if why == "" {
-		setLine(s.moveErr, t.mt(msgRefNeedReason))
+		setLine(s.actions, s.moveErr, t.mt(msgRefNeedReason))
 		return
 	}
-	setLine(s.moveErr, "")
+	setLine(s.actions, s.moveErr, "")
 	day := s.day
 	record := func(approver string) {
 		m := report.Move{Kind: kind, AmountFen: fen, Reason: why, By: s.who(), ApprovedBy: approver}
@@ -280,12 +282,12 @@ func (s *dayScreen) close() {
 	if txt := strings.TrimSpace(s.counted.Text); txt != "" {
 		fen, ok := parseYuan(txt)
 		if !ok {
-			setLine(s.countedErr, t.mt(msgRefBadAmount))
+			setLine(s.actions, s.countedErr, t.mt(msgRefBadAmount))
 			return
 		}
 		counted = &fen
 	}
-	setLine(s.countedErr, "")
+	setLine(s.actions, s.countedErr, "")
 	day := s.day
 	if !s.zArmed {
 		// Closing cannot be undone: say what it means and ask again.
@@ -344,6 +346,7 @@ type reportView struct {
 	title    *widget.Label
 	summary  *widget.Label
 	variance *fyne.Container // the counted cash against expected, highlighted
+	body     *fyne.Container // what scrolls below the title
 	chart    *HourChart
 	table    *fyne.Container
 	export   *widget.Button
@@ -375,7 +378,8 @@ func (v *reportView) view() fyne.CanvasObject {
 	// Only the title and its buttons stay put; the rest scrolls, so a long
 	// report never makes the window taller.
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.export, v.print), v.title)
-	return container.NewBorder(top, v.status, nil, nil, container.NewVScroll(container.NewVBox(v.summary, v.variance, chartCard, v.table)))
+	v.body = container.NewVBox(v.summary, v.variance, chartCard, v.table)
+	return container.NewBorder(top, v.status, nil, nil, container.NewVScroll(v.body))
 }
 
 func (v *reportView) show(r *report.Report, reprint bool) {
@@ -393,7 +397,7 @@ func (v *reportView) show(r *report.Report, reprint bool) {
 	sum := t.mt(msgDaySummary, sales.SaleCount, formatFen(sales.SaleFen), refunds.RefundCount, formatFen(refunds.RefundFen), formatFen(net),
 		formatFen(r.ExpectedCashFen))
 	if r.CashCounted {
-		sum += " " + t.mt(msgDayDiff, formatFen(r.CountedCashFen), formatFen(r.CashDiffFen()))
+		sum += " " + t.mt(msgDayDiff, formatFen(r.CountedCashFen), formatSignedFen(r.CashDiffFen()))
 		v.variance.Show()
 		v.variance.Objects = []fyne.CanvasObject{container.NewHBox(widget.NewLabelWithStyle(t.mt(msgRptDiff), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			varianceLabel(r.CashDiffFen()))}
@@ -410,6 +414,9 @@ func (v *reportView) show(r *report.Report, reprint bool) {
 	v.summary.SetText(sum)
 	v.chart.Set(r.HourlyFen, r.HourlyCount)
 	v.fillTable(r)
+	if v.body != nil {
+		v.body.Refresh() // the variance line may have come or gone
+	}
 	v.export.Enable()
 	if _, ok := t.opt.printer.(ReportPrinter); ok {
 		v.print.Enable()

@@ -42,15 +42,17 @@ const (
 	msgScanNotHere    msg = "scan.notHere"
 	msgScanSeconds    msg = "scan.seconds"
 
-	msgQRTitle    msg = "qr.title"
-	msgQRPrompt   msg = "qr.prompt"
-	msgQRCreating msg = "qr.creating"
-	msgQRExpires  msg = "qr.expires"
-	msgQRExpired  msg = "qr.expired"
-	msgQRClosing  msg = "qr.closing"
-	msgQRClosed   msg = "qr.closed"
-	msgQRNoCode   msg = "qr.noCode"
-	msgQRNew      msg = "qr.new"
+	msgQRTitle       msg = "qr.title"
+	msgQRPrompt      msg = "qr.prompt"
+	msgQRCreating    msg = "qr.creating"
+	msgQRExpires     msg = "qr.expires"
+	msgQRExpired     msg = "qr.expired"
+	msgQRClosing     msg = "qr.closing"
+	msgQRClosed      msg = "qr.closed"
+	msgQRNoCode      msg = "qr.noCode"
+	msgQRNew         msg = "qr.new"
+	msgQRExpiredHead msg = "qr.expiredHead"
+	msgQRClosedHead  msg = "qr.closedHead"
 
 	msgCashTitle    msg = "cash.title"
 	msgCashDue      msg = "cash.due"
@@ -186,7 +188,7 @@ var messages = map[msg]translation{
 	msgOutcomeNotPaid:   {"离开期间 %s %s，顾客未被扣款 · 订单 %s", "While you were away: %s %s, the customer was not charged · order %s"},
 	msgOutcomeMore:      {"还有 %d 笔，确认上面的之后显示", "%d more, shown as you acknowledge these"},
 	msgOutcomeAck:       {"知道了 F7", "Seen F7"},
-	msgSaleConfirm:      {"大额收款 %s：请核对，再按一次同一收款键（或 Enter）确认，Esc 返回", "Large amount %s: check it, then press the same tender key (or Enter) again to charge; Esc to go back"},
+	msgSaleConfirm:      {"大额收款 %s：请核对，再按一次同一收款键（或 Enter）确认，Esc 返回", "Large amount %s: check it, press the same key (or Enter) again to charge, Esc to go back"},
 
 	msgScanTitle:      {"扫码收款", "Scan to pay"},
 	msgScanPrompt:     {"请出示付款码", "Please show your payment code"},
@@ -202,15 +204,17 @@ var messages = map[msg]translation{
 	msgScanNotCode:    {"扫到的“%s”不是微信付款码，请扫顾客的付款码", "Scanned “%s”: not a WeChat payment code; scan the customer's payment code"},
 	msgScanSeconds:    {"%d 秒", "%d s"},
 
-	msgQRTitle:    {"二维码收款", "QR code payment"},
-	msgQRPrompt:   {"请顾客用微信扫一扫", "Ask the customer to scan with WeChat"},
-	msgQRCreating: {"正在生成二维码…", "Creating the QR code…"},
-	msgQRExpires:  {"%d:%02d 后过期", "Expires in %d:%02d"},
-	msgQRExpired:  {"二维码已过期，顾客未付款。按 F2 生成新二维码", "The QR code expired; the customer did not pay. F2 makes a new one"},
-	msgQRClosing:  {"正在关闭订单…", "Closing the order…"},
-	msgQRClosed:   {"订单已关闭，顾客未付款", "Order closed; the customer did not pay"},
-	msgQRNew:      {"新二维码 F2", "New QR code F2"},
-	msgQRNoCode:   {"无法生成二维码（参考号 %s）— 请改用扫码或现金收款，并告知经理", "Cannot draw the QR code (reference %s) — take the payment by scan or cash and tell the manager"},
+	msgQRTitle:       {"二维码收款", "QR code payment"},
+	msgQRPrompt:      {"请顾客用微信扫一扫", "Ask the customer to scan with WeChat"},
+	msgQRCreating:    {"正在生成二维码…", "Creating the QR code…"},
+	msgQRExpires:     {"%d:%02d 后过期", "Expires in %d:%02d"},
+	msgQRExpired:     {"二维码已过期，顾客未付款。按 F2 生成新二维码", "The QR code expired; the customer did not pay. F2 makes a new one"},
+	msgQRClosing:     {"正在关闭订单…", "Closing the order…"},
+	msgQRClosed:      {"订单已关闭，顾客未付款", "Order closed; the customer did not pay"},
+	msgQRNew:         {"新二维码 F2", "New QR code F2"},
+	msgQRExpiredHead: {"二维码已过期", "QR code expired"},
+	msgQRClosedHead:  {"订单已关闭", "Order closed"},
+	msgQRNoCode:      {"无法生成二维码（参考号 %s）— 请改用扫码或现金收款，并告知经理", "Cannot draw the QR code (reference %s) — take the payment by scan or cash and tell the manager"},
 
 	msgCashTitle:    {"现金收款", "Cash"},
 	msgCashDue:      {"应收", "Due"},
@@ -294,7 +298,7 @@ var messages = map[msg]translation{
 	msgStatusBackupFailed:    {"自动备份失败，%s 重试（见日志）", "Backup failed, retry at %s (see the log)"},
 	msgStatusPending:         {"待处理 %d", "Pending %d"},
 	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
-	msgStatusBusinessDay:     {"营业日 %s（已日结，算入下一营业日）", "Business day %s (today is closed)"},
+	msgStatusBusinessDay:     {"营业日 %s（今日已日结）", "Business day %s (today closed)"},
 
 	msgSimTitle:     {"模拟顾客（训练）", "Simulate customer (training)"},
 	msgSimPayQR:     {"顾客扫码并付款", "Customer scans and pays"},

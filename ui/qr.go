@@ -34,6 +34,9 @@ type qrScreen struct {
 	cancelBtn, backBtn, newBtn, simBtn *widget.Button
 
 	root     fyne.CanvasObject
+	info     *fyne.Container // the column beside the code, laid out again as lines come and go
+	buttons  *fyne.Container
+	ended    *canvas.Text // where the code was: why there is none now, large
 	state    State
 	codeURL  string
 	deadline time.Time
@@ -60,6 +63,11 @@ func newQRScreen(t *Terminal) *qrScreen {
 	s.progress.Alignment = fyne.TextAlignCenter
 	s.reason.Alignment = fyne.TextAlignCenter
 	s.reason.Importance = widget.DangerImportance
+	s.reason.Wrapping = fyne.TextWrapWord
+	s.ended = canvas.NewText("", theme.Color(theme.ColorNameError))
+	s.ended.TextSize = themeSize(sizeNameHero)
+	s.ended.TextStyle = fyne.TextStyle{Bold: true}
+	s.ended.Hide()
 	s.order.Alignment = fyne.TextAlignCenter
 	s.cancelBtn = widget.NewButtonWithIcon(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
 	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
@@ -89,18 +97,31 @@ func (s *qrScreen) reset(sale Sale) {
 	s.backBtn.Hide()
 	s.newBtn.Hide()
 	s.simBtn.Disable()
+	s.ended.Hide()
+	s.relayout()
+}
+
+// relayout lays the column beside the code out again after buttons or
+// lines came or went.
+func (s *qrScreen) relayout() {
+	if s.info != nil {
+		s.buttons.Refresh()
+		s.info.Refresh()
+	}
 }
 
 func (s *qrScreen) view() fyne.CanvasObject { return s.root }
 
 func (s *qrScreen) build() fyne.CanvasObject {
-	info := container.NewVBox(
+	s.buttons = container.NewHBox(s.cancelBtn, s.backBtn, s.newBtn)
+	s.info = container.NewVBox(
 		s.amount, s.prompt, s.expires, s.progress, s.reason, s.order,
 		layout.NewSpacer(),
-		container.NewHBox(s.cancelBtn, s.backBtn, s.newBtn),
+		s.buttons,
 		s.simBtn,
 	)
-	return container.NewPadded(container.NewBorder(nil, nil, nil, info, container.NewCenter(s.img)))
+	return container.NewPadded(container.NewBorder(nil, nil, nil, s.info,
+		container.NewStack(container.NewCenter(s.img), container.NewCenter(s.ended))))
 }
 
 // start creates the order and follows it; the countdown stops with the screen.
@@ -154,11 +175,14 @@ func (s *qrScreen) update(u Update) {
 		s.cancelBtn.Disable()
 		s.simBtn.Disable()
 	case StateClosed:
-		m := msgQRClosed
+		m, head := msgQRClosed, msgQRClosedHead
 		if u.Reason == ReasonExpired {
-			m = msgQRExpired
+			m, head = msgQRExpired, msgQRExpiredHead
 		}
 		s.finish(c.T(m))
+		s.ended.Text = c.T(head)
+		s.ended.Show()
+		s.ended.Refresh()
 	case StateFailed, StateConflict:
 		s.finish(c.T(reasonMsg(u.Reason)))
 	}
@@ -201,6 +225,7 @@ func (s *qrScreen) finish(text string) {
 	s.simBtn.Disable()
 	s.backBtn.Show()
 	s.newBtn.Show()
+	s.relayout()
 }
 
 // again starts a fresh Native order for the same sale once the last one

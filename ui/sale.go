@@ -37,8 +37,9 @@ type saleScreen struct {
 	managerBtn                                                         *widget.Button
 
 	root     fyne.CanvasObject
-	linesRev int          // the draft's lines revision drawn; -1 before the first draw
-	confirm  *saleConfirm // a large amount waiting for the cashier's second press
+	left     *fyne.Container // the total, lines and hint; laid out again when the hint wraps
+	linesRev int             // the draft's lines revision drawn; -1 before the first draw
+	confirm  *saleConfirm    // a large amount waiting for the cashier's second press
 }
 
 // saleConfirm is a charge above the confirm threshold that the cashier has
@@ -95,7 +96,7 @@ func (s *saleScreen) reset() {
 func (s *saleScreen) view() fyne.CanvasObject { return s.root }
 
 func (s *saleScreen) build() fyne.CanvasObject {
-	left := container.NewBorder(
+	s.left = container.NewBorder(
 		container.NewVBox(s.total, s.keyed, widget.NewSeparator()),
 		s.hint, nil, nil,
 		container.NewVScroll(s.lines),
@@ -105,7 +106,7 @@ func (s *saleScreen) build() fyne.CanvasObject {
 		tall(s.scanBtn), tall(s.qrBtn), tall(s.cashBtn))
 	footer := container.NewHBox(s.historyBtn, layout.NewSpacer(), s.managerBtn, s.settingsBtn)
 	return container.NewPadded(container.NewBorder(nil,
-		container.NewVBox(tenders, footer), nil, right, left))
+		container.NewVBox(tenders, footer), nil, right, s.left))
 }
 
 // tall makes a button at least 72 px high, comfortable for a finger.
@@ -184,6 +185,7 @@ func (s *saleScreen) warn(m msg) { s.showHint(m, widget.DangerImportance) }
 func (s *saleScreen) warnf(m msg, args ...any) {
 	s.hint.Importance = widget.DangerImportance
 	s.hint.SetText(s.t.cat.T(m, args...))
+	s.relayoutHint()
 }
 
 // showHint sets the hint line; the importance goes first because SetText
@@ -191,6 +193,15 @@ func (s *saleScreen) warnf(m msg, args ...any) {
 func (s *saleScreen) showHint(m msg, imp widget.Importance) {
 	s.hint.Importance = imp
 	s.hint.SetText(s.t.cat.T(m))
+	s.relayoutHint()
+}
+
+// relayoutHint lays the left column out again: a hint that wraps to a
+// second line needs the room.
+func (s *saleScreen) relayoutHint() {
+	if s.left != nil {
+		s.left.Refresh()
+	}
 }
 
 // pay opens the screen of tender k for the keyed sale.
@@ -220,6 +231,7 @@ func (s *saleScreen) charge(k tender, code string) {
 		s.confirm = &saleConfirm{tender: k, totalFen: total, code: code}
 		s.hint.Importance = widget.WarningImportance
 		s.hint.SetText(t.cat.T(msgSaleConfirm, formatFen(total)))
+		s.relayoutHint()
 		return
 	}
 	if code == "" && s.confirm != nil {

@@ -45,6 +45,7 @@ type scanScreen struct {
 	cancelBtn, againBtn *widget.Button
 
 	root     fyne.CanvasObject
+	center   *fyne.Container // the amount and the lines about the payment
 	phase    scanPhase
 	buf      []rune
 	state    State
@@ -91,7 +92,7 @@ func newScanScreen(t *Terminal) *scanScreen {
 func (s *scanScreen) reset(sale Sale) {
 	s.sale = sale
 	s.amount.SetFen(sale.TotalFen)
-	setLine(s.typed, "")
+	setLine(s.center, s.typed, "")
 	s.buf = s.buf[:0]
 	s.deadline = time.Time{}
 	s.again()
@@ -116,7 +117,7 @@ func (s *scanScreen) simPanel() *fyne.Container {
 func (s *scanScreen) view() fyne.CanvasObject { return s.root }
 
 func (s *scanScreen) build() fyne.CanvasObject {
-	center := container.NewVBox(
+	s.center = container.NewVBox(
 		container.NewCenter(s.amount),
 		layout.NewSpacer(),
 		s.prompt, s.how, s.typed,
@@ -124,7 +125,7 @@ func (s *scanScreen) build() fyne.CanvasObject {
 		layout.NewSpacer(),
 	)
 	buttons := container.NewHBox(layout.NewSpacer(), s.cancelBtn, s.againBtn, layout.NewSpacer())
-	return container.NewPadded(container.NewBorder(nil, container.NewVBox(buttons, s.sim), nil, nil, center))
+	return container.NewPadded(container.NewBorder(nil, container.NewVBox(buttons, s.sim), nil, nil, s.center))
 }
 
 // start redraws the password countdown once a second while the screen is
@@ -147,13 +148,13 @@ func (s *scanScreen) scanned(code string) {
 func (s *scanScreen) submit(code string) {
 	t := s.t
 	s.buf = s.buf[:0]
-	setLine(s.typed, "")
+	setLine(s.center, s.typed, "")
 	if !pos.ValidCode(code) {
-		setLine(s.reason, t.cat.T(reasonMsg(ReasonCodeInvalid)))
+		setLine(s.center, s.reason, t.cat.T(reasonMsg(ReasonCodeInvalid)))
 		return
 	}
 	s.phase = scanInFlight
-	setLine(s.reason, "")
+	setLine(s.center, s.reason, "")
 	s.state = StateSubmitting
 	s.showProgress()
 	p := &payment{amountFen: s.sale.TotalFen}
@@ -170,8 +171,8 @@ func (s *scanScreen) submit(code string) {
 			if err != nil {
 				s.phase = scanDone
 				s.state = StateFailed
-				setLine(s.progress, "")
-				setLine(s.reason, t.errorText(err))
+				setLine(s.center, s.progress, "")
+				setLine(s.center, s.reason, t.errorText(err))
 				s.showButtons()
 				return
 			}
@@ -184,7 +185,7 @@ func (s *scanScreen) submit(code string) {
 func (s *scanScreen) update(u Update) {
 	s.state = u.State
 	if u.OutTradeNo != "" {
-		setLine(s.order, s.t.cat.T(msgOrderNoIs, u.OutTradeNo))
+		setLine(s.center, s.order, s.t.cat.T(msgOrderNoIs, u.OutTradeNo))
 	}
 	if !u.Deadline.IsZero() {
 		s.deadline = u.Deadline
@@ -192,14 +193,14 @@ func (s *scanScreen) update(u Update) {
 	switch u.State {
 	case StateFailed, StateConflict:
 		s.phase = scanDone
-		setLine(s.reason, s.t.cat.T(reasonMsg(u.Reason)))
+		setLine(s.center, s.reason, s.t.cat.T(reasonMsg(u.Reason)))
 	case StateReversed:
 		s.phase = scanDone
 		m := msgScanReversed
 		if u.Reason == ReasonPasswordTimeout {
 			m = msgReasonNoPassword
 		}
-		setLine(s.reason, s.t.cat.T(m))
+		setLine(s.center, s.reason, s.t.cat.T(m))
 	}
 	s.showProgress()
 }
@@ -209,30 +210,33 @@ func (s *scanScreen) showProgress() {
 	s.headline.Text = ""
 	switch s.state {
 	case StateSubmitting, StateNew:
-		setLine(s.progress, c.T(msgScanSubmitting))
+		setLine(s.center, s.progress, c.T(msgScanSubmitting))
 	case StateWaitingPassword:
 		left := int(time.Until(s.deadline).Round(time.Second) / time.Second)
 		if left < 0 || s.deadline.IsZero() {
 			left = 0
 		}
-		setLine(s.progress, c.T(msgScanWaiting, left))
+		setLine(s.center, s.progress, c.T(msgScanWaiting, left))
 		s.headline.Text = c.T(msgScanSeconds, left)
 		s.headline.Color = theme.Color(theme.ColorNameForeground)
 	case StateReversing:
-		setLine(s.progress, c.T(msgScanReversing))
+		setLine(s.center, s.progress, c.T(msgScanReversing))
 	case StateFailed, StateConflict:
-		setLine(s.progress, "")
+		setLine(s.center, s.progress, "")
 		s.headline.Text = c.T(msgCommonFailed)
 		s.headline.Color = theme.Color(theme.ColorNameError)
 	case StateReversed:
-		setLine(s.progress, c.T(msgStateReversed))
+		setLine(s.center, s.progress, c.T(msgStateReversed))
 	default:
-		setLine(s.progress, c.T(msgScanChecking))
+		setLine(s.center, s.progress, c.T(msgScanChecking))
 	}
 	// While the countdown or the failure is the news, the amount steps
 	// back to the amount size.
 	s.amount.SetSecondary(s.headline.Text != "")
-	showIf(s.headline, s.headline.Text != "")
+	if s.headline.Visible() != (s.headline.Text != "") {
+		showIf(s.headline, s.headline.Text != "")
+		s.center.Refresh()
+	}
 	s.headline.Refresh()
 	s.showButtons()
 }
@@ -284,9 +288,9 @@ func (s *scanScreen) again() {
 	s.t.pay = nil
 	s.phase = scanAwaitingCode
 	s.state = ""
-	setLine(s.progress, "")
-	setLine(s.reason, "")
-	setLine(s.order, "")
+	setLine(s.center, s.progress, "")
+	setLine(s.center, s.reason, "")
+	setLine(s.center, s.order, "")
 	s.showButtons()
 }
 
@@ -295,7 +299,7 @@ func (s *scanScreen) typedRune(r rune) {
 		return
 	}
 	s.buf = append(s.buf, r)
-	setLine(s.typed, s.t.cat.T(msgScanTyped, len(s.buf)))
+	setLine(s.center, s.typed, s.t.cat.T(msgScanTyped, len(s.buf)))
 }
 
 func (s *scanScreen) typedKey(ev *fyne.KeyEvent) {
@@ -305,7 +309,7 @@ func (s *scanScreen) typedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyBackspace:
 		if s.phase == scanAwaitingCode && len(s.buf) > 0 {
 			s.buf = s.buf[:len(s.buf)-1]
-			setLine(s.typed, s.t.cat.T(msgScanTyped, len(s.buf)))
+			setLine(s.center, s.typed, s.t.cat.T(msgScanTyped, len(s.buf)))
 		}
 	case fyne.KeyReturn, fyne.KeyEnter:
 		switch s.phase {
@@ -322,6 +326,6 @@ func (s *scanScreen) typedKey(ev *fyne.KeyEvent) {
 // notACode says what a scanner typed that is not a payment code.
 func (s *scanScreen) notACode(text string) {
 	if s.phase == scanAwaitingCode {
-		setLine(s.reason, s.t.cat.T(msgScanNotCode, shortScan(text)))
+		setLine(s.center, s.reason, s.t.cat.T(msgScanNotCode, shortScan(text)))
 	}
 }

@@ -100,7 +100,7 @@ func (s *StatusBar) SetBusinessDay(day, today string) {
 	if day != "" && day != today && len(day) == 8 {
 		s.day.Text = s.cat.T(msgStatusBusinessDay, day[4:6]+"-"+day[6:])
 	}
-	s.day.Refresh()
+	s.Refresh() // the row lays its texts out again for the new width
 }
 
 // BusinessDay returns the business-day note the bar shows ("" when sales

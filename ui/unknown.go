@@ -33,6 +33,7 @@ type unknownScreen struct {
 	retryBtn, laterBtn, newSaleBtn *widget.Button
 	forcePaidBtn, forceVoidBtn     *widget.Button
 
+	box        *fyne.Container // the screen's lines, laid out again when one comes or goes
 	outTradeNo string
 	done       bool
 }
@@ -54,7 +55,7 @@ func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
 	s.amount.SetFen(u.AmountFen)
 	if u.Reason == ReasonNotRecorded {
-		setLine(s.result, c.T(msgReasonNotRecorded))
+		setLine(s.box, s.result, c.T(msgReasonNotRecorded))
 	}
 	s.explain.Wrapping = fyne.TextWrapWord
 	s.result.Importance = widget.DangerImportance
@@ -81,11 +82,12 @@ func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
 func (s *unknownScreen) view() fyne.CanvasObject {
 	// One row of actions: the cashier's, then the manager's behind a PIN.
 	manager := container.NewHBox(widget.NewLabel(s.t.cat.T(msgUnknownManager)), s.forcePaidBtn, s.forceVoidBtn)
-	return container.NewPadded(container.NewVBox(
+	s.box = container.NewVBox(
 		s.title, container.NewCenter(s.amount), s.order, s.checking, s.last, s.explain, s.result,
 		layout.NewSpacer(),
 		container.NewBorder(nil, nil, container.NewHBox(s.retryBtn, s.laterBtn, s.newSaleBtn), manager),
-	))
+	)
+	return container.NewPadded(s.box)
 }
 
 // stamp notes when the screen last heard about the payment.
@@ -99,7 +101,7 @@ func (s *unknownScreen) update(u Update) {
 	s.stamp()
 	if !final(u.State) {
 		if u.Reason == ReasonNotRecorded {
-			setLine(s.result, s.t.cat.T(msgReasonNotRecorded))
+			setLine(s.box, s.result, s.t.cat.T(msgReasonNotRecorded))
 		}
 		return
 	}
@@ -107,11 +109,11 @@ func (s *unknownScreen) update(u Update) {
 	c := s.t.cat
 	switch u.State {
 	case StateReversed:
-		setLine(s.result, c.T(msgScanReversed))
+		setLine(s.box, s.result, c.T(msgScanReversed))
 	case StateClosed:
-		setLine(s.result, c.T(msgQRClosed))
+		setLine(s.box, s.result, c.T(msgQRClosed))
 	default:
-		setLine(s.result, c.T(reasonMsg(u.Reason)))
+		setLine(s.box, s.result, c.T(reasonMsg(u.Reason)))
 	}
 	s.checking.Hide()
 	s.retryBtn.Hide()
@@ -150,7 +152,7 @@ func (s *unknownScreen) retry() {
 			s.retryBtn.Enable()
 			s.stamp()
 			if err != nil {
-				setLine(s.result, t.errorText(err))
+				setLine(s.box, s.result, t.errorText(err))
 			}
 		}
 	})
