@@ -78,7 +78,14 @@ func newTrainingPayQRCmd(g *globalFlags) *cobra.Command {
 		Example: "  wxpos training pay-qr\n  wxpos training pay-qr PS1-T1-K7QZ2M-00000042",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
-			sim, err := env.simulator(cmd.Context(), wait)
+			// Without an argument the QR may be about to be shown by a
+			// wxpos still starting: wait for its simulator too. A named
+			// order was shown already, by a wxpos running or gone.
+			patience := wait
+			if len(args) == 1 {
+				patience = 0
+			}
+			sim, err := env.simulator(cmd.Context(), patience)
 			if err != nil {
 				return err
 			}
