@@ -41,7 +41,13 @@ func TestHQJSONAndCSV(t *testing.T) {
 	if err := json.Unmarshal([]byte(cmd("hq", "migrate", "--json")), &mig); err != nil || mig.Version == 0 {
 		t.Fatalf("hq migrate --json: %+v %v", mig, err)
 	}
-	cmd("replicate", "--once")
+	var pushed struct {
+		Pushed  uint64 `json:"pushed"`
+		Pending uint64 `json:"pending"`
+	}
+	if err := json.Unmarshal([]byte(cmd("replicate", "--once", "--json")), &pushed); err != nil || pushed.Pushed == 0 || pushed.Pending != 0 {
+		t.Fatalf("replicate --once --json: %+v %v", pushed, err)
+	}
 
 	var st struct {
 		Terminals []struct {

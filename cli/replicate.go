@@ -90,6 +90,7 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 		f       replicaFlags
 		once    bool
 		migrate bool
+		asJSON  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "replicate",
@@ -141,6 +142,15 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 				defer cancel()
 				err := w.Sync(ctx)
 				st := w.Status()
+				if asJSON {
+					if jerr := writeJSON(env.Stdout, replicationJSON(st, err)); jerr != nil {
+						return jerr
+					}
+					if err != nil {
+						return &ExitError{Code: ExitFailure} // said in the object
+					}
+					return nil
+				}
 				fmt.Fprintf(env.Stdout, "%s/%s: %d new events pushed, %s\n", st.StoreID, st.TerminalID, st.Pushed, st.Summary(time.Now()))
 				return err
 			}
@@ -153,6 +163,7 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 	}
 	f.bind(cmd.Flags())
 	cmd.Flags().BoolVar(&once, "once", false, "push what is there now and exit")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "with --once: print one JSON object (pushed, pending, positions, error)")
 	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending schema migrations first")
 	return cmd
 }
@@ -177,4 +188,23 @@ func untilReachable(ctx context.Context, w io.Writer, step func(context.Context)
 		}
 		wait = min(2*wait, time.Minute)
 	}
+}
+
+// replicationJSON is replicate --once --json: what was pushed and where
+// replication stands.
+func replicationJSON(st replica.Status, err error) any {
+	j := struct {
+		StoreID         string `json:"store_id"`
+		TerminalID      string `json:"terminal_id"`
+		Pushed          uint64 `json:"pushed"`
+		Pending         uint64 `json:"pending"`
+		LocalSeq        uint64 `json:"local_seq"`
+		PushedSeq       uint64 `json:"pushed_seq"`
+		OldestPendingAt string `json:"oldest_pending_at,omitempty"` // RFC 3339, store's zone
+		Error           string `json:"error,omitempty"`
+	}{st.StoreID, st.TerminalID, st.Pushed, st.Pending, st.LocalSeq, st.PushedSeq, storeTime(st.OldestPendingAt), ""}
+	if err != nil {
+		j.Error = err.Error()
+	}
+	return j
 }
