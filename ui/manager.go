@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"strings"
@@ -96,6 +97,9 @@ type managerHome struct {
 	message *widget.Label
 	body    *fyne.Container
 	tiles   []managerTile // the menu, once shown
+	// pinErr and againErr say what is wrong with the first-run form's PIN
+	// fields, under them in the error colour.
+	pinErr, againErr *widget.Label
 }
 
 func newManagerHome(c *console) *managerHome {
@@ -193,18 +197,32 @@ func (s *managerHome) showSetup() {
 	c, t := s.c, s.c.t
 	name := newKeyEntry(t)
 	pin, again := newKeyPasswordEntry(t), newKeyPasswordEntry(t)
+	s.pinErr, s.againErr = newFieldError(), newFieldError()
+	var form *fyne.Container
+	fieldErr := func(l *widget.Label, text string) {
+		setLine(form, s.pinErr, "")
+		setLine(form, s.againErr, "")
+		if l != nil {
+			setLine(form, l, text)
+		}
+	}
 	var create *widget.Button
 	create = widget.NewButtonWithIcon(t.mt(msgMgrSetupCreate), theme.ConfirmIcon(), func() {
 		if pin.Text != again.Text {
-			s.message.SetText(t.mt(msgMgrPINsDiffer))
+			fieldErr(s.againErr, t.mt(msgMgrPINsDiffer))
 			return
 		}
+		fieldErr(nil, "")
 		create.Disable()
 		n, p := name.Text, pin.Text
 		t.async(t.ctx, func(ctx context.Context) func() {
 			err := c.m.Setup(ctx, n, p)
 			return func() {
 				create.Enable()
+				if errors.Is(err, staff.ErrWeakPIN) {
+					fieldErr(s.pinErr, c.errText(err))
+					return
+				}
 				if err != nil {
 					s.message.SetText(c.errText(err))
 					return
@@ -216,12 +234,12 @@ func (s *managerHome) showSetup() {
 		})
 	})
 	create.Importance = widget.HighImportance
-	s.body.Objects = []fyne.CanvasObject{container.NewVBox(widget.NewCard(t.mt(msgMgrSetupTitle), t.mt(msgMgrSetupHint),
-		container.NewVBox(widget.NewForm(
-			widget.NewFormItem(t.mt(msgMgrName), name),
-			widget.NewFormItem(t.mt(msgMgrPIN), pin),
-			widget.NewFormItem(t.mt(msgMgrPINAgain), again),
-		), create)))}
+	form = container.NewVBox(widget.NewForm(
+		widget.NewFormItem(t.mt(msgMgrName), name),
+		widget.NewFormItem(t.mt(msgMgrPIN), container.NewVBox(pin, s.pinErr)),
+		widget.NewFormItem(t.mt(msgMgrPINAgain), container.NewVBox(again, s.againErr)),
+	), create)
+	s.body.Objects = []fyne.CanvasObject{container.NewVBox(widget.NewCard(t.mt(msgMgrSetupTitle), t.mt(msgMgrSetupHint), form))}
 	s.body.Refresh()
 	// Keyboard only: type the name, Enter to the PIN, Enter to the second
 	// PIN, Enter to create.

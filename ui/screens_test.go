@@ -211,3 +211,31 @@ func TestDayScreenVarianceAndFieldErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstRunFormErrorsAtTheField: PINs that differ are said under the
+// second PIN, a weak PIN under the first, both in the error colour, and
+// not in the line at the bottom of the screen.
+func TestFirstRunFormErrorsAtTheField(t *testing.T) {
+	desk, _ := newSetupDesk(t)
+	h := newHarness(t, WithManager(desk))
+	h.key(fyne.KeyF10)
+	home := screenAs[*managerHome](h)
+	h.waitFor("setup form focused", func() bool { return h.focused() != nil })
+	h.typeText("Wang\n2468\n2469\n")
+	if !home.againErr.Visible() || home.againErr.Text != h.term.mt(msgMgrPINsDiffer) || home.againErr.Importance != widget.DangerImportance {
+		t.Fatalf("PINs differ said as %q (visible %v)", home.againErr.Text, home.againErr.Visible())
+	}
+	if home.message.Text != "" || home.pinErr.Visible() {
+		t.Errorf("also said at the bottom %q / under the first PIN %q", home.message.Text, home.pinErr.Text)
+	}
+
+	h2 := newHarness(t, WithManager(desk))
+	h2.key(fyne.KeyF10)
+	home2 := screenAs[*managerHome](h2)
+	h2.waitFor("setup form focused", func() bool { return h2.focused() != nil })
+	h2.typeText("Wang\n1234\n1234\n")
+	h2.waitFor("weak PIN under the PIN", func() bool { return home2.pinErr.Visible() })
+	if home2.pinErr.Text != h2.term.mt(msgMgrWeakPIN) || home2.againErr.Visible() || home2.message.Text != "" {
+		t.Errorf("weak PIN: pin %q, again %q, bottom %q", home2.pinErr.Text, home2.againErr.Text, home2.message.Text)
+	}
+}
