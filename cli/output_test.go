@@ -2,7 +2,9 @@ package cli_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,12 +15,23 @@ import (
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
-// inZone runs the test with the process's local zone set to loc, so that
-// output that follows time.Local instead of the store's zone shows.
-func inZone(t *testing.T, loc *time.Location) {
-	saved := time.Local
-	time.Local = loc
-	t.Cleanup(func() { time.Local = saved })
+// runInZone runs `wxpos ARGS…` as a child process whose local zone is
+// zone (TZ), so output that follows the machine's zone instead of the
+// store's shows; the parent's time.Local is left alone.
+func runInZone(t *testing.T, zone string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), childEnv+"=1", "TZ="+zone)
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, string(out)
+	case errors.As(err, &ee):
+		return ee.ExitCode(), string(out)
+	}
+	t.Fatalf("%v: %v", args, err)
+	return 0, ""
 }
 
 // bannered checks that text output opens and closes with the training
@@ -36,7 +49,6 @@ func bannered(t *testing.T, what, out string) {
 // orders has a header and its JSON carries tender and time, in the store's
 // zone whatever the process's zone.
 func TestTrainingOutput(t *testing.T) {
-	inZone(t, time.FixedZone("EST", -5*3600))
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
 	data := t.TempDir()
 
@@ -63,7 +75,8 @@ func TestTrainingOutput(t *testing.T) {
 	}
 	bannered(t, "query", out)
 
-	code, out, _ = run(t, "--data", data, "orders")
+	// In a process on New York time: times are still the store's.
+	code, out = runInZone(t, "America/New_York", "--data", data, "orders")
 	if code != 0 {
 		t.Fatalf("orders: exit %d", code)
 	}
@@ -73,7 +86,7 @@ func TestTrainingOutput(t *testing.T) {
 		t.Errorf("orders: no header under the banner: %q", lines[1])
 	}
 
-	code, out, _ = run(t, "--data", data, "orders", "--json")
+	code, out = runInZone(t, "America/New_York", "--data", data, "orders", "--json")
 	var list struct {
 		Day      string `json:"day"`
 		Training bool   `json:"training"`
