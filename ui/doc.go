@@ -36,7 +36,8 @@
 // settings, F10 manager. Scan: a keyboard-wedge scanner types the code and
 // Enter (a serial scanner's codes arrive through WithScanner); Esc cancels,
 // which reverses a payment waiting for the password. QR: Esc closes the
-// order. Cash: digits or a note button, F3 the exact amount, Enter
+// order; once it expired or was closed, F2 starts a new one for the same
+// sale. Cash: digits or a note button, F3 the exact amount, Enter
 // confirms. UNKNOWN: F4 retries now, F8 (or Esc) parks it for the next
 // sale. Receipt: F6 prints or reprints, Enter starts the next sale. The
 // manager menu: the digit shown on each tile opens it; the day screen's Z
@@ -72,6 +73,17 @@
 // payment the cashier watches to its end is acknowledged by being shown.
 // The pending count includes orders still in progress that this window is
 // not following (one resumed after a restart).
+//
+// # Room
+//
+// The window opens at 1024×720 (a 1024×768 display less its title bar) and
+// Fyne grows a window to its content's MinSize and never shrinks it, so no
+// screen may need more, in either language, with a busy day's data
+// (TestEveryScreenFits): status lines that are empty are hidden (setLine),
+// long hints wrap, names truncate, reports scroll below their title. The
+// one thing that matters most on a screen (the total, the change, the
+// countdown, a failure, the amount paid) is drawn at the theme's hero size.
+// TestScreenshots writes every screen as PNGs for a person to look at.
 //
 // # Text and font
 //
