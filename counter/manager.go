@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -312,6 +313,39 @@ func (m *Manager) Trail(f staff.Filter) ([]view.AuditEvent, error) {
 			From: e.From, To: e.To, Reason: e.Reason, Data: e.Data}
 	}
 	return out, nil
+}
+
+// HistoryColumns are the columns of ExportHistory's file. The transaction
+// id is cut to its last four digits: whole, a spreadsheet reads its 28
+// digits as a number and shows 4.2E+27.
+var HistoryColumns = []csvout.Column{
+	{Key: "time", ZH: "时间"}, {Key: "out_trade_no", ZH: "单号"}, {Key: "receipt_no", ZH: "小票号"},
+	{Key: "tender", ZH: "支付方式"}, {Key: "state", ZH: "状态"}, {Key: "reason", ZH: "原因"},
+	{Key: "amount_yuan", ZH: "金额（元）"}, {Key: "amount_fen", ZH: "金额（分）"},
+	{Key: "refunded_yuan", ZH: "已退款（元）"}, {Key: "refunded_fen", ZH: "已退款（分）"},
+	{Key: "transaction_last4", ZH: "交易号后4位"},
+}
+
+// WriteHistoryCSV writes records under package csvout's rules; states,
+// tenders and reasons are the codes the core uses.
+func WriteHistoryCSV(w io.Writer, records []view.Record, lang csvout.Lang) error {
+	cw := csvout.New(w, lang, HistoryColumns)
+	for _, r := range records {
+		last4 := r.TransactionID
+		if n := len(last4); n > 4 {
+			last4 = last4[n-4:]
+		}
+		cw.Row(r.Time.In(tz.Shanghai).Format(time.RFC3339), r.OutTradeNo, r.ReceiptNo, string(r.Tender), string(r.State), string(r.Reason),
+			csvout.Yuan(r.AmountFen), csvout.Fen(r.AmountFen), csvout.Yuan(r.RefundedFen), csvout.Fen(r.RefundedFen), last4)
+	}
+	return cw.Flush()
+}
+
+// ExportHistory writes the sales history shows as CSV into the export
+// directory.
+func (m *Manager) ExportHistory(records []view.Record) (string, error) {
+	name := "sales-" + time.Now().In(tz.Shanghai).Format("20060102-150405") + ".csv"
+	return m.exportFile(name, func(f *os.File) error { return WriteHistoryCSV(f, records, m.csvLang()) })
 }
 
 // ExportTrail writes events as CSV into the export directory.

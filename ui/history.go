@@ -54,6 +54,7 @@ type historyScreen struct {
 	message *widget.Label
 	loading *widget.Activity
 	backBtn *widget.Button
+	export  *widget.Button // with a manager back end: what is shown, as CSV
 
 	ctx     context.Context // the screen's; searches end with it
 	stop    context.CancelFunc
@@ -96,6 +97,10 @@ func newHistoryScreen(t *Terminal, back func()) *historyScreen {
 	}
 	s.message.Wrapping = fyne.TextWrapWord
 	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.back() })
+	s.export = widget.NewButtonWithIcon(t.mt(msgDayExport), theme.DocumentSaveIcon(), s.exportCSV)
+	if t.opt.manager == nil {
+		s.export.Hide()
+	}
 	s.table = s.newTable()
 	s.loading.Hide()
 	return s
@@ -130,7 +135,7 @@ func histAlign(col int) fyne.TextAlign {
 
 func (s *historyScreen) view() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, s.title, s.loading, s.search)
-	bottom := container.NewVBox(s.totals, container.NewBorder(nil, nil, s.backBtn, nil, s.message))
+	bottom := container.NewVBox(s.totals, container.NewBorder(nil, nil, s.backBtn, s.export, s.message))
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, s.table))
 }
 
@@ -351,6 +356,27 @@ func (s *historyScreen) refund(no string) {
 		return
 	}
 	t.showRefund(t.opt.manager, no, func() { t.show(s) })
+}
+
+// exportCSV writes the rows shown into the export directory, off the UI
+// goroutine, and says where; the screen stays (返回 still goes back to
+// where history was opened from).
+func (s *historyScreen) exportCSV() {
+	t := s.t
+	if t.opt.manager == nil {
+		return
+	}
+	records := s.records
+	t.async(s.ctx, func(context.Context) func() {
+		path, err := t.opt.manager.ExportHistory(records)
+		return func() {
+			if err != nil {
+				s.message.SetText(t.errorTextOr(msgHistoryLoadErr, err))
+				return
+			}
+			s.message.SetText(t.mt(msgDayExported, path))
+		}
+	})
 }
 
 func (s *historyScreen) typedKey(ev *fyne.KeyEvent) {

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/counter"
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/receipt"
@@ -210,5 +213,44 @@ func TestHistoryRefund(t *testing.T) {
 	})
 	if hs.records[1].RefundableFen != 1500 {
 		t.Errorf("refundable %d after ¥10 of ¥25, want 1500", hs.records[1].RefundableFen)
+	}
+}
+
+// TestHistoryExport: history exports what it shows as a CSV that opens in
+// Excel on a Chinese Windows (BOM, Chinese headers in zh-CN, money as
+// yuan with two decimals beside fen) and stays on history.
+func TestHistoryExport(t *testing.T) {
+	w := newMgrWorld(t)
+	ctx := context.Background()
+	if _, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 1230, Cashier: "Li"}, 2000); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, WithCheckout(counter.NewCheckout(w.core, true, nil)), WithManager(w.desk))
+	h.key(fyne.KeyF5)
+	hs := screenAs[*historyScreen](h)
+	h.waitFor("history", func() bool { return len(hs.records) == 1 })
+	test.Tap(hs.export)
+	h.waitFor("exported", func() bool { return strings.HasPrefix(hs.message.Text, h.term.mt(msgDayExported, "")) })
+	path := strings.TrimPrefix(hs.message.Text, h.term.mt(msgDayExported, ""))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, ok := strings.CutPrefix(string(b), csvout.BOM)
+	if !ok {
+		t.Fatalf("no UTF-8 BOM: %q", b[:min(len(b), 8)])
+	}
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("rows %q, %v", rows, err)
+	}
+	if got, want := strings.Join(rows[0], ","), strings.Join(csvout.Headers(counter.HistoryColumns, csvout.Chinese), ","); got != want || !strings.HasPrefix(got, "时间,单号") {
+		t.Errorf("header %q, want %q", got, want)
+	}
+	if rows[1][6] != "12.30" || rows[1][7] != "1230" {
+		t.Errorf("amount %q / %q, want 12.30 / 1230", rows[1][6], rows[1][7])
+	}
+	if screenAs[*historyScreen](h) != hs {
+		t.Error("exporting left history")
 	}
 }

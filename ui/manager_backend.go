@@ -50,4 +50,6 @@ type Manager interface {
 	SaveSettings(ctx context.Context, c config.Config, by string) error
 	Trail(f staff.Filter) ([]AuditEvent, error)
 	ExportTrail(events []AuditEvent) (path string, err error)
+	// ExportHistory writes the sales history shows as CSV.
+	ExportHistory(records []Record) (path string, err error)
 }
