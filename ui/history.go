@@ -30,8 +30,8 @@ const (
 )
 
 // histColWidth is each column's width: together they fit a 1024 px window.
-var histColWidth = [histCols]float32{histColTime: 100, histColNo: 190, histColTender: 84, histColAmount: 96,
-	histColState: 76, histColReason: 150, histColRefunded: 86, histColActions: 150}
+var histColWidth = [histCols]float32{histColTime: 100, histColNo: 150, histColTender: 100, histColAmount: 96,
+	histColState: 90, histColReason: 110, histColRefunded: 86, histColActions: 190}
 
 var histColTitle = [histCols]msg{histColTime: msgHistColTime, histColNo: msgHistColNo, histColTender: msgHistColTender,
 	histColAmount: msgHistColAmount, histColState: msgHistColState, histColReason: msgHistColReason,
@@ -257,7 +257,8 @@ func (s *historyScreen) fillCell(id widget.TableCellID, cell *historyCell) {
 	l := cell.label
 	l.Alignment = histAlign(id.Col)
 	l.Truncation = fyne.TextTruncateOff
-	if id.Col == histColNo || id.Col == histColReason { // the long ones; measuring the cut is not free
+	switch id.Col {
+	case histColNo, histColTender, histColState, histColReason: // words that can outgrow the column, in English above all
 		l.Truncation = fyne.TextTruncateEllipsis
 	}
 	l.Importance = widget.MediumImportance
@@ -270,9 +271,9 @@ func (s *historyScreen) fillCell(id widget.TableCellID, cell *historyCell) {
 		}
 		l.Text = r.Time.In(tz.Shanghai).Format(layout)
 	case histColNo:
-		l.Text = r.OutTradeNo
+		l.Text = numberTail(r.OutTradeNo)
 	case histColTender:
-		l.Text = c.T(tenderMsg(r.Tender))
+		l.Text = c.T(tenderShortMsg(r.Tender))
 	case histColAmount:
 		l.Text = formatFen(r.AmountFen)
 		l.TextStyle = fyne.TextStyle{Bold: true}
@@ -294,6 +295,17 @@ func (s *historyScreen) fillCell(id widget.TableCellID, cell *historyCell) {
 	l.Refresh()
 }
 
+// numberTail shortens an order number to the end that tells one sale
+// from the next: every number of a terminal starts alike, so cutting the
+// end off would leave a column of identical cells.
+func numberTail(no string) string {
+	const fits, keep = 14, 10 // in 150 px: a short number whole, a long one's sequence
+	if r := []rune(no); len(r) > fits {
+		return "…" + string(r[len(r)-keep:])
+	}
+	return no
+}
+
 // fillActions arms the row's buttons: reprint a paid sale's receipt;
 // refund what is left of it (with a manager back end).
 func (s *historyScreen) fillActions(r Record, cell *historyCell) {
@@ -313,6 +325,7 @@ func (s *historyScreen) fillActions(r Record, cell *historyCell) {
 		cell.refund.Hide()
 	}
 	cell.refund.OnTapped = func() { s.refund(no) }
+	cell.actions.Refresh() // the buttons' text changed: lay them out again, or they overlap
 }
 
 func stateImportance(st State) widget.Importance {

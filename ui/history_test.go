@@ -254,3 +254,16 @@ func TestHistoryExport(t *testing.T) {
 		t.Error("exporting left history")
 	}
 }
+
+// Every order number of a terminal starts alike: the history column keeps
+// the end, which tells one sale from the next.
+func TestHistoryNumberKeepsTheEnd(t *testing.T) {
+	for _, c := range []struct{ no, want string }{
+		{"P1-00000003", "P1-00000003"},
+		{"PS1-T1-1A2B3C-00000900", "…C-00000900"},
+	} {
+		if got := numberTail(c.no); got != c.want {
+			t.Errorf("numberTail(%q) = %q, want %q", c.no, got, c.want)
+		}
+	}
+}

@@ -99,6 +99,9 @@ const (
 	msgTenderScan msg = "tender.wechat_scan"
 	msgTenderQR   msg = "tender.wechat_qr"
 	msgTenderCash msg = "tender.cash"
+	// Short names for narrow columns (history).
+	msgTenderScanShort msg = "tender.wechat_scan.short"
+	msgTenderQRShort   msg = "tender.wechat_qr.short"
 
 	msgHistoryTitle   msg = "history.title"
 	msgHistoryEmpty   msg = "history.empty"
@@ -258,9 +261,11 @@ var messages = map[msg]translation{
 	msgReceiptTraining: {"训练模式 — 非真实交易", "Training — not a real sale"},
 	msgReceiptLine:     {"%s ×%d", "%s ×%d"},
 
-	msgTenderScan: {"微信付款码", "WeChat (scanned code)"},
-	msgTenderQR:   {"微信二维码", "WeChat (QR code)"},
-	msgTenderCash: {"现金", "Cash"},
+	msgTenderScan:      {"微信付款码", "WeChat (scanned code)"},
+	msgTenderQR:        {"微信二维码", "WeChat (QR code)"},
+	msgTenderCash:      {"现金", "Cash"},
+	msgTenderScanShort: {"微信付款码", "Pay code"},
+	msgTenderQRShort:   {"微信二维码", "QR code"},
 
 	msgHistoryTitle:   {"今日交易", "Today's sales"},
 	msgHistoryEmpty:   {"没有交易", "No sales"},

@@ -56,3 +56,14 @@ func tenderMsg(t receipt.Tender) msg {
 	}
 	return msgTenderScan
 }
+
+// tenderShortMsg names a tender in a narrow column.
+func tenderShortMsg(t receipt.Tender) msg {
+	switch t {
+	case receipt.TenderWeChatQR:
+		return msgTenderQRShort
+	case receipt.TenderCash:
+		return msgTenderCash
+	}
+	return msgTenderScanShort
+}
