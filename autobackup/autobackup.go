@@ -11,6 +11,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/wxpos/wxpos/internal/ctxtime"
 )
 
 // State is what the scheduler is doing, for the status bar.
@@ -73,16 +75,7 @@ func (s *Scheduler) init() {
 			s.Now = time.Now
 		}
 		if s.Wait == nil {
-			s.Wait = func(ctx context.Context, d time.Duration) error {
-				t := time.NewTimer(d)
-				defer t.Stop()
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-t.C:
-					return nil
-				}
-			}
+			s.Wait = ctxtime.Sleep
 		}
 		if s.Logger == nil {
 			s.Logger = slog.New(slog.DiscardHandler)

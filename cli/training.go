@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/internal/ctxtime"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -216,7 +217,7 @@ func (e *Env) simulator(ctx context.Context, patience time.Duration) (*simulator
 			}
 			// Left behind by a wxpos that was killed: start the simulator here.
 		}
-		if !time.Now().Before(deadline) || !sleepCtx(ctx, pollEvery) {
+		if !time.Now().Before(deadline) || ctxtime.Sleep(ctx, pollEvery) != nil {
 			break
 		}
 	}
@@ -290,20 +291,8 @@ func (s *simulator) waitingQR(ctx context.Context, patience time.Duration) (stri
 				return o.OutTradeNo, nil
 			}
 		}
-		if !time.Now().Before(deadline) || !sleepCtx(ctx, pollEvery) {
+		if !time.Now().Before(deadline) || ctxtime.Sleep(ctx, pollEvery) != nil {
 			return "", errors.New("training pay-qr: no QR is waiting to be paid (show one with wxpos pay --qr or the window)")
 		}
-	}
-}
-
-// sleepCtx waits d; false when ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/ctxtime"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -102,16 +103,7 @@ func (f *Fetcher) defaults() {
 		f.Now = time.Now
 	}
 	if f.Wait == nil {
-		f.Wait = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		f.Wait = ctxtime.Sleep
 	}
 	if f.Logger == nil {
 		f.Logger = slog.New(slog.DiscardHandler)

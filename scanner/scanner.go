@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/wxpos/wxpos/internal/ctxtime"
 )
 
 // Scanner reads codes from one serial scanner in its own goroutine, which
@@ -175,7 +177,7 @@ func (s *Scanner) run(ctx context.Context) {
 				s.log.Warn("scanner: open failed, retrying", "port", cfg.Port, "err", err)
 			}
 			s.setStatus(StateDisconnected, err, retries)
-			if !sleep(ctx, backoff) {
+			if ctxtime.Sleep(ctx, backoff) != nil {
 				return
 			}
 			backoff = min(backoff*2, cfg.RetryMax)
@@ -194,7 +196,7 @@ func (s *Scanner) run(ctx context.Context) {
 		}
 		s.log.Warn("scanner: disconnected", "port", cfg.Port, "err", err)
 		s.setStatus(StateDisconnected, err, 0)
-		if !sleep(ctx, backoff) {
+		if ctxtime.Sleep(ctx, backoff) != nil {
 			return
 		}
 	}
@@ -246,16 +248,5 @@ func (s *Scanner) deliver(sc Scan) {
 			s.log.Warn("scanner: nobody reading, dropped scan", "scan", old)
 		default:
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/wxpos/wxpos/receipt"
 )
 
 // BOM is the UTF-8 byte order mark every file starts with.
@@ -140,18 +142,7 @@ func Safe(s string) string {
 
 // Yuan formats fen as yuan with two decimals and no sign of currency
 // ("12.34", "-0.30"): a number to a spreadsheet.
-func Yuan(fen int64) string {
-	u := uint64(fen)
-	b := make([]byte, 0, 24)
-	if fen < 0 {
-		u = -u // two's complement: also right for math.MinInt64
-		b = append(b, '-')
-	}
-	b = strconv.AppendUint(b, u/100, 10)
-	frac := u % 100
-	b = append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
-	return string(b)
-}
+func Yuan(fen int64) string { return receipt.Yuan(fen) }
 
 // Fen formats an exact amount in fen.
 func Fen(fen int64) string { return strconv.FormatInt(fen, 10) }
