@@ -59,9 +59,15 @@ import -window root "$out/3-password-wait.png"
 kill -9 "$app_pid"
 wait "$app_pid" 2>/dev/null || true
 launch
-sleep 2
-import -window root "$out/4-after-restart.png"
+# Recovery asks WeChat until the customer's password wait ends: wait for
+# the answer (up to 30 s), then give the banner a moment to draw.
+for _ in $(seq 60); do
+	grep -q 'from=WAITING_PASSWORD to=PAID amount_fen=1234 ' "$work/app.err" && break
+	sleep 0.5
+done
 grep -q 'from=WAITING_PASSWORD to=PAID amount_fen=1234 ' "$work/app.err" || fail "recovery did not find the payment paid"
+sleep 1
+import -window root "$out/4-after-restart.png"
 xdotool key F7
 sleep 1
 import -window root "$out/5-acknowledged.png"
