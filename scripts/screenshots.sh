@@ -61,7 +61,11 @@ shot() { # name [settle seconds]
 	echo "screenshots: $out/$1.png"
 }
 keys() { xdotool key --delay "${KEY_DELAY:-60}" "$@"; }
-typ() { xdotool type --delay "${KEY_DELAY:-40}" "$1"; }
+# typ types at a person's pace: faster than ui/keyburst.go's 35 ms gap is a
+# scanner's burst, which the window rightly keeps out of the amount.
+typ() { xdotool type --delay "${KEY_DELAY:-120}" "$1"; }
+# scan types like a keyboard-wedge scanner (4 ms a key).
+scan() { xdotool type --delay 4 "$1"; }
 # code SCENARIO-PREFIX: a fresh 18-digit sandbox payment code.
 code() { printf '%s%06d%06d' "$1" $((RANDOM % 1000000)) $((RANDOM % 1000000)); }
 
@@ -71,17 +75,17 @@ launch "second launch"
 
 typ "128.5+36";                                   shot 01-sale
 keys F1;                                          shot 02-scan
-typ "$(code 130002)"; keys Return;                shot 03-scan-password 1.5
+scan "$(code 130002)"; keys Return;                shot 03-scan-password 1.5
 sleep 5;                                          shot 04-receipt
 keys Return
-typ "58"; keys F1; typ "$(code 130004)"; keys Return; shot 05-scan-notenough 1.5
+typ "58"; keys F1; scan "$(code 130004)"; keys Return; shot 05-scan-notenough 1.5
 keys Escape Escape
 typ "23"; keys F2;                                shot 06-qr 1.5
 keys Escape; sleep 1.5; keys Return
 keys Escape; typ "12.5"; keys F3; typ "100";     shot 07-cash
 keys Return; sleep 1; keys Return
 curl -fsS -X POST -d '{"drop":"after","count":-1}' "$sandbox/sandbox/faults" >/dev/null
-typ "66"; keys F1; typ "$(code 130001)"; keys Return; shot 08-unknown 4
+typ "66"; keys F1; scan "$(code 130001)"; keys Return; shot 08-unknown 4
 curl -fsS -X DELETE "$sandbox/sandbox/faults" >/dev/null
 keys F4; sleep 3; keys Return
 keys F5;                                          shot 09-history 1.2
@@ -115,7 +119,7 @@ if [ -n "${SOAK:-}" ]; then
 	for i in $(seq "$SOAK"); do
 		keys Escape Escape
 		if [ $((i % 3)) -eq 0 ]; then
-			typ "$((i % 200 + 1))"; keys F1; typ "$(code 130001)"; keys Return
+			typ "$((i % 200 + 1))"; keys F1; scan "$(code 130001)"; keys Return
 		else
 			typ "12.5"; keys F3; typ "20"; keys Return
 		fi
