@@ -181,6 +181,10 @@ func (rc *Receiver) v3(req *http.Request) (*Record, *refused) {
 		f.id = envelopeID(b)
 		return nil, f
 	}
+	if n.OriginalType != "transaction" && n.OriginalType != "refund" {
+		return nil, &refused{reason: RefusedUnsupported, status: http.StatusBadRequest, id: n.ID,
+			err: fmt.Errorf("event %s (%s) is not a payment or refund", n.EventType, n.OriginalType)}
+	}
 	rec, err := v3Record(n)
 	if err != nil {
 		return nil, &refused{reason: RefusedMalformed, status: http.StatusBadRequest, id: n.ID, err: err}
