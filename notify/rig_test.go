@@ -21,7 +21,7 @@ import (
 // rig is a sandbox that delivers to a Receiver over real HTTP, a v3 and a
 // v2 client of the sandbox's merchant, and the receiver's bbolt sink.
 type rig struct {
-	t     *testing.T
+	t     testing.TB
 	sb    *sandbox.Server
 	prof  sandbox.Profile
 	v3    *wechat.Client
@@ -36,7 +36,7 @@ type rig struct {
 	lastB []byte        // its body
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t testing.TB) *rig {
 	t.Helper()
 	sb, err := sandbox.New(sandbox.Options{RefundDelay: -1})
 	if err != nil {
