@@ -179,7 +179,7 @@ func (t *Terminal) settleQR(ctx context.Context, p *Payment, o *Order, live bool
 			continue
 		}
 		wait := min(interval, o.Deadline.Sub(t.clk.Now()))
-		if !t.sleep(ctx, wait, p.cancelChan()) {
+		if !t.sleepOrHint(ctx, wait, p) {
 			return o, ctx.Err()
 		}
 		interval = min(interval*3/2, t.cfg.QRPollMax)

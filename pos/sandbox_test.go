@@ -316,3 +316,34 @@ func TestSandboxNewDatabaseSameIDs(t *testing.T) {
 		})
 	}
 }
+
+// A QR paid by the customer is shown paid on the notification's hint
+// although the next poll is an hour away; a hint for a number the
+// terminal does not have changes nothing.
+func TestHintSettlesQRBeforeItsPoll(t *testing.T) {
+	for _, gen := range gens {
+		t.Run(gen, func(t *testing.T) {
+			s := newSandboxRig(t, gen, false, nil)
+			s.cfg.QRPollMin, s.cfg.QRPollMax = time.Hour, time.Hour
+			s.term = s.newTerminal(s.store, s.env.Gateway)
+			p, err := s.term.BeginQR(context.Background(), sale(2500))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.clk.WaitForWaiter(p.Done())
+			if err := s.env.Sandbox.PayNative(p.Order().CodeURL); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.term.Hint("PS99-T99-NOT-OURS"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.term.Hint(p.OutTradeNo()); err != nil {
+				t.Fatal(err)
+			}
+			<-p.Done() // the fake clock never moves: only the hint can end the wait
+			if o := p.Order(); o.State != pos.StatePaid {
+				t.Fatalf("state %s after the hint, want PAID", o.State)
+			}
+		})
+	}
+}

@@ -573,6 +573,7 @@ func (t *Terminal) refundReceipt(sale *Order, r *Refund) *receipt.Receipt {
 type Payment struct {
 	no     string
 	cancel chan struct{}
+	hint   chan struct{} // WeChat announced news of this order: ask now (Terminal.Hint)
 	once   sync.Once
 	done   chan struct{}
 	mu     sync.Mutex
@@ -581,7 +582,8 @@ type Payment struct {
 }
 
 func newPayment(o *Order) *Payment {
-	return &Payment{no: o.OutTradeNo, cancel: make(chan struct{}), done: make(chan struct{}), order: o.clone()}
+	return &Payment{no: o.OutTradeNo, cancel: make(chan struct{}), hint: make(chan struct{}, 1), done: make(chan struct{}),
+		order: o.clone()}
 }
 
 // OutTradeNo is the order number, minted before any network call.
