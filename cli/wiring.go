@@ -96,19 +96,19 @@ func (e *Env) connect(ctx context.Context) (*WeChat, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sandbox client: %w", err)
 		}
-		return &WeChat{Mode: c.Mode, V3: v3, Gateway: paygate.NewV3(v3, paygate.Options{}), Profile: p, Sandbox: srv}, nil
+		return &WeChat{Mode: c.Mode, V3: v3, Gateway: paygate.NewV3(v3, paygate.Options{NotifyURL: e.Config.Notify.URL}), Profile: p, Sandbox: srv}, nil
 	case config.ModeV3:
 		v3, err := v3FromConfig(c, common)
 		if err != nil {
 			return nil, err
 		}
-		return &WeChat{Mode: c.Mode, V3: v3, Gateway: paygate.NewV3(v3, paygate.Options{})}, nil
+		return &WeChat{Mode: c.Mode, V3: v3, Gateway: paygate.NewV3(v3, paygate.Options{NotifyURL: e.Config.Notify.URL})}, nil
 	case config.ModeV2:
 		v2, err := v2FromConfig(c, common)
 		if err != nil {
 			return nil, err
 		}
-		return &WeChat{Mode: c.Mode, V2: v2, Gateway: paygate.NewV2(v2, paygate.Options{})}, nil
+		return &WeChat{Mode: c.Mode, V2: v2, Gateway: paygate.NewV2(v2, paygate.Options{NotifyURL: e.Config.Notify.URL})}, nil
 	}
 	return nil, fmt.Errorf("wechat.mode %q is not supported", c.Mode)
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -44,6 +45,7 @@ type Config struct {
 	Bill    Bill    `toml:"bill"`
 	Replica Replica `toml:"replica"`
 	Backup  Backup  `toml:"backup"`
+	Notify  Notify  `toml:"notify"`
 	// DataDir holds the database, logs and sandbox state. Empty means
 	// <user config dir>/wxpos/data, or <user config dir>/wxpos/training in
 	// training mode (training and live books never share a database).
@@ -167,6 +169,17 @@ type Replica struct {
 	CertFile     string `toml:"cert_file"`     // optional client certificate
 	KeyFile      string `toml:"key_file"`
 	ServerName   string `toml:"server_name"`
+}
+
+// Notify is WeChat Pay's notifications to this store. URL is what the
+// terminal sends as notify_url (Native prepay, refunds): the public HTTPS
+// address of a receiver (`wxpos notify serve`, or Listen behind a reverse
+// proxy). Empty: refunds name none, and Native prepay — where WeChat
+// requires one — sends a placeholder no notification reaches; payments
+// are then confirmed by polling alone.
+type Notify struct {
+	URL    string `toml:"url"`    // https://pos.example.com/notify/v3
+	Listen string `toml:"listen"` // host:port the receiver serves on, e.g. 127.0.0.1:8443
 }
 
 // Backup schedules backups inside the cashier window. Empty Dir: none
@@ -379,6 +392,7 @@ func (c *Config) validate() []error {
 		p.bad("ui.locale", "must be zh-CN or en, got %q", c.UI.Locale)
 	}
 	p.replica(c.Replica)
+	p.notify(c.Notify)
 	if _, err := time.Parse("15:04", c.Bill.FetchAfter); err != nil {
 		p.bad("bill.fetch_after", "must be a time of day like 10:00, got %q", c.Bill.FetchAfter)
 	}
@@ -389,6 +403,49 @@ func (c *Config) validate() []error {
 		p.bad("backup.keep", "must be between 1 and 366 backups, got %d", c.Backup.Keep)
 	}
 	return p
+}
+
+// notify checks what WeChat requires of a notify_url (https, absolute, no
+// query string, at most 255 characters) and that it is reachable from
+// WeChat at all: not loopback, private or link-local.
+func (p *problems) notify(n Notify) {
+	if n.Listen != "" {
+		if _, port, err := net.SplitHostPort(n.Listen); err != nil || port == "" {
+			p.bad("notify.listen", "must be host:port, e.g. 127.0.0.1:8443, got %q", n.Listen)
+		}
+	}
+	if n.URL == "" {
+		return
+	}
+	if why := NotifyURLProblem(n.URL); why != "" {
+		p.bad("notify.url", "%s, got %q", why, n.URL)
+	}
+}
+
+// NotifyURLProblem says what makes u unusable as WeChat's notify_url, or
+// "" when it is usable.
+func NotifyURLProblem(u string) string {
+	pu, err := url.Parse(u)
+	switch {
+	case err != nil || pu.Host == "":
+		return "must be an absolute https URL"
+	case pu.Scheme != "https":
+		return "must be https (WeChat Pay refuses http)"
+	case pu.RawQuery != "" || strings.Contains(u, "?") || pu.Fragment != "":
+		return "must have no query string (WeChat Pay refuses one)"
+	case len(u) > 255:
+		return "must be at most 255 characters"
+	case pu.User != nil:
+		return "must not carry a user or password"
+	}
+	host := pu.Hostname()
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") {
+		return "must be reachable from WeChat Pay, not a local name"
+	}
+	if ip := net.ParseIP(host); ip != nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()) {
+		return "must be reachable from WeChat Pay, not a loopback or internal address"
+	}
+	return ""
 }
 
 // problems collects the *FieldErrors of a validation.

@@ -58,6 +58,12 @@ func TestParse_ErrorsNameTheField(t *testing.T) {
 		{"max amount past the keypad", "[payment]\nmax_amount = \"1000000\"\n", "payment.max_amount", "999999.99"},
 		{"confirm above the max", "[payment]\nmax_amount = \"100\"\nconfirm_above = \"200\"\n", "payment.confirm_above", "100.00"},
 		{"baud", "[scanner]\nbaud = 1000\n", "scanner.baud", "standard rate"},
+		{"notify url http", "[notify]\nurl = \"http://pos.example.com/notify/v3\"\n", "notify.url", "https"},
+		{"notify url query", "[notify]\nurl = \"https://pos.example.com/notify/v3?k=1\"\n", "notify.url", "no query"},
+		{"notify url loopback", "[notify]\nurl = \"https://127.0.0.1/wxpos/notify\"\n", "notify.url", "loopback or internal"},
+		{"notify url private", "[notify]\nurl = \"https://192.168.1.20/notify/v3\"\n", "notify.url", "loopback or internal"},
+		{"notify url localhost", "[notify]\nurl = \"https://localhost/notify/v3\"\n", "notify.url", "local name"},
+		{"notify listen", "[notify]\nlisten = \"8443\"\n", "notify.listen", "host:port"},
 		{"parity", "[scanner]\nparity = \"X\"\n", "scanner.parity", "N, E or O"},
 		{"suffix", "[scanner]\nsuffix = \"TAB\"\n", "scanner.suffix", "CR, LF"},
 		{"printer target", "[printer]\ntarget = \"lpt1\"\n", "printer.target", "usb:"},
@@ -202,5 +208,16 @@ func TestLoad_MissingKeyFileNamesField(t *testing.T) {
 	_, _, err := config.Load(path, true)
 	if err == nil || !strings.Contains(err.Error(), "wechat.api_key_file: cannot read") || !strings.Contains(err.Error(), "wechat.client_p12_file") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A public https notify_url without a query is accepted as it is.
+func TestParse_NotifyURL(t *testing.T) {
+	c, err := config.Parse([]byte("[notify]\nurl = \"https://pos.example.com/notify/v3\"\nlisten = \"127.0.0.1:8443\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Notify.URL != "https://pos.example.com/notify/v3" || c.Notify.Listen != "127.0.0.1:8443" {
+		t.Errorf("notify %+v", c.Notify)
 	}
 }

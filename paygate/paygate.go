@@ -47,18 +47,31 @@ type Options struct {
 	// DeviceIP is the terminal's IP (codepay scene_info.device_ip, v2
 	// spbill_create_ip). Default 127.0.0.1.
 	DeviceIP string
-	// NotifyURL is required by Native prepay although the terminal polls;
-	// a store with a public endpoint may set its own. Default
-	// https://127.0.0.1/wxpos/notify (never called: the core polls).
+	// NotifyURL is the store's receiver ([notify] url): sent with Native
+	// prepay and refunds, whose notifications then hint the terminal.
+	// Empty: refunds name none (WeChat allows that), and Native prepay,
+	// where WeChat requires one, sends placeholderNotifyURL, which no
+	// notification reaches — payments are confirmed by polling alone.
+	// Codepay/micropay take none: WeChat sends no payment-code notification.
 	NotifyURL string
+}
+
+// placeholderNotifyURL fills Native prepay's required notify_url when the
+// store has no receiver. `wxpos doctor` says that the real service wants
+// a public https address here.
+const placeholderNotifyURL = "https://127.0.0.1/wxpos/notify"
+
+// qrNotifyURL is the notify_url of a Native prepay.
+func (o *Options) qrNotifyURL() string {
+	if o.NotifyURL == "" {
+		return placeholderNotifyURL
+	}
+	return o.NotifyURL
 }
 
 func (o *Options) defaults() {
 	if o.DeviceIP == "" {
 		o.DeviceIP = "127.0.0.1"
-	}
-	if o.NotifyURL == "" {
-		o.NotifyURL = "https://127.0.0.1/wxpos/notify"
 	}
 }
 
@@ -203,7 +216,7 @@ func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, er
 // CreateQR implements pos.Gateway (native prepay / unifiedorder NATIVE).
 func (g *Gateway) CreateQR(ctx context.Context, r pos.QRRequest) (string, error) {
 	n, err := g.client.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
-		Total: r.AmountFen, NotifyURL: g.opts.NotifyURL, ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
+		Total: r.AmountFen, NotifyURL: g.opts.qrNotifyURL(), ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
 		TimeExpire: r.ExpiresAt, DeviceID: r.DeviceID, Attach: r.Attach})
 	if err != nil {
 		return "", notSentOr(classify(err, opPay))
@@ -258,7 +271,7 @@ func refundResult(f *wechat.Refund) pos.RefundResult {
 // Refund implements pos.Gateway.
 func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundResult, error) {
 	f, err := g.client.Refund(ctx, wechat.RefundRequest{OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID,
-		OutRefundNo: r.OutRefundNo, Refund: r.AmountFen, Total: r.TotalFen, Reason: r.Reason})
+		OutRefundNo: r.OutRefundNo, Refund: r.AmountFen, Total: r.TotalFen, Reason: r.Reason, NotifyURL: g.opts.NotifyURL})
 	if err != nil {
 		return pos.RefundResult{}, classify(err, opRefund)
 	}

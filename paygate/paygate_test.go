@@ -215,3 +215,42 @@ func TestNotSent(t *testing.T) {
 		})
 	}
 }
+
+// urlAPI keeps the notify_url of the last Native prepay and refund.
+type urlAPI struct {
+	fakeAPI
+	native, refund string
+}
+
+func (u *urlAPI) NativePrepay(ctx context.Context, r wechat.NativeRequest) (*wechat.NativeOrder, error) {
+	u.native = r.NotifyURL
+	return u.fakeAPI.NativePrepay(ctx, r)
+}
+
+func (u *urlAPI) Refund(ctx context.Context, r wechat.RefundRequest) (*wechat.Refund, error) {
+	u.refund = r.NotifyURL
+	return u.fakeAPI.Refund(ctx, r)
+}
+
+// The configured receiver is the notify_url of Native prepay and refunds;
+// without one a refund names none, and Native prepay (where WeChat requires
+// a URL) the placeholder.
+func TestNotifyURL(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct{ set, native, refund string }{
+		{"https://pos.example.com/notify/v3", "https://pos.example.com/notify/v3", "https://pos.example.com/notify/v3"},
+		{"", "https://127.0.0.1/wxpos/notify", ""},
+	} {
+		api := &urlAPI{}
+		g := paygate.NewV3(api, paygate.Options{NotifyURL: c.set})
+		if _, err := g.CreateQR(ctx, pos.QRRequest{OutTradeNo: "P1", AmountFen: 100}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.Refund(ctx, pos.RefundRequest{OutTradeNo: "P1", OutRefundNo: "R1", AmountFen: 50, TotalFen: 100}); err != nil {
+			t.Fatal(err)
+		}
+		if api.native != c.native || api.refund != c.refund {
+			t.Errorf("configured %q: native %q refund %q, want %q %q", c.set, api.native, api.refund, c.native, c.refund)
+		}
+	}
+}

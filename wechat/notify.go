@@ -226,3 +226,13 @@ func ParseRefundNotifyV2(r io.Reader, apiKey string) (refund *Refund, mchID stri
 		Status: normalizeRefundStatus(info["refund_status"]), SuccessTime: st, Refund: amt, Total: total,
 		PayerRefund: payer}, m["mch_id"], nil
 }
+
+// NotifyParser returns a parser with the client's verifier, APIv3 key and
+// clock, for a receiver that serves notifications apart from requests.
+func (c *Client) NotifyParser() *NotifyParser {
+	return &NotifyParser{Verifier: c.verifier, APIv3Key: c.s.v3Key, Now: c.s.clock}
+}
+
+// NotifyKey is the API v2 key that verifies v2 payment notifications and
+// decrypts v2 refund notifications (ParseNotifyV2, ParseRefundNotifyV2).
+func (c *V2Client) NotifyKey() string { return c.s.v2Key }
