@@ -126,7 +126,8 @@ func runSandbox(ctx context.Context, r sandboxRun) error {
 	if err := sb.Profile(base).WriteFile(r.profile); err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(r.logger.Handler(), slog.LevelDebug)}
+	srv, ln := sandbox.Listen(ln, sb, sandbox.DefaultLimits())
+	srv.ErrorLog = slog.NewLogLogger(r.logger.Handler(), slog.LevelDebug)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	// Payment and refund notifications to notify_url, until ctx ends.

@@ -130,8 +130,8 @@ func (e *Env) startSandbox(ctx context.Context) (*sandbox.Server, *sandbox.Profi
 		ln.Close()
 		return nil, nil, fmt.Errorf("sandbox: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
+	hs, capped := sandbox.Listen(ln, srv, sandbox.DefaultLimits())
+	go hs.Serve(capped)
 	// `wxpos training` in another shell finds this simulator here.
 	listening := filepath.Join(dir, listeningFile)
 	if err := os.WriteFile(listening, []byte(base+"\n"), 0o600); err != nil {
