@@ -2,6 +2,7 @@ package wechat
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -71,7 +72,7 @@ func (r *CodepayRequest) validate() error {
 		need("description", r.Description, 127),
 		need("auth_code", r.AuthCode, 128),
 		need("device_ip", r.DeviceIP, 45),
-		positive("total", r.Total),
+		fenRange("total", r.Total),
 		maxLen("attach", r.Attach, 127),
 		maxLen("device_id", r.DeviceID, 32),
 	)
@@ -96,7 +97,7 @@ func (r *NativeRequest) validate() error {
 		need("out_trade_no", r.OutTradeNo, 32),
 		need("description", r.Description, 127),
 		need("notify_url", r.NotifyURL, 255),
-		positive("total", r.Total),
+		fenRange("total", r.Total),
 		maxLen("attach", r.Attach, 127),
 	)
 }
@@ -157,8 +158,8 @@ func (r *RefundRequest) validate() error {
 	}
 	return firstErr(one,
 		need("out_refund_no", r.OutRefundNo, 64),
-		positive("refund", r.Refund),
-		positive("total", r.Total),
+		fenRange("refund", r.Refund),
+		fenRange("total", r.Total),
 		le,
 		maxLen("reason", r.Reason, 80),
 	)
@@ -212,9 +213,17 @@ func maxLen(field, v string, n int) error {
 	return nil
 }
 
-func positive(field string, v int64) error {
-	if v <= 0 {
+// MaxFen is the largest amount WeChat Pay takes: amounts are int32 fen
+// (¥21,474,836.47).
+const MaxFen = math.MaxInt32
+
+// fenRange refuses an amount WeChat Pay would refuse, before anything is sent.
+func fenRange(field string, v int64) error {
+	switch {
+	case v <= 0:
 		return fmt.Errorf("%w: %s must be positive fen, got %d", ErrInvalidArgument, field, v)
+	case v > MaxFen:
+		return fmt.Errorf("%w: %s %d fen is above WeChat Pay's limit of %d fen (amounts are int32)", ErrInvalidArgument, field, v, MaxFen)
 	}
 	return nil
 }

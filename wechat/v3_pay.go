@@ -155,6 +155,8 @@ func (w *v3Refund) toRefund() (*Refund, error) {
 }
 
 // idChars checks a merchant identifier (out_trade_no, out_refund_no).
+// idChars checks a merchant or WeChat number: digits, letters and _-|*,
+// plus @ in out_refund_no only (PROTOCOL B.8; A.11 for out_refund_no).
 func idChars(field, v string, n int) error {
 	if err := need(field, v, n); err != nil {
 		return err
@@ -162,7 +164,7 @@ func idChars(field, v string, n int) error {
 	for _, r := range v {
 		switch {
 		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z',
-			r == '_', r == '-', r == '|', r == '*', r == '@':
+			r == '_', r == '-', r == '|', r == '*', r == '@' && field == "out_refund_no":
 		default:
 			return fmt.Errorf("%w: %s has character %q", ErrInvalidArgument, field, r)
 		}

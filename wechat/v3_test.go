@@ -90,6 +90,10 @@ func TestV3RequiredFieldsBeforeIO(t *testing.T) {
 	neg.Total = 0
 	odd := codepayReq()
 	odd.OutTradeNo = "a/b"
+	huge := codepayReq()
+	huge.Total = wechat.MaxFen + 1
+	at := codepayReq()
+	at.OutTradeNo = "ORDER@1" // @ is for out_refund_no only
 	tests := []struct {
 		name string
 		call func() error
@@ -97,6 +101,16 @@ func TestV3RequiredFieldsBeforeIO(t *testing.T) {
 		{"codepay no auth code", func() error { _, err := c.Codepay(ctx, bad); return err }},
 		{"codepay zero total", func() error { _, err := c.Codepay(ctx, neg); return err }},
 		{"codepay bad id", func() error { _, err := c.Codepay(ctx, odd); return err }},
+		{"codepay total above int32", func() error { _, err := c.Codepay(ctx, huge); return err }},
+		{"codepay @ in out_trade_no", func() error { _, err := c.Codepay(ctx, at); return err }},
+		{"native total above int32", func() error {
+			_, err := c.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: "T12345", Description: "d", Total: 1 << 40, NotifyURL: "https://x/n"})
+			return err
+		}},
+		{"refund above int32", func() error {
+			_, err := c.Refund(ctx, wechat.RefundRequest{OutTradeNo: "T12345", OutRefundNo: "R@1", Refund: wechat.MaxFen + 1, Total: wechat.MaxFen + 1})
+			return err
+		}},
 		{"native no notify", func() error {
 			_, err := c.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: "T", Description: "d", Total: 1})
 			return err

@@ -87,9 +87,19 @@
 //   - reverse: repeated reverse succeeds with recall=N; reverse of a Native
 //     order is INVALID_REQUEST; after a refund TRADE_ERROR; past 7 days
 //     REVERSE_EXPIRE. The v3 reverse answers 200 with appid/mchid/out_trade_no.
-//   - refunds: refund_fee above what remains and total_fee mismatch are
-//     PARAM_ERROR; a 51st refund is v2 ERROR / v3 INVALID_REQUEST; the
-//     1-minute spacing between refunds of one order is not enforced.
+//   - amounts are int32 fen above zero: v2 total_fee/refund_fee past
+//     2147483647 or not an integer answer return_code=FAIL "invalid
+//     total_fee" (captured for a decimal); v3 past int32 is PARAM_ERROR on
+//     the field, past int64 or a fraction the captured "此字段需要一个合法的
+//     64 位有符号整数".
+//   - refunds: refund_fee above total_fee is v2 return_code=FAIL "invalid
+//     refund_fee" (captured) / v3 PARAM_ERROR; above what remains v2
+//     INVALID_REQUEST "refund_fee大于可退金额" (captured; v3 INVALID_REQUEST
+//     assumed); of a fully refunded order ERROR "订单已全额退款" (captured);
+//     the same out_refund_no with other amounts REFUND_FEE_MISMATCH
+//     (captured); total_fee mismatch PARAM_ERROR; a 51st refund is v2
+//     ERROR / v3 INVALID_REQUEST; the 1-minute spacing between refunds of
+//     one order is not enforced.
 //   - bills: lines end with "\n", no newline after the summary row; ASCII
 //     commas in 商品名称/商户数据包 become "，"; fee is 0.60 % rounded half up
 //     to the fen per row, written with five decimals; a reversed paid order
@@ -106,6 +116,14 @@
 //   - /secapi/ over TLS without the merchant certificate: the connection is
 //     closed (real WeChat fails the handshake). Over plain HTTP the check
 //     cannot be made and is skipped.
+//
+// # Listening
+//
+// Listen wraps a listener and returns an http.Server with DefaultLimits:
+// headers within 5 s, the whole request within 15 s, at most 512
+// connections served at once (the rest wait in the kernel's queue), so
+// thousands of slow clients cannot exhaust descriptors. `wxpos sandbox` and
+// the training sandbox use it.
 //
 // SetRefundOutcome (POST /sandbox/refund/outcome) makes a PROCESSING refund
 // end CLOSED or ABNORMAL instead of SUCCESS.

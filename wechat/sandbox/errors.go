@@ -50,3 +50,13 @@ var (
 	errBillType        = &apiError{"20102", "PARAM_ERROR", http.StatusBadRequest, "invalid bill_type"}
 	errTarType         = &apiError{"20003", "PARAM_ERROR", http.StatusBadRequest, "invalid tar_type"}
 )
+
+// Refund refusals as captured from the real v2 service (see the package
+// doc): a refund above what remains is INVALID_REQUEST, one of a fully
+// refunded order ERROR, a repeated out_refund_no with other amounts
+// REFUND_FEE_MISMATCH. The v3 codes are assumptions.
+var (
+	errRefundExceeds  = errInvalidRequest.with("refund_fee大于可退金额")
+	errRefundFull     = &apiError{"ERROR", "INVALID_REQUEST", http.StatusBadRequest, "订单已全额退款"}
+	errRefundMismatch = &apiError{"REFUND_FEE_MISMATCH", "INVALID_REQUEST", http.StatusBadRequest, "订单金额或退款金额与之前请求不一致,请核实后再试"}
+)

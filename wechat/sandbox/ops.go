@@ -14,7 +14,6 @@ var (
 	errRefundState     = &apiError{"ERROR", "INVALID_REQUEST", 400, "订单状态不正确，不能退款"}
 	errRefundRevoked   = &apiError{"ERROR", "INVALID_REQUEST", 400, "订单已撤销，不能退款"}
 	errRefundTooMany   = &apiError{"ERROR", "INVALID_REQUEST", 400, "该订单已超过50次退款上限"}
-	errRefundExceeds   = errParam.with("申请退款金额超过订单可退金额")
 	errRefundTotal     = errParam.with("订单金额与实际支付金额不一致")
 	errRefundNoReuse   = errInvalidRequest.with("退款单号已被使用，且请求参数与之前不一致")
 	errReverseNative   = errInvalidRequest.with("非付款码支付订单不能撤销，请使用关单或退款")
@@ -313,8 +312,11 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 		return nil, nil, errRefundOrderNone
 	}
 	if r := l.Refunds[in.OutRefundNo]; r != nil {
-		if r.OutTradeNo != o.OutTradeNo || r.AmountFen != in.RefundFen || r.TotalFen != in.TotalFen {
+		if r.OutTradeNo != o.OutTradeNo {
 			return nil, o, errRefundNoReuse
+		}
+		if r.AmountFen != in.RefundFen || r.TotalFen != in.TotalFen {
+			return nil, o, errRefundMismatch
 		}
 		return r, o, nil
 	}
@@ -334,7 +336,12 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 	if in.RefundFen <= 0 {
 		return nil, o, errParam.with("退款金额必须大于0")
 	}
-	if o.RefundedFen+in.RefundFen > o.AmountFen {
+	// Subtracted, never added: an amount near the int64 limit must not
+	// wrap round and pass.
+	switch remaining := o.AmountFen - o.RefundedFen; {
+	case remaining <= 0:
+		return nil, o, errRefundFull
+	case in.RefundFen > remaining:
 		return nil, o, errRefundExceeds
 	}
 	if len(o.Refunds) >= maxRefundsPerOrder {

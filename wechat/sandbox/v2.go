@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -77,8 +78,12 @@ var (
 	}}
 )
 
-// outTradeNoRE is the merchant order/refund number alphabet.
-var outTradeNoRE = regexp.MustCompile(`^[0-9A-Za-z_\-|*@]+$`)
+// The merchant number alphabets (PROTOCOL B.8, A.11): @ is allowed in a
+// refund number only.
+var (
+	outTradeNoRE  = regexp.MustCompile(`^[0-9A-Za-z_\-|*]+$`)
+	outRefundNoRE = regexp.MustCompile(`^[0-9A-Za-z_\-|*@]+$`)
+)
 
 // v2Result is what a v2 endpoint handler produces.
 type v2Result struct {
@@ -203,6 +208,9 @@ func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w
 		case !ok:
 		case utf8.RuneCountInString(v) > f.max:
 			return v2Fail(f.name + "参数长度有误"), ""
+		case f.integer && !isInt(v) && strings.HasSuffix(f.name, "_fee"):
+			// Captured: total_fee "0.12" → return_msg "invalid total_fee".
+			return v2Fail("invalid " + f.name), ""
 		case f.integer && !isInt(v):
 			return v2Fail(f.name + "参数格式错误"), ""
 		}
@@ -218,19 +226,24 @@ func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w
 			return v2Fail("缺少参数" + ep.oneOf[len(ep.oneOf)-1]), ""
 		}
 	}
-	for _, k := range []string{"out_trade_no", "out_refund_no"} {
-		if v, ok := p[k]; ok && !outTradeNoRE.MatchString(v) {
-			return v2Fail(k + "参数格式错误"), ""
+	for _, c := range []struct {
+		k  string
+		re *regexp.Regexp
+	}{{"out_trade_no", outTradeNoRE}, {"out_refund_no", outRefundNoRE}} {
+		if v, ok := p[c.k]; ok && !c.re.MatchString(v) {
+			return v2Fail(c.k + "参数格式错误"), ""
 		}
 	}
 	return h(p), signType
 }
 
+// isInt reports whether v is an Int of the v2 documents: amounts are int32
+// fen, so 2147483648 and above are no Int.
 func isInt(v string) bool {
 	if v == "" || len(v) > 10 {
 		return false
 	}
-	_, err := strconv.ParseInt(v, 10, 64)
+	_, err := strconv.ParseInt(v, 10, 32)
 	return err == nil && v[0] != '+'
 }
 
@@ -394,6 +407,11 @@ func (s *Server) handleCloseOrder(p map[string]string) v2Result {
 func (s *Server) handleRefund(p map[string]string) v2Result {
 	if ft := p["refund_fee_type"]; ft != "" && ft != "CNY" {
 		return v2Result{err: errParam.with("refund_fee_type参数错误")}
+	}
+	if atoi(p["refund_fee"]) > atoi(p["total_fee"]) {
+		// Captured: refund_fee above total_fee is refused before any
+		// lookup, unsigned.
+		return v2Fail("invalid refund_fee")
 	}
 	in := refundInput{
 		TransactionID: p["transaction_id"],

@@ -336,7 +336,7 @@ func TestV2Refunds(t *testing.T) {
 		}
 	})
 	t.Run("same_out_refund_no_other_amount", func(t *testing.T) {
-		if r := refund("R1", "301", "1000"); r["err_code"] != "INVALID_REQUEST" {
+		if r := refund("R1", "301", "1000"); r["err_code"] != "REFUND_FEE_MISMATCH" {
 			t.Fatal(r)
 		}
 	})
@@ -346,7 +346,7 @@ func TestV2Refunds(t *testing.T) {
 		}
 	})
 	t.Run("exceeds_remaining", func(t *testing.T) {
-		if r := refund("R3", "701", "1000"); r["err_code"] != "PARAM_ERROR" {
+		if r := refund("R3", "701", "1000"); r["err_code"] != "INVALID_REQUEST" || r["err_code_des"] != "refund_fee大于可退金额" {
 			t.Fatal(r)
 		}
 	})
@@ -370,7 +370,7 @@ func TestV2Refunds(t *testing.T) {
 		if r := refund("R4", "700", "1000"); r["result_code"] != "SUCCESS" {
 			t.Fatal(r)
 		}
-		if r := refund("R5", "1", "1000"); r["err_code"] != "PARAM_ERROR" {
+		if r := refund("R5", "1", "1000"); r["err_code"] != "ERROR" || r["err_code_des"] != "订单已全额退款" {
 			t.Fatal(r)
 		}
 		q := e.v2("/pay/refundquery", map[string]string{"transaction_id": pay["transaction_id"]})

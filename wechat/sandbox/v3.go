@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -190,10 +192,42 @@ func decodeJSON(body []byte, v any) (v3Reply, bool) {
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return v3Param("/"+strings.ReplaceAll(te.Field, ".", "/"), "类型错误"), false
+			path := "/" + strings.ReplaceAll(te.Field, ".", "/")
+			if te.Type.Kind() == reflect.Int64 && strings.HasPrefix(te.Value, "number") {
+				// Captured (0.01 and 110.00000000000001 as amount.total):
+				// a number that is no int64.
+				return v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR",
+					Message: fmt.Sprintf("无法将 JSON 输入源“/body%s”映射到目标字段“%s”中，此字段需要一个合法的 64 位有符号整数", path, fieldTitle(path)),
+					Detail:  &v3Detail{Field: path, Location: "body"}}), false
+			}
+			return v3Param(path, "类型错误"), false
 		}
 		return v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "无法将JSON输入源“/body”映射到目标字段，请检查JSON格式",
 			Detail: &v3Detail{Location: "body"}}), false
+	}
+	return v3Reply{}, true
+}
+
+// fieldTitle is the name WeChat's errors give a body field.
+func fieldTitle(path string) string {
+	switch path {
+	case "/amount/total":
+		return "总金额"
+	case "/amount/refund":
+		return "退款金额"
+	}
+	return path
+}
+
+// fenCheck refuses an amount outside 1…2147483647 fen: amounts are int32
+// (PROTOCOL B.8 "int"); beyond it, the sandbox would pay what the real
+// service refuses.
+func fenCheck(path string, v int64, what string) (v3Reply, bool) {
+	switch {
+	case v <= 0:
+		return v3Param(path, "取值规则校验失败，"+what+"必须大于0"), false
+	case v > math.MaxInt32:
+		return v3Param(path, "取值规则校验失败，"+what+"超出范围，最大为2147483647分"), false
 	}
 	return v3Reply{}, true
 }
@@ -271,8 +305,8 @@ func amountChecks(a *v3Amount, currencyRequired bool) (v3Reply, bool) {
 	if a.Total == nil {
 		return v3Param("/amount/total", "必填性规则校验失败，此字段为必填项"), false
 	}
-	if *a.Total <= 0 {
-		return v3Param("/amount/total", "取值规则校验失败，订单金额必须大于0"), false
+	if rep, ok := fenCheck("/amount/total", *a.Total, "订单金额"); !ok {
+		return rep, false
 	}
 	if a.Currency == "" && currencyRequired {
 		return v3Param("/amount/currency", "必填性规则校验失败，此字段为必填项"), false
@@ -284,7 +318,11 @@ func amountChecks(a *v3Amount, currencyRequired bool) (v3Reply, bool) {
 }
 
 func outNoCheck(path, v string) (v3Reply, bool) {
-	if v != "" && !outTradeNoRE.MatchString(v) {
+	re := outTradeNoRE
+	if path == "/out_refund_no" {
+		re = outRefundNoRE
+	}
+	if v != "" && !re.MatchString(v) {
 		return v3Param(path, "格式规则校验失败"), false
 	}
 	return v3Reply{}, true
@@ -648,8 +686,15 @@ func (s *Server) handleV3Refund(r *http.Request, body []byte) v3Reply {
 		return v3Param("/amount/currency", "必填性规则校验失败，此字段为必填项")
 	case req.Amount.Currency != "CNY":
 		return v3Param("/amount/currency", "取值规则校验失败，仅支持CNY")
-	case *req.Amount.Refund <= 0:
-		return v3Param("/amount/refund", "取值规则校验失败，退款金额必须大于0")
+	}
+	if rep, ok := fenCheck("/amount/refund", *req.Amount.Refund, "退款金额"); !ok {
+		return rep
+	}
+	if rep, ok := fenCheck("/amount/total", *req.Amount.Total, "原订单金额"); !ok {
+		return rep
+	}
+	if *req.Amount.Refund > *req.Amount.Total {
+		return v3Param("/amount/refund", "取值规则校验失败，退款金额不能大于原订单金额")
 	}
 	in := refundInput{
 		TransactionID: req.TransactionID, OutTradeNo: req.OutTradeNo, OutRefundNo: req.OutRefundNo,

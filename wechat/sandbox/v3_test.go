@@ -212,7 +212,7 @@ func TestV3Refunds(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"exceeds", body("VR2", 601, 1000), 400, "PARAM_ERROR"},
+		{"exceeds", body("VR2", 601, 1000), 400, "INVALID_REQUEST"},
 		{"total_mismatch", body("VR3", 1, 999), 400, "PARAM_ERROR"},
 		{"zero", body("VR4", 0, 1000), 400, "PARAM_ERROR"},
 		{"unknown_order", map[string]any{"out_trade_no": "NOPE123", "out_refund_no": "VR5", "amount": map[string]any{"refund": 1, "total": 1, "currency": "CNY"}}, 404, "RESOURCE_NOT_EXISTS"},
