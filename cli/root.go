@@ -107,6 +107,7 @@ func newRoot(runUI UIRunner, served *Env) *cobra.Command {
 		newPayCmd(&g), newQueryCmd(&g), newRefundCmd(&g), newOrdersCmd(&g), newRecoverCmd(&g),
 		newSandboxCmd(), newTrainingCmd(&g),
 		newReplicateCmd(&g), newHQCmd(&g),
+		newNotifyCmd(&g),
 	)
 	usageErrors(root)
 	return root

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wxpos/wxpos/notify"
+	"github.com/wxpos/wxpos/pos"
+)
+
+// hintConsumer is the terminal's cursor in the notification file.
+const hintConsumer = "terminal"
+
+// Receiver is the notification receiver for this environment's merchant,
+// recording into <data>/notify.db: v3 with the client's own verification
+// (public key or platform certificates), v2 with the API key.
+func (e *Env) Receiver(ctx context.Context) (*notify.Receiver, *notify.BoltSink, error) {
+	w, err := e.WeChat(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	sink, err := notify.OpenBolt(filepath.Join(e.DataDir, "notify.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	r := notify.Receiver{MchID: e.Config.WeChat.MchID, Sink: sink, Log: e.Logger}
+	if w.Profile != nil {
+		r.MchID = w.Profile.MchID
+	}
+	if w.V3 != nil {
+		r.V3 = w.V3.NotifyParser()
+	}
+	if w.V2 != nil {
+		r.V2APIKey = w.V2.NotifyKey()
+	}
+	rc, err := notify.NewReceiver(r)
+	if err != nil {
+		sink.Close()
+		return nil, nil, err
+	}
+	return rc, sink, nil
+}
+
+// ServeNotifications runs the receiver on ln and hands every recorded
+// notification to term as a hint (pos.Terminal.Hint: the terminal
+// queries, then moves the order) until ctx ends.
+func (e *Env) ServeNotifications(ctx context.Context, ln net.Listener, term *pos.Terminal) error {
+	rc, sink, err := e.Receiver(ctx)
+	if err != nil {
+		return err
+	}
+	defer sink.Close()
+	srv := notify.NewServer(ln.Addr().String(), rc.Handler())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	followed := make(chan error, 1)
+	go func() {
+		followed <- notify.Follow(ctx, sink, hintConsumer, rc.Accepted(), 30*time.Second, func(_ context.Context, r notify.Record) {
+			if err := term.Hint(r.Ref()); err != nil {
+				e.Logger.Warn("notify: hint", "ref", r.Ref(), "err", err)
+			}
+		})
+	}()
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+	case err = <-followed:
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newNotifyCmd(g *globalFlags) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "notify",
+		Short: "Receive WeChat Pay's payment and refund notifications",
+	}
+	var addr string
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve POST /notify/v3 and /notify/v2 and settle this terminal's orders they announce",
+		Long: "serve runs the notification receiver (behind the reverse proxy that [notify] url names) with this\n" +
+			"terminal's payment core: every verified notification is recorded in <data>/notify.db before\n" +
+			"WeChat is answered, and the order or refund it names is queried at once and settled.\n" +
+			"Refused deliveries (bad signature, stale, another merchant) are recorded too.",
+		Example: "  wxpos notify serve --addr 127.0.0.1:8443",
+		Args:    cobra.NoArgs,
+		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
+			if addr == "" {
+				addr = env.Config.Notify.Listen
+			}
+			if addr == "" {
+				return usageError{errors.New("--addr or [notify] listen is required")}
+			}
+			term, err := env.Terminal(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("notify serve: %w", err)
+			}
+			fmt.Fprintf(env.Stderr, "receiving notifications on http://%s/notify/v3 and /notify/v2\n", ln.Addr())
+			return env.ServeNotifications(cmd.Context(), ln, term)
+		}),
+	}
+	serve.Flags().StringVar(&addr, "addr", "", "`host:port` to listen on (default: [notify] listen)")
+	cmd.AddCommand(serve)
+	return cmd
+}
