@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -62,6 +63,7 @@ const (
 	CodeRuleLimit           Code = "RULELIMIT"
 	CodeSignError           Code = "SIGNERROR"
 	CodeFrequencyLimited    Code = "FREQUENCY_LIMITED"
+	CodeRateLimitExceeded   Code = "RATELIMIT_EXCEEDED"
 	CodeRefundNotExist      Code = "REFUNDNOTEXIST"
 	CodeResourceNotExists   Code = "RESOURCE_NOT_EXISTS"
 	CodeReverseExpire       Code = "REVERSE_EXPIRE"
@@ -87,7 +89,7 @@ var codeAliases = func() map[string]Code {
 		CodeAuthCodeError, CodeAuthCodeInvalid, CodeNotSupportCard, CodeOrderPaid, CodeOrderClosed,
 		CodeOrderReversed, CodeOrderNotExist, CodeBuyerMismatch, CodeTradeError, CodeParamError,
 		CodeInvalidRequest, CodeOutTradeNoUsed, CodeNoAuth, CodeRuleLimit, CodeSignError,
-		CodeFrequencyLimited, CodeRefundNotExist, CodeResourceNotExists, CodeReverseExpire,
+		CodeFrequencyLimited, CodeRateLimitExceeded, CodeRefundNotExist, CodeResourceNotExists, CodeReverseExpire,
 		CodeBizErrNeedRetry, CodeTradeOverdue, CodeUserAccountAbnormal, CodeInvalidTransaction,
 		CodeMchNotExists, CodeAppIDMchIDNotMatch, CodeStatementCreating, CodeNoStatementExist,
 	} {
@@ -108,10 +110,12 @@ func NormalizeCode(raw string) Code {
 	return Code(up)
 }
 
-// unknownCodes are business codes that leave the outcome open.
+// unknownCodes are business codes that leave the outcome open. A rate
+// limit is one: the request is to be repeated unchanged (same out_refund_no)
+// later, and until then nothing says it was refused.
 func (c Code) outcomeUnknown() bool {
 	switch c {
-	case CodeUserPaying, CodeSystemError, CodeBankError, CodeBizErrNeedRetry:
+	case CodeUserPaying, CodeSystemError, CodeBankError, CodeBizErrNeedRetry, CodeFrequencyLimited, CodeRateLimitExceeded:
 		return true
 	}
 	return false
@@ -135,10 +139,12 @@ func (e *APIError) Error() string {
 }
 
 // OutcomeUnknown reports whether the answer leaves open whether WeChat acted
-// (HTTP 5xx or 202, SYSTEMERROR, BANKERROR, USERPAYING, BIZERR_NEED_RETRY,
-// or a v2 reverse failure with recall=Y).
+// (HTTP 5xx, 429 or 202, SYSTEMERROR, BANKERROR, USERPAYING,
+// BIZERR_NEED_RETRY, FREQUENCY_LIMITED, RATELIMIT_EXCEEDED, or a v2 reverse
+// failure with recall=Y).
 func (e *APIError) OutcomeUnknown() bool {
-	return e.StatusCode >= 500 || e.StatusCode == 202 || e.Code.outcomeUnknown() || e.Recall
+	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests || e.StatusCode == 202 ||
+		e.Code.outcomeUnknown() || e.Recall
 }
 
 // Is lets errors.Is match ErrOutcomeUnknown and ErrUserPaying.

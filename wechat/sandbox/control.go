@@ -347,11 +347,17 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 	})
 }
 
-// writeGatewayError answers an injected 5xx: a signed v3 error body on v3
-// paths, a bare text body on v2 paths (WeChat's v2 front answers HTML).
+// writeGatewayError answers an injected error status: a signed v3 error
+// body on v3 paths (429: the generic rate limit RATELIMIT_EXCEEDED, else
+// SYSTEM_ERROR), a bare text body on v2 paths (WeChat's v2 front answers
+// HTML).
 func (s *Server) writeGatewayError(w http.ResponseWriter, r *http.Request, status int) {
 	if strings.HasPrefix(r.URL.Path, "/v3/") {
-		rep := v3JSON(status, v3ErrorBody{Code: "SYSTEM_ERROR", Message: "系统繁忙，请稍后重试"})
+		body := v3ErrorBody{Code: "SYSTEM_ERROR", Message: "系统繁忙，请稍后重试"}
+		if status == http.StatusTooManyRequests {
+			body = v3ErrorBody{Code: "RATELIMIT_EXCEEDED", Message: "达到调用速率限制"}
+		}
+		rep := v3JSON(status, body)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		s.signV3(w.Header(), r, rep.body)
 		w.WriteHeader(status)
