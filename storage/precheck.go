@@ -16,6 +16,7 @@ const (
 	pageHeaderSize  = 16
 	metaChecksumOff = 56 // offset of the checksum inside the meta struct
 	metaSize        = metaChecksumOff + 8
+	noFreelist      = 0xFFFFFFFFFFFFFFFF // bbolt's PgidNoFreelist: the file was written with NoFreelistSync
 )
 
 // precheck validates the bbolt meta pages of an existing file before bbolt
@@ -24,19 +25,25 @@ const (
 // catch. Checking the magic, checksums and high-water mark against the file
 // size first turns that into ErrNotDatabase.
 func precheck(path string) error {
+	_, err := precheckMeta(path)
+	return err
+}
+
+// precheckMeta is precheck returning the newest valid meta page.
+func precheckMeta(path string) (*boltMeta, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	size := fi.Size()
 	first, err := readMeta(f, 0)
 	if err != nil {
-		return fmt.Errorf("open %s: %w: %v", path, ErrNotDatabase, err)
+		return nil, fmt.Errorf("open %s: %w: %v", path, ErrNotDatabase, err)
 	}
 	var best *boltMeta
 	if first.valid() {
@@ -46,12 +53,12 @@ func precheck(path string) error {
 		best = second
 	}
 	if best == nil {
-		return fmt.Errorf("open %s: %w: no valid bbolt meta page", path, ErrNotDatabase)
+		return nil, fmt.Errorf("open %s: %w: no valid bbolt meta page", path, ErrNotDatabase)
 	}
 	if need := int64(best.pgid) * int64(best.pageSize); need > size {
-		return fmt.Errorf("open %s: %w: file is truncated (%d of %d bytes)", path, ErrNotDatabase, size, need)
+		return nil, fmt.Errorf("open %s: %w: file is truncated (%d of %d bytes)", path, ErrNotDatabase, size, need)
 	}
-	return nil
+	return best, nil
 }
 
 type boltMeta struct {
@@ -59,6 +66,7 @@ type boltMeta struct {
 	magic    uint32
 	version  uint32
 	pageSize uint32
+	freelist uint64 // noFreelist: bbolt rebuilds it, and writes it on a read-write open
 	pgid     uint64
 	txid     uint64
 	checksum uint64
@@ -75,6 +83,7 @@ func readMeta(r io.ReaderAt, off int64) (*boltMeta, error) {
 		magic:    binary.LittleEndian.Uint32(m[0:]),
 		version:  binary.LittleEndian.Uint32(m[4:]),
 		pageSize: binary.LittleEndian.Uint32(m[8:]),
+		freelist: binary.LittleEndian.Uint64(m[32:]),
 		pgid:     binary.LittleEndian.Uint64(m[40:]),
 		txid:     binary.LittleEndian.Uint64(m[48:]),
 		checksum: binary.LittleEndian.Uint64(m[metaChecksumOff:]),

@@ -135,19 +135,28 @@ func Open(path string, opts *Options) (*Store, error) {
 		o.Timeout = time.Second
 	}
 	fi, err := os.Stat(path)
+	vetted := false // the file was found to be a wxpos database already
 	switch {
 	case err == nil && fi.IsDir():
 		return nil, fmt.Errorf("open %s: %w: it is a directory", path, ErrNotDatabase)
 	case err == nil && fi.Size() == 0:
 		return nil, fmt.Errorf("open %s: %w: the file is empty", path, ErrNotDatabase)
 	case err == nil:
-		// Validate read-only first so a foreign or damaged file is never
-		// touched by bbolt's read-write open.
-		if err := precheck(path); err != nil {
+		// Validate the meta pages first so a foreign or damaged file is
+		// never mapped by bbolt.
+		m, err := precheckMeta(path)
+		if err != nil {
 			return nil, err
 		}
-		if err := check(path, o.Timeout); err != nil {
-			return nil, err
+		// bbolt's read-write open writes to the file only to persist a
+		// freelist the file lacks; only then is the file checked in a
+		// read-only open of its own first. Otherwise the one open checks
+		// it (openBolt): one open of the file per command, not two.
+		if m.freelist == noFreelist && !o.ReadOnly {
+			if err := check(path, o.Timeout); err != nil {
+				return nil, err
+			}
+			vetted = true
 		}
 	case errors.Is(err, os.ErrNotExist):
 		if o.ReadOnly {
@@ -156,13 +165,14 @@ func Open(path string, opts *Options) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
+		vetted = true
 	default:
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly, NoSync: o.NoSync})
+	db, err := openBolt(path, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly, NoSync: o.NoSync}, !vetted)
 	if err != nil {
-		return nil, openError(path, err)
+		return nil, err
 	}
 	s := &Store{db: db, path: path, readOnly: o.ReadOnly, reserve: orDefault(o.Reserve, DefaultReserve),
 		minFree: orDefault(o.MinFree, DefaultMinFree), free: freeBytes}
@@ -183,6 +193,32 @@ func Open(path string, opts *Options) (*Store, error) {
 	return s, nil
 }
 
+// openBolt opens the file with bbolt and, when vet is set, confirms it is
+// a wxpos database (or an empty bbolt file) before anything is written.
+func openBolt(path string, bo *bolt.Options, vet bool) (db *bolt.DB, err error) {
+	defer func() {
+		// bbolt panics on some corrupt pages; a damaged file must be an
+		// error, not a crash at the counter.
+		if r := recover(); r != nil {
+			if db != nil {
+				db.Close()
+			}
+			db, err = nil, fmt.Errorf("open %s: %w: %v", path, ErrNotDatabase, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, bo)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	if vet {
+		if err := db.View(func(tx *bolt.Tx) error { return vetTx(path, tx) }); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
 // check opens an existing file read-only and confirms it is a wxpos database
 // (or an empty bbolt file we may initialise) at a schema we understand.
 func check(path string, timeout time.Duration) (err error) {
@@ -198,24 +234,28 @@ func check(path string, timeout time.Duration) (err error) {
 			err = fmt.Errorf("open %s: %w: %v", path, ErrNotDatabase, r)
 		}
 	}()
-	return db.View(func(tx *bolt.Tx) error {
-		meta := tx.Bucket([]byte(BucketMeta))
-		if meta == nil {
-			empty := true
-			_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
-			if empty {
-				return nil
-			}
-			return fmt.Errorf("open %s: %w: a bbolt file of another program", path, ErrNotDatabase)
+	return db.View(func(tx *bolt.Tx) error { return vetTx(path, tx) })
+}
+
+// vetTx confirms the file tx reads is a wxpos database (or an empty bbolt
+// file we may initialise) at a schema we understand.
+func vetTx(path string, tx *bolt.Tx) error {
+	meta := tx.Bucket([]byte(BucketMeta))
+	if meta == nil {
+		empty := true
+		_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		if empty {
+			return nil
 		}
-		if string(meta.Get([]byte("app"))) != appMarker {
-			return fmt.Errorf("open %s: %w: a bbolt file of another program", path, ErrNotDatabase)
-		}
-		if err := checkVersion(tx); err != nil {
-			return fmt.Errorf("open %s: %w", path, err)
-		}
-		return nil
-	})
+		return fmt.Errorf("open %s: %w: a bbolt file of another program", path, ErrNotDatabase)
+	}
+	if string(meta.Get([]byte("app"))) != appMarker {
+		return fmt.Errorf("open %s: %w: a bbolt file of another program", path, ErrNotDatabase)
+	}
+	if err := checkVersion(tx); err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	return nil
 }
 
 func openError(path string, err error) error {

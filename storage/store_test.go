@@ -163,6 +163,16 @@ func TestOpen_RefusesDamagedFilesUntouched(t *testing.T) {
 	_ = odb.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
 	odb.Close()
 	foreignBytes, _ := os.ReadFile(foreign)
+	// Without a persisted freelist, a read-write open by bbolt writes one:
+	// Open must refuse this file before it opens it read-write.
+	nofree := filepath.Join(t.TempDir(), "nofree.db")
+	ndb, err := bolt.Open(nofree, 0o600, &bolt.Options{NoFreelistSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = ndb.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
+	ndb.Close()
+	nofreeBytes, _ := os.ReadFile(nofree)
 
 	cases := []struct {
 		name string
@@ -174,6 +184,7 @@ func TestOpen_RefusesDamagedFilesUntouched(t *testing.T) {
 		{"truncated to half", full.Bytes()[:full.Len()/2]},
 		{"text file", []byte("[store]\nid = \"S1\"\n")},
 		{"another program's bbolt file", foreignBytes},
+		{"another program's bbolt file without a freelist", nofreeBytes},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
