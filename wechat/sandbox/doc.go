@@ -109,7 +109,10 @@
 //     INVALID_REQUEST; nothing that day: 20002 "No Bill Exist" / 400
 //     NO_STATEMENT_EXIST.
 //   - v3 error bodies, including injected 5xx, are signed; the bill file
-//     download is not. A request carrying Wechatpay-Serial naming the public
+//     download is not and carries no Request-ID. An injected 429 answers
+//     RATELIMIT_EXCEEDED. A v3 refund of an unpaid order is 404
+//     RESOURCE_NOT_EXISTS. v2 downloadbill requires bill_type. v3
+//     notifications carry Wechatpay-Signature-Type and a UUID id. A request carrying Wechatpay-Serial naming the public
 //     key or the platform certificate gets its answer signed with that key.
 //   - v3 codepay spellings: NOT_ENOUGH (403), AUTHCODEEXPIRE, AUTH_CODE_ERROR,
 //     AUTH_CODE_INVALID (400), ORDERPAID (400), OUT_TRADE_NO_USED (403).

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"net/http"
+	"regexp"
 	"testing"
 
 	"github.com/wxpos/wxpos/wechat/sandbox"
@@ -21,3 +22,41 @@ func TestFault429IsRateLimitExceeded(t *testing.T) {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 }
+
+// v2 downloadbill names bill_type as required (the v2 bill document); the
+// sandbox used to default it to ALL.
+func TestV2DownloadBillWithoutBillType(t *testing.T) {
+	e := newEnv(t, nil)
+	m := e.v2("/pay/downloadbill", map[string]string{"bill_date": "20260309"})
+	if m["return_code"] != "FAIL" || m["return_msg"] != "缺少参数bill_type" {
+		t.Fatal(m)
+	}
+}
+
+// A v3 notification carries Wechatpay-Signature-Type and a 36-character
+// UUID id, as captured notifications do (issue #19).
+func TestV3NotificationHeadersAndID(t *testing.T) {
+	e := newEnv(t, nil)
+	rc := newReceiver(t, 0, true)
+	b := nativeBody(e, newNo("NH"), 100)
+	b["notify_url"] = rc.srv.URL + "/pay"
+	r := e.v3("POST", "/v3/pay/transactions/native", b)
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if err := e.sb.PayNative(jsonField(t, r.body, "code_url")); err != nil {
+		t.Fatal(err)
+	}
+	if n := deliver(t, e.sb); n != 1 {
+		t.Fatalf("%d delivered", n)
+	}
+	got := rc.last(t)
+	if st := got.header.Get("Wechatpay-Signature-Type"); st != "WECHATPAY2-SHA256-RSA2048" {
+		t.Fatalf("Wechatpay-Signature-Type %q", st)
+	}
+	if id := jsonField(t, got.body, "id"); !uuidRE.MatchString(id) {
+		t.Fatalf("id %q is not a 36-character UUID", id)
+	}
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -55,7 +57,7 @@ func (l *ledger) queuePayNotify(o *order, now time.Time) {
 	}
 	snap := *o
 	snap.Refunds = nil
-	l.Notices = append(l.Notices, &notice{ID: fmt.Sprintf("EV-%d%06d", now.Unix(), l.next()), Kind: noticePay, Gen: o.Gen,
+	l.Notices = append(l.Notices, &notice{ID: eventID(), Kind: noticePay, Gen: o.Gen,
 		URL: o.NotifyURL, Ref: o.OutTradeNo, Created: now, Due: now, Order: &snap})
 }
 
@@ -64,7 +66,7 @@ func (l *ledger) queueRefundNotify(r *refund, now time.Time) {
 		return
 	}
 	snap := *r
-	l.Notices = append(l.Notices, &notice{ID: fmt.Sprintf("EV-%d%06d", now.Unix(), l.next()), Kind: noticeRefund, Gen: r.Gen,
+	l.Notices = append(l.Notices, &notice{ID: eventID(), Kind: noticeRefund, Gen: r.Gen,
 		URL: r.NotifyURL, Ref: r.OutRefundNo, Created: now, Due: now, Refund: &snap})
 }
 
@@ -296,6 +298,7 @@ func (s *Server) v3Notice(n *notice) ([]byte, http.Header, error) {
 	}
 	hdr := http.Header{}
 	hdr.Set("Content-Type", "application/json")
+	hdr.Set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
 	s.signV3(hdr, &http.Request{Header: http.Header{}}, body)
 	return body, hdr, nil
 }
@@ -342,4 +345,14 @@ func (s *Server) handleControlNotifications(w http.ResponseWriter, r *http.Reque
 		list = []Notification{}
 	}
 	writeControlJSON(w, http.StatusOK, map[string][]Notification{"notifications": list})
+}
+
+// eventID is a notification id as real ones look: a 36-character UUID.
+func eventID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

@@ -11,7 +11,7 @@ import (
 
 // More refusals used only by the operations below.
 var (
-	errRefundState     = &apiError{"ERROR", "INVALID_REQUEST", 400, "订单状态不正确，不能退款"}
+	errRefundState     = &apiError{"ERROR", "RESOURCE_NOT_EXISTS", 404, "订单未支付，不能退款"} // v3: 404 as the real service (issue #19)
 	errRefundRevoked   = &apiError{"ERROR", "INVALID_REQUEST", 400, "订单已撤销，不能退款"}
 	errRefundTooMany   = &apiError{"ERROR", "INVALID_REQUEST", 400, "该订单已超过50次退款上限"}
 	errRefundTotal     = errParam.with("订单金额与实际支付金额不一致")

@@ -74,7 +74,7 @@ var (
 	}, oneOf: []string{"refund_id", "out_refund_no", "transaction_id", "out_trade_no"}}
 	v2DownloadBill = &v2Endpoint{fields: []field{
 		{name: "device_info", max: 32}, {name: "bill_date", max: 8, required: true},
-		{name: "bill_type", max: 8}, {name: "tar_type", max: 8},
+		{name: "bill_type", max: 8, required: true}, {name: "tar_type", max: 8},
 	}}
 )
 
@@ -525,9 +525,6 @@ func (s *Server) handleDownloadBill(p map[string]string) v2Result {
 		return v2Result{fail: errBillDate.msg, code: errBillDate.v2}
 	}
 	billType := p["bill_type"]
-	if billType == "" {
-		billType = "ALL"
-	}
 	var data []byte
 	var aerr *apiError
 	s.update(func(now time.Time) bool {

@@ -36,7 +36,7 @@ func TestV3Refusals(t *testing.T) {
 		{"close_wrong_mchid", "POST", "/v3/pay/transactions/out-trade-no/" + nativeNo + "/close", map[string]string{"mchid": "1900000009"}, 400, "MCH_NOT_EXISTS"},
 		{"query_wrong_mchid", "GET", "/v3/pay/transactions/out-trade-no/" + nativeNo + "?mchid=1900000009", nil, 400, "MCH_NOT_EXISTS"},
 		{"query_id_unpaid", "GET", "/v3/pay/transactions/id/4200000000000000000000000000?mchid=" + e.creds.MchID, nil, 404, "ORDER_NOT_EXIST"},
-		{"refund_unpaid", "POST", "/v3/refund/domestic/refunds", map[string]any{"out_trade_no": nativeNo, "out_refund_no": "X1", "amount": map[string]any{"refund": 1, "total": 100, "currency": "CNY"}}, 400, "INVALID_REQUEST"},
+		{"refund_unpaid", "POST", "/v3/refund/domestic/refunds", map[string]any{"out_trade_no": nativeNo, "out_refund_no": "X1", "amount": map[string]any{"refund": 1, "total": 100, "currency": "CNY"}}, 404, "RESOURCE_NOT_EXISTS"}, // issue #19: the real service answers 404 for an unpaid order
 		{"tradebill_no_date", "GET", "/v3/bill/tradebill", nil, 400, "PARAM_ERROR"},
 		{"tradebill_bad_date", "GET", "/v3/bill/tradebill?bill_date=20260310", nil, 400, "PARAM_ERROR"},
 		{"tradebill_bad_tar", "GET", "/v3/bill/tradebill?bill_date=2026-03-09&tar_type=ZIP", nil, 400, "PARAM_ERROR"},
