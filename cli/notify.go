@@ -120,3 +120,24 @@ func newNotifyCmd(g *globalFlags) *cobra.Command {
 	cmd.AddCommand(serve)
 	return cmd
 }
+
+// startNotifications runs the receiver inside the terminal's process when
+// [notify] listen is set (a single store behind a reverse proxy), for as
+// long as ctx lives. The address is taken before the window opens, so a
+// port in use is an error at start, not a silent absence.
+func (e *Env) startNotifications(ctx context.Context, term *pos.Terminal) error {
+	addr := e.Config.Notify.Listen
+	if addr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("notify.listen: %w", err)
+	}
+	go func() {
+		if err := e.ServeNotifications(ctx, ln, term); err != nil {
+			e.Logger.Error("notify: receiver stopped", "err", err)
+		}
+	}()
+	return nil
+}

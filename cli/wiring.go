@@ -390,6 +390,9 @@ func (e *Env) Window(ctx context.Context) (*counter.Window, error) {
 	if rw != nil {
 		w.ReplicaStatus = func() view.ReplicaStatus { return counter.ReplicaStatus(rw.Status()) }
 	}
+	if err := e.startNotifications(ctx, term); err != nil {
+		return nil, err
+	}
 	wc, err := e.WeChat(ctx)
 	if err != nil {
 		return nil, err
