@@ -375,6 +375,7 @@ func simulatorOrder(t *testing.T, data, no string) sandbox.LedgerOrder {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer sb.Close()
 	for _, o := range sb.Ledger().Orders {
 		if o.OutTradeNo == no {
 			return o

@@ -116,6 +116,7 @@ func runSandbox(ctx context.Context, r sandboxRun) error {
 	if err != nil {
 		return err
 	}
+	defer sb.Close() // after the listener and the notifier stopped (deferred below)
 	if r.tls {
 		cfg, err := sb.TLSConfig(host, "127.0.0.1", "::1", "localhost", "api.mch.weixin.qq.com", "api2.mch.weixin.qq.com")
 		if err != nil {

@@ -143,7 +143,13 @@ func (e *Env) startSandbox(ctx context.Context) (*sandbox.Server, *sandbox.Profi
 		}
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		return hs.Shutdown(sctx)
+		err := hs.Shutdown(sctx)
+		// The ledger's file lock goes with it, so the next command (or
+		// a restore) can open the directory.
+		if cerr := srv.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	})
 	p := srv.Profile(base)
 	e.Logger.Info("training sandbox listening", "base_url", base, "data", dir)

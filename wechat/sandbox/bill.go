@@ -125,10 +125,9 @@ func (q billQuery) device(d string) bool { return q.deviceInfo == "" || d == q.d
 // reversed after paying) and adds it to tot.
 func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []billRow {
 	c := s.creds
-	for _, no := range s.led.OrderSeq {
-		o := s.led.Orders[no]
+	s.led.paidOn(q.day, func(o *order) {
 		if !o.paid() || !q.in(o.SuccessTime) || !q.device(o.DeviceInfo) {
-			continue
+			return
 		}
 		state := stateSuccess
 		if o.State == stateRevoked {
@@ -147,7 +146,7 @@ func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []bil
 		tot.settle += o.AmountFen
 		tot.orderAmt += o.AmountFen
 		tot.fee += fee
-	}
+	})
 	return rows
 }
 
@@ -156,11 +155,10 @@ func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []bil
 // the payment's time and the refund's request and success times.
 func (s *Server) refundRows(q billQuery, rows []billRow, tot *billTotals) []billRow {
 	c := s.creds
-	for _, no := range s.led.RefundSeq {
-		r := s.led.Refunds[no]
-		o := s.led.Orders[r.OutTradeNo]
-		if !q.in(r.CreateTime) || !q.device(o.DeviceInfo) {
-			continue
+	s.led.refundedOn(q.day, func(r *refund) {
+		o := s.led.peekOrder(r.OutTradeNo)
+		if o == nil || !q.in(r.CreateTime) || !q.device(o.DeviceInfo) {
+			return
 		}
 		fee := -feeFen(r.AmountFen)
 		var f []string
@@ -180,7 +178,7 @@ func (s *Server) refundRows(q billQuery, rows []billRow, tot *billTotals) []bill
 		tot.refund += r.AmountFen
 		tot.refReq += r.AmountFen
 		tot.fee += fee
-	}
+	})
 	return rows
 }
 

@@ -54,18 +54,16 @@ type Ledger struct {
 func (s *Server) Ledger() Ledger {
 	out := Ledger{Orders: []LedgerOrder{}, Refunds: []LedgerRefund{}}
 	s.update(func(time.Time) bool {
-		for _, no := range s.led.OrderSeq {
-			o := s.led.Orders[no]
+		s.led.eachOrder(func(o *order) {
 			out.Orders = append(out.Orders, LedgerOrder{
 				OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, TradeType: o.TradeType,
 				TradeState: o.State, AmountFen: o.AmountFen, RefundedFen: o.RefundedFen,
 				AuthCodeLast4: o.AuthLast4, CreateTime: fmtV3Time(o.CreateTime), SuccessTime: fmtV3Time(o.SuccessTime),
 			})
-		}
-		for _, no := range s.led.RefundSeq {
-			r := s.led.Refunds[no]
+		})
+		s.led.eachRefund(func(r *refund) {
 			out.Refunds = append(out.Refunds, LedgerRefund{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, Status: r.Status, AmountFen: r.AmountFen})
-		}
+		})
 		return false
 	})
 	return out
@@ -89,12 +87,17 @@ func (s *Server) PayNative(codeURL string) error {
 // simulated customer can pay an order known by its number; an order the
 // sandbox does not have as Native is ErrUnknownCodeURL.
 func (s *Server) CodeURL(outTradeNo string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if o := s.led.Orders[outTradeNo]; o != nil && o.TradeType == tradeNative {
-		return o.CodeURL, nil
+	var url string
+	s.update(func(time.Time) bool {
+		if o := s.led.order(outTradeNo); o != nil && o.TradeType == tradeNative {
+			url = o.CodeURL
+		}
+		return false
+	})
+	if url == "" {
+		return "", fmt.Errorf("%w: no Native order %s", ErrUnknownCodeURL, outTradeNo)
 	}
-	return "", fmt.Errorf("%w: no Native order %s", ErrUnknownCodeURL, outTradeNo)
+	return url, nil
 }
 
 // ErrRefundNotProcessing is returned by SetRefundOutcome for a refund that
@@ -112,7 +115,7 @@ func (s *Server) SetRefundOutcome(outRefundNo, status string) error {
 	}
 	var err error
 	s.update(func(time.Time) bool {
-		r := s.led.Refunds[outRefundNo]
+		r := s.led.refund(outRefundNo)
 		if r == nil || r.Status != refundProcessing {
 			err = fmt.Errorf("%w: %s", ErrRefundNotProcessing, outRefundNo)
 			return false
@@ -453,13 +456,12 @@ func (s *Server) handleControlNativePay(w http.ResponseWriter, r *http.Request) 
 		controlError(w, http.StatusInternalServerError, err)
 	default:
 		out := map[string]string{}
-		s.mu.Lock()
-		for _, no := range s.led.OrderSeq {
-			if o := s.led.Orders[no]; o.CodeURL == req.CodeURL {
+		s.update(func(time.Time) bool {
+			if o := s.led.orderByCodeURL(req.CodeURL); o != nil {
 				out = map[string]string{"out_trade_no": o.OutTradeNo, "transaction_id": o.TransactionID, "trade_state": o.State}
 			}
-		}
-		s.mu.Unlock()
+			return false
+		})
 		writeControlJSON(w, http.StatusOK, out)
 	}
 }

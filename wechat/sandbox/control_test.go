@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -240,15 +241,21 @@ func TestDataDirSurvivesRestart(t *testing.T) {
 	code := sandbox.NewCode(sandbox.ScenarioSuccess)
 	e1.v2("/pay/micropay", micropayParams("P1000001", code, 100))
 	e1.sb.Advance(2 * time.Hour)
-	for _, f := range []string{"credentials.json", "ledger.json"} {
+	for _, f := range []string{"credentials.json", "ledger.db"} {
 		st, err := os.Stat(filepath.Join(dir, f))
 		if err != nil || st.Mode().Perm() != 0o600 {
 			t.Fatalf("%s: %v %v", f, err, st)
 		}
 	}
-	data, _ := os.ReadFile(filepath.Join(dir, "ledger.json"))
-	if strings.Contains(string(data), code) {
-		t.Fatal("ledger file stores the full payment code")
+	data, _ := os.ReadFile(filepath.Join(dir, "ledger.db"))
+	if !bytes.Contains(data, []byte("P1000001")) || bytes.Contains(data, []byte(code)) {
+		t.Fatal("ledger file lacks the order or stores the full payment code")
+	}
+	if _, err := sandbox.New(opts); err == nil {
+		t.Fatal("a second simulator opened a data directory in use")
+	}
+	if err := sb1.Close(); err != nil {
+		t.Fatal(err)
 	}
 
 	sb2, err := sandbox.New(opts)

@@ -9,10 +9,11 @@ import (
 )
 
 // DataFiles are the files that make up the simulator's state in
-// Options.DataDir: its merchant identity and keys, and its ledger. A copy
-// of them, taken while no server runs on the directory, is a complete
-// backup of the simulated merchant.
-func DataFiles() []string { return []string{credentialsFile, ledgerFile} }
+// Options.DataDir: its merchant identity and keys, and its ledger
+// (ledger.db; ledger.json in a directory of an older release, converted
+// when a Server opens it). A copy of those present, taken while no server
+// runs on the directory, is a complete backup of the simulated merchant.
+func DataFiles() []string { return []string{credentialsFile, ledgerDBFile, legacyLedgerFile} }
 
 // DataState summarises the simulator state kept in a data directory.
 type DataState struct {
@@ -39,17 +40,9 @@ func ReadDataState(dir string) (DataState, error) {
 		}
 		st.MchID = c.MchID
 	}
-	data, err = os.ReadFile(filepath.Join(dir, ledgerFile))
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-	case err != nil:
-		return st, fmt.Errorf("sandbox: read ledger: %w", err)
-	default:
-		var l ledger
-		if err := json.Unmarshal(data, &l); err != nil {
-			return st, fmt.Errorf("sandbox: parse %s: %w", ledgerFile, err)
-		}
-		st.Seq, st.Orders = l.Seq, len(l.Orders)
+	if st.MchID == "" {
+		return st, nil
 	}
-	return st, nil
+	st.Seq, st.Orders, err = readLedgerState(dir, st.MchID)
+	return st, err
 }

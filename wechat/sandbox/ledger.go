@@ -71,6 +71,7 @@ type order struct {
 	FailAt        time.Time `json:"fail_at,omitzero"`
 	EndTime       time.Time `json:"end_time,omitzero"`
 	Refunds       []string  `json:"refunds,omitempty"`
+	N             uint64    `json:"n"` // creation number: orders list in creation order
 }
 
 // paid reports whether money moved for o at some point.
@@ -92,54 +93,7 @@ type refund struct {
 	CreateTime    time.Time `json:"create_time"`
 	CompleteAt    time.Time `json:"complete_at"`
 	SuccessTime   time.Time `json:"success_time,omitzero"`
-}
-
-// ledger is the whole simulated merchant state. It is guarded by Server.mu
-// and persisted as one JSON document when Options.DataDir is set.
-type ledger struct {
-	Version     int                `json:"version"`
-	Seq         int64              `json:"seq"`
-	ClockOffset time.Duration      `json:"clock_offset"`
-	Orders      map[string]*order  `json:"orders"`
-	OrderSeq    []string           `json:"order_seq"`
-	Refunds     map[string]*refund `json:"refunds"`
-	RefundSeq   []string           `json:"refund_seq"`
-	UsedCodes   map[string]string  `json:"used_codes"`
-	Notices     []*notice          `json:"notices,omitempty"`
-}
-
-func newLedger() *ledger {
-	return &ledger{
-		Version:   1,
-		Orders:    map[string]*order{},
-		Refunds:   map[string]*refund{},
-		UsedCodes: map[string]string{},
-	}
-}
-
-// next returns a fresh sequence number for identifiers.
-func (l *ledger) next() int64 {
-	l.Seq++
-	return l.Seq
-}
-
-// findOrder looks an order up by transaction_id (preferred) or out_trade_no.
-func (l *ledger) findOrder(transactionID, outTradeNo string) *order {
-	if transactionID != "" {
-		for _, o := range l.Orders {
-			if o.TransactionID == transactionID {
-				return o
-			}
-		}
-		return nil
-	}
-	return l.Orders[outTradeNo]
-}
-
-// addOrder records a new order.
-func (l *ledger) addOrder(o *order) {
-	l.Orders[o.OutTradeNo] = o
-	l.OrderSeq = append(l.OrderSeq, o.OutTradeNo)
+	N             uint64    `json:"n"` // creation number
 }
 
 // markPaid moves o to SUCCESS at t.
@@ -154,42 +108,26 @@ func (l *ledger) markPaid(o *order, t time.Time) {
 	o.FailAt, o.PayAt = time.Time{}, time.Time{}
 }
 
-// settle applies everything due at or before now: password payments that
-// complete or time out, Native orders that expire, refunds that finish. It
-// reports whether anything changed.
-func (l *ledger) settle(now time.Time) bool {
-	changed := false
-	for _, no := range l.OrderSeq {
-		o := l.Orders[no]
-		switch o.State {
-		case stateUserPaying:
-			switch {
-			case !o.PayAt.IsZero() && !now.Before(o.PayAt):
-				l.markPaid(o, o.PayAt)
-				changed = true
-			case !o.FailAt.IsZero() && !now.Before(o.FailAt):
-				o.State = statePayError
-				o.FailCode = "TRADE_ERROR"
-				o.EndTime = o.FailAt
-				o.FailAt = time.Time{}
-				changed = true
-			}
-		case stateNotPay:
-			if !o.ExpireTime.IsZero() && !now.Before(o.ExpireTime) {
-				o.State = stateClosed
-				o.EndTime = o.ExpireTime
-				changed = true
-			}
+// settleOrder applies to o what is due at or before now: a password
+// payment that completes or times out, a Native order that expires.
+func (l *ledger) settleOrder(o *order, now time.Time) {
+	switch o.State {
+	case stateUserPaying:
+		switch {
+		case !o.PayAt.IsZero() && !now.Before(o.PayAt):
+			l.markPaid(o, o.PayAt)
+		case !o.FailAt.IsZero() && !now.Before(o.FailAt):
+			o.State = statePayError
+			o.FailCode = "TRADE_ERROR"
+			o.EndTime = o.FailAt
+			o.FailAt = time.Time{}
+		}
+	case stateNotPay:
+		if !o.ExpireTime.IsZero() && !now.Before(o.ExpireTime) {
+			o.State = stateClosed
+			o.EndTime = o.ExpireTime
 		}
 	}
-	for _, no := range l.RefundSeq {
-		r := l.Refunds[no]
-		if r.Status == refundProcessing && !now.Before(r.CompleteAt) {
-			l.finishRefund(r, r.CompleteAt)
-			changed = true
-		}
-	}
-	return changed
 }
 
 // finishRefund ends a PROCESSING refund with its outcome at t. A CLOSED
@@ -203,7 +141,7 @@ func (l *ledger) finishRefund(r *refund, t time.Time) {
 	case refundSuccess:
 		r.SuccessTime = t
 	case refundClosed:
-		if o := l.Orders[r.OutTradeNo]; o != nil {
+		if o := l.order(r.OutTradeNo); o != nil {
 			o.RefundedFen -= r.AmountFen
 		}
 	}

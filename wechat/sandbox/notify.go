@@ -49,6 +49,7 @@ type notice struct {
 	// after the payment) do not alter what was announced.
 	Order  *order  `json:"order,omitempty"`
 	Refund *refund `json:"refund,omitempty"`
+	N      uint64  `json:"n"` // queue number
 }
 
 func (l *ledger) queuePayNotify(o *order, now time.Time) {
@@ -57,7 +58,7 @@ func (l *ledger) queuePayNotify(o *order, now time.Time) {
 	}
 	snap := *o
 	snap.Refunds = nil
-	l.Notices = append(l.Notices, &notice{ID: eventID(), Kind: noticePay, Gen: o.Gen,
+	l.addNotice(&notice{ID: eventID(), Kind: noticePay, Gen: o.Gen,
 		URL: o.NotifyURL, Ref: o.OutTradeNo, Created: now, Due: now, Order: &snap})
 }
 
@@ -66,7 +67,7 @@ func (l *ledger) queueRefundNotify(r *refund, now time.Time) {
 		return
 	}
 	snap := *r
-	l.Notices = append(l.Notices, &notice{ID: eventID(), Kind: noticeRefund, Gen: r.Gen,
+	l.addNotice(&notice{ID: eventID(), Kind: noticeRefund, Gen: r.Gen,
 		URL: r.NotifyURL, Ref: r.OutRefundNo, Created: now, Due: now, Refund: &snap})
 }
 
@@ -88,14 +89,14 @@ type Notification struct {
 func (s *Server) Notifications() []Notification {
 	var out []Notification
 	s.update(func(time.Time) bool {
-		for _, n := range s.led.Notices {
+		s.led.eachNotice(func(n *notice) {
 			v := Notification{ID: n.ID, Kind: n.Kind, API: n.Gen, URL: n.URL, Ref: n.Ref, Attempts: n.Attempts,
 				Delivered: n.Done && !n.GaveUp, GaveUp: n.GaveUp, LastError: n.LastErr}
 			if !n.Done {
 				v.NextTry = fmtV3Time(n.Due)
 			}
 			out = append(out, v)
-		}
+		})
 		return false
 	})
 	return out
@@ -115,10 +116,7 @@ type outgoing struct {
 func (s *Server) DeliverNotifications(ctx context.Context) (int, error) {
 	var due []outgoing
 	s.update(func(now time.Time) bool {
-		for _, n := range s.led.Notices {
-			if n.Done || now.Before(n.Due) {
-				continue
-			}
+		for _, n := range s.led.dueNotices(now) {
 			body, hdr, err := s.noticeRequest(n)
 			if err != nil {
 				n.LastErr = err.Error()
@@ -127,7 +125,7 @@ func (s *Server) DeliverNotifications(ctx context.Context) (int, error) {
 			}
 			due = append(due, outgoing{n: n, body: body, header: hdr})
 		}
-		return false
+		return true
 	})
 	delivered := 0
 	for _, o := range due {
@@ -136,7 +134,10 @@ func (s *Server) DeliverNotifications(ctx context.Context) (int, error) {
 			return delivered, ctx.Err()
 		}
 		s.update(func(now time.Time) bool {
-			n := o.n
+			n := s.led.notice(o.n.N)
+			if n == nil {
+				return false
+			}
 			n.Attempts++
 			if err == nil {
 				n.Done, n.LastErr = true, ""

@@ -87,7 +87,7 @@ func openIDFor(seed string) string {
 func (s *Server) micropay(now time.Time, in payInput) (*order, *apiError) {
 	l := s.led
 	fp := in.fingerprint(tradeMicropay)
-	if o := l.Orders[in.OutTradeNo]; o != nil {
+	if o := l.order(in.OutTradeNo); o != nil {
 		return o, existingOrder(o, fp)
 	}
 	if !in.TimeExpire.IsZero() && in.TimeExpire.Before(now.Add(time.Minute)) {
@@ -97,7 +97,7 @@ func (s *Server) micropay(now time.Time, in payInput) (*order, *apiError) {
 		return nil, errAuthCodeInvalid
 	}
 	digest := codeDigest(in.AuthCode)
-	if _, used := l.UsedCodes[digest]; used {
+	if l.codeUsed(digest) {
 		return nil, errAuthCodeUsed
 	}
 	sc := scenarioOf(in.AuthCode)
@@ -131,21 +131,21 @@ func (s *Server) micropay(now time.Time, in payInput) (*order, *apiError) {
 		o.EndTime = now
 		return o, errNotEnough
 	case ScenarioUserPayingSuccess:
-		l.UsedCodes[digest] = o.OutTradeNo
+		l.useCode(digest, o.OutTradeNo)
 		o.State = stateUserPaying
 		o.PayAt = now.Add(s.opts.UserPayingDelay)
 		return o, errUserPaying
 	case ScenarioUserPayingTimeout:
-		l.UsedCodes[digest] = o.OutTradeNo
+		l.useCode(digest, o.OutTradeNo)
 		o.State = stateUserPaying
 		o.FailAt = now.Add(s.opts.UserPayingTimeout)
 		return o, errUserPaying
 	case ScenarioSystemErrorThenSuccess:
-		l.UsedCodes[digest] = o.OutTradeNo
+		l.useCode(digest, o.OutTradeNo)
 		l.markPaid(o, now)
 		return o, errSystem
 	default:
-		l.UsedCodes[digest] = o.OutTradeNo
+		l.useCode(digest, o.OutTradeNo)
 		l.markPaid(o, now)
 		return o, nil
 	}
@@ -169,7 +169,7 @@ func randomToken(n int) string {
 func (s *Server) native(now time.Time, in payInput) (*order, *apiError) {
 	l := s.led
 	fp := in.fingerprint(tradeNative)
-	if o := l.Orders[in.OutTradeNo]; o != nil {
+	if o := l.order(in.OutTradeNo); o != nil {
 		if err := existingOrder(o, fp); err != nil {
 			return o, err
 		}
@@ -212,23 +212,20 @@ const codeURLLifetime = 2 * time.Hour
 
 // payNative is the simulated customer scanning code_url and paying.
 func (s *Server) payNative(now time.Time, codeURL string) (*order, error) {
-	for _, no := range s.led.OrderSeq {
-		o := s.led.Orders[no]
-		if o.CodeURL != codeURL || o.TradeType != tradeNative {
-			continue
-		}
-		if o.State != stateNotPay {
-			return o, fmt.Errorf("order %s is %s", o.OutTradeNo, o.State)
-		}
-		if !now.Before(o.CodeURLExpiry) {
-			return o, fmt.Errorf("code_url of %s expired", o.OutTradeNo)
-		}
-		o.OpenID = openIDFor("native:" + o.OutTradeNo)
-		s.led.markPaid(o, now)
-		s.led.queuePayNotify(o, now)
-		return o, nil
+	o := s.led.orderByCodeURL(codeURL)
+	if o == nil {
+		return nil, ErrUnknownCodeURL
 	}
-	return nil, ErrUnknownCodeURL
+	if o.State != stateNotPay {
+		return o, fmt.Errorf("order %s is %s", o.OutTradeNo, o.State)
+	}
+	if !now.Before(o.CodeURLExpiry) {
+		return o, fmt.Errorf("code_url of %s expired", o.OutTradeNo)
+	}
+	o.OpenID = openIDFor("native:" + o.OutTradeNo)
+	s.led.markPaid(o, now)
+	s.led.queuePayNotify(o, now)
+	return o, nil
 }
 
 // query finds an order for orderquery and the v3 query endpoints.
@@ -242,7 +239,7 @@ func (s *Server) query(transactionID, outTradeNo string) (*order, *apiError) {
 
 // closeOrder closes an unpaid order.
 func (s *Server) closeOrder(now time.Time, outTradeNo string) (*order, *apiError) {
-	o := s.led.Orders[outTradeNo]
+	o := s.led.order(outTradeNo)
 	if o == nil {
 		return nil, errOrderNotExist
 	}
@@ -311,7 +308,7 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 	if o == nil {
 		return nil, nil, errRefundOrderNone
 	}
-	if r := l.Refunds[in.OutRefundNo]; r != nil {
+	if r := l.refund(in.OutRefundNo); r != nil {
 		if r.OutTradeNo != o.OutTradeNo {
 			return nil, o, errRefundNoReuse
 		}
@@ -361,8 +358,7 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 		CreateTime:    now,
 		CompleteAt:    now.Add(s.opts.RefundDelay),
 	}
-	l.Refunds[r.OutRefundNo] = r
-	l.RefundSeq = append(l.RefundSeq, r.OutRefundNo)
+	l.addRefund(r)
 	o.Refunds = append(o.Refunds, r.OutRefundNo)
 	o.RefundedFen += r.AmountFen
 	o.State = stateRefund

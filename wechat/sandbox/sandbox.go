@@ -5,13 +5,12 @@ import (
 	"crypto/rsa"
 	"crypto/subtle"
 	"crypto/x509"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,8 +38,10 @@ type Options struct {
 	// Credentials are the merchant identity and every key. Nil: loaded from
 	// DataDir when it holds them, else generated (and saved to DataDir).
 	Credentials *Credentials
-	// DataDir, when set, keeps credentials.json and ledger.json so keys,
-	// orders, refunds and the clock offset survive a restart.
+	// DataDir, when set, keeps credentials.json and ledger.db so keys,
+	// orders, refunds and the clock offset survive a restart. One Server
+	// at a time uses a directory (Close releases it); a ledger.json of an
+	// older release found there is converted once.
 	DataDir string
 	// BaseURL is the externally visible base URL, used for the v3 bill
 	// download_url. Empty: derived from each request's Host.
@@ -160,17 +161,36 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, creds: creds, led: newLedger(), downloads: map[string]download{}}
+	s := &Server{opts: opts, creds: creds, downloads: map[string]download{}}
 	if err := s.parseCredentials(); err != nil {
 		return nil, err
 	}
-	if opts.DataDir != "" {
-		if err := s.loadLedger(); err != nil {
-			return nil, err
+	if opts.DataDir == "" {
+		s.led, err = openMemoryLedger(creds.MchID)
+	} else {
+		s.led, err = openLedger(filepath.Join(opts.DataDir, ledgerDBFile), creds.MchID, true)
+		if err == nil {
+			if err = s.led.migrateLegacy(opts.DataDir); err != nil {
+				s.led.close()
+			}
 		}
 	}
+	if err != nil {
+		return nil, err
+	}
+	// A Server dropped without Close (tests, short-lived tools) still
+	// releases its file.
+	runtime.AddCleanup(s, func(l *ledger) { l.close() }, s.led)
 	s.handler = s.routes()
 	return s, nil
+}
+
+// Close releases the ledger (and the data directory's lock). Requests
+// after Close fail.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.led.close()
 }
 
 // ServeHTTP implements http.Handler.
@@ -203,35 +223,38 @@ func (s *Server) Now() time.Time {
 }
 
 func (s *Server) nowLocked() time.Time {
-	return s.opts.Now().Add(s.led.ClockOffset)
+	return s.opts.Now().Add(s.led.meta.ClockOffset)
 }
 
 // Advance moves the sandbox clock forward by d (business time only) and
 // applies everything that became due.
 func (s *Server) Advance(d time.Duration) time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if d > 0 {
-		s.led.ClockOffset += d
-	}
-	now := s.nowLocked()
-	s.led.settle(now)
-	s.saveLocked()
+	var now time.Time
+	s.update(func(time.Time) bool {
+		if d > 0 {
+			s.led.meta.ClockOffset += d
+		}
+		now = s.nowLocked()
+		s.led.settle(now)
+		return true
+	})
 	return now
 }
 
-// update runs fn under the lock with the settled sandbox time and persists
-// the ledger when fn (or settling) changed it.
+// update runs fn under the lock with the settled sandbox time, in one
+// ledger transaction: what fn (or settling) changed is committed at once.
 func (s *Server) update(fn func(now time.Time) bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.nowLocked()
-	changed := s.led.settle(now)
-	if fn(now) {
-		changed = true
+	if err := s.led.begin(); err != nil {
+		panic(fmt.Sprintf("sandbox: ledger unavailable (used after Close?): %v", err))
 	}
-	if changed {
-		s.saveLocked()
+	now := s.nowLocked()
+	s.led.settle(now)
+	fn(now)
+	if err := s.led.end(); err != nil {
+		s.saveErr = fmt.Errorf("sandbox: save ledger: %w", err)
+		s.opts.Logger.Error("sandbox: save ledger", "err", err)
 	}
 }
 
@@ -240,48 +263,6 @@ func (s *Server) SaveError() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.saveErr
-}
-
-const ledgerFile = "ledger.json"
-
-func (s *Server) loadLedger() error {
-	data, err := os.ReadFile(filepath.Join(s.opts.DataDir, ledgerFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("sandbox: read ledger: %w", err)
-	}
-	l := newLedger()
-	if err := json.Unmarshal(data, l); err != nil {
-		return fmt.Errorf("sandbox: parse ledger %s: %w", ledgerFile, err)
-	}
-	if l.Orders == nil {
-		l.Orders = map[string]*order{}
-	}
-	if l.Refunds == nil {
-		l.Refunds = map[string]*refund{}
-	}
-	if l.UsedCodes == nil {
-		l.UsedCodes = map[string]string{}
-	}
-	s.led = l
-	return nil
-}
-
-// saveLocked writes the ledger atomically (temp file + rename).
-func (s *Server) saveLocked() {
-	if s.opts.DataDir == "" {
-		return
-	}
-	data, err := json.Marshal(s.led)
-	if err == nil {
-		err = writeFileAtomic(filepath.Join(s.opts.DataDir, ledgerFile), data)
-	}
-	if err != nil {
-		s.saveErr = fmt.Errorf("sandbox: save ledger: %w", err)
-		s.opts.Logger.Error("sandbox: save ledger", "err", err)
-	}
 }
 
 // writeFileAtomic replaces path with data so that a crash leaves either the

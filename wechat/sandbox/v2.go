@@ -459,19 +459,19 @@ func (s *Server) handleRefundQuery(p map[string]string) v2Result {
 		var list []*refund
 		switch {
 		case p["refund_id"] != "" || p["out_refund_no"] != "":
-			for _, no := range l.RefundSeq {
-				r := l.Refunds[no]
-				if (p["refund_id"] != "" && r.RefundID == p["refund_id"]) ||
-					(p["refund_id"] == "" && r.OutRefundNo == p["out_refund_no"]) {
-					list = append(list, r)
-					o = l.Orders[r.OutTradeNo]
-				}
+			r := l.refundByID(p["refund_id"])
+			if p["refund_id"] == "" {
+				r = l.refund(p["out_refund_no"])
+			}
+			if r != nil {
+				list = append(list, r)
+				o = l.order(r.OutTradeNo)
 			}
 		default:
 			o = l.findOrder(p["transaction_id"], p["out_trade_no"])
 			if o != nil {
 				for _, no := range o.Refunds {
-					list = append(list, l.Refunds[no])
+					list = append(list, l.refund(no))
 				}
 			}
 		}

@@ -720,7 +720,7 @@ func (s *Server) handleV3RefundQuery(r *http.Request, _ []byte) v3Reply {
 	no := r.PathValue("out_refund_no")
 	var rep v3Reply
 	s.update(func(time.Time) bool {
-		rf := s.led.Refunds[no]
+		rf := s.led.refund(no)
 		if rf == nil {
 			rep = v3Err(errRefundNotExist)
 			return false
