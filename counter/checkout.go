@@ -114,58 +114,7 @@ func (c *Checkout) begin(ctx context.Context, start func(context.Context) (*pos.
 }
 
 func (c *Checkout) relay(ctx context.Context, no string, lp *livePayment, events <-chan pos.Event, out chan<- view.Update) {
-	var last *pos.Order
-	// notRecorded: WeChat answered but the store could not write it; the
-	// stored record is behind, so only a final state (recovery, once there
-	// is room) may replace what the screen says.
-	notRecorded := false
-	// send reports whether to go on.
-	send := func(o *pos.Order) bool {
-		if o == nil || o.OutTradeNo != no {
-			return true
-		}
-		if notRecorded && !o.State.Terminal() && o.State != pos.StateConflict {
-			return true
-		}
-		if last != nil && last.State == o.State && last.CodeURL == o.CodeURL && last.Deadline.Equal(o.Deadline) {
-			return true
-		}
-		last = o
-		select {
-		case out <- c.update(o, lp):
-		case <-ctx.Done():
-			return false
-		}
-		return !o.State.Terminal() && o.State != pos.StateConflict // a conflict waits for the manager, not the screen
-	}
-	// drain takes every event already queued, in order.
-	drain := func() bool {
-		for {
-			select {
-			case e, ok := <-events:
-				if !ok {
-					return false
-				}
-				if isTransition(e) && !send(e.Order) {
-					return false
-				}
-			default:
-				return true
-			}
-		}
-	}
-	// reread catches up from the store after draining the queue, so a
-	// dropped event cannot leave the screen behind.
-	reread := func() bool {
-		if !drain() {
-			return false
-		}
-		o, err := c.core.Order(no)
-		if err != nil {
-			return true
-		}
-		return send(o)
-	}
+	r := &relay{c: c, ctx: ctx, no: no, lp: lp, events: events, out: out}
 	tick := time.NewTicker(refreshEvery)
 	defer tick.Stop()
 	done := lp.p.Done()
@@ -177,29 +126,104 @@ func (c *Checkout) relay(ctx context.Context, no string, lp *livePayment, events
 			if !ok {
 				return
 			}
-			if isTransition(e) && !send(e.Order) {
+			if isTransition(e) && !r.send(e.Order) {
 				return
 			}
 		case <-done:
 			done = nil
-			var nr *pos.NotRecordedError
-			if o, err := lp.p.Wait(ctx); errors.As(err, &nr) && o != nil {
-				notRecorded = true
-				select {
-				case out <- view.Update{OutTradeNo: no, State: view.StateUnknown, AmountFen: o.AmountFen, Reason: view.ReasonNotRecorded}:
-				case <-ctx.Done():
-					return
-				}
-			}
-			if !reread() {
+			if !r.answered() || !r.reread() {
 				return
 			}
 		case <-tick.C:
-			if !reread() {
+			if !r.reread() {
 				return
 			}
 		}
 	}
+}
+
+// relay turns one payment's events into screen updates; each method
+// reports whether to go on.
+type relay struct {
+	c      *Checkout
+	ctx    context.Context
+	no     string
+	lp     *livePayment
+	events <-chan pos.Event
+	out    chan<- view.Update
+	last   *pos.Order // the last snapshot sent
+	// notRecorded: WeChat answered but the store could not write it; the
+	// stored record is behind, so only a final state (recovery, once there
+	// is room) may replace what the screen says.
+	notRecorded bool
+}
+
+// send passes o on unless it is another order's, says nothing new, or is
+// behind an unrecorded answer.
+func (r *relay) send(o *pos.Order) bool {
+	if o == nil || o.OutTradeNo != r.no {
+		return true
+	}
+	if r.notRecorded && !o.State.Terminal() && o.State != pos.StateConflict {
+		return true
+	}
+	if last := r.last; last != nil && last.State == o.State && last.CodeURL == o.CodeURL && last.Deadline.Equal(o.Deadline) {
+		return true
+	}
+	r.last = o
+	select {
+	case r.out <- r.c.update(o, r.lp):
+	case <-r.ctx.Done():
+		return false
+	}
+	return !o.State.Terminal() && o.State != pos.StateConflict // a conflict waits for the manager, not the screen
+}
+
+// answered handles the end of the payment's own call: an answer the store
+// could not write is shown as such before anything else.
+func (r *relay) answered() bool {
+	var nr *pos.NotRecordedError
+	o, err := r.lp.p.Wait(r.ctx)
+	if !errors.As(err, &nr) || o == nil {
+		return true
+	}
+	r.notRecorded = true
+	select {
+	case r.out <- view.Update{OutTradeNo: r.no, State: view.StateUnknown, AmountFen: o.AmountFen, Reason: view.ReasonNotRecorded}:
+		return true
+	case <-r.ctx.Done():
+		return false
+	}
+}
+
+// drain takes every event already queued, in order.
+func (r *relay) drain() bool {
+	for {
+		select {
+		case e, ok := <-r.events:
+			if !ok {
+				return false
+			}
+			if isTransition(e) && !r.send(e.Order) {
+				return false
+			}
+		default:
+			return true
+		}
+	}
+}
+
+// reread catches up from the store after draining the queue, so a
+// dropped event cannot leave the screen behind.
+func (r *relay) reread() bool {
+	if !r.drain() {
+		return false
+	}
+	o, err := r.c.core.Order(r.no)
+	if err != nil {
+		return true
+	}
+	return r.send(o)
 }
 
 // update converts an order snapshot into what the screens show.
