@@ -153,43 +153,14 @@ func Restore(live, src string, opts *RestoreOptions) (*Restored, error) {
 		return nil, fmt.Errorf("restore %s: %w: it holds %s books, this terminal keeps %s books", src, ErrModeMismatch, info.Mode, o.Mode)
 	}
 
-	// Hold a lock on the live database for the whole swap, so no wxpos is
-	// working on it (a running one holds the exclusive lock). Read-only, so
-	// the file set aside is exactly what it was. A damaged or newer file
-	// cannot be opened (nor be in use by this build); it is set aside all
-	// the same.
-	var current Lineage
-	exists := false
-	if _, err := os.Stat(live); err == nil {
-		exists = true
-		cur, err := Open(live, &Options{Timeout: o.Timeout, ReadOnly: true})
-		switch {
-		case err == nil:
-			defer cur.Close()
-			cur.View(func(tx *Tx) error { current = readLineage(tx.tx); return nil })
-		case errors.Is(err, ErrNotDatabase), errors.Is(err, ErrSchemaTooNew):
-		default:
-			return nil, fmt.Errorf("restore: %w", err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
+	current, exists, release, err := holdLive(live, o.Timeout)
+	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	defer release()
 
 	lin := Lineage{Epoch: newEpoch(), Generation: max(info.Lineage.Generation, current.Generation) + 1}
-	tmp, err := stage(live, src, func(tx *Tx) error {
-		if err := setLineage(tx.tx, lin); err != nil {
-			return err
-		}
-		data, err := json.Marshal(map[string]any{
-			"backup_epoch": info.Lineage.Epoch, "replaced_epoch": current.Epoch, "generation": lin.Generation,
-		})
-		if err != nil {
-			return err
-		}
-		_, err = tx.AppendEvent(Event{Time: o.Now(), Kind: RestoreEvent, Ref: lin.Epoch, Actor: "system",
-			Reason: "restored from " + filepath.Base(src), Data: data})
-		return err
-	})
+	tmp, err := stage(live, src, func(tx *Tx) error { return stampRestore(tx, src, info.Lineage, current, lin, o.Now()) })
 	if err != nil {
 		return nil, fmt.Errorf("restore %s: %w", src, err)
 	}
@@ -201,28 +172,80 @@ func Restore(live, src string, opts *RestoreOptions) (*Restored, error) {
 		}
 	}
 	res := &Restored{Backup: info, Lineage: lin}
-	renamedAside := false
 	if exists {
 		res.Aside = asideName(live, o.Now())
+	}
+	if err := swapIn(live, tmp, res.Aside); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// holdLive takes a lock on the live database for the whole swap, so no
+// wxpos is working on it (a running one holds the exclusive lock), and
+// reads its lineage. Read-only, so the file set aside is exactly what it
+// was. A damaged or newer file cannot be opened (nor be in use by this
+// build); it exists and is set aside all the same. release drops the lock.
+func holdLive(live string, timeout time.Duration) (current Lineage, exists bool, release func(), err error) {
+	release = func() {}
+	if _, err := os.Stat(live); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return Lineage{}, false, release, nil
+		}
+		return Lineage{}, false, release, err
+	}
+	cur, err := Open(live, &Options{Timeout: timeout, ReadOnly: true})
+	switch {
+	case err == nil:
+		cur.View(func(tx *Tx) error { current = readLineage(tx.tx); return nil })
+		return current, true, func() { cur.Close() }, nil
+	case errors.Is(err, ErrNotDatabase), errors.Is(err, ErrSchemaTooNew):
+		return Lineage{}, true, release, nil
+	}
+	return Lineage{}, true, release, err
+}
+
+// stampRestore gives the staged copy its new lineage and the audit event
+// that says where it came from.
+func stampRestore(tx *Tx, src string, backup, replaced, lin Lineage, now time.Time) error {
+	if err := setLineage(tx.tx, lin); err != nil {
+		return err
+	}
+	data, err := json.Marshal(map[string]any{
+		"backup_epoch": backup.Epoch, "replaced_epoch": replaced.Epoch, "generation": lin.Generation,
+	})
+	if err != nil {
+		return err
+	}
+	_, err = tx.AppendEvent(Event{Time: now, Kind: RestoreEvent, Ref: lin.Epoch, Actor: "system",
+		Reason: "restored from " + filepath.Base(src), Data: data})
+	return err
+}
+
+// swapIn installs the staged copy tmp as live in one rename, keeping the
+// replaced database as aside when there is one ("" when there is none).
+func swapIn(live, tmp, aside string) error {
+	renamedAside := false
+	if aside != "" {
 		// A hard link keeps a database under live until the rename below
 		// replaces it; where links are not possible the old file moves.
-		if err := os.Link(live, res.Aside); err != nil {
-			if err := os.Rename(live, res.Aside); err != nil {
-				return nil, fmt.Errorf("restore: keeping %s aside: %w", live, err)
+		if err := os.Link(live, aside); err != nil {
+			if err := os.Rename(live, aside); err != nil {
+				return fmt.Errorf("restore: keeping %s aside: %w", live, err)
 			}
 			renamedAside = true
 		}
 	}
 	if err := os.Rename(tmp, live); err != nil {
 		if renamedAside {
-			os.Rename(res.Aside, live)
+			os.Rename(aside, live)
 		}
-		return nil, fmt.Errorf("restore: installing %s: %w", live, err)
+		return fmt.Errorf("restore: installing %s: %w", live, err)
 	}
 	if err := syncDir(filepath.Dir(live)); err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+		return fmt.Errorf("restore: %w", err)
 	}
-	return res, nil
+	return nil
 }
 
 // stage copies src next to live, migrates the copy and runs fn on it in one
