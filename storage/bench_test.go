@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/wxpos/wxpos/storage"
@@ -32,4 +33,26 @@ func BenchmarkTransition(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(s.Commits()-start)/float64(b.N), "commits/op")
+}
+
+// BenchmarkOpen measures what every command pays to open an existing
+// database at the current schema and close it: no commit, one mapping.
+func BenchmarkOpen(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "wxpos.db")
+	s, err := storage.Open(path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s, err := storage.Open(path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := s.Commits(); n != 0 {
+			b.Fatalf("opening a current database committed %d times", n)
+		}
+		s.Close()
+	}
 }
