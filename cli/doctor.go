@@ -212,6 +212,7 @@ func runDoctor(ctx context.Context, g doctorScope, url string, timeout time.Dura
 	}
 	if cfg != nil {
 		out = append(out, checkReplica(ctx, cfg, dataDir, timeout, g.db)...)
+		out = append(out, checkNotify(cfg)...)
 	}
 	client := http.DefaultClient
 	if cfg != nil {
@@ -490,6 +491,20 @@ func checkDevices(cfg *config.Config) []Finding {
 		}
 	}
 	return out
+}
+
+// checkNotify says what WeChat needs for notifications: Native prepay
+// requires a notify_url, and the real service refuses the placeholder the
+// terminal sends without [notify] url (sandbox and training accept it).
+func checkNotify(cfg *config.Config) []Finding {
+	if cfg.Notify.URL != "" {
+		return []Finding{{LevelOK, "notifications", "notify_url " + cfg.Notify.URL, ""}}
+	}
+	if cfg.WeChat.Mode == config.ModeSandbox {
+		return []Finding{{LevelInfo, "notifications", "no [notify] url: QR payments are confirmed by polling", ""}}
+	}
+	return []Finding{{LevelWarn, "notifications", "no [notify] url: WeChat Pay requires a public https notify_url for QR (Native) payments",
+		"set [notify] url to the https address of `wxpos notify serve` (or [notify] listen) behind your reverse proxy"}}
 }
 
 // WarnLag is the replication lag at which the doctor warns: events older

@@ -4,9 +4,11 @@ import (
 	"context"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/notify"
 	"github.com/wxpos/wxpos/pos"
 )
@@ -77,5 +79,23 @@ func TestNotificationSettlesQR(t *testing.T) {
 	}
 	if at, _ := sink.Cursor(ctx, hintConsumer); at != recs[0].Seq {
 		t.Errorf("terminal cursor %d, want %d", at, recs[0].Seq)
+	}
+}
+
+// The doctor warns a live terminal without [notify] url that Native needs
+// one, and is content in the sandbox or with a url.
+func TestCheckNotify(t *testing.T) {
+	cfg := config.Default()
+	cfg.WeChat.Mode = config.ModeV3
+	if f := checkNotify(cfg); len(f) != 1 || f[0].Level != LevelWarn || !strings.Contains(f[0].Detail, "Native") {
+		t.Errorf("live without url: %+v", f)
+	}
+	cfg.Notify.URL = "https://pos.example.com/notify/v3"
+	if f := checkNotify(cfg); len(f) != 1 || f[0].Level != LevelOK {
+		t.Errorf("live with url: %+v", f)
+	}
+	cfg.Notify.URL, cfg.WeChat.Mode = "", config.ModeSandbox
+	if f := checkNotify(cfg); len(f) != 1 || f[0].Level != LevelInfo {
+		t.Errorf("sandbox: %+v", f)
 	}
 }
