@@ -98,7 +98,8 @@ func apiErrorFinding(w config.WeChat, ae *wechat.APIError) Finding {
 			fix = "api_key_file must hold the v2 API key of merchant " + w.MchID + " (商户平台 › 账户中心 › API安全), and sign_type match it"
 		}
 		return Finding{LevelFail, topic, detail, fix}
-	case ae.Code == wechat.CodeMchNotExists, ae.Code == wechat.CodeAppIDMchIDNotMatch, ae.Code == wechat.CodeNoAuth:
+	case ae.Code == wechat.CodeMchNotExists, ae.Code == wechat.CodeAppIDMchIDNotMatch, ae.Code == wechat.CodeNoAuth,
+		w.Mode == config.ModeV2 && ae.Code == wechat.CodeReturnFail && strings.Contains(ae.Message, "appid"):
 		return Finding{LevelFail, topic, detail,
 			"check wechat.mchid and wechat.appid: the appid must be bound to the merchant (商户平台 › 产品中心 › AppID账号管理) and the merchant must have the payment product"}
 	case ae.OutcomeUnknown():

@@ -95,11 +95,11 @@ func TestV2ErrorShapes(t *testing.T) {
 			t.Fatal(m, err)
 		}
 	})
-	t.Run("wrong_appid_signed", func(t *testing.T) {
+	t.Run("wrong_appid_unsigned_fail", func(t *testing.T) {
 		q := map[string]string{"appid": "wx0000000000000000", "mch_id": e.creds.MchID, "nonce_str": "n", "out_trade_no": "X1"}
 		q["sign"] = wechat.SignV2(q, e.creds.APIKey, wechat.SignMD5)
-		r := e.v2Raw("/pay/orderquery", wechat.EncodeXML(q), wechat.SignMD5)
-		if r["result_code"] != "FAIL" || r["err_code"] != "APPID_MCHID_NOT_MATCH" {
+		r := e.v2Raw("/pay/orderquery", wechat.EncodeXML(q), wechat.SignMD5) // checks a FAIL is unsigned
+		if r["return_code"] != "FAIL" || r["return_msg"] != "appid和mch_id不匹配" {
 			t.Fatal(r)
 		}
 	})

@@ -197,7 +197,9 @@ func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w
 		return v2Fail("签名错误"), ""
 	}
 	if p["appid"] != s.creds.AppID {
-		return v2Result{err: errAppIDMismatch}, signType
+		// The real v2 service answers an appid not bound to the merchant
+		// with an unsigned return_code=FAIL (issue #19), not a business FAIL.
+		return v2Fail("appid和mch_id不匹配"), ""
 	}
 	fields := append(append([]field{}, v2Common...), ep.fields...)
 	for _, f := range fields {
