@@ -24,10 +24,10 @@ type cashScreen struct {
 	due, tendered, change *AmountDisplay
 	short                 *widget.Label
 	keypad                *Keypad
-	notes                 []*widget.Button
-	exactBtn, confirmBtn  *widget.Button
-	backBtn               *widget.Button
-	scanBtn               *widget.Button // switch to scan-pay with a code scanned here
+	notes                 []*keyButton
+	exactBtn, confirmBtn  *keyButton
+	backBtn               *keyButton
+	scanBtn               *keyButton // switch to scan-pay with a code scanned here
 
 	// offer is a payment code scanned on this screen: F1 (or scanBtn)
 	// charges it for the same amount, Esc drops it.
@@ -56,15 +56,15 @@ func newCashScreen(t *Terminal) *cashScreen {
 	s.due.SetSecondary(true)
 	s.tendered.SetSecondary(true)
 	s.keypad = NewKeypad(s.press)
-	s.exactBtn = widget.NewButton(c.T(msgCashExact), func() { s.setTendered(s.sale.TotalFen) })
+	s.exactBtn = newButton(c.T(msgCashExact), func() { s.setTendered(s.sale.TotalFen) })
 	for _, fen := range cashNotesFen {
 		fen := fen
-		s.notes = append(s.notes, widget.NewButton("¥"+strconv.FormatInt(fen/100, 10), func() { s.setTendered(fen) }))
+		s.notes = append(s.notes, newButton("¥"+strconv.FormatInt(fen/100, 10), func() { s.setTendered(fen) }))
 	}
-	s.confirmBtn = widget.NewButtonWithIcon(c.T(msgCashConfirm), theme.ConfirmIcon(), s.confirm)
+	s.confirmBtn = newIconButton(c.T(msgCashConfirm), theme.ConfirmIcon(), s.confirm)
 	s.confirmBtn.Importance = widget.HighImportance
-	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
-	s.scanBtn = widget.NewButtonWithIcon(c.T(msgCashScanSwitch), theme.ConfirmIcon(), s.takeOffer)
+	s.backBtn = newIconButton(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
+	s.scanBtn = newIconButton(c.T(msgCashScanSwitch), theme.ConfirmIcon(), s.takeOffer)
 	s.scanBtn.Importance = widget.WarningImportance
 	s.scanBtn.Hide()
 	s.root = s.build()

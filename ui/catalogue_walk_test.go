@@ -37,14 +37,14 @@ func shownTexts(o fyne.CanvasObject) []string {
 		switch v := o.(type) {
 		case *widget.Label:
 			out = append(out, v.Text)
-		case *widget.Button:
+		case *keyButton:
 			out = append(out, v.Text)
 		case *widget.Check:
 			out = append(out, v.Text)
-		case *widget.Select:
+		case *keySelect:
 			out = append(out, v.Options...)
 			out = append(out, v.PlaceHolder)
-		case *widget.RadioGroup:
+		case *keyRadio:
 			out = append(out, v.Options...)
 		case *widget.Hyperlink:
 			out = append(out, v.Text)
@@ -293,12 +293,12 @@ func TestManagerFailuresSayOnlyCatalogue(t *testing.T) {
 			test.Tap(s.submit)
 			locked := h.term.mt(msgMgrLocked, "")
 			locked = locked[:strings.Index(locked, " ")]
-			for i := 0; i < 10 && !strings.HasPrefix(s.c.prompt.status.Text, locked); i++ {
+			for i := 0; i < 10 && !strings.HasPrefix(s.c.prompt.pinErr.Text, locked); i++ {
 				answerPIN(h, s.c, "Wang", "0000")
-				h.waitFor("answer", func() bool { st := s.c.prompt.status.Text; return st != "" && st != h.term.mt(msgMgrChecking) })
+				h.waitFor("answer", func() bool { return s.c.prompt.pinErr.Visible() })
 				h.assertCatalogue(t, "refund: wrong PIN", "x", "Wang")
 			}
-			if st := s.c.prompt.status.Text; !strings.HasPrefix(st, locked) {
+			if st := s.c.prompt.pinErr.Text; !strings.HasPrefix(st, locked) {
 				t.Fatalf("never locked out: %q", st)
 			}
 		})

@@ -49,12 +49,12 @@ type historyScreen struct {
 
 	title   *widget.Label
 	search  *keyEntry // a scan typed into it is a scan, not a search
-	table   *widget.Table
+	table   *keyTable
 	totals  *widget.Label
 	message *widget.Label
 	loading *widget.Activity
-	backBtn *widget.Button
-	export  *widget.Button // with a manager back end: what is shown, as CSV
+	backBtn *keyButton
+	export  *keyButton // with a manager back end: what is shown, as CSV
 
 	ctx     context.Context // the screen's; searches end with it
 	stop    context.CancelFunc
@@ -96,8 +96,8 @@ func newHistoryScreen(t *Terminal, back func()) *historyScreen {
 		}
 	}
 	s.message.Wrapping = fyne.TextWrapWord
-	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.back() })
-	s.export = widget.NewButtonWithIcon(t.mt(msgDayExport), theme.DocumentSaveIcon(), s.exportCSV)
+	s.backBtn = newIconButton(c.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.back() })
+	s.export = newIconButton(t.mt(msgDayExport), theme.DocumentSaveIcon(), s.exportCSV)
 	if t.opt.manager == nil {
 		s.export.Hide()
 	}
@@ -106,8 +106,8 @@ func newHistoryScreen(t *Terminal, back func()) *historyScreen {
 	return s
 }
 
-func (s *historyScreen) newTable() *widget.Table {
-	tb := widget.NewTable(
+func (s *historyScreen) newTable() *keyTable {
+	tb := newTable(
 		func() (int, int) { return len(s.records), histCols },
 		newHistoryCell,
 		func(id widget.TableCellID, o fyne.CanvasObject) { s.fillCell(id, o.(*historyCell)) })
@@ -222,14 +222,14 @@ func (s *historyScreen) timeWidth() float32 {
 type historyCell struct {
 	widget.BaseWidget
 	label           *widget.Label
-	reprint, refund *widget.Button
+	reprint, refund *keyButton
 	actions         *fyne.Container
 }
 
 func newHistoryCell() fyne.CanvasObject {
 	c := &historyCell{label: widget.NewLabel(""),
-		reprint: widget.NewButtonWithIcon("", theme.DocumentPrintIcon(), nil),
-		refund:  widget.NewButtonWithIcon("", theme.ContentUndoIcon(), nil)}
+		reprint: newIconButton("", theme.DocumentPrintIcon(), nil),
+		refund:  newIconButton("", theme.ContentUndoIcon(), nil)}
 	c.actions = container.NewHBox(c.reprint, c.refund)
 	c.ExtendBaseWidget(c)
 	return c

@@ -145,8 +145,9 @@ func newKeyEntry(t *Terminal) *keyEntry {
 	return e
 }
 
-// newKeyPasswordEntry is newKeyEntry for a PIN: the text is hidden (and
-// cannot be revealed).
+// newKeyPasswordEntry is newKeyEntry for a PIN: the text is hidden; Fyne's
+// eye at its end shows it while tapped on and, taking no focus, leaves Tab
+// and the keys as they were (TestPINRevealKeepsKeys).
 func newKeyPasswordEntry(t *Terminal) *keyEntry {
 	e := &keyEntry{t: t}
 	e.Password = true
@@ -175,6 +176,13 @@ func newKeySelectEntry(t *Terminal, options []string) *keySelectEntry {
 	e.ExtendBaseWidget(e)
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	e.SetOptions(options)
+	// The drop-down is a stock button that takes focus on Tab and would
+	// keep Esc: the same button, keys passed on.
+	if b, ok := e.ActionItem.(*widget.Button); ok {
+		kb := newIconButton("", b.Icon, b.OnTapped)
+		kb.Importance = widget.LowImportance
+		e.ActionItem = kb
+	}
 	return e
 }
 

@@ -23,19 +23,19 @@ type Keypad struct {
 	// OnKey is called on the UI goroutine with "0"–"9", "." or "\b".
 	OnKey func(key string)
 
-	buttons map[string]*widget.Button
+	buttons map[string]*keyButton
 }
 
 // NewKeypad returns a keypad that reports taps to onKey.
 func NewKeypad(onKey func(key string)) *Keypad {
-	k := &Keypad{OnKey: onKey, buttons: make(map[string]*widget.Button, len(keypadKeys))}
+	k := &Keypad{OnKey: onKey, buttons: make(map[string]*keyButton, len(keypadKeys))}
 	for _, key := range keypadKeys {
 		key := key
 		label, icon := key, fyne.Resource(nil)
 		if key == "\b" {
 			label, icon = "", theme.ContentUndoIcon()
 		}
-		b := widget.NewButtonWithIcon(label, icon, func() {
+		b := newIconButton(label, icon, func() {
 			if k.OnKey != nil {
 				k.OnKey(key)
 			}
@@ -47,7 +47,7 @@ func NewKeypad(onKey func(key string)) *Keypad {
 }
 
 // Button returns the button for key, for tests and focus handling.
-func (k *Keypad) Button(key string) *widget.Button { return k.buttons[key] }
+func (k *Keypad) Button(key string) *keyButton { return k.buttons[key] }
 
 // CreateRenderer lays the keys out in a 3×4 grid of tall buttons; it is part
 // of the fyne.Widget interface.

@@ -174,14 +174,14 @@ func (s *managerHome) showMenu() {
 	}
 	grid := container.NewGridWithColumns(2)
 	for i, tile := range s.tiles {
-		grid.Add(widget.NewButtonWithIcon(t.mt(msgMgrTileKey, i+1, t.mt(tile.m)), tile.icon, tile.tap))
+		grid.Add(newIconButton(t.mt(msgMgrTileKey, i+1, t.mt(tile.m)), tile.icon, tile.tap))
 	}
 	// The setup form's fields leave the screen: their focus goes with
 	// them, or the next keys would still land in a PIN field.
 	t.w.Canvas().Unfocus()
 	// The menu fills the screen: big targets for a touch screen.
 	s.body.Objects = []fyne.CanvasObject{container.NewBorder(nil,
-		widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale), nil, nil, grid)}
+		newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale), nil, nil, grid)}
 	s.body.Refresh()
 }
 
@@ -206,8 +206,8 @@ func (s *managerHome) showSetup() {
 			setLine(form, l, text)
 		}
 	}
-	var create *widget.Button
-	create = widget.NewButtonWithIcon(t.mt(msgMgrSetupCreate), theme.ConfirmIcon(), func() {
+	var create *keyButton
+	create = newIconButton(t.mt(msgMgrSetupCreate), theme.ConfirmIcon(), func() {
 		if pin.Text != again.Text {
 			fieldErr(s.againErr, t.mt(msgMgrPINsDiffer))
 			return
@@ -259,12 +259,45 @@ func (s *managerHome) typedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-// pinPrompt is the "manager PIN for this one action" dialog.
+// pinPrompt is the "manager PIN for this one action" dialog. An error is
+// said under the field it concerns (nameErr: not a manager, disabled;
+// pinErr: wrong PIN, locked); status holds progress and errors that are no
+// one field's (the network).
 type pinPrompt struct {
-	name, pin *keyEntry
-	status    *widget.Label
-	d         dialog.Dialog
-	submit    func()
+	name, pin       *keyEntry
+	nameErr, pinErr *widget.Label
+	status          *widget.Label
+	form            *fyne.Container
+	d               dialog.Dialog
+	submit          func()
+}
+
+// say shows text under field l (nil: the status line) and clears the
+// other lines.
+func (p *pinPrompt) say(l *widget.Label, text string) {
+	for _, x := range []*widget.Label{p.nameErr, p.pinErr, p.status} {
+		if x != l {
+			setLine(p.form, x, "")
+		}
+	}
+	if l == nil {
+		l = p.status
+	}
+	setLine(p.form, l, text)
+}
+
+// errorField is the prompt field an approval error concerns: the name
+// for who may not approve, the PIN for a wrong or locked PIN, else none.
+func (p *pinPrompt) errorField(err error) *widget.Label {
+	var locked *staff.LockedError
+	switch {
+	case errors.Is(err, staff.ErrForbidden),
+		errors.Is(err, staff.ErrDisabled):
+		return p.nameErr
+	case errors.Is(err, staff.ErrBadPIN), errors.Is(err, staff.ErrNotFound), errors.As(err, &locked):
+		return p.pinErr
+	}
+	return nil
 }
 
 // askPIN asks a manager to approve action on ref (amount for refunds) and
@@ -284,11 +317,11 @@ func (c *console) askPINFor(action staff.Action, ref string, amountFen int64, ok
 
 func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, record bool, ok func(staff.Approval, string)) {
 	t := c.t
-	p := &pinPrompt{name: newKeyEntry(t), pin: newKeyPasswordEntry(t), status: widget.NewLabel("")}
+	p := &pinPrompt{name: newKeyEntry(t), pin: newKeyPasswordEntry(t),
+		nameErr: newFieldError(), pinErr: newFieldError(), status: newFieldError()}
 	p.name.SetText(c.lastManager)
 	p.name.SetPlaceHolder(t.mt(msgMgrName))
-	p.status.Wrapping = fyne.TextWrapWord
-	p.status.Importance = widget.DangerImportance
+	p.pin.SetPlaceHolder(t.mt(msgMgrPIN))
 	what := t.mt(msgMgrPINFor, t.mt(mgrActionMsg(action)))
 	if amountFen > 0 {
 		what += " " + formatFen(amountFen)
@@ -300,7 +333,8 @@ func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, re
 		}
 		busy = true
 		name, pin := strings.TrimSpace(p.name.Text), p.pin.Text
-		p.status.SetText(t.mt(msgMgrChecking))
+		p.status.Importance = widget.MediumImportance
+		p.say(nil, t.mt(msgMgrChecking))
 		t.async(t.ctx, func(ctx context.Context) func() {
 			req := staff.Request{Action: action, Actor: c.m.Actor(), Approver: name, PIN: pin, Ref: ref, AmountFen: amountFen}
 			var ap staff.Approval
@@ -314,7 +348,8 @@ func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, re
 				busy = false
 				if err != nil {
 					p.pin.SetText("")
-					p.status.SetText(c.errText(err))
+					p.status.Importance = widget.DangerImportance
+					p.say(p.errorField(err), c.errText(err))
 					return
 				}
 				c.lastManager = ap.Approver
@@ -325,17 +360,13 @@ func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, re
 	}
 	p.pin.OnSubmitted = func(string) { p.submit() }
 	p.name.OnSubmitted = func(string) { t.w.Canvas().Focus(p.pin) }
-	form := container.NewVBox(widget.NewLabel(what), p.name, p.pin, p.status)
-	p.d = dialog.NewCustomConfirm(t.mt(msgMgrPINTitle), t.mt(msgMgrApprove), t.cat.T(msgCommonCancel), form, func(yes bool) {
-		if yes {
-			p.submit()
-			if c.prompt == p { // keep asking until right or cancelled
-				p.d.Show()
-			}
-			return
-		}
-		c.closePrompt(p)
-	}, t.w)
+	p.form = container.NewVBox(widget.NewLabel(what), p.name, p.nameErr, p.pin, p.pinErr, p.status)
+	approve := newIconButton(t.mt(msgMgrApprove), theme.ConfirmIcon(), p.submit)
+	approve.Importance = widget.HighImportance
+	cancel := newIconButton(t.cat.T(msgCommonCancel), theme.CancelIcon(), func() { c.closePrompt(p) })
+	d := dialog.NewCustomWithoutButtons(t.mt(msgMgrPINTitle), p.form, t.w)
+	d.SetButtons([]fyne.CanvasObject{cancel, approve})
+	p.d = d
 	p.d.Resize(fyne.NewSize(420, 300))
 	c.prompt = p
 	t.modal = func() { c.closePrompt(p) } // Esc cancels

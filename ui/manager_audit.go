@@ -28,8 +28,8 @@ const auditLimit = 500
 type auditScreen struct {
 	c *console
 
-	kind     *widget.Select
-	period   *widget.Select
+	kind     *keySelect
+	period   *keySelect
 	who      *keyEntry
 	text     *keyEntry
 	from, to *keyEntry
@@ -67,7 +67,7 @@ func newAuditScreen(c *console) *auditScreen {
 	for _, k := range auditKinds {
 		names = append(names, t.mt(k.m))
 	}
-	s.kind = widget.NewSelect(names, nil)
+	s.kind = newSelect(names, nil)
 	s.kind.PlaceHolder = t.mt(msgAudAll)
 	s.kind.SetSelectedIndex(0)
 	s.kind.OnChanged = func(string) { s.load() }
@@ -83,7 +83,7 @@ func newAuditScreen(c *console) *auditScreen {
 	for _, p := range auditPeriods {
 		periods = append(periods, t.cat.T(p.m))
 	}
-	s.period = widget.NewSelect(periods, func(string) { s.setPeriod(s.period.SelectedIndex()) })
+	s.period = newSelect(periods, func(string) { s.setPeriod(s.period.SelectedIndex()) })
 	s.period.PlaceHolder = t.cat.T(msgAudPeriod)
 	today := t.now().In(tz.Shanghai)
 	s.from.SetText(today.Format("2006-01-02"))
@@ -288,12 +288,12 @@ func (s *auditScreen) hideDetail() {
 
 func (s *auditScreen) view() fyne.CanvasObject {
 	t := s.c.t
-	apply := widget.NewButtonWithIcon(t.mt(msgAudApply), theme.SearchIcon(), s.load)
-	export := widget.NewButtonWithIcon(t.mt(msgDayExport), theme.DocumentSaveIcon(), s.export)
+	apply := newIconButton(t.mt(msgAudApply), theme.SearchIcon(), s.load)
+	export := newIconButton(t.mt(msgDayExport), theme.DocumentSaveIcon(), s.export)
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(apply, export),
 		container.NewGridWithColumns(3, s.kind, s.who, s.text, s.period, s.from, s.to))
 	// Back is Esc: from a row's details to the list, from the list to the menu.
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
 	return container.NewPadded(container.NewBorder(container.NewVBox(heading(t.mt(msgMgrAudit)), filters, s.count),
 		container.NewBorder(nil, nil, back, nil, s.message), nil, nil, s.body))
 }

@@ -42,7 +42,7 @@ type dayScreen struct {
 	dayErr, floatErr, moveErr, countedErr *widget.Label
 	actions                               *fyne.Container // the forms, laid out again when an error comes or goes
 
-	openBtn, inBtn, outBtn, xBtn, zBtn *widget.Button
+	openBtn, inBtn, outBtn, xBtn, zBtn *keyButton
 
 	rep     *reportView
 	zArmed  bool // the Z was asked for once: the next press (or Enter) closes
@@ -69,11 +69,11 @@ func newDayScreen(c *console) *dayScreen {
 	s.message.Wrapping = fyne.TextWrapWord
 	s.state.TextStyle = fyne.TextStyle{Bold: true}
 	s.state.Wrapping = fyne.TextWrapWord
-	s.openBtn = widget.NewButtonWithIcon(t.mt(msgDayOpen), theme.LoginIcon(), s.open)
-	s.inBtn = widget.NewButtonWithIcon(t.mt(msgDayCashIn), theme.ContentAddIcon(), func() { s.move(report.CashIn) })
-	s.outBtn = widget.NewButtonWithIcon(t.mt(msgDayCashOut), theme.ContentRemoveIcon(), func() { s.move(report.CashOut) })
-	s.xBtn = widget.NewButtonWithIcon(t.mt(msgDayX), theme.DocumentIcon(), s.xReport)
-	s.zBtn = widget.NewButtonWithIcon(t.mt(msgDayZ), theme.LogoutIcon(), s.close)
+	s.openBtn = newIconButton(t.mt(msgDayOpen), theme.LoginIcon(), s.open)
+	s.inBtn = newIconButton(t.mt(msgDayCashIn), theme.ContentAddIcon(), func() { s.move(report.CashIn) })
+	s.outBtn = newIconButton(t.mt(msgDayCashOut), theme.ContentRemoveIcon(), func() { s.move(report.CashOut) })
+	s.xBtn = newIconButton(t.mt(msgDayX), theme.DocumentIcon(), s.xReport)
+	s.zBtn = newIconButton(t.mt(msgDayZ), theme.LogoutIcon(), s.close)
 	s.zBtn.Importance = widget.DangerImportance
 	s.rep = newReportView(c)
 	return s
@@ -88,7 +88,7 @@ func dashed(day string) string {
 
 func (s *dayScreen) view() fyne.CanvasObject {
 	t := s.c.t
-	load := widget.NewButtonWithIcon("", theme.SearchIcon(), s.load)
+	load := newIconButton("", theme.SearchIcon(), s.load)
 	s.actions = container.NewVBox(
 		container.NewBorder(nil, nil, nil, load, s.dayIn), s.dayErr, s.state,
 		widget.NewCard("", t.mt(msgDayOpenCard), container.NewVBox(widget.NewForm(widget.NewFormItem(t.mt(msgDayFloat), s.float)), s.floatErr, s.openBtn)),
@@ -98,7 +98,7 @@ func (s *dayScreen) view() fyne.CanvasObject {
 		widget.NewCard("", t.mt(msgDayCloseCard), container.NewVBox(s.xBtn,
 			widget.NewForm(widget.NewFormItem(t.mt(msgDayCounted), s.counted)), s.countedErr, s.zBtn)),
 	)
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
 	split := container.NewHSplit(container.NewVScroll(s.actions), s.rep.view())
 	split.Offset = 0.3
 	top := container.NewBorder(nil, nil, heading(t.mt(msgDayTitle)), nil, s.bizDay)
@@ -180,7 +180,7 @@ func (s *dayScreen) showState() {
 		s.state.SetText(t.mt(msgDayStateNone))
 	}
 	closed := sess.State == report.StateClosed
-	for _, b := range []*widget.Button{s.inBtn, s.outBtn, s.zBtn, s.openBtn} {
+	for _, b := range []*keyButton{s.inBtn, s.outBtn, s.zBtn, s.openBtn} {
 		if closed {
 			b.Disable()
 		} else {
@@ -349,8 +349,8 @@ type reportView struct {
 	body     *fyne.Container // what scrolls below the title
 	chart    *HourChart
 	table    *fyne.Container
-	export   *widget.Button
-	print    *widget.Button
+	export   *keyButton
+	print    *keyButton
 	status   *widget.Label
 	r        *report.Report
 	reprint  bool
@@ -365,8 +365,8 @@ func newReportView(c *console) *reportView {
 	v.title.TextStyle = fyne.TextStyle{Bold: true}
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.status.Wrapping = fyne.TextWrapWord
-	v.export = widget.NewButtonWithIcon(t.mt(msgDayExport), theme.DocumentSaveIcon(), v.exportCSV)
-	v.print = widget.NewButtonWithIcon(t.cat.T(msgReceiptPrint), theme.DocumentPrintIcon(), v.printIt)
+	v.export = newIconButton(t.mt(msgDayExport), theme.DocumentSaveIcon(), v.exportCSV)
+	v.print = newIconButton(t.cat.T(msgReceiptPrint), theme.DocumentPrintIcon(), v.printIt)
 	v.export.Disable()
 	v.print.Disable()
 	return v
@@ -567,7 +567,7 @@ func newZListScreen(c *console) *zListScreen {
 
 func (s *zListScreen) view() fyne.CanvasObject {
 	t := s.c.t
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
 	split := container.NewHSplit(container.NewVScroll(s.list), s.rep.view())
 	split.Offset = 0.3
 	return container.NewPadded(container.NewBorder(heading(t.mt(msgMgrZHistory)), container.NewBorder(nil, nil, back, nil, s.msg), nil, nil, split))
@@ -585,7 +585,7 @@ func (s *zListScreen) start(ctx context.Context) {
 			}
 			for _, z := range zs {
 				no := z.No
-				b := widget.NewButton(t.mt(msgZRow, z.No, dashed(z.Day), formatFen(z.NetFen)), func() { s.open(no) })
+				b := newButton(t.mt(msgZRow, z.No, dashed(z.Day), formatFen(z.NetFen)), func() { s.open(no) })
 				b.Alignment = widget.ButtonAlignLeading
 				s.list.Add(b)
 			}

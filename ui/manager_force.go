@@ -36,7 +36,7 @@ func newForceScreen(c *console) *forceScreen {
 
 func (s *forceScreen) view() fyne.CanvasObject {
 	t := s.c.t
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
 	explain := widget.NewLabel(t.mt(msgForceExplain))
 	explain.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(heading(t.mt(msgForceTitle)), explain,
@@ -78,8 +78,8 @@ func (s *forceScreen) row(o *pos.Order) fyne.CanvasObject {
 	if o.CodeLast4 != "" {
 		desc += "  …" + o.CodeLast4
 	}
-	paid := widget.NewButton(t.cat.T(msgUnknownForcePaid), func() { s.force(o, staff.ActionForcePaid) })
-	void := widget.NewButton(t.cat.T(msgUnknownForceVoid), func() { s.force(o, staff.ActionForceVoid) })
+	paid := newButton(t.cat.T(msgUnknownForcePaid), func() { s.force(o, staff.ActionForcePaid) })
+	void := newButton(t.cat.T(msgUnknownForceVoid), func() { s.force(o, staff.ActionForceVoid) })
 	void.Importance = widget.DangerImportance
 	label := widget.NewLabel(desc)
 	if o.State == pos.StateConflict {

@@ -82,10 +82,10 @@ type refundScreen struct {
 	message *widget.Label
 
 	sale    *SaleRow
-	full    *widget.RadioGroup
+	full    *keyRadio
 	amount  *keyEntry
 	reason  *keySelectEntry
-	submit  *widget.Button
+	submit  *keyButton
 	state   *canvas.Text
 	explain *widget.Label
 
@@ -118,7 +118,7 @@ func newRefundScreen(c *console) *refundScreen {
 	s.explain.Wrapping = fyne.TextWrapWord
 	s.state.TextSize = theme.TextSubHeadingSize()
 	s.state.TextStyle = fyne.TextStyle{Bold: true}
-	s.full = widget.NewRadioGroup([]string{t.mt(msgRefFull), t.mt(msgRefPartial)}, func(v string) {
+	s.full = newRadio([]string{t.mt(msgRefFull), t.mt(msgRefPartial)}, func(v string) {
 		if s.sale == nil {
 			return
 		}
@@ -140,7 +140,7 @@ func newRefundScreen(c *console) *refundScreen {
 	}
 	s.reason = newKeySelectEntry(t, []string{t.mt(msgRefReasonReturn), t.mt(msgRefReasonWrong), t.mt(msgRefReasonQuality), t.mt(msgRefReasonTwice)})
 	s.reason.SetPlaceHolder(t.mt(msgRefReason))
-	s.submit = widget.NewButtonWithIcon(t.mt(msgRefSubmit), theme.ContentUndoIcon(), s.ask)
+	s.submit = newIconButton(t.mt(msgRefSubmit), theme.ContentUndoIcon(), s.ask)
 	s.submit.Importance = widget.HighImportance
 	return s
 }
@@ -154,8 +154,8 @@ func (s *refundScreen) left() int64 {
 
 func (s *refundScreen) view() fyne.CanvasObject {
 	t := s.c.t
-	find := widget.NewButtonWithIcon(t.mt(msgRefFind), theme.SearchIcon(), s.find)
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), s.leave)
+	find := newIconButton(t.mt(msgRefFind), theme.SearchIcon(), s.find)
+	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), s.leave)
 	top := container.NewVBox(heading(t.mt(msgRefTitle)), container.NewBorder(nil, nil, nil, find, s.search))
 	left := container.NewBorder(widget.NewLabelWithStyle(t.mt(msgRefResults), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(s.results))
@@ -207,7 +207,7 @@ func (s *refundScreen) find() {
 				if r.Foreign {
 					label += "  " + s.counterText(r)
 				}
-				b := widget.NewButton(label, func() { s.pick(r) })
+				b := newButton(label, func() { s.pick(r) })
 				b.Alignment = widget.ButtonAlignLeading
 				s.results.Add(b)
 			}

@@ -62,7 +62,7 @@ func TestRefundScreenOtherCounter(t *testing.T) {
 			if !s.sale.Foreign || s.left() != 1800 {
 				t.Fatalf("row %+v", s.sale)
 			}
-			label := s.results.Objects[0].(*widget.Button).Text
+			label := s.results.Objects[0].(*keyButton).Text
 			if !strings.HasSuffix(label, tc.where) {
 				t.Errorf("result %q does not end with %q", label, tc.where)
 			}
@@ -107,7 +107,7 @@ func rendersText(o fyne.CanvasObject, text string) bool {
 	switch v := o.(type) {
 	case *widget.Label:
 		return strings.Contains(v.Text, text)
-	case *widget.Button:
+	case *keyButton:
 		return strings.Contains(v.Text, text)
 	case *widget.Card:
 		return v.Content != nil && rendersText(v.Content, text)
@@ -145,7 +145,7 @@ func TestRefundScreenStatePerOrder(t *testing.T) {
 	pickRow := func(no string) {
 		t.Helper()
 		for _, o := range s.results.Objects {
-			if btn, ok := o.(*widget.Button); ok && strings.HasPrefix(btn.Text, no) {
+			if btn, ok := o.(*keyButton); ok && strings.HasPrefix(btn.Text, no) {
 				test.Tap(btn)
 				h.waitFor("sale "+no+" re-read", func() bool { return s.sale != nil && s.sale.OutTradeNo == no && s.fresh })
 				return

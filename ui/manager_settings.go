@@ -27,7 +27,7 @@ type managerSettings struct {
 	c  *console
 	by string
 
-	mode                      *widget.RadioGroup
+	mode                      *keyRadio
 	storeID, storeName, term  *keyEntry
 	appID, mchID, serial      *keyEntry
 	keyFile, v3KeyFile, pubID *keyEntry
@@ -37,8 +37,8 @@ type managerSettings struct {
 	scanTest                  *keyEntry
 	scanResult                *widget.Label
 	printer                   *keyEntry
-	width                     *widget.RadioGroup
-	lang                      *widget.RadioGroup
+	width                     *keyRadio
+	lang                      *keyRadio
 	findings                  *fyne.Container
 	message                   *widget.Label
 	form                      *widget.Form
@@ -76,7 +76,7 @@ func newManagerSettings(c *console, by string) *managerSettings {
 	}
 	s.scanTest.OnSubmitted = func(v string) { s.testScan(v); s.scanTest.SetText("") }
 	modes := []string{t.mt(msgSetModeTraining), t.mt(msgSetModeV3), t.mt(msgSetModeV2)}
-	s.mode = widget.NewRadioGroup(modes, func(string) { s.showMode() })
+	s.mode = newRadio(modes, func(string) { s.showMode() })
 	s.mode.Horizontal = true
 	switch w.Mode {
 	case config.ModeV3:
@@ -86,10 +86,10 @@ func newManagerSettings(c *console, by string) *managerSettings {
 	default:
 		s.mode.SetSelected(modes[0])
 	}
-	s.width = widget.NewRadioGroup([]string{"58 mm", "80 mm"}, nil)
+	s.width = newRadio([]string{"58 mm", "80 mm"}, nil)
 	s.width.Horizontal = true
 	s.width.SetSelected(strconv.Itoa(cfg.Printer.Width) + " mm")
-	s.lang = widget.NewRadioGroup([]string{t.cat.T(msgLangZH), t.cat.T(msgLangEN)}, nil)
+	s.lang = newRadio([]string{t.cat.T(msgLangZH), t.cat.T(msgLangEN)}, nil)
 	s.lang.Horizontal = true
 	if t.Language() == LangEN {
 		s.lang.SetSelected(t.cat.T(msgLangEN))
@@ -134,16 +134,16 @@ func (s *managerSettings) view() fyne.CanvasObject {
 	fi := widget.NewFormItem
 	s.form = widget.NewForm()
 	s.showMode()
-	check := widget.NewButtonWithIcon(t.mt(msgSetCheckKeys), theme.ConfirmIcon(), s.checkKeys)
+	check := newIconButton(t.mt(msgSetCheckKeys), theme.ConfirmIcon(), s.checkKeys)
 	merchant := widget.NewCard(t.mt(msgSetMerchant), "", container.NewVBox(s.mode, s.form, check, s.findings))
-	testPrint := widget.NewButtonWithIcon(t.mt(msgSetTestPrint), theme.DocumentPrintIcon(), s.testPrint)
+	testPrint := newIconButton(t.mt(msgSetTestPrint), theme.DocumentPrintIcon(), s.testPrint)
 	devices := widget.NewCard(t.mt(msgSetDevices), "", container.NewVBox(widget.NewForm(
 		fi(t.mt(msgSetPort), s.port), fi(t.mt(msgSetBaud), s.baud), fi(t.mt(msgSetScanTest), s.scanTest)), s.scanResult,
 		widget.NewForm(fi(t.mt(msgSetPrinter), s.printer), fi(t.mt(msgSetWidth), s.width)), testPrint))
 	lang := widget.NewCard(t.cat.T(msgSettingsLanguage), "", s.lang)
-	save := widget.NewButtonWithIcon(t.mt(msgSetSave), theme.DocumentSaveIcon(), s.save)
+	save := newIconButton(t.mt(msgSetSave), theme.DocumentSaveIcon(), s.save)
 	save.Importance = widget.HighImportance
-	back := widget.NewButtonWithIcon(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
+	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
 	cols := container.NewGridWithColumns(2, merchant, container.NewVBox(devices, lang))
 	return container.NewPadded(container.NewBorder(heading(t.mt(msgMgrSettings)),
 		container.NewBorder(nil, nil, back, save, s.message), nil, nil, container.NewVScroll(cols)))

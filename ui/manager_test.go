@@ -150,10 +150,10 @@ func TestRefundScreenFlow(t *testing.T) {
 	s.amount.SetText("10.00")
 	test.Tap(s.submit)
 	answerPIN(h, s.c, "Li", "1357") // the cashier cannot approve
-	h.waitFor("refusal", func() bool { return s.c.prompt.status.Text == h.term.mt(msgMgrNotManager) })
+	h.waitFor("refusal", func() bool { return s.c.prompt.nameErr.Text == h.term.mt(msgMgrNotManager) })
 	h.assertCatalogue(t, "refund: not a manager", "Li", "wrong size")
 	answerPIN(h, s.c, "Wang", "0000")
-	h.waitFor("wrong PIN", func() bool { return s.c.prompt.status.Text == h.term.mt(msgMgrBadPIN) })
+	h.waitFor("wrong PIN", func() bool { return s.c.prompt.pinErr.Text == h.term.mt(msgMgrBadPIN) })
 	h.assertCatalogue(t, "refund: wrong PIN", "Wang", "wrong size")
 	answerPIN(h, s.c, "Wang", "2468")
 	h.waitFor("refund success", func() bool { return strings.Contains(s.state.Text, h.term.mt(msgRefStSuccess)) })
@@ -276,7 +276,7 @@ func TestForceScreen(t *testing.T) {
 	s.reason.SetText("saw the customer's payment")
 	s.force(o, staff.ActionForcePaid)
 	answerPIN(h, c, "Li", "1357")
-	h.waitFor("cashier refused", func() bool { return c.prompt.status.Text == h.term.mt(msgMgrNotManager) })
+	h.waitFor("cashier refused", func() bool { return c.prompt.nameErr.Text == h.term.mt(msgMgrNotManager) })
 	answerPIN(h, c, "Wang", "2468")
 	h.waitFor("forced", func() bool { return strings.Contains(s.message.Text, string(pos.StatePaid)) })
 	got, _ := w.core.Order(o.OutTradeNo)
@@ -300,7 +300,7 @@ func TestOpenDrawerAudited(t *testing.T) {
 	h := newHarness(t, WithLanguage(LangEN))
 	h.term.ShowManager(desk)
 	home := screenAs[*managerHome](h)
-	var btn *widget.Button
+	var btn *keyButton
 	h.waitFor("menu", func() bool {
 		for _, b := range buttons(home.body) {
 			if strings.HasSuffix(b.Text, "  Open drawer") {
@@ -311,7 +311,7 @@ func TestOpenDrawerAudited(t *testing.T) {
 	})
 	test.Tap(btn)
 	answerPIN(h, home.c, "Li", "1357") // a cashier cannot
-	h.waitFor("refusal", func() bool { return home.c.prompt.status.Text == h.term.mt(msgMgrNotManager) })
+	h.waitFor("refusal", func() bool { return home.c.prompt.nameErr.Text == h.term.mt(msgMgrNotManager) })
 	answerPIN(h, home.c, "Wang", "2468")
 	h.waitFor("opened", func() bool { return home.message.Text == h.term.mt(msgMgrDrawerOpened, "Wang") })
 	h.assertCatalogue(t, "manager menu", "Wang")
@@ -387,13 +387,13 @@ func TestForceScreenConflict(t *testing.T) {
 	h.waitFor("list", func() bool { return len(s.list.Objects) == 1 })
 	row := s.list.Objects[0].(*fyne.Container)
 	var label *widget.Label
-	var paid *widget.Button
+	var paid *keyButton
 	for _, obj := range row.Objects {
 		switch v := obj.(type) {
 		case *widget.Label:
 			label = v
 		case *fyne.Container:
-			paid = v.Objects[0].(*widget.Button)
+			paid = v.Objects[0].(*keyButton)
 		}
 	}
 	if label == nil || !strings.Contains(label.Text, h.term.mt(msgForceConflict)) || !strings.Contains(label.Text, o.OutTradeNo) {

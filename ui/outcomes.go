@@ -124,7 +124,7 @@ func (b *outcomeBanner) redraw() {
 		text.Importance = widget.WarningImportance
 		text.Truncation = fyne.TextTruncateEllipsis
 		no := o.OutTradeNo
-		ok := widget.NewButton(c.T(msgOutcomeAck), func() { b.t.acknowledge(no) })
+		ok := newButton(c.T(msgOutcomeAck), func() { b.t.acknowledge(no) })
 		objs = append(objs, container.NewBorder(nil, nil, nil, ok, text))
 	}
 	if len(objs) > 0 {

@@ -31,7 +31,7 @@ type qrScreen struct {
 	reason   *widget.Label
 	order    *widget.Label
 
-	cancelBtn, backBtn, newBtn, simBtn *widget.Button
+	cancelBtn, backBtn, newBtn, simBtn *keyButton
 
 	root     fyne.CanvasObject
 	info     *fyne.Container // the column beside the code, laid out again as lines come and go
@@ -69,11 +69,11 @@ func newQRScreen(t *Terminal) *qrScreen {
 	s.ended.TextStyle = fyne.TextStyle{Bold: true}
 	s.ended.Hide()
 	s.order.Alignment = fyne.TextAlignCenter
-	s.cancelBtn = widget.NewButtonWithIcon(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
-	s.backBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
-	s.newBtn = widget.NewButtonWithIcon(c.T(msgQRNew), theme.ViewRefreshIcon(), s.again)
+	s.cancelBtn = newIconButton(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
+	s.backBtn = newIconButton(c.T(msgCommonBack), theme.NavigateBackIcon(), t.backToSale)
+	s.newBtn = newIconButton(c.T(msgQRNew), theme.ViewRefreshIcon(), s.again)
 	s.newBtn.Importance = widget.HighImportance
-	s.simBtn = widget.NewButtonWithIcon(c.T(msgSimPayQR), theme.ConfirmIcon(), s.simulatePay)
+	s.simBtn = newIconButton(c.T(msgSimPayQR), theme.ConfirmIcon(), s.simulatePay)
 	if t.opt.customer == nil || !t.bar.Status().Training {
 		s.simBtn.Hide()
 	}

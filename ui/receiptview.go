@@ -30,7 +30,7 @@ type receiptScreen struct {
 	fields   map[msg]*widget.Label
 	printMsg *widget.Label
 
-	printBtn, nextBtn *widget.Button
+	printBtn, nextBtn *keyButton
 	root              fyne.CanvasObject
 
 	fromHistory bool
@@ -61,9 +61,9 @@ func newReceiptScreen(t *Terminal, fromHistory bool) *receiptScreen {
 	}
 	s.title.TextSize = theme.TextHeadingSize()
 	s.title.TextStyle = fyne.TextStyle{Bold: true}
-	s.printBtn = widget.NewButtonWithIcon("", theme.DocumentPrintIcon(), s.print)
+	s.printBtn = newIconButton("", theme.DocumentPrintIcon(), s.print)
 	if fromHistory {
-		s.nextBtn = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), func() {
+		s.nextBtn = newIconButton(c.T(msgCommonBack), theme.NavigateBackIcon(), func() {
 			if s.back != nil {
 				s.back()
 				return
@@ -71,7 +71,7 @@ func newReceiptScreen(t *Terminal, fromHistory bool) *receiptScreen {
 			t.showHistory(t.showSale)
 		})
 	} else {
-		s.nextBtn = widget.NewButtonWithIcon(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)
+		s.nextBtn = newIconButton(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)
 		s.nextBtn.Importance = widget.HighImportance
 	}
 	buttons := container.NewHBox(s.printBtn, layout.NewSpacer(), container.NewGridWrap(fyne.NewSize(240, 64), s.nextBtn))

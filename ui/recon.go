@@ -92,9 +92,9 @@ func (s *reconScreen) rt(m msg, args ...any) string { return s.t.tableT(reconMes
 
 func (s *reconScreen) view() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(s.rt(msgReconTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	open := widget.NewButtonWithIcon(s.rt(msgReconOpen), theme.SearchIcon(), s.openTyped)
-	fetch := widget.NewButtonWithIcon(s.rt(msgReconFetch), theme.DownloadIcon(), s.fetchNow)
-	back := widget.NewButtonWithIcon(s.t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.back() })
+	open := newIconButton(s.rt(msgReconOpen), theme.SearchIcon(), s.openTyped)
+	fetch := newIconButton(s.rt(msgReconFetch), theme.DownloadIcon(), s.fetchNow)
+	back := newIconButton(s.t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { s.back() })
 	top := container.NewBorder(nil, nil, title, container.NewHBox(open, fetch), s.dayIn)
 	left := container.NewBorder(widget.NewLabelWithStyle(s.rt(msgReconDays), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(s.days))
@@ -198,7 +198,7 @@ func (s *reconScreen) loadDays() {
 					imp = widget.WarningImportance
 				}
 				day := ds.Day
-				b := widget.NewButton(label, func() { s.load(day) })
+				b := newButton(label, func() { s.load(day) })
 				b.Importance = imp
 				objs = append(objs, b)
 			}
@@ -297,7 +297,7 @@ func (s *reconScreen) diffRow(d recon.Difference) fyne.CanvasObject {
 	} else {
 		box := container.NewHBox(layout.NewSpacer())
 		for _, a := range d.Actions {
-			box.Add(widget.NewButton(s.rt(actionMsg(a)), func() { s.act(d, a) }))
+			box.Add(newButton(s.rt(actionMsg(a)), func() { s.act(d, a) }))
 		}
 		actions = box
 	}

@@ -55,10 +55,10 @@ func (f *fakeReconciler) Resolve(ctx context.Context, d recon.Day, id string, a 
 }
 
 // buttons returns the buttons under o, depth first.
-func buttons(o fyne.CanvasObject) []*widget.Button {
-	var out []*widget.Button
+func buttons(o fyne.CanvasObject) []*keyButton {
+	var out []*keyButton
 	switch v := o.(type) {
-	case *widget.Button:
+	case *keyButton:
 		out = append(out, v)
 	case *fyne.Container:
 		for _, c := range v.Objects {
@@ -87,7 +87,7 @@ func TestReconScreen(t *testing.T) {
 	if got := strings.Join(counts, ","); !strings.Contains(got, "Terminal only 1") || !strings.Contains(got, "Other terminal 1") || !strings.Contains(got, "Matched 5") {
 		t.Fatalf("category counts %q", got)
 	}
-	var query *widget.Button
+	var query *keyButton
 	for _, b := range buttons(s.diffs) {
 		if b.Text == "Query now" {
 			query = b
@@ -159,7 +159,7 @@ func TestManagerMenuOpensReconciliation(t *testing.T) {
 			h := newHarness(t, tc.opts...)
 			h.term.ShowManager(w.desk)
 			home := screenAs[*managerHome](h)
-			var btn *widget.Button
+			var btn *keyButton
 			h.waitFor("menu", func() bool {
 				for _, b := range buttons(home.body) {
 					if strings.HasSuffix(b.Text, "  Reconciliation") {
@@ -236,7 +236,7 @@ func TestReconFetchTypedDayAndReadableMessage(t *testing.T) {
 	s := screenAs[*reconScreen](h)
 	h.waitFor("first result", func() bool { return s.summary.Text != "" })
 	s.dayIn.SetText("2026-11-20")
-	var fetch *widget.Button
+	var fetch *keyButton
 	for _, b := range buttons(h.w.Content()) {
 		if b.Text == "Fetch bill now" {
 			fetch = b

@@ -33,8 +33,8 @@ type saleScreen struct {
 	hint   *widget.Label
 	keypad *Keypad
 
-	addBtn, scanBtn, qrBtn, cashBtn, clearBtn, historyBtn, settingsBtn *widget.Button
-	managerBtn                                                         *widget.Button
+	addBtn, scanBtn, qrBtn, cashBtn, clearBtn, historyBtn, settingsBtn *keyButton
+	managerBtn                                                         *keyButton
 
 	root     fyne.CanvasObject
 	left     *fyne.Container // the total, lines and hint; laid out again when the hint wraps
@@ -65,16 +65,16 @@ func newSaleScreen(t *Terminal) *saleScreen {
 	// widening the window.
 	s.hint.Wrapping = fyne.TextWrapWord
 	s.keypad = NewKeypad(s.press)
-	s.addBtn = widget.NewButtonWithIcon(c.T(msgSaleAddLine), theme.ContentAddIcon(), s.addLine)
-	s.scanBtn = widget.NewButton(c.T(msgSaleScan), func() { s.pay(tenderScan) })
+	s.addBtn = newIconButton(c.T(msgSaleAddLine), theme.ContentAddIcon(), s.addLine)
+	s.scanBtn = newButton(c.T(msgSaleScan), func() { s.pay(tenderScan) })
 	s.scanBtn.Importance = widget.HighImportance
-	s.qrBtn = widget.NewButton(c.T(msgSaleQR), func() { s.pay(tenderQR) })
+	s.qrBtn = newButton(c.T(msgSaleQR), func() { s.pay(tenderQR) })
 	s.qrBtn.Importance = widget.HighImportance
-	s.cashBtn = widget.NewButton(c.T(msgSaleCash), func() { s.pay(tenderCash) })
-	s.clearBtn = widget.NewButton(c.T(msgSaleClear), s.clear)
-	s.historyBtn = widget.NewButtonWithIcon(c.T(msgSaleHistory), theme.HistoryIcon(), func() { t.showHistory(t.showSale) })
-	s.settingsBtn = widget.NewButtonWithIcon(c.T(msgSaleSettings), theme.SettingsIcon(), func() { t.show(newSettingsScreen(t)) })
-	s.managerBtn = widget.NewButtonWithIcon(c.T(msgSaleManager), theme.AccountIcon(), func() {
+	s.cashBtn = newButton(c.T(msgSaleCash), func() { s.pay(tenderCash) })
+	s.clearBtn = newButton(c.T(msgSaleClear), s.clear)
+	s.historyBtn = newIconButton(c.T(msgSaleHistory), theme.HistoryIcon(), func() { t.showHistory(t.showSale) })
+	s.settingsBtn = newIconButton(c.T(msgSaleSettings), theme.SettingsIcon(), func() { t.show(newSettingsScreen(t)) })
+	s.managerBtn = newIconButton(c.T(msgSaleManager), theme.AccountIcon(), func() {
 		if t.opt.manager != nil {
 			t.ShowManager(t.opt.manager)
 		}
@@ -110,7 +110,7 @@ func (s *saleScreen) build() fyne.CanvasObject {
 }
 
 // tall makes a button at least 72 px high, comfortable for a finger.
-func tall(b *widget.Button) fyne.CanvasObject {
+func tall(b *keyButton) fyne.CanvasObject {
 	return container.NewStack(container.NewGridWrap(fyne.NewSize(1, 72)), b)
 }
 

@@ -42,7 +42,7 @@ type scanScreen struct {
 	order    *widget.Label
 	sim      *fyne.Container
 
-	cancelBtn, againBtn *widget.Button
+	cancelBtn, againBtn *keyButton
 
 	root     fyne.CanvasObject
 	center   *fyne.Container // the amount and the lines about the payment
@@ -79,8 +79,8 @@ func newScanScreen(t *Terminal) *scanScreen {
 	s.order.Alignment = fyne.TextAlignCenter
 	s.reason.Importance = widget.DangerImportance
 	s.reason.Wrapping = fyne.TextWrapWord
-	s.cancelBtn = widget.NewButtonWithIcon(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
-	s.againBtn = widget.NewButtonWithIcon(c.T(msgScanAgain), theme.ViewRefreshIcon(), s.again)
+	s.cancelBtn = newIconButton(c.T(msgCommonCancel), theme.CancelIcon(), s.cancel)
+	s.againBtn = newIconButton(c.T(msgScanAgain), theme.ViewRefreshIcon(), s.again)
 	s.againBtn.Importance = widget.HighImportance
 	s.againBtn.Hide()
 	s.sim = s.simPanel()
@@ -108,7 +108,7 @@ func (s *scanScreen) simPanel() *fyne.Container {
 	grid := container.NewGridWithColumns(3)
 	for _, sc := range cu.Scenarios() {
 		code := sc.Code
-		grid.Add(widget.NewButton(s.t.cat.scenario(sc.Name), func() { s.scanned(code) }))
+		grid.Add(newButton(s.t.cat.scenario(sc.Name), func() { s.scanned(code) }))
 	}
 	box.Add(grid)
 	return box

@@ -14,15 +14,15 @@ import (
 // manager settings come with their own issue.
 type settingsScreen struct {
 	t    *Terminal
-	lang *widget.RadioGroup
-	back *widget.Button
+	lang *keyRadio
+	back *keyButton
 }
 
 func newSettingsScreen(t *Terminal) *settingsScreen {
 	c := t.cat
 	zh, en := c.T(msgLangZH), c.T(msgLangEN)
 	s := &settingsScreen{t: t}
-	s.lang = widget.NewRadioGroup([]string{zh, en}, nil)
+	s.lang = newRadio([]string{zh, en}, nil)
 	if t.Language() == LangEN {
 		s.lang.SetSelected(en)
 	} else {
@@ -36,7 +36,7 @@ func newSettingsScreen(t *Terminal) *settingsScreen {
 			t.chooseLanguage(LangZH)
 		}
 	}
-	s.back = widget.NewButtonWithIcon(c.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale)
+	s.back = newIconButton(c.T(msgCommonBack), theme.NavigateBackIcon(), t.showSale)
 	return s
 }
 

@@ -30,8 +30,8 @@ type unknownScreen struct {
 	result   *widget.Label
 	last     *widget.Label
 
-	retryBtn, laterBtn, newSaleBtn *widget.Button
-	forcePaidBtn, forceVoidBtn     *widget.Button
+	retryBtn, laterBtn, newSaleBtn *keyButton
+	forcePaidBtn, forceVoidBtn     *keyButton
 
 	box        *fyne.Container // the screen's lines, laid out again when one comes or goes
 	outTradeNo string
@@ -60,16 +60,16 @@ func newUnknownScreen(t *Terminal, u Update) *unknownScreen {
 	s.explain.Wrapping = fyne.TextWrapWord
 	s.result.Importance = widget.DangerImportance
 	s.result.Wrapping = fyne.TextWrapWord
-	s.retryBtn = widget.NewButtonWithIcon(c.T(msgUnknownRetry), theme.ViewRefreshIcon(), s.retry)
+	s.retryBtn = newIconButton(c.T(msgUnknownRetry), theme.ViewRefreshIcon(), s.retry)
 	s.retryBtn.Importance = widget.HighImportance
-	s.laterBtn = widget.NewButtonWithIcon(c.T(msgUnknownLater), theme.MailForwardIcon(), t.newSale)
-	s.newSaleBtn = widget.NewButtonWithIcon(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)
+	s.laterBtn = newIconButton(c.T(msgUnknownLater), theme.MailForwardIcon(), t.newSale)
+	s.newSaleBtn = newIconButton(c.T(msgCommonNewSale), theme.ContentAddIcon(), t.newSale)
 	s.newSaleBtn.Hide()
 	// Force paid / force void happen on the manager's payments-in-doubt
 	// screen, behind the manager PIN; without a manager back end they stay
 	// disabled.
-	s.forcePaidBtn = widget.NewButton(c.T(msgUnknownForcePaid), s.manage)
-	s.forceVoidBtn = widget.NewButton(c.T(msgUnknownForceVoid), s.manage)
+	s.forcePaidBtn = newButton(c.T(msgUnknownForcePaid), s.manage)
+	s.forceVoidBtn = newButton(c.T(msgUnknownForceVoid), s.manage)
 	if t.opt.manager == nil {
 		s.forcePaidBtn.Disable()
 		s.forceVoidBtn.Disable()
