@@ -7,7 +7,6 @@ package ui
 const (
 	msgAudKindOther  msg = "aud.kindOther"
 	msgAudDetail     msg = "aud.detail"
-	msgAudNoDetail   msg = "aud.noDetail"
 	msgAudPeriod     msg = "aud.period"
 	msgAudToday      msg = "aud.today"
 	msgAudYesterday  msg = "aud.yesterday"
@@ -29,7 +28,6 @@ const (
 var auditMessages = map[msg]translation{
 	msgAudKindOther:  {"其他事件", "Other event"},
 	msgAudDetail:     {"事件详情 · No.%d", "Event No.%d"},
-	msgAudNoDetail:   {"选中一行（方向键、空格）查看详情", "Pick a row (arrow keys, Space) to see its details"},
 	msgAudPeriod:     {"时间范围", "Period"},
 	msgAudToday:      {"今天", "Today"},
 	msgAudYesterday:  {"昨天", "Yesterday"},

@@ -115,11 +115,11 @@ func TestCatalogLanguages(t *testing.T) {
 	}{
 		{"chinese default", LangZH, msgScanPrompt, nil, "请出示付款码"},
 		{"english", LangEN, msgScanPrompt, nil, "Please show your payment code"},
-		{"unknown language falls back to chinese", Lang("fr"), msgCashTitle, nil, "现金收款"},
-		{"regional english", Lang("en-US"), msgCashTitle, nil, "Cash"},
-		{"posix english", Lang("en_GB"), msgCashTitle, nil, "Cash"},
-		{"chinese tag", Lang("zh-CN"), msgCashTitle, nil, "现金收款"},
-		{"empty is chinese", Lang(""), msgCashTitle, nil, "现金收款"},
+		{"unknown language falls back to chinese", Lang("fr"), msgCashExact, nil, "刚好 F3"},
+		{"regional english", Lang("en-US"), msgCashExact, nil, "Exact F3"},
+		{"posix english", Lang("en_GB"), msgCashExact, nil, "Exact F3"},
+		{"chinese tag", Lang("zh-CN"), msgCashExact, nil, "刚好 F3"},
+		{"empty is chinese", Lang(""), msgCashExact, nil, "刚好 F3"},
 		{"formatted", LangZH, msgStatusPending, []any{3}, "待处理 3"},
 		{"missing key shows the key", LangEN, msg("no.such"), nil, "no.such"},
 	}

@@ -4,7 +4,6 @@ package ui
 const (
 	msgAppTitle msg = "app.title"
 
-	msgSaleTitle    msg = "sale.title"
 	msgSaleTotal    msg = "sale.total"
 	msgSaleItem     msg = "sale.item"
 	msgSaleAddLine  msg = "sale.addLine"
@@ -54,7 +53,6 @@ const (
 	msgQRExpiredHead msg = "qr.expiredHead"
 	msgQRClosedHead  msg = "qr.closedHead"
 
-	msgCashTitle    msg = "cash.title"
 	msgCashDue      msg = "cash.due"
 	msgCashTendered msg = "cash.tendered"
 	msgCashChange   msg = "cash.change"
@@ -139,18 +137,10 @@ const (
 	msgStatusTraining        msg = "status.training"
 	msgStatusBusinessDay     msg = "status.businessDay"
 
-	msgSimTitle     msg = "sim.title"
 	msgSimPayQR     msg = "sim.payQR"
-	msgSimScenario  msg = "sim.scenario"
 	msgSimTitlePick msg = "sim.titlePick"
 
 	// Sandbox scenario names (wechat/sandbox), looked up by name.
-	msgScenarioSuccess     msg = "scenario.success"
-	msgScenarioPaySuccess  msg = "scenario.userpaying_success"
-	msgScenarioPayTimeout  msg = "scenario.userpaying_timeout"
-	msgScenarioNotEnough   msg = "scenario.notenough"
-	msgScenarioCodeExpired msg = "scenario.authcode_expired"
-	msgScenarioSystemError msg = "scenario.system_error_then_success"
 
 	msgSettingsTitle    msg = "settings.title"
 	msgSettingsLanguage msg = "settings.language"
@@ -170,7 +160,6 @@ const (
 var messages = map[msg]translation{
 	msgAppTitle: {"wxpos 收银台", "wxpos checkout"},
 
-	msgSaleTitle:    {"收款", "Sale"},
 	msgSaleTotal:    {"合计", "Total"},
 	msgSaleItem:     {"商品 %d", "Item %d"},
 	msgSaleAddLine:  {"加入明细 +", "Add line +"},
@@ -219,7 +208,6 @@ var messages = map[msg]translation{
 	msgQRClosedHead:  {"订单已关闭", "Order closed"},
 	msgQRNoCode:      {"无法生成二维码（参考号 %s）— 请改用扫码或现金收款，并告知经理", "Cannot draw the QR code (reference %s) — take the payment by scan or cash and tell the manager"},
 
-	msgCashTitle:    {"现金收款", "Cash"},
 	msgCashDue:      {"应收", "Due"},
 	msgCashTendered: {"实收", "Tendered"},
 	msgCashChange:   {"找零", "Change"},
@@ -305,17 +293,8 @@ var messages = map[msg]translation{
 	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
 	msgStatusBusinessDay:     {"营业日 %s（今日已日结）", "Business day %s (today closed)"},
 
-	msgSimTitle:     {"模拟顾客（训练）", "Simulate customer (training)"},
 	msgSimPayQR:     {"顾客扫码并付款", "Customer scans and pays"},
-	msgSimScenario:  {"选择场景付款码", "Pick a scenario code"},
 	msgSimTitlePick: {"模拟顾客（训练） · 选择场景付款码", "Simulate customer (training) · pick a scenario code"},
-
-	msgScenarioSuccess:     {"立即成功", "Pays at once"},
-	msgScenarioPaySuccess:  {"输入密码后成功", "Password, then pays"},
-	msgScenarioPayTimeout:  {"一直不输入密码", "Never enters the password"},
-	msgScenarioNotEnough:   {"余额不足", "Insufficient balance"},
-	msgScenarioCodeExpired: {"付款码已过期", "Expired code"},
-	msgScenarioSystemError: {"系统错误后成功", "System error, then paid"},
 
 	msgSettingsTitle:    {"设置", "Settings"},
 	msgSettingsLanguage: {"语言", "Language"},
@@ -329,4 +308,15 @@ var messages = map[msg]translation{
 	msgCommonPaid:    {"支付成功", "Paid"},
 	msgCommonFailed:  {"支付失败", "Payment failed"},
 	msgCommonNoCore:  {"支付核心未连接", "Payment core not connected"},
+}
+
+// scenarioMessages names the simulator's scenarios on the training panel;
+// the keys are built from the scenario's name (catalog.scenario).
+var scenarioMessages = map[msg]translation{
+	"scenario.success":                   {"立即成功", "Pays at once"},
+	"scenario.userpaying_success":        {"输入密码后成功", "Password, then pays"},
+	"scenario.userpaying_timeout":        {"一直不输入密码", "Never enters the password"},
+	"scenario.notenough":                 {"余额不足", "Insufficient balance"},
+	"scenario.authcode_expired":          {"付款码已过期", "Expired code"},
+	"scenario.system_error_then_success": {"系统错误后成功", "System error, then paid"},
 }
