@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/tz"
 )
 
@@ -36,7 +37,7 @@ func newOrdersCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			orders, err := pos.NewBoltStore(st).OrdersOnDay(d)
+			orders, err := posstore.New(st).OrdersOnDay(d)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/replica/pgtest"
 	"github.com/wxpos/wxpos/storage/storagetest"
@@ -90,7 +91,7 @@ func TestReplicaFinderCrossTerminal(t *testing.T) {
 	approve := pos.AuthorizerFunc(func(context.Context, pos.Approval, pos.Action, string) (string, error) { return "wang", nil })
 	counter := func(id string) (*pos.Terminal, *replica.Worker) {
 		db := storagetest.Open(t)
-		term, err := pos.New(pos.NewBoltStore(db), gw, pos.Config{StoreID: "S01", TerminalID: id, Authorizer: approve,
+		term, err := pos.New(posstore.New(db), gw, pos.Config{StoreID: "S01", TerminalID: id, Authorizer: approve,
 			CallTimeout: time.Second, RefundWait: time.Second, QRPollMin: time.Millisecond, QRPollMax: 5 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -93,7 +94,7 @@ func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration
 	if err != nil {
 		return fmt.Errorf("the backup is restored, but cannot be opened: %w", err)
 	}
-	open, err := pos.NewBoltStore(st).OpenOrders()
+	open, err := posstore.New(st).OpenOrders()
 	if err != nil {
 		return fmt.Errorf("the backup is restored, but its open orders cannot be read: %w; run `wxpos recover`", err)
 	}

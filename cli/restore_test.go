@@ -17,6 +17,7 @@ import (
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -64,7 +65,7 @@ func leaveUnknown(t *testing.T, data string, env *gatetest.Env, fen int64) strin
 		t.Fatal(err)
 	}
 	defer st.Close()
-	term, err := pos.New(pos.NewBoltStore(st), env.Gateway, pos.Config{StoreID: "S1", TerminalID: "T1", CallTimeout: 2 * time.Second})
+	term, err := pos.New(posstore.New(st), env.Gateway, pos.Config{StoreID: "S1", TerminalID: "T1", CallTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/wxpos/wxpos/escpos"
 	"github.com/wxpos/wxpos/paygate"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/scanner"
@@ -327,7 +328,7 @@ func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
 		return nil, err
 	}
 	c := e.Config
-	t, err := pos.New(pos.NewBoltStore(st), w.Gateway, pos.Config{
+	t, err := pos.New(posstore.New(st), w.Gateway, pos.Config{
 		StoreID:       c.Store.ID,
 		TerminalID:    c.Store.TerminalID,
 		StoreName:     c.Store.Name,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -41,7 +42,7 @@ func TestManagerUnknownWithConcurrentRemap(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := postest.NewAutoClock(created)
-	core, err := pos.New(pos.NewBoltStore(db), postest.NewGateway(clk.Now), pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk})
+	core, err := pos.New(posstore.New(db), postest.NewGateway(clk.Now), pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
@@ -21,7 +22,7 @@ import (
 func benchScan(b *testing.B, db *storage.Store) {
 	clk := postest.NewAutoClock(t0)
 	env := gatetest.StartInProcess(b, clk.Now, nil)
-	term, err := pos.New(pos.NewBoltStore(db), env.Gateway, testConfig(clk))
+	term, err := pos.New(posstore.New(db), env.Gateway, testConfig(clk))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func BenchmarkBytesPerSale(b *testing.B) {
 		}
 		clk := postest.NewAutoClock(t0)
 		env := gatetest.StartInProcess(b, clk.Now, nil)
-		term, err := pos.New(pos.NewBoltStore(db), env.Gateway, testConfig(clk))
+		term, err := pos.New(posstore.New(db), env.Gateway, testConfig(clk))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -27,7 +28,7 @@ func TestConcurrentWithRecoveryWorker(t *testing.T) {
 		o.RefundDelay = 20 * time.Millisecond
 	})
 	db := storagetest.Open(t)
-	store := pos.NewBoltStore(db)
+	store := posstore.New(db)
 	cfg := pos.Config{StoreID: "S01", TerminalID: "T01", Authorizer: allowManagers{},
 		ScanPollEvery: 10 * time.Millisecond, ScanWait: 80 * time.Millisecond, QRPollMin: 5 * time.Millisecond,
 		QRPollMax: 20 * time.Millisecond, CallTimeout: 2 * time.Second, RetryMin: 5 * time.Millisecond,

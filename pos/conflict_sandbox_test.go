@@ -10,6 +10,7 @@ import (
 
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
@@ -28,7 +29,7 @@ func restoredRig(t *testing.T, gen string, auto bool) (a *sbRig, b *rig) {
 	}
 	b = &rig{t: t, clk: a.clk, cfg: a.cfg}
 	b.db = storagetest.OpenPath(t, backup)
-	b.store = pos.NewBoltStore(b.db)
+	b.store = posstore.New(b.db)
 	b.term = b.newTerminal(b.store, a.env.Gateway)
 	return a, b
 }
@@ -206,7 +207,7 @@ func TestSandboxReusedNumberRecovery(t *testing.T) {
 			b.term.Close()
 			a.env.Sandbox.ClearFaults() // WeChat answers again after the restart
 			b.db = storagetest.Reopen(t, b.db)
-			b.store = pos.NewBoltStore(b.db)
+			b.store = posstore.New(b.db)
 			b.term = b.newTerminal(b.store, a.env.Gateway)
 			res := b.recover()
 			if res.Conflicts != 1 || res.Unresolved != 0 {

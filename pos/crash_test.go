@@ -11,6 +11,7 @@ import (
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -121,7 +122,7 @@ func crashRig(t *testing.T, gen string) *sbRig {
 	})
 	r := &rig{t: t, clk: clk, cfg: testConfig(clk)}
 	r.db = fastDB(t, filepath.Join(t.TempDir(), "wxpos.db"))
-	r.store = pos.NewBoltStore(r.db)
+	r.store = posstore.New(r.db)
 	r.term = r.newTerminal(r.store, env.Gateway)
 	return &sbRig{rig: r, env: env, gen: gen}
 }
@@ -165,7 +166,7 @@ func runCrash(t *testing.T, gen string, f crashFlow, k int, after bool, fault *s
 	path := s.db.Path()
 	s.db.Close()
 	s.db = fastDB(t, path)
-	s.store = pos.NewBoltStore(s.db)
+	s.store = posstore.New(s.db)
 	s.term = s.newTerminal(s.store, s.env.Gateway)
 	res, err := s.term.Recover(ctx)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -38,7 +39,7 @@ func TestDiskFull_RefusedBeforeAnyCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { full.Close() })
-	r.db, r.store = full, pos.NewBoltStore(full)
+	r.db, r.store = full, posstore.New(full)
 	r.term = r.newTerminal(r.store, r.gw)
 
 	tests := []struct {
@@ -108,7 +109,7 @@ func TestDiskFull_PaidNotRecorded(t *testing.T) {
 	// The database is readable and holds the last committed state.
 	r.term.Close()
 	r.db = storagetest.Reopen(t, r.db)
-	r.store = pos.NewBoltStore(r.db)
+	r.store = posstore.New(r.db)
 	stored, err := r.store.Order(o.OutTradeNo)
 	if err != nil || stored.State != pos.StateSubmitting {
 		t.Fatalf("stored order %+v %v, want SUBMITTING", stored, err)

@@ -3,7 +3,8 @@
 // docs/DESIGN.md §4, the recovery worker, the outbox, receipts and the event
 // stream the UI renders. It knows nothing of Fyne or HTTP: WeChat is a
 // Gateway (package paygate adapts the wechat client, postest fakes it) and
-// persistence is a Store (BoltStore on package storage).
+// persistence is a Store (package posstore puts it on package storage, so
+// pos itself links no database and the window can use its values).
 //
 // # How a payment survives anything
 //
@@ -26,7 +27,7 @@
 //
 // # Using it
 //
-//	t, _ := pos.New(pos.NewBoltStore(db), gateway, pos.Config{StoreID: "S01", TerminalID: "T01"})
+//	t, _ := pos.New(posstore.New(db), gateway, pos.Config{StoreID: "S01", TerminalID: "T01"})
 //	t.Start(ctx)                                // recovery worker
 //	events := t.Subscribe(ctx)                  // state changes for the screen
 //	p, err := t.BeginScan(ctx, sale, code)      // or BeginQR, PayCash
@@ -161,7 +162,7 @@
 // BeginScan, BeginQR and Refund (of a WeChat sale) first ask the Store for
 // Room: if the disk could not take the outcome they fail with ErrDiskFull
 // ("disk full: free space on <dir> before taking WeChat payments") before
-// a number is minted or WeChat is asked. BoltStore keeps a reserve file
+// a number is minted or WeChat is asked. The bbolt store keeps a reserve file
 // that storage gives up when a commit finds the disk full, so an outcome
 // WeChat has already decided is still written. If even that fails, the
 // Payment ends with a *NotRecordedError ("paid at WeChat, not recorded —

@@ -3,7 +3,7 @@ package pos
 import (
 	"errors"
 
-	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/internal/diskfull"
 )
 
 // Sentinel errors of the payment core. Callers compare with errors.Is.
@@ -37,10 +37,11 @@ var (
 	// ErrDiskFull is returned when the disk under the database is too full
 	// to record a payment's outcome: by BeginScan, BeginQR and Refund
 	// before any call to WeChat, and inside a *NotRecordedError when a
-	// commit after WeChat's answer failed anyway. It is storage's own
-	// sentinel, so one errors.Is finds a full disk whichever package met it
-	// (a PIN check, a day close): the window tests for this one only.
-	ErrDiskFull = storage.ErrDiskFull
+	// commit after WeChat's answer failed anyway. It is the sentinel
+	// storage wraps too (package diskfull), so one errors.Is finds a full
+	// disk whichever package met it (a PIN check, a day close): the window
+	// tests for this one only.
+	ErrDiskFull = diskfull.ErrDiskFull
 )
 
 // NotRecordedError is returned when WeChat answered (or was asked) and the

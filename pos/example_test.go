@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -34,7 +35,7 @@ func ExampleTerminal_PayScan() {
 	}
 	defer db.Close()
 	clk := postest.NewAutoClock(t0) // waits pass at once
-	term, err := pos.New(pos.NewBoltStore(db), postest.NewGateway(clk.Now),
+	term, err := pos.New(posstore.New(db), postest.NewGateway(clk.Now),
 		pos.Config{StoreID: "S01", TerminalID: "T01", Clock: clk})
 	if err != nil {
 		fmt.Println(err)
@@ -44,7 +45,7 @@ func ExampleTerminal_PayScan() {
 
 	ctx := context.Background()
 	o, err := term.PayScan(ctx, pos.Sale{AmountFen: 1234}, postest.Code(postest.UserPayingSuccess, 1))
-	lin, _ := pos.NewBoltStore(db).Lineage() // the epoch is random per database
+	lin, _ := posstore.New(db).Lineage() // the epoch is random per database
 	fmt.Println(strings.Replace(o.OutTradeNo, lin.Epoch, "<epoch>", 1), o.State, o.ReceiptNo, err)
 	_, err = term.PayScan(ctx, pos.Sale{AmountFen: 1234}, postest.Code(postest.UserPayingSuccess, 1))
 	fmt.Println(err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -29,7 +30,7 @@ func TestSandboxForeignRefund(t *testing.T) {
 				b := &rig{t: t, clk: a.clk, cfg: a.cfg}
 				b.cfg.TerminalID = "T02"
 				b.db = storagetest.Open(t)
-				b.store = pos.NewBoltStore(b.db)
+				b.store = posstore.New(b.db)
 				b.term = b.newTerminal(b.store, a.env.Gateway)
 
 				o, err := a.term.PayScan(ctx, sale(2300), gatetest.Code(sandbox.ScenarioSuccess))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
@@ -21,7 +22,7 @@ func counterB(a *rig) *rig {
 	b := &rig{t: a.t, clk: a.clk, gw: a.gw, cfg: a.cfg}
 	b.cfg.TerminalID = "T02"
 	b.db = storagetest.Open(a.t)
-	b.store = pos.NewBoltStore(b.db)
+	b.store = posstore.New(b.db)
 	b.term = b.newTerminal(b.store, b.gw)
 	return b
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -21,7 +22,7 @@ var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 type rig struct {
 	t     *testing.T
 	db    *storage.Store
-	store *pos.BoltStore
+	store *posstore.Store
 	gw    *postest.Gateway
 	clk   *postest.Clock
 	term  *pos.Terminal
@@ -57,7 +58,7 @@ func newRig(t *testing.T, auto bool) *rig {
 	}
 	r := &rig{t: t, clk: clk, gw: postest.NewGateway(clk.Now), cfg: testConfig(clk)}
 	r.db = storagetest.Open(t)
-	r.store = pos.NewBoltStore(r.db)
+	r.store = posstore.New(r.db)
 	r.term = r.newTerminal(r.store, r.gw)
 	return r
 }
@@ -78,7 +79,7 @@ func (r *rig) restart() {
 	r.t.Helper()
 	r.term.Close()
 	r.db = storagetest.Reopen(r.t, r.db)
-	r.store = pos.NewBoltStore(r.db)
+	r.store = posstore.New(r.db)
 	r.term = r.newTerminal(r.store, r.gw)
 }
 

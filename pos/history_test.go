@@ -10,6 +10,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
 )
@@ -142,7 +143,7 @@ func seedDays(b *testing.B, days, perDay int) *pos.Terminal {
 	}
 	b.Cleanup(func() { db.Close() })
 	clk := postest.NewClock(t0.AddDate(0, 0, 1-days).Add(-8 * time.Hour)) // 10:00 Shanghai
-	term, err := pos.New(pos.NewBoltStore(db), postest.NewGateway(clk.Now), testConfig(clk))
+	term, err := pos.New(posstore.New(db), postest.NewGateway(clk.Now), testConfig(clk))
 	if err != nil {
 		b.Fatal(err)
 	}

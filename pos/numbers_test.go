@@ -8,6 +8,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -47,7 +48,7 @@ func TestNumbersAfterRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.db = storagetest.OpenPath(t, live)
-	r.store = pos.NewBoltStore(r.db)
+	r.store = posstore.New(r.db)
 	r.term = r.newTerminal(r.store, r.gw)
 
 	after := cash()

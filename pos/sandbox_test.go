@@ -10,6 +10,7 @@ import (
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -45,7 +46,7 @@ func newSandboxRig(t *testing.T, gen string, auto bool, mod func(*sandbox.Option
 	env := gatetest.StartGen(t, gen, clk.Now, mod)
 	r := &rig{t: t, clk: clk, cfg: testConfig(clk)}
 	r.db = storagetest.Open(t)
-	r.store = pos.NewBoltStore(r.db)
+	r.store = posstore.New(r.db)
 	r.term = r.newTerminal(r.store, env.Gateway)
 	return &sbRig{rig: r, env: env, gen: gen}
 }
@@ -54,7 +55,7 @@ func (s *sbRig) restartSandbox() {
 	s.t.Helper()
 	s.term.Close()
 	s.db = storagetest.Reopen(s.t, s.db)
-	s.store = pos.NewBoltStore(s.db)
+	s.store = posstore.New(s.db)
 	s.term = s.newTerminal(s.store, s.env.Gateway)
 }
 
@@ -291,7 +292,7 @@ func TestSandboxNewDatabaseSameIDs(t *testing.T) {
 			}
 			s.term.Close()
 			s.db = storagetest.Open(t)
-			s.store = pos.NewBoltStore(s.db)
+			s.store = posstore.New(s.db)
 			s.term = s.newTerminal(s.store, s.env.Gateway)
 
 			s.env.Sandbox.AddFault(sandbox.Fault{Path: pathsOf(gen, "").pay, Drop: sandbox.DropAfter})

@@ -14,6 +14,7 @@ import (
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -84,7 +85,7 @@ func TestSoak(t *testing.T) {
 	cs := &crashStore{}
 	var term *pos.Terminal
 	build := func(crashAt int) {
-		s.store = pos.NewBoltStore(s.db)
+		s.store = posstore.New(s.db)
 		cs = &crashStore{Store: recordingStore{s.store}, at: crashAt, after: rng.IntN(2) == 0}
 		cs.onApplied = func(_ int, c *pos.Change) {
 			if c.Order == nil {

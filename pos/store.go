@@ -51,7 +51,7 @@ type Change struct {
 // Mint asks the store to number a new order (Kind "P") or refund ("R")
 // inside Apply's transaction, before anything else in the change is
 // written. The store takes the next value of the kind's number sequence,
-// formats it with Format and names the change with it (Change.name); Claim,
+// formats it with Format and names the change with it (Change.Name); Claim,
 // when set, is then called with the number before the commit, so the
 // caller owns the record before any other reader can see it: false fails
 // the change with ErrBusy and writes nothing. Numbers of a failed change
@@ -62,9 +62,9 @@ type Mint struct {
 	Claim  func(no string) bool
 }
 
-// name gives the change's new order or refund its number no, wherever the
+// Name gives the change's new order or refund its number no, wherever the
 // change carries it: the record, the event, a queued call and the receipt.
-func (c *Change) name(no string) {
+func (c *Change) Name(no string) {
 	if c.Event.Ref == "" {
 		c.Event.Ref = no
 	}
@@ -86,7 +86,7 @@ func (c *Change) name(no string) {
 }
 
 // Store is the persistence the payment core needs. The bbolt implementation
-// is NewBoltStore; tests may supply another.
+// is posstore.New; tests may supply another.
 type Store interface {
 	// Lineage returns the database's epoch and restore generation.
 	Lineage() (Lineage, error)

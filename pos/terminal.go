@@ -289,12 +289,6 @@ func (t *Terminal) nudge() {
 	}
 }
 
-// noBlock is how many order/refund numbers one block of the sequence
-// holds (Store "no_<kind>"): releases before numbers were minted inside the
-// payment's own commit reserved a block per commit, and the blocks still
-// keep both schemes apart (mintIn).
-const noBlock = 64
-
 // numbering asks the store to number a new order ('P', out_trade_no) or
 // refund ('R', out_refund_no) inside its first commit (Change.Mint):
 // kind + store id + "-" + terminal id + "-" + epoch + "-" + number, e.g.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
@@ -78,7 +79,7 @@ func deskWith(t *testing.T, op recon.Operator, rows ...recon.Row) (*recon.Desk, 
 	t.Helper()
 	s := storagetest.Open(t)
 	now := func() time.Time { return at(23, 0).AddDate(0, 0, 1) }
-	core, err := pos.New(pos.NewBoltStore(s), postest.NewGateway(now), pos.Config{StoreID: "S1", TerminalID: "T1",
+	core, err := pos.New(posstore.New(s), postest.NewGateway(now), pos.Config{StoreID: "S1", TerminalID: "T1",
 		Clock: postest.NewAutoClock(now())})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -39,7 +40,7 @@ func openDB(tb testing.TB) *storage.Store {
 func newCounter(tb testing.TB, store, term string) *counter {
 	tb.Helper()
 	c := &counter{store: store, term: term, db: openDB(tb), gw: postest.NewGateway(time.Now)}
-	p, err := pos.New(pos.NewBoltStore(c.db), c.gw, pos.Config{
+	p, err := pos.New(posstore.New(c.db), c.gw, pos.Config{
 		StoreID: store, TerminalID: term, StoreName: "test " + store,
 		Authorizer: pos.AuthorizerFunc(func(context.Context, pos.Approval, pos.Action, string) (string, error) {
 			return "manager", nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/storage/storagetest"
@@ -30,7 +31,7 @@ func TestSaleAfterZGoesToNextDay(t *testing.T) {
 	day, next := d.Format("20060102"), d.AddDate(0, 0, 1).Format("20060102")
 	clk := postest.NewAutoClock(d.Add(10 * time.Hour))
 	db := storagetest.Open(t)
-	term, err := pos.New(pos.NewBoltStore(db), postest.NewGateway(clk.Now),
+	term, err := pos.New(posstore.New(db), postest.NewGateway(clk.Now),
 		pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk, Authorizer: allowAll{}})
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/storage"
@@ -346,7 +347,7 @@ func TestRefundsRacedCannotExceedPaid(t *testing.T) {
 	allow := pos.AuthorizerFunc(func(_ context.Context, a pos.Approval, _ pos.Action, _ string) (string, error) {
 		return a.User, nil
 	})
-	term, err := pos.New(pos.NewBoltStore(db), gw, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk, Authorizer: allow})
+	term, err := pos.New(posstore.New(db), gw, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk, Authorizer: allow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/staff"
 )
 
@@ -21,7 +22,7 @@ func TestPaymentCoreRefundNeedsManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := postest.NewAutoClock(f.clk.Now())
-	term, err := pos.New(pos.NewBoltStore(f.db), postest.NewGateway(clk.Now), pos.Config{
+	term, err := pos.New(posstore.New(f.db), postest.NewGateway(clk.Now), pos.Config{
 		StoreID: "S1", TerminalID: "T1", Clock: clk,
 		Authorizer: staff.PaymentAuthorizer{Dir: f.dir, Actor: func() string { return cashier.Name }},
 	})

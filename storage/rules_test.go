@@ -31,7 +31,10 @@ const (
 	modulePath  = "github.com/wxpos/wxpos"
 	storagePath = modulePath + "/storage"
 	posPath     = modulePath + "/pos"
-	bboltPath   = "go.etcd.io/bbolt"
+	// posStorePath applies pos's changes (pos.Change) in one transaction:
+	// it writes records only as the core's transitions decided them.
+	posStorePath = modulePath + "/posstore"
+	bboltPath    = "go.etcd.io/bbolt"
 )
 
 // TestNoTransactionInsideATransaction fails when code that holds a bbolt

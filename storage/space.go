@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"github.com/wxpos/wxpos/internal/diskfull"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,8 +14,9 @@ import (
 // ErrDiskFull is returned (inside a *DiskFullError) by Room when the disk
 // the database lives on has too little free space to record what happens
 // next, and by Update when a commit ran out of space even after the
-// reserve was released.
-var ErrDiskFull = errors.New("disk full")
+// reserve was released. It is diskfull's sentinel, shared with the domain
+// packages so their callers need not link the database to test for it.
+var ErrDiskFull = diskfull.ErrDiskFull
 
 // DiskFullError says where space is missing and how much.
 type DiskFullError struct {

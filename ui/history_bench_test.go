@@ -12,6 +12,7 @@ import (
 	"github.com/wxpos/wxpos/counter"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
 )
@@ -24,7 +25,7 @@ func historyBenchCore(b *testing.B, n int) *pos.Terminal {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	core, err := pos.New(pos.NewBoltStore(db), postest.NewGateway(time.Now), pos.Config{StoreID: "S1", TerminalID: "T1"})
+	core, err := pos.New(posstore.New(db), postest.NewGateway(time.Now), pos.Config{StoreID: "S1", TerminalID: "T1"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
 
@@ -34,7 +35,7 @@ func TestRefundScreenOtherCounter(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newMgrWorld(t)
 			ctx := context.Background()
-			other, err := pos.New(pos.NewBoltStore(storagetest.Open(t)), w.gw, pos.Config{StoreID: "S1", TerminalID: "T2",
+			other, err := pos.New(posstore.New(storagetest.Open(t)), w.gw, pos.Config{StoreID: "S1", TerminalID: "T2",
 				Clock: postest.NewAutoClock(time.Now())})
 			if err != nil {
 				t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/wxpos/wxpos/counter"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
@@ -101,7 +102,7 @@ func newMgrWorld(t *testing.T) *mgrWorld {
 	clk := postest.NewAutoClock(time.Now())
 	w.gw = postest.NewGateway(clk.Now)
 	w.gw.RefundDelay = 0
-	core, err := pos.New(pos.NewBoltStore(w.db), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk,
+	core, err := pos.New(posstore.New(w.db), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk,
 		Authorizer: staff.PaymentAuthorizer{Dir: w.dir, Actor: func() string { return "Li" }}})
 	if err != nil {
 		t.Fatal(err)
@@ -367,7 +368,7 @@ func TestForceScreenConflict(t *testing.T) {
 	if _, err := w.db.BackupFile(copied); err != nil {
 		t.Fatal(err)
 	}
-	other, err := pos.New(pos.NewBoltStore(storagetest.OpenPath(t, copied)), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1",
+	other, err := pos.New(posstore.New(storagetest.OpenPath(t, copied)), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1",
 		Clock: postest.NewAutoClock(time.Now())})
 	if err != nil {
 		t.Fatal(err)

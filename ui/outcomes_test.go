@@ -11,6 +11,7 @@ import (
 
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -29,7 +30,7 @@ func openWindow(t *testing.T, db *storage.Store, env *gatetest.Env, start bool) 
 	cfg := pos.Config{StoreID: "S01", TerminalID: "T01", StoreName: "Test store", Training: true,
 		QRPollMin: 50 * time.Millisecond, QRPollMax: 200 * time.Millisecond, CallTimeout: 2 * time.Second,
 		RetryMin: 50 * time.Millisecond, RetryMax: 200 * time.Millisecond}
-	core, err := pos.New(pos.NewBoltStore(db), env.Gateway, cfg)
+	core, err := pos.New(posstore.New(db), env.Gateway, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -51,7 +52,7 @@ func newPosRigOn(t testing.TB, clk *postest.Clock, wrap func(pos.Store) pos.Stor
 		f(&cfg)
 	}
 	env := gatetest.Start(t, now, func(o *sandbox.Options) { o.UserPayingDelay = 300 * time.Millisecond })
-	var store pos.Store = pos.NewBoltStore(storagetest.Open(t))
+	var store pos.Store = posstore.New(storagetest.Open(t))
 	if wrap != nil {
 		store = wrap(store)
 	}
@@ -281,7 +282,7 @@ func TestPosScanConflict(t *testing.T) {
 	if _, err := first.BackupFile(backup); err != nil {
 		t.Fatal(err)
 	}
-	other, err := pos.New(pos.NewBoltStore(first), env.Gateway, cfg)
+	other, err := pos.New(posstore.New(first), env.Gateway, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +290,7 @@ func TestPosScanConflict(t *testing.T) {
 	if o, err := other.PayScan(context.Background(), pos.Sale{AmountFen: 5}, gatetest.Code(sandbox.ScenarioSuccess)); err != nil || o.State != pos.StatePaid {
 		t.Fatalf("the other installation's payment: %v %+v", err, o)
 	}
-	core, err := pos.New(pos.NewBoltStore(storagetest.OpenPath(t, backup)), env.Gateway, cfg)
+	core, err := pos.New(posstore.New(storagetest.OpenPath(t, backup)), env.Gateway, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
+	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
 	"github.com/wxpos/wxpos/storage"
@@ -38,7 +39,7 @@ func TestEndToEndSandbox(t *testing.T) {
 	clk := postest.NewAutoClock(day.Start().Add(9 * time.Hour))
 	env := gatetest.Start(t, clk.Now, func(o *sandbox.Options) { o.RefundDelay = -1 })
 	db := storagetest.Open(t)
-	term, err := pos.New(pos.NewBoltStore(db), env.Gateway, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk,
+	term, err := pos.New(posstore.New(db), env.Gateway, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk,
 		Authorizer: allowManager{}, CallTimeout: 2 * time.Second, RefundWait: time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -1,43 +1,55 @@
-package pos
+// Package posstore is the payment core's Store (pos.Store) on the
+// terminal's bbolt database: it turns pos's changes into one storage
+// transaction each and storage's records back into pos values. It lives
+// apart from pos so that what reads pos's values and errors (the window)
+// does not link the database.
+package posstore
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
 )
 
-// BoltStore is the Store on the terminal's bbolt database.
-type BoltStore struct {
+// Store is the pos.Store on the terminal's bbolt database.
+type Store struct {
 	s *storage.Store
 }
 
-// NewBoltStore wraps an open database.
-func NewBoltStore(s *storage.Store) *BoltStore { return &BoltStore{s: s} }
+// New wraps an open database.
+func New(s *storage.Store) *Store { return &Store{s: s} }
+
+// noBlock is how many order/refund numbers one block of the sequence
+// holds ("no_<kind>"): releases before numbers were minted inside the
+// payment's own commit reserved a block per commit, and the blocks still
+// keep both schemes apart (mintIn).
+const noBlock = 64
 
 // DB returns the underlying database.
-func (b *BoltStore) DB() *storage.Store { return b.s }
+func (b *Store) DB() *storage.Store { return b.s }
 
 func notFound(err error) error {
 	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
+		return fmt.Errorf("%w: %w", pos.ErrNotFound, err)
 	}
 	return err
 }
 
-// Lineage returns the database's epoch and restore generation.
-func (b *BoltStore) Lineage() (Lineage, error) {
+// pos.Lineage returns the database's epoch and restore generation.
+func (b *Store) Lineage() (pos.Lineage, error) {
 	l, err := b.s.Lineage()
-	return Lineage{Epoch: l.Epoch, Generation: l.Generation}, err
+	return pos.Lineage{Epoch: l.Epoch, Generation: l.Generation}, err
 }
 
 // Apply writes c in one Update. A commit that finds the disk full fails
-// with an error wrapping ErrDiskFull.
-func (b *BoltStore) Apply(c *Change) error {
+// with an error wrapping pos.ErrDiskFull.
+func (b *Store) Apply(c *pos.Change) error {
 	err := b.s.Update(func(tx *storage.Tx) error {
-		for _, step := range []func(*storage.Tx, *Change) error{checkChange, settleDay, putReceipt, putRecords, putQueues} {
+		for _, step := range []func(*storage.Tx, *pos.Change) error{checkChange, settleDay, putReceipt, putRecords, putQueues} {
 			if err := step(tx, c); err != nil {
 				return err
 			}
@@ -52,7 +64,7 @@ func (b *BoltStore) Apply(c *Change) error {
 		return err
 	})
 	if errors.Is(err, storage.ErrDiskFull) {
-		return marked{err, ErrDiskFull}
+		return marked{err, pos.ErrDiskFull}
 	}
 	return err
 }
@@ -60,7 +72,7 @@ func (b *BoltStore) Apply(c *Change) error {
 // checkChange refuses c unless it still applies: it mints its number, the
 // payment code is unused, and the records are in the states c moves them
 // from (nobody else moved them first).
-func checkChange(tx *storage.Tx, c *Change) error {
+func checkChange(tx *storage.Tx, c *pos.Change) error {
 	if c.Mint != nil {
 		if err := mintIn(tx, c); err != nil {
 			return err
@@ -72,18 +84,18 @@ func checkChange(tx *storage.Tx, c *Change) error {
 			return err
 		}
 		if !ok {
-			return ErrCodeUsed
+			return pos.ErrCodeUsed
 		}
 	}
 	if c.Order != nil {
-		if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, c.OrderFrom, c.Order.State, StateNew,
-			func(o *storage.Order) State { return o.State }, c.Order.Flow()); err != nil {
+		if err := checkFrom(tx.GetOrder, c.Order.OutTradeNo, c.OrderFrom, c.Order.State, pos.StateNew,
+			func(o *storage.Order) pos.State { return o.State }, c.Order.Flow()); err != nil {
 			return err
 		}
 	}
 	if c.Refund != nil {
-		if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, c.RefundFrom, c.Refund.State, RefundNew,
-			func(r *storage.Refund) RefundState { return r.State }, FlowRefund); err != nil {
+		if err := checkFrom(tx.GetRefund, c.Refund.OutRefundNo, c.RefundFrom, c.Refund.State, pos.RefundNew,
+			func(r *storage.Refund) pos.RefundState { return r.State }, pos.FlowRefund); err != nil {
 			return err
 		}
 	}
@@ -92,7 +104,7 @@ func checkChange(tx *storage.Tx, c *Change) error {
 
 // putReceipt numbers c's receipt from the receipt sequence, stores it and
 // puts its number on the record it belongs to.
-func putReceipt(tx *storage.Tx, c *Change) error {
+func putReceipt(tx *storage.Tx, c *pos.Change) error {
 	if c.Receipt == nil {
 		return nil
 	}
@@ -114,7 +126,7 @@ func putReceipt(tx *storage.Tx, c *Change) error {
 }
 
 // putRecords writes c's order and refund records.
-func putRecords(tx *storage.Tx, c *Change) error {
+func putRecords(tx *storage.Tx, c *pos.Change) error {
 	if c.Order != nil {
 		if err := tx.PutOrder(orderRecord(c.Order)); err != nil {
 			return err
@@ -127,7 +139,7 @@ func putRecords(tx *storage.Tx, c *Change) error {
 }
 
 // putQueues keeps the unseen outcomes and the outbox in step with c.
-func putQueues(tx *storage.Tx, c *Change) error {
+func putQueues(tx *storage.Tx, c *pos.Change) error {
 	if c.Announce && c.Order != nil {
 		if err := tx.PutRaw(storage.BucketUnseen, c.Order.OutTradeNo, []byte{}); err != nil {
 			return err
@@ -149,7 +161,7 @@ func putQueues(tx *storage.Tx, c *Change) error {
 	return nil
 }
 
-// mintIn numbers c's new order or refund (Change.Mint) inside its first
+// mintIn numbers c's new order or refund (pos.Change.Mint) inside its first
 // commit. "last_<kind>" is the last number minted; "no_<kind>" counts the
 // blocks of noBlock numbers reserved, as releases that reserved a block in
 // a commit of its own did (and would again after a downgrade). A number
@@ -157,7 +169,7 @@ func putQueues(tx *storage.Tx, c *Change) error {
 // number's own; otherwise (a database that an older release numbered, or
 // the block used up) a new block is reserved in the same transaction, so
 // no number is ever handed out twice by either scheme.
-func mintIn(tx *storage.Tx, c *Change) error {
+func mintIn(tx *storage.Tx, c *pos.Change) error {
 	m := c.Mint
 	last, blocks := tx.Seq("last_"+m.Kind), tx.Seq("no_"+m.Kind)
 	n := last + 1
@@ -176,9 +188,9 @@ func mintIn(tx *storage.Tx, c *Change) error {
 		return err
 	}
 	if m.Claim != nil && !m.Claim(no) {
-		return fmt.Errorf("mint %s: %w", no, ErrBusy)
+		return fmt.Errorf("mint %s: %w", no, pos.ErrBusy)
 	}
-	c.name(no)
+	c.Name(no)
 	return nil
 }
 
@@ -188,17 +200,17 @@ func mintIn(tx *storage.Tx, c *Change) error {
 // marks its day closed in its own commit and bbolt has one writer at a
 // time, so a day's Z and its sales cannot disagree. A foreign sale is no
 // sale of this terminal and gets none.
-func settleDay(tx *storage.Tx, c *Change) error {
+func settleDay(tx *storage.Tx, c *pos.Change) error {
 	var day string
 	var err error
 	switch {
-	case c.Order != nil && c.Order.State == StatePaid && !c.Order.Foreign && c.Order.BusinessDay == "":
-		if day, err = tx.BusinessDay(DayOf(c.Order.PaidAt)); err != nil {
+	case c.Order != nil && c.Order.State == pos.StatePaid && !c.Order.Foreign && c.Order.BusinessDay == "":
+		if day, err = tx.BusinessDay(pos.DayOf(c.Order.PaidAt)); err != nil {
 			return err
 		}
 		c.Order.BusinessDay = day
-	case c.Refund != nil && c.Refund.State == RefundSuccess && c.Refund.BusinessDay == "":
-		if day, err = tx.BusinessDay(DayOf(c.Refund.SuccessAt)); err != nil {
+	case c.Refund != nil && c.Refund.State == pos.RefundSuccess && c.Refund.BusinessDay == "":
+		if day, err = tx.BusinessDay(pos.DayOf(c.Refund.SuccessAt)); err != nil {
 			return err
 		}
 		c.Refund.BusinessDay = day
@@ -212,11 +224,11 @@ func settleDay(tx *storage.Tx, c *Change) error {
 }
 
 // Room reports whether the database can take the outcome of a payment
-// about to be sent; a full disk is an error wrapping ErrDiskFull.
-func (b *BoltStore) Room() error {
+// about to be sent; a full disk is an error wrapping pos.ErrDiskFull.
+func (b *Store) Room() error {
 	err := b.s.Room()
 	if errors.Is(err, storage.ErrDiskFull) {
-		return marked{err, ErrDiskFull}
+		return marked{err, pos.ErrDiskFull}
 	}
 	return err
 }
@@ -229,25 +241,25 @@ func (m marked) Unwrap() []error { return []error{m.err, m.mark} }
 
 // checkFrom confirms the stored record is still in state want (absent
 // when want is the flow's NEW) before it is moved to `to`.
-func checkFrom[R any, S ~string](get func(string) (*R, error), key string, want, to, newState S, state func(*R) S, f Flow) error {
+func checkFrom[R any, S ~string](get func(string) (*R, error), key string, want, to, newState S, state func(*R) S, f pos.Flow) error {
 	cur, err := get(key)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		if want == newState {
 			return nil
 		}
-		return &TransitionError{Flow: f, Ref: key, From: string(want), To: string(to), Stale: true}
+		return &pos.TransitionError{Flow: f, Ref: key, From: string(want), To: string(to), Stale: true}
 	case err != nil:
 		return err
 	case want == newState || state(cur) != want:
-		return &TransitionError{Flow: f, Ref: key, From: string(want), To: string(to), Stale: true, Stored: string(state(cur))}
+		return &pos.TransitionError{Flow: f, Ref: key, From: string(want), To: string(to), Stale: true, Stored: string(state(cur))}
 	}
 	return nil
 }
 
-// Order reads one order.
-func (b *BoltStore) Order(no string) (*Order, error) {
-	var o *Order
+// pos.Order reads one order.
+func (b *Store) Order(no string) (*pos.Order, error) {
+	var o *pos.Order
 	err := b.s.View(func(tx *storage.Tx) error {
 		r, err := tx.GetOrder(no)
 		if err != nil {
@@ -259,9 +271,9 @@ func (b *BoltStore) Order(no string) (*Order, error) {
 	return o, notFound(err)
 }
 
-// Refund reads one refund.
-func (b *BoltStore) Refund(no string) (*Refund, error) {
-	var r *Refund
+// pos.Refund reads one refund.
+func (b *Store) Refund(no string) (*pos.Refund, error) {
+	var r *pos.Refund
 	err := b.s.View(func(tx *storage.Tx) error {
 		rec, err := tx.GetRefund(no)
 		if err != nil {
@@ -273,8 +285,8 @@ func (b *BoltStore) Refund(no string) (*Refund, error) {
 	return r, notFound(err)
 }
 
-func (b *BoltStore) orders(list func(*storage.Tx) ([]*storage.Order, error)) ([]*Order, error) {
-	var out []*Order
+func (b *Store) orders(list func(*storage.Tx) ([]*storage.Order, error)) ([]*pos.Order, error) {
+	var out []*pos.Order
 	err := b.s.View(func(tx *storage.Tx) error {
 		recs, err := list(tx)
 		for _, r := range recs {
@@ -286,25 +298,25 @@ func (b *BoltStore) orders(list func(*storage.Tx) ([]*storage.Order, error)) ([]
 }
 
 // OpenOrders lists the orders in the open index.
-func (b *BoltStore) OpenOrders() ([]*Order, error) {
+func (b *Store) OpenOrders() ([]*pos.Order, error) {
 	return b.orders((*storage.Tx).OpenOrders)
 }
 
 // OrdersOnDay lists one day's orders.
-func (b *BoltStore) OrdersOnDay(day string) ([]*Order, error) {
+func (b *Store) OrdersOnDay(day string) ([]*pos.Order, error) {
 	return b.orders(func(tx *storage.Tx) ([]*storage.Order, error) { return tx.OrdersOnDay(day) })
 }
 
 // FindOrdersOnDay lists the orders of one day that keep accepts, reading
 // only their briefs for the rest.
-func (b *BoltStore) FindOrdersOnDay(day string, keep func(OrderBrief) bool) ([]*Order, error) {
+func (b *Store) FindOrdersOnDay(day string, keep func(pos.OrderBrief) bool) ([]*pos.Order, error) {
 	return b.orders(func(tx *storage.Tx) ([]*storage.Order, error) {
-		return tx.FindOrdersOnDay(day, func(s storage.OrderBrief) bool { return keep(OrderBrief(s)) })
+		return tx.FindOrdersOnDay(day, func(s storage.OrderBrief) bool { return keep(pos.OrderBrief(s)) })
 	})
 }
 
 // AllOrders lists every order.
-func (b *BoltStore) AllOrders() ([]*Order, error) {
+func (b *Store) AllOrders() ([]*pos.Order, error) {
 	return b.orders(func(tx *storage.Tx) ([]*storage.Order, error) {
 		var all []*storage.Order
 		err := tx.EachOrder(func(o *storage.Order) error { all = append(all, o); return nil })
@@ -312,8 +324,8 @@ func (b *BoltStore) AllOrders() ([]*Order, error) {
 	})
 }
 
-func (b *BoltStore) refunds(list func(*storage.Tx) ([]*storage.Refund, error)) ([]*Refund, error) {
-	var out []*Refund
+func (b *Store) refunds(list func(*storage.Tx) ([]*storage.Refund, error)) ([]*pos.Refund, error) {
+	var out []*pos.Refund
 	err := b.s.View(func(tx *storage.Tx) error {
 		recs, err := list(tx)
 		for _, r := range recs {
@@ -325,22 +337,22 @@ func (b *BoltStore) refunds(list func(*storage.Tx) ([]*storage.Refund, error)) (
 }
 
 // OpenRefunds lists the refunds in the open index.
-func (b *BoltStore) OpenRefunds() ([]*Refund, error) {
+func (b *Store) OpenRefunds() ([]*pos.Refund, error) {
 	return b.refunds((*storage.Tx).OpenRefunds)
 }
 
 // RefundsOf lists one order's refunds.
-func (b *BoltStore) RefundsOf(outTradeNo string) ([]*Refund, error) {
+func (b *Store) RefundsOf(outTradeNo string) ([]*pos.Refund, error) {
 	return b.refunds(func(tx *storage.Tx) ([]*storage.Refund, error) { return tx.RefundsOf(outTradeNo) })
 }
 
 // Outbox lists the queued calls.
-func (b *BoltStore) Outbox() ([]OutboxEntry, error) {
-	var out []OutboxEntry
+func (b *Store) Outbox() ([]pos.OutboxEntry, error) {
+	var out []pos.OutboxEntry
 	err := b.s.View(func(tx *storage.Tx) error {
 		recs, err := tx.Outbox()
 		for _, r := range recs {
-			out = append(out, OutboxEntry{Kind: OutboxKind(r.Kind), Ref: r.Ref, Attempts: r.Attempts,
+			out = append(out, pos.OutboxEntry{Kind: pos.OutboxKind(r.Kind), Ref: r.Ref, Attempts: r.Attempts,
 				NextAt: r.NextAt, LastError: r.LastError, CreatedAt: r.CreatedAt})
 		}
 		return err
@@ -349,7 +361,7 @@ func (b *BoltStore) Outbox() ([]OutboxEntry, error) {
 }
 
 // SaveOutbox updates a queued call's bookkeeping if it is still queued.
-func (b *BoltStore) SaveOutbox(e OutboxEntry) error {
+func (b *Store) SaveOutbox(e pos.OutboxEntry) error {
 	return b.s.Update(func(tx *storage.Tx) error {
 		if !tx.Has(storage.BucketOutbox, e.Key()) {
 			return nil
@@ -359,7 +371,7 @@ func (b *BoltStore) SaveOutbox(e OutboxEntry) error {
 }
 
 // Unseen lists the unacknowledged outcomes, in key order.
-func (b *BoltStore) Unseen() ([]string, error) {
+func (b *Store) Unseen() ([]string, error) {
 	var nos []string
 	err := b.s.View(func(tx *storage.Tx) error {
 		return tx.ForEach(storage.BucketUnseen, "", func(k string, _ []byte) error {
@@ -371,7 +383,7 @@ func (b *BoltStore) Unseen() ([]string, error) {
 }
 
 // Receipt reads one receipt.
-func (b *BoltStore) Receipt(no string) (*receipt.Receipt, error) {
+func (b *Store) Receipt(no string) (*receipt.Receipt, error) {
 	var r *receipt.Receipt
 	err := b.s.View(func(tx *storage.Tx) error {
 		var err error
@@ -381,7 +393,7 @@ func (b *BoltStore) Receipt(no string) (*receipt.Receipt, error) {
 	return r, notFound(err)
 }
 
-func outboxRecord(e OutboxEntry) *storage.OutboxEntry {
+func outboxRecord(e pos.OutboxEntry) *storage.OutboxEntry {
 	return &storage.OutboxEntry{Kind: string(e.Kind), Ref: e.Ref, Attempts: e.Attempts,
 		NextAt: e.NextAt, LastError: e.LastError, CreatedAt: e.CreatedAt}
 }
@@ -401,7 +413,7 @@ type eventData struct {
 	RemoteTradeType     string `json:"remote_trade_type,omitempty"`
 }
 
-func eventRecord(c *Change) storage.Event {
+func eventRecord(c *pos.Change) storage.Event {
 	e := c.Event
 	var d eventData
 	if o := c.Order; o != nil {
@@ -419,7 +431,7 @@ func eventRecord(c *Change) storage.Event {
 		From: e.From, To: e.To, Reason: e.Reason, Data: data}
 }
 
-func orderRecord(o *Order) *storage.Order {
+func orderRecord(o *pos.Order) *storage.Order {
 	return &storage.Order{
 		OutTradeNo: o.OutTradeNo, Tender: string(o.Tender), State: o.State, AmountFen: o.AmountFen,
 		Lines: o.Lines, Description: o.Description, Cashier: o.Cashier,
@@ -435,15 +447,15 @@ func orderRecord(o *Order) *storage.Order {
 
 // dayIndex is the day index entry of o: its creation day, or none for a
 // foreign sale, which is never one of this terminal's sales of any day.
-func dayIndex(o *Order) string {
+func dayIndex(o *pos.Order) string {
 	if o.Foreign {
 		return ""
 	}
-	return DayOf(o.CreatedAt)
+	return pos.DayOf(o.CreatedAt)
 }
 
-func orderFromRecord(r *storage.Order) *Order {
-	return &Order{
+func orderFromRecord(r *storage.Order) *pos.Order {
+	return &pos.Order{
 		OutTradeNo: r.OutTradeNo, Tender: receipt.Tender(r.Tender), State: r.State, AmountFen: r.AmountFen,
 		Lines: r.Lines, Description: r.Description, Cashier: r.Cashier,
 		CodeLast4: r.CodeLast4, CodeHash: r.CodeHash, Attach: r.Attach, Confirmed: r.Confirmed, CodeURL: r.CodeURL, ExpiresAt: r.ExpiresAt,
@@ -456,7 +468,7 @@ func orderFromRecord(r *storage.Order) *Order {
 	}
 }
 
-func refundRecord(r *Refund) *storage.Refund {
+func refundRecord(r *pos.Refund) *storage.Refund {
 	return &storage.Refund{
 		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: r.State,
 		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
@@ -466,8 +478,8 @@ func refundRecord(r *Refund) *storage.Refund {
 	}
 }
 
-func refundFromRecord(r *storage.Refund) *Refund {
-	return &Refund{
+func refundFromRecord(r *storage.Refund) *pos.Refund {
+	return &pos.Refund{
 		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: r.State,
 		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
