@@ -53,7 +53,7 @@ func TestEscFromEveryFocusable(t *testing.T) {
 				h := newHarness(t)
 				c := &console{t: h.term, m: w.desk}
 				h.term.show(tt.show(c))
-				h.drain()
+				h.settle()
 				return h
 			}
 			n := len(focusables(open()))

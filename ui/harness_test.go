@@ -98,6 +98,19 @@ func (h *harness) waitFor(what string, cond func() bool) {
 	}
 }
 
+// settle runs UI work until no async work of the terminal is in flight
+// and nothing is queued: the screen has finished loading.
+func (h *harness) settle() {
+	h.t.Helper()
+	h.waitFor("the screen to finish loading", func() bool {
+		if h.term.inflight.Load() != 0 {
+			return false
+		}
+		h.drain()
+		return h.term.inflight.Load() == 0 && len(h.q) == 0
+	})
+}
+
 // drain runs the UI work queued so far.
 func (h *harness) drain() {
 	for {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -118,14 +119,17 @@ type payment struct {
 // on the UI goroutine; work that may block runs in goroutines it owns that
 // report back through do.
 type Terminal struct {
-	ctx  context.Context
-	w    fyne.Window
-	opt  options
-	cat  *catalog
-	do   func(func())
-	bar  *StatusBar
-	body *fyne.Container
-	root *fyne.Container // the bar (and the outcome banner, when it has any) above body
+	ctx context.Context
+	// inflight counts async work not yet applied on the UI goroutine, so a
+	// test can wait until a screen has finished loading.
+	inflight atomic.Int64
+	w        fyne.Window
+	opt      options
+	cat      *catalog
+	do       func(func())
+	bar      *StatusBar
+	body     *fyne.Container
+	root     *fyne.Container // the bar (and the outcome banner, when it has any) above body
 
 	cur     screen
 	stopCur context.CancelFunc
@@ -418,12 +422,15 @@ func (t *Terminal) flushKeys() {
 // async runs work off the UI goroutine; the function it returns, if any, is
 // applied on the UI goroutine unless ctx has ended by then.
 func (t *Terminal) async(ctx context.Context, work func(ctx context.Context) func()) {
+	t.inflight.Add(1)
 	go func() {
 		apply := work(ctx)
 		if apply == nil {
+			t.inflight.Add(-1)
 			return
 		}
 		t.do(func() {
+			defer t.inflight.Add(-1)
 			if ctx.Err() == nil {
 				apply()
 			}
