@@ -1,16 +1,26 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/notify"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/posstore"
 )
 
 // End to end over real HTTP in one terminal process: a Native QR is
@@ -98,4 +108,237 @@ func TestCheckNotify(t *testing.T) {
 	if f := checkNotify(cfg); len(f) != 1 || f[0].Level != LevelInfo {
 		t.Errorf("sandbox: %+v", f)
 	}
+}
+
+// frontProxy is the reverse proxy in front of the receiver ([notify] url
+// names it). While holding, it keeps every delivery and answers 503, as a
+// receiver that is down; replay sends a kept delivery on, in any order.
+type frontProxy struct {
+	next http.Handler
+	mu   sync.Mutex
+	hold bool
+	kept []keptDelivery
+}
+
+type keptDelivery struct {
+	path   string
+	header http.Header
+	body   []byte
+}
+
+func (f *frontProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if !hold {
+		f.next.ServeHTTP(w, r)
+		return
+	}
+	b, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.kept = append(f.kept, keptDelivery{path: r.URL.Path, header: r.Header.Clone(), body: b})
+	f.mu.Unlock()
+	http.Error(w, "receiver down", http.StatusServiceUnavailable)
+}
+
+func (f *frontProxy) setHold(on bool) {
+	f.mu.Lock()
+	f.hold = on
+	f.mu.Unlock()
+}
+
+// replay posts kept delivery d through the proxy and returns the status.
+func replay(ctx context.Context, t *testing.T, base string, d keptDelivery) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+d.path, bytes.NewReader(d.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = d.header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// End to end over real HTTP, the receiver behind a reverse proxy: a QR
+// sale is paid while the receiver is down (the terminal's poll settles
+// it), then refunded; the refund stays PROCESSING, and the terminal's
+// recovery would look again only in an hour. WeChat finishes it and its
+// notification — delivered before the sale's late one — is recorded and
+// hinted, and the terminal confirms by query and moves the refund to
+// SUCCESS. The sale's late notification, both again by hand and both
+// again from WeChat's retries record nothing and change nothing.
+func TestRefundNotificationCompletesRefund(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e := trainingEnv(t, t.TempDir())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := url.Parse("http://" + ln.Addr().String())
+	proxy := &frontProxy{next: httputil.NewSingleHostReverseProxy(target), hold: true}
+	front := httptest.NewServer(proxy)
+	defer front.Close()
+	// Tests only: the sandbox delivers to loopback http; config would refuse it.
+	e.Config.Notify.URL = front.URL + "/notify/v3"
+	w, err := e.WeChat(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.Store()
+	if err != nil {
+		t.Fatal(err)
+	}
+	approve := pos.AuthorizerFunc(func(context.Context, pos.Approval, pos.Action, string) (string, error) { return "wang", nil })
+	commits := &countingStore{Store: posstore.New(st)}
+	gw := refundQueries{Gateway: w.Gateway, answered: make(chan pos.RefundStatus, 16)}
+	term, err := pos.New(commits, gw, pos.Config{StoreID: e.Config.Store.ID, TerminalID: e.Config.Store.TerminalID,
+		Training: true, Authorizer: approve, RetryMin: time.Hour, RetryMax: time.Hour, RefundWait: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	term.Start(ctx)
+	served := make(chan error, 1)
+	sctx, stop := context.WithCancel(ctx)
+	go func() { served <- e.ServeNotifications(sctx, ln, term) }()
+	changes := term.Subscribe(ctx)
+
+	p, err := term.BeginQR(ctx, pos.Sale{AmountFen: 4200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p.Order().State != pos.StateShowingQR {
+		<-changes
+	}
+	if err := w.Sandbox.PayNative(p.Order().CodeURL); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 0 {
+		t.Fatalf("delivered %d to a receiver that is down, %v", n, err)
+	}
+	select {
+	case <-p.Done():
+	case <-ctx.Done():
+		t.Fatal("QR not settled by its poll")
+	}
+	if p.Order().State != pos.StatePaid {
+		t.Fatalf("sale %s, want PAID", p.Order().State)
+	}
+	rf, err := term.Refund(ctx, pos.RefundOrder{OutTradeNo: p.OutTradeNo(), AmountFen: 1500, Approval: pos.Approval{User: "wang"}})
+	if err != nil || rf.State != pos.RefundProcessing {
+		t.Fatalf("refund: %v %+v", err, rf)
+	}
+	// The recovery worker queries it once, then waits its hour.
+	select {
+	case st := <-gw.answered:
+		if st != pos.RefundStatusProcessing {
+			t.Fatalf("worker's query: %s", st)
+		}
+	case <-ctx.Done():
+		t.Fatal("the recovery worker never queried the refund")
+	}
+	// WeChat finishes the refund; both notifications, the sale's retry
+	// among them, meet the receiver still down.
+	w.Sandbox.Advance(time.Minute)
+	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 0 {
+		t.Fatalf("delivered %d to a receiver that is down, %v", n, err)
+	}
+	proxy.mu.Lock()
+	kept := slices.Clone(proxy.kept)
+	proxy.mu.Unlock()
+	if len(kept) != 3 {
+		t.Fatalf("kept %d deliveries, want the sale's twice and the refund's", len(kept))
+	}
+	pay, refund := kept[0], kept[2]
+	proxy.setHold(false)
+
+	if s := replay(ctx, t, front.URL, refund); s != http.StatusNoContent {
+		t.Fatalf("refund notification answered %d", s)
+	}
+	for done := false; !done; {
+		select {
+		case ev := <-changes:
+			done = ev.Refund != nil && ev.Refund.State == pos.RefundSuccess
+		case <-ctx.Done():
+			t.Fatal("refund not settled by its notification")
+		}
+	}
+	before := commits.n.Load()
+	for _, d := range []keptDelivery{pay, refund, pay} {
+		if s := replay(ctx, t, front.URL, d); s != http.StatusNoContent {
+			t.Fatalf("late or repeated notification answered %d", s)
+		}
+	}
+	w.Sandbox.Advance(time.Hour) // WeChat's retries come due
+	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 2 {
+		t.Fatalf("retries delivered %d, %v: %+v", n, err, w.Sandbox.Notifications())
+	}
+	stop()
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := term.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := commits.n.Load(); n != before {
+		t.Errorf("late and repeated notifications committed %d changes", n-before)
+	}
+	if o, err := term.Order(p.OutTradeNo()); err != nil || o.State != pos.StatePaid {
+		t.Fatalf("sale after the notifications: %v %+v", err, o)
+	}
+	got, err := term.RefundsOf(p.OutTradeNo())
+	if err != nil || len(got) != 1 || got[0].State != pos.RefundSuccess || got[0].AmountFen != 1500 {
+		t.Fatalf("refunds after the notifications: %v %+v", err, got)
+	}
+	if left, _ := term.Refundable(p.OutTradeNo()); left != 4200-1500 {
+		t.Errorf("refundable %d fen, want %d", left, 4200-1500)
+	}
+	sink, err := notify.OpenBolt(filepath.Join(e.DataDir, "notify.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	recs, err := sink.Since(ctx, 0, 10)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("records %+v %v, want the refund's then the sale's", recs, err)
+	}
+	if r := recs[0]; r.Kind != notify.KindRefund || r.OutRefundNo != rf.OutRefundNo || r.State != "SUCCESS" || r.RefundFen != 1500 {
+		t.Errorf("first record %+v", r)
+	}
+	if r := recs[1]; r.Kind != notify.KindPay || r.OutTradeNo != p.OutTradeNo() || r.TotalFen != 4200 {
+		t.Errorf("second record %+v", r)
+	}
+}
+
+// countingStore counts the terminal's commits, so a test can say a
+// notification changed nothing.
+type countingStore struct {
+	pos.Store
+	n atomic.Int64
+}
+
+func (c *countingStore) Apply(ch *pos.Change) error {
+	err := c.Store.Apply(ch)
+	if err == nil {
+		c.n.Add(1)
+	}
+	return err
+}
+
+// refundQueries tells the test each refund query's answer, so it knows
+// when the recovery worker has looked and is waiting.
+type refundQueries struct {
+	pos.Gateway
+	answered chan pos.RefundStatus
+}
+
+func (g refundQueries) QueryRefund(ctx context.Context, no string) (pos.RefundResult, error) {
+	r, err := g.Gateway.QueryRefund(ctx, no)
+	g.answered <- r.Status
+	return r, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -344,6 +345,90 @@ func TestHintSettlesQRBeforeItsPoll(t *testing.T) {
 			<-p.Done() // the fake clock never moves: only the hint can end the wait
 			if o := p.Order(); o.State != pos.StatePaid {
 				t.Fatalf("state %s after the hint, want PAID", o.State)
+			}
+		})
+	}
+}
+
+// countingStore counts the commits a terminal makes, so a test can say a
+// hint changed nothing.
+type countingStore struct {
+	pos.Store
+	n atomic.Int64
+}
+
+func (c *countingStore) Apply(ch *pos.Change) error {
+	err := c.Store.Apply(ch)
+	if err == nil {
+		c.n.Add(1)
+	}
+	return err
+}
+
+// A refund left PROCESSING is settled SUCCESS by the refund
+// notification's hint although its next recovery query is due only on a
+// clock that never moves; hints that come again, or for the paid sale
+// after its refund, or for a refund already settled, commit nothing.
+func TestHintCompletesProcessingRefund(t *testing.T) {
+	for _, gen := range gens {
+		t.Run(gen, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			s := newSandboxRig(t, gen, false, nil)
+			cs := &countingStore{Store: s.store}
+			s.term = s.newTerminal(cs, s.env.Gateway)
+			o, err := s.term.PayScan(ctx, sale(3000), gatetest.Code(sandbox.ScenarioSuccess))
+			if err != nil || o.State != pos.StatePaid {
+				t.Fatalf("pay: %v %+v", err, o)
+			}
+			// Refund polls for RefundWait; let its waits pass at once (10 s
+			// of the sandbox's 1 min RefundDelay), then freeze the clock.
+			s.clk.SetAuto(true)
+			rf, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1200, Approval: manager})
+			s.clk.SetAuto(false)
+			if err != nil || rf.State != pos.RefundProcessing {
+				t.Fatalf("refund: %v %+v", err, rf)
+			}
+			changes := s.term.Subscribe(ctx)
+			s.term.Start(ctx)
+			// The worker's first pass queried (still PROCESSING) and now
+			// waits RetryMin on the frozen clock.
+			if !s.clk.WaitForWaiter(ctx.Done()) {
+				t.Fatal("recovery worker never waited")
+			}
+			s.env.Sandbox.Advance(time.Minute) // WeChat finishes the refund
+			if err := s.term.Hint(rf.OutRefundNo); err != nil {
+				t.Fatal(err)
+			}
+			for done := false; !done; {
+				select {
+				case ev := <-changes:
+					done = ev.Refund != nil && ev.Refund.State == pos.RefundSuccess
+				case <-ctx.Done():
+					t.Fatal("refund not settled by its hint")
+				}
+			}
+			got, err := s.store.Refund(rf.OutRefundNo)
+			if err != nil || got.State != pos.RefundSuccess || got.RefundID == "" || got.AmountFen != 1200 {
+				t.Fatalf("refund after the hint: %v %+v", err, got)
+			}
+			before := cs.n.Load()
+			for _, no := range []string{rf.OutRefundNo, o.OutTradeNo, rf.OutRefundNo} {
+				if err := s.term.Hint(no); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.term.Recover(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := cs.n.Load(); n != before {
+				t.Errorf("late and repeated hints committed %d changes", n-before)
+			}
+			if got, _ := s.store.Order(o.OutTradeNo); got.State != pos.StatePaid {
+				t.Errorf("sale %s after the hints, want PAID", got.State)
+			}
+			if got, _ := s.store.Refund(rf.OutRefundNo); got.State != pos.RefundSuccess {
+				t.Errorf("refund %s after the hints, want SUCCESS", got.State)
 			}
 		})
 	}
