@@ -55,12 +55,7 @@ func TestNotificationSettlesQR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for p.Order().State != pos.StateShowingQR {
-		if _, ok := <-changes; !ok {
-			t.Fatalf("no QR: %+v", p.Order())
-		}
-	}
-	if err := w.Sandbox.PayNative(p.Order().CodeURL); err != nil {
+	if err := w.Sandbox.PayNative(showing(ctx, t, changes, p).CodeURL); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 1 {
@@ -107,6 +102,28 @@ func TestCheckNotify(t *testing.T) {
 	cfg.Notify.URL, cfg.WeChat.Mode = "", config.ModeSandbox
 	if f := checkNotify(cfg); len(f) != 1 || f[0].Level != LevelInfo {
 		t.Errorf("sandbox: %+v", f)
+	}
+}
+
+// showing waits for p's QR and returns the order as shown. It reads the
+// event's snapshot: the payment's own copy may lag the event by a moment.
+func showing(ctx context.Context, t *testing.T, changes <-chan pos.Event, p *pos.Payment) *pos.Order {
+	t.Helper()
+	if o := p.Order(); o.State == pos.StateShowingQR {
+		return o
+	}
+	for {
+		select {
+		case ev, ok := <-changes:
+			if !ok {
+				t.Fatalf("no QR: %+v", p.Order())
+			}
+			if o := ev.Order; o != nil && o.OutTradeNo == p.OutTradeNo() && o.State == pos.StateShowingQR {
+				return o
+			}
+		case <-ctx.Done():
+			t.Fatalf("no QR: %+v", p.Order())
+		}
 	}
 }
 
@@ -212,10 +229,7 @@ func TestRefundNotificationCompletesRefund(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for p.Order().State != pos.StateShowingQR {
-		<-changes
-	}
-	if err := w.Sandbox.PayNative(p.Order().CodeURL); err != nil {
+	if err := w.Sandbox.PayNative(showing(ctx, t, changes, p).CodeURL); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 0 {
