@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,13 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
+	"github.com/wxpos/wxpos/wechat/bill"
 )
-
-// maxBillFile bounds an imported bill once decompressed.
-const maxBillFile = 1 << 30
 
 func newBillCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
@@ -75,6 +72,7 @@ func newBillFetchCmd(g *globalFlags) *cobra.Command {
 func newBillImportCmd(g *globalFlags) *cobra.Command {
 	var asJSON, save bool
 	var dayFlag string
+	var maxMB int
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Read a bill downloaded elsewhere: rows, totals, summary check",
@@ -85,16 +83,17 @@ func newBillImportCmd(g *globalFlags) *cobra.Command {
 			"--json prints one object: bill_type, columns, rows, summary_rows_declared, settled_total_fen,\n" +
 			"refund_total_fen, fee_total_yuan, summary_matches.\n" +
 			"Exit status: 0 parsed and the summary matches; 1 parsed but the summary does not match;\n" +
-			"2 malformed (the line and column are on stderr).",
+			"2 malformed (the line and column are on stderr) or refused: larger than --max-size-mb once\n" +
+			"decompressed, or a gzip file expanding more than 100:1 (a gzip bomb). The file is read as a stream.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			plain, err := readBillFile(args[0])
-			if err != nil {
-				return &ExitError{Code: ExitFailure, Err: err}
+			if maxMB < 1 {
+				return Usagef("--max-size-mb: must be at least 1, got %d", maxMB)
 			}
-			rep, err := live.Inspect(plain)
+			lim := bill.Limits{MaxSize: int64(maxMB) << 20}
+			rep, err := inspectBillFile(args[0], lim)
 			if err != nil {
-				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w", args[0], err)}
+				return err
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
@@ -115,37 +114,46 @@ func newBillImportCmd(g *globalFlags) *cobra.Command {
 				return nil
 			}
 			return g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
-				return saveImported(env, args[0], plain, rep, dayFlag, asJSON)
+				return saveImported(env, args[0], lim, rep, dayFlag, asJSON)
 			})(cmd, args)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object (for scripts)")
 	cmd.Flags().BoolVar(&save, "save", false, "store the bill as its day's bill and reconcile the day")
 	cmd.Flags().StringVar(&dayFlag, "day", "", "with --save: the bill `day` (default: the day of its rows)")
+	cmd.Flags().IntVar(&maxMB, "max-size-mb", config.DefaultBillMaxSizeMB,
+		"refuse a bill larger than this many `MB` once decompressed (as bill.max_size_mb)")
 	return cmd
 }
 
-// readBillFile reads a bill file, gunzipping it when it is gzip.
-func readBillFile(path string) ([]byte, error) {
-	raw, err := os.ReadFile(path)
+// inspectBillFile reads a bill file as a stream (gunzipped when gzip,
+// within lim) and reports on it. A file that cannot be opened exits 1; one
+// that is not a readable bill, a gzip bomb among them, exits 2 (malformed).
+func inspectBillFile(path string, lim bill.Limits) (*live.Report, error) {
+	r, closeFile, err := openBillFile(path, lim)
 	if err != nil {
 		return nil, err
 	}
-	if len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
-		return raw, nil
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	defer closeFile()
+	rep, err := live.InspectReader(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: gunzip: %w", path, err)
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w", path, err)}
 	}
-	plain, err := io.ReadAll(io.LimitReader(zr, maxBillFile+1))
+	return rep, nil
+}
+
+// openBillFile opens a bill file for reading as plain text within lim.
+func openBillFile(path string, lim bill.Limits) (io.Reader, func(), error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: gunzip: %w", path, err)
+		return nil, nil, &ExitError{Code: ExitFailure, Err: err}
 	}
-	if len(plain) > maxBillFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes once decompressed", path, maxBillFile)
+	r, err := bill.Decompress(f, lim)
+	if err != nil {
+		f.Close()
+		return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w: %w", path, live.ErrMalformed, err)}
 	}
-	return plain, nil
+	return r, func() { f.Close() }, nil
 }
 
 func printReport(w io.Writer, name string, r *live.Report) {
@@ -172,7 +180,7 @@ func printReport(w io.Writer, name string, r *live.Report) {
 	}
 }
 
-func saveImported(env *Env, name string, plain []byte, rep *live.Report, dayFlag string, quiet bool) error {
+func saveImported(env *Env, name string, lim bill.Limits, rep *live.Report, dayFlag string, quiet bool) error {
 	day := rep.FirstDay
 	if dayFlag != "" {
 		d, err := recon.ParseDay(dayFlag)
@@ -190,7 +198,15 @@ func saveImported(env *Env, name string, plain []byte, rep *live.Report, dayFlag
 	if err != nil {
 		return err
 	}
-	if err := desk.Book.SaveBill(day, plain, recon.BillInfo{Source: "import:" + filepath.Base(name)}, "cli"); err != nil {
+	// Read a second time, as a stream: only the compressed copy the book
+	// stores is ever in memory.
+	r, closeFile, err := openBillFile(name, lim)
+	if err != nil {
+		return err
+	}
+	err = desk.Book.SaveBillFrom(day, r, recon.BillInfo{Source: "import:" + filepath.Base(name)}, "cli")
+	closeFile()
+	if err != nil {
 		return err
 	}
 	res, err := desk.Reconcile(day, "cli")

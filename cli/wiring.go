@@ -79,6 +79,9 @@ func (e *Env) WeChat(ctx context.Context) (*WeChat, error) {
 func (e *Env) connect(ctx context.Context) (*WeChat, error) {
 	c := e.Config.WeChat
 	common := []wechat.Option{wechat.WithLogger(e.Logger), wechat.WithTimeout(c.Timeout.Duration)}
+	if mb := e.Config.Bill.MaxSizeMB; mb > 0 {
+		common = append(common, wechat.WithMaxBillSize(int64(mb)<<20))
+	}
 	switch c.Mode {
 	case config.ModeSandbox:
 		var (

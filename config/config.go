@@ -155,9 +155,15 @@ type UI struct {
 	Locale string `toml:"locale"` // zh-CN or en
 }
 
+// DefaultBillMaxSizeMB is bill.max_size_mb when not set.
+const DefaultBillMaxSizeMB = 256
+
 // Bill controls the daily bill download.
 type Bill struct {
 	FetchAfter string `toml:"fetch_after"` // HH:MM Asia/Shanghai, default 10:00
+	// MaxSizeMB refuses a bill larger than this once decompressed
+	// (download and import), default 256: a busy store's day is a few MB.
+	MaxSizeMB int `toml:"max_size_mb"`
 }
 
 // Replica is the store's PostgreSQL server that terminals replicate their
@@ -293,6 +299,9 @@ func (c *Config) applyDefaults() {
 	if c.Bill.FetchAfter == "" {
 		c.Bill.FetchAfter = "10:00"
 	}
+	if c.Bill.MaxSizeMB == 0 {
+		c.Bill.MaxSizeMB = DefaultBillMaxSizeMB
+	}
 	if c.Backup.At == "" {
 		c.Backup.At = "02:30"
 	}
@@ -395,6 +404,9 @@ func (c *Config) validate() []error {
 	p.notify(c.Notify)
 	if _, err := time.Parse("15:04", c.Bill.FetchAfter); err != nil {
 		p.bad("bill.fetch_after", "must be a time of day like 10:00, got %q", c.Bill.FetchAfter)
+	}
+	if c.Bill.MaxSizeMB < 1 || c.Bill.MaxSizeMB > 4096 {
+		p.bad("bill.max_size_mb", "must be 1 to 4096 (MB of bill text), got %d", c.Bill.MaxSizeMB)
 	}
 	if _, err := time.Parse("15:04", c.Backup.At); err != nil {
 		p.bad("backup.at", "must be a time of day like 02:30 (Asia/Shanghai), got %q", c.Backup.At)

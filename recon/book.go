@@ -108,16 +108,24 @@ func (b *BillBook) Store() *storage.Store { return b.s }
 // SaveBill stores the plain text of day's bill, compressed, replacing any
 // earlier copy. A nil plain with info.NoBill records "no bill that day".
 func (b *BillBook) SaveBill(day Day, plain []byte, info BillInfo, actor string) error {
+	return b.SaveBillFrom(day, bytes.NewReader(plain), info, actor)
+}
+
+// SaveBillFrom is SaveBill reading the plain text from r as it compresses
+// it: only the compressed copy is held in memory. An error reading r
+// stores nothing.
+func (b *BillBook) SaveBillFrom(day Day, r io.Reader, info BillInfo, actor string) error {
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed) // level is valid
-	if _, err := zw.Write(plain); err != nil {
+	h := sha1.New()
+	n, err := io.Copy(io.MultiWriter(zw, h), r)
+	if err != nil {
 		return fmt.Errorf("store bill %s: %w", day, err)
 	}
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("store bill %s: %w", day, err)
 	}
-	sum := sha1.Sum(plain)
-	info.V, info.Day, info.SHA1, info.Size = 1, day, hex.EncodeToString(sum[:]), int64(len(plain))
+	info.V, info.Day, info.SHA1, info.Size = 1, day, hex.EncodeToString(h.Sum(nil)), n
 	if info.At.IsZero() {
 		info.At = b.now()
 	}

@@ -3,7 +3,6 @@ package wechat
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha1"
 	"crypto/subtle"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/tz"
+	"github.com/wxpos/wxpos/wechat/bill"
 )
 
 // v3 wire types (PROTOCOL B.8–B.12). Unexported: callers use the neutral
@@ -455,25 +455,18 @@ func (c *Client) TradeBillTo(ctx context.Context, r BillRequest, w io.Writer) (i
 }
 
 // copyBill copies a bill body to w, gunzipping it when it starts with the
-// gzip magic, up to limit uncompressed bytes, and checks its SHA1 when
+// gzip magic, up to limit uncompressed bytes and bill.DefaultMaxRatio (a
+// gzip bomb is refused after a little of it), and checks its SHA1 when
 // wantSHA1 is not empty.
 func copyBill(op string, br *bufio.Reader, w io.Writer, limit int64, wantSHA1 string) (int64, error) {
-	var src io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return 0, &TransportError{Op: op, Err: fmt.Errorf("gunzip: %w", err)}
-		}
-		defer zr.Close()
-		src = zr
+	src, err := bill.Decompress(br, bill.Limits{MaxSize: limit})
+	if err != nil {
+		return 0, &TransportError{Op: op, Err: err}
 	}
 	h := sha1.New()
-	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(src, limit+1))
+	n, err := io.Copy(io.MultiWriter(w, h), src)
 	if err != nil {
 		return n, &TransportError{Op: op, Err: fmt.Errorf("bill body: %w", err)}
-	}
-	if n > limit {
-		return n, &TransportError{Op: op, Err: fmt.Errorf("bill larger than %d bytes", limit)}
 	}
 	if wantSHA1 != "" {
 		got := hex.EncodeToString(h.Sum(nil))

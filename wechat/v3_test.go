@@ -16,6 +16,7 @@ import (
 
 	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
+	billpkg "github.com/wxpos/wxpos/wechat/bill"
 )
 
 func paidTxn(outTradeNo string, total int64) map[string]any {
@@ -313,6 +314,10 @@ func TestV3TradeBill(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write(bill)
 	zw.Close()
+	var bomb bytes.Buffer // 16 MB of zeros in 16 KB
+	zw = gzip.NewWriter(&bomb)
+	zw.Write(make([]byte, 16<<20))
+	zw.Close()
 	tests := []struct {
 		name    string
 		hash    string
@@ -322,6 +327,7 @@ func TestV3TradeBill(t *testing.T) {
 		{"gzip ok", hex.EncodeToString(sum[:]), gz.Bytes(), nil},
 		{"plain ok", hex.EncodeToString(sum[:]), bill, nil},
 		{"hash mismatch", "0000000000000000000000000000000000000000", gz.Bytes(), wechat.ErrBillHash},
+		{"gzip bomb", hex.EncodeToString(sum[:]), bomb.Bytes(), billpkg.ErrRatio},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

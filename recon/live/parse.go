@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/wechat/bill"
@@ -90,8 +88,14 @@ var ErrMalformed = errors.New("malformed bill")
 // summary that disagrees with the rows is not an error: the report says
 // SummaryMatches=false and carries the declared count. A malformed file is
 // an error wrapping ErrMalformed.
-func Inspect(plain []byte) (*Report, error) {
-	p := bill.NewParser(bytes.NewReader(plain))
+func Inspect(plain []byte) (*Report, error) { return InspectReader(bytes.NewReader(plain)) }
+
+// InspectReader is Inspect reading the bill as a stream, one line at a
+// time, in constant memory. An error reading r (a gzip bomb refused by
+// bill.Decompress, a corrupt stream) is an error wrapping ErrMalformed
+// too: the file is not a readable bill.
+func InspectReader(r io.Reader) (*Report, error) {
+	p := bill.NewParser(r)
 	rep := &Report{}
 	for p.Next() {
 		row := p.Row()
@@ -109,41 +113,15 @@ func Inspect(plain []byte) (*Report, error) {
 	}
 	rep.BillType, rep.Columns, rep.Legacy = string(p.Type()), len(p.Columns()), p.Legacy()
 	rep.FeeTotalYuan = recon.FeeYuan(rep.feeMilli)
-	var pe *bill.ParseError
 	switch err := p.Err(); {
 	case err == nil:
 		rep.SummaryMatches = true
 		rep.SummaryRowsDeclared = p.Summary().Count
-	case errors.Is(err, bill.ErrSummaryMismatch) && errors.As(err, &pe):
+	case errors.Is(err, bill.ErrSummaryMismatch) && p.Declared() != nil:
 		rep.Mismatch = err
-		n, cerr := declaredCount(plain, pe.Line)
-		if cerr != nil {
-			return nil, fmt.Errorf("%w: %w", ErrMalformed, cerr)
-		}
-		rep.SummaryRowsDeclared = n
+		rep.SummaryRowsDeclared = p.Declared().Count
 	default:
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	return rep, nil
-}
-
-// declaredCount reads 总交易单数 from the summary row at line (1-based),
-// whose header is the line before it. The parser has already validated
-// both lines; it only does not hand out a summary that failed its check.
-func declaredCount(plain []byte, line int) (int64, error) {
-	lines := bytes.Split(plain, []byte("\n"))
-	if line < 2 || line > len(lines) {
-		return 0, fmt.Errorf("summary line %d out of range", line)
-	}
-	clean := func(b []byte) []string {
-		s := strings.TrimSuffix(string(b), "\r")
-		return strings.Split(s, ",")
-	}
-	head, vals := clean(lines[line-2]), clean(lines[line-1])
-	for i, h := range head {
-		if strings.Contains(strings.TrimSpace(h), "总交易单数") && i < len(vals) {
-			return strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(vals[i]), "`")), 10, 64)
-		}
-	}
-	return 0, fmt.Errorf("line %d: no 总交易单数", line-1)
 }

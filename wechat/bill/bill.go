@@ -249,6 +249,17 @@ func (p *Parser) Summary() *Summary {
 	return &s
 }
 
+// Declared returns the summary row as read, whether or not it matches the
+// rows (after a summary mismatch it says what the file claims); nil until
+// the summary row has been read.
+func (p *Parser) Declared() *Summary {
+	if p.sum.Line == 0 {
+		return nil
+	}
+	s := p.sum
+	return &s
+}
+
 func (p *Parser) fail(col int, name string, err error) bool {
 	p.err = &ParseError{Line: p.line, Column: col, Name: name, Err: err}
 	p.st = stDone
@@ -540,7 +551,6 @@ func (p *Parser) parseRow(b []byte) bool {
 
 func (p *Parser) parseSummaryRow(b []byte) error {
 	s := &p.sum
-	s.Line = p.line
 	line := string(b)
 	if !p.split(line, p.snames) {
 		return p.err
@@ -572,6 +582,7 @@ func (p *Parser) parseSummaryRow(b []byte) error {
 			return p.err
 		}
 	}
+	s.Line = p.line
 	return p.verify()
 }
 
