@@ -28,8 +28,18 @@ func newBillCmd(g *globalFlags) *cobra.Command {
 	return cmd
 }
 
+// billFetchJSON is what bill fetch --json prints.
+type billFetchJSON struct {
+	Day    string        `json:"day"` // yyyy-mm-dd
+	NoBill bool          `json:"no_bill"`
+	Bytes  int64         `json:"bytes"` // of the plain bill
+	SHA1   string        `json:"sha1,omitempty"`
+	Result *recon.Result `json:"reconciliation"`
+}
+
 func newBillFetchCmd(g *globalFlags) *cobra.Command {
 	var dayFlag string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "fetch",
 		Short: "Download a day's bill, store it and reconcile the day",
@@ -57,15 +67,23 @@ func newBillFetchCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			_, info, _ := desk.Book.Bill(day)
+			if asJSON {
+				j := billFetchJSON{Day: day.Dashed(), Result: inStoreZone(res)}
+				if info != nil {
+					j.NoBill, j.Bytes, j.SHA1 = info.NoBill, info.Size, info.SHA1
+				}
+				return writeJSON(env.Stdout, j)
+			}
 			if info != nil && info.NoBill {
 				fmt.Fprintf(env.Stdout, "%s: WeChat has no bill (no trade that day)\n", day.Dashed())
 			} else if info != nil {
 				fmt.Fprintf(env.Stdout, "%s: bill stored (%d bytes, sha1 %s)\n", day.Dashed(), info.Size, info.SHA1)
 			}
-			return printResult(env.Stdout, res)
+			return printResult(env, res)
 		}),
 	}
 	cmd.Flags().StringVar(&dayFlag, "day", "", "bill `day` as 2026-11-25 (default: yesterday)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the bill stored and the day's reconciliation")
 	return cmd
 }
 
@@ -172,7 +190,7 @@ func printReport(w io.Writer, name string, r *live.Report) {
 	fmt.Fprintf(w, "rows:          %d (summary declares %d)\n", r.Rows, r.SummaryRowsDeclared)
 	fmt.Fprintf(w, "settled total: %s yuan (%d fen)\n", receipt.Yuan(r.SettledTotalFen), r.SettledTotalFen)
 	fmt.Fprintf(w, "refund total:  %s yuan (%d fen)\n", receipt.Yuan(r.RefundTotalFen), r.RefundTotalFen)
-	fmt.Fprintf(w, "fee total:     %s yuan\n", r.FeeTotalYuan)
+	fmt.Fprintf(w, "fee total:     %s yuan (rounded to the fen)\n", receipt.Yuan(r.FeeTotalFen()))
 	if r.SummaryMatches {
 		fmt.Fprintln(w, "summary:       matches the rows")
 	} else {
@@ -217,7 +235,7 @@ func saveImported(env *Env, name string, lim bill.Limits, rep *live.Report, dayF
 		return nil
 	}
 	fmt.Fprintf(env.Stdout, "stored as the bill of %s\n", day.Dashed())
-	return printResult(env.Stdout, res)
+	return printResult(env, res)
 }
 
 // billDay parses --day, defaulting to yesterday in Asia/Shanghai.

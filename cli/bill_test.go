@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,20 @@ const (
 	successRow    = "`2026-11-25 10:00:01,`wx1,`1900000001,`0,`T1,`4200000001,`PS1-T1-00000001,`o1,`MICROPAY,`SUCCESS,`OTHERS,`CNY,`12.34,`0.00,`咖啡,`,`0.07000,`0.60%,`12.34,`"
 	successSum    = "`1,`12.34,`0.00,`0.00,`0.07000,`12.34,`0.00"
 )
+
+// fiveDecimals finds an amount printed with the bill's five decimals.
+var fiveDecimals = regexp.MustCompile(`\d\.\d{5}\b`)
+
+// writeConfig writes a config file, creating its directory.
+func writeConfig(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
 
 func lines(ls ...string) string { return strings.Join(ls, "\n") }
 
@@ -144,7 +159,9 @@ func TestBillFetchAndReconcileSandbox(t *testing.T) {
 	if err := env.Sandbox.Profile(env.HTTP.URL).WriteFile(profile); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
+	xdg := filepath.Join(dir, "xdg")
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	writeConfig(t, filepath.Join(xdg, "wxpos", "config.toml"), "[ui]\nlocale = \"en\"\n") // the English labels below
 	data := filepath.Join(dir, "data")
 	code, out, errOut := run(t, "--data", data, "--sandbox-profile", profile, "bill", "fetch", "--day", "2026-11-25")
 	if code != 0 {
@@ -153,12 +170,53 @@ func TestBillFetchAndReconcileSandbox(t *testing.T) {
 	if !strings.Contains(out, "bill stored") || !strings.Contains(out, "wechat_only 1") || !strings.Contains(out, "other_terminal 1") {
 		t.Fatalf("fetch output:\n%s", out)
 	}
+	var fetched struct {
+		Day   string `json:"day"`
+		Bytes int64  `json:"bytes"`
+		Recon struct {
+			Counts map[string]int `json:"counts"`
+		} `json:"reconciliation"`
+	}
+	code, out, errOut = run(t, "--data", data, "--sandbox-profile", profile, "bill", "fetch", "--day", "2026-11-25", "--json")
+	if err := json.Unmarshal([]byte(out), &fetched); code != 0 || err != nil || fetched.Day != "2026-11-25" ||
+		fetched.Bytes == 0 || fetched.Recon.Counts["wechat_only"] != 1 {
+		t.Fatalf("bill fetch --json: exit %d, %v, %s:\n%s", code, err, errOut, out)
+	}
 	code, out, errOut = run(t, "--data", data, "reconcile", "--day", "20261125", "--no-fetch")
 	if code != 0 {
 		t.Fatalf("reconcile: exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(out, "[open] wechat_only order PS1-T1-00000001") || strings.Contains(out, "PS1-T2-00000001") {
 		t.Fatalf("reconcile output:\n%s", out)
+	}
+	// The bill's fee of each 12.34 is 0.07000 yuan: text shows yuan to the fen.
+	if !strings.Contains(out, "fees: this terminal ¥0.07, other terminals ¥0.07") || fiveDecimals.MatchString(out) {
+		t.Errorf("reconcile text: want fees in yuan with two decimals:\n%s", out)
+	}
+	var js struct {
+		At   string `json:"at"`
+		Fees struct {
+			TerminalMilliFen int64 `json:"terminal_milli_fen"`
+		} `json:"fees"`
+		Differences []struct {
+			ID string `json:"id"`
+		} `json:"differences"`
+	}
+	code, jsOut, _ := run(t, "--data", data, "reconcile", "--day", "20261125", "--no-fetch", "--json")
+	if err := json.Unmarshal([]byte(jsOut), &js); code != 0 || err != nil || len(js.Differences) != 1 {
+		t.Fatalf("reconcile --json: exit %d, %v:\n%s", code, err, jsOut)
+	}
+	if js.Fees.TerminalMilliFen != 7000 || !strings.HasSuffix(js.At, "+08:00") {
+		t.Errorf("reconcile --json: want the bill's exact fee (7000 thousandths of a fen) and at in +08:00: %+v", js)
+	}
+	// Under ui.locale zh-CN (the default) the same in Chinese.
+	zh := filepath.Join(dir, "zh.toml")
+	writeConfig(t, zh, "[ui]\nlocale = \"zh-CN\"\n")
+	code, zhOut, _ := run(t, "--config", zh, "--data", data, "reconcile", "--day", "20261125", "--no-fetch")
+	for _, want := range []string{"对账 2026-11-25", "微信有、本机无", "手续费：本机 ¥0.07", "退款或补录销售"} {
+		if code != 0 || !strings.Contains(zhOut, want) {
+			t.Errorf("reconcile under zh-CN: exit %d, lacks %q:\n%s", code, want, zhOut)
+		}
 	}
 	id := "wechat_only/order/PS1-T1-00000001"
 	if !strings.Contains(out, "id "+id) {

@@ -2,17 +2,16 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
+	"github.com/wxpos/wxpos/tz"
 )
 
 func newReconcileCmd(g *globalFlags) *cobra.Command {
@@ -68,11 +67,9 @@ func newReconcileCmd(g *globalFlags) *cobra.Command {
 				}
 			}
 			if asJSON {
-				enc := json.NewEncoder(env.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(res)
+				return writeJSON(env.Stdout, inStoreZone(res))
 			}
-			return printResult(env.Stdout, res)
+			return printResult(env, res)
 		}),
 	}
 	cmd.Flags().StringVar(&dayFlag, "day", "", "`day` to reconcile, as 2026-11-25 (default: yesterday)")
@@ -118,65 +115,30 @@ func resolveCLI(ctx context.Context, env *Env, desk *recon.Desk, day recon.Day, 
 	return nil, Usagef("--action %q: want query, explain or record_sale", a)
 }
 
-// printResult writes a reconciliation for people.
-func printResult(w io.Writer, r *recon.Result) error {
-	state := "BALANCED"
-	if !r.Balanced() {
-		state = fmt.Sprintf("%d of %d differences open", r.Open(), len(r.Differences))
-	}
-	fmt.Fprintf(w, "reconciliation %s: %s (%d bill rows)\n", r.Day.Dashed(), state, r.BillRows)
-	var parts []string
-	for _, k := range recon.Kinds {
-		parts = append(parts, fmt.Sprintf("%s %d", k, r.Counts[k]))
-	}
-	fmt.Fprintf(w, "categories: %s\n", strings.Join(parts, ", "))
-	fmt.Fprintf(w, "%-12s %16s %16s %14s %14s\n", "tender", "terminal", "bill", "term refunds", "bill refunds")
-	for _, t := range r.Totals {
-		bill, billRef := fmt.Sprintf("%s (%d)", receipt.Yuan(t.BillFen), t.BillCount), receipt.Yuan(t.BillRefundFen)
-		if !t.InBill {
-			bill, billRef = "—", "—"
-		}
-		fmt.Fprintf(w, "%-12s %16s %16s %14s %14s\n", t.Tender, fmt.Sprintf("%s (%d)", receipt.Yuan(t.LocalFen), t.LocalCount),
-			bill, receipt.Yuan(t.LocalRefundFen), billRef)
-	}
-	fmt.Fprintf(w, "fees: this terminal %s yuan, other terminals %s yuan\n",
-		recon.FeeYuan(r.Fees.TerminalMilliFen), recon.FeeYuan(r.Fees.OtherMilliFen))
-	if len(r.Differences) == 0 {
-		_, err := fmt.Fprintln(w, "differences: none")
-		return err
-	}
-	fmt.Fprintln(w, "differences:")
-	for _, d := range r.Differences {
-		no := d.OutTradeNo
-		if d.Subject == recon.SubjectRefund {
-			no = d.OutRefundNo + " (order " + d.OutTradeNo + ")"
-		}
-		mark := "open"
-		if d.Resolved() {
-			mark = "resolved"
-		}
-		forced := ""
-		if d.Forced {
-			forced = " forced-paid"
-		}
-		fmt.Fprintf(w, "  [%s] %s %s %s: terminal %s %s%s, bill %s %s\n", mark, d.Kind, d.Subject, no,
-			receipt.Yuan(d.LocalFen), reconNone(d.LocalState), forced, receipt.Yuan(d.BillFen), reconNone(d.BillState))
-		fmt.Fprintf(w, "      id %s\n", d.ID)
-		if d.Resolved() {
-			fmt.Fprintf(w, "      %s by %s: %s\n", d.Resolution.Action, d.Resolution.Actor, d.Resolution.Note)
-		} else {
-			fmt.Fprintf(w, "      %s\n", d.Advice)
-		}
-		if d.LastQuery != "" {
-			fmt.Fprintf(w, "      last query %s\n", d.LastQuery)
+// inStoreZone is r with its times in the store's zone, as --json shows
+// every time.
+func inStoreZone(r *recon.Result) *recon.Result {
+	c := *r
+	c.At = c.At.In(tz.Shanghai)
+	c.Differences = slices.Clone(r.Differences)
+	for i := range c.Differences {
+		d := &c.Differences[i]
+		d.Time = d.Time.In(tz.Shanghai)
+		if d.Resolution != nil {
+			res := *d.Resolution
+			res.At = res.At.In(tz.Shanghai)
+			d.Resolution = &res
 		}
 	}
-	return nil
+	return &c
 }
 
-func reconNone(s string) string {
-	if s == "" {
-		return "none"
+// printResult writes a reconciliation for people, in the terminal's
+// ui.locale as the reconciliation screen shows it.
+func printResult(env *Env, r *recon.Result) error {
+	lang, err := reportLang("", env.Config.UI.Locale)
+	if err != nil {
+		return err
 	}
-	return s
+	return recon.WriteText(env.Stdout, r, lang)
 }

@@ -441,21 +441,55 @@ func (e *engine) finish() {
 	}
 }
 
-// advise says what to do about d and which actions fit.
+// advise says what to do about d and which actions fit; Advice keeps the
+// English words (stored with the result), WriteText shows either language.
 func advise(d *Difference) (string, []Action) {
+	a := advices[adviceOf(d)]
+	return a.en, a.actions
+}
+
+// advice names the situations a difference can be in.
+type advice int
+
+const (
+	adviceForced advice = iota
+	adviceLocal
+	adviceWeChat
+	adviceAmount
+	adviceRefund
+	adviceRevoked
+	adviceStatus
+)
+
+// advices is what to do in each situation, in both languages, and which
+// actions fit.
+var advices = [...]struct {
+	en, zh  string
+	actions []Action
+}{
+	adviceForced:  {"forced paid here but WeChat has no payment: query it; if unpaid, collect again or write it off", "人工确认收款但微信无此交易：请查询；未付款则重新收款或核销", []Action{ActionQuery, ActionExplain}},
+	adviceLocal:   {"paid here but not in the bill: query it (it may be on the next day's bill)", "本机已收款但账单中没有：请查询（可能在次日账单）", []Action{ActionQuery, ActionExplain}},
+	adviceWeChat:  {"money arrived without a local sale: refund it, or record the sale (补发货或者退款)", "微信已收款但本机无销售：退款或补录销售（补发货）", []Action{ActionRefund, ActionRecordSale, ActionQuery, ActionExplain}},
+	adviceAmount:  {"amounts differ: check the receipt against the bill", "金额不一致：请核对小票与账单", []Action{ActionQuery, ActionExplain}},
+	adviceRefund:  {"refund differs between the bill and the terminal: query the refund", "退款记录不一致：请查询该退款", []Action{ActionQuery, ActionExplain}},
+	adviceRevoked: {"WeChat reversed this payment: the sale is not paid", "微信已撤销该笔支付：该销售未收款", []Action{ActionQuery, ActionExplain}},
+	adviceStatus:  {"states differ: query the order", "状态不一致：请查询该订单", []Action{ActionQuery, ActionExplain}},
+}
+
+func adviceOf(d *Difference) advice {
 	switch {
 	case d.Kind == KindLocalOnly && d.Forced:
-		return "forced paid here but WeChat has no payment: query it; if unpaid, collect again or write it off", []Action{ActionQuery, ActionExplain}
+		return adviceForced
 	case d.Kind == KindLocalOnly:
-		return "paid here but not in the bill: query it (it may be on the next day's bill)", []Action{ActionQuery, ActionExplain}
+		return adviceLocal
 	case d.Kind == KindWeChatOnly:
-		return "money arrived without a local sale: refund it, or record the sale (补发货或者退款)", []Action{ActionRefund, ActionRecordSale, ActionQuery, ActionExplain}
+		return adviceWeChat
 	case d.Kind == KindAmountMismatch:
-		return "amounts differ: check the receipt against the bill", []Action{ActionQuery, ActionExplain}
+		return adviceAmount
 	case d.Subject == SubjectRefund:
-		return "refund differs between the bill and the terminal: query the refund", []Action{ActionQuery, ActionExplain}
+		return adviceRefund
 	case d.BillState == string(BillRevoked):
-		return "WeChat reversed this payment: the sale is not paid", []Action{ActionQuery, ActionExplain}
+		return adviceRevoked
 	}
-	return "states differ: query the order", []Action{ActionQuery, ActionExplain}
+	return adviceStatus
 }

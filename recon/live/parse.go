@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/wechat/bill"
 )
@@ -79,6 +80,10 @@ type Report struct {
 	FirstDay, LastDay recon.Day `json:"-"`
 	feeMilli          int64
 }
+
+// FeeTotalFen is the fee total rounded to the fen, as people are shown it
+// (FeeTotalYuan keeps the bill's five decimals).
+func (r *Report) FeeTotalFen() int64 { return csvout.FeeFen(r.feeMilli) }
 
 // ErrMalformed is wrapped by Inspect's error for a file that is not a
 // readable bill; the *bill.ParseError inside names the line and column.
