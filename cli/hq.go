@@ -80,7 +80,7 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 			}
 			switch {
 			case asJSON:
-				return writeJSON(env.Stdout, r)
+				return writeJSON(env.Stdout, hqInStoreZone(r))
 			case asCSV:
 				return writeHQCSV(env, r.CSVTables(csvout.LangFromEnv()), out)
 			}
@@ -112,6 +112,23 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 	fs.StringVar(&out, "out", "", "write to this `file` instead of stdout (with --csv: the files' name prefix)")
 	fs.BoolVar(&training, "training", false, "include training-mode (sandbox) sales")
 	return cmd
+}
+
+// hqInStoreZone puts r's times in the store's zone, as --json shows every
+// time (the database hands them back in UTC).
+func hqInStoreZone(r *replica.HQReport) *replica.HQReport {
+	r.TakenAt = r.TakenAt.In(tz.Shanghai)
+	for i := range r.Open {
+		r.Open[i].CreatedAt = r.Open[i].CreatedAt.In(tz.Shanghai)
+	}
+	for i := range r.Terminals {
+		t := &r.Terminals[i]
+		t.LastPushAt, t.OldestPendingAt = t.LastPushAt.In(tz.Shanghai), t.OldestPendingAt.In(tz.Shanghai)
+	}
+	for i := range r.Recon {
+		r.Recon[i].At = r.Recon[i].At.In(tz.Shanghai)
+	}
+	return r
 }
 
 // writeHQCSV writes each table of the HQ report as a CSV file of its own:

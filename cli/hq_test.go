@@ -68,9 +68,26 @@ func TestHQJSONAndCSV(t *testing.T) {
 		o.OutTradeNo != paid.OutTradeNo || o.AmountFen != 300 || o.RefundableFen != 300 {
 		t.Fatalf("hq order --json: %+v %v", o, err)
 	}
-	var rep map[string]any
-	if err := json.Unmarshal([]byte(cmd("hq", "report", "--training", "--json")), &rep); err != nil || rep["Lines"] == nil {
-		t.Fatalf("hq report --json: %v %v", rep, err)
+	// Keys are snake_case like every other --json, and times are the store's.
+	var rep struct {
+		Query struct {
+			Training bool `json:"training"`
+		} `json:"query"`
+		TakenAt string `json:"taken_at"`
+		Lines   []struct {
+			SaleFen int64 `json:"sale_fen"`
+		} `json:"lines"`
+		Terminals []struct {
+			TerminalID string `json:"terminal_id"`
+			PushedSeq  int64  `json:"pushed_seq"`
+			LastPushAt string `json:"last_push_at"`
+		} `json:"terminals"`
+	}
+	repOut := cmd("hq", "report", "--training", "--json")
+	if err := json.Unmarshal([]byte(repOut), &rep); err != nil || !rep.Query.Training || len(rep.Lines) == 0 || rep.Lines[0].SaleFen != 300 ||
+		len(rep.Terminals) != 1 || rep.Terminals[0].PushedSeq == 0 || !strings.HasSuffix(rep.Terminals[0].LastPushAt, "+08:00") ||
+		!strings.HasSuffix(rep.TakenAt, "+08:00") {
+		t.Fatalf("hq report --json: %+v %v\n%s", rep, err, repOut)
 	}
 
 	prefix := filepath.Join(dir, "hq")

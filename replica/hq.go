@@ -40,11 +40,12 @@ func sqlStates[S ~string](states ...S) string {
 // Query selects a head-office report: business days From..To inclusive
 // (yyyymmdd, Asia/Shanghai), optionally one store.
 type Query struct {
-	From, To string
-	StoreID  string // empty: the whole chain
+	From    string `json:"from"` // yyyymmdd
+	To      string `json:"to"`
+	StoreID string `json:"store_id"` // empty: the whole chain
 	// Training includes training-mode (sandbox) sales, which are left out
 	// by default.
-	Training bool
+	Training bool `json:"training"`
 }
 
 // Line is one row of the report: a store's terminal's tender on a day.
@@ -77,35 +78,38 @@ type Open struct {
 
 // TerminalState is a terminal's replication position as HQ sees it.
 type TerminalState struct {
-	StoreID, TerminalID string
-	PushedSeq, LocalSeq int64
-	OldestPendingAt     time.Time // zero: nothing was waiting at the last push
-	LastPushAt          time.Time
+	StoreID         string    `json:"store_id"`
+	TerminalID      string    `json:"terminal_id"`
+	PushedSeq       int64     `json:"pushed_seq"`
+	LocalSeq        int64     `json:"local_seq"`
+	OldestPendingAt time.Time `json:"oldest_pending_at,omitzero"` // zero: nothing was waiting at the last push
+	LastPushAt      time.Time `json:"last_push_at"`
 }
 
 // ReconDay is one terminal's reconciliation of one bill day, from its
 // newest recon.run event and the resolutions after it.
 type ReconDay struct {
-	StoreID, TerminalID string
-	Day                 string    // yyyymmdd
-	At                  time.Time // when it was reconciled
-	BillRows            int
-	Differences         int
-	Open                int // differences not resolved yet
+	StoreID     string    `json:"store_id"`
+	TerminalID  string    `json:"terminal_id"`
+	Day         string    `json:"day"` // yyyymmdd
+	At          time.Time `json:"at"`  // when it was reconciled
+	BillRows    int       `json:"bill_rows"`
+	Differences int       `json:"differences"`
+	Open        int       `json:"open"` // differences not resolved yet
 }
 
 // HQReport is the head-office report: sales and refunds per day, store,
 // terminal and tender, what is still open, and how current each terminal's
 // replica is (a terminal that has not replicated has figures missing).
 type HQReport struct {
-	Query     Query
-	TakenAt   time.Time
-	Lines     []Line
-	Open      []Open
-	Terminals []TerminalState
+	Query     Query           `json:"query"`
+	TakenAt   time.Time       `json:"taken_at"`
+	Lines     []Line          `json:"lines"`
+	Open      []Open          `json:"open"`
+	Terminals []TerminalState `json:"terminals"`
 	// Recon lists the reconciliations of the days in range; a terminal
 	// missing for a day has not reconciled it (or not replicated it).
-	Recon []ReconDay
+	Recon []ReconDay `json:"recon"`
 }
 
 // Totals sums the lines.
