@@ -3,6 +3,7 @@ package cli_test
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -226,5 +227,98 @@ func TestReportLanguage(t *testing.T) {
 	}
 	if code, _, _ := run(t, "--data", data, "report", "x", "--lang", "fr"); code != cli.ExitUsage {
 		t.Errorf("--lang fr: exit %d, want 2", code)
+	}
+}
+
+// oneJSONObject decodes out as exactly one JSON object and nothing else.
+func oneJSONObject(t *testing.T, what, out string) map[string]any {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		t.Fatalf("%s --json: not a JSON object: %v\n%s", what, err, out)
+	}
+	if rest, _ := io.ReadAll(dec.Buffered()); strings.TrimSpace(string(rest)) != "" || dec.More() {
+		t.Fatalf("%s --json: more than one object on stdout:\n%s", what, out)
+	}
+	return m
+}
+
+// TestEveryScriptCommandPrintsOneJSONObject: every command a script may read
+// takes --json and prints one JSON object on stdout, nothing else (prompts
+// and progress go to stderr), with snake_case keys.
+func TestEveryScriptCommandPrintsOneJSONObject(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	data := t.TempDir()
+	backup := filepath.Join(t.TempDir(), "b.zip")
+	var paid string
+	today := time.Now().In(tz.Shanghai).Format(time.DateOnly)
+	steps := []struct {
+		name  string
+		stdin string
+		args  []string
+		check func(t *testing.T, m map[string]any)
+	}{
+		{"staff setup", "2580\n2580\n", []string{"staff", "setup", "boss"}, func(t *testing.T, m map[string]any) {
+			if m["name"] != "boss" || m["role"] != "manager" || m["created"] != true {
+				t.Errorf("staff setup --json: %v", m)
+			}
+		}},
+		{"staff add", "2580\n1357\n", []string{"staff", "add", "ann", "--manager", "boss"}, func(t *testing.T, m map[string]any) {
+			if m["name"] != "ann" || m["role"] != "cashier" {
+				t.Errorf("staff add --json: %v", m)
+			}
+		}},
+		{"staff unlock", "2580\n", []string{"staff", "unlock", "ann", "--manager", "boss"}, func(t *testing.T, m map[string]any) {
+			if m["name"] != "ann" || m["unlocked"] != true {
+				t.Errorf("staff unlock --json: %v", m)
+			}
+		}},
+		{"staff list", "", []string{"staff", "list"}, nil},
+		{"staff audit", "", []string{"staff", "audit"}, func(t *testing.T, m map[string]any) {
+			ev, _ := m["events"].([]any)
+			if len(ev) == 0 || !strings.HasSuffix(ev[0].(map[string]any)["time"].(string), "+08:00") {
+				t.Errorf("staff audit --json: want events with times in +08:00: %v", m)
+			}
+		}},
+		{"pay", "", []string{"pay", "--fen", "1234", "--code", sandbox.NewCode(sandbox.ScenarioSuccess)}, func(t *testing.T, m map[string]any) {
+			paid, _ = m["out_trade_no"].(string)
+		}},
+		{"query", "", nil, nil}, // args filled in once pay has answered
+		{"orders", "", []string{"orders"}, nil},
+		{"report x", "", []string{"report", "x"}, nil},
+		{"recover", "", []string{"recover", "--timeout", "5s"}, nil},
+		{"backup", "", []string{"backup", backup}, nil},
+		{"training clock", "", []string{"training", "clock", "advance", "30h"}, nil},
+		{"bill fetch", "", []string{"bill", "fetch", "--day", today}, nil},
+		{"reconcile", "", []string{"reconcile", "--day", today, "--no-fetch"}, func(t *testing.T, m map[string]any) {
+			if m["bill_rows"] != float64(1) {
+				t.Errorf("reconcile --json: want the one bill row: %v", m)
+			}
+		}},
+		{"restore", "", []string{"restore", backup}, func(t *testing.T, m map[string]any) {
+			if m["file"] != backup || m["training"] != true {
+				t.Errorf("restore --json: %v", m)
+			}
+		}},
+	}
+	for _, s := range steps {
+		args := s.args
+		if s.name == "query" {
+			args = []string{"query", paid}
+		}
+		code, out, errOut := runIn(t, s.stdin, append(append([]string{"--data", data}, args...), "--json")...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s\n%s", s.name, code, errOut, out)
+		}
+		m := oneJSONObject(t, s.name, out)
+		for k := range m {
+			if k != strings.ToLower(k) {
+				t.Errorf("%s --json: key %q is not snake_case", s.name, k)
+			}
+		}
+		if s.check != nil {
+			s.check(t, m)
+		}
 	}
 }

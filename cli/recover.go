@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -44,12 +43,7 @@ func newRecoverCmd(g *globalFlags) *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
-				if err := json.NewEncoder(w).Encode(struct {
-					Resolved   map[string]int `json:"resolved"`
-					Unresolved int            `json:"unresolved"`
-					Outbox     int            `json:"outbox"`
-					Conflicts  int            `json:"conflicts"`
-				}{res.Resolved, res.Unresolved, res.Outbox, res.Conflicts}); err != nil {
+				if err := writeJSON(w, toRecoveryJSON(res)); err != nil {
 					return err
 				}
 			} else {
@@ -64,6 +58,23 @@ func newRecoverCmd(g *globalFlags) *cobra.Command {
 	cmd.Flags().DurationVar(&timeout, "timeout", time.Minute, "give up after this long")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
+}
+
+// recoveryJSON is a recovery pass as recover --json and restore --json
+// print it.
+type recoveryJSON struct {
+	Resolved   map[string]int `json:"resolved"`
+	Unresolved int            `json:"unresolved"`
+	Outbox     int            `json:"outbox"`
+	Conflicts  int            `json:"conflicts"`
+}
+
+func toRecoveryJSON(res pos.RecoveryResult) recoveryJSON {
+	j := recoveryJSON{res.Resolved, res.Unresolved, res.Outbox, res.Conflicts}
+	if j.Resolved == nil {
+		j.Resolved = map[string]int{}
+	}
+	return j
 }
 
 // printRecovery lists what a recovery pass resolved and what is left.

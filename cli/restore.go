@@ -18,6 +18,7 @@ import (
 
 func newRestoreCmd(g *globalFlags) *cobra.Command {
 	var timeout time.Duration
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "restore FILE",
 		Short: "Put a backup back as the terminal database, then settle its open orders with WeChat",
@@ -34,18 +35,43 @@ func newRestoreCmd(g *globalFlags) *cobra.Command {
 			"In training mode the simulator's state in the backup is installed unless the simulator here is\n" +
 			"the same merchant and has seen at least as much (WeChat does not forget payments either).\n" +
 			"Exit status: 0 restored and every open order settled, 4 restored but some still open (run\n" +
-			"`wxpos recover`), 1 refused or failed (nothing changed unless it says so), 2 bad usage.",
+			"`wxpos recover`), 1 refused or failed (nothing changed unless it says so), 2 bad usage.\n" +
+			"--json prints one object instead: what was restored, where the old database is, the new epoch\n" +
+			"and generation, the orders open at the backup and the recovery that followed.",
 		Example: "  wxpos restore /media/usb/wxpos-2026-12-01.db",
 		Args:    cobra.ExactArgs(1),
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
-			return runRestore(cmd.Context(), env, args[0], timeout)
+			return runRestore(cmd.Context(), env, args[0], timeout, asJSON)
 		}),
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", time.Minute, "how long recovery may take after the restore")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
 }
 
-func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration) error {
+// restoreJSON is what restore --json prints.
+type restoreJSON struct {
+	File         string       `json:"file"`
+	Database     string       `json:"database"`
+	Orders       int          `json:"orders"`
+	LastActivity string       `json:"last_activity,omitempty"` // RFC 3339, store's zone
+	Aside        string       `json:"aside,omitempty"`         // where the replaced database is kept
+	Epoch        string       `json:"epoch"`
+	Generation   uint64       `json:"generation"`
+	Training     bool         `json:"training"`
+	SandboxNote  string       `json:"sandbox_note,omitempty"`
+	OpenAtBackup []openJSON   `json:"open_at_backup"`
+	Recovery     recoveryJSON `json:"recovery"`
+}
+
+// openJSON is an order open at the backup, with its state after recovery.
+type openJSON struct {
+	OutTradeNo string `json:"out_trade_no"`
+	AmountFen  int64  `json:"amount_fen"`
+	State      string `json:"state"`
+}
+
+func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration, asJSON bool) error {
 	if _, err := os.Stat(src); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
@@ -88,6 +114,12 @@ func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration
 		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	w := env.Stdout
+	j := restoreJSON{File: src, Database: env.DBPath(), Orders: res.Backup.Orders, LastActivity: storeTime(res.Backup.LastActivity),
+		Aside: res.Aside, Epoch: res.Lineage.Epoch, Generation: res.Lineage.Generation, Training: env.Config.Training(),
+		SandboxNote: sandboxNote, OpenAtBackup: []openJSON{}}
+	if asJSON {
+		w = io.Discard // the one object at the end says it all
+	}
 	tellRestored(w, env, src, res, sandboxNote)
 
 	st, err := env.Store()
@@ -114,8 +146,15 @@ func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration
 			o = cur
 		}
 		fmt.Fprintf(w, "open at the backup: %s  ¥%s  → %s\n", o.OutTradeNo, pos.FormatYuan(o.AmountFen), o.State)
+		j.OpenAtBackup = append(j.OpenAtBackup, openJSON{o.OutTradeNo, o.AmountFen, string(o.State)})
 	}
 	printRecovery(w, rec)
+	if asJSON {
+		j.Recovery = toRecoveryJSON(rec)
+		if err := writeJSON(env.Stdout, j); err != nil {
+			return err
+		}
+	}
 	if rec.Unresolved > 0 || rec.Outbox > 0 {
 		fmt.Fprintln(w, "some orders are still open: run `wxpos recover` until it reports none")
 		return &ExitError{Code: ExitUnknown}

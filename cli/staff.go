@@ -55,8 +55,28 @@ func (m *managerLogin) login(cmd *cobra.Command, env *Env, in *pins) (*staff.Dir
 	return dir, s, err
 }
 
+// staffJSON is what staff setup, add and unlock --json print: the user the
+// command made or changed.
+type staffJSON struct {
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Created  bool   `json:"created,omitempty"`
+	Unlocked bool   `json:"unlocked,omitempty"`
+}
+
+// printStaff prints the user a command made or changed: text for people,
+// or one JSON object.
+func printStaff(w io.Writer, asJSON bool, j staffJSON, text string) error {
+	if asJSON {
+		return writeJSON(w, j)
+	}
+	_, err := fmt.Fprintln(w, text)
+	return err
+}
+
 func newStaffSetupCmd(g *globalFlags) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	c := &cobra.Command{
 		Use:   "setup NAME",
 		Short: "Create the first manager (only on a terminal without users)",
 		Args:  cobra.ExactArgs(1),
@@ -81,15 +101,18 @@ func newStaffSetupCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(env.Stdout, "manager %s created\n", u.Name)
-			return err
+			return printStaff(env.Stdout, asJSON, staffJSON{Name: u.Name, Role: string(u.Role), Created: true},
+				fmt.Sprintf("manager %s created", u.Name))
 		}),
 	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the manager created")
+	return c
 }
 
 func newStaffAddCmd(g *globalFlags) *cobra.Command {
 	var m managerLogin
 	var role string
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "add NAME",
 		Short: "Add a user (stdin: the manager's PIN, then the new user's PIN)",
@@ -108,17 +131,19 @@ func newStaffAddCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(env.Stdout, "%s %s added\n", u.Role, u.Name)
-			return err
+			return printStaff(env.Stdout, asJSON, staffJSON{Name: u.Name, Role: string(u.Role), Created: true},
+				fmt.Sprintf("%s %s added", u.Role, u.Name))
 		}),
 	}
 	c.Flags().StringVar(&role, "role", string(staff.RoleCashier), "`role`: cashier or manager")
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the user added")
 	m.addFlag(c)
 	return c
 }
 
 func newStaffUnlockCmd(g *globalFlags) *cobra.Command {
 	var m managerLogin
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "unlock NAME",
 		Short: "Lift a wrong-PIN lockout (stdin: the manager's PIN)",
@@ -131,10 +156,14 @@ func newStaffUnlockCmd(g *globalFlags) *cobra.Command {
 			if err := dir.Update(cmd.Context(), by, args[0], staff.Change{Unlock: true}); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(env.Stdout, "%s unlocked\n", args[0])
-			return err
+			j := staffJSON{Name: args[0], Unlocked: true}
+			if u, err := dir.Get(args[0]); err == nil {
+				j.Role = string(u.Role)
+			}
+			return printStaff(env.Stdout, asJSON, j, args[0]+" unlocked")
 		}),
 	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the user unlocked")
 	m.addFlag(c)
 	return c
 }
@@ -218,7 +247,7 @@ func printUsers(w io.Writer, users []staff.User, now time.Time) error {
 // auditFlags are the flags of staff audit.
 type auditFlags struct {
 	kinds, who, text, from, to, out string
-	csv                             bool
+	csv, json                       bool
 	limit                           int
 }
 
@@ -252,8 +281,13 @@ func newStaffAuditCmd(g *globalFlags) *cobra.Command {
 				defer f.Close()
 				w = f
 			}
-			if af.csv {
+			switch {
+			case af.csv && af.json:
+				return Usagef("staff audit: --csv or --json, not both")
+			case af.csv:
 				return staff.WriteCSV(w, events, tz.Shanghai, csvout.LangFromEnv())
+			case af.json:
+				return writeJSON(w, auditJSON(events))
 			}
 			return printAudit(w, events)
 		}),
@@ -265,6 +299,7 @@ func newStaffAuditCmd(g *globalFlags) *cobra.Command {
 	fl.StringVar(&af.from, "from", "", "first `day` (YYYY-MM-DD)")
 	fl.StringVar(&af.to, "to", "", "last `day` (YYYY-MM-DD), inclusive")
 	fl.BoolVar(&af.csv, "csv", false, "write CSV")
+	fl.BoolVar(&af.json, "json", false, "print one JSON object: the events, times RFC 3339 in the store's zone")
 	fl.StringVarP(&af.out, "out", "o", "", "write to `file`")
 	fl.IntVar(&af.limit, "limit", 0, "only the newest `n` events")
 	return c
@@ -293,6 +328,19 @@ func (af *auditFlags) filter() (staff.Filter, error) {
 		*d.t = t.AddDate(0, 0, d.add)
 	}
 	return flt, nil
+}
+
+// auditJSON is what staff audit --json prints: the events as stored, each
+// time in the store's zone.
+func auditJSON(events []storage.Event) any {
+	j := struct {
+		Events []storage.Event `json:"events"`
+	}{make([]storage.Event, 0, len(events))}
+	for _, e := range events {
+		e.Time = e.Time.In(tz.Shanghai)
+		j.Events = append(j.Events, e)
+	}
+	return j
 }
 
 // printAudit writes the events as a table, times in Shanghai.
