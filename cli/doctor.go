@@ -390,15 +390,15 @@ func certFindings(topic string, cert *x509.Certificate, key *rsa.PrivateKey, ser
 	}
 	switch days := int(cert.NotAfter.Sub(now).Hours() / 24); {
 	case now.Before(cert.NotBefore):
-		out = append(out, Finding{LevelFail, topic, "not valid before " + cert.NotBefore.In(tz.Shanghai).Format(time.DateOnly), "check the clock, or wait"})
+		out = append(out, Finding{LevelFail, topic, "not valid before " + tz.Date(cert.NotBefore), "check the clock, or wait"})
 	case now.After(cert.NotAfter):
-		out = append(out, Finding{LevelFail, topic, "expired on " + cert.NotAfter.In(tz.Shanghai).Format(time.DateOnly),
+		out = append(out, Finding{LevelFail, topic, "expired on " + tz.Date(cert.NotAfter),
 			"renew the API certificate in 商户平台 › 账户中心 › API安全 and import the new files"})
 	case days < 30:
-		out = append(out, Finding{LevelWarn, topic, fmt.Sprintf("expires in %d days (%s)", days, cert.NotAfter.In(tz.Shanghai).Format(time.DateOnly)),
+		out = append(out, Finding{LevelWarn, topic, fmt.Sprintf("expires in %d days (%s)", days, tz.Date(cert.NotAfter)),
 			"renew the API certificate in 商户平台 › 账户中心 › API安全 before it expires"})
 	default:
-		out = append(out, Finding{LevelOK, topic, "valid until " + cert.NotAfter.In(tz.Shanghai).Format(time.DateOnly), ""})
+		out = append(out, Finding{LevelOK, topic, "valid until " + tz.Date(cert.NotAfter), ""})
 	}
 	return out
 }

@@ -230,10 +230,10 @@ func newHQOrderCmd(g *globalFlags) *cobra.Command {
 			var b strings.Builder
 			fmt.Fprintf(&b, "%s  taken at %s/%s  %s  %s  ¥%s\n", o.OutTradeNo, ro.StoreID, ro.TerminalID, o.Tender, o.State, receipt.Yuan(o.AmountFen))
 			if !o.PaidAt.IsZero() {
-				fmt.Fprintf(&b, "paid %s  transaction %s\n", o.PaidAt.In(tz.Shanghai).Format("2006-01-02 15:04:05"), o.TransactionID)
+				fmt.Fprintf(&b, "paid %s  transaction %s\n", tz.Stamp(o.PaidAt), o.TransactionID)
 			}
 			for _, r := range ro.Refunds {
-				fmt.Fprintf(&b, "refund %s  %s  ¥%s  %s\n", r.OutRefundNo, r.State, receipt.Yuan(r.AmountFen), r.CreatedAt.In(tz.Shanghai).Format("2006-01-02 15:04"))
+				fmt.Fprintf(&b, "refund %s  %s  ¥%s  %s\n", r.OutRefundNo, r.State, receipt.Yuan(r.AmountFen), tz.Stamp(r.CreatedAt))
 			}
 			fmt.Fprintf(&b, "refundable (as replicated): ¥%s\n", receipt.Yuan(ro.RefundableFen()))
 			_, err = fmt.Fprint(env.Stdout, b.String())
@@ -266,7 +266,7 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 				}{[]hqTerminalJSON{}}
 				for _, t := range ts {
 					j.Terminals = append(j.Terminals, hqTerminalJSON{t.StoreID, t.TerminalID, t.PushedSeq, t.LocalSeq,
-						storeTime(t.LastPushAt), storeTime(t.OldestPendingAt)})
+						tz.RFC3339(t.LastPushAt), tz.RFC3339(t.OldestPendingAt)})
 				}
 				return writeJSON(env.Stdout, j)
 			}
@@ -275,7 +275,7 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 				line := fmt.Sprintf("%s/%s  pushed %d of %d  last push %s ago", t.StoreID, t.TerminalID, t.PushedSeq, t.LocalSeq,
 					now.Sub(t.LastPushAt).Round(time.Second))
 				if !t.OldestPendingAt.IsZero() {
-					line += fmt.Sprintf("  oldest waiting since %s", t.OldestPendingAt.In(tz.Shanghai).Format("2006-01-02 15:04:05"))
+					line += fmt.Sprintf("  oldest waiting since %s", tz.Stamp(t.OldestPendingAt))
 				}
 				if _, err := fmt.Fprintln(env.Stdout, line); err != nil {
 					return err
@@ -323,10 +323,10 @@ func hqOrderJSON(ro *replica.RemoteOrder) any {
 		RefundableFen int64    `json:"refundable_fen"`
 		Training      bool     `json:"training"`
 	}{OutTradeNo: o.OutTradeNo, StoreID: ro.StoreID, TerminalID: ro.TerminalID, Tender: string(o.Tender), State: string(o.State),
-		AmountFen: o.AmountFen, TransactionID: o.TransactionID, PaidAt: storeTime(o.PaidAt), Refunds: []refund{},
+		AmountFen: o.AmountFen, TransactionID: o.TransactionID, PaidAt: tz.RFC3339(o.PaidAt), Refunds: []refund{},
 		RefundableFen: ro.RefundableFen(), Training: o.Training}
 	for _, r := range ro.Refunds {
-		j.Refunds = append(j.Refunds, refund{r.OutRefundNo, string(r.State), r.AmountFen, storeTime(r.CreatedAt)})
+		j.Refunds = append(j.Refunds, refund{r.OutRefundNo, string(r.State), r.AmountFen, tz.RFC3339(r.CreatedAt)})
 	}
 	return j
 }

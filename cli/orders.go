@@ -81,7 +81,7 @@ func printOrders(w io.Writer, asJSON, training bool, day string, orders []*pos.O
 		fmt.Fprintf(w, "%-28s %-16s %12s  %-11s %-8s %s\n", "OUT_TRADE_NO", "STATE", "AMOUNT", "TENDER", "TIME", "ERROR")
 		for _, o := range orders {
 			fmt.Fprintf(w, "%-28s %-16s %12s  %-11s %-8s %s\n", o.OutTradeNo, o.State, pos.FormatYuan(o.AmountFen),
-				o.Tender, o.CreatedAt.In(tz.Shanghai).Format(time.TimeOnly), o.ErrorCode)
+				o.Tender, tz.Clock(o.CreatedAt), o.ErrorCode)
 		}
 		_, err := fmt.Fprintf(w, "%s: %d orders, %d paid (¥%s), %d unresolved (times Asia/Shanghai)\n",
 			j.Day, j.Count, j.Paid, pos.FormatYuan(j.PaidFen), j.Unresolved)

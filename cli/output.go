@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
-
-	"github.com/wxpos/wxpos/tz"
 )
 
 // TrainingBanner is the first and the last line of the text that pay,
@@ -32,13 +29,4 @@ func withBanner(w io.Writer, training bool, body func(io.Writer) error) error {
 // writeJSON is what --json prints: one object, nothing else on stdout.
 func writeJSON(w io.Writer, v any) error {
 	return json.NewEncoder(w).Encode(v)
-}
-
-// storeTime is a time as a script reads it: RFC 3339 in the store's zone
-// (Asia/Shanghai, "+08:00"), "" for the zero time.
-func storeTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(tz.Shanghai).Format(time.RFC3339)
 }

@@ -21,18 +21,28 @@ import (
 // store's shows; the parent's time.Local is left alone.
 func runInZone(t *testing.T, zone string, args ...string) (int, string) {
 	t.Helper()
+	code, out, _ := runInZoneWith(t, zone, "", args...)
+	return code, out
+}
+
+// runInZoneWith is runInZone with stdin, returning stderr too.
+func runInZoneWith(t *testing.T, zone, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), childEnv+"=1", "TZ="+zone)
+	cmd.Stdin = strings.NewReader(stdin)
+	var errb strings.Builder
+	cmd.Stderr = &errb
 	out, err := cmd.Output()
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-		return 0, string(out)
+		return 0, string(out), errb.String()
 	case errors.As(err, &ee):
-		return ee.ExitCode(), string(out)
+		return ee.ExitCode(), string(out), errb.String()
 	}
 	t.Fatalf("%v: %v", args, err)
-	return 0, ""
+	return 0, "", ""
 }
 
 // bannered checks that text output opens and closes with the training
@@ -320,5 +330,58 @@ func TestEveryScriptCommandPrintsOneJSONObject(t *testing.T) {
 		if s.check != nil {
 			s.check(t, m)
 		}
+	}
+}
+
+// TestLockoutAndReportInStoreZoneOnUTCMachine: on a machine set to UTC, a
+// PIN lockout says until when on the store's clock (it said the stored UTC
+// time), in the error and in staff list, and the X report's time is the
+// store's too.
+func TestLockoutAndReportInStoreZoneOnUTCMachine(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	data := t.TempDir()
+	if code, _, errOut := runInZoneWith(t, "UTC", "2580\n2580\n", "--data", data, "staff", "setup", "boss"); code != 0 {
+		t.Fatalf("staff setup: exit %d: %s", code, errOut)
+	}
+	var lockMsg string
+	for i := 0; i < 6 && !strings.Contains(lockMsg, "locked"); i++ {
+		_, _, lockMsg = runInZoneWith(t, "UTC", "9999\n", "--data", data, "staff", "unlock", "boss", "--manager", "boss")
+	}
+	_, out, _ := runInZoneWith(t, "UTC", "", "--data", data, "staff", "list", "--json")
+	var list struct {
+		Users []struct {
+			LockedUntil string `json:"locked_until"`
+		} `json:"users"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list.Users) != 1 {
+		t.Fatalf("staff list --json: %v\n%s", err, out)
+	}
+	until, err := time.Parse(time.RFC3339, list.Users[0].LockedUntil)
+	if err != nil || !strings.HasSuffix(list.Users[0].LockedUntil, "+08:00") || until.Before(time.Now()) {
+		t.Fatalf("locked_until %q: want a time to come, in +08:00 (%v)", list.Users[0].LockedUntil, err)
+	}
+	clock := until.Format(time.TimeOnly) // the store's wall clock: the value is in +08:00
+	if !strings.Contains(lockMsg, "until "+clock) || strings.Contains(lockMsg, until.UTC().Format("15:04")) {
+		t.Errorf("lockout message %q: want until %s (Asia/Shanghai), not UTC", lockMsg, clock)
+	}
+	_, out, _ = runInZoneWith(t, "UTC", "", "--data", data, "staff", "list")
+	if !strings.Contains(out, "locked until "+clock) {
+		t.Errorf("staff list:\n%s\nwant locked until %s (Asia/Shanghai)", out, clock)
+	}
+
+	before := time.Now()
+	code, out, errOut := runInZoneWith(t, "UTC", "", "--data", data, "report", "x", "--lang", "en")
+	after := time.Now()
+	if code != 0 {
+		t.Fatalf("report x: exit %d: %s", code, errOut)
+	}
+	var taken string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "Taken" {
+			taken = f[1] + " " + f[2]
+		}
+	}
+	if taken != tz.Stamp(before) && taken != tz.Stamp(after) && !(taken > tz.Stamp(before) && taken < tz.Stamp(after)) {
+		t.Errorf("report x taken %q: want the store's time, between %s and %s\n%s", taken, tz.Stamp(before), tz.Stamp(after), out)
 	}
 }

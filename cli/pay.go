@@ -38,7 +38,7 @@ type paymentJSON struct {
 func orderJSON(o *pos.Order) paymentJSON {
 	j := paymentJSON{OutTradeNo: o.OutTradeNo, State: string(o.State), TransactionID: o.TransactionID,
 		AmountFen: o.AmountFen, ReceiptNo: o.ReceiptNo, ErrorCode: o.ErrorCode, Message: o.Message,
-		Tender: string(o.Tender), CreatedAt: storeTime(o.CreatedAt), PaidAt: storeTime(o.PaidAt), Training: o.Training}
+		Tender: string(o.Tender), CreatedAt: tz.RFC3339(o.CreatedAt), PaidAt: tz.RFC3339(o.PaidAt), Training: o.Training}
 	if !o.State.Terminal() && o.State != pos.StateConflict {
 		j.State = string(pos.StateUnknown)
 		j.Message = stepText(o.State)
@@ -66,7 +66,7 @@ func stepText(s pos.State) string {
 func refundJSON(r *pos.Refund) paymentJSON {
 	j := paymentJSON{OutTradeNo: r.OutTradeNo, OutRefundNo: r.OutRefundNo, State: string(r.State),
 		TransactionID: r.TransactionID, RefundID: r.RefundID, AmountFen: r.AmountFen, ReceiptNo: r.ReceiptNo,
-		ErrorCode: r.ErrorCode, Message: r.Message, CreatedAt: storeTime(r.CreatedAt), PaidAt: storeTime(r.SuccessAt),
+		ErrorCode: r.ErrorCode, Message: r.Message, CreatedAt: tz.RFC3339(r.CreatedAt), PaidAt: tz.RFC3339(r.SuccessAt),
 		Training: r.Training}
 	if r.State == pos.RefundSubmitted {
 		j.State = string(pos.RefundProcessing)
@@ -116,7 +116,7 @@ func printOrder(w io.Writer, asJSON bool, o *pos.Order) error {
 
 func orderText(w io.Writer, o *pos.Order) error {
 	fmt.Fprintf(w, "%s  %s  ¥%s  %s  %s\n", o.OutTradeNo, o.State, pos.FormatYuan(o.AmountFen), o.Tender,
-		o.CreatedAt.In(tz.Shanghai).Format(time.DateTime))
+		tz.Stamp(o.CreatedAt))
 	if o.TransactionID != "" {
 		fmt.Fprintf(w, "  transaction %s\n", o.TransactionID)
 	}
@@ -287,7 +287,7 @@ func showQR(ctx context.Context, term *pos.Terminal, p *pos.Payment, errw, out i
 		fmt.Fprint(w, q.ToSmallString(false))
 	}
 	fmt.Fprintf(w, "%s  ¥%s  %s\nscan with WeChat before %s (Ctrl-C closes the order)\n",
-		o.OutTradeNo, pos.FormatYuan(o.AmountFen), o.CodeURL, o.ExpiresAt.In(tz.Shanghai).Format("15:04:05"))
+		o.OutTradeNo, pos.FormatYuan(o.AmountFen), o.CodeURL, tz.Clock(o.ExpiresAt))
 }
 
 // waitFinal follows the event stream until order o is final or d passes,

@@ -40,7 +40,7 @@ func showProgress(ctx context.Context, t *pos.Terminal, w io.Writer) (stop func(
 			if e.From == "" && e.To == "" {
 				continue // queue length only
 			}
-			line := fmt.Sprintf("%s  %s  %s → %s", e.Time.In(tz.Shanghai).Format("15:04:05"), e.Ref, e.From, e.To)
+			line := fmt.Sprintf("%s  %s  %s → %s", tz.Clock(e.Time), e.Ref, e.From, e.To)
 			if e.Reason != "" {
 				line += "  (" + e.Reason + ")"
 			}

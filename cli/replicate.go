@@ -16,6 +16,7 @@ import (
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/replica"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // replicaFlags are the PostgreSQL connection flags shared by replicate and
@@ -202,7 +203,7 @@ func replicationJSON(st replica.Status, err error) any {
 		PushedSeq       uint64 `json:"pushed_seq"`
 		OldestPendingAt string `json:"oldest_pending_at,omitempty"` // RFC 3339, store's zone
 		Error           string `json:"error,omitempty"`
-	}{st.StoreID, st.TerminalID, st.Pushed, st.Pending, st.LocalSeq, st.PushedSeq, storeTime(st.OldestPendingAt), ""}
+	}{st.StoreID, st.TerminalID, st.Pushed, st.Pending, st.LocalSeq, st.PushedSeq, tz.RFC3339(st.OldestPendingAt), ""}
 	if err != nil {
 		j.Error = err.Error()
 	}

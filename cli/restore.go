@@ -114,7 +114,7 @@ func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration
 		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	w := env.Stdout
-	j := restoreJSON{File: src, Database: env.DBPath(), Orders: res.Backup.Orders, LastActivity: storeTime(res.Backup.LastActivity),
+	j := restoreJSON{File: src, Database: env.DBPath(), Orders: res.Backup.Orders, LastActivity: tz.RFC3339(res.Backup.LastActivity),
 		Aside: res.Aside, Epoch: res.Lineage.Epoch, Generation: res.Lineage.Generation, Training: env.Config.Training(),
 		SandboxNote: sandboxNote, OpenAtBackup: []openJSON{}}
 	if asJSON {
@@ -167,8 +167,8 @@ func tellRestored(w io.Writer, env *Env, src string, res *storage.Restored, sand
 	fmt.Fprintf(w, "restored %s as %s: %d orders", src, env.DBPath(), res.Backup.Orders)
 	since := ""
 	if t := res.Backup.LastActivity; !t.IsZero() {
-		since = t.In(tz.Shanghai).Format("2006-01-02")
-		fmt.Fprintf(w, ", last activity %s", t.In(tz.Shanghai).Format("2006-01-02 15:04"))
+		since = tz.Date(t)
+		fmt.Fprintf(w, ", last activity %s", tz.Stamp(t))
 	}
 	fmt.Fprintln(w, ".")
 	if res.Aside != "" {

@@ -282,11 +282,11 @@ func printScan(out io.Writer, s scanner.Scan) {
 	if len(notes) > 0 {
 		extra = "  [" + strings.Join(notes, "; ") + "]"
 	}
-	fmt.Fprintf(out, "%s  %-8s %3d chars  %s%s\n", s.At.In(tz.Shanghai).Format(time.TimeOnly), scanner.Mask(s.Code), len(s.Code), verdict, extra)
+	fmt.Fprintf(out, "%s  %-8s %3d chars  %s%s\n", tz.Clock(s.At), scanner.Mask(s.Code), len(s.Code), verdict, extra)
 }
 
 func printStatus(out io.Writer, st scanner.Status) {
-	fmt.Fprintf(out, "%s  %s\n", time.Now().In(tz.Shanghai).Format(time.TimeOnly), st)
+	fmt.Fprintf(out, "%s  %s\n", tz.Clock(time.Now()), st)
 	switch {
 	case st.Err == nil:
 	case errors.Is(st.Err, fs.ErrPermission):

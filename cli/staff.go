@@ -212,9 +212,9 @@ func usersJSON(users []staff.User, now time.Time) any {
 		Users []userJSON `json:"users"`
 	}{[]userJSON{}}
 	for _, u := range users {
-		uj := userJSON{Name: u.Name, Role: string(u.Role), Disabled: u.Disabled, FailedPINs: u.Failed, LastLoginAt: storeTime(u.LastLoginAt)}
+		uj := userJSON{Name: u.Name, Role: string(u.Role), Disabled: u.Disabled, FailedPINs: u.Failed, LastLoginAt: tz.RFC3339(u.LastLoginAt)}
 		if u.Locked(now) {
-			uj.LockedUntil = storeTime(u.LockedUntil)
+			uj.LockedUntil = tz.RFC3339(u.LockedUntil)
 		}
 		j.Users = append(j.Users, uj)
 	}
@@ -231,13 +231,13 @@ func printUsers(w io.Writer, users []staff.User, now time.Time) error {
 		case u.Disabled:
 			status = "disabled"
 		case u.Locked(now):
-			status = "locked until " + u.LockedUntil.In(tz.Shanghai).Format("15:04")
+			status = "locked until " + tz.Clock(u.LockedUntil)
 		case u.Failed > 0:
 			status = fmt.Sprintf("%d wrong PIN(s)", u.Failed)
 		}
 		last := "-"
 		if !u.LastLoginAt.IsZero() {
-			last = u.LastLoginAt.In(tz.Shanghai).Format("2006-01-02 15:04")
+			last = tz.Stamp(u.LastLoginAt)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, status, last)
 	}
@@ -352,7 +352,7 @@ func printAudit(w io.Writer, events []storage.Event) error {
 		if e.From != "" || e.To != "" {
 			change = e.From + "→" + e.To
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.In(tz.Shanghai).Format("01-02 15:04:05"),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, tz.Stamp(e.Time),
 			e.Kind, e.Actor, e.Ref, change, e.Reason)
 	}
 	return tw.Flush()

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wxpos/wxpos/internal/ctxtime"
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -168,7 +169,7 @@ func newTrainingClockCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("training clock: simulator time %q: %w", now.Now, err)
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "simulator time %s\n", storeTime(t))
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "simulator time %s\n", tz.RFC3339(t))
 			return err
 		}),
 	}

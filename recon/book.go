@@ -318,7 +318,7 @@ func (b *BillBook) NoteQuery(day Day, id, outcome, actor string) error {
 		if d == nil {
 			return fmt.Errorf("%w: %s on %s", ErrUnknownDifference, id, day)
 		}
-		d.LastQuery = now.In(tz.Shanghai).Format("01-02 15:04 ") + outcome
+		d.LastQuery = tz.Stamp(now) + " " + outcome
 		if err := tx.Put(storage.BucketRecon, resultKey(day), &res); err != nil {
 			return err
 		}

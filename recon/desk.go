@@ -33,7 +33,7 @@ func (a QueryAnswer) String() string {
 	if a.Paid() {
 		s += fmt.Sprintf(" %d fen", a.AmountFen)
 		if !a.PaidAt.IsZero() {
-			s += " paid " + a.PaidAt.In(tz.Shanghai).Format(time.DateTime)
+			s += " paid " + tz.Stamp(a.PaidAt)
 		}
 	}
 	return s

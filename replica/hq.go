@@ -370,7 +370,7 @@ func (r *HQReport) CSVTables(lang csvout.Lang) []CSVTable {
 			cw := csvout.New(w, lang, HQOpenColumns)
 			for _, o := range r.Open {
 				cw.Row(o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, csvout.Yuan(o.AmountFen),
-					o.CreatedAt.In(tz.Shanghai).Format(time.RFC3339))
+					tz.RFC3339(o.CreatedAt))
 			}
 			return cw.Flush()
 		}})
@@ -379,7 +379,7 @@ func (r *HQReport) CSVTables(lang csvout.Lang) []CSVTable {
 		out = append(out, CSVTable{Name: "recon", Write: func(w io.Writer) error {
 			cw := csvout.New(w, lang, HQReconColumns)
 			for _, d := range r.Recon {
-				cw.Row(d.Day, d.StoreID, d.TerminalID, d.At.In(tz.Shanghai).Format(time.RFC3339),
+				cw.Row(d.Day, d.StoreID, d.TerminalID, tz.RFC3339(d.At),
 					strconv.Itoa(d.BillRows), strconv.Itoa(d.Differences), strconv.Itoa(d.Open))
 			}
 			return cw.Flush()
@@ -407,7 +407,7 @@ func (r *HQReport) WriteText(w io.Writer, now time.Time) error {
 		bw.printf("\nopen (not in the totals):\n")
 		for _, o := range r.Open {
 			bw.printf("  %-6s %-32s %s/%s %-12s %-16s %12s %s\n", o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State,
-				receipt.Yuan(o.AmountFen), o.CreatedAt.In(tz.Shanghai).Format("2006-01-02 15:04"))
+				receipt.Yuan(o.AmountFen), tz.Stamp(o.CreatedAt))
 		}
 	}
 	if len(r.Recon) > 0 {

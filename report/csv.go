@@ -40,7 +40,7 @@ func WriteCSV(w io.Writer, r *Report, lang csvout.Lang) error {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(tz.Shanghai).Format(time.RFC3339)
+		return tz.RFC3339(t)
 	}
 	info("kind", string(r.Kind))
 	if r.Kind == receipt.ReportZ {

@@ -34,7 +34,7 @@ func TextIn(r *Report, cols int, reprint bool, lang csvout.Lang) (string, error)
 		if t.IsZero() {
 			return "-"
 		}
-		return t.In(tz.Shanghai).Format(time.DateTime)
+		return tz.Stamp(t)
 	}
 	title := "X report (running; nothing is reset)"
 	if r.Kind == receipt.ReportZ {
@@ -115,7 +115,7 @@ func appendix(r *Report, lang csvout.Lang) string {
 			if m.Kind == CashOut {
 				sign = "-"
 			}
-			out += fmt.Sprintf("  %s %s%s  %s (%s)\n", m.At.In(tz.Shanghai).Format("15:04"), sign, receipt.Yuan(m.AmountFen), m.Reason, m.By)
+			out += fmt.Sprintf("  %s %s%s  %s (%s)\n", tz.Clock(m.At), sign, receipt.Yuan(m.AmountFen), m.Reason, m.By)
 		}
 	}
 	if len(r.Pending) > 0 {

@@ -64,7 +64,7 @@ type LockedError struct {
 func (e *LockedError) Error() string {
 	// The store's clock, whatever the machine's zone or the zone the time
 	// was stored in (UTC).
-	return fmt.Sprintf("%s: %v until %s", e.Name, ErrLocked, e.Until.In(tz.Shanghai).Format("15:04:05"))
+	return fmt.Sprintf("%s: %v until %s", e.Name, ErrLocked, tz.Clock(e.Until))
 }
 
 // Is makes errors.Is(err, ErrLocked) match.

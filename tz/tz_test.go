@@ -31,3 +31,20 @@ func TestParseDay(t *testing.T) {
 		}
 	}
 }
+
+// TestShownInStoreZone: the show helpers give the store's wall clock for a
+// time held in any zone.
+func TestShownInStoreZone(t *testing.T) {
+	at := time.Date(2026, 12, 4, 20, 30, 15, 0, time.FixedZone("EST", -5*3600)) // 2026-12-05 09:30:15 in Shanghai
+	for _, c := range []struct{ name, got, want string }{
+		{"Clock", Clock(at), "09:30:15"},
+		{"Stamp", Stamp(at), "2026-12-05 09:30:15"},
+		{"Date", Date(at), "2026-12-05"},
+		{"RFC3339", RFC3339(at), "2026-12-05T09:30:15+08:00"},
+		{"RFC3339 zero", RFC3339(time.Time{}), ""},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+}
