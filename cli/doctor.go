@@ -494,8 +494,9 @@ func checkDevices(cfg *config.Config) []Finding {
 }
 
 // checkNotify says what WeChat needs for notifications: Native prepay
-// requires a notify_url, and the real service refuses the placeholder the
-// terminal sends without [notify] url (sandbox and training accept it).
+// requires a usable notify_url, so a live terminal without [notify] url
+// refuses QR payments (paygate.ErrNoNotifyURL); training names its own
+// loopback receiver, which only the training sandbox accepts.
 func checkNotify(cfg *config.Config) []Finding {
 	if cfg.Notify.URL != "" {
 		return []Finding{{LevelOK, "notifications", "notify_url " + cfg.Notify.URL, ""}}
@@ -503,7 +504,7 @@ func checkNotify(cfg *config.Config) []Finding {
 	if cfg.WeChat.Mode == config.ModeSandbox {
 		return []Finding{{LevelInfo, "notifications", "no [notify] url: QR payments are confirmed by polling", ""}}
 	}
-	return []Finding{{LevelWarn, "notifications", "no [notify] url: WeChat Pay requires a public https notify_url for QR (Native) payments",
+	return []Finding{{LevelWarn, "notifications", "no [notify] url: QR (Native) payments are refused — WeChat Pay requires a public https notify_url with each",
 		"set [notify] url to the https address of `wxpos notify serve` (or [notify] listen) behind your reverse proxy"}}
 }
 

@@ -356,3 +356,23 @@ func (g refundQueries) QueryRefund(ctx context.Context, no string) (pos.RefundRe
 	g.answered <- r.Status
 	return r, err
 }
+
+// In training the notify_url is [notify] url, else the terminal's own
+// receiver at [notify] listen on loopback, else a loopback address
+// nothing listens on — never empty, which would leave training without QR.
+func TestTrainingNotifyURL(t *testing.T) {
+	for _, c := range []struct{ url, listen, want string }{
+		{"https://pos.example.com/notify/v3", "127.0.0.1:8443", "https://pos.example.com/notify/v3"},
+		{"", "127.0.0.1:8443", "http://127.0.0.1:8443/notify/v3"},
+		{"", "0.0.0.0:8443", "http://127.0.0.1:8443/notify/v3"},
+		{"", ":8443", "http://127.0.0.1:8443/notify/v3"},
+		{"", "[::1]:8443", "http://[::1]:8443/notify/v3"},
+		{"", "", trainingNoReceiverURL},
+	} {
+		e := &Env{Config: config.Default()}
+		e.Config.Notify.URL, e.Config.Notify.Listen = c.url, c.listen
+		if got := e.trainingNotifyURL(); got != c.want {
+			t.Errorf("url %q listen %q: %q, want %q", c.url, c.listen, got, c.want)
+		}
+	}
+}

@@ -23,14 +23,16 @@ import (
 // listener, described by a profile file written once it listens.
 func newSandboxCmd() *cobra.Command {
 	var addr, profile, dataDir, tokenFile string
-	var useTLS bool
+	var useTLS, notifyLoopback bool
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run the WeChat Pay simulator (API v2 + v3 + control API)",
 		Long: "sandbox serves a simulated WeChat Pay merchant: API v2 (XML) and API v3 (JSON) on one listener,\n" +
 			"plus the control API under /sandbox/. Once listening it writes the profile file (mode 0600)\n" +
 			"with the base URL, merchant ids, keys, certificates and scenario codes, then serves until interrupted.\n" +
-			"Keys are generated per run unless --data keeps them (with the ledger) across restarts.",
+			"Keys are generated per run unless --data keeps them (with the ledger) across restarts.\n" +
+			"Notifications go only where WeChat Pay could reach (a public https notify_url) unless\n" +
+			"--notify-loopback lets them reach a receiver on this machine or network.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if profile == "" {
@@ -44,6 +46,7 @@ func newSandboxCmd() *cobra.Command {
 				return err
 			}
 			return runSandbox(ctx, sandboxRun{addr: addr, profile: profile, dataDir: dataDir, tls: useTLS, logger: logger, controlToken: token,
+				notifyLoopback: notifyLoopback,
 				ready: func(listen net.Addr, base string) {
 					w := cmd.OutOrStdout()
 					fmt.Fprintf(w, "wxpos sandbox listening on %s (profile %s)\n", listen, profile)
@@ -61,6 +64,7 @@ func newSandboxCmd() *cobra.Command {
 	f.StringVar(&profile, "profile", "", "write the JSON profile to this `FILE` once listening (required)")
 	f.StringVar(&dataDir, "data", "", "keep keys and ledger in this `DIR` across restarts (default: fresh keys, memory only)")
 	f.StringVar(&tokenFile, "control-token-file", "", "guard the control API with the token in this `FILE` (required when --addr is not loopback)")
+	f.BoolVar(&notifyLoopback, "notify-loopback", false, "deliver notifications to http, loopback and private notify_urls too (a local receiver; the real service cannot)")
 	f.BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated CA (in the profile) and require the merchant client certificate on /secapi/")
 	return cmd
 }
@@ -69,6 +73,7 @@ func newSandboxCmd() *cobra.Command {
 type sandboxRun struct {
 	addr, profile, dataDir string
 	tls                    bool
+	notifyLoopback         bool
 	controlToken           string
 	logger                 *slog.Logger
 	ready                  func(listen net.Addr, baseURL string)
@@ -112,7 +117,8 @@ func runSandbox(ctx context.Context, r sandboxRun) error {
 		scheme = "https"
 	}
 	base := scheme + "://" + hostPort
-	sb, err := sandbox.New(sandbox.Options{DataDir: r.dataDir, BaseURL: base, Logger: r.logger, ControlToken: r.controlToken})
+	sb, err := sandbox.New(sandbox.Options{DataDir: r.dataDir, BaseURL: base, Logger: r.logger, ControlToken: r.controlToken,
+		NotifyLoopback: r.notifyLoopback})
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func (e *Env) connect(ctx context.Context) (*WeChat, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sandbox client: %w", err)
 		}
-		return &WeChat{Mode: c.Mode, V3: v3, Gateway: paygate.NewV3(v3, paygate.Options{NotifyURL: e.Config.Notify.URL}), Profile: p, Sandbox: srv}, nil
+		return &WeChat{Mode: c.Mode, V3: v3, Gateway: paygate.NewV3(v3, paygate.Options{NotifyURL: e.trainingNotifyURL()}), Profile: p, Sandbox: srv}, nil
 	case config.ModeV3:
 		v3, err := v3FromConfig(c, common)
 		if err != nil {
@@ -119,6 +119,9 @@ func (e *Env) connect(ctx context.Context) (*WeChat, error) {
 
 // startSandbox serves the simulator on a loopback port for as long as the
 // environment lives.
+// The training sandbox takes loopback notify_urls (NotifyLoopback), which
+// the real service would never reach: it runs on this machine, and so does
+// the receiver it delivers to.
 func (e *Env) startSandbox(ctx context.Context) (*sandbox.Server, *sandbox.Profile, error) {
 	dir := e.trainingSandboxDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -129,7 +132,7 @@ func (e *Env) startSandbox(ctx context.Context) (*sandbox.Server, *sandbox.Profi
 		return nil, nil, fmt.Errorf("sandbox listener: %w", err)
 	}
 	base := "http://" + ln.Addr().String()
-	srv, err := sandbox.New(sandbox.Options{DataDir: dir, BaseURL: base, Logger: e.Logger})
+	srv, err := sandbox.New(sandbox.Options{DataDir: dir, BaseURL: base, Logger: e.Logger, NotifyLoopback: true})
 	if err != nil {
 		ln.Close()
 		return nil, nil, fmt.Errorf("sandbox: %w", err)
@@ -155,9 +158,43 @@ func (e *Env) startSandbox(ctx context.Context) (*sandbox.Server, *sandbox.Profi
 		}
 		return err
 	})
+	if e.Config.Notify.Listen != "" {
+		// A receiver runs here ([notify] listen): the simulator delivers to
+		// it on WeChat's schedule, as the real service would.
+		nctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() { _ = srv.Run(nctx); close(done) }()
+		e.OnClose(func() error { stop(); <-done; return nil })
+	}
 	p := srv.Profile(base)
 	e.Logger.Info("training sandbox listening", "base_url", base, "data", dir)
 	return srv, &p, nil
+}
+
+// trainingNoReceiverURL is the notify_url of training without a receiver
+// of its own: a loopback address only the training sandbox accepts, where
+// nothing listens and to which nothing is delivered (the training sandbox
+// delivers only when [notify] listen is set). Payments are confirmed by
+// polling, as they always are.
+const trainingNoReceiverURL = "http://127.0.0.1/wxpos/notify/v3"
+
+// trainingNotifyURL is the notify_url in training: [notify] url when set,
+// else this terminal's own receiver at [notify] listen on loopback, else
+// trainingNoReceiverURL. A live terminal sends only [notify] url, and
+// without it makes no QR order (paygate.ErrNoNotifyURL).
+func (e *Env) trainingNotifyURL() string {
+	n := e.Config.Notify
+	if n.URL != "" {
+		return n.URL
+	}
+	host, port, err := net.SplitHostPort(n.Listen)
+	if n.Listen == "" || err != nil {
+		return trainingNoReceiverURL
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/notify/v3"
 }
 
 // clientFromProfile builds the v3 client a third party would build from a

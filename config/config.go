@@ -22,6 +22,7 @@ import (
 
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/wechat"
 )
 
 // Mode selects which WeChat Pay the terminal talks to.
@@ -180,9 +181,11 @@ type Replica struct {
 // Notify is WeChat Pay's notifications to this store. URL is what the
 // terminal sends as notify_url (Native prepay, refunds): the public HTTPS
 // address of a receiver (`wxpos notify serve`, or Listen behind a reverse
-// proxy). Empty: refunds name none, and Native prepay — where WeChat
-// requires one — sends a placeholder no notification reaches; payments
-// are then confirmed by polling alone.
+// proxy). Empty on a live terminal: refunds name none and QR (Native)
+// payments are refused before any order is made — WeChat requires a
+// usable notify_url with every Native order — while scan and cash work.
+// In training the terminal names its own receiver ([notify] listen) on
+// loopback, which only the training sandbox accepts.
 type Notify struct {
 	URL    string `toml:"url"`    // https://pos.example.com/notify/v3
 	Listen string `toml:"listen"` // host:port the receiver serves on, e.g. 127.0.0.1:8443
@@ -435,30 +438,8 @@ func (p *problems) notify(n Notify) {
 }
 
 // NotifyURLProblem says what makes u unusable as WeChat's notify_url, or
-// "" when it is usable.
-func NotifyURLProblem(u string) string {
-	pu, err := url.Parse(u)
-	switch {
-	case err != nil || pu.Host == "":
-		return "must be an absolute https URL"
-	case pu.Scheme != "https":
-		return "must be https (WeChat Pay refuses http)"
-	case pu.RawQuery != "" || strings.Contains(u, "?") || pu.Fragment != "":
-		return "must have no query string (WeChat Pay refuses one)"
-	case len(u) > 255:
-		return "must be at most 255 characters"
-	case pu.User != nil:
-		return "must not carry a user or password"
-	}
-	host := pu.Hostname()
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") {
-		return "must be reachable from WeChat Pay, not a local name"
-	}
-	if ip := net.ParseIP(host); ip != nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()) {
-		return "must be reachable from WeChat Pay, not a loopback or internal address"
-	}
-	return ""
-}
+// "" when it is usable (wechat.NotifyURLProblem).
+func NotifyURLProblem(u string) string { return wechat.NotifyURLProblem(u) }
 
 // problems collects the *FieldErrors of a validation.
 type problems []error

@@ -38,7 +38,7 @@ type rig struct {
 
 func newRig(t testing.TB) *rig {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{RefundDelay: -1})
+	sb, err := sandbox.New(sandbox.Options{RefundDelay: -1, NotifyLoopback: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,25 +49,19 @@ type Options struct {
 	DeviceIP string
 	// NotifyURL is the store's receiver ([notify] url): sent with Native
 	// prepay and refunds, whose notifications then hint the terminal.
-	// Empty: refunds name none (WeChat allows that), and Native prepay,
-	// where WeChat requires one, sends placeholderNotifyURL, which no
-	// notification reaches — payments are confirmed by polling alone.
-	// Codepay/micropay take none: WeChat sends no payment-code notification.
+	// WeChat requires one with every Native order (v3 native, v2
+	// unifiedorder) and refuses an address it cannot use, so without it the
+	// gateway makes no QR order at all (QRReady, CreateQR: ErrNoNotifyURL)
+	// instead of sending a placeholder; refunds then name none (WeChat
+	// allows that, and the terminal polls them). Codepay/micropay take
+	// none: WeChat sends no payment-code notification.
 	NotifyURL string
 }
 
-// placeholderNotifyURL fills Native prepay's required notify_url when the
-// store has no receiver. `wxpos doctor` says that the real service wants
-// a public https address here.
-const placeholderNotifyURL = "https://127.0.0.1/wxpos/notify"
-
-// qrNotifyURL is the notify_url of a Native prepay.
-func (o *Options) qrNotifyURL() string {
-	if o.NotifyURL == "" {
-		return placeholderNotifyURL
-	}
-	return o.NotifyURL
-}
+// ErrNoNotifyURL is returned by QRReady and CreateQR of a gateway without
+// Options.NotifyURL. It wraps pos.ErrQRUnavailable.
+var ErrNoNotifyURL = fmt.Errorf("%w: WeChat Pay requires a notify_url with every Native order; "+
+	"set [notify] url in config.toml to this store's public https receiver", pos.ErrQRUnavailable)
 
 func (o *Options) defaults() {
 	if o.DeviceIP == "" {
@@ -213,10 +207,23 @@ func (g *Gateway) PayScan(ctx context.Context, r pos.ScanRequest) (pos.Trade, er
 	return tr, nil
 }
 
+// QRReady implements pos.QRChecker: a Native order needs the notify_url.
+func (g *Gateway) QRReady() error {
+	if g.opts.NotifyURL == "" {
+		return ErrNoNotifyURL
+	}
+	return nil
+}
+
 // CreateQR implements pos.Gateway (native prepay / unifiedorder NATIVE).
+// Without a notify_url it sends nothing and declines (NO_NOTIFY_URL): the
+// request could only be refused, so nothing can have been charged.
 func (g *Gateway) CreateQR(ctx context.Context, r pos.QRRequest) (string, error) {
+	if err := g.QRReady(); err != nil {
+		return "", &pos.DeclineError{Code: "NO_NOTIFY_URL", Message: err.Error()}
+	}
 	n, err := g.client.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: r.OutTradeNo, Description: r.Description,
-		Total: r.AmountFen, NotifyURL: g.opts.qrNotifyURL(), ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
+		Total: r.AmountFen, NotifyURL: g.opts.NotifyURL, ClientIP: g.opts.DeviceIP, ProductID: r.OutTradeNo,
 		TimeExpire: r.ExpiresAt, DeviceID: r.DeviceID, Attach: r.Attach})
 	if err != nil {
 		return "", notSentOr(classify(err, opPay))

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/wxpos/wxpos/paygate"
@@ -123,9 +124,9 @@ func TestClassification(t *testing.T) {
 	for _, tc := range tests {
 		for _, gen := range []string{"v3", "v2"} {
 			t.Run(gen+" "+tc.name, func(t *testing.T) {
-				g := paygate.NewV3(fakeAPI{err: tc.err}, paygate.Options{})
+				g := paygate.NewV3(fakeAPI{err: tc.err}, paygate.Options{NotifyURL: testNotifyURL})
 				if gen == "v2" {
-					g = paygate.NewV2(fakeAPI{err: tc.err}, paygate.Options{})
+					g = paygate.NewV2(fakeAPI{err: tc.err}, paygate.Options{NotifyURL: testNotifyURL})
 				}
 				if got := outcome(tc.call(g)); got != tc.want {
 					t.Fatalf("%v → %s, want %s", tc.err, got, tc.want)
@@ -197,7 +198,7 @@ func TestNotSent(t *testing.T) {
 		{"timeout", timeout, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := paygate.NewV3(fakeAPI{err: tc.err}, paygate.Options{})
+			g := paygate.NewV3(fakeAPI{err: tc.err}, paygate.Options{NotifyURL: testNotifyURL})
 			_, err := g.PayScan(ctx, pos.ScanRequest{OutTradeNo: "P1", AuthCode: "130001000000000001", AmountFen: 1})
 			if definite(err) != tc.want {
 				t.Errorf("PayScan: %v, want NOT_SENT=%v", err, tc.want)
@@ -232,25 +233,54 @@ func (u *urlAPI) Refund(ctx context.Context, r wechat.RefundRequest) (*wechat.Re
 	return u.fakeAPI.Refund(ctx, r)
 }
 
-// The configured receiver is the notify_url of Native prepay and refunds;
-// without one a refund names none, and Native prepay (where WeChat requires
-// a URL) the placeholder.
+// The configured receiver is the notify_url of Native prepay and refunds.
+// Without one a refund names none, and no Native order is sent at all:
+// WeChat requires a usable notify_url with every one, so the gateway says
+// QR is unavailable (pos.ErrQRUnavailable) and CreateQR declines without a
+// call, for both generations.
 func TestNotifyURL(t *testing.T) {
 	ctx := context.Background()
-	for _, c := range []struct{ set, native, refund string }{
-		{"https://pos.example.com/notify/v3", "https://pos.example.com/notify/v3", "https://pos.example.com/notify/v3"},
-		{"", "https://127.0.0.1/wxpos/notify", ""},
-	} {
-		api := &urlAPI{}
-		g := paygate.NewV3(api, paygate.Options{NotifyURL: c.set})
-		if _, err := g.CreateQR(ctx, pos.QRRequest{OutTradeNo: "P1", AmountFen: 100}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := g.Refund(ctx, pos.RefundRequest{OutTradeNo: "P1", OutRefundNo: "R1", AmountFen: 50, TotalFen: 100}); err != nil {
-			t.Fatal(err)
-		}
-		if api.native != c.native || api.refund != c.refund {
-			t.Errorf("configured %q: native %q refund %q, want %q %q", c.set, api.native, api.refund, c.native, c.refund)
-		}
+	const url = "https://pos.example.com/notify/v3"
+	for _, gen := range []string{"v3", "v2"} {
+		t.Run(gen, func(t *testing.T) {
+			newGW := paygate.NewV3
+			if gen == "v2" {
+				newGW = paygate.NewV2
+			}
+			api := &urlAPI{}
+			g := newGW(api, paygate.Options{NotifyURL: url})
+			if err := g.QRReady(); err != nil {
+				t.Fatalf("with a url: %v", err)
+			}
+			if _, err := g.CreateQR(ctx, pos.QRRequest{OutTradeNo: "P1", AmountFen: 100}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := g.Refund(ctx, pos.RefundRequest{OutTradeNo: "P1", OutRefundNo: "R1", AmountFen: 50, TotalFen: 100}); err != nil {
+				t.Fatal(err)
+			}
+			if api.native != url || api.refund != url {
+				t.Errorf("native %q refund %q, want %q for both", api.native, api.refund, url)
+			}
+
+			api = &urlAPI{native: "not called"}
+			g = newGW(api, paygate.Options{})
+			if err := g.QRReady(); !errors.Is(err, pos.ErrQRUnavailable) || !strings.Contains(err.Error(), "[notify] url") {
+				t.Errorf("without a url: QRReady %v, want pos.ErrQRUnavailable naming [notify] url", err)
+			}
+			_, err := g.CreateQR(ctx, pos.QRRequest{OutTradeNo: "P1", AmountFen: 100})
+			var d *pos.DeclineError
+			if !errors.As(err, &d) || d.Code != "NO_NOTIFY_URL" || !pos.IsDefinite(err) {
+				t.Errorf("without a url: CreateQR %v, want a definite NO_NOTIFY_URL decline", err)
+			}
+			if api.native != "not called" {
+				t.Errorf("without a url a Native prepay was sent with notify_url %q", api.native)
+			}
+			if _, err := g.Refund(ctx, pos.RefundRequest{OutTradeNo: "P1", OutRefundNo: "R1", AmountFen: 50, TotalFen: 100}); err != nil || api.refund != "" {
+				t.Errorf("without a url: refund %v with notify_url %q, want none", err, api.refund)
+			}
+		})
 	}
 }
+
+// testNotifyURL is the receiver of the tests that make Native orders.
+const testNotifyURL = "https://pos.example.com/notify/v3"

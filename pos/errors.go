@@ -22,6 +22,11 @@ var (
 	ErrCodeUsed = errors.New("payment code already used")
 	// ErrNotFound is returned when an order, refund or receipt does not exist.
 	ErrNotFound = errors.New("not found")
+	// ErrQRUnavailable is returned by BeginQR when the gateway cannot create
+	// QR (Native) orders at all — a live terminal without the notify_url
+	// WeChat requires with every one (QRChecker). Nothing is numbered or
+	// recorded; scan and cash payments are unaffected.
+	ErrQRUnavailable = errors.New("QR payments unavailable")
 	// ErrBusy is returned when an order is being driven by another flow
 	// (the cashier's screen or the recovery worker) right now.
 	ErrBusy = errors.New("order busy")

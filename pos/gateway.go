@@ -121,3 +121,12 @@ type Gateway interface {
 	// QueryRefund asks for a refund's status by out_refund_no.
 	QueryRefund(ctx context.Context, outRefundNo string) (RefundResult, error)
 }
+
+// QRChecker is implemented by a Gateway that can tell, before any order
+// is made, that it cannot create QR (Native) orders — a live terminal
+// without the notify_url WeChat requires with every one. BeginQR asks it
+// first, so a payment that cannot start numbers and records nothing. The
+// error it returns wraps ErrQRUnavailable.
+type QRChecker interface {
+	QRReady() error
+}

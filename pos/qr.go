@@ -3,6 +3,7 @@ package pos
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
@@ -18,6 +19,11 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 	}
 	if err := validateSale(sale); err != nil {
 		return nil, err
+	}
+	if c, ok := t.gw.(QRChecker); ok {
+		if err := c.QRReady(); err != nil {
+			return nil, fmt.Errorf("QR payment: %w", err)
+		}
 	}
 	if err := t.room("QR payment"); err != nil {
 		return nil, err

@@ -2,12 +2,14 @@ package pos_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/paygate"
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
@@ -429,6 +431,36 @@ func TestHintCompletesProcessingRefund(t *testing.T) {
 			}
 			if got, _ := s.store.Refund(rf.OutRefundNo); got.State != pos.RefundSuccess {
 				t.Errorf("refund %s after the hints, want SUCCESS", got.State)
+			}
+		})
+	}
+}
+
+// A live terminal without a notify_url cannot make a Native order (WeChat
+// requires one with each): BeginQR says so before anything is numbered,
+// recorded or sent, and scan payments go on.
+func TestBeginQRWithoutNotifyURL(t *testing.T) {
+	for _, gen := range gens {
+		t.Run(gen, func(t *testing.T) {
+			s := newSandboxRig(t, gen, false, nil)
+			gw := paygate.NewV3(s.env.Client, paygate.Options{})
+			if gen == "v2" {
+				gw = paygate.NewV2(s.env.V2, paygate.Options{})
+			}
+			s.term = s.newTerminal(s.store, gw)
+			p, err := s.term.BeginQR(context.Background(), sale(2500))
+			if !errors.Is(err, pos.ErrQRUnavailable) || p != nil {
+				t.Fatalf("BeginQR: %v, want pos.ErrQRUnavailable", err)
+			}
+			if all, _ := s.store.AllOrders(); len(all) != 0 {
+				t.Errorf("a refused QR left orders: %+v", all)
+			}
+			if led := s.env.Sandbox.Ledger().Orders; len(led) != 0 {
+				t.Errorf("WeChat has orders: %+v", led)
+			}
+			o, err := s.term.PayScan(context.Background(), sale(300), gatetest.Code(sandbox.ScenarioSuccess))
+			if err != nil || o.State != pos.StatePaid {
+				t.Fatalf("scan without a notify_url: %v %+v", err, o)
 			}
 		})
 	}

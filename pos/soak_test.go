@@ -56,7 +56,7 @@ func TestSoak(t *testing.T) {
 	})
 	// One ledger behind both API generations: each (re)start picks one, so
 	// orders begun on v3 are finished on v2 and the reverse.
-	gateways := []pos.Gateway{paygate.NewV3(env.Client, paygate.Options{}), env.Gateway}
+	gateways := []pos.Gateway{paygate.NewV3(env.Client, paygate.Options{NotifyURL: gatetest.NotifyURL}), env.Gateway}
 	var v2Starts int
 	r := &rig{t: t, clk: clk, cfg: testConfig(clk)}
 	r.cfg.CallTimeout = 10 * time.Second // only injected faults, never a slow machine, make calls fail

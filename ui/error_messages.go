@@ -28,9 +28,12 @@ const (
 	msgErrNoBill       msg = "err.noBill"
 	msgErrResolved     msg = "err.resolved"
 	msgErrReconOff     msg = "err.reconOff"
+	msgErrQRNoNotify   msg = "err.qrNoNotify"
 )
 
 var errorMessages = map[msg]translation{
+	msgErrQRNoNotify: {"二维码收款需要本店的支付通知地址：请经理在 config.toml 的 [notify] url 填写公网 https 地址 — 付款码和现金收款不受影响",
+		"QR payments need this store's notification address: a manager sets [notify] url (public https) in config.toml — scan and cash payments still work"},
 	msgErrUnexpected: {"操作没有完成（参考号 %s）— 请重试；如果再次出现，请把参考号告诉经理",
 		"That did not work (reference %s) — try again; if it happens again, give the manager this reference"},
 	msgErrCodeUsed: {"这个付款码已经用过 — 请顾客刷新付款码后重新扫码",

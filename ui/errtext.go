@@ -27,6 +27,7 @@ var errorSentinels = []struct {
 	{pos.ErrTradeConflict, msgReasonConflict},
 	{pos.ErrOutTradeNoUsed, msgErrNumberUsed},
 	{pos.ErrDiskFull, msgErrDiskFull},
+	{pos.ErrQRUnavailable, msgErrQRNoNotify},
 	{pos.ErrRefundLimit, msgMgrRefundLimit},
 	{pos.ErrBusy, msgMgrBusy},
 	{pos.ErrNotPaid, msgErrNotPaid},

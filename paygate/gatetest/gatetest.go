@@ -34,6 +34,11 @@ func Credentials(tb testing.TB) *sandbox.Credentials {
 	return &c
 }
 
+// NotifyURL is the notify_url the test gateways send: a public https
+// address, as WeChat requires for Native orders, that no test delivers to
+// (a test that receives notifications builds its own gateway).
+const NotifyURL = "https://pos.example.com/wxpos/notify/v3"
+
 // Env is a running sandbox and a gateway to it.
 type Env struct {
 	Sandbox *sandbox.Server
@@ -68,7 +73,7 @@ func StartV2(tb testing.TB, now func() time.Time, mod func(*sandbox.Options)) *E
 		tb.Fatal(err)
 	}
 	e.V2 = c
-	e.Gateway = paygate.NewV2(c, paygate.Options{})
+	e.Gateway = paygate.NewV2(c, paygate.Options{NotifyURL: NotifyURL})
 	return e
 }
 
@@ -131,7 +136,7 @@ func start(tb testing.TB, now func() time.Time, mod func(*sandbox.Options), inPr
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &Env{Sandbox: sb, HTTP: srv, Client: c, Gateway: paygate.NewV3(c, paygate.Options{})}
+	return &Env{Sandbox: sb, HTTP: srv, Client: c, Gateway: paygate.NewV3(c, paygate.Options{NotifyURL: NotifyURL})}
 }
 
 // Code returns a fresh payment code of scenario sc.

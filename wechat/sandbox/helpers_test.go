@@ -53,7 +53,7 @@ type env struct {
 
 func newEnv(t testing.TB, mod func(*sandbox.Options)) *env {
 	t.Helper()
-	opts := sandbox.Options{Credentials: testCredentials(t), Now: func() time.Time { return start }}
+	opts := sandbox.Options{Credentials: testCredentials(t), Now: func() time.Time { return start }, NotifyLoopback: true}
 	if mod != nil {
 		mod(&opts)
 	}

@@ -176,6 +176,11 @@ func (s *Server) Run(ctx context.Context) error {
 // send posts one notification; only the merchant's success answer counts
 // (v2: HTTP 200 with return_code SUCCESS; v3: HTTP 200 or 204).
 func (s *Server) send(ctx context.Context, o outgoing) error {
+	if !s.opts.NotifyLoopback {
+		if why := wechat.NotifyURLProblem(o.n.URL); why != "" {
+			return fmt.Errorf("notify %s: WeChat Pay cannot reach notify_url %s: it %s", o.n.ID, o.n.URL, why)
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.n.URL, bytes.NewReader(o.body))

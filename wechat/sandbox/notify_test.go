@@ -204,3 +204,38 @@ func TestNoNotificationForCodepay(t *testing.T) {
 		t.Fatal("payment-code orders get no notification")
 	}
 }
+
+// WeChat reaches only public https receivers: without NotifyLoopback a
+// notification for a loopback http notify_url is never sent, each attempt
+// fails as unreachable and is retried on the schedule; with the flag the
+// same order's notification arrives.
+func TestNotifyLoopbackNeedsFlag(t *testing.T) {
+	for _, loopback := range []bool{false, true} {
+		e := newEnv(t, func(o *sandbox.Options) { o.NotifyLoopback = loopback })
+		rc := newReceiver(t, 0, false)
+		p := nativeParams(newNo("NL"), 100)
+		p["notify_url"] = rc.srv.URL + "/pay"
+		r := e.v2("/pay/unifiedorder", p)
+		if err := e.sb.PayNative(r["code_url"]); err != nil {
+			t.Fatal(err)
+		}
+		n := deliver(t, e.sb)
+		rc.mu.Lock()
+		got := len(rc.got)
+		rc.mu.Unlock()
+		list := e.sb.Notifications()
+		if loopback {
+			if n != 1 || got != 1 {
+				t.Errorf("with the flag: delivered %d, received %d, want 1", n, got)
+			}
+			continue
+		}
+		if n != 0 || got != 0 {
+			t.Errorf("without the flag: delivered %d, received %d, want 0", n, got)
+		}
+		if len(list) != 1 || list[0].Attempts != 1 || list[0].GaveUp || list[0].NextTry == "" ||
+			!strings.Contains(list[0].LastError, "cannot reach") {
+			t.Errorf("without the flag: %+v, want one failed attempt, retried, naming why", list)
+		}
+	}
+}

@@ -82,6 +82,12 @@ type Options struct {
 	// DeliverNotifications or Run is called. Default: a client with a
 	// 5 s timeout.
 	NotifyClient *http.Client
+	// NotifyLoopback lets notifications go where the real service cannot
+	// reach: plain http, loopback, private and link-local addresses, local
+	// names (wechat.NotifyURLProblem). Without it such a delivery fails
+	// every attempt, as it would from WeChat. For tests and for training
+	// on one machine only — `wxpos sandbox --notify-loopback`.
+	NotifyLoopback bool
 	// Logger receives one line per refused request. Default: discard.
 	Logger *slog.Logger
 }

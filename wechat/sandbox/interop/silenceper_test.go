@@ -88,7 +88,7 @@ func setup(dir string) error {
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		},
 	}}
-	sb, err := sandbox.New(sandbox.Options{Credentials: creds, RefundDelay: -1, NotifyClient: loopback})
+	sb, err := sandbox.New(sandbox.Options{Credentials: creds, RefundDelay: -1, NotifyClient: loopback, NotifyLoopback: true})
 	if err != nil {
 		return err
 	}
