@@ -11,6 +11,7 @@ import (
 	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/staff"
 )
 
@@ -85,7 +86,7 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 		return err
 	}
 	cfg := env.Config
-	book := report.New(db, report.Info{StoreName: cfg.Store.Name, StoreID: cfg.Store.ID,
+	book := reportstore.New(db, report.Info{StoreName: cfg.Store.Name, StoreID: cfg.Store.ID,
 		TerminalID: cfg.Store.TerminalID, Training: cfg.Training()}, nil)
 	day := book.Today()
 	if f.day != "" {

@@ -31,6 +31,7 @@ import (
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/scanner"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/ui/view"
@@ -474,7 +475,7 @@ func (e *Env) managerDesk(ctx context.Context, term *pos.Terminal, drawer counte
 	return counter.NewManager(counter.ManagerConfig{
 		Core:  term,
 		Staff: staff.New(st, nil),
-		Book: report.New(st, report.Info{
+		Book: reportstore.New(st, report.Info{
 			StoreName: c.Store.Name, StoreID: c.Store.ID, TerminalID: c.Store.TerminalID, Training: c.Training(),
 		}, nil),
 		DB:        st,

@@ -17,6 +17,7 @@ import (
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
@@ -27,7 +28,7 @@ import (
 type ManagerConfig struct {
 	Core      *pos.Terminal
 	Staff     *staff.Directory
-	Book      *report.DayBook
+	Book      *reportstore.DayBook
 	DB        *storage.Store
 	Config    config.Config
 	ExportDir string                                // where CSV exports go

@@ -11,6 +11,7 @@ import (
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -347,7 +348,7 @@ func TestForeignSaleNotInReports(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			book := report.New(tc.r.db, report.Info{StoreID: "S01", TerminalID: tc.r.cfg.TerminalID}, &report.Options{Now: tc.r.clk.Now})
+			book := reportstore.New(tc.r.db, report.Info{StoreID: "S01", TerminalID: tc.r.cfg.TerminalID}, &reportstore.Options{Now: tc.r.clk.Now})
 			rep, err := book.X(day, "manager")
 			if err != nil {
 				t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -33,9 +34,9 @@ func TestThreeTerminalsThroughOutage(t *testing.T) {
 	pool := poolOn(t, cl, Config{MaxConns: 8, ConnectTimeout: time.Second})
 	counters := []*counter{newCounter(t, "S01", "T01"), newCounter(t, "S01", "T02"), newCounter(t, "S02", "T01")}
 	day := report.DayOf(time.Now())
-	books := make([]*report.DayBook, len(counters))
+	books := make([]*reportstore.DayBook, len(counters))
 	for i, c := range counters {
-		books[i] = report.New(c.db, report.Info{StoreName: "test", StoreID: c.store, TerminalID: c.term}, nil)
+		books[i] = reportstore.New(c.db, report.Info{StoreName: "test", StoreID: c.store, TerminalID: c.term}, nil)
 		if _, err := books[i].Open(day, "manager", 20000); err != nil {
 			t.Fatal(err)
 		}

@@ -1,5 +1,7 @@
-// Package report keeps the terminal's business days and computes their X
-// and Z reports.
+// Package report is the terminal's business days and their X and Z
+// reports as values: Session, Report, Move, the day states and the errors.
+// Package reportstore keeps them on the terminal's database and computes
+// the reports; the window reads these values without linking it.
 //
 // A day is a calendar day in Asia/Shanghai (yyyymmdd), the same day WeChat
 // Pay's daily bill uses, so a Z report and the bill of its day can be
@@ -26,10 +28,8 @@
 // float + cash sales − cash refunds + cash in − cash out; the difference
 // is counted minus expected (positive: over, 长款; negative: short, 短款).
 //
-// Sessions live in the sessions bucket: "day/yyyymmdd" → Session (JSON,
-// with a "v" version field) and "z/<number>" → day; closing also marks the
-// day closed in storage (Tx.CloseDay) in the same commit. Opening, cash
-// movements and closing each append an audit event (day.open,
-// day.cash_in, day.cash_out, day.close). Who may do what is decided by the
-// caller (package staff); this package records the names it is given.
+// Sessions are stored by reportstore, which appends an audit event for
+// opening, cash movements and closing (day.open, day.cash_in,
+// day.cash_out, day.close). Who may do what is decided by the caller
+// (package staff); the book records the names it is given.
 package report

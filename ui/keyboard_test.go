@@ -9,6 +9,7 @@ import (
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/counter"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -18,7 +19,7 @@ func newSetupDesk(t *testing.T) (*counter.Manager, *staff.Directory) {
 	t.Helper()
 	db := storagetest.Open(t)
 	dir := staff.New(db, &staff.Options{Params: staff.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	book := report.New(db, report.Info{StoreName: "Test", StoreID: "S1", TerminalID: "T1"}, nil)
+	book := reportstore.New(db, report.Info{StoreName: "Test", StoreID: "S1", TerminalID: "T1"}, nil)
 	return counter.NewManager(counter.ManagerConfig{Staff: dir, Book: book, DB: db, Config: *config.Default(), ExportDir: t.TempDir()}), dir
 }
 

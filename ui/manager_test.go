@@ -22,6 +22,7 @@ import (
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
@@ -109,7 +110,7 @@ func newMgrWorld(t *testing.T) *mgrWorld {
 	}
 	t.Cleanup(func() { core.Close() })
 	w.core = core
-	book := report.New(w.db, report.Info{StoreName: "Test", StoreID: "S1", TerminalID: "T1"}, nil)
+	book := reportstore.New(w.db, report.Info{StoreName: "Test", StoreID: "S1", TerminalID: "T1"}, nil)
 	w.cfg = counter.ManagerConfig{Core: core, Staff: w.dir, Book: book, DB: w.db, Config: *config.Default(),
 		ExportDir: t.TempDir(), Actor: func() string { return "Li" }}
 	w.desk = counter.NewManager(w.cfg)

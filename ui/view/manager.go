@@ -54,7 +54,7 @@ type AuditEvent struct {
 }
 
 // DayBook is the business day's book the day screens drive: opening
-// float, cash in and out, X and Z reports. *report.DayBook satisfies it.
+// float, cash in and out, X and Z reports. *reportstore.DayBook satisfies it.
 type DayBook interface {
 	Today() string
 	// BusinessDay is the day a sale taken now is booked on: after the Z

@@ -1,4 +1,4 @@
-package report_test
+package reportstore_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -37,7 +38,7 @@ func TestSaleAfterZGoesToNextDay(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { term.Close() })
-	book := report.New(db, info, &report.Options{Now: clk.Now})
+	book := reportstore.New(db, info, &reportstore.Options{Now: clk.Now})
 	if _, err := book.Open(day, "manager", 10000); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package report
+package reportstore
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -31,7 +32,7 @@ func yearBook(b *testing.B) (*DayBook, string) {
 			settle(b, db, first.AddDate(0, 0, d-3).Format("20060102"))
 		}
 	}
-	book := New(db, Info{StoreName: "bench", StoreID: "S1", TerminalID: "T1"},
+	book := New(db, report.Info{StoreName: "bench", StoreID: "S1", TerminalID: "T1"},
 		&Options{Now: func() time.Time { return first.AddDate(0, 0, 364).Add(22 * time.Hour) }})
 	if _, err := book.Open(last, "bench", 50000); err != nil {
 		b.Fatal(err)
@@ -120,7 +121,7 @@ func dayBook(b *testing.B) (*DayBook, string) {
 	day := time.Date(2025, 11, 27, 0, 0, 0, 0, tz.Shanghai).AddDate(0, 0, 364)
 	seq := 0
 	GenDay(b, db, rng, day.Format("20060102"), 300, &seq)
-	book := New(db, Info{StoreName: "bench", StoreID: "S1", TerminalID: "T1"},
+	book := New(db, report.Info{StoreName: "bench", StoreID: "S1", TerminalID: "T1"},
 		&Options{Now: func() time.Time { return day.Add(22 * time.Hour) }})
 	if _, err := book.Open(day.Format("20060102"), "bench", 50000); err != nil {
 		b.Fatal(err)

@@ -1,4 +1,4 @@
-package report_test
+package reportstore_test
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/tz"
@@ -37,8 +38,8 @@ func fastDB(tb testing.TB) *storage.Store {
 
 var info = report.Info{StoreName: "Test store", StoreID: "S1", TerminalID: "T1"}
 
-func fixedNow(t time.Time) *report.Options {
-	return &report.Options{Now: func() time.Time { return t }}
+func fixedNow(t time.Time) *reportstore.Options {
+	return &reportstore.Options{Now: func() time.Time { return t }}
 }
 
 // TestZTotalsEqualReceipts is the property: over random days (random
@@ -56,9 +57,9 @@ func TestZTotalsEqualReceipts(t *testing.T) {
 		for d := range 4 {
 			day := base.AddDate(0, 0, d).Format("20060102")
 			days = append(days, day)
-			report.GenDay(t, db, rng, day, rng.IntN(60), &seq)
+			reportstore.GenDay(t, db, rng, day, rng.IntN(60), &seq)
 		}
-		book := report.New(db, info, fixedNow(base.AddDate(0, 0, 10)))
+		book := reportstore.New(db, info, fixedNow(base.AddDate(0, 0, 10)))
 		for _, day := range days[1:3] { // days with neighbours on both sides
 			float := rng.Int64N(100000)
 			if _, err := book.Open(day, "Wang", float); err != nil {
@@ -90,7 +91,7 @@ func TestZTotalsEqualReceipts(t *testing.T) {
 				t.Log(err)
 				return false
 			}
-			want := report.SumReceipts(t, db, day)
+			want := reportstore.SumReceipts(t, db, day)
 			for _, r := range []*report.Report{x, z} {
 				if len(r.Tenders) != 3 {
 					t.Logf("%s %s: %d tenders", day, r.Kind, len(r.Tenders))
@@ -109,7 +110,7 @@ func TestZTotalsEqualReceipts(t *testing.T) {
 					t.Logf("%s: expected cash %d, want %d", day, r.ExpectedCashFen, exp)
 					return false
 				}
-				if n := report.OpenBefore(t, db, day); len(r.Pending) != n || r.PendingCount != int64(n) {
+				if n := reportstore.OpenBefore(t, db, day); len(r.Pending) != n || r.PendingCount != int64(n) {
 					t.Logf("%s: %d pending, want %d", day, len(r.Pending), n)
 					return false
 				}
@@ -139,10 +140,10 @@ func TestClosedDayImmutable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	seq := 0
 	now := time.Date(2026, 11, 26, 22, 0, 0, 0, tz.Shanghai)
-	book := report.New(db, info, fixedNow(now))
+	book := reportstore.New(db, info, fixedNow(now))
 	days := []string{"20261124", "20261125", "20261126"}
 	for i, day := range days {
-		report.GenDay(t, db, rng, day, 30, &seq)
+		reportstore.GenDay(t, db, rng, day, 30, &seq)
 		if _, err := book.Open(day, "Wang", 10000); err != nil {
 			t.Fatal(err)
 		}
@@ -182,7 +183,7 @@ func TestClosedDayImmutable(t *testing.T) {
 	}
 	// A payment of that day resolved after the close changes the live X,
 	// never the Z.
-	report.GenDay(t, db, rng, day, 20, &seq)
+	reportstore.GenDay(t, db, rng, day, 20, &seq)
 	after, err := book.Z(day)
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +225,7 @@ func mustJSON(t *testing.T, r *report.Report) string {
 
 func TestDaySession(t *testing.T) {
 	db := fastDB(t)
-	book := report.New(db, info, fixedNow(time.Date(2026, 11, 26, 12, 0, 0, 0, tz.Shanghai)))
+	book := reportstore.New(db, info, fixedNow(time.Date(2026, 11, 26, 12, 0, 0, 0, tz.Shanghai)))
 	day := book.Today()
 	if day != "20261126" {
 		t.Fatalf("Today = %s", day)
@@ -290,8 +291,8 @@ func TestCSVRoundTrip(t *testing.T) {
 	db := fastDB(t)
 	rng := rand.New(rand.NewPCG(3, 3))
 	seq := 0
-	report.GenDay(t, db, rng, "20261126", 80, &seq)
-	book := report.New(db, info, fixedNow(time.Date(2026, 11, 27, 9, 0, 0, 0, tz.Shanghai)))
+	reportstore.GenDay(t, db, rng, "20261126", 80, &seq)
+	book := reportstore.New(db, info, fixedNow(time.Date(2026, 11, 27, 9, 0, 0, 0, tz.Shanghai)))
 	book.Open("20261126", "Li", 1000)
 	book.Move("20261126", report.Move{Kind: report.CashOut, AmountFen: 300, Reason: "=HYPERLINK(\"x\")", By: "Li"})
 	x, err := book.X("20261126", "Li")

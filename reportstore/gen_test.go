@@ -1,4 +1,4 @@
-package report
+package reportstore
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -30,7 +31,7 @@ func GenDay(tb testing.TB, db *storage.Store, rng *rand.Rand, day string, n int,
 			created := start.Add(time.Duration(rng.Int64N(int64(24 * time.Hour))))
 			o := &storage.Order{
 				OutTradeNo: fmt.Sprintf("PS1-T1-%s%05d", day, i), Tender: tenders[rng.IntN(3)],
-				AmountFen: 1 + rng.Int64N(50000), CreatedAt: created, UpdatedAt: created, Day: DayOf(created),
+				AmountFen: 1 + rng.Int64N(50000), CreatedAt: created, UpdatedAt: created, Day: report.DayOf(created),
 			}
 			switch p := rng.IntN(100); {
 			case p < 78:
@@ -117,7 +118,7 @@ func SumReceipts(tb testing.TB, db *storage.Store, day string) map[receipt.Tende
 			if err != nil {
 				return err
 			}
-			if DayOf(r.Time) != day {
+			if report.DayOf(r.Time) != day {
 				return nil
 			}
 			s := out[r.Tender]

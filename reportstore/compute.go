@@ -1,4 +1,4 @@
-package report
+package reportstore
 
 import (
 	"fmt"
@@ -6,17 +6,14 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/state"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
 
-// TenderOrder is the order tenders appear in on every report; all three
-// are always listed, zero or not, so reports compare line by line.
-var TenderOrder = []receipt.Tender{receipt.TenderCash, receipt.TenderWeChatScan, receipt.TenderWeChatQR}
-
 func tenderIndex(t receipt.Tender) int {
-	for i, x := range TenderOrder {
+	for i, x := range report.TenderOrder {
 		if x == t {
 			return i
 		}
@@ -33,43 +30,43 @@ func tenderIndex(t receipt.Tender) int {
 // indexes (storage.Tx.SalesOnDay, RefundsOnDay), so the cost follows the
 // day's trade, not the history. Payments and refunds still open are listed
 // as pending and left out of the money.
-func (b *DayBook) compute(tx *storage.Tx, s *Session, now time.Time) (*Report, error) {
+func (b *DayBook) compute(tx *storage.Tx, s *report.Session, now time.Time) (*report.Report, error) {
 	start, err := dayStart(s.Day)
 	if err != nil {
 		return nil, err
 	}
 	end := start.AddDate(0, 0, 1)
 	r := b.blank(s, now)
-	if err := r.addSales(tx, s.Day); err != nil {
+	if err := addSales(r, tx, s.Day); err != nil {
 		return nil, err
 	}
-	if err := r.addRefunds(tx, s.Day, start, end); err != nil {
+	if err := addRefunds(r, tx, s.Day, start, end); err != nil {
 		return nil, err
 	}
-	if err := r.addPending(tx, end); err != nil {
+	if err := addPending(r, tx, end); err != nil {
 		return nil, err
 	}
-	r.addMoves(s)
+	addMoves(r, s)
 	return r, nil
 }
 
 // blank is the report of session s taken at now, before any money: every
 // tender of TenderOrder listed at zero.
-func (b *DayBook) blank(s *Session, now time.Time) *Report {
-	r := &Report{Day: s.Day}
+func (b *DayBook) blank(s *report.Session, now time.Time) *report.Report {
+	r := &report.Report{Day: s.Day}
 	r.BusinessDay = s.Day
 	r.StoreName, r.StoreID, r.TerminalID, r.Training = b.info.StoreName, b.info.StoreID, b.info.TerminalID, b.info.Training
 	r.OpenedAt, r.TakenAt, r.OpeningFloatFen = s.OpenedAt, now, s.OpeningFloatFen
-	r.Tenders = make([]receipt.TenderSummary, len(TenderOrder))
-	for i, t := range TenderOrder {
+	r.Tenders = make([]receipt.TenderSummary, len(report.TenderOrder))
+	for i, t := range report.TenderOrder {
 		r.Tenders[i].Tender = t
 	}
 	return r
 }
 
-// tender is the summary line of t, added after TenderOrder's when t is
+// tenderLine is the summary line of t, added after TenderOrder's when t is
 // not one of them.
-func (r *Report) tender(t receipt.Tender) *receipt.TenderSummary {
+func tenderLine(r *report.Report, t receipt.Tender) *receipt.TenderSummary {
 	i := tenderIndex(t)
 	if i < 0 {
 		r.Tenders = append(r.Tenders, receipt.TenderSummary{Tender: t})
@@ -80,7 +77,7 @@ func (r *Report) tender(t receipt.Tender) *receipt.TenderSummary {
 
 // addSales counts the day's paid sales by tender and by hour. A sale
 // adopted from another counter (Foreign) is that counter's.
-func (r *Report) addSales(tx *storage.Tx, day string) error {
+func addSales(r *report.Report, tx *storage.Tx, day string) error {
 	sales, err := tx.SalesOnDay(day)
 	if err != nil {
 		return err
@@ -89,7 +86,7 @@ func (r *Report) addSales(tx *storage.Tx, day string) error {
 		if o.State != state.Paid || o.Foreign || o.SaleDay() != day {
 			continue
 		}
-		ts := r.tender(receipt.Tender(o.Tender))
+		ts := tenderLine(r, receipt.Tender(o.Tender))
 		ts.SaleCount++
 		ts.SaleFen += o.AmountFen
 		h := o.PaidAt.In(tz.Shanghai).Hour()
@@ -101,7 +98,7 @@ func (r *Report) addSales(tx *storage.Tx, day string) error {
 
 // addRefunds counts the refunds settled on the day under their sale's
 // tender, and lists the ABNORMAL ones made that day [start, end).
-func (r *Report) addRefunds(tx *storage.Tx, day string, start, end time.Time) error {
+func addRefunds(r *report.Report, tx *storage.Tx, day string, start, end time.Time) error {
 	refunds, err := tx.RefundsOnDay(day)
 	if err != nil {
 		return err
@@ -113,12 +110,12 @@ func (r *Report) addRefunds(tx *storage.Tx, day string, start, end time.Time) er
 			if err != nil {
 				return err
 			}
-			ts := r.tender(tender)
+			ts := tenderLine(r, tender)
 			ts.RefundCount++
 			ts.RefundFen += rf.AmountFen
 		case rf.State == state.RefundAbnormal && !rf.CreatedAt.Before(start) && rf.CreatedAt.Before(end):
 			tender, _ := saleTender(tx, rf.OutTradeNo)
-			r.Abnormal = append(r.Abnormal, Pending{Kind: "refund", No: rf.OutRefundNo, Tender: tender,
+			r.Abnormal = append(r.Abnormal, report.Pending{Kind: "refund", No: rf.OutRefundNo, Tender: tender,
 				State: string(rf.State), AmountFen: rf.AmountFen, CreatedAt: rf.CreatedAt})
 		}
 	}
@@ -127,7 +124,7 @@ func (r *Report) addRefunds(tx *storage.Tx, day string, start, end time.Time) er
 
 // addPending lists the refunds and payments still open that began before
 // end, oldest first: their money is in no total.
-func (r *Report) addPending(tx *storage.Tx, end time.Time) error {
+func addPending(r *report.Report, tx *storage.Tx, end time.Time) error {
 	openRefunds, err := tx.OpenRefunds()
 	if err != nil {
 		return err
@@ -135,7 +132,7 @@ func (r *Report) addPending(tx *storage.Tx, end time.Time) error {
 	for _, rf := range openRefunds { // NEW/SUBMITTED/PROCESSING: not settled
 		if rf.CreatedAt.Before(end) {
 			tender, _ := saleTender(tx, rf.OutTradeNo)
-			r.Pending = append(r.Pending, Pending{Kind: "refund", No: rf.OutRefundNo, Tender: tender,
+			r.Pending = append(r.Pending, report.Pending{Kind: "refund", No: rf.OutRefundNo, Tender: tender,
 				State: string(rf.State), AmountFen: rf.AmountFen, CreatedAt: rf.CreatedAt})
 		}
 	}
@@ -145,7 +142,7 @@ func (r *Report) addPending(tx *storage.Tx, end time.Time) error {
 	}
 	for _, o := range open {
 		if o.CreatedAt.Before(end) {
-			r.Pending = append(r.Pending, Pending{Kind: "order", No: o.OutTradeNo, Tender: receipt.Tender(o.Tender),
+			r.Pending = append(r.Pending, report.Pending{Kind: "order", No: o.OutTradeNo, Tender: receipt.Tender(o.Tender),
 				State: string(o.State), AmountFen: o.AmountFen, CreatedAt: o.CreatedAt})
 		}
 	}
@@ -157,10 +154,10 @@ func (r *Report) addPending(tx *storage.Tx, end time.Time) error {
 // addMoves adds the session's cash in and out, and the cash the drawer
 // should hold: the float, plus cash sales, less cash refunds, plus in,
 // less out.
-func (r *Report) addMoves(s *Session) {
-	r.Moves = append([]Move(nil), s.Moves...)
+func addMoves(r *report.Report, s *report.Session) {
+	r.Moves = append([]report.Move(nil), s.Moves...)
 	for _, m := range s.Moves {
-		if m.Kind == CashIn {
+		if m.Kind == report.CashIn {
 			r.CashInFen += m.AmountFen
 		} else {
 			r.CashOutFen += m.AmountFen

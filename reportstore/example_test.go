@@ -1,4 +1,4 @@
-package report_test
+package reportstore_test
 
 import (
 	"fmt"
@@ -8,13 +8,14 @@ import (
 
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
 
-// ExampleBook_Close opens a day with a float, records a payout, takes an X
+// ExampleDayBook_Close opens a day with a float, records a payout, takes an X
 // report after one cash sale and closes the day with the counted cash.
-func ExampleBook_Close() {
+func ExampleDayBook_Close() {
 	dir, _ := os.MkdirTemp("", "wxpos-example")
 	defer os.RemoveAll(dir)
 	db, _ := storage.Open(filepath.Join(dir, "wxpos.db"), nil)
@@ -28,8 +29,8 @@ func ExampleBook_Close() {
 			CreatedAt: at, PaidAt: at, ReceiptNo: "000001", Day: report.DayOf(at)})
 	})
 
-	book := report.New(db, report.Info{StoreName: "Demo", StoreID: "S1", TerminalID: "T1"},
-		&report.Options{Now: func() time.Time { return at.Add(10 * time.Hour) }})
+	book := reportstore.New(db, report.Info{StoreName: "Demo", StoreID: "S1", TerminalID: "T1"},
+		&reportstore.Options{Now: func() time.Time { return at.Add(10 * time.Hour) }})
 	day := book.Today()
 	book.Open(day, "Li", 50000)
 	book.Move(day, report.Move{Kind: report.CashOut, AmountFen: 2000, Reason: "milk", By: "Li", ApprovedBy: "Wang"})
