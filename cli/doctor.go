@@ -18,7 +18,7 @@ import (
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/replica"
-	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
@@ -464,7 +464,7 @@ func checkDataDir(dir string, want storage.Mode, held *storage.Store) []Finding 
 			"training and live books never share a database: give this configuration its own data directory (data_dir or --data)"})
 	}
 	out = append(out, Finding{LevelOK, "database", path, ""})
-	if need, err := staff.New(db, nil).NeedsSetup(); err == nil && need {
+	if need, err := staffstore.New(db, nil).NeedsSetup(); err == nil && need {
 		out = append(out, Finding{LevelWarn, "staff", "no manager yet: refunds and closing the day are impossible", "wxpos staff setup NAME (PIN twice on stdin), or start the app"})
 	} else if err == nil {
 		out = append(out, Finding{LevelOK, "staff", "a manager exists", ""})

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 )
 
 // pins reads PINs. From a terminal it prompts on stderr and reads without
@@ -55,7 +55,7 @@ func needManager(env *Env) error {
 	if err != nil {
 		return err
 	}
-	none, err := staff.New(db, nil).NeedsSetup()
+	none, err := staffstore.New(db, nil).NeedsSetup()
 	if err != nil {
 		return err
 	}

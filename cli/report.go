@@ -13,6 +13,7 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 )
 
 type reportFlags struct {
@@ -121,7 +122,7 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 		if err != nil {
 			return fmt.Errorf("report z --close: %w", err)
 		}
-		dir := staff.New(db, nil)
+		dir := staffstore.New(db, nil)
 		if _, err := dir.Authorize(cmd.Context(), staff.Request{Action: staff.ActionDayClose, Approver: f.manager,
 			PIN: pin, Ref: day, Reason: "Z report from the command line"}); err != nil {
 			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("close day %s: %w", day, err)}

@@ -13,6 +13,7 @@ import (
 	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -38,12 +39,12 @@ func (m *managerLogin) addFlag(c *cobra.Command) {
 }
 
 // login reads the manager's PIN and opens a session in the terminal's directory.
-func (m *managerLogin) login(cmd *cobra.Command, env *Env, in *pins) (*staff.Directory, staff.Session, error) {
+func (m *managerLogin) login(cmd *cobra.Command, env *Env, in *pins) (*staffstore.Directory, staff.Session, error) {
 	db, err := env.Store()
 	if err != nil {
 		return nil, staff.Session{}, err
 	}
-	dir := staff.New(db, nil)
+	dir := staffstore.New(db, nil)
 	if m.name == "" {
 		return nil, staff.Session{}, Usagef("--manager is required")
 	}
@@ -97,7 +98,7 @@ func newStaffSetupCmd(g *globalFlags) *cobra.Command {
 			if pin != again {
 				return fmt.Errorf("the two PINs differ")
 			}
-			u, err := staff.New(db, nil).Setup(cmd.Context(), args[0], pin)
+			u, err := staffstore.New(db, nil).Setup(cmd.Context(), args[0], pin)
 			if err != nil {
 				return err
 			}
@@ -179,7 +180,7 @@ func newStaffListCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			users, err := staff.New(db, nil).List()
+			users, err := staffstore.New(db, nil).List()
 			if err != nil {
 				return err
 			}
@@ -268,7 +269,7 @@ func newStaffAuditCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			events, err := staff.Trail(db, flt)
+			events, err := staffstore.Trail(db, flt)
 			if err != nil {
 				return err
 			}
@@ -285,7 +286,7 @@ func newStaffAuditCmd(g *globalFlags) *cobra.Command {
 			case af.csv && af.json:
 				return Usagef("staff audit: --csv or --json, not both")
 			case af.csv:
-				return staff.WriteCSV(w, events, tz.Shanghai, csvout.LangFromEnv())
+				return staffstore.WriteCSV(w, events, tz.Shanghai, csvout.LangFromEnv())
 			case af.json:
 				return writeJSON(w, auditJSON(events))
 			}

@@ -33,7 +33,7 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/scanner"
-	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/ui/view"
 	"github.com/wxpos/wxpos/wechat"
 	"github.com/wxpos/wxpos/wechat/sandbox"
@@ -375,7 +375,7 @@ func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
 		StoreName:     c.Store.Name,
 		Training:      c.Training(),
 		Logger:        e.Logger,
-		Authorizer:    staff.PaymentAuthorizer{Dir: staff.New(st, nil)},
+		Authorizer:    staffstore.PaymentAuthorizer{Dir: staffstore.New(st, nil)},
 		ScanPollEvery: c.Payment.PasswordPoll.Duration,
 		ScanWait:      c.Payment.PasswordTimeout.Duration,
 		QRTTL:         c.Payment.QRExpiry.Duration,
@@ -474,7 +474,7 @@ func (e *Env) managerDesk(ctx context.Context, term *pos.Terminal, drawer counte
 	c := e.Config
 	return counter.NewManager(counter.ManagerConfig{
 		Core:  term,
-		Staff: staff.New(st, nil),
+		Staff: staffstore.New(st, nil),
 		Book: reportstore.New(st, report.Info{
 			StoreName: c.Store.Name, StoreID: c.Store.ID, TerminalID: c.Store.TerminalID, Training: c.Training(),
 		}, nil),

@@ -19,6 +19,7 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/ui/view"
@@ -27,7 +28,7 @@ import (
 // ManagerConfig wires NewManager to the terminal's parts.
 type ManagerConfig struct {
 	Core      *pos.Terminal
-	Staff     *staff.Directory
+	Staff     *staffstore.Directory
 	Book      *reportstore.DayBook
 	DB        *storage.Store
 	Config    config.Config
@@ -269,7 +270,7 @@ func (m *Manager) SaveSettings(_ context.Context, c config.Config, by string) er
 	changed := config.Changed(m.cfg, c)
 	m.cfg = c
 	m.cfg.Path = path
-	return staff.Record(m.c.DB, storage.Event{Kind: staff.KindSettings, Ref: path, Actor: by, Reason: strings.Join(changed, ",")})
+	return staffstore.Record(m.c.DB, storage.Event{Kind: staff.KindSettings, Ref: path, Actor: by, Reason: strings.Join(changed, ",")})
 }
 
 // SaveLanguage keeps the cashier's language choice in the config file
@@ -296,7 +297,7 @@ func (m *Manager) OpenDrawer(ctx context.Context, ap staff.Approval) error {
 	if err != nil {
 		reason = "failed: " + err.Error()
 	}
-	if aerr := staff.Record(m.c.DB, storage.Event{Kind: "drawer.open", Actor: ap.Approver, Ref: ap.Actor, Reason: reason}); aerr != nil && err == nil {
+	if aerr := staffstore.Record(m.c.DB, storage.Event{Kind: "drawer.open", Actor: ap.Approver, Ref: ap.Actor, Reason: reason}); aerr != nil && err == nil {
 		err = fmt.Errorf("drawer opened but not recorded: %w", aerr)
 	}
 	return err
@@ -304,7 +305,7 @@ func (m *Manager) OpenDrawer(ctx context.Context, ap staff.Approval) error {
 
 // Trail reads the audit trail.
 func (m *Manager) Trail(f staff.Filter) ([]view.AuditEvent, error) {
-	events, err := staff.Trail(m.c.DB, f)
+	events, err := staffstore.Trail(m.c.DB, f)
 	if err != nil {
 		return nil, err
 	}
@@ -357,5 +358,5 @@ func (m *Manager) ExportTrail(events []view.AuditEvent) (string, error) {
 			From: e.From, To: e.To, Reason: e.Reason, Data: e.Data}
 	}
 	name := "audit-" + time.Now().In(tz.Shanghai).Format("20060102-150405") + ".csv"
-	return m.exportFile(name, func(f *os.File) error { return staff.WriteCSV(f, recs, tz.Shanghai, m.csvLang()) })
+	return m.exportFile(name, func(f *os.File) error { return staffstore.WriteCSV(f, recs, tz.Shanghai, m.csvLang()) })
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/ui/view"
 )
@@ -22,7 +23,7 @@ func TestSaveSettings(t *testing.T) {
 	cfg.Path = filepath.Join(t.TempDir(), "config.toml")
 	m := NewManager(ManagerConfig{DB: db, Config: cfg})
 	settings := func() []string {
-		ev, err := staff.Trail(db, staff.Filter{Kinds: []string{staff.KindSettings}})
+		ev, err := staffstore.Trail(db, staff.Filter{Kinds: []string{staff.KindSettings}})
 		if err != nil {
 			t.Fatal(err)
 		}

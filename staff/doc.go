@@ -1,33 +1,18 @@
-// Package staff keeps the terminal's users, their roles and PINs, and the
-// rules for who may do what.
+// Package staff is the terminal's users, their roles and the rules for who
+// may do what, as values: Role, Action and the permission table
+// (Role.Allows), Session, Request and Approval, the audit Filter, the
+// errors. Package staffstore keeps the users and their PINs on the
+// terminal's database; the window reads these values without linking it.
 //
-// Users are cashiers or managers (Role). A PIN is stored only as an
-// argon2id hash in PHC string form ("$argon2id$v=19$m=…,t=…,p=…$salt$key"),
-// with a random 16-byte salt per hash and the cost parameters inside it, so
-// DefaultParams can be raised later: a hash made with weaker parameters is
-// replaced at the next successful check. Derived keys are compared in
-// constant time.
+// Users are cashiers or managers (Role). Permissions are one table
+// (Role.Allows): refunds, force paid/void, closing the day, paying cash
+// out, settings and staff need a manager. A cashier is elevated for one
+// action by a manager typing their PIN (a supervisor override,
+// staffstore.Directory.Authorize); the approval is written to the audit
+// trail as an "override" event naming both people, a right PIN for a role
+// that may not approve as "override.denied".
 //
-// Lockout: every PIN attempt is counted in the user's record before the
-// hash is checked (its own commit), and a right PIN clears the count. After
-// Policy.MaxAttempts wrong PINs in a row the user is locked for
-// Policy.LockFor. The count lives in the database, so restarting the
-// terminal does not reset it, and two guesses at once cannot get past the
-// limit. An unknown name takes as long as a known one and gives the same
-// ErrBadPIN, so names cannot be probed.
-//
-// Permissions are one table (Role.Allows): refunds, force paid/void,
-// closing the day, paying cash out, settings and staff need a manager. A
-// cashier is elevated for one action by a manager typing their PIN
-// (Directory.Authorize, a supervisor override); the approval is written to
-// the audit trail as an "override" event naming both people, a right PIN
-// for a role that may not approve as "override.denied". The payment core
-// calls Authorize through a small interface of its own.
-//
-// The first manager is created by Setup, which only works on a terminal
-// with no users. Trail and WriteCSV read and export the audit trail (the
-// storage event log) for the manager's viewer.
-//
-// Hashing never runs inside a database transaction: a check costs
-// ~100 ms of CPU and must not hold the writer lock the payment core needs.
+// Lockout: after Policy.MaxAttempts wrong PINs in a row a user is locked
+// for Policy.LockFor (LockedError). An unknown name gives the same
+// ErrBadPIN as a wrong PIN, so names cannot be probed.
 package staff

@@ -11,14 +11,15 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
 
 // newSetupDesk is a manager back end with nobody set up yet.
-func newSetupDesk(t *testing.T) (*counter.Manager, *staff.Directory) {
+func newSetupDesk(t *testing.T) (*counter.Manager, *staffstore.Directory) {
 	t.Helper()
 	db := storagetest.Open(t)
-	dir := staff.New(db, &staff.Options{Params: staff.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	dir := staffstore.New(db, &staffstore.Options{Params: staffstore.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
 	book := reportstore.New(db, report.Info{StoreName: "Test", StoreID: "S1", TerminalID: "T1"}, nil)
 	return counter.NewManager(counter.ManagerConfig{Staff: dir, Book: book, DB: db, Config: *config.Default(), ExportDir: t.TempDir()}), dir
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -83,7 +84,7 @@ func TestManagerCatalogComplete(t *testing.T) {
 // (cheap hashes), day book, payment core on the fake WeChat.
 type mgrWorld struct {
 	db   *storage.Store
-	dir  *staff.Directory
+	dir  *staffstore.Directory
 	core *pos.Terminal
 	desk *counter.Manager
 	cfg  counter.ManagerConfig // what desk was built from, for a variant
@@ -93,7 +94,7 @@ type mgrWorld struct {
 func newMgrWorld(t *testing.T) *mgrWorld {
 	t.Helper()
 	w := &mgrWorld{db: storagetest.Open(t)}
-	w.dir = staff.New(w.db, &staff.Options{Params: staff.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	w.dir = staffstore.New(w.db, &staffstore.Options{Params: staffstore.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
 	ctx := context.Background()
 	if _, err := w.dir.Setup(ctx, "Wang", "2468"); err != nil {
 		t.Fatal(err)
@@ -104,7 +105,7 @@ func newMgrWorld(t *testing.T) *mgrWorld {
 	w.gw = postest.NewGateway(clk.Now)
 	w.gw.RefundDelay = 0
 	core, err := pos.New(posstore.New(w.db), w.gw, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk,
-		Authorizer: staff.PaymentAuthorizer{Dir: w.dir, Actor: func() string { return "Li" }}})
+		Authorizer: staffstore.PaymentAuthorizer{Dir: w.dir, Actor: func() string { return "Li" }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestRefundScreenFlow(t *testing.T) {
 	if len(rs) != 1 || rs[0].AmountFen != 1000 || rs[0].AuthorisedBy != "Wang" {
 		t.Fatalf("refunds %+v", rs)
 	}
-	ov, _ := staff.Trail(w.db, staff.Filter{Kinds: []string{staff.KindOverride}})
+	ov, _ := staffstore.Trail(w.db, staff.Filter{Kinds: []string{staff.KindOverride}})
 	if len(ov) != 1 || !strings.Contains(string(ov[0].Data), `"actor":"Li"`) {
 		t.Fatalf("override events %+v", ov)
 	}
@@ -320,7 +321,7 @@ func TestOpenDrawerAudited(t *testing.T) {
 	if drawer.opened != 1 {
 		t.Fatalf("drawer pulsed %d times, want 1", drawer.opened)
 	}
-	ev, err := staff.Trail(w.db, staff.Filter{Kinds: []string{"drawer.open"}})
+	ev, err := staffstore.Trail(w.db, staff.Filter{Kinds: []string{"drawer.open"}})
 	if err != nil || len(ev) != 1 || ev[0].Actor != "Wang" || ev[0].Ref != "Li" || ev[0].Reason != "opened" {
 		t.Fatalf("drawer events %+v, %v", ev, err)
 	}
@@ -344,14 +345,14 @@ func TestLanguageChoiceIsKept(t *testing.T) {
 	// The file is renamed into place before the audit event is committed:
 	// wait for the event, then read both.
 	h.waitFor("settings change audited", func() bool {
-		ev, err := staff.Trail(w.db, staff.Filter{Kinds: []string{staff.KindSettings}})
+		ev, err := staffstore.Trail(w.db, staff.Filter{Kinds: []string{staff.KindSettings}})
 		return err == nil && len(ev) > 0
 	})
 	got, _, err := config.Load(cfg.Config.Path, true)
 	if err != nil || got.UI.Locale != "en" {
 		t.Fatalf("saved config %+v, %v; want locale en", got, err)
 	}
-	ev, err := staff.Trail(w.db, staff.Filter{Kinds: []string{staff.KindSettings}})
+	ev, err := staffstore.Trail(w.db, staff.Filter{Kinds: []string{staff.KindSettings}})
 	if err != nil || len(ev) != 1 || ev[0].Actor != "counter" || !strings.Contains(ev[0].Reason, "ui.locale") {
 		t.Fatalf("settings events %+v, %v", ev, err)
 	}

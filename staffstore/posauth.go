@@ -1,9 +1,10 @@
-package staff
+package staffstore
 
 import (
 	"context"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/staff"
 )
 
 // PaymentAuthorizer lets the payment core ask for a manager's PIN: it
@@ -27,7 +28,7 @@ func (p PaymentAuthorizer) Authorize(ctx context.Context, a pos.Approval, act po
 			actor = n
 		}
 	}
-	ap, err := p.Dir.Authorize(ctx, Request{Action: Action(act), Actor: actor, Approver: a.User, PIN: a.Credential, Ref: ref})
+	ap, err := p.Dir.Authorize(ctx, staff.Request{Action: staff.Action(act), Actor: actor, Approver: a.User, PIN: a.Credential, Ref: ref})
 	if err != nil {
 		return "", err
 	}

@@ -1,4 +1,4 @@
-package staff_test
+package staffstore_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 )
 
 // TestPaymentCoreRefundNeedsManager drives pos.Terminal.Refund through the
@@ -24,7 +25,7 @@ func TestPaymentCoreRefundNeedsManager(t *testing.T) {
 	clk := postest.NewAutoClock(f.clk.Now())
 	term, err := pos.New(posstore.New(f.db), postest.NewGateway(clk.Now), pos.Config{
 		StoreID: "S1", TerminalID: "T1", Clock: clk,
-		Authorizer: staff.PaymentAuthorizer{Dir: f.dir, Actor: func() string { return cashier.Name }},
+		Authorizer: staffstore.PaymentAuthorizer{Dir: f.dir, Actor: func() string { return cashier.Name }},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package staff_test
+package staffstore_test
 
 import (
 	"context"
@@ -11,13 +11,14 @@ import (
 
 	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/tz"
 )
 
 // cheap keeps tests fast; the benchmark measures the real parameters.
-var cheap = staff.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}
+var cheap = staffstore.Params{Time: 1, MemoryKiB: 64, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 type clock struct {
 	mu sync.Mutex
@@ -33,7 +34,7 @@ func (c *clock) Add(d time.Duration) {
 
 type fixture struct {
 	db      *storage.Store
-	dir     *staff.Directory
+	dir     *staffstore.Directory
 	clk     *clock
 	manager staff.Session
 }
@@ -58,12 +59,12 @@ func newFixture(t *testing.T) *fixture {
 }
 
 func (f *fixture) open() {
-	f.dir = staff.New(f.db, &staff.Options{Params: cheap, Policy: staff.Policy{MaxAttempts: 3, LockFor: 10 * time.Minute}, Now: f.clk.Now})
+	f.dir = staffstore.New(f.db, &staffstore.Options{Params: cheap, Policy: staff.Policy{MaxAttempts: 3, LockFor: 10 * time.Minute}, Now: f.clk.Now})
 }
 
 func events(t *testing.T, db *storage.Store, kind string) []storage.Event {
 	t.Helper()
-	ev, err := staff.Trail(db, staff.Filter{Kinds: []string{kind}})
+	ev, err := staffstore.Trail(db, staff.Filter{Kinds: []string{kind}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func events(t *testing.T, db *storage.Store, kind string) []storage.Event {
 
 func TestSetup(t *testing.T) {
 	db := storagetest.Open(t)
-	d := staff.New(db, &staff.Options{Params: cheap})
+	d := staffstore.New(db, &staffstore.Options{Params: cheap})
 	ctx := context.Background()
 	if need, err := d.NeedsSetup(); err != nil || !need {
 		t.Fatalf("NeedsSetup = %v, %v on an empty terminal", need, err)
@@ -150,7 +151,7 @@ func TestWrongPINRefusedAndCounted(t *testing.T) {
 		}
 		// A PIN typed into the name field must not reach the audit trail.
 		f.dir.Login(ctx, "975312", "1357")
-		ev, _ := staff.Trail(f.db, staff.Filter{Text: "975312"})
+		ev, _ := staffstore.Trail(f.db, staff.Filter{Text: "975312"})
 		if len(ev) != 0 {
 			t.Fatalf("typed name recorded: %+v", ev)
 		}
@@ -307,7 +308,7 @@ func TestCashierCannotRefundWithoutOverride(t *testing.T) {
 		t.Errorf("Check wrote an override: %d", n)
 	}
 	// Who filter finds the override from the cashier's side too.
-	got, err := staff.Trail(f.db, staff.Filter{Kinds: []string{"override"}, Who: "li"})
+	got, err := staffstore.Trail(f.db, staff.Filter{Kinds: []string{"override"}, Who: "li"})
 	if err != nil || len(got) != 1 {
 		t.Errorf("filter by requester: %d events, %v", len(got), err)
 	}
@@ -356,7 +357,7 @@ func TestRehashWithStrongerParams(t *testing.T) {
 	ctx := context.Background()
 	stronger := cheap
 	stronger.MemoryKiB = 128
-	d := staff.New(f.db, &staff.Options{Params: stronger, Now: f.clk.Now})
+	d := staffstore.New(f.db, &staffstore.Options{Params: stronger, Now: f.clk.Now})
 	if _, err := d.Login(ctx, "Li", "1357"); err != nil {
 		t.Fatal(err)
 	}
@@ -385,15 +386,15 @@ func TestCSVEscapesFormulas(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if got := staff.SafeCell(tt.in); got != tt.want {
+			if got := staffstore.SafeCell(tt.in); got != tt.want {
 				t.Errorf("SafeCell(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
 	f := newFixture(t)
-	ev, _ := staff.Trail(f.db, staff.Filter{})
+	ev, _ := staffstore.Trail(f.db, staff.Filter{})
 	var b strings.Builder
-	if err := staff.WriteCSV(&b, ev, time.UTC, csvout.English); err != nil {
+	if err := staffstore.WriteCSV(&b, ev, time.UTC, csvout.English); err != nil {
 		t.Fatal(err)
 	}
 	body, ok := strings.CutPrefix(b.String(), csvout.BOM)

@@ -1,4 +1,4 @@
-package staff
+package staffstore
 
 import (
 	"crypto/rand"
