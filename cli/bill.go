@@ -15,6 +15,7 @@ import (
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
+	"github.com/wxpos/wxpos/reconstore"
 	"github.com/wxpos/wxpos/wechat/bill"
 )
 
@@ -257,7 +258,7 @@ func reconDesk(env *Env) (*recon.Desk, error) {
 		return nil, err
 	}
 	return &recon.Desk{
-		Book:     recon.NewBillBook(s, nil),
+		Book:     reconstore.NewBillBook(s, nil),
 		Terminal: recon.TerminalOf(env.Config.Store.ID, env.Config.Store.TerminalID),
 		Parse:    live.Parse,
 	}, nil

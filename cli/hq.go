@@ -17,6 +17,7 @@ import (
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
+	"github.com/wxpos/wxpos/reconstore"
 	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -371,7 +372,7 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				plain, info, err := recon.NewBillBook(db, nil).OpenBill(day)
+				plain, info, err := reconstore.NewBillBook(db, nil).OpenBill(day)
 				if err != nil {
 					return fmt.Errorf("%w: pass --bill FILE or run wxpos bill fetch --day %s", err, day.Dashed())
 				}

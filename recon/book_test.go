@@ -14,6 +14,7 @@ import (
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
+	"github.com/wxpos/wxpos/reconstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -85,7 +86,7 @@ func deskWith(t *testing.T, op recon.Operator, rows ...recon.Row) (*recon.Desk, 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { core.Close() })
-	k := &recon.Desk{Book: recon.NewBillBook(s, now), Terminal: term, Parse: fixedBill(rows...), Operator: op,
+	k := &recon.Desk{Book: reconstore.NewBillBook(s, now), Terminal: term, Parse: fixedBill(rows...), Operator: op,
 		Sales: live.Recorder{Terminal: core}}
 	if err := k.Book.SaveBill(day, []byte("bill text"), recon.BillInfo{Source: "test"}, "system"); err != nil {
 		t.Fatal(err)
@@ -95,7 +96,7 @@ func deskWith(t *testing.T, op recon.Operator, rows ...recon.Row) (*recon.Desk, 
 
 func TestBookBillRoundTrip(t *testing.T) {
 	s := storagetest.Open(t)
-	b := recon.NewBillBook(s, nil)
+	b := reconstore.NewBillBook(s, nil)
 	if _, _, err := b.Bill(day); !errors.Is(err, recon.ErrNoBill) {
 		t.Fatalf("Bill before saving: %v, want ErrNoBill", err)
 	}
@@ -104,7 +105,7 @@ func TestBookBillRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	s = storagetest.Reopen(t, s)
-	b = recon.NewBillBook(s, nil)
+	b = reconstore.NewBillBook(s, nil)
 	got, info, err := b.Bill(day)
 	if err != nil {
 		t.Fatal(err)

@@ -92,7 +92,7 @@ type ParseFunc func(io.Reader) (RowReader, error)
 // Desk runs reconciliations and resolutions on the terminal database: the
 // screen and the CLI call it.
 type Desk struct {
-	Book     *BillBook
+	Book     BillStore
 	Terminal Terminal
 	Parse    ParseFunc
 	Operator Operator     // nil: query and refund are unavailable
@@ -202,8 +202,8 @@ func (k *Desk) Refund(ctx context.Context, day Day, id string, by Approver, note
 	return k.Book.Resolve(day, id, Resolution{Action: ActionRefund, Actor: actor, Note: note, Ref: no})
 }
 
-func alreadyPaid(b *BillBook, no string) bool {
-	recs, err := b.orderState(no)
+func alreadyPaid(b BillStore, no string) bool {
+	recs, err := b.OrderState(no)
 	return err == nil && recs == pos.StatePaid
 }
 

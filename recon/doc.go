@@ -11,14 +11,13 @@
 //     fees. It keeps only a compact index of the local side (32 bytes per
 //     order plus an 8-byte hash slot), so a million-row day stays well under
 //     200 MB (see BenchmarkReconcileMillion).
-//   - BillBook persists on the terminal database: raw bills gzip-compressed in
-//     bucket bills ("raw/<yyyymmdd>", with "info/<yyyymmdd>"), results and
-//     fetch attempts in bucket recon ("result/<yyyymmdd>",
-//     "fetch/<yyyymmdd>"). Each change is one storage Update together with
-//     its audit event (bill.stored, recon.run, recon.query, recon.resolve);
-//     compression and parsing happen before the transaction, network calls
-//     never inside one. It reads orders and refunds but never writes one:
-//     every order state change goes through the payment core.
+//   - BillStore keeps the bills, results and fetch attempts;
+//     reconstore.BillBook keeps them on the terminal database (raw bills
+//     gzip-compressed, each change one Update with its audit event:
+//     bill.stored, recon.run, recon.query, recon.resolve). It reads orders
+//     and refunds but never writes one: every order state change goes
+//     through the payment core. This package links no database, so the
+//     window reads its values without one.
 //   - Desk runs a day's reconciliation from the stored bill and applies the
 //     resolutions: query now, refund, record as manual sale, mark explained
 //     with a note. A day is balanced only when every difference has a

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/internal/ctxtime"
-	"github.com/wxpos/wxpos/storage"
 )
 
 // ErrNotReady is returned by a BillSource when WeChat has not generated the
@@ -161,7 +160,7 @@ func (f *Fetcher) Due(now time.Time) ([]Day, error) {
 	f.defaults()
 	latest := f.Latest(now)
 	first := DayOf(now).Add(-f.Retention)
-	if fd, ok, err := f.firstSaleDay(); err != nil {
+	if fd, ok, err := f.Desk.Book.FirstSaleDay(); err != nil {
 		return nil, err
 	} else if !ok {
 		first = latest // a new terminal: just the latest day
@@ -178,22 +177,6 @@ func (f *Fetcher) Due(now time.Time) ([]Day, error) {
 	}
 	return due, nil
 }
-
-func (f *Fetcher) firstSaleDay() (Day, bool, error) {
-	var first Day
-	err := f.Desk.Book.s.View(func(tx *storage.Tx) error {
-		return tx.ForEach(storage.BucketOrdersByDay, "", func(k string, _ []byte) error {
-			first = Day(k[:min(8, len(k))])
-			return errStop
-		})
-	})
-	if errors.Is(err, errStop) {
-		err = nil
-	}
-	return first, first != "", err
-}
-
-var errStop = errors.New("stop")
 
 // Run fetches and reconciles until ctx ends.
 func (f *Fetcher) Run(ctx context.Context) error {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/reconstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
@@ -111,7 +112,7 @@ func TestFetcherCycle(t *testing.T) {
 			src := &fakeSource{bills: tc.bills, errs: tc.errs}
 			var seen []recon.Status
 			f := &recon.Fetcher{
-				Desk:   &recon.Desk{Book: recon.NewBillBook(s, func() time.Time { return tc.now }), Terminal: term, Parse: parseOK},
+				Desk:   &recon.Desk{Book: reconstore.NewBillBook(s, func() time.Time { return tc.now }), Terminal: term, Parse: parseOK},
 				Source: src, Now: func() time.Time { return tc.now },
 				OnStatus: func(st recon.Status) { seen = append(seen, st) },
 			}
@@ -161,7 +162,7 @@ func TestFetcherNoTradesReconcilesEmptyBill(t *testing.T) {
 	putOrder(t, s, storage.Order{OutTradeNo: "PS1-T1-00000001", Tender: "wechat_scan", State: "PAID", AmountFen: 100,
 		Forced: true, CreatedAt: yesterday.Start().Add(12 * time.Hour)})
 	now := yesterday.End().Add(11 * time.Hour)
-	f := &recon.Fetcher{Desk: &recon.Desk{Book: recon.NewBillBook(s, nil), Terminal: recon.TerminalOf("S1", "T1"), Parse: parseOK},
+	f := &recon.Fetcher{Desk: &recon.Desk{Book: reconstore.NewBillBook(s, nil), Terminal: recon.TerminalOf("S1", "T1"), Parse: parseOK},
 		Source: &fakeSource{}, Now: func() time.Time { return now }}
 	res, err := f.FetchDay(context.Background(), yesterday, "system")
 	if err != nil {
@@ -202,7 +203,7 @@ func TestFetcherWaitsForRetryTime(t *testing.T) {
 	now := today.Start().Add(11 * time.Hour)
 	putOrder(t, s, storage.Order{OutTradeNo: "PS1-T1-00000001", Tender: "cash", State: "PAID", AmountFen: 1, CreatedAt: today.Add(-1).Start()})
 	src := &fakeSource{errs: map[recon.Day]error{today.Add(-1): recon.ErrNotReady}}
-	f := &recon.Fetcher{Desk: &recon.Desk{Book: recon.NewBillBook(s, nil), Terminal: term, Parse: parseOK},
+	f := &recon.Fetcher{Desk: &recon.Desk{Book: reconstore.NewBillBook(s, nil), Terminal: term, Parse: parseOK},
 		Source: src, Now: func() time.Time { return now }}
 	first := f.Cycle(context.Background())
 	if want := now.Add(30 * time.Minute); !first.Equal(want) {

@@ -50,7 +50,7 @@ type RowReader interface {
 type Order struct {
 	OutTradeNo string
 	Tender     receipt.Tender
-	State      pos.State // converted once from the stored record (BillBook.LocalDay)
+	State      pos.State // converted once from the stored record (reconstore.BillBook.LocalDay)
 	AmountFen  int64
 	Forced     bool      // a manager force-paid it without WeChat's confirmation
 	Time       time.Time // when it was paid (created, when never paid)

@@ -13,6 +13,7 @@ import (
 	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/reconstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -84,7 +85,7 @@ func hqFixture(t *testing.T) Querier {
 	}, nil)
 	// Reconciliations: T01 of S01 finds three differences and resolves
 	// one; S02's T01 balances; S01's T02 has not reconciled.
-	b1 := recon.NewBillBook(t1, nil)
+	b1 := reconstore.NewBillBook(t1, nil)
 	res := &recon.Result{V: recon.ResultVersion, Day: "20261125", BillRows: 12, Counts: map[recon.Kind]int{}, Differences: []recon.Difference{
 		{ID: "local_only/order/A9", Kind: recon.KindLocalOnly}, {ID: "wechat_only/order/X1", Kind: recon.KindWeChatOnly},
 		{ID: "wechat_only/order/X2", Kind: recon.KindWeChatOnly}}}
@@ -94,7 +95,7 @@ func hqFixture(t *testing.T) Querier {
 	if _, err := b1.Resolve("20261125", "wechat_only/order/X1", recon.Resolution{Action: recon.ActionExplain, Actor: "manager", Note: "other channel"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := recon.NewBillBook(t3, nil).SaveResult(&recon.Result{V: recon.ResultVersion, Day: "20261125", BillRows: 4, Counts: map[recon.Kind]int{}}, "manager"); err != nil {
+	if err := reconstore.NewBillBook(t3, nil).SaveResult(&recon.Result{V: recon.ResultVersion, Day: "20261125", BillRows: 4, Counts: map[recon.Kind]int{}}, "manager"); err != nil {
 		t.Fatal(err)
 	}
 	for _, x := range []struct {

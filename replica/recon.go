@@ -13,7 +13,7 @@ import (
 
 // MerchantRecords reads from the replica what a merchant-wide
 // reconciliation of day needs: the orders created the day before, on, or
-// after it, and the refunds requested in that window (as recon.BillBook's
+// after it, and the refunds requested in that window (as reconstore.BillBook's
 // LocalDay does for one terminal), of one store or, with storeID empty,
 // of every store. Training sales are left out: they never reach the real
 // merchant's bill.

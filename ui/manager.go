@@ -302,7 +302,7 @@ func (p *pinPrompt) errorField(err error) *widget.Label {
 
 // askPIN asks a manager to approve action on ref (amount for refunds) and
 // calls ok on the UI goroutine with the approval. The approval is checked
-// and written to the audit trail by the back end (staff.Authorize); wrong
+// and written to the audit trail by the back end (staffstore.Directory.Authorize); wrong
 // PINs count toward the approver's lockout and keep the dialog open.
 func (c *console) askPIN(action staff.Action, ref string, amountFen int64, ok func(staff.Approval)) {
 	c.pinDialog(action, ref, amountFen, true, func(ap staff.Approval, _ string) { ok(ap) })

@@ -12,6 +12,7 @@ import (
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
+	"github.com/wxpos/wxpos/reconstore"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat"
@@ -121,7 +122,7 @@ func TestEndToEndSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	book := recon.NewBillBook(db, clk.Now)
+	book := reconstore.NewBillBook(db, clk.Now)
 	f := &recon.Fetcher{Desk: &recon.Desk{Book: book, Terminal: recon.TerminalOf("S1", "T1"), Parse: live.Parse,
 		Operator: &live.Operator{Client: env.Client, Terminal: term, Approval: manager}, Sales: live.Recorder{Terminal: term}},
 		Source: live.Source{Client: env.Client}, Now: clk.Now}
