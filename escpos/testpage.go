@@ -46,7 +46,7 @@ func TestPage(p Paper, target Target, now time.Time) receipt.Doc {
 	rule()
 	kv("打印机 Printer", target.String())
 	kv("纸宽 Paper", p.String()+" / "+strconv.Itoa(cols)+" 列")
-	kv("时间 Time", now.In(tz.Shanghai).Format("2006-01-02 15:04:05"))
+	kv("时间 Time", tz.Stamp(now))
 	rule()
 	add(ruler, receipt.AlignLeft, 0)
 	add("中文：微信支付 收款成功 ￥12.34", receipt.AlignLeft, 0)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // Action names what a manager approves.
@@ -143,7 +144,7 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 	case count >= MaxRefundsPerOrder:
 		return nil, fmt.Errorf("refund %s: already %d refunds: %w", o.OutTradeNo, count, ErrRefundLimit)
 	case now.Sub(o.PaidAt) > RefundWindow:
-		return nil, fmt.Errorf("refund %s: paid %s, more than a year ago: %w", o.OutTradeNo, o.PaidAt.Format(time.DateOnly), ErrRefundLimit)
+		return nil, fmt.Errorf("refund %s: paid %s, more than a year ago: %w", o.OutTradeNo, tz.Date(o.PaidAt), ErrRefundLimit)
 	}
 	if o.Tender != receipt.TenderCash {
 		if err := t.room("refund " + o.OutTradeNo); err != nil {
