@@ -7,12 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/wxpos/wxpos/internal/ctxtime"
+	"github.com/wxpos/wxpos/internal/ident"
 )
 
 // State is what the scheduler is doing, for the status bar.
@@ -127,7 +128,16 @@ func (s *Scheduler) Name(slot time.Time) string {
 	return "wxpos-" + slot.In(s.Zone).Format("20060102-1504") + s.Ext
 }
 
-var backupName = regexp.MustCompile(`^wxpos-\d{8}-\d{4}\.[a-z]+$`)
+// isBackupName reports whether name is wxpos-YYYYMMDD-HHMM.ext, the ext
+// in lower-case letters: a name Name gives.
+func isBackupName(name string) bool {
+	stamp, ok := strings.CutPrefix(name, "wxpos-")
+	if !ok || len(stamp) < len("20060102-1504.") {
+		return false
+	}
+	return ident.Run(stamp[:8], 8, 8, ident.Digit) && stamp[8] == '-' && ident.Run(stamp[9:13], 4, 4, ident.Digit) &&
+		stamp[13] == '.' && ident.Run(stamp[14:], 1, len(stamp), ident.Lower)
+}
 
 // Backups lists the scheduled backups in Dir, oldest first.
 func (s *Scheduler) Backups() ([]string, error) {
@@ -137,7 +147,7 @@ func (s *Scheduler) Backups() ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && backupName.MatchString(e.Name()) && filepath.Ext(e.Name()) == s.Ext {
+		if e.Type().IsRegular() && isBackupName(e.Name()) && filepath.Ext(e.Name()) == s.Ext {
 			names = append(names, e.Name())
 		}
 	}

@@ -13,13 +13,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/wechat"
@@ -381,11 +381,16 @@ func Parse(data []byte) (*Config, error) {
 	return &c, nil
 }
 
-var (
-	idPattern    = regexp.MustCompile(`^[0-9A-Za-z]{1,6}$`)
-	mchidPattern = regexp.MustCompile(`^[0-9]{8,10}$`)
-	appidPattern = regexp.MustCompile(`^wx[0-9a-f]{16}$`)
-)
+// validID is 1–6 letters or digits: a store or terminal id.
+func validID(s string) bool { return ident.Run(s, 1, 6, ident.Alnum) }
+
+// validMchID is the 8–10 digit merchant number.
+func validMchID(s string) bool { return ident.Run(s, 8, 10, ident.Digit) }
+
+// validAppID is wx followed by 16 lower-case hex digits.
+func validAppID(s string) bool {
+	return strings.HasPrefix(s, "wx") && ident.Run(s[2:], 16, 16, ident.LowerHex)
+}
 
 // validate lists every problem of c, section by section, in file order.
 func (c *Config) validate() []error {
@@ -449,10 +454,10 @@ func (p *problems) bad(field, format string, args ...any) {
 }
 
 func (p *problems) store(s Store) {
-	if !idPattern.MatchString(s.ID) {
+	if !validID(s.ID) {
 		p.bad("store.id", "must be 1–6 letters or digits (it is part of every order number), got %q", s.ID)
 	}
-	if !idPattern.MatchString(s.TerminalID) {
+	if !validID(s.TerminalID) {
 		p.bad("store.terminal_id", "must be 1–6 letters or digits (it is part of every order number), got %q", s.TerminalID)
 	}
 }
@@ -464,10 +469,10 @@ func (p *problems) wechat(w WeChat) {
 	switch w.Mode {
 	case ModeSandbox:
 	case ModeV3, ModeV2:
-		if !appidPattern.MatchString(w.AppID) {
+		if !validAppID(w.AppID) {
 			p.bad("wechat.appid", "must look like wx followed by 16 hex digits, got %q", w.AppID)
 		}
-		if !mchidPattern.MatchString(w.MchID) {
+		if !validMchID(w.MchID) {
 			p.bad("wechat.mchid", "must be the 8–10 digit merchant number, got %q", w.MchID)
 		}
 		for _, u := range []struct{ field, v string }{{"wechat.base_url", w.BaseURL}, {"wechat.backup_url", w.BackupURL}} {

@@ -7,13 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/internal/csvout"
+	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/report"
@@ -110,7 +110,7 @@ func (m *Manager) FindSales(ctx context.Context, q string) ([]view.SaleRow, erro
 			}
 		}
 	}
-	if len(orders) == 0 && outTradeNoPattern.MatchString(q) && ctx.Err() == nil {
+	if len(orders) == 0 && fullOutTradeNo(q) && ctx.Err() == nil {
 		return m.foreignRows(ctx, q)
 	}
 	rows := make([]view.SaleRow, 0, len(orders))
@@ -129,9 +129,11 @@ func (m *Manager) FindSales(ctx context.Context, q string) ([]view.SaleRow, erro
 	return rows, ctx.Err()
 }
 
-// outTradeNoPattern is what a full out_trade_no may look like (WeChat: up
+// fullOutTradeNo is what a full out_trade_no may look like (WeChat: up
 // to 32 of [0-9A-Za-z_-]); shorter queries are never sent to WeChat.
-var outTradeNoPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{6,32}$`)
+func fullOutTradeNo(q string) bool {
+	return ident.Run(q, 6, 32, ident.Or(ident.Alnum, ident.Bytes("_-")))
+}
 
 // foreignRows looks a full order number up as a sale of another counter.
 // Not found anywhere is no rows, not an error.

@@ -1,8 +1,7 @@
 package pos
 
 import (
-	"regexp"
-
+	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/receipt"
 )
 
@@ -135,4 +134,5 @@ type Lineage struct {
 	Generation uint64 // restores in the database's history
 }
 
-var epochPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,8}$`)
+// validEpoch is 1–8 letters or digits.
+func validEpoch(s string) bool { return ident.Run(s, 1, 8, ident.Alnum) }

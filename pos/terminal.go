@@ -9,10 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"sync"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/receipt"
 )
 
@@ -72,9 +72,9 @@ func (c *Config) defaults() {
 	}
 }
 
-// idPattern bounds the ids so that an order number with its epoch and a
+// validID bounds the ids so that an order number with its epoch and a
 // sequence of up to 10 digits stays within WeChat's 32 characters (mint).
-var idPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,6}$`)
+func validID(s string) bool { return ident.Run(s, 1, 6, ident.Alnum) }
 
 // Terminal is the payment core of one counter: it mints order numbers,
 // drives the state machines, runs the recovery worker and publishes events.
@@ -108,7 +108,7 @@ type retryInfo struct {
 // New builds a Terminal on store and gateway. Call Start to run the
 // recovery worker and Close when done.
 func New(store Store, gw Gateway, cfg Config) (*Terminal, error) {
-	if !idPattern.MatchString(cfg.StoreID) || !idPattern.MatchString(cfg.TerminalID) {
+	if !validID(cfg.StoreID) || !validID(cfg.TerminalID) {
 		return nil, fmt.Errorf("store id %q / terminal id %q: want 1–6 letters or digits: %w", cfg.StoreID, cfg.TerminalID, ErrBadRequest)
 	}
 	if store == nil || gw == nil {
@@ -118,7 +118,7 @@ func New(store Store, gw Gateway, cfg Config) (*Terminal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new terminal: %w", err)
 	}
-	if !epochPattern.MatchString(lin.Epoch) {
+	if !validEpoch(lin.Epoch) {
 		return nil, fmt.Errorf("new terminal: database epoch %q: want 1–8 letters or digits", lin.Epoch)
 	}
 	cfg.defaults()
@@ -342,11 +342,9 @@ func (t *Terminal) codeHash(code string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-var codePattern = regexp.MustCompile(`^1[0-5][0-9]{16}$`)
-
 // ValidCode reports whether code looks like a WeChat payment code (18
 // digits starting 10–15).
-func ValidCode(code string) bool { return codePattern.MatchString(code) }
+func ValidCode(code string) bool { return ident.PaymentCode(code) }
 
 // last4 shows a payment code in logs and on screen.
 func last4(code string) string {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -59,7 +59,8 @@ func (o *Options) defaults() {
 	}
 }
 
-var idPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,16}$`)
+// validID is 1–16 letters or digits: a store or terminal id as replicated.
+func validID(s string) bool { return ident.Run(s, 1, 16, ident.Alnum) }
 
 // Status is the replication state of one terminal, for the status bar and
 // wxpos doctor.
@@ -133,7 +134,7 @@ func NewWorker(db *storage.Store, pool *pgxpool.Pool, o Options) (*Worker, error
 	if db == nil || pool == nil {
 		return nil, fmt.Errorf("%w: database and pool are required", ErrBadConfig)
 	}
-	if !idPattern.MatchString(o.StoreID) || !idPattern.MatchString(o.TerminalID) {
+	if !validID(o.StoreID) || !validID(o.TerminalID) {
 		return nil, fmt.Errorf("%w: store id %q / terminal id %q: want 1–16 letters or digits", ErrBadConfig, o.StoreID, o.TerminalID)
 	}
 	o.defaults()

@@ -5,8 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math/big"
-	"regexp"
 	"sort"
+
+	"github.com/wxpos/wxpos/internal/ident"
 )
 
 // Scenario names how the simulated customer behind a payment code behaves.
@@ -76,12 +77,9 @@ func NewCode(sc Scenario) string {
 	return p + s
 }
 
-// authCodeRE is the WeChat payment-code format (PROTOCOL A.5).
-var authCodeRE = regexp.MustCompile(`^1[0-5][0-9]{16}$`)
-
 // ValidCode reports whether code has the WeChat payment-code format: 18
-// digits with a leading 10–15.
-func ValidCode(code string) bool { return authCodeRE.MatchString(code) }
+// digits with a leading 10–15 (PROTOCOL A.5).
+func ValidCode(code string) bool { return ident.PaymentCode(code) }
 
 // scenarioOf picks the scenario of a valid code.
 func scenarioOf(code string) Scenario {

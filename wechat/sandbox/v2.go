@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
 )
@@ -80,10 +81,13 @@ var (
 
 // The merchant number alphabets (PROTOCOL B.8, A.11): @ is allowed in a
 // refund number only.
-var (
-	outTradeNoRE  = regexp.MustCompile(`^[0-9A-Za-z_\-|*]+$`)
-	outRefundNoRE = regexp.MustCompile(`^[0-9A-Za-z_\-|*@]+$`)
-)
+func outTradeNoOK(v string) bool {
+	return ident.Run(v, 1, math.MaxInt, ident.Or(ident.Alnum, ident.Bytes("_-|*")))
+}
+
+func outRefundNoOK(v string) bool {
+	return ident.Run(v, 1, math.MaxInt, ident.Or(ident.Alnum, ident.Bytes("_-|*@")))
+}
 
 // v2Result is what a v2 endpoint handler produces.
 type v2Result struct {
@@ -230,9 +234,9 @@ func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w
 	}
 	for _, c := range []struct {
 		k  string
-		re *regexp.Regexp
-	}{{"out_trade_no", outTradeNoRE}, {"out_refund_no", outRefundNoRE}} {
-		if v, ok := p[c.k]; ok && !c.re.MatchString(v) {
+		ok func(string) bool
+	}{{"out_trade_no", outTradeNoOK}, {"out_refund_no", outRefundNoOK}} {
+		if v, ok := p[c.k]; ok && !c.ok(v) {
 			return v2Fail(c.k + "参数格式错误"), ""
 		}
 	}

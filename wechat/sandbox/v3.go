@@ -320,11 +320,11 @@ func amountChecks(a *v3Amount, currencyRequired bool) (v3Reply, bool) {
 }
 
 func outNoCheck(path, v string) (v3Reply, bool) {
-	re := outTradeNoRE
+	valid := outTradeNoOK
 	if path == "/out_refund_no" {
-		re = outRefundNoRE
+		valid = outRefundNoOK
 	}
-	if v != "" && !re.MatchString(v) {
+	if v != "" && !valid(v) {
 		return v3Param(path, "格式规则校验失败"), false
 	}
 	return v3Reply{}, true
