@@ -6,6 +6,7 @@
 # Prints each one's median wall time and the ratio of the medians.
 #
 #   scripts/paybench.sh [N]     (default 21)
+#   BASE_REF=main scripts/paybench.sh [N]   (also the tree at BASE_REF, in the same run)
 #
 # Each payment uses a fresh code; wxpos keeps its training books in a
 # temporary XDG_CONFIG_HOME. Quote medians from one run: machines drift.
@@ -38,9 +39,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-21}
 tmp=$(mktemp -d)
-trap 'kill "$sb" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-CGO_ENABLED=1 go build -tags no_emoji -o "$tmp/wxpos" .
-cat >"$tmp/cli.go" <<'GO'
+sb=
+trap '[ -z "$sb" ] || kill "$sb" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+cat >"$tmp/cli.go.txt" <<'GO'
 package main
 
 import (
@@ -56,7 +57,19 @@ func main() {
 	os.Exit(cli.Execute(context.Background(), root))
 }
 GO
-CGO_ENABLED=1 go build -o "$tmp/wxpos-cli" "$tmp/cli.go"
+# build DIR SUFFIX: wxpos and its window-less twin from the tree in DIR.
+build() {
+	(cd "$1" && CGO_ENABLED=1 go build -tags no_emoji -o "$tmp/wxpos$2" . &&
+		cp "$tmp/cli.go.txt" "$tmp/cli$2.go" && CGO_ENABLED=1 go build -o "$tmp/wxpos-cli$2" "$tmp/cli$2.go")
+}
+build . ""
+labels=(wxpos wxpos-cli)
+if [ -n "${BASE_REF:-}" ]; then # the same run also times the tree at BASE_REF: before and after, side by side
+	mkdir "$tmp/base"
+	git archive "$BASE_REF" | tar -x -C "$tmp/base"
+	build "$tmp/base" -base
+	labels+=(wxpos-base wxpos-cli-base)
+fi
 (cd scripts/paybench && go build -o "$tmp/paybench" .)
 "$tmp/wxpos" sandbox --profile "$tmp/profile.json" >"$tmp/sandbox.log" 2>&1 &
 sb=$!
@@ -66,17 +79,17 @@ export XDG_CONFIG_HOME=$tmp/xdg
 code() { local t=${EPOCHREALTIME/./}; echo "130001${t: -12}"; }
 ms() { local s=$EPOCHREALTIME; "$@" >/dev/null; echo "($EPOCHREALTIME - $s) * 1000" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+pay() { "$tmp/$1" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$(code)"; }
 
-ms "$tmp/wxpos" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$(code)" >/dev/null # warm-up, creates the books
-ms "$tmp/wxpos-cli" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$(code)" >/dev/null
+for l in "${labels[@]}"; do ms pay "$l" >/dev/null; done # warm-up; the first creates the books
 ms "$tmp/paybench" "$tmp/profile.json" "$(code)" >/dev/null
 for _ in $(seq "$n"); do
-	ms "$tmp/wxpos" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$(code)" >>"$tmp/wxpos.ms"
-	ms "$tmp/wxpos-cli" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$(code)" >>"$tmp/cli.ms"
+	for l in "${labels[@]}"; do ms pay "$l" >>"$tmp/$l.ms"; done
 	ms "$tmp/paybench" "$tmp/profile.json" "$(code)" >>"$tmp/sdk.ms"
 done
-a=$(median <"$tmp/wxpos.ms")
-c=$(median <"$tmp/cli.ms")
 b=$(median <"$tmp/sdk.ms")
-printf 'wxpos pay  median %.1f ms\nSDK one-shot median %.1f ms\nratio %.2f (n=%d each)\n' "$a" "$b" "$(echo "$a / $b" | bc -l)" "$n"
-printf 'wxpos pay built without the window: median %.1f ms, ratio %.2f\n' "$c" "$(echo "$c / $b" | bc -l)"
+printf 'SDK one-shot            median %6.1f ms (n=%d each, interleaved)\n' "$b" "$n"
+for l in "${labels[@]}"; do
+	a=$(median <"$tmp/$l.ms")
+	printf '%-14s pay      median %6.1f ms  ratio %.2f\n' "$l" "$a" "$(echo "$a / $b" | bc -l)"
+done
