@@ -76,9 +76,9 @@ func newBillFetchCmd(g *globalFlags) *cobra.Command {
 				return writeJSON(env.Stdout, j)
 			}
 			if info != nil && info.NoBill {
-				fmt.Fprintf(env.Stdout, "%s: WeChat has no bill (no trade that day)\n", day.Dashed())
+				fmt.Fprintf(env.Stdout, env.says("%s: WeChat has no bill (no trade that day)\n", "%s：微信没有该日账单（当日无交易）\n"), day.Dashed())
 			} else if info != nil {
-				fmt.Fprintf(env.Stdout, "%s: bill stored (%d bytes, sha1 %s)\n", day.Dashed(), info.Size, info.SHA1)
+				fmt.Fprintf(env.Stdout, env.says("%s: bill stored (%d bytes, sha1 %s)\n", "%s：账单已保存（%d 字节，sha1 %s）\n"), day.Dashed(), info.Size, info.SHA1)
 			}
 			return printResult(env, res)
 		}),
@@ -235,7 +235,7 @@ func saveImported(env *Env, name string, lim bill.Limits, rep *live.Report, dayF
 	if quiet {
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "stored as the bill of %s\n", day.Dashed())
+	fmt.Fprintf(env.Stdout, env.says("stored as the bill of %s\n", "已保存为 %s 的账单\n"), day.Dashed())
 	return printResult(env, res)
 }
 

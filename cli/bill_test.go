@@ -213,6 +213,10 @@ func TestBillFetchAndReconcileSandbox(t *testing.T) {
 	zh := filepath.Join(dir, "zh.toml")
 	writeConfig(t, zh, "[ui]\nlocale = \"zh-CN\"\n")
 	code, zhOut, _ := run(t, "--config", zh, "--data", data, "reconcile", "--day", "20261125", "--no-fetch")
+	code, fetchOut, _ := run(t, "--config", zh, "--data", data, "--sandbox-profile", profile, "bill", "fetch", "--day", "2026-11-25")
+	if code != 0 || !strings.Contains(fetchOut, "2026-11-25：账单已保存") || !strings.Contains(fetchOut, "对账 2026-11-25") {
+		t.Errorf("bill fetch under zh-CN: exit %d:\n%s", code, fetchOut)
+	}
 	for _, want := range []string{"对账 2026-11-25", "微信有、本机无", "手续费：本机 ¥0.07", "退款或补录销售"} {
 		if code != 0 || !strings.Contains(zhOut, want) {
 			t.Errorf("reconcile under zh-CN: exit %d, lacks %q:\n%s", code, want, zhOut)

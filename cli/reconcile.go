@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/recon/live"
 	"github.com/wxpos/wxpos/tz"
@@ -131,6 +132,15 @@ func inStoreZone(r *recon.Result) *recon.Result {
 		}
 	}
 	return &c
+}
+
+// says picks the words of a line of reconciliation output in the
+// terminal's ui.locale.
+func (e *Env) says(en, zh string) string {
+	if csvout.LangOf(e.Config.UI.Locale) == csvout.Chinese {
+		return zh
+	}
+	return en
 }
 
 // printResult writes a reconciliation for people, in the terminal's
