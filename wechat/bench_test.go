@@ -20,7 +20,7 @@ func BenchmarkV3SignVerify(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := `{"appid":"wx1234567890abcdef","mchid":"1900000001","out_trade_no":"T1","trade_state":"SUCCESS","amount":{"total":1234}}`
+	body := `{"appid":"wx1234567890abcdef","mchid":"1900000001","out_trade_no":"T100000","trade_state":"SUCCESS","amount":{"total":1234}}`
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	respSig, _ := wechat.SignSHA256RSA(wx, wechat.V3ResponseMessage(ts, "n", body))
 	ctx := context.Background()

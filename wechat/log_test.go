@@ -15,15 +15,15 @@ func TestLoggingRedacts(t *testing.T) {
 	var buf bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f := newFakeV3(t)
-	f.handle("POST /v3/pay/transactions/codepay", func(*http.Request, []byte) (int, any) { return 200, paidTxn("T1", 1234) })
-	f.handle("GET /v3/pay/transactions/out-trade-no/{no}", func(*http.Request, []byte) (int, any) { return 200, paidTxn("T1", 1234) })
+	f.handle("POST /v3/pay/transactions/codepay", func(*http.Request, []byte) (int, any) { return 200, paidTxn("T100000", 1234) })
+	f.handle("GET /v3/pay/transactions/out-trade-no/{no}", func(*http.Request, []byte) (int, any) { return 200, paidTxn("T100000", 1234) })
 	c := f.start(t, wechat.WithLogger(log))
 	ctx := context.Background()
 	if _, err := c.Codepay(ctx, codepayReq()); err != nil {
 		t.Fatal(err)
 	}
 	f.setTamper(func(h http.Header, b []byte) []byte { return append(b, ' ') })
-	if _, err := c.QueryByOutTradeNo(ctx, "T1"); err == nil {
+	if _, err := c.QueryByOutTradeNo(ctx, "T100000"); err == nil {
 		t.Fatal("tampered answer accepted")
 	}
 	out := buf.String()

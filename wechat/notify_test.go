@@ -70,7 +70,7 @@ func TestNotifyV3Vector(t *testing.T) {
 
 func TestNotifyV3Transaction(t *testing.T) {
 	key := testWechatPayKey(t)
-	pt := `{"out_trade_no":"N1","transaction_id":"42","trade_state":"SUCCESS","success_time":"2026-11-26T10:00:00+08:00","amount":{"total":100,"payer_total":100}}`
+	pt := `{"out_trade_no":"N100000","transaction_id":"42","trade_state":"SUCCESS","success_time":"2026-11-26T10:00:00+08:00","amount":{"total":100,"payer_total":100}}`
 	ct, err := wechat.EncryptAEADAES256GCM(testV3Key, "abcdefghijkl", "transaction", []byte(pt))
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestNotifyV3Transaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	txn, err := n.Transaction()
-	if err != nil || txn.OutTradeNo != "N1" || txn.Total != 100 || !txn.Paid() {
+	if err != nil || txn.OutTradeNo != "N100000" || txn.Total != 100 || !txn.Paid() {
 		t.Fatalf("%+v %v", txn, err)
 	}
 	p.APIv3Key = "ffffffffffffffffffffffffffffffff"
@@ -105,7 +105,7 @@ func TestNotifyV3Transaction(t *testing.T) {
 func TestParseNotifyV2(t *testing.T) {
 	base := func() map[string]string {
 		return map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS", "appid": testAppID, "mch_id": testMchID,
-			"nonce_str": "n", "out_trade_no": "N1", "transaction_id": "42", "total_fee": "100", "cash_fee": "100",
+			"nonce_str": "n", "out_trade_no": "N100000", "transaction_id": "42", "total_fee": "100", "cash_fee": "100",
 			"trade_type": "NATIVE", "time_end": "20261126100000", "openid": "o"}
 	}
 	signed := func(st wechat.SignType, mod func(m map[string]string)) []byte {
@@ -139,7 +139,7 @@ func TestParseNotifyV2(t *testing.T) {
 			if err != nil && !errors.Is(err, wechat.ErrNotify) {
 				t.Fatalf("err = %v, want ErrNotify", err)
 			}
-			if tt.ok && (txn.Total != 100 || txn.OutTradeNo != "N1" || txn.State != wechat.TradeSuccess) {
+			if tt.ok && (txn.Total != 100 || txn.OutTradeNo != "N100000" || txn.State != wechat.TradeSuccess) {
 				t.Fatalf("%+v", txn)
 			}
 		})
@@ -150,7 +150,7 @@ func TestParseNotifyV2(t *testing.T) {
 }
 
 func TestParseRefundNotifyV2(t *testing.T) {
-	plain := wechat.EncodeXML(map[string]string{"out_refund_no": "R1", "out_trade_no": "T1", "refund_id": "503",
+	plain := wechat.EncodeXML(map[string]string{"out_refund_no": "R1", "out_trade_no": "T100000", "refund_id": "503",
 		"refund_fee": "100", "total_fee": "500", "settlement_refund_fee": "100", "refund_status": "SUCCESS",
 		"success_time": "2026-11-26 10:01:00", "refund_recv_accout": "支付用户的零钱"})
 	enc, err := wechat.EncryptRefundReqInfo(testV2Key, plain)

@@ -55,7 +55,7 @@ func TestPlatformCertificateMode(t *testing.T) {
 	fetches.Store(0)
 	t.Run("cached across calls", func(t *testing.T) {
 		for i := 0; i < 3; i++ {
-			if _, err := c.QueryByOutTradeNo(ctx, "P1"); err != nil {
+			if _, err := c.QueryByOutTradeNo(ctx, "P100000"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -67,7 +67,7 @@ func TestPlatformCertificateMode(t *testing.T) {
 		f.setTamper(func(h http.Header, b []byte) []byte { h.Set("Wechatpay-Serial", "1234ABCD"); return b })
 		defer f.setTamper(nil)
 		before := fetches.Load()
-		_, err := c.QueryByOutTradeNo(ctx, "P1")
+		_, err := c.QueryByOutTradeNo(ctx, "P100000")
 		if !errors.Is(err, wechat.ErrUnknownSerial) || !wechat.OutcomeUnknown(err) {
 			t.Fatalf("err = %v", err)
 		}
@@ -75,7 +75,7 @@ func TestPlatformCertificateMode(t *testing.T) {
 			t.Fatalf("fetches %d, want %d", fetches.Load(), before+1)
 		}
 		// Within the cooldown a second miss does not hammer the endpoint.
-		_, _ = c.QueryByOutTradeNo(ctx, "P1")
+		_, _ = c.QueryByOutTradeNo(ctx, "P100000")
 		if fetches.Load() != before+1 {
 			t.Fatalf("refetched within cooldown")
 		}
@@ -83,7 +83,7 @@ func TestPlatformCertificateMode(t *testing.T) {
 	t.Run("refresh after 12h", func(t *testing.T) {
 		before := fetches.Load()
 		now = now.Add(13 * time.Hour)
-		if _, err := c.QueryByOutTradeNo(ctx, "P1"); err != nil {
+		if _, err := c.QueryByOutTradeNo(ctx, "P100000"); err != nil {
 			t.Fatal(err)
 		}
 		if fetches.Load() != before+1 {
@@ -136,7 +136,7 @@ func TestPlatformCertificatesRefused(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.QueryByOutTradeNo(context.Background(), "P1")
+		_, err := c.QueryByOutTradeNo(context.Background(), "P100000")
 		done <- err
 	}()
 	select {

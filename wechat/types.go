@@ -213,6 +213,10 @@ func maxLen(field, v string, n int) error {
 	return nil
 }
 
+// MinOutTradeNo is the shortest out_trade_no WeChat Pay takes (v3
+// string[6,32]; PROTOCOL B.8).
+const MinOutTradeNo = 6
+
 // MaxFen is the largest amount WeChat Pay takes: amounts are int32 fen
 // (¥21,474,836.47).
 const MaxFen = math.MaxInt32

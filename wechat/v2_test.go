@@ -98,40 +98,40 @@ func TestV2Micropay(t *testing.T) {
 func TestV2Calls(t *testing.T) {
 	f := newFakeV2(t)
 	f.routes["/pay/orderquery"] = func(p map[string]string) map[string]string {
-		if p["out_trade_no"] == "NOPE" {
+		if p["out_trade_no"] == "NOPE-0001" {
 			return map[string]string{"result_code": "FAIL", "err_code": "ORDERNOTEXIST", "err_code_des": "此交易订单号不存在"}
 		}
 		m := v2Paid(map[string]string{"out_trade_no": p["out_trade_no"], "total_fee": "500"})
 		if id := p["transaction_id"]; id != "" {
-			m["transaction_id"], m["out_trade_no"] = id, "T2"
+			m["transaction_id"], m["out_trade_no"] = id, "T200000"
 		}
 		m["trade_state"] = "SUCCESS"
 		return m
 	}
 	f.routes["/pay/unifiedorder"] = func(p map[string]string) map[string]string {
-		if p["trade_type"] != "NATIVE" || p["product_id"] != "N1" || p["time_expire"] != "20261126100500" {
+		if p["trade_type"] != "NATIVE" || p["product_id"] != "N100000" || p["time_expire"] != "20261126100500" {
 			return map[string]string{"result_code": "FAIL", "err_code": "PARAM_ERROR"}
 		}
 		return map[string]string{"trade_type": "NATIVE", "prepay_id": "wx1", "code_url": "weixin://wxpay/bizpayurl?pr=x"}
 	}
 	f.routes["/pay/closeorder"] = func(p map[string]string) map[string]string {
-		if p["out_trade_no"] == "PAID" {
+		if p["out_trade_no"] == "PAID-0001" {
 			return map[string]string{"result_code": "FAIL", "err_code": "ORDERPAID"}
 		}
 		return map[string]string{}
 	}
 	f.routes["/secapi/pay/reverse"] = func(p map[string]string) map[string]string {
-		if p["out_trade_no"] == "BUSY" {
+		if p["out_trade_no"] == "BUSY-0001" {
 			return map[string]string{"result_code": "FAIL", "err_code": "INVALID_REQUEST", "recall": "Y"}
 		}
-		return map[string]string{"recall": map[bool]string{true: "Y", false: "N"}[p["out_trade_no"] == "AGAIN"]}
+		return map[string]string{"recall": map[bool]string{true: "Y", false: "N"}[p["out_trade_no"] == "AGAIN-0001"]}
 	}
 	f.routes["/secapi/pay/refund"] = func(p map[string]string) map[string]string {
 		return map[string]string{"out_trade_no": p["out_trade_no"], "out_refund_no": p["out_refund_no"], "refund_id": "503",
 			"refund_fee": p["refund_fee"], "total_fee": p["total_fee"], "cash_refund_fee": p["refund_fee"]}
 	}
 	f.routes["/pay/refundquery"] = func(p map[string]string) map[string]string {
-		return map[string]string{"out_trade_no": "T2", "total_fee": "500", "refund_count": "2",
+		return map[string]string{"out_trade_no": "T200000", "total_fee": "500", "refund_count": "2",
 			"out_refund_no_0": "R0", "refund_fee_0": "50", "refund_status_0": "PROCESSING",
 			"out_refund_no_1": p["out_refund_no"], "refund_fee_1": "100", "refund_status_1": "SUCCESS",
 			"refund_success_time_1": "2026-11-26 10:01:00", "refund_recv_accout_1": "支付用户的零钱", "refund_id_1": "503"}
@@ -140,7 +140,7 @@ func TestV2Calls(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("orderquery", func(t *testing.T) {
-		txn, err := c.QueryByOutTradeNo(ctx, "T2")
+		txn, err := c.QueryByOutTradeNo(ctx, "T200000")
 		if err != nil || txn.State != wechat.TradeSuccess || txn.Total != 500 {
 			t.Fatalf("%+v %v", txn, err)
 		}
@@ -148,42 +148,42 @@ func TestV2Calls(t *testing.T) {
 		if err != nil || txn.TransactionID != "4200000000000000000000000007" {
 			t.Fatalf("%+v %v", txn, err)
 		}
-		_, err = c.QueryByOutTradeNo(ctx, "NOPE")
+		_, err = c.QueryByOutTradeNo(ctx, "NOPE-0001")
 		if wechat.ErrorCode(err) != wechat.CodeOrderNotExist || wechat.OutcomeUnknown(err) {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("unifiedorder", func(t *testing.T) {
-		o, err := c.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: "N1", Description: "d", Total: 100, NotifyURL: "https://x/n",
+		o, err := c.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: "N100000", Description: "d", Total: 100, NotifyURL: "https://x/n",
 			ClientIP: "10.0.0.1", TimeExpire: time.Date(2026, 11, 26, 2, 5, 0, 0, time.UTC)})
 		if err != nil || o.CodeURL == "" || o.PrepayID != "wx1" {
 			t.Fatalf("%+v %v", o, err)
 		}
 	})
 	t.Run("closeorder", func(t *testing.T) {
-		if err := c.Close(ctx, "T3"); err != nil {
+		if err := c.Close(ctx, "T300000"); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.CloseOrder(ctx, "PAID"); wechat.ErrorCode(err) != wechat.CodeOrderPaid {
+		if err := c.CloseOrder(ctx, "PAID-0001"); wechat.ErrorCode(err) != wechat.CodeOrderPaid {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("reverse over mTLS", func(t *testing.T) {
-		r, err := c.Reverse(ctx, "T4")
+		r, err := c.Reverse(ctx, "T400000")
 		if err != nil || r.Recall {
 			t.Fatalf("%+v %v", r, err)
 		}
-		r, err = c.Reverse(ctx, "AGAIN")
+		r, err = c.Reverse(ctx, "AGAIN-0001")
 		if err != nil || !r.Recall {
 			t.Fatalf("%+v %v", r, err)
 		}
-		_, err = c.Reverse(ctx, "BUSY")
+		_, err = c.Reverse(ctx, "BUSY-0001")
 		if !wechat.OutcomeUnknown(err) || wechat.ErrorCode(err) != wechat.CodeInvalidRequest {
 			t.Fatalf("FAIL with recall=Y: err = %v", err)
 		}
 	})
 	t.Run("refund over mTLS", func(t *testing.T) {
-		r, err := c.Refund(ctx, wechat.RefundRequest{OutTradeNo: "T2", OutRefundNo: "R1", Refund: 100, Total: 500})
+		r, err := c.Refund(ctx, wechat.RefundRequest{OutTradeNo: "T200000", OutRefundNo: "R1", Refund: 100, Total: 500})
 		if err != nil || r.Status != wechat.RefundProcessing || r.Refund != 100 {
 			t.Fatalf("%+v %v", r, err)
 		}
@@ -203,7 +203,7 @@ func TestV2SecapiNeedsCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Reverse(context.Background(), "T1")
+	_, err = c.Reverse(context.Background(), "T100000")
 	if !errors.Is(err, wechat.ErrNotConfigured) || wechat.OutcomeUnknown(err) {
 		t.Fatalf("err = %v", err)
 	}

@@ -154,12 +154,15 @@ func (w *v3Refund) toRefund() (*Refund, error) {
 	}, nil
 }
 
-// idChars checks a merchant identifier (out_trade_no, out_refund_no).
 // idChars checks a merchant or WeChat number: digits, letters and _-|*,
-// plus @ in out_refund_no only (PROTOCOL B.8; A.11 for out_refund_no).
+// plus @ in out_refund_no only (PROTOCOL B.8; A.11 for out_refund_no), and
+// an out_trade_no of at least MinOutTradeNo characters (B.8: string[6,32]).
 func idChars(field, v string, n int) error {
 	if err := need(field, v, n); err != nil {
 		return err
+	}
+	if field == "out_trade_no" && len(v) < MinOutTradeNo {
+		return fmt.Errorf("%w: out_trade_no %q is shorter than %d characters", ErrInvalidArgument, v, MinOutTradeNo)
 	}
 	for _, r := range v {
 		switch {

@@ -30,7 +30,7 @@ func paidTxn(outTradeNo string, total int64) map[string]any {
 }
 
 func codepayReq() wechat.CodepayRequest {
-	return wechat.CodepayRequest{OutTradeNo: "T1", Description: "咖啡", AuthCode: "134567890123456789", Total: 1234, DeviceIP: "10.0.0.2"}
+	return wechat.CodepayRequest{OutTradeNo: "T100000", Description: "咖啡", AuthCode: "134567890123456789", Total: 1234, DeviceIP: "10.0.0.2"}
 }
 
 func TestV3Codepay(t *testing.T) {
@@ -42,15 +42,15 @@ func TestV3Codepay(t *testing.T) {
 		wantUnknown bool
 		wantPaying  bool
 	}{
-		{"paid", 200, paidTxn("T1", 1234), "", false, false},
+		{"paid", 200, paidTxn("T100000", 1234), "", false, false},
 		{"userpaying 202", 202, map[string]string{"code": "USERPAYING", "message": "需要用户输入支付密码"}, wechat.CodeUserPaying, true, true},
 		{"not enough", 403, map[string]string{"code": "NOT_ENOUGH", "message": "余额不足"}, wechat.CodeNotEnough, false, false},
 		{"code expired", 400, map[string]string{"code": "AUTHCODEEXPIRE", "message": "二维码已过期"}, wechat.CodeAuthCodeExpire, false, false},
 		{"system error", 500, map[string]string{"code": "SYSTEM_ERROR", "message": "系统错误"}, wechat.CodeSystemError, true, false},
 		{"bank error", 500, map[string]string{"code": "BANK_ERROR", "message": "银行错误"}, wechat.CodeBankError, true, false},
 		{"5xx garbage", 502, "<html>bad gateway</html>", "", true, false},
-		{"amount mismatch", 200, paidTxn("T1", 1), "", true, false},
-		{"200 still paying", 200, func() map[string]any { m := paidTxn("T1", 1234); m["trade_state"] = "USERPAYING"; return m }(), wechat.CodeUserPaying, true, true},
+		{"amount mismatch", 200, paidTxn("T100000", 1), "", true, false},
+		{"200 still paying", 200, func() map[string]any { m := paidTxn("T100000", 1234); m["trade_state"] = "USERPAYING"; return m }(), wechat.CodeUserPaying, true, true},
 		{"202 odd code", 202, map[string]string{"code": "PROCESSING", "message": "处理中"}, "PROCESSING", true, false},
 	}
 	for _, tt := range tests {
@@ -95,6 +95,8 @@ func TestV3RequiredFieldsBeforeIO(t *testing.T) {
 	huge.Total = wechat.MaxFen + 1
 	at := codepayReq()
 	at.OutTradeNo = "ORDER@1" // @ is for out_refund_no only
+	short := codepayReq()
+	short.OutTradeNo = "T1234"
 	tests := []struct {
 		name string
 		call func() error
@@ -104,6 +106,15 @@ func TestV3RequiredFieldsBeforeIO(t *testing.T) {
 		{"codepay bad id", func() error { _, err := c.Codepay(ctx, odd); return err }},
 		{"codepay total above int32", func() error { _, err := c.Codepay(ctx, huge); return err }},
 		{"codepay @ in out_trade_no", func() error { _, err := c.Codepay(ctx, at); return err }},
+		// v3 out_trade_no is string[6,32] (PROTOCOL B.8, WxJava's check).
+		{"codepay out_trade_no of 5", func() error { _, err := c.Codepay(ctx, short); return err }},
+		{"query out_trade_no of 5", func() error { _, err := c.QueryByOutTradeNo(ctx, "T1234"); return err }},
+		{"close out_trade_no of 5", func() error { return c.Close(ctx, "T1234") }},
+		{"reverse out_trade_no of 5", func() error { _, err := c.Reverse(ctx, "T1234"); return err }},
+		{"native out_trade_no of 5", func() error {
+			_, err := c.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: "T1234", Description: "d", Total: 1, NotifyURL: "https://x/n"})
+			return err
+		}},
 		{"native total above int32", func() error {
 			_, err := c.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: "T12345", Description: "d", Total: 1 << 40, NotifyURL: "https://x/n"})
 			return err
@@ -174,7 +185,7 @@ func TestV3TamperedResponses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeV3(t)
-			f.handle("POST /v3/pay/transactions/codepay", func(*http.Request, []byte) (int, any) { return 200, paidTxn("T1", 1234) })
+			f.handle("POST /v3/pay/transactions/codepay", func(*http.Request, []byte) (int, any) { return 200, paidTxn("T100000", 1234) })
 			f.handle("POST /v3/pay/transactions/out-trade-no/T1/close", func(*http.Request, []byte) (int, any) {
 				return 400, map[string]string{"code": "ORDERPAID", "message": "已支付"}
 			})
@@ -189,7 +200,7 @@ func TestV3TamperedResponses(t *testing.T) {
 				t.Fatalf("success path: err = %v, want untrusted %v", err, tt.reason)
 			}
 			// A business error must be authentic too.
-			err = c.Close(context.Background(), "T1")
+			err = c.Close(context.Background(), "T100000")
 			if !errors.Is(err, wechat.ErrUntrusted) || wechat.ErrorCode(err) != "" {
 				t.Fatalf("error path: err = %v, want untrusted", err)
 			}
@@ -203,18 +214,18 @@ func TestV3QueryCloseReverseRefund(t *testing.T) {
 		if r.URL.Query().Get("mchid") != testMchID {
 			return 400, map[string]string{"code": "PARAM_ERROR"}
 		}
-		if r.PathValue("no") == "NOPE" {
+		if r.PathValue("no") == "NOPE-0001" {
 			return 404, map[string]string{"code": "ORDER_NOT_EXIST", "message": "订单不存在"}
 		}
 		return 200, paidTxn(r.PathValue("no"), 500)
 	})
 	f.handle("GET /v3/pay/transactions/id/{id}", func(r *http.Request, _ []byte) (int, any) {
-		m := paidTxn("T2", 500)
+		m := paidTxn("T200000", 500)
 		m["transaction_id"] = r.PathValue("id")
 		return 200, m
 	})
 	f.handle("POST /v3/pay/transactions/out-trade-no/{no}/close", func(r *http.Request, _ []byte) (int, any) {
-		if r.PathValue("no") == "PAID" {
+		if r.PathValue("no") == "PAID-0001" {
 			return 400, map[string]string{"code": "ORDERPAID", "message": "订单已支付"}
 		}
 		return 204, nil
@@ -228,7 +239,7 @@ func TestV3QueryCloseReverseRefund(t *testing.T) {
 			Amount      struct{ Refund, Total int64 }
 		}
 		json.Unmarshal(body, &in)
-		return 200, map[string]any{"refund_id": "50300", "out_refund_no": in.OutRefundNo, "out_trade_no": "T2",
+		return 200, map[string]any{"refund_id": "50300", "out_refund_no": in.OutRefundNo, "out_trade_no": "T200000",
 			"status": "PROCESSING", "create_time": "2026-11-26T10:00:00+08:00",
 			"amount": map[string]any{"refund": in.Amount.Refund, "total": in.Amount.Total, "currency": "CNY"}}
 	})
@@ -240,13 +251,13 @@ func TestV3QueryCloseReverseRefund(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("query by out_trade_no", func(t *testing.T) {
-		txn, err := c.QueryByOutTradeNo(ctx, "T2")
+		txn, err := c.QueryByOutTradeNo(ctx, "T200000")
 		if err != nil || txn.State != wechat.TradeSuccess || txn.Total != 500 {
 			t.Fatalf("%+v %v", txn, err)
 		}
 	})
 	t.Run("query not found", func(t *testing.T) {
-		_, err := c.QueryByOutTradeNo(ctx, "NOPE")
+		_, err := c.QueryByOutTradeNo(ctx, "NOPE-0001")
 		if wechat.ErrorCode(err) != wechat.CodeOrderNotExist || !wechat.IsNotFound(err) || wechat.OutcomeUnknown(err) {
 			t.Fatalf("err = %v", err)
 		}
@@ -262,20 +273,20 @@ func TestV3QueryCloseReverseRefund(t *testing.T) {
 		}
 	})
 	t.Run("close", func(t *testing.T) {
-		if err := c.Close(ctx, "T3"); err != nil {
+		if err := c.Close(ctx, "T300000"); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Close(ctx, "PAID"); wechat.ErrorCode(err) != wechat.CodeOrderPaid {
+		if err := c.Close(ctx, "PAID-0001"); wechat.ErrorCode(err) != wechat.CodeOrderPaid {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("reverse", func(t *testing.T) {
-		if r, err := c.Reverse(ctx, "T4"); err != nil || r.Recall {
+		if r, err := c.Reverse(ctx, "T400000"); err != nil || r.Recall {
 			t.Fatalf("%+v %v", r, err)
 		}
 	})
 	t.Run("refund", func(t *testing.T) {
-		r, err := c.Refund(ctx, wechat.RefundRequest{OutTradeNo: "T2", OutRefundNo: "R1", Refund: 100, Total: 500})
+		r, err := c.Refund(ctx, wechat.RefundRequest{OutTradeNo: "T200000", OutRefundNo: "R1", Refund: 100, Total: 500})
 		if err != nil || r.Status != wechat.RefundProcessing || r.Refund != 100 || r.CreateTime.IsZero() {
 			t.Fatalf("%+v %v", r, err)
 		}
@@ -300,7 +311,7 @@ func TestV3NativePrepay(t *testing.T) {
 	})
 	c := f.start(t)
 	exp := time.Date(2026, 11, 26, 2, 5, 0, 0, time.UTC)
-	o, err := c.NativePrepay(context.Background(), wechat.NativeRequest{OutTradeNo: "N1", Description: "d", Total: 100,
+	o, err := c.NativePrepay(context.Background(), wechat.NativeRequest{OutTradeNo: "N100000", Description: "d", Total: 100,
 		NotifyURL: "https://shop.example/notify", TimeExpire: exp})
 	if err != nil || o.CodeURL != "weixin://wxpay/bizpayurl?pr=abc" {
 		t.Fatalf("%+v %v", o, err)
@@ -374,7 +385,7 @@ func TestV3FailoverAndDeadline(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.QueryByOutTradeNo(context.Background(), "F1"); err != nil {
+		if _, err := c.QueryByOutTradeNo(context.Background(), "F100000"); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -385,7 +396,7 @@ func TestV3FailoverAndDeadline(t *testing.T) {
 			case <-r.Context().Done():
 			case <-time.After(2 * time.Second):
 			}
-			return 200, paidTxn("T1", 1234)
+			return 200, paidTxn("T100000", 1234)
 		})
 		c := f.start(t, wechat.WithTimeout(100*time.Millisecond))
 		_, err := c.Codepay(context.Background(), codepayReq())
