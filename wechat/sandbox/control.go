@@ -167,6 +167,10 @@ type Fault struct {
 	// Status, when non-zero, answers with this HTTP status without running
 	// the request (a 5xx from the gateway).
 	Status int `json:"status,omitempty"`
+	// Code is the v3 error code of an injected 429: RATELIMIT_EXCEEDED
+	// (the default, the generic rate limit) or FREQUENCY_LIMITED (the
+	// per-order and error-rate limits). Only with Status 429.
+	Code string `json:"code,omitempty"`
 	// Drop is DropBefore or DropAfter.
 	Drop string `json:"drop,omitempty"`
 	// Late makes the request reach WeChat after its caller has given up:
@@ -195,6 +199,9 @@ func (f *Fault) matches(path string) bool {
 func (s *Server) AddFault(f Fault) error {
 	if f.Drop != "" && f.Drop != DropBefore && f.Drop != DropAfter {
 		return fmt.Errorf("sandbox: drop must be %q or %q", DropBefore, DropAfter)
+	}
+	if f.Code != "" && (f.Status != http.StatusTooManyRequests || (f.Code != codeRateLimit && f.Code != errFrequencyLimited.v3)) {
+		return fmt.Errorf("sandbox: fault code %q: only %s or %s, with status 429", f.Code, codeRateLimit, errFrequencyLimited.v3)
 	}
 	if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
 		return fmt.Errorf("sandbox: fault status %d is not an error status", f.Status)
@@ -343,22 +350,28 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 			next.ServeHTTP(bw, r)
 			dropConnection(w)
 		case f.Status != 0:
-			s.writeGatewayError(w, r, f.Status)
+			s.writeGatewayError(w, r, f.Status, f.Code)
 		default:
 			next.ServeHTTP(w, r)
 		}
 	})
 }
 
+// codeRateLimit is the v3 code of the generic rate limit.
+const codeRateLimit = "RATELIMIT_EXCEEDED"
+
 // writeGatewayError answers an injected error status: a signed v3 error
-// body on v3 paths (429: the generic rate limit RATELIMIT_EXCEEDED, else
-// SYSTEM_ERROR), a bare text body on v2 paths (WeChat's v2 front answers
-// HTML).
-func (s *Server) writeGatewayError(w http.ResponseWriter, r *http.Request, status int) {
+// body on v3 paths (429: code, by default the generic rate limit
+// RATELIMIT_EXCEEDED; else SYSTEM_ERROR), a bare text body on v2 paths
+// (WeChat's v2 front answers HTML).
+func (s *Server) writeGatewayError(w http.ResponseWriter, r *http.Request, status int, code string) {
 	if strings.HasPrefix(r.URL.Path, "/v3/") {
 		body := v3ErrorBody{Code: "SYSTEM_ERROR", Message: "系统繁忙，请稍后重试"}
-		if status == http.StatusTooManyRequests {
-			body = v3ErrorBody{Code: "RATELIMIT_EXCEEDED", Message: "达到调用速率限制"}
+		switch {
+		case status == http.StatusTooManyRequests && code == errFrequencyLimited.v3:
+			body = v3ErrorBody{Code: code, Message: errFrequencyLimited.msg}
+		case status == http.StatusTooManyRequests:
+			body = v3ErrorBody{Code: codeRateLimit, Message: "达到调用速率限制"}
 		}
 		rep := v3JSON(status, body)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -49,6 +49,10 @@ var (
 	errBillDate        = &apiError{"20001", "INVALID_REQUEST", http.StatusBadRequest, "invalid bill_date"}
 	errBillType        = &apiError{"20102", "PARAM_ERROR", http.StatusBadRequest, "invalid bill_type"}
 	errTarType         = &apiError{"20003", "PARAM_ERROR", http.StatusBadRequest, "invalid tar_type"}
+	// errFrequencyLimited is a second refund of one order within a minute
+	// of the last (PROTOCOL A.11 "Spacing", B.10: 429 FREQUENCY_LIMITED;
+	// the text as seen in the wild).
+	errFrequencyLimited = &apiError{"FREQUENCY_LIMITED", "FREQUENCY_LIMITED", http.StatusTooManyRequests, "单笔订单请求频率过高,请于1分钟后重试"}
 )
 
 // Refund refusals as captured from the real v2 service (see the package

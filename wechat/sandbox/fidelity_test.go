@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -60,3 +61,79 @@ func TestV3NotificationHeadersAndID(t *testing.T) {
 }
 
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+// Two refunds (two out_refund_no) of one order less than a minute apart:
+// the second is 429 FREQUENCY_LIMITED "单笔订单请求频率过高,请于1分钟后重试"
+// (issue #19; PROTOCOL A.11 "Spacing" and B.10's error table), v2 and v3.
+// Repeating the first refund is not a new refund and is answered; a minute
+// after the first, the second goes through.
+func TestRefundsOfOneOrderAMinuteApart(t *testing.T) {
+	const msg = "单笔订单请求频率过高,请于1分钟后重试"
+	e := newEnv(t, nil)
+	t.Run("v3", func(t *testing.T) {
+		no := newNo("FQ")
+		if r := e.v3("POST", "/v3/pay/transactions/codepay", codepayBody(e, no, sandbox.NewCode(sandbox.ScenarioSuccess), 100)); r.status != 200 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		refund := func(rno string) v3Resp {
+			return e.v3("POST", "/v3/refund/domestic/refunds", map[string]any{"out_trade_no": no, "out_refund_no": rno,
+				"amount": map[string]any{"refund": 10, "total": 100, "currency": "CNY"}})
+		}
+		if r := refund("FQA" + no); r.status != 200 {
+			t.Fatalf("first refund: %d %s", r.status, r.body)
+		}
+		e.sb.Advance(59 * time.Second)
+		r := refund("FQB" + no)
+		e.verifyV3(r)
+		if r.status != http.StatusTooManyRequests || r.code(t) != "FREQUENCY_LIMITED" || jsonField(t, r.body, "message") != msg {
+			t.Fatalf("second refund 59 s later: %d %s", r.status, r.body)
+		}
+		if r := refund("FQA" + no); r.status != 200 {
+			t.Fatalf("first refund repeated: %d %s", r.status, r.body)
+		}
+		e.sb.Advance(time.Second)
+		if r := refund("FQB" + no); r.status != 200 {
+			t.Fatalf("second refund a minute later: %d %s", r.status, r.body)
+		}
+	})
+	t.Run("v2", func(t *testing.T) {
+		no := newNo("FQ")
+		if m := e.v2("/pay/micropay", micropayParams(no, sandbox.NewCode(sandbox.ScenarioSuccess), 100)); m["result_code"] != "SUCCESS" {
+			t.Fatal(m)
+		}
+		refund := func(rno string) map[string]string {
+			return e.v2("/secapi/pay/refund", map[string]string{"out_trade_no": no, "out_refund_no": rno, "total_fee": "100", "refund_fee": "10"})
+		}
+		if m := refund("FQA" + no); m["result_code"] != "SUCCESS" {
+			t.Fatal(m)
+		}
+		e.sb.Advance(30 * time.Second)
+		if m := refund("FQB" + no); m["result_code"] != "FAIL" || m["err_code"] != "FREQUENCY_LIMITED" || m["err_code_des"] != msg {
+			t.Fatalf("second refund 30 s later: %v", m)
+		}
+		e.sb.Advance(30 * time.Second)
+		if m := refund("FQB" + no); m["result_code"] != "SUCCESS" {
+			t.Fatalf("second refund a minute later: %v", m)
+		}
+	})
+}
+
+// The fault injector's 429 can answer the per-order limit's code too, and
+// refuses codes a 429 never carries.
+func TestFault429FrequencyLimited(t *testing.T) {
+	e := newEnv(t, nil)
+	if err := e.sb.AddFault(sandbox.Fault{Path: "/v3/refund/domestic/refunds", Status: http.StatusTooManyRequests, Code: "FREQUENCY_LIMITED"}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.v3("POST", "/v3/refund/domestic/refunds", map[string]any{"out_trade_no": "NOPE123", "out_refund_no": "RL1",
+		"amount": map[string]any{"refund": 1, "total": 1, "currency": "CNY"}})
+	e.verifyV3(r)
+	if r.status != http.StatusTooManyRequests || r.code(t) != "FREQUENCY_LIMITED" {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	for _, f := range []sandbox.Fault{{Status: 429, Code: "SYSTEM_ERROR"}, {Status: 500, Code: "FREQUENCY_LIMITED"}} {
+		if err := e.sb.AddFault(f); err == nil {
+			t.Fatalf("fault %+v accepted", f)
+		}
+	}
+}

@@ -344,6 +344,11 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 	if len(o.Refunds) >= maxRefundsPerOrder {
 		return nil, o, errRefundTooMany
 	}
+	if n := len(o.Refunds); n > 0 && s.opts.RefundSpacing > 0 {
+		if last := l.refund(o.Refunds[n-1]); last != nil && now.Sub(last.CreateTime) < s.opts.RefundSpacing {
+			return nil, o, errFrequencyLimited
+		}
+	}
 	r := &refund{
 		OutRefundNo:   in.OutRefundNo,
 		RefundID:      "503" + now.In(tz.Shanghai).Format("20060102") + strconv.FormatInt(1e17+l.next(), 10)[1:],

@@ -70,6 +70,10 @@ type Options struct {
 	// RefundDelay is how long a refund stays PROCESSING. Default 1 min;
 	// negative completes refunds at once.
 	RefundDelay time.Duration
+	// RefundSpacing is how long after a refund of an order the next one
+	// (another out_refund_no) is refused with FREQUENCY_LIMITED, as the
+	// real service does within a minute. Default 1 min; negative: off.
+	RefundSpacing time.Duration
 	// CloseMinAge models "close no earlier than 5 min after creation": an
 	// earlier close answers SUCCESS but leaves the order payable. Default 0
 	// (off).
@@ -110,6 +114,9 @@ func (o *Options) defaults() {
 	}
 	if o.RefundDelay == 0 {
 		o.RefundDelay = time.Minute
+	}
+	if o.RefundSpacing == 0 {
+		o.RefundSpacing = time.Minute
 	}
 	if o.DownloadURLTTL == 0 {
 		o.DownloadURLTTL = 5 * time.Minute

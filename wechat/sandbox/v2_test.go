@@ -400,7 +400,7 @@ func TestV2Refunds(t *testing.T) {
 }
 
 func TestV2FiftyRefundLimit(t *testing.T) {
-	e := newEnv(t, func(o *sandbox.Options) { o.RefundDelay = -1 })
+	e := newEnv(t, func(o *sandbox.Options) { o.RefundDelay, o.RefundSpacing = -1, -1 })
 	no := newNo("RF")
 	e.v2("/pay/micropay", micropayParams(no, sandbox.NewCode(sandbox.ScenarioSuccess), 100))
 	for i := range 50 {
