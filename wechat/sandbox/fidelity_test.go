@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,5 +136,51 @@ func TestFault429FrequencyLimited(t *testing.T) {
 		if err := e.sb.AddFault(f); err == nil {
 			t.Fatalf("fault %+v accepted", f)
 		}
+	}
+}
+
+// Text fields take 1–3-byte UTF-8 only (issue #19): an emoji (4 bytes) in
+// description, attach or a refund's reason is refused before anything
+// happens, on v3 as a PARAM_ERROR naming the field and on v2 as
+// return_code=FAIL naming it; a 3-byte character (☕ U+2615) is fine.
+func TestTextFieldsRefuseFourByteUTF8(t *testing.T) {
+	e := newEnv(t, nil)
+	const emoji = "咖啡😀" // U+1F600: four bytes in UTF-8
+	pay := func(mod func(map[string]any)) v3Resp {
+		b := codepayBody(e, newNo("TX"), sandbox.NewCode(sandbox.ScenarioSuccess), 100)
+		mod(b)
+		return e.v3("POST", "/v3/pay/transactions/codepay", b)
+	}
+	for _, tc := range []struct {
+		field string
+		mod   func(map[string]any)
+	}{
+		{"/description", func(b map[string]any) { b["description"] = emoji }},
+		{"/attach", func(b map[string]any) { b["attach"] = emoji }},
+	} {
+		r := pay(tc.mod)
+		if r.status != http.StatusBadRequest || r.code(t) != "PARAM_ERROR" || !strings.Contains(string(r.body), `"field":"`+tc.field+`"`) {
+			t.Fatalf("%s with an emoji: %d %s", tc.field, r.status, r.body)
+		}
+	}
+	no := newNo("TX")
+	b := codepayBody(e, no, sandbox.NewCode(sandbox.ScenarioSuccess), 100)
+	b["description"] = "咖啡☕"
+	if r := e.v3("POST", "/v3/pay/transactions/codepay", b); r.status != 200 {
+		t.Fatalf("3-byte character: %d %s", r.status, r.body)
+	}
+	r := e.v3("POST", "/v3/refund/domestic/refunds", map[string]any{"out_trade_no": no, "out_refund_no": "TXR" + no, "reason": "退货😀",
+		"amount": map[string]any{"refund": 10, "total": 100, "currency": "CNY"}})
+	if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), `"field":"/reason"`) {
+		t.Fatalf("refund reason with an emoji: %d %s", r.status, r.body)
+	}
+	if o := e.order(no); o.RefundedFen != 0 {
+		t.Fatalf("refused refund moved money: %+v", o)
+	}
+
+	p := micropayParams(newNo("TX"), sandbox.NewCode(sandbox.ScenarioSuccess), 100)
+	p["body"] = emoji
+	if m := e.v2("/pay/micropay", p); m["return_code"] != "FAIL" || !strings.HasPrefix(m["return_msg"], "body") {
+		t.Fatalf("v2 body with an emoji: %v", m)
 	}
 }

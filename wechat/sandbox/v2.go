@@ -214,6 +214,8 @@ func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w
 		case !ok:
 		case utf8.RuneCountInString(v) > f.max:
 			return v2Fail(f.name + "参数长度有误"), ""
+		case hasFourByteRune(v):
+			return v2Fail(f.name + "参数格式错误，不支持emoji等4字节字符"), ""
 		case f.integer && !isInt(v) && strings.HasSuffix(f.name, "_fee"):
 			// Captured: total_fee "0.12" → return_msg "invalid total_fee".
 			return v2Fail("invalid " + f.name), ""

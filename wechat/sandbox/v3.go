@@ -256,8 +256,28 @@ func runChecks(cs ...check) (v3Reply, bool) {
 		if c.value != "" && (n > c.max || n < c.min) {
 			return v3Param(c.path, "长度规则校验失败"), false
 		}
+		if hasFourByteRune(c.value) {
+			return v3Param(c.path, issueFourByte), false
+		}
 	}
 	return v3Reply{}, true
+}
+
+// issueFourByte is the refusal of a text field with a character outside
+// the 1–3-byte UTF-8 range (an emoji): issue #19 names the rule; the
+// wording is the sandbox's (assumed).
+const issueFourByte = "格式规则校验失败，仅支持1-3字节的UTF-8字符，不支持emoji等4字节字符"
+
+// hasFourByteRune reports whether s holds a character that UTF-8 encodes
+// in four bytes (outside the Basic Multilingual Plane: emoji and the like),
+// which WeChat Pay's text fields refuse.
+func hasFourByteRune(s string) bool {
+	for _, r := range s {
+		if r > 0xFFFF {
+			return true
+		}
+	}
+	return false
 }
 
 // merchantMatches checks the body's appid/mchid against the merchant.
