@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -182,5 +183,42 @@ func TestTextFieldsRefuseFourByteUTF8(t *testing.T) {
 	p["body"] = emoji
 	if m := e.v2("/pay/micropay", p); m["return_code"] != "FAIL" || !strings.HasPrefix(m["return_msg"], "body") {
 		t.Fatalf("v2 body with an emoji: %v", m)
+	}
+}
+
+// The v3 query of a Native order nobody has paid omits trade_type and
+// carries "promotion_detail": [] and a scene_info, as captured (issue #19);
+// once paid it names trade_type NATIVE. A payment-code order waiting for
+// the password is MICROPAY from the start.
+func TestV3QueryOfUnpaidOrder(t *testing.T) {
+	e := newEnv(t, nil)
+	no := newNo("UQ")
+	r := e.v3("POST", "/v3/pay/transactions/native", nativeBody(e, no, 100))
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	fields := func(no string) map[string]json.RawMessage {
+		q := e.v3("GET", "/v3/pay/transactions/out-trade-no/"+no+"?mchid="+e.creds.MchID, nil)
+		e.verifyV3(q)
+		var m map[string]json.RawMessage
+		if q.status != 200 || json.Unmarshal(q.body, &m) != nil {
+			t.Fatalf("query: %d %s", q.status, q.body)
+		}
+		return m
+	}
+	m := fields(no)
+	if _, ok := m["trade_type"]; ok || string(m["promotion_detail"]) != "[]" || m["scene_info"] == nil || string(m["trade_state"]) != `"NOTPAY"` {
+		t.Fatalf("unpaid Native order: %v", m)
+	}
+	if err := e.sb.PayNative(jsonField(t, r.body, "code_url")); err != nil {
+		t.Fatal(err)
+	}
+	if m := fields(no); string(m["trade_type"]) != `"NATIVE"` || string(m["trade_state"]) != `"SUCCESS"` {
+		t.Fatalf("paid Native order: %v", m)
+	}
+	paying := newNo("UQ")
+	e.v3("POST", "/v3/pay/transactions/codepay", codepayBody(e, paying, sandbox.NewCode(sandbox.ScenarioUserPayingTimeout), 100))
+	if m := fields(paying); string(m["trade_type"]) != `"MICROPAY"` || string(m["trade_state"]) != `"USERPAYING"` {
+		t.Fatalf("payment code waiting for the password: %v", m)
 	}
 }

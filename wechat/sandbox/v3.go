@@ -414,7 +414,9 @@ type v3Transaction struct {
 	Payer          *v3Payer          `json:"payer,omitempty"`
 	Amount         v3TxAmount        `json:"amount"`
 	SceneInfo      *v3TxSceneInfo    `json:"scene_info,omitempty"`
-	Promotion      []json.RawMessage `json:"promotion_detail,omitempty"`
+	// Promotion is nil (omitted) or a list, empty included: an unpaid
+	// order's query carries "promotion_detail": [].
+	Promotion *[]json.RawMessage `json:"promotion_detail,omitempty"`
 }
 
 type v3Payer struct {
@@ -444,6 +446,13 @@ func (s *Server) v3Tx(o *order) v3Transaction {
 		Amount:         v3TxAmount{Total: o.AmountFen, Currency: "CNY", PayerCurrency: "CNY"},
 	}
 	if o.DeviceInfo != "" {
+		t.SceneInfo = &v3TxSceneInfo{DeviceID: o.DeviceInfo}
+	}
+	if !o.paid() && o.TradeType != tradeMicropay {
+		// A prepay order nobody has paid, as captured (issue #19): no
+		// trade_type yet, an empty promotion_detail and a scene_info.
+		t.TradeType = ""
+		t.Promotion = &[]json.RawMessage{}
 		t.SceneInfo = &v3TxSceneInfo{DeviceID: o.DeviceInfo}
 	}
 	if o.paid() {
