@@ -22,7 +22,7 @@ import (
 // newSandboxCmd is `wxpos sandbox`: the WeChat Pay simulator on a real
 // listener, described by a profile file written once it listens.
 func newSandboxCmd() *cobra.Command {
-	var addr, profile, dataDir, tokenFile string
+	var addr, profile, dataDir, tokenFile, keyMode string
 	var useTLS, notifyLoopback bool
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -46,7 +46,7 @@ func newSandboxCmd() *cobra.Command {
 				return err
 			}
 			return runSandbox(ctx, sandboxRun{addr: addr, profile: profile, dataDir: dataDir, tls: useTLS, logger: logger, controlToken: token,
-				notifyLoopback: notifyLoopback,
+				notifyLoopback: notifyLoopback, keyMode: keyMode,
 				ready: func(listen net.Addr, base string) {
 					w := cmd.OutOrStdout()
 					fmt.Fprintf(w, "wxpos sandbox listening on %s (profile %s)\n", listen, profile)
@@ -65,6 +65,8 @@ func newSandboxCmd() *cobra.Command {
 	f.StringVar(&dataDir, "data", "", "keep keys and ledger in this `DIR` across restarts (default: fresh keys, memory only)")
 	f.StringVar(&tokenFile, "control-token-file", "", "guard the control API with the token in this `FILE` (required when --addr is not loopback)")
 	f.BoolVar(&notifyLoopback, "notify-loopback", false, "deliver notifications to http, loopback and private notify_urls too (a local receiver; the real service cannot)")
+	f.StringVar(&keyMode, "key-mode", string(sandbox.PublicKeyMode), "how v3 answers are signed by default: public_key, platform_cert, or public_key_only\n"+
+		"(a merchant never issued a platform certificate: /v3/certificates is 404)")
 	f.BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated CA (in the profile) and require the merchant client certificate on /secapi/")
 	return cmd
 }
@@ -72,6 +74,7 @@ func newSandboxCmd() *cobra.Command {
 // sandboxRun is one `wxpos sandbox` invocation.
 type sandboxRun struct {
 	addr, profile, dataDir string
+	keyMode                string
 	tls                    bool
 	notifyLoopback         bool
 	controlToken           string
@@ -118,7 +121,7 @@ func runSandbox(ctx context.Context, r sandboxRun) error {
 	}
 	base := scheme + "://" + hostPort
 	sb, err := sandbox.New(sandbox.Options{DataDir: r.dataDir, BaseURL: base, Logger: r.logger, ControlToken: r.controlToken,
-		NotifyLoopback: r.notifyLoopback})
+		NotifyLoopback: r.notifyLoopback, KeyMode: sandbox.KeyMode(r.keyMode)})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/wechat"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -220,5 +221,37 @@ func TestV3QueryOfUnpaidOrder(t *testing.T) {
 	e.v3("POST", "/v3/pay/transactions/codepay", codepayBody(e, paying, sandbox.NewCode(sandbox.ScenarioUserPayingTimeout), 100))
 	if m := fields(paying); string(m["trade_type"]) != `"MICROPAY"` || string(m["trade_state"]) != `"USERPAYING"` {
 		t.Fatalf("payment code waiting for the password: %v", m)
+	}
+}
+
+// A merchant with only the WeChat Pay public key (PublicKeyOnlyMode) has
+// no platform certificate: /v3/certificates is 404 (issue #19), signed
+// with the public key, and a request naming a platform certificate serial
+// is still answered with the public key. The profile offers no
+// certificate. The default sandbox serves both.
+func TestCertificatesInPublicKeyOnlyMode(t *testing.T) {
+	e := newEnv(t, func(o *sandbox.Options) { o.KeyMode = sandbox.PublicKeyOnlyMode })
+	if e.prof.V3.PlatformCertPEM != "" || e.prof.V3.PlatformCertSerialNo != "" {
+		t.Fatalf("profile offers a platform certificate: %q", e.prof.V3.PlatformCertSerialNo)
+	}
+	r := e.v3("GET", "/v3/certificates", nil)
+	if r.status != http.StatusNotFound || r.code(t) != "NOT_FOUND" || r.header.Get("Wechatpay-Serial") != e.prof.V3.PlatformPublicKeyID {
+		t.Fatalf("%d %s (serial %s)", r.status, r.body, r.header.Get("Wechatpay-Serial"))
+	}
+	cert, err := wechat.ParseCertificatePEM([]byte(e.creds.PlatformCertPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	platformSerial := wechat.CertificateSerial(cert)
+	q := e.v3Raw("GET", "/v3/pay/transactions/out-trade-no/NOPE123?mchid="+e.creds.MchID, nil,
+		e.authorization("GET", "/v3/pay/transactions/out-trade-no/NOPE123?mchid="+e.creds.MchID, nil, time.Now()),
+		map[string]string{"Wechatpay-Serial": platformSerial})
+	if q.header.Get("Wechatpay-Serial") != e.prof.V3.PlatformPublicKeyID {
+		t.Fatalf("answered with %s", q.header.Get("Wechatpay-Serial"))
+	}
+
+	both := newEnv(t, nil)
+	if r := both.v3("GET", "/v3/certificates", nil); r.status != 200 {
+		t.Fatalf("default sandbox: %d %s", r.status, r.body)
 	}
 }

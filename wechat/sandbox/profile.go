@@ -67,6 +67,9 @@ func (s *Server) Profile(baseURL string) Profile {
 		ScenarioCodes:    map[string]string{},
 		ScenarioPrefixes: map[string]string{},
 	}
+	if s.opts.KeyMode == PublicKeyOnlyMode {
+		p.V3.PlatformCertSerialNo, p.V3.PlatformCertPEM = "", "" // the merchant has none
+	}
 	if strings.HasPrefix(baseURL, "https://") {
 		p.CACertPEM = c.CACertPEM
 	}

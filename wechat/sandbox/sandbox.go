@@ -30,6 +30,11 @@ const (
 	// PlatformCertMode signs with the platform certificate key;
 	// Wechatpay-Serial is the certificate serial.
 	PlatformCertMode KeyMode = "platform_cert"
+	// PublicKeyOnlyMode is a merchant that was never issued a platform
+	// certificate (new merchants get only the public key): everything is
+	// signed with the public key whatever Wechatpay-Serial names, and
+	// /v3/certificates answers 404 (issue #19).
+	PublicKeyOnlyMode KeyMode = "public_key_only"
 )
 
 // Options configures a Server. The zero value is usable: identities and keys
@@ -56,7 +61,8 @@ type Options struct {
 	Now func() time.Time
 	// KeyMode selects how v3 responses are signed by default: PublicKeyMode
 	// (default) or PlatformCertMode. A request carrying Wechatpay-Serial
-	// naming one of the two keys gets that key.
+	// naming one of the two keys gets that key. PublicKeyOnlyMode has no
+	// platform certificate at all.
 	KeyMode KeyMode
 	// UserPayingDelay is how long the userpaying_success customer takes to
 	// enter the password. Default 5 s.
@@ -167,7 +173,7 @@ type download struct {
 // New builds a Server from opts.
 func New(opts Options) (*Server, error) {
 	opts.defaults()
-	if opts.KeyMode != PublicKeyMode && opts.KeyMode != PlatformCertMode {
+	if opts.KeyMode != PublicKeyMode && opts.KeyMode != PlatformCertMode && opts.KeyMode != PublicKeyOnlyMode {
 		return nil, fmt.Errorf("sandbox: unknown key mode %q", opts.KeyMode)
 	}
 	creds, err := loadOrCreateCredentials(opts)

@@ -161,7 +161,9 @@ func (s *Server) signV3(hdr http.Header, r *http.Request, body []byte) {
 	case s.creds.PublicKeyID:
 		mode = PublicKeyMode
 	case wechat.CertificateSerial(s.platformCert):
-		mode = PlatformCertMode
+		if mode != PublicKeyOnlyMode {
+			mode = PlatformCertMode
+		}
 	}
 	var key *rsa.PrivateKey
 	var serial string
@@ -846,7 +848,15 @@ func (s *Server) handleV3BillFile(r *http.Request, _ []byte) v3Reply {
 	return rep
 }
 
+// errNoPlatformCert is /v3/certificates for a merchant with only the
+// public key (issue #19: 404; the text is the one WeChat Pay's key-mode
+// announcement quotes, recalled, not captured).
+var errNoPlatformCert = v3ErrorBody{Code: "NOT_FOUND", Message: "无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥"}
+
 func (s *Server) handleV3Certificates(r *http.Request, _ []byte) v3Reply {
+	if s.opts.KeyMode == PublicKeyOnlyMode {
+		return v3JSON(http.StatusNotFound, errNoPlatformCert)
+	}
 	n := randomToken(12)
 	ct, err := wechat.EncryptAEADAES256GCM(s.creds.APIV3Key, n, "certificate", []byte(s.creds.PlatformCertPEM))
 	if err != nil {
