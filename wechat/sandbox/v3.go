@@ -403,19 +403,19 @@ func (s *Server) handleV3Native(r *http.Request, body []byte) v3Reply {
 
 // v3Transaction is the transaction JSON of queries and codepay.
 type v3Transaction struct {
-	AppID          string            `json:"appid"`
-	MchID          string            `json:"mchid"`
-	OutTradeNo     string            `json:"out_trade_no"`
-	TransactionID  string            `json:"transaction_id,omitempty"`
-	TradeType      string            `json:"trade_type,omitempty"`
-	TradeState     string            `json:"trade_state"`
-	TradeStateDesc string            `json:"trade_state_desc"`
-	BankType       string            `json:"bank_type,omitempty"`
-	Attach         string            `json:"attach"`
-	SuccessTime    string            `json:"success_time,omitempty"`
-	Payer          *v3Payer          `json:"payer,omitempty"`
-	Amount         v3TxAmount        `json:"amount"`
-	SceneInfo      *v3TxSceneInfo    `json:"scene_info,omitempty"`
+	AppID          string         `json:"appid"`
+	MchID          string         `json:"mchid"`
+	OutTradeNo     string         `json:"out_trade_no"`
+	TransactionID  string         `json:"transaction_id,omitempty"`
+	TradeType      string         `json:"trade_type,omitempty"`
+	TradeState     string         `json:"trade_state"`
+	TradeStateDesc string         `json:"trade_state_desc"`
+	BankType       string         `json:"bank_type,omitempty"`
+	Attach         string         `json:"attach"`
+	SuccessTime    string         `json:"success_time,omitempty"`
+	Payer          *v3Payer       `json:"payer,omitempty"`
+	Amount         v3TxAmount     `json:"amount"`
+	SceneInfo      *v3TxSceneInfo `json:"scene_info,omitempty"`
 	// Promotion is nil (omitted) or a list, empty included: an unpaid
 	// order's query carries "promotion_detail": [].
 	Promotion *[]json.RawMessage `json:"promotion_detail,omitempty"`
