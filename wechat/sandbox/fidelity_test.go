@@ -255,3 +255,56 @@ func TestCertificatesInPublicKeyOnlyMode(t *testing.T) {
 		t.Fatalf("default sandbox: %d %s", r.status, r.body)
 	}
 }
+
+// notify_url is checked when the order or refund is made: an absolute
+// http(s) URL with no query string ("不能携带参数"; PROTOCOL A.5, B.8,
+// B.10), with or without NotifyLoopback. Whether WeChat can reach it
+// (https, a public host) is decided at delivery, where only a sandbox
+// started with NotifyLoopback goes to loopback http
+// (TestNotifyLoopbackNeedsFlag).
+func TestNotifyURLRulesAtRequest(t *testing.T) {
+	for _, loopback := range []bool{false, true} {
+		e := newEnv(t, func(o *sandbox.Options) { o.NotifyLoopback = loopback })
+		native := func(u string) v3Resp {
+			b := nativeBody(e, newNo("NU"), 100)
+			b["notify_url"] = u
+			return e.v3("POST", "/v3/pay/transactions/native", b)
+		}
+		for _, tc := range []struct {
+			url string
+			ok  bool
+		}{
+			{"https://shop.example.com/wxpay/notify", true},
+			{"https://shop.example.com/wxpay/notify?store=1", false},
+			{"https://shop.example.com/wxpay/notify?", false},
+			{"https://shop.example.com/wxpay/notify#x", false},
+			{"ftp://shop.example.com/notify", false},
+			{"/wxpay/notify", false},
+			{"http://127.0.0.1:8443/notify/v3", true}, // taken; never delivered without NotifyLoopback
+		} {
+			r := native(tc.url)
+			if (r.status == 200) != tc.ok || (!tc.ok && (r.code(t) != "PARAM_ERROR" || !strings.Contains(string(r.body), `"field":"/notify_url"`))) {
+				t.Errorf("loopback=%v native %q: %d %s", loopback, tc.url, r.status, r.body)
+			}
+		}
+
+		no := newNo("NU")
+		e.v3("POST", "/v3/pay/transactions/codepay", codepayBody(e, no, sandbox.NewCode(sandbox.ScenarioSuccess), 100))
+		r := e.v3("POST", "/v3/refund/domestic/refunds", map[string]any{"out_trade_no": no, "out_refund_no": "NUR" + no,
+			"notify_url": "https://shop.example.com/refund?x=1", "amount": map[string]any{"refund": 10, "total": 100, "currency": "CNY"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), `"field":"/notify_url"`) {
+			t.Errorf("loopback=%v refund notify_url with a query: %d %s", loopback, r.status, r.body)
+		}
+
+		p := nativeParams(newNo("NU"), 100)
+		p["notify_url"] = "https://shop.example.com/wxpay/notify?store=1"
+		if m := e.v2("/pay/unifiedorder", p); m["return_code"] != "FAIL" || m["return_msg"] != "notify_url参数格式错误" {
+			t.Errorf("loopback=%v v2 notify_url with a query: %v", loopback, m)
+		}
+		p = nativeParams(newNo("NU"), 100)
+		p["notify_url"] = "http://shop.example.com/wxpay/notify" // v2 takes http(s) (PROTOCOL A.5)
+		if m := e.v2("/pay/unifiedorder", p); m["result_code"] != "SUCCESS" {
+			t.Errorf("loopback=%v v2 http notify_url: %v", loopback, m)
+		}
+	}
+}

@@ -242,6 +242,9 @@ func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w
 			return v2Fail(c.k + "参数格式错误"), ""
 		}
 	}
+	if v, ok := p["notify_url"]; ok && notifyURLIssue(v) != "" {
+		return v2Fail("notify_url参数格式错误"), ""
+	}
 	return h(p), signType
 }
 

@@ -374,8 +374,8 @@ func (s *Server) handleV3Native(r *http.Request, body []byte) v3Reply {
 	if rep, ok := s.merchantMatches(req.AppID, req.MchID); !ok {
 		return rep
 	}
-	if u, err := url.Parse(req.NotifyURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return v3Param("/notify_url", "格式规则校验失败，应为http(s)地址")
+	if issue := notifyURLIssue(req.NotifyURL); issue != "" {
+		return v3Param("/notify_url", issue)
 	}
 	in := payInput{OutTradeNo: req.OutTradeNo, AmountFen: *req.Amount.Total, Body: req.Description, Attach: req.Attach, NotifyURL: req.NotifyURL, Gen: "v3"}
 	if req.SceneInfo != nil {
@@ -708,6 +708,9 @@ func (s *Server) handleV3Refund(r *http.Request, body []byte) v3Reply {
 	if rep, ok := outNoCheck("/out_refund_no", req.OutRefundNo); !ok {
 		return rep
 	}
+	if issue := notifyURLIssue(req.NotifyURL); req.NotifyURL != "" && issue != "" {
+		return v3Param("/notify_url", issue)
+	}
 	switch {
 	case req.Amount == nil:
 		return v3Param("/amount", "必填性规则校验失败，此字段为必填项")
@@ -846,6 +849,23 @@ func (s *Server) handleV3BillFile(r *http.Request, _ []byte) v3Reply {
 		return false
 	})
 	return rep
+}
+
+// notifyURLIssue is what the request check finds wrong with a notify_url,
+// or "": an absolute http(s) URL without a query string ("不能携带参数",
+// PROTOCOL A.5, B.8, B.10). Whether WeChat can reach it (https, a public
+// host) is found at delivery (wechat.NotifyURLProblem, unless
+// NotifyLoopback): a training terminal names a loopback receiver that only
+// a NotifyLoopback sandbox delivers to, and must still be able to sell.
+func notifyURLIssue(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		return "格式规则校验失败，应为http(s)地址"
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return "格式规则校验失败，不能携带参数"
+	}
+	return ""
 }
 
 // errNoPlatformCert is /v3/certificates for a merchant with only the
