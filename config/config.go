@@ -20,9 +20,9 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/wxpos/wxpos/internal/ident"
+	"github.com/wxpos/wxpos/internal/notifyurl"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
-	"github.com/wxpos/wxpos/wechat"
 )
 
 // Mode selects which WeChat Pay the terminal talks to.
@@ -443,8 +443,8 @@ func (p *problems) notify(n Notify) {
 }
 
 // NotifyURLProblem says what makes u unusable as WeChat's notify_url, or
-// "" when it is usable (wechat.NotifyURLProblem).
-func NotifyURLProblem(u string) string { return wechat.NotifyURLProblem(u) }
+// "" when it is usable (notifyurl.Problem).
+func NotifyURLProblem(u string) string { return notifyurl.Problem(u) }
 
 // problems collects the *FieldErrors of a validation.
 type problems []error

@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -238,32 +236,3 @@ func (c *Client) NotifyParser() *NotifyParser {
 // NotifyKey is the API v2 key that verifies v2 payment notifications and
 // decrypts v2 refund notifications (ParseNotifyV2, ParseRefundNotifyV2).
 func (c *V2Client) NotifyKey() string { return c.s.v2Key }
-
-// NotifyURLProblem says what makes u unusable as a notify_url, or "" when
-// it is usable: WeChat Pay posts notifications only to an absolute https
-// URL without a query string, at most 255 characters, and it can reach
-// only a public address — not loopback, private, link-local or a local
-// name.
-func NotifyURLProblem(u string) string {
-	pu, err := url.Parse(u)
-	switch {
-	case err != nil || pu.Host == "":
-		return "must be an absolute https URL"
-	case pu.Scheme != "https":
-		return "must be https (WeChat Pay refuses http)"
-	case pu.RawQuery != "" || strings.Contains(u, "?") || pu.Fragment != "":
-		return "must have no query string (WeChat Pay refuses one)"
-	case len(u) > 255:
-		return "must be at most 255 characters"
-	case pu.User != nil:
-		return "must not carry a user or password"
-	}
-	host := pu.Hostname()
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") {
-		return "must be reachable from WeChat Pay, not a local name"
-	}
-	if ip := net.ParseIP(host); ip != nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()) {
-		return "must be reachable from WeChat Pay, not a loopback or internal address"
-	}
-	return ""
-}

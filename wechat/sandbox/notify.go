@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/notifyurl"
 	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat"
 )
@@ -177,7 +178,7 @@ func (s *Server) Run(ctx context.Context) error {
 // (v2: HTTP 200 with return_code SUCCESS; v3: HTTP 200 or 204).
 func (s *Server) send(ctx context.Context, o outgoing) error {
 	if !s.opts.NotifyLoopback {
-		if why := wechat.NotifyURLProblem(o.n.URL); why != "" {
+		if why := notifyurl.Problem(o.n.URL); why != "" {
 			return fmt.Errorf("notify %s: WeChat Pay cannot reach notify_url %s: it %s", o.n.ID, o.n.URL, why)
 		}
 	}

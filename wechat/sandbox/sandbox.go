@@ -94,7 +94,7 @@ type Options struct {
 	NotifyClient *http.Client
 	// NotifyLoopback lets notifications go where the real service cannot
 	// reach: plain http, loopback, private and link-local addresses, local
-	// names (wechat.NotifyURLProblem). Without it such a delivery fails
+	// names (notifyurl.Problem). Without it such a delivery fails
 	// every attempt, as it would from WeChat. For tests and for training
 	// on one machine only — `wxpos sandbox --notify-loopback`.
 	NotifyLoopback bool
