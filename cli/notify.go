@@ -13,22 +13,26 @@ import (
 
 	"github.com/wxpos/wxpos/notify"
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/replica"
 )
 
 // hintConsumer is the terminal's cursor in the notification file.
 const hintConsumer = "terminal"
 
 // Receiver is the notification receiver for this environment's merchant,
-// recording into <data>/notify.db: v3 with the client's own verification
-// (public key or platform certificates), v2 with the API key.
-func (e *Env) Receiver(ctx context.Context) (*notify.Receiver, *notify.BoltSink, error) {
+// recording into the chain's PostgreSQL when [replica] is configured
+// (replica.NotifySink: every terminal's replication worker pulls its own),
+// else into <data>/notify.db (notify.BoltSink): v3 with the client's own
+// verification (public key or platform certificates), v2 with the API
+// key. chain reports the PostgreSQL case; closeSink releases the sink.
+func (e *Env) Receiver(ctx context.Context) (rc *notify.Receiver, sink notify.Sink, chain bool, closeSink func() error, err error) {
 	w, err := e.WeChat(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, nil, err
 	}
-	sink, err := notify.OpenBolt(filepath.Join(e.DataDir, "notify.db"))
+	sink, chain, closeSink, err = e.notifySink(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, nil, err
 	}
 	r := notify.Receiver{MchID: e.Config.WeChat.MchID, Sink: sink, Log: e.Logger}
 	if w.Profile != nil {
@@ -40,34 +44,62 @@ func (e *Env) Receiver(ctx context.Context) (*notify.Receiver, *notify.BoltSink,
 	if w.V2 != nil {
 		r.V2APIKey = w.V2.NotifyKey()
 	}
-	rc, err := notify.NewReceiver(r)
+	rc, err = notify.NewReceiver(r)
 	if err != nil {
-		sink.Close()
-		return nil, nil, err
+		closeSink()
+		return nil, nil, false, nil, err
 	}
-	return rc, sink, nil
+	return rc, sink, chain, closeSink, nil
 }
 
-// ServeNotifications runs the receiver on ln and hands every recorded
-// notification to term as a hint (pos.Terminal.Hint: the terminal
-// queries, then moves the order) until ctx ends.
+// notifySink is where notifications are recorded: the store's PostgreSQL
+// (schema migrated first) when [replica] is configured, else notify.db.
+func (e *Env) notifySink(ctx context.Context) (notify.Sink, bool, func() error, error) {
+	rc := ReplicaConfig(e.Config.Replica)
+	if !rc.Enabled() {
+		sink, err := notify.OpenBolt(filepath.Join(e.DataDir, "notify.db"))
+		if err != nil {
+			return nil, false, nil, err
+		}
+		return sink, false, sink.Close, nil
+	}
+	pool, err := replica.Connect(ctx, rc)
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("notifications: %w", err)
+	}
+	mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := replica.Migrate(mctx, pool); err != nil {
+		pool.Close()
+		return nil, false, nil, fmt.Errorf("notifications: %w", err)
+	}
+	return replica.NewNotifySink(pool), true, func() error { pool.Close(); return nil }, nil
+}
+
+// ServeNotifications runs the receiver on ln until ctx ends. With
+// notify.db (a single store) every recorded notification goes to term as a
+// hint (pos.Terminal.Hint: the terminal queries, then moves the order);
+// with the chain's PostgreSQL each terminal's replication worker pulls the
+// ones about its own numbers instead, and term may be nil.
 func (e *Env) ServeNotifications(ctx context.Context, ln net.Listener, term *pos.Terminal) error {
-	rc, sink, err := e.Receiver(ctx)
+	rc, sink, chain, closeSink, err := e.Receiver(ctx)
 	if err != nil {
 		return err
 	}
-	defer sink.Close()
+	defer closeSink()
 	srv := notify.NewServer(ln.Addr().String(), rc.Handler())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	followed := make(chan error, 1)
-	go func() {
-		followed <- notify.Follow(ctx, sink, hintConsumer, rc.Accepted(), 30*time.Second, func(_ context.Context, r notify.Record) {
-			if err := term.Hint(r.Ref()); err != nil {
-				e.Logger.Warn("notify: hint", "ref", r.Ref(), "err", err)
-			}
-		})
-	}()
+	if !chain && term != nil {
+		go func() {
+			followed <- notify.Follow(ctx, sink, hintConsumer, rc.Accepted(), 30*time.Second, func(_ context.Context, r notify.Record) {
+				if err := term.Hint(r.Ref()); err != nil {
+					e.Logger.Warn("notify: hint", "ref", r.Ref(), "err", err)
+				}
+			})
+		}()
+	}
 	select {
 	case <-ctx.Done():
 	case err = <-served:
@@ -104,9 +136,13 @@ func newNotifyCmd(g *globalFlags) *cobra.Command {
 			if addr == "" {
 				return usageError{errors.New("--addr or [notify] listen is required")}
 			}
-			term, err := env.Terminal(cmd.Context())
-			if err != nil {
-				return err
+			var term *pos.Terminal
+			if !ReplicaConfig(env.Config.Replica).Enabled() {
+				t, err := env.Terminal(cmd.Context())
+				if err != nil {
+					return err
+				}
+				term = t
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {

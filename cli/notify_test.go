@@ -3,12 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,6 +23,8 @@ import (
 	"github.com/wxpos/wxpos/notify"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/posstore"
+	"github.com/wxpos/wxpos/replica"
+	"github.com/wxpos/wxpos/replica/pgtest"
 )
 
 // End to end over real HTTP in one terminal process: a Native QR is
@@ -374,5 +378,101 @@ func TestTrainingNotifyURL(t *testing.T) {
 		if got := e.trainingNotifyURL(); got != c.want {
 			t.Errorf("url %q listen %q: %q, want %q", c.url, c.listen, got, c.want)
 		}
+	}
+}
+
+// With [replica] the receiver records into the store's PostgreSQL (no
+// notify.db), and the terminal's replication worker — started as the
+// window starts it — pulls the notification about its QR sale and hands
+// it to the terminal (its cursor moves past it); the sale ends PAID.
+func TestNotificationsThroughReplica(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	admin := os.Getenv(pgtest.EnvDSN)
+	if admin == "" {
+		c, err := pgtest.Start(ctx)
+		if err != nil {
+			t.Skipf("no PostgreSQL: %v (set %s)", err, pgtest.EnvDSN)
+		}
+		t.Cleanup(func() { c.Close() })
+		admin = c.DSN()
+	}
+	dsn, drop, err := pgtest.CreateDB(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { drop() })
+
+	e := trainingEnv(t, t.TempDir())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Config.Notify.URL = "http://" + ln.Addr().String() + "/notify/v3"
+	e.Config.Replica.DSN = dsn
+	term, err := e.Terminal(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := e.WeChat(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	if _, err := e.startReplication(sctx); err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- e.ServeNotifications(sctx, ln, nil) }()
+	changes := term.Subscribe(ctx)
+	p, err := term.BeginQR(ctx, pos.Sale{AmountFen: 3300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Sandbox.PayNative(showing(ctx, t, changes, p).CodeURL); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 1 {
+		t.Fatalf("delivered %d, %v: %+v", n, err, w.Sandbox.Notifications())
+	}
+	select {
+	case <-p.Done():
+	case <-ctx.Done():
+		t.Fatal("not settled")
+	}
+	if o := p.Order(); o.State != pos.StatePaid {
+		t.Fatalf("state %s, want PAID", o.State)
+	}
+	pool, err := replica.Connect(ctx, replica.Config{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	recs, err := replica.NotificationsOf(ctx, pool, p.OutTradeNo())
+	if err != nil || len(recs) != 1 || recs[0].TotalFen != 3300 {
+		t.Fatalf("PostgreSQL holds %+v, %v", recs, err)
+	}
+	sink := replica.NewNotifySink(pool)
+	consumer := "terminal:" + e.Config.Store.ID + "/" + e.Config.Store.TerminalID
+	for {
+		at, err := sink.Cursor(ctx, consumer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at == recs[0].Seq {
+			break
+		}
+		select { // the worker pulls at its poll (1 s); wait for its cursor, bounded by ctx
+		case <-ctx.Done():
+			t.Fatalf("the worker's cursor is %d, want %d: the notification was not pulled", at, recs[0].Seq)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	stop()
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(e.DataDir, "notify.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("notify.db with [replica]: %v", err)
 	}
 }

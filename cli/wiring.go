@@ -577,6 +577,9 @@ func (e *Env) startReplication(ctx context.Context) (*replica.Worker, error) {
 	e.OnClose(func() error { pool.Close(); return nil })
 	w, err := replica.NewWorker(st, pool, replica.Options{
 		StoreID: e.Config.Store.ID, TerminalID: e.Config.Store.TerminalID, Logger: e.Logger,
+		// Notifications the store's receiver recorded about this
+		// terminal's orders and refunds: the terminal queries and settles.
+		Hint: term.Hint,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("replica: %w", err)

@@ -301,7 +301,7 @@ func (t *Terminal) nudge() {
 // the commit and written to *claimed, for the caller to release.
 func (t *Terminal) numbering(kind string, claimed *string) *Mint {
 	m := &Mint{Kind: kind, Format: func(seq uint64) (string, error) {
-		no := fmt.Sprintf("%s%s-%s-%s-%08d", kind, t.cfg.StoreID, t.cfg.TerminalID, t.lineage.Epoch, seq)
+		no := fmt.Sprintf("%s%s-%08d", NumberPrefix(kind, t.cfg.StoreID, t.cfg.TerminalID), t.lineage.Epoch, seq)
 		if len(no) > 32 {
 			return "", fmt.Errorf("mint %s number: %q longer than 32", kind, no)
 		}
@@ -317,6 +317,14 @@ func (t *Terminal) numbering(kind string, claimed *string) *Mint {
 		}
 	}
 	return m
+}
+
+// NumberPrefix is how every order (kind "P") or refund ("R") number that
+// terminal storeID/terminalID mints begins, e.g. "PS01-T01-": a number
+// says which terminal made it (ids are letters and digits, and the
+// trailing "-" keeps T1 apart from T12).
+func NumberPrefix(kind, storeID, terminalID string) string {
+	return kind + storeID + "-" + terminalID + "-"
 }
 
 // receiptNo formats the receipt number for a receipt sequence value:

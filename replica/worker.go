@@ -34,6 +34,13 @@ type Options struct {
 	RetryMax    time.Duration // backoff cap while the server is down; 30 s
 	PushTimeout time.Duration // deadline of one push (one PostgreSQL transaction); 15 s
 
+	// Hint, when set, receives the number of every notification recorded
+	// in PostgreSQL (NotifySink) about an order or refund this terminal
+	// minted — pos.Terminal.Hint, which queries and settles — read after
+	// each push that leaves nothing to push, from the terminal's cursor in
+	// notify_cursors. Nil: notifications are not pulled.
+	Hint func(no string) error
+
 	Logger *slog.Logger     // default: discard
 	Now    func() time.Time // default: time.Now
 }
@@ -183,6 +190,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		default:
 			failures = 0
 			wait = w.o.Poll
+			if err := w.pullHints(ctx); err != nil && ctx.Err() == nil {
+				w.o.Logger.Warn("replicate: notifications", "err", err)
+			}
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -1,0 +1,263 @@
+package replica
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/wxpos/wxpos/notify"
+	"github.com/wxpos/wxpos/pos"
+)
+
+// NotifySink is the notify.Sink of a chain: WeChat Pay's notifications
+// recorded in the store's PostgreSQL (tables notifications,
+// notification_refusals, notify_cursors), where head office sees them and
+// each terminal's Worker pulls those about its own numbers (Options.Hint).
+// Accept returns after the commit, which PostgreSQL makes durable before
+// it answers, so the receiver answers WeChat only for what survives.
+type NotifySink struct {
+	pool *pgxpool.Pool
+}
+
+var _ notify.Sink = (*NotifySink)(nil)
+
+// NewNotifySink records into pool's database, which Migrate has brought to
+// the current schema.
+func NewNotifySink(pool *pgxpool.Pool) *NotifySink { return &NotifySink{pool: pool} }
+
+// notifyLock is the advisory lock that serialises Accepts: with one writer
+// at a time a row's seq is also its commit order, so a consumer reading
+// past its cursor never skips a row that commits later under a lower seq.
+const notifyLock = 0x77787073_6e6f7469 // "wxpsnoti"
+
+// Accept implements notify.Sink.
+func (s *NotifySink) Accept(ctx context.Context, r *notify.Record) (dup bool, err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("notify: record %s: %w", r.ID, err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(notifyLock)); err != nil {
+		return false, fmt.Errorf("notify: record %s: %w", r.ID, err)
+	}
+	var seq int64
+	err = tx.QueryRow(ctx, `INSERT INTO notifications (id, dedupe_key, api, kind, event, mchid, out_trade_no, out_refund_no,
+		transaction_id, refund_id, state, total_fen, refund_fen, attach, success_time, received)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		ON CONFLICT DO NOTHING RETURNING seq`,
+		pgText(r.ID), pgText(r.Key()), r.API, string(r.Kind), pgText(r.Event), pgText(r.MchID), pgText(r.OutTradeNo),
+		pgText(r.OutRefundNo), pgText(r.TransactionID), pgText(r.RefundID), pgText(r.State), r.TotalFen, r.RefundFen,
+		pgText(r.Attach), ts(r.SuccessTime), ts(r.Received)).Scan(&seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return true, nil // its id or its (kind, number, state) is already recorded
+	}
+	if err != nil {
+		return false, fmt.Errorf("notify: record %s: %w", r.ID, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return false, fmt.Errorf("notify: record %s: %w", r.ID, err)
+	}
+	r.Seq = uint64(seq)
+	return false, nil
+}
+
+// Refuse implements notify.Sink; the oldest refusal beyond
+// notify.MaxRefusals goes.
+func (s *NotifySink) Refuse(ctx context.Context, f *notify.Refusal) error {
+	var seq int64
+	err := s.pool.QueryRow(ctx, `INSERT INTO notification_refusals (api, id, reason, detail, status, remote, received)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`,
+		pgText(f.API), pgText(f.ID), pgText(f.Reason), pgText(f.Detail), f.Status, pgText(f.Remote), ts(f.Received)).Scan(&seq)
+	if err == nil && seq > notify.MaxRefusals {
+		_, err = s.pool.Exec(ctx, `DELETE FROM notification_refusals WHERE seq <= $1`, seq-notify.MaxRefusals)
+	}
+	if err != nil {
+		return fmt.Errorf("notify: record refusal: %w", err)
+	}
+	return nil
+}
+
+const notificationColumns = `seq, id, api, kind, event, mchid, out_trade_no, out_refund_no, transaction_id, refund_id,
+	state, total_fen, refund_fen, attach, success_time, received`
+
+// timeOf is t's time, zero when NULL.
+func timeOf(t pgtype.Timestamptz) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time
+}
+
+func scanNotifications(rows pgx.Rows) ([]notify.Record, error) {
+	var out []notify.Record
+	for rows.Next() {
+		var (
+			r            notify.Record
+			seq          int64
+			kind         string
+			success, rcv pgtype.Timestamptz
+		)
+		if err := rows.Scan(&seq, &r.ID, &r.API, &kind, &r.Event, &r.MchID, &r.OutTradeNo, &r.OutRefundNo,
+			&r.TransactionID, &r.RefundID, &r.State, &r.TotalFen, &r.RefundFen, &r.Attach, &success, &rcv); err != nil {
+			return nil, err
+		}
+		r.Seq, r.Kind, r.SuccessTime, r.Received = uint64(seq), notify.Kind(kind), timeOf(success), timeOf(rcv)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Since implements notify.Sink.
+func (s *NotifySink) Since(ctx context.Context, after uint64, limit int) ([]notify.Record, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE seq > $1 ORDER BY seq LIMIT $2`,
+		int64(after), limit)
+	if err != nil {
+		return nil, fmt.Errorf("notify: read records: %w", err)
+	}
+	defer rows.Close()
+	out, err := scanNotifications(rows)
+	if err != nil {
+		return nil, fmt.Errorf("notify: read records: %w", err)
+	}
+	return out, nil
+}
+
+// Refusals implements notify.Sink.
+func (s *NotifySink) Refusals(ctx context.Context, limit int) ([]notify.Refusal, error) {
+	rows, err := s.pool.Query(ctx, `SELECT seq, api, id, reason, detail, status, remote, received
+		FROM notification_refusals ORDER BY seq DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("notify: read refusals: %w", err)
+	}
+	defer rows.Close()
+	var out []notify.Refusal
+	for rows.Next() {
+		var (
+			f   notify.Refusal
+			seq int64
+			rcv pgtype.Timestamptz
+		)
+		if err := rows.Scan(&seq, &f.API, &f.ID, &f.Reason, &f.Detail, &f.Status, &f.Remote, &rcv); err != nil {
+			return nil, fmt.Errorf("notify: read refusals: %w", err)
+		}
+		f.Seq, f.Received = uint64(seq), timeOf(rcv)
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("notify: read refusals: %w", err)
+	}
+	return out, nil
+}
+
+// Cursor implements notify.Sink.
+func (s *NotifySink) Cursor(ctx context.Context, consumer string) (uint64, error) {
+	return cursorOf(ctx, s.pool, consumer)
+}
+
+// SetCursor implements notify.Sink.
+func (s *NotifySink) SetCursor(ctx context.Context, consumer string, seq uint64) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO notify_cursors (consumer, seq) VALUES ($1, $2)
+		ON CONFLICT (consumer) DO UPDATE SET seq = GREATEST(notify_cursors.seq, EXCLUDED.seq)`, consumer, int64(seq))
+	if err != nil {
+		return fmt.Errorf("notify: cursor %s: %w", consumer, err)
+	}
+	return nil
+}
+
+func cursorOf(ctx context.Context, q Querier, consumer string) (uint64, error) {
+	var seq int64
+	err := q.QueryRow(ctx, `SELECT seq FROM notify_cursors WHERE consumer = $1`, consumer).Scan(&seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("notify: cursor %s: %w", consumer, err)
+	}
+	return uint64(seq), nil
+}
+
+// NotificationsOf returns the notifications recorded about sale
+// outTradeNo and its refunds, oldest first: head office sees what WeChat
+// announced beside what the terminals recorded.
+func NotificationsOf(ctx context.Context, q Querier, outTradeNo string) ([]notify.Record, error) {
+	rows, err := q.Query(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE out_trade_no = $1 ORDER BY seq`, outTradeNo)
+	if err != nil {
+		return nil, fmt.Errorf("notifications of %s: %w", outTradeNo, err)
+	}
+	defer rows.Close()
+	out, err := scanNotifications(rows)
+	if err != nil {
+		return nil, fmt.Errorf("notifications of %s: %w", outTradeNo, err)
+	}
+	return out, nil
+}
+
+// hintBatch is how many notifications a worker hands over per pass.
+const hintBatch = 256
+
+// hintConsumer is the worker's cursor in notify_cursors.
+func (w *Worker) hintConsumer() string { return "terminal:" + w.o.StoreID + "/" + w.o.TerminalID }
+
+// pullHints hands Options.Hint every notification recorded since the
+// terminal's cursor about an order or refund number this terminal minted
+// (pos.NumberPrefix), then moves the cursor past them. A hint is only a
+// hint — the terminal queries before it moves anything — so one that
+// fails is logged and not repeated; polling settles that record anyway.
+func (w *Worker) pullHints(ctx context.Context) error {
+	if w.o.Hint == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.o.PushTimeout)
+	defer cancel()
+	consumer := w.hintConsumer()
+	for {
+		at, err := cursorOf(ctx, w.pool, consumer)
+		if err != nil {
+			return err
+		}
+		rows, err := w.pool.Query(ctx, `SELECT seq, kind, out_trade_no, out_refund_no FROM notifications
+			WHERE seq > $1 AND ((kind = 'pay' AND out_trade_no LIKE $2) OR (kind = 'refund' AND out_refund_no LIKE $3))
+			ORDER BY seq LIMIT $4`, int64(at),
+			pos.NumberPrefix("P", w.o.StoreID, w.o.TerminalID)+"%", pos.NumberPrefix("R", w.o.StoreID, w.o.TerminalID)+"%", hintBatch)
+		if err != nil {
+			return fmt.Errorf("notifications: %w", err)
+		}
+		var last int64
+		var nos []string
+		for rows.Next() {
+			var kind, trade, refund string
+			if err := rows.Scan(&last, &kind, &trade, &refund); err != nil {
+				rows.Close()
+				return fmt.Errorf("notifications: %w", err)
+			}
+			if notify.Kind(kind) == notify.KindRefund {
+				nos = append(nos, refund)
+			} else {
+				nos = append(nos, trade)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("notifications: %w", err)
+		}
+		if len(nos) == 0 {
+			return nil
+		}
+		for _, no := range nos {
+			if err := w.o.Hint(no); err != nil {
+				w.o.Logger.Warn("replicate: hint", "ref", no, "err", err)
+			}
+		}
+		if err := (&NotifySink{pool: w.pool}).SetCursor(ctx, consumer, uint64(last)); err != nil {
+			return err
+		}
+		if len(nos) < hintBatch {
+			return nil
+		}
+	}
+}
