@@ -67,7 +67,7 @@ func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
 		// A conflict a manager acknowledged: WeChat's order under this
 		// number was shown to be another payment, whatever its amount.
 		return o, fmt.Errorf("record bill sale %s: the number was found to belong to another payment: %w", no, ErrTradeConflict)
-	case BillTable.Allows(string(o.State), string(StatePaid)):
+	case BillTable.Allows(o.State, StatePaid):
 		// Another sale under the same number (a restored or second
 		// database): the bill's payment is not this sale's. The same
 		// comparison as every answer from WeChat: amount and identity tag.

@@ -17,16 +17,16 @@ import (
 // one ends PAID, starts where no money was recorded (no record, or a final
 // state without money), and says why.
 func TestBillTableOnlyRecordsMoney(t *testing.T) {
-	noMoney := map[string]bool{"NEW": true, "FAILED": true, "REVERSED": true, "CLOSED": true}
+	noMoney := map[pos.State]bool{"NEW": true, "FAILED": true, "REVERSED": true, "CLOSED": true}
 	if len(pos.BillTable) == 0 || pos.TableOf(pos.FlowBill) == nil {
 		t.Fatal("no bill table")
 	}
 	for _, e := range pos.BillTable {
-		if e.To != string(pos.StatePaid) || !noMoney[e.From] || e.Why == "" {
+		if e.To != pos.StatePaid || !noMoney[e.From] || e.Why == "" {
 			t.Errorf("bill edge %s → %s (%q): want a no-money state → PAID with a reason", e.From, e.To, e.Why)
 		}
 	}
-	for _, from := range []string{"PAID", "UNKNOWN", "SUBMITTING", "SHOWING_QR", "REVERSING", "CLOSING"} {
+	for _, from := range []pos.State{"PAID", "UNKNOWN", "SUBMITTING", "SHOWING_QR", "REVERSING", "CLOSING"} {
 		if pos.BillTable.Allows(from, "PAID") {
 			t.Errorf("bill table allows %s → PAID", from)
 		}

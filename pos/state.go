@@ -71,18 +71,26 @@ func FlowOf(t receipt.Tender) (Flow, error) {
 	return "", fmt.Errorf("tender %q: %w", t, ErrBadRequest)
 }
 
-// Edge is one allowed move of a state machine and why it happens.
-type Edge struct {
-	From, To string
+// AnyState is either machine's state: a payment's (State) or a
+// refund's (RefundState).
+type AnyState interface {
+	State | RefundState
+	Terminal() bool
+}
+
+// Edge is one allowed move of a state machine and why it happens: S is
+// State for the payment flows, RefundState for refunds.
+type Edge[S AnyState] struct {
+	From, To S
 	Why      string
 }
 
 // Table lists the allowed moves of one flow. It is the single source of
 // truth: Terminal.move refuses anything not listed here.
-type Table []Edge
+type Table[S AnyState] []Edge[S]
 
 // Allows reports whether from → to is listed.
-func (t Table) Allows(from, to string) bool {
+func (t Table[S]) Allows(from, to S) bool {
 	for _, e := range t {
 		if e.From == from && e.To == to {
 			return true
@@ -91,13 +99,13 @@ func (t Table) Allows(from, to string) bool {
 	return false
 }
 
-func edge(from, to State, why string) Edge { return Edge{string(from), string(to), why} }
-func redge(from, to RefundState, why string) Edge {
-	return Edge{string(from), string(to), why}
+func edge(from, to State, why string) Edge[State] { return Edge[State]{from, to, why} }
+func redge(from, to RefundState, why string) Edge[RefundState] {
+	return Edge[RefundState]{from, to, why}
 }
 
 // ScanTable is the micropay/codepay state machine of docs/DESIGN.md §4.
-var ScanTable = Table{
+var ScanTable = Table[State]{
 	edge(StateNew, StateSubmitting, "persist before codepay/micropay"),
 	edge(StateSubmitting, StatePaid, "paid at once"),
 	edge(StateSubmitting, StateWaitingPassword, "USERPAYING"),
@@ -126,7 +134,7 @@ var ScanTable = Table{
 }
 
 // QRTable is the Native (QR) state machine of docs/DESIGN.md §4.
-var QRTable = Table{
+var QRTable = Table[State]{
 	edge(StateNew, StateCreating, "persist before native prepay/unifiedorder"),
 	edge(StateCreating, StateShowingQR, "code_url received"),
 	edge(StateCreating, StateFailed, "prepay refused definitively"),
@@ -149,12 +157,12 @@ var QRTable = Table{
 }
 
 // CashTable is the cash flow: paid locally, change computed.
-var CashTable = Table{
+var CashTable = Table[State]{
 	edge(StateNew, StatePaid, "cash tendered ≥ amount"),
 }
 
 // RefundTable is the refund state machine of docs/DESIGN.md §4.
-var RefundTable = Table{
+var RefundTable = Table[RefundState]{
 	redge(RefundNew, RefundSubmitted, "authorised, limits checked, persisted and queued"),
 	redge(RefundNew, RefundSuccess, "cash sale: paid back from the drawer"),
 	redge(RefundSubmitted, RefundProcessing, "accepted by WeChat"),
@@ -171,15 +179,16 @@ var RefundTable = Table{
 // so the order becomes PAID, with its audit event and receipt. They are
 // not moves of the payment flows, whose final states stay final: only a
 // manager working through a reconciliation difference makes them.
-var BillTable = Table{
+var BillTable = Table[State]{
 	edge(StateNew, StatePaid, "bill: a payment with this terminal's number and no local record (lost with a crash or a restored backup), recorded by a manager"),
 	edge(StateFailed, StatePaid, "bill: the money arrived for an order recorded FAILED, recorded by a manager"),
 	edge(StateReversed, StatePaid, "bill: the money arrived for an order recorded REVERSED, recorded by a manager"),
 	edge(StateClosed, StatePaid, "bill: the money arrived for an order recorded CLOSED, recorded by a manager"),
 }
 
-// TableOf returns the transition table of f.
-func TableOf(f Flow) Table {
+// TableOf returns the transition table of payment flow f (nil for
+// FlowRefund, whose states are a refund's: RefundTable).
+func TableOf(f Flow) Table[State] {
 	switch f {
 	case FlowScan:
 		return ScanTable
@@ -187,8 +196,6 @@ func TableOf(f Flow) Table {
 		return QRTable
 	case FlowCash:
 		return CashTable
-	case FlowRefund:
-		return RefundTable
 	case FlowBill:
 		return BillTable
 	}

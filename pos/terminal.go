@@ -381,7 +381,7 @@ func (t *Terminal) move(o *Order, to State, actor, reason string, mutate func(*O
 // order's own (FlowBill for reconciliation's corrections).
 func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, mutate func(*Order), extra func(*Change)) (*Order, error) {
 	from := o.State
-	m, err := t.begin(f, o.OutTradeNo, string(from), string(to), actor, reason)
+	m, err := begin(t, TableOf(f), f, o.OutTradeNo, from, to, actor, reason)
 	if err != nil {
 		return o, err
 	}
@@ -396,11 +396,7 @@ func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, muta
 	// may have come while nobody watched: it is shown until acknowledged.
 	c.Announce = (to.Terminal() || to == StateConflict) && m.actor == "system"
 	if to == StatePaid {
-		if n.PaidAt.IsZero() {
-			n.PaidAt = m.now
-		}
-		c.Receipt = t.saleReceipt(n)
-		c.ReceiptNo = t.receiptNo
+		t.salePaid(n, c, m.now)
 	}
 	if extra != nil {
 		extra(c)
@@ -414,10 +410,12 @@ func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, muta
 	return n, nil
 }
 
-// moveRefund is move for refunds.
+// moveRefund is move for refunds, in the same steps: check the table,
+// build the change (with the refund receipt on SUCCESS), commit, log,
+// publish.
 func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, mutate func(*Refund), extra func(*Change)) (*Refund, error) {
 	from := r.State
-	m, err := t.begin(FlowRefund, r.OutRefundNo, string(from), string(to), actor, reason)
+	m, err := begin(t, RefundTable, FlowRefund, r.OutRefundNo, from, to, actor, reason)
 	if err != nil {
 		return r, err
 	}
@@ -429,25 +427,15 @@ func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, m
 	c := m.change(EventRefund, n.OutRefundNo, refundQueues(to), refundQueues(from))
 	c.Refund, c.RefundFrom = n, from
 	if to == RefundSuccess {
-		if n.SuccessAt.IsZero() {
-			n.SuccessAt = m.now
+		if err := t.refundDone(n, c, m.now); err != nil {
+			return r, err
 		}
-		sale, err := t.store.Order(n.OutTradeNo)
-		if err != nil {
-			return r, fmt.Errorf("refund %s: sale: %w", n.OutRefundNo, err)
-		}
-		c.Receipt = t.refundReceipt(sale, n)
-		c.ReceiptNo = t.receiptNo
 	}
 	if extra != nil {
 		extra(c)
 	}
 	if err := t.store.Apply(c); err != nil {
-		if from == RefundNew || isStale(err) {
-			return r, fmt.Errorf("%s %s → %s: %w", cmp.Or(n.OutRefundNo, "new refund of "+n.OutTradeNo), from, to, err)
-		}
-		t.log.Error("refund outcome not recorded", "out_refund_no", n.OutRefundNo, "from", from, "to", to, "err", err)
-		return r, &NotRecordedError{Ref: n.OutRefundNo, From: string(from), To: string(to), Paid: to == RefundSuccess, Err: err}
+		return t.notRecordedRefund(r, n, err)
 	}
 	t.log.Info("refund", "out_refund_no", n.OutRefundNo, "out_trade_no", n.OutTradeNo, "from", from, "to", to, "amount_fen", n.AmountFen, "actor", m.actor)
 	c.Event.Refund = n.clone()
@@ -464,15 +452,15 @@ type moving struct {
 	now           time.Time
 }
 
-// begin checks from → to against the table of f and stamps the move.
-func (t *Terminal) begin(f Flow, ref, from, to, actor, reason string) (moving, error) {
-	if !TableOf(f).Allows(from, to) {
-		return moving{}, &TransitionError{Flow: f, Ref: ref, From: from, To: to}
+// begin checks from → to against tab, the table of f, and stamps the move.
+func begin[S AnyState](t *Terminal, tab Table[S], f Flow, ref string, from, to S, actor, reason string) (moving, error) {
+	if !tab.Allows(from, to) {
+		return moving{}, &TransitionError{Flow: f, Ref: ref, From: string(from), To: string(to)}
 	}
 	if actor == "" {
 		actor = "system"
 	}
-	return moving{from: from, to: to, actor: actor, reason: reason, now: t.clk.Now()}, nil
+	return moving{from: string(from), to: string(to), actor: actor, reason: reason, now: t.clk.Now()}, nil
 }
 
 // change is the commit of m on record ref without the record: its audit
@@ -538,6 +526,42 @@ func (t *Terminal) notRecordedOrder(o, n *Order, err error) (*Order, error) {
 	shown.TransactionID = n.TransactionID
 	shown.ErrorCode, shown.Message = "NOT_RECORDED", nr.Error()
 	return shown, nr
+}
+
+// notRecordedRefund is moveRefund's answer when the store refused the
+// change n of r: a plain error before any call (from NEW) or when another
+// flow moved the refund first, else a *NotRecordedError.
+func (t *Terminal) notRecordedRefund(r, n *Refund, err error) (*Refund, error) {
+	if r.State == RefundNew || isStale(err) {
+		return r, fmt.Errorf("%s %s → %s: %w", cmp.Or(n.OutRefundNo, "new refund of "+n.OutTradeNo), r.State, n.State, err)
+	}
+	t.log.Error("refund outcome not recorded", "out_refund_no", n.OutRefundNo, "from", r.State, "to", n.State, "err", err)
+	return r, &NotRecordedError{Ref: n.OutRefundNo, From: string(r.State), To: string(n.State), Paid: n.State == RefundSuccess, Err: err}
+}
+
+// salePaid stamps a sale paid now (unless the answer said when) and adds its
+// receipt to c.
+func (t *Terminal) salePaid(n *Order, c *Change, now time.Time) {
+	if n.PaidAt.IsZero() {
+		n.PaidAt = now
+	}
+	c.Receipt = t.saleReceipt(n)
+	c.ReceiptNo = t.receiptNo
+}
+
+// refundDone stamps a refund done now (unless the answer said when) and adds
+// its receipt, which names the sale, to c.
+func (t *Terminal) refundDone(n *Refund, c *Change, now time.Time) error {
+	if n.SuccessAt.IsZero() {
+		n.SuccessAt = now
+	}
+	sale, err := t.store.Order(n.OutTradeNo)
+	if err != nil {
+		return fmt.Errorf("refund %s: sale: %w", n.OutRefundNo, err)
+	}
+	c.Receipt = t.refundReceipt(sale, n)
+	c.ReceiptNo = t.receiptNo
+	return nil
 }
 
 // room refuses a request that can move money when the store could not
