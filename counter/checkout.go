@@ -229,7 +229,7 @@ func (r *relay) reread() bool {
 // update converts an order snapshot into what the screens show.
 func (c *Checkout) update(o *pos.Order, lp *livePayment) view.Update {
 	u := view.Update{
-		OutTradeNo: o.OutTradeNo, State: view.State(o.State), AmountFen: o.AmountFen,
+		OutTradeNo: o.OutTradeNo, State: o.State, AmountFen: o.AmountFen,
 		Deadline: o.Deadline, CodeURL: o.CodeURL, Reason: view.Reason(o.ErrorCode),
 	}
 	c.mu.Lock()
@@ -313,7 +313,7 @@ func (c *Checkout) History(ctx context.Context, q view.HistoryQuery) (view.Histo
 	for _, row := range h.Rows {
 		o := row.Order
 		page.Records = append(page.Records, view.Record{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, ReceiptNo: o.ReceiptNo,
-			Tender: o.Tender, AmountFen: o.AmountFen, State: view.State(o.State), Time: o.CreatedAt, Reason: reasonOf(o),
+			Tender: o.Tender, AmountFen: o.AmountFen, State: o.State, Time: o.CreatedAt, Reason: reasonOf(o),
 			RefundedFen: row.RefundedFen, RefundableFen: row.Refundable()})
 	}
 	return page, nil
@@ -433,7 +433,7 @@ func (c *Checkout) Unacknowledged(context.Context) ([]view.Outcome, error) {
 	}
 	out := make([]view.Outcome, 0, len(orders))
 	for _, o := range orders {
-		out = append(out, view.Outcome{OutTradeNo: o.OutTradeNo, State: view.State(o.State), AmountFen: o.AmountFen,
+		out = append(out, view.Outcome{OutTradeNo: o.OutTradeNo, State: o.State, AmountFen: o.AmountFen,
 			ReceiptNo: o.ReceiptNo, Time: o.UpdatedAt})
 	}
 	return out, nil

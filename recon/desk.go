@@ -190,7 +190,7 @@ func (k *Desk) Refund(ctx context.Context, day Day, id string, by Approver, note
 		return nil, fmt.Errorf("refund %s: only a WeChat-only payment can be refunded from here", id)
 	}
 	actor := by.User
-	if pos.State(d.LocalState) != pos.StatePaid {
+	if d.LocalOrder() != pos.StatePaid {
 		if err := k.recordSale(d, actor, "to refund it: "+note); err != nil && !alreadyPaid(k.Book, d.OutTradeNo) {
 			return nil, err
 		}

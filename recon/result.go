@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 )
 
@@ -72,6 +73,16 @@ type Difference struct {
 	Resolution *Resolution `json:"resolution,omitempty"`
 	// LastQuery is the outcome of the latest "query now", if any.
 	LastQuery string `json:"last_query,omitempty"`
+}
+
+// LocalOrder is the local state of the difference's order: LocalState
+// typed, for a difference about an order ("" for a refund's, whose
+// LocalState is a refund's state).
+func (d *Difference) LocalOrder() pos.State {
+	if d.Subject != SubjectOrder {
+		return ""
+	}
+	return pos.State(d.LocalState)
 }
 
 // Resolved reports whether the difference has been dealt with.
