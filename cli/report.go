@@ -63,24 +63,9 @@ func newReportCmd(g *globalFlags) *cobra.Command {
 }
 
 func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
-	if kind != "x" && kind != "z" {
-		return Usagef("report: want x or z, got %q", kind)
-	}
-	if f.json {
-		if f.format != "text" && f.format != "json" {
-			return Usagef("report: --json and --format %s: give one", f.format)
-		}
-		f.format = "json"
-	}
-	lang, err := reportLang(f.lang, env.Config.UI.Locale)
+	lang, err := checkReportFlags(kind, &f, env.Config.UI.Locale)
 	if err != nil {
 		return err
-	}
-	if f.format != "text" && f.format != "csv" && f.format != "json" {
-		return Usagef("report: --format must be text, csv or json, got %q", f.format)
-	}
-	if kind == "x" && (f.close || f.zNo != 0) {
-		return Usagef("report x: --close and --no are for z")
 	}
 	db, err := env.Store()
 	if err != nil {
@@ -101,34 +86,7 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 	case kind == "x":
 		r, err = book.X(day, "cli")
 	case f.close:
-		if env.window != nil {
-			return fmt.Errorf("report z --close is not served while the cashier window is open: close the day on its manager screen, or close the window first")
-		}
-		if f.manager == "" {
-			return Usagef("report z --close: --manager is required")
-		}
-		var counted *int64
-		if f.counted != "" {
-			fen, err := parseCounted(f.counted)
-			if err != nil {
-				return Usagef("report z --close: --counted: %v", err)
-			}
-			counted = &fen
-		}
-		if err := needManager(env); err != nil {
-			return err
-		}
-		pin, err := newPins(cmd.InOrStdin(), cmd.ErrOrStderr()).next("PIN of " + f.manager + ": ")
-		if err != nil {
-			return fmt.Errorf("report z --close: %w", err)
-		}
-		dir := staffstore.New(db, nil)
-		if _, err := dir.Authorize(cmd.Context(), staff.Request{Action: staff.ActionDayClose, Approver: f.manager,
-			PIN: pin, Ref: day, Reason: "Z report from the command line"}); err != nil {
-			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("close day %s: %w", day, err)}
-		}
-		r, err = book.Close(day, f.manager, counted)
-		if err != nil {
+		if r, err = closeDay(cmd, env, staffstore.New(db, nil), book, day, f); err != nil {
 			return err
 		}
 	case f.zNo != 0:
@@ -144,6 +102,67 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 		}
 		return err
 	}
+	return writeReportOut(env, r, f, lang, reportCols(f.width, cfg.Printer.Width), reprint)
+}
+
+// checkReportFlags refuses flags that do not go together (--json is
+// --format json) and returns the labels' language.
+func checkReportFlags(kind string, f *reportFlags, locale string) (csvout.Lang, error) {
+	if kind != "x" && kind != "z" {
+		return 0, Usagef("report: want x or z, got %q", kind)
+	}
+	if f.json {
+		if f.format != "text" && f.format != "json" {
+			return 0, Usagef("report: --json and --format %s: give one", f.format)
+		}
+		f.format = "json"
+	}
+	lang, err := reportLang(f.lang, locale)
+	if err != nil {
+		return 0, err
+	}
+	if f.format != "text" && f.format != "csv" && f.format != "json" {
+		return 0, Usagef("report: --format must be text, csv or json, got %q", f.format)
+	}
+	if kind == "x" && (f.close || f.zNo != 0) {
+		return 0, Usagef("report x: --close and --no are for z")
+	}
+	return lang, nil
+}
+
+// closeDay takes the Z report of day (report z --close): the manager named
+// by --manager approves with the PIN on stdin.
+func closeDay(cmd *cobra.Command, env *Env, dir *staffstore.Directory, book *reportstore.DayBook, day string, f reportFlags) (*report.Report, error) {
+	if env.window != nil {
+		return nil, fmt.Errorf("report z --close is not served while the cashier window is open: close the day on its manager screen, or close the window first")
+	}
+	if f.manager == "" {
+		return nil, Usagef("report z --close: --manager is required")
+	}
+	var counted *int64
+	if f.counted != "" {
+		fen, err := parseCounted(f.counted)
+		if err != nil {
+			return nil, Usagef("report z --close: --counted: %v", err)
+		}
+		counted = &fen
+	}
+	if err := needManager(env); err != nil {
+		return nil, err
+	}
+	pin, err := newPins(cmd.InOrStdin(), cmd.ErrOrStderr()).next("PIN of " + f.manager + ": ")
+	if err != nil {
+		return nil, fmt.Errorf("report z --close: %w", err)
+	}
+	if _, err := dir.Authorize(cmd.Context(), staff.Request{Action: staff.ActionDayClose, Approver: f.manager,
+		PIN: pin, Ref: day, Reason: "Z report from the command line"}); err != nil {
+		return nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("close day %s: %w", day, err)}
+	}
+	return book.Close(day, f.manager, counted)
+}
+
+// writeReportOut writes r to standard output, or to --out and says so.
+func writeReportOut(env *Env, r *report.Report, f reportFlags, lang csvout.Lang, cols int, reprint bool) error {
 	w := env.Stdout
 	if f.out != "" {
 		file, err := os.OpenFile(env.file(f.out), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
@@ -153,12 +172,13 @@ func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {
 		defer file.Close()
 		w = file
 	}
-	if err := writeReport(w, r, f.format, lang, reportCols(f.width, cfg.Printer.Width), reprint); err != nil {
+	if err := writeReport(w, r, f.format, lang, cols, reprint); err != nil {
 		return err
 	}
-	if f.out != "" {
-		_, err = fmt.Fprintf(env.Stdout, "wrote %s report of %s to %s\n", r.Kind, r.Day, f.out)
+	if f.out == "" {
+		return nil
 	}
+	_, err := fmt.Fprintf(env.Stdout, "wrote %s report of %s to %s\n", r.Kind, r.Day, f.out)
 	return err
 }
 

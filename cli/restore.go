@@ -72,26 +72,61 @@ type openJSON struct {
 }
 
 func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration, asJSON bool) error {
+	res, sandboxNote, err := restoreFrom(env, src)
+	if err != nil {
+		return err
+	}
+	w := env.Stdout
+	j := restoreJSON{File: src, Database: env.DBPath(), Orders: res.Backup.Orders, LastActivity: tz.RFC3339(res.Backup.LastActivity),
+		Aside: res.Aside, Epoch: res.Lineage.Epoch, Generation: res.Lineage.Generation, Training: env.Config.Training(),
+		SandboxNote: sandboxNote, OpenAtBackup: []openJSON{}}
+	if asJSON {
+		w = io.Discard // the one object at the end says it all
+	}
+	tellRestored(w, env, src, res, sandboxNote)
+	rec, err := settleOpenAtBackup(ctx, env, w, timeout, &j)
+	if err != nil {
+		return err
+	}
+	printRecovery(w, rec)
+	if asJSON {
+		j.Recovery = toRecoveryJSON(rec)
+		if err := writeJSON(env.Stdout, j); err != nil {
+			return err
+		}
+	}
+	if rec.Unresolved > 0 || rec.Outbox > 0 {
+		fmt.Fprintln(w, "some orders are still open: run `wxpos recover` until it reports none")
+		return &ExitError{Code: ExitUnknown}
+	}
+	return nil
+}
+
+// restoreFrom puts the backup src in place of the database (a training
+// backup's zip also brings the simulator's ledger back) and returns what
+// was restored and what the simulator's state says. On an error nothing
+// was changed.
+func restoreFrom(env *Env, src string) (*storage.Restored, string, error) {
 	if _, err := os.Stat(src); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return nil, "", fmt.Errorf("restore: %w", err)
 	}
 	db, sandboxFrom := src, ""
 	zipped, err := isZip(src)
 	if err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return nil, "", fmt.Errorf("restore: %w", err)
 	}
 	training := env.trainingSandboxDir()
 	if zipped {
 		if training == "" {
-			return fmt.Errorf("restore %s: a training backup (it holds the training simulator's ledger) cannot be restored on a terminal configured for a merchant or an external sandbox; nothing was changed", src)
+			return nil, "", fmt.Errorf("restore %s: a training backup (it holds the training simulator's ledger) cannot be restored on a terminal configured for a merchant or an external sandbox; nothing was changed", src)
 		}
 		dir, err := os.MkdirTemp(env.DataDir, ".wxpos-restore-unpack-*")
 		if err != nil {
-			return fmt.Errorf("restore: %w", err)
+			return nil, "", fmt.Errorf("restore: %w", err)
 		}
 		defer os.RemoveAll(dir)
 		if db, sandboxFrom, err = unpackTrainingBackup(src, dir); err != nil {
-			return fmt.Errorf("restore: %w; nothing was changed", err)
+			return nil, "", fmt.Errorf("restore: %w; nothing was changed", err)
 		}
 	}
 	now := time.Now()
@@ -107,39 +142,37 @@ func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration
 	res, err := storage.Restore(env.DBPath(), db, opts)
 	switch {
 	case errors.Is(err, storage.ErrLocked):
-		return fmt.Errorf("%w: close the cashier window (or the other wxpos command) and run restore again; nothing was changed", err)
+		return nil, "", fmt.Errorf("%w: close the cashier window (or the other wxpos command) and run restore again; nothing was changed", err)
 	case errors.Is(err, storage.ErrModeMismatch):
-		return fmt.Errorf("%w; nothing was changed. Training and live books never mix: restore a training backup with the training configuration, a live one with the merchant's", err)
+		return nil, "", fmt.Errorf("%w; nothing was changed. Training and live books never mix: restore a training backup with the training configuration, a live one with the merchant's", err)
 	case err != nil:
-		return fmt.Errorf("%w; nothing was changed", err)
+		return nil, "", fmt.Errorf("%w; nothing was changed", err)
 	}
-	w := env.Stdout
-	j := restoreJSON{File: src, Database: env.DBPath(), Orders: res.Backup.Orders, LastActivity: tz.RFC3339(res.Backup.LastActivity),
-		Aside: res.Aside, Epoch: res.Lineage.Epoch, Generation: res.Lineage.Generation, Training: env.Config.Training(),
-		SandboxNote: sandboxNote, OpenAtBackup: []openJSON{}}
-	if asJSON {
-		w = io.Discard // the one object at the end says it all
-	}
-	tellRestored(w, env, src, res, sandboxNote)
+	return res, sandboxNote, nil
+}
 
+// settleOpenAtBackup runs recovery on the restored database for at most
+// timeout and lists the orders that were open at the backup with the
+// state each is in now (in j too).
+func settleOpenAtBackup(ctx context.Context, env *Env, w io.Writer, timeout time.Duration, j *restoreJSON) (pos.RecoveryResult, error) {
 	st, err := env.Store()
 	if err != nil {
-		return fmt.Errorf("the backup is restored, but cannot be opened: %w", err)
+		return pos.RecoveryResult{}, fmt.Errorf("the backup is restored, but cannot be opened: %w", err)
 	}
 	open, err := posstore.New(st).OpenOrders()
 	if err != nil {
-		return fmt.Errorf("the backup is restored, but its open orders cannot be read: %w; run `wxpos recover`", err)
+		return pos.RecoveryResult{}, fmt.Errorf("the backup is restored, but its open orders cannot be read: %w; run `wxpos recover`", err)
 	}
 	fmt.Fprintf(w, "settling the %d orders open at the backup with WeChat…\n", len(open))
 	term, err := env.Terminal(ctx)
 	if err != nil {
-		return fmt.Errorf("the backup is restored, but recovery could not start: %w; run `wxpos recover`", err)
+		return pos.RecoveryResult{}, fmt.Errorf("the backup is restored, but recovery could not start: %w; run `wxpos recover`", err)
 	}
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	rec, err := term.Recover(rctx)
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("the backup is restored, but recovery failed: %w; run `wxpos recover`", err)
+		return rec, fmt.Errorf("the backup is restored, but recovery failed: %w; run `wxpos recover`", err)
 	}
 	for _, o := range open {
 		if cur, err := term.Order(o.OutTradeNo); err == nil {
@@ -148,18 +181,7 @@ func runRestore(ctx context.Context, env *Env, src string, timeout time.Duration
 		fmt.Fprintf(w, "open at the backup: %s  ¥%s  → %s\n", o.OutTradeNo, pos.FormatYuan(o.AmountFen), o.State)
 		j.OpenAtBackup = append(j.OpenAtBackup, openJSON{o.OutTradeNo, o.AmountFen, string(o.State)})
 	}
-	printRecovery(w, rec)
-	if asJSON {
-		j.Recovery = toRecoveryJSON(rec)
-		if err := writeJSON(env.Stdout, j); err != nil {
-			return err
-		}
-	}
-	if rec.Unresolved > 0 || rec.Outbox > 0 {
-		fmt.Fprintln(w, "some orders are still open: run `wxpos recover` until it reports none")
-		return &ExitError{Code: ExitUnknown}
-	}
-	return nil
+	return rec, nil
 }
 
 // tellRestored says in plain words what happened and what is missing.
