@@ -77,7 +77,7 @@ func TestLegacyLedgerConverted(t *testing.T) {
 }
 
 // fill writes n paid payment-code orders straight into the ledger.
-func fill(b *testing.B, s *Server, n int) {
+func fill(b testing.TB, s *Server, n int) {
 	for done := 0; done < n; {
 		s.update(func(now time.Time) bool {
 			for i := 0; i < 1000 && done < n; i, done = i+1, done+1 {
