@@ -1,12 +1,14 @@
 package recon
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -27,6 +29,15 @@ var ErrNoTrades = errors.New("no bill: no trade that day")
 // hash) mean "try again later".
 type BillSource interface {
 	DownloadBill(ctx context.Context, day Day) ([]byte, error)
+}
+
+// BillStreamer is a BillSource that can also write the bill into w as it
+// downloads it (same errors). The fetcher then keeps the bill in a
+// temporary file while it checks and stores it, never whole in memory: a
+// merchant number shared by many tills has days of tens of MB.
+type BillStreamer interface {
+	BillSource
+	DownloadBillTo(ctx context.Context, day Day, w io.Writer) error
 }
 
 // FetchState is what the fetch worker is doing, for the status bar.
@@ -277,35 +288,91 @@ func (f *Fetcher) FetchDay(ctx context.Context, day Day, actor string) (*Result,
 		return nil, fmt.Errorf("fetch bill: invalid day %q", day)
 	}
 	cctx, cancel := context.WithTimeout(ctx, f.CallTimeout)
-	plain, err := f.Source.DownloadBill(cctx, day)
+	bill, err := f.download(cctx, day)
 	cancel()
+	defer bill.discard()
 	info := BillInfo{Source: "download", At: f.Now()}
 	switch {
 	case errors.Is(err, ErrNoTrades):
-		info.NoBill, plain = true, nil
+		info.NoBill = true
 	case err != nil:
 		return nil, fmt.Errorf("fetch bill %s: %w", day, err)
 	default:
-		if err := CheckBill(f.Desk.Parse, plain); err != nil {
+		r, err := bill.open()
+		if err == nil {
+			err = CheckBillReader(f.Desk.Parse, r)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("fetch bill %s: %w: %w", day, ErrBadBill, err)
 		}
 	}
-	if err := f.Desk.Book.SaveBill(day, plain, info, actor); err != nil {
+	r, err := bill.open()
+	if err != nil {
+		return nil, fmt.Errorf("fetch bill %s: %w", day, err)
+	}
+	if err := f.Desk.Book.SaveBillFrom(day, r, info, actor); err != nil {
 		return nil, err
 	}
 	return f.Desk.Reconcile(day, actor)
 }
 
+// downloaded is a downloaded bill: in memory, or spooled to a temporary
+// file by a BillStreamer. The zero value is the empty bill.
+type downloaded struct {
+	plain []byte
+	file  *os.File
+}
+
+// download fetches day's bill, spooled to a temporary file when the
+// source can stream it.
+func (f *Fetcher) download(ctx context.Context, day Day) (*downloaded, error) {
+	bs, ok := f.Source.(BillStreamer)
+	if !ok {
+		plain, err := f.Source.DownloadBill(ctx, day)
+		return &downloaded{plain: plain}, err
+	}
+	file, err := os.CreateTemp("", "wxpos-bill-*.csv")
+	if err != nil {
+		return &downloaded{}, fmt.Errorf("spool bill: %w", err)
+	}
+	d := &downloaded{file: file}
+	return d, bs.DownloadBillTo(ctx, day, file)
+}
+
+// open reads the bill from its start.
+func (d *downloaded) open() (io.Reader, error) {
+	if d.file == nil {
+		return bytes.NewReader(d.plain), nil
+	}
+	if _, err := d.file.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return bufio.NewReader(d.file), nil
+}
+
+// discard removes the temporary file, if any.
+func (d *downloaded) discard() {
+	if d.file != nil {
+		d.file.Close()
+		os.Remove(d.file.Name())
+	}
+}
+
 // CheckBill reads a whole bill with parse and returns the first error,
 // summary mismatches included.
 func CheckBill(parse ParseFunc, plain []byte) error {
-	rows, err := parse(bytes.NewReader(plain))
+	return CheckBillReader(parse, bytes.NewReader(plain))
+}
+
+// CheckBillReader is CheckBill reading the bill from r.
+func CheckBillReader(parse ParseFunc, r io.Reader) error {
+	rows, err := parse(r)
 	if err != nil {
 		return err
 	}
-	var r Row
+	var row Row
 	for {
-		switch err := rows.Next(&r); {
+		switch err := rows.Next(&row); {
 		case errors.Is(err, io.EOF):
 			return nil
 		case err != nil:

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,5 +224,73 @@ func TestFetcherWaitsForRetryTime(t *testing.T) {
 	f.Cycle(context.Background())
 	if len(src.asked) != 2 || !f.Desk.Book.HasBill(today.Add(-1)) || f.Status().State != recon.FetchIdle {
 		t.Fatalf("after the retry time: %d calls, status %+v", len(src.asked), f.Status())
+	}
+}
+
+// streamSource is a BillStreamer: the fetcher must use DownloadBillTo
+// (the bill goes to a temporary file, never whole into memory) and never
+// DownloadBill.
+type streamSource struct {
+	t    *testing.T
+	bill string
+	err  error // returned after writing half the bill
+}
+
+func (s *streamSource) DownloadBill(context.Context, recon.Day) ([]byte, error) {
+	s.t.Error("DownloadBill called on a source that streams")
+	return nil, errors.New("not this way")
+}
+
+func (s *streamSource) DownloadBillTo(ctx context.Context, _ recon.Day, w io.Writer) error {
+	if _, ok := ctx.Deadline(); !ok {
+		return errors.New("download without a deadline")
+	}
+	if s.err != nil {
+		io.WriteString(w, s.bill[:len(s.bill)/2])
+		return s.err
+	}
+	_, err := io.WriteString(w, s.bill)
+	return err
+}
+
+// TestFetcherStreamsToATemporaryFile: a source that streams has its bill
+// spooled to a temporary file, checked and stored from there, and the file
+// is gone afterwards; a download that breaks off stores nothing and leaves
+// no file either.
+func TestFetcherStreamsToATemporaryFile(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	s := storagetest.Open(t)
+	day := recon.Day("20261125")
+	now := day.End().Add(11 * time.Hour)
+	bill := strings.Repeat("a bill line\n", 1000)
+	for _, tc := range []struct {
+		name string
+		src  *streamSource
+	}{
+		{"broken off", &streamSource{t: t, bill: bill, err: errors.New("connection reset")}},
+		{"whole", &streamSource{t: t, bill: bill}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &recon.Fetcher{Desk: &recon.Desk{Book: reconstore.NewBillBook(s, nil), Terminal: term, Parse: parseOK},
+				Source: tc.src, Now: func() time.Time { return now }}
+			_, err := f.FetchDay(context.Background(), day, "system")
+			if left, _ := os.ReadDir(tmp); len(left) != 0 {
+				t.Fatalf("temporary files left: %v", left)
+			}
+			if tc.src.err != nil {
+				if !errors.Is(err, tc.src.err) || f.Desk.Book.HasBill(day) {
+					t.Fatalf("err %v, stored %v", err, f.Desk.Book.HasBill(day))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, info, err := f.Desk.Book.Bill(day)
+			if err != nil || string(got) != bill || info.Size != int64(len(bill)) {
+				t.Fatalf("stored %d bytes (info %+v), %v", len(got), info, err)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/wxpos/wxpos/pos"
@@ -29,20 +30,54 @@ type Source struct{ Client Client }
 // recon.ErrNotReady, NO_STATEMENT_EXIST ("No Bill Exist", 20002) to
 // recon.ErrNoTrades.
 func (s Source) DownloadBill(ctx context.Context, day recon.Day) ([]byte, error) {
-	b, err := s.Client.TradeBill(ctx, wechat.BillRequest{Date: day.Start().Add(12 * time.Hour), Type: wechat.BillAll})
+	b, err := s.Client.TradeBill(ctx, billRequest(day))
 	if err == nil {
 		return b, nil
 	}
+	return nil, billError(err)
+}
+
+// streamingClient is a Client that can write a bill into w as it
+// downloads it (both wechat clients can: TradeBillTo).
+type streamingClient interface {
+	TradeBillTo(ctx context.Context, r wechat.BillRequest, w io.Writer) (int64, error)
+}
+
+// DownloadBillTo implements recon.BillStreamer: the bill goes into w as it
+// is downloaded and gunzipped, never whole in memory (a client that cannot
+// stream is read whole and written out).
+func (s Source) DownloadBillTo(ctx context.Context, day recon.Day, w io.Writer) error {
+	sc, ok := s.Client.(streamingClient)
+	if !ok {
+		b, err := s.DownloadBill(ctx, day)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	if _, err := sc.TradeBillTo(ctx, billRequest(day), w); err != nil {
+		return billError(err)
+	}
+	return nil
+}
+
+func billRequest(day recon.Day) wechat.BillRequest {
+	return wechat.BillRequest{Date: day.Start().Add(12 * time.Hour), Type: wechat.BillAll}
+}
+
+// billError maps WeChat's "not yet" and "no bill" answers to recon's.
+func billError(err error) error {
 	var ae *wechat.APIError
 	if errors.As(err, &ae) {
 		switch ae.Code {
 		case wechat.CodeStatementCreating, "20001":
-			return nil, fmt.Errorf("%w: %w", recon.ErrNotReady, err)
+			return fmt.Errorf("%w: %w", recon.ErrNotReady, err)
 		case wechat.CodeNoStatementExist:
-			return nil, fmt.Errorf("%w: %w", recon.ErrNoTrades, err)
+			return fmt.Errorf("%w: %w", recon.ErrNoTrades, err)
 		}
 	}
-	return nil, err
+	return err
 }
 
 // Operator is the recon.Operator on a WeChat client (queries) and the
