@@ -139,21 +139,7 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			if once {
-				ctx, cancel := context.WithTimeout(ctx, f.timeout)
-				defer cancel()
-				err := w.Sync(ctx)
-				st := w.Status()
-				if asJSON {
-					if jerr := writeJSON(env.Stdout, replicationJSON(st, err)); jerr != nil {
-						return jerr
-					}
-					if err != nil {
-						return &ExitError{Code: ExitFailure} // said in the object
-					}
-					return nil
-				}
-				fmt.Fprintf(env.Stdout, "%s/%s: %d new events pushed, %s\n", st.StoreID, st.TerminalID, st.Pushed, st.Summary(time.Now()))
-				return err
+				return syncOnce(ctx, env, w, f.timeout, asJSON)
 			}
 			fmt.Fprintf(env.Stdout, "replicating %s/%s; Ctrl-C to stop\n", env.Config.Store.ID, env.Config.Store.TerminalID)
 			err = w.Run(ctx)
@@ -167,6 +153,26 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "with --once: print one JSON object (pushed, pending, positions, error)")
 	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending schema migrations first")
 	return cmd
+}
+
+// syncOnce pushes what the log holds now (replicate --once), within
+// timeout, and says how it went: one line, or with asJSON one object.
+func syncOnce(ctx context.Context, env *Env, w *replica.Worker, timeout time.Duration, asJSON bool) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	err := w.Sync(ctx)
+	st := w.Status()
+	if asJSON {
+		if jerr := writeJSON(env.Stdout, replicationJSON(st, err)); jerr != nil {
+			return jerr
+		}
+		if err != nil {
+			return &ExitError{Code: ExitFailure} // said in the object
+		}
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "%s/%s: %d new events pushed, %s\n", st.StoreID, st.TerminalID, st.Pushed, st.Summary(time.Now()))
+	return err
 }
 
 // untilReachable runs step until it succeeds, retrying with backoff (1 s
