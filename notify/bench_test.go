@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -142,5 +143,26 @@ func BenchmarkBurst200(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 		})
+	}
+}
+
+// BenchmarkAcceptAlone is one notification at a time into a BoltSink: the
+// time a lone delivery waits for its durable record (commit and fsync;
+// with bolt.Batch it also waited out the 10 ms batch timer).
+//
+//	go test -run XXX -bench AcceptAlone ./notify/
+func BenchmarkAcceptAlone(b *testing.B) {
+	s, err := notify.OpenBolt(filepath.Join(b.TempDir(), "n.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		r := notify.Record{ID: fmt.Sprintf("N%08d", i), Kind: notify.KindPay, OutTradeNo: fmt.Sprintf("P%08d", i), State: "SUCCESS"}
+		if dup, err := s.Accept(ctx, &r); err != nil || dup {
+			b.Fatal(dup, err)
+		}
 	}
 }

@@ -22,8 +22,10 @@
 // answer. A record is a hint: the terminal confirms it by query before it
 // moves an order (package pos), and never trusts a body it did not verify.
 //
-// Sinks: BoltSink (a bbolt file of its own, concurrent Accepts sharing one
-// fsync through bolt.Batch) for a single store.
+// Sinks: BoltSink (a bbolt file of its own; one writer group-commits the
+// Accepts that arrive while its previous commit is made, so a burst shares
+// a few fsyncs and a lone notification waits for no timer) for a single
+// store; replica.NotifySink (the store's PostgreSQL) for a chain.
 //
 // NewServer gives the http.Server the bounds a public endpoint needs;
 // bodies are bounded by MaxBody. Logs name the id, number, state and the
