@@ -25,6 +25,10 @@
 //	if err := p.Err(); err != nil { … }
 //	sum := p.Summary() // verified
 //
+// Decompress opens a bill file or download for the parser: gunzipped when
+// it is gzip, refused past Limits (256 MB of text, or a gzip stream that
+// expands more than 100:1 — a gzip bomb) after reading only a little of it.
+//
 // Choices on points docs/wechatpay/PROTOCOL.md marks unconfirmed: 总交易单数 is the number
 // of detail rows (pay and refund rows); each summary amount is the sum of
 // its column (应结订单总金额 = Σ应结订单金额, 退款总金额 = Σ退款金额,
