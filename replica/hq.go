@@ -74,6 +74,11 @@ type Open struct {
 	State      string    `json:"state"`
 	AmountFen  int64     `json:"amount_fen"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Announced is the state WeChat Pay's latest notification about it
+	// gave (SUCCESS, CLOSED, ABNORMAL), "" when none came: an open record
+	// WeChat already announced settled is one its terminal has not yet
+	// confirmed — offline, or its worker behind.
+	Announced string `json:"announced,omitempty"`
 }
 
 // TerminalState is a terminal's replication position as HQ sees it.
@@ -245,12 +250,16 @@ func (t tally) sorted() []Line {
 // openItems lists the payments and refunds still open that began before
 // end, oldest first: listed, never counted.
 func openItems(ctx context.Context, db Querier, q Query, end time.Time) ([]Open, error) {
-	rows, err := db.Query(ctx, `SELECT 'order', out_trade_no, store_id, terminal_id, tender, state, amount_fen, created_at
-			FROM orders
-			WHERE state NOT IN (`+sqlOrderFinal+`) AND created_at < $1
-				AND ($2 = '' OR store_id = $2) AND (NOT training OR $3)
+	rows, err := db.Query(ctx, `SELECT 'order', o.out_trade_no, o.store_id, o.terminal_id, o.tender, o.state, o.amount_fen, o.created_at,
+				coalesce((SELECT n.state FROM notifications n WHERE n.kind = 'pay' AND n.out_trade_no = o.out_trade_no
+					ORDER BY n.seq DESC LIMIT 1), '')
+			FROM orders o
+			WHERE o.state NOT IN (`+sqlOrderFinal+`) AND o.created_at < $1
+				AND ($2 = '' OR o.store_id = $2) AND (NOT o.training OR $3)
 		UNION ALL
-		SELECT 'refund', r.out_refund_no, r.store_id, r.terminal_id, coalesce(o.tender, 'unknown'), r.state, r.amount_fen, r.created_at
+		SELECT 'refund', r.out_refund_no, r.store_id, r.terminal_id, coalesce(o.tender, 'unknown'), r.state, r.amount_fen, r.created_at,
+				coalesce((SELECT n.state FROM notifications n WHERE n.kind = 'refund' AND n.out_refund_no = r.out_refund_no
+					ORDER BY n.seq DESC LIMIT 1), '')
 			FROM refunds r LEFT JOIN orders o ON o.out_trade_no = r.out_trade_no
 			WHERE r.state NOT IN (`+sqlRefundDone+`) AND r.created_at < $1
 				AND ($2 = '' OR r.store_id = $2) AND (NOT r.training OR $3)
@@ -406,8 +415,12 @@ func (r *HQReport) WriteText(w io.Writer, now time.Time) error {
 	if len(r.Open) > 0 {
 		bw.printf("\nopen (not in the totals):\n")
 		for _, o := range r.Open {
-			bw.printf("  %-6s %-32s %s/%s %-12s %-16s %12s %s\n", o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State,
-				receipt.Yuan(o.AmountFen), tz.Stamp(o.CreatedAt))
+			announced := ""
+			if o.Announced != "" {
+				announced = " — WeChat announced " + o.Announced
+			}
+			bw.printf("  %-6s %-32s %s/%s %-12s %-16s %12s %s%s\n", o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State,
+				receipt.Yuan(o.AmountFen), tz.Stamp(o.CreatedAt), announced)
 		}
 	}
 	if len(r.Recon) > 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
+	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -180,5 +181,58 @@ func TestNotifySink(t *testing.T) {
 	}
 	if at, err := s.Cursor(ctx, "hq"); err != nil || at != 2 {
 		t.Errorf("cursor %d %v, want 2", at, err)
+	}
+}
+
+// The head-office report lists an open QR sale with what WeChat already
+// announced about it: a terminal that has not confirmed a payment WeChat
+// notified is visible at head office, not only at the counter.
+func TestReportShowsAnnounced(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pool := migrated(t)
+	c := newCounter(t, "S01", "T01")
+	p, err := c.pos.BeginQR(ctx, pos.Sale{AmountFen: 800})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Cancel()
+	changes := c.pos.Subscribe(ctx)
+	for o := p.Order(); o.State != pos.StateShowingQR; {
+		select {
+		case ev := <-changes:
+			if ev.Order != nil && ev.Order.OutTradeNo == p.OutTradeNo() {
+				o = ev.Order
+			}
+		case <-ctx.Done():
+			t.Fatal("no QR")
+		}
+	}
+	w, err := NewWorker(c.db, pool, Options{StoreID: "S01", TerminalID: "T01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().In(tz.Shanghai).Format("20060102")
+	report := func() []Open {
+		t.Helper()
+		r, err := Report(ctx, pool, Query{From: day, To: day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Open
+	}
+	if open := report(); len(open) != 1 || open[0].No != p.OutTradeNo() || open[0].Announced != "" {
+		t.Fatalf("before the notification: %+v", open)
+	}
+	rec := notify.Record{ID: "EV-1", API: "v3", Kind: notify.KindPay, MchID: "1900000109", OutTradeNo: p.OutTradeNo(),
+		State: "SUCCESS", TotalFen: 800, Received: time.Now()}
+	if _, err := NewNotifySink(pool).Accept(ctx, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if open := report(); len(open) != 1 || open[0].Announced != "SUCCESS" {
+		t.Fatalf("after the notification: %+v, want announced SUCCESS", open)
 	}
 }
