@@ -13,6 +13,7 @@ import (
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/wechat"
+	"github.com/wxpos/wxpos/wechat/bill"
 )
 
 // Client is what reconciliation needs from a WeChat client; the v3
@@ -66,8 +67,13 @@ func billRequest(day recon.Day) wechat.BillRequest {
 	return wechat.BillRequest{Date: day.Start().Add(12 * time.Hour), Type: wechat.BillAll}
 }
 
-// billError maps WeChat's "not yet" and "no bill" answers to recon's.
+// billError maps WeChat's "not yet" and "no bill" answers to recon's, and
+// a bill refused for its size or ratio (a gzip bomb) to recon.ErrBadBill,
+// so that it does not hold up the days after it.
 func billError(err error) error {
+	if errors.Is(err, bill.ErrTooLarge) || errors.Is(err, bill.ErrRatio) {
+		return fmt.Errorf("%w: %w", recon.ErrBadBill, err)
+	}
 	var ae *wechat.APIError
 	if errors.As(err, &ae) {
 		switch ae.Code {
