@@ -53,9 +53,11 @@
 // (on the sale screen it starts scan-pay with the keyed amount, or asks for
 // an amount); any other burst is shown as "not a payment code"; neither is
 // ever typed into an amount. Keys are held for one burst window (35 ms)
-// until that is decided. Amounts have a ceiling and, above a threshold, a
-// second press of the tender key to confirm (WithAmountLimits, config
-// [payment] max_amount and confirm_above). Fyne hands a focused text
+// until that is decided, a group already a machine's for 250 ms (the
+// window's own stalls split a scan wherever they fall). Amounts have a
+// ceiling and, above a threshold, a second press of the tender key to
+// confirm (WithAmountLimits, config [payment] max_amount and
+// confirm_above). Fyne hands a focused text
 // field its keys directly, so every text field is a classifiedField
 // (keyEntry, keySelectEntry) whose keys go through the classifier too: a
 // payment code never becomes a field's text; the screen uses it (the cash

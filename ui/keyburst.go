@@ -13,9 +13,19 @@ import (
 // (typically 1–20 ms, then Enter); a person at a keypad is 80 ms apart or
 // more, and a rolled pair of keys about 30–60 ms. A run of at least
 // burstMinLen characters each within burstGap of the last is a scanner's.
+//
+// The times are when the window handles each key, not when it was typed
+// (Fyne gives key events no timestamp), so a stall of the window — a slow
+// frame on a software renderer, a busy machine's scheduler — opens a gap
+// in the middle of a scan wherever it falls. A group that is already a
+// machine's (burstMinLen characters, or two within fastGap) therefore waits
+// holdGap for the rest of its scan before it is judged: the first part of a
+// split code is neither typed into an amount nor reported alone.
 const (
 	burstGap    = 35 * time.Millisecond
 	burstMinLen = 4
+	fastGap     = 15 * time.Millisecond
+	holdGap     = 250 * time.Millisecond
 )
 
 // inputKind says what a group of keystrokes turned out to be.
@@ -46,22 +56,34 @@ type classified struct {
 type keyBurst struct {
 	pending []rune
 	last    time.Time
+	machine bool // two of the pending characters came within fastGap
 }
 
 // Rune records one typed character at time at and returns the groups it
 // completed (the previous group, when at is past its burst window).
 func (k *keyBurst) Rune(at time.Time, r rune) []classified {
 	out := k.Flush(at)
+	if len(k.pending) > 0 && at.Sub(k.last) < fastGap {
+		k.machine = true
+	}
 	k.pending = append(k.pending, r)
 	k.last = at
 	return out
+}
+
+// window is how long the pending group waits for its next character.
+func (k *keyBurst) window() time.Duration {
+	if k.machine || len(k.pending) >= burstMinLen {
+		return holdGap
+	}
+	return burstGap
 }
 
 // Enter records Enter at time at. Within a burst it ends the burst (a
 // scanner's suffix); otherwise the pending group, if any, is delivered and
 // the Enter after it as a key.
 func (k *keyBurst) Enter(at time.Time) []classified {
-	if len(k.pending) > 0 && at.Sub(k.last) < burstGap {
+	if len(k.pending) > 0 && at.Sub(k.last) < k.window() {
 		c := k.take()
 		if c.kind == inputTyped {
 			c.enter = true
@@ -83,7 +105,7 @@ func (k *keyBurst) Key() []classified {
 // Flush classifies the pending group once the input has been quiet for a
 // burst window at time at; before that it returns nothing.
 func (k *keyBurst) Flush(at time.Time) []classified {
-	if len(k.pending) == 0 || at.Sub(k.last) < burstGap {
+	if len(k.pending) == 0 || at.Sub(k.last) < k.window() {
 		return nil
 	}
 	return []classified{k.take()}
@@ -92,13 +114,13 @@ func (k *keyBurst) Flush(at time.Time) []classified {
 // Pending reports whether keystrokes are held, and until when Flush needs
 // to be called.
 func (k *keyBurst) Pending() (bool, time.Time) {
-	return len(k.pending) > 0, k.last.Add(burstGap)
+	return len(k.pending) > 0, k.last.Add(k.window())
 }
 
 // take classifies and empties the pending group.
 func (k *keyBurst) take() classified {
 	runes := k.pending
-	k.pending = nil
+	k.pending, k.machine = nil, false
 	text := string(runes)
 	switch {
 	case pos.ValidCode(text):
