@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it: formatting, vet, unit and
 # integration tests with the race detector, then a short run of every fuzz
-# target. Needs no display.
+# target. Needs no display (TestRealWindowUnderXvfb starts its own Xvfb, or
+# skips when Xvfb or xdotool is not installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh

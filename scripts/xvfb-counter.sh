@@ -12,8 +12,9 @@
 #
 #   scripts/xvfb-counter.sh [OUTDIR]     (screenshots, default /tmp/xvfb-counter)
 #
-# Not part of go test: it needs a display server. Exits non-zero when a
-# check fails; look at the screenshots too.
+# The same checks run in go test as TestRealWindowUnderXvfb (window_xvfb_test.go,
+# skipped where Xvfb or xdotool is missing); this script is for a person
+# who wants the screenshots. Exits non-zero when a check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-/tmp/xvfb-counter}

@@ -69,6 +69,7 @@ func (t *Terminal) acknowledge(no string) {
 		return
 	}
 	b := t.outcomes
+	onBanner := slices.ContainsFunc(b.shown, func(o Outcome) bool { return o.OutTradeNo == no })
 	b.acked[no] = true
 	b.set(b.shown)
 	go func() {
@@ -79,6 +80,10 @@ func (t *Terminal) acknowledge(no string) {
 				delete(b.acked, no) // not recorded: keep showing it
 				t.refreshOutcomes()
 			})
+			return
+		}
+		if onBanner {
+			t.log().Info("outcome acknowledged", "out_trade_no", no)
 		}
 	}()
 }
@@ -89,6 +94,14 @@ func (b *outcomeBanner) set(list []Outcome) {
 	list = slices.DeleteFunc(slices.Clone(list), func(o Outcome) bool { return b.acked[o.OutTradeNo] })
 	if b.drawn && slices.Equal(list, b.shown) {
 		return
+	}
+	// The log says which outcome the cashier was shown and when: what a
+	// manager asks after "the customer says they paid", and what the test
+	// of the real window reads.
+	for i, o := range list {
+		if i < maxNotices && !slices.ContainsFunc(b.shown, func(s Outcome) bool { return s.OutTradeNo == o.OutTradeNo }) {
+			b.t.log().Info("outcome shown", "out_trade_no", o.OutTradeNo, "state", string(o.State), "amount_fen", o.AmountFen)
+		}
 	}
 	b.shown, b.drawn = list, true
 	b.redraw()

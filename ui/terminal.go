@@ -282,6 +282,9 @@ func (t *Terminal) showHistory(back func()) {
 
 // showReceipt shows the receipt of the sale just paid.
 func (t *Terminal) showReceipt(r receipt.Receipt) {
+	// Which receipt the cashier was shown, for "the customer says they
+	// paid"; a script driving the window waits for it before Enter.
+	t.log().Info("receipt shown", "receipt_no", r.No, "total_fen", r.TotalFen)
 	showLoop(t, &t.loop.receipt, newSaleReceiptScreen, func(s *receiptScreen) { s.reset(r) })
 }
 

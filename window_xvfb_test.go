@@ -1,0 +1,315 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestRealWindowUnderXvfb is issue 17's "done when" on the real binary:
+// the window (training mode, the sandbox in its process) on a private Xvfb,
+// keys typed by xdotool at a person's pace and at a keyboard-wedge
+// scanner's (4 ms a key), what it did read from its own log.
+//
+//  1. Key 36, then scan a product barcode and a payment code without F1:
+//     one payment starts, of ¥36.00 — a scan never becomes part of the
+//     amount, and a burst that is not a payment code starts nothing.
+//  2. Key 12.34, scan a code whose customer enters a password, kill -9
+//     the window during the wait and start it again: the payment resolves
+//     PAID in the background, the window shows it, and it stays shown
+//     until F7 acknowledges it.
+//
+// Set WXPOS_XVFB_SHOTS to a directory to keep screenshots of each step
+// (needs ImageMagick's import). It skips where Xvfb or xdotool is missing.
+func TestRealWindowUnderXvfb(t *testing.T) {
+	for _, tool := range []string{"Xvfb", "xdotool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: this test drives the real window on a private X server (apt-get install xvfb xauth xdotool)", tool)
+		}
+	}
+	display := startXvfb(t)
+	dir := t.TempDir()
+	shots := os.Getenv("WXPOS_XVFB_SHOTS")
+
+	w := startWindow(t, display, dir)
+	w.typeAt(300*time.Millisecond, "36")
+	w.typeAt(4*time.Millisecond, "6901234567890\n") // a product's barcode
+	w.shot(shots, "1-not-a-code")
+	w.typeAt(4*time.Millisecond, "130001000000000001\n") // a customer's payment code, instant success
+	paid := w.log.waitFor(t, "the scanned sale paid", 30*time.Second, `msg=order .* to=PAID `)
+	w.shot(shots, "2-scanned")
+	if got := field(paid, "amount_fen"); got != "3600" {
+		t.Errorf("the wedge scan charged %s fen, want 3600 (the amount keyed before it): %s", got, paid)
+	}
+	if n := w.log.count(`msg=order .* to=SUBMITTING `); n != 1 {
+		t.Errorf("%d payments started, want 1 (a product barcode must start none):\n%s", n, w.log.text())
+	}
+
+	w.log.waitFor(t, "its receipt", 10*time.Second, `msg="receipt shown" .* total_fen=3600`)
+	w.key("Return") // the receipt: next sale
+	w.typeAt(300*time.Millisecond, "12.34")
+	w.typeAt(4*time.Millisecond, "130002000000000002\n") // the customer enters a password
+	waiting := w.log.waitFor(t, "the password wait", 30*time.Second, `msg=order .* to=WAITING_PASSWORD `)
+	if got := field(waiting, "amount_fen"); got != "1234" {
+		t.Fatalf("the second sale waits for %s fen, want 1234: %s", got, waiting)
+	}
+	no := field(waiting, "out_trade_no")
+	w.shot(shots, "3-password-wait")
+	w.kill()
+
+	w = startWindow(t, display, dir)
+	// Recovery asks WeChat until the customer's password wait ends.
+	w.log.waitFor(t, "recovery finding it paid", 60*time.Second, `msg=order out_trade_no=`+no+` from=WAITING_PASSWORD to=PAID amount_fen=1234 `)
+	w.log.waitFor(t, "the window showing it", 10*time.Second, `msg="outcome shown" out_trade_no=`+no+` state=PAID amount_fen=1234`)
+	w.shot(shots, "4-after-restart")
+	if w.log.count(`msg="outcome acknowledged"`) != 0 {
+		t.Fatalf("acknowledged before anyone pressed F7:\n%s", w.log.text())
+	}
+	w.key("F7")
+	w.log.waitFor(t, "F7 acknowledging it", 10*time.Second, `msg="outcome acknowledged" out_trade_no=`+no)
+	w.shot(shots, "5-acknowledged")
+}
+
+// startXvfb starts a private X server on a display it picks itself
+// (-displayfd: no number another test or person uses) and returns ":N".
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{wr}
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	wr.Close()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		r.Close()
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if _, err := strconv.Atoi(n); err != nil {
+			t.Fatalf("Xvfb gave no display number (%q): %s", n, errb.String())
+		}
+		return ":" + n
+	case <-time.After(30 * time.Second):
+		t.Fatalf("Xvfb did not start in 30 s: %s", errb.String())
+	}
+	return ""
+}
+
+// realWindow is one run of the binary's window.
+type realWindow struct {
+	t       *testing.T
+	display string
+	cmd     *exec.Cmd
+	log     *logLines
+	done    chan struct{}
+}
+
+// startWindow starts the window on display with dir's data and config (the
+// same dir again is a restart) and waits until it takes keys, focused.
+func startWindow(t *testing.T, display, dir string) *realWindow {
+	t.Helper()
+	cmd := exec.Command(bin, "--verbose", "--data", filepath.Join(dir, "data"))
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DISPLAY=" + display, "LANG=en_US.UTF-8",
+		"HOME=" + filepath.Join(dir, "home"), "XDG_CONFIG_HOME=" + filepath.Join(dir, "config")}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the window: %v", err)
+	}
+	w := &realWindow{t: t, display: display, cmd: cmd, log: newLogLines(), done: make(chan struct{})}
+	go func() {
+		w.log.read(stderr)
+		cmd.Wait()
+		close(w.done)
+	}()
+	t.Cleanup(w.kill)
+	w.log.onFail = func() string {
+		if _, err := exec.LookPath("import"); err != nil {
+			return "no screenshot (ImageMagick's import is not installed)"
+		}
+		dir := os.Getenv("WXPOS_XVFB_SHOTS")
+		if dir == "" {
+			dir = os.TempDir()
+		}
+		name := fmt.Sprintf("wxpos-xvfb-failed-%d", time.Now().UnixNano())
+		w.shot(dir, name)
+		return "the screen is in " + filepath.Join(dir, name+".png")
+	}
+	w.log.waitFor(t, "the window to start", 60*time.Second, `msg="window started"`)
+	id := strings.Fields(w.xdotool(30*time.Second, "search", "--sync", "--onlyvisible", "--name", "^wxpos"))
+	if len(id) == 0 {
+		t.Fatalf("no wxpos window on %s", display)
+	}
+	// No window manager on Xvfb: focus is set directly, as a click would.
+	w.xdotool(10*time.Second, "windowfocus", "--sync", id[0])
+	return w
+}
+
+// typeAt types text, gap between keys ("\n" is Return).
+func (w *realWindow) typeAt(gap time.Duration, text string) {
+	w.t.Helper()
+	w.xdotool(30*time.Second, "type", "--delay", strconv.Itoa(int(gap/time.Millisecond)), text)
+}
+
+// key presses one named key (X keysym: Return, F7).
+func (w *realWindow) key(name string) {
+	w.t.Helper()
+	w.xdotool(10*time.Second, "key", name)
+}
+
+func (w *realWindow) xdotool(limit time.Duration, args ...string) string {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "xdotool", args...)
+	cmd.Env = []string{"DISPLAY=" + w.display}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		w.t.Fatalf("xdotool %s: %v: %s\nwindow log:\n%s", strings.Join(args, " "), err, out, w.log.text())
+	}
+	return string(out)
+}
+
+// kill ends the window as a power cut would (SIGKILL), once.
+func (w *realWindow) kill() {
+	select {
+	case <-w.done:
+		return
+	default:
+	}
+	w.cmd.Process.Signal(syscall.SIGKILL)
+	<-w.done
+}
+
+// shot saves the screen as dir/name.png when dir is set.
+func (w *realWindow) shot(dir, name string) {
+	if dir == "" {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		w.t.Fatal(err)
+	}
+	cmd := exec.Command("import", "-window", "root", filepath.Join(dir, name+".png"))
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DISPLAY=" + w.display}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		w.t.Errorf("screenshot %s: %v: %s", name, err, out)
+	}
+}
+
+// logLines is the window's log (slog's text lines on stderr) as it comes.
+type logLines struct {
+	onFail  func() string // what the screen showed, for the failure message
+	mu      sync.Mutex
+	lines   []string
+	changed chan struct{} // closed and replaced on every line and at EOF
+	eof     bool
+}
+
+func newLogLines() *logLines { return &logLines{changed: make(chan struct{})} }
+
+func (l *logLines) read(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		l.mu.Lock()
+		l.lines = append(l.lines, sc.Text())
+		close(l.changed)
+		l.changed = make(chan struct{})
+		l.mu.Unlock()
+	}
+	l.mu.Lock()
+	l.eof = true
+	close(l.changed)
+	l.changed = make(chan struct{})
+	l.mu.Unlock()
+}
+
+// waitFor returns the first line matching pattern, waiting for it up to
+// limit; the window exiting first fails the test.
+func (l *logLines) waitFor(t *testing.T, what string, limit time.Duration, pattern string) string {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.After(limit)
+	for {
+		l.mu.Lock()
+		for _, s := range l.lines {
+			if re.MatchString(s) {
+				l.mu.Unlock()
+				return s
+			}
+		}
+		eof, changed := l.eof, l.changed
+		l.mu.Unlock()
+		if eof {
+			t.Fatalf("waiting for %s: the window exited; its log:\n%s", what, l.text())
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("waiting for %s: no log line like %q in %s; %sthe window's log:\n%s", what, pattern, limit, l.failed(), l.text())
+		}
+	}
+}
+
+// failed is what onFail says, when set.
+func (l *logLines) failed() string {
+	if l.onFail == nil {
+		return ""
+	}
+	return l.onFail() + "; "
+}
+
+// count is how many lines so far match pattern.
+func (l *logLines) count(pattern string) int {
+	re := regexp.MustCompile(pattern)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, s := range l.lines {
+		if re.MatchString(s) {
+			n++
+		}
+	}
+	return n
+}
+
+func (l *logLines) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+// field is the value of key=value in a slog text line.
+func field(line, key string) string {
+	m := regexp.MustCompile(`(?:^| )` + regexp.QuoteMeta(key) + `=("[^"]*"|\S*)`).FindStringSubmatch(line)
+	if m == nil {
+		return fmt.Sprintf("(no %s)", key)
+	}
+	return strings.Trim(m[1], `"`)
+}
