@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -81,6 +82,11 @@ type refundScreen struct {
 	detail  *fyne.Container
 	message *widget.Label
 
+	// Errors under the field they are about, in the error colour:
+	// searchErr a search that failed, amountErr and reasonErr the form.
+	searchErr, amountErr, reasonErr *widget.Label
+	top, form                       *fyne.Container // laid out again when an error comes or goes
+
 	sale    *SaleRow
 	full    *keyRadio
 	amount  *keyEntry
@@ -110,6 +116,7 @@ func newRefundScreen(c *console) *refundScreen {
 	t := c.t
 	s := &refundScreen{c: c, search: newKeyEntry(t), results: container.NewVBox(), detail: container.NewVBox(),
 		message: widget.NewLabel(""), amount: newKeyEntry(t),
+		searchErr: newFieldError(), amountErr: newFieldError(), reasonErr: newFieldError(),
 		state: canvas.NewText("", theme.Color(theme.ColorNameForeground)), explain: widget.NewLabel(""), ctx: t.ctx,
 		progress: map[string]*refundProgress{}}
 	s.search.SetPlaceHolder(t.mt(msgRefSearch))
@@ -156,12 +163,34 @@ func (s *refundScreen) view() fyne.CanvasObject {
 	t := s.c.t
 	find := newIconButton(t.mt(msgRefFind), theme.SearchIcon(), s.find)
 	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), s.leave)
-	top := container.NewVBox(heading(t.mt(msgRefTitle)), container.NewBorder(nil, nil, nil, find, s.search))
+	s.top = container.NewVBox(heading(t.mt(msgRefTitle)), container.NewBorder(nil, nil, nil, find, s.search), s.searchErr)
 	left := container.NewBorder(widget.NewLabelWithStyle(t.mt(msgRefResults), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(s.results))
 	split := container.NewHSplit(left, container.NewVScroll(s.detail))
 	split.Offset = 0.42
-	return container.NewPadded(container.NewBorder(top, container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
+	return container.NewPadded(container.NewBorder(s.top, container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
+}
+
+// fieldError shows text under field l (nil: none) and clears the other
+// form lines; "" clears them all.
+func (s *refundScreen) fieldError(l *widget.Label, text string) {
+	for _, x := range []*widget.Label{s.amountErr, s.reasonErr} {
+		if x != l {
+			setLine(s.form, x, "")
+		}
+	}
+	if l != nil {
+		setLine(s.form, l, text)
+	}
+}
+
+// errorField is the form field a refund error concerns, nil for one that
+// is no single field's (the network, the refund limits, a PIN).
+func (s *refundScreen) errorField(err error) *widget.Label {
+	if errors.Is(err, pos.ErrBadAmount) {
+		return s.amountErr
+	}
+	return nil
 }
 
 func (s *refundScreen) start(ctx context.Context) {
@@ -187,16 +216,17 @@ func (s *refundScreen) find() {
 	c, t := s.c, s.c.t
 	q := s.search.Text
 	s.message.SetText(t.mt(msgMgrLoading))
+	setLine(s.top, s.searchErr, "")
 	t.async(s.ctx, func(ctx context.Context) func() {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		rows, err := c.m.FindSales(ctx, q)
 		return func() {
+			s.message.SetText("")
 			if err != nil {
-				s.message.SetText(c.errText(err))
+				setLine(s.top, s.searchErr, c.errText(err))
 				return
 			}
-			s.message.SetText("")
 			s.results.Objects = nil
 			for i := range rows {
 				r := rows[i]
@@ -292,15 +322,16 @@ func (s *refundScreen) show(r SaleRow, resetForm bool) {
 	}
 	if resetForm {
 		s.reason.SetText("")
+		s.fieldError(nil, "") // another sale's errors are not this one's
 	}
+	s.form = container.NewVBox(widget.NewForm(
+		widget.NewFormItem(t.mt(msgRefHowMuch), s.full),
+		widget.NewFormItem(t.mt(msgRefAmount), container.NewVBox(s.amount, s.amountErr)),
+		widget.NewFormItem(t.mt(msgRefReason), container.NewVBox(s.reason, s.reasonErr)),
+	))
 	s.detail.Objects = []fyne.CanvasObject{
 		widget.NewCard(t.mt(msgRefSale), "", info),
-		widget.NewForm(
-			widget.NewFormItem(t.mt(msgRefHowMuch), s.full),
-			widget.NewFormItem(t.mt(msgRefAmount), s.amount),
-			widget.NewFormItem(t.mt(msgRefReason), s.reason),
-		),
-		s.submit, s.state, s.explain,
+		s.form, s.submit, s.state, s.explain,
 	}
 	s.detail.Refresh()
 }
@@ -371,18 +402,20 @@ func (s *refundScreen) ask() {
 	fen, ok := parseYuan(strings.TrimPrefix(strings.TrimSpace(s.amount.Text), "¥"))
 	switch {
 	case s.left() <= 0:
+		s.fieldError(nil, "")
 		s.explain.SetText(t.mt(msgRefNothingLeft))
 		return
 	case !ok || fen <= 0:
-		s.explain.SetText(t.mt(msgRefBadAmount))
+		s.fieldError(s.amountErr, t.mt(msgRefBadAmount))
 		return
 	case fen > s.left():
-		s.explain.SetText(t.mt(msgRefTooMuch, formatFen(s.left())))
+		s.fieldError(s.amountErr, t.mt(msgRefTooMuch, formatFen(s.left())))
 		return
 	case strings.TrimSpace(s.reason.Text) == "":
-		s.explain.SetText(t.mt(msgRefNeedReason))
+		s.fieldError(s.reasonErr, t.mt(msgRefNeedReason))
 		return
 	}
+	s.fieldError(nil, "")
 	no, reason := s.sale.OutTradeNo, strings.TrimSpace(s.reason.Text)
 	s.c.askPINFor(staff.ActionRefund, no, fen, func(ap staff.Approval, pin string) {
 		s.run(pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Reason: reason, Approval: pos.Approval{User: ap.Approver, Credential: pin}})
@@ -403,7 +436,14 @@ func (s *refundScreen) run(req pos.RefundOrder) {
 		r, err := c.m.Refund(ctx, req)
 		return func() {
 			if err != nil {
-				*p = refundProgress{explain: c.errText(err)}
+				if l := s.errorField(err); l != nil {
+					*p = refundProgress{}
+					if s.sale != nil && s.sale.OutTradeNo == no {
+						s.fieldError(l, c.errText(err))
+					}
+				} else {
+					*p = refundProgress{explain: c.errText(err)}
+				}
 				s.renderIf(no)
 				return
 			}

@@ -239,3 +239,59 @@ func TestRefundAmountFieldIgnoresWedgeScan(t *testing.T) {
 		t.Errorf("search %q, message %q: want the payment code refused, not searched", s.search.Text, s.message.Text)
 	}
 }
+
+// TestRefundErrorsAtTheField: what is wrong with the amount is said under
+// the amount, a missing reason under the reason, one at a time, in the
+// error colour and the catalogue's words; nothing of it at the bottom of
+// the screen or in the outcome line; picking another sale starts clean.
+func TestRefundErrorsAtTheField(t *testing.T) {
+	w := newMgrWorld(t)
+	ctx := context.Background()
+	var nos []string
+	for i, fen := range []int64{2500, 900} {
+		sale, err := w.core.PayScan(ctx, pos.Sale{AmountFen: fen, Cashier: "Li"}, postest.Code(postest.Success, 40+i))
+		if err != nil || sale.State != pos.StatePaid {
+			t.Fatalf("sale %v %v", sale, err)
+		}
+		nos = append(nos, sale.OutTradeNo)
+	}
+	h := newHarness(t, WithLanguage(LangEN))
+	h.term.ShowRefund(w.desk, nos[0])
+	s := screenAs[*refundScreen](h)
+	h.waitFor("sale picked", func() bool { return s.sale != nil && s.fresh })
+
+	only := func(what string, l *widget.Label, want string) {
+		t.Helper()
+		for _, x := range []*widget.Label{s.amountErr, s.reasonErr, s.searchErr} {
+			if x == l {
+				if !x.Visible() || x.Text != want || x.Importance != widget.DangerImportance {
+					t.Errorf("%s: under the field %q (shown %v), want %q in the error colour", what, x.Text, x.Visible(), want)
+				}
+			} else if x.Visible() {
+				t.Errorf("%s: another field says %q", what, x.Text)
+			}
+		}
+		if s.message.Text != "" || s.explain.Text != "" {
+			t.Errorf("%s: also said at the bottom %q / in the outcome line %q", what, s.message.Text, s.explain.Text)
+		}
+		if s.c.prompt != nil {
+			t.Fatalf("%s: the PIN was asked for", what)
+		}
+	}
+	s.amount.SetText("30.00")
+	s.reason.SetText("wrong size")
+	test.Tap(s.submit)
+	only("more than is left", s.amountErr, h.term.mt(msgRefTooMuch, "¥25.00"))
+	s.amount.SetText("12.3.4")
+	test.Tap(s.submit)
+	only("not an amount", s.amountErr, h.term.mt(msgRefBadAmount))
+	s.amount.SetText("10.00")
+	s.reason.SetText("")
+	test.Tap(s.submit)
+	only("no reason", s.reasonErr, h.term.mt(msgRefNeedReason))
+
+	s.search.SetText(nos[1])
+	s.find()
+	h.waitFor("the other sale", func() bool { return s.sale != nil && s.sale.OutTradeNo == nos[1] && s.fresh })
+	only("another sale", nil, "")
+}

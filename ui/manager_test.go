@@ -144,8 +144,8 @@ func TestRefundScreenFlow(t *testing.T) {
 	s.amount.SetText("30.00")
 	s.reason.SetText("wrong size")
 	test.Tap(s.submit)
-	if !strings.Contains(s.explain.Text, "25.00") {
-		t.Fatalf("too much accepted: %q", s.explain.Text)
+	if !strings.Contains(s.amountErr.Text, "25.00") {
+		t.Fatalf("too much accepted: %q", s.amountErr.Text)
 	}
 	if s.c.prompt != nil {
 		t.Fatal("PIN asked for an impossible refund")
