@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +43,116 @@ type managerSettings struct {
 	findings                  *fyne.Container
 	message                   *widget.Label
 	form                      *widget.Form
+	body                      *fyne.Container // laid out again when an error comes or goes
 	ctx                       context.Context
+
+	// errs is the error line under each field, in the error colour;
+	// fields is each field with its line, as the forms hold it.
+	errs   map[*keyEntry]*widget.Label
+	fields map[*keyEntry]*fyne.Container
+}
+
+// settingFields is which field of the screen a configuration field is, and
+// what to say under it when the configuration's checks refuse it. A field
+// not here is not on the screen (it is said on the message line).
+func (s *managerSettings) settingFields() map[string]struct {
+	e *keyEntry
+	m msg
+} {
+	type f = struct {
+		e *keyEntry
+		m msg
+	}
+	return map[string]f{
+		"store.id": {s.storeID, msgSetErrID}, "store.terminal_id": {s.term, msgSetErrID},
+		"wechat.appid": {s.appID, msgSetErrAppID}, "wechat.mchid": {s.mchID, msgSetErrMchID},
+		"wechat.merchant_serial_no":        {s.serial, msgSetErrRequired},
+		"wechat.merchant_private_key_file": {s.keyFile, msgSetErrRequired},
+		"wechat.apiv3_key_file":            {s.v3KeyFile, msgSetErrRequired},
+		"wechat.platform_public_key_id":    {s.pubID, msgSetErrPubKey},
+		"wechat.api_key_file":              {s.apiKeyFile, msgSetErrRequired},
+		"wechat.client_cert_file":          {s.certFile, msgSetErrClientCert},
+		"scanner.baud":                     {s.baud, msgSetErrBaud},
+		"printer.target":                   {s.printer, msgSetErrPrinter},
+	}
+}
+
+// field is entry e with its error line under it.
+func (s *managerSettings) field(e *keyEntry) *fyne.Container {
+	if c, ok := s.fields[e]; ok {
+		return c
+	}
+	l := newFieldError()
+	s.errs[e] = l
+	c := container.NewVBox(e, l)
+	s.fields[e] = c
+	return c
+}
+
+// fieldError shows text under e's field.
+func (s *managerSettings) fieldError(e *keyEntry, text string) {
+	s.field(e)
+	setLine(s.body, s.errs[e], text)
+}
+
+// clearErrors takes every error line and the message away.
+func (s *managerSettings) clearErrors() {
+	for e := range s.errs {
+		s.fieldError(e, "")
+	}
+	s.say(widget.MediumImportance, "")
+}
+
+// say puts text on the message line at the bottom, in the colour of imp.
+func (s *managerSettings) say(imp widget.Importance, text string) {
+	s.message.Importance = imp
+	s.message.SetText(text)
+}
+
+// refused shows each problem the configuration's checks found under its
+// field, those of fields not on the screen on the message line.
+func (s *managerSettings) refused(err error) {
+	t := s.c.t
+	fields := s.settingFields()
+	var elsewhere []string
+	for _, fe := range configFieldErrors(err) {
+		if f, ok := fields[fe.Field]; ok {
+			s.fieldError(f.e, t.cat.T(f.m))
+			continue
+		}
+		elsewhere = append(elsewhere, t.cat.T(msgSetErrOther, fe.Field))
+	}
+	if len(elsewhere) == 0 {
+		elsewhere = []string{t.cat.T(msgSetNotSaved)}
+	}
+	s.say(widget.DangerImportance, strings.Join(elsewhere, "\n"))
+}
+
+// configFieldErrors lists every *config.FieldError in err's tree (a
+// refused configuration joins one per problem).
+func configFieldErrors(err error) []*config.FieldError {
+	var out []*config.FieldError
+	var walk func(error)
+	walk = func(err error) {
+		if fe, ok := err.(*config.FieldError); ok {
+			out = append(out, fe)
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			if e := u.Unwrap(); e != nil {
+				walk(e)
+			}
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return out
 }
 
 func newManagerSettings(c *console, by string) *managerSettings {
@@ -64,6 +174,7 @@ func newManagerSettings(c *console, by string) *managerSettings {
 		port: e(cfg.Scanner.Port, "/dev/ttyUSB0"), baud: e(strconv.Itoa(cfg.Scanner.Baud), "9600"),
 		scanTest: newKeyPasswordEntry(t), scanResult: widget.NewLabel(""), printer: e(cfg.Printer.Target, "usb:/dev/usb/lp0"),
 		findings: container.NewVBox(), message: widget.NewLabel(""),
+		errs: map[*keyEntry]*widget.Label{}, fields: map[*keyEntry]*fyne.Container{},
 	}
 	s.message.Wrapping = fyne.TextWrapWord
 	s.scanTest.SetPlaceHolder(t.mt(msgSetScanTestHint))
@@ -114,7 +225,7 @@ func (s *managerSettings) showMode() {
 		return
 	}
 	t := s.c.t
-	fi := widget.NewFormItem
+	fi := func(label string, e *keyEntry) *widget.FormItem { return widget.NewFormItem(label, s.field(e)) }
 	items := []*widget.FormItem{fi(t.mt(msgSetStoreID), s.storeID), fi(t.mt(msgSetStoreName), s.storeName), fi(t.mt(msgSetTerminal), s.term)}
 	switch s.selectedMode() {
 	case config.ModeV3:
@@ -138,15 +249,15 @@ func (s *managerSettings) view() fyne.CanvasObject {
 	merchant := widget.NewCard(t.mt(msgSetMerchant), "", container.NewVBox(s.mode, s.form, check, s.findings))
 	testPrint := newIconButton(t.mt(msgSetTestPrint), theme.DocumentPrintIcon(), s.testPrint)
 	devices := widget.NewCard(t.mt(msgSetDevices), "", container.NewVBox(widget.NewForm(
-		fi(t.mt(msgSetPort), s.port), fi(t.mt(msgSetBaud), s.baud), fi(t.mt(msgSetScanTest), s.scanTest)), s.scanResult,
-		widget.NewForm(fi(t.mt(msgSetPrinter), s.printer), fi(t.mt(msgSetWidth), s.width)), testPrint))
+		fi(t.mt(msgSetPort), s.port), fi(t.mt(msgSetBaud), s.field(s.baud)), fi(t.mt(msgSetScanTest), s.scanTest)), s.scanResult,
+		widget.NewForm(fi(t.mt(msgSetPrinter), s.field(s.printer)), fi(t.mt(msgSetWidth), s.width)), testPrint))
 	lang := widget.NewCard(t.cat.T(msgSettingsLanguage), "", s.lang)
 	save := newIconButton(t.mt(msgSetSave), theme.DocumentSaveIcon(), s.save)
 	save.Importance = widget.HighImportance
 	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
-	cols := container.NewGridWithColumns(2, merchant, container.NewVBox(devices, lang))
+	s.body = container.NewGridWithColumns(2, merchant, container.NewVBox(devices, lang))
 	return container.NewPadded(container.NewBorder(heading(t.mt(msgMgrSettings)),
-		container.NewBorder(nil, nil, back, save, s.message), nil, nil, container.NewVScroll(cols)))
+		container.NewBorder(nil, nil, back, save, s.message), nil, nil, container.NewVScroll(s.body)))
 }
 
 func (s *managerSettings) start(ctx context.Context) { s.ctx = ctx }
@@ -255,32 +366,43 @@ func (s *managerSettings) testPrint() {
 		return
 	}
 	r := testReceipt(s.c.m.Settings())
+	s.fieldError(s.printer, "")
 	t.async(s.ctx, func(ctx context.Context) func() {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		err := t.opt.printer.Print(ctx, r, false)
 		return func() {
 			if err != nil {
-				s.message.SetText(t.errorTextOr(msgReceiptPrintErr, err))
+				s.fieldError(s.printer, t.errorTextOr(msgReceiptPrintErr, err))
 				return
 			}
-			s.message.SetText(t.cat.T(msgReceiptPrinted))
+			s.say(widget.MediumImportance, t.cat.T(msgReceiptPrinted))
 		}
 	})
 }
 
 func (s *managerSettings) save() {
 	c, t := s.c, s.c.t
+	s.clearErrors()
+	if _, err := strconv.Atoi(strings.TrimSpace(s.baud.Text)); err != nil {
+		s.fieldError(s.baud, t.cat.T(msgSetErrBaud))
+		s.say(widget.DangerImportance, t.cat.T(msgSetNotSaved))
+		return
+	}
 	cand := s.candidate()
 	by := s.by
 	t.async(s.ctx, func(ctx context.Context) func() {
 		err := c.m.SaveSettings(ctx, cand, by)
 		return func() {
-			if err != nil {
-				s.message.SetText(c.errText(err))
+			if errors.Is(err, ErrSettingsInvalid) {
+				s.refused(err)
 				return
 			}
-			s.message.SetText(t.mt(msgSetSaved))
+			if err != nil {
+				s.say(widget.DangerImportance, c.errText(err))
+				return
+			}
+			s.say(widget.SuccessImportance, t.mt(msgSetSaved))
 			if Lang(cand.UI.Locale) != t.Language() {
 				t.SetLanguage(Lang(cand.UI.Locale))
 				t.show(newManagerSettings(c, by))
