@@ -89,10 +89,7 @@ func newAuditScreen(c *console) *auditScreen {
 	s.from.SetText(today.Format("2006-01-02"))
 	s.to.SetText(today.Format("2006-01-02"))
 	s.message.Wrapping = fyne.TextWrapWord
-	s.list = newKeyList(t, func() int { return len(s.events) },
-		func() fyne.CanvasObject {
-			return container.New(auditColumns, widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""))
-		},
+	s.list = newKeyList(t, func() int { return len(s.events) }, newAuditRow,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			cols := o.(*fyne.Container).Objects
 			for j, text := range t.auditRow(s.event(i)) {
@@ -102,6 +99,19 @@ func newAuditScreen(c *console) *auditScreen {
 	s.list.OnSelected = func(i widget.ListItemID) { s.showDetail(s.event(i)) }
 	s.body = container.NewStack(s.list)
 	return s
+}
+
+// newAuditRow is one row of the list: its columns cut a long text short
+// with … (a 32-character name is wider than the who column); the row's
+// details show it whole.
+func newAuditRow() fyne.CanvasObject {
+	cols := make([]fyne.CanvasObject, len(auditColumns)+1)
+	for i := range cols {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		cols[i] = l
+	}
+	return container.New(auditColumns, cols...)
 }
 
 // event is the i-th row, newest first.
@@ -188,7 +198,12 @@ func (t *Terminal) auditFields(e AuditEvent) []auditField {
 			add(msgAudFieldMove, t.cat.T(msgAudMove, from, to))
 		}
 	}
-	add(msgAudFieldWhy, e.Reason)
+	if why, ok := t.systemReason(e); ok {
+		add(msgAudFieldWhy, why)
+		add(msgAudFieldTechnical, e.Reason)
+	} else {
+		add(msgAudFieldWhy, e.Reason)
+	}
 	var data map[string]any
 	if json.Unmarshal(e.Data, &data) != nil {
 		return out
