@@ -85,7 +85,8 @@ type refundScreen struct {
 	// Errors under the field they are about, in the error colour:
 	// searchErr a search that failed, amountErr and reasonErr the form.
 	searchErr, amountErr, reasonErr *widget.Label
-	top, form                       *fyne.Container // laid out again when an error comes or goes
+	top, form                       *fyne.Container   // laid out again when an error comes or goes
+	scroll                          *container.Scroll // the sale and its form
 
 	sale    *SaleRow
 	full    *keyRadio
@@ -166,7 +167,8 @@ func (s *refundScreen) view() fyne.CanvasObject {
 	s.top = container.NewVBox(heading(t.mt(msgRefTitle)), container.NewBorder(nil, nil, nil, find, s.search), s.searchErr)
 	left := container.NewBorder(widget.NewLabelWithStyle(t.mt(msgRefResults), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(s.results))
-	split := container.NewHSplit(left, container.NewVScroll(s.detail))
+	s.scroll = container.NewVScroll(s.detail)
+	split := container.NewHSplit(left, s.scroll)
 	split.Offset = 0.42
 	return container.NewPadded(container.NewBorder(s.top, container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
 }
@@ -174,13 +176,21 @@ func (s *refundScreen) view() fyne.CanvasObject {
 // fieldError shows text under field l (nil: none) and clears the other
 // form lines; "" clears them all.
 func (s *refundScreen) fieldError(l *widget.Label, text string) {
+	changed := false
 	for _, x := range []*widget.Label{s.amountErr, s.reasonErr} {
-		if x != l {
-			setLine(s.form, x, "")
+		was := x.Visible()
+		if x == l {
+			setLine(nil, x, text)
+		} else {
+			setLine(nil, x, "")
 		}
+		changed = changed || was != x.Visible()
 	}
-	if l != nil {
-		setLine(s.form, l, text)
+	// The form grows or shrinks by a line: the detail lays its parts out
+	// again, and the scroll takes the new height.
+	if changed && s.scroll != nil {
+		s.detail.Refresh()
+		s.scroll.Refresh()
 	}
 }
 

@@ -274,6 +274,9 @@ func TestRefundErrorsAtTheField(t *testing.T) {
 		if s.message.Text != "" || s.explain.Text != "" {
 			t.Errorf("%s: also said at the bottom %q / in the outcome line %q", what, s.message.Text, s.explain.Text)
 		}
+		if got, need := s.form.Size().Height, s.form.MinSize().Height; got < need {
+			t.Errorf("%s: the form was not laid out again: %.0f px high, needs %.0f (the reason field is pushed out)", what, got, need)
+		}
 		if s.c.prompt != nil {
 			t.Fatalf("%s: the PIN was asked for", what)
 		}

@@ -43,7 +43,8 @@ type managerSettings struct {
 	findings                  *fyne.Container
 	message                   *widget.Label
 	form                      *widget.Form
-	body                      *fyne.Container // laid out again when an error comes or goes
+	body                      *fyne.Container   // laid out again when an error comes or goes
+	scroll                    *container.Scroll // body, which takes the new height
 	ctx                       context.Context
 
 	// errs is the error line under each field, in the error colour;
@@ -92,7 +93,12 @@ func (s *managerSettings) field(e *keyEntry) *fyne.Container {
 // fieldError shows text under e's field.
 func (s *managerSettings) fieldError(e *keyEntry, text string) {
 	s.field(e)
-	setLine(s.body, s.errs[e], text)
+	l := s.errs[e]
+	was := l.Visible()
+	setLine(s.body, l, text)
+	if was != l.Visible() && s.scroll != nil {
+		s.scroll.Refresh()
+	}
 }
 
 // clearErrors takes every error line and the message away.
@@ -256,8 +262,9 @@ func (s *managerSettings) view() fyne.CanvasObject {
 	save.Importance = widget.HighImportance
 	back := newIconButton(t.cat.T(msgCommonBack), theme.NavigateBackIcon(), func() { t.show(newManagerHome(s.c)) })
 	s.body = container.NewGridWithColumns(2, merchant, container.NewVBox(devices, lang))
+	s.scroll = container.NewVScroll(s.body)
 	return container.NewPadded(container.NewBorder(heading(t.mt(msgMgrSettings)),
-		container.NewBorder(nil, nil, back, save, s.message), nil, nil, container.NewVScroll(s.body)))
+		container.NewBorder(nil, nil, back, save, s.message), nil, nil, s.scroll))
 }
 
 func (s *managerSettings) start(ctx context.Context) { s.ctx = ctx }

@@ -33,6 +33,11 @@ func TestSettingsErrorsAtTheField(t *testing.T) {
 				t.Errorf("%s: field %q says %q (shown %v), want %q", what, e.Text, l.Text, l.Visible(), w)
 			}
 		}
+		for e, f := range s.fields {
+			if got, need := f.Size().Height, f.MinSize().Height; f.Visible() && got < need {
+				t.Errorf("%s: field %q was not laid out again: %.0f px high, needs %.0f", what, e.Text, got, need)
+			}
+		}
 		for e := range want {
 			if _, ok := s.errs[e]; !ok {
 				t.Errorf("%s: field %q has no error line", what, e.Text)
