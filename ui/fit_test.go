@@ -280,6 +280,41 @@ func fitVisits() []fitVisit {
 			s := screenAs[*reconScreen](h)
 			h.waitFor("result", func() bool { return s.summary.Text != "" })
 		}},
+		{"refund errors", func(h *harness, w *fitWorld) {
+			sales, err := w.desk.FindSales(context.Background(), "")
+			if err != nil || len(sales) == 0 {
+				h.t.Fatalf("sales %v %v", sales, err)
+			}
+			h.term.ShowRefund(w.desk, sales[0].OutTradeNo)
+			s := screenAs[*refundScreen](h)
+			h.waitFor("sale picked", func() bool { return s.sale != nil && s.fresh })
+			s.amount.SetText("999999.99")
+			s.ask()
+		}},
+		{"manager settings errors", func(h *harness, w *fitWorld) {
+			h.term.show(newManagerSettings(mgr(h, w), "Wang"))
+			s := screenAs[*managerSettings](h)
+			s.mode.SetSelected(h.term.mt(msgSetModeV3))
+			s.storeID.SetText("S 1!")
+			s.appID.SetText("wx12")
+			s.save()
+			h.waitFor("refused", func() bool { return s.message.Text != "" })
+		}},
+		{"audit detail", func(h *harness, w *fitWorld) {
+			h.term.show(newAuditScreen(mgr(h, w)))
+			s := screenAs[*auditScreen](h)
+			s.from.SetText("")
+			s.to.SetText("")
+			s.load()
+			h.waitFor("events", func() bool { return len(s.events) > 10 })
+			for i := range s.events {
+				if _, ok := h.term.systemReason(s.event(i)); ok {
+					s.list.Select(i)
+					return
+				}
+			}
+			h.t.Fatal("no event with a reason of the payment core's")
+		}},
 	}
 }
 
