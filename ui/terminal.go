@@ -340,6 +340,9 @@ func (t *Terminal) route(groups []classified, enter *fyne.KeyEvent) {
 		case inputCode:
 			t.scanned(g.text)
 		case inputNotCode:
+			// How long, never what: a burst can hold a payment code run
+			// together with other keys.
+			t.log().Info("scan is not a payment code", "chars", len([]rune(g.text)))
 			if h, ok := t.cur.(notCodeHandler); ok {
 				h.notACode(g.text)
 			} else if f := t.focusedField(); f != nil {
