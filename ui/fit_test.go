@@ -357,3 +357,30 @@ func TestEveryScreenFits(t *testing.T) {
 		}
 	}
 }
+
+// TestRefundFormInSight: with the away banners up on a 1024×768 screen,
+// the refund's amount, reason and button are inside the visible part of
+// the scroll. The sale's card came first and pushed them below the fold,
+// where Tab focused a field nobody could see.
+func TestRefundFormInSight(t *testing.T) {
+	w := newFitWorld(t)
+	for _, v := range fitVisits() {
+		if v.name != "refund" {
+			continue
+		}
+		h := newFitHarness(t, w, LangZH)
+		h.w.Resize(windowSize)
+		v.open(h, w)
+		h.drain()
+		s := screenAs[*refundScreen](h)
+		d := fyne.CurrentApp().Driver()
+		view := d.AbsolutePositionForObject(s.scroll).Y + s.scroll.Size().Height
+		for name, o := range map[string]fyne.CanvasObject{"amount": s.amount, "reason": s.reason, "submit": s.submit} {
+			if bottom := d.AbsolutePositionForObject(o).Y + o.Size().Height; bottom > view {
+				t.Errorf("the %s ends at y=%.0f, below the visible part of the refund detail (y=%.0f)", name, bottom, view)
+			}
+		}
+		return
+	}
+	t.Fatal("no refund visit")
+}

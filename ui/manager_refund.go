@@ -339,9 +339,12 @@ func (s *refundScreen) show(r SaleRow, resetForm bool) {
 		widget.NewFormItem(t.mt(msgRefAmount), container.NewVBox(s.amount, s.amountErr)),
 		widget.NewFormItem(t.mt(msgRefReason), container.NewVBox(s.reason, s.reasonErr)),
 	))
+	// The form comes first: on a 1024×768 screen with the away banners up,
+	// the sale's card pushed it below the fold, where Tab reaches a field
+	// that nobody sees (Fyne does not scroll to the focused widget).
 	s.detail.Objects = []fyne.CanvasObject{
-		widget.NewCard(t.mt(msgRefSale), "", info),
 		s.form, s.submit, s.state, s.explain,
+		widget.NewCard(t.mt(msgRefSale), "", info),
 	}
 	s.detail.Refresh()
 }
