@@ -149,78 +149,109 @@ func writeXML(w http.ResponseWriter, p map[string]string) {
 	_, _ = w.Write(wechat.EncodeXML(p))
 }
 
+// v2Serve checks a v2 request as the real service does, in its order —
+// the body, then who sent it, then each field — and hands the fields to h.
+// A refusal is an unsigned return_code=FAIL with the service's message.
 func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w http.ResponseWriter, r *http.Request) (v2Result, wechat.SignType) {
+	p, fail := s.v2Body(w, r)
+	if fail != "" {
+		return v2Fail(fail), ""
+	}
+	signType, fail := s.v2Caller(p)
+	if fail != "" {
+		return v2Fail(fail), ""
+	}
+	if fail := v2Fields(ep, p); fail != "" {
+		return v2Fail(fail), ""
+	}
+	return h(p), signType
+}
+
+// v2Body reads the request's XML; empty elements count as absent, as for
+// the signature.
+func (s *Server) v2Body(w http.ResponseWriter, r *http.Request) (map[string]string, string) {
 	if r.Method != http.MethodPost {
-		return v2Fail("请使用post方法"), ""
+		return nil, "请使用post方法"
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return v2Fail("post数据过大"), ""
+			return nil, "post数据过大"
 		}
-		return v2Fail("读取post数据失败"), ""
+		return nil, "读取post数据失败"
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return v2Fail("post数据为空"), ""
+		return nil, "post数据为空"
 	}
 	if !utf8.Valid(data) {
-		return v2Fail("编码格式错误，请使用UTF-8编码"), ""
+		return nil, "编码格式错误，请使用UTF-8编码"
 	}
 	all, err := wechat.DecodeXML(bytes.NewReader(data))
 	if err != nil {
-		return v2Fail("XML格式错误"), ""
+		return nil, "XML格式错误"
 	}
-	// Empty elements count as absent, as for the signature.
 	p := make(map[string]string, len(all))
 	for k, v := range all {
 		if v != "" {
 			p[k] = v
 		}
 	}
+	return p, ""
+}
+
+// v2Caller checks the merchant, the signature and the appid's binding, and
+// returns the sign type the answer is signed with.
+func (s *Server) v2Caller(p map[string]string) (wechat.SignType, string) {
 	if p["mch_id"] == "" {
-		return v2Fail("缺少参数mch_id"), ""
+		return "", "缺少参数mch_id"
 	}
 	if p["mch_id"] != s.creds.MchID {
-		return v2Fail("mch_id参数错误，商户号不存在"), ""
+		return "", "mch_id参数错误，商户号不存在"
 	}
 	if p["appid"] == "" {
-		return v2Fail("缺少参数appid"), ""
+		return "", "缺少参数appid"
 	}
 	signType := wechat.SignType(p["sign_type"])
 	if signType == "" {
 		signType = wechat.SignMD5
 	}
 	if !signType.Valid() {
-		return v2Fail("sign_type参数格式错误"), ""
+		return "", "sign_type参数格式错误"
 	}
 	if p["sign"] == "" {
-		return v2Fail("缺少参数sign"), ""
+		return "", "缺少参数sign"
 	}
 	if !wechat.VerifyV2(p, s.creds.APIKey) {
-		return v2Fail("签名错误"), ""
+		return "", "签名错误"
 	}
 	if p["appid"] != s.creds.AppID {
 		// The real v2 service answers an appid not bound to the merchant
 		// with an unsigned return_code=FAIL (issue #19), not a business FAIL.
-		return v2Fail("appid和mch_id不匹配"), ""
+		return "", "appid和mch_id不匹配"
 	}
+	return signType, ""
+}
+
+// v2Fields checks every field of the endpoint: presence, length, 4-byte
+// runes, integers, one-of groups, number alphabets and notify_url.
+func v2Fields(ep *v2Endpoint, p map[string]string) string {
 	fields := append(append([]field{}, v2Common...), ep.fields...)
 	for _, f := range fields {
 		v, ok := p[f.name]
 		switch {
 		case !ok && f.required:
-			return v2Fail("缺少参数" + f.name), ""
+			return "缺少参数" + f.name
 		case !ok:
 		case utf8.RuneCountInString(v) > f.max:
-			return v2Fail(f.name + "参数长度有误"), ""
+			return f.name + "参数长度有误"
 		case hasFourByteRune(v):
-			return v2Fail(f.name + "参数格式错误，不支持emoji等4字节字符"), ""
+			return f.name + "参数格式错误，不支持emoji等4字节字符"
 		case f.integer && !isInt(v) && strings.HasSuffix(f.name, "_fee"):
 			// Captured: total_fee "0.12" → return_msg "invalid total_fee".
-			return v2Fail("invalid " + f.name), ""
+			return "invalid " + f.name
 		case f.integer && !isInt(v):
-			return v2Fail(f.name + "参数格式错误"), ""
+			return f.name + "参数格式错误"
 		}
 	}
 	if len(ep.oneOf) > 0 {
@@ -231,7 +262,7 @@ func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w
 			}
 		}
 		if !found {
-			return v2Fail("缺少参数" + ep.oneOf[len(ep.oneOf)-1]), ""
+			return "缺少参数" + ep.oneOf[len(ep.oneOf)-1]
 		}
 	}
 	for _, c := range []struct {
@@ -239,13 +270,13 @@ func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w
 		ok func(string) bool
 	}{{"out_trade_no", outTradeNoOK}, {"out_refund_no", outRefundNoOK}} {
 		if v, ok := p[c.k]; ok && !c.ok(v) {
-			return v2Fail(c.k + "参数格式错误"), ""
+			return c.k + "参数格式错误"
 		}
 	}
 	if v, ok := p["notify_url"]; ok && notifyURLIssue(v) != "" {
-		return v2Fail("notify_url参数格式错误"), ""
+		return "notify_url参数格式错误"
 	}
-	return h(p), signType
+	return ""
 }
 
 // isInt reports whether v is an Int of the v2 documents: amounts are int32
