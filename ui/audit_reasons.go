@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/wxpos/wxpos/internal/ident"
 )
 
 // The payment core writes why it moved an order or a refund in English
@@ -102,8 +103,14 @@ var auditReasonPrefixes = []struct {
 	{"unexpected pay status ", msgAudWhyUnexpected, (*Terminal).tradeWord},
 }
 
-// wechatCode is a bare WeChat error code, the reason of a declined payment.
-var wechatCode = regexp.MustCompile(`^[A-Z][A-Z_]+$`)
+// isWeChatCode reports a bare WeChat error code (ORDERPAID, USERPAYING…),
+// the reason of a declined payment: an upper-case letter, then upper-case
+// letters and underscores.
+func isWeChatCode(s string) bool {
+	return len(s) >= 2 && 'A' <= s[0] && s[0] <= 'Z' && ident.Run(s, 2, len(s), upperOrUnderscore)
+}
+
+var upperOrUnderscore = ident.Bytes("ABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 
 // systemReason says a reason the payment core wrote in the catalogue's
 // words; false for a person's reason or one it does not know.
@@ -124,7 +131,7 @@ func (t *Terminal) systemReason(e AuditEvent) (string, bool) {
 		}
 		return t.cat.T(p.m, p.word(t, rest)), true
 	}
-	if wechatCode.MatchString(e.Reason) {
+	if isWeChatCode(e.Reason) {
 		return t.cat.T(msgAudWhyDeclined, t.codeWord(e.Reason)), true
 	}
 	return "", false
