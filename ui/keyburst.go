@@ -186,6 +186,9 @@ func (e *keyEntry) TypedRune(r rune) { e.t.typedRune(r) }
 // TypedKey implements fyne.Focusable through the classifier.
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) { e.t.typedKey(ev) }
 
+// FocusGained implements fyne.Focusable: the field is scrolled into sight.
+func (e *keyEntry) FocusGained() { e.Entry.FocusGained(); reveal(e) }
+
 // keySelectEntry is a classifiedField SelectEntry (a reason typed or
 // picked from a list).
 type keySelectEntry struct {
@@ -215,3 +218,6 @@ func (e *keySelectEntry) TypedRune(r rune) { e.t.typedRune(r) }
 
 // TypedKey implements fyne.Focusable through the classifier.
 func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) { e.t.typedKey(ev) }
+
+// FocusGained implements fyne.Focusable: the field is scrolled into sight.
+func (e *keySelectEntry) FocusGained() { e.SelectEntry.FocusGained(); reveal(e) }

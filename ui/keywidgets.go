@@ -76,6 +76,9 @@ func (b *keyButton) TypedRune(r rune) {
 	}
 }
 
+// FocusGained implements fyne.Focusable: the button is scrolled into sight.
+func (b *keyButton) FocusGained() { b.Button.FocusGained(); reveal(b) }
+
 // keySelect is a Select that keeps Space and the arrows (open, step) and
 // passes other keys to the window.
 type keySelect struct {
@@ -105,6 +108,9 @@ func (s *keySelect) TypedRune(r rune) {
 		passRune(s, r)
 	}
 }
+
+// FocusGained implements fyne.Focusable: the select is scrolled into sight.
+func (s *keySelect) FocusGained() { s.Select.FocusGained(); reveal(s) }
 
 // keyRadio is a radio group drawn as one low button per option (the radio
 // icon, then the text), because Fyne's RadioGroup focuses items of its own
@@ -234,3 +240,6 @@ func (t *keyTable) TypedRune(r rune) {
 		passRune(t, r)
 	}
 }
+
+// FocusGained implements fyne.Focusable: the table is scrolled into sight.
+func (t *keyTable) FocusGained() { t.Table.FocusGained(); reveal(t) }

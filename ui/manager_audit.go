@@ -464,3 +464,6 @@ func (l *keyList) TypedKey(ev *fyne.KeyEvent) {
 
 // TypedRune implements fyne.Focusable through the classifier.
 func (l *keyList) TypedRune(r rune) { l.t.typedRune(r) }
+
+// FocusGained implements fyne.Focusable: the list is scrolled into sight.
+func (l *keyList) FocusGained() { l.List.FocusGained(); reveal(l) }
