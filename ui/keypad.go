@@ -49,6 +49,15 @@ func NewKeypad(onKey func(key string)) *Keypad {
 // Button returns the button for key, for tests and focus handling.
 func (k *Keypad) Button(key string) *keyButton { return k.buttons[key] }
 
+// parts implements composite: the keys.
+func (k *Keypad) parts() []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, 0, len(k.buttons))
+	for _, b := range k.buttons {
+		out = append(out, b)
+	}
+	return out
+}
+
 // CreateRenderer lays the keys out in a 3×4 grid of tall buttons; it is part
 // of the fyne.Widget interface.
 func (k *Keypad) CreateRenderer() fyne.WidgetRenderer {

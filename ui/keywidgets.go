@@ -195,6 +195,15 @@ func (r *keyRadio) Enable() { r.disabled = false; r.Refresh() }
 // Disabled says whether the options can be picked.
 func (r *keyRadio) Disabled() bool { return r.disabled }
 
+// parts implements composite: the options.
+func (r *keyRadio) parts() []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, len(r.items))
+	for i, b := range r.items {
+		out[i] = b
+	}
+	return out
+}
+
 // CreateRenderer implements fyne.Widget.
 func (r *keyRadio) CreateRenderer() fyne.WidgetRenderer {
 	objs := make([]fyne.CanvasObject, len(r.items))

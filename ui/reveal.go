@@ -54,7 +54,7 @@ func pathTo(root, o fyne.CanvasObject) []fyne.CanvasObject {
 // screens can sit in. Fyne keeps a widget's renderer private, so the
 // composites we use are named here: containers, scrolls, splits, cards,
 // forms, pop-ups (dialogs), a field's action button, and our own widgets
-// made of focusable parts.
+// made of parts.
 func children(o fyne.CanvasObject) []fyne.CanvasObject {
 	switch o := o.(type) {
 	case *fyne.Container:
@@ -75,20 +75,16 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject {
 		return []fyne.CanvasObject{o.Content}
 	case classifiedField:
 		return []fyne.CanvasObject{o.entry().ActionItem}
-	case *keyRadio:
-		out := make([]fyne.CanvasObject, len(o.items))
-		for i, b := range o.items {
-			out[i] = b
-		}
-		return out
-	case *Keypad:
-		out := make([]fyne.CanvasObject, 0, len(o.buttons))
-		for _, b := range o.buttons {
-			out = append(out, b)
-		}
-		return out
+	case composite:
+		return o.parts()
 	}
 	return nil
+}
+
+// composite is one of our widgets drawn from parts that hold focusable
+// widgets.
+type composite interface {
+	parts() []fyne.CanvasObject
 }
 
 // revealOnPath scrolls each Scroll on path (root first) so that the last
