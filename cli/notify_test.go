@@ -54,25 +54,7 @@ func TestNotificationSettlesQR(t *testing.T) {
 	sctx, stop := context.WithCancel(ctx)
 	go func() { served <- e.ServeNotifications(sctx, ln, term) }()
 
-	changes := term.Subscribe(ctx)
-	p, err := term.BeginQR(ctx, pos.Sale{AmountFen: 2600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Sandbox.PayNative(showing(ctx, t, changes, p).CodeURL); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 1 {
-		t.Fatalf("delivered %d, %v: %+v", n, err, w.Sandbox.Notifications())
-	}
-	select {
-	case <-p.Done():
-	case <-ctx.Done():
-		t.Fatal("not settled")
-	}
-	if o := p.Order(); o.State != pos.StatePaid {
-		t.Fatalf("state %s, want PAID", o.State)
-	}
+	p := paidByNotification(ctx, t, w, term, 2600)
 	stop()
 	if err := <-served; err != nil {
 		t.Fatal(err)
@@ -107,6 +89,33 @@ func TestCheckNotify(t *testing.T) {
 	if f := checkNotify(cfg); len(f) != 1 || f[0].Level != LevelInfo {
 		t.Errorf("sandbox: %+v", f)
 	}
+}
+
+// paidByNotification shows a QR for fen, has the customer pay it and the
+// sandbox deliver its one notification, and waits until the terminal has
+// settled the sale PAID — the path the receiver alone can finish.
+func paidByNotification(ctx context.Context, t *testing.T, w *WeChat, term *pos.Terminal, fen int64) *pos.Payment {
+	t.Helper()
+	changes := term.Subscribe(ctx)
+	p, err := term.BeginQR(ctx, pos.Sale{AmountFen: fen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Sandbox.PayNative(showing(ctx, t, changes, p).CodeURL); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 1 {
+		t.Fatalf("delivered %d, %v: %+v", n, err, w.Sandbox.Notifications())
+	}
+	select {
+	case <-p.Done():
+	case <-ctx.Done():
+		t.Fatal("not settled")
+	}
+	if o := p.Order(); o.State != pos.StatePaid {
+		t.Fatalf("state %s, want PAID", o.State)
+	}
+	return p
 }
 
 // showing waits for p's QR and returns the order as shown. It reads the
@@ -424,25 +433,7 @@ func TestNotificationsThroughReplica(t *testing.T) {
 	}
 	served := make(chan error, 1)
 	go func() { served <- e.ServeNotifications(sctx, ln, nil) }()
-	changes := term.Subscribe(ctx)
-	p, err := term.BeginQR(ctx, pos.Sale{AmountFen: 3300})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Sandbox.PayNative(showing(ctx, t, changes, p).CodeURL); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := w.Sandbox.DeliverNotifications(ctx); err != nil || n != 1 {
-		t.Fatalf("delivered %d, %v: %+v", n, err, w.Sandbox.Notifications())
-	}
-	select {
-	case <-p.Done():
-	case <-ctx.Done():
-		t.Fatal("not settled")
-	}
-	if o := p.Order(); o.State != pos.StatePaid {
-		t.Fatalf("state %s, want PAID", o.State)
-	}
+	p := paidByNotification(ctx, t, w, term, 3300)
 	pool, err := replica.Connect(ctx, replica.Config{DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
