@@ -133,8 +133,18 @@ func TestScannerRetriesUntilOpen(t *testing.T) {
 	const failures = 4
 	port := newFakePort()
 	calls := 0
+	// The first Open waits until the test watches: Subscribe reports the
+	// status of the moment, so a watcher that came late missed retry 1.
+	watching := make(chan struct{})
 	opener := OpenerFunc(func(ctx context.Context, cfg Config) (Port, error) {
 		calls++ // only the scanner goroutine calls Open
+		if calls == 1 {
+			select {
+			case <-watching:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
 		if calls <= failures {
 			return nil, &fs.PathError{Op: "open", Path: cfg.Port, Err: fs.ErrNotExist}
 		}
@@ -142,6 +152,7 @@ func TestScannerRetriesUntilOpen(t *testing.T) {
 	})
 	s := start(t, fakeConfig(), WithOpener(opener))
 	log := watch(t, s)
+	close(watching)
 	log.waitFor(t, StateConnected)
 	var retries []int
 	for _, st := range log.snapshot() {
