@@ -31,6 +31,24 @@ func passRune(o fyne.CanvasObject, r rune) {
 	}
 }
 
+// pickKey gives a select's or a table's own keys — space to open or pick,
+// the arrows to move — to own, and every other key to the window.
+func pickKey(o fyne.CanvasObject, ev *fyne.KeyEvent, own func(*fyne.KeyEvent)) {
+	switch ev.Name {
+	case fyne.KeySpace, fyne.KeyUp, fyne.KeyDown, fyne.KeyLeft, fyne.KeyRight:
+		own(ev)
+	default:
+		passKey(o, ev)
+	}
+}
+
+// pickRune is pickKey for a typed character: the space is the widget's.
+func pickRune(o fyne.CanvasObject, r rune) {
+	if r != ' ' {
+		passRune(o, r)
+	}
+}
+
 func canvasOf(o fyne.CanvasObject) fyne.Canvas {
 	if a := fyne.CurrentApp(); a != nil {
 		return a.Driver().CanvasForObject(o)
@@ -93,21 +111,10 @@ func newSelect(options []string, changed func(string)) *keySelect {
 }
 
 // TypedKey implements fyne.Focusable.
-func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeySpace, fyne.KeyUp, fyne.KeyDown, fyne.KeyLeft, fyne.KeyRight:
-		s.Select.TypedKey(ev)
-	default:
-		passKey(s, ev)
-	}
-}
+func (s *keySelect) TypedKey(ev *fyne.KeyEvent) { pickKey(s, ev, s.Select.TypedKey) }
 
 // TypedRune implements fyne.Focusable.
-func (s *keySelect) TypedRune(r rune) {
-	if r != ' ' {
-		passRune(s, r)
-	}
-}
+func (s *keySelect) TypedRune(r rune) { pickRune(s, r) }
 
 // FocusGained implements fyne.Focusable: the select is scrolled into sight.
 func (s *keySelect) FocusGained() { s.Select.FocusGained(); reveal(s) }
@@ -234,21 +241,10 @@ func newTable(length func() (int, int), create func() fyne.CanvasObject, update 
 }
 
 // TypedKey implements fyne.Focusable.
-func (t *keyTable) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeySpace, fyne.KeyUp, fyne.KeyDown, fyne.KeyLeft, fyne.KeyRight:
-		t.Table.TypedKey(ev)
-	default:
-		passKey(t, ev)
-	}
-}
+func (t *keyTable) TypedKey(ev *fyne.KeyEvent) { pickKey(t, ev, t.Table.TypedKey) }
 
 // TypedRune implements fyne.Focusable.
-func (t *keyTable) TypedRune(r rune) {
-	if r != ' ' {
-		passRune(t, r)
-	}
-}
+func (t *keyTable) TypedRune(r rune) { pickRune(t, r) }
 
 // FocusGained implements fyne.Focusable: the table is scrolled into sight.
 func (t *keyTable) FocusGained() { t.Table.FocusGained(); reveal(t) }
