@@ -165,7 +165,9 @@ type Fault struct {
 	// gives up).
 	Latency Duration `json:"latency,omitempty"`
 	// Status, when non-zero, answers with this HTTP status without running
-	// the request (a 5xx from the gateway).
+	// the request: on v3 a signed error body; on v2 what v2 answers for it
+	// (500/503 SYSTEMERROR, 429 FREQUENCY_LIMITED, as XML with HTTP 200),
+	// other statuses as a proxy's HTML page (v2faults.go).
 	Status int `json:"status,omitempty"`
 	// Code is the v3 error code of an injected 429: RATELIMIT_EXCEEDED
 	// (the default, the generic rate limit) or FREQUENCY_LIMITED (the
@@ -362,8 +364,8 @@ const codeRateLimit = "RATELIMIT_EXCEEDED"
 
 // writeGatewayError answers an injected error status: a signed v3 error
 // body on v3 paths (429: code, by default the generic rate limit
-// RATELIMIT_EXCEEDED; else SYSTEM_ERROR), a bare text body on v2 paths
-// (WeChat's v2 front answers HTML).
+// RATELIMIT_EXCEEDED; else SYSTEM_ERROR); on v2 paths what v2 answers
+// (writeV2GatewayError).
 func (s *Server) writeGatewayError(w http.ResponseWriter, r *http.Request, status int, code string) {
 	if strings.HasPrefix(r.URL.Path, "/v3/") {
 		body := v3ErrorBody{Code: "SYSTEM_ERROR", Message: "系统繁忙，请稍后重试"}
@@ -380,9 +382,7 @@ func (s *Server) writeGatewayError(w http.ResponseWriter, r *http.Request, statu
 		_, _ = w.Write(rep.body)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html")
-	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>", status, http.StatusText(status))
+	s.writeV2GatewayError(w, r, status)
 }
 
 // dropConnection closes the client connection without an answer.

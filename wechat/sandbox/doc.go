@@ -53,7 +53,9 @@
 // # Faults
 //
 // AddFault (or POST /sandbox/faults) makes the next matching WeChat request
-// slow (Latency), answer a 5xx without touching the ledger (Status), lose
+// slow (Latency), fail without touching the ledger (Status: v3 a signed
+// error body; v2 HTTP 200 XML SYSTEMERROR for 500/503, FREQUENCY_LIMITED
+// for 429, a proxy's HTML page for 502/504), lose
 // its connection before anything happens (DropBefore) or after the ledger
 // committed (DropAfter: the request runs, then the connection is hijacked
 // and closed), or reach WeChat after its caller gave up (Late: held for
