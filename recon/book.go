@@ -57,6 +57,9 @@ type FetchStatus struct {
 	NextAt   time.Time `json:"next_at,omitzero"`
 	// NotReady is true when the last answer was "not generated yet".
 	NotReady bool `json:"not_ready,omitempty"`
+	// Refusals counts WeChat's refusals of the bill in a row (ErrRefused);
+	// another answer sets it back to zero.
+	Refusals int `json:"refusals,omitempty"`
 }
 
 // DaySummary is one line of the list of reconciled days.

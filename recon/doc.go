@@ -26,8 +26,13 @@
 //   - Fetcher is the daily worker: after FetchAfter (10:00 Asia/Shanghai by
 //     default) it fetches yesterday's bill and catches up missed days within
 //     the retention, since the terminal's first sale. "Not ready" retries
-//     after 30 minutes, anything else (offline, 5xx, a bill that does not
-//     parse or whose summary does not match) after 5 minutes; its Status is
+//     after 30 minutes but never before 10:00 the next day (BillsReadyAt,
+//     when WeChat says bills can be fetched); a definite refusal
+//     (ErrRefused: a date WeChat will not serve, no permission) after 1 h,
+//     doubling per refusal up to 24 h, without holding up later days; "no
+//     trades" is stored and not asked again; anything else (offline, 5xx,
+//     a bill that does not parse or whose summary does not match) after 5
+//     minutes; its Status is
 //     for the status bar. A bill is stored only once it has been read to
 //     the end with a matching summary, and a result only from a stored
 //     bill: never a partial result.

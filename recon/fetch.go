@@ -24,6 +24,18 @@ var ErrNotReady = errors.New("bill not ready yet")
 // Bill Exist"/20002). The day is then reconciled against an empty bill.
 var ErrNoTrades = errors.New("no bill: no trade that day")
 
+// ErrRefused is returned by a BillSource when WeChat refuses the day's
+// bill for good (a date it will not serve, no permission, a parameter it
+// rejects): asking again in five minutes gets the same answer, so the
+// fetcher waits hours and goes on with the other days.
+var ErrRefused = errors.New("bill refused by WeChat")
+
+// BillsReadyAt is when WeChat's bill of a day can be fetched: it starts
+// generating it at 09:00 the next day and tells merchants to fetch after
+// 10:00 (Asia/Shanghai). A "not ready" answer before then is retried then,
+// not every half hour.
+const BillsReadyAt = 10 * time.Hour
+
 // BillSource downloads the ALL trade bill of a day as plain text. Errors
 // that are neither ErrNotReady nor ErrNoTrades (offline, timeout, 5xx, a bad
 // hash) mean "try again later".
@@ -76,9 +88,13 @@ type Fetcher struct {
 	// Retention is how many days back bills can be fetched; default 90
 	// (WeChat keeps three months).
 	Retention int
-	// RetryNotReady and RetryFailed are the waits after "not ready" (30 min)
-	// and after a failure (5 min).
+	// RetryNotReady and RetryFailed are the waits after "not ready" (30 min,
+	// and never before BillsReadyAt of the next day) and after a failure
+	// (5 min).
 	RetryNotReady, RetryFailed time.Duration
+	// RetryRefused is the first wait after WeChat refused a day's bill
+	// (ErrRefused; default 1 h); it doubles with each refusal, up to 24 h.
+	RetryRefused time.Duration
 	// CallTimeout bounds one download; default 2 min.
 	CallTimeout time.Duration
 	// Now and Wait are the clock; nil means the real one.
@@ -105,6 +121,9 @@ func (f *Fetcher) defaults() {
 	}
 	if f.RetryFailed == 0 {
 		f.RetryFailed = 5 * time.Minute
+	}
+	if f.RetryRefused == 0 {
+		f.RetryRefused = time.Hour
 	}
 	if f.CallTimeout == 0 {
 		f.CallTimeout = 2 * time.Minute
@@ -245,17 +264,22 @@ func (f *Fetcher) Cycle(ctx context.Context) time.Time {
 		}
 		st.Attempts++
 		st.LastAt, st.LastErr = f.Now(), err.Error()
-		state, retry := FetchFailed, f.RetryFailed
+		state := FetchFailed
 		if errors.Is(err, ErrNotReady) {
-			state, retry = FetchNotReady, f.RetryNotReady
+			state = FetchNotReady
 		}
-		st.NextAt, st.NotReady = st.LastAt.Add(retry), state == FetchNotReady
+		if errors.Is(err, ErrRefused) {
+			st.Refusals++
+		} else {
+			st.Refusals = 0
+		}
+		st.NextAt, st.NotReady = f.retryAt(day, st, err), state == FetchNotReady
 		if serr := f.Desk.Book.SetFetchStatus(st); serr != nil {
 			f.Logger.Error("bill fetch status", "day", day, "err", serr)
 		}
 		f.Logger.Warn("bill fetch", "day", day, "attempt", st.Attempts, "err", err, "next", st.NextAt)
 		cur := Status{State: state, Day: day, NextAt: st.NextAt, Err: err.Error()}
-		if errors.Is(err, ErrBadBill) {
+		if errors.Is(err, ErrBadBill) || errors.Is(err, ErrRefused) {
 			if st.NextAt.Before(next) {
 				next = st.NextAt
 			}
@@ -273,6 +297,32 @@ func (f *Fetcher) Cycle(ctx context.Context) time.Time {
 	}
 	f.setStatus(Status{State: FetchIdle, NextAt: next})
 	return next
+}
+
+// retryAt is when day's bill is asked for again after err, st being its
+// fetch record with this attempt counted: a bill not ready yet at its
+// generation time (else in RetryNotReady), a refused one after a wait that
+// doubles with each refusal in a row (RetryRefused, 2×, 4× … at most
+// 24 h), anything else (offline, a bad bill) after RetryFailed.
+func (f *Fetcher) retryAt(day Day, st FetchStatus, err error) time.Time {
+	switch {
+	case errors.Is(err, ErrNotReady):
+		return later(st.LastAt.Add(f.RetryNotReady), day.Add(1).Start().Add(BillsReadyAt))
+	case errors.Is(err, ErrRefused):
+		wait := f.RetryRefused
+		for i := 1; i < st.Refusals && wait < 24*time.Hour; i++ {
+			wait *= 2
+		}
+		return st.LastAt.Add(min(wait, 24*time.Hour))
+	}
+	return st.LastAt.Add(f.RetryFailed)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // ErrBadBill is wrapped by FetchDay's error for a bill that was downloaded

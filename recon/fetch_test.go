@@ -3,6 +3,7 @@ package recon_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -293,4 +294,84 @@ func TestFetcherStreamsToATemporaryFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFetcherBacksOffDefiniteAnswers: a bill not generated yet is asked
+// for again at WeChat's generation time, not every half hour before it; a
+// day WeChat refuses for good waits 1 h, 2 h, 4 h … (at most 24 h) and does
+// not hold up the days after it; a day without trades is stored as such and
+// never asked for again.
+func TestFetcherBacksOffDefiniteAnswers(t *testing.T) {
+	today := recon.Day("20261126")
+	refused := fmt.Errorf("%w: wechat: v3 tradebill: HTTP 400 INVALID_REQUEST: 非法的账单日期", recon.ErrRefused)
+	newFetcher := func(t *testing.T, now *time.Time, src *fakeSource, firstSale recon.Day) *recon.Fetcher {
+		s := storagetest.Open(t)
+		putOrder(t, s, storage.Order{OutTradeNo: "PS1-T1-00000001", Tender: "cash", State: "PAID", AmountFen: 1, CreatedAt: firstSale.Start().Add(time.Hour)})
+		return &recon.Fetcher{Desk: &recon.Desk{Book: reconstore.NewBillBook(s, nil), Terminal: term, Parse: parseOK},
+			Source: src, Now: func() time.Time { return *now }}
+	}
+	t.Run("not ready before the generation time", func(t *testing.T) {
+		now := today.Start().Add(8*time.Hour + 5*time.Minute)
+		src := &fakeSource{errs: map[recon.Day]error{today.Add(-1): recon.ErrNotReady}}
+		f := newFetcher(t, &now, src, today.Add(-1))
+		f.FetchAfter = 8 * time.Hour // a manager who asks early
+		if next, want := f.Cycle(context.Background()), today.Start().Add(recon.BillsReadyAt); !next.Equal(want) {
+			t.Fatalf("next %v, want the generation time %v", next, want)
+		}
+	})
+	t.Run("refused waits longer each time and lets later days through", func(t *testing.T) {
+		now := today.Start().Add(11 * time.Hour)
+		src := &fakeSource{bills: map[recon.Day]string{today.Add(-1): "ok"}, errs: map[recon.Day]error{today.Add(-2): refused}}
+		f := newFetcher(t, &now, src, today.Add(-2))
+		for i, wait := range []time.Duration{time.Hour, 2 * time.Hour, 4 * time.Hour, 8 * time.Hour, 16 * time.Hour, 24 * time.Hour, 24 * time.Hour} {
+			asked := len(src.asked)
+			f.Cycle(context.Background())
+			st := f.Desk.Book.FetchStatusOf(today.Add(-2))
+			if !st.NextAt.Equal(now.Add(wait)) || len(src.asked) == asked {
+				t.Fatalf("refusal %d: next %v, want %v later (%d asks)", i+1, st.NextAt, wait, len(src.asked))
+			}
+			if fs := f.Status(); fs.State != recon.FetchFailed || !strings.Contains(fs.Err, "INVALID_REQUEST") || fs.Day != today.Add(-2) {
+				t.Fatalf("status %+v must say the day is refused and why", fs)
+			}
+			if !f.Desk.Book.HasBill(today.Add(-1)) {
+				t.Fatal("a refused day held up the day after it")
+			}
+			before := askedFor(src, today.Add(-2))
+			now = now.Add(wait / 2)
+			if f.Cycle(context.Background()); askedFor(src, today.Add(-2)) != before {
+				t.Fatal("asked again before the wait was over")
+			}
+			now = st.NextAt
+		}
+		delete(src.errs, today.Add(-2)) // WeChat serves it after all: the refusals count starts again
+		src.errs[today.Add(-2)] = recon.ErrNotReady
+		f.Cycle(context.Background())
+		if st := f.Desk.Book.FetchStatusOf(today.Add(-2)); st.Refusals != 0 || !st.NextAt.Equal(now.Add(30*time.Minute)) {
+			t.Fatalf("after another answer: %+v", st)
+		}
+	})
+	t.Run("no trades is stored once", func(t *testing.T) {
+		now := today.Start().Add(11 * time.Hour)
+		src := &fakeSource{} // every day: ErrNoTrades
+		f := newFetcher(t, &now, src, today.Add(-1))
+		f.Cycle(context.Background())
+		now = now.Add(6 * time.Hour)
+		f.Cycle(context.Background())
+		if len(src.asked) != 1 || !f.Desk.Book.HasBill(today.Add(-1)) || f.Status().State != recon.FetchIdle {
+			t.Fatalf("asked %v, status %+v: want one ask and the day stored as without trades", src.asked, f.Status())
+		}
+		if _, info, err := f.Desk.Book.Bill(today.Add(-1)); err != nil || !info.NoBill {
+			t.Fatalf("stored %+v, %v: want NoBill", info, err)
+		}
+	})
+}
+
+func askedFor(src *fakeSource, d recon.Day) int {
+	n := 0
+	for _, a := range src.asked {
+		if a == d {
+			n++
+		}
+	}
+	return n
 }

@@ -67,9 +67,10 @@ func billRequest(day recon.Day) wechat.BillRequest {
 	return wechat.BillRequest{Date: day.Start().Add(12 * time.Hour), Type: wechat.BillAll}
 }
 
-// billError maps WeChat's "not yet" and "no bill" answers to recon's, and
-// a bill refused for its size or ratio (a gzip bomb) to recon.ErrBadBill,
-// so that it does not hold up the days after it.
+// billError maps WeChat's "not yet" and "no bill" answers to recon's, any
+// other definite refusal to recon.ErrRefused, and a bill refused for its
+// size or ratio (a gzip bomb) to recon.ErrBadBill, so that neither holds up
+// the days after it.
 func billError(err error) error {
 	if errors.Is(err, bill.ErrTooLarge) || errors.Is(err, bill.ErrRatio) {
 		return fmt.Errorf("%w: %w", recon.ErrBadBill, err)
@@ -81,6 +82,11 @@ func billError(err error) error {
 			return fmt.Errorf("%w: %w", recon.ErrNotReady, err)
 		case wechat.CodeNoStatementExist:
 			return fmt.Errorf("%w: %w", recon.ErrNoTrades, err)
+		}
+		if !ae.OutcomeUnknown() {
+			// A definite answer (a bad date, no permission): the same
+			// request gets the same answer for hours.
+			return fmt.Errorf("%w: %w", recon.ErrRefused, err)
 		}
 	}
 	return err
