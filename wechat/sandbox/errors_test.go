@@ -145,7 +145,7 @@ func TestV3ErrorShapes(t *testing.T) {
 		{"xml_body", "/v3/pay/transactions/native", nil, `<xml></xml>`, 400, "PARAM_ERROR", ""},
 		{"empty_body", "/v3/pay/transactions/native", nil, ``, 400, "PARAM_ERROR", ""},
 		{"oversized", "/v3/pay/transactions/native", nil, `{"description":"` + strings.Repeat("x", 5<<10) + `"}`, 400, "PARAM_ERROR", ""},
-		{"unknown_path", "/v3/pay/transactions/jsapi", base(), "", 404, "NOT_FOUND", ""},
+		{"unknown_path", "/v3/pay/transactions/nosuchkind", base(), "", 404, "NOT_FOUND", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,6 +30,9 @@ const (
 const (
 	tradeMicropay = "MICROPAY"
 	tradeNative   = "NATIVE"
+	tradeJSAPI    = "JSAPI" // official account (WeixinJSBridge) and mini-program (wx.requestPayment)
+	tradeApp      = "APP"
+	tradeMWEB     = "MWEB" // H5, in a browser outside WeChat
 )
 
 // Business limits (PROTOCOL A.8, A.11, C).
@@ -61,6 +64,7 @@ type order struct {
 	FailCode      string    `json:"fail_code,omitempty"`
 	CodeURL       string    `json:"code_url,omitempty"`
 	PrepayID      string    `json:"prepay_id,omitempty"`
+	PrepayExpiry  time.Time `json:"prepay_expiry,omitzero"` // JSAPI, App, H5: when prepay_id stops being payable
 	OpenID        string    `json:"openid,omitempty"`
 	BankType      string    `json:"bank_type,omitempty"`
 	CreateTime    time.Time `json:"create_time"`

@@ -46,6 +46,7 @@ var (
 	bOrderSeq  = "orderseq"
 	bTx        = "tx"
 	bCodeURL   = "codeurl"
+	bPrepay    = "prepay"
 	bCodes     = "codes"
 	bRefunds   = "refunds"
 	bRefundSeq = "refundseq"
@@ -57,7 +58,7 @@ var (
 	bNoticeDue = "noticedue"
 
 	ledgerBuckets = []string{bMeta, bOrders, bOrderSeq, bTx, bCodeURL, bCodes, bRefunds, bRefundSeq,
-		bRefundID, bDue, bPaidDay, bRefundDay, bNotices, bNoticeDue}
+		bRefundID, bDue, bPaidDay, bRefundDay, bNotices, bNoticeDue, bPrepay}
 )
 
 const (
@@ -561,6 +562,9 @@ func (o *order) index() []idxKey {
 	}
 	if o.CodeURL != "" && o.TradeType == tradeNative {
 		k = append(k, idxKey{bCodeURL, o.CodeURL, o.OutTradeNo})
+	}
+	if o.PrepayID != "" && prepayKind(o.TradeType) {
+		k = append(k, idxKey{bPrepay, o.PrepayID, o.OutTradeNo})
 	}
 	if t := o.due(); !t.IsZero() {
 		k = append(k, idxKey{bDue, dueKey(t, 'o', o.OutTradeNo), ""})

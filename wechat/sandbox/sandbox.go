@@ -331,6 +331,9 @@ func (s *Server) routes() http.Handler {
 
 	// API v3 (JSON).
 	mux.Handle("POST /v3/pay/transactions/native", s.v3(s.handleV3Native))
+	mux.Handle("POST /v3/pay/transactions/jsapi", s.v3(s.handleV3JSAPI))
+	mux.Handle("POST /v3/pay/transactions/app", s.v3(s.handleV3App))
+	mux.Handle("POST /v3/pay/transactions/h5", s.v3(s.handleV3H5))
 	mux.Handle("GET /v3/pay/transactions/out-trade-no/{out_trade_no}", s.v3(s.handleV3QueryOutTradeNo))
 	mux.Handle("GET /v3/pay/transactions/id/{transaction_id}", s.v3(s.handleV3QueryID))
 	mux.Handle("POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close", s.v3(s.handleV3Close))
@@ -345,6 +348,7 @@ func (s *Server) routes() http.Handler {
 
 	// Control API (not WeChat's).
 	mux.HandleFunc("POST /sandbox/native/pay", s.handleControlNativePay)
+	mux.HandleFunc("POST /sandbox/prepay/pay", s.handleControlPrepayPay)
 	mux.HandleFunc("POST /sandbox/clock", s.handleControlClock)
 	mux.HandleFunc("GET /sandbox/clock", s.handleControlClock)
 	mux.HandleFunc("GET /sandbox/ledger", s.handleControlLedger)

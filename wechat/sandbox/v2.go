@@ -409,8 +409,12 @@ func (s *Server) handleReverse(p map[string]string) v2Result {
 }
 
 func (s *Server) handleUnifiedOrder(p map[string]string) v2Result {
-	if p["trade_type"] != tradeNative {
-		return v2Result{err: errNoAuth.with("商户无此接口权限(仅开通NATIVE)")}
+	switch p["trade_type"] {
+	case tradeNative:
+	case tradeJSAPI, tradeApp, tradeMWEB:
+		return s.handleUnifiedOrderPrepay(p)
+	default:
+		return v2Fail("trade_type参数格式错误")
 	}
 	in, bad := s.payInputV2(p)
 	if bad != nil {

@@ -288,14 +288,6 @@ func TestV2NativeCloseAndExpiry(t *testing.T) {
 			t.Fatal(r)
 		}
 	})
-	t.Run("jsapi_not_enabled", func(t *testing.T) {
-		e := newEnv(t, nil)
-		p := nativeParams(newNo("NT"), 100)
-		p["trade_type"] = "JSAPI"
-		if r := e.v2("/pay/unifiedorder", p); r["err_code"] != "NOAUTH" {
-			t.Fatal(r)
-		}
-	})
 	t.Run("close_unknown", func(t *testing.T) {
 		e := newEnv(t, nil)
 		if r := e.v2("/pay/closeorder", map[string]string{"out_trade_no": "NOPE1234"}); r["err_code"] != "ORDERNOTEXIST" {

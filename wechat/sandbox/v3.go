@@ -522,8 +522,9 @@ func (s *Server) handleV3Close(r *http.Request, body []byte) v3Reply {
 		case err == nil:
 			rep = v3Reply{status: http.StatusNoContent}
 			return true
-		case err == errOrderClosed && o.TradeType == tradeNative:
-			// Closing a closed Native order again is idempotent in v3.
+		case err == errOrderClosed && o.TradeType != tradeMicropay:
+			// Closing a closed Native, JSAPI, App or H5 order again is
+			// idempotent in v3.
 			rep = v3Reply{status: http.StatusNoContent}
 		default:
 			rep = v3Err(err)
