@@ -124,7 +124,7 @@ func (q billQuery) device(d string) bool { return q.deviceInfo == "" || d == q.d
 // paymentRows appends a line for each payment of the day (REVOKED when
 // reversed after paying) and adds it to tot.
 func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []billRow {
-	c := s.creds
+	appID, mchID, sub := s.billIDs()
 	s.led.paidOn(q.day, func(o *order) {
 		if !o.paid() || !q.in(o.SuccessTime) || !q.device(o.DeviceInfo) {
 			return
@@ -134,7 +134,7 @@ func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []bil
 			state = stateRevoked
 		}
 		fee := feeFen(o.AmountFen)
-		head := []string{billTime(o.SuccessTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, state, o.BankType, "CNY", yuan(o.AmountFen), "0.00"}
+		head := []string{billTime(o.SuccessTime), appID, mchID, sub, o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, state, o.BankType, "CNY", yuan(o.AmountFen), "0.00"}
 		var f []string
 		if q.billType == "ALL" {
 			f = append(head, "0", "0", "0.00", "0.00", "", "", billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, yuan(o.AmountFen), "0.00", "")
@@ -154,7 +154,7 @@ func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []bil
 // returned, negative) and adds it to tot. The REFUND bill's lines carry
 // the payment's time and the refund's request and success times.
 func (s *Server) refundRows(q billQuery, rows []billRow, tot *billTotals) []billRow {
-	c := s.creds
+	appID, mchID, sub := s.billIDs()
 	s.led.refundedOn(q.day, func(r *refund) {
 		o := s.led.peekOrder(r.OutTradeNo)
 		if o == nil || !q.in(r.CreateTime) || !q.device(o.DeviceInfo) {
@@ -163,14 +163,14 @@ func (s *Server) refundRows(q billQuery, rows []billRow, tot *billTotals) []bill
 		fee := -feeFen(r.AmountFen)
 		var f []string
 		if q.billType == "ALL" {
-			f = []string{billTime(r.CreateTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
+			f = []string{billTime(r.CreateTime), appID, mchID, sub, o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
 				r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
 		} else {
 			succ := ""
 			if !r.SuccessTime.IsZero() {
 				succ = billTime(r.SuccessTime)
 			}
-			f = []string{billTime(o.SuccessTime), c.AppID, c.MchID, "0", o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
+			f = []string{billTime(o.SuccessTime), appID, mchID, sub, o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
 				billTime(r.CreateTime), succ, r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
 		}
 		rows = append(rows, billRow{r.CreateTime, f})
@@ -180,6 +180,16 @@ func (s *Server) refundRows(q billQuery, rows []billRow, tot *billTotals) []bill
 		tot.fee += fee
 	})
 	return rows
+}
+
+// billIDs are a bill line's 公众账号ID, 商户号 and 特约商户号: the direct
+// merchant's with "0", or in the sub-merchant's bill the provider's and
+// the sub-merchant's.
+func (s *Server) billIDs() (appID, mchID, sub string) {
+	if s.inSub() {
+		return s.sp.c.SpAppID, s.sp.c.SpMchID, s.sp.c.SubMchID
+	}
+	return s.creds.AppID, s.creds.MchID, "0"
 }
 
 // renderBill writes the bill as WeChat does: the type's header, the lines

@@ -51,9 +51,12 @@ type Ledger struct {
 
 // Ledger returns a snapshot of all orders and refunds, in creation order,
 // after applying everything due on the sandbox clock.
-func (s *Server) Ledger() Ledger {
+func (s *Server) Ledger() Ledger { return s.ledgerOf(nil) }
+
+// ledgerOf is Ledger of led (nil: the direct merchant's).
+func (s *Server) ledgerOf(led *ledger) Ledger {
 	out := Ledger{Orders: []LedgerOrder{}, Refunds: []LedgerRefund{}}
-	s.update(func(time.Time) bool {
+	s.updateIn(led, func(time.Time) bool {
 		s.led.eachOrder(func(o *order) {
 			out.Orders = append(out.Orders, LedgerOrder{
 				OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, TradeType: o.TradeType,
@@ -69,10 +72,19 @@ func (s *Server) Ledger() Ledger {
 	return out
 }
 
-// PayNative is the simulated customer scanning codeURL and paying it.
+// PayNative is the simulated customer scanning codeURL and paying it,
+// whether the direct merchant or the sub-merchant issued it.
 func (s *Server) PayNative(codeURL string) error {
+	err := s.payNativeIn(nil, codeURL)
+	if errors.Is(err, ErrUnknownCodeURL) {
+		err = s.payNativeIn(s.sp.led, codeURL)
+	}
+	return err
+}
+
+func (s *Server) payNativeIn(led *ledger, codeURL string) error {
 	var err error
-	s.update(func(now time.Time) bool {
+	s.updateIn(led, func(now time.Time) bool {
 		var o *order
 		o, err = s.payNative(now, codeURL)
 		if err != nil && o != nil {
@@ -85,15 +97,18 @@ func (s *Server) PayNative(codeURL string) error {
 
 // CodeURL returns the code_url of the Native order outTradeNo, so a
 // simulated customer can pay an order known by its number; an order the
-// sandbox does not have as Native is ErrUnknownCodeURL.
+// sandbox does not have as Native is ErrUnknownCodeURL. The direct
+// merchant's order is looked for first, then the sub-merchant's.
 func (s *Server) CodeURL(outTradeNo string) (string, error) {
 	var url string
-	s.update(func(time.Time) bool {
-		if o := s.led.order(outTradeNo); o != nil && o.TradeType == tradeNative {
-			url = o.CodeURL
-		}
-		return false
-	})
+	for _, led := range []*ledger{nil, s.sp.led} {
+		s.updateIn(led, func(time.Time) bool {
+			if o := s.led.order(outTradeNo); o != nil && o.TradeType == tradeNative && url == "" {
+				url = o.CodeURL
+			}
+			return false
+		})
+	}
 	if url == "" {
 		return "", fmt.Errorf("%w: no Native order %s", ErrUnknownCodeURL, outTradeNo)
 	}
@@ -113,8 +128,16 @@ func (s *Server) SetRefundOutcome(outRefundNo, status string) error {
 	default:
 		return fmt.Errorf("sandbox: refund outcome must be SUCCESS, CLOSED or ABNORMAL, not %q", status)
 	}
+	err := s.setRefundOutcomeIn(nil, outRefundNo, status)
+	if errors.Is(err, ErrRefundNotProcessing) {
+		err = s.setRefundOutcomeIn(s.sp.led, outRefundNo, status)
+	}
+	return err
+}
+
+func (s *Server) setRefundOutcomeIn(led *ledger, outRefundNo, status string) error {
 	var err error
-	s.update(func(time.Time) bool {
+	s.updateIn(led, func(time.Time) bool {
 		r := s.led.refund(outRefundNo)
 		if r == nil || r.Status != refundProcessing {
 			err = fmt.Errorf("%w: %s", ErrRefundNotProcessing, outRefundNo)
@@ -469,12 +492,14 @@ func (s *Server) handleControlNativePay(w http.ResponseWriter, r *http.Request) 
 		controlError(w, http.StatusInternalServerError, err)
 	default:
 		out := map[string]string{}
-		s.update(func(time.Time) bool {
-			if o := s.led.orderByCodeURL(req.CodeURL); o != nil {
-				out = map[string]string{"out_trade_no": o.OutTradeNo, "transaction_id": o.TransactionID, "trade_state": o.State}
-			}
-			return false
-		})
+		for _, led := range []*ledger{nil, s.sp.led} {
+			s.updateIn(led, func(time.Time) bool {
+				if o := s.led.orderByCodeURL(req.CodeURL); o != nil {
+					out = map[string]string{"out_trade_no": o.OutTradeNo, "transaction_id": o.TransactionID, "trade_state": o.State}
+				}
+				return false
+			})
+		}
 		writeControlJSON(w, http.StatusOK, out)
 	}
 }

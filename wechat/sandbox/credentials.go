@@ -47,6 +47,9 @@ type Credentials struct {
 	// platform certificates and issues TLS server certificates.
 	CAKeyPEM  string `json:"ca_key_pem"`
 	CACertPEM string `json:"ca_cert_pem"`
+	// Partner is the service provider and its sub-merchant. Credentials
+	// saved before it existed get one generated when loaded.
+	Partner PartnerCredentials `json:"partner,omitzero"`
 }
 
 const credentialsFile = "credentials.json"
@@ -111,6 +114,11 @@ func GenerateCredentials(appID, mchID string) (*Credentials, error) {
 	}
 	c.PublicKeyPrivatePEM = pemString("PRIVATE KEY", der)
 	c.PublicKeyID = "PUB_KEY_ID_01" + randomDigits(34)
+	p, err := generatePartner(caCert, caKey, now)
+	if err != nil {
+		return nil, err
+	}
+	c.Partner = *p
 	return c, nil
 }
 
@@ -176,6 +184,11 @@ func pemString(typ string, der []byte) string {
 func loadOrCreateCredentials(opts Options) (*Credentials, error) {
 	if opts.Credentials != nil {
 		c := *opts.Credentials
+		if c.Partner.SpMchID == "" {
+			if err := addPartner(&c); err != nil {
+				return nil, err
+			}
+		}
 		return &c, nil
 	}
 	if opts.DataDir != "" {
@@ -185,6 +198,14 @@ func loadOrCreateCredentials(opts Options) (*Credentials, error) {
 			var c Credentials
 			if err := json.Unmarshal(data, &c); err != nil {
 				return nil, fmt.Errorf("sandbox: parse %s: %w", credentialsFile, err)
+			}
+			if c.Partner.SpMchID == "" {
+				if err := addPartner(&c); err != nil {
+					return nil, err
+				}
+				if err := saveCredentials(opts.DataDir, &c); err != nil {
+					return nil, err
+				}
 			}
 			return &c, nil
 		case !errors.Is(err, os.ErrNotExist):
@@ -196,15 +217,22 @@ func loadOrCreateCredentials(opts Options) (*Credentials, error) {
 		return nil, err
 	}
 	if opts.DataDir != "" {
-		data, err := json.MarshalIndent(c, "", "  ")
-		if err != nil {
+		if err := saveCredentials(opts.DataDir, c); err != nil {
 			return nil, err
-		}
-		if err := writeFileAtomic(filepath.Join(opts.DataDir, credentialsFile), data); err != nil {
-			return nil, fmt.Errorf("sandbox: save credentials: %w", err)
 		}
 	}
 	return c, nil
+}
+
+func saveCredentials(dir string, c *Credentials) error {
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, credentialsFile), data); err != nil {
+		return fmt.Errorf("sandbox: save credentials: %w", err)
+	}
+	return nil
 }
 
 // parseCredentials checks and parses every key once.

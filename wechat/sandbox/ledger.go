@@ -76,6 +76,8 @@ type order struct {
 	EndTime       time.Time `json:"end_time,omitzero"`
 	Refunds       []string  `json:"refunds,omitempty"`
 	N             uint64    `json:"n"` // creation number: orders list in creation order
+	// SubAppID is the sub-merchant's app a partner order named (sub_appid).
+	SubAppID string `json:"sub_appid,omitempty"`
 }
 
 // paid reports whether money moved for o at some point.

@@ -119,8 +119,20 @@ func openLedger(path, mchID string, durable bool) (*ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: open ledger %s: %w", path, err)
 	}
+	l, err := ledgerOn(db, mchID)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sandbox: ledger %s: %w", path, err)
+	}
+	return l, nil
+}
+
+// ledgerOn is the ledger of merchant mchID in db, its buckets created when
+// new. Several merchants' ledgers share one db (one writable transaction at
+// a time: Server.mu keeps them apart).
+func ledgerOn(db *bolt.DB, mchID string) (*ledger, error) {
 	l := &ledger{db: db, root: merchantBucket(mchID)}
-	err = db.Update(func(tx *bolt.Tx) error {
+	err := db.Update(func(tx *bolt.Tx) error {
 		root, err := tx.CreateBucketIfNotExists(l.root)
 		if err != nil {
 			return err
@@ -140,8 +152,7 @@ func openLedger(path, mchID string, durable bool) (*ledger, error) {
 		return nil
 	})
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("sandbox: ledger %s: %w", path, err)
+		return nil, err
 	}
 	return l, nil
 }

@@ -87,19 +87,22 @@ type Notification struct {
 }
 
 // Notifications lists every notification and its delivery state.
+// The direct merchant's come first, then the sub-merchant's.
 func (s *Server) Notifications() []Notification {
 	var out []Notification
-	s.update(func(time.Time) bool {
-		s.led.eachNotice(func(n *notice) {
-			v := Notification{ID: n.ID, Kind: n.Kind, API: n.Gen, URL: n.URL, Ref: n.Ref, Attempts: n.Attempts,
-				Delivered: n.Done && !n.GaveUp, GaveUp: n.GaveUp, LastError: n.LastErr}
-			if !n.Done {
-				v.NextTry = fmtV3Time(n.Due)
-			}
-			out = append(out, v)
+	for _, led := range []*ledger{nil, s.sp.led} {
+		s.updateIn(led, func(time.Time) bool {
+			s.led.eachNotice(func(n *notice) {
+				v := Notification{ID: n.ID, Kind: n.Kind, API: n.Gen, URL: n.URL, Ref: n.Ref, Attempts: n.Attempts,
+					Delivered: n.Done && !n.GaveUp, GaveUp: n.GaveUp, LastError: n.LastErr}
+				if !n.Done {
+					v.NextTry = fmtV3Time(n.Due)
+				}
+				out = append(out, v)
+			})
+			return false
 		})
-		return false
-	})
+	}
 	return out
 }
 
@@ -115,8 +118,22 @@ type outgoing struct {
 // schedule. It returns how many were delivered. Nothing is sent unless it
 // (or Run) is called, so tests stay off the network.
 func (s *Server) DeliverNotifications(ctx context.Context) (int, error) {
+	delivered := 0
+	for _, led := range []*ledger{nil, s.sp.led} {
+		n, err := s.deliverFrom(ctx, led)
+		delivered += n
+		if err != nil {
+			return delivered, err
+		}
+	}
+	return delivered, nil
+}
+
+// deliverFrom is DeliverNotifications for the notices of ledger led (nil:
+// the direct merchant's).
+func (s *Server) deliverFrom(ctx context.Context, led *ledger) (int, error) {
 	var due []outgoing
-	s.update(func(now time.Time) bool {
+	s.updateIn(led, func(now time.Time) bool {
 		for _, n := range s.led.dueNotices(now) {
 			body, hdr, err := s.noticeRequest(n)
 			if err != nil {
@@ -134,7 +151,7 @@ func (s *Server) DeliverNotifications(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			return delivered, ctx.Err()
 		}
-		s.update(func(now time.Time) bool {
+		s.updateIn(led, func(now time.Time) bool {
 			n := s.led.notice(o.n.N)
 			if n == nil {
 				return false
@@ -290,7 +307,11 @@ func (s *Server) v3Notice(n *notice) ([]byte, http.Header, error) {
 		return nil, nil, err
 	}
 	rn := randomToken(12)
-	ct, err := wechat.EncryptAEADAES256GCM(s.creds.APIV3Key, rn, original, pt)
+	v3Key := s.creds.APIV3Key
+	if s.inSub() {
+		v3Key = s.sp.c.APIV3Key
+	}
+	ct, err := wechat.EncryptAEADAES256GCM(v3Key, rn, original, pt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -306,7 +327,11 @@ func (s *Server) v3Notice(n *notice) ([]byte, http.Header, error) {
 	hdr := http.Header{}
 	hdr.Set("Content-Type", "application/json")
 	hdr.Set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
-	s.signV3(hdr, &http.Request{Header: http.Header{}}, body)
+	if s.inSub() {
+		s.signV3With(hdr, s.sp.pubKeyPriv, s.sp.c.PublicKeyID, body)
+	} else {
+		s.signV3(hdr, &http.Request{Header: http.Header{}}, body)
+	}
 	return body, hdr, nil
 }
 
@@ -314,6 +339,9 @@ func (s *Server) v3Notice(n *notice) ([]byte, http.Header, error) {
 // summary and original type, and the resource before encryption.
 func (s *Server) v3NoticeResource(n *notice) (event, summary, original string, plain any) {
 	if n.Kind == noticePay {
+		if s.inSub() {
+			return "TRANSACTION.SUCCESS", "支付成功", "transaction", s.partnerTx(n.Order)
+		}
 		return "TRANSACTION.SUCCESS", "支付成功", "transaction", s.v3Tx(n.Order)
 	}
 	r := n.Refund
@@ -324,6 +352,9 @@ func (s *Server) v3NoticeResource(n *notice) (event, summary, original string, p
 		event, summary = "REFUND.ABNORMAL", "退款异常"
 	default:
 		event, summary = "REFUND.SUCCESS", "退款成功"
+	}
+	if s.inSub() {
+		return event, summary, "refund", s.partnerRefundResource(r)
 	}
 	return event, summary, "refund", map[string]any{
 		"mchid": s.creds.MchID, "out_trade_no": r.OutTradeNo, "transaction_id": r.TransactionID,

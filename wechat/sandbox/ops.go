@@ -34,6 +34,7 @@ type payInput struct {
 	TimeExpire time.Time
 	Gen        string // "v2" or "v3": the API generation that created the order
 	SignType   string // v2 sign_type of the creating request (for notifications)
+	SubAppID   string // a partner order's sub_appid
 }
 
 func (in payInput) fingerprint(tradeType string) string {
@@ -119,6 +120,7 @@ func (s *Server) micropay(now time.Time, in payInput) (*order, *apiError) {
 		BankType:    "OTHERS",
 		CreateTime:  now,
 		ExpireTime:  in.TimeExpire,
+		SubAppID:    in.SubAppID,
 	}
 	if sc == ScenarioSuccess && in.AmountFen > passwordAboveFen {
 		sc = ScenarioUserPayingSuccess
@@ -199,6 +201,7 @@ func (s *Server) native(now time.Time, in payInput) (*order, *apiError) {
 		CodeURL:       "weixin://wxpay/bizpayurl?pr=" + randomToken(9),
 		CodeURLExpiry: now.Add(codeURLLifetime),
 		PrepayID:      "wx" + now.In(tz.Shanghai).Format("20060102150405") + randomToken(20),
+		SubAppID:      in.SubAppID,
 	}
 	if o.ExpireTime.IsZero() {
 		o.ExpireTime = now.Add(s.opts.NativeExpiry)

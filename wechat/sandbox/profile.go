@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +27,25 @@ type Profile struct {
 	ScenarioCodes map[string]string `json:"scenario_codes"`
 	// ScenarioPrefixes is the 6-digit prefix that selects each scenario.
 	ScenarioPrefixes map[string]string `json:"scenario_prefixes"`
+	// Partner is the service provider (服务商) and its one sub-merchant:
+	// call the partner endpoints with these to sell as the sub-merchant.
+	Partner *ProfilePartner `json:"partner,omitempty"`
+}
+
+// ProfilePartner is the service-provider part of a Profile. The provider
+// has a WeChat Pay public key and no platform certificate.
+type ProfilePartner struct {
+	SpMchID               string `json:"sp_mchid"`
+	SpAppID               string `json:"sp_appid"`
+	SubMchID              string `json:"sub_mchid"`
+	SubAppID              string `json:"sub_appid"`
+	APIKey                string `json:"api_key"`
+	ClientCertPEM         string `json:"client_cert_pem"`
+	MerchantSerialNo      string `json:"merchant_serial_no"`
+	MerchantPrivateKeyPEM string `json:"merchant_private_key_pem"`
+	APIV3Key              string `json:"api_v3_key"`
+	PlatformPublicKeyID   string `json:"platform_public_key_id"`
+	PlatformPublicKeyPEM  string `json:"platform_public_key_pem"`
 }
 
 // ProfileV2 is the API v2 part of a Profile.
@@ -66,6 +86,16 @@ func (s *Server) Profile(baseURL string) Profile {
 		},
 		ScenarioCodes:    map[string]string{},
 		ScenarioPrefixes: map[string]string{},
+	}
+	sp := s.sp
+	der, err := x509.MarshalPKIXPublicKey(&sp.pubKeyPriv.PublicKey)
+	if err == nil {
+		p.Partner = &ProfilePartner{
+			SpMchID: sp.c.SpMchID, SpAppID: sp.c.SpAppID, SubMchID: sp.c.SubMchID, SubAppID: sp.c.SubAppID,
+			APIKey: sp.c.APIKey, ClientCertPEM: sp.c.MerchantCertPEM,
+			MerchantSerialNo: sp.serial, MerchantPrivateKeyPEM: sp.c.MerchantKeyPEM, APIV3Key: sp.c.APIV3Key,
+			PlatformPublicKeyID: sp.c.PublicKeyID, PlatformPublicKeyPEM: pemString("PUBLIC KEY", der),
+		}
 	}
 	if s.opts.KeyMode == PublicKeyOnlyMode {
 		p.V3.PlatformCertSerialNo, p.V3.PlatformCertPEM = "", "" // the merchant has none

@@ -154,8 +154,12 @@ type Server struct {
 	caCert       *x509.Certificate
 	caKey        *ecdsa.PrivateKey
 
-	mu        sync.Mutex
+	mu sync.Mutex
+	// led is the ledger an update works on: home's (the direct merchant's,
+	// which also keeps the clock) unless updateIn chose the sub-merchant's.
 	led       *ledger
+	home      *ledger
+	sp        *partner // the service provider and its sub-merchant
 	faults    []*Fault
 	release   chan struct{}  // closed by ReleaseLate
 	slowed    sync.WaitGroup // requests held by a Latency or Late fault
@@ -195,6 +199,11 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	if err != nil {
+		return nil, err
+	}
+	s.home = s.led
+	if err := s.openPartner(); err != nil {
+		s.led.close()
 		return nil, err
 	}
 	// A Server dropped without Close (tests, short-lived tools) still
@@ -242,7 +251,7 @@ func (s *Server) Now() time.Time {
 }
 
 func (s *Server) nowLocked() time.Time {
-	return s.opts.Now().Add(s.led.meta.ClockOffset)
+	return s.opts.Now().Add(s.home.meta.ClockOffset)
 }
 
 // Advance moves the sandbox clock forward by d (business time only) and
@@ -257,14 +266,23 @@ func (s *Server) Advance(d time.Duration) time.Time {
 		s.led.settle(now)
 		return true
 	})
+	s.updateIn(s.sp.led, func(time.Time) bool { return true }) // settles the sub-merchant's
 	return now
 }
 
 // update runs fn under the lock with the settled sandbox time, in one
 // ledger transaction: what fn (or settling) changed is committed at once.
-func (s *Server) update(fn func(now time.Time) bool) {
+func (s *Server) update(fn func(now time.Time) bool) { s.updateIn(nil, fn) }
+
+// updateIn is update on the ledger led (nil: the direct merchant's): the
+// operations, which work on s.led, see led's orders and refunds only.
+func (s *Server) updateIn(led *ledger, fn func(now time.Time) bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if led != nil {
+		s.led = led
+		defer func() { s.led = s.home }()
+	}
 	if err := s.led.begin(); err != nil {
 		panic(fmt.Sprintf("sandbox: ledger unavailable (used after Close?): %v", err))
 	}
@@ -344,6 +362,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /v3/bill/tradebill", s.v3(s.handleV3TradeBill))
 	mux.Handle("GET /v3/billdownload/file", s.v3(s.handleV3BillFile))
 	mux.Handle("GET /v3/certificates", s.v3(s.handleV3Certificates))
+	s.partnerRoutes(mux)
 	mux.Handle("/v3/", s.v3(s.handleV3NotFound))
 
 	// Control API (not WeChat's).

@@ -134,10 +134,15 @@ func (s *Server) checkAuthorization(r *http.Request, body []byte) (v3Reply, bool
 	if err != nil {
 		return v3SignError("Http头Authorization值格式错误，请参考《微信支付商户REST API签名规则》"), false
 	}
-	if a.MchID != s.creds.MchID {
+	pub, serial := s.merchantPub, wechat.CertificateSerial(s.merchantCert)
+	switch a.MchID {
+	case s.creds.MchID:
+	case s.sp.c.SpMchID:
+		pub, serial = s.sp.merchantPub, s.sp.serial
+	default:
 		return v3SignError("商户号mchid不存在或与证书不匹配"), false
 	}
-	if a.SerialNo != wechat.CertificateSerial(s.merchantCert) {
+	if a.SerialNo != serial {
 		return v3SignError("商户证书序列号有误。请使用签名私钥匹配的证书序列号"), false
 	}
 	if d := time.Since(time.Unix(a.Timestamp, 0)); d > maxClockSkew || d < -maxClockSkew {
@@ -147,7 +152,7 @@ func (s *Server) checkAuthorization(r *http.Request, body []byte) (v3Reply, bool
 		return v3SignError("Http头Authorization中的nonce_str格式错误"), false
 	}
 	msg := wechat.V3SignMessage(r.Method, canonicalURL(r), a.Timestamp, a.NonceStr, string(body))
-	if err := wechat.VerifySHA256RSA(s.merchantPub, msg, a.Signature); err != nil {
+	if err := wechat.VerifySHA256RSA(pub, msg, a.Signature); err != nil {
 		return v3SignError("签名错误，请检查签名串和签名私钥"), false
 	}
 	return v3Reply{}, true
@@ -156,6 +161,10 @@ func (s *Server) checkAuthorization(r *http.Request, body []byte) (v3Reply, bool
 // signV3 adds the Wechatpay-* headers. The key is the one the request named
 // in Wechatpay-Serial, else the configured mode's.
 func (s *Server) signV3(hdr http.Header, r *http.Request, body []byte) {
+	if s.spCaller(r) {
+		s.signV3With(hdr, s.sp.pubKeyPriv, s.sp.c.PublicKeyID, body)
+		return
+	}
 	mode := s.opts.KeyMode
 	switch r.Header.Get("Wechatpay-Serial") {
 	case s.creds.PublicKeyID:
@@ -172,6 +181,11 @@ func (s *Server) signV3(hdr http.Header, r *http.Request, body []byte) {
 	} else {
 		key, serial = s.pubKeyPriv, s.creds.PublicKeyID
 	}
+	s.signV3With(hdr, key, serial, body)
+}
+
+// signV3With adds the Wechatpay-* headers signed with key, named serial.
+func (s *Server) signV3With(hdr http.Header, key *rsa.PrivateKey, serial string, body []byte) {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	n := nonce()
 	sig, err := wechat.SignSHA256RSA(key, wechat.V3ResponseMessage(ts, n, string(body)))
@@ -284,6 +298,9 @@ func hasFourByteRune(s string) bool {
 
 // merchantMatches checks the body's appid/mchid against the merchant.
 func (s *Server) merchantMatches(appID, mchID string) (v3Reply, bool) {
+	if mchID == s.sp.c.SpMchID {
+		return v3Err(errSubMchRequired), false
+	}
 	if mchID != s.creds.MchID {
 		return v3Err(errMchNotExists), false
 	}
@@ -357,25 +374,34 @@ func (s *Server) handleV3Native(r *http.Request, body []byte) v3Reply {
 	if rep, ok := decodeJSON(body, &req); !ok {
 		return rep
 	}
+	in, rep, ok := nativeInput(&req)
+	if !ok {
+		return rep
+	}
+	if rep, ok := s.merchantMatches(req.AppID, req.MchID); !ok {
+		return rep
+	}
+	return s.nativeIn(nil, in)
+}
+
+// nativeInput checks a Native request's fields (not who sends it).
+func nativeInput(req *v3NativeReq) (payInput, v3Reply, bool) {
 	if rep, ok := runChecks(
 		str("/appid", req.AppID, true, 1, 32), str("/mchid", req.MchID, true, 1, 32),
 		str("/description", req.Description, true, 1, 127), str("/out_trade_no", req.OutTradeNo, true, 6, 32),
 		str("/attach", req.Attach, false, 0, 128), str("/notify_url", req.NotifyURL, true, 1, 255),
 		str("/goods_tag", req.GoodsTag, false, 0, 32), str("/time_expire", req.TimeExpire, false, 0, 64),
 	); !ok {
-		return rep
+		return payInput{}, rep, false
 	}
 	if rep, ok := outNoCheck("/out_trade_no", req.OutTradeNo); !ok {
-		return rep
+		return payInput{}, rep, false
 	}
 	if rep, ok := amountChecks(req.Amount, false); !ok {
-		return rep
-	}
-	if rep, ok := s.merchantMatches(req.AppID, req.MchID); !ok {
-		return rep
+		return payInput{}, rep, false
 	}
 	if issue := notifyURLIssue(req.NotifyURL); issue != "" {
-		return v3Param("/notify_url", issue)
+		return payInput{}, v3Param("/notify_url", issue), false
 	}
 	in := payInput{OutTradeNo: req.OutTradeNo, AmountFen: *req.Amount.Total, Body: req.Description, Attach: req.Attach, NotifyURL: req.NotifyURL, Gen: "v3"}
 	if req.SceneInfo != nil {
@@ -384,12 +410,18 @@ func (s *Server) handleV3Native(r *http.Request, body []byte) v3Reply {
 	if req.TimeExpire != "" {
 		t, err := time.Parse(time.RFC3339, req.TimeExpire)
 		if err != nil {
-			return v3Param("/time_expire", "格式规则校验失败，应为RFC3339格式")
+			return payInput{}, v3Param("/time_expire", "格式规则校验失败，应为RFC3339格式"), false
 		}
 		in.TimeExpire = t
 	}
+	return in, v3Reply{}, true
+}
+
+// nativeIn creates the Native order in on ledger led (nil: the direct
+// merchant's).
+func (s *Server) nativeIn(led *ledger, in payInput) v3Reply {
 	var rep v3Reply
-	s.update(func(now time.Time) bool {
+	s.updateIn(led, func(now time.Time) bool {
 		o, err := s.native(now, in)
 		if err != nil {
 			rep = v3Err(err)
@@ -515,9 +547,14 @@ func (s *Server) handleV3Close(r *http.Request, body []byte) v3Reply {
 	if rep, ok := s.merchantMatches("", req.MchID); !ok {
 		return rep
 	}
+	return s.closeIn(nil, r.PathValue("out_trade_no"))
+}
+
+// closeIn closes out_trade_no no on ledger led (nil: the direct merchant's).
+func (s *Server) closeIn(led *ledger, no string) v3Reply {
 	var rep v3Reply
-	s.update(func(now time.Time) bool {
-		o, err := s.closeOrder(now, r.PathValue("out_trade_no"))
+	s.updateIn(led, func(now time.Time) bool {
+		o, err := s.closeOrder(now, no)
 		switch {
 		case err == nil:
 			rep = v3Reply{status: http.StatusNoContent}
@@ -556,6 +593,18 @@ func (s *Server) handleV3Codepay(r *http.Request, body []byte) v3Reply {
 	if rep, ok := decodeJSON(body, &req); !ok {
 		return rep
 	}
+	in, rep, ok := codepayInput(&req)
+	if !ok {
+		return rep
+	}
+	if rep, ok := s.merchantMatches(req.AppID, req.MchID); !ok {
+		return rep
+	}
+	return s.codepayIn(nil, in, func(o *order) any { return s.v3Tx(o) })
+}
+
+// codepayInput checks a codepay request's fields (not who sends it).
+func codepayInput(req *v3CodepayReq) (payInput, v3Reply, bool) {
 	authCode, deviceIP, deviceID := "", "", ""
 	if req.Payer != nil {
 		authCode = req.Payer.AuthCode
@@ -569,31 +618,34 @@ func (s *Server) handleV3Codepay(r *http.Request, body []byte) v3Reply {
 		str("/attach", req.Attach, false, 0, 128), str("/goods_tag", req.GoodsTag, false, 0, 32),
 		str("/payer/auth_code", authCode, true, 1, 32),
 	); !ok {
-		return rep
+		return payInput{}, rep, false
 	}
 	if rep, ok := amountChecks(req.Amount, false); !ok {
-		return rep
+		return payInput{}, rep, false
 	}
 	if req.SceneInfo == nil {
-		return v3Param("/scene_info", "必填性规则校验失败，此字段为必填项")
+		return payInput{}, v3Param("/scene_info", "必填性规则校验失败，此字段为必填项"), false
 	}
 	if rep, ok := runChecks(str("/scene_info/device_ip", deviceIP, true, 1, 45), str("/scene_info/device_id", deviceID, false, 0, 32)); !ok {
-		return rep
+		return payInput{}, rep, false
 	}
 	if rep, ok := outNoCheck("/out_trade_no", req.OutTradeNo); !ok {
-		return rep
-	}
-	if rep, ok := s.merchantMatches(req.AppID, req.MchID); !ok {
-		return rep
+		return payInput{}, rep, false
 	}
 	in := payInput{OutTradeNo: req.OutTradeNo, AmountFen: *req.Amount.Total, Body: req.Description, Attach: req.Attach, DeviceInfo: deviceID, AuthCode: authCode, Gen: "v3"}
+	return in, v3Reply{}, true
+}
+
+// codepayIn charges in on ledger led (nil: the direct merchant's); shape
+// is the paid transaction's JSON.
+func (s *Server) codepayIn(led *ledger, in payInput, shape func(*order) any) v3Reply {
 	var rep v3Reply
-	s.update(func(now time.Time) bool {
+	s.updateIn(led, func(now time.Time) bool {
 		o, err := s.micropay(now, in)
 		if err != nil {
 			rep = v3Err(err)
 		} else {
-			rep = v3JSON(http.StatusOK, s.v3Tx(o))
+			rep = v3JSON(http.StatusOK, shape(o))
 		}
 		return o != nil
 	})
@@ -692,6 +744,15 @@ func v3RefundOf(r *refund) v3Refund {
 }
 
 func (s *Server) handleV3Refund(r *http.Request, body []byte) v3Reply {
+	led, rep, ok := s.refundLedger(r, subMchIDIn(body))
+	if !ok {
+		return rep
+	}
+	return s.v3RefundIn(led, body)
+}
+
+// v3RefundIn is a refund on ledger led (nil: the direct merchant's).
+func (s *Server) v3RefundIn(led *ledger, body []byte) v3Reply {
 	var req v3RefundReq
 	if rep, ok := decodeJSON(body, &req); !ok {
 		return rep
@@ -739,7 +800,7 @@ func (s *Server) handleV3Refund(r *http.Request, body []byte) v3Reply {
 		NotifyURL: req.NotifyURL, Gen: "v3",
 	}
 	var rep v3Reply
-	s.update(func(now time.Time) bool {
+	s.updateIn(led, func(now time.Time) bool {
 		rf, _, err := s.createRefund(now, in)
 		if err != nil {
 			rep = v3Err(err)
@@ -752,9 +813,12 @@ func (s *Server) handleV3Refund(r *http.Request, body []byte) v3Reply {
 }
 
 func (s *Server) handleV3RefundQuery(r *http.Request, _ []byte) v3Reply {
+	led, rep, ok := s.refundLedger(r, r.URL.Query().Get("sub_mchid"))
+	if !ok {
+		return rep
+	}
 	no := r.PathValue("out_refund_no")
-	var rep v3Reply
-	s.update(func(time.Time) bool {
+	s.updateIn(led, func(time.Time) bool {
 		rf := s.led.refund(no)
 		if rf == nil {
 			rep = v3Err(errRefundNotExist)
@@ -780,6 +844,10 @@ func (s *Server) baseURL(r *http.Request) string {
 
 func (s *Server) handleV3TradeBill(r *http.Request, _ []byte) v3Reply {
 	q := r.URL.Query()
+	led, rep, ok := s.billLedger(r, q.Get("sub_mchid"))
+	if !ok {
+		return rep
+	}
 	date := q.Get("bill_date")
 	if date == "" {
 		return v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "缺少参数bill_date", Detail: &v3Detail{Field: "bill_date", Location: "query"}})
@@ -796,8 +864,7 @@ func (s *Server) handleV3TradeBill(r *http.Request, _ []byte) v3Reply {
 	if tar != "" && tar != "GZIP" {
 		return v3Err(errTarType)
 	}
-	var rep v3Reply
-	s.update(func(now time.Time) bool {
+	s.updateIn(led, func(now time.Time) bool {
 		data, aerr := s.bill(now, day, billType, "")
 		switch aerr {
 		case nil:
@@ -875,7 +942,7 @@ func notifyURLIssue(raw string) string {
 var errNoPlatformCert = v3ErrorBody{Code: "NOT_FOUND", Message: "无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥"}
 
 func (s *Server) handleV3Certificates(r *http.Request, _ []byte) v3Reply {
-	if s.opts.KeyMode == PublicKeyOnlyMode {
+	if s.opts.KeyMode == PublicKeyOnlyMode || s.spCaller(r) {
 		return v3JSON(http.StatusNotFound, errNoPlatformCert)
 	}
 	n := randomToken(12)

@@ -1,0 +1,294 @@
+package sandbox_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxpos/wxpos/wechat"
+	"github.com/wxpos/wxpos/wechat/sandbox"
+)
+
+// asPartner is e speaking as the service provider: its mchid, key and
+// serial sign the requests, its WeChat Pay public key checks the answers.
+func (e *env) asPartner() *env {
+	e.t.Helper()
+	p := *e
+	pp := e.prof.Partner
+	if pp == nil {
+		e.t.Fatal("profile has no partner")
+	}
+	c := *e.creds
+	c.MchID, c.AppID, c.APIKey, c.APIV3Key = pp.SpMchID, pp.SpAppID, pp.APIKey, pp.APIV3Key
+	p.creds = &c
+	p.prof.V3.MerchantSerialNo = pp.MerchantSerialNo
+	p.prof.V3.PlatformPublicKeyID = pp.PlatformPublicKeyID
+	p.prof.V3.PlatformCertSerialNo = "-"
+	var err error
+	if p.key, err = wechat.ParsePrivateKeyPEM([]byte(pp.MerchantPrivateKeyPEM)); err != nil {
+		e.t.Fatal(err)
+	}
+	if p.pub, err = wechat.ParsePublicKeyPEM([]byte(pp.PlatformPublicKeyPEM)); err != nil {
+		e.t.Fatal(err)
+	}
+	return &p
+}
+
+func (e *env) spCodepay(no, sub string, fen int64) v3Resp {
+	e.t.Helper()
+	pp := e.prof.Partner
+	return e.v3("POST", "/v3/pay/partner/transactions/codepay", map[string]any{
+		"sp_appid": pp.SpAppID, "sp_mchid": pp.SpMchID, "sub_mchid": sub, "sub_appid": pp.SubAppID,
+		"description": "门店-咖啡", "out_trade_no": no,
+		"payer":  map[string]string{"auth_code": sandbox.NewCode(sandbox.ScenarioSuccess)},
+		"amount": map[string]any{"total": fen, "currency": "CNY"}, "scene_info": map[string]string{"device_ip": "10.0.0.8", "device_id": "POS01"},
+	})
+}
+
+func (e *env) directCodepay(no string, fen int64) v3Resp {
+	e.t.Helper()
+	return e.v3("POST", "/v3/pay/transactions/codepay", map[string]any{
+		"appid": e.creds.AppID, "mchid": e.creds.MchID, "description": "门店-咖啡", "out_trade_no": no,
+		"payer":  map[string]string{"auth_code": sandbox.NewCode(sandbox.ScenarioSuccess)},
+		"amount": map[string]any{"total": fen}, "scene_info": map[string]string{"device_ip": "10.0.0.8"},
+	})
+}
+
+func spQuery(pp *sandbox.ProfilePartner, path, sub string) string {
+	return path + "?sp_mchid=" + url.QueryEscape(pp.SpMchID) + "&sub_mchid=" + url.QueryEscape(sub)
+}
+
+// TestPartnerPayments runs a sub-merchant's day through the partner
+// endpoints: codepay, queries, refund with sub_mchid, Native, close,
+// reverse, each answer in the partner shape and signed with the
+// provider's own public key (asPartner's verifyV3 checks it).
+func TestPartnerPayments(t *testing.T) {
+	e := newEnv(t, func(o *sandbox.Options) { o.RefundDelay = -1 }).asPartner()
+	pp := e.prof.Partner
+	no := newNo("SP")
+	r := e.spCodepay(no, pp.SubMchID, 1288)
+	if r.status != 200 {
+		t.Fatalf("codepay: %d %s", r.status, r.body)
+	}
+	for _, k := range []string{"sp_appid", "sp_mchid", "sub_appid", "sub_mchid"} {
+		if jsonField(t, r.body, k) == "" {
+			t.Fatalf("codepay answer lacks %s: %s", k, r.body)
+		}
+	}
+	if jsonField(t, r.body, "mchid") != "" || !strings.Contains(string(r.body), `"sp_openid"`) || !strings.Contains(string(r.body), `"sub_openid"`) {
+		t.Fatalf("codepay answer not in the partner shape: %s", r.body)
+	}
+	txID := jsonField(t, r.body, "transaction_id")
+	if jsonField(t, r.body, "sub_mchid") != pp.SubMchID || jsonField(t, r.body, "trade_state") != "SUCCESS" {
+		t.Fatalf("codepay: %s", r.body)
+	}
+	if q := e.v3("GET", spQuery(pp, "/v3/pay/partner/transactions/out-trade-no/"+no, pp.SubMchID), nil); q.status != 200 || jsonField(t, q.body, "transaction_id") != txID {
+		t.Fatalf("query by out_trade_no: %d %s", q.status, q.body)
+	}
+	if q := e.v3("GET", spQuery(pp, "/v3/pay/partner/transactions/id/"+txID, pp.SubMchID), nil); q.status != 200 || jsonField(t, q.body, "out_trade_no") != no {
+		t.Fatalf("query by id: %d %s", q.status, q.body)
+	}
+	ref := e.v3("POST", "/v3/refund/domestic/refunds", map[string]any{"sub_mchid": pp.SubMchID, "out_trade_no": no, "out_refund_no": "R" + no,
+		"amount": map[string]any{"refund": 300, "total": 1288, "currency": "CNY"}})
+	if ref.status != 200 || jsonField(t, ref.body, "status") != "SUCCESS" {
+		t.Fatalf("refund: %d %s", ref.status, ref.body)
+	}
+	if q := e.v3("GET", "/v3/refund/domestic/refunds/R"+no+"?sub_mchid="+pp.SubMchID, nil); q.status != 200 || jsonField(t, q.body, "refund_id") == "" {
+		t.Fatalf("refund query: %d %s", q.status, q.body)
+	}
+	if q := e.v3("GET", "/v3/refund/domestic/refunds/R"+no, nil); q.code(t) != "PARAM_ERROR" {
+		t.Fatalf("refund query without sub_mchid: %d %s", q.status, q.body)
+	}
+
+	nat := newNo("SN")
+	n := e.v3("POST", "/v3/pay/partner/transactions/native", map[string]any{
+		"sp_appid": pp.SpAppID, "sp_mchid": pp.SpMchID, "sub_mchid": pp.SubMchID, "description": "门店-扫码", "out_trade_no": nat,
+		"notify_url": "https://example.com/notify", "amount": map[string]any{"total": 500},
+	})
+	if n.status != 200 || !strings.HasPrefix(jsonField(t, n.body, "code_url"), "weixin://") {
+		t.Fatalf("native: %d %s", n.status, n.body)
+	}
+	if c := e.v3("POST", "/v3/pay/partner/transactions/out-trade-no/"+nat+"/close", map[string]string{"sp_mchid": pp.SpMchID, "sub_mchid": pp.SubMchID}); c.status != 204 {
+		t.Fatalf("close: %d %s", c.status, c.body)
+	}
+	if q := e.v3("GET", spQuery(pp, "/v3/pay/partner/transactions/out-trade-no/"+nat, pp.SubMchID), nil); jsonField(t, q.body, "trade_state") != "CLOSED" {
+		t.Fatalf("closed order: %s", q.body)
+	}
+	rev := newNo("SV")
+	e.spCodepay(rev, pp.SubMchID, 700)
+	rv := e.v3("POST", "/v3/pay/partner/transactions/out-trade-no/"+rev+"/reverse", map[string]string{"sp_appid": pp.SpAppID, "sp_mchid": pp.SpMchID, "sub_mchid": pp.SubMchID})
+	if rv.status != 200 || jsonField(t, rv.body, "sub_mchid") != pp.SubMchID || jsonField(t, rv.body, "out_trade_no") != rev {
+		t.Fatalf("reverse: %d %s", rv.status, rv.body)
+	}
+	var revoked bool
+	for _, o := range e.sb.PartnerLedger().Orders {
+		revoked = revoked || (o.OutTradeNo == rev && o.TradeState == "REVOKED")
+	}
+	if !revoked {
+		t.Fatalf("sub-merchant ledger: %+v", e.sb.PartnerLedger())
+	}
+}
+
+// TestPartnerIsolation: the same out_trade_no lives once per merchant, and
+// neither the direct merchant nor the provider sees the other's orders.
+func TestPartnerIsolation(t *testing.T) {
+	d := newEnv(t, nil)
+	p := d.asPartner()
+	pp := d.prof.Partner
+	no := newNo("IS")
+	dr := d.directCodepay(no, 100)
+	pr := p.spCodepay(no, pp.SubMchID, 200)
+	if dr.status != 200 || pr.status != 200 {
+		t.Fatalf("the same out_trade_no for two merchants: %d %s / %d %s", dr.status, dr.body, pr.status, pr.body)
+	}
+	dTx, pTx := jsonField(t, dr.body, "transaction_id"), jsonField(t, pr.body, "transaction_id")
+	if dTx == pTx {
+		t.Fatalf("two merchants' orders share transaction_id %s", dTx)
+	}
+	// Each sees its own amount under the shared number.
+	if q := d.v3("GET", "/v3/pay/transactions/out-trade-no/"+no+"?mchid="+d.creds.MchID, nil); !strings.Contains(string(q.body), `"total":100`) {
+		t.Fatalf("direct query: %s", q.body)
+	}
+	if q := p.v3("GET", spQuery(pp, "/v3/pay/partner/transactions/out-trade-no/"+no, pp.SubMchID), nil); !strings.Contains(string(q.body), `"total":200`) {
+		t.Fatalf("partner query: %s", q.body)
+	}
+	only := newNo("DO")
+	d.directCodepay(only, 100)
+	if q := p.v3("GET", spQuery(pp, "/v3/pay/partner/transactions/out-trade-no/"+only, pp.SubMchID), nil); q.status != 404 || q.code(t) != "ORDER_NOT_EXIST" {
+		t.Fatalf("direct order through the partner endpoint: %d %s", q.status, q.body)
+	}
+	if q := p.v3("GET", spQuery(pp, "/v3/pay/partner/transactions/id/"+dTx, pp.SubMchID), nil); q.status != 404 || q.code(t) != "ORDER_NOT_EXIST" {
+		t.Fatalf("direct transaction_id through the partner endpoint: %d %s", q.status, q.body)
+	}
+	sub := newNo("SO")
+	p.spCodepay(sub, pp.SubMchID, 100)
+	if q := d.v3("GET", "/v3/pay/transactions/out-trade-no/"+sub+"?mchid="+d.creds.MchID, nil); q.status != 404 || q.code(t) != "ORDER_NOT_EXIST" {
+		t.Fatalf("sub-merchant order through the direct endpoint: %d %s", q.status, q.body)
+	}
+	if q := d.v3("GET", "/v3/pay/transactions/id/"+pTx+"?mchid="+d.creds.MchID, nil); q.status != 404 {
+		t.Fatalf("sub-merchant transaction_id through the direct endpoint: %d %s", q.status, q.body)
+	}
+	ref := d.v3("POST", "/v3/refund/domestic/refunds", map[string]any{"out_trade_no": sub, "out_refund_no": "R" + sub,
+		"amount": map[string]any{"refund": 100, "total": 100, "currency": "CNY"}})
+	if ref.status != 404 {
+		t.Fatalf("direct merchant refunding the sub-merchant's order: %d %s", ref.status, ref.body)
+	}
+}
+
+// TestPartnerBinding: each way of naming the wrong merchant gets the
+// service's refusal.
+func TestPartnerBinding(t *testing.T) {
+	d := newEnv(t, nil)
+	p := d.asPartner()
+	pp := d.prof.Partner
+	cases := []struct {
+		name, code string
+		status     int
+		call       func() v3Resp
+	}{
+		{"sub-merchant the provider does not serve", "INVALID_REQUEST", 400, func() v3Resp { return p.spCodepay(newNo("B"), "1799999999", 100) }},
+		{"no sub_mchid", "PARAM_ERROR", 400, func() v3Resp { return p.spCodepay(newNo("B"), "", 100) }},
+		{"provider on the direct endpoint", "PARAM_ERROR", 400, func() v3Resp { return p.directCodepay(newNo("B"), 100) }},
+		{"direct merchant on the partner endpoint", "PARAM_ERROR", 400, func() v3Resp { return d.spCodepay(newNo("B"), pp.SubMchID, 100) }},
+		{"query of an unserved sub-merchant", "INVALID_REQUEST", 400, func() v3Resp {
+			return p.v3("GET", spQuery(pp, "/v3/pay/partner/transactions/out-trade-no/X123456", "1799999999"), nil)
+		}},
+		{"refund naming an unserved sub-merchant", "INVALID_REQUEST", 400, func() v3Resp {
+			return p.v3("POST", "/v3/refund/domestic/refunds", map[string]any{"sub_mchid": "1799999999", "out_trade_no": "X123456", "out_refund_no": "RX123456",
+				"amount": map[string]any{"refund": 1, "total": 1, "currency": "CNY"}})
+		}},
+		{"direct merchant refunding with sub_mchid", "PARAM_ERROR", 400, func() v3Resp {
+			return d.v3("POST", "/v3/refund/domestic/refunds", map[string]any{"sub_mchid": pp.SubMchID, "out_trade_no": "X123456", "out_refund_no": "RX123456",
+				"amount": map[string]any{"refund": 1, "total": 1, "currency": "CNY"}})
+		}},
+		{"sp_mchid not the signer", "PARAM_ERROR", 400, func() v3Resp {
+			return p.v3("POST", "/v3/pay/partner/transactions/out-trade-no/X123456/close", map[string]string{"sp_mchid": d.creds.MchID, "sub_mchid": pp.SubMchID})
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.call()
+			if r.status != c.status || r.code(t) != c.code {
+				t.Fatalf("got %d %s, want %d %s", r.status, r.body, c.status, c.code)
+			}
+		})
+	}
+	if len(d.sb.PartnerLedger().Orders) != 0 || len(d.sb.Ledger().Orders) != 0 {
+		t.Fatal("a refused call left an order")
+	}
+}
+
+// TestPartnerBillAndNotify: the sub-merchant's bill holds its trades only,
+// with the provider's and the sub-merchant's ids; a paid partner Native
+// order is announced in the partner resource shape, encrypted with the
+// provider's APIv3 key and signed with its public key.
+func TestPartnerBillAndNotify(t *testing.T) {
+	got := make(chan *http.Request, 1)
+	bodies := make(chan []byte, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- r
+		bodies <- b
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(hook.Close)
+	d := newEnv(t, nil)
+	p := d.asPartner()
+	pp := d.prof.Partner
+	d.directCodepay(newNo("DB"), 111)
+	nat := newNo("NB")
+	n := p.v3("POST", "/v3/pay/partner/transactions/native", map[string]any{
+		"sp_appid": pp.SpAppID, "sp_mchid": pp.SpMchID, "sub_mchid": pp.SubMchID, "description": "门店-扫码", "out_trade_no": nat,
+		"notify_url": hook.URL + "/notify", "amount": map[string]any{"total": 222},
+	})
+	if err := d.sb.PayNative(jsonField(t, n.body, "code_url")); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := d.sb.DeliverNotifications(t.Context()); err != nil || sent != 1 {
+		t.Fatalf("delivered %d: %v", sent, err)
+	}
+	req, body := <-got, <-bodies
+	if req.Header.Get("Wechatpay-Serial") != pp.PlatformPublicKeyID {
+		t.Fatalf("notification signed with %s", req.Header.Get("Wechatpay-Serial"))
+	}
+	p.verifyV3(v3Resp{status: 200, header: req.Header, body: body})
+	var ev struct {
+		Resource struct {
+			Ciphertext, Nonce string
+			AssociatedData    string `json:"associated_data"`
+		}
+	}
+	if err := json.Unmarshal(body, &ev); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := wechat.DecryptAEADAES256GCM(pp.APIV3Key, ev.Resource.Nonce, ev.Resource.AssociatedData, ev.Resource.Ciphertext)
+	if err != nil {
+		t.Fatalf("resource does not decrypt with the provider's APIv3 key: %v", err)
+	}
+	if jsonField(t, plain, "sub_mchid") != pp.SubMchID || jsonField(t, plain, "sp_mchid") != pp.SpMchID || jsonField(t, plain, "out_trade_no") != nat {
+		t.Fatalf("resource: %s", plain)
+	}
+
+	d.sb.Advance(24 * time.Hour)
+	day := start.Format(time.DateOnly)
+	for _, q := range []string{"&sub_mchid=" + pp.SubMchID, ""} {
+		a := p.v3("GET", "/v3/bill/tradebill?bill_date="+day+q, nil)
+		if a.status != 200 {
+			t.Fatalf("bill%s: %d %s", q, a.status, a.body)
+		}
+		u, _ := url.Parse(jsonField(t, a.body, "download_url"))
+		f := p.v3("GET", u.RequestURI(), nil)
+		text := string(f.body)
+		if !strings.Contains(text, nat) || strings.Contains(text, "`1.11") || !strings.Contains(text, "`"+pp.SpMchID+",`"+pp.SubMchID) {
+			t.Fatalf("sub-merchant bill%s:\n%s", q, text)
+		}
+	}
+	if a := p.v3("GET", "/v3/bill/tradebill?bill_date="+day+"&sub_mchid=1799999999", nil); a.code(t) != "INVALID_REQUEST" {
+		t.Fatalf("bill of an unserved sub-merchant: %d %s", a.status, a.body)
+	}
+}
