@@ -32,7 +32,7 @@ type Why string
 const (
 	WhyNotDigits     Why = "not_digits"      // letters or symbols: a URL, a QR text, line noise
 	WhyPartialRead   Why = "partial_read"    // starts like a WeChat code but is too short
-	WhyTooLong       Why = "too_long"        // longer than any code the till knows
+	WhyTooLong       Why = "too_long"        // longer than a WeChat code, of no other wallet
 	WhyBadCheckDigit Why = "bad_check_digit" // the length of a product barcode, a wrong check digit
 	WhyOther         Why = "other"           // digits of no family the till knows
 )
@@ -144,7 +144,7 @@ func (r *Rules) Classify(s string) Code {
 	switch {
 	case wechatPrefix(s) && n < WeChatCodeLen:
 		return Code{Kind: KindUnknown, Why: WhyPartialRead}
-	case n > 24:
+	case n > WeChatCodeLen:
 		return Code{Kind: KindUnknown, Why: WhyTooLong}
 	case n == 8 || n == 12 || n == 13 || n == 14:
 		return Code{Kind: KindUnknown, Why: WhyBadCheckDigit}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/wxpos/wxpos/catalog"
+	"github.com/wxpos/wxpos/internal/ident"
 )
 
 // withCheck appends the GS1 check digit to body.
@@ -104,6 +105,7 @@ func TestClassify(t *testing.T) {
 		{"bad ean8", nil, spoil("96385074"), catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyBadCheckDigit}},
 		{"bad upca", nil, spoil("036000291452"), catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyBadCheckDigit}},
 		{"short digits", nil, "99", catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyOther}},
+		{"19 digits", nil, "9912345678901234567", catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyTooLong}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,8 +227,8 @@ func FuzzClassify(f *testing.F) {
 			if c.Payment() && c.Key != "" {
 				t.Fatalf("Classify(%q) keeps a payment code in Key", s)
 			}
-			if c.Kind == catalog.KindWeChatPay && (len(s) != 18 || s[0] != '1' || s[1] < '0' || s[1] > '5') {
-				t.Fatalf("Classify(%q) = WeChat Pay", s)
+			if (c.Kind == catalog.KindWeChatPay) != ident.PaymentCode(s) {
+				t.Fatalf("Classify(%q) = %s, the simulator's rule says WeChat %v", s, c.Kind, ident.PaymentCode(s))
 			}
 			if c.Price < 0 || c.Grams < 0 {
 				t.Fatalf("Classify(%q) = %+v", s, c)

@@ -27,7 +27,8 @@
 //     (UPC-A), 13 (EAN-13; a 2x EAN-13 with no layout configured stays an
 //     EAN-13 for the catalogue to hold), 14 (GTIN-14);
 //  6. unknown, with a reason: partial_read (starts 10–15, too short),
-//     too_long, bad_check_digit (a product code's length), other.
+//     too_long (over 18 digits), bad_check_digit (a product code's
+//     length), other.
 //
 // Code.Key is the lookup form: UPC-A and UPC-E become the GTIN-13 they
 // stand for ("0" + UPC-A), so one item is found whichever the scanner is

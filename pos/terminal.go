@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/receipt"
 )
@@ -351,8 +352,9 @@ func (t *Terminal) codeHash(code string) string {
 }
 
 // ValidCode reports whether code looks like a WeChat payment code (18
-// digits starting 10–15).
-func ValidCode(code string) bool { return ident.PaymentCode(code) }
+// digits starting 10–15): catalog.Classify's verdict, the one the scanner
+// and the sale screen use too.
+func ValidCode(code string) bool { return catalog.WeChatPayCode(code) }
 
 // last4 shows a payment code in logs and on screen.
 func last4(code string) string {

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/wxpos/wxpos/catalog"
 )
 
 // PaymentCodeLen is the length of a WeChat Pay payment code (付款码 / auth_code).
-const PaymentCodeLen = 18
+const PaymentCodeLen = catalog.WeChatCodeLen
 
 // Reason says why a scanned value is not a WeChat Pay payment code. Reasons
 // are stable strings so the UI can translate them and logs stay greppable.
@@ -126,32 +128,39 @@ func newCodeError(r Reason, s string) *CodeError {
 }
 
 // Classify returns "" when s is a WeChat Pay payment code, else the Reason it
-// is not one. It is the decision table behind CheckPaymentCode.
+// is not one. The decision is catalog.Classify's, the till's one way of
+// telling codes apart; Classify only names its verdict for a payment. A
+// store code or scale label of the store's configuration is a product to
+// the sale screen; here, where no rules are known, it is a product barcode
+// or a code of no family.
 func Classify(s string) Reason {
-	n := len(s)
+	c := catalog.Classify(s)
 	switch {
-	case n == 0:
-		return ReasonEmpty
-	case !allDigits(s):
-		return ReasonNotDigits
-	}
-	p := prefix2(s)
-	wechatPrefix := p >= 10 && p <= 15
-	switch {
-	case wechatPrefix && n == PaymentCodeLen:
+	case c.Kind == catalog.KindWeChatPay:
 		return ""
-	case p >= 25 && p <= 30 && n >= 16 && n <= 24:
-		return ReasonAlipay
-	case p == 62 && n == 19:
-		return ReasonUnionPay
-	case isGTIN(s):
+	case c.Item():
 		return ReasonProductBarcode
-	case wechatPrefix && n < PaymentCodeLen:
-		return ReasonPartialRead
-	case n > PaymentCodeLen:
-		return ReasonTooLong
 	}
-	return ReasonNotWeChat
+	if r, ok := verdictReason[verdict{c.Kind, c.Why}]; ok {
+		return r
+	}
+	return ReasonNotWeChat // never "": only KindWeChatPay is a payment code
+}
+
+type verdict struct {
+	kind catalog.Kind
+	why  catalog.Why
+}
+
+// verdictReason names each payment-refusing verdict of catalog.Classify
+// (items are ReasonProductBarcode).
+var verdictReason = map[verdict]Reason{
+	{catalog.KindEmpty, ""}:                       ReasonEmpty,
+	{catalog.KindAlipay, ""}:                      ReasonAlipay,
+	{catalog.KindUnionPay, ""}:                    ReasonUnionPay,
+	{catalog.KindUnknown, catalog.WhyNotDigits}:   ReasonNotDigits,
+	{catalog.KindUnknown, catalog.WhyPartialRead}: ReasonPartialRead,
+	{catalog.KindUnknown, catalog.WhyTooLong}:     ReasonTooLong,
 }
 
 // Mask returns s reduced to its last four characters, safe to log or show:
@@ -179,27 +188,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func prefix2(s string) int {
-	if len(s) < 2 {
-		return -1
-	}
-	return int(s[0]-'0')*10 + int(s[1]-'0')
-}
-
-// isGTIN reports whether digits s is an EAN-8, UPC-A (12), EAN-13 or
-// GTIN-14 number with a correct GS1 mod-10 check digit.
-func isGTIN(s string) bool {
-	switch len(s) {
-	case 8, 12, 13, 14:
-	default:
-		return false
-	}
-	sum := 0
-	// Weights alternate 3,1,3,… from the digit left of the check digit.
-	for i, w := len(s)-2, 3; i >= 0; i, w = i-1, 4-w {
-		sum += int(s[i]-'0') * w
-	}
-	return (10-sum%10)%10 == int(s[len(s)-1]-'0')
 }

@@ -4,7 +4,9 @@
 //
 // The pieces, smallest first:
 //
-//   - CheckPaymentCode / Classify: the WeChat rule (18 digits, prefix 10–15,
+//   - CheckPaymentCode / Classify: catalog.Classify's verdict on a scan
+//     (the till's one classification), named for a payment: the WeChat
+//     rule (18 digits, prefix 10–15,
 //     docs/wechatpay/PROTOCOL.md A.5) and a typed *CodeError whose Reason tells a product
 //     barcode, a partial read, an over-long read and other wallets apart.
 //     Errors and Scan's String/LogValue show only the last four characters

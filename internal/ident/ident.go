@@ -67,7 +67,9 @@ func Run(s string, min, max int, c Class) bool {
 const PaymentCodeLen = 18
 
 // PaymentCode reports whether s looks like a WeChat payment code: 18
-// digits starting 10–15, ^1[0-5][0-9]{16}$.
+// digits starting 10–15, ^1[0-5][0-9]{16}$. It is WeChat's side of the
+// rule, for the simulator; the till decides what a scan is with
+// catalog.Classify alone, and catalog's fuzz test holds both the same.
 func PaymentCode(s string) bool {
 	return len(s) == PaymentCodeLen && s[0] == '1' && '0' <= s[1] && s[1] <= '5' && Run(s[2:], 16, 16, Digit)
 }

@@ -57,6 +57,10 @@ var forbidden = []struct {
 	{"counter", "ui", "the facade implements the window's interfaces; it never drives the screens"},
 	{"counter", "fyne.io/fyne/v2", "the facade draws nothing and is tested without a display"},
 	{"cli", "fyne.io/fyne/v2", "the commands and the wiring work without a display"},
+	{"catalog", "storage", "the catalogue is values and the scan's classification; its bbolt half is catalogstore"},
+	{"catalog", "go.etcd.io/bbolt", "the catalogue is values and the scan's classification; its bbolt half is catalogstore"},
+	{"catalog", "pos", "the scanner and the core both ask the catalogue what a scan is"},
+	{"catalog", "fyne.io/fyne/v2", "the catalogue draws nothing"},
 }
 
 func TestImportRules(t *testing.T) {
