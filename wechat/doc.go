@@ -21,6 +21,15 @@
 // RefundQuery, DownloadBill); Client also has Certificates and ParseNotify.
 // Required fields are checked before any I/O (ErrInvalidArgument).
 //
+// For the store's own ordering page, mini-program or app (not the till),
+// both clients also create the prepay kinds — JSAPIPrepay (official
+// account and mini-program, payer openid), AppPrepay, H5Prepay (h5_url) —
+// and sign what the WeChat client is handed: JSAPIPayParams for
+// WeixinJSBridge / wx.requestPayment, AppPayParams for the App SDK (v3:
+// SHA256withRSA with the merchant key; v2: MD5 or HMAC-SHA256 as the
+// order was made). SignJSAPIPayParams, SignAppPayParams and their V2
+// twins are the same signatures as pure functions.
+//
 // # Errors and outcomes
 //
 // Every error after which money may have moved matches ErrOutcomeUnknown
