@@ -319,4 +319,6 @@ var scenarioMessages = map[msg]translation{
 	"scenario.notenough":                 {"余额不足", "Insufficient balance"},
 	"scenario.authcode_expired":          {"付款码已过期", "Expired code"},
 	"scenario.system_error_then_success": {"系统错误后成功", "System error, then paid"},
+	"scenario.coupon":                    {"用商户券减1元", "¥1 merchant coupon"},
+	"scenario.coupon_wechat":             {"用微信券减1元", "¥1 WeChat coupon"},
 }

@@ -105,7 +105,9 @@ func (s *scanScreen) simPanel() *fyne.Container {
 		return container.NewVBox()
 	}
 	box := container.NewVBox(widget.NewLabelWithStyle(s.t.cat.T(msgSimTitlePick), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	grid := container.NewGridWithColumns(3)
+	// Four columns: the eight scenarios in two rows keep the screen within
+	// 1024×768 (three rows pushed it to 741 px of 712).
+	grid := container.NewGridWithColumns(4)
 	for _, sc := range cu.Scenarios() {
 		code := sc.Code
 		grid.Add(newButton(s.t.cat.scenario(sc.Name), func() { s.scanned(code) }))

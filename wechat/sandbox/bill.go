@@ -64,8 +64,8 @@ type billRow struct {
 
 // billTotals accumulates the summary row.
 type billTotals struct {
-	count                                 int
-	settle, refund, fee, orderAmt, refReq int64
+	count                                               int
+	settle, refund, couponRefund, fee, orderAmt, refReq int64
 }
 
 // bill renders the bill of day for billType from the ledger, or the refusal
@@ -133,8 +133,11 @@ func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []bil
 		if o.State == stateRevoked {
 			state = stateRevoked
 		}
-		fee := feeFen(o.AmountFen)
-		head := []string{billTime(o.SuccessTime), appID, mchID, sub, o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, state, o.BankType, "CNY", yuan(o.AmountFen), "0.00"}
+		// Settled (and charged the fee on) the total less a NOCASH
+		// coupon; 代金券金额 is the coupon of either kind.
+		settle := o.settlementFen()
+		fee := feeFen(settle)
+		head := []string{billTime(o.SuccessTime), appID, mchID, sub, o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, state, o.BankType, "CNY", yuan(settle), yuan(o.discountFen())}
 		var f []string
 		if q.billType == "ALL" {
 			f = append(head, "0", "0", "0.00", "0.00", "", "", billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, yuan(o.AmountFen), "0.00", "")
@@ -143,7 +146,7 @@ func (s *Server) paymentRows(q billQuery, rows []billRow, tot *billTotals) []bil
 		}
 		rows = append(rows, billRow{o.SuccessTime, f})
 		tot.count++
-		tot.settle += o.AmountFen
+		tot.settle += settle
 		tot.orderAmt += o.AmountFen
 		tot.fee += fee
 	})
@@ -160,22 +163,26 @@ func (s *Server) refundRows(q billQuery, rows []billRow, tot *billTotals) []bill
 		if o == nil || !q.in(r.CreateTime) || !q.device(o.DeviceInfo) {
 			return
 		}
-		fee := -feeFen(r.AmountFen)
+		// 退款金额 is what leaves the settlement (the request less its
+		// NOCASH coupon part), 充值券退款金额 the CASH coupon part.
+		settle, cash := r.settlementRefundFen(), cashPart(r.Coupon, r.DiscountFen)
+		fee := -feeFen(settle)
 		var f []string
 		if q.billType == "ALL" {
 			f = []string{billTime(r.CreateTime), appID, mchID, sub, o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
-				r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
+				r.RefundID, r.OutRefundNo, yuan(settle), yuan(cash), "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
 		} else {
 			succ := ""
 			if !r.SuccessTime.IsZero() {
 				succ = billTime(r.SuccessTime)
 			}
 			f = []string{billTime(o.SuccessTime), appID, mchID, sub, o.DeviceInfo, o.TransactionID, o.OutTradeNo, o.OpenID, o.TradeType, stateRefund, o.BankType, "CNY", "0.00", "0.00",
-				billTime(r.CreateTime), succ, r.RefundID, r.OutRefundNo, yuan(r.AmountFen), "0.00", "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
+				billTime(r.CreateTime), succ, r.RefundID, r.OutRefundNo, yuan(settle), yuan(cash), "ORIGINAL", r.Status, billText(o.Body), billText(o.Attach), yuan5(fee), billRateText, "0.00", yuan(r.AmountFen), ""}
 		}
 		rows = append(rows, billRow{r.CreateTime, f})
 		tot.count++
-		tot.refund += r.AmountFen
+		tot.refund += settle
+		tot.couponRefund += cash
 		tot.refReq += r.AmountFen
 		tot.fee += fee
 	})
@@ -212,7 +219,7 @@ func renderBill(billType string, rows []billRow, tot billTotals) []byte {
 	b.WriteByte('\n')
 	b.WriteString(strings.Join(billSummaryHeader, ","))
 	b.WriteByte('\n')
-	writeBackquoted(&b, []string{fmt.Sprint(tot.count), yuan(tot.settle), yuan(tot.refund), "0.00", yuan5(tot.fee), yuan(tot.orderAmt), yuan(tot.refReq)})
+	writeBackquoted(&b, []string{fmt.Sprint(tot.count), yuan(tot.settle), yuan(tot.refund), yuan(tot.couponRefund), yuan5(tot.fee), yuan(tot.orderAmt), yuan(tot.refReq)})
 	return b.Bytes()
 }
 

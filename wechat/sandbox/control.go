@@ -31,6 +31,10 @@ type LedgerOrder struct {
 	AuthCodeLast4 string `json:"auth_code_last4"`
 	CreateTime    string `json:"create_time"`
 	SuccessTime   string `json:"success_time"`
+	// CouponFen is the coupon the customer paid with (0: none), of type
+	// CouponType (CASH or NOCASH).
+	CouponFen  int64  `json:"coupon_fen,omitempty"`
+	CouponType string `json:"coupon_type,omitempty"`
 }
 
 // LedgerRefund is one refund as GET /sandbox/ledger shows it.
@@ -39,6 +43,9 @@ type LedgerRefund struct {
 	OutTradeNo  string `json:"out_trade_no"`
 	Status      string `json:"status"`
 	AmountFen   int64  `json:"amount_fen"`
+	// DiscountFen is the coupon part of the refund: the customer gets
+	// AmountFen − DiscountFen back in cash.
+	DiscountFen int64 `json:"discount_fen,omitempty"`
 }
 
 // Ledger is the sandbox's view of every order and refund: what tests
@@ -62,10 +69,11 @@ func (s *Server) ledgerOf(led *ledger) Ledger {
 				OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, TradeType: o.TradeType,
 				TradeState: o.State, AmountFen: o.AmountFen, RefundedFen: o.RefundedFen,
 				AuthCodeLast4: o.AuthLast4, CreateTime: fmtV3Time(o.CreateTime), SuccessTime: fmtV3Time(o.SuccessTime),
+				CouponFen: o.discountFen(), CouponType: couponTypeOf(o.Coupon),
 			})
 		})
 		s.led.eachRefund(func(r *refund) {
-			out.Refunds = append(out.Refunds, LedgerRefund{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, Status: r.Status, AmountFen: r.AmountFen})
+			out.Refunds = append(out.Refunds, LedgerRefund{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, Status: r.Status, AmountFen: r.AmountFen, DiscountFen: r.DiscountFen})
 		})
 		return false
 	})
@@ -74,19 +82,23 @@ func (s *Server) ledgerOf(led *ledger) Ledger {
 
 // PayNative is the simulated customer scanning codeURL and paying it,
 // whether the direct merchant or the sub-merchant issued it.
-func (s *Server) PayNative(codeURL string) error {
-	err := s.payNativeIn(nil, codeURL)
+func (s *Server) PayNative(codeURL string) error { return s.PayNativeAs(codeURL, ScenarioSuccess) }
+
+// PayNativeAs is PayNative by a customer of scenario sc: ScenarioCoupon
+// and ScenarioCouponWeChat pay with their coupon, any other pays in full.
+func (s *Server) PayNativeAs(codeURL string, sc Scenario) error {
+	err := s.payNativeIn(nil, codeURL, sc)
 	if errors.Is(err, ErrUnknownCodeURL) {
-		err = s.payNativeIn(s.sp.led, codeURL)
+		err = s.payNativeIn(s.sp.led, codeURL, sc)
 	}
 	return err
 }
 
-func (s *Server) payNativeIn(led *ledger, codeURL string) error {
+func (s *Server) payNativeIn(led *ledger, codeURL string, sc Scenario) error {
 	var err error
 	s.updateIn(led, func(now time.Time) bool {
 		var o *order
-		o, err = s.payNative(now, codeURL)
+		o, err = s.payNative(now, codeURL, sc)
 		if err != nil && o != nil {
 			err = fmt.Errorf("%w: %v", ErrNotPayable, err)
 		}
@@ -472,8 +484,14 @@ func (s *Server) handleControlNativePay(w http.ResponseWriter, r *http.Request) 
 	var req struct {
 		CodeURL    string `json:"code_url"`
 		OutTradeNo string `json:"out_trade_no"` // instead of code_url
+		Scenario   string `json:"scenario"`     // coupon or coupon_wechat: pay with that coupon
 	}
 	if !decodeControl(w, r, &req) {
+		return
+	}
+	sc := Scenario(req.Scenario)
+	if sc != "" && sc != ScenarioSuccess && !isCouponScenario(sc) {
+		controlError(w, http.StatusBadRequest, fmt.Errorf("scenario %q: a Native payment takes success, coupon or coupon_wechat", req.Scenario))
 		return
 	}
 	var err error
@@ -481,7 +499,7 @@ func (s *Server) handleControlNativePay(w http.ResponseWriter, r *http.Request) 
 		req.CodeURL, err = s.CodeURL(req.OutTradeNo)
 	}
 	if err == nil {
-		err = s.PayNative(req.CodeURL)
+		err = s.PayNativeAs(req.CodeURL, sc)
 	}
 	switch {
 	case errors.Is(err, ErrUnknownCodeURL):

@@ -43,8 +43,25 @@
 //	130004  notenough                  FAIL NOTENOUGH         403 NOT_ENOUGH            PAYERROR (code not spent)
 //	130005  authcode_expired           FAIL AUTHCODEEXPIRE    400 AUTHCODEEXPIRE        no order (ORDERNOTEXIST)
 //	130006  system_error_then_success  FAIL SYSTEMERROR       500 SYSTEM_ERROR          SUCCESS (the order was paid)
+//	130007  coupon                     SUCCESS, coupon_fee    200, promotion_detail     SUCCESS; ¥1.00 merchant-funded NOCASH coupon
+//	130008  coupon_wechat              SUCCESS, coupon_fee    200, promotion_detail     SUCCESS; ¥1.00 WeChat-funded CASH coupon
 //	other   like success; above 1000 CNY (100000 fen) the customer is asked for the password (like 130002)
 //	not ^1[0-5]\d{16}$                 FAIL AUTH_CODE_INVALID 400 AUTH_CODE_INVALID     no order
+//
+// # Coupons
+//
+// The two coupon scenarios (and POST /sandbox/native/pay with "scenario")
+// pay with one ¥1.00 whole-order coupon when the order is above ¥1.00: the
+// customer pays total − 100 fen (v3 payer_total and promotion_detail, v2
+// cash_fee, coupon_fee and coupon_*_$n). A NOCASH coupon is the
+// merchant's: it is settled total − coupon (settlement_total_fee, bill
+// 应结订单金额). A CASH coupon is paid by WeChat: the merchant is settled
+// the total. A refund is asked against the order total and gives the
+// coupon back in proportion: after refunds totalling x, ⌊x·coupon/total⌋
+// fen of the coupon has gone back (discount_refund, coupon_refund_fee);
+// the customer gets the rest in cash (payer_refund, cash_refund_fee). A
+// full refund, however split, returns the whole coupon and exactly what
+// the customer paid.
 //
 // Repeating a payment with the same out_trade_no and the same parameters
 // answers with the order's outcome (ORDERPAID, USERPAYING, ORDERCLOSED,
@@ -133,6 +150,6 @@
 // SetRefundOutcome (POST /sandbox/refund/outcome) makes a PROCESSING refund
 // end CLOSED or ABNORMAL instead of SUCCESS.
 //
-// Not simulated: fund-flow bills, coupons/promotion_detail, rate limits
-// (FREQUENCY_LIMITED).
+// Not simulated: fund-flow bills, single-item (SINGLE, goods_detail)
+// promotions, refunds funded from chosen accounts (amount.from).
 package sandbox

@@ -75,7 +75,8 @@ type order struct {
 	FailAt        time.Time `json:"fail_at,omitzero"`
 	EndTime       time.Time `json:"end_time,omitzero"`
 	Refunds       []string  `json:"refunds,omitempty"`
-	N             uint64    `json:"n"` // creation number: orders list in creation order
+	Coupon        *coupon   `json:"coupon,omitempty"` // what the customer paid with besides cash
+	N             uint64    `json:"n"`                // creation number: orders list in creation order
 	// SubAppID is the sub-merchant's app a partner order named (sub_appid).
 	SubAppID string `json:"sub_appid,omitempty"`
 }
@@ -99,7 +100,11 @@ type refund struct {
 	CreateTime    time.Time `json:"create_time"`
 	CompleteAt    time.Time `json:"complete_at"`
 	SuccessTime   time.Time `json:"success_time,omitzero"`
-	N             uint64    `json:"n"` // creation number
+	// Coupon is the order's coupon, copied; DiscountFen the part of it
+	// this refund gives back (coupon.go).
+	Coupon      *coupon `json:"coupon,omitempty"`
+	DiscountFen int64   `json:"discount_fen,omitempty"`
+	N           uint64  `json:"n"` // creation number
 }
 
 // markPaid moves o to SUCCESS at t.

@@ -260,9 +260,10 @@ func (s *Server) v2PayNotice(o *order) []byte {
 		"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID, "mch_id": s.creds.MchID,
 		"nonce_str": nonce(), "result_code": "SUCCESS", "openid": o.OpenID, "is_subscribe": "N",
 		"trade_type": o.TradeType, "bank_type": o.BankType, "total_fee": strconv.FormatInt(o.AmountFen, 10),
-		"fee_type": "CNY", "cash_fee": strconv.FormatInt(o.AmountFen, 10), "transaction_id": o.TransactionID,
+		"fee_type": "CNY", "transaction_id": o.TransactionID,
 		"out_trade_no": o.OutTradeNo, "attach": o.Attach, "time_end": fmtV2Time(o.SuccessTime), "device_info": o.DeviceInfo,
 	}
+	v2OrderCouponFields(p, o, true)
 	st := wechat.SignType(o.SignType)
 	if st == wechat.SignHMACSHA256 {
 		p["sign_type"] = string(st)
@@ -284,8 +285,8 @@ func (s *Server) v2RefundNotice(r *refund) ([]byte, error) {
 	inner := wechat.EncodeXML(map[string]string{
 		"transaction_id": r.TransactionID, "out_trade_no": r.OutTradeNo, "refund_id": r.RefundID,
 		"out_refund_no": r.OutRefundNo, "total_fee": strconv.FormatInt(r.TotalFen, 10),
-		"settlement_total_fee": strconv.FormatInt(r.TotalFen, 10), "refund_fee": strconv.FormatInt(r.AmountFen, 10),
-		"settlement_refund_fee": strconv.FormatInt(r.AmountFen, 10), "refund_status": refundStatusV2(r.Status),
+		"settlement_total_fee": strconv.FormatInt(r.settlementTotalFen(), 10), "refund_fee": strconv.FormatInt(r.AmountFen, 10),
+		"settlement_refund_fee": strconv.FormatInt(r.settlementRefundFen(), 10), "refund_status": refundStatusV2(r.Status),
 		"success_time": fmtRefundTime(r.SuccessTime), "refund_recv_accout": "支付用户的零钱",
 		"refund_account": "REFUND_SOURCE_UNSETTLED_FUNDS", "refund_request_source": "API",
 	})
@@ -360,7 +361,7 @@ func (s *Server) v3NoticeResource(n *notice) (event, summary, original string, p
 		"mchid": s.creds.MchID, "out_trade_no": r.OutTradeNo, "transaction_id": r.TransactionID,
 		"out_refund_no": r.OutRefundNo, "refund_id": r.RefundID, "refund_status": r.Status,
 		"success_time": fmtV3Time(r.SuccessTime), "user_received_account": "支付用户零钱",
-		"amount": map[string]int64{"total": r.TotalFen, "refund": r.AmountFen, "payer_total": r.TotalFen, "payer_refund": r.AmountFen},
+		"amount": map[string]int64{"total": r.TotalFen, "refund": r.AmountFen, "payer_total": r.payerTotalFen(), "payer_refund": r.payerRefundFen()},
 	}
 }
 

@@ -148,6 +148,9 @@ func (s *Server) micropay(now time.Time, in payInput) (*order, *apiError) {
 		return o, errSystem
 	default:
 		l.useCode(digest, o.OutTradeNo)
+		if isCouponScenario(sc) {
+			o.Coupon = couponFor(sc, o.AmountFen, l.next())
+		}
 		l.markPaid(o, now)
 		return o, nil
 	}
@@ -213,8 +216,9 @@ func (s *Server) native(now time.Time, in payInput) (*order, *apiError) {
 // codeURLLifetime is how long a Native code_url stays scannable.
 const codeURLLifetime = 2 * time.Hour
 
-// payNative is the simulated customer scanning code_url and paying.
-func (s *Server) payNative(now time.Time, codeURL string) (*order, error) {
+// payNative is the simulated customer scanning code_url and paying, with
+// the coupon of sc when sc is a coupon scenario.
+func (s *Server) payNative(now time.Time, codeURL string, sc Scenario) (*order, error) {
 	o := s.led.orderByCodeURL(codeURL)
 	if o == nil {
 		return nil, ErrUnknownCodeURL
@@ -226,6 +230,9 @@ func (s *Server) payNative(now time.Time, codeURL string) (*order, error) {
 		return o, fmt.Errorf("code_url of %s expired", o.OutTradeNo)
 	}
 	o.OpenID = openIDFor("native:" + o.OutTradeNo)
+	if isCouponScenario(sc) {
+		o.Coupon = couponFor(sc, o.AmountFen, s.led.next())
+	}
 	s.led.markPaid(o, now)
 	s.led.queuePayNotify(o, now)
 	return o, nil
@@ -365,6 +372,8 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 		Gen:           in.Gen,
 		CreateTime:    now,
 		CompleteAt:    now.Add(s.opts.RefundDelay),
+		Coupon:        o.Coupon,
+		DiscountFen:   refundDiscount(o, in.RefundFen),
 	}
 	l.addRefund(r)
 	o.Refunds = append(o.Refunds, r.OutRefundNo)

@@ -267,22 +267,22 @@ func (s *Server) partnerRoutes(mux *http.ServeMux) {
 // notification): the provider's and sub-merchant's ids instead of
 // appid/mchid, and the payer's openid under each app.
 type v3PartnerTx struct {
-	SpAppID        string             `json:"sp_appid"`
-	SpMchID        string             `json:"sp_mchid"`
-	SubAppID       string             `json:"sub_appid,omitempty"`
-	SubMchID       string             `json:"sub_mchid"`
-	OutTradeNo     string             `json:"out_trade_no"`
-	TransactionID  string             `json:"transaction_id,omitempty"`
-	TradeType      string             `json:"trade_type,omitempty"`
-	TradeState     string             `json:"trade_state"`
-	TradeStateDesc string             `json:"trade_state_desc"`
-	BankType       string             `json:"bank_type,omitempty"`
-	Attach         string             `json:"attach"`
-	SuccessTime    string             `json:"success_time,omitempty"`
-	Payer          *v3PartnerPayer    `json:"payer,omitempty"`
-	Amount         v3TxAmount         `json:"amount"`
-	SceneInfo      *v3TxSceneInfo     `json:"scene_info,omitempty"`
-	Promotion      *[]json.RawMessage `json:"promotion_detail,omitempty"`
+	SpAppID        string          `json:"sp_appid"`
+	SpMchID        string          `json:"sp_mchid"`
+	SubAppID       string          `json:"sub_appid,omitempty"`
+	SubMchID       string          `json:"sub_mchid"`
+	OutTradeNo     string          `json:"out_trade_no"`
+	TransactionID  string          `json:"transaction_id,omitempty"`
+	TradeType      string          `json:"trade_type,omitempty"`
+	TradeState     string          `json:"trade_state"`
+	TradeStateDesc string          `json:"trade_state_desc"`
+	BankType       string          `json:"bank_type,omitempty"`
+	Attach         string          `json:"attach"`
+	SuccessTime    string          `json:"success_time,omitempty"`
+	Payer          *v3PartnerPayer `json:"payer,omitempty"`
+	Amount         v3TxAmount      `json:"amount"`
+	SceneInfo      *v3TxSceneInfo  `json:"scene_info,omitempty"`
+	Promotion      *[]v3Promotion  `json:"promotion_detail,omitempty"`
 }
 
 type v3PartnerPayer struct {

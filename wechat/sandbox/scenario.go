@@ -33,6 +33,14 @@ const (
 	// ScenarioSystemErrorThenSuccess answers the first payment request with
 	// SYSTEMERROR although the order was paid.
 	ScenarioSystemErrorThenSuccess Scenario = "system_error_then_success"
+	// ScenarioCoupon pays at once with a ¥1.00 merchant-funded NOCASH
+	// coupon (免充值券): the customer pays total − 100 fen and the merchant
+	// is settled the same (see coupon.go).
+	ScenarioCoupon Scenario = "coupon"
+	// ScenarioCouponWeChat pays at once with a ¥1.00 WeChat-funded CASH
+	// coupon (充值型代金券): the customer pays total − 100 fen and the
+	// merchant is settled the whole total.
+	ScenarioCouponWeChat Scenario = "coupon_wechat"
 )
 
 // scenarioPrefixes is the fixed prefix table (documented in doc.go).
@@ -43,6 +51,8 @@ var scenarioPrefixes = map[Scenario]string{
 	ScenarioNotEnough:              "130004",
 	ScenarioAuthCodeExpired:        "130005",
 	ScenarioSystemErrorThenSuccess: "130006",
+	ScenarioCoupon:                 "130007",
+	ScenarioCouponWeChat:           "130008",
 }
 
 // Scenarios returns every scenario in a stable order.

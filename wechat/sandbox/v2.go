@@ -357,9 +357,9 @@ func v2OrderFields(o *order) map[string]string {
 		f["is_subscribe"] = "N"
 		f["bank_type"] = o.BankType
 		f["fee_type"] = "CNY"
-		f["cash_fee"] = strconv.FormatInt(o.AmountFen, 10)
 		f["cash_fee_type"] = "CNY"
 		f["time_end"] = fmtV2Time(o.SuccessTime)
+		v2OrderCouponFields(f, o, true)
 	}
 	return f
 }
@@ -377,6 +377,10 @@ func (s *Server) handleMicropay(p map[string]string) v2Result {
 			f := v2OrderFields(o)
 			delete(f, "trade_state")
 			delete(f, "trade_state_desc")
+			// micropay's answer has coupon_fee but no coupon list.
+			for _, k := range []string{"coupon_count", "coupon_type_0", "coupon_id_0", "coupon_fee_0"} {
+				delete(f, k)
+			}
 			res.fields = f
 		}
 		return o != nil
@@ -485,9 +489,13 @@ func (s *Server) handleRefund(p map[string]string) v2Result {
 			"refund_fee":      amt,
 			"total_fee":       strconv.FormatInt(o.AmountFen, 10),
 			"fee_type":        "CNY",
-			"cash_fee":        strconv.FormatInt(o.AmountFen, 10),
-			"cash_refund_fee": amt,
+			"cash_fee":        strconv.FormatInt(o.payerFen(), 10),
+			"cash_refund_fee": strconv.FormatInt(r.payerRefundFen(), 10),
 		}
+		if o.Coupon != nil && o.Coupon.Type == couponNoCash {
+			res.fields["settlement_total_fee"] = strconv.FormatInt(o.settlementFen(), 10)
+		}
+		v2RefundCouponFields(res.fields, r, "")
 		return true
 	})
 	return res
@@ -529,9 +537,12 @@ func (s *Server) handleRefundQuery(p map[string]string) v2Result {
 			"transaction_id": o.TransactionID,
 			"out_trade_no":   o.OutTradeNo,
 			"total_fee":      strconv.FormatInt(o.AmountFen, 10),
-			"cash_fee":       strconv.FormatInt(o.AmountFen, 10),
+			"cash_fee":       strconv.FormatInt(o.payerFen(), 10),
 			"fee_type":       "CNY",
 			"refund_fee":     strconv.FormatInt(o.RefundedFen, 10),
+		}
+		if o.Coupon != nil && o.Coupon.Type == couponNoCash {
+			f["settlement_total_fee"] = strconv.FormatInt(o.settlementFen(), 10)
 		}
 		if off, ok := p["offset"]; ok {
 			start := int(atoi(off))
@@ -551,7 +562,7 @@ func (s *Server) handleRefundQuery(p map[string]string) v2Result {
 			f["refund_id_"+n] = r.RefundID
 			f["refund_channel_"+n] = "ORIGINAL"
 			f["refund_fee_"+n] = amt
-			f["settlement_refund_fee_"+n] = amt
+			v2RefundCouponFields(f, r, "_"+n)
 			f["refund_status_"+n] = refundStatusV2(r.Status)
 			f["refund_account_"+n] = "REFUND_SOURCE_UNSETTLED_FUNDS"
 			f["refund_recv_accout_"+n] = "支付用户的零钱"

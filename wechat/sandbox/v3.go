@@ -449,8 +449,9 @@ type v3Transaction struct {
 	Amount         v3TxAmount     `json:"amount"`
 	SceneInfo      *v3TxSceneInfo `json:"scene_info,omitempty"`
 	// Promotion is nil (omitted) or a list, empty included: an unpaid
-	// order's query carries "promotion_detail": [].
-	Promotion *[]json.RawMessage `json:"promotion_detail,omitempty"`
+	// order's query carries "promotion_detail": []; a paid one lists its
+	// coupon.
+	Promotion *[]v3Promotion `json:"promotion_detail,omitempty"`
 }
 
 type v3Payer struct {
@@ -486,7 +487,7 @@ func (s *Server) v3Tx(o *order) v3Transaction {
 		// A prepay order nobody has paid, as captured (issue #19): no
 		// trade_type yet, an empty promotion_detail and a scene_info.
 		t.TradeType = ""
-		t.Promotion = &[]json.RawMessage{}
+		t.Promotion = &[]v3Promotion{}
 		t.SceneInfo = &v3TxSceneInfo{DeviceID: o.DeviceInfo}
 	}
 	if o.paid() {
@@ -494,8 +495,11 @@ func (s *Server) v3Tx(o *order) v3Transaction {
 		t.BankType = o.BankType
 		t.SuccessTime = fmtV3Time(o.SuccessTime)
 		t.Payer = &v3Payer{OpenID: o.OpenID}
-		pt := o.AmountFen
+		pt := o.payerFen()
 		t.Amount.PayerTotal = &pt
+		if p := v3PromotionsOf(o.Coupon); p != nil {
+			t.Promotion = &p
+		}
 	}
 	return t
 }
@@ -696,18 +700,18 @@ type v3RefundReq struct {
 
 // v3Refund is the Refund object of the v3 refund endpoints.
 type v3Refund struct {
-	RefundID            string         `json:"refund_id"`
-	OutRefundNo         string         `json:"out_refund_no"`
-	TransactionID       string         `json:"transaction_id"`
-	OutTradeNo          string         `json:"out_trade_no"`
-	Channel             string         `json:"channel"`
-	UserReceivedAccount string         `json:"user_received_account"`
-	SuccessTime         string         `json:"success_time,omitempty"`
-	CreateTime          string         `json:"create_time"`
-	Status              string         `json:"status"`
-	FundsAccount        string         `json:"funds_account"`
-	Amount              v3RefundAmount `json:"amount"`
-	PromotionDetail     []struct{}     `json:"promotion_detail"`
+	RefundID            string              `json:"refund_id"`
+	OutRefundNo         string              `json:"out_refund_no"`
+	TransactionID       string              `json:"transaction_id"`
+	OutTradeNo          string              `json:"out_trade_no"`
+	Channel             string              `json:"channel"`
+	UserReceivedAccount string              `json:"user_received_account"`
+	SuccessTime         string              `json:"success_time,omitempty"`
+	CreateTime          string              `json:"create_time"`
+	Status              string              `json:"status"`
+	FundsAccount        string              `json:"funds_account"`
+	Amount              v3RefundAmount      `json:"amount"`
+	PromotionDetail     []v3RefundPromotion `json:"promotion_detail"`
 }
 
 type v3RefundAmount struct {
@@ -736,10 +740,10 @@ func v3RefundOf(r *refund) v3Refund {
 		Status:              r.Status,
 		FundsAccount:        "UNSETTLED",
 		Amount: v3RefundAmount{
-			Total: r.TotalFen, Refund: r.AmountFen, From: []struct{}{}, PayerTotal: r.TotalFen, PayerRefund: r.AmountFen,
-			SettlementRefund: r.AmountFen, SettlementTotal: r.TotalFen, Currency: "CNY",
+			Total: r.TotalFen, Refund: r.AmountFen, From: []struct{}{}, PayerTotal: r.payerTotalFen(), PayerRefund: r.payerRefundFen(),
+			SettlementRefund: r.settlementRefundFen(), SettlementTotal: r.settlementTotalFen(), DiscountRefund: r.DiscountFen, Currency: "CNY",
 		},
-		PromotionDetail: []struct{}{},
+		PromotionDetail: v3RefundPromotionsOf(r),
 	}
 }
 
