@@ -19,7 +19,8 @@ import (
 // notification_refusals, notify_cursors), where head office sees them and
 // each terminal's Worker pulls those about its own numbers (Options.Hint).
 // Accept returns after the commit, which PostgreSQL makes durable before
-// it answers, so the receiver answers WeChat only for what survives.
+// it answers, so the receiver answers WeChat only for what survives; the
+// commit also NOTIFYs NotifyChannel, so the terminal hears of it at once.
 type NotifySink struct {
 	pool *pgxpool.Pool
 }
@@ -57,6 +58,10 @@ func (s *NotifySink) Accept(ctx context.Context, r *notify.Record) (dup bool, er
 		return true, nil // its id or its (kind, number, state) is already recorded
 	}
 	if err != nil {
+		return false, fmt.Errorf("notify: record %s: %w", r.ID, err)
+	}
+	// Delivered to the listening workers when (and only if) this commits.
+	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, NotifyChannel, pgText(r.Ref())); err != nil {
 		return false, fmt.Errorf("notify: record %s: %w", r.ID, err)
 	}
 	if err := tx.Commit(ctx); err != nil {

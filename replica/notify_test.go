@@ -19,9 +19,10 @@ import (
 // The chain path end to end over real HTTP and a real PostgreSQL: the
 // sandbox delivers a paid QR's notification to the receiver, which records
 // it in PostgreSQL (NotifySink) before answering; the paying terminal's
-// replication worker pulls it — and not the other terminal's — and hands
-// it to pos.Terminal.Hint, which queries and settles the order PAID
-// although its own next QR poll never comes. The delivery again, and the
+// replication worker, told by PostgreSQL's NOTIFY (its poll is an hour
+// away), pulls it — and not the other terminal's — and hands it to
+// pos.Terminal.Hint, which queries and settles the order PAID although its
+// own next QR poll never comes. The delivery again, and the
 // sale's refund's notification, record nothing twice; head office sees
 // both notifications of the sale.
 func TestNotificationThroughPostgreSQL(t *testing.T) {
@@ -56,7 +57,7 @@ func TestNotificationThroughPostgreSQL(t *testing.T) {
 			}
 			return term.Hint(no)
 		}
-		w, err := NewWorker(db, pool, Options{StoreID: "S01", TerminalID: id, Poll: 20 * time.Millisecond, Hint: hints})
+		w, err := NewWorker(db, pool, Options{StoreID: "S01", TerminalID: id, Poll: time.Hour, Hint: hints})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,6 +86,7 @@ func TestNotificationThroughPostgreSQL(t *testing.T) {
 	if !clk.WaitForWaiter(ctx.Done()) { // the QR's first poll found it unpaid
 		t.Fatal("the QR never waited for its next poll")
 	}
+	listeners(t, ctx, pool, 2, 0) // both workers hear of what PostgreSQL records
 	if err := env.Sandbox.PayNative(shown.CodeURL); err != nil {
 		t.Fatal(err)
 	}

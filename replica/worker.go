@@ -38,7 +38,9 @@ type Options struct {
 	// in PostgreSQL (NotifySink) about an order or refund this terminal
 	// minted — pos.Terminal.Hint, which queries and settles — read after
 	// each push that leaves nothing to push, from the terminal's cursor in
-	// notify_cursors. Nil: notifications are not pulled.
+	// notify_cursors: at once when NotifySink's NOTIFY arrives (Run
+	// LISTENs on NotifyChannel), else at the next poll. Nil:
+	// notifications are not pulled.
 	Hint func(no string) error
 
 	Logger *slog.Logger     // default: discard
@@ -126,6 +128,8 @@ type Worker struct {
 	pool *pgxpool.Pool
 	o    Options
 	kick chan struct{}
+	// notified is signalled by the NotifyChannel listener: pull hints now.
+	notified chan struct{}
 
 	stepMu sync.Mutex // one push at a time (Run and Sync may overlap)
 	cursor uint64     // highest sequence known to be in PostgreSQL
@@ -145,7 +149,7 @@ func NewWorker(db *storage.Store, pool *pgxpool.Pool, o Options) (*Worker, error
 		return nil, fmt.Errorf("%w: store id %q / terminal id %q: want 1–16 letters or digits", ErrBadConfig, o.StoreID, o.TerminalID)
 	}
 	o.defaults()
-	w := &Worker{db: db, pool: pool, o: o, kick: make(chan struct{}, 1)}
+	w := &Worker{db: db, pool: pool, o: o, kick: make(chan struct{}, 1), notified: make(chan struct{}, 1)}
 	w.st.StoreID, w.st.TerminalID = o.StoreID, o.TerminalID
 	return w, nil
 }
@@ -169,8 +173,22 @@ func (w *Worker) Status() Status {
 
 // Run replicates until ctx ends, then returns nil. Failures are retried
 // with exponential backoff (RetryMin doubling to RetryMax, with jitter) and
-// reported through Status; a failure never ends Run.
+// reported through Status; a failure never ends Run. With Options.Hint it
+// also listens for recorded notifications (NotifyChannel) on a connection
+// of its own, which it closes before it returns.
 func (w *Worker) Run(ctx context.Context) error {
+	if w.o.Hint != nil {
+		lctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			w.listen(lctx)
+		}()
+		defer func() {
+			stop()
+			<-done
+		}()
+	}
 	failures := 0
 	for {
 		_, more, err := w.step(ctx)
@@ -178,12 +196,12 @@ func (w *Worker) Run(ctx context.Context) error {
 			return nil
 		}
 		var wait time.Duration
-		kick := w.kick
+		kick, notified := w.kick, w.notified
 		switch {
 		case err != nil:
 			failures++
 			wait = w.backoff(failures)
-			kick = nil // do not hammer a server that is down
+			kick, notified = nil, nil // do not hammer a server that is down
 		case more:
 			failures = 0
 			continue
@@ -200,6 +218,8 @@ func (w *Worker) Run(ctx context.Context) error {
 			t.Stop()
 			return nil
 		case <-kick:
+			t.Stop()
+		case <-notified:
 			t.Stop()
 		case <-t.C:
 		}
