@@ -18,7 +18,11 @@
 //
 // so a terminal can be configured for either generation. V2Client also has
 // the v2 names (Micropay, UnifiedOrderNative, OrderQuery, CloseOrder,
-// RefundQuery, DownloadBill); Client also has Certificates and ParseNotify.
+// RefundQuery, DownloadBill); Client also has Certificates, ParseNotify
+// and ApplyAbnormalRefund (settle an ABNORMAL refund to the customer's
+// other debit card — account and name encrypted with EncryptSensitive under
+// the WeChat Pay public key or the newest platform certificate — or back to
+// the merchant's bank account; v2 has no such call).
 // Required fields are checked before any I/O (ErrInvalidArgument).
 //
 // For the store's own ordering page, mini-program or app (not the till),

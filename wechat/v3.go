@@ -123,6 +123,7 @@ type v3Request struct {
 	out       any      // decoded on 200, may be nil
 	verifier  Verifier // nil: the client's chain
 	noVerify  bool     // bill file download: unsigned, checked by SHA1
+	serial    string   // Wechatpay-Serial to send: the key sensitive fields are encrypted with
 	limit     int64
 }
 
@@ -169,7 +170,10 @@ func (c *Client) open(ctx context.Context, req v3Request) (*http.Response, error
 	if body != nil {
 		h.Set("Content-Type", "application/json")
 	}
-	if c.s.publicKeyID != "" {
+	switch {
+	case req.serial != "":
+		h.Set("Wechatpay-Serial", req.serial)
+	case c.s.publicKeyID != "":
 		h.Set("Wechatpay-Serial", c.s.publicKeyID)
 	}
 	return c.t.open(ctx, req.op, req.method, req.pathQuery, body, h, false)

@@ -45,6 +45,7 @@
 //	130006  system_error_then_success  FAIL SYSTEMERROR       500 SYSTEM_ERROR          SUCCESS (the order was paid)
 //	130007  coupon                     SUCCESS, coupon_fee    200, promotion_detail     SUCCESS; ¥1.00 merchant-funded NOCASH coupon
 //	130008  coupon_wechat              SUCCESS, coupon_fee    200, promotion_detail     SUCCESS; ¥1.00 WeChat-funded CASH coupon
+//	130010  refund_abnormal            SUCCESS                200 transaction           SUCCESS; every refund ends ABNORMAL
 //	other   like success; above 1000 CNY (100000 fen) the customer is asked for the password (like 130002)
 //	not ^1[0-5]\d{16}$                 FAIL AUTH_CODE_INVALID 400 AUTH_CODE_INVALID     no order
 //

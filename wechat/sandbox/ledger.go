@@ -97,6 +97,11 @@ type refund struct {
 	NotifyURL     string    `json:"notify_url,omitempty"`
 	Gen           string    `json:"gen,omitempty"`
 	Outcome       string    `json:"outcome,omitempty"` // final status when due; "" = SUCCESS
+	// After an apply-abnormal-refund: how it was settled and where the
+	// money goes ("" = the original account).
+	AbnormalType    string `json:"abnormal_type,omitempty"`
+	Channel         string `json:"channel,omitempty"`
+	ReceivedAccount string `json:"received_account,omitempty"`
 	CreateTime    time.Time `json:"create_time"`
 	CompleteAt    time.Time `json:"complete_at"`
 	SuccessTime   time.Time `json:"success_time,omitzero"`

@@ -375,6 +375,9 @@ func (s *Server) createRefund(now time.Time, in refundInput) (*refund, *order, *
 		Coupon:        o.Coupon,
 		DiscountFen:   refundDiscount(o, in.RefundFen),
 	}
+	if o.Scenario == ScenarioRefundAbnormal {
+		r.Outcome = refundAbnormal
+	}
 	l.addRefund(r)
 	o.Refunds = append(o.Refunds, r.OutRefundNo)
 	o.RefundedFen += r.AmountFen

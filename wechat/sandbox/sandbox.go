@@ -359,6 +359,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse", s.v3(s.handleV3Reverse))
 	mux.Handle("POST /v3/refund/domestic/refunds", s.v3(s.handleV3Refund))
 	mux.Handle("GET /v3/refund/domestic/refunds/{out_refund_no}", s.v3(s.handleV3RefundQuery))
+	mux.Handle("POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund", s.v3(s.handleV3ApplyAbnormalRefund))
 	mux.Handle("GET /v3/bill/tradebill", s.v3(s.handleV3TradeBill))
 	mux.Handle("GET /v3/billdownload/file", s.v3(s.handleV3BillFile))
 	mux.Handle("GET /v3/certificates", s.v3(s.handleV3Certificates))

@@ -41,6 +41,10 @@ const (
 	// coupon (充值型代金券): the customer pays total − 100 fen and the
 	// merchant is settled the whole total.
 	ScenarioCouponWeChat Scenario = "coupon_wechat"
+	// ScenarioRefundAbnormal pays at once, but the customer's account is
+	// closed afterwards: every refund of the order ends ABNORMAL (settle it
+	// with apply-abnormal-refund).
+	ScenarioRefundAbnormal Scenario = "refund_abnormal"
 )
 
 // scenarioPrefixes is the fixed prefix table (documented in doc.go).
@@ -53,6 +57,7 @@ var scenarioPrefixes = map[Scenario]string{
 	ScenarioSystemErrorThenSuccess: "130006",
 	ScenarioCoupon:                 "130007",
 	ScenarioCouponWeChat:           "130008",
+	ScenarioRefundAbnormal:         "130010",
 }
 
 // Scenarios returns every scenario in a stable order.

@@ -728,13 +728,17 @@ type v3RefundAmount struct {
 }
 
 func v3RefundOf(r *refund) v3Refund {
+	channel, account := "ORIGINAL", "支付用户零钱"
+	if r.Channel != "" {
+		channel, account = r.Channel, r.ReceivedAccount
+	}
 	return v3Refund{
 		RefundID:            r.RefundID,
 		OutRefundNo:         r.OutRefundNo,
 		TransactionID:       r.TransactionID,
 		OutTradeNo:          r.OutTradeNo,
-		Channel:             "ORIGINAL",
-		UserReceivedAccount: "支付用户零钱",
+		Channel:             channel,
+		UserReceivedAccount: account,
 		SuccessTime:         fmtV3Time(r.SuccessTime),
 		CreateTime:          fmtV3Time(r.CreateTime),
 		Status:              r.Status,
