@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the schema this build writes. Bump it only together with
 // a new entry in migrations and a test that migrates a file of the previous
 // version.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migration moves a database from version to-1 to version to, inside the
 // same transaction as the version bump.
@@ -39,6 +39,14 @@ var migrations = []migration{
 	// A new file gets its epoch here too, so there is one way to get one.
 	{to: 4, name: "give the database an installation epoch", run: func(tx *bolt.Tx) error {
 		return setLineage(tx, Lineage{Epoch: newEpoch()})
+	}},
+	{to: 5, name: "the catalogue: items, their barcode and scale-code indexes, categories", run: func(tx *bolt.Tx) error {
+		for _, b := range catalogBuckets {
+			if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+				return err
+			}
+		}
+		return nil
 	}},
 }
 

@@ -284,3 +284,50 @@ func TestMigrate_CurrentFileOpensWithoutCommit(t *testing.T) {
 		t.Fatalf("reopening a current file committed %d transactions", again-first)
 	}
 }
+
+func TestMigrate_AddsTheCatalogue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wxpos.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v4 := &Store{db: db, path: path}
+	if err := v4.migrateTo(4, migrations); err != nil {
+		t.Fatal(err)
+	}
+	err = v4.db.Update(func(btx *bolt.Tx) error {
+		for _, b := range catalogBuckets {
+			if btx.Bucket([]byte(b)) != nil {
+				t.Errorf("a version 4 file has the %s bucket", b)
+			}
+		}
+		return (&Tx{tx: btx}).Put(BucketOrders, "P1", Order{OutTradeNo: "P1", State: "PAID"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Version(); v != SchemaVersion {
+		t.Fatalf("schema %d after open, want %d", v, SchemaVersion)
+	}
+	err = s.Update(func(tx *Tx) error {
+		if _, err := tx.GetOrder("P1"); err != nil {
+			return err
+		}
+		for _, b := range catalogBuckets {
+			if err := tx.PutRaw(b, "k", []byte("v")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("after migration: %v", err)
+	}
+}

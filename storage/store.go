@@ -78,6 +78,18 @@ const (
 	BucketUnseen Bucket = "unseen"
 )
 
+// Buckets added by schema version 5: the catalogue (catalogstore).
+const (
+	BucketItems        Bucket = "items"         // item id → item record
+	BucketItemBarcodes Bucket = "item_barcodes" // barcode (lookup form) → item id
+	BucketItemPLUs     Bucket = "item_plus"     // scale item code → item id
+	BucketCategories   Bucket = "categories"    // category name → category record
+	BucketItemSearch   Bucket = "item_search"   // item id → the lower-case text a search matches
+)
+
+// catalogBuckets are the buckets of schema version 5.
+var catalogBuckets = []Bucket{BucketItems, BucketItemBarcodes, BucketItemPLUs, BucketCategories, BucketItemSearch}
+
 // allBuckets are the buckets of schema version 1; later versions add theirs
 // in their own migration.
 var allBuckets = []Bucket{
