@@ -331,10 +331,13 @@ func (a *applier) writeItems(outs []Outcome, v uint64) error {
 // same change may have taken it already).
 func (a *applier) dropIndex(b storage.Bucket, key, id string) error {
 	owner, err := a.tx.GetRaw(b, key)
-	if err != nil || string(owner) != id {
+	switch {
+	case err != nil || string(owner) != id:
 		return nil
+	case b == storage.BucketItemPLUs:
+		return a.tx.Delete(storage.BucketItemPLUs, key) // constants: storage's writer check reads them
 	}
-	return a.tx.Delete(b, key)
+	return a.tx.Delete(storage.BucketItemBarcodes, key)
 }
 
 // unjoin splits the errors.Join inside a validation error, keeping each
