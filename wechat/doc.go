@@ -34,6 +34,19 @@
 // order was made). SignJSAPIPayParams, SignAppPayParams and their V2
 // twins are the same signatures as pure functions.
 //
+// # Coupons
+//
+// A customer may pay part of an order with WeChat coupons. Transaction
+// says what the customer paid (PayerTotal), what coupons paid (Discount),
+// what the merchant is settled (SettlementTotal: the total less
+// merchant-funded NOCASH coupons, PromotionNoCash) and lists them
+// (Promotions, from v3 promotion_detail or v2 coupon_*_$n). A refund is
+// asked against the order total; Refund says how it split: DiscountRefund
+// back to the coupon, PayerRefund to the customer, SettlementRefund out of
+// the settlement. Amounts that do not add up (payer_total plus coupons
+// not the total, a coupon above it, a negative part) make the answer
+// untrusted: outcome unknown, never booked.
+//
 // # Errors and outcomes
 //
 // Every error after which money may have moved matches ErrOutcomeUnknown

@@ -213,18 +213,23 @@ func ParseRefundNotifyV2(r io.Reader, apiKey string) (refund *Refund, mchID stri
 	}
 	total, err1 := v2Int(info, "total_fee")
 	amt, err2 := v2Int(info, "refund_fee")
-	payer, err3 := v2Int(info, "settlement_refund_fee")
 	st, err4 := v2Time(v2RefundLayout, "success_time", info["success_time"])
-	if err := firstErr(err1, err2, err3, err4); err != nil {
+	if err := firstErr(err1, err2, err4); err != nil {
 		return nil, "", fmt.Errorf("%w: %v", ErrNotify, err)
 	}
 	if info["out_refund_no"] == "" {
 		return nil, "", fmt.Errorf("%w: req_info without out_refund_no", ErrNotify)
 	}
-	return &Refund{RefundID: info["refund_id"], OutRefundNo: info["out_refund_no"], TransactionID: info["transaction_id"],
+	// The notice has no cash part (settlement_refund_fee is the refund
+	// less its NOCASH coupon part, not what the customer got): PayerRefund
+	// stays 0, unknown.
+	f := &Refund{RefundID: info["refund_id"], OutRefundNo: info["out_refund_no"], TransactionID: info["transaction_id"],
 		OutTradeNo: info["out_trade_no"], UserReceivedAccount: info["refund_recv_accout"],
-		Status: normalizeRefundStatus(info["refund_status"]), SuccessTime: st, Refund: amt, Total: total,
-		PayerRefund: payer}, m["mch_id"], nil
+		Status: normalizeRefundStatus(info["refund_status"]), SuccessTime: st, Refund: amt, Total: total}
+	if err := v2RefundCoupons(info, f, ""); err != nil {
+		return nil, "", fmt.Errorf("%w: %v", ErrNotify, err)
+	}
+	return f, m["mch_id"], nil
 }
 
 // NotifyParser returns a parser with the client's verifier, APIv3 key and

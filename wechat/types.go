@@ -125,6 +125,14 @@ type Transaction struct {
 	PayerTotal    int64 // cash paid by the user
 	Currency      string
 	DeviceID      string
+	// Discount is what coupons and discounts paid of Total (v3 the sum of
+	// promotion_detail, v2 coupon_fee); the customer paid the rest.
+	Discount int64
+	// SettlementTotal is what the merchant is settled: Total less the
+	// merchant-funded (NOCASH) coupons (v3 computed from promotion_detail,
+	// v2 settlement_total_fee, which WeChat sends only when it differs).
+	SettlementTotal int64
+	Promotions      []Promotion
 }
 
 // Paid reports whether the order is paid (SUCCESS, or REFUND after payment).
@@ -178,8 +186,17 @@ type Refund struct {
 	CreateTime          time.Time
 	Refund              int64
 	Total               int64
-	PayerRefund         int64
+	PayerRefund         int64 // cash back to the customer (0 when the answer has none: v2 notifications)
 	PayerTotal          int64
+	// DiscountRefund is the coupon part of Refund, given back to the
+	// coupon (v3 discount_refund, v2 coupon_refund_fee).
+	DiscountRefund int64
+	// SettlementRefund is what leaves the merchant's settlement: Refund
+	// less its NOCASH coupon part (v3 settlement_refund, v2
+	// settlement_refund_fee); SettlementTotal the order's settled amount.
+	SettlementRefund int64
+	SettlementTotal  int64
+	Promotions       []Promotion
 }
 
 // BillRequest selects a daily trade bill.

@@ -156,12 +156,62 @@ func v2Transaction(m map[string]string) (*Transaction, error) {
 	if cur == "" {
 		cur = "CNY"
 	}
-	return &Transaction{
+	t := &Transaction{
 		AppID: m["appid"], MchID: m["mch_id"], OutTradeNo: m["out_trade_no"], TransactionID: m["transaction_id"],
 		TradeType: m["trade_type"], State: TradeState(m["trade_state"]), StateDesc: m["trade_state_desc"],
 		BankType: m["bank_type"], Attach: m["attach"], SuccessTime: end, OpenID: m["openid"],
 		Total: total, PayerTotal: cash, Currency: cur, DeviceID: m["device_info"],
-	}, nil
+	}
+	if err := v2TransactionCoupons(m, t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// v2TransactionCoupons reads the coupon fields of a paid order: coupon_fee
+// (the discount), settlement_total_fee (sent only when a NOCASH coupon
+// makes it differ from total_fee) and the coupon list, when there is one
+// (micropay answers have only coupon_fee).
+func v2TransactionCoupons(m map[string]string, t *Transaction) error {
+	coupon, err1 := v2Int(m, "coupon_fee")
+	settle, err2 := v2Int(m, "settlement_total_fee")
+	list, err3 := v2Coupons(m, "coupon_count", "coupon_type", "coupon_id", "coupon_fee", "")
+	if err := firstErr(err1, err2, err3); err != nil {
+		return err
+	}
+	t.Discount, t.SettlementTotal, t.Promotions = coupon, t.Total, list
+	if m["settlement_total_fee"] != "" {
+		t.SettlementTotal = settle
+	}
+	if t.PayerTotal > 0 && t.PayerTotal+t.Discount != t.Total {
+		return fmt.Errorf("cash_fee %d + coupon_fee %d is not total_fee %d", t.PayerTotal, t.Discount, t.Total)
+	}
+	return checkPaidAmounts(t.Total, t.PayerTotal, t.Discount, t.SettlementTotal)
+}
+
+// v2RefundCoupons reads a refund's split: the coupon part
+// (coupon_refund_fee), what leaves the settlement (settlement_refund_fee,
+// else the whole refund) and the coupons (infix "_n" for refundquery's
+// refund n).
+func v2RefundCoupons(m map[string]string, f *Refund, infix string) error {
+	coupon, err1 := v2Int(m, "coupon_refund_fee"+infix)
+	settle, err2 := v2Int(m, "settlement_refund_fee"+infix)
+	list, err3 := v2Coupons(m, "coupon_refund_count"+infix, "coupon_type", "coupon_refund_id", "coupon_refund_fee", infix)
+	settleTotal, err4 := v2Int(m, "settlement_total_fee")
+	if err := firstErr(err1, err2, err3, err4); err != nil {
+		return err
+	}
+	for i := range list {
+		list[i].Refund, list[i].Amount = list[i].Amount, 0 // v2 names only the part refunded
+	}
+	f.DiscountRefund, f.SettlementRefund, f.SettlementTotal, f.Promotions = coupon, f.Refund, f.Total, list
+	if m["settlement_refund_fee"+infix] != "" {
+		f.SettlementRefund = settle
+	}
+	if m["settlement_total_fee"] != "" {
+		f.SettlementTotal = settleTotal
+	}
+	return checkRefundAmounts(f.Refund, f.PayerRefund, f.DiscountRefund, f.SettlementRefund)
 }
 
 func fen(v int64) string { return strconv.FormatInt(v, 10) }
@@ -355,8 +405,12 @@ func (c *V2Client) Refund(ctx context.Context, r RefundRequest) (*Refund, error)
 	if refund != r.Refund {
 		return nil, mismatch(op, "refund_fee", refund, r.Refund)
 	}
-	return &Refund{RefundID: m["refund_id"], OutRefundNo: m["out_refund_no"], TransactionID: m["transaction_id"],
-		OutTradeNo: m["out_trade_no"], Status: RefundProcessing, Refund: refund, Total: total, PayerRefund: cash}, nil
+	f := &Refund{RefundID: m["refund_id"], OutRefundNo: m["out_refund_no"], TransactionID: m["transaction_id"],
+		OutTradeNo: m["out_trade_no"], Status: RefundProcessing, Refund: refund, Total: total, PayerRefund: cash}
+	if err := v2RefundCoupons(m, f, ""); err != nil {
+		return nil, decodeFailed(op, err)
+	}
+	return f, nil
 }
 
 // RefundQuery queries a refund by out_refund_no (POST /pay/refundquery).
@@ -384,9 +438,15 @@ func (c *V2Client) RefundQuery(ctx context.Context, outRefundNo string) (*Refund
 		if err := firstErr(err1, err2, err3); err != nil {
 			return nil, decodeFailed(op, err)
 		}
-		return &Refund{RefundID: m["refund_id"+sfx], OutRefundNo: outRefundNo, TransactionID: m["transaction_id"],
+		f := &Refund{RefundID: m["refund_id"+sfx], OutRefundNo: outRefundNo, TransactionID: m["transaction_id"],
 			OutTradeNo: m["out_trade_no"], Channel: m["refund_channel"+sfx], UserReceivedAccount: m["refund_recv_accout"+sfx],
-			Status: normalizeRefundStatus(m["refund_status"+sfx]), SuccessTime: st, Refund: refund, Total: total}, nil
+			Status: normalizeRefundStatus(m["refund_status"+sfx]), SuccessTime: st, Refund: refund, Total: total}
+		if err := v2RefundCoupons(m, f, sfx); err != nil {
+			return nil, decodeFailed(op, err)
+		}
+		// refundquery has no cash part per refund: the refund less its coupon part.
+		f.PayerRefund = f.Refund - f.DiscountRefund
+		return f, nil
 	}
 	return nil, decodeFailed(op, fmt.Errorf("refund %s not in the answer", outRefundNo))
 }

@@ -47,6 +47,7 @@ type (
 		SceneInfo struct {
 			DeviceID string `json:"device_id"`
 		} `json:"scene_info"`
+		Promotions []v3Promotion `json:"promotion_detail"`
 	}
 	v3StoreInfo struct {
 		OutID string `json:"out_id,omitempty"`
@@ -107,7 +108,16 @@ type (
 		SuccessTime         string         `json:"success_time"`
 		CreateTime          string         `json:"create_time"`
 		Status              string         `json:"status"`
-		Amount              v3RefundAmount `json:"amount"`
+		Amount              v3RefundAnswer `json:"amount"`
+		Promotions          []v3Promotion  `json:"promotion_detail"`
+	}
+	// v3RefundAnswer is a refund answer's amount: the request's and the
+	// split between cash, coupon and settlement.
+	v3RefundAnswer struct {
+		v3RefundAmount
+		SettlementRefund *int64 `json:"settlement_refund"`
+		SettlementTotal  *int64 `json:"settlement_total"`
+		DiscountRefund   int64  `json:"discount_refund"`
 	}
 )
 
@@ -127,13 +137,26 @@ func (w *v3Transaction) toTransaction() (*Transaction, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Transaction{
+	promos, sum, noCash, err := v3Promotions(w.Promotions, w.Amount.Total)
+	if err != nil {
+		return nil, err
+	}
+	t := &Transaction{
 		AppID: w.AppID, MchID: w.MchID, OutTradeNo: w.OutTradeNo, TransactionID: w.TransactionID,
 		TradeType: w.TradeType, State: TradeState(w.TradeState), StateDesc: w.TradeStateDesc,
 		BankType: w.BankType, Attach: w.Attach, SuccessTime: st, OpenID: w.Payer.OpenID,
 		Total: w.Amount.Total, PayerTotal: w.Amount.PayerTotal, Currency: w.Amount.Currency,
-		DeviceID: w.SceneInfo.DeviceID,
-	}, nil
+		DeviceID: w.SceneInfo.DeviceID, Discount: sum, SettlementTotal: w.Amount.Total - noCash, Promotions: promos,
+	}
+	if t.Paid() && t.PayerTotal > 0 && t.PayerTotal+t.Discount != t.Total {
+		// What the customer paid and what the coupons paid make the total:
+		// anything else is an answer the terminal cannot book.
+		return nil, fmt.Errorf("payer_total %d + promotion_detail %d fen is not the total %d", t.PayerTotal, t.Discount, t.Total)
+	}
+	if err := checkPaidAmounts(t.Total, t.PayerTotal, t.Discount, t.SettlementTotal); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 func (w *v3Refund) toRefund() (*Refund, error) {
@@ -145,13 +168,33 @@ func (w *v3Refund) toRefund() (*Refund, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Refund{
+	a := w.Amount
+	promos, _, _, err := v3Promotions(w.Promotions, a.Total)
+	if err != nil {
+		return nil, err
+	}
+	f := &Refund{
 		RefundID: w.RefundID, OutRefundNo: w.OutRefundNo, TransactionID: w.TransactionID,
 		OutTradeNo: w.OutTradeNo, Channel: w.Channel, UserReceivedAccount: w.UserReceivedAccount,
 		Status: normalizeRefundStatus(w.Status), SuccessTime: st, CreateTime: ct,
-		Refund: w.Amount.Refund, Total: w.Amount.Total, PayerRefund: w.Amount.PayerRefund,
-		PayerTotal: w.Amount.PayerTotal,
-	}, nil
+		Refund: a.Refund, Total: a.Total, PayerRefund: a.PayerRefund, PayerTotal: a.PayerTotal,
+		DiscountRefund: a.DiscountRefund, SettlementRefund: a.Refund, SettlementTotal: a.Total, Promotions: promos,
+	}
+	// A notification's amount has no settlement fields: without them the
+	// refund is settled whole.
+	if a.SettlementRefund != nil {
+		f.SettlementRefund = *a.SettlementRefund
+	}
+	if a.SettlementTotal != nil {
+		f.SettlementTotal = *a.SettlementTotal
+	}
+	if a.PayerRefund > 0 && a.DiscountRefund == 0 {
+		f.DiscountRefund = a.Refund - a.PayerRefund // a notification's amount has no discount_refund
+	}
+	if err := checkRefundAmounts(f.Refund, f.PayerRefund, f.DiscountRefund, f.SettlementRefund); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // idChars checks a merchant or WeChat number: digits, letters and _-|*,
