@@ -24,12 +24,59 @@ const (
 	TenderCash       Tender = "cash"
 )
 
-// Line is one item on a sale. Amounts are in fen.
+// Line is one item on a sale, as sold: the item's name and price are
+// copied in when it is rung up, so a later change to the catalogue never
+// rewrites a sale. Amounts are in fen; package pricing computes and checks
+// them (TotalFen is the line after its own discount).
 type Line struct {
-	Name     string `json:"name"`
-	Qty      int64  `json:"qty"`
-	UnitFen  int64  `json:"unit_fen"`
-	TotalFen int64  `json:"total_fen"`
+	ItemID  string `json:"item_id,omitempty"`
+	Barcode string `json:"barcode,omitempty"`
+	Name    string `json:"name"`
+	// Unit is empty (or a piece unit such as 件) when Qty counts pieces,
+	// UnitKg when the item is sold by weight: then Qty is grams and
+	// UnitFen the price of one kilogram.
+	Unit    string `json:"unit,omitempty"`
+	Qty     int64  `json:"qty"`
+	UnitFen int64  `json:"unit_fen"`
+	// Override is set when the cashier charged another price than the
+	// catalogue's (UnitFen is the price charged).
+	Override *Override `json:"override,omitempty"`
+	Discount *Discount `json:"discount,omitempty"`
+	TotalFen int64     `json:"total_fen"`
+}
+
+// UnitKg marks a line sold by weight (Line.Unit).
+const UnitKg = "kg"
+
+// Weighed reports whether l is sold by weight (Qty in grams).
+func (l Line) Weighed() bool { return l.Unit == UnitKg }
+
+// Override is a price the cashier typed over the catalogue's.
+type Override struct {
+	ListFen    int64  `json:"list_fen"` // the catalogue's price, per piece or per kg
+	Reason     string `json:"reason"`
+	By         string `json:"by,omitempty"`          // who typed it
+	ApprovedBy string `json:"approved_by,omitempty"` // the manager, when above the cashier's limit
+}
+
+// Discount is money taken off a line or a whole sale: a percentage of what
+// it applies to, or an amount. AmountFen is always the fen taken off (for a
+// percentage, as computed by package pricing).
+type Discount struct {
+	Percent    int64  `json:"percent,omitempty"` // 1–100, or 0 for an amount discount
+	AmountFen  int64  `json:"amount_fen"`
+	Reason     string `json:"reason"`
+	By         string `json:"by,omitempty"`          // who gave it
+	ApprovedBy string `json:"approved_by,omitempty"` // the manager, when above the cashier's limit
+}
+
+// RefundLine is part of a line given back: Line is the index of the sale's
+// line, Qty pieces (or grams) of it, AmountFen the money it returns.
+type RefundLine struct {
+	Line      int    `json:"line"`
+	Name      string `json:"name,omitempty"`
+	Qty       int64  `json:"qty"`
+	AmountFen int64  `json:"amount_fen"`
 }
 
 // Receipt is one printed/shown receipt. Once written it never changes; a
@@ -43,8 +90,10 @@ type Receipt struct {
 	Cashier    string    `json:"cashier,omitempty"`
 	Time       time.Time `json:"time"`
 	Lines      []Line    `json:"lines,omitempty"`
-	TotalFen   int64     `json:"total_fen"`
-	Tender     Tender    `json:"tender"`
+	// Discount is the discount on the whole sale, after the lines' own.
+	Discount *Discount `json:"discount,omitempty"`
+	TotalFen int64     `json:"total_fen"`
+	Tender   Tender    `json:"tender"`
 
 	// Cash only.
 	TenderedFen int64 `json:"tendered_fen,omitempty"`
@@ -59,7 +108,9 @@ type Receipt struct {
 	RefundID    string `json:"refund_id,omitempty"`
 	RefundFen   int64  `json:"refund_fen,omitempty"`
 	SaleReceipt string `json:"sale_receipt,omitempty"`
-	Reason      string `json:"reason,omitempty"`
+	// RefundLines are the lines given back, for a refund by line.
+	RefundLines []RefundLine `json:"refund_lines,omitempty"`
+	Reason      string       `json:"reason,omitempty"`
 
 	// BusinessDay is the yyyymmdd whose day report counts this sale or
 	// refund. It is printed when it is not the calendar day of Time: money
