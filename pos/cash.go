@@ -13,7 +13,7 @@ func (t *Terminal) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (*
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := validateSale(sale); err != nil {
+	if err := t.validateSale(sale); err != nil {
 		return nil, err
 	}
 	if tenderedFen < sale.AmountFen || tenderedFen > MaxFen {
@@ -22,7 +22,7 @@ func (t *Terminal) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (*
 	now := t.clk.Now()
 	o := &Order{
 		Tender: receipt.TenderCash, State: StateNew,
-		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
+		AmountFen: sale.AmountFen, Lines: sale.Lines, Discount: sale.Discount, Description: t.description(sale), Cashier: sale.Cashier,
 		TenderedFen: tenderedFen, ChangeFen: tenderedFen - sale.AmountFen,
 		CreatedAt: now, PaidAt: now, Training: t.cfg.Training,
 	}
@@ -33,5 +33,5 @@ func (t *Terminal) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (*
 	if actor == "" {
 		actor = "cashier"
 	}
-	return t.move(o, StatePaid, actor, "cash", nil, func(c *Change) { c.Mint = t.numbering("P", nil) })
+	return t.move(o, StatePaid, actor, joinNote("cash", discountNote(sale)), nil, func(c *Change) { c.Mint = t.numbering("P", nil) })
 }

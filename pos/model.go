@@ -7,24 +7,29 @@ import (
 )
 
 // Sale is what the cashier rang up: a total and optional item lines.
-// When Lines are given, their totals must add up to AmountFen.
+// When Lines are given, they and the order Discount must come to AmountFen
+// as package pricing computes it, and every discount above the cashier's
+// limits (Config.Discounts) must name the manager who approved it.
 type Sale struct {
 	AmountFen   int64
 	Lines       []receipt.Line
-	Description string // sent to WeChat as body/description; defaults to the store name
+	Discount    *receipt.Discount // on the whole sale, after the lines' own; only with Lines
+	Description string            // sent to WeChat as body/description; defaults to the store name
 	Cashier     string
 }
 
 // Order is one sale's payment record, as persisted. Every change is a
 // transition of its flow's table, written before the call it announces.
 type Order struct {
-	OutTradeNo  string         `json:"out_trade_no"`
-	Tender      receipt.Tender `json:"tender"`
-	State       State          `json:"state"`
-	AmountFen   int64          `json:"amount_fen"`
-	Lines       []receipt.Line `json:"lines,omitempty"`
-	Description string         `json:"description,omitempty"`
-	Cashier     string         `json:"cashier,omitempty"`
+	OutTradeNo string         `json:"out_trade_no"`
+	Tender     receipt.Tender `json:"tender"`
+	State      State          `json:"state"`
+	AmountFen  int64          `json:"amount_fen"`
+	Lines      []receipt.Line `json:"lines,omitempty"`
+	// Discount is the discount on the whole sale (the lines keep their own).
+	Discount    *receipt.Discount `json:"discount,omitempty"`
+	Description string            `json:"description,omitempty"`
+	Cashier     string            `json:"cashier,omitempty"`
 
 	// Scan: the payment code is never stored; only its last four digits
 	// (for people) and a keyed hash (for the used-once check).
@@ -109,18 +114,25 @@ type Refund struct {
 	TotalFen      int64       `json:"total_fen"` // the sale's amount
 	Reason        string      `json:"reason,omitempty"`
 	AuthorisedBy  string      `json:"authorised_by,omitempty"`
-	RefundID      string      `json:"refund_id,omitempty"`
-	ErrorCode     string      `json:"error_code,omitempty"`
-	Message       string      `json:"message,omitempty"`
-	CreatedAt     time.Time   `json:"created_at"`
-	UpdatedAt     time.Time   `json:"updated_at"`
-	SuccessAt     time.Time   `json:"success_at,omitempty"`
-	ReceiptNo     string      `json:"receipt_no,omitempty"`
-	BusinessDay   string      `json:"business_day,omitempty"` // like Order.BusinessDay, fixed at SUCCESS
-	Training      bool        `json:"training,omitempty"`
+	// Lines are the sale's lines this refund gives back, for a refund by
+	// line; empty for a refund of an amount.
+	Lines       []receipt.RefundLine `json:"lines,omitempty"`
+	RefundID    string               `json:"refund_id,omitempty"`
+	ErrorCode   string               `json:"error_code,omitempty"`
+	Message     string               `json:"message,omitempty"`
+	CreatedAt   time.Time            `json:"created_at"`
+	UpdatedAt   time.Time            `json:"updated_at"`
+	SuccessAt   time.Time            `json:"success_at,omitempty"`
+	ReceiptNo   string               `json:"receipt_no,omitempty"`
+	BusinessDay string               `json:"business_day,omitempty"` // like Order.BusinessDay, fixed at SUCCESS
+	Training    bool                 `json:"training,omitempty"`
 }
 
-func (r *Refund) clone() *Refund { c := *r; return &c }
+func (r *Refund) clone() *Refund {
+	c := *r
+	c.Lines = append([]receipt.RefundLine(nil), r.Lines...)
+	return &c
+}
 
 // OutboxKind says which call an outbox entry stands for.
 type OutboxKind string

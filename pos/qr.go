@@ -17,7 +17,7 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := validateSale(sale); err != nil {
+	if err := t.validateSale(sale); err != nil {
 		return nil, err
 	}
 	if c, ok := t.gw.(QRChecker); ok {
@@ -32,12 +32,12 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 	ttl := max(t.cfg.QRTTL, minQRTTL)
 	o := &Order{
 		Tender: receipt.TenderWeChatQR, State: StateNew,
-		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
+		AmountFen: sale.AmountFen, Lines: sale.Lines, Discount: sale.Discount, Description: t.description(sale), Cashier: sale.Cashier,
 		CreatedAt: now, Deadline: now.Add(ttl), ExpiresAt: now.Add(ttl), Training: t.cfg.Training,
 		Attach: newAttach(),
 	}
 	var no string // claimed inside the commit that numbers the order
-	o, err := t.move(o, StateCreating, sale.Cashier, "", func(n *Order) { n.SubmittedAt = now },
+	o, err := t.move(o, StateCreating, sale.Cashier, discountNote(sale), func(n *Order) { n.SubmittedAt = now },
 		func(c *Change) { c.Mint = t.numbering("P", &no) })
 	if err != nil {
 		if no != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wxpos/wxpos/pricing"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -65,10 +66,15 @@ const (
 	RefundWindow       = 365 * 24 * time.Hour
 )
 
-// RefundOrder asks to refund part or all of a paid sale.
+// RefundOrder asks to refund part or all of a paid sale: an amount, or
+// Lines — quantities of the sale's lines (by index), whose amount the core
+// computes (pricing.RefundLines: each line's share of the sale discount,
+// never more than is left of a line). With Lines, AmountFen is 0 or must be
+// that computed amount.
 type RefundOrder struct {
 	OutTradeNo string
 	AmountFen  int64
+	Lines      []receipt.RefundLine
 	Reason     string
 	Approval   Approval
 }
@@ -107,7 +113,7 @@ func (t *Terminal) Refund(ctx context.Context, req RefundOrder) (*Refund, error)
 	if err != nil {
 		return nil, err
 	}
-	if req.AmountFen <= 0 || req.AmountFen > MaxFen {
+	if (len(req.Lines) == 0 && req.AmountFen <= 0) || req.AmountFen < 0 || req.AmountFen > MaxFen {
 		return nil, fmt.Errorf("refund %s: amount %d fen: %w", req.OutTradeNo, req.AmountFen, ErrBadAmount)
 	}
 	return t.refund(ctx, req, who, nil)
@@ -135,6 +141,11 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 	if err != nil {
 		return nil, err
 	}
+	if len(req.Lines) > 0 {
+		if req, err = byLine(req, o, rs); err != nil {
+			return nil, err
+		}
+	}
 	now := t.clk.Now()
 	held, count := heldBy(rs, elsewhere)
 	left := o.AmountFen - held
@@ -152,7 +163,7 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 		}
 	}
 	r := &Refund{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, State: RefundNew,
-		AmountFen: req.AmountFen, TotalFen: o.AmountFen, Reason: req.Reason, AuthorisedBy: who,
+		AmountFen: req.AmountFen, TotalFen: o.AmountFen, Lines: req.Lines, Reason: req.Reason, AuthorisedBy: who,
 		CreatedAt: now, Training: o.Training}
 	if o.Tender == receipt.TenderCash {
 		return t.moveRefund(r, RefundSuccess, who, req.Reason, nil, func(c *Change) { c.Mint = t.numbering("R", nil) })
@@ -184,6 +195,49 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 		return r, nil // persisted; recovery finishes it
 	}
 	return r, err
+}
+
+// byLine prices a refund by line of sale o, given its refunds rs: the
+// lines of refunds that still hold money are what was already given back.
+func byLine(req RefundOrder, o *Order, rs []*Refund) (RefundOrder, error) {
+	lines, fen, err := pricing.RefundLines(o.Lines, o.Discount, heldLines(rs), req.Lines)
+	if err != nil {
+		return req, fmt.Errorf("refund %s: %w: %w", o.OutTradeNo, ErrRefundLimit, err)
+	}
+	if fen <= 0 || (req.AmountFen != 0 && req.AmountFen != fen) {
+		return req, fmt.Errorf("refund %s: the lines come to %s, asked %s: %w", o.OutTradeNo, FormatYuan(fen), FormatYuan(req.AmountFen), ErrBadAmount)
+	}
+	req.Lines, req.AmountFen = lines, fen
+	return req, nil
+}
+
+// heldLines are the lines given back by the refunds that hold money.
+func heldLines(rs []*Refund) []receipt.RefundLine {
+	var done []receipt.RefundLine
+	for _, r := range rs {
+		if r.State.Holds() {
+			done = append(done, r.Lines...)
+		}
+	}
+	return done
+}
+
+// RefundableLines returns how much of each line of a paid sale is still
+// to give back (pieces or grams), after every refund by line that holds
+// money; nil for a sale without lines.
+func (t *Terminal) RefundableLines(outTradeNo string) ([]int64, error) {
+	o, err := t.store.Order(outTradeNo)
+	if err != nil {
+		return nil, err
+	}
+	if len(o.Lines) == 0 {
+		return nil, nil
+	}
+	rs, err := t.store.RefundsOf(outTradeNo)
+	if err != nil {
+		return nil, err
+	}
+	return pricing.LeftQty(o.Lines, heldLines(rs)), nil
 }
 
 // driveRefund makes one step of a refund: send it (SUBMITTED) or query it

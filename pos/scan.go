@@ -16,7 +16,7 @@ func (t *Terminal) BeginScan(ctx context.Context, sale Sale, code string) (*Paym
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := validateSale(sale); err != nil {
+	if err := t.validateSale(sale); err != nil {
 		return nil, err
 	}
 	if !ValidCode(code) {
@@ -28,12 +28,12 @@ func (t *Terminal) BeginScan(ctx context.Context, sale Sale, code string) (*Paym
 	now := t.clk.Now()
 	o := &Order{
 		Tender: receipt.TenderWeChatScan, State: StateNew,
-		AmountFen: sale.AmountFen, Lines: sale.Lines, Description: t.description(sale), Cashier: sale.Cashier,
+		AmountFen: sale.AmountFen, Lines: sale.Lines, Discount: sale.Discount, Description: t.description(sale), Cashier: sale.Cashier,
 		CodeLast4: last4(code), CodeHash: t.codeHash(code), Attach: newAttach(),
 		CreatedAt: now, Deadline: now.Add(t.cfg.ScanWait), Training: t.cfg.Training,
 	}
 	var no string // claimed inside the commit that numbers the order
-	o, err := t.move(o, StateSubmitting, sale.Cashier, "", func(n *Order) { n.SubmittedAt = now },
+	o, err := t.move(o, StateSubmitting, sale.Cashier, discountNote(sale), func(n *Order) { n.SubmittedAt = now },
 		func(c *Change) { c.CodeHash, c.Mint = o.CodeHash, t.numbering("P", &no) })
 	if err != nil {
 		if no != "" {

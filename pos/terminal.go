@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/internal/ident"
+	"github.com/wxpos/wxpos/pricing"
 	"github.com/wxpos/wxpos/receipt"
 )
 
@@ -29,6 +31,10 @@ type Config struct {
 
 	// Authorizer approves refunds and force actions. Nil refuses them all.
 	Authorizer Authorizer
+	// Discounts is what a cashier may take off a line or a sale alone;
+	// above it a discount must name the approving manager. The zero value
+	// lets no discount through without one.
+	Discounts pricing.Limits
 
 	ScanPollEvery time.Duration // query interval while the customer enters the password; 5 s
 	ScanWait      time.Duration // how long to wait for the password before reversing; 30 s
@@ -579,7 +585,7 @@ func (t *Terminal) room(what string) error {
 func (t *Terminal) saleReceipt(o *Order) *receipt.Receipt {
 	return &receipt.Receipt{
 		Kind: receipt.KindSale, StoreName: t.cfg.StoreName, StoreID: t.cfg.StoreID, TerminalID: t.cfg.TerminalID,
-		Cashier: o.Cashier, Time: o.PaidAt, Lines: o.Lines, TotalFen: o.AmountFen, Tender: o.Tender,
+		Cashier: o.Cashier, Time: o.PaidAt, Lines: o.Lines, Discount: o.Discount, TotalFen: o.AmountFen, Tender: o.Tender,
 		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
 		OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Training: o.Training,
 	}
@@ -591,7 +597,7 @@ func (t *Terminal) refundReceipt(sale *Order, r *Refund) *receipt.Receipt {
 		Time: r.SuccessAt, TotalFen: sale.AmountFen, Tender: sale.Tender,
 		OutTradeNo: sale.OutTradeNo, TransactionID: sale.TransactionID,
 		OutRefundNo: r.OutRefundNo, RefundID: r.RefundID, RefundFen: r.AmountFen, SaleReceipt: sale.ReceiptNo,
-		Reason: r.Reason, Training: r.Training,
+		RefundLines: r.Lines, Reason: r.Reason, Training: r.Training,
 	}
 }
 
@@ -691,24 +697,64 @@ func (t *Terminal) sleep(ctx context.Context, d time.Duration, cancel <-chan str
 	}
 }
 
-func validateSale(s Sale) error {
+// validateSale checks the amount, that the lines and discounts come to it
+// (package pricing: the one place totals are computed), and that every
+// discount above the cashier's limits names the manager who approved it.
+func (t *Terminal) validateSale(s Sale) error {
 	if s.AmountFen <= 0 || s.AmountFen > MaxFen {
 		return fmt.Errorf("sale amount %d fen: %w", s.AmountFen, ErrBadAmount)
 	}
 	if len(s.Lines) == 0 {
+		if s.Discount != nil {
+			return fmt.Errorf("sale discount without lines: %w", ErrBadAmount)
+		}
 		return nil
 	}
-	var sum int64
-	for i, l := range s.Lines {
-		if l.Qty <= 0 || l.UnitFen < 0 || l.TotalFen != l.Qty*l.UnitFen || l.TotalFen > MaxFen {
-			return fmt.Errorf("sale line %d (%q): qty %d × %d ≠ %d: %w", i+1, l.Name, l.Qty, l.UnitFen, l.TotalFen, ErrBadAmount)
-		}
-		sum += l.TotalFen
+	if _, err := pricing.Check(s.Lines, s.Discount, s.AmountFen); err != nil {
+		return fmt.Errorf("sale: %w: %w", ErrBadAmount, err)
 	}
-	if sum != s.AmountFen {
-		return fmt.Errorf("sale lines add up to %d fen, amount is %d: %w", sum, s.AmountFen, ErrBadAmount)
+	if err := t.cfg.Discounts.Approvals(s.Lines, s.Discount); err != nil {
+		return fmt.Errorf("sale: %w: %w", ErrNotAuthorised, err)
 	}
 	return nil
+}
+
+// discountNote is the audit trail's line for a sale's discounts and
+// overrides — what, who, approved by whom, why — written with the order's
+// first state; "" when there are none.
+func discountNote(s Sale) string {
+	var parts []string
+	note := func(what string, off int64, by, approved, reason string) {
+		p := what + " -" + FormatYuan(off)
+		if by != "" {
+			p += " by " + by
+		}
+		if approved != "" {
+			p += " approved by " + approved
+		}
+		parts = append(parts, p+" ("+reason+")")
+	}
+	for i, l := range s.Lines {
+		if o := l.Override; o != nil {
+			parts = append(parts, fmt.Sprintf("line %d price %s instead of %s by %s approved by %s (%s)",
+				i+1, FormatYuan(l.UnitFen), FormatYuan(o.ListFen), o.By, o.ApprovedBy, o.Reason))
+		}
+		if d := l.Discount; d != nil {
+			note(fmt.Sprintf("line %d discount", i+1), d.AmountFen, d.By, d.ApprovedBy, d.Reason)
+		}
+	}
+	if d := s.Discount; d != nil {
+		note("sale discount", d.AmountFen, d.By, d.ApprovedBy, d.Reason)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// joinNote joins two audit notes with "; ", skipping an empty one.
+func joinNote(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
 }
 
 func (t *Terminal) description(s Sale) string {

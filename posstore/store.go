@@ -434,7 +434,7 @@ func eventRecord(c *pos.Change) storage.Event {
 func orderRecord(o *pos.Order) *storage.Order {
 	return &storage.Order{
 		OutTradeNo: o.OutTradeNo, Tender: string(o.Tender), State: o.State, AmountFen: o.AmountFen,
-		Lines: o.Lines, Description: o.Description, Cashier: o.Cashier,
+		Lines: o.Lines, Discount: o.Discount, Description: o.Description, Cashier: o.Cashier,
 		CodeLast4: o.CodeLast4, CodeHash: o.CodeHash, Attach: o.Attach, Confirmed: o.Confirmed, CodeURL: o.CodeURL, ExpiresAt: o.ExpiresAt,
 		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
 		TransactionID: o.TransactionID, ErrorCode: o.ErrorCode, Message: o.Message,
@@ -457,7 +457,7 @@ func dayIndex(o *pos.Order) string {
 func orderFromRecord(r *storage.Order) *pos.Order {
 	return &pos.Order{
 		OutTradeNo: r.OutTradeNo, Tender: receipt.Tender(r.Tender), State: r.State, AmountFen: r.AmountFen,
-		Lines: r.Lines, Description: r.Description, Cashier: r.Cashier,
+		Lines: r.Lines, Discount: r.Discount, Description: r.Description, Cashier: r.Cashier,
 		CodeLast4: r.CodeLast4, CodeHash: r.CodeHash, Attach: r.Attach, Confirmed: r.Confirmed, CodeURL: r.CodeURL, ExpiresAt: r.ExpiresAt,
 		TenderedFen: r.TenderedFen, ChangeFen: r.ChangeFen,
 		TransactionID: r.TransactionID, ErrorCode: r.ErrorCode, Message: r.Message,
@@ -471,7 +471,7 @@ func orderFromRecord(r *storage.Order) *pos.Order {
 func refundRecord(r *pos.Refund) *storage.Refund {
 	return &storage.Refund{
 		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: r.State,
-		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
+		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy, Lines: r.Lines,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
 		BusinessDay: r.BusinessDay, Open: !r.State.Terminal(),
@@ -481,7 +481,7 @@ func refundRecord(r *pos.Refund) *storage.Refund {
 func refundFromRecord(r *storage.Refund) *pos.Refund {
 	return &pos.Refund{
 		OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, State: r.State,
-		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy,
+		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy, Lines: r.Lines,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
 		BusinessDay: r.BusinessDay,

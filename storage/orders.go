@@ -15,14 +15,16 @@ import (
 // out_trade_no). The payment core owns its meaning; storage only keeps it,
 // indexes it by day, and keeps the open index in step with Open.
 type Order struct {
-	V           int            `json:"v"`
-	OutTradeNo  string         `json:"out_trade_no"`
-	Tender      string         `json:"tender"`
-	State       state.Order    `json:"state"`
-	AmountFen   int64          `json:"amount_fen"`
-	Lines       []receipt.Line `json:"lines,omitempty"`
-	Description string         `json:"description,omitempty"`
-	Cashier     string         `json:"cashier,omitempty"`
+	V          int            `json:"v"`
+	OutTradeNo string         `json:"out_trade_no"`
+	Tender     string         `json:"tender"`
+	State      state.Order    `json:"state"`
+	AmountFen  int64          `json:"amount_fen"`
+	Lines      []receipt.Line `json:"lines,omitempty"`
+	// Discount is the discount on the whole sale (the lines keep their own).
+	Discount    *receipt.Discount `json:"discount,omitempty"`
+	Description string            `json:"description,omitempty"`
+	Cashier     string            `json:"cashier,omitempty"`
 
 	CodeLast4 string `json:"code_last4,omitempty"`
 	CodeHash  string `json:"code_hash,omitempty"`

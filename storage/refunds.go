@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/state"
 )
 
@@ -21,13 +22,15 @@ type Refund struct {
 	TotalFen      int64        `json:"total_fen"`
 	Reason        string       `json:"reason,omitempty"`
 	AuthorisedBy  string       `json:"authorised_by,omitempty"`
-	RefundID      string       `json:"refund_id,omitempty"`
-	ErrorCode     string       `json:"error_code,omitempty"`
-	Message       string       `json:"message,omitempty"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
-	SuccessAt     time.Time    `json:"success_at,omitzero"`
-	ReceiptNo     string       `json:"receipt_no,omitempty"`
+	// Lines are the sale's lines the refund gives back (a refund by line).
+	Lines     []receipt.RefundLine `json:"lines,omitempty"`
+	RefundID  string               `json:"refund_id,omitempty"`
+	ErrorCode string               `json:"error_code,omitempty"`
+	Message   string               `json:"message,omitempty"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
+	SuccessAt time.Time            `json:"success_at,omitzero"`
+	ReceiptNo string               `json:"receipt_no,omitempty"`
 	// BusinessDay is the yyyymmdd the refund counts on, fixed when it
 	// succeeds (see SettledDay and Tx.BusinessDay).
 	BusinessDay string `json:"business_day,omitempty"`
