@@ -29,6 +29,7 @@ import (
 	"github.com/wxpos/wxpos/paygate"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/posstore"
+	"github.com/wxpos/wxpos/pricing"
 	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
@@ -376,6 +377,7 @@ func (e *Env) Terminal(ctx context.Context) (*pos.Terminal, error) {
 		Training:      c.Training(),
 		Logger:        e.Logger,
 		Authorizer:    staffstore.PaymentAuthorizer{Dir: staffstore.New(st, nil)},
+		Discounts:     pricing.Limits{MaxPercent: c.Payment.DiscountMaxPercent, MaxFen: c.Payment.DiscountMaxAmount.Fen},
 		ScanPollEvery: c.Payment.PasswordPoll.Duration,
 		ScanWait:      c.Payment.PasswordTimeout.Duration,
 		QRTTL:         c.Payment.QRExpiry.Duration,

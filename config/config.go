@@ -107,7 +107,22 @@ type Payment struct {
 	// charged. Both are yuan ("50000", "2000.00").
 	MaxAmount    Yuan `toml:"max_amount"`
 	ConfirmAbove Yuan `toml:"confirm_above"`
+	// DiscountMaxPercent and DiscountMaxAmount are what a cashier may take
+	// off one line or one sale alone (a lowered price counts as its
+	// difference); above either a manager approves with their PIN.
+	DiscountMaxPercent int64 `toml:"discount_max_percent"`
+	DiscountMaxAmount  Yuan  `toml:"discount_max_amount"`
+	// DeleteLineAbove is the line value above which deleting a line from
+	// the sale needs a manager's PIN (always, once a payment started).
+	DeleteLineAbove Yuan `toml:"delete_line_above"`
 }
+
+// Defaults of the discount and line-deletion limits.
+const (
+	DefaultDiscountMaxPercent   = 10
+	DefaultDiscountMaxAmountFen = 5_000  // ¥50
+	DefaultDeleteLineAboveFen   = 10_000 // ¥100
+)
 
 // Defaults of Payment.MaxAmount and Payment.ConfirmAbove, in fen.
 const (
@@ -277,6 +292,15 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Payment.ConfirmAbove.Fen == 0 {
 		c.Payment.ConfirmAbove.Fen = DefaultConfirmAboveFen
+	}
+	if c.Payment.DiscountMaxPercent == 0 {
+		c.Payment.DiscountMaxPercent = DefaultDiscountMaxPercent
+	}
+	if c.Payment.DiscountMaxAmount.Fen == 0 {
+		c.Payment.DiscountMaxAmount.Fen = DefaultDiscountMaxAmountFen
+	}
+	if c.Payment.DeleteLineAbove.Fen == 0 {
+		c.Payment.DeleteLineAbove.Fen = DefaultDeleteLineAboveFen
 	}
 	if c.Scanner.Baud == 0 {
 		c.Scanner.Baud = 9600
@@ -538,6 +562,15 @@ func (p *problems) payment(pm Payment) {
 	}
 	if pm.ConfirmAbove.Fen > pm.MaxAmount.Fen {
 		p.bad("payment.confirm_above", "must not be above payment.max_amount (%s), got %s", receipt.Yuan(pm.MaxAmount.Fen), receipt.Yuan(pm.ConfirmAbove.Fen))
+	}
+	if pm.DiscountMaxPercent < 1 || pm.DiscountMaxPercent > 100 {
+		p.bad("payment.discount_max_percent", "must be a whole percentage from 1 to 100, got %d", pm.DiscountMaxPercent)
+	}
+	if pm.DiscountMaxAmount.Fen < 0 || pm.DiscountMaxAmount.Fen > pm.MaxAmount.Fen {
+		p.bad("payment.discount_max_amount", "must be between 0.01 and payment.max_amount (%s), got %s", receipt.Yuan(pm.MaxAmount.Fen), receipt.Yuan(pm.DiscountMaxAmount.Fen))
+	}
+	if pm.DeleteLineAbove.Fen < 0 {
+		p.bad("payment.delete_line_above", "must not be negative, got %s", receipt.Yuan(pm.DeleteLineAbove.Fen))
 	}
 }
 

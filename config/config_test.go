@@ -57,6 +57,8 @@ func TestParse_ErrorsNameTheField(t *testing.T) {
 		{"amount as a number", "[payment]\nmax_amount = 500\n", "", "max_amount"},
 		{"max amount past the keypad", "[payment]\nmax_amount = \"1000000\"\n", "payment.max_amount", "999999.99"},
 		{"confirm above the max", "[payment]\nmax_amount = \"100\"\nconfirm_above = \"200\"\n", "payment.confirm_above", "100.00"},
+		{"discount percent past 100", "[payment]\ndiscount_max_percent = 101\n", "payment.discount_max_percent", "1 to 100"},
+		{"discount amount above the max", "[payment]\nmax_amount = \"100\"\nconfirm_above = \"50\"\ndiscount_max_amount = \"200\"\n", "payment.discount_max_amount", "100.00"},
 		{"baud", "[scanner]\nbaud = 1000\n", "scanner.baud", "standard rate"},
 		{"notify url http", "[notify]\nurl = \"http://pos.example.com/notify/v3\"\n", "notify.url", "https"},
 		{"notify url query", "[notify]\nurl = \"https://pos.example.com/notify/v3?k=1\"\n", "notify.url", "no query"},

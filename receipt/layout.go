@@ -162,22 +162,76 @@ func items(b *builder, lines []Line) {
 	b.add(padRight("商品", nameW)+padLeft("数量", qtyW)+padLeft("单价", priceW)+padLeft("金额", totalW), AlignLeft, 0)
 	for _, l := range lines {
 		name := clean(l.Name)
-		qty, unit, total := strconv.FormatInt(l.Qty, 10), Yuan(l.UnitFen), Yuan(l.TotalFen)
+		qty, unit, total := QtyText(l), Yuan(l.UnitFen), Yuan(l.TotalFen+discountOf(l.Discount))
 		if StringWidth(qty) >= qtyW || StringWidth(unit) >= priceW || StringWidth(total) >= totalW {
 			// Numbers too long for the table: name, then "qty x unit   total".
 			b.para(name, AlignLeft, 0)
 			b.kv("  "+qty+" x "+unit, total, 0)
+			adjustments(b, l)
 			continue
 		}
 		nums := padLeft(qty, qtyW) + padLeft(unit, priceW) + padLeft(total, totalW)
 		if StringWidth(name) <= nameW {
 			b.add(padRight(name, nameW)+nums, AlignLeft, 0)
-			continue
+		} else {
+			b.para(name, AlignLeft, 0)
+			b.add(padLeft(nums, b.cols), AlignLeft, 0)
 		}
-		b.para(name, AlignLeft, 0)
-		b.add(padLeft(nums, b.cols), AlignLeft, 0)
+		adjustments(b, l)
 	}
 	b.rule("-")
+}
+
+// adjustments prints under a line its changed price and its discount.
+func adjustments(b *builder, l Line) {
+	if o := l.Override; o != nil {
+		b.kv("  改价 原价"+Yuan(o.ListFen), clean(o.Reason), 0)
+	}
+	if d := l.Discount; d != nil {
+		b.kv("  "+DiscountLabel(*d), "-"+Yuan(d.AmountFen), 0)
+	}
+}
+
+// DiscountLabel names a discount as printed: "折扣 10% 会员" or "优惠 临期".
+func DiscountLabel(d Discount) string {
+	if d.Percent > 0 {
+		return "折扣 " + strconv.FormatInt(d.Percent, 10) + "% " + clean(d.Reason)
+	}
+	return "优惠 " + clean(d.Reason)
+}
+
+func discountOf(d *Discount) int64 {
+	if d == nil {
+		return 0
+	}
+	return d.AmountFen
+}
+
+// QtyText is a line's quantity as printed: pieces, or kilograms with
+// three decimals for a weighed line ("1.500kg").
+func QtyText(l Line) string {
+	if !l.Weighed() {
+		return strconv.FormatInt(l.Qty, 10)
+	}
+	return strconv.FormatInt(l.Qty/1000, 10) + "." + fmt.Sprintf("%03d", l.Qty%1000) + "kg"
+}
+
+// totals prints the sale's gross, its discounts and the order discount
+// when there are any, above the total.
+func totals(b *builder, r Receipt) {
+	var gross, off int64
+	for _, l := range r.Lines {
+		gross += l.TotalFen + discountOf(l.Discount)
+		off += discountOf(l.Discount)
+	}
+	if r.Discount != nil {
+		b.kv("小计", Yuan(gross-off), 0)
+		b.kv("整单"+DiscountLabel(*r.Discount), "-"+Yuan(r.Discount.AmountFen), 0)
+		off += r.Discount.AmountFen
+	}
+	if off > 0 {
+		b.kv("共优惠", "-"+Yuan(off), 0)
+	}
 }
 
 func layoutSale(b *builder, r Receipt, o Options) {
@@ -186,6 +240,7 @@ func layoutSale(b *builder, r Receipt, o Options) {
 	b.rule("-")
 	if len(r.Lines) > 0 {
 		items(b, r.Lines)
+		totals(b, r)
 	}
 	b.kv("合计", "￥"+Yuan(r.TotalFen), Bold|Tall)
 	b.kv("支付方式", TenderLabel(r.Tender), 0)
@@ -215,6 +270,13 @@ func layoutRefund(b *builder, r Receipt, o Options) {
 	b.kvIf("微信退款单号", r.RefundID)
 	b.kv("退款方式", TenderLabel(r.Tender), 0)
 	b.kvIf("退款原因", r.Reason)
+	if len(r.RefundLines) > 0 {
+		b.rule("-")
+		b.para("退货商品", AlignLeft, 0)
+		for _, l := range r.RefundLines {
+			b.kv("  "+clean(l.Name)+" x"+strconv.FormatInt(l.Qty, 10), Yuan(l.AmountFen), 0)
+		}
+	}
 	b.rule("-")
 	b.kv("退款金额", "￥"+Yuan(r.RefundFen), Bold|Tall)
 	if r.Tender != TenderCash {

@@ -70,6 +70,8 @@ func TestLayoutGolden(t *testing.T) {
 	}{
 		{name: "sale_wechat", receipt: ptr(receipttest.Sale())},
 		{name: "sale_cash", receipt: ptr(receipttest.CashSale())},
+		{name: "sale_discounted", receipt: ptr(receipttest.DiscountedSale())},
+		{name: "refund_lines", receipt: ptr(refundLines())},
 		{name: "sale_reprint", receipt: ptr(receipttest.Sale()), opts: reprint},
 		{name: "sale_training", receipt: ptr(training(receipttest.Sale()))},
 		{name: "refund", receipt: ptr(receipttest.Refund())},
@@ -100,6 +102,12 @@ func TestLayoutGolden(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func refundLines() receipt.Receipt {
+	r := receipttest.Refund()
+	r.RefundLines = []receipt.RefundLine{{Line: 0, Name: "可口可乐 330ml", Qty: 1, AmountFen: 350}, {Line: 2, Name: "面包", Qty: 1, AmountFen: 1000}}
+	return r
+}
 
 // checkFits asserts the layout invariant: no line wider than the paper.
 func checkFits(t *testing.T, d receipt.Doc) {

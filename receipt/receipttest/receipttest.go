@@ -32,6 +32,23 @@ func Sale() receipt.Receipt {
 	}
 }
 
+// DiscountedSale is a sale of items with a weighed line, a changed price,
+// a line discount and a discount on the whole sale.
+func DiscountedSale() receipt.Receipt {
+	r := Sale()
+	r.No = "T01-000125"
+	r.Lines = []receipt.Line{
+		{Name: "可口可乐 330ml", Barcode: "6901939621233", Qty: 2, UnitFen: 350, TotalFen: 700},
+		{Name: "苹果", Unit: receipt.UnitKg, Qty: 1536, UnitFen: 1280, TotalFen: 1770, // 1966 − 10 %
+			Discount: &receipt.Discount{Percent: 10, AmountFen: 196, Reason: "临期", By: "张三"}},
+		{Name: "面包", Qty: 1, UnitFen: 1000, TotalFen: 1000,
+			Override: &receipt.Override{ListFen: 1250, Reason: "包装破损", By: "张三"}},
+	}
+	r.Discount = &receipt.Discount{AmountFen: 300, Reason: "会员", By: "张三", ApprovedBy: "王经理"}
+	r.TotalFen = 700 + 1770 + 1000 - 300
+	return r
+}
+
 // CashSale is Sale paid in cash with change.
 func CashSale() receipt.Receipt {
 	r := Sale()
