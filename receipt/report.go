@@ -44,6 +44,12 @@ type DayReport struct {
 	BusinessDay string `json:"business_day,omitempty"`
 
 	Tenders []TenderSummary `json:"tenders"`
+	// GrossFen is the day's sales before discounts and DiscountFen what
+	// the discounts took off (lines and whole sales): GrossFen −
+	// DiscountFen is the sales total of Tenders. A sale keyed as an amount
+	// counts at its amount, without discount.
+	GrossFen    int64 `json:"gross_fen,omitempty"`
+	DiscountFen int64 `json:"discount_fen,omitempty"`
 
 	// Cash drawer.
 	OpeningFloatFen int64 `json:"opening_float_fen"` // 备用金 put in at opening
@@ -122,6 +128,10 @@ func LayoutReport(d DayReport, o Options) (Doc, error) {
 	}
 	b.rule("-")
 	sales, refunds, net := d.Totals()
+	if d.DiscountFen != 0 {
+		b.kv("原价合计", Yuan(d.GrossFen), 0)
+		b.kv("折扣优惠", Yuan(-d.DiscountFen), 0)
+	}
 	row("销售合计", sales.SaleCount, sales.SaleFen, 0)
 	row("退款合计", refunds.RefundCount, -refunds.RefundFen, 0)
 	b.kv("净额", "￥"+Yuan(net), Bold|Tall)

@@ -61,6 +61,8 @@ func WriteCSV(w io.Writer, r *Report, lang csvout.Lang) error {
 		row("net", string(t.Tender), -1, t.NetFen(), "")
 	}
 	sales, refunds, net := r.Totals()
+	row("total", "gross", -1, r.GrossFen, "before discounts")
+	row("total", "discounts", -1, -r.DiscountFen, "")
 	row("total", "sales", sales.SaleCount, sales.SaleFen, "")
 	row("total", "refunds", refunds.RefundCount, -refunds.RefundFen, "")
 	row("total", "net", -1, net, "")

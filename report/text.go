@@ -66,6 +66,10 @@ func TextIn(r *Report, cols int, reprint bool, lang csvout.Lang) (string, error)
 	}
 	rule()
 	sales, refunds, net := r.Totals()
+	if r.DiscountFen != 0 {
+		line("%-20s %21s", "Gross", receipt.Yuan(r.GrossFen))
+		line("%-20s %21s", "Discounts", receipt.Yuan(-r.DiscountFen))
+	}
 	row("Sales", sales.SaleCount, sales.SaleFen)
 	row("Refunds", refunds.RefundCount, -refunds.RefundFen)
 	line("%-20s %21s", "Net", "¥"+receipt.Yuan(net))

@@ -89,11 +89,33 @@ func addSales(r *report.Report, tx *storage.Tx, day string) error {
 		ts := tenderLine(r, receipt.Tender(o.Tender))
 		ts.SaleCount++
 		ts.SaleFen += o.AmountFen
+		gross, off := grossOf(o)
+		r.GrossFen += gross
+		r.DiscountFen += off
 		h := o.PaidAt.In(tz.Shanghai).Hour()
 		r.HourlyFen[h] += o.AmountFen
 		r.HourlyCount[h]++
 	}
 	return nil
+}
+
+// grossOf is a sale's gross and discounts: from its lines as sold when it
+// has them, else its amount and nothing off.
+func grossOf(o *storage.Order) (gross, off int64) {
+	if len(o.Lines) == 0 {
+		return o.AmountFen, 0
+	}
+	for _, l := range o.Lines {
+		gross += l.TotalFen
+		if l.Discount != nil {
+			gross += l.Discount.AmountFen
+			off += l.Discount.AmountFen
+		}
+	}
+	if o.Discount != nil {
+		off += o.Discount.AmountFen
+	}
+	return gross, off
 }
 
 // addRefunds counts the refunds settled on the day under their sale's

@@ -453,6 +453,20 @@ func (v *reportView) fillTable(r *report.Report) {
 		grid.Add(cell(t.mt(msgRptCounts, ts.SaleCount, ts.RefundCount), false))
 	}
 	sales, refunds, net := r.Totals()
+	if r.DiscountFen != 0 {
+		// Gross and discounts above the total, in the sales column: the
+		// total's sales are gross less discounts.
+		for _, row := range []struct {
+			m   msg
+			fen int64
+		}{{msgRptGross, r.GrossFen}, {msgRptDiscounts, -r.DiscountFen}} {
+			grid.Add(name(t.cat.T(row.m), false))
+			grid.Add(cell(formatFen(row.fen), false))
+			grid.Add(cell("", false))
+			grid.Add(cell("", false))
+			grid.Add(cell("", false))
+		}
+	}
 	grid.Add(name(t.mt(msgRptTotal), true))
 	grid.Add(cell(formatFen(sales.SaleFen), true))
 	grid.Add(cell(formatFen(-refunds.RefundFen), true))
