@@ -5,6 +5,7 @@ import (
 
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/counter"
+	"github.com/wxpos/wxpos/pricing"
 	"github.com/wxpos/wxpos/ui"
 )
 
@@ -22,6 +23,8 @@ func windowOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		ui.WithLanguage(ui.Lang(cfg.UI.Locale)),
 		ui.WithLogger(env.Logger),
 		ui.WithAmountLimits(cfg.Payment.MaxAmount.Fen, cfg.Payment.ConfirmAbove.Fen),
+		ui.WithLineLimits(pricing.Limits{MaxPercent: cfg.Payment.DiscountMaxPercent, MaxFen: cfg.Payment.DiscountMaxAmount.Fen},
+			cfg.Payment.DeleteLineAbove.Fen),
 	}
 	return append(opts, backEnd(w)...), nil
 }

@@ -1,6 +1,7 @@
 package counter
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,8 +67,33 @@ func NewCheckout(core Core, training bool, scan ScannerStatus) *Checkout {
 	return &Checkout{core: core, training: training, scanner: scan, now: time.Now, live: map[string]*livePayment{}}
 }
 
+// posSale is the window's sale for the core. A discount or changed price
+// the window did not sign is the signed-in cashier's: the audit trail names
+// who gave each one.
 func posSale(s view.Sale, cashier string) pos.Sale {
-	return pos.Sale{AmountFen: s.TotalFen, Lines: s.Lines, Cashier: cashier}
+	ps := pos.Sale{AmountFen: s.TotalFen, Cashier: cashier}
+	if len(s.Lines) > 0 {
+		ps.Lines = make([]receipt.Line, len(s.Lines))
+	}
+	for i, l := range s.Lines {
+		if l.Discount != nil {
+			d := *l.Discount
+			d.By = cmp.Or(d.By, cashier)
+			l.Discount = &d
+		}
+		if l.Override != nil {
+			o := *l.Override
+			o.By = cmp.Or(o.By, cashier)
+			l.Override = &o
+		}
+		ps.Lines[i] = l
+	}
+	if s.Discount != nil {
+		d := *s.Discount
+		d.By = cmp.Or(d.By, cashier)
+		ps.Discount = &d
+	}
+	return ps
 }
 
 // PayScan starts a scan payment on the core and follows it.

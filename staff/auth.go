@@ -38,22 +38,29 @@ const (
 	ActionCashIn    Action = "cash_in"
 	ActionXReport   Action = "x_report"
 	ActionDrawer    Action = "open_drawer" // open the cash drawer without a sale
+	// ActionDiscount approves a discount or a lowered price above what a
+	// cashier may give alone; ActionDeleteLine deleting a line from a sale
+	// once paying began or above the configured value.
+	ActionDiscount   Action = "discount"
+	ActionDeleteLine Action = "delete_line"
 )
 
 // required lists the role each action needs; the permission table.
 var required = map[Action]Role{
-	ActionSale:      RoleCashier,
-	ActionCashIn:    RoleCashier,
-	ActionXReport:   RoleCashier,
-	ActionDayOpen:   RoleCashier,
-	ActionRefund:    RoleManager,
-	ActionForcePaid: RoleManager,
-	ActionForceVoid: RoleManager,
-	ActionDayClose:  RoleManager,
-	ActionCashOut:   RoleManager,
-	ActionSettings:  RoleManager,
-	ActionStaff:     RoleManager,
-	ActionDrawer:    RoleManager,
+	ActionSale:       RoleCashier,
+	ActionCashIn:     RoleCashier,
+	ActionXReport:    RoleCashier,
+	ActionDayOpen:    RoleCashier,
+	ActionRefund:     RoleManager,
+	ActionForcePaid:  RoleManager,
+	ActionForceVoid:  RoleManager,
+	ActionDayClose:   RoleManager,
+	ActionCashOut:    RoleManager,
+	ActionSettings:   RoleManager,
+	ActionStaff:      RoleManager,
+	ActionDrawer:     RoleManager,
+	ActionDiscount:   RoleManager,
+	ActionDeleteLine: RoleManager,
 }
 
 // Allows reports whether role r may perform a by itself. Unknown actions

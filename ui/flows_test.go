@@ -51,7 +51,7 @@ func TestKeyAmount(t *testing.T) {
 			if got := s.total.Text(); got != tt.wantTotal {
 				t.Errorf("total shows %q, want %q", got, tt.wantTotal)
 			}
-			if got := len(s.lines.Objects); got != tt.wantLines {
+			if got := s.lineView.list.Length(); got != tt.wantLines {
 				t.Errorf("%d item lines shown, want %d", got, tt.wantLines)
 			}
 		})
@@ -573,8 +573,8 @@ func TestSaleLoopReusesScreens(t *testing.T) {
 	h.key(fyne.KeyReturn)
 
 	// 2: cash again, same screens, nothing tendered, no lines drawn.
-	if screenAs[*saleScreen](h) != sale || len(sale.lines.Objects) != 0 || sale.total.Text() != "¥0.00" {
-		t.Fatalf("sale screen: same %v, %d lines, total %q", screenAs[*saleScreen](h) == sale, len(sale.lines.Objects), sale.total.Text())
+	if screenAs[*saleScreen](h) != sale || sale.lineView.list.Length() != 0 || sale.total.Text() != "¥0.00" {
+		t.Fatalf("sale screen: same %v, %d lines, total %q", screenAs[*saleScreen](h) == sale, sale.lineView.list.Length(), sale.total.Text())
 	}
 	h.typeText("3")
 	h.key(fyne.KeyF3)

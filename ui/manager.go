@@ -406,6 +406,10 @@ func mgrActionMsg(a staff.Action) msg {
 		return msgMgrActDrawer
 	case staff.ActionSettings:
 		return msgMgrActSettings
+	case staff.ActionDiscount:
+		return msgMgrActDiscount
+	case staff.ActionDeleteLine:
+		return msgMgrActDeleteLine
 	}
 	return msgMgrActOther
 }

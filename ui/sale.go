@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -21,20 +23,28 @@ const (
 // the keypad and the tender buttons.
 //
 // Keys: digits and "." key the amount, Backspace deletes, "+" adds the amount
-// as an item line, Enter or F1 takes the scan tender, F2 the QR tender, F3
-// cash, Esc clears the amount (a second Esc clears the lines), F5 opens
-// today's sales, F9 the settings and F10 the manager menu.
+// as an item line (with nothing keyed: one more of the selected line), "-"
+// one less, "*" sets the selected line's quantity to the keyed number, Up
+// and Down select a line, Delete deletes it, F4 discounts it (or the whole
+// sale) or changes its price, F6 opens the item picker, Enter or F1 takes
+// the scan tender, F2 the QR tender, F3 cash, Esc clears the amount (a
+// second Esc clears the lines), F5 opens today's sales, F9 the settings
+// and F10 the manager menu. A scanned item barcode adds the item.
 type saleScreen struct {
 	t *Terminal
 
-	total  *AmountDisplay
-	keyed  *widget.Label
-	lines  *fyne.Container
-	hint   *widget.Label
-	keypad *Keypad
+	total    *AmountDisplay
+	keyed    *widget.Label
+	lineView *lineView
+	hint     *widget.Label
+	keypad   *Keypad
 
 	addBtn, scanBtn, qrBtn, cashBtn, clearBtn, historyBtn, settingsBtn *keyButton
 	managerBtn                                                         *keyButton
+	minusBtn, plusBtn, deleteBtn, discountBtn, itemsBtn                *keyButton
+
+	discount *discountForm // the discount form, while open
+	console  *console      // the manager PIN prompt's, while asked
 
 	root     fyne.CanvasObject
 	left     *fyne.Container // the total, lines and hint; laid out again when the hint wraps
@@ -56,7 +66,6 @@ func newSaleScreen(t *Terminal) *saleScreen {
 		t:     t,
 		total: NewAmountDisplay(c.T(msgSaleTotal)),
 		keyed: widget.NewLabel(""),
-		lines: container.NewVBox(),
 		hint:  widget.NewLabel(c.T(msgSaleHint)),
 
 		linesRev: -1,
@@ -64,6 +73,7 @@ func newSaleScreen(t *Terminal) *saleScreen {
 	// A long hint (the large-amount confirmation) wraps instead of
 	// widening the window.
 	s.hint.Wrapping = fyne.TextWrapWord
+	s.lineView = newLineView(t, s.pickLine)
 	s.keypad = NewKeypad(s.press)
 	s.addBtn = newIconButton(c.T(msgSaleAddLine), theme.ContentAddIcon(), s.addLine)
 	s.scanBtn = newButton(c.T(msgSaleScan), func() { s.pay(tenderScan) })
@@ -98,8 +108,8 @@ func (s *saleScreen) view() fyne.CanvasObject { return s.root }
 func (s *saleScreen) build() fyne.CanvasObject {
 	s.left = container.NewBorder(
 		container.NewVBox(s.total, s.keyed, widget.NewSeparator()),
-		s.hint, nil, nil,
-		container.NewVScroll(s.lines),
+		container.NewVBox(s.lineButtons(), s.hint), nil, nil,
+		s.lineView.list,
 	)
 	right := container.NewVBox(s.keypad, container.NewGridWithColumns(2, s.addBtn, s.clearBtn))
 	tenders := container.NewGridWithColumns(3,
@@ -161,22 +171,18 @@ func (s *saleScreen) clear() {
 func (s *saleScreen) refresh() {
 	d := &s.t.draft
 	s.total.SetFen(d.totalFen())
+	keyed := ""
 	if t := d.input.Text(); t != "" && len(d.lines) > 0 {
-		s.keyed.SetText("+ ¥" + t)
-	} else {
-		s.keyed.SetText("")
+		keyed = "+ ¥" + t
 	}
+	if p := d.priced(nil); p.totals.DiscountFen() > 0 {
+		keyed = strings.TrimSpace(keyed + " " + s.t.cat.T(msgSaleSaved, formatFen(p.totals.DiscountFen())))
+	}
+	s.keyed.SetText(keyed)
 	if d.rev == s.linesRev {
 		return // a keypress: the lines are as drawn
 	}
-	objs := make([]fyne.CanvasObject, 0, len(d.lines))
-	for _, l := range d.lines {
-		name := widget.NewLabel(l.Name)
-		name.Truncation = fyne.TextTruncateEllipsis
-		objs = append(objs, container.NewBorder(nil, nil, nil, widget.NewLabel(formatFen(l.TotalFen)), name))
-	}
-	s.lines.Objects = objs
-	s.lines.Refresh()
+	s.lineView.show()
 	s.linesRev = d.rev
 }
 
@@ -239,6 +245,7 @@ func (s *saleScreen) charge(k tender, code string) {
 	}
 	s.confirm = nil
 	sale := t.draft.sale(t.cat)
+	t.draft.started = true // from now on a line is deleted only with a manager
 	switch k {
 	case tenderScan:
 		sc := t.showScan(sale)
@@ -259,20 +266,35 @@ func (s *saleScreen) confirming(k tender, totalFen int64) bool {
 // scanned starts a scan payment straight away when a code arrives (from the
 // serial scanner or a keyboard-wedge burst) while an amount is keyed: the
 // cashier need not press F1 first. Without an amount it asks for one.
-func (s *saleScreen) scanned(code string) { s.charge(tenderScan, code) }
+func (s *saleScreen) scanned(code string) {
+	if s.itemScanned(code) { // a serial scanner hands item codes here too
+		return
+	}
+	s.charge(tenderScan, code)
+}
 
-// notACode says what a scanner typed that is not a payment code; the
-// amount is left as it was.
+// notACode adds the item a scanned barcode names; anything else the
+// scanner typed is said, and the amount is left as it was.
 func (s *saleScreen) notACode(text string) {
+	if s.itemScanned(text) {
+		return
+	}
 	s.warnf(msgSaleNotCode, shortScan(text))
 }
 
 func (s *saleScreen) typedRune(r rune) {
+	d := &s.t.draft
 	switch {
 	case r >= '0' && r <= '9', r == '.':
 		s.press(string(r))
+	case r == '+' && d.input.Text() == "" && len(d.lines) > 0:
+		s.bump(1)
 	case r == '+':
 		s.addLine()
+	case r == '-':
+		s.bump(-1)
+	case r == '*':
+		s.setQty()
 	}
 }
 
@@ -292,6 +314,18 @@ func (s *saleScreen) typedKey(ev *fyne.KeyEvent) {
 			return
 		}
 		s.pay(tenderScan)
+	case fyne.KeyUp:
+		s.moveSel(-1)
+	case fyne.KeyDown:
+		s.moveSel(1)
+	case fyne.KeyDelete:
+		s.deleteLine()
+	case fyne.KeyF4:
+		s.openDiscount()
+	case fyne.KeyF6:
+		if s.itemsBtn.Visible() {
+			s.itemsBtn.OnTapped()
+		}
 	case fyne.KeyF1:
 		s.pay(tenderScan)
 	case fyne.KeyF2:

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	products "github.com/wxpos/wxpos/catalog"
+	"github.com/wxpos/wxpos/pricing"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 )
@@ -32,13 +34,17 @@ type options struct {
 	lang     Lang
 	logger   *slog.Logger
 
-	saveLang      func(ctx context.Context, l Lang) error
-	limits        amountLimits
-	clock         func() time.Time // when keys arrive; tests set it
-	billStatus    func() recon.Status
-	replicaStatus func() ReplicaStatus
-	backupStatus  func() BackupStatus
-	training      bool
+	saveLang       func(ctx context.Context, l Lang) error
+	limits         amountLimits
+	items          products.Lookup
+	codeRules      *products.Rules
+	discounts      pricing.Limits
+	deleteAboveFen int64
+	clock          func() time.Time // when keys arrive; tests set it
+	billStatus     func() recon.Status
+	replicaStatus  func() ReplicaStatus
+	backupStatus   func() BackupStatus
+	training       bool
 }
 
 // WithCheckout connects the payment core. Without it the sale screen works

@@ -67,10 +67,14 @@ func TestWedgeScanWithoutAmountAsksForOne(t *testing.T) {
 }
 
 func TestWedgeBurstNotACodeLeavesAmount(t *testing.T) {
-	tests := []struct{ name, scanned string }{
-		{"a product barcode", "6901234567890"},
-		{"a payment code of another wallet", "281234567890123456"},
-		{"a code with a keyed digit before it", "5" + goodCode[1:]},
+	tests := []struct {
+		name, scanned string
+		want          msg // the hint: not a payment code, or another wallet's
+	}{
+		{"a product barcode", "6901234567890", msgSaleNotCode},
+		{"an Alipay payment code", "281234567890123456", msgSaleOnlyWeChat},
+		{"a UnionPay payment code", "6212345678901234567", msgSaleOnlyWeChat},
+		{"a code with a keyed digit before it", "5" + goodCode[1:], msgSaleNotCode},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,7 +85,11 @@ func TestWedgeBurstNotACodeLeavesAmount(t *testing.T) {
 			if got := s.total.Text(); got != "¥36.00" {
 				t.Errorf("total %q after the burst, want ¥36.00", got)
 			}
-			if want := zh(msgSaleNotCode, shortScan(tc.scanned)); s.hint.Text != want {
+			want := zh(tc.want)
+			if tc.want == msgSaleNotCode {
+				want = zh(msgSaleNotCode, shortScan(tc.scanned))
+			}
+			if s.hint.Text != want {
 				t.Errorf("hint %q, want %q", s.hint.Text, want)
 			}
 			if n := h.fake.count(); n != 0 {

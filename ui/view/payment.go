@@ -55,7 +55,9 @@ const (
 
 // Sale is what the cashier keyed: optional item lines and the total in fen.
 type Sale struct {
-	Lines    []receipt.Line
+	Lines []receipt.Line
+	// Discount is the discount on the whole sale (with Lines only).
+	Discount *receipt.Discount
 	TotalFen int64
 }
 

@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	products "github.com/wxpos/wxpos/catalog"
+	"github.com/wxpos/wxpos/counter"
+	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/pricing"
+	"github.com/wxpos/wxpos/receipt"
+)
+
+// ean completes 12 digits with their GS1 check digit.
+func ean(d12 string) string { return d12 + string(products.CheckDigit(d12)) }
+
+// testItems is a small catalogue: cola, bread, a towel, an open-price cake.
+func testItems(t testing.TB) (*products.Index, map[string]string) {
+	t.Helper()
+	x := products.NewIndex()
+	codes := map[string]string{"cola": ean("690193962123"), "bread": ean("690000000001"), "towel": ean("690000000002"),
+		"cake": ean("690000000003")}
+	for _, it := range []products.Item{
+		{ID: "C1", Name: "可乐", NameEN: "Cola", Price: 350, Barcodes: []string{codes["cola"]}, Category: "饮料", Unit: products.UnitPiece, Active: true},
+		{ID: "B1", Name: "面包", NameEN: "Bread", Price: 1250, Barcodes: []string{codes["bread"]}, Category: "食品", Unit: products.UnitPiece, Active: true},
+		{ID: "T1", Name: "毛巾", NameEN: "Towel", Price: 3000, Barcodes: []string{codes["towel"]}, Category: "日用", Unit: products.UnitPiece, Active: true},
+		{ID: "K1", Name: "蛋糕", NameEN: "Cake", Price: 0, Barcodes: []string{codes["cake"]}, Category: "食品", Unit: products.UnitPiece, Active: true, OpenPrice: true},
+	} {
+		if err := x.Put(it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return x, codes
+}
+
+// TestSaleOfItems is the counter flow on the real core: scan three
+// items with the wedge (one twice), change a quantity, discount a line above
+// the cashier's limit with a manager's PIN, pay by scan; the core takes the
+// sale with its lines and discount as sold.
+func TestSaleOfItems(t *testing.T) {
+	w := newMgrWorld(t)
+	items, codes := testItems(t)
+	h := newHarness(t, WithCatalog(items, nil), WithManager(w.desk), WithCheckout(counter.NewCheckout(w.core, false, nil)),
+		WithLineLimits(pricing.Limits{MaxPercent: 10, MaxFen: 5000}, 10000))
+	s := screenAs[*saleScreen](h)
+	for _, c := range []string{codes["cola"], codes["bread"], codes["cola"], codes["towel"]} {
+		h.wedgeScan(c)
+	}
+	d := &h.term.draft
+	if len(d.lines) != 3 || d.lines[0].Qty != 2 || d.lines[0].Barcode != codes["cola"] || s.total.Text() != "¥49.50" {
+		t.Fatalf("after the scans: %+v, total %s", d.lines, s.total.Text())
+	}
+	if s.lineView.list.Length() != 3 {
+		t.Fatalf("%d lines drawn", s.lineView.list.Length())
+	}
+	// Bread: up from the towel, 3 ×, then one less.
+	h.key(fyne.KeyUp)
+	h.typeText("3*")
+	h.typeText("-")
+	if d.lines[1].Qty != 2 || s.total.Text() != "¥62.00" {
+		t.Fatalf("bread ×2: %+v, total %s", d.lines[1], s.total.Text())
+	}
+	// The towel 50 % off: above the 10 % a cashier may give.
+	h.key(fyne.KeyDown)
+	h.key(fyne.KeyF4)
+	f := s.discount
+	if f == nil || f.whole || f.line != 2 {
+		t.Fatalf("discount form %+v", f)
+	}
+	f.value.SetText("50")
+	f.reason.SetText("样品")
+	f.apply()
+	answerPIN(h, s.console, "Wang", "2468")
+	h.waitFor("discount applied", func() bool { return d.lines[2].Discount != nil })
+	if disc := d.lines[2].Discount; disc.ApprovedBy != "Wang" || disc.AmountFen != 1500 || s.total.Text() != "¥47.00" {
+		t.Fatalf("towel discount %+v, total %s", disc, s.total.Text())
+	}
+	h.wedgeScan(goodCode)
+	h.waitFor("paid", onScreen[*receiptScreen](h))
+	rc := screenAs[*receiptScreen](h)
+	o, err := w.core.Order(rc.r.OutTradeNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.State != pos.StatePaid || o.AmountFen != 4700 || len(o.Lines) != 3 || o.Lines[2].Discount.ApprovedBy != "Wang" ||
+		o.Lines[2].Discount.Reason != "样品" || o.Lines[0].UnitFen != 350 {
+		t.Fatalf("order %+v lines %+v", o, o.Lines)
+	}
+}
+
+// TestDeleteLineNeedsManager: a cheap line goes at once before paying; once
+// a tender was opened, deleting one asks for a manager.
+func TestDeleteLineNeedsManager(t *testing.T) {
+	w := newMgrWorld(t)
+	items, codes := testItems(t)
+	h := newHarness(t, WithCatalog(items, nil), WithManager(w.desk), WithLineLimits(pricing.Limits{MaxPercent: 10, MaxFen: 5000}, 2000))
+	s := screenAs[*saleScreen](h)
+	d := &h.term.draft
+	h.wedgeScan(codes["cola"])
+	h.wedgeScan(codes["towel"])
+	h.key(fyne.KeyDelete) // the towel, ¥30.00: above ¥20.00
+	if len(d.lines) != 2 || s.console == nil || s.console.prompt == nil {
+		t.Fatalf("a ¥30.00 line went without a manager: %+v", d.lines)
+	}
+	answerPIN(h, s.console, "Wang", "2468")
+	h.waitFor("towel deleted", func() bool { return len(d.lines) == 1 })
+	h.key(fyne.KeyDelete) // the cola, ¥3.50: at once
+	if len(d.lines) != 0 {
+		t.Fatalf("cola kept: %+v", d.lines)
+	}
+	h.wedgeScan(codes["cola"])
+	h.key(fyne.KeyF1) // the scan screen: a tender opened
+	h.key(fyne.KeyEscape)
+	h.waitFor("back on the sale", onScreen[*saleScreen](h))
+	s.console = nil
+	h.key(fyne.KeyDelete)
+	if len(d.lines) != 1 || s.console == nil {
+		t.Fatalf("a line deleted after paying began, without a manager: %+v", d.lines)
+	}
+}
+
+func TestScannedCodes(t *testing.T) {
+	items, codes := testItems(t)
+	tests := []struct {
+		name, scan string
+		keyed      string
+		want       msg
+		lines      int
+	}{
+		{"an item", codes["bread"], "", msgSaleHint, 1},
+		{"an item with an amount keyed stays apart from it", codes["bread"], "5", msgSaleHint, 1},
+		{"an unknown product", ean("690999999999"), "", msgSaleNoItem, 0},
+		{"an open-price item without a price", codes["cake"], "", msgSaleOpenPrice, 0},
+		{"an open-price item takes the keyed price", codes["cake"], "88", msgSaleHint, 1},
+		{"Alipay", "281234567890123456", "", msgSaleOnlyWeChat, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, WithCatalog(items, nil))
+			s := screenAs[*saleScreen](h)
+			h.typeText(tc.keyed)
+			h.wedgeScan(tc.scan)
+			if got := len(h.term.draft.lines); got != tc.lines {
+				t.Fatalf("%d lines, want %d (hint %q)", got, tc.lines, s.hint.Text)
+			}
+			if head := strings.SplitN(zh(tc.want, "%s"), "%", 2)[0]; !strings.HasPrefix(s.hint.Text, head[:min(len(head), 6)]) {
+				t.Errorf("hint %q, want %q", s.hint.Text, zh(tc.want, "…"))
+			}
+			if h.fake.count() != 0 {
+				t.Errorf("a payment started")
+			}
+		})
+	}
+}
+
+// TestDraftTotalsArePricing's: the total the screen shows is what pricing
+// computes for the lines, the keyed amount and the sale discount.
+func TestDraftTotalsArePricings(t *testing.T) {
+	var d saleDraft
+	cat := newCatalog(LangZH)
+	d.addItem(receipt.Line{ItemID: "A", Name: "a", Qty: 1, UnitFen: 333})
+	d.addItem(receipt.Line{ItemID: "A", Name: "a", Qty: 1, UnitFen: 333})
+	d.addItem(receipt.Line{ItemID: "W", Name: "w", Unit: receipt.UnitKg, Qty: 1234, UnitFen: 999})
+	if len(d.lines) != 2 || d.lines[0].Qty != 2 {
+		t.Fatalf("lines %+v", d.lines)
+	}
+	if err := d.discountSale(&receipt.Discount{Percent: 10, Reason: "r"}, cat); err != nil {
+		t.Fatal(err)
+	}
+	d.input.Press("5")
+	s := d.sale(cat)
+	want, err := pricing.Compute(append([]receipt.Line{{Qty: 2, UnitFen: 333}, {Unit: receipt.UnitKg, Qty: 1234, UnitFen: 999}},
+		receipt.Line{Qty: 1, UnitFen: 500}), &receipt.Discount{Percent: 10, Reason: "r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.TotalFen != want.NetFen || d.totalFen() != want.NetFen || len(s.Lines) != 3 || s.Discount.AmountFen != want.OrderDiscountFen {
+		t.Fatalf("sale %d (%d lines, discount %+v), draft %d, pricing %+v", s.TotalFen, len(s.Lines), s.Discount, d.totalFen(), want)
+	}
+	if _, err := pricing.Check(s.Lines, s.Discount, s.TotalFen); err != nil {
+		t.Fatalf("the sale the window sends does not check: %v", err)
+	}
+}
