@@ -1,10 +1,12 @@
 package catalogstore
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/storage"
@@ -14,6 +16,24 @@ import (
 type Changes struct {
 	Categories []catalog.Category
 	Items      []catalog.Item
+	// By is who makes the change (a manager's name), Ref what it came
+	// from (a file name): both go into the audit event.
+	By, Ref string
+	// At is when, for the audit event.
+	At time.Time
+}
+
+// EventKind is the kind of the audit event every Apply that changes the
+// catalogue writes in its commit.
+const EventKind = "catalog.change"
+
+// eventData is the audit event's Data: what changed, in numbers.
+type eventData struct {
+	Version           uint64 `json:"version"`
+	ItemsAdded        int    `json:"items_added"`
+	ItemsChanged      int    `json:"items_changed"`
+	CategoriesAdded   int    `json:"categories_added"`
+	CategoriesChanged int    `json:"categories_changed"`
 }
 
 // Outcome is what Apply did, or would do, with one entry.
@@ -162,7 +182,17 @@ func (a *applier) run() (Result, error) {
 			}
 		}
 	}
-	return res, a.writeItems(res.Items, v)
+	if err := a.writeItems(res.Items, v); err != nil {
+		return res, err
+	}
+	data, err := json.Marshal(eventData{Version: v,
+		ItemsAdded: Count(res.Items, Added), ItemsChanged: Count(res.Items, Changed),
+		CategoriesAdded: Count(res.Categories, Added), CategoriesChanged: Count(res.Categories, Changed)})
+	if err != nil {
+		return res, err
+	}
+	_, err = a.tx.AppendEvent(storage.Event{Time: a.ch.At, Kind: EventKind, Ref: a.ch.Ref, Actor: a.ch.By, Data: data})
+	return res, err
 }
 
 // checkCategories validates the categories and returns the names that

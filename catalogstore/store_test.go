@@ -3,10 +3,13 @@ package catalogstore_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/catalogstore"
+	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 )
 
@@ -158,5 +161,32 @@ func TestScaleLabelFindsItsItem(t *testing.T) {
 	}
 	if amt, _ := catalog.AmountFor(it.Price, it.Unit, code.Grams); amt != 968 {
 		t.Errorf("750 g at 12.90/kg = %d fen, want 968", amt)
+	}
+}
+
+func TestApplyIsAudited(t *testing.T) {
+	db := storagetest.Open(t)
+	s := catalogstore.New(db, nil)
+	at := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	mustApply(t, s, catalogstore.Changes{Categories: []catalog.Category{drinks}, Items: []catalog.Item{cola(), water()}, By: "老王", Ref: "items.csv", At: at})
+	mustApply(t, s, catalogstore.Changes{Items: []catalog.Item{cola()}, By: "老王"}) // nothing changes: no event
+	var events []storage.Event
+	err := db.View(func(tx *storage.Tx) error {
+		return tx.Events(0, func(e storage.Event) (bool, error) {
+			if e.Kind == catalogstore.EventKind {
+				events = append(events, e)
+			}
+			return true, nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 {
+		t.Fatalf("%d catalogue events, want 1", len(events))
+	}
+	e := events[0]
+	if e.Actor != "老王" || e.Ref != "items.csv" || !e.Time.Equal(at) || !strings.Contains(string(e.Data), `"items_added":2`) {
+		t.Errorf("event %+v data %s", e, e.Data)
 	}
 }

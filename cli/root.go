@@ -108,6 +108,7 @@ func newRoot(runUI UIRunner, served *Env) *cobra.Command {
 		newSandboxCmd(), newTrainingCmd(&g),
 		newReplicateCmd(&g), newHQCmd(&g),
 		newNotifyCmd(&g),
+		newCatalogCmd(&g),
 	)
 	usageErrors(root)
 	return root

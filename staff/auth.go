@@ -43,6 +43,8 @@ const (
 	// once paying began or above the configured value.
 	ActionDiscount   Action = "discount"
 	ActionDeleteLine Action = "delete_line"
+	// ActionCatalog changes the catalogue: items and prices (import).
+	ActionCatalog Action = "catalog"
 )
 
 // required lists the role each action needs; the permission table.
@@ -60,6 +62,7 @@ var required = map[Action]Role{
 	ActionStaff:      RoleManager,
 	ActionDrawer:     RoleManager,
 	ActionDiscount:   RoleManager,
+	ActionCatalog:    RoleManager,
 	ActionDeleteLine: RoleManager,
 }
 
