@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wxpos/wxpos/tz"
@@ -84,6 +86,10 @@ type order struct {
 // paid reports whether money moved for o at some point.
 func (o *order) paid() bool { return !o.SuccessTime.IsZero() }
 
+// paidLater reports whether o paid on a later Beijing day than it was
+// created (only those are in the paidday index).
+func (o *order) paidLater() bool { return o.paid() && dayKey(o.SuccessTime) != dayKey(o.CreateTime) }
+
 // refund is one refund request.
 type refund struct {
 	OutRefundNo   string    `json:"out_refund_no"`
@@ -117,11 +123,35 @@ func (l *ledger) markPaid(o *order, t time.Time) {
 	o.State = stateSuccess
 	o.SuccessTime = t
 	o.EndTime = t
-	o.TransactionID = fmt.Sprintf("42000%s%015d", t.In(tz.Shanghai).Format("20060102"), l.next())
+	o.TransactionID = transactionID(t, o.N)
 	if o.BankType == "" {
 		o.BankType = "OTHERS"
 	}
 	o.FailAt, o.PayAt = time.Time{}, time.Time{}
+}
+
+// A transaction_id is 42000, the Beijing day it paid and 15 digits: 1 and
+// the order's creation number in 14. The number finds the order through
+// orderseq, so no index of transaction ids is kept. Ledgers written before
+// this numbering hold ids whose 15 digits start with 0 (a counter); those
+// stay in the tx index.
+const txNumberBase = 100_000_000_000_000
+
+func transactionID(t time.Time, n uint64) string {
+	return fmt.Sprintf("42000%s%d", t.In(tz.Shanghai).Format("20060102"), txNumberBase+n)
+}
+
+// txNumber is the creation number a transaction_id minted by
+// transactionID carries (false: another id).
+func txNumber(id string) (uint64, bool) {
+	if len(id) != 28 || !strings.HasPrefix(id, "42000") || id[13] != '1' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(id[13:], 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n - txNumberBase, true
 }
 
 // settleOrder applies to o what is due at or before now: a password

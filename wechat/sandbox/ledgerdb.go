@@ -26,14 +26,16 @@ import (
 //	  meta       "meta" → ledgerMeta (JSON)
 //	  orders     out_trade_no → order (JSON)
 //	  orderseq   u64 creation number → out_trade_no (creation order)
-//	  tx         transaction_id → out_trade_no
+//	  tx         transaction_id → out_trade_no (only ids of older ledgers:
+//	             a transaction_id now carries the order number, ledger.go)
 //	  codeurl    code_url → out_trade_no (Native orders)
 //	  codes      payment code digest → out_trade_no (spent codes; never the code)
 //	  refunds    out_refund_no → refund (JSON)
 //	  refundseq  u64 creation number → out_refund_no
 //	  refundid   refund_id → out_refund_no
 //	  due        u64 unix ns | 'o'/'r' | key → "" (open orders and PROCESSING refunds by when they change)
-//	  paidday    YYYYMMDD | u64 order number → out_trade_no (payments by success day, Beijing)
+//	  paidday    YYYYMMDD | u64 order number → out_trade_no (payments by success day, Beijing,
+//	             of orders paid on a later day than created; paidOn finds the others)
 //	  refundday  YYYYMMDD | u64 refund number → out_refund_no (refunds by request day)
 //	  notices    u64 number → notice (JSON)
 //	  noticedue  u64 unix ns | u64 number → "" (notifications still to send)
@@ -60,6 +62,12 @@ var (
 	ledgerBuckets = []string{bMeta, bOrders, bOrderSeq, bTx, bCodeURL, bCodes, bRefunds, bRefundSeq,
 		bRefundID, bDue, bPaidDay, bRefundDay, bNotices, bNoticeDue, bPrepay}
 )
+
+// appendBuckets are the trees whose keys grow at the right edge (numbers
+// in creation order, days then numbers, out_trade_no minted in sequence
+// per terminal): their pages are filled whole instead of half, so they
+// stay a level shallower and a commit writes fewer pages.
+var appendBuckets = []string{bOrders, bOrderSeq, bRefundSeq, bPaidDay, bRefundDay, bNotices}
 
 const (
 	ledgerDBFile     = "ledger.db"
@@ -112,7 +120,11 @@ func merchantBucket(mchID string) []byte { return []byte("merchant:" + mchID) }
 // openLedger opens (creating) the ledger in path for mchID. durable
 // syncs every commit to disk; the in-memory sandbox does without.
 func openLedger(path, mchID string, durable bool) (*ledger, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 3 * time.Second, NoSync: !durable, NoGrowSync: !durable})
+	// The free-page list is not written with every commit (a ledger that
+	// grew has hundreds of free pages, a page or two more per payment);
+	// bbolt rebuilds it from the tree on open.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 3 * time.Second, NoSync: !durable, NoGrowSync: !durable,
+		NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("sandbox: ledger %s is in use by another simulator (close it first)", path)
 	}
@@ -142,19 +154,67 @@ func ledgerOn(db *bolt.DB, mchID string) (*ledger, error) {
 				return err
 			}
 		}
-		l.meta = ledgerMeta{Version: 2}
+		l.meta = ledgerMeta{Version: ledgerVersion}
 		if data := root.Bucket([]byte(bMeta)).Get([]byte(bMeta)); data != nil {
 			if err := json.Unmarshal(data, &l.meta); err != nil {
 				return fmt.Errorf("meta: %w", err)
 			}
 		}
+		if l.meta.Version > ledgerVersion {
+			return fmt.Errorf("%w: format %d, this simulator reads up to %d (use the newer wxpos, or another --data directory)",
+				ErrLedgerTooNew, l.meta.Version, ledgerVersion)
+		}
 		l.saved = l.meta
 		return nil
 	})
+	if err == nil && l.meta.Version < ledgerVersion {
+		err = l.upgrade()
+	}
 	if err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// ErrLedgerTooNew is returned when a data directory's ledger was written by
+// a newer simulator whose format this one does not know.
+var ErrLedgerTooNew = errors.New("ledger written by a newer simulator")
+
+// ledgerVersion is the ledger's format:
+//
+//	2  every paid order in paidday
+//	3  paidday holds only orders paid on another day than they were
+//	   created (password payments over midnight, Native orders paid
+//	   later); the others are found by creation number (paidOn), so a
+//	   payment writes one index tree fewer
+const ledgerVersion = 3
+
+// upgrade brings a ledger of an older format to ledgerVersion, in one
+// commit: from 2, the paidday entries of orders paid on the day they were
+// created are dropped (paidOn finds those by creation number).
+func (l *ledger) upgrade() error {
+	if err := l.begin(); err != nil {
+		return err
+	}
+	var drop [][]byte
+	c := l.b(bPaidDay).Cursor()
+	for k, no := c.First(); k != nil; k, no = c.Next() {
+		if o := l.peekOrder(string(no)); o != nil && !o.paidLater() {
+			drop = append(drop, bytes.Clone(k))
+		}
+	}
+	for _, k := range drop {
+		if err := l.b(bPaidDay).Delete(k); err != nil && l.err == nil {
+			l.err = err
+		}
+	}
+	from := l.meta.Version
+	l.meta.Version = ledgerVersion
+	l.dirty = true
+	if err := l.end(); err != nil {
+		return fmt.Errorf("upgrade from format %d: %w", from, err)
+	}
+	return nil
 }
 
 // openMemoryLedger is the ledger of a sandbox without a data directory: the
@@ -197,6 +257,10 @@ func (l *ledger) end() error {
 		l.meta = l.saved
 		_ = tx.Rollback()
 		return err
+	}
+	root := tx.Bucket(l.root)
+	for _, name := range appendBuckets { // read when the commit writes the pages
+		root.Bucket([]byte(name)).FillPercent = 1.0
 	}
 	if err := tx.Commit(); err != nil {
 		l.meta = l.saved
@@ -323,6 +387,13 @@ func (l *ledger) peekOrder(no string) *order {
 // findOrder looks an order up by transaction_id (preferred) or out_trade_no.
 func (l *ledger) findOrder(transactionID, outTradeNo string) *order {
 	if transactionID != "" {
+		if n, ok := txNumber(transactionID); ok {
+			if no := l.b(bOrderSeq).Get(u64(n)); no != nil {
+				if o := l.order(string(no)); o != nil && o.TransactionID == transactionID {
+					return o
+				}
+			}
+		}
 		if no := l.b(bTx).Get([]byte(transactionID)); no != nil {
 			return l.order(string(no))
 		}
@@ -506,14 +577,53 @@ func (l *ledger) eachRefund(f func(*refund)) {
 }
 
 // paidOn calls f for every order that paid on the Beijing day of day, in
-// creation order. Orders paid in this update are not indexed yet; a bill
+// creation order: those created earlier from the paidday index, then
+// those created that day, read in creation order from the first of them
+// (firstCreatedOn). Orders paid in this update are not indexed yet; a bill
 // is only asked for past days, so none of them belongs to it.
 func (l *ledger) paidOn(day time.Time, f func(*order)) {
+	key := dayKey(day)
 	l.onDay(bPaidDay, day, func(no string) {
 		if o := l.peekOrder(no); o != nil {
 			f(o)
 		}
 	})
+	c := l.b(bOrderSeq).Cursor()
+	for k, no := c.Seek(u64(l.firstCreatedOn(day))); k != nil; k, no = c.Next() {
+		o := l.peekOrder(string(no))
+		if o == nil {
+			continue
+		}
+		if created := dayKey(o.CreateTime); created > key {
+			return
+		} else if created == key && o.paid() && !o.paidLater() {
+			f(o)
+		}
+	}
+}
+
+// firstCreatedOn is the creation number of the first order created on
+// day (Beijing) or later: orders are numbered as the sandbox clock, which
+// only moves forward, creates them, so their days never decrease with the
+// number and a binary search finds it.
+func (l *ledger) firstCreatedOn(day time.Time) uint64 {
+	start, _ := time.ParseInLocation("20060102", dayKey(day), tz.Shanghai)
+	c := l.b(bOrderSeq).Cursor()
+	lo, hi := uint64(1), l.b(bOrderSeq).Sequence()+1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		k, no := c.Seek(u64(mid))
+		if k == nil {
+			hi = mid
+			continue
+		}
+		if o := l.peekOrder(string(no)); o != nil && o.CreateTime.Before(start) {
+			lo = binary.BigEndian.Uint64(k) + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 // refundedOn calls f for every refund asked on the Beijing day of day.
@@ -568,7 +678,7 @@ func (l *ledger) settle(now time.Time) {
 // index is every index entry order o owns in its current state.
 func (o *order) index() []idxKey {
 	var k []idxKey
-	if o.TransactionID != "" {
+	if _, derived := txNumber(o.TransactionID); o.TransactionID != "" && !derived {
 		k = append(k, idxKey{bTx, o.TransactionID, o.OutTradeNo})
 	}
 	if o.CodeURL != "" && o.TradeType == tradeNative {
@@ -580,7 +690,7 @@ func (o *order) index() []idxKey {
 	if t := o.due(); !t.IsZero() {
 		k = append(k, idxKey{bDue, dueKey(t, 'o', o.OutTradeNo), ""})
 	}
-	if o.paid() {
+	if o.paidLater() {
 		k = append(k, idxKey{bPaidDay, dayKey(o.SuccessTime) + string(u64(o.N)), o.OutTradeNo})
 	}
 	return k
