@@ -92,6 +92,26 @@ type WeChat struct {
 	ClientCertFile string `toml:"client_cert_file"`
 	ClientKeyFile  string `toml:"client_key_file"`
 	ClientP12File  string `toml:"client_p12_file"`
+
+	// Service-provider (服务商) mode, v3 or v2: the store is SubMchID, a
+	// sub-merchant (特约商户) of the provider SpMchID, whose keys are the
+	// ones above; appid and mchid stay empty.
+	SpMchID  string `toml:"sp_mchid"`
+	SpAppID  string `toml:"sp_appid"`
+	SubMchID string `toml:"sub_mchid"`
+	SubAppID string `toml:"sub_appid"` // optional: the store's own app
+}
+
+// Partner reports whether the store is a service provider's sub-merchant.
+func (w WeChat) Partner() bool { return w.SpMchID != "" }
+
+// StoreMchID is the store's own merchant number: mchid, or sub_mchid for a
+// sub-merchant (what WeChat's notifications and bills name the store by).
+func (w WeChat) StoreMchID() string {
+	if w.Partner() {
+		return w.SubMchID
+	}
+	return w.MchID
 }
 
 // Payment tunes the payment flows.
@@ -493,12 +513,7 @@ func (p *problems) wechat(w WeChat) {
 	switch w.Mode {
 	case ModeSandbox:
 	case ModeV3, ModeV2:
-		if !validAppID(w.AppID) {
-			p.bad("wechat.appid", "must look like wx followed by 16 hex digits, got %q", w.AppID)
-		}
-		if !validMchID(w.MchID) {
-			p.bad("wechat.mchid", "must be the 8–10 digit merchant number, got %q", w.MchID)
-		}
+		p.wechatIDs(w)
 		for _, u := range []struct{ field, v string }{{"wechat.base_url", w.BaseURL}, {"wechat.backup_url", w.BackupURL}} {
 			if pu, err := url.Parse(u.v); err != nil || pu.Scheme != "https" || pu.Host == "" {
 				p.bad(u.field, "must be an https:// URL, got %q", u.v)
@@ -515,6 +530,43 @@ func (p *problems) wechat(w WeChat) {
 	}
 	if w.Timeout.Duration < time.Second || w.Timeout.Duration > 2*time.Minute {
 		p.bad("wechat.timeout", "must be between 1s and 2m, got %s", w.Timeout.Duration)
+	}
+}
+
+// wechatIDs checks who the store is: a direct merchant (appid, mchid) or a
+// service provider's sub-merchant (sp_appid, sp_mchid, sub_mchid, optional
+// sub_appid), never a mix.
+func (p *problems) wechatIDs(w WeChat) {
+	if !w.Partner() {
+		if !validAppID(w.AppID) {
+			p.bad("wechat.appid", "must look like wx followed by 16 hex digits, got %q", w.AppID)
+		}
+		if !validMchID(w.MchID) {
+			p.bad("wechat.mchid", "must be the 8–10 digit merchant number, got %q", w.MchID)
+		}
+		for _, f := range []struct{ field, v string }{{"wechat.sp_appid", w.SpAppID}, {"wechat.sub_mchid", w.SubMchID}, {"wechat.sub_appid", w.SubAppID}} {
+			if f.v != "" {
+				p.bad(f.field, "is for a service provider's sub-merchant: set sp_mchid too (and leave appid and mchid empty), or remove it")
+			}
+		}
+		return
+	}
+	for _, f := range []struct{ field, v string }{{"wechat.appid", w.AppID}, {"wechat.mchid", w.MchID}} {
+		if f.v != "" {
+			p.bad(f.field, "must be empty with sp_mchid: a sub-merchant is named by sub_mchid (and sub_appid), the provider by sp_mchid and sp_appid")
+		}
+	}
+	if !validAppID(w.SpAppID) {
+		p.bad("wechat.sp_appid", "must be the service provider's appid (wx followed by 16 hex digits), got %q", w.SpAppID)
+	}
+	if !validMchID(w.SpMchID) {
+		p.bad("wechat.sp_mchid", "must be the service provider's 8–10 digit merchant number, got %q", w.SpMchID)
+	}
+	if !validMchID(w.SubMchID) {
+		p.bad("wechat.sub_mchid", "must be the store's 8–10 digit sub-merchant number (特约商户号), got %q", w.SubMchID)
+	}
+	if w.SubAppID != "" && !validAppID(w.SubAppID) {
+		p.bad("wechat.sub_appid", "must look like wx followed by 16 hex digits, or be left out, got %q", w.SubAppID)
 	}
 }
 

@@ -50,6 +50,8 @@ type settings struct {
 	logger      *slog.Logger
 	mchID       string
 	appID       string
+	subMchID    string // service-provider mode: the store (特约商户)
+	subAppID    string
 	v3Key       string
 	mchSerial   string
 	mchKey      *rsa.PrivateKey

@@ -133,6 +133,10 @@ type Transaction struct {
 	// v2 settlement_total_fee, which WeChat sends only when it differs).
 	SettlementTotal int64
 	Promotions      []Promotion
+	// SpMchID is the service provider of a partner order; MchID and AppID
+	// are then the sub-merchant's (sub_appid, else the provider's appid)
+	// and OpenID the payer's under that app.
+	SpMchID string
 }
 
 // Paid reports whether the order is paid (SUCCESS, or REFUND after payment).

@@ -48,6 +48,12 @@ func NewV2(opts ...Option) (*V2Client, error) {
 func (c *V2Client) open(ctx context.Context, op, path string, params map[string]string, mtls bool) (*http.Response, error) {
 	params["appid"] = c.s.appID
 	params["mch_id"] = c.s.mchID
+	if c.s.subMchID != "" { // service-provider mode
+		params["sub_mch_id"] = c.s.subMchID
+		if c.s.subAppID != "" {
+			params["sub_appid"] = c.s.subAppID
+		}
+	}
 	params["nonce_str"] = NonceString()
 	if c.s.signType != SignMD5 {
 		params["sign_type"] = string(c.s.signType)
@@ -100,7 +106,8 @@ func (c *V2Client) check(ctx context.Context, op string, r *rawResponse) (map[st
 	if !VerifyV2Type(m, c.s.v2Key, c.s.signType) {
 		return nil, untrusted(ErrBadSignature)
 	}
-	if (m["appid"] != "" && m["appid"] != c.s.appID) || (m["mch_id"] != "" && m["mch_id"] != c.s.mchID) {
+	if (m["appid"] != "" && m["appid"] != c.s.appID) || (m["mch_id"] != "" && m["mch_id"] != c.s.mchID) ||
+		m["sub_mch_id"] != c.s.subMchID && (m["sub_mch_id"] != "" || c.s.subMchID != "" && m["result_code"] == "SUCCESS") {
 		return nil, untrusted(fmt.Errorf("answer for another merchant"))
 	}
 	if m["result_code"] != "SUCCESS" {
@@ -161,6 +168,12 @@ func v2Transaction(m map[string]string) (*Transaction, error) {
 		TradeType: m["trade_type"], State: TradeState(m["trade_state"]), StateDesc: m["trade_state_desc"],
 		BankType: m["bank_type"], Attach: m["attach"], SuccessTime: end, OpenID: m["openid"],
 		Total: total, PayerTotal: cash, Currency: cur, DeviceID: m["device_info"],
+	}
+	if sub := m["sub_mch_id"]; sub != "" { // a partner order: the store is the sub-merchant
+		t.SpMchID, t.MchID = t.MchID, sub
+		if m["sub_appid"] != "" {
+			t.AppID, t.OpenID = m["sub_appid"], m["sub_openid"]
+		}
 	}
 	if err := v2TransactionCoupons(m, t); err != nil {
 		return nil, err

@@ -157,6 +157,12 @@ func (c *Client) open(ctx context.Context, req v3Request) (*http.Response, error
 			return nil, fmt.Errorf("%w: %s: %v", ErrInvalidArgument, req.op, err)
 		}
 	}
+	if c.s.subMchID != "" {
+		var err error
+		if req.pathQuery, body, err = c.s.partnerRequest(req.pathQuery, body); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrInvalidArgument, req.op, err)
+		}
+	}
 	nonce := NonceString()
 	ts := c.s.clock().Unix()
 	sig, err := SignSHA256RSA(c.s.mchKey, V3SignMessage(req.method, req.pathQuery, ts, nonce, string(body)))

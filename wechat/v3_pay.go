@@ -41,13 +41,20 @@ type (
 		Attach         string `json:"attach"`
 		SuccessTime    string `json:"success_time"`
 		Payer          struct {
-			OpenID string `json:"openid"`
+			OpenID    string `json:"openid"`
+			SpOpenID  string `json:"sp_openid"`
+			SubOpenID string `json:"sub_openid"`
 		} `json:"payer"`
 		Amount    v3Amount `json:"amount"`
 		SceneInfo struct {
 			DeviceID string `json:"device_id"`
 		} `json:"scene_info"`
 		Promotions []v3Promotion `json:"promotion_detail"`
+		// A partner order's ids instead of appid/mchid.
+		SpAppID  string `json:"sp_appid"`
+		SpMchID  string `json:"sp_mchid"`
+		SubAppID string `json:"sub_appid"`
+		SubMchID string `json:"sub_mchid"`
 	}
 	v3StoreInfo struct {
 		OutID string `json:"out_id,omitempty"`
@@ -156,6 +163,9 @@ func (w *v3Transaction) toTransaction() (*Transaction, error) {
 	if err := checkPaidAmounts(t.Total, t.PayerTotal, t.Discount, t.SettlementTotal); err != nil {
 		return nil, err
 	}
+	if w.SpMchID != "" {
+		w.partnerIDs(t)
+	}
 	return t, nil
 }
 
@@ -254,6 +264,9 @@ func (c *Client) Codepay(ctx context.Context, r CodepayRequest) (*Transaction, e
 	if err != nil {
 		return nil, decodeFailed(op, err)
 	}
+	if err := c.ours(op, t); err != nil {
+		return nil, err
+	}
 	if t.OutTradeNo != r.OutTradeNo {
 		return nil, mismatch(op, "out_trade_no", t.OutTradeNo, r.OutTradeNo)
 	}
@@ -310,6 +323,9 @@ func (c *Client) query(ctx context.Context, op, path, want string, byTxn bool) (
 	t, err := w.toTransaction()
 	if err != nil {
 		return nil, decodeFailed(op, err)
+	}
+	if err := c.ours(op, t); err != nil {
+		return nil, err
 	}
 	got := t.OutTradeNo
 	if byTxn {

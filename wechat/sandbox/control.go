@@ -448,7 +448,7 @@ func (s *Server) withClientCert(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.TLS != nil && strings.HasPrefix(r.URL.Path, "/secapi/") {
 			ok := len(r.TLS.VerifiedChains) > 0 && len(r.TLS.VerifiedChains[0]) > 0 &&
-				r.TLS.VerifiedChains[0][0].Subject.CommonName == s.creds.MchID
+				(r.TLS.VerifiedChains[0][0].Subject.CommonName == s.creds.MchID || r.TLS.VerifiedChains[0][0].Subject.CommonName == s.sp.c.SpMchID)
 			if !ok {
 				s.opts.Logger.Info("sandbox: /secapi/ without merchant certificate", "path", r.URL.Path)
 				dropConnection(w)

@@ -256,8 +256,13 @@ func xmlHeader() http.Header { return http.Header{"Content-Type": {"text/xml"}} 
 // v2PayNotice is API v2's payment notice: the order's fields in signed
 // XML, empty ones left out, signed the way the order was requested.
 func (s *Server) v2PayNotice(o *order) []byte {
+	appID, mchID, key := s.creds.AppID, s.creds.MchID, s.creds.APIKey
+	sub := ""
+	if s.inSub() {
+		appID, mchID, key, sub = s.sp.c.SpAppID, s.sp.c.SpMchID, s.sp.c.APIKey, s.sp.c.SubMchID
+	}
 	p := map[string]string{
-		"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID, "mch_id": s.creds.MchID,
+		"return_code": "SUCCESS", "return_msg": "OK", "appid": appID, "mch_id": mchID, "sub_mch_id": sub, "sub_appid": o.SubAppID,
 		"nonce_str": nonce(), "result_code": "SUCCESS", "openid": o.OpenID, "is_subscribe": "N",
 		"trade_type": o.TradeType, "bank_type": o.BankType, "total_fee": strconv.FormatInt(o.AmountFen, 10),
 		"fee_type": "CNY", "transaction_id": o.TransactionID,
@@ -275,7 +280,7 @@ func (s *Server) v2PayNotice(o *order) []byte {
 			delete(p, k)
 		}
 	}
-	p["sign"] = wechat.SignV2(p, s.creds.APIKey, st)
+	p["sign"] = wechat.SignV2(p, key, st)
 	return wechat.EncodeXML(p)
 }
 
@@ -291,12 +296,19 @@ func (s *Server) v2RefundNotice(r *refund) ([]byte, error) {
 		"refund_account": "REFUND_SOURCE_UNSETTLED_FUNDS", "refund_request_source": "API",
 	})
 	root := "<root>" + strings.TrimSuffix(strings.TrimPrefix(string(inner), "<xml>"), "</xml>") + "</root>"
-	enc, err := wechat.EncryptRefundReqInfo(s.creds.APIKey, []byte(root))
+	outer := map[string]string{"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID,
+		"mch_id": s.creds.MchID, "nonce_str": nonce()}
+	key := s.creds.APIKey
+	if s.inSub() {
+		key = s.sp.c.APIKey
+		outer["appid"], outer["mch_id"], outer["sub_mch_id"] = s.sp.c.SpAppID, s.sp.c.SpMchID, s.sp.c.SubMchID
+	}
+	enc, err := wechat.EncryptRefundReqInfo(key, []byte(root))
 	if err != nil {
 		return nil, err
 	}
-	return wechat.EncodeXML(map[string]string{"return_code": "SUCCESS", "return_msg": "OK", "appid": s.creds.AppID,
-		"mch_id": s.creds.MchID, "nonce_str": nonce(), "req_info": enc}), nil
+	outer["req_info"] = enc
+	return wechat.EncodeXML(outer), nil
 }
 
 // v3Notice is API v3's notice of either kind: the resource encrypted with

@@ -292,3 +292,50 @@ func TestPartnerBillAndNotify(t *testing.T) {
 		t.Fatalf("bill of an unserved sub-merchant: %d %s", a.status, a.body)
 	}
 }
+
+// TestPartnerV2: the provider's v2 calls name the sub-merchant (sub_mch_id)
+// and see only its orders; the answers echo it, signed with the
+// provider's key.
+func TestPartnerV2(t *testing.T) {
+	d := newEnv(t, nil)
+	p := d.asPartner()
+	pp := d.prof.Partner
+	with := func(m map[string]string, kv ...string) map[string]string {
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	no := newNo("V2")
+	r := p.v2("/pay/micropay", with(micropayParams(no, sandbox.NewCode(sandbox.ScenarioSuccess), 300), "sub_mch_id", pp.SubMchID))
+	if r["result_code"] != "SUCCESS" || r["sub_mch_id"] != pp.SubMchID || r["mch_id"] != pp.SpMchID || r["appid"] != pp.SpAppID {
+		t.Fatalf("partner micropay: %v", r)
+	}
+	if q := d.v2("/pay/orderquery", map[string]string{"out_trade_no": no}); q["err_code"] != "ORDERNOTEXIST" {
+		t.Fatalf("sub-merchant order through the direct merchant: %v", q)
+	}
+	direct := newNo("V2D")
+	d.v2("/pay/micropay", micropayParams(direct, sandbox.NewCode(sandbox.ScenarioSuccess), 100))
+	if q := p.v2("/pay/orderquery", map[string]string{"out_trade_no": direct, "sub_mch_id": pp.SubMchID}); q["err_code"] != "ORDERNOTEXIST" {
+		t.Fatalf("direct order through the provider: %v", q)
+	}
+	if q := p.v2("/pay/orderquery", map[string]string{"out_trade_no": no, "sub_mch_id": pp.SubMchID}); q["trade_state"] != "SUCCESS" {
+		t.Fatalf("partner orderquery: %v", q)
+	}
+	for _, c := range []struct {
+		name string
+		e    *env
+		p    map[string]string
+		msg  string
+	}{
+		{"no sub_mch_id", p, map[string]string{"out_trade_no": no}, "受理机构必须传入sub_mch_id"},
+		{"unserved sub_mch_id", p, map[string]string{"out_trade_no": no, "sub_mch_id": "1799999999"}, "sub_mch_id与mch_id不匹配"},
+		{"direct merchant with sub_mch_id", d, map[string]string{"out_trade_no": no, "sub_mch_id": pp.SubMchID}, "普通商户不允许传sub_mch_id"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if q := c.e.v2("/pay/orderquery", c.p); q["return_code"] != "FAIL" || q["return_msg"] != c.msg {
+				t.Fatalf("%v", q)
+			}
+		})
+	}
+}

@@ -37,6 +37,8 @@ var v2Common = []field{
 	{name: "nonce_str", max: 32, required: true},
 	{name: "sign", max: 64, required: true},
 	{name: "sign_type", max: 32},
+	{name: "sub_mch_id", max: 32}, // service provider's calls
+	{name: "sub_appid", max: 32},
 }
 
 var (
@@ -104,7 +106,7 @@ func v2Fail(msg string) v2Result { return v2Result{fail: msg} }
 // parameter checks, then signs the answer with the request's sign_type.
 func (s *Server) v2(ep *v2Endpoint, h func(p map[string]string) v2Result) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		res, signType := s.v2Serve(ep, h, w, r)
+		res, signType, req := s.v2Serve(ep, h, w, r)
 		if res.raw != nil {
 			w.Header().Set("Content-Type", "text/plain;charset=utf-8")
 			w.WriteHeader(http.StatusOK)
@@ -128,6 +130,11 @@ func (s *Server) v2(ep *v2Endpoint, h func(p map[string]string) v2Result) http.H
 			"nonce_str":   nonce(),
 			"result_code": "SUCCESS",
 		}
+		key := s.creds.APIKey
+		if s.v2SP(req) {
+			key = s.sp.c.APIKey
+			p["appid"], p["mch_id"], p["sub_mch_id"], p["sub_appid"] = s.sp.c.SpAppID, s.sp.c.SpMchID, req["sub_mch_id"], req["sub_appid"]
+		}
 		for k, v := range res.fields {
 			if v != "" {
 				p[k] = v
@@ -138,7 +145,12 @@ func (s *Server) v2(ep *v2Endpoint, h func(p map[string]string) v2Result) http.H
 			p["err_code"] = res.err.v2
 			p["err_code_des"] = res.err.msg
 		}
-		p["sign"] = wechat.SignV2(p, s.creds.APIKey, signType)
+		for k, v := range p {
+			if v == "" {
+				delete(p, k)
+			}
+		}
+		p["sign"] = wechat.SignV2(p, key, signType)
 		writeXML(w, p)
 	})
 }
@@ -152,19 +164,19 @@ func writeXML(w http.ResponseWriter, p map[string]string) {
 // v2Serve checks a v2 request as the real service does, in its order —
 // the body, then who sent it, then each field — and hands the fields to h.
 // A refusal is an unsigned return_code=FAIL with the service's message.
-func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w http.ResponseWriter, r *http.Request) (v2Result, wechat.SignType) {
+func (s *Server) v2Serve(ep *v2Endpoint, h func(p map[string]string) v2Result, w http.ResponseWriter, r *http.Request) (v2Result, wechat.SignType, map[string]string) {
 	p, fail := s.v2Body(w, r)
 	if fail != "" {
-		return v2Fail(fail), ""
+		return v2Fail(fail), "", nil
 	}
 	signType, fail := s.v2Caller(p)
 	if fail != "" {
-		return v2Fail(fail), ""
+		return v2Fail(fail), "", nil
 	}
 	if fail := v2Fields(ep, p); fail != "" {
-		return v2Fail(fail), ""
+		return v2Fail(fail), "", nil
 	}
-	return h(p), signType
+	return h(p), signType, p
 }
 
 // v2Body reads the request's XML; empty elements count as absent, as for
@@ -206,8 +218,14 @@ func (s *Server) v2Caller(p map[string]string) (wechat.SignType, string) {
 	if p["mch_id"] == "" {
 		return "", "缺少参数mch_id"
 	}
+	if s.v2SP(p) {
+		return s.v2SPCaller(p)
+	}
 	if p["mch_id"] != s.creds.MchID {
 		return "", "mch_id参数错误，商户号不存在"
+	}
+	if p["sub_mch_id"] != "" {
+		return "", errSubMchNotAllowed.msg
 	}
 	if p["appid"] == "" {
 		return "", "缺少参数appid"
@@ -323,6 +341,7 @@ func (s *Server) payInputV2(p map[string]string) (payInput, *v2Result) {
 		AuthCode:   p["auth_code"],
 		Gen:        "v2",
 		SignType:   p["sign_type"],
+		SubAppID:   p["sub_appid"],
 	}
 	if ft := p["fee_type"]; ft != "" && ft != "CNY" {
 		return in, &v2Result{err: errParam.with("fee_type参数错误，仅支持CNY")}
@@ -370,7 +389,7 @@ func (s *Server) handleMicropay(p map[string]string) v2Result {
 		return *bad
 	}
 	var res v2Result
-	s.update(func(now time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(now time.Time) bool {
 		o, err := s.micropay(now, in)
 		res.err = err
 		if err == nil && o != nil {
@@ -390,7 +409,7 @@ func (s *Server) handleMicropay(p map[string]string) v2Result {
 
 func (s *Server) handleOrderQuery(p map[string]string) v2Result {
 	var res v2Result
-	s.update(func(time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(time.Time) bool {
 		o, err := s.query(p["transaction_id"], p["out_trade_no"])
 		if err != nil {
 			res.err = err
@@ -404,7 +423,7 @@ func (s *Server) handleOrderQuery(p map[string]string) v2Result {
 
 func (s *Server) handleReverse(p map[string]string) v2Result {
 	res := v2Result{fields: map[string]string{"recall": "N"}}
-	s.update(func(now time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(now time.Time) bool {
 		o, err := s.reverse(now, p["transaction_id"], p["out_trade_no"])
 		res.err = err
 		return o != nil && err == nil
@@ -425,7 +444,7 @@ func (s *Server) handleUnifiedOrder(p map[string]string) v2Result {
 		return *bad
 	}
 	var res v2Result
-	s.update(func(now time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(now time.Time) bool {
 		o, err := s.native(now, in)
 		res.err = err
 		if err == nil {
@@ -443,7 +462,7 @@ func (s *Server) handleUnifiedOrder(p map[string]string) v2Result {
 
 func (s *Server) handleCloseOrder(p map[string]string) v2Result {
 	var res v2Result
-	s.update(func(now time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(now time.Time) bool {
 		o, err := s.closeOrder(now, p["out_trade_no"])
 		res.err = err
 		if err == nil {
@@ -474,7 +493,7 @@ func (s *Server) handleRefund(p map[string]string) v2Result {
 		Gen:           "v2",
 	}
 	var res v2Result
-	s.update(func(now time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(now time.Time) bool {
 		r, o, err := s.createRefund(now, in)
 		res.err = err
 		if err != nil {
@@ -507,7 +526,7 @@ const v2RefundPage = 10
 
 func (s *Server) handleRefundQuery(p map[string]string) v2Result {
 	var res v2Result
-	s.update(func(time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(time.Time) bool {
 		l := s.led
 		var o *order
 		var list []*refund
@@ -584,7 +603,7 @@ func (s *Server) handleDownloadBill(p map[string]string) v2Result {
 	billType := p["bill_type"]
 	var data []byte
 	var aerr *apiError
-	s.update(func(now time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(now time.Time) bool {
 		data, aerr = s.bill(now, day, billType, p["device_info"])
 		return false
 	})
