@@ -76,6 +76,10 @@ func signedCallFinding(w config.WeChat, err error) Finding {
 				how += " with " + w.PlatformPublicKeyID
 			}
 		}
+		if w.Partner() {
+			return Finding{LevelOK, topic, how + " (service provider sp_mchid " + w.SpMchID + " serves sub_mchid " + w.SubMchID +
+				": the binding was accepted; the appid bindings are checked by the first payment)", ""}
+		}
 		return Finding{LevelOK, topic, how + " (mchid " + w.MchID + "; the appid binding is checked by the first payment)", ""}
 	case errors.As(err, &ue):
 		return untrustedFinding(w, ue)
@@ -90,6 +94,9 @@ func signedCallFinding(w config.WeChat, err error) Finding {
 func apiErrorFinding(w config.WeChat, ae *wechat.APIError) Finding {
 	const topic = "signed call"
 	detail := fmt.Sprintf("WeChat Pay refused the query: HTTP %d %s %s", ae.StatusCode, ae.RawCode, ae.Message)
+	if f, ok := bindingFinding(w, ae, detail); ok {
+		return f
+	}
 	switch {
 	case ae.Code == wechat.CodeSignError || (w.Mode == config.ModeV2 && ae.Code == wechat.CodeReturnFail && strings.Contains(ae.Message, "签名")):
 		fix := "merchant_serial_no must be the serial of the certificate issued with merchant_private_key_file " +
@@ -106,6 +113,29 @@ func apiErrorFinding(w config.WeChat, ae *wechat.APIError) Finding {
 		return Finding{LevelWarn, topic, detail, "WeChat Pay had a problem of its own: run wxpos doctor again in a minute"}
 	}
 	return Finding{LevelFail, topic, detail, "fix the [wechat] setting WeChat Pay names above"}
+}
+
+// bindingFinding recognises WeChat Pay's refusals about who serves whom:
+// a service provider configured as a direct merchant, a sub-merchant the
+// provider does not serve, a provider's number used as a sub-merchant's.
+func bindingFinding(w config.WeChat, ae *wechat.APIError, detail string) (Finding, bool) {
+	const topic = "signed call"
+	msg := ae.Message
+	switch {
+	case strings.Contains(msg, "受理机构必须传入sub_mch_id"):
+		if w.Partner() {
+			return Finding{LevelFail, topic, detail, "WeChat Pay did not see sub_mchid: set wechat.sub_mchid to the store's 特约商户号"}, true
+		}
+		return Finding{LevelFail, topic, detail, "merchant " + w.MchID + " is a service provider (服务商): set sp_mchid = " + w.MchID +
+			" and sp_appid to its appid, sub_mchid to the store's 特约商户号 (服务商平台 › 服务商功能 › 特约商户管理), and leave mchid and appid empty"}, true
+	case strings.Contains(msg, "普通商户不允许传sub_mch_id"):
+		return Finding{LevelFail, topic, detail, "sp_mchid " + w.SpMchID + " is a direct merchant, not a service provider: " +
+			"put it in wechat.mchid (and its appid in wechat.appid) and remove sp_mchid, sp_appid, sub_mchid and sub_appid"}, true
+	case w.Partner() && (strings.Contains(msg, "sub_mch") || strings.Contains(msg, "特约商户") || strings.Contains(msg, "受理关系")):
+		return Finding{LevelFail, topic, detail, "sub_mchid " + w.SubMchID + " is not a sub-merchant of service provider " + w.SpMchID +
+			": check the store's 特约商户号 under 服务商平台 › 服务商功能 › 特约商户管理, and that sp_mchid is the provider that signed it up"}, true
+	}
+	return Finding{}, false
 }
 
 func untrustedFinding(w config.WeChat, ue *wechat.UntrustedResponseError) Finding {

@@ -34,7 +34,7 @@ func (e *Env) Receiver(ctx context.Context) (rc *notify.Receiver, sink notify.Si
 	if err != nil {
 		return nil, nil, false, nil, err
 	}
-	r := notify.Receiver{MchID: e.Config.WeChat.MchID, Sink: sink, Log: e.Logger}
+	r := notify.Receiver{MchID: e.Config.WeChat.StoreMchID(), Sink: sink, Log: e.Logger}
 	if w.Profile != nil {
 		r.MchID = w.Profile.MchID
 	}

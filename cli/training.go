@@ -287,8 +287,12 @@ func (s *simulator) waitingQR(ctx context.Context, patience time.Duration) (stri
 		if err := s.call(ctx, http.MethodGet, "/sandbox/ledger", nil, &l); err != nil {
 			return "", fmt.Errorf("training pay-qr: %w", err)
 		}
-		for i := len(l.Orders) - 1; i >= 0; i-- {
-			if o := l.Orders[i]; o.TradeType == "NATIVE" && o.TradeState == "NOTPAY" {
+		orders := l.Orders
+		if l.Partner != nil { // a till selling as the sandbox's sub-merchant
+			orders = append(orders, l.Partner.Orders...)
+		}
+		for i := len(orders) - 1; i >= 0; i-- {
+			if o := orders[i]; o.TradeType == "NATIVE" && o.TradeState == "NOTPAY" {
 				return o.OutTradeNo, nil
 			}
 		}

@@ -258,6 +258,15 @@ func caOption(c config.WeChat) ([]wechat.Option, error) {
 	return []wechat.Option{wechat.WithHTTPClient(hc)}, nil
 }
 
+// merchantOptions name who calls: the merchant, or the service provider
+// acting for its sub-merchant (the store).
+func merchantOptions(c config.WeChat) []wechat.Option {
+	if c.Partner() {
+		return []wechat.Option{wechat.WithMerchant(c.SpMchID, c.SpAppID), wechat.WithSubMerchant(c.SubMchID, c.SubAppID)}
+	}
+	return []wechat.Option{wechat.WithMerchant(c.MchID, c.AppID)}
+}
+
 func v3FromConfig(c config.WeChat, common []wechat.Option) (*wechat.Client, error) {
 	key, err := readSecret("wechat.merchant_private_key_file", c.MerchantPrivateKeyFile)
 	if err != nil {
@@ -270,10 +279,10 @@ func v3FromConfig(c config.WeChat, common []wechat.Option) (*wechat.Client, erro
 	opts := append([]wechat.Option{
 		wechat.WithBaseURL(c.BaseURL),
 		wechat.WithBackupURL(c.BackupURL),
-		wechat.WithMerchant(c.MchID, c.AppID),
 		wechat.WithMerchantKey(c.MerchantSerialNo, key),
 		wechat.WithV3Key(strings.TrimSpace(string(apiv3))),
 	}, common...)
+	opts = append(opts, merchantOptions(c)...)
 	ca, err := caOption(c)
 	if err != nil {
 		return nil, err
@@ -303,9 +312,9 @@ func v2FromConfig(c config.WeChat, common []wechat.Option) (*wechat.V2Client, er
 	opts := append([]wechat.Option{
 		wechat.WithBaseURL(c.BaseURL),
 		wechat.WithBackupURL(c.BackupURL),
-		wechat.WithMerchant(c.MchID, c.AppID),
 		wechat.WithV2Key(strings.TrimSpace(string(key)), wechat.SignType(c.SignType)),
 	}, common...)
+	opts = append(opts, merchantOptions(c)...)
 	ca, err := caOption(c)
 	if err != nil {
 		return nil, err
@@ -316,8 +325,13 @@ func v2FromConfig(c config.WeChat, common []wechat.Option) (*wechat.V2Client, er
 		if err != nil {
 			return nil, err
 		}
-		// WeChat issues the .p12 with the merchant number as its password.
-		opts = append(opts, wechat.WithClientPKCS12(p12, c.MchID))
+		// WeChat issues the .p12 with the merchant number as its password
+		// (the service provider's, whose certificate it is).
+		password := c.MchID
+		if c.Partner() {
+			password = c.SpMchID
+		}
+		opts = append(opts, wechat.WithClientPKCS12(p12, password))
 	} else {
 		cert, err := os.ReadFile(c.ClientCertFile)
 		if err != nil {

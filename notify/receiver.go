@@ -242,9 +242,13 @@ func v3Record(n *wechat.Notification) (*Record, error) {
 			return nil, err
 		}
 		var m struct {
-			MchID string `json:"mchid"`
+			MchID    string `json:"mchid"`
+			SubMchID string `json:"sub_mchid"` // a service provider's: the store is the sub-merchant
 		}
 		_ = json.Unmarshal(n.Plaintext, &m)
+		if m.SubMchID != "" {
+			m.MchID = m.SubMchID
+		}
 		return &Record{ID: n.ID, API: "v3", Kind: KindRefund, Event: n.EventType, MchID: m.MchID, OutTradeNo: r.OutTradeNo,
 			OutRefundNo: r.OutRefundNo, TransactionID: r.TransactionID, RefundID: r.RefundID, State: string(r.Status),
 			TotalFen: r.Total, RefundFen: r.Refund, SuccessTime: r.SuccessTime}, nil

@@ -54,6 +54,9 @@ type LedgerRefund struct {
 type Ledger struct {
 	Orders  []LedgerOrder  `json:"orders"`
 	Refunds []LedgerRefund `json:"refunds"`
+	// Partner is the sub-merchant's (GET /sandbox/ledger only; Ledger
+	// leaves it nil, PartnerLedger is its own).
+	Partner *Ledger `json:"partner,omitempty"`
 }
 
 // Ledger returns a snapshot of all orders and refunds, in creation order,
@@ -559,7 +562,10 @@ func (s *Server) handleControlClock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleControlLedger(w http.ResponseWriter, _ *http.Request) {
-	writeControlJSON(w, http.StatusOK, s.Ledger())
+	l := s.Ledger()
+	sub := s.PartnerLedger()
+	l.Partner = &sub
+	writeControlJSON(w, http.StatusOK, l)
 }
 
 func (s *Server) handleControlFaults(w http.ResponseWriter, r *http.Request) {
