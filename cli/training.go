@@ -283,14 +283,14 @@ const pollEvery = 100 * time.Millisecond
 func (s *simulator) waitingQR(ctx context.Context, patience time.Duration) (string, error) {
 	deadline := time.Now().Add(patience)
 	for {
-		var l sandbox.Ledger
+		var l, sub sandbox.Ledger
 		if err := s.call(ctx, http.MethodGet, "/sandbox/ledger", nil, &l); err != nil {
 			return "", fmt.Errorf("training pay-qr: %w", err)
 		}
-		orders := l.Orders
-		if l.Partner != nil { // a till selling as the sandbox's sub-merchant
-			orders = append(orders, l.Partner.Orders...)
-		}
+		// A till selling as the sandbox's sub-merchant: its QRs are there
+		// (an older sandbox without the endpoint has none).
+		_ = s.call(ctx, http.MethodGet, "/sandbox/partner/ledger", nil, &sub)
+		orders := append(l.Orders, sub.Orders...)
 		for i := len(orders) - 1; i >= 0; i-- {
 			if o := orders[i]; o.TradeType == "NATIVE" && o.TradeState == "NOTPAY" {
 				return o.OutTradeNo, nil

@@ -54,9 +54,6 @@ type LedgerRefund struct {
 type Ledger struct {
 	Orders  []LedgerOrder  `json:"orders"`
 	Refunds []LedgerRefund `json:"refunds"`
-	// Partner is the sub-merchant's (GET /sandbox/ledger only; Ledger
-	// leaves it nil, PartnerLedger is its own).
-	Partner *Ledger `json:"partner,omitempty"`
 }
 
 // Ledger returns a snapshot of all orders and refunds, in creation order,
@@ -562,10 +559,13 @@ func (s *Server) handleControlClock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleControlLedger(w http.ResponseWriter, _ *http.Request) {
-	l := s.Ledger()
-	sub := s.PartnerLedger()
-	l.Partner = &sub
-	writeControlJSON(w, http.StatusOK, l)
+	writeControlJSON(w, http.StatusOK, s.Ledger())
+}
+
+// handleControlPartnerLedger is GET /sandbox/partner/ledger: the
+// sub-merchant's orders and refunds, in the shape of /sandbox/ledger.
+func (s *Server) handleControlPartnerLedger(w http.ResponseWriter, _ *http.Request) {
+	writeControlJSON(w, http.StatusOK, s.PartnerLedger())
 }
 
 func (s *Server) handleControlFaults(w http.ResponseWriter, r *http.Request) {

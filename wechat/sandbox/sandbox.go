@@ -372,6 +372,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /sandbox/clock", s.handleControlClock)
 	mux.HandleFunc("GET /sandbox/clock", s.handleControlClock)
 	mux.HandleFunc("GET /sandbox/ledger", s.handleControlLedger)
+	mux.HandleFunc("GET /sandbox/partner/ledger", s.handleControlPartnerLedger)
 	mux.HandleFunc("GET /sandbox/faults", s.handleControlFaults)
 	mux.HandleFunc("POST /sandbox/faults", s.handleControlFaults)
 	mux.HandleFunc("DELETE /sandbox/faults", s.handleControlFaults)
