@@ -58,7 +58,9 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 		Long: "report aggregates the replicated orders and refunds with the Z report's rules: a sale counts on the\n" +
 			"Asia/Shanghai day it was paid, a refund on the day it succeeded, under its sale's tender. Payments and\n" +
 			"refunds not settled are listed, not counted. A terminal that has not replicated is missing: check the\n" +
-			"replication lines at the end.",
+			"replication lines at the end. What WeChat Pay announced (its notifications, recorded by wxpos notify serve)\n" +
+			"about a payment or refund no terminal has replicated yet is listed on its own line, not in the total; once\n" +
+			"the terminal's record arrives it counts there instead, never twice.",
 		Args: cobra.NoArgs,
 		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, _ []string) error {
 			fromDay, err := hqDay(from)
@@ -108,8 +110,8 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 	fs.StringVar(&from, "from", "", "first `day` (yyyymmdd or yyyy-mm-dd; default today, Asia/Shanghai)")
 	fs.StringVar(&to, "to", "", "last `day`, inclusive (default: --from)")
 	fs.StringVar(&store, "store", "", "only this store `id` (default: the whole chain)")
-	fs.BoolVar(&asCSV, "csv", false, "write CSV, one table per file: with --out PREFIX, PREFIX-sales.csv, PREFIX-open.csv and PREFIX-recon.csv (those with rows); without, the sales table on stdout")
-	fs.BoolVar(&asJSON, "json", false, "print one JSON object: lines, open items, reconciliations, replication")
+	fs.BoolVar(&asCSV, "csv", false, "write CSV, one table per file: with --out PREFIX, PREFIX-sales.csv, PREFIX-open.csv, PREFIX-announced.csv and PREFIX-recon.csv (those with rows); without, the sales table on stdout")
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object: lines, open items, announced-only items, reconciliations, replication")
 	fs.StringVar(&out, "out", "", "write to this `file` instead of stdout (with --csv: the files' name prefix)")
 	fs.BoolVar(&training, "training", false, "include training-mode (sandbox) sales")
 	return cmd
@@ -121,6 +123,9 @@ func hqInStoreZone(r *replica.HQReport) *replica.HQReport {
 	r.TakenAt = r.TakenAt.In(tz.Shanghai)
 	for i := range r.Open {
 		r.Open[i].CreatedAt = r.Open[i].CreatedAt.In(tz.Shanghai)
+	}
+	for i := range r.Announced {
+		r.Announced[i].At = r.Announced[i].At.In(tz.Shanghai)
 	}
 	for i := range r.Terminals {
 		t := &r.Terminals[i]
@@ -345,7 +350,9 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 			"orders and refunds of all terminals of --store ID, or of every store with --chain. The bill is the plain\n" +
 			"CSV in --bill FILE, or else the one this terminal's database holds (wxpos bill fetch). Nothing is\n" +
 			"stored: differences are worked through at the terminal that made the sale (wxpos reconcile).\n" +
-			"A terminal that has not replicated its day shows up as WeChat-only rows: see wxpos hq status.",
+			"A terminal that has not replicated its day shows up as WeChat-only rows: see wxpos hq status. A row\n" +
+			"WeChat also announced (a notification recorded by wxpos notify serve) is marked so, and advised not to\n" +
+			"be refunded or recorded again: its sale exists, at a terminal that has not replicated it.",
 		Args: cobra.NoArgs,
 		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, _ []string) error {
 			if chain == (store != "") {
@@ -427,13 +434,26 @@ func printMerchantResult(w io.Writer, res *recon.Result, store string) error {
 	if len(res.Differences) == 0 {
 		b.WriteString("no differences\n")
 	}
+	announced := 0
+	for _, d := range res.Differences {
+		if d.Kind == recon.KindWeChatOnly && d.Announced != "" {
+			announced++
+		}
+	}
+	if announced > 0 {
+		fmt.Fprintf(&b, "%d WeChat-only rows were announced by WeChat: their terminals have not replicated them yet\n", announced)
+	}
 	for _, d := range res.Differences {
 		no := d.OutTradeNo
 		if d.OutRefundNo != "" {
 			no += " / " + d.OutRefundNo
 		}
-		fmt.Fprintf(&b, "%s  %s  local %s %s  bill %s %s\n    %s\n", d.Kind, no, d.LocalState, receipt.Yuan(d.LocalFen),
-			d.BillState, receipt.Yuan(d.BillFen), d.Advice)
+		announced := ""
+		if d.Announced != "" {
+			announced = "  WeChat announced " + d.Announced
+		}
+		fmt.Fprintf(&b, "%s  %s  local %s %s  bill %s %s%s\n    %s\n", d.Kind, no, d.LocalState, receipt.Yuan(d.LocalFen),
+			d.BillState, receipt.Yuan(d.BillFen), announced, d.Advice)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -1,19 +1,23 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/wxpos/wxpos/notify"
+	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
 // TestHQJSONAndCSV: every hq command a script reads prints one JSON object
 // with --json, and hq report --csv --out PREFIX writes one table per file.
 func TestHQJSONAndCSV(t *testing.T) {
-	_, dsn := replicaPool(t)
+	pool, dsn := replicaPool(t)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
@@ -68,6 +72,14 @@ func TestHQJSONAndCSV(t *testing.T) {
 		o.OutTradeNo != paid.OutTradeNo || o.AmountFen != 300 || o.RefundableFen != 300 {
 		t.Fatalf("hq order --json: %+v %v", o, err)
 	}
+	// A payment WeChat announced that no terminal replicated (hq migrate
+	// made the notifications table).
+	now := time.Now()
+	announced := notify.Record{ID: "EV-1", API: "v3", Kind: notify.KindPay, MchID: "1900000109", OutTradeNo: "PS09-T01-E1-1",
+		State: "SUCCESS", TotalFen: 4200, SuccessTime: now, Received: now}
+	if _, err := replica.NewNotifySink(pool).Accept(context.Background(), &announced); err != nil {
+		t.Fatal(err)
+	}
 	// Keys are snake_case like every other --json, and times are the store's.
 	var rep struct {
 		Query struct {
@@ -82,12 +94,22 @@ func TestHQJSONAndCSV(t *testing.T) {
 			PushedSeq  int64  `json:"pushed_seq"`
 			LastPushAt string `json:"last_push_at"`
 		} `json:"terminals"`
+		Announced []struct {
+			No        string `json:"no"`
+			StoreID   string `json:"store_id"`
+			AmountFen int64  `json:"amount_fen"`
+			At        string `json:"at"`
+		} `json:"announced"`
 	}
 	repOut := cmd("hq", "report", "--training", "--json")
 	if err := json.Unmarshal([]byte(repOut), &rep); err != nil || !rep.Query.Training || len(rep.Lines) == 0 || rep.Lines[0].SaleFen != 300 ||
 		len(rep.Terminals) != 1 || rep.Terminals[0].PushedSeq == 0 || !strings.HasSuffix(rep.Terminals[0].LastPushAt, "+08:00") ||
 		!strings.HasSuffix(rep.TakenAt, "+08:00") {
 		t.Fatalf("hq report --json: %+v %v\n%s", rep, err, repOut)
+	}
+	if a := rep.Announced; len(a) != 1 || a[0].No != "PS09-T01-E1-1" || a[0].StoreID != "S09" || a[0].AmountFen != 4200 ||
+		!strings.HasSuffix(a[0].At, "+08:00") || len(rep.Lines) != 1 {
+		t.Errorf("hq report --json announced: %+v (lines %+v)", a, rep.Lines)
 	}
 
 	prefix := filepath.Join(dir, "hq")
@@ -96,7 +118,11 @@ func TestHQJSONAndCSV(t *testing.T) {
 	if err != nil || !strings.Contains(out, prefix+"-sales.csv") {
 		t.Fatalf("hq report --csv --out: %q, %v", out, err)
 	}
-	if !strings.Contains(string(sales), "3.00") || strings.Contains(string(sales), "\n\n") {
+	if !strings.Contains(string(sales), "3.00") || strings.Contains(string(sales), "\n\n") || strings.Contains(string(sales), "42.00") {
 		t.Errorf("sales file: want the 3.00 sale and one table only:\n%s", sales)
+	}
+	if a, err := os.ReadFile(prefix + "-announced.csv"); err != nil || !strings.Contains(string(a), "PS09-T01-E1-1") ||
+		!strings.Contains(string(a), "42.00") || !strings.Contains(out, prefix+"-announced.csv") {
+		t.Errorf("announced file: %q, %v (%s)", a, err, out)
 	}
 }

@@ -73,6 +73,11 @@ type Difference struct {
 	Resolution *Resolution `json:"resolution,omitempty"`
 	// LastQuery is the outcome of the latest "query now", if any.
 	LastQuery string `json:"last_query,omitempty"`
+	// Announced is the state WeChat Pay's latest notification about the
+	// order or refund gave, when the chain recorded one (head office's
+	// reconciliation, replica.ReconcileMerchant): WeChat's word beside
+	// its bill, e.g. for a payment whose terminal has not replicated it.
+	Announced string `json:"announced,omitempty"`
 }
 
 // LocalOrder is the local state of the difference's order: LocalState

@@ -15,6 +15,7 @@ import (
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/state"
 	"github.com/wxpos/wxpos/tz"
+	"github.com/wxpos/wxpos/wechat"
 )
 
 // The states the head-office queries select on, as SQL literals spelled
@@ -81,6 +82,26 @@ type Open struct {
 	Announced string `json:"announced,omitempty"`
 }
 
+// Announced is a payment or refund WeChat Pay announced — a verified
+// notification recorded in the chain's PostgreSQL (NotifySink) — that no
+// terminal has replicated: its terminal went offline, or fell behind,
+// after the customer paid. It is listed on its own and never counted in
+// the lines, which are the terminals' own figures; once its terminal's
+// record arrives it leaves this list — for the lines when PAID, for Open
+// (with Announced set) while the terminal has not confirmed it — so it is
+// never counted twice.
+type Announced struct {
+	Kind          string    `json:"kind"`         // "order" or "refund"
+	No            string    `json:"no"`           // out_trade_no or out_refund_no
+	OutTradeNo    string    `json:"out_trade_no"` // the sale (a refund's too)
+	StoreID       string    `json:"store_id"`     // from the number the terminal minted (pos.NumberPrefix)
+	TerminalID    string    `json:"terminal_id"`
+	State         string    `json:"state"`      // WeChat's latest: SUCCESS, or a refund's CLOSED or ABNORMAL
+	AmountFen     int64     `json:"amount_fen"` // what was paid, or refunded
+	At            time.Time `json:"at"`         // WeChat's success time, else when the notification came
+	TransactionID string    `json:"transaction_id,omitempty"`
+}
+
 // TerminalState is a terminal's replication position as HQ sees it.
 type TerminalState struct {
 	StoreID         string    `json:"store_id"`
@@ -107,10 +128,13 @@ type ReconDay struct {
 // terminal and tender, what is still open, and how current each terminal's
 // replica is (a terminal that has not replicated has figures missing).
 type HQReport struct {
-	Query     Query           `json:"query"`
-	TakenAt   time.Time       `json:"taken_at"`
-	Lines     []Line          `json:"lines"`
-	Open      []Open          `json:"open"`
+	Query   Query     `json:"query"`
+	TakenAt time.Time `json:"taken_at"`
+	Lines   []Line    `json:"lines"`
+	Open    []Open    `json:"open"`
+	// Announced lists what WeChat announced in the range that no terminal
+	// has replicated yet: not in the lines, not in Totals.
+	Announced []Announced     `json:"announced"`
 	Terminals []TerminalState `json:"terminals"`
 	// Recon lists the reconciliations of the days in range; a terminal
 	// missing for a day has not reconciled it (or not replicated it).
@@ -164,6 +188,9 @@ func Report(ctx context.Context, db Querier, q Query) (*HQReport, error) {
 	}
 	r.Lines = t.sorted()
 	if r.Open, err = openItems(ctx, db, q, end); err != nil {
+		return nil, err
+	}
+	if r.Announced, err = announcedOnly(ctx, db, q, start, end); err != nil {
 		return nil, err
 	}
 	if r.Terminals, err = Terminals(ctx, db, q.StoreID); err != nil {
@@ -274,6 +301,52 @@ func openItems(ctx context.Context, db Querier, q Query, end time.Time) ([]Open,
 	return open, nil
 }
 
+// announcedOnly lists the payments and refunds whose latest notification
+// in [start, end) (by WeChat's success time, else its arrival) is about a
+// number no terminal has replicated, oldest first. A number's store and
+// terminal are read from it: "PS01-T01-…" is S01's T01 (pos.NumberPrefix).
+// Notifications carry no training flag: training terminals record theirs
+// in their own file, never here.
+func announcedOnly(ctx context.Context, db Querier, q Query, start, end time.Time) ([]Announced, error) {
+	rows, err := db.Query(ctx, `WITH latest AS (
+			SELECT DISTINCT ON (kind, no) * FROM (
+				SELECT seq, kind, CASE WHEN kind = 'refund' THEN out_refund_no ELSE out_trade_no END AS no, out_trade_no, state,
+					CASE WHEN kind = 'refund' THEN refund_fen ELSE total_fen END AS amount_fen,
+					coalesce(success_time, received) AS at, transaction_id
+				FROM notifications
+				WHERE coalesce(success_time, received) >= $1 AND coalesce(success_time, received) < $2) n
+			ORDER BY kind, no, seq DESC)
+		SELECT CASE WHEN l.kind = 'pay' THEN 'order' ELSE 'refund' END, l.no, l.out_trade_no,
+			split_part(substr(l.no, 2), '-', 1), split_part(substr(l.no, 2), '-', 2), l.state, l.amount_fen, l.at, l.transaction_id
+		FROM latest l
+		WHERE ($3 = '' OR split_part(substr(l.no, 2), '-', 1) = $3)
+			AND CASE WHEN l.kind = 'pay' THEN NOT EXISTS (SELECT 1 FROM orders o WHERE o.out_trade_no = l.no)
+				ELSE NOT EXISTS (SELECT 1 FROM refunds r WHERE r.out_refund_no = l.no) END
+		ORDER BY l.at, l.no`, start, end, q.StoreID)
+	if err != nil {
+		return nil, fmt.Errorf("hq announced: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Announced])
+	if err != nil {
+		return nil, fmt.Errorf("hq announced: %w", err)
+	}
+	return out, nil
+}
+
+// AnnouncedTotals sums what WeChat announced SUCCESS among r.Announced:
+// payments and refunds no terminal has replicated, beside Totals.
+func (r *HQReport) AnnouncedTotals() (pays, payFen, refunds, refundFen int64) {
+	for _, a := range r.Announced {
+		switch {
+		case a.Kind == "order" && a.State == string(wechat.TradeSuccess):
+			pays, payFen = pays+1, payFen+a.AmountFen
+		case a.Kind == "refund" && a.State == string(wechat.RefundSuccess):
+			refunds, refundFen = refunds+1, refundFen+a.AmountFen
+		}
+	}
+	return pays, payFen, refunds, refundFen
+}
+
 // reconDays reads the reconciliation status the terminals replicated:
 // recon.run events (Ref: the day; Data: counts, differences, open) and
 // recon.resolve events (Data: the day) after them.
@@ -331,8 +404,8 @@ func forRows(rows pgx.Rows, fn func(pgx.Rows) error) error {
 	return rows.Err()
 }
 
-// HQColumns, HQOpenColumns and HQReconColumns are the three tables
-// WriteCSV writes, one after the other.
+// HQColumns, HQOpenColumns, HQAnnouncedColumns and HQReconColumns are the
+// columns of the report's CSV tables (CSVTables).
 var (
 	HQColumns = []csvout.Column{
 		{Key: "day", ZH: "营业日"}, {Key: "store_id", ZH: "门店"}, {Key: "terminal_id", ZH: "终端"}, {Key: "tender", ZH: "支付方式"},
@@ -343,6 +416,13 @@ var (
 	HQOpenColumns = []csvout.Column{
 		{Key: "open", ZH: "未完成"}, {Key: "no", ZH: "单号"}, {Key: "store_id", ZH: "门店"}, {Key: "terminal_id", ZH: "终端"},
 		{Key: "tender", ZH: "支付方式"}, {Key: "state", ZH: "状态"}, {Key: "amount_yuan", ZH: "金额（元）"}, {Key: "created_at", ZH: "创建时间"},
+		{Key: "announced", ZH: "微信已通知"},
+	}
+	HQAnnouncedColumns = []csvout.Column{
+		{Key: "announced_only", ZH: "微信已通知未同步"}, {Key: "no", ZH: "单号"}, {Key: "out_trade_no", ZH: "商户订单号"},
+		{Key: "store_id", ZH: "门店"}, {Key: "terminal_id", ZH: "终端"}, {Key: "state", ZH: "微信状态"},
+		{Key: "amount_yuan", ZH: "金额（元）"}, {Key: "amount_fen", ZH: "金额（分）"}, {Key: "at", ZH: "时间"},
+		{Key: "transaction_id", ZH: "微信支付单号"},
 	}
 	HQReconColumns = []csvout.Column{
 		{Key: "reconciled", ZH: "对账日"}, {Key: "store_id", ZH: "门店"}, {Key: "terminal_id", ZH: "终端"}, {Key: "at", ZH: "对账时间"},
@@ -352,15 +432,16 @@ var (
 
 // CSVTable is one table of a report, written as a CSV file of its own.
 type CSVTable struct {
-	Name  string // "sales", "open" or "recon": what the file holds
+	Name  string // "sales", "open", "announced" or "recon": what the file holds
 	Write func(w io.Writer) error
 }
 
 // CSVTables returns the report as one CSV file per table, each under
 // package csvout's rules (UTF-8 with a BOM, one header row in lang, amounts
 // in yuan with two decimals and in fen): the sales lines with their total,
-// then the open items and the reconciliations when there are any. A
-// spreadsheet opens each as one sheet.
+// then the open items (with what WeChat announced about each), what WeChat
+// announced that no terminal replicated, and the reconciliations, each
+// when there are any. A spreadsheet opens each as one sheet.
 func (r *HQReport) CSVTables(lang csvout.Lang) []CSVTable {
 	out := []CSVTable{{Name: "sales", Write: func(w io.Writer) error {
 		cw := csvout.New(w, lang, HQColumns)
@@ -379,7 +460,17 @@ func (r *HQReport) CSVTables(lang csvout.Lang) []CSVTable {
 			cw := csvout.New(w, lang, HQOpenColumns)
 			for _, o := range r.Open {
 				cw.Row(o.Kind, o.No, o.StoreID, o.TerminalID, o.Tender, o.State, csvout.Yuan(o.AmountFen),
-					tz.RFC3339(o.CreatedAt))
+					tz.RFC3339(o.CreatedAt), o.Announced)
+			}
+			return cw.Flush()
+		}})
+	}
+	if len(r.Announced) > 0 {
+		out = append(out, CSVTable{Name: "announced", Write: func(w io.Writer) error {
+			cw := csvout.New(w, lang, HQAnnouncedColumns)
+			for _, a := range r.Announced {
+				cw.Row(a.Kind, a.No, a.OutTradeNo, a.StoreID, a.TerminalID, a.State, csvout.Yuan(a.AmountFen), csvout.Fen(a.AmountFen),
+					tz.RFC3339(a.At), a.TransactionID)
 			}
 			return cw.Flush()
 		}})
@@ -412,6 +503,16 @@ func (r *HQReport) WriteText(w io.Writer, now time.Time) error {
 	}
 	t := r.Totals()
 	bw.printf("%-39s %6d %14s %6d %12s %14s\n", "total", t.SaleCount, receipt.Yuan(t.SaleFen), t.RefundCount, receipt.Yuan(t.RefundFen), receipt.Yuan(t.NetFen()))
+	if len(r.Announced) > 0 {
+		pays, payFen, refunds, refundFen := r.AnnouncedTotals()
+		bw.printf("%-39s %6d %14s %6d %12s %14s\n", "announced by WeChat, not replicated", pays, receipt.Yuan(payFen), refunds,
+			receipt.Yuan(refundFen), receipt.Yuan(payFen-refundFen))
+		bw.printf("\nannounced by WeChat, no terminal has replicated it yet (not in the total):\n")
+		for _, a := range r.Announced {
+			bw.printf("  %-6s %-32s %s/%s %-8s %12s %s\n", a.Kind, a.No, a.StoreID, a.TerminalID, a.State,
+				receipt.Yuan(a.AmountFen), tz.Stamp(a.At))
+		}
+	}
 	if len(r.Open) > 0 {
 		bw.printf("\nopen (not in the totals):\n")
 		for _, o := range r.Open {

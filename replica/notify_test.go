@@ -1,17 +1,25 @@
 package replica
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"fmt"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/notify"
 	"github.com/wxpos/wxpos/paygate"
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -236,5 +244,161 @@ func TestReportShowsAnnounced(t *testing.T) {
 	}
 	if open := report(); len(open) != 1 || open[0].Announced != "SUCCESS" {
 		t.Fatalf("after the notification: %+v, want announced SUCCESS", open)
+	}
+}
+
+// A payment and a refund WeChat announced while their terminal was
+// offline, before it replicated them, are on the head-office report on a
+// line of their own — in text, CSV and the report's Announced — and not in
+// the total; once the terminal replicates them open they are open items
+// marked announced; once it replicates the sale PAID it counts in the
+// lines, once.
+func TestReportAnnouncedNotReplicated(t *testing.T) {
+	ctx := context.Background()
+	pool := migrated(t)
+	paid := sh("2026-11-25 10:00")
+	sink := NewNotifySink(pool)
+	for _, r := range []notify.Record{
+		{ID: "EV-1", API: "v3", Kind: notify.KindPay, MchID: "1900000109", OutTradeNo: "PS01-T01-E1-1", TransactionID: "4201",
+			State: "SUCCESS", TotalFen: 5100, SuccessTime: paid, Received: paid},
+		{ID: "EV-2", API: "v3", Kind: notify.KindRefund, MchID: "1900000109", OutTradeNo: "PS01-T01-E1-0", OutRefundNo: "RS01-T01-E1-2",
+			State: "SUCCESS", TotalFen: 900, RefundFen: 300, SuccessTime: paid.Add(time.Minute), Received: paid.Add(time.Minute)},
+		{ID: "EV-3", API: "v3", Kind: notify.KindPay, MchID: "1900000109", OutTradeNo: "PS02-T01-E1-1",
+			State: "SUCCESS", TotalFen: 700, SuccessTime: paid.AddDate(0, 0, 1), Received: paid.AddDate(0, 0, 1)}, // the next day
+	} {
+		if _, err := sink.Accept(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report := func(store string) *HQReport {
+		t.Helper()
+		r, err := Report(ctx, pool, Query{From: "20261125", To: "20261125", StoreID: store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+
+	r := report("")
+	var got []string
+	for _, a := range r.Announced {
+		got = append(got, fmt.Sprintf("%s %s %s/%s %s %d", a.Kind, a.No, a.StoreID, a.TerminalID, a.State, a.AmountFen))
+	}
+	if want := []string{"order PS01-T01-E1-1 S01/T01 SUCCESS 5100", "refund RS01-T01-E1-2 S01/T01 SUCCESS 300"}; !slices.Equal(got, want) {
+		t.Fatalf("announced %q, want %q", got, want)
+	}
+	if a := r.Announced[0]; a.TransactionID != "4201" || !a.At.Equal(paid) || a.OutTradeNo != "PS01-T01-E1-1" {
+		t.Errorf("announced payment %+v", a)
+	}
+	if tot := r.Totals(); tot.SaleCount != 0 || tot.RefundCount != 0 || len(r.Open) != 0 {
+		t.Errorf("unreplicated announcements counted: totals %+v, open %+v", tot, r.Open)
+	}
+	if pays, payFen, refunds, refundFen := r.AnnouncedTotals(); pays != 1 || payFen != 5100 || refunds != 1 || refundFen != 300 {
+		t.Errorf("announced totals %d/%d %d/%d", pays, payFen, refunds, refundFen)
+	}
+	var text bytes.Buffer
+	if err := r.WriteText(&text, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var line []string // the announced line's figures, under the total's columns
+	for l := range strings.Lines(text.String()) {
+		if rest, ok := strings.CutPrefix(l, "announced by WeChat, not replicated "); ok {
+			line = strings.Fields(rest)
+		}
+	}
+	if !slices.Equal(line, []string{"1", "51.00", "1", "3.00", "48.00"}) || !strings.Contains(text.String(), "PS01-T01-E1-1") {
+		t.Errorf("announced line %q; text report:\n%s", line, text.String())
+	}
+	var names []string
+	for _, tb := range r.CSVTables(csvout.English) {
+		names = append(names, tb.Name)
+		if tb.Name != "announced" {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := tb.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(buf.Bytes()[len(csvout.BOM):])).ReadAll()
+		if err != nil || len(rows) != 3 || rows[1][1] != "PS01-T01-E1-1" || rows[1][6] != "51.00" || rows[1][7] != "5100" {
+			t.Errorf("announced CSV %q, %v", rows, err)
+		}
+	}
+	if !slices.Equal(names, []string{"sales", "announced"}) {
+		t.Errorf("CSV tables %v, want sales and announced", names)
+	}
+	if other := report("S02"); len(other.Announced) != 0 {
+		t.Errorf("store S02 on 25 Nov: %+v", other.Announced)
+	}
+
+	// The terminal comes back: it replicates the sale still open (it has
+	// not queried yet), then PAID.
+	db := openDB(t)
+	w, err := NewWorker(db, pool, Options{StoreID: "S01", TerminalID: "T01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sale := storage.Order{OutTradeNo: "PS01-T01-E1-1", Tender: "wechat_qr", State: "SHOWING_QR", AmountFen: 5100, CreatedAt: paid.Add(-time.Minute)}
+	record(t, db, []storage.Order{sale}, nil)
+	if err := w.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r = report("")
+	if len(r.Announced) != 1 || r.Announced[0].Kind != "refund" || len(r.Open) != 1 || r.Open[0].Announced != "SUCCESS" || r.Totals().SaleCount != 0 {
+		t.Fatalf("sale replicated open: announced %+v, open %+v, totals %+v", r.Announced, r.Open, r.Totals())
+	}
+	var buf bytes.Buffer
+	if err := r.CSVTables(csvout.English)[1].Write(&buf); err != nil || !strings.Contains(buf.String(), "SHOWING_QR") ||
+		!strings.Contains(buf.String(), ",SUCCESS\r\n") {
+		t.Errorf("open CSV without what WeChat announced: %q, %v", buf.String(), err)
+	}
+	sale.State, sale.PaidAt, sale.TransactionID = "PAID", paid, "4201"
+	record(t, db, []storage.Order{sale}, nil)
+	if err := w.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r = report("")
+	if tot := r.Totals(); tot.SaleCount != 1 || tot.SaleFen != 5100 || len(r.Open) != 0 || len(r.Announced) != 1 {
+		t.Errorf("sale replicated PAID: totals %+v, open %+v, announced %+v — want it counted once", tot, r.Open, r.Announced)
+	}
+}
+
+// Head office's reconciliation marks what WeChat announced: a bill row no
+// terminal replicated but WeChat notified is advised as its terminal's, not
+// to be refunded; one nobody announced keeps "refund it, or record the
+// sale".
+func TestReconcileMerchantAnnounced(t *testing.T) {
+	ctx := context.Background()
+	pool := migrated(t)
+	paid := sh("2026-11-25 10:00")
+	rec := notify.Record{ID: "EV-1", API: "v3", Kind: notify.KindPay, MchID: "1900000109", OutTradeNo: "PS01-T01-E1-1",
+		TransactionID: "4201", State: "SUCCESS", TotalFen: 5100, SuccessTime: paid, Received: paid}
+	if _, err := NewNotifySink(pool).Accept(ctx, &rec); err != nil {
+		t.Fatal(err)
+	}
+	row := func(no, txid string, fen int64) recon.Row {
+		return recon.Row{Time: paid, DeviceInfo: "T01", TransactionID: txid, OutTradeNo: no, TradeType: "NATIVE",
+			State: recon.BillSuccess, TotalFen: fen, SettledFen: fen}
+	}
+	bill := []recon.Row{row("PS01-T01-E1-1", "4201", 5100), row("PS01-T01-E1-2", "4202", 800)}
+	res, err := ReconcileMerchant(ctx, pool, "20261125", "S01", recon.NewRows(bill))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts[recon.KindWeChatOnly] != 2 || len(res.Differences) != 2 {
+		t.Fatalf("counts %v, differences %+v", res.Counts, res.Differences)
+	}
+	for _, d := range res.Differences {
+		refundable := slices.Contains(d.Actions, recon.ActionRefund)
+		switch d.OutTradeNo {
+		case "PS01-T01-E1-1":
+			if d.Announced != "SUCCESS" || d.Advice != adviceNotReplicated || refundable {
+				t.Errorf("announced row: %+v", d)
+			}
+		default:
+			if d.Announced != "" || d.Advice == adviceNotReplicated || !refundable {
+				t.Errorf("row nobody announced: %+v", d)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/wxpos/wxpos/notify"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 )
@@ -70,7 +71,11 @@ func MerchantRecords(ctx context.Context, db Querier, day recon.Day, storeID str
 // at the terminals (recon.Desk), where the records are.
 //
 // Records of a terminal that has not replicated its day yet show up as
-// wechat_only: check the replication positions (Terminals) first.
+// wechat_only: check the replication positions (Terminals) first. Each
+// difference WeChat sent a notification about carries the state it
+// announced (Difference.Announced); a wechat_only payment or refund that
+// WeChat announced is one its terminal has not replicated, and is advised
+// as such — never refunded or recorded again at head office.
 func ReconcileMerchant(ctx context.Context, db Querier, day recon.Day, storeID string, bill recon.RowReader) (*recon.Result, error) {
 	local, err := MerchantRecords(ctx, db, day, storeID)
 	if err != nil {
@@ -84,6 +89,62 @@ func ReconcileMerchant(ctx context.Context, db Querier, day recon.Day, storeID s
 	if err != nil {
 		return nil, err
 	}
+	if err := markAnnounced(ctx, db, res); err != nil {
+		return nil, err
+	}
 	res.At = time.Now()
 	return res, nil
+}
+
+// adviceNotReplicated replaces wechat_only's "refund it, or record the
+// sale" when WeChat announced the record: the sale exists, at a terminal
+// that has not replicated it.
+const adviceNotReplicated = "WeChat announced it (a verified notification) but no terminal has replicated it for this day: " +
+	"its terminal is offline or behind (wxpos hq status) — do not refund or record it again; reconcile once it has replicated"
+
+// markAnnounced sets Announced on each difference of res that a recorded
+// notification is about, to the latest state announced.
+func markAnnounced(ctx context.Context, db Querier, res *recon.Result) error {
+	var trades, refunds []string
+	for _, d := range res.Differences {
+		if d.Subject == recon.SubjectRefund {
+			refunds = append(refunds, d.OutRefundNo)
+		} else {
+			trades = append(trades, d.OutTradeNo)
+		}
+	}
+	if len(trades)+len(refunds) == 0 {
+		return nil
+	}
+	rows, err := db.Query(ctx, `SELECT DISTINCT ON (kind, no) kind, no, state FROM (
+			SELECT seq, kind, CASE WHEN kind = 'refund' THEN out_refund_no ELSE out_trade_no END AS no, state
+			FROM notifications
+			WHERE (kind = 'pay' AND out_trade_no = ANY($1)) OR (kind = 'refund' AND out_refund_no = ANY($2))) n
+		ORDER BY kind, no, seq DESC`, trades, refunds)
+	if err != nil {
+		return fmt.Errorf("announced states: %w", err)
+	}
+	announced := map[[2]string]string{}
+	err = forRows(rows, func(rows pgx.Rows) error {
+		var kind, no, st string
+		if err := rows.Scan(&kind, &no, &st); err != nil {
+			return err
+		}
+		announced[[2]string{kind, no}] = st
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("announced states: %w", err)
+	}
+	for i := range res.Differences {
+		d := &res.Differences[i]
+		key := [2]string{string(notify.KindPay), d.OutTradeNo}
+		if d.Subject == recon.SubjectRefund {
+			key = [2]string{string(notify.KindRefund), d.OutRefundNo}
+		}
+		if d.Announced = announced[key]; d.Announced != "" && d.Kind == recon.KindWeChatOnly {
+			d.Advice, d.Actions = adviceNotReplicated, []recon.Action{recon.ActionQuery, recon.ActionExplain}
+		}
+	}
+	return nil
 }
