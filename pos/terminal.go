@@ -422,8 +422,14 @@ func (t *Terminal) moveIn(f Flow, o *Order, to State, actor, reason string, muta
 // build the change (with the refund receipt on SUCCESS), commit, log,
 // publish.
 func (t *Terminal) moveRefund(r *Refund, to RefundState, actor, reason string, mutate func(*Refund), extra func(*Change)) (*Refund, error) {
+	return t.moveRefundIn(RefundTable, r, to, actor, reason, mutate, extra)
+}
+
+// moveRefundIn is moveRefund checked against tab: RefundTable, or
+// AbnormalTable for a manager's settlement of an ABNORMAL refund.
+func (t *Terminal) moveRefundIn(tab Table[RefundState], r *Refund, to RefundState, actor, reason string, mutate func(*Refund), extra func(*Change)) (*Refund, error) {
 	from := r.State
-	m, err := begin(t, RefundTable, FlowRefund, r.OutRefundNo, from, to, actor, reason)
+	m, err := begin(t, tab, FlowRefund, r.OutRefundNo, from, to, actor, reason)
 	if err != nil {
 		return r, err
 	}

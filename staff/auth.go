@@ -45,25 +45,29 @@ const (
 	ActionDeleteLine Action = "delete_line"
 	// ActionCatalog changes the catalogue: items and prices (import).
 	ActionCatalog Action = "catalog"
+	// ActionAbnormalRefund settles a refund WeChat could not pay back
+	// (pos.ActionAbnormalRefund).
+	ActionAbnormalRefund Action = "abnormal_refund"
 )
 
 // required lists the role each action needs; the permission table.
 var required = map[Action]Role{
-	ActionSale:       RoleCashier,
-	ActionCashIn:     RoleCashier,
-	ActionXReport:    RoleCashier,
-	ActionDayOpen:    RoleCashier,
-	ActionRefund:     RoleManager,
-	ActionForcePaid:  RoleManager,
-	ActionForceVoid:  RoleManager,
-	ActionDayClose:   RoleManager,
-	ActionCashOut:    RoleManager,
-	ActionSettings:   RoleManager,
-	ActionStaff:      RoleManager,
-	ActionDrawer:     RoleManager,
-	ActionDiscount:   RoleManager,
-	ActionCatalog:    RoleManager,
-	ActionDeleteLine: RoleManager,
+	ActionSale:           RoleCashier,
+	ActionCashIn:         RoleCashier,
+	ActionXReport:        RoleCashier,
+	ActionDayOpen:        RoleCashier,
+	ActionRefund:         RoleManager,
+	ActionForcePaid:      RoleManager,
+	ActionForceVoid:      RoleManager,
+	ActionDayClose:       RoleManager,
+	ActionCashOut:        RoleManager,
+	ActionSettings:       RoleManager,
+	ActionStaff:          RoleManager,
+	ActionDrawer:         RoleManager,
+	ActionDiscount:       RoleManager,
+	ActionCatalog:        RoleManager,
+	ActionDeleteLine:     RoleManager,
+	ActionAbnormalRefund: RoleManager,
 }
 
 // Allows reports whether role r may perform a by itself. Unknown actions
