@@ -92,25 +92,25 @@ func (o *order) paidLater() bool { return o.paid() && dayKey(o.SuccessTime) != d
 
 // refund is one refund request.
 type refund struct {
-	OutRefundNo   string    `json:"out_refund_no"`
-	RefundID      string    `json:"refund_id"`
-	OutTradeNo    string    `json:"out_trade_no"`
-	TransactionID string    `json:"transaction_id"`
-	AmountFen     int64     `json:"amount_fen"`
-	TotalFen      int64     `json:"total_fen"`
-	Status        string    `json:"status"`
-	Reason        string    `json:"reason,omitempty"`
-	NotifyURL     string    `json:"notify_url,omitempty"`
-	Gen           string    `json:"gen,omitempty"`
-	Outcome       string    `json:"outcome,omitempty"` // final status when due; "" = SUCCESS
+	OutRefundNo   string `json:"out_refund_no"`
+	RefundID      string `json:"refund_id"`
+	OutTradeNo    string `json:"out_trade_no"`
+	TransactionID string `json:"transaction_id"`
+	AmountFen     int64  `json:"amount_fen"`
+	TotalFen      int64  `json:"total_fen"`
+	Status        string `json:"status"`
+	Reason        string `json:"reason,omitempty"`
+	NotifyURL     string `json:"notify_url,omitempty"`
+	Gen           string `json:"gen,omitempty"`
+	Outcome       string `json:"outcome,omitempty"` // final status when due; "" = SUCCESS
 	// After an apply-abnormal-refund: how it was settled and where the
 	// money goes ("" = the original account).
-	AbnormalType    string `json:"abnormal_type,omitempty"`
-	Channel         string `json:"channel,omitempty"`
-	ReceivedAccount string `json:"received_account,omitempty"`
-	CreateTime    time.Time `json:"create_time"`
-	CompleteAt    time.Time `json:"complete_at"`
-	SuccessTime   time.Time `json:"success_time,omitzero"`
+	AbnormalType    string    `json:"abnormal_type,omitempty"`
+	Channel         string    `json:"channel,omitempty"`
+	ReceivedAccount string    `json:"received_account,omitempty"`
+	CreateTime      time.Time `json:"create_time"`
+	CompleteAt      time.Time `json:"complete_at"`
+	SuccessTime     time.Time `json:"success_time,omitzero"`
 	// Coupon is the order's coupon, copied; DiscountFen the part of it
 	// this refund gives back (coupon.go).
 	Coupon      *coupon `json:"coupon,omitempty"`
@@ -123,35 +123,51 @@ func (l *ledger) markPaid(o *order, t time.Time) {
 	o.State = stateSuccess
 	o.SuccessTime = t
 	o.EndTime = t
-	o.TransactionID = transactionID(t, o.N)
+	o.TransactionID = l.transactionID(t, o.N)
 	if o.BankType == "" {
 		o.BankType = "OTHERS"
 	}
 	o.FailAt, o.PayAt = time.Time{}, time.Time{}
 }
 
-// A transaction_id is 42000, the Beijing day it paid and 15 digits: 1 and
-// the order's creation number in 14. The number finds the order through
-// orderseq, so no index of transaction ids is kept. Ledgers written before
-// this numbering hold ids whose 15 digits start with 0 (a counter); those
+// A transaction_id is 42000, the Beijing day it paid and 15 digits: the
+// ledger's digit (1 for the direct merchant, 2 for the sub-merchant, so
+// that an id names one order in the whole sandbox) and the order's
+// creation number in 14. The number finds the order through orderseq, so
+// no index of transaction ids is kept. Ledgers written before this
+// numbering hold ids whose 15 digits start with 0 or 5 (a counter); those
 // stay in the tx index.
 const txNumberBase = 100_000_000_000_000
 
-func transactionID(t time.Time, n uint64) string {
-	return fmt.Sprintf("42000%s%d", t.In(tz.Shanghai).Format("20060102"), txNumberBase+n)
+// idDigit is the ledger's first digit of its transaction_id numbers.
+func (l *ledger) idDigit() uint64 {
+	if l.sub {
+		return 2
+	}
+	return 1
 }
 
-// txNumber is the creation number a transaction_id minted by
-// transactionID carries (false: another id).
-func txNumber(id string) (uint64, bool) {
-	if len(id) != 28 || !strings.HasPrefix(id, "42000") || id[13] != '1' {
+func (l *ledger) transactionID(t time.Time, n uint64) string {
+	return fmt.Sprintf("42000%s%d", t.In(tz.Shanghai).Format("20060102"), l.idDigit()*txNumberBase+n)
+}
+
+// derivedTxID reports whether id was minted by a ledger's transactionID
+// (the direct or the sub-merchant's): such ids are not indexed.
+func derivedTxID(id string) bool {
+	return len(id) == 28 && strings.HasPrefix(id, "42000") && (id[13] == '1' || id[13] == '2')
+}
+
+// txNumber is the creation number a transaction_id minted by this
+// ledger's transactionID carries (false: another id).
+func (l *ledger) txNumber(id string) (uint64, bool) {
+	if len(id) != 28 || !strings.HasPrefix(id, "42000") || uint64(id[13]-'0') != l.idDigit() {
 		return 0, false
 	}
 	n, err := strconv.ParseUint(id[13:], 10, 64)
 	if err != nil {
 		return 0, false
 	}
-	return n - txNumberBase, true
+	return n - l.idDigit()*txNumberBase, true
 }
 
 // settleOrder applies to o what is due at or before now: a password

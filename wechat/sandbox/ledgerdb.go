@@ -113,6 +113,7 @@ type ledger struct {
 	refunds map[string]*entry[refund]
 	notices map[uint64]*entry[notice]
 	err     error // a record that did not decode in this update
+	sub     bool  // the sub-merchant's ledger (transaction_id digit 2)
 }
 
 func merchantBucket(mchID string) []byte { return []byte("merchant:" + mchID) }
@@ -387,7 +388,7 @@ func (l *ledger) peekOrder(no string) *order {
 // findOrder looks an order up by transaction_id (preferred) or out_trade_no.
 func (l *ledger) findOrder(transactionID, outTradeNo string) *order {
 	if transactionID != "" {
-		if n, ok := txNumber(transactionID); ok {
+		if n, ok := l.txNumber(transactionID); ok {
 			if no := l.b(bOrderSeq).Get(u64(n)); no != nil {
 				if o := l.order(string(no)); o != nil && o.TransactionID == transactionID {
 					return o
@@ -678,7 +679,7 @@ func (l *ledger) settle(now time.Time) {
 // index is every index entry order o owns in its current state.
 func (o *order) index() []idxKey {
 	var k []idxKey
-	if _, derived := txNumber(o.TransactionID); o.TransactionID != "" && !derived {
+	if o.TransactionID != "" && !derivedTxID(o.TransactionID) {
 		k = append(k, idxKey{bTx, o.TransactionID, o.OutTradeNo})
 	}
 	if o.CodeURL != "" && o.TradeType == tradeNative {

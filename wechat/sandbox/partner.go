@@ -136,6 +136,7 @@ func (s *Server) openPartner() error {
 	if p.led, err = ledgerOn(s.home.db, c.SubMchID); err != nil {
 		return fmt.Errorf("sandbox: sub-merchant ledger: %w", err)
 	}
+	p.led.sub = true
 	if p.led.meta.Seq == 0 {
 		p.led.meta.Seq = subSeqBase
 	}
