@@ -441,12 +441,13 @@ func (b *bufferedWriter) Header() http.Header         { return b.header }
 func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
 func (b *bufferedWriter) WriteHeader(code int)        { b.status = code }
 
-// withClientCert requires the merchant certificate on /secapi/ when the
+// withClientCert requires the merchant certificate on /secapi/ (and on
+// /pay/downloadfundflow, PROTOCOL A.4) when the
 // sandbox is served over TLS. Without one WeChat fails the handshake; the
 // sandbox closes the connection, which clients see the same way.
 func (s *Server) withClientCert(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.TLS != nil && strings.HasPrefix(r.URL.Path, "/secapi/") {
+		if r.TLS != nil && (strings.HasPrefix(r.URL.Path, "/secapi/") || r.URL.Path == "/pay/downloadfundflow") {
 			ok := len(r.TLS.VerifiedChains) > 0 && len(r.TLS.VerifiedChains[0]) > 0 &&
 				(r.TLS.VerifiedChains[0][0].Subject.CommonName == s.creds.MchID || r.TLS.VerifiedChains[0][0].Subject.CommonName == s.sp.c.SpMchID)
 			if !ok {

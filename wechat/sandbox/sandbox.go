@@ -346,6 +346,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/secapi/pay/refund", s.v2(v2Refund, s.handleRefund))
 	mux.Handle("/pay/refundquery", s.v2(v2RefundQuery, s.handleRefundQuery))
 	mux.Handle("/pay/downloadbill", s.v2(v2DownloadBill, s.handleDownloadBill))
+	mux.Handle("/pay/downloadfundflow", s.v2(v2DownloadFundFlow, s.handleDownloadFundFlow))
 
 	// API v3 (JSON).
 	mux.Handle("POST /v3/pay/transactions/native", s.v3(s.handleV3Native))
@@ -361,6 +362,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /v3/refund/domestic/refunds/{out_refund_no}", s.v3(s.handleV3RefundQuery))
 	mux.Handle("POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund", s.v3(s.handleV3ApplyAbnormalRefund))
 	mux.Handle("GET /v3/bill/tradebill", s.v3(s.handleV3TradeBill))
+	mux.Handle("GET /v3/bill/fundflowbill", s.v3(s.handleV3FundFlowBill))
 	mux.Handle("GET /v3/billdownload/file", s.v3(s.handleV3BillFile))
 	mux.Handle("GET /v3/certificates", s.v3(s.handleV3Certificates))
 	s.partnerRoutes(mux)

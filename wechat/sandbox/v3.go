@@ -856,13 +856,9 @@ func (s *Server) handleV3TradeBill(r *http.Request, _ []byte) v3Reply {
 	if !ok {
 		return rep
 	}
-	date := q.Get("bill_date")
-	if date == "" {
-		return v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "缺少参数bill_date", Detail: &v3Detail{Field: "bill_date", Location: "query"}})
-	}
-	day, err := time.ParseInLocation(time.DateOnly, date, tz.Shanghai)
-	if err != nil {
-		return v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "bill_date格式错误，应为YYYY-MM-DD", Detail: &v3Detail{Field: "bill_date", Location: "query"}})
+	day, rep, ok := v3BillDate(q.Get("bill_date"))
+	if !ok {
+		return rep
 	}
 	billType := q.Get("bill_type")
 	if billType == "" {
@@ -874,38 +870,59 @@ func (s *Server) handleV3TradeBill(r *http.Request, _ []byte) v3Reply {
 	}
 	s.updateIn(led, func(now time.Time) bool {
 		data, aerr := s.bill(now, day, billType, "")
-		switch aerr {
-		case nil:
-		case errStatementNotYet:
-			rep = v3Err(aerr.with("账单生成中，请于次日10点后再下载"))
-			return false
-		case errNoStatement:
-			rep = v3Err(aerr.with("该日期无交易或退款，不生成账单"))
-			return false
-		case errBillDate:
-			rep = v3Err(aerr.with("账单日期不合法，只能下载三个月内、今天之前的账单"))
-			return false
-		default:
-			rep = v3Err(aerr)
+		if aerr != nil {
+			rep = v3BillRefusal(aerr)
 			return false
 		}
-		for t, d := range s.downloads {
-			if !now.Before(d.expires) {
-				delete(s.downloads, t)
-			}
-		}
-		sum := sha1.Sum(data)
-		token := randomToken(48)
-		u := s.baseURL(r) + "/v3/billdownload/file?token=" + token
-		if tar == "GZIP" {
-			data = gzipBytes(data)
-			u += "&tartype=gzip"
-		}
-		s.downloads[token] = download{data: data, expires: now.Add(s.opts.DownloadURLTTL)}
-		rep = v3JSON(http.StatusOK, map[string]string{"hash_type": "SHA1", "hash_value": hex.EncodeToString(sum[:]), "download_url": u})
+		rep = s.offerBill(r, now, data, tar)
 		return false
 	})
 	return rep
+}
+
+// v3BillDate reads a bill request's bill_date (YYYY-MM-DD, Beijing).
+func v3BillDate(date string) (time.Time, v3Reply, bool) {
+	if date == "" {
+		return time.Time{}, v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "缺少参数bill_date", Detail: &v3Detail{Field: "bill_date", Location: "query"}}), false
+	}
+	day, err := time.ParseInLocation(time.DateOnly, date, tz.Shanghai)
+	if err != nil {
+		return time.Time{}, v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "bill_date格式错误，应为YYYY-MM-DD", Detail: &v3Detail{Field: "bill_date", Location: "query"}}), false
+	}
+	return day, v3Reply{}, true
+}
+
+// v3BillRefusal is the v3 answer to a bill the ledger refuses.
+func v3BillRefusal(aerr *apiError) v3Reply {
+	switch aerr {
+	case errStatementNotYet:
+		return v3Err(aerr.with("账单生成中，请于次日10点后再下载"))
+	case errNoStatement:
+		return v3Err(aerr.with("该日期无交易或退款，不生成账单"))
+	case errBillDate:
+		return v3Err(aerr.with("账单日期不合法，只能下载三个月内、今天之前的账单"))
+	}
+	return v3Err(aerr)
+}
+
+// offerBill keeps data for download (gzipped with tar GZIP) behind a
+// fresh token valid for DownloadURLTTL, and answers with its SHA1 (of the
+// plain text) and download_url. Called inside an update.
+func (s *Server) offerBill(r *http.Request, now time.Time, data []byte, tar string) v3Reply {
+	for t, d := range s.downloads {
+		if !now.Before(d.expires) {
+			delete(s.downloads, t)
+		}
+	}
+	sum := sha1.Sum(data)
+	token := randomToken(48)
+	u := s.baseURL(r) + "/v3/billdownload/file?token=" + token
+	if tar == "GZIP" {
+		data = gzipBytes(data)
+		u += "&tartype=gzip"
+	}
+	s.downloads[token] = download{data: data, expires: now.Add(s.opts.DownloadURLTTL)}
+	return v3JSON(http.StatusOK, map[string]string{"hash_type": "SHA1", "hash_value": hex.EncodeToString(sum[:]), "download_url": u})
 }
 
 func (s *Server) handleV3BillFile(r *http.Request, _ []byte) v3Reply {
