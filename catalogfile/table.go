@@ -98,15 +98,17 @@ func (h header) cell(row []string, key string) string {
 	return v
 }
 
-// kind tells an items table from a categories table by its header.
+// kind tells an items table from a categories table by its header: one
+// has an id column, the other a colour column. It runs on every row, so
+// it compares bytes and allocates nothing.
 func kind(row []string) string {
-	h, _ := readHeader(row, itemColumns)
-	if _, ok := h.index["id"]; ok {
-		return "items"
-	}
-	h, _ = readHeader(row, categoryColumns)
-	if _, ok := h.index["colour"]; ok {
-		return "categories"
+	for _, cell := range row {
+		switch c := strings.TrimSpace(cell); {
+		case strings.EqualFold(c, "id") || c == "编号":
+			return "items"
+		case strings.EqualFold(c, "colour") || c == "颜色":
+			return "categories"
+		}
 	}
 	return ""
 }

@@ -332,29 +332,54 @@ func (a *applier) writeItems(outs []Outcome, v uint64) error {
 			}
 		}
 	}
+	// bbolt keeps a transaction's new keys in one growing node per page
+	// until commit, and a key put before others shifts them all: written
+	// in key order, each put is an append (an unsorted 100 000-row file
+	// otherwise spends its time in memmove).
+	var changed []*catalog.Item
+	var codes, plus []indexEntry
 	for i := range a.ch.Items {
 		if outs[i] == Unchanged {
 			continue
 		}
 		it := &a.ch.Items[i]
+		changed = append(changed, it)
+		for _, b := range it.Barcodes {
+			codes = append(codes, indexEntry{b, it.ID})
+		}
+		if it.PLU != "" {
+			plus = append(plus, indexEntry{it.PLU, it.ID})
+		}
+	}
+	slices.SortFunc(changed, func(x, y *catalog.Item) int { return strings.Compare(x.ID, y.ID) })
+	for _, it := range changed {
 		if err := a.tx.Put(storage.BucketItems, it.ID, itemRecord{V: 1, Item: *it, Version: v}); err != nil {
 			return err
 		}
-		for _, b := range it.Barcodes {
-			if err := a.tx.PutRaw(storage.BucketItemBarcodes, b, []byte(it.ID)); err != nil {
-				return err
-			}
-		}
-		if it.PLU != "" {
-			if err := a.tx.PutRaw(storage.BucketItemPLUs, it.PLU, []byte(it.ID)); err != nil {
-				return err
-			}
-		}
+	}
+	for _, it := range changed {
 		if err := a.tx.PutRaw(storage.BucketItemSearch, it.ID, searchText(it)); err != nil {
 			return err
 		}
 	}
+	for _, e := range sortEntries(codes) {
+		if err := a.tx.PutRaw(storage.BucketItemBarcodes, e.key, []byte(e.id)); err != nil {
+			return err
+		}
+	}
+	for _, e := range sortEntries(plus) {
+		if err := a.tx.PutRaw(storage.BucketItemPLUs, e.key, []byte(e.id)); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+type indexEntry struct{ key, id string }
+
+func sortEntries(es []indexEntry) []indexEntry {
+	slices.SortFunc(es, func(x, y indexEntry) int { return strings.Compare(x.key, y.key) })
+	return es
 }
 
 // dropIndex removes key from b if it still names id (another item of the
