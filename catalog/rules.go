@@ -88,6 +88,17 @@ func LayoutPriceWeight18() Layout {
 		Fields: []Field{{What: Price, Digits: 5, Decimals: 2}, {What: Weight, Digits: 5, Decimals: 3}}}
 }
 
+// Preset returns the preset layout named name (Layout.Name of
+// LayoutPrice13, LayoutWeight13, LayoutPrice13Item6, LayoutPriceWeight18).
+func Preset(name string) (Layout, bool) {
+	for _, l := range []Layout{LayoutPrice13(), LayoutWeight13(), LayoutPrice13Item6(), LayoutPriceWeight18()} {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return Layout{}, false
+}
+
 func prefixes2x() []string {
 	return []string{"20", "21", "22", "23", "24", "25", "26", "27", "28", "29"}
 }

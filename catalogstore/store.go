@@ -31,6 +31,9 @@ func New(db *storage.Store, rules *catalog.Rules) *Store {
 
 var _ catalog.Lookup = (*Store)(nil)
 
+// Rules are the code rules the store checks barcodes with.
+func (s *Store) Rules() *catalog.Rules { return s.rules }
+
 type itemRecord struct {
 	V int `json:"v"`
 	catalog.Item

@@ -38,7 +38,11 @@ func (e *Env) Catalog() (*catalogstore.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return catalogstore.New(db, nil), nil
+	rules, err := e.Config.Catalog.Rules()
+	if err != nil {
+		return nil, err
+	}
+	return catalogstore.New(db, rules), nil
 }
 
 // importJSON is what catalog import --json prints.
@@ -92,11 +96,11 @@ func newCatalogImportCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return Usagef("%w", err)
 			}
-			plan, lineErrs := catalogfile.Parse(book, nil)
 			s, err := env.Catalog()
 			if err != nil {
 				return err
 			}
+			plan, lineErrs := catalogfile.Parse(book, s.Rules())
 			out := importJSON{File: args[0], DryRun: dry}
 			var res catalogstore.Result
 			if len(lineErrs) == 0 {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/internal/notifyurl"
 	"github.com/wxpos/wxpos/pos"
@@ -47,6 +48,7 @@ type Config struct {
 	Replica Replica `toml:"replica"`
 	Backup  Backup  `toml:"backup"`
 	Notify  Notify  `toml:"notify"`
+	Catalog Catalog `toml:"catalog"`
 	// DataDir holds the database, logs and sandbox state. Empty means
 	// <user config dir>/wxpos/data, or <user config dir>/wxpos/training in
 	// training mode (training and live books never share a database).
@@ -54,6 +56,32 @@ type Config struct {
 
 	// Path is the file this was loaded from ("" when defaults were used).
 	Path string `toml:"-"`
+}
+
+// Catalog is what the store's scanner reads besides standard barcodes and
+// payment codes (catalog.Rules): its scales' label layouts, by preset name
+// (scale_layouts = ["price13"]) or spelled out ([[catalog.weighed]]), and
+// its own item codes ([[catalog.store_codes]]). docs/CATALOG.md lists the
+// presets.
+type Catalog struct {
+	ScaleLayouts []string            `toml:"scale_layouts"`
+	Weighed      []catalog.Layout    `toml:"weighed"`
+	StoreCodes   []catalog.StoreCode `toml:"store_codes"`
+}
+
+// Rules are the code rules of c: the presets named, then the layouts
+// spelled out, then the store codes. An unknown preset is an error.
+func (c Catalog) Rules() (*catalog.Rules, error) {
+	r := &catalog.Rules{StoreCodes: c.StoreCodes}
+	for _, name := range c.ScaleLayouts {
+		l, ok := catalog.Preset(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown scale layout %q (price13, weight13, price13-item6 or price-weight18)", name)
+		}
+		r.Weighed = append(r.Weighed, l)
+	}
+	r.Weighed = append(r.Weighed, c.Weighed...)
+	return r, r.Validate()
 }
 
 // Store identifies the shop and this terminal. Both ids go into every
@@ -454,6 +482,9 @@ func (c *Config) validate() []error {
 	}
 	p.replica(c.Replica)
 	p.notify(c.Notify)
+	if _, err := c.Catalog.Rules(); err != nil {
+		p.bad("catalog", "%v", err)
+	}
 	if _, err := time.Parse("15:04", c.Bill.FetchAfter); err != nil {
 		p.bad("bill.fetch_after", "must be a time of day like 10:00, got %q", c.Bill.FetchAfter)
 	}

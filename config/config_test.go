@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/config"
 )
 
@@ -226,5 +227,47 @@ func TestParse_NotifyURL(t *testing.T) {
 	}
 	if c.Notify.URL != "https://pos.example.com/notify/v3" || c.Notify.Listen != "127.0.0.1:8443" {
 		t.Errorf("notify %+v", c.Notify)
+	}
+}
+
+func TestParse_CatalogRules(t *testing.T) {
+	c, err := config.Parse([]byte(`[catalog]
+scale_layouts = ["price13"]
+
+[[catalog.weighed]]
+name = "ours"
+prefixes = ["28"]
+length = 18
+item_digits = 5
+fields = [{what = "weight", digits = 5, decimals = 3}, {what = "price", digits = 5, decimals = 2}]
+
+[[catalog.store_codes]]
+prefix = "8"
+length = 6
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Catalog.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Weighed) != 2 || r.Weighed[0].Name != "price13" || r.Weighed[1].Name != "ours" || len(r.StoreCodes) != 1 {
+		t.Fatalf("rules %+v", r)
+	}
+	if got := r.Classify("812345"); got.Kind != catalog.KindStore {
+		t.Errorf("store code classified %s", got.Kind)
+	}
+	for _, bad := range []string{
+		"[catalog]\nscale_layouts = [\"price14\"]\n",
+		"[[catalog.store_codes]]\nprefix = \"13\"\nlength = 18\n",
+		"[[catalog.weighed]]\nname = \"x\"\nprefixes = [\"2\"]\nlength = 13\nitem_digits = 5\n",
+		"[catalog]\nscale_layout = [\"price13\"]\n",
+	} {
+		_, err := config.Parse([]byte(bad))
+		var fe *config.FieldError
+		if !errors.As(err, &fe) || !strings.HasPrefix(fe.Field, "catalog") {
+			t.Errorf("%q: %v, want a catalog field error", bad, err)
+		}
 	}
 }
