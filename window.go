@@ -40,6 +40,9 @@ func backEnd(w *counter.Window) []ui.Option {
 	if w.Codes != nil {
 		opts = append(opts, ui.WithScanner(w.Codes))
 	}
+	if w.Items != nil {
+		opts = append(opts, ui.WithCatalog(w.Items, nil))
+	}
 	if w.Printer != nil {
 		opts = append(opts, ui.WithPrinter(w.Printer))
 	}

@@ -26,4 +26,7 @@ type Window struct {
 	// Customer plays the customer in training (nil: not the in-process
 	// simulator).
 	Customer *SandboxCustomer
+	// Items is the catalogue the sale screen sells from (scans, quick
+	// keys, search); an empty catalogue leaves the keyed-amount sale.
+	Items *Items
 }

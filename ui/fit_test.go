@@ -159,6 +159,20 @@ func fitVisits() []fitVisit {
 		{"sale", func(h *harness, _ *fitWorld) { sale(h) }},
 		{"sale many lines", func(h *harness, _ *fitWorld) { long(h) }},
 		{"sale confirm", func(h *harness, _ *fitWorld) { h.typeText("4999.99"); h.key(fyne.KeyF1) }},
+		{"sale of items with discounts", func(h *harness, _ *fitWorld) { itemSale(h) }},
+		{"discount form", func(h *harness, _ *fitWorld) {
+			itemSale(h)
+			h.key(fyne.KeyF4)
+			f := screenAs[*saleScreen](h).discount
+			f.value.SetText("abc")
+			f.reason.SetText("顾客投诉：包装破损，经理同意按半价出售")
+			f.apply() // a refusal under the fields
+		}},
+		{"item picker", func(h *harness, _ *fitWorld) {
+			itemSale(h)
+			h.key(fyne.KeyF6)
+			h.waitFor("quick keys", func() bool { return len(screenAs[*itemsScreen](h).grid.Objects) > 0 })
+		}},
 		{"scan waiting", func(h *harness, _ *fitWorld) {
 			sale(h)
 			h.key(fyne.KeyF1)

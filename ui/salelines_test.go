@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -182,4 +183,62 @@ func TestDraftTotalsArePricings(t *testing.T) {
 	if _, err := pricing.Check(s.Lines, s.Discount, s.TotalFen); err != nil {
 		t.Fatalf("the sale the window sends does not check: %v", err)
 	}
+}
+
+// quickKeys is a test catalogue with the quick keys (InCategory).
+type quickKeys struct{ *products.Index }
+
+func (q quickKeys) InCategory(name string, limit int) ([]products.Item, error) {
+	all, err := q.Search("6", 1000) // every test item's barcode starts with 6
+	if err != nil {
+		return nil, err
+	}
+	var out []products.Item
+	for _, it := range all {
+		if it.Category == name && len(out) < limit {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// itemSale puts a catalogue on h's terminal and rings up items with a line
+// and a whole-sale discount, long names, a keyed line and an amount keyed.
+func itemSale(h *harness) {
+	h.t.Helper()
+	items, codes := testItems(h.t)
+	long := products.Item{ID: "L1", Name: "特级冷榨初榨橄榄油礼盒装（意大利进口）五百毫升两瓶", NameEN: "Extra virgin cold-pressed olive oil gift box, two 500 ml bottles",
+		Price: 29900, Barcodes: []string{ean("690000000099")}, Category: "食品", Unit: products.UnitPiece, Active: true}
+	if err := items.Put(long); err != nil {
+		h.t.Fatal(err)
+	}
+	for i := range 12 {
+		it := products.Item{ID: fmt.Sprintf("Q%d", i), Name: fmt.Sprintf("饮料 %d 号", i), NameEN: fmt.Sprintf("Drink no. %d", i), Price: int64(300 + i),
+			Barcodes: []string{ean(fmt.Sprintf("69100000%04d", i))}, Category: "饮料", Unit: products.UnitPiece, Active: true}
+		if err := items.Put(it); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	for _, c := range []products.Category{{Name: "饮料", Colour: "#3366FF", Order: 1}, {Name: "食品", Colour: "#FF9900", Order: 2}, {Name: "日用", Colour: "#33AA55", Order: 3}} {
+		items.PutCategory(c)
+	}
+	h.term.opt.items = quickKeys{items}
+	h.term.opt.discounts = pricing.Limits{MaxPercent: 100, MaxFen: 1_000_000}
+	s := screenAs[*saleScreen](h)
+	s.itemsBtn.Show()
+	for _, c := range []string{codes["cola"], codes["cola"], ean("690000000099"), codes["towel"]} {
+		h.wedgeScan(c)
+	}
+	d := &h.term.draft
+	if err := d.discountLine(1, &receipt.Discount{Percent: 15, Reason: "临期"}); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := d.overridePrice(2, 2500, receipt.Override{Reason: "包装破损"}); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := d.discountSale(&receipt.Discount{AmountFen: 500, Reason: "会员"}, h.term.cat); err != nil {
+		h.t.Fatal(err)
+	}
+	h.typeText("12.5+8")
+	s.refresh()
 }
