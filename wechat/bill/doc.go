@@ -25,6 +25,13 @@
 //	if err := p.Err(); err != nil { … }
 //	sum := p.Summary() // verified
 //
+// FundFlowParser reads the fund-flow bill (资金账单) the same way: columns
+// 记账时间, 微信支付业务单号, 资金流水单号, 业务名称, 业务类型, 收支类型,
+// 收支金额(元), 账户结余(元), 资金变更提交申请人, 备注, 业务凭证号 and the
+// summary 资金流水总笔数, 收入笔数, 收入金额, 支出笔数, 支出金额, checked
+// against the rows; the fee of a trade or refund line is read from its
+// 备注 ("结算总金额 X 元;含手续费 F 元").
+//
 // Decompress opens a bill file or download for the parser: gunzipped when
 // it is gzip, refused past Limits (256 MB of text, or a gzip stream that
 // expands more than 100:1 — a gzip bomb) after reading only a little of it.
