@@ -3,6 +3,7 @@ package wechat
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -218,6 +219,46 @@ func (r *BillRequest) validate() error {
 		return nil
 	}
 	return fmt.Errorf("%w: bill type %q", ErrInvalidArgument, r.Type)
+}
+
+// Account names a merchant account of the fund-flow bill.
+type Account string
+
+// Merchant accounts (v3 spelling; v2 sends them capitalised: Basic …).
+const (
+	AccountBasic     Account = "BASIC"     // 基本账户: trades, refunds, their fees
+	AccountOperation Account = "OPERATION" // 运营账户
+	AccountFees      Account = "FEES"      // 手续费账户
+)
+
+// FundFlowRequest selects a daily fund-flow bill (资金账单).
+type FundFlowRequest struct {
+	Date    time.Time // the bill day (its Asia/Shanghai calendar date is used)
+	Account Account   // default AccountBasic
+}
+
+func (r *FundFlowRequest) account() Account {
+	if r.Account == "" {
+		return AccountBasic
+	}
+	return r.Account
+}
+
+func (r *FundFlowRequest) validate() error {
+	if r.Date.IsZero() {
+		return fmt.Errorf("%w: bill date required", ErrInvalidArgument)
+	}
+	switch r.account() {
+	case AccountBasic, AccountOperation, AccountFees:
+		return nil
+	}
+	return fmt.Errorf("%w: account %q", ErrInvalidArgument, r.Account)
+}
+
+// v2 is the account's v2 spelling (Basic, Operation, Fees).
+func (a Account) v2() string {
+	s := strings.ToLower(string(a))
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func need(field, v string, n int) error {
