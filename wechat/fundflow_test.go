@@ -11,7 +11,6 @@ import (
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
-
 // TestFundFlowBill: both generations fetch the basic account's fund-flow
 // bill from the sandbox (v3 apply + download + SHA1; v2 HMAC-SHA256 over
 // the merchant certificate even when the client signs MD5), the parser
