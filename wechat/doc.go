@@ -62,6 +62,17 @@
 // certificate failed verification) also matches ErrNotSent, for the caller
 // that may then treat a new payment as definitely not made.
 //
+// # Service providers
+//
+// WithSubMerchant puts either client in service-provider (服务商) mode:
+// WithMerchant then names the provider, whose keys sign every call, and the
+// client acts for the sub-merchant (特约商户). The methods do not change:
+// v3 requests are rewritten in one place before signing (partner payment
+// paths, sp_mchid/sub_mchid in queries and bodies, sub_mchid on refunds and
+// bills), v2 requests carry sub_mch_id and sub_appid. An answer naming
+// another sub-merchant is untrusted; Transaction.MchID is the sub-merchant
+// and Transaction.SpMchID the provider.
+//
 // # Verification
 //
 // A v3 answer is trusted only when its Wechatpay-Signature verifies with the

@@ -148,6 +148,15 @@
 // thousands of slow clients cannot exhaust descriptors. `wxpos sandbox` and
 // the training sandbox use it.
 //
+// # Service provider
+//
+// Besides the direct merchant the sandbox simulates one service provider
+// (服务商) serving one sub-merchant: the partner v3 endpoints, refunds and
+// bills with sub_mchid, v2 with sub_mch_id, the provider's own keys and
+// WeChat Pay public key. The sub-merchant's orders live in their own
+// ledger bucket (updateIn switches s.led for one update), so direct and
+// sub-merchant orders never see each other; see README.md.
+//
 // SetRefundOutcome (POST /sandbox/refund/outcome) makes a PROCESSING refund
 // end CLOSED or ABNORMAL instead of SUCCESS.
 //
