@@ -37,6 +37,16 @@
 //     the end with a matching summary, and a result only from a stored
 //     bill: never a partial result.
 //
+//   - CheckFundFlow holds a day's trade bill (the merchant's, all
+//     terminals) against the basic account's fund-flow bill (recon/live
+//     FundFlow downloads and reads it): each payment must be credited its
+//     应结订单金额 less its fee, each refund debited less the fee given
+//     back, with the trade bill's fees; a different fee is
+//     KindFeeMismatch, a different, missing or unbilled movement
+//     KindSettlementMismatch, each with advice; the day's net and fee
+//     totals are compared too. These kinds are kept out of Kinds (the
+//     terminal's trade-bill result) and not yet stored or shown.
+//
 // Package recon/live connects the interfaces to the WeChat client
 // (BillSource, Operator.Query, the wechat/bill parser) and to pos.Terminal
 // (refunds, and sales recorded from the bill: Recorder).
