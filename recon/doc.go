@@ -36,7 +36,6 @@
 //     for the status bar. A bill is stored only once it has been read to
 //     the end with a matching summary, and a result only from a stored
 //     bill: never a partial result.
-//
 //   - CheckFundFlow holds a day's trade bill (the merchant's, all
 //     terminals) against the basic account's fund-flow bill (recon/live
 //     FundFlow downloads and reads it): each payment must be credited its
