@@ -160,6 +160,10 @@
 // SetRefundOutcome (POST /sandbox/refund/outcome) makes a PROCESSING refund
 // end CLOSED or ABNORMAL instead of SUCCESS.
 //
-// Not simulated: fund-flow bills, single-item (SINGLE, goods_detail)
+// Fund-flow bills (v3 /v3/bill/fundflowbill, v2 /pay/downloadfundflow)
+// are generated for the basic account from the same ledger days as the
+// trade bill (fundflow.go; what is assumed: README).
+//
+// Not simulated: single-item (SINGLE, goods_detail)
 // promotions, refunds funded from chosen accounts (amount.from).
 package sandbox
