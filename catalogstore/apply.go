@@ -21,6 +21,21 @@ type Changes struct {
 	By, Ref string
 	// At is when, for the audit event.
 	At time.Time
+	// HQVersion, when not 0, is head office's catalogue version this
+	// change brings the terminal to (a pull): recorded in the same commit,
+	// changed or not, so the next pull asks for what came after it.
+	HQVersion uint64
+}
+
+// hqVersionSeq holds the head-office version the terminal last pulled.
+const hqVersionSeq = "catalog_hq"
+
+// HQVersion is head office's catalogue version the terminal last pulled,
+// 0 when it never did.
+func (s *Store) HQVersion() (uint64, error) {
+	var v uint64
+	err := s.db.View(func(tx *storage.Tx) error { v = tx.Seq(hqVersionSeq); return nil })
+	return v, err
 }
 
 // EventKind is the kind of the audit event every Apply that changes the
@@ -167,6 +182,11 @@ func (a *applier) run() (Result, error) {
 		return res, &ProblemsError{Problems: a.problems}
 	}
 	res.Version = a.tx.Seq(versionSeq)
+	if v := a.ch.HQVersion; v != 0 {
+		if err := a.tx.SetSeq(hqVersionSeq, v); err != nil {
+			return res, fmt.Errorf("head office version: %w", err)
+		}
+	}
 	if Count(res.Categories, Unchanged) == len(res.Categories) && Count(res.Items, Unchanged) == len(res.Items) {
 		return res, nil
 	}
