@@ -28,7 +28,7 @@ func newCatalogCmd(g *globalFlags) *cobra.Command {
 			"条码, 秤码, 分类, 单位, 在售, 议价) and, optionally, a categories table (category, colour, order):\n" +
 			"after a blank line in CSV, on a sheet of its own in xlsx. Prices are yuan with at most two decimals.",
 	}
-	cmd.AddCommand(newCatalogImportCmd(g), newCatalogExportCmd(g), newCatalogListCmd(g))
+	cmd.AddCommand(newCatalogImportCmd(g), newCatalogExportCmd(g), newCatalogListCmd(g), newCatalogPullCmd(g))
 	return cmd
 }
 

@@ -67,3 +67,51 @@ func TestCatalogCommands(t *testing.T) {
 		t.Fatalf("re-import of the export: exit %d %v %+v\n%s\n%s", code, err, j, stdout, stderr)
 	}
 }
+
+// TestHQCatalogPull: head office imports a file into PostgreSQL, a
+// terminal pulls it, a second HQ import reaches the terminal as a change,
+// and a pull from a server that is not there fails and keeps the copy.
+func TestHQCatalogPull(t *testing.T) {
+	_, dsn := replicaPool(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	file := filepath.Join(dir, "hq.csv")
+	write := func(text string) {
+		if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("id,name,price,barcodes,category\ncola,可口可乐,3.5,6901234567892,饮料\n\ncategory,colour\n饮料,#3366ff\n")
+	steps := []struct {
+		name string
+		args []string
+		code int
+		out  string
+	}{
+		{"hq import", []string{"hq", "catalog", "import", file, "--dsn", dsn}, 0, "1 items and 1 categories added or changed"},
+		{"pull", []string{"catalog", "pull", "--dsn", dsn}, 0, "items 1 added, 0 changed"},
+		{"listed", []string{"catalog", "list"}, 0, "3.50"},
+		{"price change", []string{"hq", "catalog", "import", file, "--dsn", dsn}, 0, "1 items and 0 categories"},
+		{"pull again", []string{"catalog", "pull", "--dsn", dsn}, 0, "items 0 added, 1 changed"},
+		{"listed again", []string{"catalog", "list"}, 0, "3.80"},
+		{"hq down", []string{"catalog", "pull", "--dsn", "postgres://nobody@127.0.0.1:1/none?connect_timeout=1", "--timeout", "3s"}, 1, ""},
+		{"still selling", []string{"catalog", "list", "--search", "kkkl"}, 0, "3.80"},
+		{"refused", []string{"hq", "catalog", "import", filepath.Join(dir, "dup.csv"), "--dsn", dsn}, 2, ""},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			if s.name == "price change" {
+				write("id,name,price,barcodes,category\ncola,可口可乐,3.8,6901234567892,饮料\n\ncategory,colour\n饮料,#3366ff\n")
+			}
+			if s.name == "refused" {
+				if err := os.WriteFile(filepath.Join(dir, "dup.csv"), []byte("id,name,price,barcodes\nfake,假可乐,1,6901234567892\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, stdout, stderr := runIn(t, "", append([]string{"--data", data}, s.args...)...)
+			if code != s.code || !strings.Contains(stdout, s.out) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, s.code, stdout, stderr)
+			}
+		})
+	}
+}

@@ -28,7 +28,7 @@ func newHQCmd(g *globalFlags) *cobra.Command {
 		Short: "Head office: reports and lookups across every terminal, from the PostgreSQL replica",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newHQReportCmd(g), newHQMigrateCmd(g), newHQOrderCmd(g), newHQStatusCmd(g), newHQReconcileCmd(g))
+	cmd.AddCommand(newHQReportCmd(g), newHQMigrateCmd(g), newHQOrderCmd(g), newHQStatusCmd(g), newHQReconcileCmd(g), newHQCatalogCmd(g))
 	return cmd
 }
 
