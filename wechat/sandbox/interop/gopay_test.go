@@ -203,6 +203,13 @@ func billDayWithTrades(t *testing.T, pay func()) string {
 // apply call announced.
 func checkBill(t *testing.T, file []byte, hashType, hashValue string) {
 	t.Helper()
+	checkBillHeaded(t, file, hashType, hashValue, "交易时间,")
+}
+
+// checkBillHeaded is checkBill for a bill whose header starts with head;
+// it returns the plain text.
+func checkBillHeaded(t *testing.T, file []byte, hashType, hashValue, head string) []byte {
+	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(file))
 	if err != nil {
 		t.Fatalf("bill is not gzip: %v", err)
@@ -212,7 +219,8 @@ func checkBill(t *testing.T, file []byte, hashType, hashValue string) {
 		t.Fatal(err)
 	}
 	sum := sha1.Sum(plain)
-	if hashType != "SHA1" || hex.EncodeToString(sum[:]) != hashValue || !bytes.HasPrefix(plain, []byte("交易时间,")) {
+	if hashType != "SHA1" || hex.EncodeToString(sum[:]) != hashValue || !bytes.HasPrefix(plain, []byte(head)) {
 		t.Fatalf("bill: hash %s %s, sha1 %x, starts %q", hashType, hashValue, sum, plain[:min(len(plain), 40)])
 	}
+	return plain
 }
