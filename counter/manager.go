@@ -120,6 +120,13 @@ func (m *Manager) FindSales(ctx context.Context, q string) ([]view.SaleRow, erro
 		if left, err := m.c.Core.Refundable(o.OutTradeNo); err == nil && o.State == pos.StatePaid {
 			row.RefundedFen = o.AmountFen - left
 		}
+		if rs, err := m.c.Core.RefundsOf(o.OutTradeNo); err == nil {
+			for _, r := range rs {
+				if r.State == pos.RefundAbnormal {
+					row.Abnormal = append(row.Abnormal, view.AbnormalRefund{OutRefundNo: r.OutRefundNo, AmountFen: r.AmountFen})
+				}
+			}
+		}
 		rows = append(rows, row)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].PaidAt.After(rows[j].PaidAt) })
@@ -159,6 +166,12 @@ func (m *Manager) foreignRows(ctx context.Context, no string) ([]view.SaleRow, e
 // confirmed with WeChat and recorded here as foreign (pos.Terminal.RefundAny).
 func (m *Manager) Refund(ctx context.Context, r pos.RefundOrder) (*pos.Refund, error) {
 	return m.c.Core.RefundAny(ctx, r, m.c.Finder)
+}
+
+// SettleAbnormalRefund settles an ABNORMAL refund through the core
+// (pos.Terminal.SettleAbnormalRefund).
+func (m *Manager) SettleAbnormalRefund(ctx context.Context, s pos.AbnormalSettlement) (*pos.Refund, error) {
+	return m.c.Core.SettleAbnormalRefund(ctx, s)
 }
 
 // RefundRecord reads a refund's current state.

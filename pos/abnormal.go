@@ -132,9 +132,10 @@ func (s *AbnormalSettlement) reason() string {
 
 // SettleAbnormalRefund settles an ABNORMAL refund. It checks the approval
 // and the settlement, persists the refund PROCESSING (the intent, with who
-// and where to, never the card number) before asking WeChat, and returns
-// the refund in the state reached: PROCESSING (the recovery worker's
-// queries finish it), SUCCESS, or ABNORMAL again when WeChat refused the
+// and where to, never the card number) before asking WeChat, follows it
+// like a refund for up to Config.RefundWait and returns it in the state
+// reached: PROCESSING (the recovery worker's queries finish it), SUCCESS,
+// or ABNORMAL again when WeChat refused the
 // settlement (the error says why). An unanswered request leaves it
 // PROCESSING: if WeChat never got it, the next query finds it ABNORMAL.
 func (t *Terminal) SettleAbnormalRefund(ctx context.Context, s AbnormalSettlement) (*Refund, error) {
@@ -188,7 +189,7 @@ func (t *Terminal) SettleAbnormalRefund(ctx context.Context, s AbnormalSettlemen
 		if to := refundStateOf(res.Status); to != RefundProcessing {
 			return t.moveRefund(r, to, "", "abnormal refund settlement: "+string(res.Status), refundFrom(res), nil)
 		}
-		return r, nil
+		return t.followRefund(ctx, r) // as a refund: queried for up to RefundWait
 	case IsDefinite(err):
 		code, msg := declineCode(err)
 		n, merr := t.moveRefund(r, RefundAbnormal, "", "abnormal refund settlement refused: "+code,

@@ -178,8 +178,15 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 	if err != nil {
 		return nil, err
 	}
-	deadline := now.Add(t.cfg.RefundWait)
+	return t.followRefund(ctx, r)
+}
+
+// followRefund drives r (send, then query) for up to Config.RefundWait and
+// returns it in whatever state it reached; recovery finishes the rest.
+func (t *Terminal) followRefund(ctx context.Context, r *Refund) (*Refund, error) {
+	deadline := t.clk.Now().Add(t.cfg.RefundWait)
 	wait := t.cfg.QRPollMin
+	var err error
 	for !r.State.Terminal() {
 		prev := r.State
 		r, err = t.driveRefund(ctx, r)

@@ -329,6 +329,12 @@ func fitVisits() []fitVisit {
 			}
 			h.t.Fatal("no event with a reason of the payment core's")
 		}},
+		{"refund abnormal", func(h *harness, w *fitWorld) {
+			no := abnormalSale(h.t, w.mgrWorld, 4200, 1200)
+			h.term.ShowRefund(w.desk, no)
+			s := screenAs[*refundScreen](h)
+			h.waitFor("abnormal refund shown", func() bool { return s.sale != nil && s.fresh && s.abn != nil })
+		}},
 	}
 }
 

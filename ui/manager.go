@@ -404,6 +404,8 @@ func mgrActionMsg(a staff.Action) msg {
 		return msgMgrActCashOut
 	case staff.ActionDrawer:
 		return msgMgrActDrawer
+	case staff.ActionAbnormalRefund:
+		return msgMgrActAbnormal
 	case staff.ActionSettings:
 		return msgMgrActSettings
 	case staff.ActionDiscount:

@@ -28,6 +28,9 @@ type Manager interface {
 	FindSales(ctx context.Context, query string) ([]SaleRow, error)
 	Refund(ctx context.Context, r pos.RefundOrder) (*pos.Refund, error)
 	RefundRecord(ctx context.Context, outRefundNo string) (*pos.Refund, error)
+	// SettleAbnormalRefund settles a refund WeChat could not pay back: to
+	// the customer's other debit card or back to the store's account.
+	SettleAbnormalRefund(ctx context.Context, s pos.AbnormalSettlement) (*pos.Refund, error)
 	Receipt(ctx context.Context, no string) (*receipt.Receipt, error)
 	Unknown(ctx context.Context) ([]*pos.Order, error)
 	ForcePaid(ctx context.Context, no string, a pos.Approval, reason string) (*pos.Order, error)

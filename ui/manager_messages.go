@@ -15,6 +15,7 @@ const (
 	msgMgrDrawer       msg = "mgr.drawer"
 	msgMgrDrawerOpened msg = "mgr.drawerOpened"
 	msgMgrActDrawer    msg = "mgr.act.drawer"
+	msgMgrActAbnormal  msg = "mgr.act.abnormal"
 	msgMgrNoDrawer     msg = "mgr.noDrawer"
 	msgMgrReconOff     msg = "mgr.reconOff"
 	msgMgrLoading      msg = "mgr.loading"
@@ -204,6 +205,7 @@ var managerMessages = map[msg]translation{
 	msgMgrDrawer:       {"开钱箱", "Open drawer"},
 	msgMgrDrawerOpened: {"钱箱已打开（%s 批准）", "Drawer opened (approved by %s)"},
 	msgMgrActDrawer:    {"打开钱箱", "open the cash drawer"},
+	msgMgrActAbnormal:  {"处理异常退款", "settle an abnormal refund"},
 	msgMgrNoDrawer:     {"未配置打印机，无法打开钱箱", "No printer configured, so there is no cash drawer to open"},
 	msgMgrReconOff:     {"本机未接入对账", "Reconciliation is not connected on this terminal"},
 	msgMgrLoading:      {"读取中…", "Loading…"},

@@ -89,6 +89,7 @@ type refundScreen struct {
 	scroll                          *container.Scroll // the sale and its form
 
 	sale    *SaleRow
+	abn     *abnormalForm // the picked sale's first ABNORMAL refund; nil: none
 	full    *keyRadio
 	amount  *keyEntry
 	reason  *keySelectEntry
@@ -111,6 +112,7 @@ type refundProgress struct {
 	busy    bool            // being sent or followed
 	state   pos.RefundState // the refund's last state; "" none yet
 	explain string
+	settled pos.AbnormalTo // an ABNORMAL refund being settled, and where to
 }
 
 func newRefundScreen(c *console) *refundScreen {
@@ -342,10 +344,13 @@ func (s *refundScreen) show(r SaleRow, resetForm bool) {
 	// The form comes first: on a 1024×768 screen with the away banners up,
 	// the sale's card pushed it below the fold, where Tab reaches a field
 	// that nobody sees (Fyne does not scroll to the focused widget).
-	s.detail.Objects = []fyne.CanvasObject{
-		s.form, s.submit, s.state, s.explain,
-		widget.NewCard(t.mt(msgRefSale), "", info),
+	s.detail.Objects = nil
+	// A refund WeChat could not pay back comes first: settling it is what
+	// the manager opened this sale for.
+	if card := s.abnormalCard(r); card != nil {
+		s.detail.Add(card)
 	}
+	s.detail.Objects = append(s.detail.Objects, s.form, s.submit, s.state, s.explain, widget.NewCard(t.mt(msgRefSale), "", info))
 	s.detail.Refresh()
 }
 
@@ -504,6 +509,9 @@ func (s *refundScreen) finish(r *pos.Refund) {
 	switch r.State {
 	case pos.RefundSuccess:
 		p.explain = t.mt(msgRefDone, formatFen(r.AmountFen), r.OutRefundNo)
+		if text := s.settledText(p, r); text != "" {
+			p.explain = text
+		}
 	case pos.RefundClosed:
 		p.explain = t.mt(msgRefClosedExplain, r.ErrorCode)
 	case pos.RefundAbnormal:

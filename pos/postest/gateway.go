@@ -23,6 +23,7 @@ const (
 	OpClose       Op = "close"
 	OpRefund      Op = "refund"
 	OpQueryRefund Op = "query_refund"
+	OpAbnormal    Op = "abnormal_refund"
 )
 
 // Fault is what goes wrong with one call.
@@ -75,6 +76,7 @@ type refund struct {
 	pos.RefundResult
 	outTradeNo string
 	doneAt     time.Time
+	settled    bool // an ABNORMAL refund a manager settled: ends SUCCESS
 }
 
 // Gateway is an in-memory WeChat Pay that implements pos.Gateway, with
@@ -386,7 +388,7 @@ func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundRe
 func (g *Gateway) advanceRefundLocked(rf *refund) {
 	if rf.Status == pos.RefundStatusProcessing && !g.now().Before(rf.doneAt) {
 		rf.Status = pos.RefundStatusSuccess
-		if g.RefundFinal != "" {
+		if g.RefundFinal != "" && !rf.settled {
 			rf.Status = g.RefundFinal
 		}
 		if rf.Status == pos.RefundStatusSuccess {

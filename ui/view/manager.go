@@ -38,6 +38,15 @@ type SaleRow struct {
 	// Origin is "store/terminal" where it was taken, "" when unknown.
 	Foreign bool
 	Origin  string
+	// Abnormal are the sale's refunds WeChat could not pay back (the
+	// customer's card closed or frozen), for a manager to settle.
+	Abnormal []AbnormalRefund
+}
+
+// AbnormalRefund is an ABNORMAL refund of a sale.
+type AbnormalRefund struct {
+	OutRefundNo string
+	AmountFen   int64
 }
 
 // AuditEvent is one line of the audit trail as the audit screen lists it.
