@@ -27,6 +27,12 @@
 // a few fsyncs and a lone notification waits for no timer) for a single
 // store; replica.NotifySink (the store's PostgreSQL) for a chain.
 //
+// Verification (RSA-SHA256, AES-GCM, parsing: ~90 µs of CPU a delivery)
+// runs in at most Receiver.MaxVerifying places at once, one per CPU by
+// default, first come first served: a burst then finishes in arrival order
+// and leaves a processor free for the sink's writer between its fsyncs,
+// instead of 200 runnable goroutines starving it.
+//
 // NewServer gives the http.Server the bounds a public endpoint needs;
 // bodies are bounded by MaxBody. Logs name the id, number, state and the
 // refusal class, never a body, signature or key.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/wxpos/wxpos/wechat"
@@ -34,8 +35,12 @@ type Receiver struct {
 	Sink     Sink
 	Now      func() time.Time // nil: time.Now
 	Log      *slog.Logger     // nil: discard
+	// MaxVerifying bounds the deliveries verified and decrypted at once:
+	// 0 is one per CPU (GOMAXPROCS), negative no bound. See verifying.
+	MaxVerifying int
 
-	wake chan struct{}
+	wake      chan struct{}
+	verifying chan struct{} // one token per delivery being verified; nil: no bound
 }
 
 // NewReceiver checks r's pieces and returns it ready to serve.
@@ -56,6 +61,12 @@ func NewReceiver(r Receiver) (*Receiver, error) {
 		r.Log = slog.New(slog.DiscardHandler)
 	}
 	r.wake = make(chan struct{}, 1)
+	if r.MaxVerifying == 0 {
+		r.MaxVerifying = runtime.GOMAXPROCS(0)
+	}
+	if r.MaxVerifying > 0 {
+		r.verifying = make(chan struct{}, r.MaxVerifying)
+	}
 	return &r, nil
 }
 
@@ -152,6 +163,26 @@ func (rc *Receiver) refused(req *http.Request, api string, f *refused) {
 	}
 }
 
+// verify runs the CPU-bound part of a delivery (signature, decryption,
+// parsing) once one of MaxVerifying places is free, first come first
+// served. Without the bound a burst of 200 deliveries is 200 runnable
+// goroutines on two cores: they finish in scheduler order, not arrival
+// order, and the sink's writer, back from each fsync, queues behind all of
+// them for a processor — its commits stretched from ~1 ms to 15–35 ms, and
+// every answer waits for a commit. Waiting for a place is bounded by
+// ctx: an overloaded receiver answers failure, and WeChat re-sends.
+func (rc *Receiver) verify(ctx context.Context, fn func() (*Record, *refused)) (*Record, *refused) {
+	if rc.verifying != nil {
+		select {
+		case rc.verifying <- struct{}{}:
+			defer func() { <-rc.verifying }()
+		case <-ctx.Done():
+			return nil, refuse(RefusedBusy, http.StatusServiceUnavailable, fmt.Errorf("waiting to verify: %w", ctx.Err()))
+		}
+	}
+	return fn()
+}
+
 // body reads at most MaxBody bytes.
 func body(req *http.Request) ([]byte, *refused) {
 	b, err := io.ReadAll(io.LimitReader(req.Body, MaxBody+1))
@@ -175,22 +206,24 @@ func (rc *Receiver) v3(req *http.Request) (*Record, *refused) {
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), RecordTimeout)
 	defer cancel()
-	n, err := rc.V3.Parse(ctx, req.Header, b)
-	if err != nil {
-		f := classifyV3(err)
-		f.id = envelopeID(b)
-		return nil, f
-	}
-	if n.OriginalType != "transaction" && n.OriginalType != "refund" {
-		return nil, &refused{reason: RefusedUnsupported, status: http.StatusBadRequest, id: n.ID,
-			err: fmt.Errorf("event %s (%s) is not a payment or refund", n.EventType, n.OriginalType)}
-	}
-	rec, err := v3Record(n)
-	if err != nil {
-		return nil, &refused{reason: RefusedMalformed, status: http.StatusBadRequest, id: n.ID, err: err}
-	}
-	rec.Received = rc.Now()
-	return rec, nil
+	return rc.verify(ctx, func() (*Record, *refused) {
+		n, err := rc.V3.Parse(ctx, req.Header, b)
+		if err != nil {
+			f := classifyV3(err)
+			f.id = envelopeID(b)
+			return nil, f
+		}
+		if n.OriginalType != "transaction" && n.OriginalType != "refund" {
+			return nil, &refused{reason: RefusedUnsupported, status: http.StatusBadRequest, id: n.ID,
+				err: fmt.Errorf("event %s (%s) is not a payment or refund", n.EventType, n.OriginalType)}
+		}
+		rec, err := v3Record(n)
+		if err != nil {
+			return nil, &refused{reason: RefusedMalformed, status: http.StatusBadRequest, id: n.ID, err: err}
+		}
+		rec.Received = rc.Now()
+		return rec, nil
+	})
 }
 
 // classifyV3 maps a NotifyParser error to its refusal. An unverifiable
@@ -266,6 +299,13 @@ func (rc *Receiver) v2(req *http.Request) (*Record, *refused) {
 	if f != nil {
 		return nil, f
 	}
+	ctx, cancel := context.WithTimeout(req.Context(), RecordTimeout)
+	defer cancel()
+	return rc.verify(ctx, func() (*Record, *refused) { return rc.v2Record(b) })
+}
+
+// v2Record verifies and decrypts a v2 body into a Record.
+func (rc *Receiver) v2Record(b []byte) (*Record, *refused) {
 	var rec *Record
 	if bytes.Contains(b, []byte("<req_info>")) {
 		r, mch, err := wechat.ParseRefundNotifyV2(bytes.NewReader(b), rc.V2APIKey)

@@ -1,13 +1,18 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/wxpos/wxpos/notify"
+	"github.com/wxpos/wxpos/wechat"
 )
 
 // A paid Native order's notification of each generation is verified,
@@ -244,5 +249,73 @@ func TestRecordsSurviveReopen(t *testing.T) {
 	}
 	if recs := r.records(); len(recs) != 1 {
 		t.Errorf("replay after reopen recorded again: %+v", recs)
+	}
+}
+
+// held is a Verifier whose first Verify waits for release: a delivery
+// stuck verifying.
+type held struct {
+	wechat.Verifier
+	entered, release chan struct{}
+	calls            atomic.Int32
+}
+
+func (h *held) Verify(ctx context.Context, serial, message, signature string) error {
+	if h.calls.Add(1) == 1 {
+		close(h.entered)
+		<-h.release
+	}
+	return h.Verifier.Verify(ctx, serial, message, signature)
+}
+
+// With one place to verify in (MaxVerifying 1), a delivery arriving while
+// another is verifying waits for the place, and when it stays taken past
+// RecordTimeout is answered 503 busy (so WeChat re-sends) and recorded as
+// refused; the first, let go, is recorded, and so is the next.
+func TestVerifyingBounded(t *testing.T) {
+	r := newRig(t)
+	v, err := wechat.NewPublicKeyVerifier(r.prof.V3.PlatformPublicKeyID, []byte(r.prof.V3.PlatformPublicKeyPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &held{Verifier: v, entered: make(chan struct{}), release: make(chan struct{})}
+	rc, err := notify.NewReceiver(notify.Receiver{MchID: r.prof.MchID, Sink: r.sink, MaxVerifying: 1,
+		V3: &wechat.NotifyParser{Verifier: h, APIv3Key: r.prof.V3.APIV3Key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(rc.Handler())
+	defer srv.Close()
+	post := func(d delivery) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/notify/v3", bytes.NewReader(d.b))
+		req.Header = d.h
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0, ""
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	ds := forged(r, 3)
+	first := make(chan int, 1)
+	go func() { st, _ := post(ds[0]); first <- st }()
+	<-h.entered
+	if st, ans := post(ds[1]); st != http.StatusServiceUnavailable || !strings.Contains(ans, notify.RefusedBusy) {
+		t.Errorf("while another verifies: answered %d %s, want 503 busy", st, ans)
+	}
+	close(h.release)
+	if st := <-first; st != http.StatusNoContent {
+		t.Errorf("the delivery let go: answered %d, want 204", st)
+	}
+	if st, ans := post(ds[2]); st != http.StatusNoContent {
+		t.Errorf("the next: answered %d %s, want 204", st, ans)
+	}
+	if fs := r.refusals(); len(fs) != 1 || fs[0].Reason != notify.RefusedBusy || fs[0].Status != http.StatusServiceUnavailable {
+		t.Errorf("refusals %+v, want the busy one", fs)
+	}
+	if recs := r.records(); len(recs) != 2 || recs[0].OutTradeNo != "PS01-T01-B00000000" || recs[1].OutTradeNo != "PS01-T01-B00000002" {
+		t.Errorf("records %+v, want the first and the third", recs)
 	}
 }
