@@ -41,7 +41,7 @@ func backEnd(w *counter.Window) []ui.Option {
 		opts = append(opts, ui.WithScanner(w.Codes))
 	}
 	if w.Items != nil {
-		opts = append(opts, ui.WithCatalog(w.Items, nil))
+		opts = append(opts, ui.WithCatalog(w.Items, w.Items.Rules()))
 	}
 	if w.Printer != nil {
 		opts = append(opts, ui.WithPrinter(w.Printer))

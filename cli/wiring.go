@@ -23,7 +23,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wxpos/wxpos/catalogstore"
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/counter"
 	"github.com/wxpos/wxpos/escpos"
@@ -434,9 +433,11 @@ func (e *Env) Window(ctx context.Context) (*counter.Window, error) {
 		w.Codes = counter.ScanCodes(ctx, sc.Scans())
 	}
 	w.Checkout = counter.NewCheckout(term, e.Config.Training(), scan)
-	if st, err := e.Store(); err == nil {
-		w.Items = counter.NewItems(catalogstore.New(st, nil))
+	cat, err := e.Catalog()
+	if err != nil {
+		return nil, err
 	}
+	w.Items = counter.NewItems(cat)
 
 	var drawer counter.Drawer
 	if p, err := e.receiptPrinter(); err != nil {

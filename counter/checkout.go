@@ -285,7 +285,7 @@ func (c *Checkout) receiptOf(o *pos.Order) receipt.Receipt {
 		}
 	}
 	return receipt.Receipt{
-		No: o.ReceiptNo, Kind: receipt.KindSale, Time: o.PaidAt, Lines: o.Lines, TotalFen: o.AmountFen,
+		No: o.ReceiptNo, Kind: receipt.KindSale, Time: o.PaidAt, Lines: o.Lines, Discount: o.Discount, TotalFen: o.AmountFen,
 		Tender: o.Tender, TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
 		OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Training: o.Training, Cashier: o.Cashier,
 	}

@@ -11,6 +11,7 @@ import (
 // (catalogstore.Store): the look-ups, the version and a walk of every item.
 type ItemStore interface {
 	catalog.Lookup
+	Rules() *catalog.Rules // the store's codes and scale layouts
 	Version() (uint64, error)
 	Items(fn func(it catalog.Item, version uint64) error) error
 }

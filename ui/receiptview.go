@@ -110,7 +110,18 @@ func (s *receiptScreen) reset(r receipt.Receipt) {
 	}
 	field(msgReceiptStore, r.StoreName)
 	for _, l := range r.Lines {
-		row(c.T(msgReceiptLine, l.Name, l.Qty), formatFen(l.TotalFen), false)
+		caption := c.T(msgReceiptLine, l.Name, l.Qty)
+		if l.Weighed() {
+			caption = l.Name + " " + receipt.QtyText(l)
+		}
+		value := formatFen(l.TotalFen)
+		if d := s.t.lineDetail(l); d != "" {
+			value += "  (" + d + ")"
+		}
+		row(caption, value, false)
+	}
+	if d := r.Discount; d != nil {
+		row(c.T(msgReceiptSaleDiscount, d.Reason), "-"+formatFen(d.AmountFen), false)
 	}
 	field(msgReceiptAmount, formatFen(r.TotalFen))
 	field(msgReceiptTender, c.T(tenderMsg(r.Tender)))

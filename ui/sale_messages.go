@@ -47,6 +47,8 @@ const (
 	msgItemsOpenPrice msg = "items.openPrice"
 	msgItemsAdded     msg = "items.added"
 
+	msgReceiptSaleDiscount msg = "receipt.saleDiscount"
+
 	msgMgrActDiscount   msg = "mgr.actDiscount"
 	msgMgrActDeleteLine msg = "mgr.actDeleteLine"
 )
@@ -96,6 +98,8 @@ var saleMessages = map[msg]translation{
 	msgItemsNone:      {"没有找到商品", "No item found"},
 	msgItemsOpenPrice: {"现场定价", "Price at sale"},
 	msgItemsAdded:     {"已加入 %s · 合计 %s", "Added %s · total %s"},
+
+	msgReceiptSaleDiscount: {"整单优惠（%s）", "Discount on the sale (%s)"},
 
 	msgMgrActDiscount:   {"超额折扣", "a discount above the limit"},
 	msgMgrActDeleteLine: {"删除商品行", "deleting a line"},

@@ -81,6 +81,13 @@ func TestSaleOfItems(t *testing.T) {
 	h.wedgeScan(goodCode)
 	h.waitFor("paid", onScreen[*receiptScreen](h))
 	rc := screenAs[*receiptScreen](h)
+	shown := false
+	for _, rw := range rc.rows {
+		shown = shown || (strings.HasPrefix(rw.key.Text, "毛巾") && strings.Contains(rw.value.Text, "-50% -¥15.00"))
+	}
+	if !shown {
+		t.Error("the receipt screen does not show the towel's discount")
+	}
 	o, err := w.core.Order(rc.r.OutTradeNo)
 	if err != nil {
 		t.Fatal(err)

@@ -530,7 +530,7 @@ func receiptFor(u Update, s Sale) receipt.Receipt {
 	if u.Receipt != nil {
 		return *u.Receipt
 	}
-	return receipt.Receipt{Kind: receipt.KindSale, Time: time.Now(), Lines: s.Lines,
+	return receipt.Receipt{Kind: receipt.KindSale, Time: time.Now(), Lines: s.Lines, Discount: s.Discount,
 		TotalFen: u.AmountFen, OutTradeNo: u.OutTradeNo}
 }
 
