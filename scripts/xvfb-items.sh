@@ -65,13 +65,17 @@ xdotool key Up
 xdotool type --delay 300 '3*'
 shot 2-bread-times-3
 xdotool key Down F4
-sleep 0.8
-# A person's Enter is the Return key (xdotool types "\n" as Linefeed).
-xdotool type --delay 120 50; xdotool key Return
-xdotool type --delay 120 sample; xdotool key Return
-shot 3-manager-pin
-xdotool type --delay 120 Wang; xdotool key Return
-xdotool type --delay 120 2468; xdotool key Return
+sleep 1.5
+# A person types at 300 ms a key (faster, a loaded machine's stalls bunch
+# keys into what looks like a scan); Enter is the Return key (xdotool
+# types "\n" as Linefeed).
+xdotool type --delay 300 50; xdotool key Return
+sleep 0.5
+xdotool type --delay 300 sample; xdotool key Return
+shot 3-manager-pin 2
+xdotool type --delay 300 Wang; xdotool key Return
+sleep 0.5
+xdotool type --delay 300 2468; xdotool key Return
 shot 4-discounted 1.5
 xdotool type --delay 4 $'130001000000000001\n'
 shot 5-receipt 3
