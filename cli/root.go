@@ -104,7 +104,7 @@ func newRoot(runUI UIRunner, served *Env) *cobra.Command {
 		newDoctorCmd(&g),
 		newBillCmd(&g),
 		newReconcileCmd(&g),
-		newPayCmd(&g), newQueryCmd(&g), newRefundCmd(&g), newOrdersCmd(&g), newRecoverCmd(&g),
+		newPayCmd(&g), newQueryCmd(&g), newRefundCmd(&g), newRefundAbnormalCmd(&g), newOrdersCmd(&g), newRecoverCmd(&g),
 		newSandboxCmd(), newTrainingCmd(&g),
 		newReplicateCmd(&g), newHQCmd(&g),
 		newNotifyCmd(&g),
