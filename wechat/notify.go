@@ -193,8 +193,8 @@ func ParseNotifyV2(r io.Reader, apiKey string) (*Transaction, error) {
 
 // ParseRefundNotifyV2 decrypts a v2 refund notification (PROTOCOL A.14): it
 // carries no sign; req_info is AES-256-ECB under MD5(apiKey), which is what
-// authenticates it. The mch_id of the envelope is returned for the caller to
-// check.
+// authenticates it. The mch_id of the envelope (the sub_mch_id of a service
+// provider's notice: the store) is returned for the caller to check.
 func ParseRefundNotifyV2(r io.Reader, apiKey string) (refund *Refund, mchID string, err error) {
 	m, err := DecodeXML(r)
 	if err != nil {
@@ -228,6 +228,9 @@ func ParseRefundNotifyV2(r io.Reader, apiKey string) (refund *Refund, mchID stri
 		Status: normalizeRefundStatus(info["refund_status"]), SuccessTime: st, Refund: amt, Total: total}
 	if err := v2RefundCoupons(info, f, ""); err != nil {
 		return nil, "", fmt.Errorf("%w: %v", ErrNotify, err)
+	}
+	if sub := m["sub_mch_id"]; sub != "" {
+		return f, sub, nil // a service provider's notice: the store is the sub-merchant
 	}
 	return f, m["mch_id"], nil
 }
