@@ -30,6 +30,10 @@ type paymentJSON struct {
 	CreatedAt     string `json:"created_at,omitempty"` // RFC 3339, store's zone
 	PaidAt        string `json:"paid_at,omitempty"`    // orders: when the money moved; refunds: succeeded
 	Training      bool   `json:"training"`             // a training sale: not real money
+	// CouponFen is what WeChat coupons paid of amount_fen; PayerFen what
+	// the customer paid (orders) or gets back (refunds). Only with coupons.
+	CouponFen int64 `json:"coupon_fen,omitempty"`
+	PayerFen  int64 `json:"payer_fen,omitempty"`
 }
 
 // orderJSON reports an order. Anything not final is "UNKNOWN" for
@@ -45,6 +49,9 @@ func orderJSON(o *pos.Order) paymentJSON {
 	}
 	if o.Forced && j.Message == "" {
 		j.Message = "forced by " + o.ForcedBy + ": " + o.ForceReason
+	}
+	if o.CouponFen != 0 {
+		j.CouponFen, j.PayerFen = o.CouponFen, o.PayerFen()
 	}
 	return j
 }
@@ -71,6 +78,9 @@ func refundJSON(r *pos.Refund) paymentJSON {
 	if r.State == pos.RefundSubmitted {
 		j.State = string(pos.RefundProcessing)
 		j.Message = "queued: will be sent with the same out_refund_no"
+	}
+	if r.CouponFen != 0 {
+		j.CouponFen, j.PayerFen = r.CouponFen, r.PayerFen()
 	}
 	return j
 }
@@ -122,6 +132,10 @@ func orderText(w io.Writer, o *pos.Order) error {
 	}
 	if o.ReceiptNo != "" {
 		fmt.Fprintf(w, "  receipt %s\n", o.ReceiptNo)
+	}
+	if o.CouponFen != 0 {
+		fmt.Fprintf(w, "  WeChat coupon ¥%s (merchant-funded ¥%s): customer paid ¥%s, WeChat settles ¥%s\n",
+			pos.FormatYuan(o.CouponFen), pos.FormatYuan(o.MerchantCouponFen), pos.FormatYuan(o.PayerFen()), pos.FormatYuan(o.SettledFen()))
 	}
 	if o.ErrorCode != "" || o.Message != "" {
 		fmt.Fprintf(w, "  %s %s\n", o.ErrorCode, o.Message)

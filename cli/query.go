@@ -82,6 +82,9 @@ func refundText(w io.Writer, r *pos.Refund) error {
 	if r.ReceiptNo != "" {
 		fmt.Fprintf(w, "  receipt %s\n", r.ReceiptNo)
 	}
+	if r.CouponFen != 0 {
+		fmt.Fprintf(w, "  ¥%s goes back to the WeChat coupon: the customer gets ¥%s\n", pos.FormatYuan(r.CouponFen), pos.FormatYuan(r.PayerFen()))
+	}
 	if r.AuthorisedBy != "" {
 		fmt.Fprintf(w, "  authorised by %s: %s\n", r.AuthorisedBy, r.Reason)
 	}

@@ -286,7 +286,7 @@ func (c *Checkout) receiptOf(o *pos.Order) receipt.Receipt {
 	}
 	return receipt.Receipt{
 		No: o.ReceiptNo, Kind: receipt.KindSale, Time: o.PaidAt, Lines: o.Lines, Discount: o.Discount, TotalFen: o.AmountFen,
-		Tender: o.Tender, TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
+		Tender: o.Tender, TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen, CouponFen: o.CouponFen,
 		OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Training: o.Training, Cashier: o.Cashier,
 	}
 }

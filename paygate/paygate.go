@@ -186,7 +186,8 @@ func numberTaken(ae *wechat.APIError) bool {
 
 func trade(t *wechat.Transaction) pos.Trade {
 	return pos.Trade{OutTradeNo: t.OutTradeNo, Status: pos.TradeStatus(t.State), TransactionID: t.TransactionID,
-		AmountFen: t.Total, PaidAt: t.SuccessTime, Desc: t.StateDesc, Attach: t.Attach, TradeType: t.TradeType}
+		AmountFen: t.Total, PaidAt: t.SuccessTime, Desc: t.StateDesc, Attach: t.Attach, TradeType: t.TradeType,
+		CouponFen: t.Discount, MerchantCouponFen: t.Total - t.SettlementTotal}
 }
 
 // PayScan implements pos.Gateway (codepay / micropay).
@@ -272,7 +273,7 @@ func (g *Gateway) Close(ctx context.Context, no string) error {
 
 func refundResult(f *wechat.Refund) pos.RefundResult {
 	return pos.RefundResult{OutRefundNo: f.OutRefundNo, RefundID: f.RefundID, Status: pos.RefundStatus(f.Status),
-		AmountFen: f.Refund, SuccessAt: f.SuccessTime}
+		AmountFen: f.Refund, SuccessAt: f.SuccessTime, CouponFen: f.DiscountRefund, MerchantCouponFen: f.Refund - f.SettlementRefund}
 }
 
 // Refund implements pos.Gateway.

@@ -195,6 +195,7 @@ func (t *Terminal) confirmForeign(ctx context.Context, no string, f SaleFinder) 
 	now := t.clk.Now()
 	o := &Order{OutTradeNo: no, Tender: receipt.TenderWeChatScan, State: StatePaid, AmountFen: tr.AmountFen,
 		Description: tr.Desc, TransactionID: tr.TransactionID, PaidAt: tr.PaidAt,
+		CouponFen: tr.CouponFen, MerchantCouponFen: tr.MerchantCouponFen,
 		CreatedAt: now, UpdatedAt: now, Training: t.cfg.Training, Foreign: true}
 	if rs != nil {
 		o.OriginStoreID, o.OriginTerminalID = rs.StoreID, rs.TerminalID

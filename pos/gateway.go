@@ -32,6 +32,11 @@ type Trade struct {
 	Desc          string
 	Attach        string // echoed attach: the identity tag the order was made with
 	TradeType     string // MICROPAY, NATIVE, … ("" when the answer has none)
+	// CouponFen is what WeChat coupons paid of AmountFen (the customer
+	// paid the rest); MerchantCouponFen the part of it the merchant funds
+	// (NOCASH coupons), which WeChat never settles.
+	CouponFen         int64
+	MerchantCouponFen int64
 }
 
 // ScanRequest is one payment-code payment. OutTradeNo is minted locally
@@ -85,6 +90,11 @@ type RefundResult struct {
 	Status      RefundStatus
 	AmountFen   int64
 	SuccessAt   time.Time
+	// CouponFen is the coupon part of AmountFen, given back to the
+	// coupon: the customer gets AmountFen − CouponFen.
+	// MerchantCouponFen is the part of it the merchant funded.
+	CouponFen         int64
+	MerchantCouponFen int64
 }
 
 // Gateway is what the payment core needs from WeChat Pay, whichever API

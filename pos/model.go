@@ -59,6 +59,13 @@ type Order struct {
 	ErrorCode     string `json:"error_code,omitempty"` // WeChat's code for FAILED, or why it ended
 	Message       string `json:"message,omitempty"`
 
+	// CouponFen is what WeChat coupons paid of AmountFen (微信优惠), as
+	// WeChat's answer about the paid order says: the customer paid
+	// PayerFen. MerchantCouponFen is the part the merchant funds (NOCASH
+	// coupons): WeChat settles SettledFen. Both 0 without coupons.
+	CouponFen         int64 `json:"coupon_fen,omitempty"`
+	MerchantCouponFen int64 `json:"merchant_coupon_fen,omitempty"`
+
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	SubmittedAt time.Time `json:"submitted_at,omitzero"` // first network call
@@ -126,6 +133,12 @@ type Refund struct {
 	ReceiptNo   string               `json:"receipt_no,omitempty"`
 	BusinessDay string               `json:"business_day,omitempty"` // like Order.BusinessDay, fixed at SUCCESS
 	Training    bool                 `json:"training,omitempty"`
+	// CouponFen is the coupon part of AmountFen, which goes back to the
+	// coupon: the customer gets PayerFen. MerchantCouponFen is the part of
+	// it the merchant funded. Predicted when the refund is made
+	// (CouponShare), then as WeChat answers.
+	CouponFen         int64 `json:"coupon_fen,omitempty"`
+	MerchantCouponFen int64 `json:"merchant_coupon_fen,omitempty"`
 }
 
 func (r *Refund) clone() *Refund {

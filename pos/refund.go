@@ -164,7 +164,9 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 	}
 	r := &Refund{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, State: RefundNew,
 		AmountFen: req.AmountFen, TotalFen: o.AmountFen, Lines: req.Lines, Reason: req.Reason, AuthorisedBy: who,
-		CreatedAt: now, Training: o.Training}
+		CreatedAt: now, Training: o.Training,
+		CouponFen:         CouponShare(o.CouponFen, o.AmountFen, held, req.AmountFen),
+		MerchantCouponFen: CouponShare(o.MerchantCouponFen, o.AmountFen, held, req.AmountFen)}
 	if o.Tender == receipt.TenderCash {
 		return t.moveRefund(r, RefundSuccess, who, req.Reason, nil, func(c *Change) { c.Mint = t.numbering("R", nil) })
 	}
@@ -301,6 +303,10 @@ func refundFrom(res RefundResult) func(*Refund) {
 		}
 		if !res.SuccessAt.IsZero() {
 			n.SuccessAt = res.SuccessAt
+		}
+		if res.AmountFen == n.AmountFen {
+			// WeChat's split, which the prediction should equal.
+			n.CouponFen, n.MerchantCouponFen = res.CouponFen, res.MerchantCouponFen
 		}
 	}
 }

@@ -235,6 +235,7 @@ func paidFrom(tr Trade) func(*Order) {
 		if !tr.PaidAt.IsZero() {
 			n.PaidAt = tr.PaidAt
 		}
+		n.CouponFen, n.MerchantCouponFen = tr.CouponFen, tr.MerchantCouponFen
 		n.ErrorCode, n.Message = "", ""
 	}
 }

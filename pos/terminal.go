@@ -592,7 +592,7 @@ func (t *Terminal) saleReceipt(o *Order) *receipt.Receipt {
 	return &receipt.Receipt{
 		Kind: receipt.KindSale, StoreName: t.cfg.StoreName, StoreID: t.cfg.StoreID, TerminalID: t.cfg.TerminalID,
 		Cashier: o.Cashier, Time: o.PaidAt, Lines: o.Lines, Discount: o.Discount, TotalFen: o.AmountFen, Tender: o.Tender,
-		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen,
+		TenderedFen: o.TenderedFen, ChangeFen: o.ChangeFen, CouponFen: o.CouponFen,
 		OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, Training: o.Training,
 	}
 }
@@ -603,7 +603,7 @@ func (t *Terminal) refundReceipt(sale *Order, r *Refund) *receipt.Receipt {
 		Time: r.SuccessAt, TotalFen: sale.AmountFen, Tender: sale.Tender,
 		OutTradeNo: sale.OutTradeNo, TransactionID: sale.TransactionID,
 		OutRefundNo: r.OutRefundNo, RefundID: r.RefundID, RefundFen: r.AmountFen, SaleReceipt: sale.ReceiptNo,
-		RefundLines: r.Lines, Reason: r.Reason, Training: r.Training,
+		RefundLines: r.Lines, Reason: r.Reason, Training: r.Training, CouponFen: r.CouponFen,
 	}
 }
 

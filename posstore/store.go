@@ -442,6 +442,7 @@ func orderRecord(o *pos.Order) *storage.Order {
 		ReceiptNo: o.ReceiptNo, Forced: o.Forced, ForcedBy: o.ForcedBy, ForceReason: o.ForceReason, Training: o.Training,
 		Foreign: o.Foreign, OriginStoreID: o.OriginStoreID, OriginTerminalID: o.OriginTerminalID,
 		BusinessDay: o.BusinessDay, Open: !o.State.Terminal(), Day: dayIndex(o),
+		CouponFen: o.CouponFen, MerchantCouponFen: o.MerchantCouponFen,
 	}
 }
 
@@ -464,7 +465,7 @@ func orderFromRecord(r *storage.Order) *pos.Order {
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,
 		ReceiptNo: r.ReceiptNo, Forced: r.Forced, ForcedBy: r.ForcedBy, ForceReason: r.ForceReason, Training: r.Training,
 		Foreign: r.Foreign, OriginStoreID: r.OriginStoreID, OriginTerminalID: r.OriginTerminalID,
-		BusinessDay: r.BusinessDay,
+		BusinessDay: r.BusinessDay, CouponFen: r.CouponFen, MerchantCouponFen: r.MerchantCouponFen,
 	}
 }
 
@@ -474,7 +475,7 @@ func refundRecord(r *pos.Refund) *storage.Refund {
 		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy, Lines: r.Lines,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
-		BusinessDay: r.BusinessDay, Open: !r.State.Terminal(),
+		BusinessDay: r.BusinessDay, Open: !r.State.Terminal(), CouponFen: r.CouponFen, MerchantCouponFen: r.MerchantCouponFen,
 	}
 }
 
@@ -484,6 +485,6 @@ func refundFromRecord(r *storage.Refund) *pos.Refund {
 		AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason, AuthorisedBy: r.AuthorisedBy, Lines: r.Lines,
 		RefundID: r.RefundID, ErrorCode: r.ErrorCode, Message: r.Message,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SuccessAt: r.SuccessAt, ReceiptNo: r.ReceiptNo, Training: r.Training,
-		BusinessDay: r.BusinessDay,
+		BusinessDay: r.BusinessDay, CouponFen: r.CouponFen, MerchantCouponFen: r.MerchantCouponFen,
 	}
 }

@@ -243,6 +243,10 @@ func layoutSale(b *builder, r Receipt, o Options) {
 		totals(b, r)
 	}
 	b.kv("合计", "￥"+Yuan(r.TotalFen), Bold|Tall)
+	if r.CouponFen != 0 {
+		b.kv("微信优惠", "-"+Yuan(r.CouponFen), 0)
+		b.kv("实付", "￥"+Yuan(r.TotalFen-r.CouponFen), Bold)
+	}
 	b.kv("支付方式", TenderLabel(r.Tender), 0)
 	if r.Tender == TenderCash {
 		b.kv("实收", Yuan(r.TenderedFen), 0)
@@ -279,6 +283,10 @@ func layoutRefund(b *builder, r Receipt, o Options) {
 	}
 	b.rule("-")
 	b.kv("退款金额", "￥"+Yuan(r.RefundFen), Bold|Tall)
+	if r.CouponFen != 0 {
+		b.kv("退回微信优惠", Yuan(r.CouponFen), 0)
+		b.kv("实退", "￥"+Yuan(r.RefundFen-r.CouponFen), Bold)
+	}
 	if r.Tender != TenderCash {
 		b.para("款项原路退回，到账时间以微信支付为准", AlignLeft, 0)
 	}

@@ -99,6 +99,12 @@ type Receipt struct {
 	TenderedFen int64 `json:"tendered_fen,omitempty"`
 	ChangeFen   int64 `json:"change_fen,omitempty"`
 
+	// CouponFen is what WeChat coupons paid (微信优惠): of TotalFen on a
+	// sale, where the customer paid the rest (实付); of RefundFen on a
+	// refund, where it goes back to the coupon and the customer gets the
+	// rest (实退).
+	CouponFen int64 `json:"coupon_fen,omitempty"`
+
 	// WeChat identifiers (empty for cash).
 	OutTradeNo    string `json:"out_trade_no,omitempty"`
 	TransactionID string `json:"transaction_id,omitempty"`

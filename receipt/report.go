@@ -23,6 +23,12 @@ type TenderSummary struct {
 	SaleFen     int64  `json:"sale_fen"`
 	RefundCount int64  `json:"refund_count"`
 	RefundFen   int64  `json:"refund_fen"` // positive: money returned
+	// CouponFen is what WeChat coupons paid of the net sales (sales'
+	// coupons less the coupon parts refunded): customers paid the rest.
+	// MerchantCouponFen is the part the merchant funds (NOCASH coupons):
+	// WeChat settles the net less it.
+	CouponFen         int64 `json:"coupon_fen,omitempty"`
+	MerchantCouponFen int64 `json:"merchant_coupon_fen,omitempty"`
 }
 
 // NetFen is sales minus refunds for the tender.
@@ -73,6 +79,17 @@ func (d DayReport) Totals() (sales, refunds TenderSummary, netFen int64) {
 		refunds.RefundFen += t.RefundFen
 	}
 	return sales, refunds, sales.SaleFen - refunds.RefundFen
+}
+
+// Coupons sums the tenders' WeChat coupons (微信优惠): what they paid of the
+// net, and the merchant-funded part of it. Customers paid net − coupons;
+// the money received (WeChat's settlement plus cash) is net − merchant.
+func (d DayReport) Coupons() (couponFen, merchantFen int64) {
+	for _, t := range d.Tenders {
+		couponFen += t.CouponFen
+		merchantFen += t.MerchantCouponFen
+	}
+	return couponFen, merchantFen
 }
 
 // CashDiffFen is counted minus expected cash: positive is over (长款),
@@ -135,6 +152,11 @@ func LayoutReport(d DayReport, o Options) (Doc, error) {
 	row("销售合计", sales.SaleCount, sales.SaleFen, 0)
 	row("退款合计", refunds.RefundCount, -refunds.RefundFen, 0)
 	b.kv("净额", "￥"+Yuan(net), Bold|Tall)
+	if disc, mch := d.Coupons(); disc != 0 || mch != 0 {
+		b.kv("其中微信优惠", Yuan(disc), 0)
+		b.kv("顾客实付", Yuan(net-disc), 0)
+		b.kv("实收（结算+现金）", Yuan(net-mch), Bold)
+	}
 	b.rule("-")
 	b.kv("备用金", Yuan(d.OpeningFloatFen), 0)
 	b.kv("应有现金", Yuan(d.ExpectedCashFen), 0)

@@ -73,6 +73,11 @@ func TextIn(r *Report, cols int, reprint bool, lang csvout.Lang) (string, error)
 	row("Sales", sales.SaleCount, sales.SaleFen)
 	row("Refunds", refunds.RefundCount, -refunds.RefundFen)
 	line("%-20s %21s", "Net", "¥"+receipt.Yuan(net))
+	if disc, mch := r.Coupons(); disc != 0 || mch != 0 {
+		kv("WeChat discounts", receipt.Yuan(disc))
+		kv("Customers paid", receipt.Yuan(net-disc))
+		kv("Received", receipt.Yuan(net-mch)+" (WeChat settles + cash)")
+	}
 	rule()
 	kv("Opening float", receipt.Yuan(r.OpeningFloatFen))
 	kv("Expected cash", receipt.Yuan(r.ExpectedCashFen))

@@ -92,6 +92,8 @@ func addSales(r *report.Report, tx *storage.Tx, day string) error {
 		gross, off := grossOf(o)
 		r.GrossFen += gross
 		r.DiscountFen += off
+		ts.CouponFen += o.CouponFen
+		ts.MerchantCouponFen += o.MerchantCouponFen
 		h := o.PaidAt.In(tz.Shanghai).Hour()
 		r.HourlyFen[h] += o.AmountFen
 		r.HourlyCount[h]++
@@ -135,6 +137,8 @@ func addRefunds(r *report.Report, tx *storage.Tx, day string, start, end time.Ti
 			ts := tenderLine(r, tender)
 			ts.RefundCount++
 			ts.RefundFen += rf.AmountFen
+			ts.CouponFen -= rf.CouponFen
+			ts.MerchantCouponFen -= rf.MerchantCouponFen
 		case rf.State == state.RefundAbnormal && !rf.CreatedAt.Before(start) && rf.CreatedAt.Before(end):
 			tender, _ := saleTender(tx, rf.OutTradeNo)
 			r.Abnormal = append(r.Abnormal, report.Pending{Kind: "refund", No: rf.OutRefundNo, Tender: tender,

@@ -41,6 +41,11 @@ type Order struct {
 	ErrorCode     string `json:"error_code,omitempty"`
 	Message       string `json:"message,omitempty"`
 
+	// CouponFen is what WeChat coupons paid of AmountFen,
+	// MerchantCouponFen the merchant-funded part of it (pos.Order).
+	CouponFen         int64 `json:"coupon_fen,omitempty"`
+	MerchantCouponFen int64 `json:"merchant_coupon_fen,omitempty"`
+
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	SubmittedAt time.Time `json:"submitted_at,omitzero"`

@@ -35,6 +35,10 @@ type Refund struct {
 	// succeeds (see SettledDay and Tx.BusinessDay).
 	BusinessDay string `json:"business_day,omitempty"`
 	Training    bool   `json:"training,omitempty"`
+	// CouponFen is the coupon part of AmountFen, MerchantCouponFen the
+	// merchant-funded part of it (pos.Refund).
+	CouponFen         int64 `json:"coupon_fen,omitempty"`
+	MerchantCouponFen int64 `json:"merchant_coupon_fen,omitempty"`
 
 	// Open decides the entry in the open index; not stored in the value.
 	Open bool `json:"-"`
