@@ -315,10 +315,11 @@ var messages = map[msg]translation{
 var scenarioMessages = map[msg]translation{
 	"scenario.success":                   {"立即成功", "Pays at once"},
 	"scenario.userpaying_success":        {"输入密码后成功", "Password, then pays"},
-	"scenario.userpaying_timeout":        {"一直不输入密码", "Never enters the password"},
-	"scenario.notenough":                 {"余额不足", "Insufficient balance"},
+	"scenario.userpaying_timeout":        {"一直不输入密码", "Never enters PIN"},
+	"scenario.notenough":                 {"余额不足", "Not enough money"},
 	"scenario.authcode_expired":          {"付款码已过期", "Expired code"},
-	"scenario.system_error_then_success": {"系统错误后成功", "System error, then paid"},
+	"scenario.system_error_then_success": {"系统错误后成功", "Error, then paid"},
 	"scenario.coupon":                    {"用商户券减1元", "¥1 merchant coupon"},
 	"scenario.coupon_wechat":             {"用微信券减1元", "¥1 WeChat coupon"},
+	"scenario.refund_abnormal":           {"退款时账户异常", "Refund abnormal"},
 }

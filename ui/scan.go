@@ -105,10 +105,11 @@ func (s *scanScreen) simPanel() *fyne.Container {
 		return container.NewVBox()
 	}
 	box := container.NewVBox(widget.NewLabelWithStyle(s.t.cat.T(msgSimTitlePick), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	// Four columns: the eight scenarios in two rows keep the screen within
-	// 1024×768 (three rows pushed it to 741 px of 712).
-	grid := container.NewGridWithColumns(4)
-	for _, sc := range cu.Scenarios() {
+	// Two rows, however many scenarios the simulator has: a third row
+	// pushed the screen past 1024×768 (741 px of 712).
+	scs := cu.Scenarios()
+	grid := container.NewGridWithColumns(max(3, (len(scs)+1)/2))
+	for _, sc := range scs {
 		code := sc.Code
 		grid.Add(newButton(s.t.cat.scenario(sc.Name), func() { s.scanned(code) }))
 	}
