@@ -3,45 +3,25 @@
 // Every part of the terminal (database, WeChat, payment core, scanner,
 // printer, replication, the window's back end) is built in one place,
 // cli/wiring.go; window.go only hands the window's parts to ui as Options.
+//
+// Built with -tags headless (headless.go) it has every command but not the
+// window: no Fyne, no GL or X11 libraries to install, and a CLI command
+// starts in about two thirds of the time — the build for servers (hq,
+// notify serve, sandbox) and for scripts that call wxpos per payment.
 package main
 
 import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
-	"fyne.io/fyne/v2/app"
-
 	"github.com/wxpos/wxpos/cli"
-	_ "github.com/wxpos/wxpos/fynelocale" // before Fyne reads the locale: see its doc
-	"github.com/wxpos/wxpos/ui"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	root := cli.NewRoot(func(ctx context.Context, env *cli.Env) error {
-		if err := needDisplay(); err != nil {
-			return err
-		}
-		// The window runs all day and is idle most of it, and most of its
-		// live heap is parsed font data that never changes: a quarter of
-		// that is ample room for a sale's garbage (the soak measured 6 MB
-		// less RSS than at 50%, for one more short GC every few sales).
-		// Cap the total too, unless the operator tuned either.
-		if os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(25)
-		}
-		if os.Getenv("GOMEMLIMIT") == "" {
-			debug.SetMemoryLimit(128 << 20)
-		}
-		opts, err := windowOptions(ctx, env)
-		if err != nil {
-			return err
-		}
-		return ui.Run(ctx, app.NewWithID(cli.AppID), opts...)
-	})
+	root := cli.NewRoot(runWindow)
 	code := cli.Execute(ctx, root)
 	stop()
 	os.Exit(code)

@@ -37,7 +37,13 @@ func TestMain(m *testing.M) {
 // own config dir) and returns its exit status and outputs.
 func wxpos(t *testing.T, env []string, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	return runBinary(t, bin, env, args...)
+}
+
+// runBinary is wxpos for the binary at path.
+func runBinary(t *testing.T, path string, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(path, args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir()}, env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

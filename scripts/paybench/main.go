@@ -2,12 +2,18 @@
 // official wechatpay-go SDK against a running `wxpos sandbox`, reading its
 // profile JSON: the baseline a whole-process `wxpos pay` is compared with.
 //
-//	paybench PROFILE.json CODE
+//	paybench [-persist DB] PROFILE.json CODE
+//
+// With -persist it also does what the project's standards ask of any
+// program that moves money (and the SDK alone does not): a synced bbolt
+// commit of the intent before the POST and one of the result after it —
+// the like-for-like floor for `wxpos pay`, which does the same.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +22,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 	"github.com/wechatpay-apiv3/wechatpay-go/utils"
+	bolt "go.etcd.io/bbolt"
 )
 
 type profile struct {
@@ -38,8 +45,14 @@ func main() {
 }
 
 func run(args []string) error {
+	fs := flag.NewFlagSet("paybench", flag.ContinueOnError)
+	persist := fs.String("persist", "", "bbolt file to commit the intent and the result to")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	args = fs.Args()
 	if len(args) != 2 {
-		return fmt.Errorf("usage: paybench PROFILE.json CODE")
+		return fmt.Errorf("usage: paybench [-persist DB] PROFILE.json CODE")
 	}
 	raw, err := os.ReadFile(args[0])
 	if err != nil {
@@ -65,6 +78,26 @@ func run(args []string) error {
 		return err
 	}
 	no := fmt.Sprintf("OS%d", time.Now().UnixNano())
+	record := func(string) error { return nil }
+	if *persist != "" {
+		db, err := bolt.Open(*persist, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		record = func(state string) error {
+			return db.Update(func(tx *bolt.Tx) error {
+				b, err := tx.CreateBucketIfNotExists([]byte("orders"))
+				if err != nil {
+					return err
+				}
+				return b.Put([]byte(no), []byte(state))
+			})
+		}
+	}
+	if err := record("PAYING"); err != nil {
+		return err
+	}
 	res, err := client.Post(ctx, p.BaseURL+"/v3/pay/transactions/codepay", map[string]any{
 		"appid": p.AppID, "mchid": p.MchID, "description": "paybench", "out_trade_no": no,
 		"amount":     map[string]any{"total": 1, "currency": "CNY"},
@@ -87,6 +120,9 @@ func run(args []string) error {
 	}
 	if out.TradeState != "SUCCESS" {
 		return fmt.Errorf("%s: %s", no, body)
+	}
+	if err := record("PAID " + out.TransactionID); err != nil {
+		return err
 	}
 	fmt.Printf("%s %s %s\n", no, out.TradeState, out.TransactionID)
 	return nil
