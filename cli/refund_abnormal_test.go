@@ -18,7 +18,9 @@ func TestRefundAbnormal(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	profile, _ := tlsSandbox(t)
 	data := filepath.Join(t.TempDir(), "data")
-	wx := func(args ...string) []string { return append([]string{"--sandbox-profile", profile, "--data", data}, args...) }
+	wx := func(args ...string) []string {
+		return append([]string{"--sandbox-profile", profile, "--data", data}, args...)
+	}
 	sim := func(args ...string) {
 		t.Helper()
 		if code, out, errOut := run(t, append([]string{"--sandbox-profile", profile}, args...)...); code != 0 {

@@ -158,7 +158,16 @@
 // sub-merchant orders never see each other; see README.md.
 //
 // SetRefundOutcome (POST /sandbox/refund/outcome) makes a PROCESSING refund
-// end CLOSED or ABNORMAL instead of SUCCESS.
+// end CLOSED or ABNORMAL instead of SUCCESS; apply-abnormal-refund settles
+// an ABNORMAL one (abnormal.go).
+//
+// # JSAPI, App and H5
+//
+// v3 /jsapi, /app and /h5 and v2 unifiedorder JSAPI/APP/MWEB make orders
+// the customer pays from a prepay_id: PayPrepay (POST /sandbox/prepay/pay)
+// checks the client-side parameters as the WeChat client would (app id,
+// package, the RSA or v2 client signature, 2 h prepay_id, 5 min h5_url)
+// and pays (prepay.go, prepaypay.go).
 //
 // Fund-flow bills (v3 /v3/bill/fundflowbill, v2 /pay/downloadfundflow)
 // are generated for the basic account from the same ledger days as the
