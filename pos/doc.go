@@ -144,6 +144,20 @@
 //     id; reconciliation's "record sale" refuses a bill payment whose
 //     amount differs from the local sale under the same number.
 //
+// # WeChat coupons
+//
+// A customer may pay part of a WeChat sale with a coupon. AmountFen stays
+// the order total WeChat knows (what the bill's 订单金额 and every refund
+// request are measured against); CouponFen is what the coupon paid, from
+// WeChat's answer about the paid order, and MerchantCouponFen the part the
+// merchant funds (NOCASH), which WeChat does not settle: PayerFen is what
+// the customer paid, SettledFen what the merchant is paid. A refund is
+// asked against the total and the coupon goes back in proportion
+// (CouponShare predicts it the way the sandbox computes it; WeChat's split
+// replaces the prediction when it answers), so the customer gets
+// Refund.PayerFen. Receipts print 微信优惠 and 实付; the X and Z reports
+// the coupons, what customers paid and what was received.
+//
 // # Business days
 //
 // A sale belongs to one business day, fixed on the order (BusinessDay) in
