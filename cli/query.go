@@ -88,6 +88,9 @@ func refundText(w io.Writer, r *pos.Refund) error {
 	if r.AuthorisedBy != "" {
 		fmt.Fprintf(w, "  authorised by %s: %s\n", r.AuthorisedBy, r.Reason)
 	}
+	for _, l := range r.Lines {
+		fmt.Fprintf(w, "  line %d %s ×%d  ¥%s\n", l.Line+1, l.Name, l.Qty, pos.FormatYuan(l.AmountFen))
+	}
 	if r.ErrorCode != "" || r.Message != "" {
 		fmt.Fprintf(w, "  %s %s\n", r.ErrorCode, r.Message)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +17,7 @@ import (
 
 type refundFlags struct {
 	amount  amountFlags
+	lines   []string // --line N:QTY
 	full    bool
 	reason  string
 	manager string
@@ -45,6 +48,8 @@ func newRefundCmd(g *globalFlags) *cobra.Command {
 	f.amount.add(cmd, "refund amount")
 	fl := cmd.Flags()
 	fl.BoolVar(&f.full, "full", false, "refund everything not refunded yet")
+	fl.StringArrayVar(&f.lines, "line", nil, "give back `N:QTY` of the sale's line N (1 = first; QTY pieces, or grams of a weighed line); "+
+		"repeat for several lines; the amount is the lines' share of what was paid")
 	fl.StringVar(&f.reason, "reason", "", "why (shown to the customer, ≤ 80 characters)")
 	fl.StringVar(&f.manager, "manager", "", "the approving manager's `name` (PIN on stdin)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object")
@@ -58,6 +63,16 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 	}
 	if len([]rune(f.reason)) > 80 {
 		return Usagef("refund: --reason: at most 80 characters")
+	}
+	var lines []receipt.RefundLine
+	if len(f.lines) > 0 {
+		if f.full || f.amount.yuan != "" || f.amount.fen != "" {
+			return Usagef("refund: --line and an amount or --full exclude each other")
+		}
+		var err error
+		if lines, err = parseRefundLines(f.lines); err != nil {
+			return err
+		}
 	}
 	if err := needManager(env); err != nil {
 		return err
@@ -75,7 +90,9 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 		finder = nil
 	}
 	var fen int64
-	if f.full {
+	if len(f.lines) > 0 {
+		// Priced by the core from the sale's lines.
+	} else if f.full {
 		if f.amount.yuan != "" || f.amount.fen != "" {
 			return Usagef("refund: --full and an amount exclude each other")
 		}
@@ -101,7 +118,7 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 	}
 	// A sale of another counter is confirmed with WeChat and recorded here
 	// as a foreign sale first (pos.Terminal.RefundAny).
-	r, err := term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Reason: f.reason,
+	r, err := term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Lines: lines, Reason: f.reason,
 		Approval: pos.Approval{User: f.manager, Credential: pin}}, finder)
 	switch {
 	case errors.Is(err, pos.ErrNotFound), errors.Is(err, pos.ErrRefundLimit), errors.Is(err, pos.ErrNotPaid),
@@ -123,6 +140,21 @@ func runRefund(cmd *cobra.Command, env *Env, no string, f refundFlags) error {
 		fmt.Fprintf(cmd.OutOrStdout(), "  sale taken at %s: recorded here for refunds only, not as a sale of this terminal\n", where)
 	}
 	return exitFor(refundExit(r))
+}
+
+// parseRefundLines reads --line N:QTY values (N from 1).
+func parseRefundLines(vals []string) ([]receipt.RefundLine, error) {
+	out := make([]receipt.RefundLine, 0, len(vals))
+	for _, v := range vals {
+		n, q, ok := strings.Cut(v, ":")
+		line, err1 := strconv.Atoi(n)
+		qty, err2 := strconv.ParseInt(q, 10, 64)
+		if !ok || err1 != nil || err2 != nil || line < 1 || qty < 1 {
+			return nil, Usagef("refund: --line %q: want N:QTY, the line's number from 1 and a quantity from 1", v)
+		}
+		out = append(out, receipt.RefundLine{Line: line - 1, Qty: qty})
+	}
+	return out, nil
 }
 
 // waitRefund follows a refund until final or d passes.

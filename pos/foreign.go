@@ -121,7 +121,7 @@ func (t *Terminal) RefundAny(ctx context.Context, req RefundOrder, f SaleFinder)
 	if err != nil {
 		return nil, err
 	}
-	if req.AmountFen <= 0 || req.AmountFen > MaxFen {
+	if (len(req.Lines) == 0 && req.AmountFen <= 0) || req.AmountFen < 0 || req.AmountFen > MaxFen {
 		return nil, fmt.Errorf("refund %s: amount %d fen: %w", req.OutTradeNo, req.AmountFen, ErrBadAmount)
 	}
 	o, err := t.store.Order(req.OutTradeNo)

@@ -171,7 +171,9 @@ func TestRefundByLine(t *testing.T) {
 	if err != nil || len(left) != 3 || left[0] != 1 || left[1] != 1500 || left[2] != 0 {
 		t.Fatalf("left %v %v", left, err)
 	}
-	if _, err := refund(receipt.RefundLine{Line: 1, Qty: 1500}, receipt.RefundLine{Line: 0, Qty: 1}); err != nil {
+	// The rest through RefundAny, the CLI's way in (nil finder: a sale of this terminal).
+	if _, err := r.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, Reason: "退货", Approval: manager,
+		Lines: []receipt.RefundLine{{Line: 1, Qty: 1500}, {Line: 0, Qty: 1}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := r.gw.RefundedFen(o.OutTradeNo); got != o.AmountFen {
