@@ -30,14 +30,15 @@ import (
 // replication worker, told by PostgreSQL's NOTIFY (its poll is an hour
 // away), pulls it — and not the other terminal's — and hands it to
 // pos.Terminal.Hint, which queries and settles the order PAID although its
-// own next QR poll never comes. The delivery again, and the
-// sale's refund's notification, record nothing twice; head office sees
-// both notifications of the sale.
+// own next QR poll never comes. The sale's refund, left PROCESSING at
+// WeChat, is completed the same way by its notification (the recovery
+// worker's next pass never comes either). Nothing is recorded twice; head
+// office sees both notifications of the sale.
 func TestNotificationThroughPostgreSQL(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	pool := migrated(t)
-	env := gatetest.Start(t, time.Now, func(o *sandbox.Options) { o.NotifyLoopback = true; o.RefundDelay = -1 })
+	env := gatetest.Start(t, time.Now, func(o *sandbox.Options) { o.NotifyLoopback = true; o.RefundDelay = time.Minute })
 	sink := NewNotifySink(pool)
 	rc, err := notify.NewReceiver(notify.Receiver{MchID: env.Sandbox.Profile(env.HTTP.URL).MchID,
 		V3: env.Client.NotifyParser(), Sink: sink})
@@ -110,13 +111,27 @@ func TestNotificationThroughPostgreSQL(t *testing.T) {
 		t.Fatalf("sale %s %q, want PAID with WeChat's transaction id", o.State, o.TransactionID)
 	}
 
+	clk.SetAuto(true) // the refund's own polls pass at once, WeChat's clock stands: it stays PROCESSING
 	rf, err := a.Refund(ctx, pos.RefundOrder{OutTradeNo: p.OutTradeNo(), AmountFen: 100, Approval: pos.Approval{User: "wang"}})
-	if err != nil {
-		t.Fatal(err)
+	clk.SetAuto(false)
+	if err != nil || rf.State != pos.RefundProcessing {
+		t.Fatalf("refund %v %+v, want PROCESSING", err, rf)
 	}
-	env.Sandbox.Advance(time.Hour) // every retry due: the sale's notification is not owed again
+	a.Start(ctx) // the recovery worker, which a hint about an open refund wakes
+	if !clk.WaitForWaiter(ctx.Done()) { // its first pass found the refund PROCESSING; its next never comes
+		t.Fatal("the recovery worker never waited")
+	}
+	env.Sandbox.Advance(time.Hour) // WeChat finishes the refund; the sale's notification is not owed again
 	if n, err := env.Sandbox.DeliverNotifications(ctx); err != nil || n != 1 {
 		t.Fatalf("refund notification: delivered %d, %v", n, err)
+	}
+	for done := false; !done; { // through PostgreSQL, NOTIFY and T01's worker
+		select {
+		case ev := <-changes:
+			done = ev.Refund != nil && ev.Refund.OutRefundNo == rf.OutRefundNo && ev.Refund.State == pos.RefundSuccess
+		case <-ctx.Done():
+			t.Fatal("the PROCESSING refund was not completed by its notification")
+		}
 	}
 	recs, err := NotificationsOf(ctx, pool, p.OutTradeNo())
 	if err != nil || len(recs) != 2 {
