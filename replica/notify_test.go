@@ -117,7 +117,7 @@ func TestNotificationThroughPostgreSQL(t *testing.T) {
 	if err != nil || rf.State != pos.RefundProcessing {
 		t.Fatalf("refund %v %+v, want PROCESSING", err, rf)
 	}
-	a.Start(ctx) // the recovery worker, which a hint about an open refund wakes
+	a.Start(ctx)                        // the recovery worker, which a hint about an open refund wakes
 	if !clk.WaitForWaiter(ctx.Done()) { // its first pass found the refund PROCESSING; its next never comes
 		t.Fatal("the recovery worker never waited")
 	}
