@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -78,18 +77,10 @@ type abnormalForm struct {
 
 // at is Terminal.mt for the abnormal-refund texts.
 func (s *refundScreen) at(m msg, args ...any) string {
-	tr, ok := abnormalMessages[m]
-	if !ok {
-		return s.rt(m, args...)
+	if _, ok := abnormalMessages[m]; ok {
+		return s.c.t.tableT(abnormalMessages, m, args...)
 	}
-	text := tr.zh
-	if s.c.t.cat.lang == LangEN {
-		text = tr.en
-	}
-	if len(args) == 0 {
-		return text
-	}
-	return fmt.Sprintf(text, args...)
+	return s.rt(m, args...)
 }
 
 // bankLabel is how a bank is offered: its name and WeChat's code.
