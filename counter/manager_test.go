@@ -48,7 +48,9 @@ func TestManagerUnknownWithConcurrentRemap(t *testing.T) {
 	}
 	mgr := NewManager(ManagerConfig{Core: core, DB: db})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// A deadlock never ends, so the deadline only has to outlast a slow
+	// machine: 30 s was once too short under -race at load 15 (CI, 48 s).
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	listed, wrote := make(chan error, 1), make(chan error, 1)
 	firstList, writeDone := make(chan struct{}), make(chan struct{})

@@ -158,6 +158,25 @@ func LayoutReport(d DayReport, o Options) (Doc, error) {
 		b.kv("实收（结算+现金）", Yuan(net-mch), Bold)
 	}
 	b.rule("-")
+	reportCash(b, d)
+	if d.PendingCount > 0 {
+		b.rule("-")
+		b.kv("待确认支付", strconv.FormatInt(d.PendingCount, 10)+" 笔", Bold)
+		b.para("待确认支付未计入以上金额", AlignLeft, 0)
+	}
+	b.rule("-")
+	if d.Kind == ReportZ {
+		b.para("日结完成，本班次已关闭", AlignCenter, 0)
+	}
+	b.add("经理签字: ", AlignLeft, 0)
+	b.blank()
+	footer(b, d.Training, Options{Footer: "-", Reprint: o.Reprint})
+	return b.doc(), nil
+}
+
+// reportCash is the drawer part of an X/Z: float, expected and counted
+// cash, and the difference named as over or short.
+func reportCash(b *builder, d DayReport) {
 	b.kv("备用金", Yuan(d.OpeningFloatFen), 0)
 	b.kv("应有现金", Yuan(d.ExpectedCashFen), 0)
 	if d.CashCounted {
@@ -174,17 +193,4 @@ func LayoutReport(d DayReport, o Options) (Doc, error) {
 	} else {
 		b.kv("实点现金", "未清点", 0)
 	}
-	if d.PendingCount > 0 {
-		b.rule("-")
-		b.kv("待确认支付", strconv.FormatInt(d.PendingCount, 10)+" 笔", Bold)
-		b.para("待确认支付未计入以上金额", AlignLeft, 0)
-	}
-	b.rule("-")
-	if d.Kind == ReportZ {
-		b.para("日结完成，本班次已关闭", AlignCenter, 0)
-	}
-	b.add("经理签字: ", AlignLeft, 0)
-	b.blank()
-	footer(b, d.Training, Options{Footer: "-", Reprint: o.Reprint})
-	return b.doc(), nil
 }

@@ -23,13 +23,9 @@ func TextIn(r *Report, cols int, reprint bool, lang csvout.Lang) (string, error)
 		return "", fmt.Errorf("%w: report kind %q", receipt.ErrLayout, r.Kind)
 	}
 	var b strings.Builder
-	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w := enText{&b}
+	line, kv, row := w.line, w.kv, w.row
 	rule := func() { b.WriteString(strings.Repeat("-", max(cols, 32)) + "\n") }
-	kv := func(k, v string) {
-		if v != "" {
-			line("%-16s %s", k, v)
-		}
-	}
 	clock := func(t time.Time) string {
 		if t.IsZero() {
 			return "-"
@@ -56,7 +52,6 @@ func TextIn(r *Report, cols int, reprint bool, lang csvout.Lang) (string, error)
 	kv("Opened", clock(r.OpenedAt))
 	kv("Taken", clock(r.TakenAt))
 	rule()
-	row := func(name string, count, fen int64) { line("%-20s %6d %14s", name, count, receipt.Yuan(fen)) }
 	line("%-20s %6s %14s", "Tender", "Count", "Amount")
 	for _, t := range r.Tenders {
 		row(tenderEN(t.Tender), t.SaleCount, t.SaleFen)
@@ -65,6 +60,41 @@ func TextIn(r *Report, cols int, reprint bool, lang csvout.Lang) (string, error)
 		}
 	}
 	rule()
+	w.totals(r)
+	rule()
+	w.cash(r)
+	if r.PendingCount > 0 {
+		rule()
+		line("Payments in doubt: %s (not in the amounts above)", strconv.FormatInt(r.PendingCount, 10))
+	}
+	rule()
+	if r.Kind == receipt.ReportZ {
+		line("Day closed; this session is over.")
+	}
+	line("Manager's signature:")
+	return b.String() + appendix(r, csvout.English), nil
+}
+
+// enText writes the lines of an English report.
+type enText struct{ b *strings.Builder }
+
+func (w enText) line(format string, a ...any) { fmt.Fprintf(w.b, format+"\n", a...) }
+
+// kv is a labelled value; an empty value prints no line.
+func (w enText) kv(k, v string) {
+	if v != "" {
+		w.line("%-16s %s", k, v)
+	}
+}
+
+func (w enText) row(name string, count, fen int64) {
+	w.line("%-20s %6d %14s", name, count, receipt.Yuan(fen))
+}
+
+// totals is the English report's money: gross and discounts when there
+// were any, sales, refunds, net, and what WeChat coupons paid.
+func (w enText) totals(r *Report) {
+	line, kv, row := w.line, w.kv, w.row
 	sales, refunds, net := r.Totals()
 	if r.DiscountFen != 0 {
 		line("%-20s %21s", "Gross", receipt.Yuan(r.GrossFen))
@@ -78,7 +108,11 @@ func TextIn(r *Report, cols int, reprint bool, lang csvout.Lang) (string, error)
 		kv("Customers paid", receipt.Yuan(net-disc))
 		kv("Received", receipt.Yuan(net-mch)+" (WeChat settles + cash)")
 	}
-	rule()
+}
+
+// cash is the English report's drawer: float, expected, counted.
+func (w enText) cash(r *Report) {
+	kv := w.kv
 	kv("Opening float", receipt.Yuan(r.OpeningFloatFen))
 	kv("Expected cash", receipt.Yuan(r.ExpectedCashFen))
 	if r.CashCounted {
@@ -94,16 +128,6 @@ func TextIn(r *Report, cols int, reprint bool, lang csvout.Lang) (string, error)
 	} else {
 		kv("Counted cash", "not counted")
 	}
-	if r.PendingCount > 0 {
-		rule()
-		line("Payments in doubt: %s (not in the amounts above)", strconv.FormatInt(r.PendingCount, 10))
-	}
-	rule()
-	if r.Kind == receipt.ReportZ {
-		line("Day closed; this session is over.")
-	}
-	line("Manager's signature:")
-	return b.String() + appendix(r, csvout.English), nil
 }
 
 // appendix is what follows the printed part of a report on a screen: cash

@@ -427,21 +427,7 @@ func (v *reportView) show(r *report.Report, reprint bool) {
 // net, the totals, the cash drawer, cash movements and pending payments.
 func (v *reportView) fillTable(r *report.Report) {
 	t := v.c.t
-	// Names and headings give way (ellipsis) so five columns fit beside
-	// the day's actions; amounts are never cut.
-	cell := func(s string, bold bool) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold})
-	}
-	head := func(s string) fyne.CanvasObject {
-		l := widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
-	name := func(s string, bold bool) fyne.CanvasObject {
-		l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
+	cell, head, name := reportCell, reportHead, reportName
 	grid := container.NewGridWithColumns(5,
 		name(t.cat.T(msgReceiptTender), true), head(t.mt(msgRptSales)), head(t.mt(msgRptRefunds)),
 		head(t.mt(msgRptNet)), head(t.mt(msgRptCount)))
@@ -487,6 +473,34 @@ func (v *reportView) fillTable(r *report.Report) {
 		kv(t.mt(msgRptCounted), t.mt(msgRptNotCounted), false)
 	}
 	objs := []fyne.CanvasObject{grid, widget.NewSeparator(), cash}
+	objs = append(objs, reportMovesAndPending(t, r)...)
+	v.table.Objects = objs
+	v.table.Refresh()
+}
+
+// Names and headings of the report table give way (ellipsis) so five
+// columns fit beside the day's actions; amounts are never cut.
+func reportCell(s string, bold bool) fyne.CanvasObject {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold})
+}
+
+func reportHead(s string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+func reportName(s string, bold bool) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// reportMovesAndPending is the foot of the report table: the day's cash
+// movements, then the payments in doubt and abnormal refunds.
+func reportMovesAndPending(t *Terminal, r *report.Report) []fyne.CanvasObject {
+	cell, name := reportCell, reportName
+	var objs []fyne.CanvasObject
 	if len(r.Moves) > 0 {
 		objs = append(objs, widget.NewSeparator(), name(t.mt(msgRptMoves), true))
 		for _, m := range r.Moves {
@@ -507,8 +521,7 @@ func (v *reportView) fillTable(r *report.Report) {
 			objs = append(objs, container.NewBorder(nil, nil, name(p.No+"  "+p.State+"  "+t.cat.T(tenderMsg(p.Tender)), false), cell(formatFen(p.AmountFen), false)))
 		}
 	}
-	v.table.Objects = objs
-	v.table.Refresh()
+	return objs
 }
 
 // varianceLabel shows a cash difference with its sign, in the error colour
