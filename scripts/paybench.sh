@@ -99,7 +99,7 @@ export XDG_CONFIG_HOME=$tmp/xdg
 code() { local t=${EPOCHREALTIME/./}; echo "130001${t: -12}"; }
 ms() { local s=$EPOCHREALTIME; "$@" >/dev/null; echo "($EPOCHREALTIME - $s) * 1000" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-pay() { "$tmp/$1" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$(code)"; }
+pay() { XDG_CONFIG_HOME=$tmp/xdg-$1 "$tmp/$1" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$(code)"; }
 
 for l in "${labels[@]}"; do ms pay "$l" >/dev/null; done # warm-up; the first creates the books
 ms "$tmp/paybench" "$tmp/profile.json" "$(code)" >/dev/null
