@@ -1,7 +1,7 @@
 // Package catalogfile reads and writes the catalogue as a spreadsheet a
 // store keeps: CSV (as internal/csvout writes it: UTF-8 with a byte order
 // mark; a GBK/GB18030 file saved by Excel on Chinese Windows is read too)
-// or xlsx (github.com/xuri/excelize/v2).
+// or xlsx (internal/xlsx).
 //
 // A file holds up to two tables, each known by its header row, whose
 // cells are English keys or their Chinese names (csvout.Column): items

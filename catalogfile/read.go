@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/wxpos/wxpos/internal/xlsx"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/wxpos/wxpos/internal/csvout"
@@ -79,21 +79,16 @@ func ReadCSV(name string, data []byte) (*Book, error) {
 }
 
 func readXLSX(path string) (*Book, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
+	sheets, err := xlsx.Read(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrFormat, err)
 	}
-	defer f.Close()
 	name := filepath.Base(path)
 	b := &Book{}
-	for _, sheet := range f.GetSheetList() {
-		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, fmt.Errorf("%s, sheet %s: %w", name, sheet, err)
-		}
+	for _, sheet := range sheets {
 		var cur *Table
-		src := fmt.Sprintf("%s, sheet %s,", name, sheet)
-		for i, row := range rows {
+		src := fmt.Sprintf("%s, sheet %s,", name, sheet.Name)
+		for i, row := range sheet.Rows {
 			if cur, err = b.add(cur, src, row, i+1); err != nil {
 				return nil, err
 			}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/wxpos/wxpos/internal/xlsx"
 
 	"github.com/wxpos/wxpos/internal/csvout"
 )
@@ -80,8 +80,7 @@ func (h header) column(key string) string {
 	if !ok {
 		return ""
 	}
-	letter, _ := excelize.ColumnNumberToName(i + 1)
-	return fmt.Sprintf("%s (%s)", letter, strings.TrimSpace(h.names[i]))
+	return fmt.Sprintf("%s (%s)", xlsx.ColumnName(i+1), strings.TrimSpace(h.names[i]))
 }
 
 // cell is row's value in the column key ("" when absent), with a leading

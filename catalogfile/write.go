@@ -8,10 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/internal/csvout"
+	"github.com/wxpos/wxpos/internal/xlsx"
 )
 
 // Sheet names of a written xlsx file.
@@ -75,57 +74,26 @@ func yesNo(b bool) string {
 }
 
 func writeXLSX(path string, lang csvout.Lang, cats []catalog.Category, items []catalog.Item) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", SheetItems); err != nil {
-		return err
-	}
-	rows := make([][]string, 0, len(items))
+	rows := make([][]string, 0, len(items)+1)
+	rows = append(rows, csvout.Headers(itemColumns, lang))
 	for i := range items {
 		rows = append(rows, itemRow(&items[i]))
 	}
-	if err := writeSheet(f, SheetItems, csvout.Headers(itemColumns, lang), rows); err != nil {
-		return err
-	}
+	sheets := []xlsx.Sheet{{Name: SheetItems, Rows: rows}}
 	if len(cats) > 0 {
-		if _, err := f.NewSheet(SheetCategories); err != nil {
-			return err
-		}
-		rows = rows[:0]
+		rows := [][]string{csvout.Headers(categoryColumns, lang)}
 		for _, c := range cats {
 			rows = append(rows, categoryRow(c))
 		}
-		if err := writeSheet(f, SheetCategories, csvout.Headers(categoryColumns, lang), rows); err != nil {
-			return err
-		}
+		sheets = append(sheets, xlsx.Sheet{Name: SheetCategories, Rows: rows})
 	}
-	return f.SaveAs(path)
-}
-
-// writeSheet streams header and rows into sheet, every cell text.
-func writeSheet(f *excelize.File, sheet string, head []string, rows [][]string) error {
-	sw, err := f.NewStreamWriter(sheet)
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	put := func(n int, row []string) error {
-		cells := make([]any, len(row))
-		for i, c := range row {
-			cells[i] = c
-		}
-		cell, err := excelize.CoordinatesToCellName(1, n)
-		if err != nil {
-			return err
-		}
-		return sw.SetRow(cell, cells)
-	}
-	if err := put(1, head); err != nil {
+	if err := xlsx.Write(f, sheets); err != nil {
+		f.Close()
 		return err
 	}
-	for i, row := range rows {
-		if err := put(i+2, row); err != nil {
-			return fmt.Errorf("sheet %s row %d: %w", sheet, i+2, err)
-		}
-	}
-	return sw.Flush()
+	return f.Close()
 }
