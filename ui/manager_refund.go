@@ -171,7 +171,7 @@ func (s *refundScreen) view() fyne.CanvasObject {
 		nil, nil, nil, container.NewVScroll(s.results))
 	s.scroll = container.NewVScroll(s.detail)
 	split := container.NewHSplit(left, s.scroll)
-	split.Offset = 0.42
+	split.Offset = 0.5
 	return container.NewPadded(container.NewBorder(s.top, container.NewBorder(nil, nil, back, nil, s.message), nil, nil, split))
 }
 
@@ -242,7 +242,10 @@ func (s *refundScreen) find() {
 			s.results.Objects = nil
 			for i := range rows {
 				r := rows[i]
-				label := r.OutTradeNo + "  " + formatFen(r.AmountFen) + "  " + t.cat.T(tenderMsg(r.Tender))
+				// The tender's short name: with the long one the English
+				// list took 600 px beside the refund form and pushed the
+				// screen past 1024 px.
+				label := r.OutTradeNo + "  " + formatFen(r.AmountFen) + "  " + t.cat.T(tenderShortMsg(r.Tender))
 				if r.RefundedFen > 0 {
 					label += "  " + t.mt(msgRefRefundedShort, formatFen(r.RefundedFen))
 				}
