@@ -153,6 +153,30 @@ type FieldError struct {
 func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
 func (e *FieldError) Unwrap() error { return e.Err }
 
+// FieldErrors are the FieldErrors inside err, in order, found through
+// errors.Join and wrapping (one validation reports every field it
+// refused); nil when err holds none.
+func FieldErrors(err error) []*FieldError {
+	var out []*FieldError
+	var walk func(error)
+	walk = func(err error) {
+		if fe, ok := err.(*FieldError); ok {
+			out = append(out, fe)
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
+
 // Normalize returns the lookup form of a product barcode typed or
 // imported as s: a UPC-A or UPC-E becomes its GTIN-13 ("0" + UPC-A), an
 // EAN-13, EAN-8, GTIN-14 or store code stays as it is. Anything else —

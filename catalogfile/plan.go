@@ -135,7 +135,7 @@ func (e *entries) parseCategory(i int, row []string) (catalog.Category, []*LineE
 // the field's column.
 func (e *entries) explain(i int, err error) []*LineError {
 	var out []*LineError
-	for _, fe := range fieldErrors(err) {
+	for _, fe := range catalog.FieldErrors(err) {
 		key := fe.Field
 		if k, ok := e.columnOf[key]; ok {
 			key = k
@@ -145,27 +145,6 @@ func (e *entries) explain(i int, err error) []*LineError {
 	if len(out) == 0 {
 		out = append(out, &LineError{Source: e.source, Line: e.lines[i], Err: err})
 	}
-	return out
-}
-
-func fieldErrors(err error) []*catalog.FieldError {
-	var out []*catalog.FieldError
-	var walk func(error)
-	walk = func(err error) {
-		if fe, ok := err.(*catalog.FieldError); ok {
-			out = append(out, fe)
-			return
-		}
-		switch u := err.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
-	}
-	walk(err)
 	return out
 }
 

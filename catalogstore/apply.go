@@ -419,22 +419,9 @@ func (a *applier) dropIndex(b storage.Bucket, key, id string) error {
 // field's error apart.
 func unjoin(err error) []error {
 	var fes []error
-	var walk func(error)
-	walk = func(e error) {
-		if fe, ok := e.(*catalog.FieldError); ok {
-			fes = append(fes, fe)
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
+	for _, fe := range catalog.FieldErrors(err) {
+		fes = append(fes, fe)
 	}
-	walk(err)
 	if len(fes) == 0 {
 		return []error{err}
 	}
