@@ -120,10 +120,14 @@ func (m *Manager) FindSales(ctx context.Context, q string) ([]view.SaleRow, erro
 		if left, err := m.c.Core.Refundable(o.OutTradeNo); err == nil && o.State == pos.StatePaid {
 			row.RefundedFen = o.AmountFen - left
 		}
+		row.Lines, row.Discount = o.Lines, o.Discount
 		if rs, err := m.c.Core.RefundsOf(o.OutTradeNo); err == nil {
 			for _, r := range rs {
 				if r.State == pos.RefundAbnormal {
 					row.Abnormal = append(row.Abnormal, view.AbnormalRefund{OutRefundNo: r.OutRefundNo, AmountFen: r.AmountFen})
+				}
+				if r.State.Holds() {
+					row.Returned = append(row.Returned, r.Lines...)
 				}
 			}
 		}

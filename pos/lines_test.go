@@ -187,3 +187,44 @@ func TestRefundByLine(t *testing.T) {
 		t.Fatal("a line refund with a wrong amount was accepted")
 	}
 }
+
+// TestLineRefundHeldAcrossCrash: a refund by line sent while WeChat is out
+// of reach stays SUBMITTED, and after a power cut the reopened terminal
+// still counts its lines — the same water cannot be given back twice —
+// while recovery sends the first one, once.
+func TestLineRefundHeldAcrossCrash(t *testing.T) {
+	ctx := context.Background()
+	r := newLinesRig(t)
+	s := itemSale(t, &receipt.Discount{Percent: 10, Reason: "会员", By: "alice"})
+	o, err := r.term.PayScan(ctx, s, postest.Code(postest.Success, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	water := func(qty int64) (*pos.Refund, error) {
+		return r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, Reason: "退货", Approval: manager,
+			Lines: []receipt.RefundLine{{Line: 0, Qty: qty}}})
+	}
+	r.gw.SetDown(true)
+	first, err := water(1)
+	if first == nil || first.State != pos.RefundSubmitted {
+		t.Fatalf("refund while offline: %+v %v, want it SUBMITTED", first, err)
+	}
+	r.restart()
+	if _, err := water(2); !errors.Is(err, pos.ErrRefundLimit) {
+		t.Fatalf("both waters after a crash with one queued: %v, want ErrRefundLimit", err)
+	}
+	if left, err := r.term.RefundableLines(o.OutTradeNo); err != nil || left[0] != 1 {
+		t.Fatalf("left %v %v, want one water", left, err)
+	}
+	r.gw.SetDown(false)
+	r.recover()
+	if got := r.gw.RefundedFen(o.OutTradeNo); got != first.AmountFen || got != 450 {
+		t.Fatalf("WeChat refunded %d, the queued refund was %d (one water: 900/2)", got, first.AmountFen)
+	}
+	if _, err := water(1); err != nil {
+		t.Fatalf("the other water: %v", err)
+	}
+	if _, err := water(1); !errors.Is(err, pos.ErrRefundLimit) {
+		t.Fatalf("a third water: %v, want ErrRefundLimit", err)
+	}
+}

@@ -89,7 +89,7 @@ func RefundLines(lines []receipt.Line, order *receipt.Discount, done, want []rec
 		}
 		given[w.Line] += w.Qty
 		total += fen
-		out = append(out, receipt.RefundLine{Line: w.Line, Name: l.Name, Qty: w.Qty, AmountFen: fen})
+		out = append(out, receipt.RefundLine{Line: w.Line, Name: l.Name, Unit: l.Unit, Qty: w.Qty, AmountFen: fen})
 	}
 	return out, total, nil
 }

@@ -278,7 +278,7 @@ func layoutRefund(b *builder, r Receipt, o Options) {
 		b.rule("-")
 		b.para("退货商品", AlignLeft, 0)
 		for _, l := range r.RefundLines {
-			b.kv("  "+clean(l.Name)+" x"+strconv.FormatInt(l.Qty, 10), Yuan(l.AmountFen), 0)
+			b.kv("  "+clean(l.Name)+" x"+l.QtyText(), Yuan(l.AmountFen), 0)
 		}
 	}
 	b.rule("-")

@@ -105,7 +105,8 @@ func ptr[T any](v T) *T { return &v }
 
 func refundLines() receipt.Receipt {
 	r := receipttest.Refund()
-	r.RefundLines = []receipt.RefundLine{{Line: 0, Name: "可口可乐 330ml", Qty: 1, AmountFen: 350}, {Line: 2, Name: "面包", Qty: 1, AmountFen: 1000}}
+	r.RefundLines = []receipt.RefundLine{{Line: 0, Name: "可口可乐 330ml", Qty: 1, AmountFen: 350}, {Line: 2, Name: "面包", Qty: 1, AmountFen: 1000},
+		{Line: 3, Name: "苹果", Unit: receipt.UnitKg, Qty: 500, AmountFen: 486}}
 	return r
 }
 

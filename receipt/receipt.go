@@ -73,11 +73,17 @@ type Discount struct {
 // RefundLine is part of a line given back: Line is the index of the sale's
 // line, Qty pieces (or grams) of it, AmountFen the money it returns.
 type RefundLine struct {
-	Line      int    `json:"line"`
-	Name      string `json:"name,omitempty"`
+	Line int    `json:"line"`
+	Name string `json:"name,omitempty"`
+	// Unit is the sale line's (UnitKg: Qty is grams).
+	Unit      string `json:"unit,omitempty"`
 	Qty       int64  `json:"qty"`
 	AmountFen int64  `json:"amount_fen"`
 }
+
+// QtyText is how much of the line is given back as printed: pieces, or
+// kg with three decimals for a weighed line.
+func (l RefundLine) QtyText() string { return QtyText(Line{Unit: l.Unit, Qty: l.Qty}) }
 
 // Receipt is one printed/shown receipt. Once written it never changes; a
 // reprint renders the same record marked as a reprint.

@@ -31,6 +31,16 @@ type fitWorld struct {
 	recon    *fakeReconciler
 	outcomes []Outcome
 	history  []Record
+	lineSale string // a sale by item, paid when a visit first needs it
+}
+
+// linesSale is a sale of three lines with discounts (linesSale), paid
+// once per world.
+func (w *fitWorld) linesSale(t testing.TB) string {
+	if w.lineSale == "" {
+		w.lineSale = linesSale(t, w.mgrWorld, 60).OutTradeNo
+	}
+	return w.lineSale
 }
 
 func newFitWorld(t *testing.T) *fitWorld {
@@ -328,6 +338,15 @@ func fitVisits() []fitVisit {
 				}
 			}
 			h.t.Fatal("no event with a reason of the payment core's")
+		}},
+		{"refund by line", func(h *harness, w *fitWorld) {
+			h.term.ShowRefund(w.desk, w.linesSale(h.t))
+			s := screenAs[*refundScreen](h)
+			h.waitFor("sale picked", func() bool { return s.sale != nil && s.fresh && s.lines != nil })
+			s.lines.qty[0].SetText("1")
+			s.lines.qty[1].SetText("0.5")
+			s.lines.qty[2].SetText("2") // one towel was sold: the error under the lines
+			s.reason.SetText(h.term.mt(msgRefReasonReturn))
 		}},
 		{"refund abnormal", func(h *harness, w *fitWorld) {
 			no := abnormalSale(h.t, w.mgrWorld, 4200, 1200)

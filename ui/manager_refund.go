@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/wxpos/wxpos/pos"
+	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -90,6 +91,7 @@ type refundScreen struct {
 
 	sale    *SaleRow
 	abn     *abnormalForm // the picked sale's first ABNORMAL refund; nil: none
+	lines   *refundLines  // the picked sale's lines to give back; nil: a keyed sale
 	full    *keyRadio
 	amount  *keyEntry
 	reason  *keySelectEntry
@@ -105,6 +107,8 @@ type refundScreen struct {
 	// earlier search may predate a refund, and offering what is no longer
 	// left would only be refused after the PIN.
 	fresh bool
+	// settingAmount is true while the screen itself writes the amount.
+	settingAmount bool
 }
 
 // refundProgress is one order's refund on this screen.
@@ -128,21 +132,15 @@ func newRefundScreen(c *console) *refundScreen {
 	s.explain.Wrapping = fyne.TextWrapWord
 	s.state.TextSize = theme.TextSubHeadingSize()
 	s.state.TextStyle = fyne.TextStyle{Bold: true}
-	s.full = newRadio([]string{t.mt(msgRefFull), t.mt(msgRefPartial)}, func(v string) {
-		if s.sale == nil {
-			return
-		}
-		if v == t.mt(msgRefFull) {
-			s.amount.SetText(strings.TrimPrefix(formatFen(s.left()), "¥"))
-		} else if s.amount.Text == strings.TrimPrefix(formatFen(s.left()), "¥") {
-			s.amount.SetText("")
-			t.w.Canvas().Focus(s.amount)
-		}
-	})
+	// The third option, by line, shows only for a sale sold by item.
+	s.full = newRadio([]string{t.mt(msgRefFull), t.mt(msgRefPartial), t.tableT(refundLineMessages, msgRefByLine)}, s.modePicked)
 	s.full.Horizontal = true
 	s.full.Required = true
 	// Typing an amount other than the whole remainder makes it partial.
 	s.amount.OnChanged = func(v string) {
+		if s.settingAmount || s.byLine() {
+			return
+		}
 		if s.sale != nil && v != strings.TrimPrefix(formatFen(s.left()), "¥") && v != "" {
 			s.full.Selected = t.mt(msgRefPartial)
 			s.full.Refresh()
@@ -330,20 +328,28 @@ func (s *refundScreen) show(r SaleRow, resetForm bool) {
 		info.Add(hint)
 	}
 	s.amount.SetPlaceHolder(t.mt(msgRefAmountHint))
-	if resetForm || s.amount.Text == yuanText(oldLeft) {
+	wasByLine := s.byLine()
+	s.showLines(r, resetForm)
+	if resetForm || (wasByLine && s.lines == nil) || (!wasByLine && s.amount.Text == yuanText(oldLeft)) {
 		s.full.Selected = t.mt(msgRefFull)
 		s.full.Refresh()
-		s.amount.SetText(yuanText(s.left()))
+		s.amount.Enable()
+		s.setAmount(yuanText(s.left()))
 	}
 	if resetForm {
 		s.reason.SetText("")
 		s.fieldError(nil, "") // another sale's errors are not this one's
 	}
-	s.form = container.NewVBox(widget.NewForm(
-		widget.NewFormItem(t.mt(msgRefHowMuch), s.full),
-		widget.NewFormItem(t.mt(msgRefAmount), container.NewVBox(s.amount, s.amountErr)),
-		widget.NewFormItem(t.mt(msgRefReason), container.NewVBox(s.reason, s.reasonErr)),
-	))
+	form := widget.NewForm(widget.NewFormItem(t.mt(msgRefHowMuch), s.full))
+	if s.lines != nil {
+		form.Append(s.lt(msgRefLines), s.lines.box)
+	}
+	form.Append(t.mt(msgRefAmount), container.NewVBox(s.amount, s.amountErr))
+	form.Append(t.mt(msgRefReason), container.NewVBox(s.reason, s.reasonErr))
+	s.form = container.NewVBox(form)
+	if s.byLine() {
+		s.priceLines()
+	}
 	// The form comes first: on a 1024×768 screen with the away banners up,
 	// the sale's card pushed it below the fold, where Tab reaches a field
 	// that nobody sees (Fyne does not scroll to the focused widget).
@@ -421,6 +427,16 @@ func (s *refundScreen) ask() {
 		return
 	}
 	fen, ok := parseYuan(strings.TrimPrefix(strings.TrimSpace(s.amount.Text), "¥"))
+	var lines []receipt.RefundLine
+	if s.byLine() {
+		var problem string
+		lines, fen, problem = s.lines.priced()
+		s.lines.say(problem)
+		if problem != "" {
+			s.fieldError(nil, "")
+			return
+		}
+	}
 	switch {
 	case s.left() <= 0:
 		s.fieldError(nil, "")
@@ -439,7 +455,10 @@ func (s *refundScreen) ask() {
 	s.fieldError(nil, "")
 	no, reason := s.sale.OutTradeNo, strings.TrimSpace(s.reason.Text)
 	s.c.askPINFor(staff.ActionRefund, no, fen, func(ap staff.Approval, pin string) {
-		s.run(pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Reason: reason, Approval: pos.Approval{User: ap.Approver, Credential: pin}})
+		// By line, the amount goes too: the core refuses the refund if the
+		// lines no longer come to what the manager approved.
+		s.run(pos.RefundOrder{OutTradeNo: no, AmountFen: fen, Lines: lines, Reason: reason,
+			Approval: pos.Approval{User: ap.Approver, Credential: pin}})
 	})
 }
 
@@ -523,6 +542,9 @@ func (s *refundScreen) finish(r *pos.Refund) {
 	if s.sale != nil && s.sale.OutTradeNo == no {
 		if r.State == pos.RefundSuccess {
 			s.reason.SetText("") // a second refund needs its own reason
+			if s.lines != nil {
+				s.lines.clear() // those lines are given back now
+			}
 		}
 		s.reload() // the remainder changed
 	}

@@ -41,6 +41,13 @@ type SaleRow struct {
 	// Abnormal are the sale's refunds WeChat could not pay back (the
 	// customer's card closed or frozen), for a manager to settle.
 	Abnormal []AbnormalRefund
+	// Lines and Discount are the sale's lines and order discount as sold
+	// (none for a keyed sale); Returned are the lines given back by its
+	// refunds that hold money. The refund screen prices a refund by line
+	// from them (pricing.RefundLines) as the payment core will.
+	Lines    []receipt.Line
+	Discount *receipt.Discount
+	Returned []receipt.RefundLine
 }
 
 // AbnormalRefund is an ABNORMAL refund of a sale.
