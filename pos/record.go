@@ -20,6 +20,11 @@ type BillSale struct {
 	PaidAt        time.Time // the bill's time; zero: now
 	Note          string    // the manager's reason
 	Ref           string    // what it answers (the reconciliation difference), for the audit trail
+
+	// CouponFen is what WeChat coupons paid of it (the bill's 代金券金额),
+	// MerchantCouponFen the merchant-funded part (订单金额 less
+	// 应结订单金额), as Order.CouponFen and Order.MerchantCouponFen.
+	CouponFen, MerchantCouponFen int64
 }
 
 // RecordBillSale records s as a paid sale of this terminal, on actor's
@@ -42,6 +47,8 @@ func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
 		return nil, fmt.Errorf("record bill sale %s: who records it is required: %w", no, ErrBadRequest)
 	case s.AmountFen <= 0 || s.AmountFen > MaxFen:
 		return nil, fmt.Errorf("record bill sale %s: amount %d fen: %w", no, s.AmountFen, ErrBadAmount)
+	case s.CouponFen < 0 || s.CouponFen > s.AmountFen || s.MerchantCouponFen < 0 || s.MerchantCouponFen > s.CouponFen:
+		return nil, fmt.Errorf("record bill sale %s: coupon %d fen (merchant-funded %d) of %d fen: %w", no, s.CouponFen, s.MerchantCouponFen, s.AmountFen, ErrBadAmount)
 	case s.Tender != receipt.TenderWeChatScan && s.Tender != receipt.TenderWeChatQR:
 		return nil, fmt.Errorf("record bill sale %s: tender %q is not a WeChat tender: %w", no, s.Tender, ErrBadRequest)
 	}
@@ -81,6 +88,7 @@ func (t *Terminal) RecordBillSale(s BillSale, actor string) (*Order, error) {
 	}
 	mark := func(n *Order) {
 		n.AmountFen, n.TransactionID, n.PaidAt = s.AmountFen, s.TransactionID, paidAt
+		n.CouponFen, n.MerchantCouponFen = s.CouponFen, s.MerchantCouponFen
 		n.Message = "recorded from the WeChat bill: " + s.Note
 	}
 	n, err := t.moveIn(FlowBill, o, StatePaid, actor, reason, mark, func(c *Change) { c.Event.Kind = EventRecord })

@@ -185,6 +185,9 @@ func TestRecordBillSaleRefused(t *testing.T) {
 			"boss", pos.ErrTradeConflict},
 		{"cash", with(func(s *pos.BillSale) { s.Tender = receipt.TenderCash }), "boss", pos.ErrBadRequest},
 		{"no amount", with(func(s *pos.BillSale) { s.AmountFen = 0 }), "boss", pos.ErrBadAmount},
+		{"coupon above the amount", with(func(s *pos.BillSale) { s.CouponFen = 101 }), "boss", pos.ErrBadAmount},
+		{"merchant-funded above the coupon", with(func(s *pos.BillSale) { s.CouponFen, s.MerchantCouponFen = 10, 11 }), "boss", pos.ErrBadAmount},
+		{"negative coupon", with(func(s *pos.BillSale) { s.CouponFen = -1 }), "boss", pos.ErrBadAmount},
 		{"no number", with(func(s *pos.BillSale) { s.OutTradeNo = "" }), "boss", pos.ErrBadRequest},
 		{"nobody", ok, " ", pos.ErrBadRequest},
 	}

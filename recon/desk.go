@@ -69,6 +69,10 @@ type BillSale struct {
 	PaidAt        time.Time
 	Actor, Note   string
 	Difference    string // the difference it resolves, for the audit trail
+
+	// CouponFen and MerchantCouponFen are the bill's coupon of the
+	// payment and the merchant-funded part of it (Difference.CouponFen).
+	CouponFen, MerchantCouponFen int64
 }
 
 // SaleRecorder records WeChat-only payments as sales. The payment core
@@ -234,7 +238,7 @@ func (k *Desk) recordSale(d *Difference, actor, note string) error {
 		tender = receipt.TenderWeChatQR
 	}
 	err := k.Sales.RecordSale(BillSale{OutTradeNo: d.OutTradeNo, Tender: tender, AmountFen: d.BillFen,
-		TransactionID: d.TransactionID, Attach: d.Attach, PaidAt: d.Time, Actor: actor, Note: note, Difference: d.ID})
+		CouponFen: d.CouponFen, MerchantCouponFen: d.MerchantCouponFen, TransactionID: d.TransactionID, Attach: d.Attach, PaidAt: d.Time, Actor: actor, Note: note, Difference: d.ID})
 	if err != nil {
 		return fmt.Errorf("record sale %s: %w", d.OutTradeNo, err)
 	}

@@ -289,6 +289,12 @@ func rowDiff(k Kind, s Subject, r *Row) Difference {
 		TradeType: r.TradeType, DeviceInfo: r.DeviceInfo, BillState: string(r.State),
 		BillFen: r.TotalFen, Time: r.Time, Tender: tenders[billTender(r.TradeType)], Attach: r.Attach,
 	}
+	if s == SubjectOrder && r.CouponFen > 0 && r.CouponFen <= r.TotalFen {
+		d.CouponFen = r.CouponFen
+		if m := r.TotalFen - r.SettledFen; m > 0 && m <= r.CouponFen {
+			d.MerchantCouponFen = m
+		}
+	}
 	if s == SubjectRefund {
 		d.OutRefundNo, d.RefundID, d.BillFen = r.OutRefundNo, r.RefundID, r.RefundFen
 		if r.RefundStatus != "" {

@@ -30,6 +30,7 @@ type Row struct {
 	State         TradeState // SUCCESS, REFUND, REVOKED
 	TotalFen      int64      // 订单金额 (legacy 总金额)
 	SettledFen    int64      // 应结订单金额 (legacy 总金额)
+	CouponFen     int64      // 代金券金额: what WeChat coupons paid of a payment (either kind)
 	RefundID      string     // 微信退款单号
 	OutRefundNo   string     // 商户退款单号
 	RefundFen     int64      // 申请退款金额 if present, else 退款金额

@@ -65,6 +65,13 @@ type Difference struct {
 	Attach        string         `json:"attach,omitempty"` // the bill's 商户数据包
 	Forced        bool           `json:"forced,omitempty"`
 	Time          time.Time      `json:"time,omitzero"`
+	// CouponFen is what WeChat coupons paid of a payment the bill shows
+	// (代金券金额), MerchantCouponFen the part of it the merchant funds
+	// (订单金额 less 应结订单金额: a NOCASH coupon is not settled), so a
+	// sale recorded from the bill keeps its customer's and its settled
+	// share. Zero for refunds and for bills without 订单金额.
+	CouponFen         int64 `json:"coupon_fen,omitempty"`
+	MerchantCouponFen int64 `json:"merchant_coupon_fen,omitempty"`
 	// Advice is what to do, in plain words.
 	Advice string `json:"advice"`
 	// Actions are the resolutions that make sense for this difference.

@@ -17,6 +17,7 @@ import (
 	"github.com/wxpos/wxpos/reconstore"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
+	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
@@ -163,5 +164,75 @@ func inOrder(t *testing.T, what, text string, want []string) {
 			t.Fatalf("%s lacks %q (in order %q):\n%s", what, w, want, text)
 		}
 		rest = rest[i+len(w):]
+	}
+}
+
+// TestCouponSaleRecordedFromBill: a coupon payment whose local record was
+// lost is recorded from the sandbox's real bill with its coupon — the
+// bill's 代金券金额, and 订单金额 less 应结订单金额 for the merchant-funded
+// part — so the customer's and the settled share are right, a refund of
+// it gives the coupon back in the sandbox's proportion, and the day
+// reconciles again with no difference.
+func TestCouponSaleRecordedFromBill(t *testing.T) {
+	for _, tc := range []struct {
+		sc       sandbox.Scenario
+		merchant int64
+	}{{sandbox.ScenarioCoupon, 100}, {sandbox.ScenarioCouponWeChat, 0}} {
+		t.Run(string(tc.sc), func(t *testing.T) {
+			day := recon.Day("20261125")
+			clk := postest.NewAutoClock(day.Start().Add(9 * time.Hour))
+			env := gatetest.Start(t, clk.Now, func(o *sandbox.Options) { o.RefundDelay = -1 })
+			db := storagetest.Open(t)
+			term, err := pos.New(posstore.New(db), env.Gateway, pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk,
+				Authorizer: allowManager{}, CallTimeout: 2 * time.Second, RefundWait: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { term.Close() })
+			ctx := context.Background()
+			lost, err := term.PayScan(ctx, pos.Sale{AmountFen: 1000, Cashier: "alice"}, gatetest.Code(tc.sc))
+			if err != nil || lost.State != pos.StatePaid || lost.CouponFen != 100 {
+				t.Fatalf("pay: %v %+v", err, lost)
+			}
+			if err := db.Update(func(tx *storage.Tx) error { // lost with a crash or an old backup
+				if err := tx.Delete(storage.BucketOrders, lost.OutTradeNo); err != nil {
+					return err
+				}
+				return tx.Delete(storage.BucketOrdersByDay, string(day)+"/"+lost.OutTradeNo)
+			}); err != nil {
+				t.Fatal(err)
+			}
+
+			bills := reconstore.NewBillBook(db, clk.Now)
+			f := &recon.Fetcher{Desk: &recon.Desk{Book: bills, Terminal: recon.TerminalOf("S1", "T1"), Parse: live.Parse,
+				Operator: &live.Operator{Client: env.Client, Terminal: term, Approval: manager}, Sales: live.Recorder{Terminal: term}},
+				Source: live.Source{Client: env.Client}, Now: clk.Now}
+			clk.Advance(day.End().Add(11 * time.Hour).Sub(clk.Now()))
+			f.Cycle(ctx)
+			res, err := bills.Result(day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := "wechat_only/order/" + lost.OutTradeNo
+			d := res.Difference(id)
+			if len(res.Differences) != 1 || d == nil || d.BillFen != 1000 || d.CouponFen != 100 || d.MerchantCouponFen != tc.merchant {
+				t.Fatalf("differences %+v, want %s with 10.00, coupon 1.00 (merchant-funded %d)", res.Differences, id, tc.merchant)
+			}
+			if _, err := f.Desk.RecordSale(day, id, "manager", "customer's receipt shows it"); err != nil {
+				t.Fatal(err)
+			}
+			o, err := term.Order(lost.OutTradeNo)
+			if err != nil || o.State != pos.StatePaid || o.CouponFen != 100 || o.MerchantCouponFen != tc.merchant ||
+				o.PayerFen() != 900 || o.SettledFen() != 1000-tc.merchant {
+				t.Fatalf("recorded sale: %v %+v", err, o)
+			}
+			if res, err = f.Desk.Reconcile(day, "system"); err != nil || !res.Balanced() || res.Counts[recon.KindMatched] != 1 {
+				t.Fatalf("reconciled again: %v, counts %v, %+v", err, res.Counts, res.Differences)
+			}
+			r, err := term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 333, Reason: "one item back", Approval: manager})
+			if err != nil || r.State != pos.RefundSuccess || r.CouponFen != 33 || r.PayerFen() != 300 {
+				t.Fatalf("refund of the recorded sale: %v %+v", err, r)
+			}
+		})
 	}
 }

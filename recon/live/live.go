@@ -143,6 +143,7 @@ func (r Recorder) RecordSale(s recon.BillSale) error {
 		return recon.ErrNoRecorder
 	}
 	_, err := r.Terminal.RecordBillSale(pos.BillSale{OutTradeNo: s.OutTradeNo, Tender: s.Tender, AmountFen: s.AmountFen,
+		CouponFen: s.CouponFen, MerchantCouponFen: s.MerchantCouponFen,
 		TransactionID: s.TransactionID, Attach: s.Attach, PaidAt: s.PaidAt, Note: s.Note, Ref: s.Difference}, s.Actor)
 	return err
 }

@@ -60,7 +60,7 @@ func TestParseMapsLayouts(t *testing.T) {
 	}{
 		{"ALL: order total and requested refund", join(allHeader, allPay, allRef, allSumH, allSum), []recon.Row{
 			{Time: at("2026-11-25 10:00:01"), DeviceInfo: "T1", TransactionID: "4200000001", OutTradeNo: "PS1-T1-00000001", TradeType: "MICROPAY",
-				State: recon.BillSuccess, TotalFen: 1234, SettledFen: 1134, RefundID: "0", OutRefundNo: "0", FeeMilliFen: 7000, Attach: "wxpos:TAG1"},
+				State: recon.BillSuccess, TotalFen: 1234, SettledFen: 1134, CouponFen: 100, RefundID: "0", OutRefundNo: "0", FeeMilliFen: 7000, Attach: "wxpos:TAG1"},
 			{Time: at("2026-11-25 11:00:00"), DeviceInfo: "T1", TransactionID: "4200000001", OutTradeNo: "PS1-T1-00000001", TradeType: "MICROPAY",
 				State: recon.BillRefund, RefundID: "5030001", OutRefundNo: "RS1-T1-00000001", RefundFen: 200, RefundStatus: "PROCESSING", FeeMilliFen: -1000},
 		}},
