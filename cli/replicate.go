@@ -57,11 +57,17 @@ func (f *replicaFlags) config(env *Env) replica.Config {
 }
 
 func (f *replicaFlags) connect(ctx context.Context, env *Env) (*pgxpool.Pool, error) {
+	return f.open(ctx, env, replica.Connect)
+}
+
+// open is connect through connect (replica.Connect, or ConnectWorker for
+// a replication worker's single connection).
+func (f *replicaFlags) open(ctx context.Context, env *Env, connect func(context.Context, replica.Config) (*pgxpool.Pool, error)) (*pgxpool.Pool, error) {
 	c := f.config(env)
 	if c.DSN == "" {
 		return nil, Usagef("no PostgreSQL server: pass --dsn or set [replica] dsn in the config")
 	}
-	return replica.Connect(ctx, c)
+	return connect(ctx, c)
 }
 
 // run wraps a head-office command body: the environment, a deadline of
@@ -103,7 +109,7 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 			"run this when it is closed, e.g. to catch a terminal up.",
 		Args: cobra.NoArgs,
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
-			pool, err := f.connect(cmd.Context(), env)
+			pool, err := f.open(cmd.Context(), env, replica.ConnectWorker) // the worker's one connection
 			if err != nil {
 				return err
 			}

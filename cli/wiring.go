@@ -576,8 +576,9 @@ func (e *Env) paperColumns() int {
 }
 
 // startReplication pushes the terminal's events to the store's PostgreSQL
-// when [replica] is configured. The pool connects lazily and the worker
-// retries with backoff, so a server that is down never delays a payment.
+// when [replica] is configured. The pool (one connection, closed when
+// idle) connects lazily and the worker retries with backoff, so a server
+// that is down never delays a payment.
 func (e *Env) startReplication(ctx context.Context) (*replica.Worker, error) {
 	rc := ReplicaConfig(e.Config.Replica)
 	if !rc.Enabled() {
@@ -591,7 +592,7 @@ func (e *Env) startReplication(ctx context.Context) (*replica.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	pool, err := replica.Connect(ctx, rc)
+	pool, err := replica.ConnectWorker(ctx, rc)
 	if err != nil {
 		return nil, fmt.Errorf("replica: %w", err)
 	}

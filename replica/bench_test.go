@@ -18,11 +18,18 @@ import (
 // (order record + SUBMITTING and PAID events), 2n events in all.
 func fillScanSales(tb testing.TB, db *storage.Store, n int) {
 	tb.Helper()
+	fillScanSalesAs(tb, db, "S01T01", n)
+}
+
+// fillScanSalesAs is fillScanSales with order numbers that begin with
+// prefix, so that several terminals' sales do not share numbers.
+func fillScanSalesAs(tb testing.TB, db *storage.Store, prefix string, n int) {
+	tb.Helper()
 	now := time.Now()
 	for start := 0; start < n; start += 1000 {
 		err := db.Update(func(tx *storage.Tx) error {
 			for i := start; i < min(start+1000, n); i++ {
-				no := fmt.Sprintf("S01T01P%09d", i)
+				no := fmt.Sprintf("%sP%09d", prefix, i)
 				o := &storage.Order{OutTradeNo: no, Tender: "wechat_scan", State: "SUBMITTING", AmountFen: int64(100 + i%5000),
 					CodeLast4: "1234", CreatedAt: now, UpdatedAt: now, Cashier: "c1"}
 				if err := tx.PutOrder(o); err != nil {

@@ -52,6 +52,16 @@
 // WeChat by out_trade_no instead (the sale's terminal is also encoded in
 // the number it minted).
 //
+// Connections: a Worker needs one (ConnectWorker), closed after WorkerIdle
+// unused and opened again by the next push; a push is two round trips
+// whatever its size — its statements pipelined in one (pgx.Batch opened by
+// BEGIN), then COMMIT once no replayed event differs. The notification
+// listener holds a connection of its own. Many terminals share a server
+// through PgBouncer in transaction mode: the DSN then selects a query
+// mode that keeps nothing on the server between transactions
+// (default_query_exec_mode=exec; Pooled), and the worker does not LISTEN —
+// a pooled connection cannot — but hands notifications over at each poll.
+//
 // Configuration (Config): a DSN without a password; the password from a
 // file (PasswordFile) or the libpq rules (PGPASSFILE, ~/.pgpass); TLS from
 // the DSN's sslmode/sslrootcert, or required and verified against CAFile

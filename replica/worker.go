@@ -175,9 +175,11 @@ func (w *Worker) Status() Status {
 // with exponential backoff (RetryMin doubling to RetryMax, with jitter) and
 // reported through Status; a failure never ends Run. With Options.Hint it
 // also listens for recorded notifications (NotifyChannel) on a connection
-// of its own, which it closes before it returns.
+// of its own, which it closes before it returns — except through a
+// transaction pooler (Pooled), which cannot carry a LISTEN: there the
+// notifications are handed over at each poll.
 func (w *Worker) Run(ctx context.Context) error {
-	if w.o.Hint != nil {
+	if w.o.Hint != nil && !Pooled(w.pool.Config().ConnConfig) {
 		lctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {
@@ -437,8 +439,107 @@ func Digest(e storage.Event) []byte {
 // push writes one batch in one PostgreSQL transaction: the events (new ones
 // inserted, replays checked against their digest), the order and refund
 // projections, and the terminal's position. It returns how many events
-// were new.
+// were new. The statements go in one pipelined round trip (pgx.Batch,
+// opened by BEGIN) and the COMMIT in a second, sent only when no replayed
+// event differs: two round trips per batch however many statements, which
+// is what a terminal on a WAN link pays.
 func (w *Worker) push(ctx context.Context, b *batch) (int, error) {
+	first, last := b.events[0].Seq, b.events[len(b.events)-1].Seq
+	pb := &pgx.Batch{}
+	pb.Queue("BEGIN")
+	w.queueEvents(pb, b)
+	var tail []string
+	if len(b.orders) > 0 {
+		if err := w.queueOrders(pb, b); err != nil {
+			return 0, err
+		}
+		tail = append(tail, "order projections")
+	}
+	if len(b.refunds) > 0 {
+		if err := w.queueRefunds(pb, b); err != nil {
+			return 0, err
+		}
+		tail = append(tail, "refund projections")
+	}
+	tail = append(tail, "terminal position")
+	var oldest pgtype.Timestamptz
+	if b.next != nil {
+		oldest = pgtype.Timestamptz{Time: b.next.Time, Valid: true}
+	}
+	pb.Queue(`INSERT INTO terminals (store_id, terminal_id, pushed_seq, local_seq, oldest_pending_at, last_push_at)
+		VALUES ($1, $2, $3, $4, $5, now())
+		ON CONFLICT (store_id, terminal_id) DO UPDATE SET
+			pushed_seq = GREATEST(terminals.pushed_seq, excluded.pushed_seq),
+			local_seq = GREATEST(terminals.local_seq, excluded.local_seq),
+			oldest_pending_at = excluded.oldest_pending_at,
+			last_push_at = now()`,
+		w.o.StoreID, w.o.TerminalID, int64(last), int64(b.local), oldest)
+	conn, err := w.pool.Acquire(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("push %s/%s events %d–%d: %w", w.o.StoreID, w.o.TerminalID, first, last, err)
+	}
+	// A connection released inside a transaction (its ROLLBACK failed
+	// too) is closed by the pool, never reused.
+	defer conn.Release()
+	inserted, err := w.results(conn.SendBatch(ctx, pb), tail)
+	if err == nil {
+		_, err = conn.Exec(ctx, "COMMIT")
+	} else {
+		conn.Exec(ctx, "ROLLBACK") //nolint:errcheck // see Release above
+	}
+	if err != nil {
+		return 0, fmt.Errorf("push %s/%s events %d–%d: %w", w.o.StoreID, w.o.TerminalID, first, last, err)
+	}
+	return inserted, nil
+}
+
+// results reads a push's batch: BEGIN, the events inserted, the replays
+// that differ (any is ErrConflict), then one result per statement named in
+// tail (projections, position).
+func (w *Worker) results(br pgx.BatchResults, tail []string) (inserted int, err error) {
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	if _, err := br.Exec(); err != nil {
+		return 0, fmt.Errorf("begin: %w", err)
+	}
+	seqs := func(what string) ([]int64, error) {
+		rows, err := br.Query()
+		if err == nil {
+			var got []int64
+			got, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err == nil {
+				return got, nil
+			}
+		}
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	got, err := seqs("insert events")
+	if err != nil {
+		return 0, err
+	}
+	differ, err := seqs("check replayed events")
+	if err != nil {
+		return 0, err
+	}
+	if len(differ) > 0 {
+		return 0, fmt.Errorf("event %d of %s/%s differs from the one already replicated: %w", differ[0], w.o.StoreID, w.o.TerminalID, ErrConflict)
+	}
+	for _, what := range tail {
+		if _, err := br.Exec(); err != nil {
+			return 0, fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return len(got), nil
+}
+
+// queueEvents queues the insert of the batch's events and the check of the
+// ones already there (a push whose commit we never heard back about, or a
+// second worker): it returns the sequences whose stored digest is not
+// ours. Rows just inserted carry our digest and never show.
+func (w *Worker) queueEvents(pb *pgx.Batch, b *batch) {
 	n := len(b.events)
 	seqs := make([]int64, n)
 	ats := make([]time.Time, n)
@@ -450,91 +551,16 @@ func (w *Worker) push(ctx context.Context, b *batch) (int, error) {
 		froms[i], tos[i], reasons[i], datas[i] = pgText(e.From), pgText(e.To), pgText(e.Reason), pgJSON(e.Data)
 		digests[i] = Digest(e) // of the event as the terminal has it
 	}
-	var inserted int
-	err := pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `INSERT INTO events (store_id, terminal_id, seq, at, kind, ref, actor, from_state, to_state, reason, data, digest)
-			SELECT $1, $2, u.seq, u.at, u.kind, u.ref, u.actor, u.fs, u.ts, u.reason, NULLIF(u.data, '')::jsonb, u.digest
-			FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bytea[])
-				AS u(seq, at, kind, ref, actor, fs, ts, reason, data, digest)
-			ON CONFLICT (store_id, terminal_id, seq) DO NOTHING
-			RETURNING seq`,
-			w.o.StoreID, w.o.TerminalID, seqs, ats, kinds, refs, actors, froms, tos, reasons, datas, digests)
-		if err != nil {
-			return fmt.Errorf("insert events: %w", err)
-		}
-		got, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return fmt.Errorf("insert events: %w", err)
-		}
-		inserted = len(got)
-		if inserted < n {
-			if err := w.checkReplays(ctx, tx, b, got); err != nil {
-				return err
-			}
-		}
-		if err := w.upsertOrders(ctx, tx, b); err != nil {
-			return err
-		}
-		if err := w.upsertRefunds(ctx, tx, b); err != nil {
-			return err
-		}
-		var oldest pgtype.Timestamptz
-		if b.next != nil {
-			oldest = pgtype.Timestamptz{Time: b.next.Time, Valid: true}
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO terminals (store_id, terminal_id, pushed_seq, local_seq, oldest_pending_at, last_push_at)
-			VALUES ($1, $2, $3, $4, $5, now())
-			ON CONFLICT (store_id, terminal_id) DO UPDATE SET
-				pushed_seq = GREATEST(terminals.pushed_seq, excluded.pushed_seq),
-				local_seq = GREATEST(terminals.local_seq, excluded.local_seq),
-				oldest_pending_at = excluded.oldest_pending_at,
-				last_push_at = now()`,
-			w.o.StoreID, w.o.TerminalID, seqs[n-1], int64(b.local), oldest)
-		if err != nil {
-			return fmt.Errorf("terminal position: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("push %s/%s events %d–%d: %w", w.o.StoreID, w.o.TerminalID, seqs[0], seqs[n-1], err)
-	}
-	return inserted, nil
-}
-
-// checkReplays compares the events that were already there (a push whose
-// commit we never heard back about, or a second worker) with ours.
-func (w *Worker) checkReplays(ctx context.Context, tx pgx.Tx, b *batch, inserted []int64) error {
-	isNew := make(map[int64]bool, len(inserted))
-	for _, s := range inserted {
-		isNew[s] = true
-	}
-	var old []int64
-	want := make(map[int64][]byte)
-	for _, e := range b.events {
-		if s := int64(e.Seq); !isNew[s] {
-			old = append(old, s)
-			want[s] = Digest(e)
-		}
-	}
-	rows, err := tx.Query(ctx, `SELECT seq, digest FROM events WHERE store_id = $1 AND terminal_id = $2 AND seq = ANY($3)`,
-		w.o.StoreID, w.o.TerminalID, old)
-	if err != nil {
-		return fmt.Errorf("check replayed events: %w", err)
-	}
-	type pair struct {
-		Seq    int64
-		Digest []byte
-	}
-	have, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pair])
-	if err != nil {
-		return fmt.Errorf("check replayed events: %w", err)
-	}
-	for _, p := range have {
-		if string(p.Digest) != string(want[p.Seq]) {
-			return fmt.Errorf("event %d of %s/%s differs from the one already replicated: %w", p.Seq, w.o.StoreID, w.o.TerminalID, ErrConflict)
-		}
-	}
-	return nil
+	pb.Queue(`INSERT INTO events (store_id, terminal_id, seq, at, kind, ref, actor, from_state, to_state, reason, data, digest)
+		SELECT $1, $2, u.seq, u.at, u.kind, u.ref, u.actor, u.fs, u.ts, u.reason, NULLIF(u.data, '')::jsonb, u.digest
+		FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bytea[])
+			AS u(seq, at, kind, ref, actor, fs, ts, reason, data, digest)
+		ON CONFLICT (store_id, terminal_id, seq) DO NOTHING
+		RETURNING seq`,
+		w.o.StoreID, w.o.TerminalID, seqs, ats, kinds, refs, actors, froms, tos, reasons, datas, digests)
+	pb.Queue(`SELECT e.seq FROM events e JOIN unnest($3::bigint[], $4::bytea[]) AS u(seq, digest) ON e.seq = u.seq
+		WHERE e.store_id = $1 AND e.terminal_id = $2 AND e.digest <> u.digest
+		ORDER BY e.seq`, w.o.StoreID, w.o.TerminalID, seqs, digests)
 }
 
 // pgText drops NUL characters, which PostgreSQL text cannot hold (the
@@ -553,13 +579,10 @@ func pgJSON(data []byte) string {
 
 func ts(t time.Time) pgtype.Timestamptz { return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()} }
 
-// upsertOrders writes the order projections. A row belongs to the terminal
-// that first replicated it; a snapshot replaces it only when taken at the
-// same or a later point of that terminal's log (src_seq).
-func (w *Worker) upsertOrders(ctx context.Context, tx pgx.Tx, b *batch) error {
-	if len(b.orders) == 0 {
-		return nil
-	}
+// queueOrders queues the upsert of the order projections. A row belongs to
+// the terminal that first replicated it; a snapshot replaces it only when
+// taken at the same or a later point of that terminal's log (src_seq).
+func (w *Worker) queueOrders(pb *pgx.Batch, b *batch) error {
 	n := len(b.orders)
 	nos, tenders, states, txids, cashiers, records := make([]string, n), make([]string, n), make([]string, n),
 		make([]string, n), make([]string, n), make([]string, n)
@@ -580,7 +603,7 @@ func (w *Worker) upsertOrders(ctx context.Context, tx pgx.Tx, b *batch) error {
 			updated[i] = o.CreatedAt
 		}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO orders (out_trade_no, store_id, terminal_id, tender, state, amount_fen, transaction_id, cashier,
+	pb.Queue(`INSERT INTO orders (out_trade_no, store_id, terminal_id, tender, state, amount_fen, transaction_id, cashier,
 			created_at, updated_at, paid_at, training, record, src_seq)
 		SELECT u.no, $1, $2, u.tender, u.state, u.amount, u.txid, u.cashier, u.created, u.updated, u.paid, u.training, u.record::jsonb, $3
 		FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[],
@@ -594,18 +617,12 @@ func (w *Worker) upsertOrders(ctx context.Context, tx pgx.Tx, b *batch) error {
 		WHERE orders.store_id = excluded.store_id AND orders.terminal_id = excluded.terminal_id
 			AND orders.src_seq <= excluded.src_seq`,
 		w.o.StoreID, w.o.TerminalID, int64(b.local), nos, tenders, states, amounts, txids, cashiers, created, updated, paid, training, records)
-	if err != nil {
-		return fmt.Errorf("order projections: %w", err)
-	}
 	return nil
 }
 
-// upsertRefunds writes the refund projections, with the same rules as
-// upsertOrders.
-func (w *Worker) upsertRefunds(ctx context.Context, tx pgx.Tx, b *batch) error {
-	if len(b.refunds) == 0 {
-		return nil
-	}
+// queueRefunds queues the upsert of the refund projections, with the same
+// rules as queueOrders.
+func (w *Worker) queueRefunds(pb *pgx.Batch, b *batch) error {
 	n := len(b.refunds)
 	nos, trades, states, records := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	amounts := make([]int64, n)
@@ -622,7 +639,7 @@ func (w *Worker) upsertRefunds(ctx context.Context, tx pgx.Tx, b *batch) error {
 			updated[i] = r.CreatedAt
 		}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO refunds (out_refund_no, out_trade_no, store_id, terminal_id, state, amount_fen,
+	pb.Queue(`INSERT INTO refunds (out_refund_no, out_trade_no, store_id, terminal_id, state, amount_fen,
 			created_at, updated_at, success_at, training, record, src_seq)
 		SELECT u.no, u.trade, $1, $2, u.state, u.amount, u.created, u.updated, u.success, u.training, u.record::jsonb, $3
 		FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
@@ -635,9 +652,6 @@ func (w *Worker) upsertRefunds(ctx context.Context, tx pgx.Tx, b *batch) error {
 		WHERE refunds.store_id = excluded.store_id AND refunds.terminal_id = excluded.terminal_id
 			AND refunds.src_seq <= excluded.src_seq`,
 		w.o.StoreID, w.o.TerminalID, int64(b.local), nos, trades, states, amounts, created, updated, success, training, records)
-	if err != nil {
-		return fmt.Errorf("refund projections: %w", err)
-	}
 	return nil
 }
 

@@ -51,6 +51,7 @@ type Cluster struct {
 	user   string // OS user the server runs as; "" = the current user
 	up     bool
 	tls    bool
+	maxCon int
 }
 
 // BinDir finds the directory of initdb and pg_ctl: pg_config --bindir,
@@ -89,6 +90,8 @@ func isExec(p string) bool {
 type Options struct {
 	// TLSCert and TLSKey (PEM) turn TLS on with this server certificate.
 	TLSCert, TLSKey []byte
+	// MaxConnections is the server's max_connections; zero: 200.
+	MaxConnections int
 }
 
 // Start creates a cluster in a new temporary directory and starts it.
@@ -101,7 +104,10 @@ func StartWith(ctx context.Context, o *Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{bin: bin}
+	c := &Cluster{bin: bin, maxCon: 200}
+	if o != nil && o.MaxConnections > 0 {
+		c.maxCon = o.MaxConnections
+	}
 	uid, gid := -1, -1
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
@@ -202,7 +208,7 @@ func (c *Cluster) resume(ctx context.Context) error {
 	if c.up {
 		return nil
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200", c.port, c.dir)
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=%d", c.port, c.dir, c.maxCon)
 	if c.tls {
 		opts += fmt.Sprintf(" -c ssl=on -c ssl_cert_file=%s -c ssl_key_file=%s",
 			filepath.Join(c.dir, "server.crt"), filepath.Join(c.dir, "server.key"))
