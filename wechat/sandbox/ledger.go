@@ -81,6 +81,9 @@ type order struct {
 	N             uint64    `json:"n"`                // creation number: orders list in creation order
 	// SubAppID is the sub-merchant's app a partner order named (sub_appid).
 	SubAppID string `json:"sub_appid,omitempty"`
+	// SubOpenID is a partner JSAPI payer's openid under sub_appid (the
+	// order's OpenID is then its openid under sp_appid).
+	SubOpenID string `json:"sub_openid,omitempty"`
 }
 
 // paid reports whether money moved for o at some point.

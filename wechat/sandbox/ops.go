@@ -35,6 +35,7 @@ type payInput struct {
 	Gen        string // "v2" or "v3": the API generation that created the order
 	SignType   string // v2 sign_type of the creating request (for notifications)
 	SubAppID   string // a partner order's sub_appid
+	SubOpenID  string // a partner JSAPI order's payer under sub_appid
 }
 
 func (in payInput) fingerprint(tradeType string) string {

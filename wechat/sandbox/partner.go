@@ -258,6 +258,11 @@ func (s *Server) checkBinding(r *http.Request, ids spIDs) (*ledger, v3Reply, boo
 func (s *Server) partnerRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /v3/pay/partner/transactions/codepay", s.v3(s.handleSPCodepay))
 	mux.Handle("POST /v3/pay/partner/transactions/native", s.v3(s.handleSPNative))
+	for path, kind := range map[string]string{"jsapi": tradeJSAPI, "app": tradeApp, "h5": tradeMWEB} {
+		mux.Handle("POST /v3/pay/partner/transactions/"+path, s.v3(func(r *http.Request, body []byte) v3Reply {
+			return s.spPrepay(kind, r, body)
+		}))
+	}
 	mux.Handle("GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}", s.v3(s.handleSPQueryOutTradeNo))
 	mux.Handle("GET /v3/pay/partner/transactions/id/{transaction_id}", s.v3(s.handleSPQueryID))
 	mux.Handle("POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close", s.v3(s.handleSPClose))
@@ -306,8 +311,8 @@ func (s *Server) partnerTx(o *order) v3PartnerTx {
 		t.SubAppID = o.SubAppID
 	}
 	if d.Payer != nil {
-		t.Payer = &v3PartnerPayer{SpOpenID: d.Payer.OpenID}
-		if o.SubAppID != "" {
+		t.Payer = &v3PartnerPayer{SpOpenID: d.Payer.OpenID, SubOpenID: o.SubOpenID}
+		if o.SubAppID != "" && o.SubOpenID == "" {
 			t.Payer.SubOpenID = openIDFor("sub:" + d.Payer.OpenID)
 		}
 	}
@@ -359,6 +364,76 @@ func (s *Server) handleSPNative(r *http.Request, body []byte) v3Reply {
 	in.SubAppID = req.SubAppID
 	return s.nativeIn(led, in)
 }
+
+// v3SPPrepayReq is the body of POST /v3/pay/partner/transactions/{jsapi,
+// app,h5}: the partner ids, the direct kinds' fields, and a JSAPI payer
+// under either app (Payer shadows the direct one's).
+type v3SPPrepayReq struct {
+	spIDs
+	v3PrepayReq
+	Payer *struct {
+		SpOpenID  string `json:"sp_openid"`
+		SubOpenID string `json:"sub_openid"`
+	} `json:"payer"`
+}
+
+// spPrepay is the partner JSAPI, App and H5 prepay: the ids and the
+// binding as for codepay and native, then the direct kind's rules with
+// the partner payer, the order in the sub-merchant's ledger.
+func (s *Server) spPrepay(kind string, r *http.Request, body []byte) v3Reply {
+	var req v3SPPrepayReq
+	if rep, ok := decodeJSON(body, &req); !ok {
+		return rep
+	}
+	led, rep, ok := s.checkIDs(r, req.spIDs, true)
+	if !ok {
+		return rep
+	}
+	req.AppID, req.MchID = req.SpAppID, req.SpMchID
+	var openID, subOpenID string
+	in, rep, ok := prepayInput(kind, &req.v3PrepayReq, func() (v3Reply, bool) {
+		var rep v3Reply
+		var ok bool
+		openID, subOpenID, rep, ok = spPayer(kind, &req)
+		return rep, ok
+	})
+	if !ok {
+		return rep
+	}
+	in.SubAppID, in.SubOpenID = req.SubAppID, subOpenID
+	return s.prepayIn(led, kind, in, openID)
+}
+
+// spPayer checks a partner JSAPI payer: sp_openid (under sp_appid) or
+// sub_openid (under sub_appid, which it then requires), at least one —
+// the official partner JSAPI field table; the refusals' texts are the
+// sandbox's (assumed). It returns the payer's openid under sp_appid
+// (derived when only sub_openid came) and sub_openid.
+func spPayer(kind string, req *v3SPPrepayReq) (sp, sub string, rep v3Reply, ok bool) {
+	if kind != tradeJSAPI {
+		return "", "", v3Reply{}, true
+	}
+	if req.Payer == nil {
+		return "", "", v3Param("/payer", "必填性规则校验失败，此字段为必填项"), false
+	}
+	sp, sub = req.Payer.SpOpenID, req.Payer.SubOpenID
+	if rep, ok := runChecks(str("/payer/sp_openid", sp, false, 0, 128), str("/payer/sub_openid", sub, false, 0, 128)); !ok {
+		return "", "", rep, false
+	}
+	switch {
+	case sp == "" && sub == "":
+		return "", "", v3Param("/payer", "sp_openid和sub_openid不能同时为空"), false
+	case sub != "" && req.SubAppID == "":
+		return "", "", v3Param("/sub_appid", "传入sub_openid时sub_appid必填"), false
+	case sp == "":
+		sp = spOpenIDOf(sub)
+	}
+	return sp, sub, v3Reply{}, true
+}
+
+// spOpenIDOf is the payer's openid under sp_appid that WeChat knows for
+// the payer of sub_openid sub.
+func spOpenIDOf(sub string) string { return openIDFor("sp:" + sub) }
 
 // spQuery answers the partner queries, whose ids come in the query string.
 func (s *Server) spQuery(r *http.Request, transactionID, outTradeNo string) v3Reply {

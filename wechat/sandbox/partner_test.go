@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -338,4 +339,182 @@ func TestPartnerV2(t *testing.T) {
 			}
 		})
 	}
+}
+
+// spPrepayBody is a valid partner JSAPI/App/H5 order body for kind; a
+// JSAPI payer is named under sub_appid.
+func (e *env) spPrepayBody(kind, no string, fen int64) map[string]any {
+	pp := e.prof.Partner
+	b := e.prepayBody(kind, no, fen)
+	delete(b, "appid")
+	delete(b, "mchid")
+	b["sp_appid"], b["sp_mchid"], b["sub_mchid"], b["sub_appid"] = pp.SpAppID, pp.SpMchID, pp.SubMchID, pp.SubAppID
+	if kind == "jsapi" {
+		b["payer"] = map[string]string{"sub_openid": "oSubF8uMuAJO_M2pxb1Q9zNjWe"}
+	}
+	return b
+}
+
+// TestPartnerPrepayKinds runs the partner JSAPI, App and H5 orders: the
+// provider asks, the customer pays the prepay_id in the sub-merchant's app
+// with parameters signed by the provider's key, and the order is the
+// sub-merchant's alone — its query (partner shape, payer under both apps),
+// refund with sub_mchid and notification; the direct merchant sees none
+// of it.
+func TestPartnerPrepayKinds(t *testing.T) {
+	direct := newEnv(t, func(o *sandbox.Options) { o.RefundDelay = -1 })
+	e := direct.asPartner()
+	pp := e.prof.Partner
+	kinds := []struct {
+		kind, tradeType string
+		params          func(prepayID string) map[string]string
+	}{
+		{"jsapi", "JSAPI", func(id string) map[string]string {
+			p := e.jsapiParamsFor(pp.SubAppID, id)
+			return p
+		}},
+		{"app", "APP", func(id string) map[string]string { return e.appParamsFor(pp.SubAppID, pp.SubMchID, id) }},
+		{"h5", "MWEB", func(id string) map[string]string { return map[string]string{"prepay_id": id} }},
+	}
+	for _, k := range kinds {
+		t.Run(k.kind, func(t *testing.T) {
+			no := newNo("SPK")
+			r := e.v3(http.MethodPost, "/v3/pay/partner/transactions/"+k.kind, e.spPrepayBody(k.kind, no, 1234))
+			if r.status != http.StatusOK {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			id, err := e.sb.PrepayID(no)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k.kind == "h5" && !strings.Contains(jsonField(t, r.body, "h5_url"), "prepay_id="+id) {
+				t.Fatalf("h5_url of another prepay_id: %s", r.body)
+			} else if k.kind != "h5" && jsonField(t, r.body, "prepay_id") != id {
+				t.Fatalf("prepay_id: %s", r.body)
+			}
+			if k.kind != "h5" { // the direct merchant's key does not pay a sub-merchant's order
+				bad := k.params(id)
+				if k.kind == "jsapi" {
+					bad = direct.jsapiParams(id)
+					bad["appId"] = pp.SubAppID
+				}
+				sig := "paySign"
+				if k.kind == "app" {
+					sig = "sign"
+				}
+				bad[sig] = direct.jsapiParams(id)["paySign"]
+				if st := e.control(http.MethodPost, "/sandbox/prepay/pay", bad, nil); st != http.StatusForbidden {
+					t.Fatalf("paid with a signature not the provider's: %d", st)
+				}
+			}
+			var paid sandbox.PrepayPaid
+			if st := e.control(http.MethodPost, "/sandbox/prepay/pay", k.params(id), &paid); st != http.StatusOK || paid.TradeType != k.tradeType {
+				t.Fatalf("pay: %d %+v", st, paid)
+			}
+			q := e.v3(http.MethodGet, spQuery(pp, "/v3/pay/partner/transactions/out-trade-no/"+no, pp.SubMchID), nil)
+			if q.status != 200 || jsonField(t, q.body, "trade_state") != "SUCCESS" || jsonField(t, q.body, "sub_mchid") != pp.SubMchID {
+				t.Fatalf("partner query: %d %s", q.status, q.body)
+			}
+			var tx struct {
+				Payer struct {
+					SpOpenID  string `json:"sp_openid"`
+					SubOpenID string `json:"sub_openid"`
+				} `json:"payer"`
+			}
+			q.decode(t, &tx)
+			if tx.Payer.SpOpenID == "" || (k.kind == "jsapi" && tx.Payer.SubOpenID != "oSubF8uMuAJO_M2pxb1Q9zNjWe") {
+				t.Fatalf("payer %+v", tx.Payer)
+			}
+			if d := direct.v3(http.MethodGet, "/v3/pay/transactions/out-trade-no/"+no+"?mchid="+direct.creds.MchID, nil); d.status != http.StatusNotFound {
+				t.Fatalf("the direct merchant sees the sub-merchant's order: %d %s", d.status, d.body)
+			}
+			rf := e.v3(http.MethodPost, "/v3/refund/domestic/refunds", map[string]any{"sub_mchid": pp.SubMchID, "out_trade_no": no,
+				"out_refund_no": "R" + no, "amount": map[string]any{"refund": 234, "total": 1234, "currency": "CNY"}})
+			if rf.status != http.StatusOK {
+				t.Fatalf("refund: %d %s", rf.status, rf.body)
+			}
+		})
+	}
+	found := 0
+	for _, o := range e.sb.PartnerLedger().Orders {
+		if strings.HasPrefix(o.OutTradeNo, "SPK") && o.RefundedFen == 234 {
+			found++
+		}
+	}
+	if found != 3 {
+		t.Fatalf("%d paid and refunded partner prepay orders in the sub-merchant's ledger, want 3", found)
+	}
+}
+
+// TestPartnerPrepayRules: the partner JSAPI payer is sp_openid or
+// sub_openid (with sub_appid), at least one; the client opens the payment
+// in the app of the openid the order was made for.
+func TestPartnerPrepayRules(t *testing.T) {
+	e := newEnv(t, nil).asPartner()
+	pp := e.prof.Partner
+	for _, tc := range []struct {
+		name  string
+		mod   func(b map[string]any)
+		field string
+	}{
+		{"no payer", func(b map[string]any) { delete(b, "payer") }, "/payer"},
+		{"neither openid", func(b map[string]any) { b["payer"] = map[string]string{} }, "/payer"},
+		{"sub_openid without sub_appid", func(b map[string]any) { delete(b, "sub_appid") }, "/sub_appid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := e.spPrepayBody("jsapi", newNo("SPR"), 100)
+			tc.mod(b)
+			r := e.v3(http.MethodPost, "/v3/pay/partner/transactions/jsapi", b)
+			var eb struct {
+				Code   string `json:"code"`
+				Detail struct {
+					Field string `json:"field"`
+				} `json:"detail"`
+			}
+			r.decode(t, &eb)
+			if r.status != http.StatusBadRequest || eb.Code != "PARAM_ERROR" || eb.Detail.Field != tc.field {
+				t.Fatalf("%d %s, want PARAM_ERROR on %s", r.status, r.body, tc.field)
+			}
+		})
+	}
+	// Made for sp_openid: paid in the provider's app, not the sub-merchant's.
+	no := newNo("SPR")
+	b := e.spPrepayBody("jsapi", no, 100)
+	b["payer"] = map[string]string{"sp_openid": "oSpF8uMuAJO_M2pxb1Q9zNjWeS"}
+	if r := e.v3(http.MethodPost, "/v3/pay/partner/transactions/jsapi", b); r.status != http.StatusOK {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	id, _ := e.sb.PrepayID(no)
+	if st := e.control(http.MethodPost, "/sandbox/prepay/pay", e.jsapiParamsFor(pp.SubAppID, id), nil); st != http.StatusBadRequest {
+		t.Fatalf("an sp_openid order paid in the sub-merchant's app: %d", st)
+	}
+	if st := e.control(http.MethodPost, "/sandbox/prepay/pay", e.jsapiParamsFor(pp.SpAppID, id), nil); st != http.StatusOK {
+		t.Fatalf("paid in the provider's app: %d", st)
+	}
+}
+
+// jsapiParamsFor is jsapiParams opened in app appID.
+func (e *env) jsapiParamsFor(appID, prepayID string) map[string]string {
+	e.t.Helper()
+	p := map[string]string{"prepay_id": prepayID, "appId": appID, "timeStamp": strconv.FormatInt(time.Now().Unix(), 10),
+		"nonceStr": wechat.NonceString(), "package": "prepay_id=" + prepayID, "signType": "RSA"}
+	sig, err := wechat.SignSHA256RSA(e.key, p["appId"]+"\n"+p["timeStamp"]+"\n"+p["nonceStr"]+"\n"+p["package"]+"\n")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p["paySign"] = sig
+	return p
+}
+
+// appParamsFor is appParams for app appID and merchant mchID.
+func (e *env) appParamsFor(appID, mchID, prepayID string) map[string]string {
+	e.t.Helper()
+	p := map[string]string{"appid": appID, "partnerid": mchID, "prepayid": prepayID, "package": "Sign=WXPay",
+		"noncestr": wechat.NonceString(), "timestamp": strconv.FormatInt(time.Now().Unix(), 10), "prepay_id": prepayID}
+	sig, err := wechat.SignSHA256RSA(e.key, p["appid"]+"\n"+p["timestamp"]+"\n"+p["noncestr"]+"\n"+prepayID+"\n")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p["sign"] = sig
+	return p
 }

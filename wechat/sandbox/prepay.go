@@ -48,6 +48,9 @@ func (s *Server) prepay(now time.Time, kind string, in payInput, openID string) 
 	if openID != "" {
 		fp += "|openid:" + openID
 	}
+	if in.SubOpenID != "" {
+		fp += "|sub_openid:" + in.SubOpenID
+	}
 	if o := l.order(in.OutTradeNo); o != nil {
 		if err := existingOrder(o, fp); err != nil {
 			return o, err
@@ -76,6 +79,8 @@ func (s *Server) prepay(now time.Time, kind string, in payInput, openID string) 
 		SignType:     in.SignType,
 		Fingerprint:  fp,
 		OpenID:       openID,
+		SubAppID:     in.SubAppID,
+		SubOpenID:    in.SubOpenID,
 		CreateTime:   now,
 		ExpireTime:   in.TimeExpire,
 		PrepayID:     newPrepayID(now),
@@ -112,17 +117,7 @@ type v3PrepayReq struct {
 	Payer       *struct {
 		OpenID string `json:"openid"`
 	} `json:"payer"`
-	SceneInfo *struct {
-		PayerClientIP string `json:"payer_client_ip"`
-		DeviceID      string `json:"device_id"`
-		H5Info        *struct {
-			Type        string `json:"type"`
-			AppName     string `json:"app_name"`
-			AppURL      string `json:"app_url"`
-			BundleID    string `json:"bundle_id"`
-			PackageName string `json:"package_name"`
-		} `json:"h5_info"`
-	} `json:"scene_info"`
+	SceneInfo *v3SceneInfo `json:"scene_info"`
 }
 
 func (s *Server) handleV3JSAPI(r *http.Request, body []byte) v3Reply {
@@ -145,29 +140,48 @@ func (s *Server) v3Prepay(kind string, body []byte) v3Reply {
 	if rep, ok := decodeJSON(body, &req); !ok {
 		return rep
 	}
-	if rep, ok := runChecks(
-		str("/appid", req.AppID, true, 1, 32), str("/mchid", req.MchID, true, 1, 32),
-		str("/description", req.Description, true, 1, 127), str("/out_trade_no", req.OutTradeNo, true, 6, 32),
-		str("/attach", req.Attach, false, 0, 128), str("/notify_url", req.NotifyURL, true, 1, 255),
-		str("/goods_tag", req.GoodsTag, false, 0, 32), str("/time_expire", req.TimeExpire, false, 0, 64),
-	); !ok {
-		return rep
-	}
-	if rep, ok := outNoCheck("/out_trade_no", req.OutTradeNo); !ok {
-		return rep
-	}
-	if rep, ok := amountChecks(req.Amount, false); !ok {
-		return rep
-	}
-	openID, rep, ok := prepayKindChecks(kind, &req)
+	var openID string
+	in, rep, ok := prepayInput(kind, &req, func() (v3Reply, bool) {
+		var rep v3Reply
+		var ok bool
+		openID, rep, ok = jsapiPayer(kind, &req)
+		return rep, ok
+	})
 	if !ok {
 		return rep
 	}
 	if rep, ok := s.merchantMatches(req.AppID, req.MchID); !ok {
 		return rep
 	}
+	return s.prepayIn(nil, kind, in, openID)
+}
+
+// prepayInput checks what every prepay kind shares with Native, then the
+// payer (payer, which the partner kinds check their way), then the
+// kind's scene_info, and returns the order's input.
+func prepayInput(kind string, req *v3PrepayReq, payer func() (v3Reply, bool)) (payInput, v3Reply, bool) {
+	if rep, ok := runChecks(
+		str("/appid", req.AppID, true, 1, 32), str("/mchid", req.MchID, true, 1, 32),
+		str("/description", req.Description, true, 1, 127), str("/out_trade_no", req.OutTradeNo, true, 6, 32),
+		str("/attach", req.Attach, false, 0, 128), str("/notify_url", req.NotifyURL, true, 1, 255),
+		str("/goods_tag", req.GoodsTag, false, 0, 32), str("/time_expire", req.TimeExpire, false, 0, 64),
+	); !ok {
+		return payInput{}, rep, false
+	}
+	if rep, ok := outNoCheck("/out_trade_no", req.OutTradeNo); !ok {
+		return payInput{}, rep, false
+	}
+	if rep, ok := amountChecks(req.Amount, false); !ok {
+		return payInput{}, rep, false
+	}
+	if rep, ok := payer(); !ok {
+		return payInput{}, rep, false
+	}
+	if rep, ok := sceneChecks(kind, req.SceneInfo); !ok {
+		return payInput{}, rep, false
+	}
 	if issue := notifyURLIssue(req.NotifyURL); issue != "" {
-		return v3Param("/notify_url", issue)
+		return payInput{}, v3Param("/notify_url", issue), false
 	}
 	in := payInput{OutTradeNo: req.OutTradeNo, AmountFen: *req.Amount.Total, Body: req.Description, Attach: req.Attach, NotifyURL: req.NotifyURL, Gen: "v3"}
 	if req.SceneInfo != nil {
@@ -176,11 +190,18 @@ func (s *Server) v3Prepay(kind string, body []byte) v3Reply {
 	if req.TimeExpire != "" {
 		t, err := time.Parse(time.RFC3339, req.TimeExpire)
 		if err != nil {
-			return v3Param("/time_expire", "格式规则校验失败，应为RFC3339格式")
+			return payInput{}, v3Param("/time_expire", "格式规则校验失败，应为RFC3339格式"), false
 		}
 		in.TimeExpire = t
 	}
-	s.update(func(now time.Time) bool {
+	return in, v3Reply{}, true
+}
+
+// prepayIn creates (or re-enters) the order in ledger led (nil: the direct
+// merchant's) and answers its prepay_id, or for H5 its h5_url.
+func (s *Server) prepayIn(led *ledger, kind string, in payInput, openID string) v3Reply {
+	var rep v3Reply
+	s.updateIn(led, func(now time.Time) bool {
 		o, err := s.prepay(now, kind, in, openID)
 		switch {
 		case err != nil:
@@ -199,49 +220,66 @@ func (s *Server) v3Prepay(kind string, body []byte) v3Reply {
 // h5Types are the values of scene_info.h5_info.type.
 var h5Types = map[string]bool{"iOS": true, "Android": true, "Wap": true}
 
-// prepayKindChecks checks what one kind requires beyond Native's fields
-// and returns the JSAPI payer's openid.
-func prepayKindChecks(kind string, req *v3PrepayReq) (string, v3Reply, bool) {
-	var openID string
-	if kind == tradeJSAPI {
-		if req.Payer == nil {
-			return "", v3Param("/payer", "必填性规则校验失败，此字段为必填项"), false
-		}
-		openID = req.Payer.OpenID
-		if rep, ok := runChecks(str("/payer/openid", openID, true, 1, 128)); !ok {
-			return "", rep, false
-		}
+// jsapiPayer checks the payer of a direct JSAPI order and returns its
+// openid ("" for the other kinds).
+func jsapiPayer(kind string, req *v3PrepayReq) (string, v3Reply, bool) {
+	if kind != tradeJSAPI {
+		return "", v3Reply{}, true
 	}
-	si := req.SceneInfo
+	if req.Payer == nil {
+		return "", v3Param("/payer", "必填性规则校验失败，此字段为必填项"), false
+	}
+	if rep, ok := runChecks(str("/payer/openid", req.Payer.OpenID, true, 1, 128)); !ok {
+		return "", rep, false
+	}
+	return req.Payer.OpenID, v3Reply{}, true
+}
+
+// v3SceneInfo is a prepay order's scene_info.
+type v3SceneInfo struct {
+	PayerClientIP string `json:"payer_client_ip"`
+	DeviceID      string `json:"device_id"`
+	H5Info        *struct {
+		Type        string `json:"type"`
+		AppName     string `json:"app_name"`
+		AppURL      string `json:"app_url"`
+		BundleID    string `json:"bundle_id"`
+		PackageName string `json:"package_name"`
+	} `json:"h5_info"`
+}
+
+// sceneChecks checks the scene_info of a prepay kind: required for H5
+// with its h5_info, optional for the others.
+func sceneChecks(kind string, si *v3SceneInfo) (v3Reply, bool) {
 	if si == nil {
 		if kind == tradeMWEB {
-			return "", v3Param("/scene_info", "必填性规则校验失败，此字段为必填项"), false
+			return v3Param("/scene_info", "必填性规则校验失败，此字段为必填项"), false
 		}
-		return openID, v3Reply{}, true
+		return v3Reply{}, true
 	}
 	// scene_info is optional for JSAPI and App, but once given its
 	// payer_client_ip is required.
 	if rep, ok := runChecks(str("/scene_info/payer_client_ip", si.PayerClientIP, true, 1, 45),
 		str("/scene_info/device_id", si.DeviceID, false, 0, 32)); !ok {
-		return "", rep, false
+		return rep, false
 	}
 	if kind != tradeMWEB {
-		return openID, v3Reply{}, true
+		return v3Reply{}, true
 	}
 	h5 := si.H5Info
 	if h5 == nil {
-		return "", v3Param("/scene_info/h5_info", "必填性规则校验失败，此字段为必填项"), false
+		return v3Param("/scene_info/h5_info", "必填性规则校验失败，此字段为必填项"), false
 	}
 	if rep, ok := runChecks(str("/scene_info/h5_info/type", h5.Type, true, 1, 32),
 		str("/scene_info/h5_info/app_name", h5.AppName, false, 0, 64), str("/scene_info/h5_info/app_url", h5.AppURL, false, 0, 128),
 		str("/scene_info/h5_info/bundle_id", h5.BundleID, false, 0, 128), str("/scene_info/h5_info/package_name", h5.PackageName, false, 0, 128),
 	); !ok {
-		return "", rep, false
+		return rep, false
 	}
 	if !h5Types[h5.Type] {
-		return "", v3Param("/scene_info/h5_info/type", "取值规则校验失败，应为iOS、Android或Wap"), false
+		return v3Param("/scene_info/h5_info/type", "取值规则校验失败，应为iOS、Android或Wap"), false
 	}
-	return openID, v3Reply{}, true
+	return v3Reply{}, true
 }
 
 // handleUnifiedOrderPrepay is v2 unifiedorder with trade_type JSAPI, APP
@@ -252,8 +290,9 @@ func (s *Server) handleUnifiedOrderPrepay(p map[string]string) v2Result {
 	openID := ""
 	switch kind {
 	case tradeJSAPI:
-		if p["openid"] == "" {
-			// As merchants report it: an unsigned return_code=FAIL.
+		if p["openid"] == "" && (!s.v2SP(p) || p["sub_openid"] == "") {
+			// As merchants report it: an unsigned return_code=FAIL. A
+			// service provider may name the payer by sub_openid instead.
 			return v2Fail("JSAPI支付必须传openid")
 		}
 		openID = p["openid"]
@@ -266,8 +305,14 @@ func (s *Server) handleUnifiedOrderPrepay(p map[string]string) v2Result {
 	if bad != nil {
 		return *bad
 	}
+	if s.v2SP(p) && kind == tradeJSAPI && p["sub_openid"] != "" {
+		in.SubOpenID = p["sub_openid"]
+		if openID == "" {
+			openID = spOpenIDOf(in.SubOpenID)
+		}
+	}
 	var res v2Result
-	s.update(func(now time.Time) bool {
+	s.updateIn(s.v2Ledger(p), func(now time.Time) bool {
 		o, err := s.prepay(now, kind, in, openID)
 		res.err = err
 		if err == nil {

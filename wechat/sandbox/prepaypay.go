@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,12 +32,14 @@ var ErrClientSign = errors.New("sandbox: 支付验证签名失败 (client-side s
 // ErrUnknownPrepayID.
 func (s *Server) PrepayID(outTradeNo string) (string, error) {
 	var id string
-	s.update(func(time.Time) bool {
-		if o := s.led.order(outTradeNo); o != nil && prepayKind(o.TradeType) {
-			id = o.PrepayID
-		}
-		return false
-	})
+	for _, led := range []*ledger{nil, s.sp.led} { // the direct merchant's first
+		s.updateIn(led, func(time.Time) bool {
+			if o := s.led.order(outTradeNo); o != nil && prepayKind(o.TradeType) && id == "" {
+				id = o.PrepayID
+			}
+			return false
+		})
+	}
 	if id == "" {
 		return "", fmt.Errorf("%w: no JSAPI, App or H5 order %s", ErrUnknownPrepayID, outTradeNo)
 	}
@@ -84,9 +87,18 @@ func (s *Server) PayPrepay(params map[string]string) (PrepayPaid, error) {
 	if id == "" {
 		return PrepayPaid{}, fmt.Errorf("%w: prepay_id (or h5_url) required", ErrClientParams)
 	}
+	out, err := s.payPrepayIn(nil, id, params)
+	if errors.Is(err, ErrUnknownPrepayID) {
+		out, err = s.payPrepayIn(s.sp.led, id, params)
+	}
+	return out, err
+}
+
+// payPrepayIn is PayPrepay on ledger led (nil: the direct merchant's).
+func (s *Server) payPrepayIn(led *ledger, id string, params map[string]string) (PrepayPaid, error) {
 	var out PrepayPaid
 	var err error
-	s.update(func(now time.Time) bool {
+	s.updateIn(led, func(now time.Time) bool {
 		o := s.led.orderByPrepayID(id)
 		if o == nil {
 			err = fmt.Errorf("%w: %s", ErrUnknownPrepayID, id)
@@ -139,7 +151,7 @@ func (s *Server) checkJSAPIParams(o *order, p map[string]string) error {
 			return fmt.Errorf("%w: %s required (wx.requestPayment / WeixinJSBridge spell it so)", ErrClientParams, k)
 		}
 	}
-	if err := s.commonClientParams(p["appId"], p["timeStamp"], p["nonceStr"]); err != nil {
+	if err := s.commonClientParams(o, p["appId"], p["timeStamp"], p["nonceStr"]); err != nil {
 		return err
 	}
 	if want := "prepay_id=" + o.PrepayID; p["package"] != want {
@@ -162,12 +174,18 @@ func (s *Server) checkAppParams(o *order, p map[string]string) error {
 			return fmt.Errorf("%w: %s required (the App SDK's PayReq)", ErrClientParams, k)
 		}
 	}
-	if err := s.commonClientParams(p["appid"], p["timestamp"], p["noncestr"]); err != nil {
+	if err := s.commonClientParams(o, p["appid"], p["timestamp"], p["noncestr"]); err != nil {
 		return err
 	}
+	mchIDs := []string{s.creds.MchID}
+	if s.inSub() {
+		// The partner App page names the sub-merchant (子商户号); gopay's
+		// PaySignOfApp sends the provider's: both are taken (assumed).
+		mchIDs = []string{s.sp.c.SubMchID, s.sp.c.SpMchID}
+	}
 	switch {
-	case p["partnerid"] != s.creds.MchID:
-		return fmt.Errorf("%w: partnerid %q is not the merchant %s", ErrClientParams, p["partnerid"], s.creds.MchID)
+	case !slices.Contains(mchIDs, p["partnerid"]):
+		return fmt.Errorf("%w: partnerid %q is not the merchant %s", ErrClientParams, p["partnerid"], mchIDs[0])
 	case p["prepayid"] != o.PrepayID:
 		return fmt.Errorf("%w: prepayid %q is not this order's %s", ErrClientParams, p["prepayid"], o.PrepayID)
 	case p["package"] != "Sign=WXPay":
@@ -188,9 +206,9 @@ func (s *Server) checkAppParams(o *order, p map[string]string) error {
 
 // commonClientParams checks the app id and the shape of the timestamp and
 // nonce, which every kind carries.
-func (s *Server) commonClientParams(appID, ts, nonceStr string) error {
-	if appID != s.creds.AppID {
-		return fmt.Errorf("%w: app id %q is not the one the order was made for (%s)", ErrClientParams, appID, s.creds.AppID)
+func (s *Server) commonClientParams(o *order, appID, ts, nonceStr string) error {
+	if apps := s.clientAppIDs(o); !slices.Contains(apps, appID) {
+		return fmt.Errorf("%w: app id %q is not the one the order was made for (%s)", ErrClientParams, appID, strings.Join(apps, " or "))
 	}
 	if n, err := strconv.ParseInt(ts, 10, 64); err != nil || n <= 0 || len(ts) > 32 {
 		return fmt.Errorf("%w: timestamp %q is not seconds since 1970", ErrClientParams, ts)
@@ -199,6 +217,27 @@ func (s *Server) commonClientParams(appID, ts, nonceStr string) error {
 		return fmt.Errorf("%w: nonce longer than 32 characters", ErrClientParams)
 	}
 	return nil
+}
+
+// clientAppIDs are the app ids the WeChat client opens o's payment in: the
+// merchant's; for a sub-merchant's JSAPI order the app of each openid the
+// order was made for (sub_appid for sub_openid, sp_appid for sp_openid),
+// for its App order sub_appid when given, else sp_appid.
+func (s *Server) clientAppIDs(o *order) []string {
+	if !s.inSub() {
+		return []string{s.creds.AppID}
+	}
+	c := s.sp.c
+	if o.TradeType != tradeJSAPI || o.SubOpenID == "" {
+		if o.SubAppID != "" && o.TradeType != tradeJSAPI {
+			return []string{o.SubAppID}
+		}
+		return []string{c.SpAppID}
+	}
+	if o.OpenID == spOpenIDOf(o.SubOpenID) { // no sp_openid was given
+		return []string{o.SubAppID}
+	}
+	return []string{o.SubAppID, c.SpAppID}
 }
 
 // checkV2ClientSign verifies a v2 client-side signature. The sign type must
@@ -213,16 +252,25 @@ func (s *Server) checkV2ClientSign(o *order, signed map[string]string, signType,
 		return fmt.Errorf("%w: sign type %s, the order was made with %s", ErrClientParams, signType, want)
 	}
 	signed["sign"] = sign
-	if !wechat.VerifyV2Type(signed, s.creds.APIKey, wechat.SignType(signType)) {
+	key := s.creds.APIKey
+	if s.inSub() {
+		key = s.sp.c.APIKey
+	}
+	if !wechat.VerifyV2Type(signed, key, wechat.SignType(signType)) {
 		return ErrClientSign
 	}
 	return nil
 }
 
 // checkRSAClientSign verifies a v3 client-side signature with the
-// merchant certificate's key.
+// merchant certificate's key (the service provider's for a sub-merchant's
+// order: it signs every call for it).
 func (s *Server) checkRSAClientSign(msg, sig string) error {
-	if err := wechat.VerifySHA256RSA(s.merchantPub, msg, sig); err != nil {
+	pub := s.merchantPub
+	if s.inSub() {
+		pub = s.sp.merchantPub
+	}
+	if err := wechat.VerifySHA256RSA(pub, msg, sig); err != nil {
 		return ErrClientSign
 	}
 	return nil
