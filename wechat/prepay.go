@@ -209,6 +209,10 @@ func (c *V2Client) prepay(ctx context.Context, kind string, r PrepayRequest) (*P
 		"spbill_create_ip": r.ClientIP, "notify_url": r.NotifyURL, "trade_type": kind,
 		"attach": r.Attach, "device_info": r.DeviceID, "openid": r.OpenID,
 	}
+	if c.s.subAppID != "" && kind == kindJSAPI { // the payer under the sub-merchant's app
+		delete(p, "openid")
+		p["sub_openid"] = r.OpenID
+	}
 	if kind == kindH5 {
 		t := r.H5Type
 		if t == H5IOS {
@@ -310,12 +314,13 @@ func SignAppPayParamsV2(apiKey string, t SignType, appID, mchID, prepayID string
 }
 
 // JSAPIPayParams signs the client-side parameters of prepayID for the
-// configured app id, now (WithClock) and a fresh nonce.
+// configured app id (in service-provider mode the sub-merchant's app when
+// it has one, else the provider's), now (WithClock) and a fresh nonce.
 func (c *Client) JSAPIPayParams(prepayID string) (JSAPIPayParams, error) {
 	if err := need("prepay_id", prepayID, 64); err != nil {
 		return JSAPIPayParams{}, err
 	}
-	return SignJSAPIPayParams(c.s.mchKey, c.s.appID, prepayID, c.s.clock().Unix(), NonceString())
+	return SignJSAPIPayParams(c.s.mchKey, c.s.payAppID(), prepayID, c.s.clock().Unix(), NonceString())
 }
 
 // AppPayParams signs the App SDK parameters of prepayID.
@@ -323,7 +328,7 @@ func (c *Client) AppPayParams(prepayID string) (AppPayParams, error) {
 	if err := need("prepay_id", prepayID, 64); err != nil {
 		return AppPayParams{}, err
 	}
-	return SignAppPayParams(c.s.mchKey, c.s.appID, c.s.mchID, prepayID, c.s.clock().Unix(), NonceString())
+	return SignAppPayParams(c.s.mchKey, c.s.payAppID(), c.s.payMchID(), prepayID, c.s.clock().Unix(), NonceString())
 }
 
 // JSAPIPayParams signs the client-side parameters of a v2 prepayID with
@@ -332,7 +337,7 @@ func (c *V2Client) JSAPIPayParams(prepayID string) (JSAPIPayParams, error) {
 	if err := need("prepay_id", prepayID, 64); err != nil {
 		return JSAPIPayParams{}, err
 	}
-	return SignJSAPIPayParamsV2(c.s.v2Key, c.s.signType, c.s.appID, prepayID, c.s.clock().Unix(), NonceString()), nil
+	return SignJSAPIPayParamsV2(c.s.v2Key, c.s.signType, c.s.payAppID(), prepayID, c.s.clock().Unix(), NonceString()), nil
 }
 
 // AppPayParams signs the App SDK parameters of a v2 prepayID.
@@ -340,5 +345,5 @@ func (c *V2Client) AppPayParams(prepayID string) (AppPayParams, error) {
 	if err := need("prepay_id", prepayID, 64); err != nil {
 		return AppPayParams{}, err
 	}
-	return SignAppPayParamsV2(c.s.v2Key, c.s.signType, c.s.appID, c.s.mchID, prepayID, c.s.clock().Unix(), NonceString()), nil
+	return SignAppPayParamsV2(c.s.v2Key, c.s.signType, c.s.payAppID(), c.s.payMchID(), prepayID, c.s.clock().Unix(), NonceString()), nil
 }

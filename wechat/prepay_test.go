@@ -201,3 +201,27 @@ func TestPayParamsShape(t *testing.T) {
 		t.Fatalf("%+v, want paySign %s", v2, want)
 	}
 }
+
+// TestPrepayKindsPartner is the prepay suite as a service provider's
+// sub-merchant with its own app (sub_appid): the partner endpoints, the
+// payer as sub_openid, the client-side parameters for the sub-merchant's
+// app signed with the provider's keys; every order in the sub-merchant's
+// ledger.
+func TestPrepayKindsPartner(t *testing.T) {
+	clients := map[string]func(e *sandboxEnv) prepayClient{
+		"v3":     func(e *sandboxEnv) prepayClient { return e.v3Partner(t, e.creds.Partner.SubMchID) },
+		"v2/MD5": func(e *sandboxEnv) prepayClient { return e.v2Partner(t, wechat.SignMD5) },
+		"v2/HMAC-SHA256": func(e *sandboxEnv) prepayClient {
+			return e.v2Partner(t, wechat.SignHMACSHA256)
+		},
+	}
+	for name, c := range clients {
+		t.Run(name, func(t *testing.T) {
+			e := newSandboxEnv(t, sandbox.Options{})
+			runPrepaySuite(t, e, c(e))
+			if n := len(e.sb.PartnerLedger().Orders); len(e.sb.Ledger().Orders) != 0 || n != 3 {
+				t.Fatalf("orders: direct %d, sub-merchant %d (want 0 and 3)", len(e.sb.Ledger().Orders), n)
+			}
+		})
+	}
+}

@@ -75,8 +75,51 @@ func (s *settings) partnerRequest(pathQuery string, body []byte) (string, []byte
 		}
 	}
 	m["sub_mchid"] = str(s.subMchID)
+	if path == "/v3/pay/partner/transactions/jsapi" {
+		if m["payer"], err = s.partnerPayer(m["payer"]); err != nil {
+			return "", nil, err
+		}
+	}
 	body, err = json.Marshal(m)
 	return path, body, err
+}
+
+// partnerPayer is a JSAPI payer in the partner shape: the openid is the
+// payer's under the app the order is paid in — sub_openid when the client
+// has the sub-merchant's app (sub_appid), else sp_openid (the official
+// partner JSAPI field table: one of the two, sub_openid with sub_appid).
+func (s *settings) partnerPayer(raw json.RawMessage) (json.RawMessage, error) {
+	var p struct {
+		OpenID string `json:"openid"`
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, err
+	}
+	k := "sp_openid"
+	if s.subAppID != "" {
+		k = "sub_openid"
+	}
+	return json.Marshal(map[string]string{k: p.OpenID})
+}
+
+// payAppID is the app the customer pays a prepay_id in: the
+// sub-merchant's own (sub_appid) when it has one, else the merchant's or
+// service provider's app id.
+func (s *settings) payAppID() string {
+	if s.subAppID != "" {
+		return s.subAppID
+	}
+	return s.appID
+}
+
+// payMchID is the App SDK's partnerid: the merchant, or in
+// service-provider mode the sub-merchant (the partner App page's
+// 子商户号).
+func (s *settings) payMchID() string {
+	if s.subMchID != "" {
+		return s.subMchID
+	}
+	return s.mchID
 }
 
 // partnerQuery encodes q with sp_mchid and sub_mchid first, the order the

@@ -268,6 +268,7 @@ func (s *Server) v2PayNotice(o *order) []byte {
 		"fee_type": "CNY", "transaction_id": o.TransactionID,
 		"out_trade_no": o.OutTradeNo, "attach": o.Attach, "time_end": fmtV2Time(o.SuccessTime), "device_info": o.DeviceInfo,
 	}
+	p["sub_openid"] = o.subOpenID()
 	v2OrderCouponFields(p, o, true)
 	st := wechat.SignType(o.SignType)
 	if st == wechat.SignHMACSHA256 {

@@ -311,10 +311,7 @@ func (s *Server) partnerTx(o *order) v3PartnerTx {
 		t.SubAppID = o.SubAppID
 	}
 	if d.Payer != nil {
-		t.Payer = &v3PartnerPayer{SpOpenID: d.Payer.OpenID, SubOpenID: o.SubOpenID}
-		if o.SubAppID != "" && o.SubOpenID == "" {
-			t.Payer.SubOpenID = openIDFor("sub:" + d.Payer.OpenID)
-		}
+		t.Payer = &v3PartnerPayer{SpOpenID: d.Payer.OpenID, SubOpenID: o.subOpenID()}
 	}
 	return t
 }
@@ -429,6 +426,18 @@ func spPayer(kind string, req *v3SPPrepayReq) (sp, sub string, rep v3Reply, ok b
 		sp = spOpenIDOf(sub)
 	}
 	return sp, sub, v3Reply{}, true
+}
+
+// subOpenID is a partner order's payer under sub_appid: as the merchant
+// named it (JSAPI), else derived from its openid; "" without sub_appid.
+func (o *order) subOpenID() string {
+	switch {
+	case o.SubOpenID != "":
+		return o.SubOpenID
+	case o.SubAppID != "" && o.OpenID != "":
+		return openIDFor("sub:" + o.OpenID)
+	}
+	return ""
 }
 
 // spOpenIDOf is the payer's openid under sp_appid that WeChat knows for

@@ -61,7 +61,7 @@ var (
 		{name: "total_fee", max: 10, required: true, integer: true}, {name: "spbill_create_ip", max: 64, required: true},
 		{name: "time_start", max: 14}, {name: "time_expire", max: 14}, {name: "goods_tag", max: 32},
 		{name: "notify_url", max: 256, required: true}, {name: "trade_type", max: 16, required: true},
-		{name: "product_id", max: 32}, {name: "limit_pay", max: 32}, {name: "openid", max: 128},
+		{name: "product_id", max: 32}, {name: "limit_pay", max: 32}, {name: "openid", max: 128}, {name: "sub_openid", max: 128},
 		{name: "receipt", max: 8}, {name: "profit_sharing", max: 16}, {name: "scene_info", max: 256},
 	}}
 	v2CloseOrder = &v2Endpoint{fields: []field{{name: "out_trade_no", max: 32, required: true}}}
@@ -374,6 +374,9 @@ func v2OrderFields(o *order) map[string]string {
 		f["transaction_id"] = o.TransactionID
 		f["openid"] = o.OpenID
 		f["is_subscribe"] = "N"
+		if sub := o.subOpenID(); sub != "" {
+			f["sub_openid"] = sub
+		}
 		f["bank_type"] = o.BankType
 		f["fee_type"] = "CNY"
 		f["cash_fee_type"] = "CNY"
