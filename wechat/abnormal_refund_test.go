@@ -12,19 +12,25 @@ import (
 
 // TestApplyAbnormalRefund: a refund that ends ABNORMAL is settled to the
 // customer's card (fields encrypted with the public key or the platform
-// certificate) or back to the merchant, then ends SUCCESS.
+// certificate) or back to the merchant, then ends SUCCESS — also a
+// service provider's sub-merchant's (sub_mchid in the body, the card
+// encrypted with the provider's own public key).
 func TestApplyAbnormalRefund(t *testing.T) {
 	for _, mode := range []struct {
 		name     string
 		platform bool
+		partner  bool
 		req      wechat.AbnormalRefundRequest
 		account  string
 	}{
-		{"card, public key", false, wechat.AbnormalRefundRequest{Type: wechat.AbnormalToUserBankCard, BankType: "ICBC_DEBIT",
+		{"card, public key", false, false, wechat.AbnormalRefundRequest{Type: wechat.AbnormalToUserBankCard, BankType: "ICBC_DEBIT",
 			BankAccount: "6222020200112345678", RealName: "张三"}, "工商银行借记卡5678"},
-		{"card, platform certificate", true, wechat.AbnormalRefundRequest{Type: wechat.AbnormalToUserBankCard, BankType: "CMB_DEBIT",
+		{"card, platform certificate", true, false, wechat.AbnormalRefundRequest{Type: wechat.AbnormalToUserBankCard, BankType: "CMB_DEBIT",
 			BankAccount: "6225880112340403", RealName: "李四"}, "招商银行借记卡0403"},
-		{"merchant", false, wechat.AbnormalRefundRequest{Type: wechat.AbnormalToMerchantBankCard}, "交易商户银行账户"},
+		{"merchant", false, false, wechat.AbnormalRefundRequest{Type: wechat.AbnormalToMerchantBankCard}, "交易商户银行账户"},
+		{"sub-merchant, card", false, true, wechat.AbnormalRefundRequest{Type: wechat.AbnormalToUserBankCard, BankType: "CCB_DEBIT",
+			BankAccount: "6217000010001234567", RealName: "王五"}, "建设银行借记卡4567"},
+		{"sub-merchant, merchant", false, true, wechat.AbnormalRefundRequest{Type: wechat.AbnormalToMerchantBankCard}, "交易商户银行账户"},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -34,6 +40,9 @@ func TestApplyAbnormalRefund(t *testing.T) {
 			}
 			e := newSandboxEnv(t, opts)
 			c := e.v3(t, mode.platform)
+			if mode.partner {
+				c = e.v3Partner(t, e.creds.Partner.SubMchID)
+			}
 			pay, err := c.Codepay(ctx, scan(sandbox.NewCode(sandbox.ScenarioRefundAbnormal), 5000))
 			if err != nil {
 				t.Fatal(err)
@@ -55,6 +64,9 @@ func TestApplyAbnormalRefund(t *testing.T) {
 			e.sb.Advance(2 * time.Minute)
 			if q, err := c.QueryRefund(ctx, rf.OutRefundNo); err != nil || q.Status != wechat.RefundSuccess {
 				t.Fatalf("%+v %v", q, err)
+			}
+			if mode.partner && (len(e.sb.Ledger().Refunds) != 0 || len(e.sb.PartnerLedger().Refunds) != 1) {
+				t.Fatalf("refunds: direct %d, sub-merchant %d", len(e.sb.Ledger().Refunds), len(e.sb.PartnerLedger().Refunds))
 			}
 		})
 	}

@@ -49,6 +49,8 @@ func (s *settings) partnerRequest(pathQuery string, body []byte) (string, []byte
 			q.Del("mchid")
 			q.Set("sub_mchid", s.subMchID)
 		}
+	case strings.HasSuffix(path, "/apply-abnormal-refund"):
+		// sub_mchid goes in its body, as on every partner POST.
 	case strings.HasPrefix(path, "/v3/refund/domestic/refunds/"), path == "/v3/bill/tradebill":
 		q.Set("sub_mchid", s.subMchID)
 	}

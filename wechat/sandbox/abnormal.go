@@ -37,6 +37,7 @@ var abnormalBanks = map[string]string{
 }
 
 type v3AbnormalReq struct {
+	SubMchID    string `json:"sub_mchid"` // a service provider's call: its sub-merchant
 	OutRefundNo string `json:"out_refund_no"`
 	Type        string `json:"type"`
 	BankType    string `json:"bank_type"`
@@ -49,7 +50,12 @@ func (s *Server) handleV3ApplyAbnormalRefund(r *http.Request, body []byte) v3Rep
 	if rep, ok := decodeJSON(body, &req); !ok {
 		return rep
 	}
-	if rep, ok := runChecks(str("/out_refund_no", req.OutRefundNo, true, 1, 64), str("/type", req.Type, true, 1, 32),
+	led, rep, ok := s.refundLedger(r, req.SubMchID)
+	if !ok {
+		return rep
+	}
+	if rep, ok := runChecks(str("/sub_mchid", req.SubMchID, false, 0, 32),
+		str("/out_refund_no", req.OutRefundNo, true, 1, 64), str("/type", req.Type, true, 1, 32),
 		str("/bank_type", req.BankType, false, 0, 16), str("/bank_account", req.BankAccount, false, 0, 1024),
 		str("/real_name", req.RealName, false, 0, 1024)); !ok {
 		return rep
@@ -68,8 +74,7 @@ func (s *Server) handleV3ApplyAbnormalRefund(r *http.Request, body []byte) v3Rep
 	default:
 		return v3Param("/type", "取值规则校验失败，应为USER_BANK_CARD或MERCHANT_BANK_CARD")
 	}
-	var rep v3Reply
-	s.update(func(now time.Time) bool {
+	s.updateIn(led, func(now time.Time) bool {
 		rf := s.led.refundByID(r.PathValue("refund_id"))
 		switch {
 		case rf == nil:
@@ -111,7 +116,7 @@ func (s *Server) userBankCard(r *http.Request, req *v3AbnormalReq) (string, v3Re
 	if !ok {
 		return "", v3Param("/bank_type", "取值规则校验失败，仅支持招行、交通银行、农行、建行、工商、中行、平安、浦发、中信、光大、民生、兴业、广发、邮储、宁波银行的借记卡"), false
 	}
-	key := s.sensitiveKey(r.Header.Get("Wechatpay-Serial"))
+	key := s.sensitiveKey(r, r.Header.Get("Wechatpay-Serial"))
 	if key == nil {
 		return "", v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR",
 			Message: "Wechatpay-Serial须为微信支付公钥ID或有效的平台证书序列号", Detail: &v3Detail{Field: "Wechatpay-Serial", Location: "header"}}), false
@@ -130,10 +135,17 @@ func (s *Server) userBankCard(r *http.Request, req *v3AbnormalReq) (string, v3Re
 }
 
 // sensitiveKey is the private key a request's Wechatpay-Serial names for
-// its encrypted fields, or nil.
-func (s *Server) sensitiveKey(serial string) *rsa.PrivateKey {
+// its encrypted fields, or nil: the caller's own WeChat Pay public key (a
+// service provider's is its own; it has no platform certificate) or the
+// direct merchant's platform certificate.
+func (s *Server) sensitiveKey(r *http.Request, serial string) *rsa.PrivateKey {
 	switch {
 	case serial == "":
+		return nil
+	case s.spCaller(r):
+		if serial == s.sp.c.PublicKeyID {
+			return s.sp.pubKeyPriv
+		}
 		return nil
 	case serial == s.creds.PublicKeyID:
 		return s.pubKeyPriv

@@ -38,7 +38,7 @@ func gopayPartnerClient(t *testing.T) (*gopayv3.ClientV3, *sandbox.ProfilePartne
 // TestGopayV3Partner drives gopay v1.5.123's partner methods
 // (V3PartnerTransactionCodePay and its reverse, V3PartnerTransactionNative,
 // V3PartnerQueryOrder by both numbers, V3PartnerCloseOrder) and refunds,
-// refund queries and the trade bill with sub_mchid, each answer through
+// refund queries, V3AbnormalRefund and the trade bill with sub_mchid, each answer through
 // the SDK's own signature check.
 func TestGopayV3Partner(t *testing.T) {
 	ctx := context.Background()
@@ -87,6 +87,28 @@ func TestGopayV3Partner(t *testing.T) {
 		rq, err := c.V3RefundQuery(ctx, rno, gopay.BodyMap{"sub_mchid": p.SubMchID})
 		if err != nil || rq.Code != gopayv3.Success || rq.Response.RefundId != r.Response.RefundId {
 			t.Fatalf("refund query: %+v %v", rq, err)
+		}
+	})
+
+	t.Run("abnormal refund settled to the merchant's account", func(t *testing.T) {
+		no := sdkNo("GSE")
+		if pay := codepay(no, sandbox.ScenarioRefundAbnormal, 800); pay.Code != gopayv3.Success {
+			t.Fatalf("partner codepay: %+v", pay)
+		}
+		rbm := make(gopay.BodyMap)
+		rbm.Set("sub_mchid", p.SubMchID).Set("out_trade_no", no).Set("out_refund_no", "R"+no).
+			SetBodyMap("amount", func(b gopay.BodyMap) { b.Set("refund", 800).Set("total", 800).Set("currency", "CNY") })
+		r, err := c.V3Refund(ctx, rbm)
+		if err != nil || r.Code != gopayv3.Success {
+			t.Fatalf("refund: %+v %v", r, err)
+		}
+		rq, err := c.V3RefundQuery(ctx, "R"+no, gopay.BodyMap{"sub_mchid": p.SubMchID})
+		if err != nil || rq.Response.Status != "ABNORMAL" {
+			t.Fatalf("refund query: %+v %v", rq, err)
+		}
+		a, err := c.V3AbnormalRefund(ctx, r.Response.RefundId, gopay.BodyMap{"sub_mchid": p.SubMchID, "out_refund_no": "R" + no, "type": "MERCHANT_BANK_CARD"})
+		if err != nil || a.Code != gopayv3.Success || a.Response.OutRefundNo != "R"+no || a.Response.UserReceivedAccount != "交易商户银行账户" {
+			t.Fatalf("partner apply-abnormal-refund: %+v %v", a, err)
 		}
 	})
 
