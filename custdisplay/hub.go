@@ -24,9 +24,9 @@ type Sink interface {
 }
 
 // Hub runs a Model for the counter: the cashier window calls Keyed and
-// AskCode, Follow reads the core's events, and every new frame goes to
-// each sink. Its methods are safe for concurrent use and never wait on a
-// sink.
+// AskCode, Run follows the core's events, and every new frame goes to
+// each attached sink. Its methods are safe for concurrent use and never
+// wait on a sink.
 type Hub struct {
 	hold time.Duration
 	log  *slog.Logger
@@ -34,38 +34,26 @@ type Hub struct {
 	mu     sync.Mutex
 	model  *Model
 	boxes  []chan Frame
-	sinks  []Sink
 	timer  *time.Timer
 	closed bool
 }
 
-// NewHub returns a hub drawing on sinks; hold is how long a result stays
-// up (0: DefaultHold); log hears of a sink failing and recovering (nil:
-// slog.Default()). Start it with Run.
-func NewHub(hold time.Duration, log *slog.Logger, sinks ...Sink) *Hub {
+// NewHub returns a hub showing the idle frame; hold is how long a result
+// stays up (0: DefaultHold); log hears of a sink failing and recovering
+// (nil: slog.Default()).
+func NewHub(hold time.Duration, log *slog.Logger) *Hub {
 	if hold <= 0 {
 		hold = DefaultHold
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Hub{hold: hold, log: log, model: NewModel(), sinks: sinks}
-	for range sinks {
-		h.boxes = append(h.boxes, make(chan Frame, 1))
-	}
-	return h
+	return &Hub{hold: hold, log: log, model: NewModel()}
 }
 
-// Run starts one goroutine per sink, draws the idle frame and, when
-// events is not nil, follows the core's event stream; all stop when ctx
-// ends.
+// Run follows the core's event stream until ctx ends or events closes,
+// and stops the hold timer then.
 func (h *Hub) Run(ctx context.Context, events <-chan pos.Event) {
-	for i, s := range h.sinks {
-		go h.serve(ctx, s, h.boxes[i])
-	}
-	h.mu.Lock()
-	h.publish()
-	h.mu.Unlock()
 	context.AfterFunc(ctx, func() {
 		h.mu.Lock()
 		h.closed = true
@@ -74,9 +62,18 @@ func (h *Hub) Run(ctx context.Context, events <-chan pos.Event) {
 		}
 		h.mu.Unlock()
 	})
-	if events != nil {
-		go h.follow(ctx, events)
-	}
+	go h.follow(ctx, events)
+}
+
+// Attach adds a sink, served by its own goroutine until ctx ends; it gets
+// the frame on display now at once.
+func (h *Hub) Attach(ctx context.Context, s Sink) {
+	box := make(chan Frame, 1)
+	h.mu.Lock()
+	h.boxes = append(h.boxes, box)
+	box <- h.model.Frame()
+	h.mu.Unlock()
+	go h.serve(ctx, s, box)
 }
 
 // Keyed tells the display the sale the cashier is keying now.

@@ -56,8 +56,10 @@ func TestHubNeverWaitsOnASink(t *testing.T) {
 	defer cancel()
 	rec, st := make(recorder), stuck{entered: make(chan struct{}, 1)}
 	events := make(chan pos.Event)
-	h := NewHub(time.Hour, nil, st, rec)
+	h := NewHub(time.Hour, nil)
 	h.Run(ctx, events)
+	h.Attach(ctx, st)
+	h.Attach(ctx, rec)
 	waitMode(t, rec, ModeIdle)
 	<-st.entered // the stuck sink holds the idle frame
 	for i := range 1000 {
@@ -84,8 +86,9 @@ func TestHubHoldsAResult(t *testing.T) {
 	defer cancel()
 	rec := make(recorder, 16)
 	events := make(chan pos.Event)
-	h := NewHub(20*time.Millisecond, nil, rec)
+	h := NewHub(20*time.Millisecond, nil)
 	h.Run(ctx, events)
+	h.Attach(ctx, rec)
 	h.Keyed(twoLines)
 	waitMode(t, rec, ModeSale)
 	o := &pos.Order{OutTradeNo: "C1", Tender: receipt.TenderCash, State: pos.StatePaid, AmountFen: 1250, TenderedFen: 2000, ChangeFen: 750}

@@ -66,9 +66,10 @@ var Transitions = map[Mode]map[Input]Mode{
 	ModeChange: {InKeyed: ModeSale, InHold: resume, InAskCode: ModeAskCode, InPaying: ModePaying, InQR: ModeQR,
 		InPaid: ModePaid, InCash: ModeChange},
 	// A failure stays while the same sale comes back to the cashier's
-	// screen (keyed, cleared); a new attempt replaces it. A QR order
-	// closing can still end PAID (WeChat: ORDERPAID on close).
-	ModeFailed: {InHold: resume, InAskCode: ModeAskCode, InPaying: ModePaying, InQR: ModeQR,
+	// screen (keyed); the cashier clearing it or a new attempt replaces
+	// it. A QR order closing can still end PAID (WeChat: ORDERPAID on
+	// close).
+	ModeFailed: {InHold: resume, InCleared: ModeIdle, InAskCode: ModeAskCode, InPaying: ModePaying, InQR: ModeQR,
 		InPaid: ModePaid, InCash: ModeChange, InFailed: ModeFailed},
 }
 

@@ -111,6 +111,11 @@ func TestModelFlows(t *testing.T) {
 				}
 			}},
 		},
+		"failed payment, sale cleared": {
+			{"submitting", event(move("F2", scan, pos.StateNew, pos.StateSubmitting, nil)), ModePaying, nil},
+			{"expired code", event(move("F2", scan, pos.StateSubmitting, pos.StateFailed, func(o *pos.Order) { o.ErrorCode = "AUTHCODEEXPIRE" })), ModeFailed, nil},
+			{"the cashier clears the sale", keyed(Sale{}), ModeIdle, nil},
+		},
 		"cash sale": {
 			{"lines", keyed(twoLines), ModeSale, nil},
 			{"paid", event(move("C1", cash, pos.StateNew, pos.StatePaid, func(o *pos.Order) { o.TenderedFen, o.ChangeFen = 2000, 750 })), ModeChange,
@@ -183,8 +188,10 @@ func TestTransitionsTable(t *testing.T) {
 		if Transitions[m][InHold] != resume {
 			t.Errorf("%q is not left when the hold is over", m)
 		}
+	}
+	for _, m := range []Mode{ModePaid, ModeChange} {
 		if _, ok := Transitions[m][InCleared]; ok {
-			t.Errorf("%q gives way to an emptied sale before the hold is over", m)
+			t.Errorf("%q gives way to the cashier's next (empty) sale before the hold is over", m)
 		}
 	}
 	if _, ok := Transitions[ModeFailed][InKeyed]; ok {

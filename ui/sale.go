@@ -170,6 +170,7 @@ func (s *saleScreen) clear() {
 
 func (s *saleScreen) refresh() {
 	d := &s.t.draft
+	s.t.tellCustomer()
 	s.total.SetFen(d.totalFen())
 	keyed := ""
 	if t := d.input.Text(); t != "" && len(d.lines) > 0 {

@@ -45,6 +45,8 @@ type options struct {
 	replicaStatus  func() ReplicaStatus
 	backupStatus   func() BackupStatus
 	training       bool
+	custDisplay    CustomerDisplay
+	custWindow     CustomerWindow
 }
 
 // WithCheckout connects the payment core. Without it the sale screen works
@@ -269,6 +271,7 @@ func (t *Terminal) refreshBusinessDay() {
 
 // showScan opens the scan screen for sale and returns it.
 func (t *Terminal) showScan(sale Sale) *scanScreen {
+	t.askCustomer(sale)
 	return showLoop(t, &t.loop.scan, newScanScreen, func(s *scanScreen) { s.reset(sale) })
 }
 
