@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"github.com/wxpos/wxpos/cli"
@@ -56,7 +57,27 @@ func windowOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		ui.WithLineLimits(pricing.Limits{MaxPercent: cfg.Payment.DiscountMaxPercent, MaxFen: cfg.Payment.DiscountMaxAmount.Fen},
 			cfg.Payment.DeleteLineAbove.Fen),
 	}
+	if w.Display != nil {
+		opts = append(opts, ui.WithCustomerDisplay(w.Display, customerWindow(env)))
+	}
 	return append(opts, backEnd(w)...), nil
+}
+
+// customerWindow is the customer window as [display] and [store] say. An
+// idle image that cannot be read is left out, with a warning: the counter
+// works without it.
+func customerWindow(env *cli.Env) ui.CustomerWindow {
+	c := env.Config.Display
+	cw := ui.CustomerWindow{Open: c.CustomerWindow, Fullscreen: c.Fullscreen, StoreName: env.Config.Store.Name}
+	if c.Image != "" {
+		img, err := fyne.LoadResourceFromPath(c.Image)
+		if err != nil {
+			env.Logger.Warn("display.image not shown", "err", err)
+		} else {
+			cw.Image = img
+		}
+	}
+	return cw
 }
 
 // backEnd hands each part of the window's back end to the window; a part

@@ -25,8 +25,10 @@ import (
 
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/counter"
+	"github.com/wxpos/wxpos/custdisplay"
 	"github.com/wxpos/wxpos/escpos"
 	"github.com/wxpos/wxpos/paygate"
+	"github.com/wxpos/wxpos/poledisplay"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/pricing"
@@ -469,6 +471,9 @@ func (e *Env) Window(ctx context.Context) (*counter.Window, error) {
 	if wc.Sandbox != nil {
 		w.Customer = counter.NewSandboxCustomer(wc.Sandbox, term.Order)
 	}
+	if w.Display, err = e.customerDisplay(ctx, term); err != nil {
+		return nil, err
+	}
 	Serve(e) // the CLI's orders, report, backup … run here while the window holds the database
 	if backups := ScheduleBackups(ctx, e); backups != nil {
 		w.BackupStatus = func() view.BackupStatus { return counter.BackupStatus(backups()) }
@@ -566,6 +571,28 @@ func (e *Env) receiptPrinter() (*escpos.Printer, error) {
 		return nil, fmt.Errorf("printer.width: %w", err)
 	}
 	return &escpos.Printer{Target: target, Screen: io.Discard}, nil
+}
+
+// customerDisplay follows the core's events for what faces the customer
+// ([display]): the customer window, which the window attaches, and the
+// pole display, attached here. Nil when neither is configured.
+func (e *Env) customerDisplay(ctx context.Context, term *pos.Terminal) (*custdisplay.Hub, error) {
+	c := e.Config.Display
+	target, pole, err := poledisplay.ParseTarget(c.Target)
+	if err != nil {
+		return nil, fmt.Errorf("display.target: %w", err)
+	}
+	if !pole && !c.CustomerWindow {
+		return nil, nil
+	}
+	hub := custdisplay.NewHub(0, e.Logger)
+	hub.Run(ctx, term.Subscribe(ctx))
+	if pole {
+		d := poledisplay.New(target)
+		context.AfterFunc(ctx, func() { _ = d.Close() })
+		hub.Attach(ctx, d)
+	}
+	return hub, nil
 }
 
 // paperColumns is the characters per line of the configured paper

@@ -22,6 +22,7 @@ import (
 	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/internal/notifyurl"
+	"github.com/wxpos/wxpos/poledisplay"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
 )
@@ -43,6 +44,7 @@ type Config struct {
 	Payment Payment `toml:"payment"`
 	Scanner Scanner `toml:"scanner"`
 	Printer Printer `toml:"printer"`
+	Display Display `toml:"display"`
 	UI      UI      `toml:"ui"`
 	Bill    Bill    `toml:"bill"`
 	Replica Replica `toml:"replica"`
@@ -214,6 +216,17 @@ type Printer struct {
 	Width  int    `toml:"width"`  // 58 or 80 (mm)
 }
 
+// Display is what faces the customer (docs/CUSTOMER_DISPLAY.md): a second
+// window, a pole display on a serial port, or both.
+type Display struct {
+	CustomerWindow bool `toml:"customer_window"` // open the customer window beside the cashier's
+	// Fullscreen fills the monitor the window manager opens the window on:
+	// Fyne has no way to pick the monitor itself.
+	Fullscreen bool   `toml:"fullscreen"`
+	Image      string `toml:"image"`  // PNG or JPEG shown when idle; relative to the config file
+	Target     string `toml:"target"` // none, serial:/dev/ttyUSB1?baud=9600&protocol=escpos|cd5220|led8
+}
+
 // UI holds display preferences.
 type UI struct {
 	Locale string `toml:"locale"` // zh-CN or en
@@ -365,6 +378,9 @@ func (c *Config) applyDefaults() {
 	if c.Printer.Target == "" {
 		c.Printer.Target = "none"
 	}
+	if c.Display.Target == "" {
+		c.Display.Target = "none"
+	}
 	if c.Printer.Width == 0 {
 		c.Printer.Width = 58
 	}
@@ -476,6 +492,9 @@ func (c *Config) validate() []error {
 	}
 	if c.Printer.Width != 58 && c.Printer.Width != 80 {
 		p.bad("printer.width", "must be 58 or 80 (mm), got %d", c.Printer.Width)
+	}
+	if _, _, err := poledisplay.ParseTarget(c.Display.Target); err != nil {
+		p.bad("display.target", "%v", err)
 	}
 	if c.UI.Locale != "zh-CN" && c.UI.Locale != "en" {
 		p.bad("ui.locale", "must be zh-CN or en, got %q", c.UI.Locale)
@@ -742,7 +761,7 @@ func (c *Config) resolvePaths(dir string) {
 		&c.WeChat.APIKeyFile, &c.WeChat.ClientCertFile, &c.WeChat.ClientKeyFile, &c.WeChat.ClientP12File,
 		&c.WeChat.SandboxProfile, &c.WeChat.CAFile, &c.DataDir,
 		&c.Replica.PasswordFile, &c.Replica.CAFile, &c.Replica.CertFile, &c.Replica.KeyFile,
-		&c.Backup.Dir,
+		&c.Backup.Dir, &c.Display.Image,
 	} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)

@@ -76,6 +76,8 @@ func TestParse_ErrorsNameTheField(t *testing.T) {
 		{"suffix", "[scanner]\nsuffix = \"TAB\"\n", "scanner.suffix", "CR, LF"},
 		{"printer target", "[printer]\ntarget = \"lpt1\"\n", "printer.target", "usb:"},
 		{"printer width", "[printer]\nwidth = 76\n", "printer.width", "58 or 80"},
+		{"display target kind", "[display]\ntarget = \"usb:/dev/lp0\"\n", "display.target", "serial:PORT"},
+		{"display target protocol", "[display]\ntarget = \"serial:/dev/ttyUSB1?protocol=vt100\"\n", "display.target", "escpos, cd5220 or led8"},
 		{"locale", "[ui]\nlocale = \"fr\"\n", "ui.locale", "zh-CN or en"},
 		{"replica password in dsn", "[replica]\ndsn = \"postgres://wxpos:secret@hq/wxpos\"\n", "replica.dsn", "password_file"},
 		{"replica password keyword", "[replica]\ndsn = \"host=hq user=wxpos password=secret\"\n", "replica.dsn", "password_file"},

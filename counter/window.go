@@ -1,6 +1,7 @@
 package counter
 
 import (
+	"github.com/wxpos/wxpos/custdisplay"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/ui/view"
 )
@@ -26,6 +27,9 @@ type Window struct {
 	// Customer plays the customer in training (nil: not the in-process
 	// simulator).
 	Customer *SandboxCustomer
+	// Display is what faces the customer: the pole display is attached,
+	// the window attaches the customer window (nil: no [display]).
+	Display *custdisplay.Hub
 	// Items is the catalogue the sale screen sells from (scans, quick
 	// keys, search); an empty catalogue leaves the keyed-amount sale.
 	Items *Items
