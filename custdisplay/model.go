@@ -220,6 +220,9 @@ func (m *Model) showSale(f *Frame) {
 
 // showOrder draws what the order's move means to the customer.
 func (m *Model) showOrder(f *Frame, in Input, o *pos.Order) {
+	if in == InPaid || in == InCash {
+		m.sale = Sale{} // sold: what was keyed is not shown again after the hold
+	}
 	f.AmountFen = o.AmountFen
 	f.Lines, f.TotalFen = o.Lines, o.AmountFen
 	switch in {

@@ -127,6 +127,11 @@ func TestModelFlows(t *testing.T) {
 			{"cleared", keyed(Sale{}), ModeChange, nil},
 			{"hold over", holdOver, ModeIdle, nil},
 		},
+		"the paid sale is not shown again after the hold": {
+			{"lines", keyed(twoLines), ModeSale, nil},
+			{"paid", event(move("C2", cash, pos.StateNew, pos.StatePaid, nil)), ModeChange, nil},
+			{"hold over before the cashier's next sale", holdOver, ModeIdle, nil},
+		},
 		"another order's moves are not shown": {
 			{"lines", keyed(twoLines), ModeSale, nil},
 			{"recovery settles an old order", event(move("OLD", scan, pos.StateUnknown, pos.StatePaid, nil)), ModeSale, nil},
