@@ -363,6 +363,27 @@ func (c *Config) applyDefaults() {
 	if c.Payment.DeleteLineAbove.Fen == 0 {
 		c.Payment.DeleteLineAbove.Fen = DefaultDeleteLineAboveFen
 	}
+	c.applyDeviceDefaults()
+	if c.UI.Locale == "" {
+		c.UI.Locale = "zh-CN"
+	}
+	if c.Bill.FetchAfter == "" {
+		c.Bill.FetchAfter = "10:00"
+	}
+	if c.Bill.MaxSizeMB == 0 {
+		c.Bill.MaxSizeMB = DefaultBillMaxSizeMB
+	}
+	if c.Backup.At == "" {
+		c.Backup.At = "02:30"
+	}
+	if c.Backup.Keep == 0 {
+		c.Backup.Keep = 7
+	}
+}
+
+// applyDeviceDefaults fills in the devices at the counter: scanner,
+// printer and customer display.
+func (c *Config) applyDeviceDefaults() {
 	if c.Scanner.Baud == 0 {
 		c.Scanner.Baud = 9600
 	}
@@ -383,21 +404,6 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Printer.Width == 0 {
 		c.Printer.Width = 58
-	}
-	if c.UI.Locale == "" {
-		c.UI.Locale = "zh-CN"
-	}
-	if c.Bill.FetchAfter == "" {
-		c.Bill.FetchAfter = "10:00"
-	}
-	if c.Bill.MaxSizeMB == 0 {
-		c.Bill.MaxSizeMB = DefaultBillMaxSizeMB
-	}
-	if c.Backup.At == "" {
-		c.Backup.At = "02:30"
-	}
-	if c.Backup.Keep == 0 {
-		c.Backup.Keep = 7
 	}
 }
 
