@@ -14,6 +14,9 @@ var ErrNoBill = errors.New("no bill stored for this day")
 // ErrNoResult is returned when a day has not been reconciled yet.
 var ErrNoResult = errors.New("day not reconciled")
 
+// ErrNoFundFlow is returned when a day's fund flow has not been checked.
+var ErrNoFundFlow = errors.New("fund flow not checked")
+
 // ErrUnknownDifference is returned by Resolve for an id the day's result
 // does not list.
 var ErrUnknownDifference = errors.New("no such difference")
@@ -28,6 +31,8 @@ const (
 	EventReconRun   = "recon.run"
 	EventResolve    = "recon.resolve"
 	EventQuery      = "recon.query"
+	// EventFundFlow is a day's fund-flow check stored (FundFlowCheck).
+	EventFundFlow = "recon.fundflow"
 	// EventRecordSale is written by the payment core when it records a
 	// WeChat-only payment as a sale (SaleRecorder).
 	EventRecordSale = "order.recorded"
@@ -103,6 +108,11 @@ type BillStore interface {
 	Resolve(day Day, id string, r Resolution) (*Result, error)
 	// NoteQuery records the outcome of a "query now" on a difference.
 	NoteQuery(day Day, id, outcome, actor string) error
+	// SaveFundFlow stores c as its day's fund-flow check, replacing any
+	// earlier one.
+	SaveFundFlow(c *FundFlowCheck, actor string) error
+	// FundFlow returns day's stored fund-flow check, or ErrNoFundFlow.
+	FundFlow(day Day) (*FundFlowCheck, error)
 	// SetFetchStatus records a fetch attempt of day.
 	SetFetchStatus(st FetchStatus) error
 	// FetchStatusOf returns the recorded fetch attempts of day.

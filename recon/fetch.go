@@ -52,6 +52,24 @@ type BillStreamer interface {
 	DownloadBillTo(ctx context.Context, day Day, w io.Writer) error
 }
 
+// FundFlowSource is a BillSource that also fetches the basic account's
+// fund-flow bill of a day (live.Source does). Errors as DownloadBill's;
+// ErrNoFundFlowSource when this merchant's fund flow cannot be fetched
+// (the client cannot, or a sub-merchant's is not its provider's to
+// fetch).
+type FundFlowSource interface {
+	FundFlow(ctx context.Context, day Day) ([]FlowRow, error)
+}
+
+// ErrNoFundFlowSource is returned by FetchFundFlow when the bill source
+// fetches no fund-flow bills.
+var ErrNoFundFlowSource = errors.New("no fund-flow bills from this source")
+
+// fundFlowRetryDays is how many days back Cycle checks a fund flow that is
+// still missing (its bill was not ready, or the network dropped, when the
+// trade bill was fetched).
+const fundFlowRetryDays = 7
+
 // FetchState is what the fetch worker is doing, for the status bar.
 type FetchState string
 
@@ -291,12 +309,75 @@ func (f *Fetcher) Cycle(ctx context.Context) time.Time {
 		f.setStatus(cur)
 		return st.NextAt
 	}
+	f.retryFundFlows(ctx, now)
 	if failed != nil {
 		f.setStatus(*failed)
 		return next
 	}
 	f.setStatus(Status{State: FetchIdle, NextAt: next})
 	return next
+}
+
+// retryFundFlows checks the fund flow of the recent days whose trade bill
+// is stored and whose fund flow is not; a failure waits for the next cycle.
+func (f *Fetcher) retryFundFlows(ctx context.Context, now time.Time) {
+	if _, ok := f.Source.(FundFlowSource); !ok {
+		return
+	}
+	for day, i := f.Latest(now), 0; i < fundFlowRetryDays && ctx.Err() == nil; day, i = day.Add(-1), i+1 {
+		if !f.Desk.Book.HasBill(day) {
+			continue
+		}
+		if _, err := f.Desk.Book.FundFlow(day); !errors.Is(err, ErrNoFundFlow) {
+			continue
+		}
+		if _, err := f.FetchFundFlow(ctx, day, "system"); err != nil {
+			if errors.Is(err, ErrNoFundFlowSource) {
+				return
+			}
+			f.Logger.Warn("fund flow", "day", day, "err", err)
+		}
+	}
+}
+
+// FetchFundFlow downloads day's fund-flow bill of the basic account and
+// holds the stored trade bill of the day (the merchant's, every terminal's
+// trades) against it (CheckFundFlow), storing the check. The trade bill
+// must be stored first (ErrNoBill).
+func (f *Fetcher) FetchFundFlow(ctx context.Context, day Day, actor string) (*FundFlowCheck, error) {
+	f.defaults()
+	src, ok := f.Source.(FundFlowSource)
+	if !ok {
+		return nil, ErrNoFundFlowSource
+	}
+	plain, info, err := f.Desk.Book.OpenBill(day)
+	if err != nil {
+		return nil, fmt.Errorf("fund flow %s: %w", day, err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, f.CallTimeout)
+	flow, err := src.FundFlow(cctx, day)
+	cancel()
+	if errors.Is(err, ErrNoTrades) {
+		flow, err = nil, nil // nothing moved in the account that day
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fund flow %s: %w", day, err)
+	}
+	var rows RowReader = NewRows(nil)
+	if !info.NoBill {
+		if rows, err = f.Desk.Parse(plain); err != nil {
+			return nil, fmt.Errorf("fund flow %s: trade bill: %w", day, err)
+		}
+	}
+	c, err := CheckFundFlow(day, rows, flow)
+	if err != nil {
+		return nil, err
+	}
+	c.At = f.Now()
+	if err := f.Desk.Book.SaveFundFlow(c, actor); err != nil {
+		return nil, fmt.Errorf("fund flow %s: %w", day, err)
+	}
+	return c, nil
 }
 
 // retryAt is when day's bill is asked for again after err, st being its
@@ -363,7 +444,16 @@ func (f *Fetcher) FetchDay(ctx context.Context, day Day, actor string) (*Result,
 	if err := f.Desk.Book.SaveBillFrom(day, r, info, actor); err != nil {
 		return nil, err
 	}
-	return f.Desk.Reconcile(day, actor)
+	res, err := f.Desk.Reconcile(day, actor)
+	if err != nil {
+		return nil, err
+	}
+	// The fund flow is the merchant's, checked beside the terminal's
+	// reconciliation; a failure is retried by the next Cycle.
+	if _, err := f.FetchFundFlow(ctx, day, actor); err != nil && !errors.Is(err, ErrNoFundFlowSource) {
+		f.Logger.Warn("fund flow", "day", day, "err", err)
+	}
+	return res, nil
 }
 
 // downloaded is a downloaded bill: in memory, or spooled to a temporary

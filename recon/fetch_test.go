@@ -375,3 +375,67 @@ func askedFor(src *fakeSource, d recon.Day) int {
 	}
 	return n
 }
+
+// flowSource is a fakeSource that also has fund-flow bills: a credit of
+// net fen for each day it has, flowErr while set.
+type flowSource struct {
+	fakeSource
+	net       map[recon.Day]int64
+	flowErr   error
+	flowAsked []recon.Day
+}
+
+func (s *flowSource) FundFlow(ctx context.Context, d recon.Day) ([]recon.FlowRow, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		return nil, errors.New("fund flow without a deadline")
+	}
+	s.flowAsked = append(s.flowAsked, d)
+	if s.flowErr != nil {
+		return nil, s.flowErr
+	}
+	n, ok := s.net[d]
+	if !ok {
+		return nil, recon.ErrNoTrades
+	}
+	return []recon.FlowRow{{Time: d.Start().Add(time.Hour), BusinessID: "4200000001", Type: recon.FlowTrade, NetFen: n, Voucher: "PS1-T1-00000001"}}, nil
+}
+
+// TestFetcherChecksFundFlow: after storing and reconciling a day's trade
+// bill the fetcher holds it against the day's fund flow and stores the
+// check (an empty trade bill against a credit: one unbilled difference);
+// a fund flow that could not be fetched is asked again by the next cycle,
+// and once stored it is not asked for again.
+func TestFetcherChecksFundFlow(t *testing.T) {
+	s := storagetest.Open(t)
+	yesterday := recon.Day("20261125")
+	putOrder(t, s, storage.Order{OutTradeNo: "PS1-T1-00000001", Tender: "cash", State: "PAID", AmountFen: 1, CreatedAt: yesterday.Start().Add(time.Hour)})
+	now := yesterday.End().Add(11 * time.Hour)
+	src := &flowSource{fakeSource: fakeSource{bills: map[recon.Day]string{yesterday: "ok"}}, net: map[recon.Day]int64{yesterday: 994},
+		flowErr: errors.New("dial tcp: network is unreachable")}
+	book := reconstore.NewBillBook(s, func() time.Time { return now })
+	f := &recon.Fetcher{Desk: &recon.Desk{Book: book, Terminal: term, Parse: parseOK}, Source: src, Now: func() time.Time { return now }}
+
+	f.Cycle(context.Background())
+	if _, err := book.Result(yesterday); err != nil {
+		t.Fatalf("the trade bill's reconciliation waits for the fund flow: %v", err)
+	}
+	if _, err := book.FundFlow(yesterday); !errors.Is(err, recon.ErrNoFundFlow) {
+		t.Fatalf("a fund flow stored although it could not be fetched: %v", err)
+	}
+	src.flowErr = nil
+	now = now.Add(time.Hour)
+	f.Cycle(context.Background())
+	c, err := book.FundFlow(yesterday)
+	if err != nil || c.Balanced() || c.FlowNetMilliFen != 994000 || len(c.Differences) != 1 ||
+		c.Differences[0].Kind != recon.KindSettlementMismatch || c.Differences[0].Advice == "" {
+		t.Fatalf("fund flow after the retry: %v %+v", err, c)
+	}
+	asked := len(src.flowAsked)
+	f.Cycle(context.Background())
+	if len(src.flowAsked) != asked {
+		t.Fatalf("a stored fund flow was asked for again: %v", src.flowAsked)
+	}
+	if len(src.asked) != 1 {
+		t.Fatalf("trade bill asked %v, want once", src.asked)
+	}
+}

@@ -63,15 +63,18 @@ type FlowRow struct {
 // FundFlowCheck is a day's trade bill held against its fund-flow bill.
 // Amounts in thousandths of a fen, the trade bill's fee precision.
 type FundFlowCheck struct {
-	Day Day
+	Day Day       `json:"day"`
+	At  time.Time `json:"at,omitzero"` // when it was checked (set when stored)
 	// BillNetMilliFen is what the trade bill says the day moves: settled
 	// payments less refunds less fees; FlowNetMilliFen what the fund-flow
 	// bill's trade, refund and fee lines moved.
-	BillNetMilliFen, FlowNetMilliFen int64
+	BillNetMilliFen int64 `json:"bill_net_millifen"`
+	FlowNetMilliFen int64 `json:"flow_net_millifen"`
 	// BillFeeMilliFen and FlowFeeMilliFen are the fees (net of fees given
 	// back) by each bill.
-	BillFeeMilliFen, FlowFeeMilliFen int64
-	Differences                      []Difference
+	BillFeeMilliFen int64        `json:"bill_fee_millifen"`
+	FlowFeeMilliFen int64        `json:"flow_fee_millifen"`
+	Differences     []Difference `json:"differences"`
 }
 
 // Balanced reports whether both bills agree on every trade and the day.
@@ -99,7 +102,7 @@ type flowSum struct {
 // CheckFundFlow holds day's trade bill rows (all of the merchant's, not one
 // terminal's) against the fund-flow lines of the basic account: each
 // payment must be credited its 应结订单金额 less its fee, each refund
-// debited its amount less the fee given back, with the fees the trade bill
+// debited its 退款金额 less the fee given back, with the fees the trade bill
 // states; what disagrees is a KindFeeMismatch or KindSettlementMismatch
 // difference, with advice, and the day's totals are compared too.
 func CheckFundFlow(day Day, trade RowReader, flow []FlowRow) (*FundFlowCheck, error) {
@@ -175,8 +178,16 @@ func (c *FundFlowCheck) checkRow(r *Row, byID map[string]*flowSum) {
 	d := Difference{Subject: SubjectOrder, OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, TradeType: r.TradeType, DeviceInfo: r.DeviceInfo, Time: r.Time}
 	switch r.State {
 	case BillRefund:
+		// The account gives back 退款金额, not 申请退款金额: a refund of a
+		// NOCASH coupon payment returns the coupon's part to the coupon,
+		// from WeChat, not from the merchant (a CASH coupon's part was
+		// settled, so it is in 退款金额 and leaves the account).
 		id = r.RefundID
-		billNet = -(r.RefundFen*1000 + r.FeeMilliFen) // the fee is negative: given back
+		refund := r.SettledRefundFen
+		if refund == 0 {
+			refund = r.RefundFen // a reader that knows one amount only
+		}
+		billNet = -(refund*1000 + r.FeeMilliFen) // the fee is negative: given back
 		d.Subject, d.RefundID, d.OutRefundNo = SubjectRefund, r.RefundID, r.OutRefundNo
 	case BillSuccess, BillRevoked:
 		id = r.TransactionID

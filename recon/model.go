@@ -37,6 +37,11 @@ type Row struct {
 	RefundStatus  string     // 退款状态
 	FeeMilliFen   int64      // 手续费 in 1/1000 fen (negative on refunds)
 	Attach        string     // 商户数据包: the identity tag the payment was made with
+
+	// SettledRefundFen is 退款金额: what the refund takes from the
+	// settlement, 申请退款金额 less its merchant-funded (NOCASH) coupon
+	// part, which is what leaves the basic account (CheckFundFlow).
+	SettledRefundFen int64
 }
 
 // RowReader yields a bill's detail rows in file order.

@@ -1,8 +1,9 @@
 // Package reconstore keeps reconciliation's bills, results, resolutions
 // and fetch attempts (recon.BillStore) on the terminal's bbolt database:
 // raw bills gzip-compressed in bucket bills ("raw/<yyyymmdd>", with
-// "info/<yyyymmdd>"), results and fetch attempts in bucket recon
-// ("result/<yyyymmdd>", "fetch/<yyyymmdd>"). Each change is one storage
+// "info/<yyyymmdd>"), results, fund-flow checks and fetch attempts in
+// bucket recon ("result/<yyyymmdd>", "fundflow/<yyyymmdd>",
+// "fetch/<yyyymmdd>"). Each change is one storage
 // Update together with its audit event (bill.stored, recon.run,
 // recon.query, recon.resolve); compression and parsing happen before the
 // transaction, network calls never inside one. It reads orders and refunds
@@ -35,6 +36,7 @@ func rawKey(d recon.Day) string    { return "raw/" + string(d) }
 func infoKey(d recon.Day) string   { return "info/" + string(d) }
 func resultKey(d recon.Day) string { return "result/" + string(d) }
 func fetchKey(d recon.Day) string  { return "fetch/" + string(d) }
+func flowKey(d recon.Day) string   { return "fundflow/" + string(d) }
 
 // BillBook keeps bills, results and resolutions in the terminal database:
 // raw bills gzip-compressed in bucket bills, results in bucket recon. Every
@@ -183,6 +185,36 @@ func (b *BillBook) Result(day recon.Day) (*recon.Result, error) {
 		return nil, err
 	}
 	return &res, nil
+}
+
+// SaveFundFlow stores c as its day's fund-flow check, replacing any
+// earlier one, with a recon.fundflow event.
+func (b *BillBook) SaveFundFlow(c *recon.FundFlowCheck, actor string) error {
+	if c.At.IsZero() {
+		c.At = b.now()
+	}
+	return b.s.Update(func(tx *storage.Tx) error {
+		if err := tx.Put(storage.BucketRecon, flowKey(c.Day), c); err != nil {
+			return err
+		}
+		summary := map[string]any{"balanced": c.Balanced(), "differences": len(c.Differences),
+			"bill_net_millifen": c.BillNetMilliFen, "flow_net_millifen": c.FlowNetMilliFen}
+		_, err := tx.AppendEvent(storage.Event{Time: c.At, Kind: recon.EventFundFlow, Ref: string(c.Day), Actor: actor, Data: mustJSON(summary)})
+		return err
+	})
+}
+
+// FundFlow returns day's stored fund-flow check, or recon.ErrNoFundFlow.
+func (b *BillBook) FundFlow(day recon.Day) (*recon.FundFlowCheck, error) {
+	var c recon.FundFlowCheck
+	err := b.s.View(func(tx *storage.Tx) error { return tx.Get(storage.BucketRecon, flowKey(day), &c) })
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("fund flow %s: %w", day, recon.ErrNoFundFlow)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // Days lists reconciled days, newest first.

@@ -145,6 +145,13 @@ func TestCouponSaleEndToEnd(t *testing.T) {
 			t.Fatalf("totals differ: %+v", tt)
 		}
 	}
+	// The fetcher held the bill against the basic account's fund flow too:
+	// the refund of the NOCASH coupon sale left the account its 退款金额
+	// (3.00), not its 申请退款金额 (3.33).
+	ff, err := bills.FundFlow(day)
+	if err != nil || !ff.Balanced() || ff.BillNetMilliFen != ff.FlowNetMilliFen {
+		t.Fatalf("fund flow: %v %+v", err, ff)
+	}
 	z, err := book.Close(string(day), "manager", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,21 @@ type FundFlowClient interface {
 	FundFlowBill(ctx context.Context, r wechat.FundFlowRequest) ([]byte, error)
 }
 
+// FundFlow implements recon.FundFlowSource with the source's client:
+// recon.ErrNoFundFlowSource when it cannot fetch fund-flow bills, or acts
+// for a service provider's sub-merchant, whose money is not in the
+// provider's basic account that /v3/bill/fundflowbill describes.
+func (s Source) FundFlow(ctx context.Context, day recon.Day) ([]recon.FlowRow, error) {
+	fc, ok := s.Client.(FundFlowClient)
+	if !ok {
+		return nil, recon.ErrNoFundFlowSource
+	}
+	if sub, ok := s.Client.(interface{ SubMchID() string }); ok && sub.SubMchID() != "" {
+		return nil, recon.ErrNoFundFlowSource
+	}
+	return FundFlow(ctx, fc, day)
+}
+
 // FundFlow downloads day's fund-flow bill of the basic account and reads
 // it into the lines recon.CheckFundFlow takes. WeChat's answers map as for
 // the trade bill (recon.ErrNotReady, recon.ErrNoTrades, recon.ErrRefused).

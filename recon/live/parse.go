@@ -44,7 +44,7 @@ func (r *rows) Next(out *recon.Row) error {
 		Time: b.TradeTime, DeviceInfo: b.DeviceID, TransactionID: b.TransactionID, OutTradeNo: b.OutTradeNo,
 		TradeType: b.TradeType, State: recon.TradeState(b.TradeState), TotalFen: b.SettlementTotal, SettledFen: b.SettlementTotal,
 		RefundID: b.RefundID, OutRefundNo: b.OutRefundNo, RefundFen: b.Refund, RefundStatus: b.RefundStatus, FeeMilliFen: b.Fee,
-		Attach: b.Attach, CouponFen: b.Coupon,
+		Attach: b.Attach, CouponFen: b.Coupon, SettledRefundFen: b.Refund,
 	}
 	if r.hasOrder {
 		out.TotalFen = b.OrderAmount

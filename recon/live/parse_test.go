@@ -62,11 +62,11 @@ func TestParseMapsLayouts(t *testing.T) {
 			{Time: at("2026-11-25 10:00:01"), DeviceInfo: "T1", TransactionID: "4200000001", OutTradeNo: "PS1-T1-00000001", TradeType: "MICROPAY",
 				State: recon.BillSuccess, TotalFen: 1234, SettledFen: 1134, CouponFen: 100, RefundID: "0", OutRefundNo: "0", FeeMilliFen: 7000, Attach: "wxpos:TAG1"},
 			{Time: at("2026-11-25 11:00:00"), DeviceInfo: "T1", TransactionID: "4200000001", OutTradeNo: "PS1-T1-00000001", TradeType: "MICROPAY",
-				State: recon.BillRefund, RefundID: "5030001", OutRefundNo: "RS1-T1-00000001", RefundFen: 200, RefundStatus: "PROCESSING", FeeMilliFen: -1000},
+				State: recon.BillRefund, RefundID: "5030001", OutRefundNo: "RS1-T1-00000001", RefundFen: 200, SettledRefundFen: 150, RefundStatus: "PROCESSING", FeeMilliFen: -1000},
 		}},
 		{"REFUND layout: the refund's day is its request time", join(refundHeader, refundRow, allSumH, refundSum), []recon.Row{
 			{Time: at("2026-11-25 11:00:00"), DeviceInfo: "T1", TransactionID: "4200000001", OutTradeNo: "PS1-T1-00000001", TradeType: "MICROPAY",
-				State: recon.BillRefund, RefundID: "5030001", OutRefundNo: "RS1-T1-00000001", RefundFen: 200, RefundStatus: "PROCESSING", FeeMilliFen: -1000},
+				State: recon.BillRefund, RefundID: "5030001", OutRefundNo: "RS1-T1-00000001", RefundFen: 200, SettledRefundFen: 200, RefundStatus: "PROCESSING", FeeMilliFen: -1000},
 		}},
 		{"legacy: 总金额 is the total", join(legacyHeader, legacyRow, legacySumH, legacySum), []recon.Row{
 			{Time: at("2014-06-03 10:00:00"), DeviceInfo: "1000", TransactionID: "1001690740201406030000000001", OutTradeNo: "1217752501", TradeType: "JSAPI",
