@@ -189,6 +189,12 @@ func TestBillFetchAndReconcileSandbox(t *testing.T) {
 	if !strings.Contains(out, "[open] wechat_only order PS1-T1-00000001") || strings.Contains(out, "PS1-T2-00000001") {
 		t.Fatalf("reconcile output:\n%s", out)
 	}
+	// The fetch checked the basic account's fund flow too: both payments
+	// credited 12.34 less 0.07.
+	if !strings.Contains(out, "fund flow 2026-11-25 (basic account, the whole merchant): BALANCED") ||
+		!strings.Contains(out, "trade bill ¥24.54 net of fees ¥0.14; basic account ¥24.54 net of fees ¥0.14") {
+		t.Fatalf("reconcile output lacks the fund-flow check:\n%s", out)
+	}
 	// The bill's fee of each 12.34 is 0.07000 yuan: text shows yuan to the fen.
 	if !strings.Contains(out, "fees: this terminal ¥0.07, other terminals ¥0.07") || fiveDecimals.MatchString(out) {
 		t.Errorf("reconcile text: want fees in yuan with two decimals:\n%s", out)
@@ -201,9 +207,12 @@ func TestBillFetchAndReconcileSandbox(t *testing.T) {
 		Differences []struct {
 			ID string `json:"id"`
 		} `json:"differences"`
+		FundFlow *struct {
+			FlowNetMilliFen int64 `json:"flow_net_millifen"`
+		} `json:"fund_flow"`
 	}
 	code, jsOut, _ := run(t, "--data", data, "reconcile", "--day", "20261125", "--no-fetch", "--json")
-	if err := json.Unmarshal([]byte(jsOut), &js); code != 0 || err != nil || len(js.Differences) != 1 {
+	if err := json.Unmarshal([]byte(jsOut), &js); code != 0 || err != nil || len(js.Differences) != 1 || js.FundFlow == nil || js.FundFlow.FlowNetMilliFen != 2454000 {
 		t.Fatalf("reconcile --json: exit %d, %v:\n%s", code, err, jsOut)
 	}
 	if js.Fees.TerminalMilliFen != 7000 || !strings.HasSuffix(js.At, "+08:00") {

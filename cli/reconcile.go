@@ -25,7 +25,10 @@ func newReconcileCmd(g *globalFlags) *cobra.Command {
 			"terminal's records by out_trade_no / out_refund_no and prints the categories (matched, amount\n" +
 			"mismatch, local only, WeChat only, status mismatch, other terminal), the day totals side by side\n" +
 			"per tender, the fees, and every difference with what to do. A bill not stored yet is fetched first\n" +
-			"(unless --no-fetch). Resolutions made earlier (on the reconciliation screen) are kept.\n\n" +
+			"(unless --no-fetch). Resolutions made earlier (on the reconciliation screen) are kept. When the\n" +
+			"day's fund-flow bill has been checked (the fetch does it), the basic account's check follows:\n" +
+			"each payment credited its settlement less its fee, each refund debited its 退款金额 less the fee\n" +
+			"given back (--json: fund_flow).\n\n" +
 			"--resolve ID --action query|explain|record_sale [--note TEXT] works on one difference of a\n" +
 			"reconciled day (ids are printed with the differences); refunds need a manager's PIN and are\n" +
 			"done on the reconciliation screen.",
@@ -67,10 +70,18 @@ func newReconcileCmd(g *globalFlags) *cobra.Command {
 					return err
 				}
 			}
-			if asJSON {
-				return writeJSON(env.Stdout, inStoreZone(res))
+			ff, err := desk.Book.FundFlow(day)
+			if err != nil && !errors.Is(err, recon.ErrNoFundFlow) {
+				return err
 			}
-			return printResult(env, res)
+			if asJSON {
+				return writeJSON(env.Stdout, withFundFlow{inStoreZone(res), ff})
+			}
+			if err := printResult(env, res); err != nil || ff == nil {
+				return err
+			}
+			fmt.Fprintln(env.Stdout)
+			return printFundFlow(env, ff)
 		}),
 	}
 	cmd.Flags().StringVar(&dayFlag, "day", "", "`day` to reconcile, as 2026-11-25 (default: yesterday)")
@@ -132,6 +143,23 @@ func inStoreZone(r *recon.Result) *recon.Result {
 		}
 	}
 	return &c
+}
+
+// withFundFlow is reconcile's JSON: the result, and the day's fund-flow
+// check when one is stored.
+type withFundFlow struct {
+	*recon.Result
+	FundFlow *recon.FundFlowCheck `json:"fund_flow,omitempty"`
+}
+
+// printFundFlow writes a fund-flow check for people, in the terminal's
+// ui.locale.
+func printFundFlow(env *Env, c *recon.FundFlowCheck) error {
+	lang, err := reportLang("", env.Config.UI.Locale)
+	if err != nil {
+		return err
+	}
+	return recon.WriteFundFlowText(env.Stdout, c, lang)
 }
 
 // says picks the words of a line of reconciliation output in the

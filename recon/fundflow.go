@@ -82,12 +82,28 @@ func (c *FundFlowCheck) Balanced() bool {
 	return len(c.Differences) == 0 && c.BillNetMilliFen == c.FlowNetMilliFen && c.BillFeeMilliFen == c.FlowFeeMilliFen
 }
 
-// fundAdvice is what to do about a fund-flow difference.
-var fundAdvice = map[string]string{
-	"fee":      "the fee WeChat took is not the trade bill's: check the merchant's fee rate in the merchant platform (商户平台 › 交易中心 › 手续费) and ask WeChat Pay support with this transaction id",
-	"missing":  "in the trade bill but no money moved for it in the basic account: it may move on the next day — check the next day's fund-flow bill; if it is not there either, ask WeChat Pay support with this id",
-	"unbilled": "money moved for a trade the day's trade bill does not have: look for it in the previous or next day's trade bill; if none has it, ask WeChat Pay support",
-	"amount":   "the account moved another amount than the trade bill's settlement less its fee: check coupons (代金券) and the fee on both bills, then ask WeChat Pay support",
+// fundAdvice is what to do about a fund-flow difference, in English (the
+// Difference's Advice) and Chinese (WriteFundFlowText).
+var fundAdvice = map[string]struct{ en, zh string }{
+	"fee": {"the fee WeChat took is not the trade bill's: check the merchant's fee rate in the merchant platform (商户平台 › 交易中心 › 手续费) and ask WeChat Pay support with this transaction id",
+		"微信扣的手续费与交易账单不符：请在商户平台（交易中心 › 手续费）核对费率，并凭此微信订单号联系微信支付客服"},
+	"missing": {"in the trade bill but no money moved for it in the basic account: it may move on the next day — check the next day's fund-flow bill; if it is not there either, ask WeChat Pay support with this id",
+		"交易账单有此笔，基本账户却无资金变动：可能次日入账，请查次日资金账单；若仍没有，请凭此单号联系微信支付客服"},
+	"unbilled": {"money moved for a trade the day's trade bill does not have: look for it in the previous or next day's trade bill; if none has it, ask WeChat Pay support",
+		"基本账户有资金变动，当日交易账单却无此笔：请查前一日或次日的交易账单；都没有时请联系微信支付客服"},
+	"amount": {"the account moved another amount than the trade bill's settlement less its fee: check coupons (代金券) and the fee on both bills, then ask WeChat Pay support",
+		"账户变动金额不等于交易账单的结算金额减手续费：请核对两份账单的代金券和手续费，再联系微信支付客服"},
+}
+
+// fundAdviceZH is the Chinese of a fund-flow difference's advice ("" when
+// it is not one of fundAdvice's).
+func fundAdviceZH(en string) string {
+	for _, a := range fundAdvice {
+		if a.en == en {
+			return a.zh
+		}
+	}
+	return ""
 }
 
 type flowSum struct {
@@ -225,7 +241,7 @@ func (c *FundFlowCheck) add(d Difference, why string) {
 		num = d.RefundID
 	}
 	d.ID = fmt.Sprintf("%s/%s/%s", d.Kind, d.Subject, num)
-	d.Advice = fundAdvice[why]
+	d.Advice = fundAdvice[why].en
 	d.Actions = []Action{ActionExplain}
 	c.Differences = append(c.Differences, d)
 }

@@ -162,3 +162,63 @@ func pad(s string, n int, right bool) string {
 	}
 	return s + fill
 }
+
+// fundFlowLabels are the words of WriteFundFlowText in one language.
+type fundFlowLabels struct {
+	title, balanced, diffs, totals, line, id string
+	kinds                                    map[Kind]string
+	advice                                   func(string) string
+}
+
+var fundFlowEN = fundFlowLabels{
+	title: "fund flow %s (basic account, the whole merchant): %s", balanced: "BALANCED", diffs: "%d differences",
+	totals: "  trade bill ¥%s net of fees ¥%s; basic account ¥%s net of fees ¥%s",
+	line:   "  [%s] %s %s: trade bill %s, account %s", id: "      id %s",
+	kinds:  map[Kind]string{KindFeeMismatch: "fee_mismatch", KindSettlementMismatch: "settlement_mismatch"},
+	advice: func(en string) string { return en },
+}
+
+var fundFlowZH = fundFlowLabels{
+	title: "资金账单核对 %s（基本账户，全商户）：%s", balanced: "一致", diffs: "%d 处不符",
+	totals: "  交易账单净额 ¥%s，手续费 ¥%s；基本账户净额 ¥%s，手续费 ¥%s",
+	line:   "  [%s] %s %s：交易账单 %s，账户 %s", id: "      编号 %s",
+	kinds: map[Kind]string{KindFeeMismatch: "手续费不符", KindSettlementMismatch: "入账金额不符"},
+	advice: func(en string) string {
+		if zh := fundAdviceZH(en); zh != "" {
+			return zh
+		}
+		return en
+	},
+}
+
+// WriteFundFlowText writes a day's fund-flow check for people, labelled in
+// lang as WriteText: the day's net and fees by each bill (rounded to the
+// fen; the check keeps thousandths), then each difference with what to do.
+func WriteFundFlowText(w io.Writer, c *FundFlowCheck, lang csvout.Lang) error {
+	l, subjects := &fundFlowEN, textEN.subjects
+	if lang == csvout.Chinese {
+		l, subjects = &fundFlowZH, textZH.subjects
+	}
+	state := l.balanced
+	if !c.Balanced() {
+		state = fmt.Sprintf(l.diffs, len(c.Differences))
+	}
+	y := func(milli int64) string { return receipt.Yuan(csvout.FeeFen(milli)) }
+	fmt.Fprintf(w, l.title+"\n", c.Day.Dashed(), state)
+	fmt.Fprintf(w, l.totals+"\n", y(c.BillNetMilliFen), y(c.BillFeeMilliFen), y(c.FlowNetMilliFen), y(c.FlowFeeMilliFen))
+	for _, d := range c.Differences {
+		no := d.TransactionID
+		if d.Subject == SubjectRefund {
+			no = d.RefundID
+		}
+		if v := d.OutTradeNo + d.OutRefundNo; v != "" {
+			no += " (" + v + ")"
+		}
+		_, err := fmt.Fprintf(w, l.line+"\n"+l.id+"\n      %s\n", l.kinds[d.Kind], subjects[d.Subject], no,
+			receipt.Yuan(d.LocalFen), receipt.Yuan(d.BillFen), d.ID, l.advice(d.Advice))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
