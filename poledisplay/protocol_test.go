@@ -144,3 +144,25 @@ func TestParseTarget(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseTarget: any setting is read or refused with ErrTarget, never a
+// panic, and one that is read reads back the same from its String.
+func FuzzParseTarget(f *testing.F) {
+	for _, s := range []string{"", "none", "serial:/dev/ttyUSB1", "serial:COM3?baud=2400&protocol=led8", "serial:?", "serial:x?baud=-1", "tcp:1.2.3.4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, on, err := ParseTarget(s)
+		switch {
+		case err != nil:
+			if !errors.Is(err, ErrTarget) {
+				t.Fatalf("ParseTarget(%q) err = %v, not ErrTarget", s, err)
+			}
+		case on:
+			back, on2, err := ParseTarget(got.String())
+			if err != nil || !on2 || back != got {
+				t.Fatalf("ParseTarget(%q) = %+v, whose String %q reads back as %+v, %v", s, got, got.String(), back, err)
+			}
+		}
+	})
+}
