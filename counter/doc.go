@@ -13,6 +13,8 @@
 //   - DocPrinter: receipts and X/Z reports laid out for the printer.
 //   - SandboxCustomer: the training customer on the in-process simulator.
 //   - ReplicaStatus: replication's health without PostgreSQL's types.
+//   - Window.Display: the customer display's hub (package custdisplay),
+//     which the wiring builds and attaches the pole display to.
 //
 // The window imports none of this: the wiring (cli.Env.Window) builds the
 // facade as a Window and main hands its parts in through ui's Options, so

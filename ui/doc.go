@@ -101,6 +101,17 @@
 // face once per text style, so Run starts those parses in the background
 // while the window is being created.
 //
+// # The customer window
+//
+// With WithCustomerDisplay the sale screen tells the customer display
+// (package custdisplay) the sale as keyed on every change, and the scan
+// screen that the customer's code is asked for; the payment's own steps
+// reach the display from the core's event stream, not from here. Run
+// opens customerWindow, a second window that draws the display's frames
+// in Chinese and English at once (customerMessages: said to the customer,
+// not the cashier). Fyne places a new window where the window manager
+// wants it; there is no monitor choice (docs/CUSTOMER_DISPLAY.md).
+//
 // # Choices where the protocol notes are open
 //
 //   - The password countdown shows the core's own deadline (pos
