@@ -30,6 +30,12 @@ func (r *Reconciler) Result(_ context.Context, day recon.Day) (*recon.Result, er
 	return r.desk.Book.Result(day)
 }
 
+// FundFlow returns a day's stored fund-flow check (recon.ErrNoFundFlow if
+// none): the screen shows it under the day's reconciliation.
+func (r *Reconciler) FundFlow(_ context.Context, day recon.Day) (*recon.FundFlowCheck, error) {
+	return r.desk.Book.FundFlow(day)
+}
+
 // Fetch downloads the day's bill now (through the fetch worker) and
 // reconciles it.
 func (r *Reconciler) Fetch(ctx context.Context, day recon.Day) (*recon.Result, error) {

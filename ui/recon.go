@@ -35,6 +35,13 @@ type Reconciler interface {
 	Resolve(ctx context.Context, day recon.Day, id string, a recon.Action, note string, by recon.Approver) (*recon.Result, string, error)
 }
 
+// FundFlowReader is a Reconciler that also has the days' fund-flow checks
+// (counter.Reconciler does): the screen shows a day's check under its
+// reconciliation. It may block like the Reconciler's methods.
+type FundFlowReader interface {
+	FundFlow(ctx context.Context, day recon.Day) (*recon.FundFlowCheck, error)
+}
+
 // ShowReconciliation opens the reconciliation screen (per day: counts per
 // category, totals side by side, the differences and their actions).
 func (t *Terminal) ShowReconciliation(r Reconciler) { t.showReconciliation(r, t.showSale) }
@@ -59,9 +66,10 @@ type reconScreen struct {
 	summary *widget.Label
 	counts  *fyne.Container
 	fees    *widget.Label
+	flow    *fyne.Container // the day's fund-flow check, when there is one
 	totals  *fyne.Container
 	diffs   *fyne.Container
-	body    *fyne.Container // summary, counts, totals, fees, differences
+	body    *fyne.Container // summary, counts, totals, fees, fund flow, differences
 	message *widget.Label
 	ctx     context.Context
 	busy    bool
@@ -76,6 +84,7 @@ func newReconScreen(t *Terminal, r Reconciler) *reconScreen {
 		summary: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		counts:  container.NewGridWithColumns(3),
 		fees:    widget.NewLabel(""),
+		flow:    container.NewVBox(),
 		totals:  container.NewGridWithColumns(5),
 		diffs:   container.NewVBox(),
 		message: widget.NewLabel(""),
@@ -98,7 +107,7 @@ func (s *reconScreen) view() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, title, container.NewHBox(open, fetch), s.dayIn)
 	left := container.NewBorder(widget.NewLabelWithStyle(s.rt(msgReconDays), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(s.days))
-	s.body = container.NewVBox(s.summary, s.counts, s.totals, s.fees, widget.NewSeparator(), s.diffs)
+	s.body = container.NewVBox(s.summary, s.counts, s.totals, s.fees, s.flow, widget.NewSeparator(), s.diffs)
 	main := container.NewVScroll(s.body)
 	split := container.NewHSplit(left, main)
 	split.Offset = 0.22
@@ -141,6 +150,10 @@ func (s *reconScreen) run(work func(ctx context.Context) (*recon.Result, string,
 		ctx, cancel := context.WithTimeout(ctx, 3*callTimeout)
 		defer cancel()
 		res, text, err := work(ctx)
+		var flow *recon.FundFlowCheck
+		if fr, ok := s.r.(FundFlowReader); ok && err == nil && res != nil {
+			flow, _ = fr.FundFlow(ctx, res.Day) // none yet (or unreadable): nothing shown
+		}
 		return func() {
 			s.busy = false
 			switch {
@@ -152,6 +165,7 @@ func (s *reconScreen) run(work func(ctx context.Context) (*recon.Result, string,
 			default:
 				s.message.SetText(text)
 				s.showResult(res)
+				s.showFundFlow(flow)
 				s.loadDays()
 			}
 		}
@@ -223,6 +237,7 @@ func (s *reconScreen) showResult(res *recon.Result) {
 	if res == nil {
 		s.summary.SetText(s.rt(msgReconDayNone, s.day.Dashed()))
 		s.fees.SetText("")
+		s.showFundFlow(nil)
 		return
 	}
 	for _, k := range recon.Kinds {
@@ -269,6 +284,52 @@ func (s *reconScreen) showResult(res *recon.Result) {
 	for i := range res.Differences {
 		s.diffs.Add(s.diffRow(res.Differences[i]))
 	}
+}
+
+// showFundFlow shows a day's fund-flow check (nil: none): the basic
+// account's net beside the trade bill's, then each difference with what to
+// do. It is the whole merchant's; nothing here is resolved at the till.
+func (s *reconScreen) showFundFlow(c *recon.FundFlowCheck) {
+	s.flow.Objects = nil
+	defer s.flow.Refresh()
+	if c == nil {
+		return
+	}
+	state := s.rt(msgReconBalanced)
+	if !c.Balanced() {
+		state = s.rt(msgReconFlowDiffs, len(c.Differences))
+	}
+	head := widget.NewLabel(s.rt(msgReconFlow, state, feeYuan(c.BillNetMilliFen), feeYuan(c.FlowNetMilliFen)))
+	head.Wrapping = fyne.TextWrapWord
+	if !c.Balanced() {
+		head.Importance = widget.WarningImportance
+	}
+	s.flow.Add(head)
+	for _, d := range c.Differences {
+		no := d.TransactionID
+		if d.Subject == recon.SubjectRefund {
+			no = d.RefundID
+		}
+		l := widget.NewLabel(s.rt(msgReconFlowLine, s.rt(kindMsg(d.Kind)), no, formatFen(d.LocalFen), formatFen(d.BillFen)) +
+			"\n" + s.rt(flowAdviceMsg(&d)))
+		l.Wrapping = fyne.TextWrapWord
+		s.flow.Add(l)
+	}
+}
+
+// flowAdviceMsg is what to do about a fund-flow difference: the trade
+// bill has it and the account not (LocalFen set, BillFen 0), the account
+// has it and the trade bill not (LocalFen 0), the fee, or the amount.
+func flowAdviceMsg(d *recon.Difference) msg {
+	switch {
+	case d.Kind == recon.KindFeeMismatch:
+		return msgReconFlowAdviceFee
+	case d.BillFen == 0:
+		return msgReconFlowAdviceMissing
+	case d.LocalFen == 0:
+		return msgReconFlowAdviceUnbilled
+	}
+	return msgReconFlowAdviceAmount
 }
 
 func (s *reconScreen) diffRow(d recon.Difference) fyne.CanvasObject {
@@ -410,6 +471,14 @@ const (
 	msgReconAdviceAmount msg = "recon.advice.amount"
 	msgReconAdviceRefund msg = "recon.advice.refund"
 	msgReconAdviceStatus msg = "recon.advice.status"
+
+	msgReconFlow               msg = "recon.flow"
+	msgReconFlowDiffs          msg = "recon.flowDiffs"
+	msgReconFlowLine           msg = "recon.flowLine"
+	msgReconFlowAdviceFee      msg = "recon.flowAdvice.fee"
+	msgReconFlowAdviceMissing  msg = "recon.flowAdvice.missing"
+	msgReconFlowAdviceUnbilled msg = "recon.flowAdvice.unbilled"
+	msgReconFlowAdviceAmount   msg = "recon.flowAdvice.amount"
 )
 
 var reconMessages = map[msg]translation{
@@ -454,6 +523,16 @@ var reconMessages = map[msg]translation{
 	kindMsg(recon.KindWeChatOnly):     {"微信有、本机无", "WeChat only"},
 	kindMsg(recon.KindStatusMismatch): {"状态不符", "Status mismatch"},
 	kindMsg(recon.KindOtherTerminal):  {"其他终端", "Other terminal"},
+
+	msgReconFlow:                          {"资金账单（基本账户，全商户）：%s · 净额 交易账单 %s / 账户 %s", "Fund flow (basic account, whole merchant): %s · net trade bill %s / account %s"},
+	msgReconFlowDiffs:                     {"%d 处不符", "%d differences"},
+	msgReconFlowLine:                      {"%s %s：交易账单 %s，账户 %s", "%s %s: trade bill %s, account %s"},
+	msgReconFlowAdviceFee:                 {"手续费与交易账单不符：请在商户平台核对费率，并联系微信支付客服", "The fee differs from the trade bill: check the fee rate in the merchant platform and ask WeChat Pay support"},
+	msgReconFlowAdviceMissing:             {"账户尚无此笔入账：可能次日入账，请查次日资金账单", "Not in the account yet: it may move the next day — check the next day's fund flow"},
+	msgReconFlowAdviceUnbilled:            {"账户有变动而当日交易账单无此笔：请查前后一日的账单", "Money moved for a trade the day's bill lacks: check the days before and after"},
+	msgReconFlowAdviceAmount:              {"入账金额不等于结算金额减手续费：请核对代金券和手续费", "The account moved another amount than settlement less fee: check coupons and the fee"},
+	kindMsg(recon.KindFeeMismatch):        {"手续费不符", "Fee mismatch"},
+	kindMsg(recon.KindSettlementMismatch): {"入账金额不符", "Settlement mismatch"},
 
 	actionMsg(recon.ActionQuery):      {"立即查询", "Query now"},
 	actionMsg(recon.ActionRefund):     {"退款", "Refund"},

@@ -24,6 +24,19 @@ type fakeReconciler struct {
 	fetched []recon.Day
 }
 
+// flowReconciler is a fakeReconciler with a fund-flow check.
+type flowReconciler struct {
+	*fakeReconciler
+	flow *recon.FundFlowCheck
+}
+
+func (f flowReconciler) FundFlow(_ context.Context, d recon.Day) (*recon.FundFlowCheck, error) {
+	if f.flow == nil || f.flow.Day != d {
+		return nil, recon.ErrNoFundFlow
+	}
+	return f.flow, nil
+}
+
 func (f *fakeReconciler) Days(context.Context) ([]recon.DaySummary, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -253,5 +266,36 @@ func TestReconFetchTypedDayAndReadableMessage(t *testing.T) {
 	s.message.SetText(s.rt(msgReconNone))
 	if w, min := s.message.Size().Width, fyne.MeasureText("Not reconciled", theme.TextSize(), fyne.TextStyle{}).Width; w < min {
 		t.Fatalf("status line %.0f px wide, narrower than two words (%.0f px)", w, min)
+	}
+}
+
+// TestReconScreenShowsFundFlow: under a day's reconciliation the screen
+// shows the day's fund-flow check — the nets side by side and each
+// difference with what to do — and nothing for a day without one.
+func TestReconScreenShowsFundFlow(t *testing.T) {
+	h := newHarness(t, WithLanguage(LangEN))
+	day := recon.Day("20261125")
+	f := flowReconciler{fakeReconciler: &fakeReconciler{res: &recon.Result{Day: day, BillRows: 2,
+		Counts: map[recon.Kind]int{recon.KindMatched: 2}}},
+		flow: &recon.FundFlowCheck{Day: day, BillNetMilliFen: 2055000, FlowNetMilliFen: 2088000, BillFeeMilliFen: 12000, FlowFeeMilliFen: 12000,
+			Differences: []recon.Difference{{ID: "settlement_mismatch/refund/503", Kind: recon.KindSettlementMismatch, Subject: recon.SubjectRefund,
+				RefundID: "503", OutRefundNo: "RS1-T1-00000001", LocalFen: -331, BillFen: -298}}}}
+	h.term.ShowReconciliation(f)
+	s := screenAs[*reconScreen](h)
+	h.waitFor("fund flow shown", func() bool { return len(s.flow.Objects) == 2 })
+	head, line := s.flow.Objects[0].(*widget.Label).Text, s.flow.Objects[1].(*widget.Label).Text
+	if !strings.Contains(head, "1 differences") || !strings.Contains(head, "20.55") || !strings.Contains(head, "20.88") {
+		t.Fatalf("fund-flow head %q", head)
+	}
+	if !strings.Contains(line, "Settlement mismatch 503") || !strings.Contains(line, "-¥3.31") || !strings.Contains(line, "-¥2.98") ||
+		!strings.Contains(line, "check coupons and the fee") {
+		t.Fatalf("fund-flow difference %q", line)
+	}
+	f.flow = nil
+	h.term.ShowReconciliation(flowReconciler{fakeReconciler: f.fakeReconciler})
+	s = screenAs[*reconScreen](h)
+	h.waitFor("result shown", func() bool { return strings.Contains(s.summary.Text, "balanced") })
+	if len(s.flow.Objects) != 0 {
+		t.Fatalf("a day without a fund-flow check shows %d lines", len(s.flow.Objects))
 	}
 }
