@@ -2,6 +2,8 @@ package receipt
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -56,6 +58,9 @@ type DayReport struct {
 	// counts at its amount, without discount.
 	GrossFen    int64 `json:"gross_fen,omitempty"`
 	DiscountFen int64 `json:"discount_fen,omitempty"`
+	// Returned are the items given back by the day's refunds by line,
+	// one per name and unit; a refund of an amount names no item.
+	Returned []ReturnedItem `json:"returned,omitempty"`
 
 	// Cash drawer.
 	OpeningFloatFen int64 `json:"opening_float_fen"` // 备用金 put in at opening
@@ -157,6 +162,7 @@ func LayoutReport(d DayReport, o Options) (Doc, error) {
 		b.kv("顾客实付", Yuan(net-disc), 0)
 		b.kv("实收（结算+现金）", Yuan(net-mch), Bold)
 	}
+	reportReturned(b, d.Returned)
 	b.rule("-")
 	reportCash(b, d)
 	if d.PendingCount > 0 {
@@ -192,5 +198,46 @@ func reportCash(b *builder, d DayReport) {
 		b.kv(label, Yuan(diff), Bold)
 	} else {
 		b.kv("实点现金", "未清点", 0)
+	}
+}
+
+// ReturnedItem is how much of one item the day's refunds by line gave
+// back: Qty pieces, or grams when Unit is UnitKg, and the money returned.
+type ReturnedItem struct {
+	Name      string `json:"name"`
+	Unit      string `json:"unit,omitempty"`
+	Qty       int64  `json:"qty"`
+	AmountFen int64  `json:"amount_fen"`
+}
+
+// QtyText is the quantity as printed: pieces, or kg with three decimals.
+func (it ReturnedItem) QtyText() string { return QtyText(Line{Unit: it.Unit, Qty: it.Qty}) }
+
+// AddReturned counts the lines of one refund into items, by name and
+// unit, keeping them sorted so a report reads the same however its
+// refunds were ordered.
+func AddReturned(items []ReturnedItem, lines []RefundLine) []ReturnedItem {
+	for _, l := range lines {
+		i := sort.Search(len(items), func(i int) bool {
+			return items[i].Name > l.Name || (items[i].Name == l.Name && items[i].Unit >= l.Unit)
+		})
+		if i == len(items) || items[i].Name != l.Name || items[i].Unit != l.Unit {
+			items = slices.Insert(items, i, ReturnedItem{Name: l.Name, Unit: l.Unit})
+		}
+		items[i].Qty += l.Qty
+		items[i].AmountFen += l.AmountFen
+	}
+	return items
+}
+
+// reportReturned lists the items given back, under the totals.
+func reportReturned(b *builder, items []ReturnedItem) {
+	if len(items) == 0 {
+		return
+	}
+	b.rule("-")
+	b.para("退货商品", AlignLeft, 0)
+	for _, it := range items {
+		b.kv("  "+clean(it.Name)+" x"+it.QtyText(), Yuan(-it.AmountFen), 0)
 	}
 }

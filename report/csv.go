@@ -66,6 +66,9 @@ func WriteCSV(w io.Writer, r *Report, lang csvout.Lang) error {
 	row("total", "sales", sales.SaleCount, sales.SaleFen, "")
 	row("total", "refunds", refunds.RefundCount, -refunds.RefundFen, "")
 	row("total", "net", -1, net, "")
+	for _, it := range r.Returned {
+		row("returned", it.Name, -1, -it.AmountFen, it.QtyText())
+	}
 	row("cash", "opening_float", -1, r.OpeningFloatFen, "")
 	row("cash", "cash_in", -1, r.CashInFen, "")
 	row("cash", "cash_out", -1, -r.CashOutFen, "")

@@ -108,6 +108,12 @@ func (w enText) totals(r *Report) {
 		kv("Customers paid", receipt.Yuan(net-disc))
 		kv("Received", receipt.Yuan(net-mch)+" (WeChat settles + cash)")
 	}
+	if len(r.Returned) > 0 {
+		line("Items given back")
+		for _, it := range r.Returned {
+			line("  %s x%s  %s", it.Name, it.QtyText(), receipt.Yuan(-it.AmountFen))
+		}
+	}
 }
 
 // cash is the English report's drawer: float, expected, counted.

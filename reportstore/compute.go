@@ -139,6 +139,7 @@ func addRefunds(r *report.Report, tx *storage.Tx, day string, start, end time.Ti
 			ts.RefundFen += rf.AmountFen
 			ts.CouponFen -= rf.CouponFen
 			ts.MerchantCouponFen -= rf.MerchantCouponFen
+			r.Returned = receipt.AddReturned(r.Returned, rf.Lines)
 		case rf.State == state.RefundAbnormal && !rf.CreatedAt.Before(start) && rf.CreatedAt.Before(end):
 			tender, _ := saleTender(tx, rf.OutTradeNo)
 			r.Abnormal = append(r.Abnormal, report.Pending{Kind: "refund", No: rf.OutRefundNo, Tender: tender,

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
@@ -72,6 +73,81 @@ func TestGrossDiscountsNet(t *testing.T) {
 		for _, want := range []string{"原价合计", receipt.Yuan(wantGross), "折扣优惠", receipt.Yuan(-wantOff)} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s report lacks %q:\n%s", r.Kind, want, text)
+			}
+		}
+	}
+}
+
+// TestReturnedItems: the items given back by a day's refunds by line are
+// on the X and Z — two refunds of the same water counted as one item, the
+// weighed meat in kg — and a refund of an amount names no item; printed,
+// in text and in CSV.
+func TestReturnedItems(t *testing.T) {
+	db := fastDB(t)
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, tz.Shanghai)
+	clk := postest.NewClock(now)
+	term, err := pos.New(posstore.New(db), postest.NewGateway(clk.Now), pos.Config{StoreID: "S1", TerminalID: "T1", Clock: clk,
+		Authorizer: pos.AuthorizerFunc(func(context.Context, pos.Approval, pos.Action, string) (string, error) { return "Wang", nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	book := reportstore.New(db, info, fixedNow(now.Add(time.Hour)))
+	day := now.Format("20060102")
+	if _, err := book.Open(day, "Wang", 0); err != nil {
+		t.Fatal(err)
+	}
+	lines := []receipt.Line{{Name: "水", Qty: 3, UnitFen: 200}, {Name: "肉", Unit: receipt.UnitKg, Qty: 750, UnitFen: 4000}}
+	tot, err := pricing.Compute(lines, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := term.PayCash(context.Background(), pos.Sale{AmountFen: tot.NetFen, Lines: lines}, tot.NetFen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rq := range []pos.RefundOrder{
+		{Lines: []receipt.RefundLine{{Line: 0, Qty: 1}, {Line: 1, Qty: 250}}}, // 200 + 1000
+		{Lines: []receipt.RefundLine{{Line: 0, Qty: 1}}},                      // 200
+		{AmountFen: 300},
+	} {
+		rq.OutTradeNo, rq.Reason = o.OutTradeNo, "退货"
+		if _, err := term.Refund(context.Background(), rq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []receipt.ReturnedItem{{Name: "水", Qty: 2, AmountFen: 400}, {Name: "肉", Unit: receipt.UnitKg, Qty: 250, AmountFen: 1000}}
+	for _, take := range []func() (*report.Report, error){
+		func() (*report.Report, error) { return book.X(day, "Li") },
+		func() (*report.Report, error) { return book.Close(day, "Wang", nil) },
+	} {
+		r, err := take()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Returned) != len(want) || r.Returned[0] != want[0] || r.Returned[1] != want[1] {
+			t.Fatalf("%s: returned %+v, want %+v", r.Kind, r.Returned, want)
+		}
+		d, err := receipt.LayoutReport(r.DayReport, receipt.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := report.TextIn(r, 42, false, csvout.English)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var csv strings.Builder
+		if err := report.WriteCSV(&csv, r, csvout.English); err != nil {
+			t.Fatal(err)
+		}
+		for name, got := range map[string]string{"printed": d.Text(), "text": text, "csv": csv.String()} {
+			for _, w := range []string{"水", "x2", "-4.00", "肉", "0.250kg", "-10.00"} {
+				if name == "csv" {
+					w = strings.TrimPrefix(w, "x")
+				}
+				if !strings.Contains(got, w) {
+					t.Errorf("%s %s lacks %q:\n%s", r.Kind, name, w, got)
+				}
 			}
 		}
 	}

@@ -70,6 +70,12 @@ func newFitWorld(t *testing.T) *fitWorld {
 			t.Fatalf("refund %d: %v", i, err)
 		}
 	}
+	// A sale by item with a refund by line: the Z lists the items back.
+	w.lineSale = linesSale(t, w.mgrWorld, 60).OutTradeNo
+	if _, err := w.core.Refund(ctx, pos.RefundOrder{OutTradeNo: w.lineSale, Lines: []receipt.RefundLine{{Line: 0, Qty: 1}, {Line: 1, Qty: 500}},
+		Reason: "customer returned an item", Approval: pos.Approval{User: "Wang", Credential: "2468"}}); err != nil {
+		t.Fatal(err)
+	}
 	for _, m := range []report.Move{
 		{Kind: report.CashIn, AmountFen: 20000, Reason: "change for the till from the safe", By: "Li"},
 		{Kind: report.CashOut, AmountFen: 3550, Reason: "milk and cleaning supplies for the staff room", By: "Li", ApprovedBy: "Wang"},

@@ -458,6 +458,14 @@ func (v *reportView) fillTable(r *report.Report) {
 	grid.Add(cell(formatFen(-refunds.RefundFen), true))
 	grid.Add(cell(formatFen(net), true))
 	grid.Add(cell(t.mt(msgRptCounts, sales.SaleCount, refunds.RefundCount), true))
+	// The items the refunds by line gave back, in the refunds column.
+	for _, it := range r.Returned {
+		grid.Add(name(t.cat.T(msgRptReturned, it.Name, it.QtyText()), false))
+		grid.Add(cell("", false))
+		grid.Add(cell(formatFen(-it.AmountFen), false))
+		grid.Add(cell("", false))
+		grid.Add(cell("", false))
+	}
 
 	cash := container.NewGridWithColumns(2)
 	kv := func(k, val string, bold bool) { cash.Add(name(k, false)); cash.Add(cell(val, bold)) }

@@ -4,6 +4,7 @@ package ui
 // deletion, the item picker and the day report's gross and discounts.
 const (
 	msgRptGross     msg = "rpt.gross"
+	msgRptReturned  msg = "rpt.returned"
 	msgRptDiscounts msg = "rpt.discounts"
 
 	msgSaleMinus          msg = "sale.minus"
@@ -56,6 +57,7 @@ const (
 // saleMessages holds the sale lines' texts in Chinese and English.
 var saleMessages = map[msg]translation{
 	msgRptGross:     {"原价合计", "Gross"},
+	msgRptReturned:  {"退货 %s ×%s", "Back: %s ×%s"},
 	msgRptDiscounts: {"折扣优惠", "Discounts"},
 
 	msgSaleMinus:          {"减一 -", "Less -"},
