@@ -39,12 +39,17 @@
 //   - CheckFundFlow holds a day's trade bill (the merchant's, all
 //     terminals) against the basic account's fund-flow bill (recon/live
 //     FundFlow downloads and reads it): each payment must be credited its
-//     应结订单金额 less its fee, each refund debited less the fee given
-//     back, with the trade bill's fees; a different fee is
+//     应结订单金额 less its fee, each refund debited its 退款金额 (not
+//     申请退款金额: a NOCASH coupon's part goes back from WeChat) less the
+//     fee given back, with the trade bill's fees; a different fee is
 //     KindFeeMismatch, a different, missing or unbilled movement
 //     KindSettlementMismatch, each with advice; the day's net and fee
 //     totals are compared too. These kinds are kept out of Kinds (the
-//     terminal's trade-bill result) and not yet stored or shown.
+//     terminal's trade-bill result). The Fetcher runs it after each
+//     day's reconciliation when its source is a FundFlowSource
+//     (FetchFundFlow; a fund flow that could not be fetched is retried
+//     by the next Cycle for a week) and stores it (BillStore.SaveFundFlow);
+//     `wxpos reconcile` and the reconciliation screen show it.
 //
 // Package recon/live connects the interfaces to the WeChat client
 // (BillSource, Operator.Query, the wechat/bill parser) and to pos.Terminal

@@ -68,8 +68,11 @@
 // WithMerchant then names the provider, whose keys sign every call, and the
 // client acts for the sub-merchant (特约商户). The methods do not change:
 // v3 requests are rewritten in one place before signing (partner payment
-// paths, sp_mchid/sub_mchid in queries and bodies, sub_mchid on refunds and
-// bills), v2 requests carry sub_mch_id and sub_appid. An answer naming
+// paths, sp_mchid/sub_mchid in queries and bodies, sub_mchid on refunds,
+// abnormal refunds and bills, a JSAPI payer as sub_openid with sub_appid
+// or else sp_openid), v2 requests carry sub_mch_id and sub_appid; the
+// client-side pay parameters are for the sub-merchant's app when it has
+// one. An answer naming
 // another sub-merchant is untrusted; Transaction.MchID is the sub-merchant
 // and Transaction.SpMchID the provider.
 //

@@ -151,9 +151,11 @@
 // # Service provider
 //
 // Besides the direct merchant the sandbox simulates one service provider
-// (服务商) serving one sub-merchant: the partner v3 endpoints, refunds and
-// bills with sub_mchid, v2 with sub_mch_id, the provider's own keys and
-// WeChat Pay public key. The sub-merchant's orders live in their own
+// (服务商) serving one sub-merchant: the partner v3 endpoints (codepay,
+// native, JSAPI, App, H5, query, close, reverse), refunds, abnormal refunds
+// and bills with sub_mchid, v2 with sub_mch_id, the provider's own keys and
+// WeChat Pay public key; a partner prepay_id is paid through the same
+// control call with the partner's client-side parameters. The sub-merchant's orders live in their own
 // ledger bucket (updateIn switches s.led for one update), so direct and
 // sub-merchant orders never see each other; see README.md.
 //
