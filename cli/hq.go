@@ -28,7 +28,8 @@ func newHQCmd(g *globalFlags) *cobra.Command {
 		Short: "Head office: reports and lookups across every terminal, from the PostgreSQL replica",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newHQReportCmd(g), newHQMigrateCmd(g), newHQOrderCmd(g), newHQStatusCmd(g), newHQReconcileCmd(g), newHQCatalogCmd(g))
+	cmd.AddCommand(newHQReportCmd(g), newHQMigrateCmd(g), newHQOrderCmd(g), newHQStatusCmd(g), newHQReconcileCmd(g), newHQCatalogCmd(g),
+		newHQEnrolCmd(g), newHQRevokeCmd(g))
 	return cmd
 }
 
@@ -182,7 +183,7 @@ func newHQMigrateCmd(g *globalFlags) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "migrate",
-		Short: "Create or upgrade the replica's schema",
+		Short: "Create or upgrade the replica's schema (the admin role, which owns it)",
 		Args:  cobra.NoArgs,
 		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, _ []string) error {
 			applied, err := replica.Migrate(ctx, pool)

@@ -53,7 +53,7 @@ func (e *Env) Receiver(ctx context.Context) (rc *notify.Receiver, sink notify.Si
 }
 
 // notifySink is where notifications are recorded: the store's PostgreSQL
-// (schema migrated first) when [replica] is configured, else notify.db.
+// (its schema current: wxpos hq migrate) when [replica] is configured, else notify.db.
 func (e *Env) notifySink(ctx context.Context) (notify.Sink, bool, func() error, error) {
 	rc := ReplicaConfig(e.Config.Replica)
 	if !rc.Enabled() {
@@ -69,7 +69,7 @@ func (e *Env) notifySink(ctx context.Context) (notify.Sink, bool, func() error, 
 	}
 	mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if _, err := replica.Migrate(mctx, pool); err != nil {
+	if err := replica.RequireSchema(mctx, pool); err != nil {
 		pool.Close()
 		return nil, false, nil, fmt.Errorf("notifications: %w", err)
 	}

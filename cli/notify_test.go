@@ -411,6 +411,10 @@ func TestNotificationsThroughReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { drop() })
+	// The admin migrates (wxpos hq migrate); the receiver and the terminal only check.
+	if err := migrateDSN(ctx, dsn); err != nil {
+		t.Fatal(err)
+	}
 
 	e := trainingEnv(t, t.TempDir())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -466,4 +470,16 @@ func TestNotificationsThroughReplica(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(e.DataDir, "notify.db")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("notify.db with [replica]: %v", err)
 	}
+}
+
+// migrateDSN brings the schema of dsn's database up to date, as the admin's
+// wxpos hq migrate does.
+func migrateDSN(ctx context.Context, dsn string) error {
+	pool, err := replica.Connect(ctx, replica.Config{DSN: dsn})
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	_, err = replica.Migrate(ctx, pool)
+	return err
 }

@@ -157,7 +157,7 @@ func newReplicateCmd(g *globalFlags) *cobra.Command {
 	f.bind(cmd.Flags())
 	cmd.Flags().BoolVar(&once, "once", false, "push what is there now and exit")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "with --once: print one JSON object (pushed, pending, positions, error)")
-	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending schema migrations first")
+	cmd.Flags().BoolVar(&migrate, "migrate", false, "apply pending schema migrations first (only with the admin's login; a terminal's cannot)")
 	return cmd
 }
 

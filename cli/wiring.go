@@ -634,9 +634,10 @@ func (e *Env) startReplication(ctx context.Context) (*replica.Worker, error) {
 		return nil, fmt.Errorf("replica: %w", err)
 	}
 	go func() {
+		// The admin migrates (wxpos hq migrate); a terminal's login cannot.
 		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		if _, err := replica.Migrate(mctx, pool); err != nil {
+		if err := replica.RequireSchema(mctx, pool); err != nil {
 			e.Logger.Warn("replica schema not ready; the worker keeps retrying", "err", err)
 		}
 	}()

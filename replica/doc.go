@@ -62,6 +62,15 @@
 // (default_query_exec_mode=exec; Pooled), and the worker does not LISTEN —
 // a pooled connection cannot — but hands notifications over at each poll.
 //
+// Trust between stores (migrations/0005_roles.sql, roles.go): the admin
+// login owns the schema and alone migrates it; EnrolTerminal makes one
+// login per terminal that row-level security binds to its store and
+// terminal (replica_roles, current_user): it inserts its own events, never
+// updates or deletes one, writes only orders and refunds it numbered, and
+// reads its store's rows and nothing of another store. EnrolReader's login
+// reads everything and writes nothing; EnrolReceiver's records
+// notifications. Passwords reach the server only as SCRAM verifiers.
+//
 // Configuration (Config): a DSN without a password; the password from a
 // file (PasswordFile) or the libpq rules (PGPASSFILE, ~/.pgpass); TLS from
 // the DSN's sslmode/sslrootcert, or required and verified against CAFile

@@ -178,7 +178,7 @@ func RequireSchema(ctx context.Context, db Querier) error {
 	}
 	switch {
 	case v < want:
-		return fmt.Errorf("database schema at version %d, want %d (run wxpos hq migrate): %w", v, want, ErrSchemaTooOld)
+		return fmt.Errorf("database schema at version %d, want %d: the admin runs wxpos hq migrate with its own login (terminals no longer migrate: replicate --migrate is off by default): %w", v, want, ErrSchemaTooOld)
 	case v > want:
 		return fmt.Errorf("database schema at version %d, this build knows up to %d: %w", v, want, ErrSchemaTooNew)
 	}

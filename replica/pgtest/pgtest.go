@@ -296,8 +296,25 @@ func CreateDB(ctx context.Context, adminDSN string) (dsn string, drop func() err
 			return err
 		}
 		defer a.Close(ctx)
-		_, err = a.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		return err
+		if _, err := a.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			return err
+		}
+		// Roles are the server's, not the database's: the ones the
+		// schema's migrations and enrolments named after it go too.
+		rows, err := a.Query(ctx, `SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)`, name+"_")
+		if err != nil {
+			return err
+		}
+		roles, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if _, err := a.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{r}.Sanitize()); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return dsn, drop, nil
 }
