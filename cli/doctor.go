@@ -519,6 +519,29 @@ func checkReplica(ctx context.Context, cfg *config.Config, dataDir string, timeo
 	if !rc.Enabled() {
 		return []Finding{{LevelInfo, "replication", "no [replica] dsn: this terminal does not replicate", ""}}
 	}
+	tlsF, ok := ReplicaTLSFinding(rc)
+	if !ok {
+		return []Finding{tlsF}
+	}
+	return append([]Finding{tlsF}, checkReplicaLog(ctx, rc, cfg, dataDir, timeout, held)...)
+}
+
+// ReplicaTLSFinding says how the terminal reaches PostgreSQL: OK with
+// verified TLS or on this machine, WARN while insecure_tls accepts less,
+// FAIL (ok false) for a configuration that cannot be used.
+func ReplicaTLSFinding(rc replica.Config) (Finding, bool) {
+	st, err := rc.TLS()
+	switch {
+	case err != nil:
+		return Finding{LevelFail, "replication", err.Error(), "fix the [replica] settings named above"}, false
+	case st.OptIn:
+		return Finding{LevelWarn, "replica TLS", st.String(),
+			"anyone on the path can read or change what this terminal sends: use sslmode=verify-full (or ca_file) and remove insecure_tls"}, true
+	}
+	return Finding{LevelOK, "replica TLS", st.String(), ""}, true
+}
+
+func checkReplicaLog(ctx context.Context, rc replica.Config, cfg *config.Config, dataDir string, timeout time.Duration, held *storage.Store) []Finding {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	pool, err := replica.Connect(ctx, rc)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wxpos/wxpos/cli"
+	"github.com/wxpos/wxpos/replica"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -35,6 +37,11 @@ func TestDoctorReplication(t *testing.T) {
 		}
 		return m[1], m[2]
 	}
+	// How it reaches the server: on this machine, so TLS does not matter.
+	_, out, _ := run(t, append(base, "doctor", "--url", "")...)
+	if m := regexp.MustCompile(`(?m)^(\w+)\s+replica TLS\s+(.*)$`).FindStringSubmatch(out); m == nil || m[1] != "OK" || !strings.Contains(m[2], "local: 127.0.0.1") {
+		t.Errorf("replica TLS line %q in:\n%s", m, out)
+	}
 	tests := []struct {
 		name   string
 		before []string // command run first
@@ -56,5 +63,26 @@ func TestDoctorReplication(t *testing.T) {
 				t.Fatalf("replication %s %q, want %s …%s…", level, detail, tc.level, tc.detail)
 			}
 		})
+	}
+}
+
+// TestReplicaTLSFinding: doctor says how the terminal reaches a remote
+// server — OK verified, WARN while insecure_tls accepts less, FAIL for a
+// weak sslmode without it.
+func TestReplicaTLSFinding(t *testing.T) {
+	for _, tc := range []struct {
+		cfg    replica.Config
+		level  cli.Level
+		ok     bool
+		detail string
+	}{
+		{replica.Config{DSN: "postgres://u@db.example.com/db"}, cli.LevelOK, true, "verified TLS to db.example.com"},
+		{replica.Config{DSN: "postgres://u@db.example.com/db?sslmode=require", InsecureTLS: true}, cli.LevelWarn, true, "INSECURE"},
+		{replica.Config{DSN: "postgres://u@db.example.com/db?sslmode=disable"}, cli.LevelFail, false, "insecure_tls"},
+	} {
+		f, ok := cli.ReplicaTLSFinding(tc.cfg)
+		if f.Level != tc.level || ok != tc.ok || !strings.Contains(f.Detail, tc.detail) {
+			t.Errorf("%s: %v %v %q, want %v %v …%s…", tc.cfg.DSN, f.Level, ok, f.Detail, tc.level, tc.ok, tc.detail)
+		}
 	}
 }

@@ -67,6 +67,9 @@ func (f *replicaFlags) open(ctx context.Context, env *Env, connect func(context.
 	if c.DSN == "" {
 		return nil, Usagef("no PostgreSQL server: pass --dsn or set [replica] dsn in the config")
 	}
+	if st, err := c.TLS(); err == nil && st.OptIn {
+		fmt.Fprintf(env.Stderr, "warning: PostgreSQL: %s\n", st)
+	}
 	return connect(ctx, c)
 }
 
@@ -89,7 +92,7 @@ func (f *replicaFlags) run(g *globalFlags, fn func(ctx context.Context, cmd *cob
 // ReplicaConfig maps the config file's [replica] section to replica.Config.
 func ReplicaConfig(r config.Replica) replica.Config {
 	return replica.Config{DSN: r.DSN, PasswordFile: r.PasswordFile, CAFile: r.CAFile,
-		CertFile: r.CertFile, KeyFile: r.KeyFile, ServerName: r.ServerName}
+		CertFile: r.CertFile, KeyFile: r.KeyFile, ServerName: r.ServerName, InsecureTLS: r.InsecureTLS}
 }
 
 func newReplicateCmd(g *globalFlags) *cobra.Command {

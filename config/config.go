@@ -22,6 +22,7 @@ import (
 	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/internal/ident"
 	"github.com/wxpos/wxpos/internal/notifyurl"
+	"github.com/wxpos/wxpos/internal/pgdsn"
 	"github.com/wxpos/wxpos/poledisplay"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/receipt"
@@ -252,6 +253,10 @@ type Replica struct {
 	CertFile     string `toml:"cert_file"`     // optional client certificate
 	KeyFile      string `toml:"key_file"`
 	ServerName   string `toml:"server_name"`
+	// InsecureTLS accepts a DSN whose sslmode (disable, prefer, require…)
+	// does not verify a server on another machine; without it such a DSN is
+	// refused, and a remote DSN naming no sslmode gets verify-full.
+	InsecureTLS bool `toml:"insecure_tls"`
 }
 
 // Notify is WeChat Pay's notifications to this store. URL is what the
@@ -708,13 +713,11 @@ func (p *problems) scanner(s Scanner) {
 // and half a client certificate.
 func (p *problems) replica(r Replica) {
 	if r.DSN != "" {
-		if u, err := url.Parse(r.DSN); err == nil && u.User != nil {
-			if _, has := u.User.Password(); has {
-				p.bad("replica.dsn", "must not contain the password: put it in replica.password_file")
-			}
-		}
-		if strings.Contains(r.DSN, "password=") {
-			p.bad("replica.dsn", "must not contain the password: put it in replica.password_file")
+		// pgx's own parser: every form of password it would read is refused.
+		if _, err := pgdsn.Inspect(r.DSN); errors.Is(err, pgdsn.ErrPassword) {
+			p.bad("replica.dsn", "must not contain the password: put it in replica.password_file (or PGPASSFILE / ~/.pgpass)")
+		} else if err != nil {
+			p.bad("replica.dsn", "%v", err)
 		}
 	}
 	if (r.CertFile == "") != (r.KeyFile == "") {

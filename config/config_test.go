@@ -81,6 +81,8 @@ func TestParse_ErrorsNameTheField(t *testing.T) {
 		{"locale", "[ui]\nlocale = \"fr\"\n", "ui.locale", "zh-CN or en"},
 		{"replica password in dsn", "[replica]\ndsn = \"postgres://wxpos:secret@hq/wxpos\"\n", "replica.dsn", "password_file"},
 		{"replica password keyword", "[replica]\ndsn = \"host=hq user=wxpos password=secret\"\n", "replica.dsn", "password_file"},
+		{"replica password keyword with spaces", "[replica]\ndsn = \"host=hq user=wxpos password = secret\"\n", "replica.dsn", "password_file"},
+		{"replica password in the URL query", "[replica]\ndsn = \"postgres://wxpos@hq/wxpos?password=secret\"\n", "replica.dsn", "password_file"},
 		{"replica half client cert", "[replica]\ndsn = \"postgres://wxpos@hq/wxpos\"\ncert_file = \"c.pem\"\n", "replica.cert_file", "key_file"},
 		{"fetch time", "[bill]\nfetch_after = \"25:00\"\n", "bill.fetch_after", "10:00"},
 		{"backup time", "[backup]\ndir = \"b\"\nat = \"2:30am\"\n", "backup.at", "02:30"},

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -14,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/wxpos/wxpos/internal/pgdsn"
 )
 
 // Sentinel errors. Callers compare with errors.Is.
@@ -35,6 +36,9 @@ var (
 	// ErrInlinePassword is returned for a DSN that carries a password:
 	// secrets live in files (Config.PasswordFile or PGPASSFILE).
 	ErrInlinePassword = errors.New("the DSN must not contain a password")
+	// ErrInsecureTLS is returned for a Config that would reach a server
+	// on another machine without verified TLS, unless InsecureTLS says so.
+	ErrInsecureTLS = errors.New("PostgreSQL on another machine without verified TLS")
 	// ErrBadConfig is returned for a Config that cannot work.
 	ErrBadConfig = errors.New("bad replica configuration")
 )
@@ -60,6 +64,11 @@ type Config struct {
 	ServerName string
 	// ConnectTimeout bounds one connection attempt; zero means 5 s.
 	ConnectTimeout time.Duration
+	// InsecureTLS accepts sslmode disable, allow, prefer, require or
+	// verify-ca toward a host that is not this machine. Without a sslmode
+	// such a host gets verify-full; with a weaker one and without this,
+	// PoolConfig refuses (ErrInsecureTLS). Doctor warns while it is set.
+	InsecureTLS bool
 	// MaxConns caps the pool; zero means 4.
 	MaxConns int32
 }
@@ -73,10 +82,18 @@ func (c Config) PoolConfig() (*pgxpool.Config, error) {
 	if !c.Enabled() {
 		return nil, fmt.Errorf("%w: no DSN", ErrBadConfig)
 	}
-	if hasInlinePassword(c.DSN) {
+	info, err := pgdsn.Inspect(c.DSN)
+	if errors.Is(err, pgdsn.ErrPassword) {
 		return nil, ErrInlinePassword
 	}
-	pc, err := pgxpool.ParseConfig(c.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
+	}
+	dsn := c.DSN
+	if !info.Local && !info.SSLMode && c.CAFile == "" {
+		dsn = withSSLMode(dsn, "verify-full") // pgx's own default would be prefer: plain text allowed
+	}
+	pc, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx's parse errors may quote the DSN; it has no password (checked above).
 		return nil, fmt.Errorf("%w: DSN: %w", ErrBadConfig, err)
@@ -100,6 +117,10 @@ func (c Config) PoolConfig() (*pgxpool.Config, error) {
 		}
 		pc.ConnConfig.TLSConfig = tc
 		pc.ConnConfig.Fallbacks = nil // never fall back to plain text
+	}
+	if st := tlsStateOf(pc.ConnConfig, info); !st.Verified && !st.Local && !c.InsecureTLS {
+		return nil, fmt.Errorf("%w: %s to %s, a host that is not this machine: use sslmode=verify-full (or ca_file), or accept the risk with [replica] insecure_tls = true",
+			ErrInsecureTLS, st.Mode, st.Host)
 	}
 	pc.ConnConfig.ConnectTimeout = c.ConnectTimeout
 	if pc.ConnConfig.ConnectTimeout <= 0 {
@@ -143,25 +164,71 @@ func (c Config) tlsConfig(host string) (*tls.Config, error) {
 	return tc, nil
 }
 
-// hasInlinePassword reports whether dsn carries a password, in URL userinfo
-// or as a password= keyword.
-func hasInlinePassword(dsn string) bool {
+// withSSLMode adds sslmode to a DSN that names none, in its own form.
+func withSSLMode(dsn, mode string) string {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			return false // ParseConfig reports it
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
 		}
-		if _, ok := u.User.Password(); ok {
-			return true
-		}
-		return u.Query().Has("password")
+		return dsn + sep + "sslmode=" + mode
 	}
-	for _, f := range strings.Fields(dsn) {
-		if strings.HasPrefix(strings.ToLower(f), "password=") {
-			return true
-		}
+	return dsn + " sslmode=" + mode
+}
+
+// TLSState is how a Config reaches its server, for wxpos doctor.
+type TLSState struct {
+	Host     string
+	Local    bool   // Unix socket or loopback: TLS does not matter
+	Verified bool   // TLS required, certificate and host name verified
+	Mode     string // "verified TLS", "TLS without verification", "plain text possible", "plain text"
+	OptIn    bool   // not verified toward a remote host, accepted by insecure_tls
+}
+
+// String is one line for doctor.
+func (s TLSState) String() string {
+	switch {
+	case s.Local:
+		return fmt.Sprintf("%s (local: %s)", s.Mode, s.Host)
+	case s.OptIn:
+		return fmt.Sprintf("%s to %s: INSECURE, accepted by insecure_tls", s.Mode, s.Host)
 	}
-	return false
+	return fmt.Sprintf("%s to %s", s.Mode, s.Host)
+}
+
+// TLS reports how c reaches its server, or why it cannot be used.
+func (c Config) TLS() (TLSState, error) {
+	pc, err := c.PoolConfig()
+	if err != nil {
+		return TLSState{}, err
+	}
+	info, _ := pgdsn.Inspect(c.DSN) // PoolConfig parsed it already
+	st := tlsStateOf(pc.ConnConfig, info)
+	st.OptIn = !st.Verified && !st.Local && c.InsecureTLS
+	return st, nil
+}
+
+// tlsStateOf reads what pgx will do from its parsed configuration: a nil
+// TLS config (first or in a fallback) is plain text; InsecureSkipVerify
+// is sslmode require or verify-ca (pgx checks the chain itself in
+// verify-ca, but not the host name).
+func tlsStateOf(cc *pgx.ConnConfig, info pgdsn.Info) TLSState {
+	st := TLSState{Host: cc.Host, Local: info.Local}
+	plain := cc.TLSConfig == nil
+	for _, f := range cc.Fallbacks {
+		plain = plain || f.TLSConfig == nil
+	}
+	switch {
+	case cc.TLSConfig == nil:
+		st.Mode = "plain text"
+	case plain:
+		st.Mode = "plain text possible"
+	case cc.TLSConfig.InsecureSkipVerify:
+		st.Mode = "TLS without verification"
+	default:
+		st.Mode, st.Verified = "verified TLS", true
+	}
+	return st
 }
 
 // Connect builds a pool from c. It does not wait for the server: the first

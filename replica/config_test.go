@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -65,7 +66,12 @@ func TestConfigPoolConfig(t *testing.T) {
 		{"empty password file", Config{DSN: "postgres://u@h/db", PasswordFile: empty}, ErrBadConfig, ""},
 		{"CA file without a certificate", Config{DSN: "postgres://u@h/db", CAFile: notPEM}, ErrBadConfig, ""},
 		{"client cert without key", Config{DSN: "postgres://u@h/db", CAFile: "", CertFile: notPEM}, ErrBadConfig, ""},
-		{"keyword form", Config{DSN: "host=h user=u dbname=db sslmode=disable"}, nil, ""},
+		{"password keyword with spaces", Config{DSN: "host=h user=u password = pw dbname=db"}, ErrInlinePassword, ""},
+		{"keyword form, local", Config{DSN: "host=127.0.0.1 user=u dbname=db sslmode=disable"}, nil, ""},
+		{"plain text to a remote host", Config{DSN: "host=h user=u dbname=db sslmode=disable"}, ErrInsecureTLS, ""},
+		{"prefer to a remote host", Config{DSN: "postgres://u@h/db?sslmode=prefer"}, ErrInsecureTLS, ""},
+		{"require to a remote host", Config{DSN: "postgres://u@h/db?sslmode=require"}, ErrInsecureTLS, ""},
+		{"plain text to a remote host, accepted", Config{DSN: "host=h user=u dbname=db sslmode=disable", InsecureTLS: true}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,5 +107,34 @@ func TestConfigTLSRequiredWithCA(t *testing.T) {
 	}
 	if len(pc.ConnConfig.Fallbacks) != 0 {
 		t.Error("a plain-text fallback is left")
+	}
+}
+
+// TestConfigRemoteDefaultsToVerifiedTLS: a remote DSN naming no sslmode
+// gets verify-full (pgx alone would take prefer: plain text allowed); a
+// local one keeps pgx's default; doctor's TLS state says which.
+func TestConfigRemoteDefaultsToVerifiedTLS(t *testing.T) {
+	for _, dsn := range []string{"postgres://u@db.example.com/db", "host=db.example.com user=u dbname=db"} {
+		c := Config{DSN: dsn}
+		pc, err := c.PoolConfig()
+		if err != nil {
+			t.Fatalf("%s: %v", dsn, err)
+		}
+		tc := pc.ConnConfig.TLSConfig
+		if tc == nil || tc.InsecureSkipVerify || tc.ServerName != "db.example.com" || len(pc.ConnConfig.Fallbacks) != 0 {
+			t.Errorf("%s: TLS %+v, %d fallbacks: want verify-full for db.example.com and no plain-text fallback", dsn, tc, len(pc.ConnConfig.Fallbacks))
+		}
+		st, err := c.TLS()
+		if err != nil || !st.Verified || st.Local || st.OptIn || st.Mode != "verified TLS" {
+			t.Errorf("%s: TLS state %+v, %v", dsn, st, err)
+		}
+	}
+	st, err := Config{DSN: "postgres://u@127.0.0.1/db"}.TLS()
+	if err != nil || !st.Local || st.Mode != "plain text possible" {
+		t.Errorf("local with pgx's default prefer: %+v, %v", st, err)
+	}
+	st, err = Config{DSN: "postgres://u@db.example.com/db?sslmode=require", InsecureTLS: true}.TLS()
+	if err != nil || !st.OptIn || st.Verified || !strings.Contains(st.String(), "INSECURE") {
+		t.Errorf("require with insecure_tls: %+v (%s), %v", st, st, err)
 	}
 }

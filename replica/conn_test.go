@@ -32,7 +32,7 @@ func TestWorkerPoolConfig(t *testing.T) {
 		"postgres://wxpos@db/wxpos?default_query_exec_mode=cache_statement":      false,
 		"postgres://wxpos@db/wxpos?sslmode=disable&default_query_exec_mode=exec": true,
 	} {
-		pc, err := Config{DSN: dsn}.PoolConfig()
+		pc, err := Config{DSN: dsn, InsecureTLS: true}.PoolConfig() // sslmode=disable toward db
 		if err != nil {
 			t.Fatal(err)
 		}
