@@ -34,14 +34,17 @@ func WithCustomerDisplay(d CustomerDisplay, w CustomerWindow) Option {
 }
 
 // tellCustomer hands the sale as keyed now to the customer display: the
-// priced lines (the keyed amount last) and the total charged. The draft
-// prices once per change, so this costs nothing per key.
+// priced lines and the total charged. An amount being keyed counts in the
+// total but is not shown as a line until it is added, so a keypress
+// changes one number on the customer's screen, not every row (the draft
+// prices once per change: nothing is priced again here).
 func (t *Terminal) tellCustomer() {
 	if t.opt.custDisplay == nil {
 		return
 	}
 	p := t.draft.priced(nil)
-	t.opt.custDisplay.Keyed(custdisplay.Sale{Lines: p.lines, TotalFen: p.totals.NetFen})
+	lines := p.lines[:min(len(t.draft.lines), len(p.lines))]
+	t.opt.custDisplay.Keyed(custdisplay.Sale{Lines: lines, TotalFen: p.totals.NetFen})
 }
 
 // askCustomer tells the customer display the scan screen waits for the

@@ -42,7 +42,8 @@ type customerWindow struct {
 
 	store                  *canvas.Text
 	lines                  *fyne.Container // the last custRows rows
-	rows                   []*fyne.Container
+	rows                   []*custRow
+	rowsShown              int
 	saleTotal              *canvas.Text
 	headZH, headEN         *canvas.Text // ask, paying, QR, paid, failed
 	amount                 *canvas.Text // ask, paying, QR, paid, failed
@@ -113,15 +114,37 @@ func (c *customerWindow) build(image fyne.Resource) map[custdisplay.Mode]fyne.Ca
 	}
 }
 
-// newCustLineRow is one sale line: name on the left, quantity and amount
-// on the right. Plain labels, not a list: nothing here takes focus.
-func newCustLineRow() *fyne.Container {
-	name, qty, amount := widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
-	name.Truncation = fyne.TextTruncateEllipsis
-	name.TextStyle, amount.TextStyle = fyne.TextStyle{Bold: true}, fyne.TextStyle{Bold: true}
-	name.SizeName, amount.SizeName = theme.SizeNameHeadingText, theme.SizeNameHeadingText
-	qty.SizeName = theme.SizeNameSubHeadingText
-	return container.NewBorder(nil, nil, nil, container.NewHBox(qty, amount), name)
+// custRow is one sale line on the customer window: name on the left,
+// quantity and amount on the right, and the texts it shows now. Plain
+// labels, not a list: nothing here takes focus.
+type custRow struct {
+	box               *fyne.Container
+	name, qty, amount *widget.Label
+	text              [3]string
+	sep               fyne.CanvasObject // the separator above it
+}
+
+func newCustRow() *custRow {
+	r := &custRow{name: widget.NewLabel(""), qty: widget.NewLabel(""), amount: widget.NewLabel(""), sep: widget.NewSeparator()}
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.name.TextStyle, r.amount.TextStyle = fyne.TextStyle{Bold: true}, fyne.TextStyle{Bold: true}
+	r.name.SizeName, r.amount.SizeName = theme.SizeNameHeadingText, theme.SizeNameHeadingText
+	r.qty.SizeName = theme.SizeNameSubHeadingText
+	r.box = container.NewBorder(nil, nil, nil, container.NewHBox(r.qty, r.amount), r.name)
+	return r
+}
+
+// set shows text, laying the row out again only when it changed: a
+// label's refresh shapes its text again (truncation measures it), which a
+// keypress — only the keyed line's amount changing — should not pay for
+// every row.
+func (r *custRow) set(text [3]string) {
+	if text == r.text {
+		return
+	}
+	r.text = text
+	r.name.Text, r.qty.Text, r.amount.Text = text[0], text[1], text[2]
+	r.box.Refresh()
 }
 
 // showLines fills the rows with the sale's last custRows lines.
@@ -129,31 +152,28 @@ func (c *customerWindow) showLines(lines []receipt.Line) {
 	first := max(len(lines)-custRows, 0)
 	shown := lines[first:]
 	for len(c.rows) < len(shown) {
-		c.rows = append(c.rows, newCustLineRow())
+		c.rows = append(c.rows, newCustRow())
 	}
-	objs := make([]fyne.CanvasObject, 0, 2*len(shown))
 	for i, l := range shown {
-		if i > 0 {
-			objs = append(objs, widget.NewSeparator())
+		name := l.Name
+		if name == "" {
+			name = c.zh.T(msgCustItem, first+i+1) + " " + c.en.T(msgCustItem, first+i+1)
 		}
-		c.fillLine(first+i, l, c.rows[i])
-		objs = append(objs, c.rows[i])
+		c.rows[i].set([3]string{name, custQty(l), formatFen(l.TotalFen)})
+	}
+	if len(shown) == c.rowsShown {
+		return
+	}
+	c.rowsShown = len(shown)
+	objs := make([]fyne.CanvasObject, 0, 2*len(shown))
+	for i, r := range c.rows[:len(shown)] {
+		if i > 0 {
+			objs = append(objs, r.sep)
+		}
+		objs = append(objs, r.box)
 	}
 	c.lines.Objects = objs
 	c.lines.Refresh()
-}
-
-// fillLine writes line l, the i-th of the sale, into row.
-func (c *customerWindow) fillLine(i int, l receipt.Line, row *fyne.Container) {
-	right := row.Objects[1].(*fyne.Container)
-	name := l.Name
-	if name == "" {
-		name = c.zh.T(msgCustItem, i+1) + " " + c.en.T(msgCustItem, i+1)
-	}
-	row.Objects[0].(*widget.Label).SetText(name)
-	right.Objects[0].(*widget.Label).SetText(custQty(l))
-	right.Objects[1].(*widget.Label).SetText(formatFen(l.TotalFen))
-	row.Refresh() // lay the row out again for the new widths
 }
 
 // custQty is "2 × ¥4.00", or the weight of a weighed line.
