@@ -30,6 +30,10 @@ func WithSubMerchant(subMchID, subAppID string) Option {
 // mode, "" for a direct merchant.
 func (c *Client) SubMchID() string { return c.s.subMchID }
 
+// SubMchID is the sub-merchant the v2 client acts for in service-provider
+// mode, "" for a direct merchant.
+func (c *V2Client) SubMchID() string { return c.s.subMchID }
+
 // partnerRequest turns a direct merchant's v3 request into the service
 // provider's: the partner payment paths, mchid → sp_mchid + sub_mchid in
 // the query, appid/mchid → sp_appid/sp_mchid + sub_appid/sub_mchid in the

@@ -3,6 +3,7 @@ package live_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -94,4 +95,34 @@ func TestFundFlowMatchesTradeBill(t *testing.T) {
 			t.Fatalf("missing %+v\nextra %+v", missing, extra)
 		}
 	})
+}
+
+// subMerchantClient is a client acting for a service provider's
+// sub-merchant, whose fund flow is not the provider's to fetch.
+type subMerchantClient struct{ fetched int }
+
+func (c *subMerchantClient) TradeBill(context.Context, wechat.BillRequest) ([]byte, error) {
+	return nil, nil
+}
+func (c *subMerchantClient) QueryByOutTradeNo(context.Context, string) (*wechat.Transaction, error) {
+	return nil, nil
+}
+func (c *subMerchantClient) FundFlowBill(context.Context, wechat.FundFlowRequest) ([]byte, error) {
+	c.fetched++
+	return nil, nil
+}
+func (c *subMerchantClient) SubMchID() string { return "1700000001" }
+
+// TestFundFlowNotForSubMerchant: a source acting for a sub-merchant (both
+// wechat clients say so with SubMchID) fetches no fund flow — the basic
+// account's bill is the provider's — and says so with ErrNoFundFlowSource.
+func TestFundFlowNotForSubMerchant(t *testing.T) {
+	var (
+		_ interface{ SubMchID() string } = (*wechat.Client)(nil)
+		_ interface{ SubMchID() string } = (*wechat.V2Client)(nil)
+	)
+	c := &subMerchantClient{}
+	if _, err := (live.Source{Client: c}).FundFlow(context.Background(), "20261125"); !errors.Is(err, recon.ErrNoFundFlowSource) || c.fetched != 0 {
+		t.Fatalf("err %v, %d fetches", err, c.fetched)
+	}
 }
