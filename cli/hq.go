@@ -340,9 +340,9 @@ func hqOrderJSON(ro *replica.RemoteOrder) any {
 
 func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 	var (
-		f                      replicaFlags
-		dayFlag, store, billFn string
-		chain, asJSON          bool
+		f                       replicaFlags
+		dayFlag, store, billFn  string
+		chain, asJSON, training bool
 	)
 	cmd := &cobra.Command{
 		Use:   "reconcile",
@@ -393,7 +393,7 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("bill of %s: %w", day, err)
 			}
-			res, err := replica.ReconcileMerchant(ctx, pool, day, store, rows)
+			res, err := replica.ReconcileMerchant(ctx, pool, day, store, training, rows)
 			if err != nil {
 				return err
 			}
@@ -410,6 +410,7 @@ func newHQReconcileCmd(g *globalFlags) *cobra.Command {
 	fs.StringVar(&dayFlag, "day", "", "`day` (yyyymmdd or yyyy-mm-dd; default yesterday, Asia/Shanghai)")
 	fs.StringVar(&store, "store", "", "reconcile the terminals of this store `id`")
 	fs.BoolVar(&chain, "chain", false, "reconcile every store of the merchant")
+	fs.BoolVar(&training, "training", false, "include training-mode (sandbox) sales, as against the simulator's bill")
 	fs.StringVar(&billFn, "bill", "", "plain bill CSV `file` as WeChat serves it (default: the one stored in this terminal)")
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd

@@ -56,9 +56,11 @@ func FindOrder(ctx context.Context, db Querier, outTradeNo string) (*RemoteOrder
 		record []byte
 		at     *time.Time
 	)
+	// e.ref <> '' is the predicate of the partial index events_ref: without
+	// it the planner cannot use the index.
 	err := db.QueryRow(ctx, `SELECT o.store_id, o.terminal_id, o.record, o.src_seq,
 			(SELECT max(e.replicated_at) FROM events e
-				WHERE e.ref = o.out_trade_no AND e.store_id = o.store_id AND e.terminal_id = o.terminal_id)
+				WHERE e.ref = o.out_trade_no AND e.ref <> '' AND e.store_id = o.store_id AND e.terminal_id = o.terminal_id)
 		FROM orders o WHERE o.out_trade_no = $1`, outTradeNo).Scan(&ro.StoreID, &ro.TerminalID, &record, &ro.SrcSeq, &at)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("order %s: %w", outTradeNo, ErrNotFound)

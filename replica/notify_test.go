@@ -396,7 +396,7 @@ func TestReconcileMerchantAnnounced(t *testing.T) {
 			State: recon.BillSuccess, TotalFen: fen, SettledFen: fen}
 	}
 	bill := []recon.Row{row("PS01-T01-E1-1", "4201", 5100), row("PS01-T01-E1-2", "4202", 800)}
-	res, err := ReconcileMerchant(ctx, pool, "20261125", "S01", recon.NewRows(bill))
+	res, err := ReconcileMerchant(ctx, pool, "20261125", "S01", false, recon.NewRows(bill))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,19 +16,21 @@ import (
 // reconciliation of day needs: the orders created the day before, on, or
 // after it, and the refunds requested in that window (as reconstore.BillBook's
 // LocalDay does for one terminal), of one store or, with storeID empty,
-// of every store. Training sales are left out: they never reach the real
-// merchant's bill.
-func MerchantRecords(ctx context.Context, db Querier, day recon.Day, storeID string) (*recon.Records, error) {
+// of every store. Training sales are left out unless training is set:
+// they never reach the real merchant's bill, only the simulator's.
+func MerchantRecords(ctx context.Context, db Querier, day recon.Day, storeID string, training bool) (*recon.Records, error) {
 	if !day.Valid() {
 		return nil, fmt.Errorf("merchant records: invalid day %q", day)
 	}
 	from, to := day.Add(-1).Start(), day.Add(2).Start()
 	recs := &recon.Records{}
+	// The store's condition is written out (not "$3 = '' OR store_id = $3")
+	// so that a generic plan can use the store's index too.
 	rows, err := db.Query(ctx, `SELECT out_trade_no, tender, state, amount_fen, coalesce((record->>'forced')::boolean, false),
 			coalesce(paid_at, created_at)
 		FROM orders
-		WHERE created_at >= $1 AND created_at < $2 AND ($3 = '' OR store_id = $3) AND NOT training
-		ORDER BY out_trade_no`, from, to, storeID)
+		WHERE created_at >= $1 AND created_at < $2 AND `+storeIs("store_id", storeID)+` AND (NOT training OR $4)
+		ORDER BY out_trade_no`, from, to, storeID, training)
 	if err != nil {
 		return nil, fmt.Errorf("merchant orders of %s: %w", day, err)
 	}
@@ -42,10 +44,10 @@ func MerchantRecords(ctx context.Context, db Querier, day recon.Day, storeID str
 	if err != nil {
 		return nil, fmt.Errorf("merchant orders of %s: %w", day, err)
 	}
-	rows, err = db.Query(ctx, `SELECT r.out_refund_no, r.out_trade_no, coalesce(o.tender, ''), r.state, r.amount_fen, r.created_at
-		FROM refunds r LEFT JOIN orders o ON o.out_trade_no = r.out_trade_no
-		WHERE r.created_at >= $1 AND r.created_at < $2 AND ($3 = '' OR r.store_id = $3) AND NOT r.training
-		ORDER BY r.out_refund_no`, from, to, storeID)
+	rows, err = db.Query(ctx, `SELECT r.out_refund_no, r.out_trade_no, coalesce(NULLIF(r.tender, 'unknown'), ''), r.state, r.amount_fen, r.created_at
+		FROM refunds r
+		WHERE r.created_at >= $1 AND r.created_at < $2 AND `+storeIs("r.store_id", storeID)+` AND (NOT r.training OR $4)
+		ORDER BY r.out_refund_no`, from, to, storeID, training)
 	if err != nil {
 		return nil, fmt.Errorf("merchant refunds of %s: %w", day, err)
 	}
@@ -76,8 +78,8 @@ func MerchantRecords(ctx context.Context, db Querier, day recon.Day, storeID str
 // announced (Difference.Announced); a wechat_only payment or refund that
 // WeChat announced is one its terminal has not replicated, and is advised
 // as such — never refunded or recorded again at head office.
-func ReconcileMerchant(ctx context.Context, db Querier, day recon.Day, storeID string, bill recon.RowReader) (*recon.Result, error) {
-	local, err := MerchantRecords(ctx, db, day, storeID)
+func ReconcileMerchant(ctx context.Context, db Querier, day recon.Day, storeID string, training bool, bill recon.RowReader) (*recon.Result, error) {
+	local, err := MerchantRecords(ctx, db, day, storeID, training)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func TestReconcileMerchant(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := ReconcileMerchant(ctx, pool, "20261125", tt.store, recon.NewRows(bill))
+			res, err := ReconcileMerchant(ctx, pool, "20261125", tt.store, false, recon.NewRows(bill))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -266,6 +266,9 @@ type batch struct {
 	next    *storage.Event // first event after the batch, if any
 	orders  []*storage.Order
 	refunds []*storage.Refund
+	// tenders are the refunds' sales' tenders, "" when the terminal does
+	// not have the sale.
+	tenders []string
 }
 
 // step pushes one batch. more is true when a full batch went and more may
@@ -401,6 +404,11 @@ func (w *Worker) read(from uint64) (*batch, error) {
 			}
 			if r, err := tx.GetRefund(e.Ref); err == nil {
 				b.refunds = append(b.refunds, r)
+				tender, err := saleTender(tx, r.OutTradeNo)
+				if err != nil {
+					return err
+				}
+				b.tenders = append(b.tenders, tender)
 			} else if !errors.Is(err, storage.ErrNotFound) {
 				return err
 			}
@@ -411,6 +419,19 @@ func (w *Worker) read(from uint64) (*batch, error) {
 		return nil, fmt.Errorf("read events after %d: %w", from, err)
 	}
 	return b, nil
+}
+
+// saleTender is the tender of the sale outTradeNo as the terminal has it
+// (its own, or one it adopted for a refund), "" when it has none.
+func saleTender(tx *storage.Tx, outTradeNo string) (string, error) {
+	o, err := tx.GetOrder(outTradeNo)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return o.Tender, nil
 }
 
 // Digest is the content hash of an event as replicated. A replay of the
@@ -640,18 +661,19 @@ func (w *Worker) queueRefunds(pb *pgx.Batch, b *batch) error {
 		}
 	}
 	pb.Queue(`INSERT INTO refunds (out_refund_no, out_trade_no, store_id, terminal_id, state, amount_fen,
-			created_at, updated_at, success_at, training, record, src_seq)
-		SELECT u.no, u.trade, $1, $2, u.state, u.amount, u.created, u.updated, u.success, u.training, u.record::jsonb, $3
+			created_at, updated_at, success_at, training, record, src_seq, tender)
+		SELECT u.no, u.trade, $1, $2, u.state, u.amount, u.created, u.updated, u.success, u.training, u.record::jsonb, $3,
+			NULLIF(u.tender, '')
 		FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
-			$11::boolean[], $12::text[])
-			AS u(no, trade, state, amount, created, updated, success, training, record)
+			$11::boolean[], $12::text[], $13::text[])
+			AS u(no, trade, state, amount, created, updated, success, training, record, tender)
 		ON CONFLICT (out_refund_no) DO UPDATE SET
 			out_trade_no = excluded.out_trade_no, state = excluded.state, amount_fen = excluded.amount_fen,
 			created_at = excluded.created_at, updated_at = excluded.updated_at, success_at = excluded.success_at,
-			training = excluded.training, record = excluded.record, src_seq = excluded.src_seq
+			training = excluded.training, record = excluded.record, src_seq = excluded.src_seq, tender = excluded.tender
 		WHERE refunds.store_id = excluded.store_id AND refunds.terminal_id = excluded.terminal_id
 			AND refunds.src_seq <= excluded.src_seq`,
-		w.o.StoreID, w.o.TerminalID, int64(b.local), nos, trades, states, amounts, created, updated, success, training, records)
+		w.o.StoreID, w.o.TerminalID, int64(b.local), nos, trades, states, amounts, created, updated, success, training, records, b.tenders)
 	return nil
 }
 

@@ -1,0 +1,283 @@
+package replica
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/tz"
+)
+
+// chain is the shape of a generated chain: stores × terminals each,
+// orders per terminal and day, over days ending at end (Shanghai).
+type chain struct {
+	Stores, Terminals, Days, PerDay int
+	End                             time.Time
+}
+
+func (c chain) String() string {
+	return fmt.Sprintf("%d stores × %d terminals × %d days × %d orders", c.Stores, c.Terminals, c.Days, c.PerDay)
+}
+
+// orders is how many orders the chain has.
+func (c chain) orders() int { return c.Stores * c.Terminals * c.Days * c.PerDay }
+
+// generateChain fills a migrated replica with a chain's history, as the
+// terminals would have replicated it, in a few set-based statements: per
+// terminal and day PerDay orders (every 97 in 100 PAID, a few CLOSED or
+// FAILED, one in 5003 left UNKNOWN) each with its SUBMITTING and final
+// events and WeChat's notification when paid, a refund of one in 40
+// paid sale the next day, and one recon.run event per terminal and day.
+// It uses only columns every schema version has, so the same generator
+// fills a database of an older wxpos for a before/after comparison.
+func generateChain(ctx context.Context, db *pgxpool.Pool, c chain) error {
+	start := c.End.AddDate(0, 0, -c.Days)
+	stmts := []string{
+		`CREATE TEMP TABLE gen AS
+		SELECT format('S%s', lpad(s::text, 3, '0')) AS store_id, format('T%s', lpad(t::text, 2, '0')) AS terminal_id,
+			d, i, ((d * $4 + i) * 2 + 1) + d AS seq,
+			format('PS%s-T%s-%s-%s', lpad(s::text, 3, '0'), lpad(t::text, 2, '0'), d, i) AS no,
+			$1::timestamptz + make_interval(days => d, secs => 7200 + (i * 43200.0 / $4) + (s * 7 + t) % 600) AS at,
+			(ARRAY['wechat_scan', 'cash', 'wechat_qr'])[1 + (i + s) % 3] AS tender,
+			CASE WHEN (i * 7 + s + d) % 5003 = 0 THEN 'UNKNOWN' WHEN (i + d) % 100 < 97 THEN 'PAID'
+				WHEN (i + d) % 100 < 99 THEN 'CLOSED' ELSE 'FAILED' END AS state,
+			100 + (i * 37 + d * 11 + s) % 20000 AS amount
+		FROM generate_series(1, $2) s, generate_series(1, $3) t, generate_series(0, $5 - 1) d, generate_series(0, $4 - 1) i`,
+		`INSERT INTO orders (out_trade_no, store_id, terminal_id, tender, state, amount_fen, transaction_id, cashier,
+			created_at, updated_at, paid_at, training, record, src_seq)
+		SELECT no, store_id, terminal_id, tender, state, amount, CASE WHEN state = 'PAID' THEN '42000' || seq || d ELSE '' END, 'c1',
+			at, at + interval '5 s', CASE WHEN state = 'PAID' THEN at + interval '5 s' END, false,
+			jsonb_build_object('v', 1, 'out_trade_no', no, 'tender', tender, 'state', state, 'amount_fen', amount,
+				'transaction_id', CASE WHEN state = 'PAID' THEN '42000' || seq || d ELSE '' END, 'code_last4', '1234',
+				'cashier', 'c1', 'created_at', at, 'updated_at', at + interval '5 s', 'paid_at', at + interval '5 s',
+				'business_day', to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), 'receipt_no', 'R' || seq,
+				'lines', jsonb_build_array(jsonb_build_object('sku', 'A' || (i % 50), 'name', '商品' || (i % 50), 'qty', 1,
+					'unit_fen', amount, 'amount_fen', amount))),
+			seq + 1
+		FROM gen`,
+		`INSERT INTO events (store_id, terminal_id, seq, at, kind, ref, actor, from_state, to_state, data, digest)
+		SELECT store_id, terminal_id, seq + k, at + make_interval(secs => 5 * k), 'order.transition', no, 'c1',
+			CASE WHEN k = 0 THEN 'NEW' ELSE 'SUBMITTING' END, CASE WHEN k = 0 THEN 'SUBMITTING' ELSE state END,
+			jsonb_build_object('amount_fen', amount), sha256(convert_to(no || k, 'UTF8'))
+		FROM gen, generate_series(0, 1) k`,
+		`INSERT INTO events (store_id, terminal_id, seq, at, kind, ref, actor, data, digest)
+		SELECT store_id, terminal_id, max(seq) + 2, max(at) + interval '1 h', 'recon.run',
+			to_char(max(at) AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), 'c1',
+			jsonb_build_object('bill_rows', count(*), 'differences', 0, 'open', 0), sha256(convert_to(store_id || terminal_id || d, 'UTF8'))
+		FROM gen GROUP BY store_id, terminal_id, d`,
+		`INSERT INTO refunds (out_refund_no, out_trade_no, store_id, terminal_id, state, amount_fen, created_at, updated_at,
+			success_at, training, record, src_seq)
+		SELECT 'R' || substr(no, 2), no, store_id, terminal_id, 'SUCCESS', amount / 2, at + interval '1 day',
+			at + interval '1 day 1 min', at + interval '1 day 1 min', false,
+			jsonb_build_object('v', 1, 'out_refund_no', 'R' || substr(no, 2), 'out_trade_no', no, 'state', 'SUCCESS',
+				'amount_fen', amount / 2, 'total_fen', amount, 'created_at', at + interval '1 day'), seq + 1
+		FROM gen WHERE state = 'PAID' AND (i + d) % 40 = 7`,
+		`INSERT INTO notifications (id, dedupe_key, api, kind, mchid, out_trade_no, transaction_id, state, total_fen,
+			success_time, received)
+		SELECT 'EV-' || no, 'pay/' || no || '/SUCCESS', 'v3', 'pay', '1900000109', no, '42000' || seq || d, 'SUCCESS', amount,
+			at + interval '5 s', at + interval '6 s'
+		FROM gen WHERE state = 'PAID' ORDER BY at`,
+		`INSERT INTO terminals (store_id, terminal_id, pushed_seq, local_seq, last_push_at)
+		SELECT store_id, terminal_id, max(seq) + 2, max(seq) + 2, max(at) FROM gen GROUP BY store_id, terminal_id`,
+		`DROP TABLE gen`,
+		`ANALYZE`,
+	}
+	conn, err := db.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	for i, s := range stmts {
+		args := []any{}
+		if i == 0 {
+			args = []any{start, c.Stores, c.Terminals, c.PerDay, c.Days}
+		}
+		if _, err := conn.Exec(ctx, s, args...); err != nil {
+			return fmt.Errorf("generate chain, statement %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// chainDB is the replica BenchmarkHQ measures: the database named by
+// WXPOS_BENCH_CHAIN_DSN (filled with the chain on first use, so that two
+// builds can be compared on the same data), else a fresh test database.
+func chainDB(b *testing.B, c chain) *pgxpool.Pool {
+	b.Helper()
+	ctx := context.Background()
+	var pool *pgxpool.Pool
+	if dsn := os.Getenv("WXPOS_BENCH_CHAIN_DSN"); dsn != "" {
+		var err error
+		if pool, err = pgxpool.New(ctx, dsn); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(pool.Close)
+	} else {
+		pool = newPool(b)
+	}
+	t0 := time.Now()
+	if _, err := Migrate(ctx, pool); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("migrate: %v", time.Since(t0).Round(time.Millisecond))
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM terminals`).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	if n == 0 {
+		t0 := time.Now()
+		if err := generateChain(ctx, pool, c); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("generated %s (%d orders) in %v", c, c.orders(), time.Since(t0).Round(time.Second))
+	}
+	return pool
+}
+
+// BenchmarkHQ times each head-office command's database work on a
+// generated chain (a year of 500 stores with two terminals each by
+// default): hq report over 30 days and over one day, for the chain and
+// for one store; hq reconcile's records of a day; hq order; hq status.
+func BenchmarkHQ(b *testing.B) {
+	c := chain{Stores: 500, Terminals: 2, Days: 365, PerDay: 3,
+		End: time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Shanghai)}
+	if s := os.Getenv("WXPOS_BENCH_CHAIN"); s != "" {
+		if _, err := fmt.Sscanf(s, "%dx%dx%dx%d", &c.Stores, &c.Terminals, &c.Days, &c.PerDay); err != nil {
+			b.Fatalf("WXPOS_BENCH_CHAIN=%q: want STORESxTERMINALSxDAYSxPERDAY", s)
+		}
+	}
+	pool := chainDB(b, c)
+	for _, tc := range hqCommands(b, pool, c) {
+		b.Run(tc.name, func(b *testing.B) {
+			if err := tc.run(); err != nil { // warm the cache: the figures are of a server in use
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if err := tc.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// hqCommand is one head-office command's database work.
+type hqCommand struct {
+	name string
+	run  func() error
+}
+
+// hqCommands are the head-office commands on chain c in pool: hq report
+// over 30 days and over one day, for the chain and for one store; hq
+// reconcile's records of a day, of the chain and of one store; hq order;
+// hq status.
+func hqCommands(tb testing.TB, pool *pgxpool.Pool, c chain) []hqCommand {
+	tb.Helper()
+	ctx := context.Background()
+	last := c.End.AddDate(0, 0, -1)
+	day := recon.Day(last.AddDate(0, 0, -3).Format("20060102"))
+	var someOrder string
+	if err := pool.QueryRow(ctx, `SELECT out_trade_no FROM orders WHERE store_id = 'S007' ORDER BY out_trade_no LIMIT 1 OFFSET 100`).Scan(&someOrder); err != nil {
+		tb.Fatal(err)
+	}
+	report := func(days int, store string) func() error {
+		q := Query{From: last.AddDate(0, 0, 1-days).Format("20060102"), To: last.Format("20060102"), StoreID: store}
+		return func() error { _, err := Report(ctx, pool, q); return err }
+	}
+	return []hqCommand{
+		{"report/30d/chain", report(30, "")},
+		{"report/30d/store", report(30, "S007")},
+		{"report/1d/chain", report(1, "")},
+		{"reconcile/chain", func() error { _, err := benchMerchantRecords(ctx, pool, day, ""); return err }},
+		{"reconcile/store", func() error { _, err := benchMerchantRecords(ctx, pool, day, "S007"); return err }},
+		{"order", func() error { _, err := FindOrder(ctx, pool, someOrder); return err }},
+		{"status/chain", func() error { _, err := Terminals(ctx, pool, ""); return err }},
+	}
+}
+
+// planned is a pool on dsn whose sessions report the plan of every
+// statement they run (auto_explain at NOTICE level, JSON), with the
+// plan cache mode given (auto, force_custom_plan, force_generic_plan).
+// The plans are read with take.
+func planned(tb testing.TB, dsn, cacheMode string) (pool *pgxpool.Pool, take func() []string) {
+	tb.Helper()
+	pc, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var mu sync.Mutex
+	var plans []string
+	pc.ConnConfig.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) {
+		if i := strings.IndexByte(n.Message, '{'); i >= 0 && strings.Contains(n.Message, `"Plan"`) {
+			mu.Lock()
+			plans = append(plans, n.Message[i:])
+			mu.Unlock()
+		}
+	}
+	pc.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, `LOAD 'auto_explain'`)
+		for _, set := range []string{"auto_explain.log_min_duration = 0", "auto_explain.log_level = notice",
+			"auto_explain.log_format = json", "plan_cache_mode = " + cacheMode} {
+			if err == nil {
+				_, err = conn.Exec(ctx, "SET "+set)
+			}
+		}
+		return err
+	}
+	if pool, err = pgxpool.NewWithConfig(context.Background(), pc); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(pool.Close)
+	return pool, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		out := plans
+		plans = nil
+		return out
+	}
+}
+
+// planNode is a node of an EXPLAIN (FORMAT JSON) plan.
+type planNode struct {
+	NodeType string     `json:"Node Type"`
+	Relation string     `json:"Relation Name"`
+	Index    string     `json:"Index Name"`
+	Plans    []planNode `json:"Plans"`
+}
+
+// scans lists a plan's scans as "Node Type on relation [index]".
+func scans(plan string) ([]string, error) {
+	var p struct {
+		Plan planNode `json:"Plan"`
+	}
+	if err := json.Unmarshal([]byte(plan), &p); err != nil {
+		return nil, err
+	}
+	var out []string
+	var walk func(n planNode)
+	walk = func(n planNode) {
+		if n.Relation != "" {
+			s := n.NodeType + " on " + n.Relation
+			if n.Index != "" {
+				s += " [" + n.Index + "]"
+			}
+			out = append(out, s)
+		}
+		for _, c := range n.Plans {
+			walk(c)
+		}
+	}
+	walk(p.Plan)
+	return out, nil
+}

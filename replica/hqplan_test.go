@@ -1,0 +1,146 @@
+package replica
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/wxpos/wxpos/tz"
+)
+
+// bigTables grow with the chain's history; the head-office queries must
+// never read them whole.
+var bigTables = map[string]bool{"orders": true, "refunds": true, "events": true, "notifications": true}
+
+// wantIndex is an index a command's plan must use: the one made for it.
+var wantIndex = map[string]string{
+	"order":           "[events_ref]", // the sale's replication time: the partial index's predicate must be spelled
+	"reconcile/chain": "[orders_created_at]",
+	"report/1d/chain": "[hq_sales_daily_pkey]",
+}
+
+// The head-office commands read what they answer: on a generated year of
+// 40 stores (analysed, so the planner's choices are its own, with
+// enable_seqscan untouched), no statement of hq report, hq reconcile, hq
+// order or hq status scans a big table sequentially — with the custom
+// plans of the first executions or the generic plan a prepared statement
+// settles on. The plans come from auto_explain, so they are the plans of
+// the statements as the code runs them.
+func TestHQPlansUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	base := migrated(t)
+	c := chain{Stores: 40, Terminals: 2, Days: 365, PerDay: 3, End: time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Shanghai)}
+	if err := generateChain(ctx, base, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
+		t.Run(mode, func(t *testing.T) {
+			pool, take := planned(t, base.Config().ConnString(), mode)
+			for _, cmd := range hqCommands(t, pool, c) {
+				take()
+				if err := cmd.run(); err != nil {
+					t.Fatalf("%s: %v", cmd.name, err)
+				}
+				plans := take()
+				if len(plans) == 0 {
+					t.Fatalf("%s: no plan reported", cmd.name)
+				}
+				var all []string
+				for _, p := range plans {
+					ss, err := scans(p)
+					if err != nil {
+						t.Fatalf("%s: plan: %v", cmd.name, err)
+					}
+					for _, s := range ss {
+						if rel, ok := strings.CutPrefix(s, "Seq Scan on "); ok && bigTables[rel] {
+							t.Errorf("%s: %s", cmd.name, s)
+						}
+					}
+					all = append(all, ss...)
+				}
+				plan := strings.Join(all, "; ")
+				if want := wantIndex[cmd.name]; want != "" && !strings.Contains(plan, want) {
+					t.Errorf("%s does not use %s", cmd.name, want)
+				}
+				t.Logf("%s: %s", cmd.name, plan)
+			}
+		})
+	}
+}
+
+// The daily roll-ups are the projections summed: after a generated
+// history and then sales reversed, re-tendered, moved to another day or
+// deleted, refunds closed, re-dated or deleted, and refunds of a sale HQ
+// does not have, every day's sums read from the roll-ups are the ones the
+// projections give (the report's queries before the roll-ups, a refund
+// under the tender its row was given when written).
+func TestRollupMatchesProjections(t *testing.T) {
+	ctx := context.Background()
+	pool := migrated(t)
+	c := chain{Stores: 3, Terminals: 2, Days: 40, PerDay: 20, End: time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Shanghai)}
+	if err := generateChain(ctx, pool, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		`UPDATE orders SET state = 'REVERSED' WHERE out_trade_no LIKE '%-3'`,
+		`UPDATE orders SET tender = 'cash', amount_fen = amount_fen + 1 WHERE out_trade_no LIKE '%-5'`,
+		`UPDATE orders SET paid_at = paid_at + interval '1 day', training = true WHERE out_trade_no LIKE '%-9'`,
+		`DELETE FROM orders WHERE out_trade_no LIKE '%-11'`,
+		`UPDATE refunds SET state = 'CLOSED' WHERE out_refund_no LIKE '%-7' AND out_trade_no LIKE '%-1-%'`,
+		`UPDATE refunds SET success_at = success_at + interval '2 days', tender = 'wechat_qr' WHERE out_refund_no LIKE '%-2-%'`,
+		`DELETE FROM refunds WHERE out_refund_no LIKE '%-3-%'`,
+		`INSERT INTO refunds (out_refund_no, out_trade_no, store_id, terminal_id, state, amount_fen, created_at, updated_at,
+			success_at, record, src_seq)
+		VALUES ('RX1', 'PX1', 'S001', 'T01', 'SUCCESS', 77, now(), now(), now(), '{}', 1)`,
+	} {
+		if _, err := pool.Exec(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	const live = `SELECT 's', to_char(paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), store_id, terminal_id, tender, training,
+			count(*), sum(amount_fen)::bigint
+		FROM orders WHERE state = 'PAID' GROUP BY 1, 2, 3, 4, 5, 6
+		UNION ALL
+		SELECT 'r', to_char(r.success_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD'), r.store_id, r.terminal_id,
+			r.tender, r.training, count(*), sum(r.amount_fen)::bigint
+		FROM refunds r WHERE r.state = 'SUCCESS' GROUP BY 1, 2, 3, 4, 5, 6
+		ORDER BY 1, 2, 3, 4, 5, 6`
+	const rolled = `SELECT 's', to_char(day, 'YYYYMMDD'), store_id, terminal_id, tender, training, sale_count, sale_fen
+		FROM hq_sales_daily WHERE sale_count <> 0
+		UNION ALL
+		SELECT 'r', to_char(day, 'YYYYMMDD'), store_id, terminal_id, tender, training, refund_count, refund_fen
+		FROM hq_refunds_daily WHERE refund_count <> 0
+		ORDER BY 1, 2, 3, 4, 5, 6`
+	type row struct {
+		Kind, Day, Store, Terminal, Tender string
+		Training                           bool
+		N, Fen                             int64
+	}
+	read := func(sql string) []row {
+		rows, err := pool.Query(ctx, sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want, got := read(live), read(rolled)
+	if len(want) < 100 {
+		t.Fatalf("only %d lines: the generated history is too small to tell", len(want))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("roll-ups (%d lines) differ from the projections (%d lines)", len(got), len(want))
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Fatalf("first difference: roll-up %+v, projections %+v", got[i], want[i])
+			}
+		}
+	}
+}

@@ -1,0 +1,125 @@
+-- Head-office queries that read what they answer, not all history.
+--
+-- The functions below run as their owner, the admin (SECURITY DEFINER):
+-- a terminal's push or the receiver's insert fires them, and they keep
+-- tables those roles may not write or see whole (the roll-ups, the
+-- pending flag), reading the sale's tender across stores.
+--
+-- A refund counts under its sale's tender. The refunding terminal knows it
+-- (its own sale, or the one it adopted), so the row carries it. From an
+-- older wxpos it comes NULL and is filled when the row is written: the
+-- replicated sale's tender, else 'unknown' — fixed then, as the report's
+-- roll-up counts it.
+ALTER TABLE refunds ADD COLUMN tender text;
+UPDATE refunds r SET tender = coalesce((SELECT o.tender FROM orders o WHERE o.out_trade_no = r.out_trade_no), 'unknown');
+ALTER TABLE refunds ALTER COLUMN tender SET NOT NULL;
+
+CREATE FUNCTION refunds_fill_tender() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NEW.tender IS NULL THEN
+        NEW.tender := coalesce((SELECT o.tender FROM orders o WHERE o.out_trade_no = NEW.out_trade_no), 'unknown');
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER refunds_fill_tender BEFORE INSERT OR UPDATE ON refunds
+    FOR EACH ROW EXECUTE FUNCTION refunds_fill_tender();
+
+-- hq reconcile: a day's orders and refunds by creation time, of the chain
+-- or of one store.
+CREATE INDEX orders_created_at ON orders (created_at);
+CREATE INDEX orders_store_created_at ON orders (store_id, created_at);
+CREATE INDEX refunds_created_at ON refunds (created_at);
+CREATE INDEX refunds_store_created_at ON refunds (store_id, created_at);
+-- hq report: what WeChat announced in a range, by the time the report uses.
+CREATE INDEX notifications_at ON notifications ((coalesce(success_time, received)));
+-- hq report: the resolutions after a terminal's reconciliation run.
+CREATE INDEX events_recon_resolve ON events (store_id, terminal_id, seq) WHERE kind = 'recon.resolve';
+
+-- Daily roll-ups of the report's money, kept by triggers in the same
+-- transaction as the projection rows they sum (so at push time, whatever
+-- writes the rows), keyed as the report's lines: the Shanghai business day
+-- a sale was paid or a refund succeeded, store, terminal, the sale's
+-- tender, training. A row whose count came back to 0 stays, and the report
+-- leaves it out.
+CREATE TABLE hq_sales_daily (
+    day         date    NOT NULL,
+    store_id    text    NOT NULL,
+    terminal_id text    NOT NULL,
+    tender      text    NOT NULL,
+    training    boolean NOT NULL,
+    sale_count  bigint  NOT NULL,
+    sale_fen    bigint  NOT NULL,
+    PRIMARY KEY (day, store_id, terminal_id, tender, training)
+);
+CREATE TABLE hq_refunds_daily (
+    day          date    NOT NULL,
+    store_id     text    NOT NULL,
+    terminal_id  text    NOT NULL,
+    tender       text    NOT NULL,
+    training     boolean NOT NULL,
+    refund_count bigint  NOT NULL,
+    refund_fen   bigint  NOT NULL,
+    PRIMARY KEY (day, store_id, terminal_id, tender, training)
+);
+
+CREATE FUNCTION hq_sales_add(o orders, sign integer) RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    INSERT INTO hq_sales_daily VALUES ((o.paid_at AT TIME ZONE 'Asia/Shanghai')::date, o.store_id, o.terminal_id,
+        o.tender, o.training, sign, sign * o.amount_fen)
+    ON CONFLICT (day, store_id, terminal_id, tender, training) DO UPDATE SET
+        sale_count = hq_sales_daily.sale_count + excluded.sale_count, sale_fen = hq_sales_daily.sale_fen + excluded.sale_fen
+$$;
+
+CREATE FUNCTION hq_refunds_add(r refunds, sign integer) RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    INSERT INTO hq_refunds_daily VALUES ((r.success_at AT TIME ZONE 'Asia/Shanghai')::date, r.store_id, r.terminal_id,
+        r.tender, r.training, sign, sign * r.amount_fen)
+    ON CONFLICT (day, store_id, terminal_id, tender, training) DO UPDATE SET
+        refund_count = hq_refunds_daily.refund_count + excluded.refund_count,
+        refund_fen = hq_refunds_daily.refund_fen + excluded.refund_fen
+$$;
+
+CREATE FUNCTION hq_orders_rollup() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.state = 'PAID' AND OLD.paid_at IS NOT NULL THEN
+        PERFORM hq_sales_add(OLD, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.state = 'PAID' AND NEW.paid_at IS NOT NULL THEN
+        PERFORM hq_sales_add(NEW, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION hq_refunds_rollup() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.state = 'SUCCESS' AND OLD.success_at IS NOT NULL THEN
+        PERFORM hq_refunds_add(OLD, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.state = 'SUCCESS' AND NEW.success_at IS NOT NULL THEN
+        PERFORM hq_refunds_add(NEW, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER orders_rollup AFTER INSERT OR UPDATE OR DELETE ON orders
+    FOR EACH ROW EXECUTE FUNCTION hq_orders_rollup();
+CREATE TRIGGER refunds_rollup AFTER INSERT OR UPDATE OR DELETE ON refunds
+    FOR EACH ROW EXECUTE FUNCTION hq_refunds_rollup();
+
+INSERT INTO hq_sales_daily
+SELECT (paid_at AT TIME ZONE 'Asia/Shanghai')::date, store_id, terminal_id, tender, training, count(*), sum(amount_fen)
+FROM orders WHERE state = 'PAID' AND paid_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO hq_refunds_daily
+SELECT (r.success_at AT TIME ZONE 'Asia/Shanghai')::date, r.store_id, r.terminal_id, r.tender, r.training,
+    count(*), sum(r.amount_fen)
+FROM refunds r WHERE r.state = 'SUCCESS' AND r.success_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+
+-- Head office reads the roll-ups; a terminal writes a refund's tender.
+-- Nobody else sees the roll-ups: they sum every store.
+DO $grants$
+BEGIN
+    EXECUTE format('GRANT SELECT ON hq_sales_daily, hq_refunds_daily TO %I', current_database() || '_reader');
+    EXECUTE format('GRANT UPDATE (tender) ON refunds TO %I', current_database() || '_terminal');
+END
+$grants$;
