@@ -38,7 +38,8 @@ func (c chain) orders() int { return c.Stores * c.Terminals * c.Days * c.PerDay 
 // FAILED, one in 5003 left UNKNOWN) each with its SUBMITTING and final
 // events and WeChat's notification when paid, a refund of one in 40
 // paid sale the next day, and one recon.run event per terminal and day.
-// It uses only columns every schema version has, so the same generator
+// Rows are written in time order, as the pushes of a real chain write
+// them. It uses only columns every schema version has, so the same generator
 // fills a database of an older wxpos for a before/after comparison.
 func generateChain(ctx context.Context, db *pgxpool.Pool, c chain) error {
 	start := c.End.AddDate(0, 0, -c.Days)
@@ -52,7 +53,8 @@ func generateChain(ctx context.Context, db *pgxpool.Pool, c chain) error {
 			CASE WHEN (i * 7 + s + d) % 5003 = 0 THEN 'UNKNOWN' WHEN (i + d) % 100 < 97 THEN 'PAID'
 				WHEN (i + d) % 100 < 99 THEN 'CLOSED' ELSE 'FAILED' END AS state,
 			100 + (i * 37 + d * 11 + s) % 20000 AS amount
-		FROM generate_series(1, $2) s, generate_series(1, $3) t, generate_series(0, $5 - 1) d, generate_series(0, $4 - 1) i`,
+		FROM generate_series(1, $2) s, generate_series(1, $3) t, generate_series(0, $5 - 1) d, generate_series(0, $4 - 1) i
+		ORDER BY d, i, s, t`,
 		`INSERT INTO orders (out_trade_no, store_id, terminal_id, tender, state, amount_fen, transaction_id, cashier,
 			created_at, updated_at, paid_at, training, record, src_seq)
 		SELECT no, store_id, terminal_id, tender, state, amount, CASE WHEN state = 'PAID' THEN '42000' || seq || d ELSE '' END, 'c1',
@@ -280,4 +282,32 @@ func scans(plan string) ([]string, error) {
 	}
 	walk(p.Plan)
 	return out, nil
+}
+
+// BenchmarkRecordBytes replicates b.N payments of the test mix (cash and
+// scan sales, refunds, unknowns) and reports what a replicated order and
+// refund cost in PostgreSQL: the jsonb record (record-B/order, stored
+// size) and the whole row (row-B/order).
+func BenchmarkRecordBytes(b *testing.B) {
+	ctx := context.Background()
+	pool := migrated(b)
+	c := newCounter(b, "S01", "T01")
+	for range b.N {
+		if err := c.sell(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := newWorker(b, c, pool, Options{}).Sync(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for _, table := range []string{"orders", "refunds"} {
+		var rec, row float64
+		err := pool.QueryRow(ctx, `SELECT coalesce(avg(pg_column_size(record)), 0), coalesce(avg(pg_column_size(t.*)), 0) FROM `+table+` t`).Scan(&rec, &row)
+		if err != nil {
+			b.Fatal(err)
+		}
+		unit := strings.TrimSuffix(table, "s")
+		b.ReportMetric(rec, "record-B/"+unit)
+		b.ReportMetric(row, "row-B/"+unit)
+	}
 }

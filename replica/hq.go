@@ -323,9 +323,11 @@ func openItems(ctx context.Context, db Querier, q Query, end time.Time) ([]Open,
 // number no terminal has replicated, oldest first. A number's store and
 // terminal are read from it: "PS01-T01-…" is S01's T01 (pos.NumberPrefix).
 // Notifications carry no training flag: training terminals record theirs
-// in their own file, never here. Whether a number was replicated is one
-// primary-key probe per notification in range (LATERAL … LIMIT 1, which
-// the planner cannot turn into a hash of every order ever replicated).
+// in their own file, never here. Only notifications still pending are
+// read (the projections' triggers clear the flag as their numbers
+// replicate), each confirmed by a primary-key probe (LATERAL … LIMIT 1,
+// which the planner cannot turn into a hash of every order ever
+// replicated).
 func announcedOnly(ctx context.Context, db Querier, q Query, start, end time.Time) ([]Announced, error) {
 	rows, err := db.Query(ctx, `WITH latest AS (
 			SELECT DISTINCT ON (kind, no) * FROM (
@@ -333,7 +335,7 @@ func announcedOnly(ctx context.Context, db Querier, q Query, start, end time.Tim
 					CASE WHEN kind = 'refund' THEN refund_fen ELSE total_fen END AS amount_fen,
 					coalesce(success_time, received) AS at, transaction_id
 				FROM notifications
-				WHERE coalesce(success_time, received) >= $1 AND coalesce(success_time, received) < $2) n
+				WHERE pending AND coalesce(success_time, received) >= $1 AND coalesce(success_time, received) < $2) n
 			ORDER BY kind, no, seq DESC)
 		SELECT CASE WHEN l.kind = 'pay' THEN 'order' ELSE 'refund' END, l.no, l.out_trade_no,
 			split_part(substr(l.no, 2), '-', 1), split_part(substr(l.no, 2), '-', 2), l.state, l.amount_fen, l.at, l.transaction_id

@@ -58,7 +58,10 @@ func FindOrder(ctx context.Context, db Querier, outTradeNo string) (*RemoteOrder
 	)
 	// e.ref <> '' is the predicate of the partial index events_ref: without
 	// it the planner cannot use the index.
-	err := db.QueryRow(ctx, `SELECT o.store_id, o.terminal_id, o.record, o.src_seq,
+	// The record's fields kept as columns (orderColumnKeys) are put back.
+	err := db.QueryRow(ctx, `SELECT o.store_id, o.terminal_id, o.record || jsonb_build_object('out_trade_no', o.out_trade_no,
+				'tender', o.tender, 'state', o.state, 'amount_fen', o.amount_fen, 'transaction_id', o.transaction_id,
+				'cashier', o.cashier, 'training', o.training), o.src_seq,
 			(SELECT max(e.replicated_at) FROM events e
 				WHERE e.ref = o.out_trade_no AND e.ref <> '' AND e.store_id = o.store_id AND e.terminal_id = o.terminal_id)
 		FROM orders o WHERE o.out_trade_no = $1`, outTradeNo).Scan(&ro.StoreID, &ro.TerminalID, &record, &ro.SrcSeq, &at)
@@ -74,7 +77,9 @@ func FindOrder(ctx context.Context, db Querier, outTradeNo string) (*RemoteOrder
 	if err := json.Unmarshal(record, &ro.Order); err != nil {
 		return nil, fmt.Errorf("order %s: decode: %w", outTradeNo, err)
 	}
-	rows, err := db.Query(ctx, `SELECT record FROM refunds WHERE out_trade_no = $1 ORDER BY created_at, out_refund_no`, outTradeNo)
+	rows, err := db.Query(ctx, `SELECT record || jsonb_build_object('out_refund_no', out_refund_no, 'out_trade_no', out_trade_no,
+			'state', state, 'amount_fen', amount_fen, 'training', training)
+		FROM refunds WHERE out_trade_no = $1 ORDER BY created_at, out_refund_no`, outTradeNo)
 	if err != nil {
 		return nil, fmt.Errorf("refunds of %s: %w", outTradeNo, err)
 	}

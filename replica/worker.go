@@ -613,7 +613,7 @@ func (w *Worker) queueOrders(pb *pgx.Batch, b *batch) error {
 	for i, o := range b.orders {
 		rec := *o
 		rec.CodeHash = "" // keyed hash of the payment code: stays on the terminal
-		data, err := json.Marshal(rec)
+		data, err := trimmedRecord(rec, orderColumnKeys)
 		if err != nil {
 			return fmt.Errorf("encode order %s: %w", o.OutTradeNo, err)
 		}
@@ -641,6 +641,31 @@ func (w *Worker) queueOrders(pb *pgx.Batch, b *batch) error {
 	return nil
 }
 
+// orderColumnKeys and refundColumnKeys are the record's fields that the
+// projection keeps as columns exactly: the stored record leaves them out
+// and the lookups put them back (FindOrder). The times stay in the record:
+// a column keeps microseconds, the terminal's record nanoseconds.
+var (
+	orderColumnKeys  = []string{"out_trade_no", "tender", "state", "amount_fen", "transaction_id", "cashier", "training"}
+	refundColumnKeys = []string{"out_refund_no", "out_trade_no", "state", "amount_fen", "training"}
+)
+
+// trimmedRecord is v's JSON without the keys given.
+func trimmedRecord(v any, keys []string) ([]byte, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		delete(m, k)
+	}
+	return json.Marshal(m)
+}
+
 // queueRefunds queues the upsert of the refund projections, with the same
 // rules as queueOrders.
 func (w *Worker) queueRefunds(pb *pgx.Batch, b *batch) error {
@@ -650,7 +675,7 @@ func (w *Worker) queueRefunds(pb *pgx.Batch, b *batch) error {
 	created, updated, success := make([]time.Time, n), make([]time.Time, n), make([]pgtype.Timestamptz, n)
 	training := make([]bool, n)
 	for i, r := range b.refunds {
-		data, err := json.Marshal(r)
+		data, err := trimmedRecord(r, refundColumnKeys)
 		if err != nil {
 			return fmt.Errorf("encode refund %s: %w", r.OutRefundNo, err)
 		}

@@ -2,6 +2,7 @@ package replica
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -225,6 +226,29 @@ func TestProjectionsAndLookup(t *testing.T) {
 		}
 		if ro.Order.CodeHash != "" {
 			t.Error("the payment-code hash left the terminal")
+		}
+		// The stored record leaves out what the columns keep; the lookup
+		// puts it back: the terminal's record, field for field.
+		var order *storage.Order
+		var refunds []*storage.Refund
+		err = a.db.View(func(tx *storage.Tx) error {
+			var err error
+			if order, err = tx.GetOrder(sale.OutTradeNo); err != nil {
+				return err
+			}
+			refunds, err = tx.RefundsOf(sale.OutTradeNo)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		order.CodeHash = ""
+		for _, c := range []struct{ got, want any }{{ro.Order, order}, {ro.Refunds, refunds}} {
+			got, _ := json.Marshal(c.got)
+			want, _ := json.Marshal(c.want)
+			if string(got) != string(want) {
+				t.Errorf("found\n%s\nthe terminal has\n%s", got, want)
+			}
 		}
 	})
 
