@@ -144,3 +144,46 @@ func TestRollupMatchesProjections(t *testing.T) {
 		}
 	}
 }
+
+// The roll-ups follow the roles: an enrolled terminal's push keeps them
+// (the triggers run as the admin), head office's reader reports from
+// them, and a terminal can neither read them — they sum every store — nor
+// write figures into them through the functions that keep them.
+func TestRollupsUnderRoles(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	admin := migrated(t)
+	lt, err := EnrolTerminal(ctx, admin, "S01", "T01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr, err := EnrolReader(ctx, admin, "hq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	term, reader := poolAs(t, admin, lt.Role), poolAs(t, admin, lr.Role)
+	c := newCounter(t, "S01", "T01")
+	sellN(t, c, 15) // cash and scan sales, two refunds
+	if err := newWorker(t, c, term, Options{}).Sync(ctx); err != nil {
+		t.Fatalf("replicate as the enrolled terminal: %v", err)
+	}
+	today := time.Now().In(tz.Shanghai).Format("20060102")
+	r, err := Report(ctx, reader, Query{From: today, To: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paid, refunded int
+	if err := admin.QueryRow(ctx, `SELECT (SELECT count(*) FROM orders WHERE state = 'PAID'),
+		(SELECT count(*) FROM refunds WHERE state = 'SUCCESS')`).Scan(&paid, &refunded); err != nil {
+		t.Fatal(err)
+	}
+	if tot := r.Totals(); tot.SaleCount != int64(paid) || tot.RefundCount != int64(refunded) || refunded == 0 {
+		t.Errorf("reader's report: %d sales, %d refunds; the projections have %d and %d", tot.SaleCount, tot.RefundCount, paid, refunded)
+	}
+	_, err = term.Exec(ctx, `SELECT count(*) FROM hq_sales_daily`)
+	refused(t, "terminal reads the chain's roll-up", err)
+	_, err = term.Exec(ctx, `SELECT hq_sales_add(o, 1000) FROM orders o LIMIT 1`)
+	refused(t, "terminal calls hq_sales_add", err)
+	_, err = reader.Exec(ctx, `DELETE FROM hq_sales_daily`)
+	refused(t, "reader deletes the roll-up", err)
+}

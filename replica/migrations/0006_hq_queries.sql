@@ -43,7 +43,7 @@ WHERE CASE WHEN n.kind = 'pay' THEN NOT EXISTS (SELECT 1 FROM orders o WHERE o.o
     ELSE NOT EXISTS (SELECT 1 FROM refunds r WHERE r.out_refund_no = n.out_refund_no) END;
 CREATE INDEX notifications_pending_at ON notifications ((coalesce(success_time, received))) WHERE pending;
 
-CREATE FUNCTION notifications_pending() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION notifications_pending() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     NEW.pending := CASE WHEN NEW.kind = 'pay' THEN NOT EXISTS (SELECT 1 FROM orders o WHERE o.out_trade_no = NEW.out_trade_no)
         ELSE NOT EXISTS (SELECT 1 FROM refunds r WHERE r.out_refund_no = NEW.out_refund_no) END;
@@ -140,6 +140,11 @@ INSERT INTO hq_refunds_daily
 SELECT (r.success_at AT TIME ZONE 'Asia/Shanghai')::date, r.store_id, r.terminal_id, r.tender, r.training,
     count(*), sum(r.amount_fen)
 FROM refunds r WHERE r.state = 'SUCCESS' AND r.success_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+
+-- Functions run as the admin are the admin's alone: no role may call
+-- hq_sales_add to write figures of its own into the roll-ups.
+REVOKE EXECUTE ON FUNCTION hq_sales_add(orders, integer), hq_refunds_add(refunds, integer), refunds_fill_tender(),
+    notifications_pending(), hq_orders_rollup(), hq_refunds_rollup() FROM PUBLIC;
 
 -- Head office reads the roll-ups; a terminal writes a refund's tender.
 -- Nobody else sees the roll-ups: they sum every store.
