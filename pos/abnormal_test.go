@@ -21,7 +21,7 @@ func (s *sbRig) abnormalRefund(t *testing.T, fen int64) (*pos.Order, *pos.Refund
 	if err != nil || o.State != pos.StatePaid {
 		t.Fatalf("pay: %v %+v", err, o)
 	}
-	r, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: fen, Reason: "退货", Approval: manager})
+	r, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: fen, Reason: "退货", Approval: manager})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestSettleAbnormalRefund(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 100, Approval: manager})
+		r, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 100, Approval: manager})
 		if err != nil {
 			t.Fatal(err)
 		}

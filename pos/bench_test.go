@@ -12,7 +12,6 @@ import (
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/storage"
-	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -46,7 +45,7 @@ func benchScan(b *testing.B, db *storage.Store) {
 
 // BenchmarkScanPayment is the local overhead of a scan payment with durable
 // (fsynced) commits, as at the counter.
-func BenchmarkScanPayment(b *testing.B) { benchScan(b, storagetest.Open(b)) }
+func BenchmarkScanPayment(b *testing.B) { benchScan(b, openDB(b)) }
 
 // BenchmarkScanPaymentNoSync is the same without fsync: what remains is
 // CPU (signing, verification, JSON, bbolt) — the part that is not the disk.
@@ -62,7 +61,7 @@ func BenchmarkScanPaymentNoSync(b *testing.B) {
 // BenchmarkBoltCommit is the raw cost of one durable bbolt commit of a
 // small record on this machine, for comparison with the above.
 func BenchmarkBoltCommit(b *testing.B) {
-	db := storagetest.Open(b)
+	db := openDB(b)
 	v := make([]byte, 400)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -109,7 +109,7 @@ func TestFakeRareBranches(t *testing.T) {
 		return o
 	}
 	refund := func(t *testing.T, r *rig, o *pos.Order) *pos.Refund {
-		rf, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 400, Approval: manager})
+		rf, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 400, Approval: manager})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,12 +26,13 @@ func (t *Terminal) PayCash(ctx context.Context, sale Sale, tenderedFen int64) (*
 		TenderedFen: tenderedFen, ChangeFen: tenderedFen - sale.AmountFen,
 		CreatedAt: now, PaidAt: now, Training: t.cfg.Training,
 	}
-	// A cash sale is made by the person at the till, in front of them,
-	// even when no one is signed in: never the core on its own, whose
-	// outcomes are announced until acknowledged.
+	// A cash sale is made by the person at the till, in front of them:
+	// never the core on its own, whose outcomes are announced until
+	// acknowledged.
 	actor := sale.Cashier
 	if actor == "" {
 		actor = "cashier"
 	}
-	return t.move(o, StatePaid, actor, joinNote("cash", discountNote(sale)), nil, func(c *Change) { c.Mint = t.numbering("P", nil) })
+	return t.move(o, StatePaid, actor, joinNote("cash", discountNote(sale)), nil,
+		func(c *Change) { c.Mint, c.Cashier = t.numbering("P", nil), sale.Cashier })
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/posstore"
-	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -27,7 +26,7 @@ func TestConcurrentWithRecoveryWorker(t *testing.T) {
 		o.UserPayingTimeout = 150 * time.Millisecond
 		o.RefundDelay = 20 * time.Millisecond
 	})
-	db := storagetest.Open(t)
+	db := openDB(t)
 	store := posstore.New(db)
 	cfg := pos.Config{StoreID: "S01", TerminalID: "T01", Authorizer: allowManagers{},
 		ScanPollEvery: 10 * time.Millisecond, ScanWait: 80 * time.Millisecond, QRPollMin: 5 * time.Millisecond,
@@ -63,7 +62,7 @@ func TestConcurrentWithRecoveryWorker(t *testing.T) {
 						p.Cancel()
 					}
 					if o, _ := p.Wait(ctx); o != nil && o.State == pos.StatePaid && rng.IntN(2) == 0 {
-						term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager})
+						term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager})
 					}
 				case 2:
 					p, err := term.BeginQR(ctx, sale(int64(1+rng.IntN(9999))))

@@ -28,7 +28,7 @@ func restoredRig(t *testing.T, gen string, auto bool) (a *sbRig, b *rig) {
 		t.Fatal(err)
 	}
 	b = &rig{t: t, clk: a.clk, cfg: a.cfg}
-	b.db = storagetest.OpenPath(t, backup)
+	b.db = openDBPath(t, backup)
 	b.store = posstore.New(b.db)
 	b.term = b.newTerminal(b.store, a.env.Gateway)
 	return a, b

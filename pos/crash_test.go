@@ -13,6 +13,7 @@ import (
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -26,6 +27,7 @@ func fastDB(tb testing.TB, path string) *storage.Store {
 	}
 	var once sync.Once
 	tb.Cleanup(func() { once.Do(func() { s.Close() }) })
+	storagetest.SignIn(tb, s, "alice")
 	return s
 }
 
@@ -90,7 +92,7 @@ var crashFlows = []crashFlow{
 			}
 		},
 		run: func(ctx context.Context, s *sbRig, term *pos.Terminal) {
-			term.Refund(ctx, pos.RefundOrder{OutTradeNo: s.no("P", 1), AmountFen: 2000, Reason: "crash", Approval: manager})
+			term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: s.no("P", 1), AmountFen: 2000, Reason: "crash", Approval: manager})
 		}},
 }
 

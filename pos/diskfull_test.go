@@ -49,7 +49,7 @@ func TestDiskFull_RefusedBeforeAnyCall(t *testing.T) {
 		{"scan", func() error { _, err := r.term.BeginScan(ctx, sale(500), postest.Code(postest.Success, 2)); return err }},
 		{"QR", func() error { _, err := r.term.BeginQR(ctx, sale(500)); return err }},
 		{"refund", func() error {
-			_, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: paid.OutTradeNo, AmountFen: 100, Reason: "退货", Approval: manager})
+			_, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: paid.OutTradeNo, AmountFen: 100, Reason: "退货", Approval: manager})
 			return err
 		}},
 	}

@@ -37,6 +37,12 @@ var (
 	ErrNotAuthorised = errors.New("not authorised")
 	// ErrNotPaid is returned when a refund is asked for a sale that is not PAID.
 	ErrNotPaid = errors.New("order not paid")
+	// ErrNotSignedIn is returned when a sale or a refund is asked while no
+	// cashier is signed in at the till, the till is locked, or the sale
+	// names another cashier than the one signed in. The store checks it in
+	// the commit that would record the sale, so nothing is numbered, sent
+	// or recorded.
+	ErrNotSignedIn = errors.New("no cashier signed in at this till")
 	// ErrClosed is returned by a Terminal after Close.
 	ErrClosed = errors.New("terminal closed")
 	// ErrDiskFull is returned when the disk under the database is too full

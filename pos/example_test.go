@@ -34,6 +34,9 @@ func ExampleTerminal_PayScan() {
 		return
 	}
 	defer db.Close()
+	// Someone must be signed in at the till (shiftstore does it after a
+	// right PIN); sales name that cashier.
+	db.Update(func(tx *storage.Tx) error { return tx.PutTill(storage.Till{Cashier: "alice"}) })
 	clk := postest.NewAutoClock(t0) // waits pass at once
 	term, err := pos.New(posstore.New(db), postest.NewGateway(clk.Now),
 		pos.Config{StoreID: "S01", TerminalID: "T01", Clock: clk})
@@ -44,12 +47,12 @@ func ExampleTerminal_PayScan() {
 	defer term.Close()
 
 	ctx := context.Background()
-	o, err := term.PayScan(ctx, pos.Sale{AmountFen: 1234}, postest.Code(postest.UserPayingSuccess, 1))
+	o, err := term.PayScan(ctx, pos.Sale{AmountFen: 1234, Cashier: "alice"}, postest.Code(postest.UserPayingSuccess, 1))
 	lin, _ := posstore.New(db).Lineage() // the epoch is random per database
 	fmt.Println(strings.Replace(o.OutTradeNo, lin.Epoch, "<epoch>", 1), o.State, o.ReceiptNo, err)
-	_, err = term.PayScan(ctx, pos.Sale{AmountFen: 1234}, postest.Code(postest.UserPayingSuccess, 1))
+	_, err = term.PayScan(ctx, pos.Sale{AmountFen: 1234, Cashier: "alice"}, postest.Code(postest.UserPayingSuccess, 1))
 	fmt.Println(err)
-	c, _ := term.PayCash(ctx, pos.Sale{AmountFen: 1234}, 2000)
+	c, _ := term.PayCash(ctx, pos.Sale{AmountFen: 1234, Cashier: "alice"}, 2000)
 	fmt.Println(c.State, "change", pos.FormatYuan(c.ChangeFen))
 	// Output:
 	// PS01-T01-<epoch>-00000001 PAID S01-T01-000001 <nil>

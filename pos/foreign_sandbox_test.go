@@ -7,7 +7,6 @@ import (
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/posstore"
-	"github.com/wxpos/wxpos/storage/storagetest"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -29,7 +28,7 @@ func TestSandboxForeignRefund(t *testing.T) {
 				a := newSandboxRig(t, gen, true, nil)
 				b := &rig{t: t, clk: a.clk, cfg: a.cfg}
 				b.cfg.TerminalID = "T02"
-				b.db = storagetest.Open(t)
+				b.db = openDB(t)
 				b.store = posstore.New(b.db)
 				b.term = b.newTerminal(b.store, a.env.Gateway)
 
@@ -38,7 +37,7 @@ func TestSandboxForeignRefund(t *testing.T) {
 					t.Fatalf("pay at A: %v %+v", err, o)
 				}
 				// A refunds part itself first.
-				if _, err := a.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 300, Approval: manager}); err != nil {
+				if _, err := a.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 300, Approval: manager}); err != nil {
 					t.Fatal(err)
 				}
 				var f pos.SaleFinder
@@ -56,7 +55,7 @@ func TestSandboxForeignRefund(t *testing.T) {
 				if l.Stored || l.Order.TransactionID != o.TransactionID || l.LeftFen() != wantLeft {
 					t.Fatalf("lookup at B: stored %v txn %q left %d, want %d", l.Stored, l.Order.TransactionID, l.LeftFen(), wantLeft)
 				}
-				rf, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 2000, Reason: "退货", Approval: manager}, f)
+				rf, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 2000, Reason: "退货", Approval: manager}, f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -79,7 +78,7 @@ func TestSandboxForeignRefund(t *testing.T) {
 				}
 				// Nothing is left: B refuses locally with the replica, and
 				// WeChat refuses (CLOSED, no money) without it.
-				rf2, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 300, Approval: manager}, f)
+				rf2, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 300, Approval: manager}, f)
 				switch {
 				case tc.replica && err == nil:
 					t.Errorf("over-refund with the replica accepted: %+v", rf2)

@@ -13,7 +13,6 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/storage"
-	"github.com/wxpos/wxpos/storage/storagetest"
 )
 
 // counterB is a second terminal of the same store on its own database,
@@ -22,7 +21,7 @@ func counterB(a *rig) *rig {
 	a.t.Helper()
 	b := &rig{t: a.t, clk: a.clk, gw: a.gw, cfg: a.cfg}
 	b.cfg.TerminalID = "T02"
-	b.db = storagetest.Open(a.t)
+	b.db = openDB(a.t)
 	b.store = posstore.New(b.db)
 	b.term = b.newTerminal(b.store, b.gw)
 	return b
@@ -92,7 +91,7 @@ func TestRefundAnyForeign(t *testing.T) {
 				t.Fatalf("a lookup recorded the sale: %v", err)
 			}
 
-			rf, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 500, Reason: "退货", Approval: manager}, f)
+			rf, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 500, Reason: "退货", Approval: manager}, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,10 +129,10 @@ func TestRefundAnyForeign(t *testing.T) {
 				t.Errorf("adoption events %+v", adopt)
 			}
 			// A second refund at B uses the stored record: no second adoption.
-			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 700, Approval: manager}, f); err != nil {
+			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 700, Approval: manager}, f); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager}, f); !errors.Is(err, pos.ErrRefundLimit) {
+			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager}, f); !errors.Is(err, pos.ErrRefundLimit) {
 				t.Fatalf("over-refund at B: %v", err)
 			}
 		})
@@ -146,7 +145,7 @@ func TestRefundAnyLimitsAcrossCounters(t *testing.T) {
 	b := counterB(a)
 	o := paidScan(t, a, 1000, 200)
 	// Counter A refunds 600 itself.
-	if _, err := a.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 600, Approval: manager}); err != nil {
+	if _, err := a.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 600, Approval: manager}); err != nil {
 		t.Fatal(err)
 	}
 	f := finderOf(t, a)
@@ -168,7 +167,7 @@ func TestRefundAnyLimitsAcrossCounters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: tc.fen, Approval: manager}, f)
+			_, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: tc.fen, Approval: manager}, f)
 			if !errors.Is(err, tc.want) && !(tc.want == nil && err == nil) {
 				t.Fatalf("err %v, want %v", err, tc.want)
 			}
@@ -198,10 +197,10 @@ func TestRefundAnyWithoutReplicaWeChatGuards(t *testing.T) {
 	a := newRig(t, true)
 	b := counterB(a)
 	o := paidScan(t, a, 1000, 300)
-	if _, err := a.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 800, Approval: manager}); err != nil {
+	if _, err := a.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 800, Approval: manager}); err != nil {
 		t.Fatal(err)
 	}
-	rf, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 500, Approval: manager}, nil)
+	rf, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 500, Approval: manager}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +252,7 @@ func TestRefundAnyRefused(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: tc.no, AmountFen: 100, Approval: tc.ap}, tc.finder)
+			_, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: tc.no, AmountFen: 100, Approval: tc.ap}, tc.finder)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err %v, want %v", err, tc.want)
 			}
@@ -265,7 +264,7 @@ func TestRefundAnyRefused(t *testing.T) {
 	t.Run("WeChat unreachable", func(t *testing.T) {
 		a.gw.SetDown(true)
 		defer a.gw.SetDown(false)
-		_, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: paid.OutTradeNo, AmountFen: 100, Approval: manager}, finderOf(t, a))
+		_, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: paid.OutTradeNo, AmountFen: 100, Approval: manager}, finderOf(t, a))
 		if err == nil || errors.Is(err, pos.ErrNotFound) {
 			t.Fatalf("err %v, want a network error", err)
 		}
@@ -301,7 +300,7 @@ func TestRefundAnyRefusesAnotherPayment(t *testing.T) {
 				tc.alter(rs)
 				return rs, nil
 			})
-			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 100, Approval: manager}, other); !errors.Is(err, pos.ErrTradeConflict) {
+			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 100, Approval: manager}, other); !errors.Is(err, pos.ErrTradeConflict) {
 				t.Fatalf("refund of another payment's number: %v, want ErrTradeConflict", err)
 			}
 			if _, err := b.term.Order(o.OutTradeNo); !errors.Is(err, pos.ErrNotFound) {
@@ -311,7 +310,7 @@ func TestRefundAnyRefusesAnotherPayment(t *testing.T) {
 				t.Errorf("%d refunds sent", n)
 			}
 			// The replica's own view agrees with WeChat: the refund goes through.
-			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 100, Approval: manager}, finderOf(t, a)); err != nil {
+			if _, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 100, Approval: manager}, finderOf(t, a)); err != nil {
 				t.Fatalf("refund with a matching replica: %v", err)
 			}
 		})
@@ -326,7 +325,7 @@ func TestForeignSaleNotInReports(t *testing.T) {
 	b := counterB(a)
 	o := paidScan(t, a, 1500, 600)
 	own := paidScan(t, b, 200, 601)
-	rf, err := b.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1500, Approval: manager}, finderOf(t, a))
+	rf, err := b.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1500, Approval: manager}, finderOf(t, a))
 	if err != nil {
 		t.Fatal(err)
 	}

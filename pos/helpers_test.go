@@ -57,7 +57,7 @@ func newRig(t *testing.T, auto bool) *rig {
 		clk = postest.NewAutoClock(t0)
 	}
 	r := &rig{t: t, clk: clk, gw: postest.NewGateway(clk.Now), cfg: testConfig(clk)}
-	r.db = storagetest.Open(t)
+	r.db = openDB(t)
 	r.store = posstore.New(r.db)
 	r.term = r.newTerminal(r.store, r.gw)
 	return r
@@ -250,4 +250,21 @@ func (e *events) path(ref string, n int) []string {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// openDB is a temp database with "alice" signed in at the till: the core
+// sells and refunds only for the cashier signed in (TestSaleRefusedWithoutCashier).
+func openDB(tb testing.TB) *storage.Store {
+	tb.Helper()
+	db := storagetest.Open(tb)
+	storagetest.SignIn(tb, db, "alice")
+	return db
+}
+
+// openDBPath is openDB at path.
+func openDBPath(tb testing.TB, path string) *storage.Store {
+	tb.Helper()
+	db := storagetest.OpenPath(tb, path)
+	storagetest.SignIn(tb, db, "alice")
+	return db
 }

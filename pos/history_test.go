@@ -44,7 +44,7 @@ func newHistoryRig(t *testing.T) *historyRig {
 		t.Fatal(err)
 	}
 	r.scan1125 = r.wait(p)
-	if _, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: r.cash1125.OutTradeNo, AmountFen: 100, Reason: "退货", Approval: manager}); err != nil {
+	if _, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: r.cash1125.OutTradeNo, AmountFen: 100, Reason: "退货", Approval: manager}); err != nil {
 		t.Fatal(err)
 	}
 	r.clk.Advance(day)

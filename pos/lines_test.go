@@ -151,7 +151,7 @@ func TestRefundByLine(t *testing.T) {
 	}
 	nets := pricing.Shares(o.Lines, o.Discount.AmountFen) // [900 1458 2700]
 	refund := func(lines ...receipt.RefundLine) (*pos.Refund, error) {
-		return r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, Lines: lines, Reason: "退货", Approval: manager})
+		return r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, Lines: lines, Reason: "退货", Approval: manager})
 	}
 	rf, err := refund(receipt.RefundLine{Line: 0, Qty: 1}, receipt.RefundLine{Line: 2, Qty: 1})
 	if err != nil {
@@ -172,7 +172,7 @@ func TestRefundByLine(t *testing.T) {
 		t.Fatalf("left %v %v", left, err)
 	}
 	// The rest through RefundAny, the CLI's way in (nil finder: a sale of this terminal).
-	if _, err := r.term.RefundAny(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, Reason: "退货", Approval: manager,
+	if _, err := r.term.RefundAny(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, Reason: "退货", Approval: manager,
 		Lines: []receipt.RefundLine{{Line: 1, Qty: 1500}, {Line: 0, Qty: 1}}}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestRefundByLine(t *testing.T) {
 	if left, _ := r.term.Refundable(o.OutTradeNo); left != 0 {
 		t.Fatalf("refundable %d after every line", left)
 	}
-	if _, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, Lines: []receipt.RefundLine{{Line: 0, Qty: 1}},
+	if _, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, Lines: []receipt.RefundLine{{Line: 0, Qty: 1}},
 		AmountFen: 1, Approval: manager}); err == nil {
 		t.Fatal("a line refund with a wrong amount was accepted")
 	}

@@ -15,7 +15,9 @@ type Sale struct {
 	Lines       []receipt.Line
 	Discount    *receipt.Discount // on the whole sale, after the lines' own; only with Lines
 	Description string            // sent to WeChat as body/description; defaults to the store name
-	Cashier     string
+	// Cashier is who sells: the cashier signed in at the till. A sale
+	// without one, or by anyone else, is refused (ErrNotSignedIn).
+	Cashier string
 }
 
 // Order is one sale's payment record, as persisted. Every change is a
@@ -77,6 +79,10 @@ type Order struct {
 	// in the commit that records it PAID: the day it was paid, or the next
 	// open day when that day's Z report was already taken.
 	BusinessDay string `json:"business_day,omitempty"`
+	// Shift is the shift the sale counts in, fixed by the store in the
+	// commit that records it PAID (the shift open at the till then); 0:
+	// none (a sale from before shifts, or paid with no shift open).
+	Shift uint64 `json:"shift,omitempty"`
 
 	// Manager overrides.
 	Forced      bool   `json:"forced,omitempty"`
@@ -121,6 +127,9 @@ type Refund struct {
 	TotalFen      int64       `json:"total_fen"` // the sale's amount
 	Reason        string      `json:"reason,omitempty"`
 	AuthorisedBy  string      `json:"authorised_by,omitempty"`
+	// Cashier is who was signed in at the till and made the refund
+	// (RefundOrder.Cashier); empty on refunds from before sign-in.
+	Cashier string `json:"cashier,omitempty"`
 	// Lines are the sale's lines this refund gives back, for a refund by
 	// line; empty for a refund of an amount.
 	Lines       []receipt.RefundLine `json:"lines,omitempty"`
@@ -132,6 +141,7 @@ type Refund struct {
 	SuccessAt   time.Time            `json:"success_at,omitempty"`
 	ReceiptNo   string               `json:"receipt_no,omitempty"`
 	BusinessDay string               `json:"business_day,omitempty"` // like Order.BusinessDay, fixed at SUCCESS
+	Shift       uint64               `json:"shift,omitempty"`        // like Order.Shift, fixed at SUCCESS
 	Training    bool                 `json:"training,omitempty"`
 	// CouponFen is the coupon part of AmountFen, which goes back to the
 	// coupon: the customer gets PayerFen. MerchantCouponFen is the part of

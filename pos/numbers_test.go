@@ -10,7 +10,6 @@ import (
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/storage"
-	"github.com/wxpos/wxpos/storage/storagetest"
 )
 
 // TestNumbersAfterRestore: a restored database continues the backup's
@@ -47,7 +46,7 @@ func TestNumbersAfterRestore(t *testing.T) {
 	if _, err := storage.Restore(live, backup, nil); err != nil {
 		t.Fatal(err)
 	}
-	r.db = storagetest.OpenPath(t, live)
+	r.db = openDBPath(t, live)
 	r.store = posstore.New(r.db)
 	r.term = r.newTerminal(r.store, r.gw)
 

@@ -38,7 +38,7 @@ func (t *Terminal) BeginQR(ctx context.Context, sale Sale) (*Payment, error) {
 	}
 	var no string // claimed inside the commit that numbers the order
 	o, err := t.move(o, StateCreating, sale.Cashier, discountNote(sale), func(n *Order) { n.SubmittedAt = now },
-		func(c *Change) { c.Mint = t.numbering("P", &no) })
+		func(c *Change) { c.Mint, c.Cashier = t.numbering("P", &no), sale.Cashier })
 	if err != nil {
 		if no != "" {
 			t.release(no)

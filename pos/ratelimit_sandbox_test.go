@@ -24,7 +24,7 @@ func TestSandboxRefundRateLimitedIsNotDeclined(t *testing.T) {
 	if err := s.env.Sandbox.AddFault(sandbox.Fault{Path: pathsOf("v3", "").refund, Status: http.StatusTooManyRequests}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 400, Reason: "rate limited", Approval: manager})
+	r, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 400, Reason: "rate limited", Approval: manager})
 	if err != nil {
 		t.Fatalf("refund behind a 429: %v (reported as refused)", err)
 	}

@@ -77,6 +77,9 @@ type RefundOrder struct {
 	Lines      []receipt.RefundLine
 	Reason     string
 	Approval   Approval
+	// Cashier is who is signed in at the till and asks for the refund (the
+	// manager approves it); without one it is refused (ErrNotSignedIn).
+	Cashier string
 }
 
 // Refundable returns how much of a sale can still be refunded: the paid
@@ -163,12 +166,12 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 		}
 	}
 	r := &Refund{OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, State: RefundNew,
-		AmountFen: req.AmountFen, TotalFen: o.AmountFen, Lines: req.Lines, Reason: req.Reason, AuthorisedBy: who,
+		AmountFen: req.AmountFen, TotalFen: o.AmountFen, Lines: req.Lines, Reason: req.Reason, AuthorisedBy: who, Cashier: req.Cashier,
 		CreatedAt: now, Training: o.Training,
 		CouponFen:         CouponShare(o.CouponFen, o.AmountFen, held, req.AmountFen),
 		MerchantCouponFen: CouponShare(o.MerchantCouponFen, o.AmountFen, held, req.AmountFen)}
 	if o.Tender == receipt.TenderCash {
-		return t.moveRefund(r, RefundSuccess, who, req.Reason, nil, func(c *Change) { c.Mint = t.numbering("R", nil) })
+		return t.moveRefund(r, RefundSuccess, who, req.Reason, nil, func(c *Change) { c.Mint, c.Cashier = t.numbering("R", nil), req.Cashier })
 	}
 	var no string // claimed inside the commit that numbers the refund
 	defer func() {
@@ -176,7 +179,7 @@ func (t *Terminal) refund(ctx context.Context, req RefundOrder, who string, else
 			t.release(no)
 		}
 	}()
-	r, err = t.moveRefund(r, RefundSubmitted, who, req.Reason, nil, func(c *Change) { c.Mint = t.numbering("R", &no) })
+	r, err = t.moveRefund(r, RefundSubmitted, who, req.Reason, nil, func(c *Change) { c.Mint, c.Cashier = t.numbering("R", &no), req.Cashier })
 	if err != nil {
 		return nil, err
 	}

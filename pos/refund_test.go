@@ -24,7 +24,7 @@ func TestRefund(t *testing.T) {
 	t.Run("full refund polls to SUCCESS with a receipt", func(t *testing.T) {
 		r := newRig(t, true)
 		o := paidScan(t, r, 1000, 1)
-		rf, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1000, Reason: "退货", Approval: manager})
+		rf, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1000, Reason: "退货", Approval: manager})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,11 +47,11 @@ func TestRefund(t *testing.T) {
 		r := newRig(t, true)
 		o := paidScan(t, r, 1000, 2)
 		for _, amt := range []int64{300, 700} {
-			if _, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: amt, Approval: manager}); err != nil {
+			if _, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: amt, Approval: manager}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager})
+		_, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager})
 		if !errors.Is(err, pos.ErrRefundLimit) {
 			t.Fatalf("over-refund: %v", err)
 		}
@@ -67,11 +67,11 @@ func TestRefund(t *testing.T) {
 			req  pos.RefundOrder
 			want error
 		}{
-			{"more than paid", pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 10001, Approval: manager}, pos.ErrRefundLimit},
-			{"zero", pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 0, Approval: manager}, pos.ErrBadAmount},
-			{"wrong PIN", pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: pos.Approval{User: "manager", Credential: "0000"}}, pos.ErrNotAuthorised},
-			{"cashier", pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: pos.Approval{User: "alice"}}, pos.ErrNotAuthorised},
-			{"unknown sale", pos.RefundOrder{OutTradeNo: "PS01-T01-99999999", AmountFen: 1, Approval: manager}, pos.ErrNotFound},
+			{"more than paid", pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 10001, Approval: manager}, pos.ErrRefundLimit},
+			{"zero", pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 0, Approval: manager}, pos.ErrBadAmount},
+			{"wrong PIN", pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: pos.Approval{User: "manager", Credential: "0000"}}, pos.ErrNotAuthorised},
+			{"cashier", pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: pos.Approval{User: "alice"}}, pos.ErrNotAuthorised},
+			{"unknown sale", pos.RefundOrder{Cashier: "alice", OutTradeNo: "PS01-T01-99999999", AmountFen: 1, Approval: manager}, pos.ErrNotFound},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -88,11 +88,11 @@ func TestRefund(t *testing.T) {
 		r := newRig(t, true)
 		o := paidScan(t, r, 100, 4)
 		for i := range 50 {
-			if _, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager}); err != nil {
+			if _, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager}); err != nil {
 				t.Fatalf("refund %d: %v", i+1, err)
 			}
 		}
-		if _, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager}); !errors.Is(err, pos.ErrRefundLimit) {
+		if _, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager}); !errors.Is(err, pos.ErrRefundLimit) {
 			t.Fatalf("51st: %v", err)
 		}
 	})
@@ -100,7 +100,7 @@ func TestRefund(t *testing.T) {
 		r := newRig(t, true)
 		o := paidScan(t, r, 100, 5)
 		r.clk.Advance(366 * 24 * time.Hour)
-		if _, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager}); !errors.Is(err, pos.ErrRefundLimit) {
+		if _, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1, Approval: manager}); !errors.Is(err, pos.ErrRefundLimit) {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -108,7 +108,7 @@ func TestRefund(t *testing.T) {
 		r := newRig(t, true)
 		o := paidScan(t, r, 500, 6)
 		r.gw.SetDown(true)
-		rf, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 500, Approval: manager})
+		rf, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 500, Approval: manager})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestRefund(t *testing.T) {
 		r := newRig(t, true)
 		o := paidScan(t, r, 500, 7)
 		r.gw.Inject(postest.OpRefund, postest.DropAfter)
-		rf, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 200, Approval: manager})
+		rf, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 200, Approval: manager})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +146,7 @@ func TestRefund(t *testing.T) {
 	t.Run("cash refund from the drawer", func(t *testing.T) {
 		r := newRig(t, true)
 		o, _ := r.term.PayCash(ctx, sale(300), 300)
-		rf, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 300, Approval: manager})
+		rf, err := r.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 300, Approval: manager})
 		if err != nil || rf.State != pos.RefundSuccess {
 			t.Fatalf("%v %+v", err, rf)
 		}

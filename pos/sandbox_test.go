@@ -48,7 +48,7 @@ func newSandboxRig(t *testing.T, gen string, auto bool, mod func(*sandbox.Option
 	}
 	env := gatetest.StartGen(t, gen, clk.Now, mod)
 	r := &rig{t: t, clk: clk, cfg: testConfig(clk)}
-	r.db = storagetest.Open(t)
+	r.db = openDB(t)
 	r.store = posstore.New(r.db)
 	r.term = r.newTerminal(r.store, env.Gateway)
 	return &sbRig{rig: r, env: env, gen: gen}
@@ -177,12 +177,12 @@ func testSandboxRefund(t *testing.T, gen string) {
 	if err != nil || o.State != pos.StatePaid {
 		t.Fatalf("%v %+v", err, o)
 	}
-	r1, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 400, Reason: "partial", Approval: manager})
+	r1, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 400, Reason: "partial", Approval: manager})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.env.Sandbox.AddFault(sandbox.Fault{Path: pathsOf(gen, "").refund, Drop: sandbox.DropAfter})
-	r2, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 600, Reason: "rest", Approval: manager})
+	r2, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 600, Reason: "rest", Approval: manager})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestSandboxNewDatabaseSameIDs(t *testing.T) {
 				t.Fatalf("first install: %v %+v", err, old)
 			}
 			s.term.Close()
-			s.db = storagetest.Open(t)
+			s.db = openDB(t)
 			s.store = posstore.New(s.db)
 			s.term = s.newTerminal(s.store, s.env.Gateway)
 
@@ -386,7 +386,7 @@ func TestHintCompletesProcessingRefund(t *testing.T) {
 			// Refund polls for RefundWait; let its waits pass at once (10 s
 			// of the sandbox's 1 min RefundDelay), then freeze the clock.
 			s.clk.SetAuto(true)
-			rf, err := s.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 1200, Approval: manager})
+			rf, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 1200, Approval: manager})
 			s.clk.SetAuto(false)
 			if err != nil || rf.State != pos.RefundProcessing {
 				t.Fatalf("refund: %v %+v", err, rf)

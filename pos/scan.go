@@ -34,7 +34,7 @@ func (t *Terminal) BeginScan(ctx context.Context, sale Sale, code string) (*Paym
 	}
 	var no string // claimed inside the commit that numbers the order
 	o, err := t.move(o, StateSubmitting, sale.Cashier, discountNote(sale), func(n *Order) { n.SubmittedAt = now },
-		func(c *Change) { c.CodeHash, c.Mint = o.CodeHash, t.numbering("P", &no) })
+		func(c *Change) { c.CodeHash, c.Mint, c.Cashier = o.CodeHash, t.numbering("P", &no), sale.Cashier })
 	if err != nil {
 		if no != "" {
 			t.release(no)

@@ -181,7 +181,7 @@ func TestBeginScanRejectsBadInput(t *testing.T) {
 		{"zero amount", sale(0), postest.Code(postest.Success, 1), pos.ErrBadAmount},
 		{"alipay code", sale(100), "281234567890123456", pos.ErrBadRequest},
 		{"short code", sale(100), "13000112345", pos.ErrBadRequest},
-		{"lines do not add up", pos.Sale{AmountFen: 300, Lines: []receipt.Line{{Name: "tea", Qty: 2, UnitFen: 100, TotalFen: 200}}}, postest.Code(postest.Success, 2), pos.ErrBadAmount},
+		{"lines do not add up", pos.Sale{AmountFen: 300, Cashier: "alice", Lines: []receipt.Line{{Name: "tea", Qty: 2, UnitFen: 100, TotalFen: 200}}}, postest.Code(postest.Success, 2), pos.ErrBadAmount},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

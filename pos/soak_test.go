@@ -194,7 +194,7 @@ func TestSoak(t *testing.T) {
 			if len(paid) > 0 {
 				no := paid[rng.IntN(len(paid))]
 				if left, err := term.Refundable(no); err == nil && left > 0 {
-					term.Refund(ctx, pos.RefundOrder{OutTradeNo: no, AmountFen: 1 + rng.Int64N(left), Reason: "soak", Approval: manager})
+					term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: no, AmountFen: 1 + rng.Int64N(left), Reason: "soak", Approval: manager})
 				}
 			}
 		}

@@ -41,6 +41,10 @@ type Change struct {
 	Announce bool
 	// Acknowledge is an out_trade_no whose outcome the cashier has seen.
 	Acknowledge string
+	// Cashier, on the first change of a new sale or refund, is who makes
+	// it: the store refuses the change (ErrNotSignedIn) unless that cashier
+	// is signed in at the till and it is not locked.
+	Cashier string
 	// Mint, on the first change of a new order or refund, numbers it inside
 	// the same transaction: the number is durable with the record's first
 	// state, at no commit of its own.

@@ -26,6 +26,9 @@ var (
 	ErrBadAmount = errors.New("bad amount")
 	// ErrNoReason is returned for a cash movement without a reason.
 	ErrNoReason = errors.New("a reason is required")
+	// ErrShiftOpen is returned by a day close while a cashier's shift is
+	// open: the shift is closed (交班) first.
+	ErrShiftOpen = errors.New("a cashier's shift is open: close it first (交班)")
 	// ErrNoZ is returned when a Z report does not exist.
 	ErrNoZ = errors.New("no such Z report")
 )
@@ -59,6 +62,9 @@ type Move struct {
 	By         string    `json:"by"`
 	ApprovedBy string    `json:"approved_by,omitempty"`
 	At         time.Time `json:"at"`
+	// Shift is the shift open at the till when the cash moved (0: none,
+	// or a move from before shifts); the store sets it.
+	Shift uint64 `json:"shift,omitempty"`
 }
 
 // State is a day session's state, persisted as these strings.
@@ -111,6 +117,33 @@ type Report struct {
 	HourlyFen   [24]int64 `json:"hourly_fen"`         // sales by hour of payment, Asia/Shanghai
 	HourlyCount [24]int64 `json:"hourly_count"`
 	ClosedDay   bool      `json:"closed_day,omitempty"` // an X taken after the Z: live figures, the Z stands
+	// Shifts is the day's money by the cashiers' shift it counted in
+	// (Shift 0: outside any shift, from before shifts), in shift order:
+	// the day's totals are their sums.
+	Shifts []ShiftPart `json:"shifts,omitempty"`
+}
+
+// ShiftPart is what one shift added to a day.
+type ShiftPart struct {
+	Shift         uint64 `json:"shift"`
+	SaleCount     int64  `json:"sale_count"`
+	SaleFen       int64  `json:"sale_fen"`
+	RefundCount   int64  `json:"refund_count"`
+	RefundFen     int64  `json:"refund_fen"`
+	CashSaleFen   int64  `json:"cash_sale_fen"`
+	CashRefundFen int64  `json:"cash_refund_fen"`
+}
+
+// Part returns r's line of shift no, adding it in shift order.
+func (r *Report) Part(no uint64) *ShiftPart {
+	i := 0
+	for i < len(r.Shifts) && r.Shifts[i].Shift < no {
+		i++
+	}
+	if i == len(r.Shifts) || r.Shifts[i].Shift != no {
+		r.Shifts = append(r.Shifts[:i], append([]ShiftPart{{Shift: no}}, r.Shifts[i:]...)...)
+	}
+	return &r.Shifts[i]
 }
 
 // TenderOrder is the order tenders appear in on every report; all three

@@ -89,6 +89,12 @@ func addSales(r *report.Report, tx *storage.Tx, day string) error {
 		ts := tenderLine(r, receipt.Tender(o.Tender))
 		ts.SaleCount++
 		ts.SaleFen += o.AmountFen
+		p := r.Part(o.Shift)
+		p.SaleCount++
+		p.SaleFen += o.AmountFen
+		if receipt.Tender(o.Tender) == receipt.TenderCash {
+			p.CashSaleFen += o.AmountFen
+		}
 		gross, off := grossOf(o)
 		r.GrossFen += gross
 		r.DiscountFen += off
@@ -137,6 +143,12 @@ func addRefunds(r *report.Report, tx *storage.Tx, day string, start, end time.Ti
 			ts := tenderLine(r, tender)
 			ts.RefundCount++
 			ts.RefundFen += rf.AmountFen
+			p := r.Part(rf.Shift)
+			p.RefundCount++
+			p.RefundFen += rf.AmountFen
+			if tender == receipt.TenderCash {
+				p.CashRefundFen += rf.AmountFen
+			}
 			ts.CouponFen -= rf.CouponFen
 			ts.MerchantCouponFen -= rf.MerchantCouponFen
 			r.Returned = receipt.AddReturned(r.Returned, rf.Lines)

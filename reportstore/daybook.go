@@ -173,6 +173,11 @@ func (b *DayBook) Move(day string, m report.Move) error {
 		case report.StateNone:
 			return report.ErrNotOpen
 		}
+		till, err := tx.Till()
+		if err != nil {
+			return err
+		}
+		m.Shift = till.Shift
 		s.Moves = append(s.Moves, m)
 		if err := putSession(tx, s); err != nil {
 			return err
@@ -183,6 +188,22 @@ func (b *DayBook) Move(day string, m report.Move) error {
 		return fmt.Errorf("cash %s on %s: %w", m.Kind, day, err)
 	}
 	return nil
+}
+
+// ShiftMoves returns the cash movements of day made in shift no, read in
+// tx (the shift's close computes its drawer in its own commit).
+func ShiftMoves(tx *storage.Tx, day string, no uint64) ([]report.Move, error) {
+	s, err := getSession(tx, day)
+	if err != nil {
+		return nil, err
+	}
+	var out []report.Move
+	for _, m := range s.Moves {
+		if m.Shift == no {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // X computes the report of day so far without changing anything. On a
@@ -243,6 +264,13 @@ func (b *DayBook) closeTx(tx *storage.Tx, day, by string, counted *int64, now ti
 	}
 	if s.State == report.StateClosed {
 		return nil, report.ErrDayClosed
+	}
+	// The Z sums the day's shifts: one still open would go on adding to a
+	// closed day's drawer.
+	if till, err := tx.Till(); err != nil {
+		return nil, err
+	} else if till.Shift != 0 {
+		return nil, fmt.Errorf("shift %d of %s: %w", till.Shift, till.Cashier, report.ErrShiftOpen)
 	}
 	// A day nobody opened still gets its Z (float 0), so every trading day
 	// is numbered and closed.

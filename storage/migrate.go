@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the schema this build writes. Bump it only together with
 // a new entry in migrations and a test that migrates a file of the previous
 // version.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migration moves a database from version to-1 to version to, inside the
 // same transaction as the version bump.
@@ -47,6 +47,12 @@ var migrations = []migration{
 			}
 		}
 		return nil
+	}},
+	// A terminal upgraded here has nobody signed in: the first person to
+	// sign in (any active user, a manager included) opens the first shift.
+	{to: 6, name: "the till and the cashiers' shifts", run: func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists([]byte(BucketShifts))
+		return err
 	}},
 }
 

@@ -56,6 +56,10 @@ type Order struct {
 	// BusinessDay is the yyyymmdd the sale counts on in day reports, fixed
 	// when it is paid (see SaleDay and Tx.BusinessDay).
 	BusinessDay string `json:"business_day,omitempty"`
+	// Shift is the number of the shift the sale counts in, fixed in the
+	// commit that records it PAID (Till.Shift then); 0: none (a sale from
+	// before shifts, or paid while no shift was open).
+	Shift uint64 `json:"shift,omitempty"`
 
 	Forced      bool   `json:"forced,omitempty"`
 	ForcedBy    string `json:"forced_by,omitempty"`

@@ -22,6 +22,9 @@ type Refund struct {
 	TotalFen      int64        `json:"total_fen"`
 	Reason        string       `json:"reason,omitempty"`
 	AuthorisedBy  string       `json:"authorised_by,omitempty"`
+	// Cashier is who was signed in at the till and made the refund; empty
+	// on refunds from before sign-in.
+	Cashier string `json:"cashier,omitempty"`
 	// Lines are the sale's lines the refund gives back (a refund by line).
 	Lines     []receipt.RefundLine `json:"lines,omitempty"`
 	RefundID  string               `json:"refund_id,omitempty"`
@@ -34,7 +37,10 @@ type Refund struct {
 	// BusinessDay is the yyyymmdd the refund counts on, fixed when it
 	// succeeds (see SettledDay and Tx.BusinessDay).
 	BusinessDay string `json:"business_day,omitempty"`
-	Training    bool   `json:"training,omitempty"`
+	// Shift is the shift the refund counts in, fixed when it succeeds
+	// like BusinessDay (Order.Shift).
+	Shift    uint64 `json:"shift,omitempty"`
+	Training bool   `json:"training,omitempty"`
 	// CouponFen is the coupon part of AmountFen, MerchantCouponFen the
 	// merchant-funded part of it (pos.Refund).
 	CouponFen         int64 `json:"coupon_fen,omitempty"`

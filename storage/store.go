@@ -89,6 +89,14 @@ const (
 	BucketItemSearch   Bucket = "item_search"   // item id → the lower-case text a search matches
 )
 
+// Buckets added by schema version 6: who is signed in at the till and the
+// cashiers' shifts (shiftstore).
+const (
+	// BucketShifts holds "till" → Till (who is signed in now) and the
+	// shift records shiftstore keeps ("shift/<number>").
+	BucketShifts Bucket = "shifts"
+)
+
 // catalogBuckets are the buckets of schema version 5.
 var catalogBuckets = []Bucket{BucketItems, BucketItemBarcodes, BucketItemPLUs, BucketCategories, BucketItemSearch}
 

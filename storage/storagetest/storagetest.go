@@ -6,6 +6,7 @@ package storagetest
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/wxpos/wxpos/storage"
 )
@@ -37,4 +38,23 @@ func Reopen(tb testing.TB, s *storage.Store) *storage.Store {
 		tb.Fatalf("close %s: %v", path, err)
 	}
 	return OpenPath(tb, path)
+}
+
+// SignIn records cashier as signed in at the till of s, with no shift
+// open, as shiftstore would after a right PIN: for tests that sell and are
+// not about signing in (the payment core refuses sales and refunds while
+// nobody is signed in).
+func SignIn(tb testing.TB, s *storage.Store, cashier string) {
+	tb.Helper()
+	err := s.Update(func(tx *storage.Tx) error {
+		tl, err := tx.Till()
+		if err != nil {
+			return err
+		}
+		tl.Cashier, tl.Role, tl.Since, tl.Locked = cashier, "cashier", time.Now(), false
+		return tx.PutTill(tl)
+	})
+	if err != nil {
+		tb.Fatalf("sign in %s: %v", cashier, err)
+	}
 }
