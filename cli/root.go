@@ -100,7 +100,7 @@ func newRoot(runUI UIRunner, served *Env) *cobra.Command {
 		newBackupCmd(&g), newRestoreCmd(&g),
 		newPrintCmd(&g),
 		newReportCmd(&g),
-		newStaffCmd(&g),
+		newStaffCmd(&g), newShiftCmd(&g),
 		newDoctorCmd(&g),
 		newBillCmd(&g),
 		newReconcileCmd(&g),
