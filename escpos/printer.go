@@ -215,6 +215,8 @@ func (p *Printer) open(ctx context.Context) (conn, error) {
 			flag = os.O_RDWR
 		}
 		return openBlocking(ctx, func() (conn, error) { return os.OpenFile(t.Path, flag, 0) })
+	case TargetSpool:
+		return openBlocking(ctx, func() (conn, error) { return openSpool(t.Path) })
 	case TargetSerial:
 		return openBlocking(ctx, func() (conn, error) {
 			return serial.OpenPort(&serial.Config{Name: t.Path, Baud: t.Baud, ReadTimeout: p.statusTimeout()})

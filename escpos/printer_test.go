@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io/fs"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -193,65 +190,6 @@ func TestOpenDrawer(t *testing.T) {
 	}
 }
 
-func TestDeviceFileTargets(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "lp-fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		// Unblock the abandoned open of the writing end, so it can finish.
-		if r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
-			time.Sleep(50 * time.Millisecond)
-			r.Close()
-		}
-	})
-	lp0 := filepath.Join(dir, "lp0")
-	if err := os.WriteFile(lp0, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	readOnly := filepath.Join(dir, "lp-ro")
-	if err := os.WriteFile(readOnly, nil, 0o400); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name    string
-		path    string
-		wantErr []error
-	}{
-		{"file receives the job", lp0, nil},
-		{"missing device is offline", filepath.Join(dir, "nope", "lp0"), []error{escpos.ErrOffline, fs.ErrNotExist}},
-		{"no reader times out", fifo, []error{escpos.ErrTimeout}},
-	}
-	if os.Geteuid() != 0 {
-		tests = append(tests, struct {
-			name    string
-			path    string
-			wantErr []error
-		}{"no permission", readOnly, []error{escpos.ErrPermission}})
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			pr := &escpos.Printer{Target: escpos.Target{Kind: escpos.TargetUSB, Path: tt.path}, JobTimeout: 200 * time.Millisecond}
-			err := pr.Send(context.Background(), []byte("hello\n"))
-			for _, want := range tt.wantErr {
-				if !errors.Is(err, want) {
-					t.Errorf("err = %v, want %v", err, want)
-				}
-			}
-			if tt.wantErr != nil {
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, _ := os.ReadFile(tt.path); string(got) != "hello\n" {
-				t.Errorf("device got %q", got)
-			}
-		})
-	}
-}
-
 func TestCancelledContext(t *testing.T) {
 	fp := newFakePrinter(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -305,6 +243,10 @@ func TestParseTarget(t *testing.T) {
 		{in: "tcp:printer.local", want: escpos.Target{Kind: escpos.TargetTCP, Addr: "printer.local:9100"}, str: "tcp:printer.local:9100"},
 		{in: "tcp:[::1]:9101", want: escpos.Target{Kind: escpos.TargetTCP, Addr: "[::1]:9101"}, str: "tcp:[::1]:9101"},
 		{in: "tcp:[::1]", want: escpos.Target{Kind: escpos.TargetTCP, Addr: "[::1]:9100"}, str: "tcp:[::1]:9100"},
+		{in: `serial:\\.\COM10:115200`, want: escpos.Target{Kind: escpos.TargetSerial, Path: `\\.\COM10`, Baud: 115200}, str: `serial:\\.\COM10:115200`},
+		{in: "spool:POS-80 Printer", want: escpos.Target{Kind: escpos.TargetSpool, Path: "POS-80 Printer"}, str: "spool:POS-80 Printer"},
+		{in: `spool:\\shop-pc\POS80`, want: escpos.Target{Kind: escpos.TargetSpool, Path: `\\shop-pc\POS80`}, str: `spool:\\shop-pc\POS80`},
+		{in: "spool: ", bad: true},
 		{in: "tcp:host:99999", bad: true},
 		{in: "tcp:", bad: true},
 		{in: "serial:/dev/ttyS0:0", bad: true},

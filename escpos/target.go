@@ -16,6 +16,7 @@ const (
 	TargetUSB    TargetKind = "usb"    // a device file, e.g. /dev/usb/lp0
 	TargetSerial TargetKind = "serial" // a serial port, e.g. /dev/ttyUSB0 at 9600 baud
 	TargetTCP    TargetKind = "tcp"    // a network printer, raw port 9100
+	TargetSpool  TargetKind = "spool"  // Windows: a printer by name, through the spooler in RAW mode
 )
 
 // Defaults for targets that leave them out.
@@ -28,7 +29,7 @@ const (
 // ParseTarget; String gives the value back.
 type Target struct {
 	Kind TargetKind
-	Path string // usb and serial: device path (or COMn on Windows)
+	Path string // usb and serial: device path (or COMn on Windows); spool: printer name
 	Baud int    // serial only
 	Addr string // tcp only: host:port
 }
@@ -39,6 +40,8 @@ type Target struct {
 //	usb:/dev/usb/lp0          device file
 //	serial:/dev/ttyUSB0:9600  serial port and baud rate (baud optional, 9600)
 //	tcp:192.168.1.50:9100     network printer (port optional, 9100)
+//	serial:COM3:9600          Windows serial port (COM10 and up work too)
+//	spool:POS-80              Windows: the printer of that name, RAW through the spooler
 func ParseTarget(s string) (Target, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == string(TargetNone) {
@@ -46,11 +49,17 @@ func ParseTarget(s string) (Target, error) {
 	}
 	kind, rest, ok := strings.Cut(s, ":")
 	if !ok || rest == "" {
-		return Target{}, fmt.Errorf("%w: printer %q: want none, usb:PATH, serial:PATH[:BAUD] or tcp:HOST[:PORT]", ErrInvalidArgument, s)
+		return Target{}, fmt.Errorf("%w: printer %q: want none, usb:PATH, serial:PATH[:BAUD], tcp:HOST[:PORT] or spool:NAME", ErrInvalidArgument, s)
 	}
 	switch TargetKind(kind) {
 	case TargetUSB:
 		return Target{Kind: TargetUSB, Path: rest}, nil
+	case TargetSpool:
+		name := strings.TrimSpace(rest)
+		if name == "" {
+			return Target{}, fmt.Errorf("%w: printer %q: no printer name", ErrInvalidArgument, s)
+		}
+		return Target{Kind: TargetSpool, Path: name}, nil
 	case TargetSerial:
 		t := Target{Kind: TargetSerial, Path: rest, Baud: DefaultBaud}
 		if i := strings.LastIndexByte(rest, ':'); i > 0 {
@@ -84,6 +93,8 @@ func (t Target) String() string {
 	switch t.Kind {
 	case TargetUSB:
 		return "usb:" + t.Path
+	case TargetSpool:
+		return "spool:" + t.Path
 	case TargetSerial:
 		return "serial:" + t.Path + ":" + strconv.Itoa(t.Baud)
 	case TargetTCP:
