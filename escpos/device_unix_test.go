@@ -75,4 +75,3 @@ func TestDeviceFileTargets(t *testing.T) {
 		})
 	}
 }
-
