@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -758,7 +759,10 @@ func checkSecretFile(field, path string) (Warning, error) {
 	if fi.IsDir() {
 		return "", &FieldError{Field: field, Problem: path + " is a directory, not a key file"}
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
+	// On Windows the mode bits say nothing about who can read a file (every
+	// writable file is 0666; ACLs decide, and %AppData% is the user's own):
+	// the warning would be noise there, with a chmod that does not exist.
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
 		return Warning(fmt.Sprintf("%s: %s is readable by other users (mode %v); run: chmod 600 %s", field, path, fi.Mode().Perm(), path)), nil
 	}
 	return "", nil
