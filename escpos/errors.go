@@ -82,7 +82,7 @@ func classify(ctx context.Context, err error) error {
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
 		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH),
 		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ENODEV),
-		errors.Is(err, syscall.ENXIO), errors.Is(err, net.ErrClosed):
+		errors.Is(err, syscall.ENXIO), errors.Is(err, net.ErrClosed), isAny(err, offlineErrnos):
 		return ErrOffline
 	case errors.Is(err, syscall.ENOSPC):
 		// The Linux usblp driver reports an empty paper roll this way.
@@ -93,4 +93,14 @@ func classify(ctx context.Context, err error) error {
 		return ErrOffline
 	}
 	return ErrIO
+}
+
+// isAny reports whether err matches one of targets.
+func isAny(err error, targets []error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
 }

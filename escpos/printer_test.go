@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -110,7 +109,7 @@ func TestClosedPortIsOffline(t *testing.T) {
 	if !errors.Is(err, escpos.ErrOffline) {
 		t.Fatalf("err = %v, want ErrOffline", err)
 	}
-	if !errors.Is(err, syscall.ECONNREFUSED) {
+	if !errors.Is(err, errConnRefused) {
 		t.Errorf("err = %v does not keep the cause (connection refused)", err)
 	}
 	var pe *escpos.PrintError

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -175,6 +177,13 @@ func Restore(live, src string, opts *RestoreOptions) (*Restored, error) {
 	if exists {
 		res.Aside = asideName(live, o.Now())
 	}
+	if runtime.GOOS == "windows" {
+		// Windows cannot replace a file that is open (the lock is the
+		// open, mapped file itself): let go just before the swap. A wxpos
+		// that opens the old file in this instant makes the rename fail
+		// with the old database still in place, never a torn one.
+		release()
+	}
 	if err := swapIn(live, tmp, res.Aside); err != nil {
 		return nil, err
 	}
@@ -198,7 +207,7 @@ func holdLive(live string, timeout time.Duration) (current Lineage, exists bool,
 	switch {
 	case err == nil:
 		cur.View(func(tx *Tx) error { current = readLineage(tx.tx); return nil })
-		return current, true, func() { cur.Close() }, nil
+		return current, true, sync.OnceFunc(func() { cur.Close() }), nil
 	case errors.Is(err, ErrNotDatabase), errors.Is(err, ErrSchemaTooNew):
 		return Lineage{}, true, release, nil
 	}
@@ -236,14 +245,11 @@ func swapIn(live, tmp, aside string) error {
 			renamedAside = true
 		}
 	}
-	if err := os.Rename(tmp, live); err != nil {
+	if err := renameDurable(tmp, live); err != nil {
 		if renamedAside {
 			os.Rename(aside, live)
 		}
 		return fmt.Errorf("restore: installing %s: %w", live, err)
-	}
-	if err := syncDir(filepath.Dir(live)); err != nil {
-		return fmt.Errorf("restore: %w", err)
 	}
 	return nil
 }
@@ -307,17 +313,4 @@ func samePath(a, b string) (bool, error) {
 	fa, errA := os.Stat(aa)
 	fb, errB := os.Stat(bb)
 	return errA == nil && errB == nil && os.SameFile(fa, fb), nil
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
 }
