@@ -4,9 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -32,8 +34,23 @@ func run(t *testing.T, args ...string) (int, string, string) {
 
 func TestVersion(t *testing.T) {
 	code, out, _ := run(t, "version")
-	if code != 0 || !strings.HasPrefix(out, "wxpos ") {
+	if code != 0 || !strings.HasPrefix(out, "wxpos "+cli.Version+"\n") {
 		t.Fatalf("code %d, out %q", code, out)
+	}
+	// What -ldflags -X sets is printed as it is.
+	commit, date := cli.Commit, cli.BuildDate
+	t.Cleanup(func() { cli.Commit, cli.BuildDate = commit, date })
+	cli.Commit, cli.BuildDate = "0123456789abcdef0123456789abcdef01234567", "2026-12-05T17:00:00Z"
+	_, out, _ = run(t, "version")
+	for _, want := range []string{
+		"\ncommit 0123456789abcdef0123456789abcdef01234567\n",
+		"\nbuilt 2026-12-05T17:00:00Z\n",
+		"\n" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n",
+		fmt.Sprintf("\ndatabase schema %d ", storage.SchemaVersion),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version printed %q, want a line %q", out, want)
+		}
 	}
 }
 

@@ -144,10 +144,10 @@ func usageErrors(c *cobra.Command) {
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the wxpos version",
+		Short: "Print the version, commit, build date and database schema",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "wxpos %s\n", Version)
+			_, err := fmt.Fprint(cmd.OutOrStdout(), ReadBuild())
 			return err
 		},
 	}

@@ -12,6 +12,13 @@ import (
 // version.
 const SchemaVersion = 6
 
+// PreMigrationBackup names the copy of the database at path that Open keeps
+// before migrating it from schema from: "wxpos.db.schema4.bak" beside it. A
+// wxpos of that schema's era opens it (after `wxpos restore`, or renamed).
+func PreMigrationBackup(path string, from uint64) string {
+	return fmt.Sprintf("%s.schema%d.bak", path, from)
+}
+
 // migration moves a database from version to-1 to version to, inside the
 // same transaction as the version bump.
 type migration struct {
@@ -119,6 +126,13 @@ func (s *Store) migrateTo(target uint64, steps []migration) error {
 	start, err := s.Version()
 	if err != nil {
 		return err
+	}
+	if start > 0 && start < target && s.path != "" {
+		// An upgrade keeps the file as it was, in case the new build has to
+		// be rolled back: the older binary refuses the migrated file.
+		if _, err := s.BackupFile(PreMigrationBackup(s.path, start)); err != nil {
+			return fmt.Errorf("backup before migrating from schema %d: %w", start, err)
+		}
 	}
 	for _, m := range steps {
 		if m.to > target {

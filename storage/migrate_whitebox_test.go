@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -33,6 +34,19 @@ func TestMigrate_FromEmptyAndRefuseNewer(t *testing.T) {
 		t.Fatalf("after migration schema %d, want %d", v, SchemaVersion+1)
 	}
 	s.Close()
+	// The file as it was before the migration is kept beside it, and this
+	// build opens it.
+	bak, err := Open(PreMigrationBackup(path, SchemaVersion), &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("pre-migration backup: %v", err)
+	}
+	if v, _ := bak.Version(); v != SchemaVersion {
+		t.Errorf("backup at schema %d, want %d", v, SchemaVersion)
+	}
+	bak.Close()
+	if _, err := os.Stat(PreMigrationBackup(path, 0)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a new file was backed up before its first migration: %v", err)
+	}
 	// This build knows only SchemaVersion: a file past it is refused.
 	_, err = Open(path, nil)
 	if !errors.Is(err, ErrSchemaTooNew) {
