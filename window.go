@@ -52,6 +52,7 @@ func windowOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	opts := []ui.Option{
 		ui.WithTraining(cfg.Training()),
 		ui.WithLanguage(ui.Lang(cfg.UI.Locale)),
+		ui.WithKiosk(cfg.UI.Kiosk),
 		ui.WithLogger(env.Logger),
 		ui.WithAmountLimits(cfg.Payment.MaxAmount.Fen, cfg.Payment.ConfirmAbove.Fen),
 		ui.WithLineLimits(pricing.Limits{MaxPercent: cfg.Payment.DiscountMaxPercent, MaxFen: cfg.Payment.DiscountMaxAmount.Fen},

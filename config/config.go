@@ -232,6 +232,9 @@ type Display struct {
 // UI holds display preferences.
 type UI struct {
 	Locale string `toml:"locale"` // zh-CN or en
+	// Kiosk runs the window full screen without decorations, and closing
+	// it needs a manager's PIN: for a till that boots into wxpos.
+	Kiosk bool `toml:"kiosk"`
 }
 
 // DefaultBillMaxSizeMB is bill.max_size_mb when not set.

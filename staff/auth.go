@@ -48,6 +48,8 @@ const (
 	// ActionAbnormalRefund settles a refund WeChat could not pay back
 	// (pos.ActionAbnormalRefund).
 	ActionAbnormalRefund Action = "abnormal_refund"
+	// ActionQuit closes the window of a till in kiosk mode ([ui] kiosk).
+	ActionQuit Action = "quit_kiosk"
 )
 
 // required lists the role each action needs; the permission table.
@@ -68,6 +70,7 @@ var required = map[Action]Role{
 	ActionCatalog:        RoleManager,
 	ActionDeleteLine:     RoleManager,
 	ActionAbnormalRefund: RoleManager,
+	ActionQuit:           RoleManager,
 }
 
 // Allows reports whether role r may perform a by itself. Unknown actions

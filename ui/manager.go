@@ -412,6 +412,8 @@ func mgrActionMsg(a staff.Action) msg {
 		return msgMgrActDiscount
 	case staff.ActionDeleteLine:
 		return msgMgrActDeleteLine
+	case staff.ActionQuit:
+		return msgMgrActQuit
 	}
 	return msgMgrActOther
 }

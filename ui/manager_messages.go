@@ -45,6 +45,7 @@ const (
 	msgMgrActCashOut   msg = "mgr.act.cashOut"
 	msgMgrActSettings  msg = "mgr.act.settings"
 	msgMgrActOther     msg = "mgr.act.other"
+	msgMgrActQuit      msg = "mgr.act.quit"
 
 	msgRefTitle           msg = "ref.title"
 	msgRefSearch          msg = "ref.search"
@@ -235,6 +236,7 @@ var managerMessages = map[msg]translation{
 	msgMgrActCashOut:   {"现金支出", "cash paid out"},
 	msgMgrActSettings:  {"修改设置", "change settings"},
 	msgMgrActOther:     {"经理操作", "manager action"},
+	msgMgrActQuit:      {"关闭收银台（自助终端模式）", "close the till (kiosk mode)"},
 
 	msgRefTitle:           {"退款", "Refund"},
 	msgRefSearch:          {"订单号、收据号、交易号后 4 位，或扫描收据条码", "Order no., receipt no., last 4 of the transaction ID, or scan the receipt"},

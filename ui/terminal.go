@@ -47,6 +47,8 @@ type options struct {
 	training       bool
 	custDisplay    CustomerDisplay
 	custWindow     CustomerWindow
+	kiosk          bool
+	quit           func() // how an approved kiosk close ends the window; tests set it
 }
 
 // WithCheckout connects the payment core. Without it the sale screen works
@@ -153,6 +155,8 @@ type Terminal struct {
 	keys     keyBurst    // every typed key passes here first
 	keyTimer *time.Timer // flushes keys held by keys once input is quiet
 	now      func() time.Time
+
+	kiosk *console // the close request's PIN prompt in kiosk mode, once asked
 }
 
 // loopScreens are the screens every sale passes through. They are built once
@@ -193,6 +197,7 @@ func newTerminal(ctx context.Context, w fyne.Window, do func(func()), opts ...Op
 	w.SetTitle(t.cat.T(msgAppTitle))
 	w.Canvas().SetOnTypedKey(t.typedKey)
 	w.Canvas().SetOnTypedRune(t.typedRune)
+	t.setupKiosk()
 	t.showSale()
 	t.refreshOutcomes()
 	t.watchStatus()

@@ -1,0 +1,39 @@
+package ui
+
+import "github.com/wxpos/wxpos/staff"
+
+// WithKiosk makes the window the till's only program ([ui] kiosk = true):
+// full screen, so no title bar or borders, and a close (the window
+// manager's button, Alt+F4, a session logout asking politely) needs a
+// manager's PIN; without one the window stays.
+func WithKiosk(on bool) Option { return func(o *options) { o.kiosk = on } }
+
+func (t *Terminal) setupKiosk() {
+	if !t.opt.kiosk {
+		return
+	}
+	t.w.SetFullScreen(true)
+	t.w.SetCloseIntercept(t.askQuit)
+}
+
+// askQuit is a close request in kiosk mode. The approval is written to the
+// audit trail like any other manager override. With no manager back end
+// (or no manager yet) nobody can approve, and the window stays open.
+func (t *Terminal) askQuit() {
+	if t.opt.manager == nil {
+		t.log().Warn("kiosk mode: close refused, no manager to approve it")
+		return
+	}
+	if t.kiosk != nil && t.kiosk.prompt != nil {
+		return // already asking
+	}
+	t.kiosk = &console{t: t, m: t.opt.manager}
+	t.kiosk.askPIN(staff.ActionQuit, "", 0, func(staff.Approval) {
+		t.log().Info("kiosk mode: close approved")
+		if t.opt.quit != nil {
+			t.opt.quit()
+			return
+		}
+		t.w.Close() // Close does not go through the intercept
+	})
+}
