@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/goreleaser/nfpm/v2"
+	_ "github.com/goreleaser/nfpm/v2/deb" // registers the deb packager
+)
+
+// writeDeb packages bin as packaging/nfpm.yaml says. The config's ${VERSION},
+// ${BIN} and ${ARCH} come from the flags; its relative paths are the
+// repository root's.
+func writeDeb(root, out, version, bin, arch string) error {
+	if bin == "" {
+		return fmt.Errorf("deb: -bin is required")
+	}
+	bin, err := filepath.Abs(bin)
+	if err != nil {
+		return err
+	}
+	if version == "" {
+		app, err := readFyneApp(root)
+		if err != nil {
+			return err
+		}
+		version = app.Details.Version
+	}
+	out, err = filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	if err := os.Chdir(root); err != nil {
+		return err
+	}
+	vars := map[string]string{"VERSION": version, "BIN": bin, "ARCH": arch}
+	cfg, err := nfpm.ParseFileWithEnvMapping("packaging/nfpm.yaml", func(k string) string { return vars[k] })
+	if err != nil {
+		return err
+	}
+	info, err := cfg.Get("deb")
+	if err != nil {
+		return err
+	}
+	info = nfpm.WithDefaults(info)
+	if err := nfpm.PrepareForPackager(info, "deb"); err != nil {
+		return err
+	}
+	pkg, err := nfpm.Get("deb")
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := pkg.Package(info, f); err != nil {
+		f.Close()
+		os.Remove(out)
+		return fmt.Errorf("deb: %w", err)
+	}
+	return f.Close()
+}
