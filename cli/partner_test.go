@@ -73,8 +73,9 @@ ca_file = "ca.pem"
 // against `wxpos sandbox --tls` acting as WeChat Pay, for each API
 // generation: doctor proves the provider's keys and the sp/sub binding,
 // then a scan payment, a QR payment the customer pays, a refund, the
-// sub-merchant's bill and a reconciliation with no difference. The
-// sandbox's direct merchant sells the same day and appears nowhere.
+// sub-merchant's bill and a reconciliation with no difference, and in v3
+// the sub-merchant's fund flow checked against it. The sandbox's direct
+// merchant sells the same day and appears nowhere.
 func TestSubMerchantCycle(t *testing.T) {
 	for _, mode := range []string{"v3", "v2"} {
 		t.Run(mode, func(t *testing.T) { subMerchantCycle(t, mode) })
@@ -149,6 +150,16 @@ func subMerchantCycle(t *testing.T, mode string) {
 	if code != 0 || !strings.Contains(out, "matched 3") || !strings.Contains(out, "other_terminal 0") ||
 		!strings.Contains(out, "differences: none") {
 		t.Fatalf("reconcile: exit %d\n%s%s", code, out, errOut)
+	}
+	// The fetch checked the sub-merchant's own fund flow in v3
+	// (/v3/bill/sub-merchant-fundflowbill, decrypted with the provider's
+	// key): 12.88 + 5.00 − 2.88 less the fees 0.08 + 0.03 − 0.02, and
+	// none of the direct merchant's 7.77. v2 has no sub-merchant fund flow:
+	// nothing is checked, nothing fails.
+	flow := "fund flow " + day + " (basic account, the whole merchant): BALANCED"
+	sums := "trade bill ¥14.91 net of fees ¥0.09; basic account ¥14.91 net of fees ¥0.09"
+	if mode == "v3" && (!strings.Contains(out, flow) || !strings.Contains(out, sums)) || mode == "v2" && strings.Contains(out, "fund flow") {
+		t.Fatalf("reconcile's fund-flow check (%s):\n%s", mode, out)
 	}
 }
 

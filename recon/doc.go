@@ -38,7 +38,9 @@
 //     bill: never a partial result.
 //   - CheckFundFlow holds a day's trade bill (the merchant's, all
 //     terminals) against the basic account's fund-flow bill (recon/live
-//     FundFlow downloads and reads it): each payment must be credited its
+//     FundFlow downloads and reads it; a sub-merchant's is its own, from
+//     v3's sub-merchant fund-flow bill; v2 has none for a sub-merchant,
+//     ErrNoFundFlowSource): each payment must be credited its
 //     应结订单金额 less its fee, each refund debited its 退款金额 (not
 //     申请退款金额: a NOCASH coupon's part goes back from WeChat) less the
 //     fee given back, with the trade bill's fees; a different fee is

@@ -72,7 +72,10 @@
 // abnormal refunds and bills, a JSAPI payer as sub_openid with sub_appid
 // or else sp_openid), v2 requests carry sub_mch_id and sub_appid; the
 // client-side pay parameters are for the sub-merchant's app when it has
-// one. An answer naming
+// one. FundFlowBill fetches the sub-merchant's own fund flow in v3
+// (/v3/bill/sub-merchant-fundflowbill: encrypted files, opened with
+// DecryptBillFile and the provider's key); v2 has none (ErrUnsupported).
+// An answer naming
 // another sub-merchant is untrusted; Transaction.MchID is the sub-merchant
 // and Transaction.SpMchID the provider.
 //

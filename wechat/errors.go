@@ -31,6 +31,11 @@ var ErrUnknownSerial = errors.New("wechat: unknown verification serial")
 // field or carries an invalid one. Nothing was sent: the outcome is known.
 var ErrInvalidArgument = errors.New("wechat: invalid request")
 
+// ErrUnsupported is returned (wrapped) by a call the API generation does
+// not offer in the client's mode (v2 has no sub-merchant fund-flow bill).
+// Nothing was sent.
+var ErrUnsupported = errors.New("wechat: not offered by this API")
+
 // ErrNotConfigured is returned (wrapped) by New for a missing or inconsistent
 // option, and by calls that need a credential the client was not given.
 var ErrNotConfigured = errors.New("wechat: client not configured")

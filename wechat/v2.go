@@ -547,11 +547,18 @@ func (c *V2Client) DownloadFundFlow(ctx context.Context, r FundFlowRequest) ([]b
 	return buf.Bytes(), nil
 }
 
-// DownloadFundFlowTo is DownloadFundFlow streaming the bill into w.
+// DownloadFundFlowTo is DownloadFundFlow streaming the bill into w. A
+// client acting for a sub-merchant gets ErrUnsupported: downloadfundflow
+// has no sub_mch_id (its field tables name the merchant's own accounts
+// only); the sub-merchant's fund flow is v3's
+// /v3/bill/sub-merchant-fundflowbill.
 func (c *V2Client) DownloadFundFlowTo(ctx context.Context, r FundFlowRequest, w io.Writer) (int64, error) {
 	const op = "v2 downloadfundflow"
 	if err := r.validate(); err != nil {
 		return 0, err
+	}
+	if c.s.subMchID != "" {
+		return 0, fmt.Errorf("%w: v2 has no sub-merchant fund-flow bill (API v3 has)", ErrUnsupported)
 	}
 	date := r.Date.In(tz.Shanghai).Format("20060102")
 	ctx, cancel := c.t.withDeadline(ctx)

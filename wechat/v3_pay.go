@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -494,34 +495,46 @@ func (c *Client) billTo(ctx context.Context, op, pathQuery, what string, w io.Wr
 	if !strings.EqualFold(apply.HashType, "SHA1") || len(apply.HashValue) != 40 {
 		return 0, decodeFailed(op, fmt.Errorf("unsupported hash %q", apply.HashType))
 	}
-	u, err := url.Parse(apply.DownloadURL)
-	if err != nil || u.Path == "" {
-		return 0, decodeFailed(op, errors.New("bad download_url"))
-	}
-	// The file is fetched from our configured host(s) at the path of
-	// download_url: the same host in production, and never a host the
-	// response could send us to. It is unsigned; the SHA1 vouches for it.
-	req := v3Request{op: "v3 billdownload", method: http.MethodGet, pathQuery: u.RequestURI(), noVerify: true}
-	resp, err := c.open(ctx, req)
+	resp, err := c.openBillFile(ctx, op, what, apply.DownloadURL)
 	if err != nil {
-		return 0, fmt.Errorf("%s download: %w", what, err)
+		return 0, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		raw, err := readResponse(req.op, resp, maxResponseSize)
-		if err == nil {
-			_, err = c.interpret(ctx, req, raw)
-			if err == nil {
-				err = decodeFailed(req.op, fmt.Errorf("unexpected HTTP status %d", raw.status))
-			}
-		}
-		return 0, fmt.Errorf("%s download: %w", what, err)
-	}
-	n, err := copyBill(req.op, bufio.NewReader(resp.Body), w, c.s.maxBillSize, apply.HashValue)
+	n, err := copyBill("v3 billdownload", bufio.NewReader(resp.Body), w, c.s.maxBillSize, apply.HashValue)
 	if err != nil {
 		return n, fmt.Errorf("%s: %w", what, err)
 	}
 	return n, nil
+}
+
+// openBillFile starts the download of a bill file at downloadURL (an
+// apply call's download_url) and returns the answer when it is 200. The
+// file is fetched from our configured host(s) at the path of
+// download_url: the same host in production, and never a host the
+// response could send us to. It is unsigned; the apply call's SHA1
+// vouches for it.
+func (c *Client) openBillFile(ctx context.Context, op, what, downloadURL string) (*http.Response, error) {
+	u, err := url.Parse(downloadURL)
+	if err != nil || u.Path == "" {
+		return nil, decodeFailed(op, errors.New("bad download_url"))
+	}
+	req := v3Request{op: "v3 billdownload", method: http.MethodGet, pathQuery: u.RequestURI(), noVerify: true}
+	resp, err := c.open(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s download: %w", what, err)
+	}
+	if resp.StatusCode == http.StatusOK {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	raw, err := readResponse(req.op, resp, maxResponseSize)
+	if err == nil {
+		_, err = c.interpret(ctx, req, raw)
+		if err == nil {
+			err = decodeFailed(req.op, fmt.Errorf("unexpected HTTP status %d", raw.status))
+		}
+	}
+	return nil, fmt.Errorf("%s download: %w", what, err)
 }
 
 // FundFlowBill applies for and downloads the fund-flow bill (资金账单) of
@@ -545,8 +558,94 @@ func (c *Client) FundFlowBillTo(ctx context.Context, r FundFlowRequest, w io.Wri
 	ctx, cancel := c.t.withDeadline(ctx)
 	defer cancel()
 	date := r.Date.In(tz.Shanghai).Format(time.DateOnly)
+	if c.s.subMchID != "" {
+		return c.subFundFlowTo(ctx, date, r.account(), w)
+	}
 	q := url.Values{"bill_date": {date}, "account_type": {string(r.account())}, "tar_type": {"GZIP"}}
 	return c.billTo(ctx, "v3 fundflowbill", "/v3/bill/fundflowbill?"+q.Encode(), "fund-flow bill "+date, w)
+}
+
+// encryptedBill is one file of an encrypted bill's apply answer
+// (download_bill_list[]).
+type encryptedBill struct {
+	Sequence    int    `json:"bill_sequence"`
+	HashType    string `json:"hash_type"`
+	HashValue   string `json:"hash_value"`
+	DownloadURL string `json:"download_url"`
+	EncryptKey  string `json:"encrypt_key"`
+	Nonce       string `json:"nonce"`
+}
+
+// subFundFlowTo is FundFlowBillTo for a service provider's sub-merchant:
+// GET /v3/bill/sub-merchant-fundflowbill (sub_mchid, algorithm
+// AEAD_AES_256_GCM, no tar_type), whose answer lists one or more files
+// (bill_sequence from 1; WeChat splits a bill above about 16 GB), each
+// encrypted with a key of its own (DecryptBillFile with the provider's
+// merchant key). The files are decrypted, checked against their SHA1 and
+// written in sequence: joined, they are the bill. The SHA1 is taken of
+// the plain file (assumed: the pages say only "实际下载账单文件的哈希值";
+// AES-GCM authenticates the ciphertext in any case).
+func (c *Client) subFundFlowTo(ctx context.Context, date string, account Account, w io.Writer) (int64, error) {
+	const op = "v3 sub-merchant-fundflowbill"
+	what := "sub-merchant fund-flow bill " + date
+	if c.s.mchKey == nil {
+		return 0, fmt.Errorf("%w: the sub-merchant fund-flow bill needs the merchant key", ErrNotConfigured)
+	}
+	q := url.Values{"sub_mchid": {c.s.subMchID}, "bill_date": {date}, "account_type": {string(account)}, "algorithm": {"AEAD_AES_256_GCM"}}
+	var apply struct {
+		Count int             `json:"download_bill_count"`
+		List  []encryptedBill `json:"download_bill_list"`
+	}
+	if _, err := c.do(ctx, v3Request{op: op, method: http.MethodGet, pathQuery: "/v3/bill/sub-merchant-fundflowbill?" + q.Encode(), out: &apply}); err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	if apply.Count != len(apply.List) || len(apply.List) == 0 {
+		return 0, decodeFailed(op, fmt.Errorf("download_bill_count %d with %d files", apply.Count, len(apply.List)))
+	}
+	sort.Slice(apply.List, func(i, j int) bool { return apply.List[i].Sequence < apply.List[j].Sequence })
+	var n int64
+	for i, f := range apply.List {
+		if f.Sequence != i+1 {
+			return n, decodeFailed(op, fmt.Errorf("bill_sequence %d where %d was due", f.Sequence, i+1))
+		}
+		if !strings.EqualFold(f.HashType, "SHA1") || len(f.HashValue) != 40 {
+			return n, decodeFailed(op, fmt.Errorf("unsupported hash %q", f.HashType))
+		}
+		m, err := c.encryptedBillTo(ctx, op, what, f, w, c.s.maxBillSize-n)
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// encryptedBillTo downloads one encrypted bill file, decrypts it and
+// writes it to w, at most limit plain bytes.
+func (c *Client) encryptedBillTo(ctx context.Context, op, what string, f encryptedBill, w io.Writer, limit int64) (int64, error) {
+	resp, err := c.openBillFile(ctx, op, what, f.DownloadURL)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	// GCM opens a whole message: the ciphertext (the plain file and its
+	// 16-byte tag) is held, within the bill size limit.
+	file, err := io.ReadAll(io.LimitReader(resp.Body, limit+16+1))
+	if err != nil {
+		return 0, &TransportError{Op: "v3 billdownload", Err: fmt.Errorf("bill body: %w", err)}
+	}
+	if int64(len(file)) > limit+16 {
+		return 0, &TransportError{Op: "v3 billdownload", Err: fmt.Errorf("bill larger than %d bytes", limit)}
+	}
+	plain, err := DecryptBillFile(c.s.mchKey, f.EncryptKey, f.Nonce, file)
+	if err != nil {
+		return 0, fmt.Errorf("%s file %d: %w", what, f.Sequence, err)
+	}
+	n, err := copyBill("v3 billdownload", bufio.NewReader(bytes.NewReader(plain)), w, limit, f.HashValue)
+	if err != nil {
+		return n, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
 }
 
 // copyBill copies a bill body to w, gunzipping it when it starts with the

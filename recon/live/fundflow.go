@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -17,18 +18,21 @@ type FundFlowClient interface {
 }
 
 // FundFlow implements recon.FundFlowSource with the source's client:
-// recon.ErrNoFundFlowSource when it cannot fetch fund-flow bills, or acts
-// for a service provider's sub-merchant, whose money is not in the
-// provider's basic account that /v3/bill/fundflowbill describes.
+// recon.ErrNoFundFlowSource when it cannot fetch fund-flow bills, or not
+// in its mode (wechat.ErrUnsupported: a v2 client acting for a service
+// provider's sub-merchant, whose money is not in the provider's account
+// that downloadfundflow describes). A v3 client acting for a sub-merchant
+// fetches the sub-merchant's own (/v3/bill/sub-merchant-fundflowbill).
 func (s Source) FundFlow(ctx context.Context, day recon.Day) ([]recon.FlowRow, error) {
 	fc, ok := s.Client.(FundFlowClient)
 	if !ok {
 		return nil, recon.ErrNoFundFlowSource
 	}
-	if sub, ok := s.Client.(interface{ SubMchID() string }); ok && sub.SubMchID() != "" {
-		return nil, recon.ErrNoFundFlowSource
+	rows, err := FundFlow(ctx, fc, day)
+	if errors.Is(err, wechat.ErrUnsupported) {
+		return nil, fmt.Errorf("%w: %w", recon.ErrNoFundFlowSource, err)
 	}
-	return FundFlow(ctx, fc, day)
+	return rows, err
 }
 
 // FundFlow downloads day's fund-flow bill of the basic account and reads

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,32 +98,30 @@ func TestFundFlowMatchesTradeBill(t *testing.T) {
 	})
 }
 
-// subMerchantClient is a client acting for a service provider's
-// sub-merchant, whose fund flow is not the provider's to fetch.
-type subMerchantClient struct{ fetched int }
+// v2SubMerchantClient is a v2 client acting for a service provider's
+// sub-merchant: v2 has no fund-flow bill of the sub-merchant's, so its
+// FundFlowBill answers wechat.ErrUnsupported without a call.
+type v2SubMerchantClient struct{ fetched int }
 
-func (c *subMerchantClient) TradeBill(context.Context, wechat.BillRequest) ([]byte, error) {
+func (c *v2SubMerchantClient) TradeBill(context.Context, wechat.BillRequest) ([]byte, error) {
 	return nil, nil
 }
-func (c *subMerchantClient) QueryByOutTradeNo(context.Context, string) (*wechat.Transaction, error) {
+func (c *v2SubMerchantClient) QueryByOutTradeNo(context.Context, string) (*wechat.Transaction, error) {
 	return nil, nil
 }
-func (c *subMerchantClient) FundFlowBill(context.Context, wechat.FundFlowRequest) ([]byte, error) {
+func (c *v2SubMerchantClient) FundFlowBill(context.Context, wechat.FundFlowRequest) ([]byte, error) {
 	c.fetched++
-	return nil, nil
+	return nil, fmt.Errorf("downloadfundflow: %w", wechat.ErrUnsupported)
 }
-func (c *subMerchantClient) SubMchID() string { return "1700000001" }
 
-// TestFundFlowNotForSubMerchant: a source acting for a sub-merchant (both
-// wechat clients say so with SubMchID) fetches no fund flow — the basic
-// account's bill is the provider's — and says so with ErrNoFundFlowSource.
+// TestFundFlowNotForSubMerchant: a source whose client cannot fetch its
+// merchant's fund flow in its mode (a v2 sub-merchant client:
+// wechat.ErrUnsupported) says so with ErrNoFundFlowSource, which the
+// fetcher takes as "nothing to check", not as a failure to retry.
 func TestFundFlowNotForSubMerchant(t *testing.T) {
-	var (
-		_ interface{ SubMchID() string } = (*wechat.Client)(nil)
-		_ interface{ SubMchID() string } = (*wechat.V2Client)(nil)
-	)
-	c := &subMerchantClient{}
-	if _, err := (live.Source{Client: c}).FundFlow(context.Background(), "20261125"); !errors.Is(err, recon.ErrNoFundFlowSource) || c.fetched != 0 {
+	c := &v2SubMerchantClient{}
+	_, err := (live.Source{Client: c}).FundFlow(context.Background(), "20261125")
+	if !errors.Is(err, recon.ErrNoFundFlowSource) || c.fetched != 1 {
 		t.Fatalf("err %v, %d fetches", err, c.fetched)
 	}
 }

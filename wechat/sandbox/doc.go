@@ -173,7 +173,10 @@
 //
 // Fund-flow bills (v3 /v3/bill/fundflowbill, v2 /pay/downloadfundflow)
 // are generated for the basic account from the same ledger days as the
-// trade bill (fundflow.go; what is assumed: README).
+// trade bill; the provider's own account has none, its sub-merchant's
+// comes from /v3/bill/sub-merchant-fundflowbill as one AES-256-GCM file
+// whose key is encrypted to the provider's certificate (fundflow.go; what
+// is assumed: README).
 //
 // Not simulated: single-item (SINGLE, goods_detail)
 // promotions, refunds funded from chosen accounts (amount.from).

@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"sort"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/tz"
+	"github.com/wxpos/wxpos/wechat"
 )
 
 // The fund-flow bill (资金账单) lists the money that moved in one of the
@@ -116,11 +119,21 @@ func renderFundFlow(rows []fundRow) []byte {
 }
 
 // handleV3FundFlowBill is GET /v3/bill/fundflowbill: the same apply and
-// download as the trade bill.
+// download as the trade bill. Asked by the service provider it is the
+// provider's own account (申请服务商资金账单), which the sandbox's
+// provider never has money in: its sub-merchants' money is theirs (see
+// handleV3SubFundFlowBill).
 func (s *Server) handleV3FundFlowBill(r *http.Request, _ []byte) v3Reply {
 	q := r.URL.Query()
 	day, rep, ok := v3BillDate(q.Get("bill_date"))
 	if !ok {
+		return rep
+	}
+	if s.spCaller(r) {
+		s.update(func(now time.Time) bool {
+			rep = v3BillRefusal(providerFundFlow(now, day))
+			return false
+		})
 		return rep
 	}
 	account := q.Get("account_type")
@@ -163,6 +176,10 @@ func (s *Server) handleDownloadFundFlow(p map[string]string) v2Result {
 	var data []byte
 	var aerr *apiError
 	s.update(func(now time.Time) bool {
+		if s.v2SP(p) {
+			aerr = providerFundFlow(now, day) // the provider's own account, whatever sub_mch_id says
+			return false
+		}
 		data, aerr = s.fundFlow(now, day, account)
 		return false
 	})
@@ -181,3 +198,92 @@ func (s *Server) handleDownloadFundFlow(p map[string]string) v2Result {
 var v2DownloadFundFlow = &v2Endpoint{fields: []field{
 	{name: "bill_date", max: 8, required: true}, {name: "account_type", max: 16, required: true}, {name: "tar_type", max: 8},
 }}
+
+// providerFundFlow is why the service provider's own fund-flow bill of day
+// is refused: the trade bill's availability, else no statement (the
+// sandbox's provider earns nothing of its own).
+func providerFundFlow(now, day time.Time) *apiError {
+	if err := billAvailable(now, billDay(day)); err != nil {
+		return err
+	}
+	return errNoStatement
+}
+
+// subFundFlowAccounts are the account_type values of the sub-merchant
+// fund-flow bill and whether the sub-merchant's account has flows (its
+// page adds DEPOSIT, 保证金账户).
+var subFundFlowAccounts = map[string]bool{"BASIC": true, "OPERATION": false, "FEES": false, "DEPOSIT": false}
+
+// handleV3SubFundFlowBill is GET /v3/bill/sub-merchant-fundflowbill, the
+// service provider asking for its sub-merchant's fund flow: sub_mchid,
+// bill_date, account_type and algorithm required (the official page),
+// tar_type optional. The bill is the sub-merchant's ledger's, rendered as
+// the direct merchant's, offered as one encrypted file (offerEncryptedBill).
+func (s *Server) handleV3SubFundFlowBill(r *http.Request, _ []byte) v3Reply {
+	if !s.spCaller(r) {
+		return v3Err(errSubMchNotAllowed)
+	}
+	q := r.URL.Query()
+	for _, name := range []string{"sub_mchid", "bill_date", "account_type", "algorithm"} {
+		if q.Get(name) == "" {
+			return v3JSON(http.StatusBadRequest, v3ErrorBody{Code: "PARAM_ERROR", Message: "缺少参数" + name, Detail: &v3Detail{Field: name, Location: "query"}})
+		}
+	}
+	led, aerr := s.subLedger(q.Get("sub_mchid"))
+	if aerr != nil {
+		return v3Err(aerr)
+	}
+	day, rep, ok := v3BillDate(q.Get("bill_date"))
+	if !ok {
+		return rep
+	}
+	account := q.Get("account_type")
+	moves, ok := subFundFlowAccounts[account]
+	if !ok {
+		return v3Err(errAccountType)
+	}
+	if !moves {
+		account = "OPERATION" // never moves, refused like the direct merchant's
+	}
+	switch q.Get("algorithm") {
+	case "AEAD_AES_256_GCM":
+	case "SM4_GCM":
+		return v3Err(errParam.with("algorithm暂不支持SM4_GCM")) // the sandbox's limit, see README
+	default:
+		return v3Err(errParam.with("algorithm参数错误"))
+	}
+	tar := q.Get("tar_type")
+	if tar != "" && tar != "GZIP" {
+		return v3Err(errTarType)
+	}
+	s.updateIn(led, func(now time.Time) bool {
+		data, aerr := s.fundFlow(now, day, account)
+		if aerr != nil {
+			rep = v3BillRefusal(aerr)
+			return false
+		}
+		rep = s.offerEncryptedBill(r, now, data, tar)
+		return false
+	})
+	return rep
+}
+
+// offerEncryptedBill keeps data for download as an encrypted bill file
+// for the provider (wechat.EncryptBillFile under its merchant certificate's
+// key; gzipped first with tar GZIP) and answers the apply call with its
+// one-file download_bill_list. hash_value is the SHA1 of the plain,
+// uncompressed bill, as the trade bill's (assumed).
+func (s *Server) offerEncryptedBill(r *http.Request, now time.Time, data []byte, tar string) v3Reply {
+	sum := sha1.Sum(data)
+	if tar == "GZIP" {
+		data = gzipBytes(data)
+	}
+	file, key, nonce, err := wechat.EncryptBillFile(s.sp.merchantPub, data)
+	if err != nil {
+		return v3Err(errSystem)
+	}
+	return v3JSON(http.StatusOK, map[string]any{"download_bill_count": 1, "download_bill_list": []map[string]any{{
+		"bill_sequence": 1, "download_url": s.keepDownload(r, now, file), "encrypt_key": key,
+		"hash_type": "SHA1", "hash_value": hex.EncodeToString(sum[:]), "nonce": nonce,
+	}}})
+}

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha1"
 	"encoding/hex"
 	"io"
@@ -102,4 +103,102 @@ func TestFundFlowBill(t *testing.T) {
 			t.Errorf("v2 Operation account: %v", m)
 		}
 	})
+}
+
+// subFundFlowFile is one entry of a sub-merchant fund-flow bill's answer.
+type subFundFlowFile struct {
+	Sequence    int    `json:"bill_sequence"`
+	DownloadURL string `json:"download_url"`
+	EncryptKey  string `json:"encrypt_key"`
+	HashType    string `json:"hash_type"`
+	HashValue   string `json:"hash_value"`
+	Nonce       string `json:"nonce"`
+}
+
+// TestSubMerchantFundFlowBill: the service provider asks for its
+// sub-merchant's fund flow (GET /v3/bill/sub-merchant-fundflowbill): one
+// encrypted file whose key decrypts with the provider's merchant key, the
+// bill inside the sub-merchant's flows only (the direct merchant's payment
+// is not there), its SHA1 the announced one, gzipped inside with
+// tar_type=GZIP; the provider's own account (/v3/bill/fundflowbill, v2
+// downloadfundflow) has no statement; the refusals.
+func TestSubMerchantFundFlowBill(t *testing.T) {
+	d := newEnv(t, nil)
+	p := d.asPartner()
+	pp := d.prof.Partner
+	d.directCodepay(newNo("DF"), 111)
+	sub := newNo("SF")
+	if r := p.spCodepay(sub, pp.SubMchID, 1234); r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	d.sb.Advance(24 * time.Hour)
+	day := start.Format(time.DateOnly)
+	priv, err := wechat.ParsePrivateKeyPEM([]byte(pp.MerchantPrivateKeyPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/v3/bill/sub-merchant-fundflowbill?sub_mchid=" + pp.SubMchID + "&bill_date=" + day + "&account_type=BASIC&algorithm=AEAD_AES_256_GCM"
+	for _, tar := range []string{"", "&tar_type=GZIP"} {
+		a := p.v3("GET", base+tar, nil)
+		var ans struct {
+			Count int               `json:"download_bill_count"`
+			List  []subFundFlowFile `json:"download_bill_list"`
+		}
+		a.decode(t, &ans)
+		if a.status != 200 || ans.Count != 1 || len(ans.List) != 1 || ans.List[0].Sequence != 1 || ans.List[0].HashType != "SHA1" || len(ans.List[0].Nonce) != 16 {
+			t.Fatalf("apply%s: %d %s", tar, a.status, a.body)
+		}
+		f := ans.List[0]
+		u, _ := url.Parse(f.DownloadURL)
+		file := p.v3("GET", u.RequestURI(), nil)
+		if file.status != 200 || bytes.Contains(file.body, []byte(sub)) {
+			t.Fatalf("download%s: %d, plain text in the file: %v", tar, file.status, bytes.Contains(file.body, []byte(sub)))
+		}
+		plain, err := wechat.DecryptBillFile(priv, f.EncryptKey, f.Nonce, file.body)
+		if err != nil {
+			t.Fatalf("decrypt%s: %v", tar, err)
+		}
+		if tar != "" {
+			zr, err := gzip.NewReader(bytes.NewReader(plain))
+			if err != nil {
+				t.Fatalf("GZIP bill is not gzip: %v", err)
+			}
+			if plain, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sum := sha1.Sum(plain)
+		text := string(plain)
+		if hex.EncodeToString(sum[:]) != f.HashValue || !strings.HasPrefix(text, fundFlowHeader) || !strings.Contains(text, "`"+sub) ||
+			!strings.Contains(text, "`12.27,`12.27,") || strings.Contains(text, "`1.11") || strings.Count(text, "\n") != 3 {
+			t.Fatalf("bill%s (hash %v):\n%s", tar, hex.EncodeToString(sum[:]) == f.HashValue, text)
+		}
+	}
+	if a := p.v3("GET", "/v3/bill/fundflowbill?bill_date="+day, nil); a.code(t) != "NO_STATEMENT_EXIST" {
+		t.Fatalf("the provider's own account: %d %s", a.status, a.body)
+	}
+	q := map[string]string{"appid": pp.SpAppID, "mch_id": pp.SpMchID, "sub_mch_id": pp.SubMchID, "nonce_str": wechat.NonceString(),
+		"bill_date": strings.ReplaceAll(day, "-", ""), "account_type": "Basic", "sign_type": "HMAC-SHA256"}
+	q["sign"] = wechat.SignV2(q, pp.APIKey, wechat.SignHMACSHA256)
+	if r := d.v2Raw("/pay/downloadfundflow", wechat.EncodeXML(q), wechat.SignHMACSHA256); r["return_code"] != "FAIL" || r["error_code"] != "20002" {
+		t.Fatalf("v2 downloadfundflow of the provider: %v", r)
+	}
+	for name, c := range map[string]struct {
+		e     *env
+		query string
+		code  string
+	}{
+		"direct merchant":       {d, base, "PARAM_ERROR"},
+		"no sub_mchid":          {p, strings.Replace(base, "sub_mchid="+pp.SubMchID+"&", "", 1), "PARAM_ERROR"},
+		"no algorithm":          {p, strings.TrimSuffix(base, "&algorithm=AEAD_AES_256_GCM"), "PARAM_ERROR"},
+		"SM4_GCM":               {p, strings.Replace(base, "AEAD_AES_256_GCM", "SM4_GCM", 1), "PARAM_ERROR"},
+		"unserved sub-merchant": {p, strings.Replace(base, pp.SubMchID, "1799999999", 1), "INVALID_REQUEST"},
+		"operation account":     {p, strings.Replace(base, "BASIC", "OPERATION", 1), "NO_STATEMENT_EXIST"},
+		"deposit account":       {p, strings.Replace(base, "BASIC", "DEPOSIT", 1), "NO_STATEMENT_EXIST"},
+		"unknown account":       {p, strings.Replace(base, "BASIC", "SAVINGS", 1), "PARAM_ERROR"},
+	} {
+		if a := c.e.v3("GET", c.query, nil); a.code(t) != c.code {
+			t.Errorf("%s: %d %s", name, a.status, a.body)
+		}
+	}
 }

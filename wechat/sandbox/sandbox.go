@@ -363,6 +363,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund", s.v3(s.handleV3ApplyAbnormalRefund))
 	mux.Handle("GET /v3/bill/tradebill", s.v3(s.handleV3TradeBill))
 	mux.Handle("GET /v3/bill/fundflowbill", s.v3(s.handleV3FundFlowBill))
+	mux.Handle("GET /v3/bill/sub-merchant-fundflowbill", s.v3(s.handleV3SubFundFlowBill))
 	mux.Handle("GET /v3/billdownload/file", s.v3(s.handleV3BillFile))
 	mux.Handle("GET /v3/certificates", s.v3(s.handleV3Certificates))
 	s.partnerRoutes(mux)

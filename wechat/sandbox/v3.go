@@ -909,20 +909,28 @@ func v3BillRefusal(aerr *apiError) v3Reply {
 // fresh token valid for DownloadURLTTL, and answers with its SHA1 (of the
 // plain text) and download_url. Called inside an update.
 func (s *Server) offerBill(r *http.Request, now time.Time, data []byte, tar string) v3Reply {
+	sum := sha1.Sum(data)
+	suffix := ""
+	if tar == "GZIP" {
+		data = gzipBytes(data)
+		suffix = "&tartype=gzip"
+	}
+	u := s.keepDownload(r, now, data) + suffix
+	return v3JSON(http.StatusOK, map[string]string{"hash_type": "SHA1", "hash_value": hex.EncodeToString(sum[:]), "download_url": u})
+}
+
+// keepDownload keeps file for download behind a fresh token until
+// DownloadURLTTL has passed, forgetting the expired ones, and returns its
+// download_url.
+func (s *Server) keepDownload(r *http.Request, now time.Time, file []byte) string {
 	for t, d := range s.downloads {
 		if !now.Before(d.expires) {
 			delete(s.downloads, t)
 		}
 	}
-	sum := sha1.Sum(data)
 	token := randomToken(48)
-	u := s.baseURL(r) + "/v3/billdownload/file?token=" + token
-	if tar == "GZIP" {
-		data = gzipBytes(data)
-		u += "&tartype=gzip"
-	}
-	s.downloads[token] = download{data: data, expires: now.Add(s.opts.DownloadURLTTL)}
-	return v3JSON(http.StatusOK, map[string]string{"hash_type": "SHA1", "hash_value": hex.EncodeToString(sum[:]), "download_url": u})
+	s.downloads[token] = download{data: file, expires: now.Add(s.opts.DownloadURLTTL)}
+	return s.baseURL(r) + "/v3/billdownload/file?token=" + token
 }
 
 func (s *Server) handleV3BillFile(r *http.Request, _ []byte) v3Reply {
