@@ -32,6 +32,9 @@ type Line struct {
 	ItemID  string `json:"item_id,omitempty"`
 	Barcode string `json:"barcode,omitempty"`
 	Name    string `json:"name"`
+	// Category is the item's category as sold, for reports by category
+	// (empty: none, or a line older than the field).
+	Category string `json:"category,omitempty"`
 	// Unit is empty (or a piece unit such as 件) when Qty counts pieces,
 	// UnitKg when the item is sold by weight: then Qty is grams and
 	// UnitFen the price of one kilogram.

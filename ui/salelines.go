@@ -126,7 +126,7 @@ func (t *Terminal) lineOf(it products.Item, c products.Code) (receipt.Line, bool
 	if t.cat.lang == LangEN {
 		lang = "en"
 	}
-	l := receipt.Line{ItemID: it.ID, Name: it.Label(lang), Qty: 1, UnitFen: it.Price}
+	l := receipt.Line{ItemID: it.ID, Name: it.Label(lang), Category: it.Category, Qty: 1, UnitFen: it.Price}
 	if c.Kind != products.KindWeighed {
 		l.Barcode = c.Key
 	}
