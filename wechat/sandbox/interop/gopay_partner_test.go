@@ -198,12 +198,10 @@ func partnerP12(t *testing.T, p *sandbox.ProfilePartner) string {
 	return path
 }
 
-// TestGopayV2Partner drives gopay v1.5.123's v2 client as the service
-// provider (its appid, mch_id, key and .p12) with sub_mch_id on each call:
-// micropay, query, refund (client certificate), refund query, reverse and
-// the sub-merchant's bill, each answer through the SDK's VerifySign.
-func TestGopayV2Partner(t *testing.T) {
-	ctx := context.Background()
+// gopayV2PartnerClient is gopay's v2 client of the sandbox's service
+// provider: its appid, mch_id, API key and .p12 (production mode).
+func gopayV2PartnerClient(t *testing.T) (*gopayv2.Client, *sandbox.ProfilePartner) {
+	t.Helper()
 	p := profile().Partner
 	c := gopayv2.NewClient(p.SpAppID, p.SpMchID, p.APIKey, true)
 	c.SetHttpClient(xhttp.NewClient().SetTransport(redirected()))
@@ -211,6 +209,16 @@ func TestGopayV2Partner(t *testing.T) {
 	if err := c.AddCertPkcs12FilePath(partnerP12(t, p)); err != nil {
 		t.Fatal(err)
 	}
+	return c, p
+}
+
+// TestGopayV2Partner drives gopay v1.5.123's v2 client as the service
+// provider (its appid, mch_id, key and .p12) with sub_mch_id on each call:
+// micropay, query, refund (client certificate), refund query, reverse and
+// the sub-merchant's bill, each answer through the SDK's VerifySign.
+func TestGopayV2Partner(t *testing.T) {
+	ctx := context.Background()
+	c, p := gopayV2PartnerClient(t)
 	verify := func(what, st string, bean any) {
 		t.Helper()
 		if ok, err := gopayv2.VerifySign(p.APIKey, st, bean); err != nil || !ok {
