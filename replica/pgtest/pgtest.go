@@ -52,6 +52,7 @@ type Cluster struct {
 	up     bool
 	tls    bool
 	maxCon int
+	sync   bool // fsync on: commits are flushed (Options.Durable)
 }
 
 // BinDir finds the directory of initdb and pg_ctl: pg_config --bindir,
@@ -92,6 +93,10 @@ type Options struct {
 	TLSCert, TLSKey []byte
 	// MaxConnections is the server's max_connections; zero: 200.
 	MaxConnections int
+	// Durable keeps PostgreSQL's fsync and full_page_writes on, as a
+	// real server runs, for benchmarks of what a durable commit costs;
+	// tests run without them (faster, and a crash is never tested).
+	Durable bool
 }
 
 // Start creates a cluster in a new temporary directory and starts it.
@@ -108,6 +113,7 @@ func StartWith(ctx context.Context, o *Options) (*Cluster, error) {
 	if o != nil && o.MaxConnections > 0 {
 		c.maxCon = o.MaxConnections
 	}
+	c.sync = o != nil && o.Durable
 	uid, gid := -1, -1
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
@@ -208,7 +214,10 @@ func (c *Cluster) resume(ctx context.Context) error {
 	if c.up {
 		return nil
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=%d", c.port, c.dir, c.maxCon)
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=%d", c.port, c.dir, c.maxCon)
+	if !c.sync {
+		opts += " -c fsync=off -c full_page_writes=off"
+	}
 	if c.tls {
 		opts += fmt.Sprintf(" -c ssl=on -c ssl_cert_file=%s -c ssl_key_file=%s",
 			filepath.Join(c.dir, "server.crt"), filepath.Join(c.dir, "server.key"))
