@@ -575,7 +575,11 @@ func checkReplicaLog(ctx context.Context, rc replica.Config, cfg *config.Config,
 // the sequence numbers.
 func ReplicaFinding(st replica.Status, now time.Time) Finding {
 	detail := fmt.Sprintf("%s (local %d, replicated %d)", st.Summary(now), st.LocalSeq, st.PushedSeq)
+	var ce *replica.ConflictError
 	switch {
+	case errors.As(st.Err, &ce):
+		return Finding{LevelFail, "replication", fmt.Sprintf("HQ: stopped: %s (local %d, replicated %d)", ce.What, st.LocalSeq, st.PushedSeq),
+			ce.Repair() + "; a second counter with this id gets its own store.terminal_id first"}
 	case errors.Is(st.Err, replica.ErrConflict):
 		return Finding{LevelFail, "replication", detail,
 			"another database replicates as " + st.StoreID + "/" + st.TerminalID + ": give this terminal its own store.terminal_id, or restore its own database"}

@@ -29,7 +29,7 @@ func newHQCmd(g *globalFlags) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newHQReportCmd(g), newHQMigrateCmd(g), newHQOrderCmd(g), newHQStatusCmd(g), newHQReconcileCmd(g), newHQCatalogCmd(g),
-		newHQEnrolCmd(g), newHQRevokeCmd(g))
+		newHQEnrolCmd(g), newHQRevokeCmd(g), newHQVerifyCmd(g), newHQRepairCmd(g))
 	return cmd
 }
 
@@ -260,22 +260,30 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "How far each terminal has replicated",
+		Short: "How far each terminal has replicated, and whether its newest events keep their chain (foreign, deleted, altered rows)",
 		Args:  cobra.NoArgs,
 		RunE: f.run(g, func(ctx context.Context, cmd *cobra.Command, env *Env, pool *pgxpool.Pool, _ []string) error {
 			ts, err := replica.Terminals(ctx, pool, store)
 			if err != nil {
 				return err
 			}
+			problems, err := replica.CheckHeads(ctx, pool, store)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				j := struct {
-					Terminals []hqTerminalJSON `json:"terminals"`
-				}{[]hqTerminalJSON{}}
+					Terminals []hqTerminalJSON       `json:"terminals"`
+					Problems  []replica.ChainProblem `json:"problems"`
+				}{[]hqTerminalJSON{}, problems}
 				for _, t := range ts {
 					j.Terminals = append(j.Terminals, hqTerminalJSON{t.StoreID, t.TerminalID, t.PushedSeq, t.LocalSeq,
 						tz.RFC3339(t.LastPushAt), tz.RFC3339(t.OldestPendingAt)})
 				}
-				return writeJSON(env.Stdout, j)
+				if err := writeJSON(env.Stdout, j); err != nil {
+					return err
+				}
+				return chainProblemsExit(problems)
 			}
 			now := time.Now()
 			for _, t := range ts {
@@ -288,13 +296,31 @@ func newHQStatusCmd(g *globalFlags) *cobra.Command {
 					return err
 				}
 			}
-			return nil
+			for _, p := range problems {
+				if _, err := fmt.Fprintln(env.Stdout, "BROKEN", p); err != nil {
+					return err
+				}
+			}
+			if len(problems) > 0 {
+				if _, err := fmt.Fprintln(env.Stdout, "the newest events are checked here; wxpos hq verify checks every one"); err != nil {
+					return err
+				}
+			}
+			return chainProblemsExit(problems)
 		}),
 	}
 	f.bind(cmd.Flags())
 	cmd.Flags().StringVar(&store, "store", "", "only this store `id`")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: each terminal's replication position")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: each terminal's replication position and the chain problems found")
 	return cmd
+}
+
+// chainProblemsExit is exit status 1 when the chain check found anything.
+func chainProblemsExit(problems []replica.ChainProblem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d terminals' replicated events break their chain (wxpos hq verify names every row)", len(problems))}
 }
 
 // hqTerminalJSON is one terminal in hq status --json.

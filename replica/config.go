@@ -28,8 +28,11 @@ var (
 	// ErrConflict is returned when the database already holds an event
 	// under this terminal's id and sequence with different content: another
 	// terminal is configured with the same store and terminal ids, or this
-	// terminal's database was restored from an older backup. The worker
-	// stops pushing rather than mix two histories.
+	// terminal's database was restored from an older backup, or a row was
+	// written into its sequence at head office. The worker stops pushing
+	// rather than mix two histories, and keeps retrying: the error is a
+	// *ConflictError saying how to repair (hq repair), after which it
+	// pushes its log again.
 	ErrConflict = errors.New("another history is replicated under this terminal id")
 	// ErrNotFound is returned by lookups when there is no such record.
 	ErrNotFound = errors.New("not found in the replica")

@@ -71,6 +71,16 @@
 // reads everything and writes nothing; EnrolReceiver's records
 // notifications. Passwords reach the server only as SCRAM verifiers.
 //
+// Tamper evidence (chain.go, migrations/0008_event_chain.sql): each event
+// carries a chain hash its terminal computed over its own log (the previous
+// chain hash and the event's content as PostgreSQL stores it), so Verify
+// names an altered, deleted or inserted row by store, terminal and
+// sequence, CheckHeads does the cheap part for hq status, and Probe and the
+// worker compare the head's chain with the terminal's own log. A foreign
+// row in a terminal's sequence is a ConflictError that says how to repair:
+// Repair (the admin) removes the terminal's rows and the worker, retrying,
+// pushes its whole log again.
+//
 // Configuration (Config): a DSN without a password; the password from a
 // file (PasswordFile) or the libpq rules (PGPASSFILE, ~/.pgpass); TLS from
 // the DSN's sslmode/sslrootcert, or required and verified against CAFile

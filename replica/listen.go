@@ -27,9 +27,8 @@ const listenCheck = 30 * time.Second
 // LISTEN would pin) listening on NotifyChannel until ctx ends. A NOTIFY
 // about one of this terminal's numbers wakes Run (w.notified), which pulls
 // at once; so does each (re)connection, for whatever was recorded while
-// nobody listened. It is a shortcut only: Run still pulls at every poll,
-// so a NOTIFY lost with a dropped connection delays a hint by one poll and
-// loses nothing.
+// nobody listened. Run also pulls every Options.HintEvery, so a NOTIFY
+// lost otherwise delays a hint by that much and loses nothing.
 func (w *Worker) listen(ctx context.Context) {
 	failures := 0
 	for {

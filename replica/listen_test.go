@@ -3,20 +3,23 @@ package replica
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/wxpos/wxpos/notify"
 )
 
-// hinted runs a worker for S01/T01 with no events and a Poll of poll,
+// hinted runs a worker for S01/T01 with no events and a Poll and
+// HintEvery of poll,
 // whose Hint sends each number to the returned channel.
 func hinted(t *testing.T, ctx context.Context, pool *pgxpool.Pool, poll time.Duration) <-chan string {
 	t.Helper()
 	hints := make(chan string, 16)
-	w, err := NewWorker(openDB(t), pool, Options{StoreID: "S01", TerminalID: "T01", Poll: poll,
+	w, err := NewWorker(openDB(t), pool, Options{StoreID: "S01", TerminalID: "T01", Poll: poll, HintEvery: poll,
 		RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond,
 		Hint: func(no string) error { hints <- no; return nil }})
 	if err != nil {
@@ -142,4 +145,58 @@ func TestHintWithoutNotifyAtPoll(t *testing.T) {
 		}
 		nextHint(t, ctx, hints, no)
 	}
+}
+
+// queryCount is a pgx tracer that counts the statements sent.
+type queryCount struct{ n atomic.Int64 }
+
+func (q *queryCount) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+func (q *queryCount) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestIdleWorkerSendsNothing: a worker with nothing to push that listens
+// for notifications sends PostgreSQL nothing at its polls (it used to ask
+// for notifications at every one, 1 s): within 30 s it falls silent for
+// ten polls in a row, and a NOTIFY still reaches it.
+func TestIdleWorkerSendsNothing(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	admin := migrated(t)
+	pc := admin.Config()
+	qc := &queryCount{}
+	pc.ConnConfig.Tracer = qc
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	const poll = 20 * time.Millisecond
+	hints := make(chan string, 4)
+	w, err := NewWorker(openDB(t), pool, Options{StoreID: "S01", TerminalID: "T01", Poll: poll,
+		Hint: func(no string) error { hints <- no; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(runCtx) }()
+	defer func() { stop(); <-done }()
+	listeners(t, ctx, admin, 1, 0)
+	for last := int64(-1); ; {
+		n := qc.n.Load()
+		if n == last {
+			break
+		}
+		last = n
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the idle worker keeps sending statements: %d so far", n)
+		case <-time.After(10 * poll):
+		}
+	}
+	announce(t, ctx, admin, "EV-1", "PS01-T01-E1-1")
+	nextHint(t, ctx, hints, "PS01-T01-E1-1")
 }

@@ -28,8 +28,13 @@ type Options struct {
 	// terminal_id). Together with the event sequence they key every row.
 	StoreID, TerminalID string
 
-	Batch       int           // events per push; 500
-	Poll        time.Duration // how often an idle worker looks for new events; 1 s
+	Batch int           // events per push; 500
+	Poll  time.Duration // how often an idle worker looks for new events in its own log (no network); 1 s
+	// HintEvery is how often a worker that LISTENs for notifications
+	// (Hint set, not through a transaction pooler) asks PostgreSQL for
+	// them without a NOTIFY (one lost with a dropped connection); 1 min.
+	// Through a pooler, which cannot LISTEN, it asks at every Poll.
+	HintEvery   time.Duration
 	RetryMin    time.Duration // first backoff after a failed push; 500 ms
 	RetryMax    time.Duration // backoff cap while the server is down; 30 s
 	PushTimeout time.Duration // deadline of one push (one PostgreSQL transaction); 15 s
@@ -57,6 +62,7 @@ func (o *Options) defaults() {
 		o.Batch = 500
 	}
 	def(&o.Poll, time.Second)
+	def(&o.HintEvery, time.Minute)
 	def(&o.RetryMin, 500*time.Millisecond)
 	def(&o.RetryMax, 30*time.Second)
 	def(&o.PushTimeout, 15*time.Second)
@@ -134,6 +140,10 @@ type Worker struct {
 	stepMu sync.Mutex // one push at a time (Run and Sync may overlap)
 	cursor uint64     // highest sequence known to be in PostgreSQL
 	known  bool       // cursor was read from PostgreSQL since the last failure
+	// chainSeq and chainVal are the chain hash of the local log at
+	// chainSeq (localChain), kept from push to push.
+	chainSeq uint64
+	chainVal []byte
 
 	mu sync.Mutex
 	st Status
@@ -179,7 +189,8 @@ func (w *Worker) Status() Status {
 // transaction pooler (Pooled), which cannot carry a LISTEN: there the
 // notifications are handed over at each poll.
 func (w *Worker) Run(ctx context.Context) error {
-	if w.o.Hint != nil && !Pooled(w.pool.Config().ConnConfig) {
+	listening := w.o.Hint != nil && !Pooled(w.pool.Config().ConnConfig)
+	if listening {
 		lctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {
@@ -192,6 +203,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		}()
 	}
 	failures := 0
+	var pulled time.Time // when notifications were last pulled
+	hintsDue := true     // pull at the first idle moment
 	for {
 		_, more, err := w.step(ctx)
 		if ctx.Err() != nil {
@@ -210,8 +223,18 @@ func (w *Worker) Run(ctx context.Context) error {
 		default:
 			failures = 0
 			wait = w.o.Poll
-			if err := w.pullHints(ctx); err != nil && ctx.Err() == nil {
-				w.o.Logger.Warn("replicate: notifications", "err", err)
+			// An idle worker reads its own log at each Poll, which costs
+			// no network; it asks PostgreSQL for notifications only when
+			// told (NOTIFY, or listening anew) or HintEvery after the last
+			// time — at each Poll only through a pooler, which cannot
+			// LISTEN. So an idle terminal sends nothing, and its
+			// connection closes after WorkerIdle.
+			if hintsDue || !listening || time.Since(pulled) >= w.o.HintEvery {
+				if err := w.pullHints(ctx); err != nil && ctx.Err() == nil {
+					w.o.Logger.Warn("replicate: notifications", "err", err)
+				} else {
+					pulled, hintsDue = time.Now(), false
+				}
 			}
 		}
 		t := time.NewTimer(wait)
@@ -223,6 +246,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			t.Stop()
 		case <-notified:
 			t.Stop()
+			hintsDue = true
 		case <-t.C:
 		}
 	}
@@ -287,12 +311,15 @@ func (w *Worker) step(ctx context.Context) (n int, more bool, err error) {
 	}()
 	if !w.known {
 		pctx, cancel := context.WithTimeout(ctx, w.o.PushTimeout)
-		seq, digest, err := remoteHead(pctx, w.pool, w.o.StoreID, w.o.TerminalID)
+		seq, digest, chain, err := remoteHead(pctx, w.pool, w.o.StoreID, w.o.TerminalID)
 		cancel()
 		if err != nil {
 			return 0, false, err
 		}
 		if err := w.sameHistory(seq, digest); err != nil {
+			return 0, false, err
+		}
+		if err := w.chainOK(seq, chain); err != nil {
 			return 0, false, err
 		}
 		w.cursor, w.known = seq, true
@@ -302,8 +329,8 @@ func (w *Worker) step(ctx context.Context) (n int, more bool, err error) {
 		return 0, false, err
 	}
 	if b.local < w.cursor {
-		return 0, false, fmt.Errorf("PostgreSQL has events up to %d for %s/%s, this database only %d (restored from a backup? same terminal id on two counters?): %w",
-			w.cursor, w.o.StoreID, w.o.TerminalID, b.local, ErrConflict)
+		return 0, false, w.conflictAt(w.cursor, true, "PostgreSQL has events up to %d for %s/%s, this database only %d (restored from an older backup? the same terminal id on two counters? a foreign row?)",
+			w.cursor, w.o.StoreID, w.o.TerminalID, b.local)
 	}
 	if len(b.events) == 0 {
 		w.progress(b, w.cursor, 0, true)
@@ -344,30 +371,31 @@ func (w *Worker) sameHistory(seq uint64, digest []byte) error {
 		return fmt.Errorf("read event %d: %w", seq, err)
 	}
 	if local == nil {
-		return fmt.Errorf("PostgreSQL has events up to %d for %s/%s, this database only %d (restored from a backup? same terminal id on two counters?): %w",
-			seq, w.o.StoreID, w.o.TerminalID, last, ErrConflict)
+		return w.conflictAt(seq, true, "PostgreSQL has events up to %d for %s/%s, this database only %d (restored from an older backup? the same terminal id on two counters? a foreign row?)",
+			seq, w.o.StoreID, w.o.TerminalID, last)
 	}
 	if string(Digest(*local)) != string(digest) {
-		return fmt.Errorf("event %d of %s/%s in PostgreSQL differs from this database's (same terminal id on two counters?): %w",
-			seq, w.o.StoreID, w.o.TerminalID, ErrConflict)
+		return w.conflictAt(seq, false, "event %d of %s/%s in PostgreSQL is not this terminal's (a foreign row: the same terminal id on two counters, or written at head office)",
+			seq, w.o.StoreID, w.o.TerminalID)
 	}
 	return nil
 }
 
 // remoteHead returns the newest replicated event of a terminal: its
-// sequence (0 when none) and digest.
-func remoteHead(ctx context.Context, db Querier, storeID, terminalID string) (uint64, []byte, error) {
+// sequence (0 when none), digest and chain hash (nil when pushed by a
+// wxpos before the chain).
+func remoteHead(ctx context.Context, db Querier, storeID, terminalID string) (uint64, []byte, []byte, error) {
 	var seq int64
-	var digest []byte
-	err := db.QueryRow(ctx, `SELECT seq, digest FROM events WHERE store_id = $1 AND terminal_id = $2 ORDER BY seq DESC LIMIT 1`,
-		storeID, terminalID).Scan(&seq, &digest)
+	var digest, chain []byte
+	err := db.QueryRow(ctx, `SELECT seq, digest, chain FROM events WHERE store_id = $1 AND terminal_id = $2 ORDER BY seq DESC LIMIT 1`,
+		storeID, terminalID).Scan(&seq, &digest, &chain)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil, nil
+		return 0, nil, nil, nil
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("replicated position of %s/%s: %w", storeID, terminalID, err)
+		return 0, nil, nil, fmt.Errorf("replicated position of %s/%s: %w", storeID, terminalID, err)
 	}
-	return uint64(seq), digest, nil
+	return uint64(seq), digest, chain, nil
 }
 
 // read copies up to Batch events after from, and the current records they
@@ -468,7 +496,10 @@ func (w *Worker) push(ctx context.Context, b *batch) (int, error) {
 	first, last := b.events[0].Seq, b.events[len(b.events)-1].Seq
 	pb := &pgx.Batch{}
 	pb.Queue("BEGIN")
-	w.queueEvents(pb, b)
+	chain, err := w.queueEvents(pb, b)
+	if err != nil {
+		return 0, err
+	}
 	var tail []string
 	if len(b.orders) > 0 {
 		if err := w.queueOrders(pb, b); err != nil {
@@ -511,6 +542,7 @@ func (w *Worker) push(ctx context.Context, b *batch) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("push %s/%s events %d–%d: %w", w.o.StoreID, w.o.TerminalID, first, last, err)
 	}
+	w.chainSeq, w.chainVal = last, chain
 	return inserted, nil
 }
 
@@ -546,7 +578,8 @@ func (w *Worker) results(br pgx.BatchResults, tail []string) (inserted int, err 
 		return 0, err
 	}
 	if len(differ) > 0 {
-		return 0, fmt.Errorf("event %d of %s/%s differs from the one already replicated: %w", differ[0], w.o.StoreID, w.o.TerminalID, ErrConflict)
+		return 0, w.conflictAt(uint64(differ[0]), false, "event %d of %s/%s in PostgreSQL is not this terminal's (a foreign row in its sequence: the same terminal id on two counters, or written at head office)",
+			differ[0], w.o.StoreID, w.o.TerminalID)
 	}
 	for _, what := range tail {
 		if _, err := br.Exec(); err != nil {
@@ -559,9 +592,16 @@ func (w *Worker) results(br pgx.BatchResults, tail []string) (inserted int, err 
 // queueEvents queues the insert of the batch's events and the check of the
 // ones already there (a push whose commit we never heard back about, or a
 // second worker): it returns the sequences whose stored digest is not
-// ours. Rows just inserted carry our digest and never show.
-func (w *Worker) queueEvents(pb *pgx.Batch, b *batch) {
+// ours. Rows just inserted carry our digest and never show. Each event
+// carries its chain hash (chain.go); it returns the last one's. Times go
+// as the microseconds PostgreSQL keeps, whatever the query mode.
+func (w *Worker) queueEvents(pb *pgx.Batch, b *batch) ([]byte, error) {
+	chain, err := w.localChain(b.events[0].Seq - 1)
+	if err != nil {
+		return nil, err
+	}
 	n := len(b.events)
+	chains := make([][]byte, n)
 	seqs := make([]int64, n)
 	ats := make([]time.Time, n)
 	kinds, refs, actors, froms, tos, reasons, datas := make([]string, n), make([]string, n), make([]string, n),
@@ -571,17 +611,26 @@ func (w *Worker) queueEvents(pb *pgx.Batch, b *batch) {
 		seqs[i], ats[i], kinds[i], refs[i], actors[i] = int64(e.Seq), e.Time, pgText(e.Kind), pgText(e.Ref), pgText(e.Actor)
 		froms[i], tos[i], reasons[i], datas[i] = pgText(e.From), pgText(e.To), pgText(e.Reason), pgJSON(e.Data)
 		digests[i] = Digest(e) // of the event as the terminal has it
+		ats[i] = e.Time.Truncate(time.Microsecond)
+		content, err := EventContent(w.o.StoreID, w.o.TerminalID, e)
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		chain = chainNext(chain, content)
+		chains[i] = chain
 	}
-	pb.Queue(`INSERT INTO events (store_id, terminal_id, seq, at, kind, ref, actor, from_state, to_state, reason, data, digest)
-		SELECT $1, $2, u.seq, u.at, u.kind, u.ref, u.actor, u.fs, u.ts, u.reason, NULLIF(u.data, '')::jsonb, u.digest
-		FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bytea[])
-			AS u(seq, at, kind, ref, actor, fs, ts, reason, data, digest)
+	pb.Queue(`INSERT INTO events (store_id, terminal_id, seq, at, kind, ref, actor, from_state, to_state, reason, data, digest, chain)
+		SELECT $1, $2, u.seq, u.at, u.kind, u.ref, u.actor, u.fs, u.ts, u.reason, NULLIF(u.data, '')::jsonb, u.digest, u.chain
+		FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bytea[],
+			$13::bytea[])
+			AS u(seq, at, kind, ref, actor, fs, ts, reason, data, digest, chain)
 		ON CONFLICT (store_id, terminal_id, seq) DO NOTHING
 		RETURNING seq`,
-		w.o.StoreID, w.o.TerminalID, seqs, ats, kinds, refs, actors, froms, tos, reasons, datas, digests)
+		w.o.StoreID, w.o.TerminalID, seqs, ats, kinds, refs, actors, froms, tos, reasons, datas, digests, chains)
 	pb.Queue(`SELECT e.seq FROM events e JOIN unnest($3::bigint[], $4::bytea[]) AS u(seq, digest) ON e.seq = u.seq
 		WHERE e.store_id = $1 AND e.terminal_id = $2 AND e.digest <> u.digest
 		ORDER BY e.seq`, w.o.StoreID, w.o.TerminalID, seqs, digests)
+	return chain, nil
 }
 
 // pgText drops NUL characters, which PostgreSQL text cannot hold (the
@@ -791,7 +840,7 @@ func RemoteSeq(ctx context.Context, db Querier, storeID, terminalID string) (uin
 // (PushedSeq from the last known position is unknown: 0) and Err set.
 func Probe(ctx context.Context, db *storage.Store, q Querier, storeID, terminalID string) Status {
 	st := Status{StoreID: storeID, TerminalID: terminalID}
-	remote, err := RemoteSeq(ctx, q, storeID, terminalID)
+	remote, digest, chain, err := remoteHead(ctx, q, storeID, terminalID)
 	if err != nil {
 		st.Err = err
 	} else {
@@ -811,8 +860,30 @@ func Probe(ctx context.Context, db *storage.Store, q Querier, storeID, terminalI
 	if verr != nil && st.Err == nil {
 		st.Err = verr
 	}
-	if st.Connected && st.PushedSeq > st.LocalSeq {
-		st.Err = fmt.Errorf("PostgreSQL has events up to %d, this database only %d: %w", st.PushedSeq, st.LocalSeq, ErrConflict)
+	if st.Connected && st.Err == nil {
+		st.Err = probeChain(ctx, db, q, storeID, terminalID, remote, digest, chain)
 	}
 	return st
+}
+
+// probeChain checks what PostgreSQL holds of a terminal against its own
+// log: the newest event and its chain hash (which covers every event
+// before it), then every row against its chain (Verify).
+func probeChain(ctx context.Context, db *storage.Store, q Querier, storeID, terminalID string, seq uint64, digest, chain []byte) error {
+	w := &Worker{db: db, o: Options{StoreID: storeID, TerminalID: terminalID}}
+	if err := w.sameHistory(seq, digest); err != nil {
+		return err
+	}
+	if err := w.chainOK(seq, chain); err != nil {
+		return err
+	}
+	check, err := Verify(ctx, q, storeID, terminalID)
+	if err != nil {
+		return err
+	}
+	if n := len(check.Problems); n > 0 {
+		p := check.Problems[0]
+		return w.conflictAt(uint64(p.Seq), false, "PostgreSQL's copy of %s/%s fails its chain check: %s (%d found)", storeID, terminalID, p, n)
+	}
+	return nil
 }
