@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/go-pay/gopay"
@@ -95,12 +96,14 @@ func TestGopaySubMerchantFundFlow(t *testing.T) {
 	}
 }
 
-// TestWechatpayGoSubMerchantFundFlow: the official SDK v0.2.21 has no
-// service for the sub-merchant fund-flow bill; its core client, as the
-// service provider with verification on, applies for it, fetches the file
-// with the NullValidator (the file is unsigned) and utils.DecryptOAEP
-// recovers the file key with the provider's private key.
-func TestWechatpayGoSubMerchantFundFlow(t *testing.T) {
+// TestWechatpayGoSubMerchantBills: the official SDK v0.2.21 has no
+// service for the sub-merchant's bills; its core client, as the service
+// provider with verification on, applies for the trade bill with
+// sub_mchid (the sub-merchant's payment in it, its 特约商户号 column) and
+// for the fund-flow bill, fetches the files with the NullValidator (they
+// are unsigned), and utils.DecryptOAEP recovers the fund-flow file's key
+// with the provider's private key.
+func TestWechatpayGoSubMerchantBills(t *testing.T) {
 	ctx := context.Background()
 	c, p := officialPartnerClient(t)
 	no := sdkNo("OSF")
@@ -117,6 +120,35 @@ func TestWechatpayGoSubMerchantFundFlow(t *testing.T) {
 		io.Copy(io.Discard, res.Response.Body)
 		res.Response.Body.Close()
 	})
+	download := func(u string) []byte {
+		t.Helper()
+		file, err := core.NewClientWithValidator(c, &validators.NullValidator{}).Get(ctx, u)
+		if err != nil {
+			t.Fatalf("download %s: %v", u, err)
+		}
+		defer file.Response.Body.Close()
+		body, err := io.ReadAll(file.Response.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return body
+	}
+	tb, err := c.Get(ctx, apiBase+"/v3/bill/tradebill?"+url.Values{"bill_date": {day}, "sub_mchid": {p.SubMchID}, "bill_type": {"ALL"}, "tar_type": {"GZIP"}}.Encode())
+	if err != nil {
+		t.Fatalf("tradebill: %v", err)
+	}
+	var trade struct {
+		HashType    string `json:"hash_type"`
+		HashValue   string `json:"hash_value"`
+		DownloadURL string `json:"download_url"`
+	}
+	if err := core.UnMarshalResponse(tb.Response, &trade); err != nil {
+		t.Fatal(err)
+	}
+	text := string(checkBillHeaded(t, download(trade.DownloadURL), trade.HashType, trade.HashValue, "交易时间,"))
+	if !strings.Contains(text, "`"+no) || !strings.Contains(text, "`"+p.SpMchID+",`"+p.SubMchID) {
+		t.Fatalf("the sub-merchant's trade bill:\n%s", text)
+	}
 	q := url.Values{"sub_mchid": {p.SubMchID}, "bill_date": {day}, "account_type": {"BASIC"}, "algorithm": {"AEAD_AES_256_GCM"}}
 	res, err := c.Get(ctx, apiBase+"/v3/bill/sub-merchant-fundflowbill?"+q.Encode())
 	if err != nil {
@@ -137,15 +169,7 @@ func TestWechatpayGoSubMerchantFundFlow(t *testing.T) {
 		t.Fatalf("answer %+v: %v", apply, err)
 	}
 	d := apply.List[0]
-	file, err := core.NewClientWithValidator(c, &validators.NullValidator{}).Get(ctx, d.DownloadURL)
-	if err != nil {
-		t.Fatalf("download %s: %v", d.DownloadURL, err)
-	}
-	defer file.Response.Body.Close()
-	body, err := io.ReadAll(file.Response.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := download(d.DownloadURL)
 	priv, err := utils.LoadPrivateKey(p.MerchantPrivateKeyPEM)
 	if err != nil {
 		t.Fatal(err)
