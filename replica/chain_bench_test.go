@@ -258,7 +258,8 @@ type planNode struct {
 	Plans    []planNode `json:"Plans"`
 }
 
-// scans lists a plan's scans as "Node Type on relation [index]".
+// scans lists a plan's scans as "Node Type on relation [index]" (a bitmap
+// index scan as "Bitmap Index Scan [index]").
 func scans(plan string) ([]string, error) {
 	var p struct {
 		Plan planNode `json:"Plan"`
@@ -269,12 +270,15 @@ func scans(plan string) ([]string, error) {
 	var out []string
 	var walk func(n planNode)
 	walk = func(n planNode) {
-		if n.Relation != "" {
+		switch {
+		case n.Relation != "":
 			s := n.NodeType + " on " + n.Relation
 			if n.Index != "" {
 				s += " [" + n.Index + "]"
 			}
 			out = append(out, s)
+		case n.Index != "": // a bitmap index scan names only its index
+			out = append(out, n.NodeType+" ["+n.Index+"]")
 		}
 		for _, c := range n.Plans {
 			walk(c)

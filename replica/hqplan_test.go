@@ -21,6 +21,9 @@ var wantIndex = map[string]string{
 	"order":           "[events_ref]", // the sale's replication time: the partial index's predicate must be spelled
 	"reconcile/chain": "[orders_created_at]",
 	"report/1d/chain": "[hq_sales_daily_pkey]",
+	// the reconciliations of the days asked for, not all of a year's
+	"report/30d/chain": "[events_recon_run]",
+	"report/30d/store": "[events_recon_run]",
 }
 
 // The head-office commands read what they answer: on a generated year of
