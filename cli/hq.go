@@ -19,6 +19,7 @@ import (
 	"github.com/wxpos/wxpos/recon/live"
 	"github.com/wxpos/wxpos/reconstore"
 	"github.com/wxpos/wxpos/replica"
+	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/tz"
 )
 
@@ -51,7 +52,7 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 		from, to, store string
 		asCSV, training bool
 		asJSON          bool
-		out             string
+		out, by, xlsx   string
 	)
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -78,7 +79,11 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 			if err := replica.RequireSchema(ctx, pool); err != nil {
 				return err
 			}
-			r, err := replica.Report(ctx, pool, replica.Query{From: fromDay, To: toDay, StoreID: store, Training: training})
+			q := replica.Query{From: fromDay, To: toDay, StoreID: store, Training: training}
+			if by != "" || xlsx != "" {
+				return hqItemsReport(ctx, env, pool, q, by, itemsFlags{xlsx: xlsx, csv: csvTarget(asCSV, out)}, asJSON)
+			}
+			r, err := replica.Report(ctx, pool, q)
 			if err != nil {
 				return err
 			}
@@ -115,7 +120,34 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object: lines, open items, announced-only items, reconciliations, replication")
 	fs.StringVar(&out, "out", "", "write to this `file` instead of stdout (with --csv: the files' name prefix)")
 	fs.BoolVar(&training, "training", false, "include training-mode (sandbox) sales")
+	fs.StringVar(&by, "by", "", "sales by `item` or category instead (every terminal's lines summed, as wxpos report items)")
+	fs.StringVar(&xlsx, "xlsx", "", "with --by: write an xlsx workbook to `file`")
 	return cmd
+}
+
+// csvTarget is where --csv writes an items report: --out, else stdout.
+func csvTarget(asCSV bool, out string) string {
+	switch {
+	case !asCSV:
+		return ""
+	case out != "":
+		return out
+	}
+	return "-"
+}
+
+// hqItemsReport is hq report --by item|category.
+func hqItemsReport(ctx context.Context, env *Env, pool *pgxpool.Pool, q replica.Query, by string, f itemsFlags, asJSON bool) error {
+	b, err := report.ParseItemsBy(by)
+	if err != nil {
+		return Usagef("hq report: --by: %v", err)
+	}
+	it, err := replica.ItemReport(ctx, pool, q, b)
+	if err != nil {
+		return err
+	}
+	it.TakenAt = it.TakenAt.In(tz.Shanghai)
+	return writeItems(env, it, f, asJSON, csvout.LangFromEnv())
 }
 
 // hqInStoreZone puts r's times in the store's zone, as --json shows every

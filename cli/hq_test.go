@@ -112,6 +112,16 @@ func TestHQJSONAndCSV(t *testing.T) {
 		t.Errorf("hq report --json announced: %+v (lines %+v)", a, rep.Lines)
 	}
 
+	// Sales by item across the chain: the keyed 3.00 sale, as report items has it.
+	var items itemsJSON
+	if out := cmd("hq", "report", "--training", "--by", "item", "--json"); json.Unmarshal([]byte(out), &items) != nil ||
+		len(items.Rows) != 1 || items.Rows[0].Key != "" || items.Total.NetFen != 300 {
+		t.Errorf("hq report --by item --json: %+v\n%s", items, out)
+	}
+	if out := cmd("hq", "report", "--training", "--by", "category", "--csv"); !strings.Contains(out, "300") {
+		t.Errorf("hq report --by category --csv:\n%s", out)
+	}
+
 	prefix := filepath.Join(dir, "hq")
 	out := cmd("hq", "report", "--training", "--csv", "--out", prefix)
 	sales, err := os.ReadFile(prefix + "-sales.csv")

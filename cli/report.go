@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/pos"
@@ -27,24 +28,35 @@ type reportFlags struct {
 	close   bool
 	counted string
 	manager string
+	items   itemsFlags
 }
 
 func newReportCmd(g *globalFlags) *cobra.Command {
 	var f reportFlags
 	cmd := &cobra.Command{
-		Use:   "report x|z",
-		Short: "Print the X (running) or Z (closing) report of a day",
+		Use:   "report x|z|items",
+		Short: "Print the X (running) or Z (closing) report of a day, or sales by item or category",
 		Long: "report x prints the day's figures so far; nothing changes.\n" +
 			"report z prints the Z report of a closed day exactly as it was taken (a reprint), or with --no\n" +
 			"the Z report of that number. report z --close closes the day: it asks for the manager's PIN on\n" +
 			"standard input (one line), takes the Z report and makes the day immutable.\n" +
 			"Days are Asia/Shanghai calendar days; the default is today. --format csv writes a spreadsheet\n" +
-			"(amounts in fen and yuan), json the full report.",
+			"(amounts in fen and yuan), json the full report.\n" +
+			"report items sums the sales of --from..--to by item (--by category: by category) with the X/Z's rules:\n" +
+			"quantity, gross, discounts (a line's own and its share of the sale's), net, and what refunds gave back;\n" +
+			"--csv FILE or --xlsx FILE writes it as a table (--csv - to standard output), --json as one object.",
 		Example: "  wxpos report x\n  wxpos report z --day 2026-11-25 --format csv --out z.csv\n" +
-			"  echo 2468 | wxpos report z --close --counted 1520.50 --manager Wang",
+			"  echo 2468 | wxpos report z --close --counted 1520.50 --manager Wang\n" +
+			"  wxpos report items --from 2026-11-01 --to 2026-11-30 --by category --xlsx nov.xlsx",
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"x", "z"},
+		ValidArgs: []string{"x", "z", "items"},
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, args []string) error {
+			if args[0] == "items" {
+				return runItemsReport(env, f)
+			}
+			if f.items != (itemsFlags{}) {
+				return Usagef("report %s: --from, --to, --by, --csv and --xlsx are for report items", args[0])
+			}
 			return runReport(cmd, env, args[0], f)
 		}),
 	}
@@ -59,7 +71,16 @@ func newReportCmd(g *globalFlags) *cobra.Command {
 	fl.BoolVar(&f.close, "close", false, "z: close the day (needs --manager and the PIN on stdin)")
 	fl.StringVar(&f.counted, "counted", "", "z --close: cash counted in the drawer, in `yuan` (omit if not counted)")
 	fl.StringVar(&f.manager, "manager", "", "z --close: the manager `name` whose PIN is on stdin")
+	bindItemsFlags(fl, &f.items)
 	return cmd
+}
+
+func bindItemsFlags(fl *pflag.FlagSet, f *itemsFlags) {
+	fl.StringVar(&f.from, "from", "", "items: first business `day` (YYYY-MM-DD or yyyymmdd; default today)")
+	fl.StringVar(&f.to, "to", "", "items: last `day`, inclusive (default: --from)")
+	fl.StringVar(&f.by, "by", "", "items: group by item (default) or category")
+	fl.StringVar(&f.csv, "csv", "", "items: write CSV to `file` (- for standard output)")
+	fl.StringVar(&f.xlsx, "xlsx", "", "items: write an xlsx workbook to `file`")
 }
 
 func runReport(cmd *cobra.Command, env *Env, kind string, f reportFlags) error {

@@ -10,9 +10,13 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pricing"
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/storage"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // linesSale is a sale of three lines: one with its category as sold, one
@@ -196,4 +200,100 @@ func TestLinesUnderRoles(t *testing.T) {
 	}
 	_, err = reader.Exec(ctx, `DELETE FROM sale_lines`)
 	refused(t, "reader deletes lines", err)
+}
+
+// TestItemReportMatchesTerminals: two stores' counters sell items (line
+// and sale discounts, weighed and keyed lines, keyed-amount sales) and
+// refund by line and by amount; head office's items report, by item and
+// by category, for the chain and for one store, is the terminals' own
+// items reports summed, row for row, and its totals are Report's.
+func TestItemReportMatchesTerminals(t *testing.T) {
+	ctx := context.Background()
+	pool := migrated(t)
+	counters := []*counter{newCounter(t, "S01", "T01"), newCounter(t, "S01", "T02"), newCounter(t, "S02", "T01")}
+	for k, c := range counters {
+		for i := range 12 {
+			sellItems(t, c, k*100+i)
+		}
+		if err := newWorker(t, c, pool, Options{}).Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// from yesterday: the sales may straddle a Shanghai midnight
+	now := time.Now().In(tz.Shanghai)
+	from, today := now.AddDate(0, 0, -1).Format("20060102"), now.Add(time.Minute).Format("20060102")
+	categoryOf := func(string) string { return "" }
+	for _, by := range []report.ItemsBy{report.ByItem, report.ByCategory} {
+		for _, store := range []string{"", "S01"} {
+			want := report.NewItemsBuilder(by)
+			for _, c := range counters {
+				if store != "" && c.store != store {
+					continue
+				}
+				it, err := reportstore.New(c.db, report.Info{}, nil).Items(from, today, by, categoryOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range it.Rows {
+					want.Add(r)
+				}
+			}
+			w := want.Build(&report.Items{})
+			got, err := ItemReport(ctx, pool, Query{From: from, To: today, StoreID: store}, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Rows, w.Rows) || got.Total != w.Total || len(w.Rows) < 3 {
+				t.Errorf("by %s, store %q:\n got %+v\nwant %+v", by, store, got.Rows, w.Rows)
+			}
+			r, err := Report(ctx, pool, Query{From: from, To: today, StoreID: store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tot := r.Totals(); tot.SaleFen != got.Total.NetFen || tot.RefundFen != got.Total.ReturnedFen || tot.RefundFen == 0 {
+				t.Errorf("by %s, store %q: items net %d, returned %d; report sales %d, refunds %d", by, store,
+					got.Total.NetFen, got.Total.ReturnedFen, tot.SaleFen, tot.RefundFen)
+			}
+		}
+	}
+}
+
+// sellItems takes sale i at counter c: a keyed amount, or items with
+// discounts; every third sale is refunded, by line or by amount.
+func sellItems(t *testing.T, c *counter, i int) {
+	t.Helper()
+	ctx := context.Background()
+	sale := pos.Sale{AmountFen: int64(500 + i*37%900), Cashier: "c1"}
+	if i%4 != 0 {
+		sale.Lines = []receipt.Line{
+			{ItemID: "cola", Name: "可乐", Category: "饮料", Qty: int64(1 + i%3), UnitFen: 350},
+			{ItemID: "pork", Name: "猪肉", Category: "生鲜", Unit: receipt.UnitKg, Qty: int64(250 + i*17), UnitFen: 4000,
+				Discount: &receipt.Discount{Percent: int64(5 + i%10), Reason: "临期", By: "c1", ApprovedBy: "boss"}},
+			{Name: "面包", Qty: 1, UnitFen: int64(300 + i)},
+		}[:1+i%3]
+		if i%2 == 0 {
+			sale.Discount = &receipt.Discount{AmountFen: int64(1 + i%50), Reason: "会员", By: "c1", ApprovedBy: "boss"}
+		}
+		tot, err := pricing.Compute(sale.Lines, sale.Discount)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sale.AmountFen = tot.NetFen
+	}
+	o, err := c.pos.PayCash(ctx, sale, sale.AmountFen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i%3 != 0 {
+		return
+	}
+	r := pos.RefundOrder{OutTradeNo: o.OutTradeNo, Reason: "退货", Approval: pos.Approval{User: "manager", Credential: "x"}}
+	if len(o.Lines) > 0 && i%2 == 1 {
+		r.Lines = []receipt.RefundLine{{Line: 0, Qty: 1}}
+	} else {
+		r.AmountFen = o.AmountFen / 3
+	}
+	if _, err := c.pos.Refund(ctx, r); err != nil {
+		t.Fatal(err)
+	}
 }

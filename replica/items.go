@@ -1,0 +1,61 @@
+package replica
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/wxpos/wxpos/report"
+)
+
+// ItemReport is head office's sales by item or by category over the days
+// of q (its store, or the chain), from the replicated lines
+// (migrations/0007_lines.sql): the terminals' items report summed across
+// them, with the same rows and rules — a sale on the Shanghai day it was
+// paid, a refund on the day it succeeded, a keyed-amount sale and a
+// refund by amount under the keyed-amount row. Its nets add up to
+// Report's sales and its returns to Report's refunds.
+func ItemReport(ctx context.Context, db Querier, q Query, by report.ItemsBy) (*report.Items, error) {
+	start, end, err := dayRange(q.From, q.To)
+	if err != nil {
+		return nil, err
+	}
+	b := report.NewItemsBuilder(by)
+	where := `WHERE day >= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date AND day < ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+		AND ` + storeIs("store_id", q.StoreID) + ` AND (NOT training OR $4)
+		GROUP BY item_id, name, category, unit`
+	rows, err := db.Query(ctx, `SELECT item_id, name, category, unit, sum(qty)::bigint, count(*), sum(gross_fen)::bigint,
+		sum(line_discount_fen + order_discount_fen)::bigint, sum(net_fen)::bigint FROM sale_lines `+where,
+		start, end, q.StoreID, q.Training)
+	if err == nil {
+		err = forRows(rows, func(rows pgx.Rows) error {
+			var r report.ItemRow
+			if err := rows.Scan(&r.ItemID, &r.Name, &r.Category, &r.Unit, &r.Qty, &r.Lines, &r.GrossFen, &r.DiscountFen, &r.NetFen); err != nil {
+				return err
+			}
+			b.Add(r)
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("items report: sales: %w", err)
+	}
+	rows, err = db.Query(ctx, `SELECT item_id, name, category, unit, sum(qty)::bigint, count(*), sum(amount_fen)::bigint
+		FROM refund_lines `+where, start, end, q.StoreID, q.Training)
+	if err == nil {
+		err = forRows(rows, func(rows pgx.Rows) error {
+			var r report.ItemRow
+			if err := rows.Scan(&r.ItemID, &r.Name, &r.Category, &r.Unit, &r.ReturnedQty, &r.ReturnedLines, &r.ReturnedFen); err != nil {
+				return err
+			}
+			b.Add(r)
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("items report: refunds: %w", err)
+	}
+	return b.Build(&report.Items{From: q.From, To: q.To, StoreID: q.StoreID, Training: q.Training, TakenAt: time.Now()}), nil
+}
