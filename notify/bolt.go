@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -61,7 +63,7 @@ var _ Sink = (*BoltSink)(nil)
 // OpenBolt opens (creating) the notification file at path and starts its
 // writer; Close stops it.
 func OpenBolt(path string) (*BoltSink, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, InitialMmapSize: initialMmapSize()})
 	if err != nil {
 		return nil, fmt.Errorf("notify: open %s: %w", path, err)
 	}
@@ -88,6 +90,21 @@ func (s *BoltSink) Close() error {
 	s.closing.Do(func() { close(s.stop) })
 	<-s.stopped
 	return s.db.Close()
+}
+
+// initialMmapSize maps 256 MB of the file from the start on 64-bit Unix
+// (address space only, read on demand), as storage does for the
+// terminal's database. bbolt then grows the file 16 MB (its AllocSize)
+// ahead of need, a hole, instead of to each doubling of a small mapping —
+// each growth a ftruncate and an extra fsync inside a commit, and each
+// remap a pause for every reader — so a young notification file commits
+// like an old one. Windows (the file grows to the mapping) and 32-bit keep
+// bbolt's default.
+func initialMmapSize() int {
+	if runtime.GOOS == "windows" || strconv.IntSize < 64 {
+		return 0
+	}
+	return 256 << 20
 }
 
 func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
