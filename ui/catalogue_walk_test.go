@@ -124,7 +124,7 @@ func catalogueEntry(text string) bool {
 
 // dataText is text that is data, not a message: an amount, a number, a
 // time, an order or receipt number — no word of any language in it.
-var dataText = regexp.MustCompile(`^([0-9A-Z¥.,:;/+\-–—_ ()#×%…•·]*|[0-9]+ mm)$`)
+var dataText = regexp.MustCompile(`^([0-9A-Z¥.,:;/+\-–—_ ()#×%…•·=]*|[0-9]+ mm)$`)
 
 // internalWords are what the domain's errors say; none may reach a screen.
 var internalWords = []string{"declined:", "payment code already used", "transport:", "not recorded —", "wechat:", "invalid state transition", "order busy", "refund limit", "disk full:", "wrong name or PIN", "paper out"}

@@ -176,7 +176,8 @@ func (c *customerWindow) showLines(lines []receipt.Line) {
 	c.lines.Refresh()
 }
 
-// custQty is "2 × ¥4.00", or the weight of a weighed line.
+// custQty is "2 × ¥4.00 =" (the row's amount is the line's total), or
+// the weight of a weighed line.
 func custQty(l receipt.Line) string {
 	if l.Weighed() {
 		return strconv.FormatFloat(float64(l.Qty)/1000, 'f', 3, 64) + " kg"
@@ -184,7 +185,7 @@ func custQty(l receipt.Line) string {
 	if l.Qty <= 1 {
 		return ""
 	}
-	return strconv.FormatInt(l.Qty, 10) + " × " + formatFen(l.UnitFen)
+	return strconv.FormatInt(l.Qty, 10) + " × " + formatFen(l.UnitFen) + " ="
 }
 
 // Show draws f on the UI goroutine (custdisplay.Sink); it never waits.

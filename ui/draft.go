@@ -67,7 +67,11 @@ func (d *saleDraft) addItem(l receipt.Line) {
 	if l.ItemID != "" && !l.Weighed() && l.Override == nil {
 		for i, have := range d.lines {
 			if have.ItemID == l.ItemID && !have.Weighed() && have.UnitFen == l.UnitFen && have.Override == nil && have.Discount == nil {
-				d.lines[i].Qty += l.Qty
+				have.Qty += l.Qty
+				if _, err := pricing.Price(&have); err != nil {
+					break // too much for one line: a line of its own
+				}
+				d.lines[i] = have
 				d.sel = i
 				d.changed()
 				return
@@ -86,10 +90,16 @@ func (d *saleDraft) setQty(i int, qty int64) error {
 	}
 	l := d.lines[i]
 	l.Qty = qty
-	if _, err := pricing.GrossFen(l); err != nil {
+	if l.Discount != nil {
+		cp := *l.Discount
+		l.Discount = &cp
+	}
+	// Priced again: the line's total (and a percent discount) follow the
+	// quantity, so what the screen shows is what the receipt prints.
+	if _, err := pricing.Price(&l); err != nil {
 		return err
 	}
-	d.lines[i].Qty = qty
+	d.lines[i] = l
 	d.changed()
 	return nil
 }

@@ -38,13 +38,13 @@ type lineRow struct {
 }
 
 func newLineRow() (fyne.CanvasObject, *lineRow) {
-	r := &lineRow{name: widget.NewLabel(""), detail: widget.NewLabel(""), qty: widget.NewLabel(""),
+	r := &lineRow{name: widget.NewLabel(""), detail: widget.NewLabel(""), qty: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}),
 		total: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})}
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.detail.Truncation = fyne.TextTruncateEllipsis
 	r.detail.Importance = widget.WarningImportance
 	// Fixed widths for the numbers, the rest for the name: rows line up.
-	nums := container.NewHBox(container.NewGridWrap(fyne.NewSize(96, 36), r.qty), container.NewGridWrap(fyne.NewSize(110, 36), r.total))
+	nums := container.NewHBox(container.NewGridWrap(fyne.NewSize(190, 36), r.qty), container.NewGridWrap(fyne.NewSize(110, 36), r.total))
 	mid := container.NewGridWithColumns(2, r.name, r.detail)
 	return container.NewBorder(nil, nil, nil, nums, mid), r
 }
@@ -82,8 +82,16 @@ func (v *lineView) fill(i int, r *lineRow) {
 	l := d.lines[i]
 	r.name.SetText(l.Name)
 	r.detail.SetText(v.t.lineDetail(l))
-	r.qty.SetText("× " + receipt.QtyText(l))
+	r.qty.SetText(lineQtyText(l))
 	r.total.SetText(formatFen(l.TotalFen))
+}
+
+// lineQtyText is a line's quantity times its unit price, "2 × 3.50 =" or
+// "0.750kg × 40.00 =",
+// beside the line's total in the next column: the total is always the
+// line's, as the receipt prints it, never the unit price.
+func lineQtyText(l receipt.Line) string {
+	return receipt.QtyText(l) + " × " + formatFen(l.UnitFen) + " =" // a weighed line's unit price is per kg
 }
 
 // show redraws the lines and selects the draft's selected line.

@@ -249,3 +249,31 @@ func itemSale(h *harness) {
 	h.typeText("12.5+8")
 	s.refresh()
 }
+
+// TestLineShowsQuantityTimesPrice: a line of two colas reads
+// "2 × ¥3.50 =" beside its total ¥7.00 — the amount column is the line's
+// total, as on the receipt, on the sale screen and the customer window —
+// and the line keeps the item's category as sold.
+func TestLineShowsQuantityTimesPrice(t *testing.T) {
+	items, codes := testItems(t)
+	h := newHarness(t, WithCatalog(items, nil))
+	s := screenAs[*saleScreen](h)
+	h.wedgeScan(codes["cola"])
+	h.wedgeScan(codes["cola"])
+	d := &h.term.draft
+	if len(d.lines) != 1 || d.lines[0].Qty != 2 || d.lines[0].Category != "饮料" {
+		t.Fatalf("lines %+v", d.lines)
+	}
+	_, r := newLineRow()
+	s.lineView.fill(0, r)
+	if r.qty.Text != "2 × ¥3.50 =" || r.total.Text != "¥7.00" {
+		t.Errorf("sale screen row: %q %q, want \"2 × ¥3.50 =\" \"¥7.00\"", r.qty.Text, r.total.Text)
+	}
+	if q := custQty(d.lines[0]); q != "2 × ¥3.50 =" {
+		t.Errorf("customer window: %q", q)
+	}
+	weighed := receipt.Line{Unit: receipt.UnitKg, Qty: 750, UnitFen: 4000, TotalFen: 3000}
+	if q := lineQtyText(weighed); q != "0.750kg × ¥40.00 =" {
+		t.Errorf("weighed line: %q", q)
+	}
+}
