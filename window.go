@@ -104,6 +104,9 @@ func backEnd(w *counter.Window) []ui.Option {
 	if w.BackupStatus != nil {
 		opts = append(opts, ui.WithBackupStatus(w.BackupStatus))
 	}
+	if w.CatalogStatus != nil {
+		opts = append(opts, ui.WithCatalogStatus(w.CatalogStatus))
+	}
 	if w.Customer != nil {
 		opts = append(opts, ui.WithCustomer(w.Customer))
 	}

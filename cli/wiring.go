@@ -461,6 +461,13 @@ func (e *Env) Window(ctx context.Context) (*counter.Window, error) {
 	if rw != nil {
 		w.ReplicaStatus = func() view.ReplicaStatus { return counter.ReplicaStatus(rw.Status()) }
 	}
+	cp, err := e.startCatalogPull(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cp != nil {
+		w.CatalogStatus = func() view.CatalogStatus { return counter.CatalogStatus(cp.Status()) }
+	}
 	if err := e.startNotifications(ctx, term); err != nil {
 		return nil, err
 	}
@@ -600,6 +607,30 @@ func (e *Env) customerDisplay(ctx context.Context, term *pos.Terminal) (*custdis
 func (e *Env) paperColumns() int {
 	paper, _ := escpos.ParsePaper(strconv.Itoa(e.Config.Printer.Width))
 	return paper.Columns()
+}
+
+// startCatalogPull pulls head office's catalogue changes into the
+// terminal's catalogue every catalog.pull_every (default 5 min) when
+// [replica] is configured, on a connection of its own that closes when
+// idle; the till sells from its last copy while head office is down.
+func (e *Env) startCatalogPull(ctx context.Context) (*replica.CatalogPuller, error) {
+	rc := ReplicaConfig(e.Config.Replica)
+	every := e.Config.Catalog.PullEvery.Duration
+	if !rc.Enabled() || every < 0 {
+		return nil, nil
+	}
+	cat, err := e.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	pool, err := replica.ConnectWorker(ctx, rc)
+	if err != nil {
+		return nil, fmt.Errorf("replica: %w", err)
+	}
+	e.OnClose(func() error { pool.Close(); return nil })
+	p := replica.NewCatalogPuller(pool, cat, replica.CatalogPullerOptions{Every: every, Logger: e.Logger})
+	go p.Run(ctx)
+	return p, nil
 }
 
 // startReplication pushes the terminal's events to the store's PostgreSQL

@@ -71,6 +71,10 @@ type Catalog struct {
 	ScaleLayouts []string            `toml:"scale_layouts"`
 	Weighed      []catalog.Layout    `toml:"weighed"`
 	StoreCodes   []catalog.StoreCode `toml:"store_codes"`
+	// PullEvery is how often the cashier window pulls head office's
+	// catalogue changes when [replica] is configured (default 5m; at
+	// least 10s; "-1s": never, only wxpos catalog pull).
+	PullEvery Duration `toml:"pull_every"`
 }
 
 // Rules are the code rules of c: the presets named, then the layouts
@@ -516,6 +520,9 @@ func (c *Config) validate() []error {
 	}
 	p.replica(c.Replica)
 	p.notify(c.Notify)
+	if d := c.Catalog.PullEvery.Duration; d > 0 && d < 10*time.Second {
+		p.bad("catalog.pull_every", "must be at least 10s (or negative: never), got %s", d)
+	}
 	if _, err := c.Catalog.Rules(); err != nil {
 		p.bad("catalog", "%v", err)
 	}

@@ -24,6 +24,9 @@ type Window struct {
 	// BackupStatus says how the scheduled backups are doing (nil: no
 	// [backup] dir).
 	BackupStatus func() view.BackupStatus
+	// CatalogStatus says how the pull of head office's catalogue is doing
+	// (nil: no [replica], or catalog.pull_every negative).
+	CatalogStatus func() view.CatalogStatus
 	// Customer plays the customer in training (nil: not the in-process
 	// simulator).
 	Customer *SandboxCustomer

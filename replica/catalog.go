@@ -213,6 +213,9 @@ func PullCatalog(ctx context.Context, pool *pgxpool.Pool, s *catalogstore.Store)
 	if ch.Version < since {
 		return ch, catalogstore.Result{}, fmt.Errorf("head office's catalogue is at version %d, behind this terminal's %d: another database?", ch.Version, since)
 	}
+	if ch.Version == since && len(ch.Categories) == 0 && len(ch.Items) == 0 {
+		return ch, catalogstore.Result{}, nil // nothing new: no local commit (the window pulls every few minutes)
+	}
 	res, err := s.Apply(catalogstore.Changes{Categories: ch.Categories, Items: ch.Items, By: "head office", Ref: fmt.Sprintf("hq %d→%d", since, ch.Version), At: time.Now(), HQVersion: ch.Version})
 	return ch, res, err
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,12 @@ func WithReplicaStatus(f func() ReplicaStatus) Option {
 	return func(o *options) { o.replicaStatus = f }
 }
 
+// WithCatalogStatus shows in the status bar when the pull of head
+// office's catalogue fails: the till sells from the version it has.
+func WithCatalogStatus(f func() CatalogStatus) Option {
+	return func(o *options) { o.catalogStatus = f }
+}
+
 // WithBackupStatus shows a failed scheduled backup in the status bar,
 // until a later one succeeds.
 func WithBackupStatus(f func() BackupStatus) Option {
@@ -32,7 +39,7 @@ func WithBackupStatus(f func() BackupStatus) Option {
 // watchBackground polls the background workers off the UI goroutine and
 // puts one line about them in the status bar.
 func (t *Terminal) watchBackground(ctx context.Context) {
-	if t.opt.billStatus == nil && t.opt.replicaStatus == nil && t.opt.backupStatus == nil {
+	if t.opt.billStatus == nil && t.opt.replicaStatus == nil && t.opt.backupStatus == nil && t.opt.catalogStatus == nil {
 		return
 	}
 	tick := time.NewTicker(backgroundEvery)
@@ -55,8 +62,19 @@ func (t *Terminal) watchBackground(ctx context.Context) {
 			st := t.opt.backupStatus()
 			bk = &st
 		}
+		var cs *CatalogStatus
+		if t.opt.catalogStatus != nil {
+			st := t.opt.catalogStatus()
+			cs = &st
+		}
 		now := time.Now()
-		t.do(func() { t.bar.SetBackground(t.backgroundLine(bill, rep, bk, now)) })
+		t.do(func() {
+			line, warn := t.backgroundLine(bill, rep, bk, now)
+			if c := t.catalogLine(cs); c != "" {
+				line, warn = strings.Join(slices.DeleteFunc([]string{line, c}, func(s string) bool { return s == "" }), " · "), true
+			}
+			t.bar.SetBackground(line, warn)
+		})
 		select {
 		case <-ctx.Done():
 			return
@@ -94,4 +112,14 @@ func (t *Terminal) backgroundLine(bill *recon.Status, rep *ReplicaStatus, bk *Ba
 		warn = true
 	}
 	return strings.Join(parts, " · "), warn
+}
+
+// catalogLine is the status-bar text for the catalogue pull: empty while
+// it works, else the head-office version the till sells from and since
+// when head office could not be reached.
+func (t *Terminal) catalogLine(cs *CatalogStatus) string {
+	if cs == nil || cs.Err == nil {
+		return ""
+	}
+	return t.cat.T(msgStatusCatalogStale, cs.Version, cs.FailingFrom.In(tz.Shanghai).Format("15:04"))
 }

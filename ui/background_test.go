@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -28,5 +29,23 @@ func TestBackgroundLineScheduledBackup(t *testing.T) {
 				t.Errorf("status bar %q (warn %v), want %q (warn %v)", line, warn, tc.says, tc.warn)
 			}
 		})
+	}
+}
+
+// TestCatalogLine: the status bar says nothing while the catalogue pull
+// works, and when head office cannot be reached, since when and the
+// version the till sells from.
+func TestCatalogLine(t *testing.T) {
+	term := &Terminal{cat: newCatalog(LangEN)}
+	since := time.Date(2026, 12, 4, 9, 30, 0, 0, tz.Shanghai)
+	if s := term.catalogLine(&CatalogStatus{Version: 7}); s != "" {
+		t.Errorf("working pull: %q", s)
+	}
+	if s := term.catalogLine(nil); s != "" {
+		t.Errorf("no pull: %q", s)
+	}
+	s := term.catalogLine(&CatalogStatus{Version: 7, Err: errors.New("connection refused"), FailingFrom: since})
+	if s != "Catalogue: HQ offline since 09:30, selling version 7" {
+		t.Errorf("failing pull: %q", s)
 	}
 }

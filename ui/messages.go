@@ -133,6 +133,7 @@ const (
 	msgStatusReplicaDown     msg = "status.replicaDown"
 	msgStatusReplicaBehind   msg = "status.replicaBehind"
 	msgStatusBackupFailed    msg = "status.backupFailed"
+	msgStatusCatalogStale    msg = "status.catalogStale"
 	msgStatusPending         msg = "status.pending"
 	msgStatusTraining        msg = "status.training"
 	msgStatusBusinessDay     msg = "status.businessDay"
@@ -289,6 +290,7 @@ var messages = map[msg]translation{
 	msgStatusReplicaDown:     {"总部同步中断（待传 %d 条）", "HQ sync offline (%d waiting)"},
 	msgStatusReplicaBehind:   {"总部同步落后：%d 条，%d 分钟", "HQ sync behind: %d events, %d min"},
 	msgStatusBackupFailed:    {"自动备份失败，%s 重试（见日志）", "Backup failed, retry at %s (see the log)"},
+	msgStatusCatalogStale:    {"商品目录：总部连不上（%[2]s 起），按版本 %[1]d 销售", "Catalogue: HQ offline since %[2]s, selling version %[1]d"},
 	msgStatusPending:         {"待处理 %d", "Pending %d"},
 	msgStatusTraining:        {"训练模式 — 不会真实扣款", "Training mode — no real money moves"},
 	msgStatusBusinessDay:     {"营业日 %s（今日已日结）", "Business day %s (today closed)"},

@@ -43,6 +43,7 @@ type options struct {
 	clock          func() time.Time // when keys arrive; tests set it
 	billStatus     func() recon.Status
 	replicaStatus  func() ReplicaStatus
+	catalogStatus  func() CatalogStatus
 	backupStatus   func() BackupStatus
 	training       bool
 	custDisplay    CustomerDisplay

@@ -22,6 +22,8 @@ type (
 	AuditEvent    = view.AuditEvent
 	DayBook       = view.DayBook
 	ReplicaStatus = view.ReplicaStatus
+	// CatalogStatus is view.CatalogStatus.
+	CatalogStatus = view.CatalogStatus
 	BackupStatus  = view.BackupStatus
 )
 

@@ -28,3 +28,13 @@ type BackupStatus struct {
 	RetryAt time.Time // when the failed backup is tried again
 	Err     string    // why it failed (for the log; the bar says see the log)
 }
+
+// CatalogStatus is the background pull of head office's catalogue as the
+// status bar needs it: the head-office version the till sells from and,
+// while head office cannot be reached, the failure and since when.
+type CatalogStatus struct {
+	Version     uint64
+	LastOK      time.Time // the last pull that succeeded (zero: none yet)
+	Err         error     // nil when the last pull succeeded
+	FailingFrom time.Time // the first failed pull in a row (zero when not failing)
+}
