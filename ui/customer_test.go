@@ -167,6 +167,9 @@ func TestCustomerDisplaySales(t *testing.T) {
 	if r.cw.headZH.Text != "支付成功" || r.cw.amount.Text != "¥12.50" {
 		t.Errorf("paid screen says %q %q", r.cw.headZH.Text, r.cw.amount.Text)
 	}
+	// The customer may see the result before the cashier's screen has
+	// turned to the receipt: a key pressed in between would be lost.
+	r.waitFor("the receipt on the cashier's screen", onScreen[*receiptScreen](r.harness))
 	r.key(fyne.KeyReturn) // the next sale
 
 	// A QR sale: the customer gets the code and the countdown.
@@ -181,6 +184,7 @@ func TestCustomerDisplaySales(t *testing.T) {
 	}
 	test.Tap(qr.simBtn)
 	r.see(t, "06-qr-paid", custdisplay.Frame{Mode: custdisplay.ModePaid, AmountFen: 2300})
+	r.waitFor("the receipt on the cashier's screen", onScreen[*receiptScreen](r.harness))
 	r.key(fyne.KeyReturn)
 
 	// A failed payment: the reason in the customer's words.
