@@ -80,6 +80,9 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			q := replica.Query{From: fromDay, To: toDay, StoreID: store, Training: training}
+			if by == "cashier" {
+				return hqCashierReport(ctx, env, pool, q, asJSON, asCSV || xlsx != "")
+			}
 			if by != "" || xlsx != "" {
 				return hqItemsReport(ctx, env, pool, q, by, itemsFlags{xlsx: xlsx, csv: csvTarget(asCSV, out)}, asJSON)
 			}
@@ -120,7 +123,7 @@ func newHQReportCmd(g *globalFlags) *cobra.Command {
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object: lines, open items, announced-only items, reconciliations, replication")
 	fs.StringVar(&out, "out", "", "write to this `file` instead of stdout (with --csv: the files' name prefix)")
 	fs.BoolVar(&training, "training", false, "include training-mode (sandbox) sales")
-	fs.StringVar(&by, "by", "", "sales by `item` or category instead (every terminal's lines summed, as wxpos report items)")
+	fs.StringVar(&by, "by", "", "sales by `item` or category instead (every terminal's lines summed, as wxpos report items), or by cashier (their sales and refunds, and their shifts' cash counted against expected)")
 	fs.StringVar(&xlsx, "xlsx", "", "with --by: write an xlsx workbook to `file`")
 	return cmd
 }
@@ -148,6 +151,21 @@ func hqItemsReport(ctx context.Context, env *Env, pool *pgxpool.Pool, q replica.
 	}
 	it.TakenAt = it.TakenAt.In(tz.Shanghai)
 	return writeItems(env, it, f, asJSON, csvout.LangFromEnv())
+}
+
+// hqCashierReport is hq report --by cashier: text, or --json.
+func hqCashierReport(ctx context.Context, env *Env, pool *pgxpool.Pool, q replica.Query, asJSON, tabular bool) error {
+	if tabular {
+		return Usagef("hq report --by cashier: text or --json (no --csv or --xlsx)")
+	}
+	r, err := replica.ReportByCashier(ctx, pool, q)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(env.Stdout, r.InZone(tz.Shanghai))
+	}
+	return r.InZone(tz.Shanghai).WriteText(env.Stdout)
 }
 
 // hqInStoreZone puts r's times in the store's zone, as --json shows every

@@ -85,8 +85,8 @@ func newHQRepairCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(env.Stdout, "removed %s/%s: %d events, %d orders, %d refunds; the terminal pushes its log again at its next attempt\n",
-				args[0], args[1], r.Events, r.Orders, r.Refunds)
+			_, err = fmt.Fprintf(env.Stdout, "removed %s/%s: %d events, %d orders, %d refunds, %d shifts; the terminal pushes its log again at its next attempt\n",
+				args[0], args[1], r.Events, r.Orders, r.Refunds, r.Shifts)
 			return err
 		}),
 	}

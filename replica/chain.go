@@ -285,11 +285,11 @@ func CheckHeads(ctx context.Context, db Querier, storeID string) ([]ChainProblem
 
 // Repaired is what Repair removed.
 type Repaired struct {
-	Events, Orders, Refunds int64
+	Events, Orders, Refunds, Shifts int64
 }
 
 // Repair removes every row a terminal replicated — its events, the orders
-// and refunds it numbered, its position — in one transaction, so that the
+// and refunds it numbered, its shifts, its position — in one transaction, so that the
 // terminal pushes its whole log again by itself: the way out when rows
 // that are not its own sit in its sequence (ConflictError). The roll-ups
 // follow (the projections' triggers), and WeChat's notifications about the
@@ -321,6 +321,10 @@ func Repair(ctx context.Context, db interface {
 				return err
 			}
 		}
+		if tag, err = tx.Exec(ctx, `DELETE FROM shifts WHERE store_id = $1 AND terminal_id = $2`, storeID, terminalID); err != nil {
+			return err
+		}
+		r.Shifts = tag.RowsAffected()
 		_, err = tx.Exec(ctx, `DELETE FROM terminals WHERE store_id = $1 AND terminal_id = $2`, storeID, terminalID)
 		return err
 	})

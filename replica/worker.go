@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/wxpos/wxpos/internal/ident"
+	"github.com/wxpos/wxpos/shift"
+	"github.com/wxpos/wxpos/shiftstore"
 	"github.com/wxpos/wxpos/storage"
 )
 
@@ -293,6 +296,24 @@ type batch struct {
 	// tenders are the refunds' sales' tenders, "" when the terminal does
 	// not have the sale.
 	tenders []string
+	// shifts are the cashiers' shifts the events name (shiftRef).
+	shifts []*shift.Shift
+}
+
+// shiftRef is the number of the shift event e names (shift.open,
+// shift.close, shift.variance: Ref is the shift's number), 0 for any
+// other event.
+func shiftRef(e storage.Event) uint64 {
+	switch e.Kind {
+	case shift.KindOpen, shift.KindClose, shift.KindVariance:
+	default:
+		return 0
+	}
+	no, err := strconv.ParseUint(e.Ref, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return no
 }
 
 // step pushes one batch. more is true when a full batch went and more may
@@ -416,8 +437,11 @@ func (w *Worker) read(from uint64) (*batch, error) {
 			return err
 		}
 		seen := make(map[string]bool)
+		if err := b.readShifts(tx); err != nil {
+			return err
+		}
 		for _, e := range b.events {
-			if e.Ref == "" || seen[e.Ref] {
+			if e.Ref == "" || seen[e.Ref] || shiftRef(e) != 0 {
 				continue
 			}
 			seen[e.Ref] = true
@@ -447,6 +471,28 @@ func (w *Worker) read(from uint64) (*batch, error) {
 		return nil, fmt.Errorf("read events after %d: %w", from, err)
 	}
 	return b, nil
+}
+
+// readShifts copies the shifts the batch's events name, as they stand
+// now, into b.
+func (b *batch) readShifts(tx *storage.Tx) error {
+	seen := make(map[uint64]bool)
+	for _, e := range b.events {
+		no := shiftRef(e)
+		if no == 0 || seen[no] {
+			continue
+		}
+		seen[no] = true
+		s, err := shiftstore.Get(tx, no)
+		if errors.Is(err, shift.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		b.shifts = append(b.shifts, s)
+	}
+	return nil
 }
 
 // saleTender is the tender of the sale outTradeNo as the terminal has it
@@ -512,6 +558,12 @@ func (w *Worker) push(ctx context.Context, b *batch) (int, error) {
 			return 0, err
 		}
 		tail = append(tail, "refund projections")
+	}
+	if len(b.shifts) > 0 {
+		if err := w.queueShifts(pb, b); err != nil {
+			return 0, err
+		}
+		tail = append(tail, "shift projections")
 	}
 	tail = append(tail, "terminal position")
 	var oldest pgtype.Timestamptz

@@ -29,6 +29,10 @@
 // day and lists the shifts its money came from (reportstore), and cannot
 // be taken while a shift is open.
 //
+// Head office: the shift events replicate with the rest of the log, and
+// with them each shift's record as the terminal has it (package replica,
+// table shifts), which wxpos hq report --by cashier reads.
+//
 // Upgrade: a terminal from before sign-in has nobody signed in. Any active
 // user — a manager included — signs in with their PIN and opens the first
 // shift, so a store that updates mid-day is not locked out; sales in

@@ -64,6 +64,11 @@ func getShift(tx *storage.Tx, no uint64) (*shift.Shift, error) {
 	return &s, nil
 }
 
+// Get returns shift no as tx holds it (ErrNotFound when there is none):
+// for readers of the terminal's database inside a transaction of theirs,
+// such as replication, which copies the shifts its events name.
+func Get(tx *storage.Tx, no uint64) (*shift.Shift, error) { return getShift(tx, no) }
+
 func putShift(tx *storage.Tx, s *shift.Shift) error {
 	s.V = shiftVersion
 	return tx.Put(storage.BucketShifts, shiftKey(s.No), s)
