@@ -25,7 +25,7 @@ import (
 //
 // Accepts are group-committed: the Accepts that arrive while a commit is
 // being made are recorded together in the next one — one transaction, one
-// WAL flush, a handful of round trips — and each is answered after that
+// WAL flush, one round trip (commitGroup) — and each is answered after that
 // commit. One Accept at a time commits alone, at once; a burst of 200
 // shares a few commits instead of queueing for 200 in turn behind the
 // advisory lock, each with its own flush.
@@ -158,58 +158,103 @@ func insertArgs(r *notify.Record) []any {
 		pgText(r.Attach), ts(r.SuccessTime), ts(r.Received)}
 }
 
-// commitGroup records group in one transaction: the advisory lock, every
-// insert in one round trip (a record whose id or key is already recorded,
-// before or earlier in the group, is a duplicate), one NOTIFY per new
-// record, one commit.
-func (s *NotifySink) commitGroup(ctx context.Context, group []*pgAccept) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return err
+// insertGroup inserts a group's records in one statement (the columns as
+// arrays, in the group's order, so seq follows it) and NOTIFYs each new
+// one; it returns the seq and id of each inserted row. A record whose id
+// or key is already recorded inserts nothing and returns nothing.
+const insertGroup = `WITH ins AS (
+	INSERT INTO notifications (id, dedupe_key, api, kind, event, mchid, out_trade_no, out_refund_no, transaction_id,
+		refund_id, state, total_fen, refund_fen, attach, success_time, received)
+	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+		$8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[],
+		$15::timestamptz[], $16::timestamptz[])
+	ON CONFLICT DO NOTHING
+	RETURNING seq, id, CASE WHEN kind = 'refund' THEN out_refund_no ELSE out_trade_no END AS ref)
+SELECT seq, id, pg_notify($17, ref) FROM ins`
+
+// groupColumns is a group's records as the columns insertGroup takes.
+func groupColumns(fresh []*pgAccept) []any {
+	n := len(fresh)
+	text := func() []string { return make([]string, n) }
+	id, key, api, kind, event, mch, trade, refund, txid, refid, state, attach :=
+		text(), text(), text(), text(), text(), text(), text(), text(), text(), text(), text(), text()
+	total, refundFen := make([]int64, n), make([]int64, n)
+	success, received := make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+	for i, a := range fresh {
+		r := &a.r
+		id[i], key[i], api[i], kind[i], event[i], mch[i] = pgText(r.ID), pgText(r.Key()), r.API, string(r.Kind),
+			pgText(r.Event), pgText(r.MchID)
+		trade[i], refund[i], txid[i], refid[i], state[i], attach[i] = pgText(r.OutTradeNo), pgText(r.OutRefundNo),
+			pgText(r.TransactionID), pgText(r.RefundID), pgText(r.State), pgText(r.Attach)
+		total[i], refundFen[i], success[i], received[i] = r.TotalFen, r.RefundFen, ts(r.SuccessTime), ts(r.Received)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	b := &pgx.Batch{}
-	b.Queue(`SELECT pg_advisory_xact_lock($1)`, int64(notifyLock))
+	return []any{id, key, api, kind, event, mch, trade, refund, txid, refid, state, total, refundFen, attach,
+		success, received, NotifyChannel}
+}
+
+// commitGroup records group in one round trip: a pipelined batch, which
+// PostgreSQL runs as one implicit transaction committed at its end — the
+// advisory lock, then one statement inserting every record and NOTIFYing
+// each new one. A record whose id or key is already recorded, before or
+// earlier in the group, is a duplicate. Its reply comes after the commit,
+// so once it is read without error every record in the group is durable.
+// (Before: BEGIN, the lock and one INSERT per record, the NOTIFYs, COMMIT:
+// four round trips, each a wait for PostgreSQL's process on a busy
+// machine, and as many statements as records.)
+func (s *NotifySink) commitGroup(ctx context.Context, group []*pgAccept) error {
 	seen := make(map[string]bool, 2*len(group))
+	byID := make(map[string]*pgAccept, len(group))
 	var fresh []*pgAccept
 	for _, a := range group {
-		a.dup, a.seq, a.err = false, 0, nil
+		a.dup, a.seq, a.err = true, 0, nil // until the insert returns its row
 		if seen["i"+a.r.ID] || seen["k"+a.r.Key()] {
-			a.dup = true
 			continue
 		}
 		seen["i"+a.r.ID], seen["k"+a.r.Key()] = true, true
 		fresh = append(fresh, a)
-		b.Queue(insertNotification, insertArgs(&a.r)...)
+		byID[pgText(a.r.ID)] = a
 	}
-	res := tx.SendBatch(ctx, b)
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock($1)`, int64(notifyLock))
+	b.Queue(insertGroup, groupColumns(fresh)...)
+	res := s.pool.SendBatch(ctx, b)
 	if _, err := res.Exec(); err != nil {
 		res.Close()
 		return err
 	}
-	var refs []string
-	for _, a := range fresh {
-		err := res.QueryRow().Scan(&a.seq)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			a.dup = true // its id or its (kind, number, state) is already recorded
-		case err != nil:
-			res.Close()
-			return err
-		default:
-			refs = append(refs, pgText(a.r.Ref()))
-		}
-	}
-	if err := res.Close(); err != nil {
+	rows, err := res.Query()
+	if err != nil {
+		res.Close()
 		return err
 	}
-	if len(refs) > 0 {
-		// Delivered to the listening workers when (and only if) this commits.
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, ref) FROM unnest($2::text[]) AS ref`, NotifyChannel, refs); err != nil {
+	type inserted struct {
+		seq int64
+		id  string
+	}
+	var got []inserted
+	for rows.Next() {
+		var in inserted
+		if err := rows.Scan(&in.seq, &in.id, nil); err != nil {
+			rows.Close()
+			res.Close()
 			return err
 		}
+		got = append(got, in)
 	}
-	return tx.Commit(ctx)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		res.Close()
+		return err
+	}
+	if err := res.Close(); err != nil { // the commit's answer
+		return err
+	}
+	for _, in := range got {
+		if a := byID[in.id]; a != nil {
+			a.dup, a.seq = false, in.seq
+		}
+	}
+	return nil
 }
 
 // acceptAlone records r in a transaction of its own.
