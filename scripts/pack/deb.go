@@ -43,6 +43,11 @@ func writeDeb(root, out, version, bin, arch string) error {
 	if err != nil {
 		return err
 	}
+	// nfpm expands the variables in the fields it knows as strings, not in
+	// a content's src.
+	for _, c := range info.Contents {
+		c.Source = os.Expand(c.Source, func(k string) string { return vars[k] })
+	}
 	info = nfpm.WithDefaults(info)
 	if err := nfpm.PrepareForPackager(info, "deb"); err != nil {
 		return err

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# scripts/windows.sh tests|exe|window-exe [OUTDIR] — the Windows side, on
+# Linux: Debian's mingw-w64 cross compiler and Wine 8 (wine64), installed
+# when missing.
+#
+#   tests       builds the test binaries of the packages below for
+#               windows/amd64 and runs each under Wine in its package
+#               directory; fails if one fails.
+#   exe         OUTDIR/wxpos-cli.exe: the headless build (every command, no
+#               window; no cgo) with the icon and version resources of
+#               FyneApp.toml, checked under Wine with `wxpos version`.
+#   window-exe  OUTDIR/wxpos.exe: the cashier window (Fyne, cgo through
+#               mingw, -H windowsgui), with the same resources. Slow cold —
+#               GLFW's and go-gl's C through mingw (2406 s cold once) — so
+#               CI does not build it.
+#
+# OUTDIR defaults to dist/. Wine runs in a throwaway prefix with no display.
+# Every Wine call has a timeout (coreutils' timeout, then SIGKILL), so a
+# hung Wine fails CI instead of holding it to its limit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/apt.sh
+install_missing gcc-mingw-w64-x86-64 wine64
+mode=${1:?usage: scripts/windows.sh tests|exe|window-exe [OUTDIR]}
+out=$(realpath -m "${2:-dist}")
+mkdir -p "$out"
+
+export GOOS=windows GOARCH=amd64
+WINE=${WINE:-$(command -v wine64 || echo /usr/lib/wine/wine64)}
+WINESERVER=${WINESERVER:-$(command -v wineserver || echo /usr/lib/wine/wineserver)}
+version=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+ldflags="-X github.com/wxpos/wxpos/cli.Commit=$commit -X github.com/wxpos/wxpos/cli.BuildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+tmp=$(mktemp -d)
+cleanup() {
+  if [ -d "$tmp/prefix" ]; then WINEPREFIX="$tmp/prefix" timeout -k 5 60 "$WINESERVER" -k 2>/dev/null || true; fi
+  rm -rf "$tmp" rsrc_windows_amd64.syso
+}
+trap cleanup EXIT
+
+# wine_prefix makes a fresh Wine prefix with the ProcessPrng stand-in (Go
+# 1.22+ needs it at start-up; Wine 8 lacks it: scripts/wine/bcryptprimitives.c)
+# in its system32, where Go's runtime looks for system DLLs.
+wine_prefix() {
+  export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
+  timeout -k 10 300 "$WINE" wineboot --init >/dev/null 2>&1
+  timeout -k 10 120 "$WINESERVER" -w
+  x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+    scripts/wine/bcryptprimitives.c -lbcrypt
+}
+
+# The packages whose tests run under Wine in CI, with the tests skipped
+# there and why. Not yet in the list: cli (its
+# replication test runs wxpos as a child process and waits for it, which
+# hung under Wine 8: not investigated yet), the window and Fyne packages (.,
+# ui, custdisplay: cgo), replica/pgtest (PostgreSQL is a Linux program here),
+# and the rest of the tree, not yet tried.
+declare -A wine_skip=(
+  # go vet-style source checks that run the go command, which Wine has not.
+  [storage]='^(TestNoTransactionInsideATransaction|TestNestedTransactionCheckFinds|TestStatesSpelledOnce|TestStateLiteralCheckFinds|TestOnlyPosWritesOrders|TestOrderWriterCheckFinds)$'
+  # (its tests on a fake serial port skip: a Unix pseudo-terminal, none on Windows)
+  [scanner]=''
+  [config]='' [escpos]='' [tz]='' [logging]='' [catalog]='' [catalogfile]='' [catalogstore]='' [autobackup]=''
+)
+
+# only_wine_cleanup OUT: true when the only failures in a test binary's
+# output are t.TempDir's cleanup meeting Wine 8's "Invalid function": Go
+# 1.24+ removes a directory's entries relative to its handle
+# (NtSetInformationFile with FileDispositionInformationEx), which Wine 8's
+# ntdll does not implement; the tests' own checks all passed. Any other line
+# (a failed check, a panic) is a real failure, but for two known texts that
+# fail nothing: scanner's skip "no pseudo-terminals on this platform" and
+# storage's fill-factor log "N leaf pages, P % used".
+only_wine_cleanup() {
+  grep -q 'TempDir RemoveAll cleanup: unlinkat .*: Invalid function\.$' "$1" &&
+    ! grep -Ev -e '^ *--- FAIL: ' -e '^FAIL$' -e '^=== ' -e '^ *$' \
+      -e 'TempDir RemoveAll cleanup: unlinkat .*: Invalid function\.$' \
+      -e '_test\.go:[0-9]*: no pseudo-terminals on this platform$' \
+      -e '_test\.go:[0-9]*: [a-z_]*: [0-9]* leaf pages, [0-9]* % used$' "$1" | grep -q .
+}
+
+run_tests() {
+  local pkgs=() dir bin failed=() start
+  for dir in "${!wine_skip[@]}"; do pkgs+=("./$dir"); done
+  CGO_ENABLED=0 go test -c -o "$tmp/bin/" "${pkgs[@]}"
+  wine_prefix
+  for dir in $(printf '%s\n' "${!wine_skip[@]}" | sort); do
+    bin="$tmp/bin/$(basename "$dir").test.exe"
+    start=$SECONDS
+    # -test.timeout makes a stuck test panic with its stacks; timeout(1)
+    # is for a Wine that hangs outside the test binary's control.
+    if (cd "$dir" && timeout -k 10 660 "$WINE" "$bin" -test.count=1 -test.timeout=10m -test.skip="${wine_skip[$dir]:-^$}" >"$tmp/out" 2>&1); then
+      echo "ok   $dir (wine, $((SECONDS - start))s)"
+    elif only_wine_cleanup "$tmp/out"; then
+      echo "ok   $dir (wine, $((SECONDS - start))s; $(grep -c 'TempDir RemoveAll cleanup' "$tmp/out") temp dirs left: Wine 8 lacks what Go 1.24+'s RemoveAll calls)"
+    else
+      echo "FAIL $dir (wine, $((SECONDS - start))s)"
+      grep -v '^=== ' "$tmp/out" | tail -60
+      failed+=("$dir")
+    fi
+  done
+  if [ ${#failed[@]} -gt 0 ]; then
+    echo "windows tests failed under Wine: ${failed[*]}" >&2
+    return 1
+  fi
+}
+
+# syso writes the icon and version resources the Go linker takes from the
+# package directory (removed again on exit).
+syso() {
+  (cd scripts/pack && GOOS= GOARCH= go run . syso -o ../../rsrc_windows_amd64.syso -version "$version")
+}
+
+# check_exe EXE: the resources are in it, and Wine runs it.
+check_exe() {
+  local exe=$1 s
+  x86_64-w64-mingw32-objdump -h "$exe" | grep -q '\.rsrc' || { echo "$exe: no resource section" >&2; return 1; }
+  s=$(strings -el "$exe")
+  for want in "FileVersion" "$version" "wxpos" "WeChat Pay point-of-sale terminal"; do
+    grep -qxF "$want" <<<"$s" || { echo "$exe: version resource lacks \"$want\"" >&2; return 1; }
+  done
+}
+
+case $mode in
+tests)
+  run_tests
+  ;;
+exe)
+  syso
+  CGO_ENABLED=0 go build -tags headless -trimpath -ldflags "$ldflags" -o "$out/wxpos-cli.exe" .
+  check_exe "$out/wxpos-cli.exe"
+  wine_prefix
+  timeout -k 10 120 "$WINE" "$out/wxpos-cli.exe" version | tee "$tmp/version"
+  grep -q "$commit" "$tmp/version" || { echo "wxpos-cli.exe version: no commit $commit" >&2; exit 1; }
+  echo "exe: $out/wxpos-cli.exe ($(du -h "$out/wxpos-cli.exe" | cut -f1)) checked"
+  ;;
+window-exe)
+  syso
+  CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc go build -tags no_emoji -trimpath \
+    -ldflags "-H=windowsgui $ldflags" -o "$out/wxpos.exe" .
+  check_exe "$out/wxpos.exe"
+  echo "window exe: $out/wxpos.exe ($(du -h "$out/wxpos.exe" | cut -f1))"
+  ;;
+*)
+  echo "usage: scripts/windows.sh tests|exe|window-exe [OUTDIR]" >&2
+  exit 2
+  ;;
+esac
