@@ -103,6 +103,6 @@ var saleMessages = map[msg]translation{
 
 	msgReceiptSaleDiscount: {"整单优惠（%s）", "Discount on the sale (%s)"},
 
-	msgMgrActDiscount:   {"超额折扣", "a discount above the limit"},
+	msgMgrActDiscount:   {"超额折扣", "an over-limit discount"},
 	msgMgrActDeleteLine: {"删除商品行", "deleting a line"},
 }

@@ -80,10 +80,21 @@ func (v *lineView) fill(i int, r *lineRow) {
 		return
 	}
 	l := d.lines[i]
-	r.name.SetText(l.Name)
-	r.detail.SetText(v.t.lineDetail(l))
-	r.qty.SetText(lineQtyText(l))
-	r.total.SetText(formatFen(l.TotalFen))
+	setText(r.name, l.Name)
+	setText(r.detail, v.t.lineDetail(l))
+	setText(r.qty, lineQtyText(l))
+	setText(r.total, formatFen(l.TotalFen))
+}
+
+// setText sets l's text when it differs. The list fills every row in
+// sight on each change of the sale, and a label measures its text again
+// (shaping it, several times for an ellipsis) on every SetText, same text
+// or not: that was most of the time a scan, a quantity change or an arrow
+// key took on a long sale (BenchmarkSaleScreenLines).
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 // lineQtyText is a line's quantity times its unit price, "2 × 3.50 =" or

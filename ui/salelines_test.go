@@ -12,6 +12,7 @@ import (
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pricing"
 	"github.com/wxpos/wxpos/receipt"
+	"github.com/wxpos/wxpos/report"
 )
 
 // ean completes 12 digits with their GS1 check digit.
@@ -275,5 +276,61 @@ func TestLineShowsQuantityTimesPrice(t *testing.T) {
 	weighed := receipt.Line{Unit: receipt.UnitKg, Qty: 750, UnitFen: 4000, TotalFen: 3000}
 	if q := lineQtyText(weighed); q != "0.750kg × ¥40.00 =" {
 		t.Errorf("weighed line: %q", q)
+	}
+}
+
+// TestPriceAsSoldAfterCatalogueChange: the catalogue's price and name of
+// an item change after it was sold (an import, a pull from head office);
+// the sale, its receipt and the day's sales by item keep what was sold,
+// and the next scan sells at the new price.
+func TestPriceAsSoldAfterCatalogueChange(t *testing.T) {
+	w := newMgrWorld(t)
+	items, codes := testItems(t)
+	h := newHarness(t, WithCatalog(items, nil), WithCheckout(counter.NewCheckout(w.core, false, nil)))
+	for _, c := range []string{codes["cola"], codes["cola"], codes["bread"]} {
+		h.wedgeScan(c)
+	}
+	h.wedgeScan(goodCode)
+	h.waitFor("paid", onScreen[*receiptScreen](h))
+	sold := screenAs[*receiptScreen](h).r
+
+	cola, err := items.ByID("C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cola.Price, cola.Name = 400, "可乐 新装"
+	if err := items.Put(cola); err != nil {
+		t.Fatal(err)
+	}
+
+	o, err := w.core.Order(sold.OutTradeNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := o.Lines[0]; l.Name != "可乐" || l.UnitFen != 350 || l.Qty != 2 || l.TotalFen != 700 || o.AmountFen != 1950 {
+		t.Fatalf("the sale after the price change: %d fen, line %+v", o.AmountFen, l)
+	}
+	rc, err := w.core.Receipt(sold.No)
+	if err != nil || rc.Lines[0].Name != "可乐" || rc.Lines[0].UnitFen != 350 || rc.TotalFen != 1950 {
+		t.Fatalf("the receipt after the price change: %+v, %v", rc, err)
+	}
+	rep, err := w.cfg.Book.Items(o.BusinessDay, o.BusinessDay, report.ByItem, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Rows {
+		if r.ItemID == "C1" && (r.Name != "可乐" || r.GrossFen != 700) {
+			t.Fatalf("sales by item after the price change: %+v", r)
+		}
+	}
+	if rep.Total.GrossFen != 1950 {
+		t.Fatalf("sales by item total %d, want 1950", rep.Total.GrossFen)
+	}
+
+	h.key(fyne.KeyReturn) // the next sale
+	h.waitFor("a new sale", onScreen[*saleScreen](h))
+	h.wedgeScan(codes["cola"])
+	if d := &h.term.draft; len(d.lines) != 1 || d.lines[0].UnitFen != 400 || d.lines[0].Name != "可乐 新装" {
+		t.Fatalf("the next sale's line %+v, want the new price", d.lines)
 	}
 }
