@@ -197,6 +197,10 @@ func hqCommands(tb testing.TB, pool *pgxpool.Pool, c chain) []hqCommand {
 		q := Query{From: last.AddDate(0, 0, 1-days).Format("20060102"), To: last.Format("20060102"), StoreID: store}
 		return func() error { _, err := Report(ctx, pool, q); return err }
 	}
+	byCashier := func(days int, store string) func() error {
+		q := Query{From: last.AddDate(0, 0, 1-days).Format("20060102"), To: last.Format("20060102"), StoreID: store}
+		return func() error { _, err := ReportByCashier(ctx, pool, q); return err }
+	}
 	return []hqCommand{
 		{"report/30d/chain", report(30, "")},
 		{"report/30d/store", report(30, "S007")},
@@ -205,6 +209,8 @@ func hqCommands(tb testing.TB, pool *pgxpool.Pool, c chain) []hqCommand {
 		{"reconcile/store", func() error { _, err := benchMerchantRecords(ctx, pool, day, "S007"); return err }},
 		{"order", func() error { _, err := FindOrder(ctx, pool, someOrder); return err }},
 		{"status/chain", func() error { _, err := Terminals(ctx, pool, ""); return err }},
+		{"report/30d/cashier/chain", byCashier(30, "")},
+		{"report/30d/cashier/store", byCashier(30, "S007")},
 	}
 }
 

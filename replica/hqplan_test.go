@@ -2,19 +2,21 @@ package replica
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/wxpos/wxpos/tz"
 )
 
 // bigTables grow with the chain's history; the head-office queries must
 // never read them whole.
-var bigTables = map[string]bool{"orders": true, "refunds": true, "events": true, "notifications": true}
+var bigTables = map[string]bool{"orders": true, "refunds": true, "events": true, "notifications": true, "shifts": true}
 
 // wantIndex is an index a command's plan must use: the one made for it.
 var wantIndex = map[string]string{
@@ -24,6 +26,9 @@ var wantIndex = map[string]string{
 	// the reconciliations of the days asked for, not all of a year's
 	"report/30d/chain": "[events_recon_run]",
 	"report/30d/store": "[events_recon_run]",
+	// the shifts of the days asked for (migration 0010), not all of a year's
+	"report/30d/cashier/chain": "[shifts_day]",
+	"report/30d/cashier/store": "[shifts_day]",
 }
 
 // The head-office commands read what they answer: on a generated year of
@@ -38,6 +43,9 @@ func TestHQPlansUseIndexes(t *testing.T) {
 	base := migrated(t)
 	c := chain{Stores: 40, Terminals: 2, Days: 365, PerDay: 3, End: time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Shanghai)}
 	if err := generateChain(ctx, base, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := generateShifts(ctx, base, c); err != nil {
 		t.Fatal(err)
 	}
 	for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
@@ -96,6 +104,8 @@ func TestRollupMatchesProjections(t *testing.T) {
 		`UPDATE refunds SET state = 'CLOSED' WHERE out_refund_no LIKE '%-7' AND out_trade_no LIKE '%-1-%'`,
 		`UPDATE refunds SET success_at = success_at + interval '2 days', tender = 'wechat_qr' WHERE out_refund_no LIKE '%-2-%'`,
 		`DELETE FROM refunds WHERE out_refund_no LIKE '%-3-%'`,
+		`UPDATE orders SET cashier = 'c2' WHERE out_trade_no LIKE '%-13'`,
+		`UPDATE refunds SET record = record || '{"cashier": "c3"}' WHERE out_refund_no LIKE '%-4-%'`,
 		`INSERT INTO refunds (out_refund_no, out_trade_no, store_id, terminal_id, state, amount_fen, created_at, updated_at,
 			success_at, record, src_seq)
 		VALUES ('RX1', 'PX1', 'S001', 'T01', 'SUCCESS', 77, now(), now(), now(), '{}', 1)`,
@@ -146,6 +156,38 @@ func TestRollupMatchesProjections(t *testing.T) {
 			}
 		}
 	}
+	checkCashierRollup(t, pool)
+}
+
+// checkCashierRollup: the per-cashier roll-up (migration 0010) is the
+// projections summed by day, store, terminal and cashier.
+func checkCashierRollup(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	const live = `SELECT format('%s %s %s %s %s %s %s %s %s', day, store_id, terminal_id, cashier, training,
+			sum(sc), sum(sf), sum(rc), sum(rf)) FROM (
+			SELECT (paid_at AT TIME ZONE 'Asia/Shanghai')::date AS day, store_id, terminal_id, cashier, training,
+				1 AS sc, amount_fen AS sf, 0 AS rc, 0 AS rf FROM orders WHERE state = 'PAID'
+			UNION ALL
+			SELECT (success_at AT TIME ZONE 'Asia/Shanghai')::date, store_id, terminal_id, coalesce(record->>'cashier', ''), training,
+				0, 0, 1, amount_fen FROM refunds WHERE state = 'SUCCESS') x
+		GROUP BY day, store_id, terminal_id, cashier, training ORDER BY day, store_id, terminal_id, cashier, training`
+	const rolled = `SELECT format('%s %s %s %s %s %s %s %s %s', day, store_id, terminal_id, cashier, training,
+			sale_count, sale_fen, refund_count, refund_fen)
+		FROM hq_cashier_daily WHERE sale_count <> 0 OR refund_count <> 0
+		ORDER BY day, store_id, terminal_id, cashier, training`
+	want, got := strings2(t, pool, live), strings2(t, pool, rolled)
+	cashiers := strings2(t, pool, `SELECT DISTINCT cashier FROM hq_cashier_daily WHERE sale_count <> 0 OR refund_count <> 0 ORDER BY 1`)
+	if len(want) < 100 || !slices.Equal(cashiers, []string{"", "c1", "c2", "c3"}) {
+		t.Fatalf("%d lines, cashiers %q: the generated history does not tell", len(want), cashiers)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("per-cashier roll-up (%d lines) differs from the projections (%d lines)", len(got), len(want))
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Fatalf("first difference: roll-up %s, projections %s", got[i], want[i])
+			}
+		}
+	}
 }
 
 // The roll-ups follow the roles: an enrolled terminal's push keeps them
@@ -189,4 +231,28 @@ func TestRollupsUnderRoles(t *testing.T) {
 	refused(t, "terminal calls hq_sales_add", err)
 	_, err = reader.Exec(ctx, `DELETE FROM hq_sales_daily`)
 	refused(t, "reader deletes the roll-up", err)
+	_, err = term.Exec(ctx, `SELECT hq_cashier_add(current_date, 'S01', 'T01', 'c1', false, 1, 1000, 0, 0)`)
+	refused(t, "terminal calls hq_cashier_add", err)
+	_, err = reader.Exec(ctx, `DELETE FROM hq_cashier_daily`)
+	refused(t, "reader deletes the per-cashier roll-up", err)
+}
+
+// generateShifts gives every terminal of c one closed shift a day (of
+// cashier c1, balanced), as migration 0010's shifts table would hold them.
+func generateShifts(ctx context.Context, db *pgxpool.Pool, c chain) error {
+	_, err := db.Exec(ctx, `INSERT INTO shifts (store_id, terminal_id, shift_no, cashier, state, day, opened_at, closed_at, closed_by,
+			float_fen, counted, record, src_seq)
+		SELECT format('S%s', lpad(s::text, 3, '0')), format('T%s', lpad(t::text, 2, '0')), d + 1, 'c1', 'CLOSED',
+			(($1::timestamptz + make_interval(days => d)) AT TIME ZONE 'Asia/Shanghai')::date,
+			$1::timestamptz + make_interval(days => d, hours => 1), $1::timestamptz + make_interval(days => d, hours => 20), 'c1',
+			10000, true, '{}', 1
+		FROM generate_series(1, $2) s, generate_series(1, $3) t, generate_series(0, $4 - 1) d`,
+		c.End.AddDate(0, 0, -c.Days), c.Stores, c.Terminals, c.Days)
+	if err == nil {
+		_, err = db.Exec(ctx, `ANALYZE shifts`)
+	}
+	if err != nil {
+		return fmt.Errorf("generate shifts: %w", err)
+	}
+	return nil
 }
