@@ -24,8 +24,9 @@ import (
 //
 //	merchant:<mch_id>/
 //	  meta       "meta" → ledgerMeta (JSON)
-//	  orders     out_trade_no → order (JSON)
-//	  orderseq   u64 creation number → out_trade_no (creation order)
+//	  orders     out_trade_no → order (JSON), and
+//	             0x00 | u64 creation number → out_trade_no (creation order;
+//	             in the same tree, so that a payment writes one tree fewer)
 //	  tx         transaction_id → out_trade_no (only ids of older ledgers:
 //	             a transaction_id now carries the order number, ledger.go)
 //	  codeurl    code_url → out_trade_no (Native orders)
@@ -45,7 +46,7 @@ import (
 var (
 	bMeta      = "meta"
 	bOrders    = "orders"
-	bOrderSeq  = "orderseq"
+	bOrderSeq  = "orderseq" // before format 4: the creation numbers' own tree
 	bTx        = "tx"
 	bCodeURL   = "codeurl"
 	bPrepay    = "prepay"
@@ -59,7 +60,7 @@ var (
 	bNotices   = "notices"
 	bNoticeDue = "noticedue"
 
-	ledgerBuckets = []string{bMeta, bOrders, bOrderSeq, bTx, bCodeURL, bCodes, bRefunds, bRefundSeq,
+	ledgerBuckets = []string{bMeta, bOrders, bTx, bCodeURL, bCodes, bRefunds, bRefundSeq,
 		bRefundID, bDue, bPaidDay, bRefundDay, bNotices, bNoticeDue, bPrepay}
 )
 
@@ -67,7 +68,7 @@ var (
 // in creation order, days then numbers, out_trade_no minted in sequence
 // per terminal): their pages are filled whole instead of half, so they
 // stay a level shallower and a commit writes fewer pages.
-var appendBuckets = []string{bOrders, bOrderSeq, bRefundSeq, bPaidDay, bRefundDay, bNotices}
+var appendBuckets = []string{bOrders, bRefundSeq, bPaidDay, bRefundDay, bNotices}
 
 const (
 	ledgerDBFile     = "ledger.db"
@@ -194,13 +195,22 @@ var ErrLedgerTooNew = errors.New("ledger written by a newer simulator")
 //	   created (password payments over midnight, Native orders paid
 //	   later); the others are found by creation number (paidOn), so a
 //	   payment writes one index tree fewer
-const ledgerVersion = 3
+//	4  the creation numbers are keys of the orders tree (seqKey), not
+//	   of a tree of their own (orderseq): one tree fewer again, and the
+//	   one whose depth grew with history (a level more at 100k orders)
+const ledgerVersion = 4
 
 // upgrade brings a ledger of an older format to ledgerVersion, in one
 // commit: from 2, the paidday entries of orders paid on the day they were
-// created are dropped (paidOn finds those by creation number).
+// created are dropped (paidOn finds those by creation number); from 3,
+// orderseq moves into the orders tree.
 func (l *ledger) upgrade() error {
 	if err := l.begin(); err != nil {
+		return err
+	}
+	if err := l.moveOrderSeq(); err != nil {
+		_ = l.tx.Rollback()
+		l.tx = nil
 		return err
 	}
 	var drop [][]byte
@@ -220,6 +230,33 @@ func (l *ledger) upgrade() error {
 	l.dirty = true
 	if err := l.end(); err != nil {
 		return fmt.Errorf("upgrade from format %d: %w", from, err)
+	}
+	return nil
+}
+
+// moveOrderSeq moves the creation numbers of a ledger before format 4
+// from their own tree (orderseq) into the orders tree, with its sequence.
+func (l *ledger) moveOrderSeq() error {
+	root := l.tx.Bucket(l.root)
+	old := root.Bucket([]byte(bOrderSeq))
+	if old == nil {
+		return nil
+	}
+	orders := l.b(bOrders)
+	err := old.ForEach(func(k, no []byte) error {
+		if len(k) != 8 {
+			return nil
+		}
+		return orders.Put(seqKey(binary.BigEndian.Uint64(k)), no)
+	})
+	if err == nil {
+		err = orders.SetSequence(old.Sequence())
+	}
+	if err == nil {
+		err = root.DeleteBucket([]byte(bOrderSeq))
+	}
+	if err != nil {
+		return fmt.Errorf("move %s: %w", bOrderSeq, err)
 	}
 	return nil
 }
@@ -395,7 +432,7 @@ func (l *ledger) peekOrder(no string) *order {
 func (l *ledger) findOrder(transactionID, outTradeNo string) *order {
 	if transactionID != "" {
 		if n, ok := l.txNumber(transactionID); ok {
-			if no := l.b(bOrderSeq).Get(u64(n)); no != nil {
+			if no := l.b(bOrders).Get(seqKey(n)); no != nil {
 				if o := l.order(string(no)); o != nil && o.TransactionID == transactionID {
 					return o
 				}
@@ -432,12 +469,12 @@ func (l *ledger) pendingBy(f func(*order) bool) *order {
 
 // addOrder records a new order.
 func (l *ledger) addOrder(o *order) {
-	n, err := l.b(bOrderSeq).NextSequence()
+	n, err := l.b(bOrders).NextSequence()
 	if err != nil && l.err == nil {
 		l.err = err
 	}
 	o.N = n
-	l.put(bOrderSeq, u64(n), []byte(o.OutTradeNo))
+	l.put(bOrders, seqKey(n), []byte(o.OutTradeNo))
 	l.orders[o.OutTradeNo] = &entry[order]{v: o}
 	l.meta.Orders++
 }
@@ -565,8 +602,8 @@ func (l *ledger) newNotices() []*notice {
 
 // eachOrder calls f for every order in creation order.
 func (l *ledger) eachOrder(f func(*order)) {
-	c := l.b(bOrderSeq).Cursor()
-	for k, no := c.First(); k != nil; k, no = c.Next() {
+	c := l.b(bOrders).Cursor()
+	for k, no := c.Seek(seqKey(0)); isSeqKey(k); k, no = c.Next() {
 		if o := l.peekOrder(string(no)); o != nil {
 			f(o)
 		}
@@ -595,8 +632,8 @@ func (l *ledger) paidOn(day time.Time, f func(*order)) {
 			f(o)
 		}
 	})
-	c := l.b(bOrderSeq).Cursor()
-	for k, no := c.Seek(u64(l.firstCreatedOn(day))); k != nil; k, no = c.Next() {
+	c := l.b(bOrders).Cursor()
+	for k, no := c.Seek(seqKey(l.firstCreatedOn(day))); isSeqKey(k); k, no = c.Next() {
 		o := l.peekOrder(string(no))
 		if o == nil {
 			continue
@@ -615,17 +652,17 @@ func (l *ledger) paidOn(day time.Time, f func(*order)) {
 // number and a binary search finds it.
 func (l *ledger) firstCreatedOn(day time.Time) uint64 {
 	start, _ := time.ParseInLocation("20060102", dayKey(day), tz.Shanghai)
-	c := l.b(bOrderSeq).Cursor()
-	lo, hi := uint64(1), l.b(bOrderSeq).Sequence()+1
+	c := l.b(bOrders).Cursor()
+	lo, hi := uint64(1), l.b(bOrders).Sequence()+1
 	for lo < hi {
 		mid := lo + (hi-lo)/2
-		k, no := c.Seek(u64(mid))
-		if k == nil {
+		k, no := c.Seek(seqKey(mid))
+		if !isSeqKey(k) {
 			hi = mid
 			continue
 		}
 		if o := l.peekOrder(string(no)); o != nil && o.CreateTime.Before(start) {
-			lo = binary.BigEndian.Uint64(k) + 1
+			lo = binary.BigEndian.Uint64(k[1:]) + 1
 		} else {
 			hi = mid
 		}
@@ -737,6 +774,14 @@ func (n *notice) index() []idxKey {
 }
 
 func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+// seqKey is the key of creation number n in the orders tree: a 0 byte,
+// which no out_trade_no holds, then the number, so the numbers sort
+// before every order and in creation order.
+func seqKey(n uint64) []byte { return binary.BigEndian.AppendUint64([]byte{0}, n) }
+
+// isSeqKey reports whether k (nil: the tree's end) is a seqKey.
+func isSeqKey(k []byte) bool { return len(k) == 9 && k[0] == 0 }
 
 // timeKey orders times bytewise (times before 1970 sort first).
 func timeKey(t time.Time) []byte { return u64(uint64(max(t.UnixNano(), 0))) }

@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -85,10 +87,18 @@ func TestPaidOnDerivesSameDayPayments(t *testing.T) {
 }
 
 // TestLedgerFormat2Upgraded: a ledger of format 2 (every payment in
-// paidday) opens, drops the entries it no longer needs in one commit, and
-// lists each payment once; a ledger of a newer format is refused with a
-// clear error instead of being misread.
+// paidday, creation numbers in orderseq) or 3 (orderseq) opens, drops the
+// entries it no longer needs and moves the creation numbers into the
+// orders tree in one commit, lists each payment once, finds orders by
+// transaction_id and numbers the next order after the last; a ledger of a
+// newer format is refused with a clear error instead of being misread.
 func TestLedgerFormat2Upgraded(t *testing.T) {
+	for _, from := range []int{2, 3} {
+		t.Run(fmt.Sprint(from), func(t *testing.T) { testLedgerUpgrade(t, from) })
+	}
+}
+
+func testLedgerUpgrade(t *testing.T, from int) {
 	dir := t.TempDir()
 	day1, day2 := overMidnight(t, dir)
 	path := filepath.Join(dir, ledgerDBFile)
@@ -100,6 +110,11 @@ func TestLedgerFormat2Upgraded(t *testing.T) {
 		defer db.Close()
 		err = db.Update(func(tx *bolt.Tx) error {
 			return tx.ForEach(func(name []byte, root *bolt.Bucket) error {
+				if version < 4 { // creation numbers in a tree of their own
+					if err := toOrderSeq(root); err != nil {
+						return err
+					}
+				}
 				if addSameDay { // what format 2 wrote for every paid order
 					err := root.Bucket([]byte(bOrders)).ForEach(func(k, v []byte) error {
 						var o order
@@ -126,7 +141,7 @@ func TestLedgerFormat2Upgraded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	setFormat(2, true)
+	setFormat(from, from == 2)
 	s, err := New(Options{DataDir: dir, Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
@@ -138,12 +153,25 @@ func TestLedgerFormat2Upgraded(t *testing.T) {
 		t.Fatalf("day 2 after the upgrade: %v", got)
 	}
 	var indexed, version int
+	var seqTree bool
 	s.update(func(time.Time) bool {
 		indexed, version = s.led.b(bPaidDay).Stats().KeyN, s.led.meta.Version
+		seqTree = s.led.tx.Bucket(s.led.root).Bucket([]byte(bOrderSeq)) != nil
+		for _, no := range []string{"A0000001", "B0000002", "C0000001"} {
+			if o := s.led.peekOrder(no); s.led.findOrder(o.TransactionID, "") != s.led.order(no) {
+				t.Errorf("%s not found by its transaction_id %s", no, o.TransactionID)
+			}
+		}
 		return false
 	})
-	if indexed != 1 || version != ledgerVersion {
-		t.Fatalf("after the upgrade: %d paidday entries, format %d", indexed, version)
+	if indexed != 1 || version != ledgerVersion || seqTree {
+		t.Fatalf("after the upgrade: %d paidday entries, format %d, orderseq kept %v", indexed, version, seqTree)
+	}
+	in := payInput{OutTradeNo: "D0000001", AmountFen: 100, Body: "b", AuthCode: NewCode(ScenarioSuccess), Gen: "v3"}
+	var o *order
+	s.update(func(now time.Time) bool { o, _ = s.micropay(now, in); return true })
+	if o == nil || o.N != 5 {
+		t.Fatalf("the order after the upgrade: %+v, want number 5", o)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -151,7 +179,37 @@ func TestLedgerFormat2Upgraded(t *testing.T) {
 
 	setFormat(ledgerVersion+1, false)
 	_, err = New(Options{DataDir: dir, Now: func() time.Time { return testNow }})
-	if !errors.Is(err, ErrLedgerTooNew) || !strings.Contains(err.Error(), "format 4") {
+	if !errors.Is(err, ErrLedgerTooNew) || !strings.Contains(err.Error(), fmt.Sprintf("format %d", ledgerVersion+1)) {
 		t.Fatalf("a newer ledger: %v", err)
 	}
+}
+
+// toOrderSeq moves the creation numbers out of the orders tree into a
+// tree of their own, as formats before 4 kept them.
+func toOrderSeq(root *bolt.Bucket) error {
+	seq, err := root.CreateBucket([]byte(bOrderSeq))
+	if err != nil {
+		return err
+	}
+	orders := root.Bucket([]byte(bOrders))
+	var keys [][]byte
+	err = orders.ForEach(func(k, no []byte) error {
+		if isSeqKey(k) {
+			keys = append(keys, bytes.Clone(k))
+			return seq.Put(k[1:], no)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := orders.Delete(k); err != nil {
+			return err
+		}
+	}
+	if err := seq.SetSequence(orders.Sequence()); err != nil {
+		return err
+	}
+	return orders.SetSequence(0)
 }
