@@ -100,7 +100,8 @@ func ItemsText(it *Items, lang csvout.Lang) string {
 	if zh {
 		head = []string{"数量", "原价", "折扣", "实收", "退款"}
 	}
-	fmt.Fprintf(&b, "%-24s %10s %12s %10s %12s %10s\n", by, head[0], head[1], head[2], head[3], head[4])
+	fmt.Fprintf(&b, "%s %s %s %s %s %s\n", padRight(by, 24), padLeft(head[0], 10), padLeft(head[1], 12), padLeft(head[2], 10),
+		padLeft(head[3], 12), padLeft(head[4], 10))
 	line := func(name, qty string, r ItemRow) {
 		fmt.Fprintf(&b, "%s %10s %12s %10s %12s %10s\n", padRight(name, 24), qty, receipt.Yuan(r.GrossFen),
 			receipt.Yuan(r.DiscountFen), receipt.Yuan(r.NetFen), receipt.Yuan(r.ReturnedFen))
@@ -126,4 +127,10 @@ func padRight(s string, w int) string {
 		n = receipt.StringWidth(s)
 	}
 	return s + strings.Repeat(" ", w-n)
+}
+
+// padLeft right-aligns s in w columns of a fixed-width console (a Chinese
+// character takes two, which fmt's %10s counts as one).
+func padLeft(s string, w int) string {
+	return strings.Repeat(" ", max(w-receipt.StringWidth(s), 0)) + s
 }

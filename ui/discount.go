@@ -96,6 +96,7 @@ func (s *saleScreen) openDiscount() {
 	f.sayLimits()
 	f.d.Show()
 	t.w.Canvas().Focus(f.value)
+	t.log().Info("discount form shown", "line", f.line+1, "whole", f.whole)
 }
 
 func (f *discountForm) close() {

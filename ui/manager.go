@@ -376,6 +376,7 @@ func (c *console) pinDialog(action staff.Action, ref string, amountFen int64, re
 	} else {
 		t.w.Canvas().Focus(p.pin)
 	}
+	t.log().Info("manager PIN asked", "action", string(action), "amount_fen", amountFen)
 }
 
 // closePrompt takes PIN prompt p off the screen. Hiding a dialog calls its

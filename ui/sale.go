@@ -176,7 +176,8 @@ func (s *saleScreen) refresh() {
 	if t := d.input.Text(); t != "" && len(d.lines) > 0 {
 		keyed = "+ ¥" + t
 	}
-	if p := d.priced(nil); p.totals.DiscountFen() > 0 {
+	p := d.priced(nil)
+	if p.totals.DiscountFen() > 0 {
 		keyed = strings.TrimSpace(keyed + " " + s.t.cat.T(msgSaleSaved, formatFen(p.totals.DiscountFen())))
 	}
 	s.keyed.SetText(keyed)
@@ -185,6 +186,16 @@ func (s *saleScreen) refresh() {
 	}
 	s.lineView.show()
 	s.linesRev = d.rev
+	if len(d.lines) > 0 {
+		// What the screen shows, for the log (and a test driving the real
+		// window): no names, only positions and amounts.
+		var qty int64
+		if d.sel >= 0 && d.sel < len(d.lines) {
+			qty = d.lines[d.sel].Qty
+		}
+		s.t.log().Info("sale lines shown", "lines", len(d.lines), "selected", d.sel+1, "qty", qty,
+			"total_fen", p.totals.NetFen, "discount_fen", p.totals.DiscountFen())
+	}
 }
 
 func (s *saleScreen) warn(m msg) { s.showHint(m, widget.DangerImportance) }
