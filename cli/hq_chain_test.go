@@ -13,8 +13,10 @@ import (
 
 // TestHQVerifyAndRepair: a row altered at head office is named by hq
 // verify, a foreign row after the terminal's by hq status and doctor too;
-// the terminal's replicate says what and how to repair, hq repair removes
-// its rows, and the next replicate pushes its log again.
+// the terminal's replicate says what and how to repair, hq repair --from
+// removes its rows from the first one verify names (without --from, all),
+// and the next replicate pushes its log again. A second hq verify reads
+// only the events after its checkpoints; --full reads them all.
 func TestHQVerifyAndRepair(t *testing.T) {
 	pool, dsn := replicaPool(t)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
@@ -55,8 +57,14 @@ func TestHQVerifyAndRepair(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE events SET reason = 'edited' WHERE store_id = $1 AND terminal_id = $2 AND seq = 2`, s, term); err != nil {
 		t.Fatal(err)
 	}
-	if out := cmd(1, "hq", "verify"); !strings.Contains(out, s+"/"+term+" event 2 altered") {
-		t.Errorf("hq verify after an edit: %s", out)
+	// The second run reads only what its checkpoint has not seen: an old
+	// row edited with its chain hash left alone is for --full to find.
+	if out := cmd(0, "hq", "verify"); !strings.Contains(out, "0 events checked") || !strings.Contains(out, "not read again") {
+		t.Errorf("hq verify after its checkpoint: %s", out)
+	}
+	if out := cmd(1, "hq", "verify", "--full"); !strings.Contains(out, s+"/"+term+" event 2 altered") ||
+		!strings.Contains(out, "wxpos hq repair "+s+" "+term+" --from 2") {
+		t.Errorf("hq verify --full after an edit: %s", out)
 	}
 	if _, err := pool.Exec(ctx, `INSERT INTO events (store_id, terminal_id, seq, at, kind, digest) VALUES ($1, $2, $3, now(), 'x', '\x00')`,
 		s, term, head+1); err != nil {
@@ -72,11 +80,20 @@ func TestHQVerifyAndRepair(t *testing.T) {
 	if out := cmd(1, "replicate", "--once"); !strings.Contains(out, "not this terminal's") || !strings.Contains(out, "wxpos hq repair "+s+" "+term) {
 		t.Errorf("replicate into a foreign row: %s", out)
 	}
-	if out := cmd(0, "hq", "repair", s, term); !strings.Contains(out, "removed "+s+"/"+term) {
+	if out := cmd(0, "hq", "repair", s, term, "--from", "2"); !strings.Contains(out, "removed "+s+"/"+term+" from event 2") {
+		t.Errorf("hq repair --from 2: %s", out)
+	}
+	cmd(0, "replicate", "--once")
+	for _, full := range []string{"--full", "--full=false"} {
+		if out := cmd(0, "hq", "verify", full); !strings.Contains(out, "every chain intact") {
+			t.Errorf("hq verify %s after the repair: %s", full, out)
+		}
+	}
+	if out := cmd(0, "hq", "repair", s, term); !strings.Contains(out, "removed "+s+"/"+term+":") {
 		t.Errorf("hq repair: %s", out)
 	}
 	cmd(0, "replicate", "--once")
 	if out := cmd(0, "hq", "verify"); !strings.Contains(out, "every chain intact") {
-		t.Errorf("hq verify after the repair: %s", out)
+		t.Errorf("hq verify after the whole repair: %s", out)
 	}
 }

@@ -2,10 +2,12 @@ package replica
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -113,12 +115,40 @@ func (p ChainProblem) String() string {
 type ChainCheck struct {
 	Terminals int   `json:"terminals"`
 	Events    int64 `json:"events"`
+	// Skipped counts the events before the terminals' checkpoints, found
+	// intact by an earlier run and not read again (VerifyFrom).
+	Skipped int64 `json:"skipped"`
 	// Unchained counts events pushed by a wxpos before the chain (no chain
 	// hash stored): they are covered only by the first chained event after
-	// them.
+	// them, which the terminal computed over its own log from event 1.
 	Unchained int64          `json:"unchained"`
 	Problems  []ChainProblem `json:"problems"`
+	// Uncovered are the runs of unchained events no chained event follows
+	// yet (Kind "unchained"): a terminal still on a wxpos before the chain.
+	// Nothing vouches for them until it pushes with a newer one.
+	Uncovered []ChainProblem `json:"uncovered"`
+	// Checkpoints are the terminals' checkpoints after this run: the ones
+	// given, advanced to the newest event of each terminal found intact,
+	// and without those of terminals with a problem (read again from their
+	// first event next time).
+	Checkpoints Checkpoints `json:"-"`
 }
+
+// Checkpoint is how far a terminal's chain was found intact: the event's
+// sequence, the chain hash there (stored, or computed across unchained
+// events), the event's content hash, and whether the terminal had stored
+// chain hashes by then.
+type Checkpoint struct {
+	Seq     int64  `json:"seq"`
+	Chain   []byte `json:"chain"`
+	Content []byte `json:"content"`
+	Stored  bool   `json:"stored"`
+}
+
+// Checkpoints are checkpoints by "STORE/TERMINAL".
+type Checkpoints map[string]Checkpoint
+
+func cpKey(storeID, terminalID string) string { return storeID + "/" + terminalID }
 
 // chainWalk verifies one terminal's rows in sequence order.
 type chainWalk struct {
@@ -128,22 +158,54 @@ type chainWalk struct {
 	prev        []byte
 	known       bool // prev is the chain of next-1
 	chained     bool // a chained row was seen
+	cp          *Checkpoint
+	runFrom     int64  // the first of the unchained events just before (0: none)
+	last        int64  // the newest row read
+	content     []byte // its content hash
+	bad         bool   // a problem was found
 	out         *ChainCheck
 }
 
 func (c *chainWalk) problem(seq, last int64, kind string) {
+	c.bad = true
 	c.out.Problems = append(c.out.Problems, ChainProblem{c.store, c.term, seq, last, kind})
+}
+
+// atCheckpoint checks the checkpoint's own row (seq = cp.Seq): unchanged
+// since it was verified, it vouches for every event before it, and the
+// walk goes on from its chain.
+func (c *chainWalk) atCheckpoint(cp *Checkpoint, chain, content []byte) {
+	c.out.Skipped += cp.Seq
+	c.next, c.last, c.content = cp.Seq+1, cp.Seq, content
+	if !bytes.Equal(content, cp.Content) || (chain != nil) != cp.Stored || (chain != nil && !bytes.Equal(chain, cp.Chain)) {
+		// Altered, or the rows before it rewritten with every chain hash
+		// after them, since the checkpoint was taken.
+		c.problem(1, cp.Seq, "altered")
+	}
+	c.prev, c.known, c.chained = cp.Chain, true, cp.Stored
+	if chain != nil {
+		c.prev = chain
+	}
 }
 
 // row checks the next row: its sequence, stored chain (nil: none) and
 // content hash as PostgreSQL computes it.
 func (c *chainWalk) row(seq int64, chain, content []byte) {
+	if cp := c.cp; cp != nil {
+		c.cp = nil
+		if seq == cp.Seq {
+			c.atCheckpoint(cp, chain, content)
+			return
+		}
+		c.out.Skipped += cp.Seq - 1 // the checkpoint's row is gone: a gap from it
+		c.next, c.known = cp.Seq, false
+	}
 	c.out.Events++
 	if seq > c.next {
 		c.problem(c.next, seq-1, "missing")
 		c.known = false
 	}
-	c.next = seq + 1
+	c.next, c.last, c.content = seq+1, seq, content
 	switch {
 	case seq > c.pushed:
 		c.problem(seq, seq, "foreign")
@@ -151,8 +213,16 @@ func (c *chainWalk) row(seq int64, chain, content []byte) {
 		c.problem(seq, seq, "foreign")
 	case chain == nil:
 		c.out.Unchained++
+		if c.runFrom == 0 {
+			c.runFrom = seq
+		}
 	case c.known && !bytes.Equal(chain, chainNext(c.prev, content)):
-		c.problem(seq, seq, "altered")
+		// The first chained event after unchained ones covers them: one of
+		// them, or this one, was altered.
+		c.problem(cmp.Or(c.runFrom, seq), seq, "altered")
+	}
+	if chain != nil {
+		c.runFrom = 0
 	}
 	switch {
 	case chain != nil: // go on from the stored chain: each break is named once
@@ -163,17 +233,40 @@ func (c *chainWalk) row(seq int64, chain, content []byte) {
 }
 
 func (c *chainWalk) end() {
+	if c.cp != nil { // the checkpoint's row is gone, and every one after it
+		c.next, c.known, c.cp = c.cp.Seq, false, nil
+	}
 	if c.next-1 < c.pushed {
 		c.problem(c.next, c.pushed, "missing")
 	}
+	if c.runFrom > 0 {
+		c.out.Uncovered = append(c.out.Uncovered, ChainProblem{c.store, c.term, c.runFrom, c.last, "unchained"})
+	}
+	key := cpKey(c.store, c.term)
+	switch {
+	case c.bad:
+		delete(c.out.Checkpoints, key)
+	case c.known && c.last > 0:
+		c.out.Checkpoints[key] = Checkpoint{Seq: c.last, Chain: c.prev, Content: c.content, Stored: c.chained}
+	}
 }
 
-// Verify checks the replicated events of every terminal (of one store, of
-// one terminal): each row against its chain hash, the sequence for gaps,
-// and the rows against the position the terminal reported. It reads every
-// event of the terminals asked for, in sequence order, hashing each on the
-// server.
+// Verify checks every replicated event of every terminal (of one store,
+// of one terminal): VerifyFrom without checkpoints.
 func Verify(ctx context.Context, db Querier, storeID, terminalID string) (*ChainCheck, error) {
+	return VerifyFrom(ctx, db, storeID, terminalID, nil)
+}
+
+// VerifyFrom checks the replicated events of every terminal (of one
+// store, of one terminal): each row against its chain hash, the sequence
+// for gaps, and the rows against the position the terminal reported. A
+// terminal with a checkpoint is read from the checkpoint's event on: that
+// row must be as it was (its content and chain hash), which vouches for
+// the events before it against a rewrite of the chain, but not against an
+// edit of an older row that leaves the chain hashes alone — only a run
+// without checkpoints (hq verify --full) reads every row again. The
+// events are hashed on the server, in sequence order.
+func VerifyFrom(ctx context.Context, db Querier, storeID, terminalID string, cps Checkpoints) (*ChainCheck, error) {
 	where, args := idsWhere(storeID, terminalID)
 	pushed := map[[2]string]int64{}
 	rows, err := db.Query(ctx, `SELECT e.store_id, e.terminal_id, e.pushed_seq FROM terminals e WHERE `+where, args...)
@@ -189,10 +282,15 @@ func Verify(ctx context.Context, db Querier, storeID, terminalID string) (*Chain
 	if err != nil {
 		return nil, fmt.Errorf("hq verify: %w", err)
 	}
-	out := &ChainCheck{Problems: []ChainProblem{}}
+	out := &ChainCheck{Problems: []ChainProblem{}, Uncovered: []ChainProblem{}, Checkpoints: Checkpoints{}}
+	maps.Copy(out.Checkpoints, cps)
 	var w *chainWalk
-	rows, err = db.Query(ctx, `SELECT e.store_id, e.terminal_id, e.seq, e.chain, `+contentSQL+` FROM events e
-		WHERE `+where+` ORDER BY e.store_id, e.terminal_id, e.seq`, args...)
+	q := `SELECT e.store_id, e.terminal_id, e.seq, e.chain, ` + contentSQL + ` FROM events e
+		WHERE ` + where + ` ORDER BY e.store_id, e.terminal_id, e.seq`
+	if len(cps) > 0 {
+		q, args = verifyFromSQL(where, args, cps)
+	}
+	rows, err = db.Query(ctx, q, args...)
 	if err == nil {
 		err = forRows(rows, func(rows pgx.Rows) error {
 			var s, t string
@@ -206,6 +304,9 @@ func Verify(ctx context.Context, db Querier, storeID, terminalID string) (*Chain
 					w.end()
 				}
 				w = &chainWalk{store: s, term: t, pushed: pushed[[2]string{s, t}], next: 1, known: true, out: out}
+				if cp, ok := cps[cpKey(s, t)]; ok {
+					w.cp = &cp
+				}
 				out.Terminals++
 				delete(pushed, [2]string{s, t})
 			}
@@ -222,10 +323,40 @@ func Verify(ctx context.Context, db Querier, storeID, terminalID string) (*Chain
 	for k, p := range pushed { // terminals with a position and no event left
 		if p > 0 {
 			out.Terminals++
-			(&chainWalk{store: k[0], term: k[1], pushed: p, next: 1, out: out}).end()
+			w := &chainWalk{store: k[0], term: k[1], pushed: p, next: 1, out: out}
+			if cp, ok := cps[cpKey(k[0], k[1])]; ok {
+				w.cp = &cp
+			}
+			w.end()
 		}
 	}
 	return out, nil
+}
+
+// verifyFromSQL is VerifyFrom's statement with checkpoints: each terminal
+// that has events (found by a skip scan of the primary key, one probe per
+// terminal, so that one with no checkpoint and no position is read too)
+// read from its checkpoint's event on through the primary key.
+func verifyFromSQL(where string, args []any, cps Checkpoints) (string, []any) {
+	var stores, terms []string
+	var seqs []int64
+	for k, cp := range cps {
+		s, t, _ := strings.Cut(k, "/")
+		stores, terms, seqs = append(stores, s), append(terms, t), append(seqs, cp.Seq)
+	}
+	n := len(args)
+	args = append(args, stores, terms, seqs)
+	return `WITH RECURSIVE ids AS (
+			(SELECT store_id, terminal_id FROM events ORDER BY 1, 2 LIMIT 1)
+			UNION ALL
+			SELECT x.store_id, x.terminal_id FROM ids CROSS JOIN LATERAL (SELECT e.store_id, e.terminal_id FROM events e
+				WHERE (e.store_id, e.terminal_id) > (ids.store_id, ids.terminal_id) ORDER BY 1, 2 LIMIT 1) x),
+		cp AS (SELECT * FROM unnest($` + strconv.Itoa(n+1) + `::text[], $` + strconv.Itoa(n+2) + `::text[], $` + strconv.Itoa(n+3) + `::bigint[]) AS cp(store_id, terminal_id, seq))
+		SELECT e.store_id, e.terminal_id, e.seq, e.chain, e.content FROM ids
+		LEFT JOIN cp ON cp.store_id = ids.store_id AND cp.terminal_id = ids.terminal_id
+		CROSS JOIN LATERAL (SELECT e.store_id, e.terminal_id, e.seq, e.chain, ` + contentSQL + ` AS content FROM events e
+			WHERE e.store_id = ids.store_id AND e.terminal_id = ids.terminal_id AND e.seq >= coalesce(cp.seq, 1) AND ` + where + `) e
+		ORDER BY e.store_id, e.terminal_id, e.seq`, args
 }
 
 // idsWhere is the condition on the columns store_id and terminal_id of
@@ -289,22 +420,39 @@ type Repaired struct {
 }
 
 // Repair removes every row a terminal replicated — its events, the orders
-// and refunds it numbered, its shifts, its position — in one transaction, so that the
-// terminal pushes its whole log again by itself: the way out when rows
-// that are not its own sit in its sequence (ConflictError). The roll-ups
-// follow (the projections' triggers), and WeChat's notifications about the
-// removed numbers are pending again until the terminal's rows are back
-// (hq report lists them as announced meanwhile). It needs the admin's
-// login: no other may delete an event.
+// and refunds it numbered, its shifts, its position — in one transaction,
+// so that the terminal pushes its whole log again by itself: RepairFrom
+// from event 1.
 func Repair(ctx context.Context, db interface {
 	Begin(context.Context) (pgx.Tx, error)
 }, storeID, terminalID string) (Repaired, error) {
+	return RepairFrom(ctx, db, storeID, terminalID, 1)
+}
+
+// RepairFrom removes a terminal's replicated events from event from on,
+// the orders, refunds and shifts it numbered that no earlier event of its names,
+// and moves its position back to from-1, in one transaction, so that the
+// terminal pushes its log again from there by itself (with the records
+// those events name, as they stand): the way out when rows that are not
+// its own sit in its sequence (ConflictError) or hq verify finds one
+// altered or missing — from is the first event it names (1: every row,
+// the terminal's position too). The events before from stay, so the
+// terminal's check of PostgreSQL's newest event against its own log
+// passes only if they are its own. The roll-ups follow (the projections'
+// triggers), and WeChat's notifications about the removed numbers are
+// pending again until the terminal's rows are back (hq report lists them
+// as announced meanwhile). It needs the admin's login: no other may delete
+// an event.
+func RepairFrom(ctx context.Context, db interface {
+	Begin(context.Context) (pgx.Tx, error)
+}, storeID, terminalID string, from int64) (Repaired, error) {
 	var r Repaired
-	if !validID(storeID) || !validID(terminalID) {
-		return r, fmt.Errorf("%w: store id %q / terminal id %q: want 1–16 letters or digits", ErrBadConfig, storeID, terminalID)
+	if !validID(storeID) || !validID(terminalID) || from < 1 {
+		return r, fmt.Errorf("%w: store id %q / terminal id %q / from event %d: want 1–16 letters or digits and an event from 1 on",
+			ErrBadConfig, storeID, terminalID, from)
 	}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM events WHERE store_id = $1 AND terminal_id = $2`, storeID, terminalID)
+		tag, err := tx.Exec(ctx, `DELETE FROM events WHERE store_id = $1 AND terminal_id = $2 AND seq >= $3`, storeID, terminalID, from)
 		if err != nil {
 			return err
 		}
@@ -314,18 +462,29 @@ func Repair(ctx context.Context, db interface {
 			n                *int64
 			table, col, kind string
 		}{{&r.Orders, "orders", "out_trade_no", "pay"}, {&r.Refunds, "refunds", "out_refund_no", "refund"}} {
-			err := tx.QueryRow(ctx, `WITH gone AS (DELETE FROM `+s.table+` WHERE store_id = $1 AND terminal_id = $2 RETURNING `+s.col+` AS no),
+			err := tx.QueryRow(ctx, `WITH gone AS (DELETE FROM `+s.table+` r WHERE r.store_id = $1 AND r.terminal_id = $2
+						AND NOT EXISTS (SELECT 1 FROM events e WHERE e.ref = r.`+s.col+` AND e.ref <> ''
+							AND e.store_id = $1 AND e.terminal_id = $2 AND e.seq < $4)
+						RETURNING r.`+s.col+` AS no),
 					flagged AS (UPDATE notifications n SET pending = true FROM gone WHERE n.kind = $3 AND n.`+s.col+` = gone.no RETURNING 1)
-				SELECT count(*) FROM gone`, storeID, terminalID, s.kind).Scan(s.n)
+				SELECT count(*) FROM gone`, storeID, terminalID, s.kind, from).Scan(s.n)
 			if err != nil {
 				return err
 			}
 		}
-		if tag, err = tx.Exec(ctx, `DELETE FROM shifts WHERE store_id = $1 AND terminal_id = $2`, storeID, terminalID); err != nil {
+		if tag, err = tx.Exec(ctx, `DELETE FROM shifts s WHERE s.store_id = $1 AND s.terminal_id = $2
+				AND NOT EXISTS (SELECT 1 FROM events e WHERE e.ref = s.shift_no::text AND e.ref <> ''
+					AND e.store_id = $1 AND e.terminal_id = $2 AND e.seq < $3 AND e.kind IN ('shift.open', 'shift.close', 'shift.variance'))`,
+			storeID, terminalID, from); err != nil {
 			return err
 		}
 		r.Shifts = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `DELETE FROM terminals WHERE store_id = $1 AND terminal_id = $2`, storeID, terminalID)
+		if from == 1 {
+			_, err = tx.Exec(ctx, `DELETE FROM terminals WHERE store_id = $1 AND terminal_id = $2`, storeID, terminalID)
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE terminals SET pushed_seq = LEAST(pushed_seq, $3) WHERE store_id = $1 AND terminal_id = $2`,
+				storeID, terminalID, from-1)
+		}
 		return err
 	})
 	if err != nil {
@@ -350,9 +509,10 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 
 // Repair says how to get replication going again.
 func (e *ConflictError) Repair() string {
-	fix := fmt.Sprintf("to repair: head office runs wxpos hq verify --store %s (it names the rows that break the chain), then wxpos hq repair %s %s "+
-		"with the admin's login, which removes %s/%s's rows from PostgreSQL; this terminal then pushes its whole log again by itself",
-		e.StoreID, e.StoreID, e.TerminalID, e.StoreID, e.TerminalID)
+	fix := fmt.Sprintf("to repair: head office runs wxpos hq verify --store %s --terminal %s, which names the first event N that breaks the chain, "+
+		"then with the admin's login wxpos hq repair %s %s --from N, which removes %s/%s's events from N on (without --from: all its rows); "+
+		"this terminal then pushes its log again from there by itself",
+		e.StoreID, e.TerminalID, e.StoreID, e.TerminalID, e.StoreID, e.TerminalID)
 	if e.Ahead {
 		fix = fmt.Sprintf("if wxpos hq verify --store %s finds %s/%s's chain intact, those events are this terminal's own and this database is older "+
 			"than what it replicated: restore its newest backup instead; otherwise ", e.StoreID, e.StoreID, e.TerminalID) + fix

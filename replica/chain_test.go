@@ -121,6 +121,33 @@ func (r *tamperRig) head(t *testing.T, c *counter) int64 {
 	return int64(count(t, r.admin, `SELECT max(seq) FROM events WHERE store_id = $1 AND terminal_id = $2`, c.store, c.term))
 }
 
+// rechain recomputes the chain hash of every event of c's from the rows
+// as they are, as one who rewrites the chain after altering a row would.
+func (r *tamperRig) rechain(t *testing.T, c *counter) {
+	t.Helper()
+	rows, err := r.admin.Query(context.Background(), `SELECT e.seq, `+contentSQL+` FROM events e
+		WHERE store_id = $1 AND terminal_id = $2 ORDER BY seq`, c.store, c.term)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seqs []int64
+	var contents [][]byte
+	for rows.Next() {
+		var s int64
+		var content []byte
+		if err := rows.Scan(&s, &content); err != nil {
+			t.Fatal(err)
+		}
+		seqs, contents = append(seqs, s), append(contents, content)
+	}
+	rows.Close()
+	var chain []byte
+	for i, s := range seqs {
+		chain = chainNext(chain, contents[i])
+		r.exec(t, `UPDATE events SET chain = $1 WHERE store_id = $2 AND terminal_id = $3 AND seq = $4`, chain, c.store, c.term, s)
+	}
+}
+
 // wantProblems asserts what hq verify (of the store) and hq status's quick
 // check find.
 func (r *tamperRig) wantProblems(t *testing.T, verify, heads []ChainProblem) {
@@ -189,31 +216,11 @@ func TestTamperFound(t *testing.T) {
 		// Whoever alters event 3 and recomputes every chain after it
 		// leaves nothing for head office to find …
 		r.exec(t, `UPDATE events SET reason = 'rewritten' WHERE store_id = 'S01' AND terminal_id = 'T01' AND seq = 3`)
-		rows, err := r.admin.Query(context.Background(), `SELECT e.seq, `+contentSQL+` FROM events e
-			WHERE store_id = 'S01' AND terminal_id = 'T01' ORDER BY seq`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var seqs []int64
-		var contents [][]byte
-		for rows.Next() {
-			var s int64
-			var c []byte
-			if err := rows.Scan(&s, &c); err != nil {
-				t.Fatal(err)
-			}
-			seqs, contents = append(seqs, s), append(contents, c)
-		}
-		rows.Close()
-		var chain []byte
-		for i, s := range seqs {
-			chain = chainNext(chain, contents[i])
-			r.exec(t, `UPDATE events SET chain = $1 WHERE store_id = 'S01' AND terminal_id = 'T01' AND seq = $2`, chain, s)
-		}
+		r.rechain(t, r.t1)
 		r.wantProblems(t, []ChainProblem{}, []ChainProblem{})
 		// … but the terminal, whose log gives another chain.
 		wantDoctorConflict(t, r, r.t1, r.head(t, r.t1))
-		err = newWorker(t, r.t1, r.admin, Options{}).Sync(context.Background())
+		err := newWorker(t, r.t1, r.admin, Options{}).Sync(context.Background())
 		if !errors.As(err, new(*ConflictError)) {
 			t.Errorf("worker after the rewrite: %v, want a ConflictError", err)
 		}
@@ -241,7 +248,7 @@ func TestConflictRepair(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Seq != uint64(h+1) {
 		t.Fatalf("Sync = %v, want a ConflictError at event %d", err, h+1)
 	}
-	for _, want := range []string{"event " + strconv.FormatInt(h+1, 10) + " of S01/T01", "not this terminal's", "wxpos hq verify --store S01", "wxpos hq repair S01 T01", "pushes its whole log again"} {
+	for _, want := range []string{"event " + strconv.FormatInt(h+1, 10) + " of S01/T01", "not this terminal's", "wxpos hq verify --store S01", "wxpos hq repair S01 T01 --from N", "pushes its log again from there"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("conflict %q does not say %q", err, want)
 		}

@@ -31,8 +31,9 @@ var (
 	// terminal's database was restored from an older backup, or a row was
 	// written into its sequence at head office. The worker stops pushing
 	// rather than mix two histories, and keeps retrying: the error is a
-	// *ConflictError saying how to repair (hq repair), after which it
-	// pushes its log again.
+	// *ConflictError saying how to repair (hq verify, then hq repair
+	// --from the first event it names), after which it pushes its log
+	// again from there.
 	ErrConflict = errors.New("another history is replicated under this terminal id")
 	// ErrNotFound is returned by lookups when there is no such record.
 	ErrNotFound = errors.New("not found in the replica")

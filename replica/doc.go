@@ -78,8 +78,10 @@
 // sequence, CheckHeads does the cheap part for hq status, and Probe and the
 // worker compare the head's chain with the terminal's own log. A foreign
 // row in a terminal's sequence is a ConflictError that says how to repair:
-// Repair (the admin) removes the terminal's rows and the worker, retrying,
-// pushes its whole log again.
+// RepairFrom (the admin) removes the terminal's events from the first
+// broken one on (Repair: all its rows) and the worker, retrying, pushes
+// its log again from there. VerifyFrom reads only the events after each
+// terminal's checkpoint (the newest event an earlier run found intact).
 //
 // Configuration (Config): a DSN without a password; the password from a
 // file (PasswordFile) or the libpq rules (PGPASSFILE, ~/.pgpass); TLS from
