@@ -355,7 +355,8 @@ func verifyFromSQL(where string, args []any, cps Checkpoints) (string, []any) {
 		SELECT e.store_id, e.terminal_id, e.seq, e.chain, e.content FROM ids
 		LEFT JOIN cp ON cp.store_id = ids.store_id AND cp.terminal_id = ids.terminal_id
 		CROSS JOIN LATERAL (SELECT e.store_id, e.terminal_id, e.seq, e.chain, ` + contentSQL + ` AS content FROM events e
-			WHERE e.store_id = ids.store_id AND e.terminal_id = ids.terminal_id AND e.seq >= coalesce(cp.seq, 1) AND ` + where + `) e
+			WHERE e.store_id = ids.store_id AND e.terminal_id = ids.terminal_id AND e.seq >= coalesce(cp.seq, 1) AND ` + where + `
+			OFFSET 0) e -- not pulled up: one range of the primary key per terminal, never a scan of every event
 		ORDER BY e.store_id, e.terminal_id, e.seq`, args
 }
 
@@ -466,7 +467,8 @@ func RepairFrom(ctx context.Context, db interface {
 						AND NOT EXISTS (SELECT 1 FROM events e WHERE e.ref = r.`+s.col+` AND e.ref <> ''
 							AND e.store_id = $1 AND e.terminal_id = $2 AND e.seq < $4)
 						RETURNING r.`+s.col+` AS no),
-					flagged AS (UPDATE notifications n SET pending = true FROM gone WHERE n.kind = $3 AND n.`+s.col+` = gone.no RETURNING 1)
+					flagged AS (UPDATE notifications n SET pending = true
+						WHERE n.kind = $3 AND n.`+s.col+` = ANY (ARRAY(SELECT no FROM gone)) AND n.`+s.col+` <> '' RETURNING 1)
 				SELECT count(*) FROM gone`, storeID, terminalID, s.kind, from).Scan(s.n)
 			if err != nil {
 				return err

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/wxpos/wxpos/recon"
+	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/tz"
 )
 
@@ -143,6 +144,11 @@ func chainDB(b *testing.B, c chain) *pgxpool.Pool {
 		}
 		b.Logf("generated %s (%d orders) in %v", c, c.orders(), time.Since(t0).Round(time.Second))
 	}
+	t0 = time.Now()
+	if err := chainEvents(ctx, pool); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("chain hashes: %v", time.Since(t0).Round(time.Second))
 	return pool
 }
 
@@ -174,6 +180,30 @@ func BenchmarkHQ(b *testing.B) {
 	}
 }
 
+// BenchmarkHQVerifyFull times hq verify --full on the generated chain
+// (BenchmarkHQ's): every event read and hashed again.
+func BenchmarkHQVerifyFull(b *testing.B) {
+	c := chain{Stores: 500, Terminals: 2, Days: 365, PerDay: 3,
+		End: time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Shanghai)}
+	if s := os.Getenv("WXPOS_BENCH_CHAIN"); s != "" {
+		if _, err := fmt.Sscanf(s, "%dx%dx%dx%d", &c.Stores, &c.Terminals, &c.Days, &c.PerDay); err != nil {
+			b.Fatalf("WXPOS_BENCH_CHAIN=%q: want STORESxTERMINALSxDAYSxPERDAY", s)
+		}
+	}
+	pool := chainDB(b, c)
+	ctx := context.Background()
+	var events int64
+	for range b.N {
+		check, err := VerifyFrom(ctx, pool, "", "", nil)
+		if err = intact(check, err); err != nil {
+			b.Fatal(err)
+		}
+		events = check.Events
+	}
+	b.ReportMetric(float64(events), "events")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(events)*1e6/1e9, "s/Mevents")
+}
+
 // hqCommand is one head-office command's database work.
 type hqCommand struct {
 	name string
@@ -193,7 +223,7 @@ func hqCommands(tb testing.TB, pool *pgxpool.Pool, c chain) []hqCommand {
 	if err := pool.QueryRow(ctx, `SELECT out_trade_no FROM orders WHERE store_id = 'S007' ORDER BY out_trade_no LIMIT 1 OFFSET 100`).Scan(&someOrder); err != nil {
 		tb.Fatal(err)
 	}
-	report := func(days int, store string) func() error {
+	reportOf := func(days int, store string) func() error {
 		q := Query{From: last.AddDate(0, 0, 1-days).Format("20060102"), To: last.Format("20060102"), StoreID: store}
 		return func() error { _, err := Report(ctx, pool, q); return err }
 	}
@@ -201,17 +231,102 @@ func hqCommands(tb testing.TB, pool *pgxpool.Pool, c chain) []hqCommand {
 		q := Query{From: last.AddDate(0, 0, 1-days).Format("20060102"), To: last.Format("20060102"), StoreID: store}
 		return func() error { _, err := ReportByCashier(ctx, pool, q); return err }
 	}
+	items := Query{From: last.AddDate(0, 0, -29).Format("20060102"), To: last.Format("20060102")}
+	cps := dayOldCheckpoints(tb, pool)
 	return []hqCommand{
-		{"report/30d/chain", report(30, "")},
-		{"report/30d/store", report(30, "S007")},
-		{"report/1d/chain", report(1, "")},
+		{"report/30d/chain", reportOf(30, "")},
+		{"report/30d/store", reportOf(30, "S007")},
+		{"report/1d/chain", reportOf(1, "")},
+		{"report/items/30d/chain", func() error { _, err := ItemReport(ctx, pool, items, report.ByItem); return err }},
 		{"reconcile/chain", func() error { _, err := benchMerchantRecords(ctx, pool, day, ""); return err }},
 		{"reconcile/store", func() error { _, err := benchMerchantRecords(ctx, pool, day, "S007"); return err }},
 		{"order", func() error { _, err := FindOrder(ctx, pool, someOrder); return err }},
 		{"status/chain", func() error { _, err := Terminals(ctx, pool, ""); return err }},
 		{"report/30d/cashier/chain", byCashier(30, "")},
 		{"report/30d/cashier/store", byCashier(30, "S007")},
+		{"status/heads", func() error { _, err := CheckHeads(ctx, pool, ""); return err }},
+		// hq verify after a day: every terminal's events since its
+		// checkpoint of the day before (7 each).
+		{"verify/1d/chain", func() error { return intact(VerifyFrom(ctx, pool, "", "", cps)) }},
+		{"verify/full/store", func() error { return intact(VerifyFrom(ctx, pool, "S007", "", nil)) }},
+		// hq repair of one terminal, from a day back and whole, rolled back.
+		{"repair/1d/terminal", rolledBack(ctx, pool, func(tx pgx.Tx) error { _, err := RepairFrom(ctx, tx, "S007", "T01", cps["S007/T01"].Seq+1); return err })},
+		{"repair/all/terminal", rolledBack(ctx, pool, func(tx pgx.Tx) error { _, err := Repair(ctx, tx, "S007", "T01"); return err })},
 	}
+}
+
+// intact is an error when a check found a problem.
+func intact(check *ChainCheck, err error) error {
+	if err == nil && len(check.Problems) > 0 {
+		err = fmt.Errorf("verify: %v", check.Problems[0])
+	}
+	return err
+}
+
+// rolledBack runs fn in a transaction it rolls back.
+func rolledBack(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) func() error {
+	return func() error {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = tx.Rollback(ctx) }()
+		return fn(tx)
+	}
+}
+
+// dayOldCheckpoints are hq verify's checkpoints of a generated chain a day
+// ago: each terminal's event before its last day's 7 (PerDay 3), with the
+// chain hash stored there.
+func dayOldCheckpoints(tb testing.TB, pool *pgxpool.Pool) Checkpoints {
+	tb.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT e.store_id, e.terminal_id, e.seq, e.chain, `+contentSQL+`
+		FROM terminals t JOIN events e ON e.store_id = t.store_id AND e.terminal_id = t.terminal_id AND e.seq = t.pushed_seq - 7`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cps := Checkpoints{}
+	err = forRows(rows, func(rows pgx.Rows) error {
+		var s, t string
+		var cp Checkpoint
+		err := rows.Scan(&s, &t, &cp.Seq, &cp.Chain, &cp.Content)
+		cp.Stored = cp.Chain != nil
+		cps[cpKey(s, t)] = cp
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cps
+}
+
+// chainEvents stores in every event of a generated chain the chain hash
+// its terminal would have computed (a running aggregate over each
+// terminal's events), unless some event has one already.
+func chainEvents(ctx context.Context, pool *pgxpool.Pool) error {
+	var done bool
+	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE chain IS NOT NULL)`).Scan(&done); err != nil || done {
+		return err
+	}
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	for _, s := range []string{
+		`CREATE FUNCTION pg_temp.chain_step(bytea, bytea) RETURNS bytea LANGUAGE sql IMMUTABLE AS 'SELECT sha256($1 || $2)'`,
+		`CREATE AGGREGATE pg_temp.chain_agg(bytea) (sfunc = pg_temp.chain_step, stype = bytea, initcond = '')`,
+		`UPDATE events u SET chain = c.chain FROM (SELECT e.store_id, e.terminal_id, e.seq,
+				pg_temp.chain_agg(` + contentSQL + `) OVER (PARTITION BY e.store_id, e.terminal_id ORDER BY e.seq) AS chain
+			FROM events e) c
+		WHERE u.store_id = c.store_id AND u.terminal_id = c.terminal_id AND u.seq = c.seq`,
+		`VACUUM ANALYZE events`,
+	} {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			return fmt.Errorf("chain the generated events: %w", err)
+		}
+	}
+	return nil
 }
 
 // planned is a pool on dsn whose sessions report the plan of every

@@ -29,12 +29,16 @@ var wantIndex = map[string]string{
 	// the shifts of the days asked for (migration 0010), not all of a year's
 	"report/30d/cashier/chain": "[shifts_day]",
 	"report/30d/cashier/store": "[shifts_day]",
+	// hq verify reads each terminal's range through the primary key
+	"verify/1d/chain":   "[events_pkey]",
+	"verify/full/store": "[events_pkey]",
 }
 
 // The head-office commands read what they answer: on a generated year of
 // 40 stores (analysed, so the planner's choices are its own, with
 // enable_seqscan untouched), no statement of hq report, hq reconcile, hq
-// order or hq status scans a big table sequentially — with the custom
+// order, hq status, hq verify (after a day, or of one store) or hq repair
+// (of a terminal) scans a big table sequentially — with the custom
 // plans of the first executions or the generic plan a prepared statement
 // settles on. The plans come from auto_explain, so they are the plans of
 // the statements as the code runs them.
