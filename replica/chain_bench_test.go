@@ -165,6 +165,9 @@ func BenchmarkHQ(b *testing.B) {
 		}
 	}
 	pool := chainDB(b, c)
+	if os.Getenv("WXPOS_BENCH_PLANS") != "" {
+		logPlans(b, pool, c)
+	}
 	for _, tc := range hqCommands(b, pool, c) {
 		b.Run(tc.name, func(b *testing.B) {
 			if err := tc.run(); err != nil { // warm the cache: the figures are of a server in use
@@ -202,6 +205,33 @@ func BenchmarkHQVerifyFull(b *testing.B) {
 	}
 	b.ReportMetric(float64(events), "events")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(events)*1e6/1e9, "s/Mevents")
+}
+
+// logPlans logs the scans of each command's statements as PostgreSQL
+// plans them on the chain (auto_explain, plan_cache_mode auto), after a
+// first run that warms the cache.
+func logPlans(b *testing.B, pool *pgxpool.Pool, c chain) {
+	planPool, take := planned(b, pool.Config().ConnString(), "auto")
+	for _, cmd := range hqCommands(b, planPool, c) {
+		if err := cmd.run(); err != nil {
+			b.Fatal(err)
+		}
+		take()
+		t0 := time.Now()
+		if err := cmd.run(); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(t0)
+		var all []string
+		for _, p := range take() {
+			ss, err := scans(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			all = append(all, ss...)
+		}
+		b.Logf("plan %s (%v): %s", cmd.name, took.Round(time.Millisecond), strings.Join(all, "; "))
+	}
 }
 
 // hqCommand is one head-office command's database work.
