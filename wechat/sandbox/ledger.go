@@ -136,7 +136,7 @@ func (l *ledger) markPaid(o *order, t time.Time) {
 // A transaction_id is 42000, the Beijing day it paid and 15 digits: the
 // ledger's digit (1 for the direct merchant, 2 for the sub-merchant, so
 // that an id names one order in the whole sandbox) and the order's
-// creation number in 14. The number finds the order through orderseq, so
+// creation number in 14. The number finds the order through its seqKey, so
 // no index of transaction ids is kept. Ledgers written before this
 // numbering hold ids whose 15 digits start with 0 or 5 (a counter); those
 // stay in the tx index.
