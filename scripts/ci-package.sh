@@ -8,7 +8,7 @@
 #
 # The Windows window .exe (scripts/windows.sh window-exe) is not built here:
 # cold, its C (GLFW and go-gl through mingw) costs more than CI can spare;
-# one cold build took 2406 s under load.
+# README, "Install", has the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:-dist}")

@@ -2,6 +2,7 @@
 //
 //	go run . syso -o ../../rsrc_windows_amd64.syso -version 0.1.0
 //	go run . deb -o wxpos.deb -bin /tmp/wxpos -version 0.1.0
+//	go run . zip -o wxpos.zip wxpos.exe=/tmp/wxpos.exe README.md=../../docs/windows.md
 //
 // syso writes the Windows resource object the Go linker picks up beside
 // main.go: the icon (assets/icon.png as a PNG-compressed .ico) and the
@@ -11,6 +12,9 @@
 // flags (-ldflags -X for `wxpos version`).
 //
 // deb writes the .deb of packaging/nfpm.yaml with nfpm as a library.
+//
+// zip writes a zip of the NAME=PATH arguments (PATH relative to the working
+// directory): the Windows download.
 //
 // It is a module of its own so that wxpos links neither nfpm (and its git,
 // PGP and YAML dependencies) nor goversioninfo. Paths are relative to the
@@ -25,7 +29,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: pack syso|deb [flags]")
+		fmt.Fprintln(os.Stderr, "usage: pack syso|deb|zip [flags] [NAME=PATH...]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -45,8 +49,10 @@ func main() {
 		err = writeSyso(*root, *out, *version, *arch)
 	case "deb":
 		err = writeDeb(*root, *out, *version, *bin, *arch)
+	case "zip":
+		err = writeZip(*out, fs.Args())
 	default:
-		err = fmt.Errorf("unknown kind %q: want syso or deb", os.Args[1])
+		err = fmt.Errorf("unknown kind %q: want syso, deb or zip", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pack:", err)
