@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"runtime/debug"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -61,7 +62,7 @@ func windowOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 	if w.Display != nil {
 		opts = append(opts, ui.WithCustomerDisplay(w.Display, customerWindow(env)))
 	}
-	return append(opts, backEnd(w)...), nil
+	return append(opts, backEnd(w, cfg.Staff.IdleLock.Duration)...), nil
 }
 
 // customerWindow is the customer window as [display] and [store] say. An
@@ -83,11 +84,14 @@ func customerWindow(env *cli.Env) ui.CustomerWindow {
 
 // backEnd hands each part of the window's back end to the window; a part
 // that is not configured gets no Option.
-func backEnd(w *counter.Window) []ui.Option {
+func backEnd(w *counter.Window, idleLock time.Duration) []ui.Option {
 	opts := []ui.Option{
 		ui.WithCheckout(w.Checkout), ui.WithStatus(w.Checkout),
 		ui.WithManager(w.Manager), ui.WithLanguageStore(w.Manager.SaveLanguage),
 		ui.WithReconciler(w.Reconciler), ui.WithBillStatus(w.BillStatus),
+	}
+	if w.Till != nil {
+		opts = append(opts, ui.WithTill(w.Till, idleLock))
 	}
 	if w.Codes != nil {
 		opts = append(opts, ui.WithScanner(w.Codes))

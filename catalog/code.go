@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind is what a scanned code is. Kinds are stable strings: they are
@@ -22,8 +23,18 @@ const (
 	KindWeChatPay Kind = "wechat_pay" // a WeChat Pay payment code: 18 digits, prefix 10–15
 	KindAlipay    Kind = "alipay"     // an Alipay payment code: refused, WeChat Pay only
 	KindUnionPay  Kind = "unionpay"   // a UnionPay QuickPass payment code: refused, WeChat Pay only
+	KindStaffCard Kind = "staff_card" // a cashier's staff card (StaffCardPrefix + 10 hex digits): signs in, never sells
 	KindUnknown   Kind = "unknown"    // none of the above; Code.Why says more
 )
+
+// StaffCardPrefix starts a staff card's code: "WXS-" and ten hex digits
+// (staffstore.CardCode), printed as a Code 128 barcode. Letters and a
+// hyphen keep it apart from every item and payment code, which are all
+// digits; a keyboard wedge types it like any barcode.
+const StaffCardPrefix = "WXS-"
+
+// staffCardLen is the length of a staff card's code.
+const staffCardLen = len(StaffCardPrefix) + 10
 
 // Why says more about a KindUnknown code, for the cashier's message.
 type Why string
@@ -114,6 +125,8 @@ func (r *Rules) Classify(s string) Code {
 	switch {
 	case n == 0:
 		return Code{Kind: KindEmpty}
+	case staffCard(s):
+		return Code{Kind: KindStaffCard, Key: strings.ToUpper(s)}
 	case !digits(s):
 		return Code{Kind: KindUnknown, Why: WhyNotDigits}
 	case n == WeChatCodeLen && wechatPrefix(s):
@@ -150,6 +163,20 @@ func (r *Rules) Classify(s string) Code {
 		return Code{Kind: KindUnknown, Why: WhyBadCheckDigit}
 	}
 	return Code{Kind: KindUnknown, Why: WhyOther}
+}
+
+// staffCard reports whether s has a staff card's shape, in either case
+// (a wedge typing with Caps Lock on swaps it).
+func staffCard(s string) bool {
+	if len(s) != staffCardLen || !strings.EqualFold(s[:len(StaffCardPrefix)], StaffCardPrefix) {
+		return false
+	}
+	for _, c := range s[len(StaffCardPrefix):] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // product reads a standard product barcode: UPC-E before EAN-8 (both are

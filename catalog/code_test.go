@@ -98,6 +98,10 @@ func TestClassify(t *testing.T) {
 		{"store code", rules, "812345", catalog.Code{Kind: catalog.KindStore, Key: "812345"}},
 		{"store code unconfigured", nil, "812345", catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyOther}},
 		{"store code with check", rules, withCheck("020000000001"), catalog.Code{Kind: catalog.KindStore, Key: withCheck("020000000001")}},
+		{"staff card", rules, "WXS-0123456789", catalog.Code{Kind: catalog.KindStaffCard, Key: "WXS-0123456789"}},
+		{"staff card, caps lock", nil, "wxs-00ab12cd34", catalog.Code{Kind: catalog.KindStaffCard, Key: "WXS-00AB12CD34"}},
+		{"staff card too short", nil, "WXS-012345678", catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyNotDigits}},
+		{"staff card not hex", nil, "WXS-012345678G", catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyNotDigits}},
 		{"not digits", nil, "https://x.cn/1", catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyNotDigits}},
 		{"partial wechat", nil, "13456789012", catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyPartialRead}},
 		{"too long", nil, strings.Repeat("9", 30), catalog.Code{Kind: catalog.KindUnknown, Why: catalog.WhyTooLong}},
@@ -230,6 +234,9 @@ func FuzzClassify(f *testing.F) {
 			if (c.Kind == catalog.KindWeChatPay) != ident.PaymentCode(s) {
 				t.Fatalf("Classify(%q) = %s, the simulator's rule says WeChat %v", s, c.Kind, ident.PaymentCode(s))
 			}
+			if (c.Kind == catalog.KindStaffCard) != (len(s) == 14 && strings.EqualFold(s[:4], catalog.StaffCardPrefix) && isHex(s[4:])) {
+				t.Fatalf("Classify(%q) = %s: a staff card is WXS- and ten hex digits, nothing else", s, c.Kind)
+			}
 			if c.Price < 0 || c.Grams < 0 {
 				t.Fatalf("Classify(%q) = %+v", s, c)
 			}
@@ -237,4 +244,13 @@ func FuzzClassify(f *testing.F) {
 		catalog.Initials(s)
 		_, _ = catalog.ParsePrice(s)
 	})
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
 }

@@ -10,7 +10,9 @@
 // Rules.Classify (scanner.Classify and pos.ValidCode are views of it), in
 // this order, first match wins:
 //
-//  1. empty; anything not all digits is unknown (not_digits);
+//  1. empty; a staff card (StaffCardPrefix "WXS-" and ten hex digits,
+//     either case: staff_card — the sign-in screen's, never an item or a
+//     payment); anything else not all digits is unknown (not_digits);
 //  2. 18 digits starting 10–15: a WeChat Pay payment code. Rules.Validate
 //     refuses a store code that could shadow it;
 //  3. the store's scale layouts (Rules.Weighed), then its store codes

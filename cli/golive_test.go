@@ -191,6 +191,9 @@ func TestGoingLive(t *testing.T) {
 	if code, out, errOut := runIn(t, "2468\n2468\n", "--config", cfg, "staff", "setup", "boss"); code != 0 {
 		t.Fatalf("staff setup: exit %d %s %s", code, out, errOut)
 	}
+	if code, out, errOut := runIn(t, "2468\n", "--config", cfg, "shift", "open", "--cashier", "boss"); code != 0 {
+		t.Fatalf("shift open: exit %d %s %s", code, out, errOut)
+	}
 	for _, tc := range []struct {
 		name, key, ca string
 		doctor        []string // in doctor's output

@@ -291,6 +291,7 @@ func TestEveryScriptCommandPrintsOneJSONObject(t *testing.T) {
 				t.Errorf("staff audit --json: want events with times in +08:00: %v", m)
 			}
 		}},
+		{"shift open", "2580\n", []string{"shift", "open", "--cashier", "boss"}, nil},
 		{"pay", "", []string{"pay", "--fen", "1234", "--code", sandbox.NewCode(sandbox.ScenarioSuccess)}, func(t *testing.T, m map[string]any) {
 			paid, _ = m["out_trade_no"].(string)
 		}},

@@ -131,6 +131,9 @@ func subMerchantCycle(t *testing.T, mode string) {
 	if code, out, errOut := runIn(t, "2468\n2468\n", wx("staff", "setup", "boss")...); code != 0 {
 		t.Fatalf("staff setup: exit %d %s %s", code, out, errOut)
 	}
+	if code, out, errOut := runIn(t, "2468\n", wx("shift", "open", "--cashier", "boss")...); code != 0 {
+		t.Fatalf("shift open: exit %d %s %s", code, out, errOut)
+	}
 	code, out, errOut = runIn(t, "2468\n", wx("refund", scan.OutTradeNo, "--fen", "288", "--reason", "退货", "--manager", "boss", "--wait", "0", "--json")...)
 	if code != cli.ExitUnknown || !strings.Contains(out, "PROCESSING") {
 		t.Fatalf("refund: exit %d %q %s", code, out, errOut)

@@ -232,7 +232,7 @@ func runPay(cmd *cobra.Command, env *Env, f payFlags) error {
 		return err
 	}
 	defer showProgress(ctx, term, cmd.ErrOrStderr())()
-	sale := pos.Sale{AmountFen: fen, Description: f.desc, Cashier: "cli"}
+	sale := pos.Sale{AmountFen: fen, Description: f.desc} // the cashier signed in at the till (wxpos shift open)
 	var p *pos.Payment
 	if f.qr {
 		p, err = term.BeginQR(ctx, sale)

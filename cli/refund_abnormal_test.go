@@ -35,6 +35,9 @@ func TestRefundAbnormal(t *testing.T) {
 	if code, out, errOut := runIn(t, "2468\n2468\n", wx("staff", "setup", "boss")...); code != 0 {
 		t.Fatalf("staff setup: exit %d %s %s", code, out, errOut)
 	}
+	if code, out, errOut := runIn(t, "2468\n", wx("shift", "open", "--cashier", "boss")...); code != 0 {
+		t.Fatalf("shift open: exit %d %s %s", code, out, errOut)
+	}
 	code, out, errOut = runIn(t, "2468\n", wx("refund", paid.OutTradeNo, "--fen", "1200", "--reason", "退货", "--manager", "boss", "--wait", "0", "--json")...)
 	var rf struct {
 		OutRefundNo string `json:"out_refund_no"`

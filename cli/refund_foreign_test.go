@@ -87,6 +87,9 @@ func TestRefundCommandOtherCounter(t *testing.T) {
 			if code, out, errOut := runIn(t, "2468\n2468\n", append(b, "staff", "setup", "Wang")...); code != 0 {
 				t.Fatalf("staff setup at T02: exit %d\n%s\n%s", code, out, errOut)
 			}
+			if code, out, errOut := runIn(t, "2468\n", append(b, "shift", "open", "--cashier", "Wang")...); code != 0 {
+				t.Fatalf("shift open at T02: exit %d\n%s\n%s", code, out, errOut)
+			}
 			code, out, errOut = runIn(t, "2468\n", append(b, "refund", paid.OutTradeNo, "--full", "--reason", "退货", "--manager", "Wang")...)
 			if code != 0 || !strings.Contains(out, "SUCCESS") || !strings.Contains(out, tc.where) {
 				t.Fatalf("refund at T02: exit %d\n%s\n%s", code, out, errOut)

@@ -36,6 +36,7 @@ import (
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
 	"github.com/wxpos/wxpos/scanner"
+	"github.com/wxpos/wxpos/shiftstore"
 	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/ui/view"
 	"github.com/wxpos/wxpos/wechat"
@@ -448,7 +449,13 @@ func (e *Env) Window(ctx context.Context) (*counter.Window, error) {
 		w.Printer = &counter.DocPrinter{Sink: p, Cols: e.paperColumns()}
 		drawer = p
 	}
-	if w.Manager, err = e.managerDesk(ctx, term, drawer); err != nil {
+	st, err := e.Store()
+	if err != nil {
+		return nil, err
+	}
+	dir := staffstore.New(st, nil)
+	w.Till = counter.NewTill(shiftstore.New(st, dir, nil), dir)
+	if w.Manager, err = e.managerDesk(ctx, term, drawer, w.Till.Cashier); err != nil {
 		return nil, err
 	}
 	if err := e.startBill(ctx, w); err != nil {
@@ -491,7 +498,7 @@ func (e *Env) Window(ctx context.Context) (*counter.Window, error) {
 // managerDesk is the manager screens' back end: staff, the day book, the
 // audit trail, exports under <data>/exports, the doctor's key checks and,
 // for refunds of other counters' sales, the [replica] server.
-func (e *Env) managerDesk(ctx context.Context, term *pos.Terminal, drawer counter.Drawer) (*counter.Manager, error) {
+func (e *Env) managerDesk(ctx context.Context, term *pos.Terminal, drawer counter.Drawer, actor func() string) (*counter.Manager, error) {
 	st, err := e.Store()
 	if err != nil {
 		return nil, err
@@ -517,6 +524,7 @@ func (e *Env) managerDesk(ctx context.Context, term *pos.Terminal, drawer counte
 		CheckKeys: checkKeys,
 		Finder:    finder,
 		Drawer:    drawer,
+		Actor:     actor,
 	}), nil
 }
 

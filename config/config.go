@@ -48,6 +48,7 @@ type Config struct {
 	Printer Printer `toml:"printer"`
 	Display Display `toml:"display"`
 	UI      UI      `toml:"ui"`
+	Staff   Staff   `toml:"staff"`
 	Bill    Bill    `toml:"bill"`
 	Replica Replica `toml:"replica"`
 	Backup  Backup  `toml:"backup"`
@@ -241,6 +242,17 @@ type UI struct {
 	Kiosk bool `toml:"kiosk"`
 }
 
+// Staff is how the cashier window treats sign-in (once the terminal has
+// staff, sales need a cashier signed in: docs/DESIGN.md, sign-in).
+type Staff struct {
+	// IdleLock locks the till after this long untouched (default 5m,
+	// at least 30s); the cashier's PIN or a manager's unlocks it.
+	IdleLock Duration `toml:"idle_lock"`
+}
+
+// DefaultIdleLock is staff.idle_lock when not set.
+const DefaultIdleLock = 5 * time.Minute
+
 // DefaultBillMaxSizeMB is bill.max_size_mb when not set.
 const DefaultBillMaxSizeMB = 256
 
@@ -377,6 +389,9 @@ func (c *Config) applyDefaults() {
 		c.Payment.DeleteLineAbove.Fen = DefaultDeleteLineAboveFen
 	}
 	c.applyDeviceDefaults()
+	if c.Staff.IdleLock.Duration == 0 {
+		c.Staff.IdleLock.Duration = DefaultIdleLock
+	}
 	if c.UI.Locale == "" {
 		c.UI.Locale = "zh-CN"
 	}
@@ -514,6 +529,9 @@ func (c *Config) validate() []error {
 	}
 	if _, _, err := poledisplay.ParseTarget(c.Display.Target); err != nil {
 		p.bad("display.target", "%v", err)
+	}
+	if d := c.Staff.IdleLock.Duration; d != 0 && d < 30*time.Second {
+		p.bad("staff.idle_lock", "must be at least 30s, got %s", c.Staff.IdleLock.Duration)
 	}
 	if c.UI.Locale != "zh-CN" && c.UI.Locale != "en" {
 		p.bad("ui.locale", "must be zh-CN or en, got %q", c.UI.Locale)

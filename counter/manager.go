@@ -34,7 +34,7 @@ type ManagerConfig struct {
 	Config    config.Config
 	ExportDir string                                // where CSV exports go
 	CheckKeys func(config.WeChat) []view.KeyFinding // cli.CheckKeyFiles, adapted; nil: no checks
-	Actor     func() string                         // the cashier signed in at the counter; nil: nobody (wxpos has no cashier sign-in yet)
+	Actor     func() string                         // the cashier signed in at the counter (Till.Cashier); nil: nobody
 	Drawer    Drawer                                // the cash drawer (through the printer); nil: none
 	// Finder finds sales of other counters for refunds (cli.SaleFinder: the
 	// [replica] server); nil: WeChat's order query alone.

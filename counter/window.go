@@ -33,6 +33,8 @@ type Window struct {
 	// Display is what faces the customer: the pole display is attached,
 	// the window attaches the customer window (nil: no [display]).
 	Display *custdisplay.Hub
+	// Till is cashier sign-in, the lock and the shift close (交班).
+	Till *Till
 	// Items is the catalogue the sale screen sells from (scans, quick
 	// keys, search); an empty catalogue leaves the keyed-amount sale.
 	Items *Items

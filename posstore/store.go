@@ -224,28 +224,29 @@ func settleDay(tx *storage.Tx, c *pos.Change) error {
 	return nil
 }
 
-// checkTill refuses a new sale or refund whose cashier is not the one
-// signed in at the till (or the till is locked), inside the commit that
-// would record it, so a sign-out or a lock cannot slip between the check
-// and the sale; and it counts a sale going PAID or a refund going SUCCESS
-// in the shift open at that commit, like the business day (settleDay).
+// checkTill refuses a new sale or refund (the change that numbers it,
+// or names its cashier) while nobody is signed in at the till, the till
+// is locked, or the cashier it names is not the one signed in — inside
+// the commit that would record it, so a sign-out or a lock cannot slip
+// between the check and the sale. A sale or refund that names no cashier
+// is the signed-in cashier's. The rule applies once the terminal has
+// staff (an active user in the directory): a terminal nobody has set up
+// — a newcomer's training till — sells without sign-in, as before.
+// It also counts a sale going PAID or a refund going SUCCESS in the
+// shift open at that commit, like the business day (settleDay).
 func checkTill(tx *storage.Tx, c *pos.Change) error {
-	if c.Cashier == "" && !settles(c) {
+	fresh := c.Cashier != "" || (c.Mint != nil && (c.Order != nil || c.Refund != nil))
+	if !fresh && !settles(c) {
 		return nil
 	}
 	tl, err := tx.Till()
 	if err != nil {
 		return err
 	}
-	if enforceTill && c.Cashier != "" && (!tl.SignedIn() || !strings.EqualFold(tl.Cashier, c.Cashier)) {
-		who := "nobody"
-		if tl.Cashier != "" {
-			who = tl.Cashier
-			if tl.Locked {
-				who += " (locked)"
-			}
+	if fresh {
+		if err := tillAllows(tx, tl, c); err != nil {
+			return err
 		}
-		return fmt.Errorf("%s is not signed in at this till (%s is): %w", c.Cashier, who, pos.ErrNotSignedIn)
 	}
 	switch {
 	case c.Order != nil && c.Order.State == pos.StatePaid && !c.Order.Foreign && c.Order.Shift == 0:
@@ -256,8 +257,66 @@ func checkTill(tx *storage.Tx, c *pos.Change) error {
 	return nil
 }
 
-// enforceTill is off until every way in (window, CLI) signs a cashier in.
-const enforceTill = false
+// tillAllows is the sign-in rule for the first change of a sale or
+// refund c, and names its cashier when c names none.
+func tillAllows(tx *storage.Tx, tl storage.Till, c *pos.Change) error {
+	staffed, err := hasStaff(tx)
+	if err != nil || !staffed {
+		return err
+	}
+	what := "sale"
+	if c.Refund != nil {
+		what = "refund"
+	}
+	switch {
+	case tl.Cashier == "":
+		return fmt.Errorf("%s refused: nobody is signed in at this till (sign in first: wxpos shift open): %w", what, pos.ErrNotSignedIn)
+	case tl.Locked:
+		return fmt.Errorf("%s refused: the till is locked (%s unlocks it with their PIN): %w", what, tl.Cashier, pos.ErrNotSignedIn)
+	case c.Cashier != "" && !strings.EqualFold(tl.Cashier, c.Cashier):
+		return fmt.Errorf("%s refused: %s is not signed in at this till (%s is): %w", what, c.Cashier, tl.Cashier, pos.ErrNotSignedIn)
+	}
+	c.Cashier = tl.Cashier
+	switch {
+	case c.Order != nil && c.Order.Cashier == "":
+		c.Order.Cashier = tl.Cashier
+		if c.Receipt != nil && c.Receipt.Cashier == "" {
+			c.Receipt.Cashier = tl.Cashier
+		}
+	case c.Refund != nil && c.Refund.Cashier == "":
+		c.Refund.Cashier = tl.Cashier
+		if c.Receipt != nil && c.Receipt.Cashier == "" {
+			c.Receipt.Cashier = tl.Cashier
+		}
+	}
+	return nil
+}
+
+// hasStaff reports whether the terminal has an active user: from then on
+// every sale and refund needs a cashier signed in.
+func hasStaff(tx *storage.Tx) (bool, error) {
+	found := false
+	err := tx.ForEach(storage.BucketUsers, "", func(_ string, v []byte) error {
+		var u struct {
+			Disabled bool `json:"disabled"`
+		}
+		if err := json.Unmarshal(v, &u); err != nil {
+			return fmt.Errorf("decode user: %w", err)
+		}
+		if !u.Disabled {
+			found = true
+			return errStop
+		}
+		return nil
+	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
+	return found, err
+}
+
+// errStop ends a ForEach early.
+var errStop = errors.New("stop")
 
 // settles reports whether c records a sale PAID or a refund SUCCESS.
 func settles(c *pos.Change) bool {

@@ -159,6 +159,7 @@ var verdictReason = map[verdict]Reason{
 	{catalog.KindAlipay, ""}:                      ReasonAlipay,
 	{catalog.KindUnionPay, ""}:                    ReasonUnionPay,
 	{catalog.KindUnknown, catalog.WhyNotDigits}:   ReasonNotDigits,
+	{catalog.KindStaffCard, ""}:                   ReasonNotDigits, // a staff card signs in; it is no payment
 	{catalog.KindUnknown, catalog.WhyPartialRead}: ReasonPartialRead,
 	{catalog.KindUnknown, catalog.WhyTooLong}:     ReasonTooLong,
 }

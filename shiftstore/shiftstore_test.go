@@ -349,3 +349,91 @@ func TestLockAndSignInAreTheTerminals(t *testing.T) {
 		t.Errorf("second shift while one is open: %v", err)
 	}
 }
+
+// TestSalesRefusedWithoutCashier: on a terminal with staff, every way to
+// sell or refund (scan, QR, cash, refund) is refused by the payment core
+// while nobody is signed in, while the till is locked, and for a cashier
+// other than the one signed in; a sale naming nobody is the signed-in
+// cashier's; a terminal without staff sells without sign-in.
+func TestSalesRefusedWithoutCashier(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.open("alice", 0)
+	paid := r.cash(500)
+	if err := r.book.SignOut(); err != nil {
+		t.Fatal(err)
+	}
+	tries := map[string]func(cashier string) error{
+		"scan": func(c string) error {
+			_, err := r.term.PayScan(ctx, pos.Sale{AmountFen: 100, Cashier: c}, postest.Code(postest.Success, 7))
+			return err
+		},
+		"qr": func(c string) error {
+			_, err := r.term.BeginQR(ctx, pos.Sale{AmountFen: 100, Cashier: c})
+			return err
+		},
+		"cash": func(c string) error {
+			_, err := r.term.PayCash(ctx, pos.Sale{AmountFen: 100, Cashier: c}, 100)
+			return err
+		},
+		"refund": func(c string) error {
+			_, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: paid.OutTradeNo, AmountFen: 100, Cashier: c,
+				Approval: pos.Approval{User: "wang", Credential: "2468"}})
+			return err
+		},
+	}
+	refused := func(when, cashier string) {
+		t.Helper()
+		for what, try := range tries {
+			if err := try(cashier); !errors.Is(err, pos.ErrNotSignedIn) {
+				t.Errorf("%s %s as %q: %v, want ErrNotSignedIn", what, when, cashier, err)
+			}
+		}
+	}
+	refused("nobody signed in", "")
+	refused("nobody signed in", "alice")
+	if _, err := r.book.SignIn(ctx, "bob", "1357"); err != nil {
+		t.Fatal(err)
+	}
+	refused("bob signed in", "alice")
+	if err := r.book.Lock("manual"); err != nil {
+		t.Fatal(err)
+	}
+	refused("locked", "")
+	refused("locked", "bob")
+	if _, err := r.book.Unlock(ctx, "bob", "1357"); err != nil {
+		t.Fatal(err)
+	}
+	o, err := r.term.PayCash(ctx, pos.Sale{AmountFen: 100}, 100)
+	if err != nil || o.Cashier != "bob" || o.Shift == 0 {
+		t.Fatalf("sale naming nobody while bob is signed in: %v %+v, want bob's in the shift", err, o)
+	}
+	if rc, err := r.term.Receipt(o.ReceiptNo); err != nil || rc.Cashier != "bob" {
+		t.Errorf("receipt of bob's sale: %v %+v", err, rc)
+	}
+	rf, err := r.term.Refund(ctx, pos.RefundOrder{OutTradeNo: o.OutTradeNo, AmountFen: 100,
+		Approval: pos.Approval{User: "wang", Credential: "2468"}})
+	if err != nil || rf.Cashier != "bob" {
+		t.Errorf("refund naming nobody: %v %+v, want bob's", err, rf)
+	}
+}
+
+// TestNoStaffNoSignIn: a terminal nobody has set up (training out of the
+// box) sells and refunds without a cashier signed in.
+func TestNoStaffNoSignIn(t *testing.T) {
+	db := storagetest.Open(t)
+	clk := postest.NewAutoClock(t0)
+	term, err := pos.New(posstore.New(db), postest.NewGateway(clk.Now), pos.Config{StoreID: "S01", TerminalID: "T01", Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { term.Close() })
+	ctx := context.Background()
+	o, err := term.PayScan(ctx, pos.Sale{AmountFen: 300}, postest.Code(postest.Success, 1))
+	if err != nil || o.State != pos.StatePaid || o.Cashier != "" {
+		t.Fatalf("scan without staff: %v %+v", err, o)
+	}
+	if _, err := term.PayCash(ctx, pos.Sale{AmountFen: 300, Cashier: "cli"}, 500); err != nil {
+		t.Fatalf("cash without staff: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/posstore"
+	"github.com/wxpos/wxpos/shiftstore"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/staffstore"
 )
@@ -31,6 +32,9 @@ func TestPaymentCoreRefundNeedsManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { term.Close() })
+	if _, err := shiftstore.New(f.db, f.dir, nil).Open(ctx, "Li", "1357", 0); err != nil {
+		t.Fatal(err) // with staff, the core sells only for the cashier signed in
+	}
 	sale, err := term.PayCash(ctx, pos.Sale{AmountFen: 2000, Cashier: cashier.Name}, 2000)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/internal/csvout"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/staffstore"
@@ -404,5 +405,33 @@ func TestCSVEscapesFormulas(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(body), "\n")
 	if len(lines) != len(ev)+1 || !strings.HasPrefix(lines[0], "seq,time,kind") {
 		t.Errorf("csv has %d lines for %d events:\n%s", len(lines), len(ev), b.String())
+	}
+}
+
+// TestStaffCard: a user's card code is a staff card to the catalogue's
+// classifier (never an item or a payment), names that user whatever the
+// case the wedge typed, and a disabled user's card names nobody.
+func TestStaffCard(t *testing.T) {
+	f := newFixture(t)
+	d := f.dir
+	code := staffstore.CardCode("wang")
+	if c := catalog.Classify(code); c.Kind != catalog.KindStaffCard {
+		t.Fatalf("card %s classified %s", code, c.Kind)
+	}
+	if code != staffstore.CardCode(" WANG ") {
+		t.Error("the card depends on the name's case or spaces")
+	}
+	if n, err := d.CardName(strings.ToLower(code)); err != nil || n != "Wang" {
+		t.Errorf("card %s names %q, %v", code, n, err)
+	}
+	if _, err := d.CardName(staffstore.CardCode("zhao")); !errors.Is(err, staff.ErrNotFound) {
+		t.Errorf("card of nobody: %v", err)
+	}
+	yes := true
+	if err := d.Update(context.Background(), f.manager, "Li", staff.Change{Disabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.CardName(staffstore.CardCode("li")); !errors.Is(err, staff.ErrNotFound) {
+		t.Errorf("a disabled user's card names %q, %v", n, err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/shift"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/tz"
 )
@@ -38,6 +39,14 @@ var errorSentinels = []struct {
 	{pos.ErrOrderNotExist, msgErrNotFound},
 	{pos.ErrInvalidTransition, msgErrChanged},
 	{pos.ErrClosed, msgErrClosed},
+
+	{pos.ErrNotSignedIn, msgTillErrSignIn},
+	{shift.ErrNotSignedIn, msgTillErrSignIn},
+	{shift.ErrLocked, msgTillErrLocked},
+	{shift.ErrNoShift, msgTillErrNoShift},
+	{shift.ErrShiftOpen, msgTillErrShiftOpen},
+	{shift.ErrWrongCashier, msgTillErrWrong},
+	{shift.ErrBadAmount, msgErrBadAmount},
 
 	{staff.ErrBadPIN, msgMgrBadPIN},
 	{staff.ErrForbidden, msgMgrNotManager},
@@ -116,6 +125,7 @@ func (t *Terminal) errorText(err error) string {
 // errorTextOr is errorText with a fallback entry that says what failed
 // ("printing failed …"); fallback takes the reference as its one argument.
 func (t *Terminal) errorTextOr(fallback msg, err error) string {
+	t.tillRefused(err) // the core refused for want of a cashier: the sign-in comes up
 	if m, args, ok := errorEntry(err); ok {
 		return t.cat.T(m, args...)
 	}

@@ -9,11 +9,14 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/wxpos/wxpos/counter"
 	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/pos/postest"
 	"github.com/wxpos/wxpos/receipt"
 	"github.com/wxpos/wxpos/recon"
 	"github.com/wxpos/wxpos/report"
+	"github.com/wxpos/wxpos/shift"
+	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
@@ -85,9 +88,11 @@ func newFitWorld(t *testing.T) *fitWorld {
 		}
 	}
 	counted := int64(123456)
+	w.endShift(t)
 	if _, err := book.Close(day, "Wang", &counted); err != nil {
 		t.Fatal(err)
 	}
+	w.nextShift(t)
 	// Sales after the Z belong to the next business day.
 	if _, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 990}, 1000); err != nil {
 		t.Fatal(err)
@@ -171,7 +176,7 @@ func fitVisits() []fitVisit {
 		h.typeText("12")
 	}
 	mgr := func(h *harness, w *fitWorld) *console { return &console{t: h.term, m: w.desk, lastManager: "Wang"} }
-	return []fitVisit{
+	return append([]fitVisit{
 		{"sale", func(h *harness, _ *fitWorld) { sale(h) }},
 		{"sale many lines", func(h *harness, _ *fitWorld) { long(h) }},
 		{"sale confirm", func(h *harness, _ *fitWorld) { h.typeText("4999.99"); h.key(fyne.KeyF1) }},
@@ -359,6 +364,59 @@ func fitVisits() []fitVisit {
 			h.term.ShowRefund(w.desk, no)
 			s := screenAs[*refundScreen](h)
 			h.waitFor("abnormal refund shown", func() bool { return s.sale != nil && s.fresh && s.abn != nil })
+		}},
+	}, tillVisits()...)
+}
+
+// tillVisits are the sign-in, lock and shift (交班) screens on the fit
+// world's till (Li signed in, her shift open, sales in it), with errors
+// under the fields.
+func tillVisits() []fitVisit {
+	on := func(h *harness, w *fitWorld) {
+		h.term.opt.till = counter.NewTill(w.till, w.dir)
+		st, err := w.till.Till()
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		h.term.till = tillView{needed: true, state: st}
+	}
+	return []fitVisit{
+		{"sale with cashier", func(h *harness, w *fitWorld) { on(h, w); h.term.showSale(); h.typeText("12.5+") }},
+		{"sign-in", func(h *harness, w *fitWorld) {
+			on(h, w)
+			h.term.showSignIn("")
+			s := screenAs[*signInScreen](h)
+			h.settle()
+			s.describe(nil) // the float field too
+			s.say(s.pinErr, h.term.errorText(staff.ErrBadPIN))
+		}},
+		{"lock", func(h *harness, w *fitWorld) {
+			on(h, w)
+			h.term.show(newLockScreen(h.term))
+			s := screenAs[*lockScreen](h)
+			s.say(s.message, h.term.cat.T(msgTillWrongCashier, "Li"))
+		}},
+		{"shift", func(h *harness, w *fitWorld) {
+			on(h, w)
+			h.term.show(newShiftScreen(h.term))
+			s := screenAs[*shiftScreen](h)
+			h.settle()
+			s.say(s.countErr, h.term.cat.T(msgShiftNeedCount))
+		}},
+		{"shift closed", func(h *harness, w *fitWorld) {
+			on(h, w)
+			h.term.show(newShiftScreen(h.term))
+			s := screenAs[*shiftScreen](h)
+			h.settle()
+			cur, err := w.till.Current()
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			x, _ := w.till.X(cur.No)
+			x.Counted, x.CountedFen = true, x.ExpectedFen-1250
+			closed := *cur
+			closed.Report = x
+			s.closedWith(&closed, shift.Till{Cashier: "Zhang"}, true, nil)
 		}},
 	}
 }

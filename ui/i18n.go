@@ -25,7 +25,7 @@ func newCatalog(l Lang) *catalog {
 
 // catalogue is every translation table, one per screen family; a key is
 // in exactly one of them (TestCatalogueKeys).
-var catalogue = []map[msg]translation{messages, managerMessages, refundForeignMessages, refundLineMessages, reconMessages, errorMessages, historyMessages, auditMessages, scenarioMessages, settingsMessages, auditReasonMessages, saleMessages, abnormalMessages, customerMessages}
+var catalogue = []map[msg]translation{messages, managerMessages, refundForeignMessages, refundLineMessages, reconMessages, errorMessages, historyMessages, auditMessages, scenarioMessages, settingsMessages, auditReasonMessages, saleMessages, abnormalMessages, customerMessages, tillMessages}
 
 // lookup finds m's translation in whichever table holds it.
 func lookup(m msg) (translation, bool) {

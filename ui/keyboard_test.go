@@ -196,6 +196,7 @@ func TestKeysForCashierActions(t *testing.T) {
 // the Z is made.
 func TestZCloseByKeyboard(t *testing.T) {
 	w := newMgrWorld(t)
+	w.endShift(t)
 	h := newHarness(t)
 	c := &console{t: h.term, m: w.desk}
 	h.term.show(newDayScreen(c))

@@ -23,6 +23,7 @@ import (
 	"github.com/wxpos/wxpos/posstore"
 	"github.com/wxpos/wxpos/report"
 	"github.com/wxpos/wxpos/reportstore"
+	"github.com/wxpos/wxpos/shiftstore"
 	"github.com/wxpos/wxpos/staff"
 	"github.com/wxpos/wxpos/staffstore"
 	"github.com/wxpos/wxpos/storage"
@@ -89,6 +90,7 @@ type mgrWorld struct {
 	desk *counter.Manager
 	cfg  counter.ManagerConfig // what desk was built from, for a variant
 	gw   *postest.Gateway
+	till *shiftstore.Book
 }
 
 func newMgrWorld(t *testing.T) *mgrWorld {
@@ -115,6 +117,12 @@ func newMgrWorld(t *testing.T) *mgrWorld {
 	w.cfg = counter.ManagerConfig{Core: core, Staff: w.dir, Book: book, DB: w.db, Config: *config.Default(),
 		ExportDir: t.TempDir(), Actor: func() string { return "Li" }}
 	w.desk = counter.NewManager(w.cfg)
+	// Li is signed in at the till, in her shift: the core refuses sales
+	// and refunds without a cashier once the terminal has staff.
+	w.till = shiftstore.New(w.db, w.dir, nil)
+	if _, err := w.till.Open(ctx, "Li", "1357", 0); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -178,6 +186,7 @@ func TestDayScreenOpenXZ(t *testing.T) {
 	if _, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 1234}, 2000); err != nil {
 		t.Fatal(err)
 	}
+	w.endShift(t)
 	h := newHarness(t)
 	c := &console{t: h.term, m: w.desk}
 	h.term.show(newDayScreen(c))
@@ -211,6 +220,7 @@ func TestDayScreenOpenXZ(t *testing.T) {
 
 	// A sale after the Z belongs to the next business day: the closed
 	// day's Z and X still agree (no late note), the next day's X has it.
+	w.nextShift(t)
 	late, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 500}, 500)
 	if err != nil {
 		t.Fatal(err)
@@ -411,5 +421,29 @@ func TestForceScreenConflict(t *testing.T) {
 	h.waitFor("acknowledged", func() bool { return strings.Contains(s.message.Text, string(pos.StateFailed)) })
 	if got, _ := w.core.Order(o.OutTradeNo); got.State != pos.StateFailed || got.ForcedBy != "Wang" {
 		t.Fatalf("order %+v", got)
+	}
+}
+
+// endShift closes Li's shift, counted as expected, so the day's Z may be
+// taken; nextShift signs her in again with a new one.
+func (w *mgrWorld) endShift(t testing.TB) {
+	t.Helper()
+	cur, err := w.till.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := w.till.X(cur.No)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.till.Close(context.Background(), "Li", "1357", x.ExpectedFen, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *mgrWorld) nextShift(t testing.TB) {
+	t.Helper()
+	if _, err := w.till.Open(context.Background(), "Li", "1357", 0); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -41,6 +41,8 @@ type saleScreen struct {
 
 	addBtn, scanBtn, qrBtn, cashBtn, clearBtn, historyBtn, settingsBtn *keyButton
 	managerBtn                                                         *keyButton
+	lockBtn, shiftBtn                                                  *keyButton
+	cashier                                                            *widget.Label // who is signed in
 	minusBtn, plusBtn, deleteBtn, discountBtn, itemsBtn                *keyButton
 
 	discount *discountForm // the discount form, while open
@@ -92,6 +94,10 @@ func newSaleScreen(t *Terminal) *saleScreen {
 	if t.opt.manager == nil {
 		s.managerBtn.Hide()
 	}
+	s.cashier = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.lockBtn = newIconButton(c.T(msgTillLock), theme.VisibilityOffIcon(), func() { t.lockTill("manual") })
+	s.shiftBtn = newIconButton(c.T(msgTillShiftKey), theme.DocumentIcon(), func() { t.show(newShiftScreen(t)) })
+	s.showCashier()
 	s.root = s.build()
 	return s
 }
@@ -99,6 +105,7 @@ func newSaleScreen(t *Terminal) *saleScreen {
 // reset re-arms the screen for the sale being keyed (t.draft).
 func (s *saleScreen) reset() {
 	s.confirm = nil
+	s.showCashier()
 	s.showHint(msgSaleHint, widget.MediumImportance)
 	s.refresh()
 }
@@ -114,7 +121,7 @@ func (s *saleScreen) build() fyne.CanvasObject {
 	right := container.NewVBox(s.keypad, container.NewGridWithColumns(2, s.addBtn, s.clearBtn))
 	tenders := container.NewGridWithColumns(3,
 		tall(s.scanBtn), tall(s.qrBtn), tall(s.cashBtn))
-	footer := container.NewHBox(s.historyBtn, layout.NewSpacer(), s.managerBtn, s.settingsBtn)
+	footer := container.NewHBox(s.historyBtn, s.cashier, layout.NewSpacer(), s.shiftBtn, s.lockBtn, s.managerBtn, s.settingsBtn)
 	return container.NewPadded(container.NewBorder(nil,
 		container.NewVBox(tenders, footer), nil, right, s.left))
 }
@@ -350,5 +357,27 @@ func (s *saleScreen) typedKey(ev *fyne.KeyEvent) {
 		s.settingsBtn.OnTapped()
 	case fyne.KeyF10:
 		s.managerBtn.OnTapped()
+	case fyne.KeyF8:
+		if s.lockBtn.Visible() {
+			s.lockBtn.OnTapped()
+		}
+	case fyne.KeyF11:
+		if s.shiftBtn.Visible() {
+			s.shiftBtn.OnTapped()
+		}
+	}
+}
+
+// showCashier shows who is signed in and the till's lock and shift
+// buttons, while the terminal needs sign-in (WithTill, staff set up).
+func (s *saleScreen) showCashier() {
+	t := s.t
+	v := t.till
+	on := t.opt.till != nil && v.needed && v.state.Cashier != ""
+	showIf(s.lockBtn, on)
+	showIf(s.shiftBtn, on && v.state.Shift != 0)
+	showIf(s.cashier, on)
+	if on {
+		s.cashier.SetText(t.cat.T(msgTillCashier, v.state.Cashier, v.state.Shift))
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strconv"
 
@@ -174,6 +175,9 @@ func (s *saleScreen) itemScanned(text string) bool {
 	case c.Kind == products.KindAlipay || c.Kind == products.KindUnionPay:
 		s.warn(msgSaleOnlyWeChat)
 		return true
+	case c.Kind == products.KindStaffCard:
+		s.staffCard(c.Key)
+		return true
 	case !c.Item() || t.opt.items == nil:
 		return false
 	}
@@ -326,4 +330,25 @@ func (s *saleScreen) lineButtons() fyne.CanvasObject {
 		s.itemsBtn.Hide()
 	}
 	return container.NewHBox(s.minusBtn, s.plusBtn, s.deleteBtn, s.discountBtn, s.itemsBtn)
+}
+
+// staffCard is a staff card scanned on the sale screen: its holder signs
+// in (a quick switch; the PIN is asked). Without sign-in it is said.
+func (s *saleScreen) staffCard(code string) {
+	t := s.t
+	if t.opt.till == nil {
+		s.warnf(msgSaleNotCode, shortScan(code))
+		return
+	}
+	till := t.opt.till
+	t.async(t.ctx, func(context.Context) func() {
+		name, err := till.CardName(code)
+		return func() {
+			if err != nil {
+				s.showHint(msgTillUnknownCard, widget.DangerImportance)
+				return
+			}
+			t.showSignIn(name)
+		}
+	})
 }

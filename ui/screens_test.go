@@ -123,6 +123,7 @@ func TestBusinessDayShown(t *testing.T) {
 	if _, err := book.Open(today, "Wang", 0); err != nil {
 		t.Fatal(err)
 	}
+	w.endShift(t)
 	if _, err := book.Close(today, "Wang", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -133,6 +134,7 @@ func TestBusinessDayShown(t *testing.T) {
 	h.waitFor("business day in the bar", func() bool {
 		return strings.Contains(h.term.bar.BusinessDay(), next.Format("01-02"))
 	})
+	w.nextShift(t)
 	o, err := w.core.PayCash(context.Background(), pos.Sale{AmountFen: 100}, 100)
 	if err != nil || o.BusinessDay != next.Format("20060102") {
 		t.Fatalf("the bar says %s, the sale went to %s (%v)", next.Format("01-02"), o.BusinessDay, err)
@@ -166,6 +168,7 @@ func TestDayScreenVarianceAndFieldErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			counted := tt.counted
+			w.endShift(t)
 			if _, err := book.Close(book.Today(), "Wang", &counted); err != nil {
 				t.Fatal(err)
 			}

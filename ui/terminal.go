@@ -50,6 +50,8 @@ type options struct {
 	custWindow     CustomerWindow
 	kiosk          bool
 	quit           func() // how an approved kiosk close ends the window; tests set it
+	till           Till
+	idleLock       time.Duration
 }
 
 // WithCheckout connects the payment core. Without it the sale screen works
@@ -158,6 +160,8 @@ type Terminal struct {
 	now      func() time.Time
 
 	kiosk *console // the close request's PIN prompt in kiosk mode, once asked
+
+	till tillView // who is signed in, as last read (WithTill)
 }
 
 // loopScreens are the screens every sale passes through. They are built once
@@ -203,6 +207,7 @@ func newTerminal(ctx context.Context, w fyne.Window, do func(func()), opts ...Op
 	t.refreshOutcomes()
 	t.watchStatus()
 	t.watchScanner()
+	t.watchTill()
 	go t.watchBackground(ctx)
 	return t
 }
@@ -228,6 +233,7 @@ func (t *Terminal) show(s screen) {
 	}
 	ctx, cancel := context.WithCancel(t.ctx)
 	t.cur, t.stopCur = s, cancel
+	t.touched()
 	t.outcomes.notify("")
 	t.w.Canvas().Unfocus()
 	t.body.Objects = []fyne.CanvasObject{s.view()}
@@ -322,6 +328,7 @@ func (t *Terminal) newSale() {
 // the screen as one scanned code (or a "not a payment code" notice), never
 // as digits and an Enter, whichever screen is showing.
 func (t *Terminal) typedKey(ev *fyne.KeyEvent) {
+	t.touched()
 	switch {
 	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
 		t.route(t.keys.Enter(t.now()), ev)
@@ -340,6 +347,7 @@ func (t *Terminal) typedKey(ev *fyne.KeyEvent) {
 }
 
 func (t *Terminal) typedRune(r rune) {
+	t.touched()
 	t.route(t.keys.Rune(t.now(), r), nil)
 	t.armKeys()
 }
