@@ -195,7 +195,14 @@ func TestCustomerDisplaySales(t *testing.T) {
 	if r.cw.headZH.Text != "支付失败" || r.cw.noteZH.Text != "余额不足，请换一张卡或换一种方式付款" {
 		t.Errorf("failed screen says %q %q", r.cw.headZH.Text, r.cw.noteZH.Text)
 	}
+	// As above: the customer's window can show the failure before the
+	// cashier's screen takes Esc as "back to the sale".
+	r.waitFor("the failure on the cashier's screen", func() bool {
+		s, ok := r.term.cur.(*scanScreen)
+		return ok && s.phase == scanDone
+	})
 	r.key(fyne.KeyEscape) // back to the sale: the reason stays for the customer
+	r.waitFor("the sale on the cashier's screen", onScreen[*saleScreen](r.harness))
 	r.drain()
 	if r.cw.frame.Mode != custdisplay.ModeFailed {
 		t.Errorf("the cashier going back replaced the reason: %q", r.cw.frame.Mode)

@@ -127,10 +127,29 @@ func (k *keyBurst) take() classified {
 		// Nobody keys 18 digits 35 ms apart: this is a scan, with or
 		// without the scanner's Enter.
 		return classified{kind: inputCode, text: text}
-	case len(runes) >= burstMinLen:
+	case len(runes) >= burstMinLen && scannable(runes):
 		return classified{kind: inputNotCode, text: text}
 	}
 	return classified{kind: inputTyped, runes: runes}
+}
+
+// scannable reports whether a wedge scanner could have typed runes: every
+// code it reads (payment codes, item barcodes, staff cards, QR payloads) is
+// printable ASCII with at least one digit or sign. Letters alone are a
+// person typing a name fast, and anything beyond ASCII is an input
+// method committing a word at once (a four-character Chinese name arrives
+// as one burst): both are text for the focused field, never a scan.
+func scannable(runes []rune) bool {
+	letters := true
+	for _, r := range runes {
+		if r < ' ' || r > '~' {
+			return false
+		}
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == ' ') {
+			letters = false
+		}
+	}
+	return !letters
 }
 
 // shortScan is scanned text fit for one line of a notice: at most 24
