@@ -600,7 +600,7 @@ func (t *Terminal) saleReceipt(o *Order) *receipt.Receipt {
 func (t *Terminal) refundReceipt(sale *Order, r *Refund) *receipt.Receipt {
 	return &receipt.Receipt{
 		Kind: receipt.KindRefund, StoreName: t.cfg.StoreName, StoreID: t.cfg.StoreID, TerminalID: t.cfg.TerminalID,
-		Time: r.SuccessAt, TotalFen: sale.AmountFen, Tender: sale.Tender,
+		Cashier: r.Cashier, Time: r.SuccessAt, TotalFen: sale.AmountFen, Tender: sale.Tender,
 		OutTradeNo: sale.OutTradeNo, TransactionID: sale.TransactionID,
 		OutRefundNo: r.OutRefundNo, RefundID: r.RefundID, RefundFen: r.AmountFen, SaleReceipt: sale.ReceiptNo,
 		RefundLines: r.Lines, Reason: r.Reason, Training: r.Training, CouponFen: r.CouponFen,

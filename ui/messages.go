@@ -83,6 +83,7 @@ const (
 	msgReceiptTxnID    msg = "receipt.txnID"
 	msgReceiptTime     msg = "receipt.time"
 	msgReceiptNo       msg = "receipt.no"
+	msgReceiptCashier  msg = "receipt.cashier"
 	msgReceiptTendered msg = "receipt.tendered"
 	msgReceiptChange   msg = "receipt.change"
 	msgReceiptPrint    msg = "receipt.print"
@@ -239,6 +240,7 @@ var messages = map[msg]translation{
 	msgReceiptTxnID:    {"微信交易号", "Transaction ID"},
 	msgReceiptTime:     {"时间", "Time"},
 	msgReceiptNo:       {"收据号", "Receipt no."},
+	msgReceiptCashier:  {"收银员", "Cashier"},
 	msgReceiptTendered: {"实收", "Tendered"},
 	msgReceiptChange:   {"找零", "Change"},
 	msgReceiptPrint:    {"打印 F6", "Print F6"},

@@ -137,6 +137,9 @@ func (s *receiptScreen) reset(r receipt.Receipt) {
 	}
 	field(msgReceiptTime, r.Time.In(tz.Shanghai).Format("2006-01-02 15:04:05"))
 	field(msgReceiptNo, r.No)
+	if r.Cashier != "" {
+		field(msgReceiptCashier, r.Cashier)
+	}
 	objs := make([]fyne.CanvasObject, 0, 2*n)
 	for _, rw := range s.rows[:n] {
 		objs = append(objs, rw.key, rw.value)

@@ -53,9 +53,16 @@ func TestSignInLockSwitchAndClose(t *testing.T) {
 	if !strings.Contains(sale.cashier.Text, "Li") || !sale.lockBtn.Visible() || !sale.shiftBtn.Visible() {
 		t.Fatalf("sale screen cashier %q, lock %v, shift %v", sale.cashier.Text, sale.lockBtn.Visible(), sale.shiftBtn.Visible())
 	}
-	if _, err := w.core.PayCash(ctx, pos.Sale{AmountFen: 1250}, 2000); err != nil {
-		t.Fatal(err)
+	// A cash sale through the window: its receipt names the cashier.
+	h.typeText("12.5")
+	h.key(fyne.KeyF3)
+	h.typeText("20\n")
+	h.waitFor("the receipt", onScreen[*receiptScreen](h))
+	if got := screenAs[*receiptScreen](h).fields[msgReceiptCashier]; got == nil || got.Text != "Li" {
+		t.Fatalf("the receipt's cashier line %v, want Li", got)
 	}
+	h.key(fyne.KeyReturn)
+	h.waitFor("sale screen", onScreen[*saleScreen](h))
 
 	h.key(fyne.KeyF8)
 	h.waitFor("lock screen", onScreen[*lockScreen](h))
