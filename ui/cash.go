@@ -96,6 +96,7 @@ func (s *cashScreen) build() fyne.CanvasObject {
 }
 
 func (s *cashScreen) press(key string) {
+	s.t.touched()
 	if s.input.Press(key) {
 		s.refresh()
 	}

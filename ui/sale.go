@@ -134,6 +134,7 @@ func tall(b *keyButton) fyne.CanvasObject {
 // press applies a keypad key; a key that would take the sale over the
 // ceiling is refused with a warning.
 func (s *saleScreen) press(key string) {
+	s.t.touched() // a tap on the keypad is a person at the till, like a key
 	d := &s.t.draft
 	next := d.input
 	if !next.Press(key) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/wxpos/wxpos/counter"
 	"github.com/wxpos/wxpos/pos"
@@ -109,6 +110,28 @@ func TestSignInLockSwitchAndClose(t *testing.T) {
 		t.Fatalf("after the switch %+v, want Zhang in the same shift", st)
 	}
 	closeShift(t, w, h)
+}
+
+// TestKeypadTapsKeepTheTillAwake: a cashier working only on the touch
+// keypad is at the till; the idle lock counts from the last tap.
+func TestKeypadTapsKeepTheTillAwake(t *testing.T) {
+	_, h := tillWorld(t)
+	h.waitFor("sign-in", onScreen[*signInScreen](h))
+	h.settle()
+	h.typeText("Li\n1357\n200\n")
+	h.waitFor("sale screen", onScreen[*saleScreen](h))
+	sale := screenAs[*saleScreen](h)
+	h.clock.advance(9 * time.Minute)
+	test.Tap(sale.keypad.Button("7"))
+	h.clock.advance(9 * time.Minute)
+	h.term.idleCheck()
+	h.settle() // a lock would be shown once the till has locked
+	if _, ok := h.term.cur.(*saleScreen); !ok {
+		t.Fatalf("locked 9 min after a keypad tap (idle lock 10 min): screen %T", h.term.cur)
+	}
+	h.clock.advance(2 * time.Minute)
+	h.term.idleCheck()
+	h.waitFor("idle lock 11 min after the last tap", onScreen[*lockScreen](h))
 }
 
 // closeShift closes Zhang's shift through the window, counting ¥200 for
