@@ -121,7 +121,8 @@ func TestHQJSONAndCSV(t *testing.T) {
 	if out := cmd("hq", "report", "--training", "--by", "category", "--csv"); !strings.Contains(out, "300") {
 		t.Errorf("hq report --by category --csv:\n%s", out)
 	}
-	// By cashier: wxpos pay sells as "cli"; no shift was opened.
+	// By cashier: a terminal without staff sells under nobody's name
+	// (shift.NoCashier, "—"); no shift was opened.
 	var byCashier struct {
 		TakenAt  string `json:"taken_at"`
 		Cashiers []struct {
@@ -133,12 +134,12 @@ func TestHQJSONAndCSV(t *testing.T) {
 		} `json:"cashiers"`
 	}
 	if out := cmd("hq", "report", "--training", "--by", "cashier", "--json"); json.Unmarshal([]byte(out), &byCashier) != nil ||
-		len(byCashier.Cashiers) != 1 || byCashier.Cashiers[0].Cashier != "cli" || byCashier.Cashiers[0].SaleCount != 1 ||
+		len(byCashier.Cashiers) != 1 || byCashier.Cashiers[0].Cashier != "—" || byCashier.Cashiers[0].SaleCount != 1 ||
 		byCashier.Cashiers[0].SaleFen != 300 || len(byCashier.Cashiers[0].Shifts) != 0 || !strings.HasSuffix(byCashier.TakenAt, "+08:00") {
 		t.Errorf("hq report --by cashier --json: %+v\n%s", byCashier, out)
 	}
 	if out := cmd("hq", "report", "--training", "--by", "cashier"); !strings.Contains(out, "HQ report by cashier") ||
-		!strings.Contains(out, "cli") || !strings.Contains(out, "3.00") {
+		!strings.Contains(out, "—") || !strings.Contains(out, "3.00") {
 		t.Errorf("hq report --by cashier:\n%s", out)
 	}
 	if code, _, _ := run(t, append(base, "hq", "report", "--by", "cashier", "--csv")...); code != 2 {

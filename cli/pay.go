@@ -30,6 +30,7 @@ type paymentJSON struct {
 	CreatedAt     string `json:"created_at,omitempty"` // RFC 3339, store's zone
 	PaidAt        string `json:"paid_at,omitempty"`    // orders: when the money moved; refunds: succeeded
 	Training      bool   `json:"training"`             // a training sale: not real money
+	Cashier       string `json:"cashier,omitempty"`    // who was signed in at the till
 	// CouponFen is what WeChat coupons paid of amount_fen; PayerFen what
 	// the customer paid (orders) or gets back (refunds). Only with coupons.
 	CouponFen int64 `json:"coupon_fen,omitempty"`
@@ -42,7 +43,8 @@ type paymentJSON struct {
 func orderJSON(o *pos.Order) paymentJSON {
 	j := paymentJSON{OutTradeNo: o.OutTradeNo, State: string(o.State), TransactionID: o.TransactionID,
 		AmountFen: o.AmountFen, ReceiptNo: o.ReceiptNo, ErrorCode: o.ErrorCode, Message: o.Message,
-		Tender: string(o.Tender), CreatedAt: tz.RFC3339(o.CreatedAt), PaidAt: tz.RFC3339(o.PaidAt), Training: o.Training}
+		Tender: string(o.Tender), CreatedAt: tz.RFC3339(o.CreatedAt), PaidAt: tz.RFC3339(o.PaidAt), Training: o.Training,
+		Cashier: o.Cashier}
 	if !o.State.Terminal() && o.State != pos.StateConflict {
 		j.State = string(pos.StateUnknown)
 		j.Message = stepText(o.State)
@@ -74,7 +76,7 @@ func refundJSON(r *pos.Refund) paymentJSON {
 	j := paymentJSON{OutTradeNo: r.OutTradeNo, OutRefundNo: r.OutRefundNo, State: string(r.State),
 		TransactionID: r.TransactionID, RefundID: r.RefundID, AmountFen: r.AmountFen, ReceiptNo: r.ReceiptNo,
 		ErrorCode: r.ErrorCode, Message: r.Message, CreatedAt: tz.RFC3339(r.CreatedAt), PaidAt: tz.RFC3339(r.SuccessAt),
-		Training: r.Training}
+		Training: r.Training, Cashier: r.Cashier}
 	if r.State == pos.RefundSubmitted {
 		j.State = string(pos.RefundProcessing)
 		j.Message = "queued: will be sent with the same out_refund_no"

@@ -43,3 +43,32 @@ func TestShiftCommands(t *testing.T) {
 		})
 	}
 }
+
+// TestPayRefusedWithoutCashier: once the terminal has staff, `wxpos pay`
+// is refused before any call to WeChat while nobody is signed in, says
+// how to sign in, and sells under the cashier once one is.
+func TestPayRefusedWithoutCashier(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	run := func(stdin string, args ...string) (int, string, string) {
+		return runIn(t, stdin, append([]string{"--data", data}, args...)...)
+	}
+	for _, s := range [][]string{{"2468\n2468\n", "staff", "setup", "Wang"}, {"2468\n3579\n", "staff", "add", "alice", "--manager", "Wang", "--role", "cashier"}} {
+		if code, _, stderr := run(s[0], s[1:]...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", s[1:], code, stderr)
+		}
+	}
+	code, stdout, stderr := run("", "pay", "--amount", "1.00", "--code", "130001000000000001")
+	if code != 1 || !strings.Contains(stderr, "nobody is signed in") || !strings.Contains(stderr, "wxpos shift open") {
+		t.Fatalf("pay with nobody signed in: exit %d (want 1)\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if _, stdout, _ := run("", "orders", "--json"); strings.Contains(stdout, "out_trade_no") {
+		t.Fatalf("the refused sale left an order: %s", stdout)
+	}
+	if code, _, stderr := run("3579\n", "shift", "open", "--cashier", "alice"); code != 0 {
+		t.Fatalf("shift open: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr = run("", "pay", "--amount", "1.00", "--code", "130001000000000001", "--json")
+	if code != 0 || !strings.Contains(stdout, `"cashier":"alice"`) {
+		t.Fatalf("pay with alice signed in: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+}
