@@ -29,6 +29,18 @@ var (
 	ErrWrongCashier = errors.New("only the cashier signed in or a manager may do this")
 )
 
+// HandoverError is a close refused because the next cashier's sign-in
+// failed (unknown name, wrong PIN, locked out): the shift stays open and
+// the screen points at the next cashier's fields, not the closer's.
+type HandoverError struct {
+	Next string
+	Err  error
+}
+
+func (e *HandoverError) Error() string { return "handover to " + e.Next + ": " + e.Err.Error() }
+
+func (e *HandoverError) Unwrap() error { return e.Err }
+
 // State is a shift's state, persisted as these strings.
 type State string
 

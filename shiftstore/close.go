@@ -65,7 +65,7 @@ func (b *Book) Close(ctx context.Context, by, pin string, countedFen int64, h *s
 	var next staff.Session
 	if h != nil {
 		if next, err = b.login(ctx, h.Next, h.PIN); err != nil {
-			return nil, fmt.Errorf("handover to %s: %w", h.Next, err)
+			return nil, &shift.HandoverError{Next: h.Next, Err: err}
 		}
 	}
 	now := b.now()

@@ -276,6 +276,13 @@ func TestZSumsShifts(t *testing.T) {
 	if _, err := r.days.Close(day, "wang", nil); !errors.Is(err, report.ErrShiftOpen) {
 		t.Fatalf("Z with a shift open: %v, want ErrShiftOpen", err)
 	}
+	// A handover to a wrong PIN refuses the close as the next cashier's
+	// error, and the shift stays open.
+	_, err := r.book.Close(ctx, "alice", "1357", 6000, &shift.Handover{Next: "bob", PIN: "0000", FloatFen: 5000})
+	var he *shift.HandoverError
+	if !errors.As(err, &he) || he.Next != "bob" || !errors.Is(err, staff.ErrBadPIN) {
+		t.Fatalf("handover with a wrong PIN: %v, want a HandoverError for bob wrapping ErrBadPIN", err)
+	}
 	first, err := r.book.Close(ctx, "alice", "1357", 6000, &shift.Handover{Next: "bob", PIN: "1357", FloatFen: 5000})
 	if err != nil {
 		t.Fatal(err)

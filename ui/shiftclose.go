@@ -15,6 +15,7 @@ import (
 
 	"github.com/wxpos/wxpos/shift"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // shiftScreen is the cashier's shift (班次, F11 on the sale screen): its X
@@ -129,19 +130,22 @@ func (s *shiftScreen) start(ctx context.Context) {
 				return
 			}
 			s.cur = cur
-			s.title.SetText(t.cat.T(msgShiftInfo, cur.No, cur.Cashier, cur.OpenedAt.Local().Format("01-02 15:04"), formatFen(cur.FloatFen)))
-			s.fillReport(rep, false)
+			s.title.SetText(t.cat.T(msgShiftInfo, cur.No, cur.Cashier, cur.OpenedAt.In(tz.Shanghai).Format("01-02 15:04"), formatFen(cur.FloatFen)))
+			s.fillReport(rep)
 		}
 	})
 }
 
-// fillReport lays out a shift's X report; the expected cash and the
-// variance only when counted (after the close).
-func (s *shiftScreen) fillReport(r *shift.Report, counted bool) {
+// reportRow is one line of a report: a caption left, its figure right.
+func reportRow(left, right string) fyne.CanvasObject {
+	return container.NewBorder(nil, nil, widget.NewLabel(left), widget.NewLabel(right))
+}
+
+// fillReport lays out a shift's X report, without the expected cash: that
+// is shown only after the blind count (countSummary).
+func (s *shiftScreen) fillReport(r *shift.Report) {
 	t := s.t
-	row := func(left, right string) fyne.CanvasObject {
-		return container.NewBorder(nil, nil, widget.NewLabel(left), widget.NewLabel(right))
-	}
+	row := reportRow
 	objs := []fyne.CanvasObject{widget.NewLabelWithStyle(t.cat.T(msgShiftX), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	for _, ts := range r.Tenders {
 		objs = append(objs, row(t.cat.T(tenderMsg(ts.Tender)),
@@ -157,14 +161,19 @@ func (s *shiftScreen) fillReport(r *shift.Report, counted bool) {
 		row(t.cat.T(msgShiftFloat), formatFen(r.FloatFen)),
 		row(t.cat.T(msgShiftCashIn), formatFen(r.CashInFen)),
 		row(t.cat.T(msgShiftCashOut), formatFen(r.CashOutFen)))
-	if counted {
-		objs = append(objs, widget.NewSeparator(),
-			row(t.cat.T(msgShiftExpected), formatFen(r.ExpectedFen)),
-			row(t.cat.T(msgShiftCounted), formatFen(r.CountedFen)),
-			varianceRow(t, r.VarianceFen()))
-	}
 	s.report.Objects = objs
 	s.report.Refresh()
+}
+
+// countSummary is the outcome of a blind count — expected, counted and the
+// variance band — shown above the closed shift's report, where the
+// manager's eye lands first: a short drawer is the news of a close.
+func countSummary(t *Terminal, r *shift.Report) fyne.CanvasObject {
+	return container.NewVBox(
+		reportRow(t.cat.T(msgShiftExpected), formatFen(r.ExpectedFen)),
+		reportRow(t.cat.T(msgShiftCounted), formatFen(r.CountedFen)),
+		varianceRow(t, r.VarianceFen()),
+		widget.NewSeparator())
 }
 
 // varianceRow is the variance, on a coloured band when the drawer is short
@@ -228,7 +237,7 @@ func (s *shiftScreen) closedWith(sh *shift.Shift, st shift.Till, handed bool, er
 		s.nextPIN.SetText("")
 		l := s.status
 		switch {
-		case strings.Contains(err.Error(), "handover"):
+		case errors.As(err, new(*shift.HandoverError)):
 			l = s.nextErr
 		case errors.Is(err, staff.ErrBadPIN), errors.Is(err, staff.ErrNotFound), errors.Is(err, shift.ErrWrongCashier),
 			errors.As(err, new(*staff.LockedError)):
@@ -239,7 +248,7 @@ func (s *shiftScreen) closedWith(sh *shift.Shift, st shift.Till, handed bool, er
 	}
 	s.closed = true
 	t.till.state = st
-	s.fillReport(sh.Report, true)
+	s.fillReport(sh.Report)
 	done := newIconButton(t.cat.T(msgShiftDone), theme.ConfirmIcon(), func() { s.finish(handed, st) })
 	done.Importance = widget.HighImportance
 	note := t.cat.T(msgShiftClosedNoNext)
@@ -247,7 +256,7 @@ func (s *shiftScreen) closedWith(sh *shift.Shift, st shift.Till, handed bool, er
 		note = t.cat.T(msgShiftHandedTo, st.Cashier)
 	}
 	s.title.SetText(t.cat.T(msgShiftClosedInfo, sh.No, sh.Cashier) + "  " + note)
-	s.body.Objects = []fyne.CanvasObject{container.NewBorder(nil, done, nil, nil, container.NewVScroll(s.report))}
+	s.body.Objects = []fyne.CanvasObject{container.NewBorder(countSummary(t, sh.Report), done, nil, nil, container.NewVScroll(s.report))}
 	s.body.Refresh()
 	s.lockBtn.Hide()
 	s.switchBtn.Hide()

@@ -14,6 +14,7 @@ import (
 	products "github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/shift"
 	"github.com/wxpos/wxpos/staff"
+	"github.com/wxpos/wxpos/tz"
 )
 
 // formWidth is the width of the sign-in and lock forms: wide enough for a
@@ -131,7 +132,7 @@ func (s *signInScreen) describe(cur *shift.Shift) {
 		s.info.SetText(t.cat.T(msgTillNoShift))
 		return
 	}
-	s.info.SetText(t.cat.T(msgTillShiftOpen, cur.No, cur.Cashier, cur.OpenedAt.Local().Format("15:04"), formatFen(cur.FloatFen)))
+	s.info.SetText(t.cat.T(msgTillShiftOpen, cur.No, cur.Cashier, cur.OpenedAt.In(tz.Shanghai).Format("15:04"), formatFen(cur.FloatFen)))
 }
 
 // submit signs the cashier in: Open with the float when no shift is open,
