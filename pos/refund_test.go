@@ -36,7 +36,7 @@ func TestRefund(t *testing.T) {
 			t.Fatalf("refund %+v", rf)
 		}
 		rc, err := r.term.Receipt(rf.ReceiptNo)
-		if err != nil || rc.RefundFen != 1000 || rc.SaleReceipt != o.ReceiptNo {
+		if err != nil || rc.RefundFen != 1000 || rc.SaleReceipt != o.ReceiptNo || rc.Cashier != "alice" {
 			t.Fatalf("refund receipt %+v %v", rc, err)
 		}
 		if left, _ := r.term.Refundable(o.OutTradeNo); left != 0 {
