@@ -70,6 +70,8 @@ category,colour,order
 日用,#33AA55,3
 CSV
 echo 2468 | wx catalog import "$work/items.csv" --manager Wang >"$out/import.txt" || fail "import: $(cat "$out/import.txt")"
+# A till with staff sells only under a cashier signed in: Wang opens the shift.
+echo 2468 | wx shift open --cashier Wang --float 0 >/dev/null || fail "shift open"
 
 "$work/wxpos" --config "$work/config.toml" --data "$work/data" --verbose >>"$work/app.out" 2>>"$work/app.err" &
 app_pid=$!
@@ -134,6 +136,7 @@ LC_ALL=C perl -0777 -pe 's/\x1d\(k(.)(.)((??{".{".(ord($1)+256*ord($2))."}"}))//
 for want in "${names[@]}" '15.00' '59.50'; do
 	grep -q -- "$want" "$out/receipt.txt" || fail "the printed receipt lacks $want: $(cat "$out/receipt.txt")"
 done
+echo 2468 | wx shift close --by Wang --counted 0 >/dev/null || fail "shift close" # the Z sums closed shifts
 echo 2468 | wx report z --close --manager Wang >"$out/z.txt" || fail "z: $(cat "$out/z.txt")"
 grep -q '74.50' "$out/z.txt" && grep -q -- '-15.00' "$out/z.txt" && grep -q '59.50' "$out/z.txt" || fail "the Z has no gross 74.50, discounts -15.00, net 59.50"
 wx report items >"$out/items.txt" || fail "items: $(cat "$out/items.txt")"
