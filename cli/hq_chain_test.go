@@ -18,7 +18,7 @@ import (
 // and the next replicate pushes its log again. A second hq verify reads
 // only the events after its checkpoints; --full reads them all.
 func TestHQVerifyAndRepair(t *testing.T) {
-	pool, dsn := replicaPool(t)
+	pool, dsn := newReplicaPool(t) // not migrated: the test migrates
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
@@ -36,6 +36,14 @@ func TestHQVerifyAndRepair(t *testing.T) {
 	}
 	for range 3 {
 		cmd(0, "pay", "--amount", "3.00", "--code", sandbox.NewCode(sandbox.ScenarioSuccess))
+	}
+	// A terminal does not migrate (#26: only the admin does).
+	if out := cmd(1, "replicate", "--once"); !strings.Contains(out, "the admin runs wxpos hq migrate") {
+		t.Errorf("replicate --once into an empty database: %s", out)
+	}
+	var table *string
+	if err := pool.QueryRow(context.Background(), `SELECT to_regclass('events')::text`).Scan(&table); err != nil || table != nil {
+		t.Errorf("replicate created the schema: events is %v (%v)", table, err)
 	}
 	cmd(0, "hq", "migrate")
 	cmd(0, "replicate", "--once")

@@ -50,6 +50,18 @@ func TestReplicaFinding(t *testing.T) {
 // neither is possible.
 func replicaPool(t *testing.T) (*pgxpool.Pool, string) {
 	t.Helper()
+	pool, dsn := newReplicaPool(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if _, err := replica.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	return pool, dsn
+}
+
+// newReplicaPool is a new database on a real PostgreSQL, not migrated.
+func newReplicaPool(t *testing.T) (*pgxpool.Pool, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	admin := os.Getenv(pgtest.EnvDSN)
@@ -74,9 +86,6 @@ func replicaPool(t *testing.T) (*pgxpool.Pool, string) {
 		pool.Close()
 		drop()
 	})
-	if _, err := replica.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
 	return pool, dsn
 }
 
