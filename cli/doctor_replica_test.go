@@ -86,3 +86,32 @@ func TestReplicaTLSFinding(t *testing.T) {
 		}
 	}
 }
+
+// TestInsecureTLSWarnsOnEveryCommand: toward a server on another machine
+// without verified TLS, a head-office command refuses to connect unless
+// [replica] insecure_tls accepts the risk — and then says so on stderr
+// each time, before it connects. 192.0.2.1 (TEST-NET-1) is never this
+// machine; the connection then fails (refused, or the deadline).
+func TestInsecureTLSWarnsOnEveryCommand(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	const section = "[replica]\ndsn = \"postgres://wxpos@192.0.2.1/wxpos?sslmode=disable&connect_timeout=1\"\n"
+	for _, tc := range []struct {
+		name, extra, stderr string
+		warned              bool
+	}{
+		{"refused without the opt-in", "", "insecure_tls", false},
+		{"warned with it", "insecure_tls = true\n", "INSECURE, accepted by insecure_tls", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(cfg, []byte(section+tc.extra), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut := run(t, "--config", cfg, "--data", filepath.Join(dir, "data"), "hq", "status", "--timeout", "2s")
+			if code == 0 || !strings.Contains(errOut, tc.stderr) || strings.Contains(errOut, "warning: PostgreSQL:") != tc.warned {
+				t.Fatalf("exit %d, stderr:\n%s\nwant a failure saying %q (warning shown: %v)", code, errOut, tc.stderr, tc.warned)
+			}
+		})
+	}
+}
