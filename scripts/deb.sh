@@ -34,7 +34,11 @@ done
 grep -qx 'Exec=wxpos' "$root/usr/share/applications/io.github.wxpos.desktop" || fail "the desktop entry does not run wxpos"
 grep -qx 'Icon=io.github.wxpos' "$root/usr/share/applications/io.github.wxpos.desktop" || fail "the desktop entry names another icon"
 head -c 8 "$root/usr/share/icons/hicolor/512x512/apps/io.github.wxpos.png" | od -An -c | grep -q 'P   N   G' || fail "the icon is not a PNG"
-"$root/usr/bin/wxpos" version | tee /dev/stderr | grep -q "$commit" || fail "the packaged binary's version does not name commit $commit"
+# (not `tee /dev/stderr`: with stderr sent to a file, tee reopens it and
+# truncates what CI logged before.)
+v=$("$root/usr/bin/wxpos" version) || fail "the packaged binary does not run"
+echo "$v"
+grep -q "$commit" <<<"$v" || fail "the packaged binary's version does not name commit $commit"
 
 # owner PATH prints the package that installed PATH, whichever of its
 # spellings dpkg recorded (/lib or /usr/lib, the link or its target).
