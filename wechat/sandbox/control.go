@@ -376,7 +376,10 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 			case <-wake:
 			case <-release:
 			case <-gone:
-				return
+				// Abort, never return: a handler that returns without
+				// writing answers an empty 200, which a client that is in
+				// fact still there reads as an unsigned success.
+				panic(http.ErrAbortHandler)
 			}
 		}
 		switch {
