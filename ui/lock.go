@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	products "github.com/wxpos/wxpos/catalog"
 	"github.com/wxpos/wxpos/shift"
 	"github.com/wxpos/wxpos/staff"
 )
@@ -101,25 +100,13 @@ func (s *lockScreen) unlock() {
 // one's opens the sign-in for them (a quick switch).
 func (s *lockScreen) notACode(text string) {
 	t := s.t
-	c := products.Classify(strings.TrimSpace(text))
-	if c.Kind != products.KindStaffCard {
-		s.say(s.message, t.cat.T(msgTillNotCard))
-		return
-	}
-	till := t.opt.till
-	t.async(t.ctx, func(context.Context) func() {
-		name, err := till.CardName(c.Key)
-		return func() {
-			switch {
-			case err != nil:
-				s.say(s.message, t.cat.T(msgTillUnknownCard))
-			case strings.EqualFold(name, t.till.state.Cashier):
-				s.name.SetText(name)
-				t.w.Canvas().Focus(s.pin)
-			default:
-				t.showSignIn(name)
-			}
+	t.readStaffCard(text, func(m msg) { s.say(s.message, t.cat.T(m)) }, func(name string) {
+		if !strings.EqualFold(name, t.till.state.Cashier) {
+			t.showSignIn(name)
+			return
 		}
+		s.name.SetText(name)
+		t.w.Canvas().Focus(s.pin)
 	})
 }
 

@@ -229,9 +229,28 @@ func (s *signInScreen) scanned(code string) { s.notACode(code) }
 
 func (s *signInScreen) notACode(text string) {
 	t := s.t
+	refuse := func(m msg) {
+		l := s.message
+		if m == msgTillUnknownCard {
+			l = s.nameErr
+		}
+		s.say(l, t.cat.T(m))
+	}
+	t.readStaffCard(text, refuse, func(name string) {
+		s.name.SetText(name)
+		s.say(nil, "")
+		t.w.Canvas().Focus(s.pin)
+	})
+}
+
+// readStaffCard looks up the holder of a staff card scanned on the sign-in
+// or lock screen: found gets their name on the UI goroutine; refuse gets
+// msgTillNotCard for anything else scanned, msgTillUnknownCard for a card
+// no active user holds.
+func (t *Terminal) readStaffCard(text string, refuse func(msg), found func(name string)) {
 	c := products.Classify(strings.TrimSpace(text))
 	if c.Kind != products.KindStaffCard {
-		s.say(s.message, t.cat.T(msgTillNotCard))
+		refuse(msgTillNotCard)
 		return
 	}
 	till := t.opt.till
@@ -239,12 +258,10 @@ func (s *signInScreen) notACode(text string) {
 		name, err := till.CardName(c.Key)
 		return func() {
 			if err != nil {
-				s.say(s.nameErr, t.cat.T(msgTillUnknownCard))
+				refuse(msgTillUnknownCard)
 				return
 			}
-			s.name.SetText(name)
-			s.say(nil, "")
-			t.w.Canvas().Focus(s.pin)
+			found(name)
 		}
 	})
 }

@@ -213,3 +213,36 @@ type noStaffTill struct{ Till }
 func (noStaffTill) Required() (bool, error) { return false, nil }
 
 func (noStaffTill) State() (shift.Till, error) { return shift.Till{}, nil }
+
+// TestStaffCardOnLockScreen: on the lock screen a scanned code that is no
+// staff card is said, an unknown card is said, the locked cashier's own
+// card fills the name for the PIN, and another cashier's opens the
+// sign-in for them (a quick switch).
+func TestStaffCardOnLockScreen(t *testing.T) {
+	_, h := tillWorld(t)
+	h.waitFor("sign-in", onScreen[*signInScreen](h))
+	h.settle()
+	h.typeText("Li\n1357\n200\n")
+	h.waitFor("sale screen", onScreen[*saleScreen](h))
+	h.key(fyne.KeyF8)
+	h.waitFor("lock screen", onScreen[*lockScreen](h))
+	lock := screenAs[*lockScreen](h)
+	for _, c := range []struct{ code, want string }{
+		{"6901939621233", h.term.cat.T(msgTillNotCard)},
+		{staffstore.CardCode("nobody"), h.term.cat.T(msgTillUnknownCard)},
+	} {
+		h.wedgeScan(c.code)
+		h.waitFor("the refusal of "+c.code, func() bool { return lock.message.Text == c.want })
+	}
+	lock.name.SetText("")
+	h.wedgeScan(staffstore.CardCode("li"))
+	h.waitFor("Li's card read", func() bool { return lock.name.Text == "Li" })
+	if h.w.Canvas().Focused() != lock.pin {
+		t.Error("after the card the PIN field should have focus")
+	}
+	h.wedgeScan(staffstore.CardCode("zhang"))
+	h.waitFor("the sign-in for Zhang", onScreen[*signInScreen](h))
+	if in := screenAs[*signInScreen](h); in.name.Text != "Zhang" {
+		t.Errorf("sign-in name %q, want Zhang", in.name.Text)
+	}
+}
