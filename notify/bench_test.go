@@ -8,11 +8,11 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"runtime/metrics"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/wxpos/wxpos/internal/latency"
 	"github.com/wxpos/wxpos/notify"
 )
 
@@ -119,23 +119,23 @@ func BenchmarkBurst200(b *testing.B) {
 			case "bolt":
 				h = receiverOn(b, r, r.sink, 0)
 			}
-			var srvLat latencies
-			srv := httptest.NewServer(notify.NewServer("", srvLat.timed(h)).Handler)
+			var srvLat latency.Recorder
+			srv := httptest.NewServer(notify.NewServer("", srvLat.Timed(h)).Handler)
 			defer srv.Close()
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: burst}}
 			ds := forged(r, burst*(b.N+1))
 			burst200(b, client, srv.URL, ds[:burst], nil) // connections opened, untimed
-			srvLat.reset()
-			var lat latencies
+			srvLat.Reset()
+			var lat latency.Recorder
 			sched := schedLatencies()
 			b.ResetTimer()
 			for n := 1; n <= b.N; n++ {
 				burst200(b, client, srv.URL, ds[n*burst:(n+1)*burst], &lat)
 			}
 			b.StopTimer()
-			b.ReportMetric(lat.pct(99), "p99-ms")
-			b.ReportMetric(lat.pct(50), "p50-ms")
-			b.ReportMetric(srvLat.pct(99), "srv-p99-ms")
+			b.ReportMetric(lat.Pct(99), "p99-ms")
+			b.ReportMetric(lat.Pct(50), "p50-ms")
+			b.ReportMetric(srvLat.Pct(99), "srv-p99-ms")
 			b.ReportMetric(sched.p99()*1000, "sched-p99-ms")
 		})
 	}
@@ -145,7 +145,7 @@ const burst = 200
 
 // burst200 posts ds at once and waits for every answer, adding each
 // answer's time to lat (nil: not kept).
-func burst200(b *testing.B, client *http.Client, url string, ds []delivery, lat *latencies) {
+func burst200(b *testing.B, client *http.Client, url string, ds []delivery, lat *latency.Recorder) {
 	var wg sync.WaitGroup
 	for _, d := range ds {
 		wg.Go(func() {
@@ -163,49 +163,11 @@ func burst200(b *testing.B, client *http.Client, url string, ds []delivery, lat 
 				b.Errorf("answered %d", resp.StatusCode)
 			}
 			if lat != nil {
-				lat.add(took)
+				lat.Add(took)
 			}
 		})
 	}
 	wg.Wait()
-}
-
-// latencies collects durations from many goroutines.
-type latencies struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (l *latencies) add(d time.Duration) {
-	l.mu.Lock()
-	l.d = append(l.d, d)
-	l.mu.Unlock()
-}
-
-func (l *latencies) reset() {
-	l.mu.Lock()
-	l.d = nil
-	l.mu.Unlock()
-}
-
-// pct is the p-th percentile in milliseconds.
-func (l *latencies) pct(p int) float64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.d) == 0 {
-		return 0
-	}
-	slices.Sort(l.d)
-	return float64(l.d[len(l.d)*p/100].Microseconds()) / 1000
-}
-
-// timed is h with each request's handling time added to l.
-func (l *latencies) timed(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		t0 := time.Now()
-		h.ServeHTTP(w, req)
-		l.add(time.Since(t0))
-	})
 }
 
 // BenchmarkAcceptAlone is one notification at a time into a BoltSink: the

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/wxpos/wxpos/internal/latency"
 	"github.com/wxpos/wxpos/notify"
 	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/replica/pgtest"
@@ -53,20 +53,21 @@ func BenchmarkNotifySinkBurst(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			sink := NewNotifySink(poolOn(b, c, Config{MaxConns: 8}))
 			sink.serial = name == "serial"
-			var srvLat, sinkLat, commitLat benchLat
+			var srvLat, sinkLat, commitLat latency.Recorder
 			var groups, grouped int
+			var groupsMu sync.Mutex
 			sink.onCommit = func(n int, took time.Duration) {
-				commitLat.add(took)
-				commitLat.mu.Lock()
+				commitLat.Add(took)
+				groupsMu.Lock()
 				groups, grouped = groups+1, grouped+n
-				commitLat.mu.Unlock()
+				groupsMu.Unlock()
 			}
 			rc, err := notify.NewReceiver(notify.Receiver{MchID: creds.MchID, V3: env.Client.NotifyParser(),
 				Sink: timedSink{sink, &sinkLat}})
 			if err != nil {
 				b.Fatal(err)
 			}
-			srv := httptest.NewServer(notify.NewServer("", srvLat.timed(rc.Handler())).Handler)
+			srv := httptest.NewServer(notify.NewServer("", srvLat.Timed(rc.Handler())).Handler)
 			defer srv.Close()
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: burst}}
 			ds := make([]delivered, burst*(b.N+1))
@@ -77,13 +78,13 @@ func BenchmarkNotifySinkBurst(b *testing.B) {
 					"trade_state": "SUCCESS", "success_time": time.Now().Format(time.RFC3339),
 					"amount": map[string]any{"total": 100, "payer_total": 100, "currency": "CNY"}})
 			}
-			var lat benchLat
+			var lat latency.Recorder
 			failed := 0
 			pool := sink.pool
 			sinkBurst(b, client, srv.URL, ds[:burst], nil, &failed) // connections opened, untimed
-			srvLat.reset()
-			sinkLat.reset()
-			commitLat.reset()
+			srvLat.Reset()
+			sinkLat.Reset()
+			commitLat.Reset()
 			groups, grouped, failed = 0, 0, 0
 			cpu0, pg0 := selfCPU(), pgCPU(b, pool)
 			b.ResetTimer()
@@ -94,15 +95,15 @@ func BenchmarkNotifySinkBurst(b *testing.B) {
 			elapsed := time.Since(start)
 			b.StopTimer()
 			reportCPU(b, burst*b.N, cpu0, pg0, pool)
-			b.ReportMetric(lat.pct(99), "p99-ms")
-			b.ReportMetric(lat.pct(50), "p50-ms")
-			b.ReportMetric(srvLat.pct(99), "srv-p99-ms")
-			b.ReportMetric(sinkLat.pct(99), "sink-p99-ms")
+			b.ReportMetric(lat.Pct(99), "p99-ms")
+			b.ReportMetric(lat.Pct(50), "p50-ms")
+			b.ReportMetric(srvLat.Pct(99), "srv-p99-ms")
+			b.ReportMetric(sinkLat.Pct(99), "sink-p99-ms")
 			if groups > 0 { // serial has no groups
-				b.ReportMetric(commitLat.pct(99), "commit-p99-ms")
+				b.ReportMetric(commitLat.Pct(99), "commit-p99-ms")
 				b.ReportMetric(float64(grouped)/float64(groups), "per-commit")
 			}
-			b.ReportMetric(float64(len(lat.d)-failed)/elapsed.Seconds(), "notifications/s")
+			b.ReportMetric(float64(lat.Len()-failed)/elapsed.Seconds(), "notifications/s")
 			b.ReportMetric(float64(failed)/float64(b.N), "failed/burst")
 		})
 	}
@@ -236,7 +237,7 @@ func reportCPU(b *testing.B, n int, cpu0 time.Duration, pg0 map[int]time.Duratio
 
 // sinkBurst posts ds at once and waits for every answer, adding each
 // answer's time to lat (nil: not kept) and counting failures.
-func sinkBurst(b *testing.B, client *http.Client, url string, ds []delivered, lat *benchLat, failed *int) {
+func sinkBurst(b *testing.B, client *http.Client, url string, ds []delivered, lat *latency.Recorder, failed *int) {
 	var (
 		wg sync.WaitGroup
 		mu sync.Mutex
@@ -254,7 +255,7 @@ func sinkBurst(b *testing.B, client *http.Client, url string, ds []delivered, la
 			}
 			resp.Body.Close()
 			if lat != nil {
-				lat.add(took)
+				lat.Add(took)
 			}
 			if resp.StatusCode != http.StatusNoContent {
 				mu.Lock()
@@ -266,52 +267,14 @@ func sinkBurst(b *testing.B, client *http.Client, url string, ds []delivered, la
 	wg.Wait()
 }
 
-// benchLat collects durations from many goroutines.
-type benchLat struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (l *benchLat) add(d time.Duration) {
-	l.mu.Lock()
-	l.d = append(l.d, d)
-	l.mu.Unlock()
-}
-
-func (l *benchLat) reset() {
-	l.mu.Lock()
-	l.d = nil
-	l.mu.Unlock()
-}
-
-// pct is the p-th percentile in milliseconds.
-func (l *benchLat) pct(p int) float64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.d) == 0 {
-		return 0
-	}
-	slices.Sort(l.d)
-	return float64(l.d[len(l.d)*p/100].Microseconds()) / 1000
-}
-
-// timed is h with each request's handling time added to l.
-func (l *benchLat) timed(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		t0 := time.Now()
-		h.ServeHTTP(w, req)
-		l.add(time.Since(t0))
-	})
-}
-
 // timedSink is a Sink whose Accepts are timed into lat.
 type timedSink struct {
 	notify.Sink
-	lat *benchLat
+	lat *latency.Recorder
 }
 
 func (s timedSink) Accept(ctx context.Context, r *notify.Record) (bool, error) {
 	t0 := time.Now()
-	defer func() { s.lat.add(time.Since(t0)) }()
+	defer func() { s.lat.Add(time.Since(t0)) }()
 	return s.Sink.Accept(ctx, r)
 }
