@@ -52,9 +52,11 @@
 // not a person. A burst shaped like a payment code is delivered as a scan
 // (on the sale screen it starts scan-pay with the keyed amount, or asks for
 // an amount); any other burst is shown as "not a payment code"; neither is
-// ever typed into an amount. Keys are held for one burst window (35 ms)
-// until that is decided, a group already a machine's for 250 ms (the
-// window's own stalls split a scan wherever they fall). Amounts have a
+// ever typed into an amount. Keys are held until the input has been quiet
+// for one burst window (35 ms; 250 ms for a group already a machine's) and
+// the driver has read its event queue once more (20 ms): a gap between two
+// keys never splits a group by itself, because a busy window reads keys
+// typed 4 ms apart one frame late, all at once. Amounts have a
 // ceiling and, above a threshold, a second press of the tender key to
 // confirm (WithAmountLimits, config [payment] max_amount and
 // confirm_above). Fyne hands a focused text

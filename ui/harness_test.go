@@ -46,9 +46,12 @@ func (c *keyClock) Now() time.Time {
 	return c.now
 }
 
-func (c *keyClock) advance(d time.Duration) {
+// set moves the clock to at, never back.
+func (c *keyClock) set(at time.Time) {
 	c.mu.Lock()
-	c.now = c.now.Add(d)
+	if at.After(c.now) {
+		c.now = at
+	}
 	c.mu.Unlock()
 }
 
@@ -135,7 +138,7 @@ func (h *harness) typeText(s string) {
 // terminal still holds stay held until quiet or the next key.
 func (h *harness) typeAt(gap time.Duration, s string) {
 	for _, r := range s {
-		h.clock.advance(gap)
+		h.wait(gap)
 		// Like the driver: a focused widget gets the keys, else the canvas.
 		if f := h.w.Canvas().Focused(); f != nil {
 			if r == '\n' {
@@ -155,14 +158,29 @@ func (h *harness) typeAt(gap time.Duration, s string) {
 
 // quiet lets the input go quiet and delivers what the terminal held.
 func (h *harness) quiet() {
-	h.clock.advance(time.Second)
-	h.term.flushKeys()
+	h.wait(time.Second)
+}
+
+// wait lets d pass in a window that is not busy: the terminal's flush
+// timer runs on time whenever it is due (the real timer of the test
+// process would run at the fake clock's time, late or early).
+func (h *harness) wait(d time.Duration) {
+	end := h.clock.Now().Add(d)
+	for {
+		pending, due := h.term.keys.Pending()
+		if !pending || due.After(end) {
+			break
+		}
+		h.clock.set(due)
+		h.term.flushKeys()
+	}
+	h.clock.set(end)
 }
 
 // key presses k at a person's pace. Like the driver, a focused widget gets
 // it, else the canvas.
 func (h *harness) key(k fyne.KeyName) {
-	h.clock.advance(humanGap)
+	h.wait(humanGap)
 	if f := h.w.Canvas().Focused(); f != nil {
 		f.TypedKey(&fyne.KeyEvent{Name: k})
 		return

@@ -15,17 +15,29 @@ import (
 // burstMinLen characters each within burstGap of the last is a scanner's.
 //
 // The times are when the window handles each key, not when it was typed
-// (Fyne gives key events no timestamp), so a stall of the window — a slow
-// frame on a software renderer, a busy machine's scheduler — opens a gap
-// in the middle of a scan wherever it falls. A group that is already a
-// machine's (burstMinLen characters, or two within fastGap) therefore waits
-// holdGap for the rest of its scan before it is judged: the first part of a
-// split code is neither typed into an amount nor reported alone.
+// (Fyne gives key events no timestamp), and the driver reads keys only
+// between frames (60 times a second when idle; after a slow frame on a
+// software renderer or a busy machine's scheduler, much later). A gap
+// seen between two keys is therefore no proof that nobody typed in it:
+// the keys typed meanwhile may still be waiting in the event queue. So a
+// gap never ends a group by itself; only the flush timer does, and only
+// once the input has been seen quiet twice, pollGap apart and on time, so
+// that the driver has read its queue in between. A group that is already a
+// machine's (burstMinLen characters, or two within fastGap) waits holdGap
+// for the rest of its scan: the first part of a split code is neither
+// typed into an amount nor reported alone.
 const (
 	burstGap    = 35 * time.Millisecond
 	burstMinLen = 4
 	fastGap     = 15 * time.Millisecond
 	holdGap     = 250 * time.Millisecond
+	// pollGap is longer than one of the driver's event polls (1/60 s).
+	pollGap = 20 * time.Millisecond
+	// lateGap is how late a check may run and still count as on time: a
+	// later one means the window was busy, and keys may be queued behind it.
+	lateGap = 5 * time.Millisecond
+	// maxHold bounds how long a window that is never on time holds keys.
+	maxHold = 2 * holdGap
 )
 
 // inputKind says what a group of keystrokes turned out to be.
@@ -49,26 +61,25 @@ type classified struct {
 
 // keyBurst tells a keyboard-wedge scan from a person typing, wherever focus
 // is, by timing and shape: every keystroke goes through it before any screen
-// sees it. Characters are held until the next keystroke is too far apart to
-// be part of the same burst (or Flush finds the input quiet), so a scan is
-// never delivered as keys, even for a moment. Timestamps are the caller's,
-// which keeps it testable without sleeping. It runs on the UI goroutine.
+// sees it. Characters are held until Flush finds the input quiet, so a scan
+// is never delivered as keys, even for a moment. Timestamps are the
+// caller's, which keeps it testable without sleeping. It runs on the UI
+// goroutine.
 type keyBurst struct {
 	pending []rune
 	last    time.Time
-	machine bool // two of the pending characters came within fastGap
+	machine bool      // two of the pending characters came within fastGap
+	quietAt time.Time // when a check first found the group quiet; zero until then
 }
 
-// Rune records one typed character at time at and returns the groups it
-// completed (the previous group, when at is past its burst window).
-func (k *keyBurst) Rune(at time.Time, r rune) []classified {
-	out := k.Flush(at)
+// Rune records one typed character at time at. It joins the pending group
+// whatever the gap: had the input been quiet, Flush would have said so.
+func (k *keyBurst) Rune(at time.Time, r rune) {
 	if len(k.pending) > 0 && at.Sub(k.last) < fastGap {
 		k.machine = true
 	}
 	k.pending = append(k.pending, r)
-	k.last = at
-	return out
+	k.last, k.quietAt = at, time.Time{}
 }
 
 // window is how long the pending group waits for its next character.
@@ -79,18 +90,18 @@ func (k *keyBurst) window() time.Duration {
 	return burstGap
 }
 
-// Enter records Enter at time at. Within a burst it ends the burst (a
-// scanner's suffix); otherwise the pending group, if any, is delivered and
-// the Enter after it as a key.
-func (k *keyBurst) Enter(at time.Time) []classified {
-	if len(k.pending) > 0 && at.Sub(k.last) < k.window() {
-		c := k.take()
-		if c.kind == inputTyped {
-			c.enter = true
-		}
-		return []classified{c}
+// Enter records Enter. It ends the pending group, if any (a scanner's
+// suffix, or a person's Enter after keys not yet delivered); otherwise it
+// is a key of its own.
+func (k *keyBurst) Enter() []classified {
+	if len(k.pending) == 0 {
+		return []classified{{kind: inputTyped, enter: true}}
 	}
-	return append(k.Flush(at), classified{kind: inputTyped, enter: true})
+	c := k.take()
+	if c.kind == inputTyped {
+		c.enter = true
+	}
+	return []classified{c}
 }
 
 // Key records any other key (Esc, F1, Backspace…): what is pending is
@@ -102,25 +113,41 @@ func (k *keyBurst) Key() []classified {
 	return []classified{k.take()}
 }
 
-// Flush classifies the pending group once the input has been quiet for a
-// burst window at time at; before that it returns nothing.
+// Flush is the flush timer's check at time at. The pending group is
+// classified once the input has been quiet for its burst window and a
+// second check pollGap after the first ran on time; a late check starts
+// the confirmation again (the window was busy: keys may be queued behind
+// it), until maxHold.
 func (k *keyBurst) Flush(at time.Time) []classified {
-	if len(k.pending) == 0 || at.Sub(k.last) < k.window() {
+	if len(k.pending) == 0 || at.Before(k.due()) {
+		return nil
+	}
+	confirmed := !k.quietAt.IsZero() && at.Sub(k.quietAt.Add(pollGap)) <= lateGap
+	if !confirmed && at.Sub(k.last) < maxHold {
+		k.quietAt = at
 		return nil
 	}
 	return []classified{k.take()}
 }
 
+// due is when Flush next needs to be called.
+func (k *keyBurst) due() time.Time {
+	if k.quietAt.IsZero() {
+		return k.last.Add(k.window())
+	}
+	return k.quietAt.Add(pollGap)
+}
+
 // Pending reports whether keystrokes are held, and until when Flush needs
 // to be called.
 func (k *keyBurst) Pending() (bool, time.Time) {
-	return len(k.pending) > 0, k.last.Add(k.window())
+	return len(k.pending) > 0, k.due()
 }
 
 // take classifies and empties the pending group.
 func (k *keyBurst) take() classified {
 	runes := k.pending
-	k.pending, k.machine = nil, false
+	k.pending, k.machine, k.quietAt = nil, false, time.Time{}
 	text := string(runes)
 	switch {
 	case pos.ValidCode(text):

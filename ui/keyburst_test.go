@@ -6,45 +6,78 @@ import (
 	"time"
 )
 
-// keystroke is one synthetic key for the classifier: a rune, or Enter when
-// r is '\n', or another key when r is 0, typed gap after the previous one.
+// keystroke is one synthetic key for the classifier: a rune, Enter when r
+// is '\n', another key when r is 0, or the flush timer's check when r is
+// check — at gap after the previous one. busy says the window was busy for
+// that gap: no flush timer ran in it, as when a slow frame holds the
+// driver's event loop and keys queue behind it.
 type keystroke struct {
-	gap time.Duration
-	r   rune
+	gap  time.Duration
+	r    rune
+	busy bool
 }
+
+// check is the keystroke that stands for a flush timer running late.
+const check rune = -1
 
 // typed spreads s over keystrokes gap apart; '\n' is Enter.
 func typed(gap time.Duration, s string) []keystroke {
 	ks := make([]keystroke, 0, len(s))
 	for _, r := range s {
-		ks = append(ks, keystroke{gap, r})
+		ks = append(ks, keystroke{gap: gap, r: r})
 	}
 	return ks
 }
 
-// feed runs keys through a classifier starting at t0, then lets the input
-// go quiet and flushes; it returns every group in order.
+// stalled is s arriving after the window was busy for gap: the first key
+// gap after the previous one, the rest in the same event poll.
+func stalled(gap time.Duration, s string) []keystroke {
+	ks := typed(0, s)
+	for i := range ks {
+		ks[i].busy = true
+	}
+	ks[0].gap = gap
+	return ks
+}
+
+// feed runs keys through a classifier starting at t0 in a window whose
+// flush timer runs on time whenever it is not busy, then lets the input go
+// quiet; it returns every group in order.
 func feed(keys ...[]keystroke) []classified {
 	var k keyBurst
 	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	var out []classified
+	idle := func(until time.Time) {
+		for {
+			pending, due := k.Pending()
+			if !pending || due.After(until) {
+				return
+			}
+			out = append(out, k.Flush(due)...)
+		}
+	}
 	for _, ks := range keys {
 		for _, s := range ks {
+			if !s.busy {
+				idle(at.Add(s.gap))
+			}
 			at = at.Add(s.gap)
 			switch s.r {
 			case '\n':
-				out = append(out, k.Enter(at)...)
+				out = append(out, k.Enter()...)
 			case 0:
 				out = append(out, k.Key()...)
+			case check:
+				out = append(out, k.Flush(at)...)
 			default:
-				out = append(out, k.Rune(at, s.r)...)
+				k.Rune(at, s.r)
 			}
 		}
 	}
 	if pending, due := k.Pending(); pending {
 		out = append(out, k.Flush(due.Add(-time.Nanosecond))...) // not yet quiet: nothing
-		out = append(out, k.Flush(due)...)
 	}
+	idle(at.Add(time.Hour))
 	return out
 }
 
@@ -85,7 +118,7 @@ func TestKeyBurst(t *testing.T) {
 			[][]keystroke{typed(human, "1"), typed(20*time.Millisecond, "2\n")},
 			[]classified{{kind: inputTyped, runes: []rune("12"), enter: true}}},
 		{"another key ends a burst at once",
-			[][]keystroke{typed(human, code[:1]), typed(scanner, code[1:]), {{scanner, 0}}},
+			[][]keystroke{typed(human, code[:1]), typed(scanner, code[1:]), {{gap: scanner}}},
 			[]classified{{kind: inputCode, text: code}}},
 		{"a stall of the window in the middle of a scan does not split it",
 			[][]keystroke{typed(human, "36"), typed(human, code[:1]), typed(scanner, code[1:7]), typed(120*time.Millisecond, code[7:8]), typed(scanner, code[8:]+"\n")},
@@ -96,6 +129,15 @@ func TestKeyBurst(t *testing.T) {
 		{"a stall just before the scanner's Enter keeps the Enter in the scan",
 			[][]keystroke{typed(human, code[:1]), typed(scanner, code[1:]), typed(120*time.Millisecond, "\n")},
 			[]classified{{kind: inputCode, text: code}}},
+		{"a window busy between a scan's first and second characters does not split it",
+			[][]keystroke{typed(human, "36"), typed(human, "6"), stalled(60*time.Millisecond, "901234567890\n")},
+			[]classified{{kind: inputTyped, runes: []rune("3")}, {kind: inputTyped, runes: []rune("6")}, {kind: inputNotCode, text: "6901234567890"}}},
+		{"a window busy for seconds after a scan's first character does not split it either",
+			[][]keystroke{typed(human, code[:1]), stalled(3*time.Second, code[1:]+"\n")},
+			[]classified{{kind: inputCode, text: code}}},
+		{"a flush check that runs late waits for the keys queued behind it",
+			[][]keystroke{typed(human, "6"), {{gap: 75 * time.Millisecond, r: check, busy: true}}, stalled(0, "901234567890\n")},
+			[]classified{{kind: inputNotCode, text: "6901234567890"}}},
 		{"two scans a second apart stay two",
 			[][]keystroke{typed(human, "6"), typed(scanner, "901234567890\n"), typed(time.Second, code[:1]), typed(scanner, code[1:]+"\n")},
 			[]classified{{kind: inputNotCode, text: "6901234567890"}, {kind: inputCode, text: code}}},
@@ -119,5 +161,44 @@ func TestKeyBurst(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestKeyBurstHoldsAPersonsKeyBriefly: a key alone is delivered one burst
+// window and one event poll after it was typed when the window is on time,
+// and within maxHold when it never is.
+func TestKeyBurstHoldsAPersonsKeyBriefly(t *testing.T) {
+	t0 := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	var k keyBurst
+	k.Rune(t0, '5')
+	if got := k.Flush(t0.Add(burstGap)); got != nil {
+		t.Fatalf("released at the first quiet check: %+v", got)
+	}
+	if _, due := k.Pending(); !due.Equal(t0.Add(burstGap + pollGap)) {
+		t.Fatalf("second check due at +%v, want +%v", due.Sub(t0), burstGap+pollGap)
+	}
+	want := []classified{{kind: inputTyped, runes: []rune("5")}}
+	if got := k.Flush(t0.Add(burstGap + pollGap)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("on-time second check: got %+v, want %+v", got, want)
+	}
+
+	// Every check late by a frame: the key still goes, at maxHold.
+	k.Rune(t0, '7')
+	at := t0
+	for i := 0; ; i++ {
+		_, due := k.Pending()
+		at = due.Add(lateGap + time.Millisecond)
+		if got := k.Flush(at); got != nil {
+			if !reflect.DeepEqual(got, []classified{{kind: inputTyped, runes: []rune("7")}}) {
+				t.Fatalf("got %+v", got)
+			}
+			break
+		}
+		if i > 100 {
+			t.Fatal("a window that is never on time holds the key for ever")
+		}
+	}
+	if held := at.Sub(t0); held < maxHold || held > maxHold+burstGap+pollGap+lateGap {
+		t.Errorf("held %v with every check late, want just past %v", held, maxHold)
 	}
 }

@@ -331,7 +331,7 @@ func (t *Terminal) typedKey(ev *fyne.KeyEvent) {
 	t.touched()
 	switch {
 	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
-		t.route(t.keys.Enter(t.now()), ev)
+		t.route(t.keys.Enter(), ev)
 	case len(ev.Name) == 1:
 		// A printable key: its rune follows through typedRune, which is
 		// what gets classified. Screens still see the key itself.
@@ -348,7 +348,7 @@ func (t *Terminal) typedKey(ev *fyne.KeyEvent) {
 
 func (t *Terminal) typedRune(r rune) {
 	t.touched()
-	t.route(t.keys.Rune(t.now(), r), nil)
+	t.keys.Rune(t.now(), r)
 	t.armKeys()
 }
 

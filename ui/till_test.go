@@ -86,7 +86,7 @@ func TestSignInLockSwitchAndClose(t *testing.T) {
 	h.typeText("1357\n")
 	h.waitFor("sale screen", onScreen[*saleScreen](h))
 
-	h.clock.advance(11 * time.Minute)
+	h.wait(11 * time.Minute)
 	h.term.idleCheck()
 	h.waitFor("idle lock", onScreen[*lockScreen](h))
 	lock = screenAs[*lockScreen](h)
@@ -121,15 +121,15 @@ func TestKeypadTapsKeepTheTillAwake(t *testing.T) {
 	h.typeText("Li\n1357\n200\n")
 	h.waitFor("sale screen", onScreen[*saleScreen](h))
 	sale := screenAs[*saleScreen](h)
-	h.clock.advance(9 * time.Minute)
+	h.wait(9 * time.Minute)
 	test.Tap(sale.keypad.Button("7"))
-	h.clock.advance(9 * time.Minute)
+	h.wait(9 * time.Minute)
 	h.term.idleCheck()
 	h.settle() // a lock would be shown once the till has locked
 	if _, ok := h.term.cur.(*saleScreen); !ok {
 		t.Fatalf("locked 9 min after a keypad tap (idle lock 10 min): screen %T", h.term.cur)
 	}
-	h.clock.advance(2 * time.Minute)
+	h.wait(2 * time.Minute)
 	h.term.idleCheck()
 	h.waitFor("idle lock 11 min after the last tap", onScreen[*lockScreen](h))
 }

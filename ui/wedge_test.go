@@ -16,7 +16,7 @@ const scannerGap = 4 * time.Millisecond
 // wedgeScan types text the way a keyboard-wedge scanner does: a pause,
 // then every character a few ms apart and Enter.
 func (h *harness) wedgeScan(text string) {
-	h.clock.advance(time.Second)
+	h.wait(time.Second)
 	r := []rune(text)
 	h.typeAt(0, string(r[:1]))
 	h.typeAt(scannerGap, string(r[1:])+"\n")
@@ -104,7 +104,7 @@ func TestWedgeBurstNotACodeLeavesAmount(t *testing.T) {
 func TestWedgeScanWithoutSuffix(t *testing.T) {
 	h := newHarness(t)
 	h.typeText("8")
-	h.clock.advance(time.Second)
+	h.wait(time.Second)
 	h.typeAt(0, goodCode[:1])
 	h.typeAt(scannerGap, goodCode[1:])
 	if got := screenAs[*saleScreen](h).total.Text(); got != "¥8.00" {
