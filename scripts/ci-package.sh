@@ -2,13 +2,14 @@
 # scripts/ci-package.sh [OUTDIR] — what CI builds and checks after the test
 # suite (.ci/run runs it after scripts/test.sh): the .deb, checked unpacked
 # in an empty root (scripts/deb.sh); the Windows test binaries run under
-# Wine; the headless Windows .exe with icon and version resources
+# Wine; both Windows .exe files (the window, and the headless commands)
+# with icon and version resources, and the zip a store unpacks
 # (scripts/windows.sh). Prints how long each step took. OUTDIR (default
-# dist/) receives wxpos_VERSION_amd64.deb and wxpos-cli.exe.
+# dist/) receives wxpos_VERSION_amd64.deb, wxpos.exe, wxpos-cli.exe and
+# wxpos-VERSION-windows-amd64.zip.
 #
-# The Windows window .exe (scripts/windows.sh window-exe) is not built here:
-# cold, its C (GLFW and go-gl through mingw) costs more than CI can spare;
-# README, "Install", has the numbers.
+# The window .exe is the slow step cold: GLFW's and go-gl's C through mingw,
+# about 9 CPU-minutes (README, "Install").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:-dist}")
@@ -27,6 +28,8 @@ step() {
 step "deb: build and check" scripts/deb.sh "$out"
 step "windows: tests under Wine" scripts/windows.sh tests "$out"
 step "windows: headless .exe" scripts/windows.sh exe "$out"
+step "windows: window .exe" scripts/windows.sh window-exe "$out"
+step "windows: zip" scripts/windows.sh zip "$out"
 
 echo "ci-package: all steps passed"
 printf '  %s\n' "${timings[@]}"

@@ -12,7 +12,7 @@
 #   window-exe  OUTDIR/wxpos.exe: the cashier window (Fyne, cgo through
 #               mingw, -H windowsgui), with the same resources, checked
 #               under Wine with `wxpos version`. Slow cold (README,
-#               "Install": go-gl's and GLFW's C), so CI does not build it.
+#               "Install": go-gl's and GLFW's C).
 #   zip         OUTDIR/wxpos-VERSION-windows-amd64.zip: both .exe files
 #               (built by exe and window-exe first), docs/windows.md as
 #               README-windows.md, docs/kiosk.md as README-kiosk.md, and
