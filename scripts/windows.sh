@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/windows.sh tests|exe|window-exe|zip [OUTDIR] — the Windows side, on
+# scripts/windows.sh tests|exe|window-exe|window-run|zip [OUTDIR] — the Windows side, on
 # Linux: Debian's mingw-w64 cross compiler and Wine 8 (wine64), installed
 # when missing.
 #
@@ -13,6 +13,12 @@
 #               mingw, -H windowsgui), with the same resources, checked
 #               under Wine with `wxpos version`. Slow cold (README,
 #               "Install": go-gl's and GLFW's C).
+#   window-run  OUTDIR/wxpos.exe (built by window-exe first) as a cashier
+#               uses it, under Wine on a private Xvfb (Wine's OpenGL is
+#               Mesa's software GLX): training mode, ¥12 keyed at a
+#               person's pace, a payment code typed at a keyboard-wedge
+#               scanner's 4 ms a key; the sale must be PAID and its
+#               receipt shown. Keeps OUTDIR/wine-window.png.
 #   zip         OUTDIR/wxpos-VERSION-windows-amd64.zip: both .exe files
 #               (built by exe and window-exe first), docs/windows.md as
 #               README-windows.md, docs/kiosk.md as README-kiosk.md, and
@@ -25,7 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/apt.sh
 install_missing gcc-mingw-w64-x86-64 wine64
-mode=${1:?usage: scripts/windows.sh tests|exe|window-exe [OUTDIR]}
+mode=${1:?usage: scripts/windows.sh tests|exe|window-exe|window-run|zip [OUTDIR]}
 out=$(realpath -m "${2:-dist}")
 mkdir -p "$out"
 
@@ -125,6 +131,47 @@ check_exe() {
   done
 }
 
+# window_run: see window-run above. The window logs to stderr (--verbose);
+# each step waits for its line, with a deadline.
+window_run() {
+  local exe="$out/wxpos.exe" display wid
+  [ -x "$exe" ] || { echo "window-run: no $exe (scripts/windows.sh window-exe first)" >&2; return 1; }
+  install_missing xvfb xauth xdotool imagemagick
+  wine_prefix
+  exec 3>"$tmp/displayfd"
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  exec 3>&-
+  for _ in $(seq 100); do [ -s "$tmp/displayfd" ] && break; sleep 0.1; done
+  display=":$(head -1 "$tmp/displayfd")"
+  DISPLAY=$display LANG=en_US.UTF-8 timeout -k 10 600 "$WINE" "$exe" --verbose --data 'C:\wxdata' \
+    >"$tmp/app.out" 2>"$tmp/app.err" &
+  app_pid=$!
+  trap 'kill "$app_pid" "$xvfb_pid" 2>/dev/null || true; cleanup' EXIT
+  wait_log "the window to start" 'msg="window started"' 120
+  wid=$(DISPLAY=$display timeout 30 xdotool search --sync --onlyvisible --name '^wxpos' | head -1)
+  DISPLAY=$display xdotool windowfocus --sync "$wid"
+  DISPLAY=$display xdotool type --delay 300 12
+  sleep 1
+  DISPLAY=$display xdotool type --delay 4 $'130001000000000001\n'
+  wait_log "the payment" 'to=PAID amount_fen=1200 ' 60
+  wait_log "its receipt" 'msg="receipt shown" .* total_fen=1200' 30
+  DISPLAY=$display import -window root "$out/wine-window.png"
+  echo "window-run: wxpos.exe under Wine sold ¥12.00 by a wedge scan; screen in $out/wine-window.png"
+}
+
+# wait_log WHAT REGEXP SECONDS: the window's log has a line matching REGEXP.
+wait_log() {
+  local i
+  for i in $(seq $(($3 * 10))); do
+    grep -Eq "$2" "$tmp/app.err" && return 0
+    sleep 0.1
+  done
+  echo "window-run: no sign of $1 in $3 s; the window's log:" >&2
+  cat "$tmp/app.err" >&2
+  return 1
+}
+
 case $mode in
 tests)
   run_tests
@@ -152,6 +199,9 @@ window-exe)
   grep -q "$commit" "$tmp/version" || { echo "wxpos.exe version: no commit $commit" >&2; exit 1; }
   echo "window exe: $out/wxpos.exe ($(du -h "$out/wxpos.exe" | cut -f1)) checked"
   ;;
+window-run)
+  window_run
+  ;;
 zip)
   zip="$out/wxpos-$version-windows-amd64.zip"
   (cd scripts/pack && GOOS= GOARCH= go run . zip -o "$zip" wxpos.exe="$out/wxpos.exe" \
@@ -160,7 +210,7 @@ zip)
   echo "zip: $zip ($(du -h "$zip" | cut -f1))"
   ;;
 *)
-  echo "usage: scripts/windows.sh tests|exe|window-exe|zip [OUTDIR]" >&2
+  echo "usage: scripts/windows.sh tests|exe|window-exe|window-run|zip [OUTDIR]" >&2
   exit 2
   ;;
 esac
