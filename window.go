@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"github.com/go-gl/glfw/v3.3/glfw"
 
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/counter"
@@ -54,6 +55,7 @@ func windowOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		ui.WithTraining(cfg.Training()),
 		ui.WithLanguage(ui.Lang(cfg.UI.Locale)),
 		ui.WithKiosk(cfg.UI.Kiosk),
+		ui.WithMonitorEvents(watchMonitors),
 		ui.WithLogger(env.Logger),
 		ui.WithAmountLimits(cfg.Payment.MaxAmount.Fen, cfg.Payment.ConfirmAbove.Fen),
 		ui.WithLineLimits(pricing.Limits{MaxPercent: cfg.Payment.DiscountMaxPercent, MaxFen: cfg.Payment.DiscountMaxAmount.Fen},
@@ -63,6 +65,20 @@ func windowOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		opts = append(opts, ui.WithCustomerDisplay(w.Display, customerWindow(env)))
 	}
 	return append(opts, backEnd(w, cfg.Staff.IdleLock.Duration)...), nil
+}
+
+// watchMonitors calls changed when GLFW (Fyne's window system library)
+// sees a monitor connected or disconnected. GLFW calls its monitor
+// callback on the main thread in the middle of its event poll; changed
+// runs after it, queued like any UI work. The callback is registered from
+// the UI loop, once GLFW is up.
+func watchMonitors(changed func(connected bool)) {
+	fyne.Do(func() {
+		glfw.SetMonitorCallback(func(_ *glfw.Monitor, e glfw.PeripheralEvent) {
+			connected := e == glfw.Connected
+			fyne.Do(func() { changed(connected) })
+		})
+	})
 }
 
 // customerWindow is the customer window as [display] and [store] say. An

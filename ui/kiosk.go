@@ -8,12 +8,36 @@ import "github.com/wxpos/wxpos/staff"
 // manager's PIN; without one the window stays.
 func WithKiosk(on bool) Option { return func(o *options) { o.kiosk = on } }
 
+// WithMonitorEvents tells kiosk mode when a monitor is connected or
+// disconnected: watch registers changed, which it calls on the UI
+// goroutine. The window system takes a full-screen window out of full
+// screen when its monitor goes (GLFW does, and with no window manager
+// leaves it off every screen); kiosk mode puts it back when one comes.
+func WithMonitorEvents(watch func(changed func(connected bool))) Option {
+	return func(o *options) { o.monitors = watch }
+}
+
 func (t *Terminal) setupKiosk() {
 	if !t.opt.kiosk {
 		return
 	}
 	t.w.SetFullScreen(true)
 	t.w.SetCloseIntercept(t.askQuit)
+	if t.opt.monitors != nil {
+		t.opt.monitors(t.monitorChanged)
+	}
+}
+
+// monitorChanged is a monitor connected or disconnected in kiosk mode.
+// Payments go on either way; a monitor that comes back gets the window
+// full screen again.
+func (t *Terminal) monitorChanged(connected bool) {
+	if !connected {
+		t.log().Warn("kiosk mode: a monitor was disconnected; the till goes on")
+		return
+	}
+	t.log().Info("kiosk mode: a monitor was connected; the window goes full screen again")
+	t.w.SetFullScreen(true)
 }
 
 // askQuit is a close request in kiosk mode. The approval is written to the

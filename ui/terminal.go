@@ -49,6 +49,7 @@ type options struct {
 	custDisplay    CustomerDisplay
 	custWindow     CustomerWindow
 	kiosk          bool
+	monitors       func(changed func(connected bool)) // kiosk mode hears of monitors through it
 	quit           func() // how an approved kiosk close ends the window; tests set it
 	till           Till
 	idleLock       time.Duration
