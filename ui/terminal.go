@@ -50,7 +50,7 @@ type options struct {
 	custWindow     CustomerWindow
 	kiosk          bool
 	monitors       func(changed func(connected bool)) // kiosk mode hears of monitors through it
-	quit           func() // how an approved kiosk close ends the window; tests set it
+	quit           func()                             // how an approved kiosk close ends the window; tests set it
 	till           Till
 	idleLock       time.Duration
 }
