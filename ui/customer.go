@@ -67,7 +67,9 @@ func openCustomerWindow(ctx context.Context, a fyne.App, t *Terminal) {
 	cw := newCustomerWindow(ctx, fyne.Do, t.now, o.custWindow.StoreName, o.custWindow.Image)
 	w.SetContent(cw.view())
 	w.Resize(fyne.NewSize(1024, 768))
-	w.SetFullScreen(o.custWindow.Fullscreen)
+	if o.custWindow.Fullscreen {
+		t.keepFullScreen(w)
+	}
 	w.SetCloseIntercept(func() {}) // closed with the cashier's window, not by a customer's tap
 	o.custDisplay.Attach(ctx, cw)
 	w.Show()

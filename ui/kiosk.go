@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/wxpos/wxpos/staff"
+import (
+	"fyne.io/fyne/v2"
+
+	"github.com/wxpos/wxpos/staff"
+)
 
 // WithKiosk makes the window the till's only program ([ui] kiosk = true):
 // full screen, so no title bar or borders, and a close (the window
@@ -8,11 +12,12 @@ import "github.com/wxpos/wxpos/staff"
 // manager's PIN; without one the window stays.
 func WithKiosk(on bool) Option { return func(o *options) { o.kiosk = on } }
 
-// WithMonitorEvents tells kiosk mode when a monitor is connected or
+// WithMonitorEvents tells the window when a monitor is connected or
 // disconnected: watch registers changed, which it calls on the UI
 // goroutine. The window system takes a full-screen window out of full
 // screen when its monitor goes (GLFW does, and with no window manager
-// leaves it off every screen); kiosk mode puts it back when one comes.
+// leaves it off every screen); the kiosk window and a full-screen customer
+// window are put back when a monitor comes.
 func WithMonitorEvents(watch func(changed func(connected bool))) Option {
 	return func(o *options) { o.monitors = watch }
 }
@@ -21,23 +26,31 @@ func (t *Terminal) setupKiosk() {
 	if !t.opt.kiosk {
 		return
 	}
-	t.w.SetFullScreen(true)
+	t.keepFullScreen(t.w)
 	t.w.SetCloseIntercept(t.askQuit)
-	if t.opt.monitors != nil {
+}
+
+// keepFullScreen makes w full screen, and full screen again whenever a
+// monitor is connected.
+func (t *Terminal) keepFullScreen(w fyne.Window) {
+	w.SetFullScreen(true)
+	t.fullScreens = append(t.fullScreens, w)
+	if len(t.fullScreens) == 1 && t.opt.monitors != nil {
 		t.opt.monitors(t.monitorChanged)
 	}
 }
 
-// monitorChanged is a monitor connected or disconnected in kiosk mode.
-// Payments go on either way; a monitor that comes back gets the window
-// full screen again.
+// monitorChanged is a monitor connected or disconnected. Payments go on
+// either way; a monitor that comes back gets the full-screen windows again.
 func (t *Terminal) monitorChanged(connected bool) {
 	if !connected {
-		t.log().Warn("kiosk mode: a monitor was disconnected; the till goes on")
+		t.log().Warn("a monitor was disconnected; the till goes on")
 		return
 	}
-	t.log().Info("kiosk mode: a monitor was connected; the window goes full screen again")
-	t.w.SetFullScreen(true)
+	t.log().Info("a monitor was connected; full-screen windows fill it again", "windows", len(t.fullScreens))
+	for _, w := range t.fullScreens {
+		w.SetFullScreen(true)
+	}
 }
 
 // askQuit is a close request in kiosk mode. The approval is written to the

@@ -1,7 +1,13 @@
 package ui
 
 import (
+	"context"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/wxpos/wxpos/custdisplay"
 )
 
 // TestKioskCloseNeedsManager: in kiosk mode the window is full screen and
@@ -36,5 +42,42 @@ func TestKioskCloseNeedsManager(t *testing.T) {
 	plain := newHarness(t, WithManager(w.desk))
 	if plain.w.FullScreen() {
 		t.Error("a window without kiosk mode is full screen")
+	}
+}
+
+// TestMonitorBackRestoresFullScreen: when a monitor is connected, the kiosk
+// window and a full-screen customer window go full screen again (the
+// window system took them out when their monitor went); a disconnect
+// changes nothing. The real unplug is TestKioskSurvivesMonitorUnplug.
+func TestMonitorBackRestoresFullScreen(t *testing.T) {
+	var changed func(connected bool)
+	watches := 0
+	watch := func(f func(bool)) { watches++; changed = f }
+	hub := custdisplay.NewHub(time.Hour, nil)
+	h := newHarness(t, WithKiosk(true), WithMonitorEvents(watch),
+		WithCustomerDisplay(hub, CustomerWindow{Open: true, Fullscreen: true}))
+	openCustomerWindow(context.Background(), fyne.CurrentApp(), h.term)
+	if watches != 1 || len(h.term.fullScreens) != 2 {
+		t.Fatalf("%d watches for %d full-screen windows, want 1 for 2", watches, len(h.term.fullScreens))
+	}
+	for _, w := range h.term.fullScreens {
+		w.SetFullScreen(false) // what GLFW did when the monitor went
+	}
+	changed(false)
+	for i, w := range h.term.fullScreens {
+		if w.FullScreen() {
+			t.Errorf("window %d full screen again on a disconnect", i)
+		}
+	}
+	changed(true)
+	for i, w := range h.term.fullScreens {
+		if !w.FullScreen() {
+			t.Errorf("window %d not full screen after the monitor came back", i)
+		}
+	}
+
+	plain := newHarness(t, WithMonitorEvents(func(func(bool)) { t.Error("watching monitors with no full-screen window") }))
+	if len(plain.term.fullScreens) != 0 {
+		t.Error("a window without kiosk mode is kept full screen")
 	}
 }

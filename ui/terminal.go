@@ -160,7 +160,8 @@ type Terminal struct {
 	keyTimer *time.Timer // flushes keys held by keys once input is quiet
 	now      func() time.Time
 
-	kiosk *console // the close request's PIN prompt in kiosk mode, once asked
+	kiosk       *console      // the close request's PIN prompt in kiosk mode, once asked
+	fullScreens []fyne.Window // windows kept full screen when monitors come and go
 
 	till tillView // who is signed in, as last read (WithTill)
 }
