@@ -57,20 +57,22 @@ func (t *Terminal) askCustomer(sale Sale) {
 
 // openCustomerWindow opens the customer window on a when configured. Fyne
 // places a new window where the window manager wants it and has no way to
-// pick a monitor; fullscreen fills whichever monitor that is.
-func openCustomerWindow(ctx context.Context, a fyne.App, t *Terminal) {
+// pick a monitor; fullscreen fills whichever monitor that is. The window
+// lives as long as t: it follows t's context and updates through t's UI
+// queue, so nothing of it runs after the terminal is gone.
+func openCustomerWindow(a fyne.App, t *Terminal) {
 	o := t.opt
 	if o.custDisplay == nil || !o.custWindow.Open {
 		return
 	}
 	w := a.NewWindow(newCatalog(LangZH).T(msgCustTitle) + " / " + newCatalog(LangEN).T(msgCustTitle))
-	cw := newCustomerWindow(ctx, fyne.Do, t.now, o.custWindow.StoreName, o.custWindow.Image)
+	cw := newCustomerWindow(t.ctx, t.do, t.now, o.custWindow.StoreName, o.custWindow.Image)
 	w.SetContent(cw.view())
 	w.Resize(fyne.NewSize(1024, 768))
 	if o.custWindow.Fullscreen {
 		t.keepFullScreen(w)
 	}
 	w.SetCloseIntercept(func() {}) // closed with the cashier's window, not by a customer's tap
-	o.custDisplay.Attach(ctx, cw)
+	o.custDisplay.Attach(t.ctx, cw)
 	w.Show()
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -56,7 +55,7 @@ func TestMonitorBackRestoresFullScreen(t *testing.T) {
 	hub := custdisplay.NewHub(time.Hour, nil)
 	h := newHarness(t, WithKiosk(true), WithMonitorEvents(watch),
 		WithCustomerDisplay(hub, CustomerWindow{Open: true, Fullscreen: true}))
-	openCustomerWindow(context.Background(), fyne.CurrentApp(), h.term)
+	openCustomerWindow(fyne.CurrentApp(), h.term)
 	if watches != 1 || len(h.term.fullScreens) != 2 {
 		t.Fatalf("%d watches for %d full-screen windows, want 1 for 2", watches, len(h.term.fullScreens))
 	}

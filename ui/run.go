@@ -25,7 +25,7 @@ func Run(ctx context.Context, a fyne.App, opts ...Option) error {
 	w.SetMaster()
 	w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	t := New(ctx, w, opts...)
-	openCustomerWindow(ctx, a, t)
+	openCustomerWindow(a, t)
 	a.Lifecycle().SetOnStarted(func() {
 		// From here keys reach the screens: the log line is what a script
 		// driving the real window waits for before it types.
