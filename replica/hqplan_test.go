@@ -16,7 +16,8 @@ import (
 
 // bigTables grow with the chain's history; the head-office queries must
 // never read them whole.
-var bigTables = map[string]bool{"orders": true, "refunds": true, "events": true, "notifications": true, "shifts": true}
+var bigTables = map[string]bool{"orders": true, "refunds": true, "events": true, "notifications": true, "shifts": true,
+	"sale_lines": true, "refund_lines": true, "sale_discounts": true}
 
 // wantIndex is an index a command's plan must use: the one made for it.
 var wantIndex = map[string]string{
@@ -32,6 +33,9 @@ var wantIndex = map[string]string{
 	// hq verify reads each terminal's range through the primary key
 	"verify/1d/chain":   "[events_pkey]",
 	"verify/full/store": "[events_pkey]",
+	// migration 0011: the days asked for, from the index alone
+	"report/items/30d/chain": "Index Only Scan on sale_lines [sale_lines_report]; Index Only Scan on refund_lines [refund_lines_report]",
+	"report/items/30d/store": "Index Only Scan on sale_lines [sale_lines_report]; Index Only Scan on refund_lines [refund_lines_report]",
 }
 
 // The head-office commands read what they answer: on a generated year of
@@ -84,6 +88,46 @@ func TestHQPlansUseIndexes(t *testing.T) {
 				t.Logf("%s: %s", cmd.name, plan)
 			}
 		})
+	}
+}
+
+// hq report --by item over 30 days of a quarter's history (a third of the
+// lines: BenchmarkHQ's quarter-year chain, where 0007's index lost to a
+// Seq Scan on sale_lines) reads the lines from migration 0011's covering
+// indexes alone, for the chain and for one store, custom or generic plan.
+func TestItemReportReadsIndexOnly(t *testing.T) {
+	ctx := context.Background()
+	base := migrated(t)
+	c := chain{Stores: 40, Terminals: 2, Days: 90, PerDay: 3, End: time.Date(2026, 12, 1, 0, 0, 0, 0, tz.Shanghai)}
+	if err := generateChain(ctx, base, c); err != nil {
+		t.Fatal(err)
+	}
+	var lines int
+	if err := base.QueryRow(ctx, `SELECT count(*) FROM sale_lines`).Scan(&lines); err != nil || lines < c.orders()*9/10 {
+		t.Fatalf("%d sale lines, %v: the generated chain has no lines to report", lines, err)
+	}
+	for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
+		pool, take := planned(t, base.Config().ConnString(), mode)
+		for _, cmd := range hqCommands(t, pool, c) {
+			if !strings.HasPrefix(cmd.name, "report/items/") {
+				continue
+			}
+			take()
+			if err := cmd.run(); err != nil {
+				t.Fatalf("%s: %v", cmd.name, err)
+			}
+			var all []string
+			for _, p := range take() {
+				ss, err := scans(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, ss...)
+			}
+			if plan, want := strings.Join(all, "; "), wantIndex[cmd.name]; plan != want {
+				t.Errorf("%s, %s: plan %s, want %s", mode, cmd.name, plan, want)
+			}
+		}
 	}
 }
 
