@@ -465,3 +465,40 @@ func TestBeginQRWithoutNotifyURL(t *testing.T) {
 		})
 	}
 }
+
+// TestEmojiInDescriptionStillPays: WeChat Pay refuses a text field with a
+// 4-byte UTF-8 character (PARAM_ERROR, and our client refuses it before
+// sending), so an item or store named with an emoji must not fail the
+// payment: the terminal sends the text without it, and records what it sent.
+func TestEmojiInDescriptionStillPays(t *testing.T) {
+	tests := []struct{ desc, store, want string }{
+		{desc: "🍎 苹果 ×2", want: "苹果 ×2"},
+		{desc: "🍎🍐", store: "☕ 小店 🌟", want: "☕ 小店"}, // ☕ is U+2615: three bytes, kept
+		{desc: "🍎", store: "🌟", want: "商品"},
+	}
+	for _, gen := range gens {
+		for _, tc := range tests {
+			t.Run(gen+" "+tc.desc, func(t *testing.T) {
+				s := newSandboxRig(t, gen, false, nil)
+				if tc.store != "" {
+					s.cfg.StoreName = tc.store
+					s.term.Close()
+					s.term = s.newTerminal(s.store, s.env.Gateway)
+				}
+				sl := sale(1234)
+				sl.Description = tc.desc
+				p, err := s.term.BeginScan(context.Background(), sl, gatetest.Code(sandbox.ScenarioSuccess))
+				if err != nil {
+					t.Fatal(err)
+				}
+				o := s.wait(p)
+				if o.State != pos.StatePaid {
+					t.Fatalf("state %s code %q (%s), want PAID", o.State, o.ErrorCode, o.Message)
+				}
+				if o.Description != tc.want {
+					t.Errorf("description %q, want %q", o.Description, tc.want)
+				}
+			})
+		}
+	}
+}

@@ -763,16 +763,35 @@ func joinNote(a, b string) string {
 	return a + "; " + b
 }
 
+// description is what WeChat shows the customer as the purchase: the
+// sale's own text, else the store name, without the characters WeChat
+// Pay refuses (emoji and the rest of UTF-8's 4-byte range: an item named
+// "🍎 苹果" must not fail the payment), at most 40 characters.
 func (t *Terminal) description(s Sale) string {
-	d := s.Description
+	d := wechatText(s.Description)
 	if d == "" {
-		d = t.cfg.StoreName
+		d = wechatText(t.cfg.StoreName)
+	}
+	if d == "" {
+		d = "商品" // a store named only in emoji: WeChat needs some text
 	}
 	r := []rune(d)
 	if len(r) > 40 {
 		d = string(r[:40])
 	}
 	return d
+}
+
+// wechatText drops what WeChat Pay's text fields refuse — characters
+// outside the Basic Multilingual Plane, which UTF-8 spells in four bytes —
+// and the spaces that dropping leaves at either end.
+func wechatText(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r > 0xFFFF {
+			return -1
+		}
+		return r
+	}, s))
 }
 
 // errText is a short, secret-free text of a gateway error for the record.

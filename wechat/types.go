@@ -268,8 +268,20 @@ func need(field, v string, n int) error {
 	return maxLen(field, v, n)
 }
 
+// maxLen refuses a text longer than n characters, or holding one that
+// UTF-8 spells in four bytes (an emoji): WeChat Pay's text fields take
+// only 1–3-byte UTF-8 and answer PARAM_ERROR otherwise — refused here,
+// before anything is sent, the order is certainly not paid.
 func maxLen(field, v string, n int) error {
-	if len([]rune(v)) > n {
+	count := 0
+	for i, r := range v {
+		if r > 0xFFFF {
+			return fmt.Errorf("%w: %s has %q at byte %d: WeChat Pay takes no emoji or other 4-byte UTF-8 character",
+				ErrInvalidArgument, field, r, i)
+		}
+		count++
+	}
+	if count > n {
 		return fmt.Errorf("%w: %s longer than %d characters", ErrInvalidArgument, field, n)
 	}
 	return nil

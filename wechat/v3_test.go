@@ -97,6 +97,8 @@ func TestV3RequiredFieldsBeforeIO(t *testing.T) {
 	at.OutTradeNo = "ORDER@1" // @ is for out_refund_no only
 	short := codepayReq()
 	short.OutTradeNo = "T1234"
+	emoji := codepayReq()
+	emoji.Description = "苹果 🍎" // WeChat Pay takes 1–3-byte UTF-8 only
 	tests := []struct {
 		name string
 		call func() error
@@ -108,6 +110,11 @@ func TestV3RequiredFieldsBeforeIO(t *testing.T) {
 		{"codepay @ in out_trade_no", func() error { _, err := c.Codepay(ctx, at); return err }},
 		// v3 out_trade_no is string[6,32] (PROTOCOL B.8, WxJava's check).
 		{"codepay out_trade_no of 5", func() error { _, err := c.Codepay(ctx, short); return err }},
+		{"codepay emoji in description", func() error { _, err := c.Codepay(ctx, emoji); return err }},
+		{"native emoji in description", func() error {
+			_, err := c.NativePrepay(ctx, wechat.NativeRequest{OutTradeNo: "T12345", Description: "🍎", Total: 1, NotifyURL: "https://x/n"})
+			return err
+		}},
 		{"query out_trade_no of 5", func() error { _, err := c.QueryByOutTradeNo(ctx, "T1234"); return err }},
 		{"close out_trade_no of 5", func() error { return c.Close(ctx, "T1234") }},
 		{"reverse out_trade_no of 5", func() error { _, err := c.Reverse(ctx, "T1234"); return err }},
