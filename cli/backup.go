@@ -21,7 +21,7 @@ func newBackupCmd(g *globalFlags) *cobra.Command {
 		Long: "backup writes a consistent copy of the terminal database to FILE (a temporary file, synced, then renamed)\n" +
 			"inside one read transaction, so it never waits for writers. With a merchant configured the copy is\n" +
 			"a complete wxpos database. In training mode (the embedded simulator) FILE is a zip of the database\n" +
-			"(wxpos.db) and the simulator's state (sandbox/credentials.json, sandbox/ledger.json), so that a\n" +
+			"(wxpos.db) and the simulator's state (sandbox/credentials.json, sandbox/ledger.db), so that a\n" +
 			"restored training terminal finds its payments and never sees a transaction id twice.\n" +
 			"Get it back with `wxpos restore FILE`.\n" +
 			"While the cashier window is open it writes the backup (the window holds the database).\n" +
