@@ -33,6 +33,12 @@
 // and leaves a processor free for the sink's writer between its fsyncs,
 // instead of 200 runnable goroutines starving it.
 //
+// Each delivery has one deadline, AnswerDeadline (4 s) from its arrival,
+// shared by waiting for a place to verify, verifying, recording and
+// recording a refusal: the steps run beside the handler, which answers
+// failure at the deadline whatever a stuck Sink or verifier is doing, so
+// WeChat (which waits 5 s) always gets an answer and re-sends.
+//
 // NewServer gives the http.Server the bounds a public endpoint needs;
 // bodies are bounded by MaxBody. Logs name the id, number, state and the
 // refusal class, never a body, signature or key.

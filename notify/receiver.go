@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/wxpos/wxpos/wechat"
@@ -18,9 +19,22 @@ import (
 // MaxBody bounds a notification body: a real one is 1–2 KiB.
 const MaxBody = 64 << 10
 
-// RecordTimeout bounds the durable write behind one answer: WeChat waits
-// about 5 s, and an answer it never gets is a failure it re-sends anyway.
-const RecordTimeout = 3 * time.Second
+// AnswerDeadline bounds one delivery from its arrival to its answer: reading
+// the body, waiting for a place to verify, verifying, recording and, for a
+// refusal, recording the refusal all share it. WeChat waits about 5 s and
+// re-sends whatever it did not see answered success, so an answer that
+// comes late is worth less than a failure that comes in time.
+const AnswerDeadline = 4 * time.Second
+
+// RecordTimeout is the old name of AnswerDeadline, which it has become: the
+// whole delivery's deadline, no longer the record's alone.
+//
+// Deprecated: use AnswerDeadline.
+const RecordTimeout = AnswerDeadline
+
+// refusalShare is the part of a delivery's deadline kept for recording its
+// refusal: deciding (verify, record) must be done by 7/8 of it.
+const refusalShare = 8
 
 // Receiver answers WeChat Pay's payment and refund notifications of both
 // API generations: POST /notify/v3 and POST /notify/v2 (Handler). A
@@ -38,6 +52,9 @@ type Receiver struct {
 	// MaxVerifying bounds the deliveries verified and decrypted at once:
 	// 0 is one per CPU (GOMAXPROCS), negative no bound. See verifying.
 	MaxVerifying int
+	// AnswerWithin is each delivery's deadline from its arrival (0:
+	// AnswerDeadline); see deliver.
+	AnswerWithin time.Duration
 
 	wake      chan struct{}
 	verifying chan struct{} // one token per delivery being verified; nil: no bound
@@ -59,6 +76,9 @@ func NewReceiver(r Receiver) (*Receiver, error) {
 	}
 	if r.Log == nil {
 		r.Log = slog.New(slog.DiscardHandler)
+	}
+	if r.AnswerWithin <= 0 {
+		r.AnswerWithin = AnswerDeadline
 	}
 	r.wake = make(chan struct{}, 1)
 	if r.MaxVerifying == 0 {
@@ -97,12 +117,7 @@ func refuse(reason string, status int, err error) *refused {
 }
 
 func (rc *Receiver) serveV3(w http.ResponseWriter, req *http.Request) {
-	rec, f := rc.v3(req)
-	if f == nil {
-		f = rc.accept(req.Context(), rec)
-	}
-	if f != nil {
-		rc.refused(req, "v3", f)
+	if f := rc.deliver(req, "v3", rc.v3); f != nil {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(f.status)
 		msg, _ := json.Marshal(map[string]string{"code": "FAIL", "message": f.reason})
@@ -113,13 +128,9 @@ func (rc *Receiver) serveV3(w http.ResponseWriter, req *http.Request) {
 }
 
 func (rc *Receiver) serveV2(w http.ResponseWriter, req *http.Request) {
-	rec, f := rc.v2(req)
-	if f == nil {
-		f = rc.accept(req.Context(), rec)
-	}
+	f := rc.deliver(req, "v2", rc.v2)
 	w.Header().Set("Content-Type", "text/xml")
 	if f != nil {
-		rc.refused(req, "v2", f)
 		// v2 decides on return_code; the status stays 200 as WeChat's own samples.
 		_, _ = w.Write(wechat.EncodeXML(map[string]string{"return_code": "FAIL", "return_msg": f.reason}))
 		return
@@ -127,14 +138,79 @@ func (rc *Receiver) serveV2(w http.ResponseWriter, req *http.Request) {
 	_, _ = w.Write(wechat.NotifyV2Reply())
 }
 
-// accept makes rec durable (or finds it already is) within RecordTimeout.
+// decider verifies and decrypts one generation's body into a Record.
+type decider func(ctx context.Context, h http.Header, b []byte) (*Record, *refused)
+
+// deliver decides one delivery (nil: recorded, answer success) under a
+// single deadline, AnswerWithin from its arrival: the body must be read,
+// verified and recorded by 7/8 of it, and a refusal recorded by the end of
+// it. Verifying and recording run in a goroutine of their own, so a
+// verifier or a Sink that ignores its context (a stuck disk, a database
+// gone quiet) delays no answer: the delivery is answered failure at its
+// deadline, WeChat re-sends it, and a record that commits after all makes
+// the re-send a duplicate.
+//
+// The deadline runs from the handler's start; a body that trickles in is
+// bounded by the server's ReadTimeout (NewServer), not by a read deadline
+// set here: one set from a handler is shared with net/http's own
+// background read of the connection, whose timeout cancels the request.
+func (rc *Receiver) deliver(req *http.Request, api string, decide decider) *refused {
+	arrived := time.Now()
+	answerBy := arrived.Add(rc.AnswerWithin)
+	decideBy := answerBy.Add(-rc.AnswerWithin / refusalShare)
+	ctx, cancel := context.WithDeadline(req.Context(), decideBy)
+	defer cancel()
+	f := rc.decide(ctx, req, decide)
+	if f != nil {
+		rc.refused(answerBy, req, api, f)
+	}
+	return f
+}
+
+// decide reads the body, then verifies and records it in a goroutine, and
+// returns its outcome or, when ctx ends first, the refusal of the step it
+// was in: busy before the record was verified, not recorded after.
+func (rc *Receiver) decide(ctx context.Context, req *http.Request, decide decider) *refused {
+	b, f := body(req)
+	if f != nil {
+		return f
+	}
+	h := req.Header.Clone() // read after the handler may have returned
+	var verified atomic.Pointer[Record]
+	done := make(chan *refused, 1)
+	go func() {
+		rec, f := rc.verify(ctx, func() (*Record, *refused) { return decide(ctx, h, b) })
+		if f == nil {
+			verified.Store(rec)
+			f = rc.accept(ctx, rec)
+		}
+		done <- f
+	}()
+	select {
+	case f := <-done:
+		return f
+	case <-ctx.Done():
+	}
+	select {
+	case f := <-done: // it finished as the deadline came: its own answer
+		return f
+	default:
+	}
+	if rec := verified.Load(); rec != nil {
+		return &refused{reason: RefusedNotRecorded, status: http.StatusInternalServerError, id: rec.ID,
+			err: fmt.Errorf("not recorded in time: %w", ctx.Err())}
+	}
+	f = refuse(RefusedBusy, http.StatusServiceUnavailable, fmt.Errorf("not verified in time: %w", ctx.Err()))
+	f.id = envelopeID(b)
+	return f
+}
+
+// accept makes rec durable (or finds it already is) before ctx ends.
 func (rc *Receiver) accept(ctx context.Context, rec *Record) *refused {
 	if rec.MchID != rc.MchID {
 		return &refused{reason: RefusedForeign, status: http.StatusForbidden, id: rec.ID,
 			err: fmt.Errorf("mchid %q is not ours", rec.MchID)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, RecordTimeout)
-	defer cancel()
 	dup, err := rc.Sink.Accept(ctx, rec)
 	if err != nil {
 		return &refused{reason: RefusedNotRecorded, status: http.StatusInternalServerError, id: rec.ID, err: err}
@@ -150,16 +226,27 @@ func (rc *Receiver) accept(ctx context.Context, rec *Record) *refused {
 	return nil
 }
 
-// refused logs and records a refusal; recording it never delays the
-// answer past RecordTimeout.
-func (rc *Receiver) refused(req *http.Request, api string, f *refused) {
+// refused logs a refusal and records it by answerBy, the delivery's
+// deadline: the Sink's Refuse runs in a goroutine of its own, and one that
+// has not returned by then is left to finish (or fail) after the answer.
+func (rc *Receiver) refused(answerBy time.Time, req *http.Request, api string, f *refused) {
 	rc.Log.Warn("notify: refused", "api", api, "id", f.id, "reason", f.reason, "err", f.err, "remote", req.RemoteAddr)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), RecordTimeout)
-	defer cancel()
-	err := rc.Sink.Refuse(ctx, &Refusal{API: api, ID: f.id, Reason: f.reason, Detail: f.err.Error(), Status: f.status,
-		Remote: req.RemoteAddr, Received: rc.Now()})
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(req.Context()), answerBy)
+	fr := &Refusal{API: api, ID: f.id, Reason: f.reason, Detail: f.err.Error(), Status: f.status,
+		Remote: req.RemoteAddr, Received: rc.Now()}
+	done := make(chan error, 1)
+	go func() {
+		defer cancel()
+		done <- rc.Sink.Refuse(ctx, fr)
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = fmt.Errorf("not recorded by the answer's deadline: %w", ctx.Err())
+	}
 	if err != nil {
-		rc.Log.Error("notify: refusal not recorded", "err", err)
+		rc.Log.Error("notify: refusal not recorded", "id", f.id, "reason", f.reason, "err", err)
 	}
 }
 
@@ -196,34 +283,26 @@ func body(req *http.Request) ([]byte, *refused) {
 }
 
 // v3 verifies and decrypts an API v3 notification into a Record.
-func (rc *Receiver) v3(req *http.Request) (*Record, *refused) {
+func (rc *Receiver) v3(ctx context.Context, h http.Header, b []byte) (*Record, *refused) {
 	if rc.V3 == nil {
 		return nil, refuse(RefusedUnsupported, http.StatusNotFound, errors.New("API v3 not configured"))
 	}
-	b, f := body(req)
-	if f != nil {
+	n, err := rc.V3.Parse(ctx, h, b)
+	if err != nil {
+		f := classifyV3(err)
+		f.id = envelopeID(b)
 		return nil, f
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), RecordTimeout)
-	defer cancel()
-	return rc.verify(ctx, func() (*Record, *refused) {
-		n, err := rc.V3.Parse(ctx, req.Header, b)
-		if err != nil {
-			f := classifyV3(err)
-			f.id = envelopeID(b)
-			return nil, f
-		}
-		if n.OriginalType != "transaction" && n.OriginalType != "refund" {
-			return nil, &refused{reason: RefusedUnsupported, status: http.StatusBadRequest, id: n.ID,
-				err: fmt.Errorf("event %s (%s) is not a payment or refund", n.EventType, n.OriginalType)}
-		}
-		rec, err := v3Record(n)
-		if err != nil {
-			return nil, &refused{reason: RefusedMalformed, status: http.StatusBadRequest, id: n.ID, err: err}
-		}
-		rec.Received = rc.Now()
-		return rec, nil
-	})
+	if n.OriginalType != "transaction" && n.OriginalType != "refund" {
+		return nil, &refused{reason: RefusedUnsupported, status: http.StatusBadRequest, id: n.ID,
+			err: fmt.Errorf("event %s (%s) is not a payment or refund", n.EventType, n.OriginalType)}
+	}
+	rec, err := v3Record(n)
+	if err != nil {
+		return nil, &refused{reason: RefusedMalformed, status: http.StatusBadRequest, id: n.ID, err: err}
+	}
+	rec.Received = rc.Now()
+	return rec, nil
 }
 
 // classifyV3 maps a NotifyParser error to its refusal. An unverifiable
@@ -291,17 +370,11 @@ func v3Record(n *wechat.Notification) (*Record, error) {
 
 // v2 verifies an API v2 notification: a signed payment notice, or a
 // refund notice whose req_info decrypts under the API key.
-func (rc *Receiver) v2(req *http.Request) (*Record, *refused) {
+func (rc *Receiver) v2(_ context.Context, _ http.Header, b []byte) (*Record, *refused) {
 	if rc.V2APIKey == "" {
 		return nil, refuse(RefusedUnsupported, http.StatusNotFound, errors.New("API v2 not configured"))
 	}
-	b, f := body(req)
-	if f != nil {
-		return nil, f
-	}
-	ctx, cancel := context.WithTimeout(req.Context(), RecordTimeout)
-	defer cancel()
-	return rc.verify(ctx, func() (*Record, *refused) { return rc.v2Record(b) })
+	return rc.v2Record(b)
 }
 
 // v2Record verifies and decrypts a v2 body into a Record.

@@ -269,9 +269,11 @@ func (h *held) Verify(ctx context.Context, serial, message, signature string) er
 }
 
 // With one place to verify in (MaxVerifying 1), a delivery arriving while
-// another is verifying waits for the place, and when it stays taken past
-// RecordTimeout is answered 503 busy (so WeChat re-sends) and recorded as
-// refused; the first, let go, is recorded, and so is the next.
+// another is verifying waits for the place and, when it stays taken past
+// the delivery's deadline, is answered 503 busy (so WeChat re-sends) and
+// recorded as refused without being verified at all. The stuck one is
+// answered 503 busy at its own deadline, not when its verifier lets go;
+// the next after it is recorded.
 func TestVerifyingBounded(t *testing.T) {
 	r := newRig(t)
 	v, err := wechat.NewPublicKeyVerifier(r.prof.V3.PlatformPublicKeyID, []byte(r.prof.V3.PlatformPublicKeyPEM))
@@ -280,7 +282,7 @@ func TestVerifyingBounded(t *testing.T) {
 	}
 	h := &held{Verifier: v, entered: make(chan struct{}), release: make(chan struct{})}
 	rc, err := notify.NewReceiver(notify.Receiver{MchID: r.prof.MchID, Sink: r.sink, MaxVerifying: 1,
-		V3: &wechat.NotifyParser{Verifier: h, APIv3Key: r.prof.V3.APIV3Key}})
+		AnswerWithin: time.Second, V3: &wechat.NotifyParser{Verifier: h, APIv3Key: r.prof.V3.APIV3Key}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,17 +307,22 @@ func TestVerifyingBounded(t *testing.T) {
 	if st, ans := post(ds[1]); st != http.StatusServiceUnavailable || !strings.Contains(ans, notify.RefusedBusy) {
 		t.Errorf("while another verifies: answered %d %s, want 503 busy", st, ans)
 	}
-	close(h.release)
-	if st := <-first; st != http.StatusNoContent {
-		t.Errorf("the delivery let go: answered %d, want 204", st)
+	if n := h.calls.Load(); n != 1 {
+		t.Errorf("%d deliveries verified at once, want 1", n)
 	}
+	if st := <-first; st != http.StatusServiceUnavailable {
+		t.Errorf("the stuck delivery: answered %d, want 503 at its deadline", st)
+	}
+	close(h.release)
 	if st, ans := post(ds[2]); st != http.StatusNoContent {
 		t.Errorf("the next: answered %d %s, want 204", st, ans)
 	}
-	if fs := r.refusals(); len(fs) != 1 || fs[0].Reason != notify.RefusedBusy || fs[0].Status != http.StatusServiceUnavailable {
-		t.Errorf("refusals %+v, want the busy one", fs)
+	fs := r.refusals()
+	if len(fs) != 2 || fs[0].Reason != notify.RefusedBusy || fs[1].Reason != notify.RefusedBusy ||
+		fs[0].Status != http.StatusServiceUnavailable {
+		t.Errorf("refusals %+v, want the two busy ones", fs)
 	}
-	if recs := r.records(); len(recs) != 2 || recs[0].OutTradeNo != "PS01-T01-B00000000" || recs[1].OutTradeNo != "PS01-T01-B00000002" {
-		t.Errorf("records %+v, want the first and the third", recs)
+	if recs := r.records(); len(recs) != 1 || recs[0].OutTradeNo != "PS01-T01-B00000002" {
+		t.Errorf("records %+v, want the third only", recs)
 	}
 }

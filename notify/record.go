@@ -61,7 +61,7 @@ const (
 	RefusedForeign     = "foreign_merchant" // another merchant's notification
 	RefusedUnsupported = "unsupported"      // an event this terminal does not handle
 	RefusedNotRecorded = "not_recorded"     // verified but the Sink failed: WeChat re-sends
-	RefusedBusy        = "busy"             // not verified within RecordTimeout (overload): WeChat re-sends
+	RefusedBusy        = "busy"             // not verified by the delivery's deadline (overload): WeChat re-sends
 )
 
 // Refusal is one delivery that was answered with failure, kept for the
