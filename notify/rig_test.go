@@ -199,13 +199,19 @@ func (r *rig) post(path string, header http.Header, body []byte) (int, string) {
 // forgeV3 signs a v3 notification the way WeChat does (the sandbox's
 // WeChat Pay private key), with plain as the encrypted resource.
 func (r *rig) forgeV3(id, original string, plain any, at time.Time) (http.Header, []byte) {
+	return r.forgeV3Key(r.sb.Credentials().APIV3Key, id, original, plain, at)
+}
+
+// forgeV3Key is forgeV3 with the resource encrypted under apiV3Key, which
+// need not be the merchant's.
+func (r *rig) forgeV3Key(apiV3Key, id, original string, plain any, at time.Time) (http.Header, []byte) {
 	t := r.t
 	creds := r.sb.Credentials()
 	pt, err := json.Marshal(plain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct, err := wechat.EncryptAEADAES256GCM(creds.APIV3Key, "0123456789ab", original, pt)
+	ct, err := wechat.EncryptAEADAES256GCM(apiV3Key, "0123456789ab", original, pt)
 	if err != nil {
 		t.Fatal(err)
 	}
