@@ -425,9 +425,12 @@ func (w *Worker) hintConsumer() string { return "terminal:" + w.o.StoreID + "/" 
 
 // pullHints hands Options.Hint every notification recorded since the
 // terminal's cursor about an order or refund number this terminal minted
-// (pos.NumberPrefix), then moves the cursor past them. A hint is only a
-// hint — the terminal queries before it moves anything — so one that
-// fails is logged and not repeated; polling settles that record anyway.
+// (pos.NumberPrefix), then moves the cursor past them — and past every
+// other notification the same statement saw committed, the other
+// terminals' and stores' (notifications_head, migration 0012), so that the
+// next pull reads only what came since. A hint is only a hint — the
+// terminal queries before it moves anything — so one that fails is logged
+// and not repeated; polling settles that record anyway.
 func (w *Worker) pullHints(ctx context.Context) error {
 	if w.o.Hint == nil {
 		return nil
@@ -440,38 +443,17 @@ func (w *Worker) pullHints(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		rows, err := w.pool.Query(ctx, `SELECT seq, kind, out_trade_no, out_refund_no FROM notifications
-			WHERE seq > $1 AND ((kind = 'pay' AND out_trade_no LIKE $2) OR (kind = 'refund' AND out_refund_no LIKE $3))
-			ORDER BY seq LIMIT $4`, int64(at),
-			pos.NumberPrefix("P", w.o.StoreID, w.o.TerminalID)+"%", pos.NumberPrefix("R", w.o.StoreID, w.o.TerminalID)+"%", hintBatch)
-		if err != nil {
-			return fmt.Errorf("notifications: %w", err)
-		}
-		var last int64
-		var nos []string
-		for rows.Next() {
-			var kind, trade, refund string
-			if err := rows.Scan(&last, &kind, &trade, &refund); err != nil {
-				rows.Close()
-				return fmt.Errorf("notifications: %w", err)
-			}
-			if notify.Kind(kind) == notify.KindRefund {
-				nos = append(nos, refund)
-			} else {
-				nos = append(nos, trade)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("notifications: %w", err)
-		}
-		if len(nos) == 0 {
-			return nil
+		top, nos, last, err := w.hintsSince(ctx, consumer, at)
+		if err != nil || len(nos) == 0 {
+			return err
 		}
 		for _, no := range nos {
 			if err := w.o.Hint(no); err != nil {
 				w.o.Logger.Warn("replicate: hint", "ref", no, "err", err)
 			}
+		}
+		if len(nos) < hintBatch {
+			last = top // every own row up to top was in this batch
 		}
 		if err := (&NotifySink{pool: w.pool}).SetCursor(ctx, consumer, uint64(last)); err != nil {
 			return err
@@ -480,4 +462,50 @@ func (w *Worker) pullHints(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// pullSince reads, in one statement (one snapshot), the chain's highest
+// committed notification seq and up to hintBatch of the terminal's own
+// notifications after its cursor $1. When there is none of its own it
+// moves the cursor to that seq in the same statement: nothing of its own
+// up to there is left, because the writers commit in seq order (notifyLock)
+// and a row committed later has a higher seq. With rows of its own, the
+// cursor moves only after they are handed over (pullHints).
+const pullSince = `WITH head AS (SELECT notifications_head() AS top),
+own AS (SELECT seq, kind, out_trade_no, out_refund_no FROM notifications
+	WHERE seq > $1 AND ((kind = 'pay' AND out_trade_no LIKE $2) OR (kind = 'refund' AND out_refund_no LIKE $3))
+	ORDER BY seq LIMIT $4),
+moved AS (INSERT INTO notify_cursors (consumer, seq) SELECT $5, top FROM head WHERE top > $1 AND NOT EXISTS (SELECT FROM own)
+	ON CONFLICT (consumer) DO UPDATE SET seq = GREATEST(notify_cursors.seq, EXCLUDED.seq))
+SELECT head.top, coalesce(own.seq, 0), coalesce(own.kind, ''), coalesce(own.out_trade_no, ''), coalesce(own.out_refund_no, '')
+FROM head LEFT JOIN own ON true ORDER BY own.seq`
+
+// hintsSince runs pullSince: the head it saw, the numbers of the
+// terminal's own notifications after at (oldest first) and the last one's
+// seq.
+func (w *Worker) hintsSince(ctx context.Context, consumer string, at uint64) (top int64, nos []string, last int64, err error) {
+	rows, err := w.pool.Query(ctx, pullSince, int64(at),
+		pos.NumberPrefix("P", w.o.StoreID, w.o.TerminalID)+"%", pos.NumberPrefix("R", w.o.StoreID, w.o.TerminalID)+"%",
+		hintBatch, consumer)
+	if err != nil {
+		return 0, nil, 0, fmt.Errorf("notifications: %w", err)
+	}
+	err = forRows(rows, func(rows pgx.Rows) error {
+		var seq int64
+		var kind, trade, refund string
+		if err := rows.Scan(&top, &seq, &kind, &trade, &refund); err != nil || seq == 0 {
+			return err
+		}
+		last = seq
+		if notify.Kind(kind) == notify.KindRefund {
+			nos = append(nos, refund)
+		} else {
+			nos = append(nos, trade)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, 0, fmt.Errorf("notifications: %w", err)
+	}
+	return top, nos, last, nil
 }
