@@ -11,6 +11,7 @@ import (
 	"github.com/wxpos/wxpos/autobackup"
 	"github.com/wxpos/wxpos/storage"
 	"github.com/wxpos/wxpos/tz"
+	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
 func newBackupCmd(g *globalFlags) *cobra.Command {
@@ -59,12 +60,23 @@ func (e *Env) backup(dst string) (db string, n int64, what string, err error) {
 	}
 	what = "the database"
 	if dir := e.trainingSandboxDir(); dir != "" {
-		n, err = writeTrainingBackup(s, dir, dst)
+		n, err = writeTrainingBackup(s, dir, e.liveSandbox(), dst)
 		what = "the training database and simulator"
 	} else {
 		n, err = s.BackupFile(dst)
 	}
 	return s.Path(), n, what, err
+}
+
+// liveSandbox is the training simulator this process runs, nil when it
+// has started none.
+func (e *Env) liveSandbox() *sandbox.Server {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.wechat == nil {
+		return nil
+	}
+	return e.wechat.Sandbox
 }
 
 // auditBackup checks a backup this terminal wrote as restore would check

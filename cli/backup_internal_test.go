@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"github.com/wxpos/wxpos/autobackup"
 	"github.com/wxpos/wxpos/config"
 	"github.com/wxpos/wxpos/tz"
+	"github.com/wxpos/wxpos/wechat"
+	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
 // TestScheduledBackupIsWxposBackup runs one scheduled slot on a real
@@ -59,5 +62,76 @@ func TestScheduledBackupIsWxposBackup(t *testing.T) {
 				t.Errorf("the damaged backup was left to be restored from: %v", err)
 			}
 		})
+	}
+}
+
+// TestTrainingBackupWhileTheSimulatorServes: the window runs the training
+// simulator in its own process, and its scheduled backup may fall while a
+// payment commits. The backup's ledger then comes from the running
+// simulator's read transaction (not a copy of its file) and holds every
+// payment answered before the backup began.
+func TestTrainingBackupWhileTheSimulatorServes(t *testing.T) {
+	env := &Env{Config: config.Default(), DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)}
+	t.Cleanup(func() { env.Close() })
+	ctx := context.Background()
+	if _, err := env.Store(); err != nil {
+		t.Fatal(err)
+	}
+	w, err := env.WeChat(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.liveSandbox() == nil {
+		t.Fatal("training mode started no simulator in this process")
+	}
+	pay := func(i int) error {
+		_, err := w.V3.Codepay(ctx, wechat.CodepayRequest{OutTradeNo: fmt.Sprintf("BK%08d", i), Description: "backup test",
+			AuthCode: sandbox.NewCode(sandbox.ScenarioSuccess), Total: 100, DeviceIP: "127.0.0.1"})
+		return err
+	}
+	const before = 5
+	for i := range before {
+		if err := pay(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop := make(chan struct{})
+	paying := make(chan error, 1)
+	go func() { // payments commit while the backup is written
+		for i := before; ; i++ {
+			select {
+			case <-stop:
+				paying <- nil
+				return
+			default:
+			}
+			if err := pay(i); err != nil {
+				paying <- err
+				return
+			}
+		}
+	}()
+	dst := filepath.Join(t.TempDir(), "training.zip")
+	_, _, _, err = env.backup(dst)
+	close(stop)
+	if perr := <-paying; perr != nil {
+		t.Fatal(perr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.auditBackup(dst); err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	_, dir, err := unpackTrainingBackup(dst, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sandbox.ReadDataState(dir)
+	if err != nil {
+		t.Fatalf("the backup's simulator state: %v", err)
+	}
+	if st.Orders < before {
+		t.Errorf("the backup's ledger holds %d orders, want at least the %d paid before it", st.Orders, before)
 	}
 }

@@ -41,8 +41,10 @@ func (e *Env) trainingSandboxDir() string {
 }
 
 // writeTrainingBackup writes the zip to dst atomically (temporary file,
-// synced, renamed) and returns its size.
-func writeTrainingBackup(s *storage.Store, sandboxDir, dst string) (int64, error) {
+// synced, renamed) and returns its size. live is the simulator this
+// process runs on sandboxDir, nil if none: its ledger is copied from a
+// read transaction, since a payment may commit while the backup runs.
+func writeTrainingBackup(s *storage.Store, sandboxDir string, live *sandbox.Server, dst string) (int64, error) {
 	if same, _ := sameFile(dst, s.Path()); same {
 		return 0, fmt.Errorf("backup %s: refusing to overwrite the live database", dst)
 	}
@@ -62,6 +64,16 @@ func writeTrainingBackup(s *storage.Store, sandboxDir, dst string) (int64, error
 			return err
 		}
 		for _, name := range sandbox.DataFiles() {
+			if name == sandbox.LedgerFile && live != nil {
+				w, err := zw.CreateHeader(&zip.FileHeader{Name: zipSandboxDir + name, Method: zip.Deflate, Modified: time.Now()})
+				if err != nil {
+					return err
+				}
+				if _, err := live.WriteLedger(w); err != nil {
+					return err
+				}
+				continue
+			}
 			data, err := os.ReadFile(filepath.Join(sandboxDir, name))
 			if errors.Is(err, os.ErrNotExist) {
 				continue // a simulator that has not run yet
