@@ -122,11 +122,15 @@ func newNotifyCmd(g *globalFlags) *cobra.Command {
 	var addr string
 	serve := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve POST /notify/v3 and /notify/v2 and settle this terminal's orders they announce",
-		Long: "serve runs the notification receiver (behind the reverse proxy that [notify] url names) with this\n" +
-			"terminal's payment core: every verified notification is recorded in <data>/notify.db before\n" +
-			"WeChat is answered, and the order or refund it names is queried at once and settled.\n" +
-			"Refused deliveries (bad signature, stale, another merchant) are recorded too.",
+		Short: "Serve POST /notify/v3 and /notify/v2: record WeChat Pay's notifications for the terminals",
+		Long: "serve runs the notification receiver (behind the reverse proxy that [notify] url names). Every\n" +
+			"verified notification is recorded before WeChat is answered success:\n" +
+			"  - with [replica] (a chain), in the store's PostgreSQL: no terminal is opened here, and each\n" +
+			"    terminal's replication worker pulls the notifications about its own orders and settles them;\n" +
+			"  - else (a single store), in <data>/notify.db, and this terminal's payment core queries the order\n" +
+			"    or refund it names at once and settles it.\n" +
+			"Refused deliveries (bad signature, stale, another merchant) are recorded too, in the same place.\n" +
+			"A notification is a hint: an order moves only once WeChat's query confirms it.",
 		Example: "  wxpos notify serve --addr 127.0.0.1:8443",
 		Args:    cobra.NoArgs,
 		RunE: g.withEnv(func(cmd *cobra.Command, env *Env, _ []string) error {
