@@ -258,7 +258,7 @@ func (t *Terminal) driveRefund(ctx context.Context, r *Refund) (*Refund, error) 
 	switch r.State {
 	case RefundSubmitted:
 		req := RefundRequest{OutTradeNo: r.OutTradeNo, TransactionID: r.TransactionID, OutRefundNo: r.OutRefundNo,
-			AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: r.Reason}
+			AmountFen: r.AmountFen, TotalFen: r.TotalFen, Reason: refundReason(r.Reason)}
 		res, err := call(t, ctx, func(ctx context.Context) (RefundResult, error) { return t.gw.Refund(ctx, req) })
 		if ctx.Err() != nil {
 			return r, ctx.Err()
@@ -285,6 +285,18 @@ func (t *Terminal) driveRefund(ctx context.Context, r *Refund) (*Refund, error) 
 		}
 	}
 	return r, nil
+}
+
+// refundReason is the manager's reason as WeChat takes it (shown to the
+// customer): no emoji (WeChat refuses them: the refund would be closed as
+// refused), at most 80 characters. The record keeps the words as typed;
+// this is a pure function of them, so a resent refund sends the same.
+func refundReason(s string) string {
+	r := []rune(wechatText(s))
+	if len(r) > 80 {
+		r = r[:80]
+	}
+	return string(r)
 }
 
 func refundStateOf(s RefundStatus) RefundState {

@@ -177,7 +177,10 @@ func testSandboxRefund(t *testing.T, gen string) {
 	if err != nil || o.State != pos.StatePaid {
 		t.Fatalf("%v %+v", err, o)
 	}
-	r1, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 400, Reason: "partial", Approval: manager})
+	// A reason WeChat would refuse as typed (an emoji; over its 80
+	// characters) is sent without the emoji, cut at 80.
+	reason := "顾客退货 👍 " + strings.Repeat("长", 90)
+	r1, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 400, Reason: reason, Approval: manager})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +188,9 @@ func testSandboxRefund(t *testing.T, gen string) {
 	r2, err := s.term.Refund(ctx, pos.RefundOrder{Cashier: "alice", OutTradeNo: o.OutTradeNo, AmountFen: 600, Reason: "rest", Approval: manager})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if r1.State == pos.RefundClosed || r1.Reason != reason { // v2 answers PROCESSING first
+		t.Errorf("refund with an emoji in its reason: %s %s (%s), reason kept %q", r1.State, r1.ErrorCode, r1.Message, r1.Reason)
 	}
 	if r2.State != pos.RefundSubmitted {
 		t.Errorf("refund with lost answer: %s, want SUBMITTED (queued)", r2.State)
