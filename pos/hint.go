@@ -36,15 +36,46 @@ func (t *Terminal) Hint(no string) error {
 }
 
 // sleepOrHint is sleep for a live QR poll that a notification cuts short.
-func (t *Terminal) sleepOrHint(ctx context.Context, d time.Duration, p *Payment) bool {
+// ok is false when ctx ended; hinted says the notification's hint woke it.
+func (t *Terminal) sleepOrHint(ctx context.Context, d time.Duration, p *Payment) (ok, hinted bool) {
 	select {
 	case <-t.clk.After(d):
-		return true
+		return true, false
 	case <-p.cancelChan():
-		return true
+		return true, false
 	case <-p.hint:
-		return true
+		return true, true
 	case <-ctx.Done():
-		return false
+		return false, false
 	}
+}
+
+// qrPoll paces a live QR's queries: interval grows from QRPollMin by half
+// each poll up to QRPollMax; once a hint has woken it, announced caps
+// each wait too (see wait).
+type qrPoll struct {
+	interval  time.Duration
+	announced time.Duration // 0 until a hint; then RetryMin, doubling
+}
+
+// wait sleeps until the next query is due, a hint comes or the order's
+// deadline; false when ctx ended. After a hint the QR follows the
+// announced order — the query failed (the API flaky while notifications
+// get through) or did not yet see the payment — waiting the poll's own
+// interval or, when shorter, the announced backoff (RetryMin, doubling):
+// a terminal polling slowly (QRPollMax of minutes) follows an announced
+// payment within seconds until WeChat confirms it, and never past the
+// order's deadline, which bounds every wait.
+func (q *qrPoll) wait(ctx context.Context, t *Terminal, p *Payment, deadline time.Time) bool {
+	wait := min(q.interval, deadline.Sub(t.clk.Now()))
+	if q.announced > 0 {
+		wait = min(wait, q.announced)
+		q.announced *= 2
+	}
+	ok, hinted := t.sleepOrHint(ctx, wait, p)
+	if hinted && q.announced == 0 {
+		q.announced = t.cfg.RetryMin
+	}
+	q.interval = min(q.interval*3/2, t.cfg.QRPollMax)
+	return ok
 }

@@ -115,7 +115,7 @@ func (t *Terminal) runQR(ctx context.Context, p *Payment, o *Order) (*Order, err
 // queued for closing, or (recovery) for one attempt.
 func (t *Terminal) settleQR(ctx context.Context, p *Payment, o *Order, live bool) (*Order, error) {
 	var err error
-	interval := t.cfg.QRPollMin
+	poll := qrPoll{interval: t.cfg.QRPollMin}
 	for !o.State.Terminal() {
 		if ctx.Err() != nil {
 			return o, ctx.Err()
@@ -184,11 +184,9 @@ func (t *Terminal) settleQR(ctx context.Context, p *Payment, o *Order, live bool
 			p.set(o)
 			continue
 		}
-		wait := min(interval, o.Deadline.Sub(t.clk.Now()))
-		if !t.sleepOrHint(ctx, wait, p) {
+		if !poll.wait(ctx, t, p, o.Deadline) {
 			return o, ctx.Err()
 		}
-		interval = min(interval*3/2, t.cfg.QRPollMax)
 	}
 	return o, nil
 }
