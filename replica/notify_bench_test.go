@@ -27,7 +27,7 @@ import (
 // over real HTTP to a receiver that records them in PostgreSQL, on a
 // server of its own with fsync on (a durable commit, as in a store): p50
 // and p99 answer time, notifications recorded per second, and deliveries
-// answered failure per burst (not recorded within notify.RecordTimeout, so
+// answered failure per burst (not recorded by notify.AnswerDeadline, so
 // WeChat would send them again). serial is each Accept in a
 // transaction of its own behind the advisory lock, as before group
 // commit; group is NotifySink as shipped. The two alternate in one run.
@@ -259,7 +259,7 @@ func sinkBurst(b *testing.B, client *http.Client, url string, ds []delivered, la
 			}
 			if resp.StatusCode != http.StatusNoContent {
 				mu.Lock()
-				*failed++ // not recorded within notify.RecordTimeout: WeChat re-sends
+				*failed++ // not recorded by notify.AnswerDeadline: WeChat re-sends
 				mu.Unlock()
 			}
 		})
