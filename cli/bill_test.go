@@ -160,7 +160,7 @@ func TestBillFetchAndReconcileSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	xdg := filepath.Join(dir, "xdg")
-	t.Setenv("XDG_CONFIG_HOME", xdg)
+	setConfigHome(t, xdg)
 	writeConfig(t, filepath.Join(xdg, "wxpos", "config.toml"), "[ui]\nlocale = \"en\"\n") // the English labels below
 	data := filepath.Join(dir, "data")
 	code, out, errOut := run(t, "--data", data, "--sandbox-profile", profile, "bill", "fetch", "--day", "2026-11-25")

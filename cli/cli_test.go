@@ -94,7 +94,7 @@ func TestBackupRoundTrip(t *testing.T) {
 
 	dst := filepath.Join(dir, "copy", "backup.zip")
 	os.MkdirAll(filepath.Dir(dst), 0o700)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg")) // no config file: training mode
+	setConfigHome(t, filepath.Join(dir, "xdg")) // no config file: training mode
 	code, out, errOut := run(t, "--data", data, "backup", dst)
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, errOut)

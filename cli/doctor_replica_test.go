@@ -16,7 +16,7 @@ import (
 // waiting for PostgreSQL, and "up to date" once replicate has pushed them.
 func TestDoctorReplication(t *testing.T) {
 	_, dsn := replicaPool(t)
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(cfg, []byte("[replica]\ndsn = \""+dsn+"\"\n"), 0o600); err != nil {
@@ -93,7 +93,7 @@ func TestReplicaTLSFinding(t *testing.T) {
 // each time, before it connects. 192.0.2.1 (TEST-NET-1) is never this
 // machine; the connection then fails (refused, or the deadline).
 func TestInsecureTLSWarnsOnEveryCommand(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
 	const section = "[replica]\ndsn = \"postgres://wxpos@192.0.2.1/wxpos?sslmode=disable&connect_timeout=1\"\n"

@@ -155,7 +155,7 @@ func TestCheckClock(t *testing.T) {
 
 func TestReportAndStaffCommands(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
+	setConfigHome(t, filepath.Join(dir, "xdg"))
 	data := filepath.Join(dir, "data")
 	runIn := func(stdin string, args ...string) (int, string, string) {
 		t.Helper()

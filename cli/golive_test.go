@@ -136,7 +136,7 @@ func orderNos(t *testing.T, args ...string) []string {
 // keys; training sales never reach the live books.
 func TestGoingLive(t *testing.T) {
 	xdg := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", xdg) // no config file: training mode
+	setConfigHome(t, xdg) // no config file: training mode
 	profile, p := tlsSandbox(t)
 	cfg := liveConfig(t, p, p.V3.MerchantPrivateKeyPEM, p.CACertPEM)
 	pay := func(t *testing.T, args ...string) payOut {

@@ -19,7 +19,7 @@ import (
 // only the events after its checkpoints; --full reads them all.
 func TestHQVerifyAndRepair(t *testing.T) {
 	pool, dsn := newReplicaPool(t) // not migrated: the test migrates
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(cfg, []byte("[replica]\ndsn = \""+dsn+"\"\n"), 0o600); err != nil {

@@ -13,7 +13,7 @@ import (
 // reader's once; hq revoke removes a login.
 func TestHQEnrol(t *testing.T) {
 	_, dsn := replicaPool(t) // migrated by the admin
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	pw := filepath.Join(t.TempDir(), "s01-t01.password")
 	code, out, errOut := run(t, "hq", "enrol", "S01", "T01", "--password-file", pw, "--dsn", dsn)
 	if code != 0 {

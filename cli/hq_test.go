@@ -18,7 +18,7 @@ import (
 // with --json, and hq report --csv --out PREFIX writes one table per file.
 func TestHQJSONAndCSV(t *testing.T) {
 	pool, dsn := replicaPool(t)
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(cfg, []byte("[replica]\ndsn = \""+dsn+"\"\n"), 0o600); err != nil {

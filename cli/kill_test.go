@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 func wxposProcess(t *testing.T, data, profile string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"--data", data, "--sandbox-profile", profile}, args...)...)
-	cmd.Env = append(os.Environ(), childEnv+"=1", "XDG_CONFIG_HOME="+filepath.Join(filepath.Dir(data), "xdg"))
+	cmd.Env = append(append(os.Environ(), childEnv+"=1"), configHomeEnv(filepath.Join(filepath.Dir(data), "xdg"))...)
 	return cmd
 }
 
@@ -94,14 +94,10 @@ func TestKillRealProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !waitHeld(env.Sandbox, 30*time.Second) {
-				pay.Process.Kill()
-				pay.Wait()
+				killChild(t, pay)
 				t.Fatalf("the %s request never reached the sandbox; pay said: %s", kp.path, stderr.String())
 			}
-			if err := pay.Process.Kill(); err != nil { // SIGKILL: no deferred function, no flush
-				t.Fatal(err)
-			}
-			pay.Wait()
+			killChild(t, pay) // SIGKILL (TerminateProcess): no deferred function, no flush
 			// The held request now goes on (Late) or is dropped with its
 			// connection (Latency); recovery looks only once it has.
 			env.Sandbox.ClearFaults()
@@ -119,7 +115,7 @@ func TestKillRealProcess(t *testing.T) {
 				limit = "5s" // it cannot resolve sooner than the grace; do not wait for it
 			}
 			rec := wxposProcess(t, data, profile, "recover", "--timeout", limit, "--json")
-			out, err := rec.CombinedOutput()
+			out, err := outputOf(t, rec, true)
 			var exit *exec.ExitError
 			if err != nil && !(mayStayOpen && errors.As(err, &exit) && exit.ExitCode() == cli.ExitUnknown) {
 				t.Fatalf("recover after a kill past %s: %v\n%s", kp.after, err, out)
@@ -153,7 +149,7 @@ func settle(t *testing.T, sb *sandbox.Server) {
 
 func listOrders(t *testing.T, cmd *exec.Cmd) []payOut {
 	t.Helper()
-	out, err := cmd.Output()
+	out, err := outputOf(t, cmd, false)
 	if err != nil {
 		t.Fatalf("orders: %v", err)
 	}

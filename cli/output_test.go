@@ -33,7 +33,7 @@ func runInZoneWith(t *testing.T, zone, stdin string, args ...string) (int, strin
 	cmd.Stdin = strings.NewReader(stdin)
 	var errb strings.Builder
 	cmd.Stderr = &errb
-	out, err := cmd.Output()
+	out, err := outputOf(t, cmd, false)
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
@@ -60,7 +60,7 @@ func bannered(t *testing.T, what, out string) {
 // orders has a header and its JSON carries tender and time, in the store's
 // zone whatever the process's zone.
 func TestTrainingOutput(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	setConfigHome(t, t.TempDir()) // no config file: training mode
 	data := t.TempDir()
 
 	code, out, errOut := run(t, "--data", data, "pay", "--fen", "1234", "--code", sandbox.NewCode(sandbox.ScenarioSuccess))
@@ -156,7 +156,7 @@ func TestTrainingOutput(t *testing.T) {
 // TestJSONOutputIsOneObject: doctor and backup --json print one JSON object
 // on stdout and nothing else; doctor's exit status agrees with its "ok".
 func TestJSONOutputIsOneObject(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	setConfigHome(t, t.TempDir()) // no config file: training mode
 	data := t.TempDir()
 
 	code, out, errOut := run(t, "--data", data, "doctor", "--json", "--timeout", "2s")
@@ -197,7 +197,7 @@ func TestJSONOutputIsOneObject(t *testing.T) {
 // TestReportLanguage: report labels follow ui.locale (zh-CN by default),
 // and --lang overrides it, for text and CSV alike.
 func TestReportLanguage(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	if code, _, errOut := run(t, "--data", data, "pay", "--fen", "100", "--code", sandbox.NewCode(sandbox.ScenarioSuccess)); code != 0 {
@@ -258,7 +258,7 @@ func oneJSONObject(t *testing.T, what, out string) map[string]any {
 // takes --json and prints one JSON object on stdout, nothing else (prompts
 // and progress go to stderr), with snake_case keys.
 func TestEveryScriptCommandPrintsOneJSONObject(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	setConfigHome(t, t.TempDir()) // no config file: training mode
 	data := t.TempDir()
 	backup := filepath.Join(t.TempDir(), "b.zip")
 	var paid string
@@ -342,7 +342,7 @@ func TestEveryScriptCommandPrintsOneJSONObject(t *testing.T) {
 // time), in the error and in staff list, and the X report's time is the
 // store's too.
 func TestLockoutAndReportInStoreZoneOnUTCMachine(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	setConfigHome(t, t.TempDir()) // no config file: training mode
 	data := t.TempDir()
 	if code, _, errOut := runInZoneWith(t, "UTC", "2580\n2580\n", "--data", data, "staff", "setup", "boss"); code != 0 {
 		t.Fatalf("staff setup: exit %d: %s", code, errOut)

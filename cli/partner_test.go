@@ -83,7 +83,7 @@ func TestSubMerchantCycle(t *testing.T) {
 }
 
 func subMerchantCycle(t *testing.T, mode string) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	profile, p := tlsSandbox(t)
 	cfg := partnerConfig(t, p, mode, p.Partner.SubMchID)
 	data := filepath.Join(t.TempDir(), "data")
@@ -169,7 +169,7 @@ func subMerchantCycle(t *testing.T, mode string) {
 // TestSubMerchantDoctorBinding: doctor says what to fix when the store's
 // sub_mchid is not one the provider serves.
 func TestSubMerchantDoctorBinding(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	_, p := tlsSandbox(t)
 	for _, mode := range []string{"v3", "v2"} {
 		t.Run(mode, func(t *testing.T) {

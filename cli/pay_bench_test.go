@@ -21,7 +21,7 @@ import (
 // closed. The whole-process figure beside a one-shot SDK payment is
 // scripts/paybench.sh.
 func BenchmarkCLIPay(b *testing.B) {
-	b.Setenv("XDG_CONFIG_HOME", b.TempDir()) // no config file: training books
+	setConfigHome(b, b.TempDir()) // no config file: training books
 	sb, err := sandbox.New(sandbox.Options{})
 	if err != nil {
 		b.Fatal(err)

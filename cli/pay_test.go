@@ -23,7 +23,7 @@ type payOut struct {
 // TestPayQueryOrders drives the payment commands in training mode: the
 // embedded sandbox on loopback, through the real client, one data dir.
 func TestPayQueryOrders(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	setConfigHome(t, t.TempDir()) // no config file: training mode
 	data := t.TempDir()
 	ok := sandbox.NewCode(sandbox.ScenarioSuccess)
 	var paid payOut

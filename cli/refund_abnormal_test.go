@@ -15,7 +15,7 @@ import (
 // (PIN, card number and name on stdin, never in the output) and recovery
 // finishes it SUCCESS, against `wxpos sandbox --tls` acting as WeChat Pay.
 func TestRefundAbnormal(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	profile, _ := tlsSandbox(t)
 	data := filepath.Join(t.TempDir(), "data")
 	wx := func(args ...string) []string {

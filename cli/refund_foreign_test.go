@@ -45,7 +45,7 @@ func TestRefundCommandOtherCounter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+			setConfigHome(t, t.TempDir())
 			sb, err := sandbox.New(sandbox.Options{Credentials: gatetest.Credentials(t), RefundDelay: -1}) // refunds succeed at once
 			if err != nil {
 				t.Fatal(err)
@@ -64,7 +64,7 @@ func TestRefundCommandOtherCounter(t *testing.T) {
 			}
 			counter := func(id string) []string {
 				cfg := filepath.Join(dir, id+".toml")
-				text := "[store]\nid = \"S01\"\nterminal_id = \"" + id + "\"\n\n[wechat]\nmode = \"sandbox\"\nsandbox_profile = \"" + profile + "\"\n\n" + replicaSection
+				text := "[store]\nid = \"S01\"\nterminal_id = \"" + id + "\"\n\n[wechat]\nmode = \"sandbox\"\nsandbox_profile = '" + profile + "'\n\n" + replicaSection
 				if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
 					t.Fatal(err)
 				}

@@ -6,8 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+	"time"
 )
 
 // TestReplicateWaitsForAServerDownAtStart: replicate without --once, as its
@@ -20,7 +20,8 @@ func TestReplicateWaitsForAServerDownAtStart(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "--data", filepath.Join(dir, "data"), "replicate",
 		"--dsn", "postgres://wxpos@127.0.0.1:1/wxpos?sslmode=disable&connect_timeout=1")
-	cmd.Env = append(os.Environ(), childEnv+"=1", "XDG_CONFIG_HOME="+filepath.Join(dir, "xdg"))
+	cmd.Env = append(append(os.Environ(), childEnv+"=1"), configHomeEnv(filepath.Join(dir, "xdg"))...)
+	interruptible(cmd)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +29,14 @@ func TestReplicateWaitsForAServerDownAtStart(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill() })
+	ended := false
+	t.Cleanup(func() {
+		if !ended {
+			killChild(t, cmd)
+		}
+	})
+	// A child that goes quiet is killed, which ends the scan below.
+	quiet := time.AfterFunc(childWait, func() { cmd.Process.Kill() })
 	lines := bufio.NewScanner(stderr)
 	retries := 0
 	var seen []string
@@ -38,16 +46,21 @@ func TestReplicateWaitsForAServerDownAtStart(t *testing.T) {
 			retries++
 		}
 	}
+	quiet.Stop()
 	if retries < 2 {
-		cmd.Wait()
+		ended = true
+		waitChild(t, cmd)
 		t.Fatalf("replicate gave up while the server was down; stderr:\n%s", strings.Join(seen, "\n"))
 	}
-	cmd.Process.Signal(syscall.SIGINT)
+	if err := interrupt(cmd); err != nil {
+		t.Fatalf("interrupt: %v", err)
+	}
 	go func() {
 		for lines.Scan() {
 		}
 	}()
-	if err := cmd.Wait(); err != nil {
+	ended = true
+	if err := waitChild(t, cmd); err != nil {
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 			t.Fatalf("after an interrupt: %v", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,7 +98,7 @@ func leaveUnknown(t *testing.T, data string, env *gatetest.Env, fen int64) strin
 func TestBackupMoreSalesRestoreRecover(t *testing.T) {
 	env := gatetest.Start(t, time.Now, nil)
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
+	setConfigHome(t, filepath.Join(dir, "xdg"))
 	profile := filepath.Join(dir, "profile.json")
 	if err := env.Sandbox.Profile(env.HTTP.URL).WriteFile(profile); err != nil {
 		t.Fatal(err)
@@ -212,7 +213,7 @@ func epoch(no string) string {
 // empty data directory (a new machine).
 func TestRestoreTraining(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg")) // no config: training
+	setConfigHome(t, filepath.Join(dir, "xdg")) // no config: training
 	data := filepath.Join(dir, "data")
 	a := payJSON(t, "--data", data, "pay", "--fen", "5", "--code", sandbox.NewCode(sandbox.ScenarioSuccess))
 	backup := filepath.Join(dir, "training-backup.zip")
@@ -270,7 +271,7 @@ func TestRestoreTraining(t *testing.T) {
 
 func TestRestoreRefusesAndLeavesTheDatabase(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
+	setConfigHome(t, filepath.Join(dir, "xdg"))
 	data := filepath.Join(dir, "data")
 	payJSON(t, "--data", data, "pay", "--fen", "5", "--code", sandbox.NewCode(sandbox.ScenarioSuccess))
 	live := filepath.Join(data, "wxpos.db")
@@ -319,13 +320,19 @@ func TestRestoreRefusesAndLeavesTheDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 	}()
+	// The system's own words for a missing file (Windows has its own).
+	missing := filepath.Join(dir, "nope.db")
+	var noFile *os.PathError
+	if _, err := os.Stat(missing); !errors.As(err, &noFile) {
+		t.Fatalf("stat of a missing file: %v", err)
+	}
 	tests := []struct{ name, file, says string }{
 		{"a merchant's live books on a training terminal", liveBooks, "never mix"},
 		{"corrupt", write("corrupt.db", bytes.Repeat([]byte{0xA5}, 64<<10)), "not a wxpos database"},
 		{"truncated", write("truncated.db", goodBytes[:len(goodBytes)/3]), "not a wxpos database"},
 		{"foreign", foreign, "another program"},
 		{"newer", newer, "newer than this wxpos"},
-		{"missing", filepath.Join(dir, "nope.db"), "no such file"},
+		{"missing", missing, noFile.Err.Error()},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -54,20 +54,28 @@ func window(t *testing.T, data, profile string) (stop func(), kill func()) {
 		t.Fatal(err)
 	}
 	ended := false
-	end := func(how func()) {
+	stop = func() { // the window's own way out: its input closes
 		if !ended {
 			ended = true
-			how()
-			cmd.Wait()
+			stdin.Close()
+			waitChild(t, cmd)
 		}
 	}
-	t.Cleanup(func() { end(func() { stdin.Close() }) })
+	kill = func() {
+		if !ended {
+			ended = true
+			killChild(t, cmd)
+		}
+	}
+	t.Cleanup(stop)
+	quiet := time.AfterFunc(childWait, func() { cmd.Process.Kill() }) // ends the read below
 	line, err := bufio.NewReader(stdout).ReadString('\n')
+	quiet.Stop()
 	if !strings.HasPrefix(line, "serving ") {
-		end(func() { cmd.Process.Kill() })
+		kill()
 		t.Fatalf("the window did not start serving: %q %v", line, err)
 	}
-	return func() { end(func() { stdin.Close() }) }, func() { end(func() { cmd.Process.Kill() }) }
+	return stop, kill
 }
 
 // result is what a CLI process printed and its exit status.
@@ -80,7 +88,7 @@ func runProcess(t *testing.T, cmd *exec.Cmd) result {
 	t.Helper()
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
+	err := runChild(t, cmd)
 	var exit *exec.ExitError
 	code := 0
 	switch {

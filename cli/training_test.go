@@ -36,7 +36,7 @@ func TestTrainingCode(t *testing.T) {
 // pay-qr` in another command pays the QR through the simulator that pay
 // serves, and pay ends PAID.
 func TestTrainingPayQR(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no config file: training mode
+	setConfigHome(t, t.TempDir()) // no config file: training mode
 	data := t.TempDir()
 	var (
 		wg                 sync.WaitGroup
@@ -80,7 +80,7 @@ func TestTrainingPayQR(t *testing.T) {
 // TestTrainingClock: with no wxpos running, training clock starts the
 // simulator on the data directory; an advance is kept with it.
 func TestTrainingClock(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	data := t.TempDir()
 	clock := func(args ...string) time.Time {
 		t.Helper()

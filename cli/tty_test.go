@@ -108,7 +108,7 @@ func execTTY(t *testing.T, s *ttyScreen, args ...string) (int, string) {
 // twice, and the PINs typed are not echoed; a refund on books without
 // users points to staff setup instead of "wrong name or PIN".
 func TestPINFromTerminal(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // training books
+	setConfigHome(t, t.TempDir()) // training books
 	s := newTTY(t)
 	data := t.TempDir()
 
@@ -141,7 +141,7 @@ func TestPINFromTerminal(t *testing.T) {
 // TestProgressOnTerminal: a payment shows its steps on a terminal's stderr
 // while stdout stays one JSON object; off a terminal stderr stays empty.
 func TestProgressOnTerminal(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // training books
+	setConfigHome(t, t.TempDir()) // training books
 	data := t.TempDir()
 	s := newTTY(t)
 	code, out := execTTY(t, s, "--data", data, "pay", "--fen", "1", "--code", sandbox.NewCode(sandbox.ScenarioSuccess), "--json")

@@ -82,7 +82,8 @@ func TestTrainingMode_RealPathAcrossRestarts(t *testing.T) {
 // settings screen saves back is the file's.
 func TestSavedConfigLeavesOutFlagOverrides(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", dir) // the user config dir: Linux…
+	t.Setenv("AppData", dir)         // …and Windows
 	g := &globalFlags{dataDir: filepath.Join(dir, "data"), sandboxProfile: filepath.Join(dir, "profile.json")}
 	env, err := g.open(&cobra.Command{})
 	if err != nil {
