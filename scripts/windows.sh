@@ -60,37 +60,61 @@ wine_prefix() {
 }
 
 # The packages whose tests run under Wine in CI, with the tests skipped
-# there and why (README, "Install"). Not yet in the list: cli (its
-# replication test runs wxpos as a child process and waits for it, which
-# hung under Wine 8: not investigated yet), the window and Fyne packages (.,
-# ui, custdisplay: cgo), replica/pgtest (PostgreSQL is a Linux program here),
-# and the rest of the tree, not yet tried.
+# there and why (README, "Install": what runs, what is skipped, what is left
+# out). A skip names its tests exactly, for what Wine 8 cannot do, or (in
+# wechat/sandbox) a Unix-only check in a test.
 declare -A wine_skip=(
   # go vet-style source checks that run the go command, which Wine has not.
   [storage]='^(TestNoTransactionInsideATransaction|TestNestedTransactionCheckFinds|TestStatesSpelledOnce|TestStateLiteralCheckFinds|TestOnlyPosWritesOrders|TestOrderWriterCheckFinds)$'
   # (its tests on a fake serial port skip: a Unix pseudo-terminal, none on Windows)
   [scanner]=''
   [config]='' [escpos]='' [tz]='' [logging]='' [catalog]='' [catalogfile]='' [catalogstore]='' [autobackup]=''
+  # TestWindowServesCLI: the stand-in window serves the CLI on an AF_UNIX
+  # socket, which Wine 8 lacks (winapi error #10047).
+  # TestReplicateWaitsForAServerDownAtStart: stops replicate with Ctrl+Break
+  # (Windows has no SIGINT to send), and Wine 8's GenerateConsoleCtrlEvent
+  # fails with "Invalid access".
+  # The other seven start PostgreSQL, a Linux program here (so does the
+  # subtest TestRefundCommandOtherCounter/with_the_replica, which skips
+  # itself: "PostgreSQL cannot be started here").
+  [cli]='^(TestWindowServesCLI|TestReplicateWaitsForAServerDownAtStart|TestNotificationsThroughReplica|TestHQCatalogPull|TestDoctorReplication|TestHQVerifyAndRepair|TestHQEnrol|TestHQJSONAndCSV|TestReplicaFinderCrossTerminal)$'
+  [pos]='' [posstore]='' [counter]='' [state]='' [pricing]='' [receipt]='' [notify]='' [paygate]='' [poledisplay]=''
+  [recon]='' [recon/live]='' [report]='' [reportstore]='' [shiftstore]='' [staffstore]='' [wechat]='' [wechat/bill]=''
+  [internal/csvout]='' [internal/xlsx]='' [internal/ctxtime]='' [internal/ident]='' [internal/latency]='' [internal/pgdsn]=''
+  # They check that the simulator's files are 0600, a Unix mode; Go on
+  # Windows reports -rw-rw-rw- for any writable file (the tests should skip
+  # that check on Windows; until they do, skipped here).
+  [wechat/sandbox]='^(TestDataDirSurvivesRestart|TestProfile)$'
 )
+# Packages run with -test.short under Wine, to keep CI's Windows part lean:
+# pos's TestCrashSafety (157 s) and TestSoak (2000 payments, 179 s) took
+# minutes under Wine at load 15, and sweep faults in-process, nothing
+# Windows in them; short, the soak makes 200 payments and the crash and
+# concurrency suites skip. In full on Linux.
+declare -A wine_short=([pos]=1)
 
 # only_wine_cleanup OUT: true when the only failures in a test binary's
 # output are t.TempDir's cleanup meeting Wine 8's "Invalid function": Go
 # 1.24+ removes a directory's entries relative to its handle
 # (NtSetInformationFile with FileDispositionInformationEx), which Wine 8's
 # ntdll does not implement; the tests' own checks all passed. Any other line
-# (a failed check, a panic) is a real failure, but for two known texts that
-# fail nothing: scanner's skip "no pseudo-terminals on this platform" and
-# storage's fill-factor log "N leaf pages, P % used".
+# (a failed check, a panic) is a real failure, but for known texts that
+# fail nothing (a test's log is printed when it fails): scanner's skip "no
+# pseudo-terminals on this platform", storage's fill-factor log "N leaf
+# pages, P % used", cli's subtest skipped for want of PostgreSQL, and pos's
+# soak summary when nothing was lost, double-charged or left unresolved.
 only_wine_cleanup() {
   grep -q 'TempDir RemoveAll cleanup: unlinkat .*: Invalid function\.$' "$1" &&
     ! grep -Ev -e '^ *--- FAIL: ' -e '^FAIL$' -e '^=== ' -e '^ *$' \
       -e 'TempDir RemoveAll cleanup: unlinkat .*: Invalid function\.$' \
       -e '_test\.go:[0-9]*: no pseudo-terminals on this platform$' \
-      -e '_test\.go:[0-9]*: [a-z_]*: [0-9]* leaf pages, [0-9]* % used$' "$1" | grep -q .
+      -e '_test\.go:[0-9]*: [a-z_]*: [0-9]* leaf pages, [0-9]* % used$' \
+      -e '_test\.go:[0-9]*: no PostgreSQL for the cross-terminal refund test: PostgreSQL cannot be started here: ' \
+      -e '_test\.go:[0-9]*: soak seed=[0-9]*: .* lost=0 double-charged=0 unresolved=0$' "$1" | grep -q .
 }
 
 run_tests() {
-  local pkgs=() dir bin failed=() start
+  local pkgs=() dir bin failed=() start short
   for dir in "${!wine_skip[@]}"; do pkgs+=("./$dir"); done
   CGO_ENABLED=0 go test -c -o "$tmp/bin/" "${pkgs[@]}"
   wine_prefix
@@ -99,7 +123,10 @@ run_tests() {
     start=$SECONDS
     # -test.timeout makes a stuck test panic with its stacks; timeout(1)
     # is for a Wine that hangs outside the test binary's control.
-    if (cd "$dir" && timeout -k 10 660 "$WINE" "$bin" -test.count=1 -test.timeout=10m -test.skip="${wine_skip[$dir]:-^$}" >"$tmp/out" 2>&1); then
+    short=false
+    [ -z "${wine_short[$dir]:-}" ] || short=true
+    if (cd "$dir" && timeout -k 10 660 "$WINE" "$bin" -test.count=1 -test.timeout=10m -test.short=$short \
+      -test.skip="${wine_skip[$dir]:-^$}" >"$tmp/out" 2>&1); then
       echo "ok   $dir (wine, $((SECONDS - start))s)"
     elif only_wine_cleanup "$tmp/out"; then
       echo "ok   $dir (wine, $((SECONDS - start))s; $(grep -c 'TempDir RemoveAll cleanup' "$tmp/out") temp dirs left: Wine 8 lacks what Go 1.24+'s RemoveAll calls)"
