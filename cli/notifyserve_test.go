@@ -61,7 +61,7 @@ func waitLine(t *testing.T, r *bufio.Reader, want string) string {
 // after the command stops cleanly. Its help names both places a record
 // goes.
 func TestNotifyServeCommand(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	setConfigHome(t, t.TempDir())
 	code, out, _ := run(t, "notify", "serve", "--help")
 	if code != 0 || !strings.Contains(out, "PostgreSQL") || !strings.Contains(out, "notify.db") {
 		t.Errorf("notify serve --help: exit %d\n%s", code, out)
