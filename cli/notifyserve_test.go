@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,9 +69,14 @@ func TestNotifyServeCommand(t *testing.T) {
 	}
 	profile := filepath.Join(t.TempDir(), "profile.json")
 	stopSim, simOut, simDone := command(t, "sandbox", "--profile", profile, "--notify-loopback")
-	defer func() { stopSim(); go io.Copy(io.Discard, simOut); <-simDone }()
+	// The simulator's output is drained once, from when its first line is
+	// read, or at the end if the test stops before: two readers of one
+	// bufio.Reader race.
+	var drain sync.Once
+	drainSim := func() { drain.Do(func() { go io.Copy(io.Discard, simOut) }) }
+	defer func() { stopSim(); drainSim(); <-simDone }()
 	waitLine(t, simOut, "listening on")
-	go io.Copy(io.Discard, simOut)
+	drainSim()
 	p, err := sandbox.LoadProfile(profile)
 	if err != nil {
 		t.Fatal(err)
