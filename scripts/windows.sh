@@ -81,10 +81,7 @@ declare -A wine_skip=(
   [pos]='' [posstore]='' [counter]='' [state]='' [pricing]='' [receipt]='' [notify]='' [paygate]='' [poledisplay]=''
   [recon]='' [recon/live]='' [report]='' [reportstore]='' [shiftstore]='' [staffstore]='' [wechat]='' [wechat/bill]=''
   [internal/csvout]='' [internal/xlsx]='' [internal/ctxtime]='' [internal/ident]='' [internal/latency]='' [internal/pgdsn]=''
-  # They check that the simulator's files are 0600, a Unix mode; Go on
-  # Windows reports -rw-rw-rw- for any writable file (the tests should skip
-  # that check on Windows; until they do, skipped here).
-  [wechat/sandbox]='^(TestDataDirSurvivesRestart|TestProfile)$'
+  [wechat/sandbox]=''
 )
 # Packages run with -test.short under Wine, to keep CI's Windows part lean:
 # pos's TestCrashSafety (157 s) and TestSoak (2000 payments, 179 s) took

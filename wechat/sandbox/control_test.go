@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -237,10 +238,7 @@ func TestDataDirSurvivesRestart(t *testing.T) {
 	e1.v2("/pay/micropay", micropayParams("P1000001", code, 100))
 	e1.sb.Advance(2 * time.Hour)
 	for _, f := range []string{"credentials.json", "ledger.db"} {
-		st, err := os.Stat(filepath.Join(dir, f))
-		if err != nil || st.Mode().Perm() != 0o600 {
-			t.Fatalf("%s: %v %v", f, err, st)
-		}
+		wantPrivate(t, filepath.Join(dir, f))
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "ledger.db"))
 	if !bytes.Contains(data, []byte("P1000001")) || bytes.Contains(data, []byte(code)) {
@@ -290,10 +288,7 @@ func TestProfile(t *testing.T) {
 	if err := e.prof.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := os.Stat(path)
-	if st.Mode().Perm() != 0o600 {
-		t.Fatal(st.Mode())
-	}
+	wantPrivate(t, path)
 	p, err := sandbox.LoadProfile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -323,5 +318,19 @@ func TestProfile(t *testing.T) {
 	_ = os.WriteFile(bad, []byte(`{"base_url":"x"}`), 0o600)
 	if _, err := sandbox.LoadProfile(bad); err == nil {
 		t.Fatal("loaded an incomplete profile")
+	}
+}
+
+// wantPrivate checks that the file at path exists and only its owner may
+// read it (0600). Windows has no Unix modes — Go reports any writable file
+// as 0666 there — so on Windows only its existence is checked.
+func wantPrivate(t *testing.T, path string) {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
+		t.Fatalf("%s: mode %v, want 0600", path, st.Mode())
 	}
 }

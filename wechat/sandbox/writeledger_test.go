@@ -17,6 +17,7 @@ import (
 func TestWriteLedgerWhilePaying(t *testing.T) {
 	dir := t.TempDir()
 	e := newEnv(t, func(o *sandbox.Options) { o.DataDir = dir })
+	t.Cleanup(func() { e.sb.Close() }) // before dir goes: Windows removes no open file
 	const payments = 40
 	type snapshot struct {
 		before int // payments answered before the copy began
