@@ -56,6 +56,7 @@ func windowOptions(ctx context.Context, env *cli.Env) ([]ui.Option, error) {
 		ui.WithLanguage(ui.Lang(cfg.UI.Locale)),
 		ui.WithKiosk(cfg.UI.Kiosk),
 		ui.WithMonitorEvents(watchMonitors),
+		ui.WithScreens(screens()),
 		ui.WithLogger(env.Logger),
 		ui.WithAmountLimits(cfg.Payment.MaxAmount.Fen, cfg.Payment.ConfirmAbove.Fen),
 		ui.WithLineLimits(pricing.Limits{MaxPercent: cfg.Payment.DiscountMaxPercent, MaxFen: cfg.Payment.DiscountMaxAmount.Fen},
@@ -86,7 +87,7 @@ func watchMonitors(changed func(connected bool)) {
 // works without it.
 func customerWindow(env *cli.Env) ui.CustomerWindow {
 	c := env.Config.Display
-	cw := ui.CustomerWindow{Open: c.CustomerWindow, Fullscreen: c.Fullscreen, StoreName: env.Config.Store.Name}
+	cw := ui.CustomerWindow{Open: c.CustomerWindow, Fullscreen: c.Fullscreen, Monitor: string(c.Monitor), StoreName: env.Config.Store.Name}
 	if c.Image != "" {
 		img, err := fyne.LoadResourceFromPath(c.Image)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -227,11 +228,37 @@ type Printer struct {
 // window, a pole display on a serial port, or both.
 type Display struct {
 	CustomerWindow bool `toml:"customer_window"` // open the customer window beside the cashier's
-	// Fullscreen fills the monitor the window manager opens the window on:
-	// Fyne has no way to pick the monitor itself.
-	Fullscreen bool   `toml:"fullscreen"`
-	Image      string `toml:"image"`  // PNG or JPEG shown when idle; relative to the config file
-	Target     string `toml:"target"` // none, serial:/dev/ttyUSB1?baud=9600&protocol=escpos|cd5220|led8
+	// Fullscreen fills the customer window's monitor.
+	Fullscreen bool `toml:"fullscreen"`
+	// Monitor is the customer window's monitor: its name ("HDMI-2", as
+	// xrandr or `wxpos` logs it) or its number from 1, the primary first.
+	// Empty: the first monitor without the cashier's window.
+	Monitor Monitor `toml:"monitor"`
+	Image   string  `toml:"image"`  // PNG or JPEG shown when idle; relative to the config file
+	Target  string  `toml:"target"` // none, serial:/dev/ttyUSB1?baud=9600&protocol=escpos|cd5220|led8
+}
+
+// Monitor names a monitor: "HDMI-2", or a number from 1 written 2 or "2".
+type Monitor string
+
+// UnmarshalTOML takes a name or a number from 1.
+func (m *Monitor) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case string:
+		v = strings.TrimSpace(v)
+		if n, err := strconv.Atoi(v); err == nil && n < 1 {
+			return fmt.Errorf("monitors are numbered from 1, got %q", v)
+		}
+		*m = Monitor(v)
+	case int64:
+		if v < 1 {
+			return fmt.Errorf("monitors are numbered from 1, got %d", v)
+		}
+		*m = Monitor(strconv.FormatInt(v, 10))
+	default:
+		return fmt.Errorf("not a monitor's name or number: %v", v)
+	}
+	return nil
 }
 
 // UI holds display preferences.

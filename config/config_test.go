@@ -79,6 +79,9 @@ func TestParse_ErrorsNameTheField(t *testing.T) {
 		{"printer width", "[printer]\nwidth = 76\n", "printer.width", "58 or 80"},
 		{"display target kind", "[display]\ntarget = \"usb:/dev/lp0\"\n", "display.target", "serial:PORT"},
 		{"display target protocol", "[display]\ntarget = \"serial:/dev/ttyUSB1?protocol=vt100\"\n", "display.target", "escpos, cd5220 or led8"},
+		{"display monitor 0", "[display]\nmonitor = 0\n", "", "numbered from 1"},
+		{"display monitor \"0\"", "[display]\nmonitor = \"0\"\n", "", "numbered from 1"},
+		{"display monitor list", "[display]\nmonitor = [1]\n", "", "monitor's name or number"},
 		{"locale", "[ui]\nlocale = \"fr\"\n", "ui.locale", "zh-CN or en"},
 		{"replica password in dsn", "[replica]\ndsn = \"postgres://wxpos:secret@hq/wxpos\"\n", "replica.dsn", "password_file"},
 		{"replica password keyword", "[replica]\ndsn = \"host=hq user=wxpos password=secret\"\n", "replica.dsn", "password_file"},
@@ -230,6 +233,24 @@ func TestLoad_MissingKeyFileNamesField(t *testing.T) {
 }
 
 // A public https notify_url without a query is accepted as it is.
+// TestParse_DisplayMonitor: the customer window's monitor by name, or by
+// number written either way; saved and read back the same.
+func TestParse_DisplayMonitor(t *testing.T) {
+	for in, want := range map[string]config.Monitor{`"HDMI-2"`: "HDMI-2", `" HDMI-2 "`: "HDMI-2", "2": "2", `"2"`: "2", `'\\.\DISPLAY2'`: `\\.\DISPLAY2`} {
+		c, err := config.Parse([]byte("[display]\nmonitor = " + in + "\n"))
+		if err != nil {
+			t.Fatalf("monitor = %s: %v", in, err)
+		}
+		if c.Display.Monitor != want {
+			t.Errorf("monitor = %s: got %q, want %q", in, c.Display.Monitor, want)
+		}
+	}
+	c, err := config.Parse([]byte(""))
+	if err != nil || c.Display.Monitor != "" {
+		t.Fatalf("no monitor key: %q, %v; want empty (the default monitor)", c.Display.Monitor, err)
+	}
+}
+
 func TestParse_NotifyURL(t *testing.T) {
 	c, err := config.Parse([]byte("[notify]\nurl = \"https://pos.example.com/notify/v3\"\nlisten = \"127.0.0.1:8443\"\n"))
 	if err != nil {

@@ -21,9 +21,12 @@ type CustomerDisplay interface {
 // CustomerWindow is how the window facing the customer opens ([display]).
 type CustomerWindow struct {
 	Open       bool // open it beside the cashier's window
-	Fullscreen bool // full screen on the monitor the window manager puts it on
-	StoreName  string
-	Image      fyne.Resource // shown when idle; nil: none
+	Fullscreen bool // full screen on its monitor
+	// Monitor is the monitor it goes on: a name (HDMI-2) or a number from
+	// 1 (the primary); "" is the first monitor without the cashier's window.
+	Monitor   string
+	StoreName string
+	Image     fyne.Resource // shown when idle; nil: none
 }
 
 // WithCustomerDisplay connects the customer display: the sale screen and
@@ -57,9 +60,11 @@ func (t *Terminal) askCustomer(sale Sale) {
 
 // openCustomerWindow opens the customer window on a when configured. Fyne
 // places a new window where the window manager wants it and has no way to
-// pick a monitor; fullscreen fills whichever monitor that is. The window
-// lives as long as t: it follows t's context and updates through t's UI
-// queue, so nothing of it runs after the terminal is gone.
+// pick a monitor: with Screens, placeCustomer (once the windows are up)
+// moves it to its monitor and makes it full screen there, and again when
+// a monitor is connected. The window lives as long as t: it follows t's
+// context and updates through t's UI queue, so nothing of it runs after
+// the terminal is gone.
 func openCustomerWindow(a fyne.App, t *Terminal) {
 	o := t.opt
 	if o.custDisplay == nil || !o.custWindow.Open {
@@ -69,8 +74,9 @@ func openCustomerWindow(a fyne.App, t *Terminal) {
 	cw := newCustomerWindow(t.ctx, t.do, t.now, o.custWindow.StoreName, o.custWindow.Image)
 	w.SetContent(cw.view())
 	w.Resize(fyne.NewSize(1024, 768))
-	if o.custWindow.Fullscreen {
-		t.keepFullScreen(w)
+	t.custPlace = &custPlacement{w: w, want: o.custWindow.Monitor, full: o.custWindow.Fullscreen}
+	if o.custWindow.Fullscreen || o.custWindow.Monitor != "" {
+		t.watchMonitors()
 	}
 	w.SetCloseIntercept(func() {}) // closed with the cashier's window, not by a customer's tap
 	o.custDisplay.Attach(t.ctx, cw)

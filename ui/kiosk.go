@@ -16,8 +16,8 @@ func WithKiosk(on bool) Option { return func(o *options) { o.kiosk = on } }
 // disconnected: watch registers changed, which it calls on the UI
 // goroutine. The window system takes a full-screen window out of full
 // screen when its monitor goes (GLFW does, and with no window manager
-// leaves it off every screen); the kiosk window and a full-screen customer
-// window are put back when a monitor comes.
+// leaves it off every screen); the kiosk window goes full screen again and
+// the customer window back on its monitor when a monitor comes.
 func WithMonitorEvents(watch func(changed func(connected bool))) Option {
 	return func(o *options) { o.monitors = watch }
 }
@@ -35,7 +35,13 @@ func (t *Terminal) setupKiosk() {
 func (t *Terminal) keepFullScreen(w fyne.Window) {
 	w.SetFullScreen(true)
 	t.fullScreens = append(t.fullScreens, w)
-	if len(t.fullScreens) == 1 && t.opt.monitors != nil {
+	t.watchMonitors()
+}
+
+// watchMonitors registers monitorChanged with the window system, once.
+func (t *Terminal) watchMonitors() {
+	if !t.watching && t.opt.monitors != nil {
+		t.watching = true
 		t.opt.monitors(t.monitorChanged)
 	}
 }
@@ -47,10 +53,15 @@ func (t *Terminal) monitorChanged(connected bool) {
 		t.log().Warn("a monitor was disconnected; the till goes on")
 		return
 	}
-	t.log().Info("a monitor was connected; full-screen windows fill it again", "windows", len(t.fullScreens))
+	n := len(t.fullScreens)
+	if t.custPlace != nil && t.custPlace.full {
+		n++
+	}
+	t.log().Info("a monitor was connected; full-screen windows fill it again", "windows", n)
 	for _, w := range t.fullScreens {
 		w.SetFullScreen(true)
 	}
+	t.placeCustomer()
 }
 
 // askQuit is a close request in kiosk mode. The approval is written to the

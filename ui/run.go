@@ -30,6 +30,7 @@ func Run(ctx context.Context, a fyne.App, opts ...Option) error {
 		// From here keys reach the screens: the log line is what a script
 		// driving the real window waits for before it types.
 		t.log().Info("window started")
+		t.placeCustomer() // both windows are up: the cashier's is where it will be
 		go releaseStartupMemory(ctx, fontsReady)
 	})
 	go func() {

@@ -48,6 +48,7 @@ type options struct {
 	training       bool
 	custDisplay    CustomerDisplay
 	custWindow     CustomerWindow
+	screens        Screens // monitors and window moves, for the customer window
 	kiosk          bool
 	monitors       func(changed func(connected bool)) // kiosk mode hears of monitors through it
 	quit           func()                             // how an approved kiosk close ends the window; tests set it
@@ -162,6 +163,8 @@ type Terminal struct {
 
 	kiosk       *console      // the close request's PIN prompt in kiosk mode, once asked
 	fullScreens []fyne.Window // windows kept full screen when monitors come and go
+	watching    bool          // monitor events registered
+	custPlace   *custPlacement
 
 	till tillView // who is signed in, as last read (WithTill)
 }
