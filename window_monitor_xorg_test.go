@@ -16,7 +16,8 @@ import (
 // binary: two monitors side by side, the customer window asked on the
 // second by its name, full screen. It must fill the second monitor
 // exactly, leaving the cashier's window on the first; the second monitor
-// unplugged and plugged back in (xrandr), it must fill it again.
+// unplugged (xrandr), it is hidden rather than left to cover the till,
+// and plugged back in, it must fill it again.
 //
 // Xvfb cannot be the X server here: it has one RandR output, and GLFW,
 // which Fyne lists monitors through, counts outputs (RandR 1.5 "monitors"
@@ -63,6 +64,12 @@ func TestCustomerWindowOnSecondMonitor(t *testing.T) {
 
 	xrandr(t, display, false, "--output", "DUMMY1", "--off")
 	w.log.waitFor(t, "the unplug noticed", 30*time.Second, `msg="a monitor was disconnected`)
+	w.log.waitFor(t, "the customer window hidden", 10*time.Second, `msg="the customer window is hidden until a monitor for it is connected"`)
+	mapped := exec.Command("xdotool", "search", "--onlyvisible", "--name", "customer display")
+	mapped.Env = []string{"DISPLAY=" + display}
+	if out, err := mapped.Output(); err == nil || len(out) > 0 { // xdotool fails when it finds none
+		t.Errorf("the customer window is still mapped with only the cashier's monitor left: %q, %v", out, err)
+	}
 	xrandr(t, display, false, "--output", "DUMMY1", "--mode", "1280x800", "--pos", "1280x0")
 	w.log.waitFor(t, "the monitor back", 30*time.Second, `msg="a monitor was connected`)
 	if n := w.log.count(`msg="customer window placed"`); n < 2 {

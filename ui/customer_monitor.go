@@ -46,11 +46,12 @@ func WithScreens(s Screens) Option { return func(o *options) { o.screens = s } }
 
 // custPlacement is the customer window being put on its monitor.
 type custPlacement struct {
-	w    fyne.Window
-	want string // [display] monitor: a name, a 1-based number, or "" for the default
-	full bool
-	gen  int    // a newer placement stops the retries of an older one
-	list string // the monitors connected, for the log
+	w      fyne.Window
+	want   string // [display] monitor: a name, a 1-based number, or "" for the default
+	full   bool
+	gen    int    // a newer placement stops the retries of an older one
+	list   string // the monitors connected, for the log
+	hidden bool   // while no monitor but the cashier's is left
 }
 
 // Moving the window is asked of the window manager, which may take a
@@ -108,6 +109,10 @@ func (t *Terminal) placeCustomer() {
 		}
 		return
 	}
+	if p.hidden {
+		p.hidden = false
+		p.w.Show()
+	}
 	var avoid [2]int
 	r, haveAvoid := s.Where(t.w)
 	avoid[0], avoid[1] = r.X+r.Width/2, r.Y+r.Height/2
@@ -163,6 +168,31 @@ func (t *Terminal) settleCustomer(p *custPlacement, m Monitor, gen, tries int) {
 		p.w.SetFullScreen(true)
 	}
 	t.log().Info("customer window placed", "monitor", m.String(), "fullscreen", p.full, "connected", p.list)
+}
+
+// hideCustomerIfAlone hides the customer window when every monitor left
+// holds the cashier's window (the customer's was unplugged): a window
+// manager would move it over the till. placeCustomer shows it again when
+// a monitor comes.
+func (t *Terminal) hideCustomerIfAlone() {
+	p, s := t.custPlace, t.opt.screens
+	if p == nil || p.hidden || s.Monitors == nil || s.Where == nil {
+		return
+	}
+	r, ok := s.Where(t.w)
+	if !ok {
+		return
+	}
+	ms := s.Monitors()
+	for _, m := range ms {
+		if !m.contains(r.X+r.Width/2, r.Y+r.Height/2) {
+			return
+		}
+	}
+	p.hidden = true
+	p.gen++ // a placement under way stops
+	p.w.Hide()
+	t.log().Warn("the customer window is hidden until a monitor for it is connected", "connected", monitorList(ms))
 }
 
 // monitorList is "1:HDMI-1 1920x1080+0+0, 2:HDMI-2 …" for the log.

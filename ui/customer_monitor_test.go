@@ -111,7 +111,8 @@ func (d *fakeDesk) on(w fyne.Window) Rect {
 // window on that monitor, full screen once the window manager has moved
 // it there; a monitor not connected is said once in the log and the
 // window goes on another one (never the cashier's while there is a
-// free one), and back on its own when that is connected again. The real
+// free one), and back on its own when that is connected again. With only
+// the cashier's monitor left it is hidden until a monitor comes. The real
 // window on a two-monitor X server: TestCustomerWindowOnSecondMonitor.
 func TestCustomerWindowOnItsMonitor(t *testing.T) {
 	left := Monitor{Name: "DUMMY0", X: 0, Y: 0, Width: 1280, Height: 800}
@@ -164,6 +165,18 @@ func TestCustomerWindowOnItsMonitor(t *testing.T) {
 	desk.setMonitors(left, third, right) // back, listed last now
 	changed(true)
 	placed("its monitor back", right)
+
+	desk.setMonitors(left) // only the cashier's is left: hidden, not over the till
+	changed(false)
+	if !h.term.custPlace.hidden {
+		t.Error("the customer window stays shown with only the cashier's monitor left")
+	}
+	desk.setMonitors(left, right)
+	changed(true)
+	placed("after it was hidden", right)
+	if h.term.custPlace.hidden {
+		t.Error("the customer window stays hidden with its monitor back")
+	}
 }
 
 type lockedWriter struct {

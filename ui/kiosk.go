@@ -51,6 +51,7 @@ func (t *Terminal) watchMonitors() {
 func (t *Terminal) monitorChanged(connected bool) {
 	if !connected {
 		t.log().Warn("a monitor was disconnected; the till goes on")
+		t.hideCustomerIfAlone()
 		return
 	}
 	n := len(t.fullScreens)
