@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/wxpos/wxpos/notify"
 	"github.com/wxpos/wxpos/paygate"
 	"github.com/wxpos/wxpos/paygate/gatetest"
@@ -134,34 +136,10 @@ func (q *queries) QueryRefund(ctx context.Context, no string) (pos.RefundResult,
 func TestNotificationsOutOfOrderAndTwice(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	pool := migrated(t)
-	env := gatetest.Start(t, time.Now, func(o *sandbox.Options) { o.NotifyLoopback = true; o.RefundDelay = time.Minute })
-	sink := NewNotifySink(pool)
-	rc, err := notify.NewReceiver(notify.Receiver{MchID: env.Sandbox.Profile(env.HTTP.URL).MchID,
-		V3: env.Client.NotifyParser(), Sink: sink})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fr := &front{next: rc.Handler()}
-	srv := httptest.NewServer(fr)
-	defer srv.Close()
-	gw := &queries{Gateway: paygate.NewV3(env.Client, paygate.Options{NotifyURL: srv.URL + "/notify/v3"}), n: map[string]int{}}
-
-	clk := postest.NewClock(time.Now())
-	db := openDB(t)
-	term, err := pos.New(posstore.New(db), gw, pos.Config{StoreID: "S01", TerminalID: "T01", Clock: clk,
-		Authorizer: pos.AuthorizerFunc(func(context.Context, pos.Approval, pos.Action, string) (string, error) { return "wang", nil })})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { term.Close() })
-	w, err := NewWorker(db, pool, Options{StoreID: "S01", TerminalID: "T01", Poll: time.Hour, Hint: term.Hint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go w.Run(ctx)
-	listeners(t, ctx, pool, 1, 0)
-	changes := term.Subscribe(ctx)
+	rig := newChainRig(t, ctx, func(o *sandbox.Options) { o.RefundDelay = time.Minute }, func(c *pos.Config) {
+		c.Authorizer = pos.AuthorizerFunc(func(context.Context, pos.Approval, pos.Action, string) (string, error) { return "wang", nil })
+	})
+	pool, env, sink, fr, srv, gw, clk, term, w, changes := rig.pool, rig.env, rig.sink, rig.fr, rig.srv, rig.gw, rig.clk, rig.term, rig.w, rig.changes
 
 	// The sale: its notification held at the front, confirmed by the poll.
 	fr.set(map[string]bool{"TRANSACTION.SUCCESS": true}, nil)
@@ -517,4 +495,63 @@ func TestNotifySinkGroupCommit(t *testing.T) {
 			t.Fatalf("record %d (%s): seq %d, Accept said %d", i, r.ID, r.Seq, fresh[r.ID])
 		}
 	}
+}
+
+// chainRig is terminal T01 of store S01 with notifications coming the
+// chain's way: the sandbox delivers through front (which can hold a
+// delivery back) to a receiver recording in PostgreSQL, and the
+// terminal's worker, listening, hands each over as a hint. The terminal's
+// clock stands (its own QR polls never come unless a test moves it); gw
+// counts the queries.
+type chainRig struct {
+	pool    *pgxpool.Pool
+	env     *gatetest.Env
+	sink    *NotifySink
+	fr      *front
+	srv     *httptest.Server
+	gw      *queries
+	clk     *postest.Clock
+	term    *pos.Terminal
+	w       *Worker
+	changes <-chan pos.Event
+}
+
+// newChainRig starts it; sb and cfg, when not nil, adjust the sandbox's
+// options and the terminal's config.
+func newChainRig(t *testing.T, ctx context.Context, sb func(*sandbox.Options), cfg func(*pos.Config)) *chainRig {
+	t.Helper()
+	r := &chainRig{pool: migrated(t)}
+	r.env = gatetest.Start(t, time.Now, func(o *sandbox.Options) {
+		o.NotifyLoopback = true
+		if sb != nil {
+			sb(o)
+		}
+	})
+	r.sink = NewNotifySink(r.pool)
+	rc, err := notify.NewReceiver(notify.Receiver{MchID: r.env.Sandbox.Profile(r.env.HTTP.URL).MchID,
+		V3: r.env.Client.NotifyParser(), Sink: r.sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.fr = &front{next: rc.Handler()}
+	r.srv = httptest.NewServer(r.fr)
+	t.Cleanup(r.srv.Close)
+	r.gw = &queries{Gateway: paygate.NewV3(r.env.Client, paygate.Options{NotifyURL: r.srv.URL + "/notify/v3"}), n: map[string]int{}}
+	r.clk = postest.NewClock(time.Now())
+	db := openDB(t)
+	c := pos.Config{StoreID: "S01", TerminalID: "T01", Clock: r.clk}
+	if cfg != nil {
+		cfg(&c)
+	}
+	if r.term, err = pos.New(posstore.New(db), r.gw, c); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.term.Close() })
+	if r.w, err = NewWorker(db, r.pool, Options{StoreID: "S01", TerminalID: "T01", Poll: time.Hour, Hint: r.term.Hint}); err != nil {
+		t.Fatal(err)
+	}
+	go r.w.Run(ctx)
+	listeners(t, ctx, r.pool, 1, 0)
+	r.changes = r.term.Subscribe(ctx)
+	return r
 }

@@ -2,17 +2,10 @@ package replica
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/wxpos/wxpos/notify"
-	"github.com/wxpos/wxpos/paygate"
-	"github.com/wxpos/wxpos/paygate/gatetest"
 	"github.com/wxpos/wxpos/pos"
-	"github.com/wxpos/wxpos/pos/postest"
-	"github.com/wxpos/wxpos/posstore"
-	"github.com/wxpos/wxpos/wechat/sandbox"
 )
 
 // A receiver that was down for an hour catches up from WeChat's retries,
@@ -28,33 +21,8 @@ import (
 func TestDownAnHourCatchesUpThroughPostgreSQL(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	pool := migrated(t)
-	env := gatetest.Start(t, time.Now, func(o *sandbox.Options) { o.NotifyLoopback = true })
-	sink := NewNotifySink(pool)
-	rc, err := notify.NewReceiver(notify.Receiver{MchID: env.Sandbox.Profile(env.HTTP.URL).MchID,
-		V3: env.Client.NotifyParser(), Sink: sink})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fr := &front{next: rc.Handler()}
-	srv := httptest.NewServer(fr)
-	defer srv.Close()
-	gw := &queries{Gateway: paygate.NewV3(env.Client, paygate.Options{NotifyURL: srv.URL + "/notify/v3"}), n: map[string]int{}}
-
-	clk := postest.NewClock(time.Now())
-	db := openDB(t)
-	term, err := pos.New(posstore.New(db), gw, pos.Config{StoreID: "S01", TerminalID: "T01", Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { term.Close() })
-	w, err := NewWorker(db, pool, Options{StoreID: "S01", TerminalID: "T01", Poll: time.Hour, Hint: term.Hint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go w.Run(ctx)
-	listeners(t, ctx, pool, 1, 0)
-	changes := term.Subscribe(ctx)
+	r := newChainRig(t, ctx, nil, nil)
+	pool, env, sink, fr, gw, clk, term, changes := r.pool, r.env, r.sink, r.fr, r.gw, r.clk, r.term, r.changes
 
 	down := map[string]bool{"TRANSACTION.SUCCESS": true}
 	fr.set(down, nil)
