@@ -11,14 +11,20 @@ type EventKind string
 
 // Event kinds written to the audit trail and published to subscribers.
 const (
-	EventOrder   EventKind = "order.transition"
-	EventRefund  EventKind = "refund.transition"
-	EventForce   EventKind = "order.force"   // manager force-paid / force-void
-	EventOutbox  EventKind = "outbox.change" // published only: queue length changed
-	EventCancel  EventKind = "order.cancel"  // cashier asked to cancel
-	EventReceipt EventKind = "receipt.issued"
-	EventAdopt   EventKind = "order.adopt"       // a sale of another terminal recorded here to be refunded
-	EventAck     EventKind = "order.acknowledge" // the cashier has seen an outcome resolved without them
+	EventOrder  EventKind = "order.transition"
+	EventRefund EventKind = "refund.transition"
+	EventForce  EventKind = "order.force"   // manager force-paid / force-void
+	EventOutbox EventKind = "outbox.change" // published only: queue length changed
+	// EventNotified is published only, never stored: WeChat's verified
+	// notification says an open sale of this terminal is paid, for its
+	// amount (Terminal.Notified). Nothing has moved: the query it starts
+	// does. It carries no order snapshot, so no subscriber takes it for
+	// the sale's state.
+	EventNotified EventKind = "order.notified"
+	EventCancel   EventKind = "order.cancel" // cashier asked to cancel
+	EventReceipt  EventKind = "receipt.issued"
+	EventAdopt    EventKind = "order.adopt"       // a sale of another terminal recorded here to be refunded
+	EventAck      EventKind = "order.acknowledge" // the cashier has seen an outcome resolved without them
 	// EventConflict: WeChat's order under this sale's number is another
 	// payment; the event data keeps both amounts and transaction ids.
 	EventConflict EventKind = "order.conflict"

@@ -35,6 +35,30 @@ func (t *Terminal) Hint(no string) error {
 	return nil
 }
 
+// Notice is what a verified WeChat notification says, for Notified.
+type Notice struct {
+	Ref      string // out_trade_no, or out_refund_no for a refund
+	Paid     bool   // a payment notification with trade_state SUCCESS
+	TotalFen int64  // the order total it names (payments)
+}
+
+// Notified is Hint told what the notification said. A payment notice for
+// an open sale of this terminal, for that sale's very amount, is first
+// published as EventNotified, so that the cashier's screen can say WeChat
+// reports the customer paid while the query that settles the sale is on
+// its way (or retried, when WeChat's API fails and its notifications get
+// through). A notice for another amount is only a hint; only a query
+// moves a sale.
+func (t *Terminal) Notified(n Notice) error {
+	if n.Paid {
+		if o, err := t.store.Order(n.Ref); err == nil && !o.State.Terminal() && o.AmountFen == n.TotalFen {
+			t.bus.publish(Event{Time: t.clk.Now(), Kind: EventNotified, Ref: n.Ref, Actor: "wechat",
+				Reason: "notified paid " + FormatYuan(n.TotalFen)})
+		}
+	}
+	return t.Hint(n.Ref)
+}
+
 // sleepOrHint is sleep for a live QR poll that a notification cuts short.
 // ok is false when ctx ended; hinted says the notification's hint woke it.
 func (t *Terminal) sleepOrHint(ctx context.Context, d time.Duration, p *Payment) (ok, hinted bool) {
