@@ -152,7 +152,7 @@ func (c *Checkout) relay(ctx context.Context, no string, lp *livePayment, events
 			if !ok {
 				return
 			}
-			if isTransition(e) && !r.send(e.Order) {
+			if !r.event(e) {
 				return
 			}
 		case <-done:
@@ -205,6 +205,35 @@ func (r *relay) send(o *pos.Order) bool {
 	return !o.State.Terminal() && o.State != pos.StateConflict // a conflict waits for the manager, not the screen
 }
 
+// event passes on what the screen shows of core event e.
+func (r *relay) event(e pos.Event) bool {
+	switch {
+	case isTransition(e):
+		return r.send(e.Order)
+	case e.Kind == pos.EventNotified:
+		return r.notified(e)
+	}
+	return true
+}
+
+// notified tells the screen that WeChat's verified notification says the
+// customer paid this sale (pos.Terminal.Notified): it can say so while
+// the query that settles the sale is on its way. The state shown stays
+// the last one sent.
+func (r *relay) notified(e pos.Event) bool {
+	if e.Ref != r.no || r.last == nil || r.last.State.Terminal() || r.notRecorded {
+		return true
+	}
+	u := r.c.update(r.last, r.lp)
+	u.Notified = true
+	select {
+	case r.out <- u:
+		return true
+	case <-r.ctx.Done():
+		return false
+	}
+}
+
 // answered handles the end of the payment's own call: an answer the store
 // could not write is shown as such before anything else.
 func (r *relay) answered() bool {
@@ -230,7 +259,7 @@ func (r *relay) drain() bool {
 			if !ok {
 				return false
 			}
-			if isTransition(e) && !r.send(e.Order) {
+			if !r.event(e) {
 				return false
 			}
 		default:

@@ -301,6 +301,41 @@ func TestQRPaid(t *testing.T) {
 	}
 }
 
+// TestQRNotifiedThenPaid: WeChat's notification that the customer paid
+// reaches the screen before the query confirms it — the cashier reads
+// so, the code stays (the sale is not paid until confirmed), the line
+// outlives the next poll's update and a close at the deadline, and the
+// confirmed sale opens the receipt. A failed sale says why, not "paid".
+func TestQRNotifiedThenPaid(t *testing.T) {
+	h := newHarness(t)
+	s, no := startQR(t, h, "25", 10*time.Minute)
+	if s.progress.Text == zh(msgQRNotified) {
+		t.Fatal("the screen says paid before any notification")
+	}
+	h.fake.emit(no, Update{State: StateShowingQR, CodeURL: "weixin://wxpay/bizpayurl?pr=Ab12Cd3", Notified: true})
+	h.waitFor("the notified line", func() bool { return s.progress.Text == zh(msgQRNotified) })
+	if s.progress.Importance != widget.SuccessImportance || !s.img.Visible() || h.term.cur != screen(s) {
+		t.Errorf("notified: importance %v, code visible %v, screen %T", s.progress.Importance, s.img.Visible(), h.term.cur)
+	}
+	h.fake.emit(no, Update{State: StateShowingQR, CodeURL: "weixin://wxpay/bizpayurl?pr=Ab12Cd3"})
+	h.fake.emit(no, Update{State: StateClosing, Reason: ReasonExpired})
+	h.waitFor("closing", func() bool { return s.state == StateClosing })
+	if s.progress.Text != zh(msgQRNotified) {
+		t.Errorf("after the next poll and the close: %q, want the notified line", s.progress.Text)
+	}
+	h.fake.emit(no, Update{State: StatePaid})
+	h.waitFor("receipt", onScreen[*receiptScreen](h))
+
+	h2 := newHarness(t)
+	s2, no2 := startQR(t, h2, "25", 10*time.Minute)
+	h2.fake.emit(no2, Update{State: StateShowingQR, Notified: true})
+	h2.fake.emit(no2, Update{State: StateFailed, Reason: ReasonNotEnough})
+	h2.waitFor("failed", func() bool { return s2.done })
+	if s2.progress.Text != "" || s2.reason.Text != zh(reasonMsg(ReasonNotEnough)) {
+		t.Errorf("failed after a notice: progress %q, reason %q", s2.progress.Text, s2.reason.Text)
+	}
+}
+
 func TestQREnds(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -200,6 +200,35 @@ func TestPosQRPaid(t *testing.T) {
 	}
 }
 
+// TestPosQRNotifiedWhileQueriesFail: the customer pays the QR while
+// WeChat's query API answers 500; the verified notification (here handed
+// to the core as the receiver would) puts "WeChat says paid — confirming"
+// on the screen at once, through the real counter, with the sale still
+// open; once a query answers, the receipt opens.
+func TestPosQRNotifiedWhileQueriesFail(t *testing.T) {
+	r := newPosRig(t, nil)
+	r.typeText("23")
+	r.key(fyne.KeyF2)
+	s := screenAs[*qrScreen](r.harness)
+	r.waitFor("QR", func() bool { return s.state == StateShowingQR && s.codeURL != "" })
+	no := r.term.pay.outTradeNo
+	if err := r.env.Sandbox.AddFault(sandbox.Fault{Path: "/v3/pay/transactions/out-trade-no/" + no, Status: 500, Count: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.env.Sandbox.PayNative(s.codeURL); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.core.Notified(pos.Notice{Ref: no, Paid: true, TotalFen: 2300}); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor("the notified line", func() bool { return s.progress.Text == zh(msgQRNotified) })
+	if o, err := r.core.Order(no); err != nil || o.State.Terminal() {
+		t.Fatalf("the sale is %v (%v) on the notification alone", o.State, err)
+	}
+	r.env.Sandbox.ClearFaults()
+	r.waitFor("receipt", onScreen[*receiptScreen](r.harness))
+}
+
 func TestPosQRExpired(t *testing.T) {
 	clk := postest.NewClock(time.Now())
 	r := newPosRig(t, clk)

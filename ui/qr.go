@@ -41,6 +41,9 @@ type qrScreen struct {
 	codeURL  string
 	deadline time.Time
 	done     bool
+	// notified: WeChat's notification says the customer paid; the
+	// screen says so until the confirmed sale opens the receipt.
+	notified bool
 }
 
 // newQRScreen builds the screen; reset arms it for a sale.
@@ -84,7 +87,8 @@ func newQRScreen(t *Terminal) *qrScreen {
 // reset arms the screen for sale: no order yet, so no code to show.
 func (s *qrScreen) reset(sale Sale) {
 	s.sale = sale
-	s.state, s.codeURL, s.deadline, s.done = "", "", time.Time{}, false
+	s.state, s.codeURL, s.deadline, s.done, s.notified = "", "", time.Time{}, false, false
+	s.progress.Importance = widget.MediumImportance
 	s.amount.SetFen(sale.TotalFen)
 	s.img.Image = nil
 	s.img.Hide()
@@ -159,6 +163,11 @@ func (s *qrScreen) update(u Update) {
 	if !u.Deadline.IsZero() {
 		s.deadline = u.Deadline
 	}
+	if u.Notified && !s.done {
+		s.notified = true
+		s.progress.Importance = widget.SuccessImportance
+	}
+	defer s.showNotified()
 	switch u.State {
 	case StateShowingQR:
 		if u.CodeURL != "" && u.CodeURL != s.codeURL {
@@ -185,6 +194,15 @@ func (s *qrScreen) update(u Update) {
 		s.ended.Refresh()
 	case StateFailed, StateConflict:
 		s.finish(c.T(reasonMsg(u.Reason)))
+	}
+}
+
+// showNotified puts WeChat's word that the customer paid where the
+// progress goes, over "closing" too: a QR closed at its deadline while the
+// query could not confirm the payment is found paid by the close.
+func (s *qrScreen) showNotified() {
+	if s.notified && !s.done {
+		s.progress.SetText(s.t.cat.T(msgQRNotified))
 	}
 }
 

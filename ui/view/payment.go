@@ -75,6 +75,9 @@ type Update struct {
 	Reason Reason
 	// Receipt is set when State is PAID.
 	Receipt *receipt.Receipt
+	// Notified: WeChat's verified notification says the customer paid this
+	// amount; the sale is not PAID until the query confirming it answers.
+	Notified bool
 }
 
 // Record is one sale as history lists it.
