@@ -94,7 +94,7 @@ func (e *Env) ServeNotifications(ctx context.Context, ln net.Listener, term *pos
 	if !chain && term != nil {
 		go func() {
 			followed <- notify.Follow(ctx, sink, hintConsumer, rc.Accepted(), 30*time.Second, func(_ context.Context, r notify.Record) {
-				if err := term.Hint(r.Ref()); err != nil {
+				if err := term.Notified(noticeOf(r)); err != nil {
 					e.Logger.Warn("notify: hint", "ref", r.Ref(), "err", err)
 				}
 			})
@@ -180,4 +180,14 @@ func (e *Env) startNotifications(ctx context.Context, term *pos.Terminal) error 
 		}
 	}()
 	return nil
+}
+
+// noticeOf is what recorded (verified) notification r tells the terminal:
+// a payment's state and amount, so that the screen can say WeChat reports
+// it paid before the query settles it; a refund's number only.
+func noticeOf(r notify.Record) pos.Notice {
+	if r.Kind == notify.KindRefund {
+		return pos.Notice{Ref: r.OutRefundNo}
+	}
+	return pos.Notice{Ref: r.OutTradeNo, Paid: r.State == "SUCCESS", TotalFen: r.TotalFen}
 }

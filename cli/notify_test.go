@@ -483,3 +483,24 @@ func migrateDSN(ctx context.Context, dsn string) error {
 	_, err = replica.Migrate(ctx, pool)
 	return err
 }
+
+// noticeOf passes on a payment notification's state and amount (the
+// screen may say "paid" only for SUCCESS at the sale's own amount) and a
+// refund's number alone.
+func TestNoticeOf(t *testing.T) {
+	for _, tc := range []struct {
+		r    notify.Record
+		want pos.Notice
+	}{
+		{notify.Record{Kind: notify.KindPay, OutTradeNo: "PS1-T1-A-1", State: "SUCCESS", TotalFen: 2600},
+			pos.Notice{Ref: "PS1-T1-A-1", Paid: true, TotalFen: 2600}},
+		{notify.Record{Kind: notify.KindPay, OutTradeNo: "PS1-T1-A-2", State: "NOTPAY", TotalFen: 2600},
+			pos.Notice{Ref: "PS1-T1-A-2", TotalFen: 2600}},
+		{notify.Record{Kind: notify.KindRefund, OutTradeNo: "PS1-T1-A-1", OutRefundNo: "RS1-T1-A-1", State: "SUCCESS", TotalFen: 2600, RefundFen: 100},
+			pos.Notice{Ref: "RS1-T1-A-1"}},
+	} {
+		if got := noticeOf(tc.r); got != tc.want {
+			t.Errorf("noticeOf(%+v) = %+v, want %+v", tc.r, got, tc.want)
+		}
+	}
+}

@@ -666,8 +666,9 @@ func (e *Env) startReplication(ctx context.Context) (*replica.Worker, error) {
 	w, err := replica.NewWorker(st, pool, replica.Options{
 		StoreID: e.Config.Store.ID, TerminalID: e.Config.Store.TerminalID, Logger: e.Logger,
 		// Notifications the store's receiver recorded about this
-		// terminal's orders and refunds: the terminal queries and settles.
-		Hint: term.Hint,
+		// terminal's orders and refunds: the terminal shows a payment
+		// WeChat reported, then queries and settles.
+		Hint: term.Notified,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("replica: %w", err)

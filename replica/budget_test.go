@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/wxpos/wxpos/pos"
 )
 
 // A terminal's connection budget (docs/CHAIN.md, "Connection budget"):
@@ -39,7 +41,7 @@ func TestConnectionBudget(t *testing.T) {
 			}
 			defer pool.Close()
 			c := newCounter(t, "S01", "T01")
-			w := newWorker(t, c, pool, Options{Poll: 10 * time.Millisecond, Hint: func(string) error { return nil }})
+			w := newWorker(t, c, pool, Options{Poll: 10 * time.Millisecond, Hint: func(pos.Notice) error { return nil }})
 			runCtx, stop := context.WithCancel(ctx)
 			done := make(chan struct{})
 			go func() { defer close(done); w.Run(runCtx) }()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wxpos/wxpos/notify"
+	"github.com/wxpos/wxpos/pos"
 )
 
 // A terminal's notification cursor moves past the other terminals' and
@@ -31,7 +32,7 @@ func TestHintCursorPassesOthers(t *testing.T) {
 	var mu sync.Mutex
 	handed := map[string]int{}
 	w, err := NewWorker(openDB(t), poolAs(t, admin, login.Role), Options{StoreID: "S01", TerminalID: "T01",
-		Hint: func(no string) error { mu.Lock(); handed[no]++; mu.Unlock(); return nil }})
+		Hint: func(n pos.Notice) error { mu.Lock(); handed[n.Ref]++; mu.Unlock(); return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/wxpos/wxpos/notify"
+	"github.com/wxpos/wxpos/pos"
 )
 
 // hinted runs a worker for S01/T01 with no events and a Poll and
@@ -21,7 +22,7 @@ func hinted(t *testing.T, ctx context.Context, pool *pgxpool.Pool, poll time.Dur
 	hints := make(chan string, 16)
 	w, err := NewWorker(openDB(t), pool, Options{StoreID: "S01", TerminalID: "T01", Poll: poll, HintEvery: poll,
 		RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond,
-		Hint: func(no string) error { hints <- no; return nil }})
+		Hint: func(n pos.Notice) error { hints <- n.Ref; return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +177,7 @@ func TestIdleWorkerSendsNothing(t *testing.T) {
 	const poll = 20 * time.Millisecond
 	hints := make(chan string, 4)
 	w, err := NewWorker(openDB(t), pool, Options{StoreID: "S01", TerminalID: "T01", Poll: poll,
-		Hint: func(no string) error { hints <- no; return nil }})
+		Hint: func(n pos.Notice) error { hints <- n.Ref; return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -447,9 +447,9 @@ func (w *Worker) pullHints(ctx context.Context) error {
 		if err != nil || len(nos) == 0 {
 			return err
 		}
-		for _, no := range nos {
-			if err := w.o.Hint(no); err != nil {
-				w.o.Logger.Warn("replicate: hint", "ref", no, "err", err)
+		for _, n := range nos {
+			if err := w.o.Hint(n); err != nil {
+				w.o.Logger.Warn("replicate: hint", "ref", n.Ref, "err", err)
 			}
 		}
 		if len(nos) < hintBatch {
@@ -472,18 +472,20 @@ func (w *Worker) pullHints(ctx context.Context) error {
 // and a row committed later has a higher seq. With rows of its own, the
 // cursor moves only after they are handed over (pullHints).
 const pullSince = `WITH head AS (SELECT notifications_head() AS top),
-own AS (SELECT seq, kind, out_trade_no, out_refund_no FROM notifications
+own AS (SELECT seq, kind, out_trade_no, out_refund_no, state, total_fen FROM notifications
 	WHERE seq > $1 AND ((kind = 'pay' AND out_trade_no LIKE $2) OR (kind = 'refund' AND out_refund_no LIKE $3))
 	ORDER BY seq LIMIT $4),
 moved AS (INSERT INTO notify_cursors (consumer, seq) SELECT $5, top FROM head WHERE top > $1 AND NOT EXISTS (SELECT FROM own)
 	ON CONFLICT (consumer) DO UPDATE SET seq = GREATEST(notify_cursors.seq, EXCLUDED.seq))
-SELECT head.top, coalesce(own.seq, 0), coalesce(own.kind, ''), coalesce(own.out_trade_no, ''), coalesce(own.out_refund_no, '')
+SELECT head.top, coalesce(own.seq, 0), coalesce(own.kind, ''), coalesce(own.out_trade_no, ''), coalesce(own.out_refund_no, ''),
+	coalesce(own.state, ''), coalesce(own.total_fen, 0)
 FROM head LEFT JOIN own ON true ORDER BY own.seq`
 
-// hintsSince runs pullSince: the head it saw, the numbers of the
-// terminal's own notifications after at (oldest first) and the last one's
-// seq.
-func (w *Worker) hintsSince(ctx context.Context, consumer string, at uint64) (top int64, nos []string, last int64, err error) {
+// hintsSince runs pullSince: the head it saw, what the terminal's own
+// notifications after at say (oldest first) and the last one's seq. Only
+// the receiver's role writes notifications, after verifying them, so a
+// row's state and amount are WeChat's.
+func (w *Worker) hintsSince(ctx context.Context, consumer string, at uint64) (top int64, nos []pos.Notice, last int64, err error) {
 	rows, err := w.pool.Query(ctx, pullSince, int64(at),
 		pos.NumberPrefix("P", w.o.StoreID, w.o.TerminalID)+"%", pos.NumberPrefix("R", w.o.StoreID, w.o.TerminalID)+"%",
 		hintBatch, consumer)
@@ -491,16 +493,16 @@ func (w *Worker) hintsSince(ctx context.Context, consumer string, at uint64) (to
 		return 0, nil, 0, fmt.Errorf("notifications: %w", err)
 	}
 	err = forRows(rows, func(rows pgx.Rows) error {
-		var seq int64
-		var kind, trade, refund string
-		if err := rows.Scan(&top, &seq, &kind, &trade, &refund); err != nil || seq == 0 {
+		var seq, total int64
+		var kind, trade, refund, state string
+		if err := rows.Scan(&top, &seq, &kind, &trade, &refund, &state, &total); err != nil || seq == 0 {
 			return err
 		}
 		last = seq
 		if notify.Kind(kind) == notify.KindRefund {
-			nos = append(nos, refund)
+			nos = append(nos, pos.Notice{Ref: refund})
 		} else {
-			nos = append(nos, trade)
+			nos = append(nos, pos.Notice{Ref: trade, Paid: state == "SUCCESS", TotalFen: total})
 		}
 		return nil
 	})

@@ -547,7 +547,7 @@ func newChainRig(t *testing.T, ctx context.Context, sb func(*sandbox.Options), c
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.term.Close() })
-	if r.w, err = NewWorker(db, r.pool, Options{StoreID: "S01", TerminalID: "T01", Poll: time.Hour, Hint: r.term.Hint}); err != nil {
+	if r.w, err = NewWorker(db, r.pool, Options{StoreID: "S01", TerminalID: "T01", Poll: time.Hour, Hint: r.term.Notified}); err != nil {
 		t.Fatal(err)
 	}
 	go r.w.Run(ctx)

@@ -75,6 +75,12 @@ func TestDownAnHourCatchesUpThroughPostgreSQL(t *testing.T) {
 	if gw.count(p.OutTradeNo()) <= asked {
 		t.Error("the sale moved to PAID without a query after its notification")
 	}
+	// The worker handed over what the notification said, not only its
+	// number: the terminal published "WeChat says paid" before the PAID
+	// its query brought.
+	if !notifiedBeforePaid(t, ctx, changes, p.OutTradeNo()) {
+		t.Error("no EventNotified before the sale's PAID")
+	}
 	ns := env.Sandbox.Notifications()
 	if len(ns) != 1 || !ns[0].Delivered || ns[0].Attempts < 7 {
 		t.Errorf("sandbox notifications %+v, want one delivered after ≥ 7 attempts", ns)
@@ -86,5 +92,26 @@ func TestDownAnHourCatchesUpThroughPostgreSQL(t *testing.T) {
 	waitCursor(t, ctx, sink, "terminal:S01/T01", recs[0].Seq)
 	if fs, err := sink.Refusals(ctx, 10); err != nil || len(fs) != 0 {
 		t.Errorf("refusals %+v, %v; want none (the front answered for the receiver while it was down)", fs, err)
+	}
+}
+
+// notifiedBeforePaid reads events until sale no's PAID and reports
+// whether an EventNotified about it came first.
+func notifiedBeforePaid(t *testing.T, ctx context.Context, events <-chan pos.Event, no string) bool {
+	t.Helper()
+	notified := false
+	for {
+		select {
+		case e := <-events:
+			switch {
+			case e.Kind == pos.EventNotified && e.Ref == no:
+				notified = true
+			case e.Kind == pos.EventOrder && e.Order != nil && e.Order.OutTradeNo == no && e.Order.State == pos.StatePaid:
+				return notified
+			}
+		case <-ctx.Done():
+			t.Fatalf("no PAID event for %s", no)
+			return false
+		}
 	}
 }

@@ -60,11 +60,11 @@ func TestNotificationThroughPostgreSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { term.Close() })
-		hints := func(no string) error {
+		hints := func(n pos.Notice) error {
 			if id != "T01" {
-				t.Errorf("terminal %s was handed %s", id, no)
+				t.Errorf("terminal %s was handed %s", id, n.Ref)
 			}
-			return term.Hint(no)
+			return term.Notified(n)
 		}
 		w, err := NewWorker(db, pool, Options{StoreID: "S01", TerminalID: id, Poll: time.Hour, Hint: hints})
 		if err != nil {

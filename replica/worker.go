@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/wxpos/wxpos/internal/ident"
+	"github.com/wxpos/wxpos/pos"
 	"github.com/wxpos/wxpos/shift"
 	"github.com/wxpos/wxpos/shiftstore"
 	"github.com/wxpos/wxpos/storage"
@@ -42,14 +43,15 @@ type Options struct {
 	RetryMax    time.Duration // backoff cap while the server is down; 30 s
 	PushTimeout time.Duration // deadline of one push (one PostgreSQL transaction); 15 s
 
-	// Hint, when set, receives the number of every notification recorded
-	// in PostgreSQL (NotifySink) about an order or refund this terminal
-	// minted — pos.Terminal.Hint, which queries and settles — read after
+	// Hint, when set, receives what every notification recorded in
+	// PostgreSQL (NotifySink) about an order or refund this terminal
+	// minted says — pos.Terminal.Notified, which tells the screen and
+	// queries to settle — read after
 	// each push that leaves nothing to push, from the terminal's cursor in
 	// notify_cursors: at once when NotifySink's NOTIFY arrives (Run
 	// LISTENs on NotifyChannel), else at the next poll. Nil:
 	// notifications are not pulled.
-	Hint func(no string) error
+	Hint func(pos.Notice) error
 
 	Logger *slog.Logger     // default: discard
 	Now    func() time.Time // default: time.Now
