@@ -205,7 +205,7 @@ var messages = map[msg]translation{
 	msgQRExpires:     {"%d:%02d 后过期", "Expires in %d:%02d"},
 	msgQRExpired:     {"二维码已过期，顾客未付款。按 F2 生成新二维码", "The QR code expired; the customer did not pay. F2 makes a new one"},
 	msgQRClosing:     {"正在关闭订单…", "Closing the order…"},
-	msgQRNotified:    {"微信通知：顾客已付款，正在向微信确认…", "WeChat says the customer has paid — confirming with WeChat…"},
+	msgQRNotified:    {"微信通知已付款\n正在确认…", "WeChat says paid\nconfirming…"},
 	msgQRClosed:      {"订单已关闭，顾客未付款", "Order closed; the customer did not pay"},
 	msgQRNew:         {"新二维码 F2", "New QR code F2"},
 	msgQRExpiredHead: {"二维码已过期", "QR code expired"},

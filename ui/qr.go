@@ -64,6 +64,7 @@ func newQRScreen(t *Terminal) *qrScreen {
 	s.img.SetMinSize(fyne.NewSize(qrSize, qrSize))
 	s.expires.Alignment = fyne.TextAlignCenter
 	s.progress.Alignment = fyne.TextAlignCenter
+	s.progress.Wrapping = fyne.TextWrapWord
 	s.reason.Alignment = fyne.TextAlignCenter
 	s.reason.Importance = widget.DangerImportance
 	s.reason.Wrapping = fyne.TextWrapWord
