@@ -281,6 +281,7 @@ type listed struct {
 	Dir        string
 	Export     string
 	GoFiles    []string
+	CgoFiles   []string // checked too, with C's names left unresolved (FakeImportC)
 	Module     *struct{ Main bool }
 }
 
@@ -297,7 +298,7 @@ var moduleOnce = sync.OnceValues(func() (*module, error) {
 		return nil, fmt.Errorf("go env GOMOD: %w", err)
 	}
 	root := filepath.Dir(strings.TrimSpace(string(out)))
-	cmd := exec.Command("go", "list", "-e", "-export", "-deps", "-json=ImportPath,Dir,Export,GoFiles,Module", "./...")
+	cmd := exec.Command("go", "list", "-e", "-export", "-deps", "-json=ImportPath,Dir,Export,GoFiles,CgoFiles,Module", "./...")
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -354,7 +355,7 @@ func (m *module) Import(path string) (*types.Package, error) {
 	if c != nil {
 		return c.pkg, nil
 	}
-	c, err := m.check(path, l.Dir, l.GoFiles)
+	c, err := m.check(path, l.Dir, append(slices.Clip(l.GoFiles), l.CgoFiles...))
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +390,9 @@ func (m *module) check(path, dir string, names []string) (*checked, error) {
 		}
 		c.files = append(c.files, f)
 	}
-	conf := types.Config{Importer: m}
+	// A cgo file (window_monitor_x11.go) is checked like the others; what
+	// it names in package C is left unresolved, without an error.
+	conf := types.Config{Importer: m, FakeImportC: true}
 	pkg, err := conf.Check(path, m.fset, c.files, c.info)
 	if err != nil {
 		return nil, fmt.Errorf("type-check %s: %w", path, err)
