@@ -94,7 +94,9 @@ func (q *qrPoll) wait(ctx context.Context, t *Terminal, p *Payment, deadline tim
 	wait := min(q.interval, deadline.Sub(t.clk.Now()))
 	if q.announced > 0 {
 		wait = min(wait, q.announced)
-		q.announced *= 2
+		// Capped where it stops mattering (the interval never passes
+		// QRPollMax), so doubling through a long wait cannot overflow.
+		q.announced = min(q.announced*2, t.cfg.QRPollMax)
 	}
 	ok, hinted := t.sleepOrHint(ctx, wait, p)
 	if hinted && q.announced == 0 {
