@@ -36,17 +36,9 @@ func TestKioskSurvivesMonitorUnplug(t *testing.T) {
 	w := startWindow(t, display, dir)
 	fills := func(when string) {
 		t.Helper()
-		// The window may still be moving back: ask a few times.
-		var geom string
-		for range 50 {
-			geom = w.xdotool(10*time.Second, "search", "--name", "^wxpos", "getwindowgeometry", "--shell")
-			if strings.Contains(geom, "X=0\n") && strings.Contains(geom, "Y=0\n") &&
-				strings.Contains(geom, "WIDTH=1280\n") && strings.Contains(geom, "HEIGHT=800\n") {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
+		if geom, ok := w.waitGeometry("^wxpos", 0, 0, 1280, 800); !ok {
+			t.Fatalf("%s: the window does not fill the 1280×800 monitor:\n%s", when, geom)
 		}
-		t.Fatalf("%s: the window does not fill the 1280×800 monitor:\n%s", when, geom)
 	}
 	fills("at start")
 

@@ -40,16 +40,9 @@ func TestCustomerWindowOnSecondMonitor(t *testing.T) {
 	fills := func(when string) {
 		t.Helper()
 		w.log.waitFor(t, when+": the placement", 30*time.Second, `msg="customer window placed" monitor="DUMMY1 1280x800\+1280\+0" fullscreen=true`)
-		var geom string
-		for range 50 { // the window may still be settling: ask a few times
-			geom = w.xdotool(10*time.Second, "search", "--name", "customer display", "getwindowgeometry", "--shell")
-			if strings.Contains(geom, "X=1280\n") && strings.Contains(geom, "Y=0\n") &&
-				strings.Contains(geom, "WIDTH=1280\n") && strings.Contains(geom, "HEIGHT=800\n") {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
+		if geom, ok := w.waitGeometry("customer display", 1280, 0, 1280, 800); !ok {
+			t.Fatalf("%s: the customer window does not fill DUMMY1 (1280×800 at 1280,0):\n%s", when, geom)
 		}
-		t.Fatalf("%s: the customer window does not fill DUMMY1 (1280×800 at 1280,0):\n%s", when, geom)
 	}
 	fills("at start")
 	cashier := w.xdotool(10*time.Second, "search", "--name", "^wxpos [^/]*$", "getwindowgeometry", "--shell")

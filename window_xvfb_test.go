@@ -238,6 +238,23 @@ func (w *realWindow) xdotool(limit time.Duration, args ...string) string {
 }
 
 // kill ends the window as a power cut would (SIGKILL), once.
+// waitGeometry asks xdotool for the geometry of the window whose name
+// matches name until it is width×height at x,y — a window may still be
+// moving or going full screen — and returns the last answer and whether
+// it got there (50 tries, 100 ms apart).
+func (w *realWindow) waitGeometry(name string, x, y, width, height int) (string, bool) {
+	var geom string
+	for range 50 {
+		geom = w.xdotool(10*time.Second, "search", "--name", name, "getwindowgeometry", "--shell")
+		if strings.Contains(geom, fmt.Sprintf("X=%d\n", x)) && strings.Contains(geom, fmt.Sprintf("Y=%d\n", y)) &&
+			strings.Contains(geom, fmt.Sprintf("WIDTH=%d\n", width)) && strings.Contains(geom, fmt.Sprintf("HEIGHT=%d\n", height)) {
+			return geom, true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return geom, false
+}
+
 func (w *realWindow) kill() {
 	select {
 	case <-w.done:
