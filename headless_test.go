@@ -23,12 +23,7 @@ func TestHeadlessBuild(t *testing.T) {
 		}
 	}
 
-	bin := filepath.Join(t.TempDir(), "wxpos")
-	build := exec.Command("go", "build", "-tags", "headless", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildHeadless(t, filepath.Join(t.TempDir(), "wxpos"))
 	f, err := elf.Open(bin)
 	if err != nil {
 		t.Fatal(err)
@@ -40,11 +35,70 @@ func TestHeadlessBuild(t *testing.T) {
 	}
 
 	code, out, errOut := runBinary(t, bin, []string{"DISPLAY=:0"})
-	want := "wxpos: this wxpos is the headless build (-tags headless): every command, no window; the till needs the desktop build: wxpos --help\n"
+	want := "wxpos: this wxpos is the headless build (-tags headless): every command, no window; the till needs the desktop build, installed as wxpos-window beside it or in ../lib/wxpos/: wxpos --help\n"
 	if code != 1 || out != "" || errOut != want {
 		t.Fatalf("no command: exit %d\nstdout %q\nstderr %q\nwant exit 1 and %q", code, out, errOut, want)
 	}
 	if code, out, errOut := runBinary(t, bin, nil, "version"); code != 0 || !strings.HasPrefix(out, "wxpos ") {
 		t.Fatalf("version: exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+}
+
+// buildHeadless builds the headless binary at bin.
+func buildHeadless(t *testing.T, bin string) string {
+	t.Helper()
+	build := exec.Command("go", "build", "-tags", "headless", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestHeadlessHandsTheWindowOver: installed as the .deb installs it —
+// the headless build as bin/wxpos, the desktop build as
+// lib/wxpos/wxpos-window — `wxpos` alone runs the window binary in its
+// place, with the same arguments, and every command stays the headless
+// build's. A stand-in script plays the window: it prints what it was given.
+func TestHeadlessHandsTheWindowOver(t *testing.T) {
+	root := t.TempDir()
+	bin := buildHeadless(t, filepath.Join(root, "usr", "bin", "wxpos"))
+	window := filepath.Join(root, "usr", "lib", "wxpos", "wxpos-window")
+	if err := os.MkdirAll(filepath.Dir(window), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(window, []byte("#!/bin/sh\necho \"window pid $$ argv0 $0 args $*\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// Not executable: not the window; the headless build says so itself.
+	if code, out, errOut := runBinary(t, bin, nil); code != 1 || out != "" || !strings.Contains(errOut, "headless build") {
+		t.Fatalf("non-executable window: exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	if err := os.Chmod(window, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runBinary(t, bin, nil, "--data", "/srv/till", "--verbose")
+	if code != 0 || errOut != "" || !strings.HasSuffix(out, " args --data /srv/till --verbose\n") || !strings.HasPrefix(out, "window pid ") {
+		t.Fatalf("no command: exit %d\nstdout %q\nstderr %q\nwant the window given --data /srv/till --verbose", code, out, errOut)
+	}
+	// A command is the headless build's own, whatever is installed.
+	if code, out, errOut := runBinary(t, bin, nil, "version"); code != 0 || !strings.HasPrefix(out, "wxpos ") {
+		t.Fatalf("version: exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	// Through a symlink (/usr/local/bin/wxpos → the package's), and with
+	// the window beside the binary (an unpacked build).
+	link := filepath.Join(root, "wxpos")
+	if err := os.Symlink(bin, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, out, _ := runBinary(t, link, nil); !strings.HasPrefix(out, "window pid ") {
+		t.Fatalf("through a symlink: stdout %q, want the window", out)
+	}
+	if err := os.Rename(window, filepath.Join(filepath.Dir(bin), "wxpos-window")); err != nil {
+		t.Fatal(err)
+	}
+	if _, out, _ := runBinary(t, bin, nil); !strings.HasPrefix(out, "window pid ") {
+		t.Fatalf("window beside the binary: stdout %q, want the window", out)
 	}
 }

@@ -20,8 +20,9 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	root := cli.NewRoot(runWindow)
+	handOff(root, os.Args[1:]) // before any signal is caught: the window may take this process over
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Execute(ctx, root)
 	stop()
 	os.Exit(code)

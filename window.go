@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"github.com/go-gl/glfw/v3.3/glfw"
+	"github.com/spf13/cobra"
 
 	"github.com/wxpos/wxpos/cli"
 	"github.com/wxpos/wxpos/counter"
@@ -18,6 +19,9 @@ import (
 	"github.com/wxpos/wxpos/pricing"
 	"github.com/wxpos/wxpos/ui"
 )
+
+// handOff is the headless build's (headless.go): this build is the window.
+func handOff(*cobra.Command, []string) {}
 
 // runWindow is `wxpos` with no command: the cashier window.
 func runWindow(ctx context.Context, env *cli.Env) error {

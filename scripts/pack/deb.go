@@ -9,15 +9,19 @@ import (
 	_ "github.com/goreleaser/nfpm/v2/deb" // registers the deb packager
 )
 
-// writeDeb packages bin as packaging/nfpm.yaml says. The config's ${VERSION},
-// ${BIN} and ${ARCH} come from the flags; its relative paths are the
+// writeDeb packages bin (the headless build) and window (the desktop
+// build) as packaging/nfpm.yaml says. The config's ${VERSION}, ${BIN},
+// ${WINDOW} and ${ARCH} come from the flags; its relative paths are the
 // repository root's.
-func writeDeb(root, out, version, bin, arch string) error {
-	if bin == "" {
-		return fmt.Errorf("deb: -bin is required")
+func writeDeb(root, out, version, bin, window, arch string) error {
+	if bin == "" || window == "" {
+		return fmt.Errorf("deb: -bin and -window are required")
 	}
 	bin, err := filepath.Abs(bin)
 	if err != nil {
+		return err
+	}
+	if window, err = filepath.Abs(window); err != nil {
 		return err
 	}
 	if version == "" {
@@ -34,7 +38,7 @@ func writeDeb(root, out, version, bin, arch string) error {
 	if err := os.Chdir(root); err != nil {
 		return err
 	}
-	vars := map[string]string{"VERSION": version, "BIN": bin, "ARCH": arch}
+	vars := map[string]string{"VERSION": version, "BIN": bin, "WINDOW": window, "ARCH": arch}
 	cfg, err := nfpm.ParseFileWithEnvMapping("packaging/nfpm.yaml", func(k string) string { return vars[k] })
 	if err != nil {
 		return err

@@ -1,7 +1,7 @@
 // Command pack makes what the installers of wxpos are built from:
 //
 //	go run . syso -o ../../rsrc_windows_amd64.syso -version 0.1.0
-//	go run . deb -o wxpos.deb -bin /tmp/wxpos -version 0.1.0
+//	go run . deb -o wxpos.deb -bin /tmp/wxpos -window /tmp/wxpos-window -version 0.1.0
 //	go run . zip -o wxpos.zip wxpos.exe=/tmp/wxpos.exe README.md=../../docs/windows.md
 //
 // syso writes the Windows resource object the Go linker picks up beside
@@ -36,7 +36,8 @@ func main() {
 	root := fs.String("root", "../..", "the repository root")
 	out := fs.String("o", "", "the file to write")
 	version := fs.String("version", "", "the version (default: FyneApp.toml's)")
-	bin := fs.String("bin", "", "deb: the Linux wxpos binary to package")
+	bin := fs.String("bin", "", "deb: the Linux headless build, installed as /usr/bin/wxpos")
+	window := fs.String("window", "", "deb: the Linux desktop build, installed as /usr/lib/wxpos/wxpos-window")
 	arch := fs.String("arch", "amd64", "the architecture (Go's name)")
 	fs.Parse(os.Args[2:])
 	if *out == "" {
@@ -48,7 +49,7 @@ func main() {
 	case "syso":
 		err = writeSyso(*root, *out, *version, *arch)
 	case "deb":
-		err = writeDeb(*root, *out, *version, *bin, *arch)
+		err = writeDeb(*root, *out, *version, *bin, *window, *arch)
 	case "zip":
 		err = writeZip(*out, fs.Args())
 	default:
