@@ -15,9 +15,14 @@
 # intent before the POST and of the result after, as our standards ask of
 # anything that moves money — the like-for-like floor for `wxpos pay`.
 #
-# It also times the headless build (CGO_ENABLED=0 go build -tags headless:
-# every command, no window, static), to show what linking the window costs
-# every CLI command.
+# wxpos is timed as the .deb installs it: /usr/bin/wxpos is the headless
+# build (CGO_ENABLED=0 go build -tags headless: every command, no window,
+# static), and the desktop build (wxpos-window, which `wxpos` alone execs)
+# is timed too, to show what linking the window would cost every command.
+#
+# Until 6 Dec 2026 each wxpos payment's code was made by a $(…) inside its
+# timed call — a forked subshell charged to wxpos — and the SDK's outside
+# its own: the headless build's 1.52–1.58× then is 1.37–1.38× timed alike.
 #
 # Where a `wxpos pay` spends its wall time (2 shared cores, a paravirtual
 # VM where a page fault costs ~25 µs; strace --seccomp-bpf -r, perf record,
@@ -76,28 +81,32 @@ n=${1:-21}
 tmp=$(mktemp -d)
 sb=
 trap '[ -z "$sb" ] || kill "$sb" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-# build DIR SUFFIX: wxpos and its headless build from the tree in DIR (a
-# tree from before the headless build gets a throwaway window-less main).
+# build DIR SUFFIX: the tree in DIR as the .deb installs it — the headless
+# build as wxpos (/usr/bin/wxpos) and the desktop build as wxpos-window
+# (/usr/lib/wxpos/wxpos-window). Before ab15d9c the .deb's /usr/bin/wxpos
+# was the desktop build: for such a BASE_REF, its wxpos-window is what
+# `wxpos pay` ran. A tree from before the headless build gets a throwaway
+# window-less main.
 build() {
-	(cd "$1" && CGO_ENABLED=1 go build -tags no_emoji -o "$tmp/wxpos$2" . &&
+	(cd "$1" && CGO_ENABLED=1 go build -tags no_emoji -o "$tmp/wxpos-window$2" . &&
 		if [ -f headless.go ]; then
-			CGO_ENABLED=0 go build -tags headless -o "$tmp/wxpos-cli$2" .
+			CGO_ENABLED=0 go build -tags headless -o "$tmp/wxpos$2" .
 		else
 			printf '%s\n' 'package main' 'import ("context"; "errors"; "os"; "github.com/wxpos/wxpos/cli")' \
 				'func main() { os.Exit(cli.Execute(context.Background(), cli.NewRoot(func(context.Context, *cli.Env) error { return errors.New("no window") }))) }' >"$tmp/cli$2.go" &&
-				CGO_ENABLED=1 go build -o "$tmp/wxpos-cli$2" "$tmp/cli$2.go"
+				CGO_ENABLED=1 go build -o "$tmp/wxpos$2" "$tmp/cli$2.go"
 		fi)
 }
 build . ""
-labels=(wxpos wxpos-cli)
+labels=(wxpos wxpos-window)
 if [ -n "${BASE_REF:-}" ]; then # the same run also times the tree at BASE_REF: before and after, side by side
 	mkdir "$tmp/base"
 	git archive "$BASE_REF" | tar -x -C "$tmp/base"
 	build "$tmp/base" -base
-	labels+=(wxpos-base wxpos-cli-base)
+	labels+=(wxpos-base wxpos-window-base)
 fi
 (cd scripts/paybench && go build -o "$tmp/paybench" .)
-"$tmp/wxpos" sandbox --profile "$tmp/profile.json" >"$tmp/sandbox.log" 2>&1 &
+"$tmp/wxpos-window" sandbox --profile "$tmp/profile.json" >"$tmp/sandbox.log" 2>&1 &
 sb=$!
 for _ in $(seq 50); do [ -s "$tmp/profile.json" ] && break; sleep 0.1; done
 export XDG_CONFIG_HOME=$tmp/xdg
@@ -105,13 +114,15 @@ export XDG_CONFIG_HOME=$tmp/xdg
 code() { local t=${EPOCHREALTIME/./}; echo "130001${t: -12}"; }
 ms() { local s=$EPOCHREALTIME; "$@" >/dev/null; echo "($EPOCHREALTIME - $s) * 1000" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-pay() { XDG_CONFIG_HOME=$tmp/xdg-$1 "$tmp/$1" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$(code)"; }
+# pay LABEL CODE; the code is made before the clock starts, as for the SDK
+# (a $(…) inside the timed call would charge wxpos a forked subshell).
+pay() { XDG_CONFIG_HOME=$tmp/xdg-$1 "$tmp/$1" --sandbox-profile "$tmp/profile.json" pay --fen 1 --code "$2"; }
 
-for l in "${labels[@]}"; do ms pay "$l" >/dev/null; done # warm-up; the first creates the books
+for l in "${labels[@]}"; do ms pay "$l" "$(code)" >/dev/null; done # warm-up; the first creates the books
 ms "$tmp/paybench" "$tmp/profile.json" "$(code)" >/dev/null
 ms "$tmp/paybench" -persist "$tmp/sdk.db" "$tmp/profile.json" "$(code)" >/dev/null
 for _ in $(seq "$n"); do
-	for l in "${labels[@]}"; do ms pay "$l" >>"$tmp/$l.ms"; done
+	for l in "${labels[@]}"; do ms pay "$l" "$(code)" >>"$tmp/$l.ms"; done
 	ms "$tmp/paybench" "$tmp/profile.json" "$(code)" >>"$tmp/sdk.ms"
 	ms "$tmp/paybench" -persist "$tmp/sdk.db" "$tmp/profile.json" "$(code)" >>"$tmp/sdkp.ms"
 done
