@@ -23,8 +23,16 @@ import (
 const windowName = "wxpos-window"
 
 // errHeadless is what the headless build says where the window would open
-// and no desktop build is installed beside it.
-var errHeadless = errors.New("this wxpos is the headless build (-tags headless): every command, no window; the till needs the desktop build, installed as " + windowName + " beside it or in ../lib/wxpos/: wxpos --help")
+// and no desktop build is installed beside it; on Windows, where the zip
+// holds both, it names the window's file.
+var errHeadless = errors.New(headlessText())
+
+func headlessText() string {
+	if runtime.GOOS == "windows" {
+		return "this is wxpos-cli.exe, the headless build: every command, no window; the till is wxpos.exe: wxpos-cli.exe --help"
+	}
+	return "this wxpos is the headless build (-tags headless): every command, no window; the till needs the desktop build, installed as " + windowName + " beside it or in ../lib/wxpos/: wxpos --help"
+}
 
 // runWindow has no window to run in the headless build.
 func runWindow(context.Context, *cli.Env) error {
