@@ -11,23 +11,34 @@ import (
 )
 
 // ItemReport is head office's sales by item or by category over the days
-// of q (its store, or the chain), from the replicated lines
-// (migrations/0007_lines.sql): the terminals' items report summed across
-// them, with the same rows and rules — a sale on the Shanghai day it was
-// paid, a refund on the day it succeeded, a keyed-amount sale and a
-// refund by amount under the keyed-amount row. Its nets add up to
-// Report's sales and its returns to Report's refunds.
+// of q (its store, or the chain), from the daily item roll-ups
+// (migrations/0014_items_daily.sql: hq_items_daily per store,
+// hq_items_chain_daily for the chain), which sum the replicated lines
+// (migrations/0007_lines.sql) by day and by item, name, category and unit:
+// the terminals' items report summed across them, with the same rows and
+// rules — a sale on the Shanghai day it was paid, a refund on the day it
+// succeeded, a keyed-amount sale and a refund by amount under the
+// keyed-amount row. Its nets add up to Report's sales and its returns to
+// Report's refunds. It reads days × items, whatever the orders.
 func ItemReport(ctx context.Context, db Querier, q Query, by report.ItemsBy) (*report.Items, error) {
 	start, end, err := dayRange(q.From, q.To)
 	if err != nil {
 		return nil, err
 	}
 	b := report.NewItemsBuilder(by)
-	where := `WHERE day >= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date AND day < ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+	table := "hq_items_chain_daily"
+	if q.StoreID != "" {
+		table = "hq_items_daily"
+	}
+	// A key's sales, then its returns, as the lines' two GROUP BYs gave them:
+	// a part whose line count is 0 over the days (none, or all removed) is
+	// left out.
+	from := ` FROM ` + table + ` WHERE day >= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+		AND day < ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
 		AND ` + storeIs("store_id", q.StoreID) + ` AND (NOT training OR $4)
 		GROUP BY item_id, name, category, unit`
-	rows, err := db.Query(ctx, `SELECT item_id, name, category, unit, sum(qty)::bigint, count(*), sum(gross_fen)::bigint,
-		sum(line_discount_fen + order_discount_fen)::bigint, sum(net_fen)::bigint FROM sale_lines `+where,
+	rows, err := db.Query(ctx, `SELECT item_id, name, category, unit, sum(qty)::bigint, sum(lines)::bigint, sum(gross_fen)::bigint,
+		sum(discount_fen)::bigint, sum(net_fen)::bigint`+from+` HAVING sum(lines) <> 0`,
 		start, end, q.StoreID, q.Training)
 	if err == nil {
 		err = forRows(rows, func(rows pgx.Rows) error {
@@ -42,8 +53,8 @@ func ItemReport(ctx context.Context, db Querier, q Query, by report.ItemsBy) (*r
 	if err != nil {
 		return nil, fmt.Errorf("items report: sales: %w", err)
 	}
-	rows, err = db.Query(ctx, `SELECT item_id, name, category, unit, sum(qty)::bigint, count(*), sum(amount_fen)::bigint
-		FROM refund_lines `+where, start, end, q.StoreID, q.Training)
+	rows, err = db.Query(ctx, `SELECT item_id, name, category, unit, sum(returned_qty)::bigint, sum(returned_lines)::bigint,
+		sum(returned_fen)::bigint`+from+` HAVING sum(returned_lines) <> 0`, start, end, q.StoreID, q.Training)
 	if err == nil {
 		err = forRows(rows, func(rows pgx.Rows) error {
 			var r report.ItemRow
