@@ -505,3 +505,106 @@ func BenchmarkRecordBytes(b *testing.B) {
 		b.ReportMetric(row, "row-B/"+unit)
 	}
 }
+
+// itemsShape is a chain's item roll-ups as a real chain's would be:
+// Items distinct items sold per store and day out of a catalogue of
+// Catalog, over Days days ending at 2026-11-30, for Stores stores in
+// hq_items_daily; hq_items_chain_daily holds every catalogue item on every
+// day (a chain of hundreds of stores sells most of its catalogue daily).
+type itemsShape struct{ Stores, Days, Items, Catalog int }
+
+// BenchmarkItemReportDense times hq report --by item over 30 days on item
+// roll-ups as dense as a large chain's, which BenchmarkHQ's generator is
+// not (its sales have 3 distinct names): rows written straight into the
+// roll-ups (migration 0014), not through lines — the report reads only
+// the roll-ups, and their size depends on the items sold per day, not on
+// the orders. The database is WXPOS_BENCH_ITEMS_DSN (filled on first use)
+// or a fresh test database; WXPOS_BENCH_ITEMS=STORESxDAYSxITEMSxCATALOG
+// shapes it (default 50x31x400x10000: the store roll-up of 50 stores —
+// one store's report reads its own key range, so 500 would add at most a
+// B-tree level — and the chain's 10 000 items a day).
+func BenchmarkItemReportDense(b *testing.B) {
+	s := itemsShape{Stores: 50, Days: 31, Items: 400, Catalog: 10000}
+	if v := os.Getenv("WXPOS_BENCH_ITEMS"); v != "" {
+		if _, err := fmt.Sscanf(v, "%dx%dx%dx%d", &s.Stores, &s.Days, &s.Items, &s.Catalog); err != nil {
+			b.Fatalf("WXPOS_BENCH_ITEMS=%q: want STORESxDAYSxITEMSxCATALOG", v)
+		}
+	}
+	ctx := context.Background()
+	var pool *pgxpool.Pool
+	if dsn := os.Getenv("WXPOS_BENCH_ITEMS_DSN"); dsn != "" {
+		var err error
+		if pool, err = pgxpool.New(ctx, dsn); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(pool.Close)
+	} else {
+		pool = newPool(b)
+	}
+	if _, err := Migrate(ctx, pool); err != nil {
+		b.Fatal(err)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM hq_items_chain_daily`).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	if n == 0 {
+		t0 := time.Now()
+		if err := fillItems(ctx, pool, s); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("filled %+v in %v", s, time.Since(t0).Round(time.Second))
+	}
+	var store, chainRows int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM hq_items_daily WHERE store_id = 'S007' AND day >= '2026-11-01'),
+		(SELECT count(*) FROM hq_items_chain_daily WHERE day >= '2026-11-01')`).Scan(&store, &chainRows); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("30 days: %d roll-up rows of the chain, %d of store S007", chainRows, store)
+	for _, tc := range []struct {
+		name  string
+		store string
+		by    report.ItemsBy
+	}{{"30d/chain", "", report.ByItem}, {"30d/chain/category", "", report.ByCategory}, {"30d/store", "S007", report.ByItem}} {
+		q := Query{From: "20261101", To: "20261130", StoreID: tc.store}
+		b.Run(tc.name, func(b *testing.B) {
+			var rows int
+			for range b.N {
+				it, err := ItemReport(ctx, pool, q, tc.by)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows = len(it.Rows)
+			}
+			b.StopTimer()
+			reportLoad(b)
+			b.ReportMetric(float64(rows), "rows")
+		})
+	}
+}
+
+// fillItems writes the item roll-ups of shape s.
+func fillItems(ctx context.Context, pool *pgxpool.Pool, s itemsShape) error {
+	for _, st := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO hq_items_daily
+		SELECT format('S%s', lpad(st::text, 3, '0')), '2026-12-01'::date - 1 - d, false, 'I' || lpad(it::text, 5, '0'),
+			'商品' || it, 'cat' || (it % 40), '', 1 + (it + d) % 7, 1 + (it + d) % 5, 300 + it % 900, it % 30, 270 + it % 900,
+			(it + d) % 2, (it + d) % 2, ((it + d) % 2) * (100 + it % 50)
+		FROM generate_series(1, $1) st, generate_series(0, $2 - 1) d, generate_series(1, $3) k,
+			LATERAL (SELECT (st * 7919 + d * 101 + k * 13) % $4 AS it) x`, []any{s.Stores, s.Days, s.Items, s.Catalog}},
+		{`INSERT INTO hq_items_chain_daily
+		SELECT '2026-12-01'::date - 1 - d, false, 'I' || lpad(it::text, 5, '0'), '商品' || it, 'cat' || (it % 40), '',
+			40 * (1 + (it + d) % 7), 30 * (1 + (it + d) % 5), 30 * (300 + it % 900), 30 * (it % 30), 30 * (270 + it % 900),
+			5 * ((it + d) % 2), 5 * ((it + d) % 2), 5 * ((it + d) % 2) * (100 + it % 50)
+		FROM generate_series(0, $1 - 1) d, generate_series(0, $2 - 1) it`, []any{s.Days, s.Catalog}},
+		{`VACUUM ANALYZE hq_items_daily, hq_items_chain_daily`, nil},
+	} {
+		if _, err := pool.Exec(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("fill item roll-ups: %w", err)
+		}
+	}
+	return nil
+}

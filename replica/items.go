@@ -25,48 +25,46 @@ func ItemReport(ctx context.Context, db Querier, q Query, by report.ItemsBy) (*r
 	if err != nil {
 		return nil, err
 	}
-	b := report.NewItemsBuilder(by)
 	table := "hq_items_chain_daily"
 	if q.StoreID != "" {
 		table = "hq_items_daily"
 	}
-	// A key's sales, then its returns, as the lines' two GROUP BYs gave them:
-	// a part whose line count is 0 over the days (none, or all removed) is
-	// left out.
-	from := ` FROM ` + table + ` WHERE day >= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
-		AND day < ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
-		AND ` + storeIs("store_id", q.StoreID) + ` AND (NOT training OR $4)
-		GROUP BY item_id, name, category, unit`
 	rows, err := db.Query(ctx, `SELECT item_id, name, category, unit, sum(qty)::bigint, sum(lines)::bigint, sum(gross_fen)::bigint,
-		sum(discount_fen)::bigint, sum(net_fen)::bigint`+from+` HAVING sum(lines) <> 0`,
-		start, end, q.StoreID, q.Training)
+			sum(discount_fen)::bigint, sum(net_fen)::bigint, sum(returned_qty)::bigint, sum(returned_lines)::bigint, sum(returned_fen)::bigint
+		FROM `+table+` WHERE day >= ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+			AND day < ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+			AND `+storeIs("store_id", q.StoreID)+` AND (NOT training OR $4)
+		GROUP BY item_id, name, category, unit`, start, end, q.StoreID, q.Training)
+	var sums []report.ItemRow
 	if err == nil {
 		err = forRows(rows, func(rows pgx.Rows) error {
 			var r report.ItemRow
-			if err := rows.Scan(&r.ItemID, &r.Name, &r.Category, &r.Unit, &r.Qty, &r.Lines, &r.GrossFen, &r.DiscountFen, &r.NetFen); err != nil {
+			if err := rows.Scan(&r.ItemID, &r.Name, &r.Category, &r.Unit, &r.Qty, &r.Lines, &r.GrossFen, &r.DiscountFen, &r.NetFen,
+				&r.ReturnedQty, &r.ReturnedLines, &r.ReturnedFen); err != nil {
 				return err
 			}
-			b.Add(r)
+			sums = append(sums, r)
 			return nil
 		})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("items report: sales: %w", err)
+		return nil, fmt.Errorf("items report: %w", err)
 	}
-	rows, err = db.Query(ctx, `SELECT item_id, name, category, unit, sum(returned_qty)::bigint, sum(returned_lines)::bigint,
-		sum(returned_fen)::bigint`+from+` HAVING sum(returned_lines) <> 0`, start, end, q.StoreID, q.Training)
-	if err == nil {
-		err = forRows(rows, func(rows pgx.Rows) error {
-			var r report.ItemRow
-			if err := rows.Scan(&r.ItemID, &r.Name, &r.Category, &r.Unit, &r.ReturnedQty, &r.ReturnedLines, &r.ReturnedFen); err != nil {
-				return err
-			}
-			b.Add(r)
-			return nil
-		})
+	// Every key's sales, then every key's returns, as the lines' two GROUP
+	// BYs gave them (a key's first part names its row); a part whose line
+	// count is 0 over the days (none, or all removed) is left out.
+	b := report.NewItemsBuilder(by)
+	for _, r := range sums {
+		if r.Lines != 0 {
+			b.Add(report.ItemRow{ItemID: r.ItemID, Name: r.Name, Category: r.Category, Unit: r.Unit, Qty: r.Qty, Lines: r.Lines,
+				GrossFen: r.GrossFen, DiscountFen: r.DiscountFen, NetFen: r.NetFen})
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("items report: refunds: %w", err)
+	for _, r := range sums {
+		if r.ReturnedLines != 0 {
+			b.Add(report.ItemRow{ItemID: r.ItemID, Name: r.Name, Category: r.Category, Unit: r.Unit,
+				ReturnedQty: r.ReturnedQty, ReturnedLines: r.ReturnedLines, ReturnedFen: r.ReturnedFen})
+		}
 	}
 	return b.Build(&report.Items{From: q.From, To: q.To, StoreID: q.StoreID, Training: q.Training, TakenAt: time.Now()}), nil
 }

@@ -191,7 +191,7 @@ func TestItemsRollupFollowsLines(t *testing.T) {
 		`UPDATE orders SET paid_at = paid_at + interval '1 day', training = true WHERE out_trade_no LIKE '%-5'`,
 		`DELETE FROM orders WHERE out_trade_no LIKE 'PS002-%-7'`,
 		`UPDATE refunds SET state = 'CLOSED' WHERE out_refund_no LIKE 'RS003-T02-%'`,
-		`UPDATE sale_lines SET name = name || '′' WHERE out_trade_no LIKE '%-9'`,
+		`UPDATE sale_lines SET name = name || '′' WHERE out_trade_no LIKE 'PS00_-%-9'`,
 		`UPDATE refund_lines SET day = day + 1 WHERE out_refund_no LIKE 'RS001-%'`,
 	} {
 		if _, err := pool.Exec(ctx, s); err != nil {
