@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -425,12 +426,13 @@ func (w *Worker) hintConsumer() string { return "terminal:" + w.o.StoreID + "/" 
 
 // pullHints hands Options.Hint every notification recorded since the
 // terminal's cursor about an order or refund number this terminal minted
-// (pos.NumberPrefix), then moves the cursor past them — and past every
-// other notification the same statement saw committed, the other
-// terminals' and stores' (notifications_head, migration 0012), so that the
-// next pull reads only what came since. A hint is only a hint — the
-// terminal queries before it moves anything — so one that fails is logged
-// and not repeated; polling settles that record anyway.
+// (pos.NumberPrefix), then moves the cursor to the last of them, so that
+// the next pull reads only what came since. It reads nothing of the other
+// stores', not even how many they have had: the pull is a range of the
+// terminal's own rows (migration 0015), and the cursor is written only
+// after one of them. A hint is only a hint — the terminal queries before
+// it moves anything — so one that fails is logged and not repeated;
+// polling settles that record anyway.
 func (w *Worker) pullHints(ctx context.Context) error {
 	if w.o.Hint == nil {
 		return nil
@@ -439,11 +441,7 @@ func (w *Worker) pullHints(ctx context.Context) error {
 	defer cancel()
 	consumer := w.hintConsumer()
 	for {
-		at, err := cursorOf(ctx, w.pool, consumer)
-		if err != nil {
-			return err
-		}
-		top, nos, last, err := w.hintsSince(ctx, consumer, at)
+		nos, last, err := w.hintsSince(ctx, consumer)
 		if err != nil || len(nos) == 0 {
 			return err
 		}
@@ -451,9 +449,6 @@ func (w *Worker) pullHints(ctx context.Context) error {
 			if err := w.o.Hint(n); err != nil {
 				w.o.Logger.Warn("replicate: hint", "ref", n.Ref, "err", err)
 			}
-		}
-		if len(nos) < hintBatch {
-			last = top // every own row up to top was in this batch
 		}
 		if err := (&NotifySink{pool: w.pool}).SetCursor(ctx, consumer, uint64(last)); err != nil {
 			return err
@@ -464,38 +459,37 @@ func (w *Worker) pullHints(ctx context.Context) error {
 	}
 }
 
-// pullSince reads, in one statement (one snapshot), the chain's highest
-// committed notification seq and up to hintBatch of the terminal's own
-// notifications after its cursor $1. When there is none of its own it
-// moves the cursor to that seq in the same statement: nothing of its own
-// up to there is left, because the writers commit in seq order (notifyLock)
-// and a row committed later has a higher seq. With rows of its own, the
-// cursor moves only after they are handed over (pullHints).
-const pullSince = `WITH head AS (SELECT notifications_head() AS top),
-own AS (SELECT seq, kind, out_trade_no, out_refund_no, state, total_fen FROM notifications
-	WHERE seq > $1 AND ((kind = 'pay' AND out_trade_no LIKE $2) OR (kind = 'refund' AND out_refund_no LIKE $3))
-	ORDER BY seq LIMIT $4),
-moved AS (INSERT INTO notify_cursors (consumer, seq) SELECT $5, top FROM head WHERE top > $1 AND NOT EXISTS (SELECT FROM own)
-	ON CONFLICT (consumer) DO UPDATE SET seq = GREATEST(notify_cursors.seq, EXCLUDED.seq))
-SELECT head.top, coalesce(own.seq, 0), coalesce(own.kind, ''), coalesce(own.out_trade_no, ''), coalesce(own.out_refund_no, ''),
-	coalesce(own.state, ''), coalesce(own.total_fen, 0)
-FROM head LEFT JOIN own ON true ORDER BY own.seq`
+// pullSince reads, in one statement (one snapshot), the terminal's cursor
+// $1 and up to hintBatch of its own notifications after it: a range of
+// notifications_minted ($2, $3: its store and terminal; migration 0015),
+// whatever the other stores' volume. A cursor moved to the last of them
+// passes nothing of its own left behind: the writers commit in seq order
+// (notifyLock), so every row below a seq the snapshot saw committed was
+// committed (or rolled back) before it, and a row committed later has a
+// higher seq. The batch is written into the statement and the cursor is
+// never NULL (max over no row, coalesced inside), so that the generic plan
+// a prepared statement settles on knows the LIMIT and bounds the index
+// range by the cursor; with either one a parameter the planner may prefer
+// to walk the primary key from the cursor through the other stores' rows
+// (TestHintPullPlan).
+var pullSince = `SELECT seq, kind, out_trade_no, out_refund_no, state, total_fen FROM notifications
+WHERE minted_store = $2 AND minted_terminal = $3
+	AND seq > (SELECT coalesce(max(c.seq), 0) FROM notify_cursors c WHERE c.consumer = $1)
+ORDER BY seq LIMIT ` + strconv.Itoa(hintBatch)
 
-// hintsSince runs pullSince: the head it saw, what the terminal's own
-// notifications after at say (oldest first) and the last one's seq. Only
-// the receiver's role writes notifications, after verifying them, so a
-// row's state and amount are WeChat's.
-func (w *Worker) hintsSince(ctx context.Context, consumer string, at uint64) (top int64, nos []pos.Notice, last int64, err error) {
-	rows, err := w.pool.Query(ctx, pullSince, int64(at),
-		pos.NumberPrefix("P", w.o.StoreID, w.o.TerminalID)+"%", pos.NumberPrefix("R", w.o.StoreID, w.o.TerminalID)+"%",
-		hintBatch, consumer)
+// hintsSince runs pullSince: what the terminal's own notifications after
+// its cursor say (oldest first) and the last one's seq. Only the
+// receiver's role writes notifications, after verifying them, so a row's
+// state and amount are WeChat's.
+func (w *Worker) hintsSince(ctx context.Context, consumer string) (nos []pos.Notice, last int64, err error) {
+	rows, err := w.pool.Query(ctx, pullSince, consumer, w.o.StoreID, w.o.TerminalID)
 	if err != nil {
-		return 0, nil, 0, fmt.Errorf("notifications: %w", err)
+		return nil, 0, fmt.Errorf("notifications: %w", err)
 	}
 	err = forRows(rows, func(rows pgx.Rows) error {
 		var seq, total int64
 		var kind, trade, refund, state string
-		if err := rows.Scan(&top, &seq, &kind, &trade, &refund, &state, &total); err != nil || seq == 0 {
+		if err := rows.Scan(&seq, &kind, &trade, &refund, &state, &total); err != nil {
 			return err
 		}
 		last = seq
@@ -507,7 +501,7 @@ func (w *Worker) hintsSince(ctx context.Context, consumer string, at uint64) (to
 		return nil
 	})
 	if err != nil {
-		return 0, nil, 0, fmt.Errorf("notifications: %w", err)
+		return nil, 0, fmt.Errorf("notifications: %w", err)
 	}
-	return top, nos, last, nil
+	return nos, last, nil
 }
