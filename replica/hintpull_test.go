@@ -288,3 +288,74 @@ func BenchmarkHintPull(b *testing.B) {
 		}
 	})
 }
+
+// Migration 0015 fills the minted columns of the notifications recorded
+// before it: a terminal whose cursor stood at 0 is handed all of its own
+// old ones, a refund belongs to the terminal that minted the refund number
+// (not the sale's), a number no terminal of ours minted belongs to none, and
+// a cursor that 0012's pull had moved to the chain's head is kept (nothing
+// before it is handed again).
+func TestMintedColumnsFillOldRows(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	admin := newPool(t)
+	steps, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(steps, func(m Migration) bool { return m.Name == "notifications_terminal" })
+	if i < 0 {
+		t.Fatal("no migration notifications_terminal")
+	}
+	if _, err := migrate(ctx, admin, steps[:i]); err != nil {
+		t.Fatal(err)
+	}
+	old := seedNotifications(t, admin, 1, 1000, 10)
+	_, err = admin.Exec(ctx, `INSERT INTO notifications (id, dedupe_key, api, kind, mchid, out_trade_no, out_refund_no, state, received)
+	VALUES ('x1', 'x1', 'v3', 'refund', 'm', 'PS01-T02-7', 'RS01-T01-7', 'SUCCESS', now()),
+		('x2', 'x2', 'v3', 'refund', 'm', 'PS01-T01-8', 'RS01-T02-8', 'SUCCESS', now()),
+		('x3', 'x3', 'v3', 'pay', 'm', 'PS01T01-9', '', 'SUCCESS', now()),
+		('x4', 'x4', 'v3', 'pay', 'm', 'S01-T01-10', '', 'SUCCESS', now())`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, `INSERT INTO notify_cursors (consumer, seq) SELECT 'terminal:S01/T02', max(seq) FROM notifications`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrate(ctx, admin, steps); err != nil {
+		t.Fatal(err)
+	}
+	var none int
+	if err := admin.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE minted_store IS NULL`).Scan(&none); err != nil || none != 2 {
+		t.Errorf("%d notifications minted by no terminal, %v; want the two malformed numbers'", none, err)
+	}
+	var handed []string
+	w := hintWorker(t, admin, &handed)
+	if err := w.pullHints(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if want := append(old, "RS01-T01-7"); !slices.Equal(handed, want) {
+		t.Errorf("S01/T01 handed %d: %v…; want its %d old ones and the refund it minted", len(handed), handed[:min(3, len(handed))], len(want))
+	}
+	login, err := EnrolTerminal(ctx, admin, "S01", "T02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var handed2 []string
+	w2, err := NewWorker(openDB(t), poolAs(t, admin, login.Role), Options{StoreID: "S01", TerminalID: "T02",
+		Hint: func(n pos.Notice) error { handed2 = append(handed2, n.Ref); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedNotifications(t, admin, 2000, 1, 0) // another store's, after the head
+	if _, err := admin.Exec(ctx, `INSERT INTO notifications (id, dedupe_key, api, kind, mchid, out_trade_no, state, received)
+		VALUES ('x5', 'x5', 'v3', 'pay', 'm', 'PS01-T02-11', 'SUCCESS', now())`); err != nil {
+		t.Fatal(err)
+	}
+	if err := w2.pullHints(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(handed2, []string{"PS01-T02-11"}) {
+		t.Errorf("S01/T02, its cursor at 0012's head, handed %v; want only its new PS01-T02-11", handed2)
+	}
+}
