@@ -19,7 +19,7 @@
 -- triggers on sale_lines and refund_lines (transition tables: a
 -- statement's rows summed by key, the old ones subtracted), in the same
 -- transaction. A statement's sums do not go to the roll-ups at once: they
--- add up, per transaction, in hq_items_pending, and the transaction's
+-- wait, per transaction, in hq_items_pending, and the transaction's
 -- commit writes them (a deferred constraint trigger), store rows then
 -- chain rows, each in key order. So:
 --   - a chain row is locked from the commit's start to its end, not from a
@@ -71,8 +71,8 @@ CREATE TABLE hq_items_chain_daily (
 ) WITH (fillfactor = 80);
 
 -- A transaction's changes not yet written to the roll-ups (its own rows:
--- none is left at its commit), and the one row per transaction whose
--- deferred trigger writes them.
+-- none is left at its commit), a row per statement and key, and the one
+-- row per transaction whose deferred trigger writes them.
 CREATE TABLE hq_items_pending (
     xid            xid8    NOT NULL,
     store_id       text    NOT NULL,
@@ -89,57 +89,37 @@ CREATE TABLE hq_items_pending (
     net_fen        bigint  NOT NULL,
     returned_qty   bigint  NOT NULL,
     returned_lines bigint  NOT NULL,
-    returned_fen   bigint  NOT NULL,
-    PRIMARY KEY (xid, store_id, day, training, item_id, name, category, unit)
+    returned_fen   bigint  NOT NULL
 );
+CREATE INDEX hq_items_pending_xid ON hq_items_pending (xid);
 CREATE TABLE hq_items_flush (xid xid8 PRIMARY KEY);
 
--- hq_items_stage adds sums to the transaction's pending ones and makes sure
--- its commit writes them.
-CREATE FUNCTION hq_items_stage(d hq_items_pending[]) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = public, pg_temp AS $$
-BEGIN
-    IF cardinality(d) = 0 THEN -- a statement that changed no line (most of the refunds' completions)
-        RETURN;
-    END IF;
-    INSERT INTO hq_items_pending AS p
-    SELECT pg_current_xact_id(), store_id, day, training, item_id, name, category, unit, sum(qty), sum(lines), sum(gross_fen),
-        sum(discount_fen), sum(net_fen), sum(returned_qty), sum(returned_lines), sum(returned_fen)
-    FROM unnest(d) GROUP BY store_id, day, training, item_id, name, category, unit
-    ON CONFLICT (xid, store_id, day, training, item_id, name, category, unit) DO UPDATE SET
-        qty = p.qty + excluded.qty, lines = p.lines + excluded.lines, gross_fen = p.gross_fen + excluded.gross_fen,
-        discount_fen = p.discount_fen + excluded.discount_fen, net_fen = p.net_fen + excluded.net_fen,
-        returned_qty = p.returned_qty + excluded.returned_qty, returned_lines = p.returned_lines + excluded.returned_lines,
-        returned_fen = p.returned_fen + excluded.returned_fen;
-    INSERT INTO hq_items_flush VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
-END
-$$;
-
--- hq_items_sales and hq_items_refunds are a statement's lines as pending
--- sums, sign 1 for the rows it wrote, -1 for the rows it removed.
-CREATE FUNCTION hq_items_sales(l sale_lines[], sign integer) RETURNS hq_items_pending[] LANGUAGE sql STABLE
-SET search_path = public, pg_temp AS $$
-    SELECT coalesce(array_agg(ROW('0'::xid8, x.store_id, x.day, x.training, x.item_id, x.name, x.category, x.unit, sign * x.qty,
-        sign, sign * x.gross_fen, sign * (x.line_discount_fen + x.order_discount_fen), sign * x.net_fen, 0, 0, 0)::hq_items_pending),
-        '{}')
-    FROM unnest(l) x
-$$;
-CREATE FUNCTION hq_items_refunds(l refund_lines[], sign integer) RETURNS hq_items_pending[] LANGUAGE sql STABLE
-SET search_path = public, pg_temp AS $$
-    SELECT coalesce(array_agg(ROW('0'::xid8, x.store_id, x.day, x.training, x.item_id, x.name, x.category, x.unit, 0, 0, 0, 0, 0,
-        sign * x.qty, sign, sign * x.amount_fen)::hq_items_pending), '{}')
-    FROM unnest(l) x
-$$;
-
+-- A statement's lines as pending sums: the rows it wrote added, the rows
+-- it removed subtracted (an UPDATE both). Each branch is static SQL, so
+-- its plan is kept; most statements of a push change one line, and many
+-- none (a sale's refunds completed when it arrives: usually there are
+-- none), which then costs an empty insert.
 CREATE FUNCTION hq_items_sale_lines() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM hq_items_stage(hq_items_sales(ARRAY(SELECT ROW(n.*)::sale_lines FROM new_rows n), 1));
+        INSERT INTO hq_items_pending
+        SELECT pg_current_xact_id(), store_id, day, training, item_id, name, category, unit, sum(qty), count(*), sum(gross_fen),
+            sum(line_discount_fen + order_discount_fen), sum(net_fen), 0, 0, 0
+        FROM new_rows GROUP BY store_id, day, training, item_id, name, category, unit;
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM hq_items_stage(hq_items_sales(ARRAY(SELECT ROW(o.*)::sale_lines FROM old_rows o), -1));
+        INSERT INTO hq_items_pending
+        SELECT pg_current_xact_id(), store_id, day, training, item_id, name, category, unit, -sum(qty), -count(*), -sum(gross_fen),
+            -sum(line_discount_fen + order_discount_fen), -sum(net_fen), 0, 0, 0
+        FROM old_rows GROUP BY store_id, day, training, item_id, name, category, unit;
     ELSE
-        PERFORM hq_items_stage(hq_items_sales(ARRAY(SELECT ROW(n.*)::sale_lines FROM new_rows n), 1)
-            || hq_items_sales(ARRAY(SELECT ROW(o.*)::sale_lines FROM old_rows o), -1));
+        INSERT INTO hq_items_pending
+        SELECT pg_current_xact_id(), store_id, day, training, item_id, name, category, unit, sum(s * qty), sum(s), sum(s * gross_fen),
+            sum(s * (line_discount_fen + order_discount_fen)), sum(s * net_fen), 0, 0, 0
+        FROM (SELECT 1 AS s, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows) x
+        GROUP BY store_id, day, training, item_id, name, category, unit;
+    END IF;
+    IF FOUND THEN
+        INSERT INTO hq_items_flush VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
 END
@@ -147,12 +127,24 @@ $$;
 CREATE FUNCTION hq_items_refund_lines() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM hq_items_stage(hq_items_refunds(ARRAY(SELECT ROW(n.*)::refund_lines FROM new_rows n), 1));
+        INSERT INTO hq_items_pending
+        SELECT pg_current_xact_id(), store_id, day, training, item_id, name, category, unit, 0, 0, 0, 0, 0,
+            sum(qty), count(*), sum(amount_fen)
+        FROM new_rows GROUP BY store_id, day, training, item_id, name, category, unit;
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM hq_items_stage(hq_items_refunds(ARRAY(SELECT ROW(o.*)::refund_lines FROM old_rows o), -1));
+        INSERT INTO hq_items_pending
+        SELECT pg_current_xact_id(), store_id, day, training, item_id, name, category, unit, 0, 0, 0, 0, 0,
+            -sum(qty), -count(*), -sum(amount_fen)
+        FROM old_rows GROUP BY store_id, day, training, item_id, name, category, unit;
     ELSE
-        PERFORM hq_items_stage(hq_items_refunds(ARRAY(SELECT ROW(n.*)::refund_lines FROM new_rows n), 1)
-            || hq_items_refunds(ARRAY(SELECT ROW(o.*)::refund_lines FROM old_rows o), -1));
+        INSERT INTO hq_items_pending
+        SELECT pg_current_xact_id(), store_id, day, training, item_id, name, category, unit, 0, 0, 0, 0, 0,
+            sum(s * qty), sum(s), sum(s * amount_fen)
+        FROM (SELECT 1 AS s, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows) x
+        GROUP BY store_id, day, training, item_id, name, category, unit;
+    END IF;
+    IF FOUND THEN
+        INSERT INTO hq_items_flush VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
 END
@@ -167,11 +159,14 @@ DECLARE
 BEGIN
     DELETE FROM hq_items_flush WHERE xid = me;
     INSERT INTO hq_items_daily AS t
-    SELECT store_id, day, training, item_id, name, category, unit, qty, lines, gross_fen, discount_fen, net_fen,
-        returned_qty, returned_lines, returned_fen
-    FROM hq_items_pending
-    WHERE xid = me AND (qty, lines, gross_fen, discount_fen, net_fen, returned_qty, returned_lines, returned_fen)
-        <> (0, 0, 0, 0, 0, 0, 0, 0)
+    SELECT * FROM (
+        SELECT store_id, day, training, item_id, name, category, unit, sum(qty)::bigint AS qty, sum(lines)::bigint AS lines,
+            sum(gross_fen)::bigint AS gross_fen, sum(discount_fen)::bigint AS discount_fen, sum(net_fen)::bigint AS net_fen,
+            sum(returned_qty)::bigint AS returned_qty, sum(returned_lines)::bigint AS returned_lines,
+            sum(returned_fen)::bigint AS returned_fen
+        FROM hq_items_pending WHERE xid = me
+        GROUP BY store_id, day, training, item_id, name, category, unit) s
+    WHERE (qty, lines, gross_fen, discount_fen, net_fen, returned_qty, returned_lines, returned_fen) <> (0, 0, 0, 0, 0, 0, 0, 0)
     ORDER BY store_id, day, training, item_id, name, category, unit
     ON CONFLICT (store_id, day, training, item_id, name, category, unit) DO UPDATE SET
         qty = t.qty + excluded.qty, lines = t.lines + excluded.lines, gross_fen = t.gross_fen + excluded.gross_fen,
@@ -248,9 +243,7 @@ CREATE INDEX sale_lines_day ON sale_lines (day, store_id);
 DROP INDEX refund_lines_report;
 CREATE INDEX refund_lines_day ON refund_lines (day, store_id);
 
-REVOKE EXECUTE ON FUNCTION hq_items_stage(hq_items_pending[]), hq_items_sales(sale_lines[], integer),
-    hq_items_refunds(refund_lines[], integer), hq_items_sale_lines(), hq_items_refund_lines(), hq_items_flush(),
-    hq_items_no_truncate() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hq_items_sale_lines(), hq_items_refund_lines(), hq_items_flush(), hq_items_no_truncate() FROM PUBLIC;
 
 -- Head office reads the roll-ups; nobody else (they sum every store).
 DO $grants$
