@@ -262,15 +262,7 @@ func TestRollupsUnderRoles(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	admin := migrated(t)
-	lt, err := EnrolTerminal(ctx, admin, "S01", "T01")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lr, err := EnrolReader(ctx, admin, "hq")
-	if err != nil {
-		t.Fatal(err)
-	}
-	term, reader := poolAs(t, admin, lt.Role), poolAs(t, admin, lr.Role)
+	term, reader := terminalAndReader(ctx, t, admin)
 	c := newCounter(t, "S01", "T01")
 	sellN(t, c, 15) // cash and scan sales, two refunds
 	if err := newWorker(t, c, term, Options{}).Sync(ctx); err != nil {

@@ -233,15 +233,7 @@ func TestItemsRollupUnderRoles(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	admin := migrated(t)
-	lt, err := EnrolTerminal(ctx, admin, "S01", "T01")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lr, err := EnrolReader(ctx, admin, "hq")
-	if err != nil {
-		t.Fatal(err)
-	}
-	term, reader := poolAs(t, admin, lt.Role), poolAs(t, admin, lr.Role)
+	term, reader := terminalAndReader(ctx, t, admin)
 	lines, disc, amount := linesSale()
 	db := openDB(t)
 	record(t, db, []storage.Order{{OutTradeNo: "PS01-T01-1", Tender: "cash", State: "PAID", AmountFen: amount, Lines: lines,

@@ -172,15 +172,7 @@ func TestLinesUnderRoles(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	admin := migrated(t)
-	lt, err := EnrolTerminal(ctx, admin, "S01", "T01")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lr, err := EnrolReader(ctx, admin, "hq")
-	if err != nil {
-		t.Fatal(err)
-	}
-	term, reader := poolAs(t, admin, lt.Role), poolAs(t, admin, lr.Role)
+	term, reader := terminalAndReader(ctx, t, admin)
 	lines, disc, amount := linesSale()
 	db := openDB(t)
 	record(t, db, []storage.Order{{OutTradeNo: "PS01-T01-1", Tender: "cash", State: "PAID", AmountFen: amount, Lines: lines,
@@ -198,7 +190,7 @@ func TestLinesUnderRoles(t *testing.T) {
 		_, err := term.Exec(ctx, sql)
 		refused(t, "terminal: "+sql, err)
 	}
-	_, err = reader.Exec(ctx, `DELETE FROM sale_lines`)
+	_, err := reader.Exec(ctx, `DELETE FROM sale_lines`)
 	refused(t, "reader deletes lines", err)
 }
 

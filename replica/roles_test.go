@@ -16,6 +16,21 @@ import (
 	"github.com/wxpos/wxpos/tz"
 )
 
+// terminalAndReader enrols terminal S01/T01 and head office's reader "hq"
+// on admin's database and returns a pool logged in as each.
+func terminalAndReader(ctx context.Context, tb testing.TB, admin *pgxpool.Pool) (term, reader *pgxpool.Pool) {
+	tb.Helper()
+	lt, err := EnrolTerminal(ctx, admin, "S01", "T01")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lr, err := EnrolReader(ctx, admin, "hq")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return poolAs(tb, admin, lt.Role), poolAs(tb, admin, lr.Role)
+}
+
 // poolAs is a pool on admin's database logged in as role (the test
 // cluster trusts local logins, so no password is needed).
 func poolAs(tb testing.TB, admin *pgxpool.Pool, role string) *pgxpool.Pool {
