@@ -114,22 +114,30 @@ func generateChain(ctx context.Context, db *pgxpool.Pool, c chain) error {
 	return nil
 }
 
+// benchPool is the database the environment variable env names, kept
+// between runs so that two builds can be compared on the same data, else a
+// fresh test database.
+func benchPool(b *testing.B, env string) *pgxpool.Pool {
+	b.Helper()
+	dsn := os.Getenv(env)
+	if dsn == "" {
+		return newPool(b)
+	}
+	pool, err := pgxpool.New(context.Background(), dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	return pool
+}
+
 // chainDB is the replica BenchmarkHQ measures: the database named by
 // WXPOS_BENCH_CHAIN_DSN (filled with the chain on first use, so that two
 // builds can be compared on the same data), else a fresh test database.
 func chainDB(b *testing.B, c chain) *pgxpool.Pool {
 	b.Helper()
 	ctx := context.Background()
-	var pool *pgxpool.Pool
-	if dsn := os.Getenv("WXPOS_BENCH_CHAIN_DSN"); dsn != "" {
-		var err error
-		if pool, err = pgxpool.New(ctx, dsn); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(pool.Close)
-	} else {
-		pool = newPool(b)
-	}
+	pool := benchPool(b, "WXPOS_BENCH_CHAIN_DSN")
 	t0 := time.Now()
 	if _, err := Migrate(ctx, pool); err != nil {
 		b.Fatal(err)
@@ -531,16 +539,7 @@ func BenchmarkItemReportDense(b *testing.B) {
 		}
 	}
 	ctx := context.Background()
-	var pool *pgxpool.Pool
-	if dsn := os.Getenv("WXPOS_BENCH_ITEMS_DSN"); dsn != "" {
-		var err error
-		if pool, err = pgxpool.New(ctx, dsn); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(pool.Close)
-	} else {
-		pool = newPool(b)
-	}
+	pool := benchPool(b, "WXPOS_BENCH_ITEMS_DSN")
 	if _, err := Migrate(ctx, pool); err != nil {
 		b.Fatal(err)
 	}

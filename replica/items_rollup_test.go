@@ -232,13 +232,8 @@ func TestItemsRollupFollowsLines(t *testing.T) {
 func TestItemsRollupUnderRoles(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	admin := migrated(t)
-	term, reader := terminalAndReader(ctx, t, admin)
-	lines, disc, amount := linesSale()
-	db := openDB(t)
-	record(t, db, []storage.Order{{OutTradeNo: "PS01-T01-1", Tender: "cash", State: "PAID", AmountFen: amount, Lines: lines,
-		Discount: disc, CreatedAt: sh("2026-11-25 10:00"), PaidAt: sh("2026-11-25 10:00")}}, nil)
-	pushAll(t, term, db, "S01", "T01")
+	admin, term, reader := linesSalePushedUnderRoles(ctx, t)
+	_, _, amount := linesSale()
 	checkItemsRollup(t, admin, "pushed by an enrolled terminal")
 	for _, tbl := range []string{"hq_items_daily", "hq_items_chain_daily"} {
 		sql := fmt.Sprintf(itemsRolled, "$$x$$::text,", tbl)

@@ -165,19 +165,28 @@ func checkLinesMatchRollup(t *testing.T, q Querier) {
 	}
 }
 
+// linesSalePushedUnderRoles enrols terminal S01/T01 and the reader "hq" on
+// a migrated database and has the terminal push linesSale, paid: the
+// admin's, the terminal's and the reader's pools.
+func linesSalePushedUnderRoles(ctx context.Context, t *testing.T) (admin, term, reader *pgxpool.Pool) {
+	t.Helper()
+	admin = migrated(t)
+	term, reader = terminalAndReader(ctx, t, admin)
+	lines, disc, amount := linesSale()
+	db := openDB(t)
+	record(t, db, []storage.Order{{OutTradeNo: "PS01-T01-1", Tender: "cash", State: "PAID", AmountFen: amount, Lines: lines,
+		Discount: disc, CreatedAt: sh("2026-11-25 10:00"), PaidAt: sh("2026-11-25 10:00")}}, nil)
+	pushAll(t, term, db, "S01", "T01")
+	return admin, term, reader
+}
+
 // TestLinesUnderRoles: an enrolled terminal's push writes its lines
 // through the admin's triggers; the reader reads them; the terminal reads
 // none and cannot call the functions that write them.
 func TestLinesUnderRoles(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	admin := migrated(t)
-	term, reader := terminalAndReader(ctx, t, admin)
-	lines, disc, amount := linesSale()
-	db := openDB(t)
-	record(t, db, []storage.Order{{OutTradeNo: "PS01-T01-1", Tender: "cash", State: "PAID", AmountFen: amount, Lines: lines,
-		Discount: disc, CreatedAt: sh("2026-11-25 10:00"), PaidAt: sh("2026-11-25 10:00")}}, nil)
-	pushAll(t, term, db, "S01", "T01")
+	_, term, reader := linesSalePushedUnderRoles(ctx, t)
 	if n := count(t, reader, `SELECT count(*) FROM sale_lines`); n != 3 {
 		t.Errorf("reader sees %d lines, want 3", n)
 	}
